@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
+import {IDepositSecurity} from "./interfaces/IDepositSecurity.sol";
+
+/// @title DepositSecurity
+/// @notice Guardians attest that no key was front-run into the deposit contract (the
+/// deposit root and key nonces are unchanged since they looked) before the router deposits.
+contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecurity {
+    /// @dev Bound on the guardian set, so `verify` stays cheap and bounded.
+    uint256 public constant MAX_GUARDIANS = 16;
+
+    bytes32 private constant ATTESTATION_TYPEHASH = keccak256(
+        "Attestation(bytes32 depositRoot,bytes32 keyNoncesHash,uint256 blockNumber,bytes32 blockHash)"
+    );
+    bytes32 private constant PAUSE_TYPEHASH = keccak256("Pause(uint256 blockNumber)");
+
+    /// @custom:storage-location erc7201:cascade.storage.DepositSecurity
+    struct DepositSecurityStorage {
+        address[] guardians;
+        mapping(address guardian => bool) isGuardian;
+        uint64 quorum;
+        uint64 maxAttestationAge;
+        bool paused;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("cascade.storage.DepositSecurity")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_SLOT =
+        0x044dbdc8a94f1a5189ac7ca1742db69f4920de0ee1c9026cbee460884140fb00;
+
+    function _s() private pure returns (DepositSecurityStorage storage $) {
+        assembly {
+            $.slot := STORAGE_SLOT
+        }
+    }
+
+    /// @notice Initializes the proxy.
+    /// @param admin DEFAULT_ADMIN_ROLE (the timelock)
+    /// @param guardians initial guardian set
+    /// @param quorum_ signatures needed
+    /// @param maxAge blocks an attestation stays valid
+    function initialize(
+        address admin,
+        address[] calldata guardians,
+        uint256 quorum_,
+        uint256 maxAge
+    ) external initializer {
+        __Cascade_init(admin);
+        __EIP712_init("Cascade DepositSecurity", "1");
+        for (uint256 i; i < guardians.length; ++i) {
+            _addGuardian(guardians[i]);
+        }
+        _setQuorum(quorum_);
+        _setMaxAge(maxAge);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IDepositSecurity
+    function verify(Attestation calldata a, bytes32 depositRoot, bytes32 keyNoncesHash) external view {
+        DepositSecurityStorage storage $ = _s();
+        require(!$.paused, DepositsPaused());
+        require(a.blockNumber < block.number, FutureBlock(a.blockNumber));
+        require(
+            block.number - a.blockNumber <= $.maxAttestationAge,
+            StaleAttestation(a.blockNumber, block.number, $.maxAttestationAge)
+        );
+        bytes32 actualHash = blockhash(a.blockNumber);
+        require(actualHash == a.blockHash, BlockHashMismatch(a.blockNumber, actualHash, a.blockHash));
+        require(a.depositRoot == depositRoot, DepositRootChanged(depositRoot, a.depositRoot));
+        require(a.keyNoncesHash == keyNoncesHash, KeyNoncesChanged(keyNoncesHash, a.keyNoncesHash));
+
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(
+                abi.encode(ATTESTATION_TYPEHASH, a.depositRoot, a.keyNoncesHash, a.blockNumber, a.blockHash)
+            )
+        );
+        uint256 q = $.quorum;
+        require(a.signatures.length >= q, QuorumNotReached(a.signatures.length, q));
+        address last;
+        for (uint256 i; i < q; ++i) {
+            address signer = ECDSA.recover(digest, a.signatures[i].r, a.signatures[i].vs);
+            // Strictly ascending signers: no guardian counts twice, without a seen-set.
+            require(signer > last, SignersNotAscending(signer));
+            require($.isGuardian[signer], NotGuardian(signer));
+            last = signer;
+        }
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function attestationDigest(
+        bytes32 depositRoot,
+        bytes32 keyNoncesHash,
+        uint256 blockNumber,
+        bytes32 blockHash
+    ) external view returns (bytes32) {
+        return
+            _hashTypedDataV4(
+                keccak256(
+                    abi.encode(ATTESTATION_TYPEHASH, depositRoot, keyNoncesHash, blockNumber, blockHash)
+                )
+            );
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function pauseDigest(uint256 blockNumber) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(PAUSE_TYPEHASH, blockNumber)));
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function getGuardians() external view returns (address[] memory) {
+        return _s().guardians;
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function quorum() external view returns (uint256) {
+        return _s().quorum;
+    }
+
+    /// @notice Blocks an attestation stays valid.
+    function maxAttestationAge() external view returns (uint256) {
+        return _s().maxAttestationAge;
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function isPaused() external view returns (bool) {
+        return _s().paused;
+    }
+
+    // ---------------------------------------------------------------- guardians
+
+    /// @inheritdoc IDepositSecurity
+    function pause() external {
+        require(_s().isGuardian[msg.sender], NotGuardian(msg.sender));
+        _pause(msg.sender, block.number);
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function pauseWithSignature(uint256 blockNumber, Signature calldata signature) external {
+        DepositSecurityStorage storage $ = _s();
+        require(blockNumber <= block.number, FutureBlock(blockNumber));
+        // A pause signature is only usable while fresh, so an old one cannot be replayed later.
+        require(
+            block.number - blockNumber <= $.maxAttestationAge,
+            StaleAttestation(blockNumber, block.number, $.maxAttestationAge)
+        );
+        address signer = ECDSA.recover(pauseDigest(blockNumber), signature.r, signature.vs);
+        require($.isGuardian[signer], NotGuardian(signer));
+        _pause(signer, blockNumber);
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    /// @inheritdoc IDepositSecurity
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        DepositSecurityStorage storage $ = _s();
+        require($.paused, NotPaused());
+        $.paused = false;
+        emit DepositsUnpaused();
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function addGuardian(address guardian, uint256 newQuorum) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _addGuardian(guardian);
+        _setQuorum(newQuorum);
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function removeGuardian(address guardian, uint256 newQuorum) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        DepositSecurityStorage storage $ = _s();
+        require($.isGuardian[guardian], NotGuardian(guardian));
+        $.isGuardian[guardian] = false;
+        address[] storage g = $.guardians;
+        for (uint256 i; i < g.length; ++i) {
+            if (g[i] == guardian) {
+                g[i] = g[g.length - 1];
+                g.pop();
+                break;
+            }
+        }
+        emit GuardianRemoved(guardian);
+        _setQuorum(newQuorum);
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function setMaxAttestationAge(uint256 blocks) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setMaxAge(blocks);
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    function _pause(address guardian, uint256 blockNumber) private {
+        _s().paused = true;
+        emit DepositsPausedBy(guardian, blockNumber);
+    }
+
+    function _addGuardian(address guardian) private {
+        DepositSecurityStorage storage $ = _s();
+        require(guardian != address(0), ZeroAddress());
+        require(!$.isGuardian[guardian], GuardianExists(guardian));
+        require($.guardians.length < MAX_GUARDIANS, TooManyGuardians(MAX_GUARDIANS));
+        $.isGuardian[guardian] = true;
+        $.guardians.push(guardian);
+        emit GuardianAdded(guardian);
+    }
+
+    function _setQuorum(uint256 q) private {
+        DepositSecurityStorage storage $ = _s();
+        require(q > 0 && q <= $.guardians.length, InvalidQuorum(q, $.guardians.length));
+        $.quorum = uint64(q);
+        emit QuorumChanged(q);
+    }
+
+    function _setMaxAge(uint256 blocks) private {
+        // blockhash() only sees the last 256 blocks.
+        require(blocks > 0 && blocks <= 255, InvalidMaxAge(blocks));
+        _s().maxAttestationAge = uint64(blocks);
+        emit MaxAttestationAgeChanged(blocks);
+    }
+}

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
+import {IDepositContract} from "./interfaces/IDepositContract.sol";
+import {IDepositSecurity} from "./interfaces/IDepositSecurity.sol";
+import {IStakingModule} from "./interfaces/IStakingModule.sol";
+import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
+import {Allocation} from "./libraries/Allocation.sol";
+import {BPS, DEPOSIT_SIZE, MAX_MODULES} from "./libraries/Constants.sol";
+
+/// @title StakingRouter
+/// @notice Holds the pool's buffered ETH, the module registry and per-module accounting,
+/// and deposits validators allocated by reputation and collateral (DESIGN §4, §7).
+contract StakingRouter is CascadeUpgradeable, IStakingRouter {
+    bytes32 public constant MODULE_MANAGER_ROLE = keccak256("MODULE_MANAGER_ROLE");
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
+    uint256 private constant PUBKEY_LENGTH = 48;
+    uint256 private constant SIGNATURE_LENGTH = 96;
+    /// @dev 0x01 withdrawal-credential prefix (DESIGN §2), shifted into the top byte.
+    uint256 private constant WC_PREFIX = uint256(0x01) << 248;
+
+    /// @custom:storage-location erc7201:cascade.storage.StakingRouter
+    struct RouterStorage {
+        IDepositContract depositContract;
+        IDepositSecurity depositSecurity;
+        address withdrawalVault;
+        address executionRewardsVault;
+        uint256 buffered;
+        uint16 collateralBoostBps;
+        uint16 minReputationBps;
+        Module[] modules;
+        mapping(address module => uint256 idPlusOne) moduleIds;
+        mapping(bytes32 pubkeyHash => uint256 moduleIdPlusOne) pubkeyOwner;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("cascade.storage.StakingRouter")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_SLOT =
+        0x1d7422f1ab79353861a3f5d808f4944ef0879ec6e6a4c9afa8730aeb6cebc000;
+
+    function _s() internal pure returns (RouterStorage storage $) {
+        assembly {
+            $.slot := STORAGE_SLOT
+        }
+    }
+
+    /// @notice Initializes the proxy.
+    /// @param admin DEFAULT_ADMIN_ROLE (timelock)
+    /// @param depositContract_ the beacon deposit contract
+    /// @param depositSecurity_ the guardian quorum
+    /// @param collateralBoostBps_ weight boost at full collateral coverage (§7)
+    /// @param minReputationBps_ modules below it get no new validators
+    function initialize(
+        address admin,
+        address depositContract_,
+        address depositSecurity_,
+        uint256 collateralBoostBps_,
+        uint256 minReputationBps_
+    ) external initializer {
+        __Cascade_init(admin);
+        require(depositContract_ != address(0) && depositSecurity_ != address(0), ZeroAddress());
+        RouterStorage storage $ = _s();
+        $.depositContract = IDepositContract(depositContract_);
+        $.depositSecurity = IDepositSecurity(depositSecurity_);
+        _setAllocationParams(collateralBoostBps_, minReputationBps_);
+    }
+
+    /// @notice Sets the two vaults once (they are deployed with this proxy's address).
+    /// DEFAULT_ADMIN_ROLE.
+    /// @param withdrawalVault_ target of the validators' withdrawal credentials
+    /// @param executionRewardsVault_ fee recipient of the validators
+    function setVaults(
+        address withdrawalVault_,
+        address executionRewardsVault_
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        RouterStorage storage $ = _s();
+        require($.withdrawalVault == address(0), VaultsAlreadySet());
+        require(withdrawalVault_ != address(0) && executionRewardsVault_ != address(0), ZeroAddress());
+        $.withdrawalVault = withdrawalVault_;
+        $.executionRewardsVault = executionRewardsVault_;
+        emit VaultsSet(withdrawalVault_, executionRewardsVault_);
+    }
+
+    /// @notice Vault ETH, bond charges and stray transfers. Only reports turn vault ETH into
+    /// pool ETH, so unsolicited ETH changes no price.
+    receive() external payable {}
+
+    // ---------------------------------------------------------------- governance
+
+    /// @inheritdoc IStakingRouter
+    function addModule(
+        address module,
+        ModuleParams calldata params,
+        uint256 reputationBps
+    ) external onlyRole(MODULE_MANAGER_ROLE) returns (uint256 moduleId) {
+        RouterStorage storage $ = _s();
+        require(module != address(0), ZeroAddress());
+        require($.moduleIds[module] == 0, ModuleAlreadyAdded(module));
+        moduleId = $.modules.length;
+        require(moduleId < MAX_MODULES, TooManyModules(MAX_MODULES));
+        require(reputationBps <= BPS, InvalidReputation(reputationBps));
+        _checkParams(params);
+        Module storage m = $.modules.push();
+        m.module = module;
+        m.status = ModuleStatus.Active;
+        m.reputationBps = uint16(reputationBps);
+        _writeParams(m, params);
+        $.moduleIds[module] = moduleId + 1;
+        emit ModuleAdded(moduleId, module, params, reputationBps);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function updateModule(
+        uint256 moduleId,
+        ModuleParams calldata params
+    ) external onlyRole(MODULE_MANAGER_ROLE) {
+        Module storage m = _module(moduleId);
+        _checkParams(params);
+        _writeParams(m, params);
+        emit ModuleParamsUpdated(moduleId, params);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function setModuleStatus(uint256 moduleId, ModuleStatus status) external {
+        // The emergency pauser may only pause; everything else is governance.
+        if (!(status == ModuleStatus.Paused && hasRole(PAUSER_ROLE, msg.sender))) {
+            _checkRole(MODULE_MANAGER_ROLE);
+        }
+        Module storage m = _module(moduleId);
+        require(status != ModuleStatus.None, InvalidStatus(status));
+        require(m.status != ModuleStatus.Stopped, ModuleStopped(moduleId));
+        m.status = status;
+        emit ModuleStatusChanged(moduleId, status);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function setAllocationParams(
+        uint256 collateralBoostBps_,
+        uint256 minReputationBps_
+    ) external onlyRole(MODULE_MANAGER_ROLE) {
+        _setAllocationParams(collateralBoostBps_, minReputationBps_);
+    }
+
+    // ---------------------------------------------------------------- keeper
+
+    /// @inheritdoc IStakingRouter
+    function depositToBeacon(
+        uint256 maxCount,
+        ModuleKeys[] calldata keys,
+        IDepositSecurity.Attestation calldata attestation
+    ) external returns (uint256 deposited) {
+        RouterStorage storage $ = _s();
+        require(maxCount != 0, ZeroCount());
+        require($.withdrawalVault != address(0), VaultsNotSet());
+        uint256 moduleCount_ = $.modules.length;
+        require(keys.length == moduleCount_, ModuleKeysLength(keys.length, moduleCount_));
+
+        uint256 n = _depositableEth() / DEPOSIT_SIZE;
+        if (n > maxCount) n = maxCount;
+        require(n != 0, NotEnoughBuffered(DEPOSIT_SIZE, _depositableEth()));
+
+        IDepositContract dc = $.depositContract;
+        // Front-running guard: the root and every key nonce are what the guardians saw.
+        $.depositSecurity.verify(
+            attestation,
+            dc.get_deposit_root(),
+            keccak256(abi.encodePacked(_keyNonces()))
+        );
+
+        (uint256[] memory alloc, uint256 total) = _allocate(n);
+        require(total != 0, NothingToDeposit());
+
+        // Effects for every module first, then the external deposits.
+        $.buffered -= total * DEPOSIT_SIZE;
+        emit BufferedChanged($.buffered);
+        bytes memory wc = abi.encodePacked(withdrawalCredentials());
+        for (uint256 id; id < moduleCount_; ++id) {
+            uint256 count = alloc[id];
+            ModuleKeys calldata k = keys[id];
+            require(
+                k.pubkeys.length == count * PUBKEY_LENGTH &&
+                    k.signatures.length == count * SIGNATURE_LENGTH &&
+                    k.depositDataRoots.length == count,
+                KeysCountMismatch(id, count, k.pubkeys.length / PUBKEY_LENGTH)
+            );
+            if (count == 0) continue;
+            Module storage m = $.modules[id];
+            m.deposited += uint64(count);
+            emit DepositedToBeacon(id, count, count * DEPOSIT_SIZE);
+            // Checks the bytes against the module's commitments (reverts KeyMismatch).
+            IStakingModule(m.module).onDeposit(count, k.pubkeys, k.signatures);
+            for (uint256 i; i < count; ++i) {
+                dc.deposit{value: DEPOSIT_SIZE}(
+                    k.pubkeys[i * PUBKEY_LENGTH:(i + 1) * PUBKEY_LENGTH],
+                    wc,
+                    k.signatures[i * SIGNATURE_LENGTH:(i + 1) * SIGNATURE_LENGTH],
+                    k.depositDataRoots[i]
+                );
+            }
+        }
+        deposited = total;
+    }
+
+    // ---------------------------------------------------------------- modules
+
+    /// @inheritdoc IStakingRouter
+    function registerPubkeys(bytes calldata pubkeys) external {
+        RouterStorage storage $ = _s();
+        uint256 owner = $.moduleIds[msg.sender];
+        require(owner != 0, NotModule(msg.sender));
+        uint256 count = pubkeys.length / PUBKEY_LENGTH;
+        for (uint256 i; i < count; ++i) {
+            bytes32 h = keccak256(pubkeys[i * PUBKEY_LENGTH:(i + 1) * PUBKEY_LENGTH]);
+            require($.pubkeyOwner[h] == 0, PubkeyAlreadyRegistered(h));
+            $.pubkeyOwner[h] = owner;
+        }
+    }
+
+    /// @inheritdoc IStakingRouter
+    function releasePubkeys(bytes calldata pubkeys) external {
+        RouterStorage storage $ = _s();
+        uint256 owner = $.moduleIds[msg.sender];
+        require(owner != 0, NotModule(msg.sender));
+        uint256 count = pubkeys.length / PUBKEY_LENGTH;
+        for (uint256 i; i < count; ++i) {
+            bytes32 h = keccak256(pubkeys[i * PUBKEY_LENGTH:(i + 1) * PUBKEY_LENGTH]);
+            require($.pubkeyOwner[h] == owner, PubkeyNotRegistered(h));
+            delete $.pubkeyOwner[h];
+        }
+    }
+
+    /// @inheritdoc IStakingRouter
+    function receiveBondCover() external payable {
+        require(_s().moduleIds[msg.sender] != 0, NotModule(msg.sender));
+        emit BondCoverReceived(msg.sender, msg.value);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IStakingRouter
+    function previewAllocation(uint256 n) external view returns (uint256[] memory allocation, uint256 total) {
+        return _allocate(n);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function moduleWeights() public view returns (uint256[] memory weights) {
+        RouterStorage storage $ = _s();
+        uint256 count = $.modules.length;
+        weights = new uint256[](count);
+        for (uint256 id; id < count; ++id) {
+            Module storage m = $.modules[id];
+            weights[id] = Allocation.weight(
+                m.baseWeight,
+                m.reputationBps,
+                IStakingModule(m.module).collateralBps(),
+                $.collateralBoostBps,
+                $.minReputationBps,
+                m.status == ModuleStatus.Active
+            );
+        }
+    }
+
+    /// @inheritdoc IStakingRouter
+    function getModule(uint256 moduleId) external view returns (Module memory) {
+        return _module(moduleId);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function moduleCount() external view returns (uint256) {
+        return _s().modules.length;
+    }
+
+    /// @inheritdoc IStakingRouter
+    function moduleIdOf(address module) external view returns (uint256 moduleId) {
+        uint256 idPlusOne = _s().moduleIds[module];
+        require(idPlusOne != 0, NotModule(module));
+        return idPlusOne - 1;
+    }
+
+    /// @inheritdoc IStakingRouter
+    function buffered() external view returns (uint256) {
+        return _s().buffered;
+    }
+
+    /// @inheritdoc IStakingRouter
+    function transientBalance() public view returns (uint256 total) {
+        Module[] storage ms = _s().modules;
+        for (uint256 id; id < ms.length; ++id) {
+            total += (uint256(ms[id].deposited) - ms[id].clValidators) * DEPOSIT_SIZE;
+        }
+    }
+
+    /// @inheritdoc IStakingRouter
+    function clBalanceTotal() public view returns (uint256 total) {
+        Module[] storage ms = _s().modules;
+        for (uint256 id; id < ms.length; ++id) total += ms[id].clBalance;
+    }
+
+    /// @inheritdoc IStakingRouter
+    function keyNonces() external view returns (uint256[] memory) {
+        return _keyNonces();
+    }
+
+    /// @inheritdoc IStakingRouter
+    function withdrawalCredentials() public view returns (bytes32) {
+        return bytes32(WC_PREFIX | uint256(uint160(_s().withdrawalVault)));
+    }
+
+    /// @inheritdoc IStakingRouter
+    function isPubkeyRegistered(bytes calldata pubkey) external view returns (bool) {
+        return _s().pubkeyOwner[keccak256(pubkey)] != 0;
+    }
+
+    /// @notice The allocation parameters (collateral boost, minimum reputation), bps.
+    function allocationParams() external view returns (uint256 collateralBoostBps, uint256 minReputationBps) {
+        RouterStorage storage $ = _s();
+        return ($.collateralBoostBps, $.minReputationBps);
+    }
+
+    /// @notice Addresses the router works with.
+    function addresses()
+        external
+        view
+        returns (address depositContract, address depositSecurity, address withdrawalVault, address elVault)
+    {
+        RouterStorage storage $ = _s();
+        return (
+            address($.depositContract),
+            address($.depositSecurity),
+            $.withdrawalVault,
+            $.executionRewardsVault
+        );
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    /// @dev Buffered ETH available for validators. Hook for redemption demand (served first).
+    function _depositableEth() internal view virtual returns (uint256) {
+        return _s().buffered;
+    }
+
+    function _allocate(uint256 n) internal view returns (uint256[] memory alloc, uint256 total) {
+        RouterStorage storage $ = _s();
+        uint256 count = $.modules.length;
+        uint256[] memory weights = moduleWeights();
+        uint16[] memory limits = new uint16[](count);
+        uint256[] memory active = new uint256[](count);
+        uint256[] memory depositable = new uint256[](count);
+        for (uint256 id; id < count; ++id) {
+            Module storage m = $.modules[id];
+            limits[id] = m.stakeShareLimitBps;
+            active[id] = m.deposited - m.exited;
+            if (weights[id] != 0) depositable[id] = IStakingModule(m.module).depositableKeys();
+        }
+        return Allocation.allocate(weights, limits, active, depositable, n);
+    }
+
+    function _keyNonces() internal view returns (uint256[] memory nonces) {
+        Module[] storage ms = _s().modules;
+        nonces = new uint256[](ms.length);
+        for (uint256 id; id < ms.length; ++id) nonces[id] = IStakingModule(ms[id].module).keyNonce();
+    }
+
+    function _module(uint256 moduleId) internal view returns (Module storage) {
+        Module[] storage ms = _s().modules;
+        require(moduleId < ms.length, UnknownModule(moduleId));
+        return ms[moduleId];
+    }
+
+    function _checkParams(ModuleParams calldata p) private pure {
+        require(p.baseWeight != 0, ZeroWeight());
+        require(p.stakeShareLimitBps <= BPS, BpsTooHigh(p.stakeShareLimitBps));
+        require(p.moduleFeeBps <= BPS, BpsTooHigh(p.moduleFeeBps));
+        require(p.feeRecipient != address(0), ZeroAddress());
+    }
+
+    function _writeParams(Module storage m, ModuleParams calldata p) private {
+        m.baseWeight = p.baseWeight;
+        m.stakeShareLimitBps = p.stakeShareLimitBps;
+        m.moduleFeeBps = p.moduleFeeBps;
+        m.feeRecipient = p.feeRecipient;
+    }
+
+    function _setAllocationParams(uint256 boostBps, uint256 minRepBps) private {
+        require(boostBps <= BPS, BpsTooHigh(boostBps));
+        require(minRepBps <= BPS, BpsTooHigh(minRepBps));
+        RouterStorage storage $ = _s();
+        $.collateralBoostBps = uint16(boostBps);
+        $.minReputationBps = uint16(minRepBps);
+        emit AllocationParamsUpdated(boostBps, minRepBps);
+    }
+}

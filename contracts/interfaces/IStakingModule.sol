@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IStakingModule
+/// @notice What the StakingRouter needs from a node-operator module. Modules keep each
+/// validator key as a commitment `keccak256(pubkey ‖ signature)`; the key bytes live in
+/// `KeysAdded` events and come back in calldata when the router deposits.
+interface IStakingModule {
+    // ---------------------------------------------------------------- errors
+    error NotRouter(address caller);
+    error UnknownOperator(uint256 operatorId);
+    error OperatorInactive(uint256 operatorId);
+    error NotOperatorManager(uint256 operatorId, address caller);
+    error InvalidKeysLength(uint256 pubkeysLength, uint256 signaturesLength);
+    error ZeroKeys();
+    error TooManyKeys(uint256 count, uint256 max);
+    error RemoveDepositedKeys(uint256 operatorId, uint256 newTotal, uint256 deposited);
+    error KeyMismatch(uint256 operatorId, uint256 keyIndex);
+    error NotEnoughDepositableKeys(uint256 requested, uint256 available);
+    error TooManyOperators(uint256 max);
+    error ExitedAboveDeposited(uint256 operatorId, uint256 exited, uint256 deposited);
+
+    // ---------------------------------------------------------------- events
+    /// @notice New keys; `pubkeys` and `signatures` are the concatenated bytes (48 / 96 each).
+    event KeysAdded(uint256 indexed operatorId, uint256 firstIndex, bytes pubkeys, bytes signatures);
+    /// @notice Undeposited keys from `newTotal` on were removed.
+    event KeysRemoved(uint256 indexed operatorId, uint256 newTotal, uint256 removed);
+    /// @notice Keys `[firstIndex, firstIndex+count)` of the operator were deposited.
+    event KeysDeposited(uint256 indexed operatorId, uint256 firstIndex, uint256 count);
+    /// @notice The module's key nonce changed (any key add/remove/limit change).
+    event KeyNonceChanged(uint256 nonce);
+    event OperatorExitedUpdated(uint256 indexed operatorId, uint256 exited);
+    /// @notice Validators the operator must exit, up to `count` (read by operators and keepers).
+    event ExitRequested(uint256 indexed operatorId, uint256 count, uint256 deadline);
+
+    // ---------------------------------------------------------------- views
+    /// @notice Keys that can be deposited right now (uploaded, vetted/bonded, undeposited).
+    function depositableKeys() external view returns (uint256);
+
+    /// @notice Increments on every change that alters which keys can be deposited.
+    function keyNonce() external view returns (uint256);
+
+    /// @notice Collateral held per active validator over 32 ETH, in bps, capped at 10,000.
+    function collateralBps() external view returns (uint256);
+
+    /// @notice Which keys the next `count` deposits take, in order.
+    /// @return operatorIds operator of each run
+    /// @return firstIndexes first key index of each run
+    /// @return counts length of each run
+    function depositPlan(
+        uint256 count
+    )
+        external
+        view
+        returns (uint256[] memory operatorIds, uint256[] memory firstIndexes, uint256[] memory counts);
+
+    // ---------------------------------------------------------------- router only
+    /// @notice Marks the next `count` keys of the plan deposited after checking the supplied
+    /// bytes against their commitments. Reverts `KeyMismatch` on any difference.
+    /// @param count number of keys
+    /// @param pubkeys concatenated 48-byte pubkeys in plan order
+    /// @param signatures concatenated 96-byte signatures in plan order
+    function onDeposit(uint256 count, bytes calldata pubkeys, bytes calldata signatures) external;
+
+    /// @notice Charges up to `amount` from the operator's collateral and sends it to the router.
+    /// @return charged what was actually charged (0 for modules without collateral)
+    function chargeBond(uint256 operatorId, uint256 amount) external returns (uint256 charged);
+
+    /// @notice Records the operators' exited validators as reported by the oracle.
+    function updateExited(uint256[] calldata operatorIds, uint256[] calldata exited) external;
+
+    /// @notice Emits exit requests for an operator's validators.
+    function requestExits(uint256 operatorId, uint256 count, uint256 deadline) external;
+}

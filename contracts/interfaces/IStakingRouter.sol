@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IDepositSecurity} from "./IDepositSecurity.sol";
+
+/// @title IStakingRouter
+/// @notice Module registry, per-module accounting, allocation of new validators by
+/// reputation and collateral (DESIGN §7) and deposits to the beacon deposit contract.
+interface IStakingRouter {
+    // ---------------------------------------------------------------- types
+    enum ModuleStatus {
+        None,
+        Active,
+        Paused, // no new deposits; still reported and rewarded
+        Stopped // no new deposits, ever
+    }
+
+    /// @notice Governance parameters of a module.
+    struct ModuleParams {
+        uint64 baseWeight;
+        uint16 stakeShareLimitBps;
+        uint16 moduleFeeBps;
+        address feeRecipient;
+    }
+
+    /// @notice Full state of a module as the router keeps it.
+    struct Module {
+        address module;
+        ModuleStatus status;
+        uint16 stakeShareLimitBps;
+        uint16 moduleFeeBps;
+        uint16 reputationBps;
+        uint64 baseWeight;
+        address feeRecipient;
+        uint64 deposited;
+        uint64 clValidators;
+        uint64 exited;
+        uint128 clBalance;
+    }
+
+    /// @notice The keys of one module for one deposit, concatenated in the module's plan order,
+    /// with each key's `deposit_data_root` (the deposit contract recomputes and checks it, so a
+    /// wrong root reverts there; computing it here would cost ~3k gas per validator).
+    struct ModuleKeys {
+        bytes pubkeys;
+        bytes signatures;
+        bytes32[] depositDataRoots;
+    }
+
+    // ---------------------------------------------------------------- errors
+    error UnknownModule(uint256 moduleId);
+    error ModuleAlreadyAdded(address module);
+    error TooManyModules(uint256 max);
+    error ModuleNotActive(uint256 moduleId, ModuleStatus status);
+    error ModuleStopped(uint256 moduleId);
+    error InvalidStatus(ModuleStatus status);
+    error BpsTooHigh(uint256 value);
+    error ZeroWeight();
+    error InvalidReputation(uint256 reputationBps);
+    error ZeroCount();
+    error NothingToDeposit();
+    error NotEnoughBuffered(uint256 needed, uint256 available);
+    error KeysCountMismatch(uint256 moduleId, uint256 expected, uint256 supplied);
+    error ModuleKeysLength(uint256 supplied, uint256 modules);
+    error PubkeyAlreadyRegistered(bytes32 pubkeyHash);
+    error PubkeyNotRegistered(bytes32 pubkeyHash);
+    error NotModule(address caller);
+    error EthTransferFailed(address to, uint256 amount);
+    error VaultsAlreadySet();
+    error VaultsNotSet();
+
+    // ---------------------------------------------------------------- events
+    event ModuleAdded(
+        uint256 indexed moduleId,
+        address indexed module,
+        ModuleParams params,
+        uint256 reputationBps
+    );
+    event ModuleParamsUpdated(uint256 indexed moduleId, ModuleParams params);
+    event ModuleStatusChanged(uint256 indexed moduleId, ModuleStatus status);
+    event AllocationParamsUpdated(uint256 collateralBoostBps, uint256 minReputationBps);
+    event DepositedToBeacon(uint256 indexed moduleId, uint256 count, uint256 amount);
+    event BufferedChanged(uint256 buffered);
+    event BondCoverReceived(address indexed module, uint256 amount);
+    event VaultsSet(address withdrawalVault, address executionRewardsVault);
+
+    // ---------------------------------------------------------------- governance
+    /// @notice Registers a module. MODULE_MANAGER_ROLE.
+    /// @param module the module contract (IStakingModule)
+    /// @param params weight, share limit, fee and fee recipient
+    /// @param reputationBps starting reputation (bps, ≤ 10,000)
+    /// @return moduleId the new module's id (0-based)
+    function addModule(
+        address module,
+        ModuleParams calldata params,
+        uint256 reputationBps
+    ) external returns (uint256 moduleId);
+
+    /// @notice Updates a module's parameters. MODULE_MANAGER_ROLE.
+    function updateModule(uint256 moduleId, ModuleParams calldata params) external;
+
+    /// @notice Pauses, resumes or stops a module. Stopping is final. MODULE_MANAGER_ROLE
+    /// (and the emergency PAUSER_ROLE may pause).
+    function setModuleStatus(uint256 moduleId, ModuleStatus status) external;
+
+    /// @notice Sets the collateral boost and the minimum reputation of §7. MODULE_MANAGER_ROLE.
+    function setAllocationParams(uint256 collateralBoostBps, uint256 minReputationBps) external;
+
+    // ---------------------------------------------------------------- keeper
+    /// @notice Deposits up to `maxCount` validators of 32 ETH from buffered ETH, allocated
+    /// over modules by §7, after checking a fresh guardian attestation.
+    /// @param maxCount upper bound on validators deposited
+    /// @param keys one entry per module id (empty for modules allocated nothing), the keys in
+    /// each module's `depositPlan` order
+    /// @param attestation guardian quorum over the deposit root and key nonces
+    /// @return deposited number of validators deposited
+    function depositToBeacon(
+        uint256 maxCount,
+        ModuleKeys[] calldata keys,
+        IDepositSecurity.Attestation calldata attestation
+    ) external returns (uint256 deposited);
+
+    // ---------------------------------------------------------------- modules
+    /// @notice Claims pubkeys for the calling module; reverts if any exists anywhere in the router.
+    /// @param pubkeys concatenated 48-byte pubkeys
+    function registerPubkeys(bytes calldata pubkeys) external;
+
+    /// @notice Releases undeposited pubkeys of the calling module so they can be added again.
+    function releasePubkeys(bytes calldata pubkeys) external;
+
+    /// @notice Receives bond ETH charged by a module (report cover or slash).
+    function receiveBondCover() external payable;
+
+    // ---------------------------------------------------------------- views
+    /// @notice Validators each module would get for `n` new validators (DESIGN §7).
+    function previewAllocation(uint256 n) external view returns (uint256[] memory allocation, uint256 total);
+
+    /// @notice The allocation weight of every module.
+    function moduleWeights() external view returns (uint256[] memory weights);
+
+    function getModule(uint256 moduleId) external view returns (Module memory);
+
+    function moduleCount() external view returns (uint256);
+
+    function moduleIdOf(address module) external view returns (uint256 moduleId);
+
+    /// @notice ETH held that is neither deposited nor reserved.
+    function buffered() external view returns (uint256);
+
+    /// @notice `Σ (deposited − clValidators) · 32 ETH`.
+    function transientBalance() external view returns (uint256);
+
+    /// @notice Sum of reported CL balances.
+    function clBalanceTotal() external view returns (uint256);
+
+    /// @notice The key nonce of every module, in id order (signed by guardians).
+    function keyNonces() external view returns (uint256[] memory);
+
+    /// @notice Withdrawal credentials of every Cascade validator: 0x01 ‖ 11 zero bytes ‖ vault.
+    function withdrawalCredentials() external view returns (bytes32);
+
+    function isPubkeyRegistered(bytes calldata pubkey) external view returns (bool);
+}

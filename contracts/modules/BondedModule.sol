@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IBondedModule} from "../interfaces/IBondedModule.sol";
+import {IStakingModule} from "../interfaces/IStakingModule.sol";
+import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
+import {BPS, DEPOSIT_SIZE} from "../libraries/Constants.sol";
+import {ModuleBase} from "./ModuleBase.sol";
+
+/// @title BondedModule
+/// @notice Permissionless operators securing their validators with an ETH bond. A key is
+/// depositable only while the bond (less locks) covers it under the operator's curve; the
+/// bond is charged first for the operator's losses and for service slashes.
+contract BondedModule is ModuleBase, IBondedModule {
+    bytes32 public constant CURVE_MANAGER_ROLE = keccak256("CURVE_MANAGER_ROLE");
+    bytes32 public constant REPUTATION_MANAGER_ROLE = keccak256("REPUTATION_MANAGER_ROLE");
+
+    struct Bond {
+        uint128 amount;
+        uint128 locked;
+    }
+
+    /// @custom:storage-location erc7201:cascade.storage.BondedModule
+    struct BondedStorage {
+        BondCurve standard;
+        BondCurve proven;
+        uint256 totalBond;
+        mapping(uint256 operatorId => Bond) bonds;
+        mapping(uint256 operatorId => bool) isProven;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("cascade.storage.BondedModule")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_SLOT =
+        0xa32fa79a18aad4ac9d8986acedbb7f7771ecfc4084cfc71192edef2b11120000;
+
+    function _bonded() private pure returns (BondedStorage storage $) {
+        assembly {
+            $.slot := STORAGE_SLOT
+        }
+    }
+
+    /// @notice Initializes the proxy.
+    /// @param admin DEFAULT_ADMIN_ROLE (timelock)
+    /// @param router_ the StakingRouter
+    /// @param standard default bond curve (e.g. 2.4 ETH, then 1.3 ETH per key)
+    /// @param proven curve for operators with proven reputation
+    function initialize(
+        address admin,
+        address router_,
+        BondCurve calldata standard,
+        BondCurve calldata proven
+    ) external initializer {
+        __ModuleBase_init(admin, router_);
+        _setCurves(standard, proven);
+    }
+
+    // ---------------------------------------------------------------- operators
+
+    /// @inheritdoc IBondedModule
+    function registerOperator(
+        string calldata name,
+        address rewardAddress,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) external payable returns (uint256 operatorId) {
+        operatorId = _newOperator(msg.sender, rewardAddress, name);
+        _deposit(operatorId, msg.value);
+        if (pubkeys.length != 0) {
+            uint256 count = _checkKeyLengths(pubkeys, signatures);
+            uint256 required = _required(operatorId, count);
+            require(msg.value >= required, InsufficientBond(required, msg.value));
+            _addKeys(operatorId, pubkeys, signatures);
+        }
+    }
+
+    /// @inheritdoc ModuleBase
+    /// @dev Bonded keys may be uploaded without bond; they become depositable once bonded.
+    function addKeys(
+        uint256 operatorId,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) external override onlyManager(operatorId) {
+        _addKeys(operatorId, pubkeys, signatures);
+    }
+
+    /// @notice Uploads keys and adds bond in one call. Manager only.
+    /// @param operatorId operator
+    /// @param pubkeys concatenated pubkeys
+    /// @param signatures concatenated signatures
+    function addKeysWithBond(
+        uint256 operatorId,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) external payable onlyManager(operatorId) {
+        if (msg.value != 0) _deposit(operatorId, msg.value);
+        _addKeys(operatorId, pubkeys, signatures);
+    }
+
+    /// @inheritdoc IBondedModule
+    function topUpBond(uint256 operatorId) external payable {
+        _operator(operatorId);
+        require(msg.value != 0, ZeroAmount());
+        _deposit(operatorId, msg.value);
+        _refresh(operatorId);
+    }
+
+    /// @inheritdoc IBondedModule
+    function withdrawBond(uint256 operatorId, uint256 amount, address to) external onlyManager(operatorId) {
+        require(amount != 0, ZeroAmount());
+        require(to != address(0), ZeroAddress());
+        uint256 free = withdrawableBond(operatorId);
+        require(amount <= free, BondLocked(operatorId, amount, free));
+        BondedStorage storage $ = _bonded();
+        Bond storage b = $.bonds[operatorId];
+        b.amount -= uint128(amount);
+        $.totalBond -= amount;
+        _refresh(operatorId);
+        emit BondWithdrawn(operatorId, to, amount, b.amount);
+        // State is final before the call: a reentrant withdraw sees the reduced bond.
+        (bool ok, ) = to.call{value: amount}("");
+        require(ok, EthTransferFailed(to, amount));
+    }
+
+    // ---------------------------------------------------------------- router
+
+    /// @inheritdoc IStakingModule
+    function chargeBond(uint256 operatorId, uint256 amount) external onlyRouter returns (uint256 charged) {
+        _operator(operatorId);
+        BondedStorage storage $ = _bonded();
+        Bond storage b = $.bonds[operatorId];
+        charged = amount < b.amount ? amount : b.amount;
+        b.amount -= uint128(charged);
+        // A charge consumes the lock that was held for it.
+        b.locked = b.locked > charged ? b.locked - uint128(charged) : 0;
+        if (b.locked > b.amount) b.locked = b.amount;
+        $.totalBond -= charged;
+        _refresh(operatorId);
+        emit BondCharged(operatorId, amount, charged, b.amount);
+        if (charged != 0) IStakingRouter(_base().router).receiveBondCover{value: charged}();
+    }
+
+    /// @inheritdoc IBondedModule
+    function lockBond(uint256 operatorId, uint256 amount) external onlyRouter {
+        _operator(operatorId);
+        Bond storage b = _bonded().bonds[operatorId];
+        uint256 locked = b.locked + amount;
+        if (locked > b.amount) locked = b.amount;
+        b.locked = uint128(locked);
+        _refresh(operatorId);
+        emit BondLockChanged(operatorId, locked);
+    }
+
+    /// @inheritdoc IBondedModule
+    function unlockBond(uint256 operatorId, uint256 amount) external onlyRouter {
+        _operator(operatorId);
+        Bond storage b = _bonded().bonds[operatorId];
+        uint256 locked = amount < b.locked ? b.locked - amount : 0;
+        b.locked = uint128(locked);
+        _refresh(operatorId);
+        emit BondLockChanged(operatorId, locked);
+    }
+
+    // ---------------------------------------------------------------- governance
+
+    /// @inheritdoc IBondedModule
+    function setBondCurves(
+        BondCurve calldata standard,
+        BondCurve calldata proven
+    ) external onlyRole(CURVE_MANAGER_ROLE) {
+        _setCurves(standard, proven);
+    }
+
+    /// @inheritdoc IBondedModule
+    function setOperatorProven(uint256 operatorId, bool proven) external onlyRole(REPUTATION_MANAGER_ROLE) {
+        _operator(operatorId);
+        _bonded().isProven[operatorId] = proven;
+        _refresh(operatorId);
+        emit OperatorProvenSet(operatorId, proven);
+    }
+
+    /// @notice Deactivates or reactivates an operator (e.g. after a proven fault). DEFAULT_ADMIN_ROLE.
+    function setOperatorActive(uint256 operatorId, bool active) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setOperatorActive(operatorId, active);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IBondedModule
+    function bondRequired(uint256 operatorId, uint256 keys) external view returns (uint256) {
+        return _required(operatorId, keys);
+    }
+
+    /// @inheritdoc IBondedModule
+    function withdrawableBond(uint256 operatorId) public view returns (uint256) {
+        Operator storage op = _operator(operatorId);
+        Bond storage b = _bonded().bonds[operatorId];
+        uint256 needed = _required(operatorId, op.depositedKeys - op.exitedKeys) + b.locked;
+        return b.amount > needed ? b.amount - needed : 0;
+    }
+
+    /// @inheritdoc IBondedModule
+    function bondOf(uint256 operatorId) external view returns (uint256 bond, uint256 locked) {
+        Bond storage b = _bonded().bonds[operatorId];
+        return (b.amount, b.locked);
+    }
+
+    /// @notice The bond curves (standard, proven).
+    function bondCurves() external view returns (BondCurve memory standard, BondCurve memory proven) {
+        BondedStorage storage $ = _bonded();
+        return ($.standard, $.proven);
+    }
+
+    /// @notice Whether the operator is on the proven curve.
+    function isProven(uint256 operatorId) external view returns (bool) {
+        return _bonded().isProven[operatorId];
+    }
+
+    /// @notice Total bond held by the module.
+    function totalBond() external view returns (uint256) {
+        return _bonded().totalBond;
+    }
+
+    /// @inheritdoc IStakingModule
+    function collateralBps() external view returns (uint256) {
+        uint256 active = activeValidators();
+        if (active == 0) return 0;
+        uint256 kappa = (_bonded().totalBond * BPS) / (active * DEPOSIT_SIZE);
+        return kappa > BPS ? BPS : kappa;
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    function _deposit(uint256 operatorId, uint256 amount) private {
+        BondedStorage storage $ = _bonded();
+        Bond storage b = $.bonds[operatorId];
+        b.amount += uint128(amount);
+        $.totalBond += amount;
+        emit BondDeposited(operatorId, msg.sender, amount, b.amount);
+    }
+
+    function _curve(uint256 operatorId) private view returns (BondCurve storage) {
+        BondedStorage storage $ = _bonded();
+        return $.isProven[operatorId] ? $.proven : $.standard;
+    }
+
+    function _required(uint256 operatorId, uint256 keys) private view returns (uint256) {
+        if (keys == 0) return 0;
+        BondCurve storage c = _curve(operatorId);
+        return c.first + (keys - 1) * c.next;
+    }
+
+    /// @dev Keys the free bond covers: exited keys need no bond any more.
+    function _keyLimit(uint256 operatorId, Operator storage op) internal view override returns (uint256) {
+        Bond storage b = _bonded().bonds[operatorId];
+        uint256 free = b.amount - b.locked;
+        BondCurve storage c = _curve(operatorId);
+        if (free < c.first) return op.exitedKeys;
+        return op.exitedKeys + 1 + (free - c.first) / c.next;
+    }
+
+    function _setCurves(BondCurve calldata standard, BondCurve calldata proven) private {
+        require(standard.first != 0 && standard.next != 0, InvalidCurve(standard.first, standard.next));
+        require(
+            proven.first != 0 &&
+                proven.next != 0 &&
+                proven.first <= standard.first &&
+                proven.next <= standard.next,
+            InvalidCurve(proven.first, proven.next)
+        );
+        BondedStorage storage $ = _bonded();
+        $.standard = standard;
+        $.proven = proven;
+        // A curve change moves every operator's limit: refresh the cached depositable counts
+        // (bounded by MAX_OPERATORS).
+        uint256 n = _base().operatorCount;
+        for (uint256 id; id < n; ++id) _refresh(id);
+        emit BondCurvesSet(standard, proven);
+    }
+}

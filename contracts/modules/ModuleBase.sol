@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {CascadeUpgradeable} from "../governance/CascadeUpgradeable.sol";
+import {IStakingModule} from "../interfaces/IStakingModule.sol";
+import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
+
+/// @title ModuleBase
+/// @notice Operators and their keys, shared by the curated and the bonded module. A key is
+/// one storage slot, `keccak256(pubkey ‖ signature)`; its bytes are in `KeysAdded` and come
+/// back in calldata at deposit time. What limits an operator's depositable keys (vetting,
+/// bond) is the subclass's `_keyLimit`.
+abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
+    uint256 internal constant PUBKEY_LENGTH = 48;
+    uint256 internal constant SIGNATURE_LENGTH = 96;
+    /// @dev Bounds the operator loop of `depositPlan`/`onDeposit`.
+    uint256 public constant MAX_OPERATORS = 256;
+    /// @dev Bounds one upload, so a single call stays well under the block gas limit.
+    uint256 public constant MAX_KEYS_PER_CALL = 200;
+
+    struct Operator {
+        address manager; // adds and removes keys, manages the bond
+        bool active;
+        uint32 totalKeys;
+        uint32 depositedKeys;
+        uint32 exitedKeys;
+        uint32 depositable; // cached `_depositable(op)`, summed in `totalDepositable`
+        address rewardAddress;
+        uint32 exitRequested; // validators asked to exit, cumulative
+        uint64 exitDeadline; // when the last exit request falls due
+    }
+
+    /// @custom:storage-location erc7201:cascade.storage.ModuleBase
+    struct ModuleBaseStorage {
+        address router;
+        uint64 keyNonce;
+        uint32 operatorCount;
+        uint32 cursor; // operator the next deposit plan starts from (rotation)
+        uint64 totalDepositable;
+        uint64 totalDeposited;
+        uint64 totalExited;
+        mapping(uint256 operatorId => Operator) operators;
+        mapping(uint256 operatorId => mapping(uint256 keyIndex => bytes32 commitment)) keys;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("cascade.storage.ModuleBase")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_SLOT =
+        0x26e13468e3f5ab206c492c6efa3f2d4400de346ad6be0b2f4bfcb78b92f83500;
+
+    event OperatorAdded(
+        uint256 indexed operatorId,
+        address indexed manager,
+        address rewardAddress,
+        string name
+    );
+    event OperatorActiveChanged(uint256 indexed operatorId, bool active);
+    event OperatorRewardAddressChanged(uint256 indexed operatorId, address rewardAddress);
+
+    function _base() internal pure returns (ModuleBaseStorage storage $) {
+        assembly {
+            $.slot := STORAGE_SLOT
+        }
+    }
+
+    modifier onlyRouter() {
+        require(msg.sender == _base().router, NotRouter(msg.sender));
+        _;
+    }
+
+    modifier onlyManager(uint256 operatorId) {
+        Operator storage op = _operator(operatorId);
+        require(msg.sender == op.manager, NotOperatorManager(operatorId, msg.sender));
+        _;
+    }
+
+    // solhint-disable-next-line func-name-mixedcase
+    function __ModuleBase_init(address admin, address router_) internal onlyInitializing {
+        __Cascade_init(admin);
+        require(router_ != address(0), ZeroAddress());
+        _base().router = router_;
+    }
+
+    // ---------------------------------------------------------------- keys (operator)
+
+    /// @notice Uploads keys for an operator. Only its manager.
+    /// @param operatorId operator
+    /// @param pubkeys concatenated 48-byte BLS pubkeys
+    /// @param signatures concatenated 96-byte deposit signatures (checked off-chain by the SDK;
+    /// the deposit contract does not check them, so a bad one only hurts this operator's bond)
+    function addKeys(
+        uint256 operatorId,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) external virtual onlyManager(operatorId) {
+        _addKeys(operatorId, pubkeys, signatures);
+    }
+
+    /// @notice Removes the operator's last undeposited keys. The caller supplies their bytes
+    /// (from `KeysAdded`), which are checked against the commitments so the pubkeys can be
+    /// released router-wide.
+    /// @param operatorId operator
+    /// @param pubkeys concatenated pubkeys of keys `[newTotal, totalKeys)`
+    /// @param signatures their signatures
+    function removeKeys(
+        uint256 operatorId,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) external onlyManager(operatorId) {
+        ModuleBaseStorage storage $ = _base();
+        Operator storage op = $.operators[operatorId];
+        uint256 count = _checkKeyLengths(pubkeys, signatures);
+        uint256 total = op.totalKeys;
+        require(count <= total, RemoveDepositedKeys(operatorId, 0, op.depositedKeys));
+        uint256 newTotal = total - count;
+        require(newTotal >= op.depositedKeys, RemoveDepositedKeys(operatorId, newTotal, op.depositedKeys));
+        for (uint256 i; i < count; ++i) {
+            require(
+                $.keys[operatorId][newTotal + i] == _commitment(pubkeys, signatures, i),
+                KeyMismatch(operatorId, newTotal + i)
+            );
+            delete $.keys[operatorId][newTotal + i];
+        }
+        op.totalKeys = uint32(newTotal);
+        if (!_refresh(operatorId)) _bumpNonce();
+        emit KeysRemoved(operatorId, newTotal, count);
+        IStakingRouter($.router).releasePubkeys(pubkeys);
+    }
+
+    // ---------------------------------------------------------------- router
+
+    /// @inheritdoc IStakingModule
+    function onDeposit(uint256 count, bytes calldata pubkeys, bytes calldata signatures) external onlyRouter {
+        ModuleBaseStorage storage $ = _base();
+        require(
+            _checkKeyLengths(pubkeys, signatures) == count,
+            InvalidKeysLength(pubkeys.length, signatures.length)
+        );
+        require(count <= $.totalDepositable, NotEnoughDepositableKeys(count, $.totalDepositable));
+        uint256 n = $.operatorCount;
+        uint256 id = $.cursor;
+        uint256 done;
+        // Walk operators from the cursor, taking each one's depositable keys in index order:
+        // the same walk as `depositPlan`, so the keeper knows which bytes to send.
+        for (uint256 step; step < n && done < count; ++step) {
+            Operator storage op = $.operators[id];
+            uint256 take = op.depositable;
+            if (take != 0) {
+                if (take > count - done) take = count - done;
+                uint256 first = op.depositedKeys;
+                mapping(uint256 => bytes32) storage opKeys = $.keys[id];
+                for (uint256 k; k < take; ++k) {
+                    require(
+                        opKeys[first + k] == _commitment(pubkeys, signatures, done + k),
+                        KeyMismatch(id, first + k)
+                    );
+                }
+                op.depositedKeys = uint32(first + take);
+                op.depositable -= uint32(take);
+                done += take;
+                emit KeysDeposited(id, first, take);
+            }
+            id = id + 1 == n ? 0 : id + 1;
+        }
+        $.cursor = uint32(id);
+        $.totalDepositable -= uint64(count);
+        $.totalDeposited += uint64(count);
+        // Deposits change which keys come next, so attestations over the old nonce die.
+        _bumpNonce();
+    }
+
+    /// @inheritdoc IStakingModule
+    function updateExited(uint256[] calldata operatorIds, uint256[] calldata exited) external onlyRouter {
+        ModuleBaseStorage storage $ = _base();
+        require(operatorIds.length == exited.length, InvalidKeysLength(operatorIds.length, exited.length));
+        for (uint256 i; i < operatorIds.length; ++i) {
+            Operator storage op = _operator(operatorIds[i]);
+            uint256 e = exited[i];
+            require(e <= op.depositedKeys, ExitedAboveDeposited(operatorIds[i], e, op.depositedKeys));
+            if (e > op.exitedKeys) {
+                $.totalExited += uint64(e - op.exitedKeys);
+                op.exitedKeys = uint32(e);
+                _refresh(operatorIds[i]);
+                emit OperatorExitedUpdated(operatorIds[i], e);
+            }
+        }
+    }
+
+    /// @inheritdoc IStakingModule
+    function requestExits(uint256 operatorId, uint256 count, uint256 deadline) external onlyRouter {
+        Operator storage op = _operator(operatorId);
+        uint256 active = op.depositedKeys - op.exitedKeys;
+        if (count > active) count = active;
+        op.exitRequested = uint32(op.exitedKeys + count);
+        op.exitDeadline = uint64(deadline);
+        emit ExitRequested(operatorId, count, deadline);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IStakingModule
+    function depositableKeys() external view returns (uint256) {
+        return _base().totalDepositable;
+    }
+
+    /// @inheritdoc IStakingModule
+    function keyNonce() external view returns (uint256) {
+        return _base().keyNonce;
+    }
+
+    /// @inheritdoc IStakingModule
+    function depositPlan(
+        uint256 count
+    )
+        external
+        view
+        returns (uint256[] memory operatorIds, uint256[] memory firstIndexes, uint256[] memory counts)
+    {
+        ModuleBaseStorage storage $ = _base();
+        uint256 n = $.operatorCount;
+        operatorIds = new uint256[](n);
+        firstIndexes = new uint256[](n);
+        counts = new uint256[](n);
+        uint256 runs;
+        uint256 id = $.cursor;
+        uint256 done;
+        for (uint256 step; step < n && done < count; ++step) {
+            Operator storage op = $.operators[id];
+            uint256 take = op.depositable;
+            if (take != 0) {
+                if (take > count - done) take = count - done;
+                operatorIds[runs] = id;
+                firstIndexes[runs] = op.depositedKeys;
+                counts[runs] = take;
+                ++runs;
+                done += take;
+            }
+            id = id + 1 == n ? 0 : id + 1;
+        }
+        assembly {
+            mstore(operatorIds, runs)
+            mstore(firstIndexes, runs)
+            mstore(counts, runs)
+        }
+    }
+
+    /// @notice An operator's record.
+    function getOperator(uint256 operatorId) external view returns (Operator memory) {
+        return _operator(operatorId);
+    }
+
+    /// @notice Number of operators ever added.
+    function operatorCount() external view returns (uint256) {
+        return _base().operatorCount;
+    }
+
+    /// @notice The commitment `keccak256(pubkey ‖ signature)` of an operator's key.
+    function keyCommitment(uint256 operatorId, uint256 keyIndex) external view returns (bytes32) {
+        return _base().keys[operatorId][keyIndex];
+    }
+
+    /// @notice The router this module serves.
+    function router() external view returns (address) {
+        return _base().router;
+    }
+
+    /// @notice Validators deposited and not exited.
+    function activeValidators() public view returns (uint256) {
+        ModuleBaseStorage storage $ = _base();
+        return $.totalDeposited - $.totalExited;
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    function _newOperator(
+        address manager,
+        address rewardAddress,
+        string memory name
+    ) internal returns (uint256 id) {
+        ModuleBaseStorage storage $ = _base();
+        require(manager != address(0) && rewardAddress != address(0), ZeroAddress());
+        id = $.operatorCount;
+        require(id < MAX_OPERATORS, TooManyOperators(MAX_OPERATORS));
+        $.operatorCount = uint32(id + 1);
+        Operator storage op = $.operators[id];
+        op.manager = manager;
+        op.rewardAddress = rewardAddress;
+        op.active = true;
+        emit OperatorAdded(id, manager, rewardAddress, name);
+    }
+
+    function _addKeys(uint256 operatorId, bytes calldata pubkeys, bytes calldata signatures) internal {
+        ModuleBaseStorage storage $ = _base();
+        Operator storage op = $.operators[operatorId];
+        require(op.active, OperatorInactive(operatorId));
+        uint256 count = _checkKeyLengths(pubkeys, signatures);
+        require(count != 0, ZeroKeys());
+        require(count <= MAX_KEYS_PER_CALL, TooManyKeys(count, MAX_KEYS_PER_CALL));
+        uint256 first = op.totalKeys;
+        mapping(uint256 => bytes32) storage opKeys = $.keys[operatorId];
+        for (uint256 i; i < count; ++i) {
+            opKeys[first + i] = _commitment(pubkeys, signatures, i);
+        }
+        op.totalKeys = uint32(first + count);
+        if (!_refresh(operatorId)) _bumpNonce();
+        emit KeysAdded(operatorId, first, pubkeys, signatures);
+        // Router-wide uniqueness: reverts PubkeyAlreadyRegistered on any duplicate.
+        IStakingRouter($.router).registerPubkeys(pubkeys);
+    }
+
+    /// @dev Recomputes an operator's depositable keys and the module total; bumps the key
+    /// nonce when they changed.
+    function _refresh(uint256 operatorId) internal returns (bool changed) {
+        ModuleBaseStorage storage $ = _base();
+        Operator storage op = $.operators[operatorId];
+        uint256 limit = op.active ? _keyLimit(operatorId, op) : 0;
+        if (limit > op.totalKeys) limit = op.totalKeys;
+        uint256 fresh = limit > op.depositedKeys ? limit - op.depositedKeys : 0;
+        uint256 old = op.depositable;
+        if (fresh != old) {
+            op.depositable = uint32(fresh);
+            $.totalDepositable = uint64($.totalDepositable + fresh - old);
+            _bumpNonce();
+            changed = true;
+        }
+    }
+
+    function _setOperatorActive(uint256 operatorId, bool active) internal {
+        Operator storage op = _operator(operatorId);
+        op.active = active;
+        _refresh(operatorId);
+        emit OperatorActiveChanged(operatorId, active);
+    }
+
+    function _bumpNonce() internal {
+        ModuleBaseStorage storage $ = _base();
+        uint256 nonce = $.keyNonce + 1;
+        $.keyNonce = uint64(nonce);
+        emit KeyNonceChanged(nonce);
+    }
+
+    function _operator(uint256 operatorId) internal view returns (Operator storage op) {
+        ModuleBaseStorage storage $ = _base();
+        require(operatorId < $.operatorCount, UnknownOperator(operatorId));
+        op = $.operators[operatorId];
+    }
+
+    /// @dev `keccak256(pubkey_i ‖ signature_i)`, hashed in scratch memory without copying
+    /// through abi.encodePacked.
+    function _commitment(
+        bytes calldata pubkeys,
+        bytes calldata signatures,
+        uint256 i
+    ) internal pure returns (bytes32 c) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, add(pubkeys.offset, mul(i, 48)), 48)
+            calldatacopy(add(ptr, 48), add(signatures.offset, mul(i, 96)), 96)
+            c := keccak256(ptr, 144)
+        }
+    }
+
+    function _checkKeyLengths(
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) internal pure returns (uint256 count) {
+        count = pubkeys.length / PUBKEY_LENGTH;
+        require(
+            pubkeys.length % PUBKEY_LENGTH == 0 && signatures.length == count * SIGNATURE_LENGTH,
+            InvalidKeysLength(pubkeys.length, signatures.length)
+        );
+    }
+
+    /// @dev Keys `[0, limit)` of the operator may be deposited (exited ones included).
+    function _keyLimit(uint256 operatorId, Operator storage op) internal view virtual returns (uint256);
+}
