@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+pragma solidity ^0.8.28;
 
-/// @dev One basis point scale: 10_000 bps = 100%.
+/// @dev One basis point is 1 / BPS; every fee, premium, share limit and reputation is in bps.
 uint256 constant BPS = 10_000;
-/// @dev ETH per validator deposit.
+
+/// @dev Size of one validator deposit; the unit in which modules receive stake.
 uint256 constant DEPOSIT_SIZE = 32 ether;
-/// @dev Virtual shares and assets of every class (OZ ERC-4626 style, decimals offset 0).
+
+/// @dev Virtual share and asset of the class price (OZ ERC-4626, decimals offset 0). They only
+/// guard the empty-class edge: a class's NAV is internal accounting, so donations cannot move it.
 uint256 constant VIRTUAL_SHARES = 1;
 uint256 constant VIRTUAL_ASSETS = 1;
-/// @dev Bounds on every loop over modules, classes and services (DESIGN §10).
+
+/// @dev Bounds on every loop over modules, classes and services (DESIGN §10); enforced where
+/// items are added, relied on by the libraries for gas.
 uint256 constant MAX_MODULES = 32;
 uint256 constant MAX_CLASSES = 8;
 uint256 constant MAX_SERVICES = 64;

@@ -1,0 +1,412 @@
+/**
+ * PoolModel: the whole money state of DESIGN.md §4–§6 and the report of §6, steps 1–10 in the
+ * spec's order, built only from the mirrored library functions. It is the oracle the contracts
+ * are compared against; it favours clarity over speed.
+ */
+import { BPS, DEPOSIT_SIZE, sum } from "./decimal.js";
+import { updateReputation } from "./reputation.js";
+import { redeemAssetsDown, toAssetsDown, toSharesDown } from "./shares.js";
+import {
+  absorbLossJuniorFirst,
+  feeSharesDown,
+  netModuleDelta,
+  premiumsDown,
+  rewardsAndFeesDown,
+  serviceRewardDown,
+  splitByNavDown,
+} from "./waterfall.js";
+
+export const TREASURY = "treasury";
+export const moduleFeeRecipient = (moduleId: number): string => `module:${moduleId}`;
+
+/** Thrown by the model where the contracts revert; `code` is the custom error's name. */
+export class ModelError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = "ModelError";
+  }
+}
+
+export interface ClassParams {
+  basePremiumBps: bigint;
+  maxPremiumBps: bigint;
+  minCoverBps: bigint;
+  /** Seconds a redemption request waits before it can finalize. */
+  redeemDelay: bigint;
+  /** Maximum NAV after a deposit; 0 = no cap. */
+  depositCap: bigint;
+}
+
+export interface ClassState {
+  nav: bigint;
+  supply: bigint;
+  params: ClassParams;
+  wiped: boolean;
+  /** Shares per holder (fee recipients included); escrowed request shares are not in here. */
+  balances: Map<string, bigint>;
+}
+
+export interface ModuleState {
+  deposited: bigint;
+  clValidators: bigint;
+  clBalance: bigint;
+  exited: bigint;
+  feeBps: bigint;
+  reputation: bigint;
+}
+
+export interface PoolParams {
+  treasuryFeeBps: bigint;
+  serviceFeeBps: bigint;
+  lambdaBps: bigint;
+  slashPenaltyBps: bigint;
+}
+
+export interface RedeemRequest {
+  id: number;
+  classId: number;
+  holder: string;
+  shares: bigint;
+  assetsAtRequest: bigint;
+  requestedAt: bigint;
+  /** Set when finalized; the ETH then sits in `reserved` until claimed. */
+  amount: bigint | null;
+  claimed: boolean;
+}
+
+export interface ModuleReport {
+  clValidators: bigint;
+  clBalance: bigint;
+  withdrawn: bigint;
+  exited: bigint;
+  /** C_m: what the module actually charged its operators' bonds (≤ requested). */
+  bondCharged: bigint;
+  perfBps: bigint;
+  slashedValidators: bigint;
+}
+
+export interface ServiceReward {
+  paid: bigint;
+  /** Classes k ≥ tier are exposed (tier ≥ 1). */
+  tier: number;
+}
+
+export interface Report {
+  timestamp: bigint;
+  /** One entry per module, in module-id order. */
+  modules: ModuleReport[];
+  elRewards: bigint;
+  serviceRewards: ServiceReward[];
+}
+
+export interface ReportResult {
+  rewards: bigint;
+  rewardsNet: bigint;
+  loss: bigint;
+  moduleFees: bigint[];
+  treasuryFee: bigint;
+  /** Every fee minted as class-0 shares, in mint order. */
+  feeMints: { recipient: string; assets: bigint; shares: bigint }[];
+  split: bigint[];
+  premiumsPaid: bigint[];
+  premiumsReceived: bigint[];
+  serviceParts: bigint[];
+  unabsorbed: bigint;
+  wiped: number[];
+  debtRepaid: bigint;
+  finalized: number[];
+}
+
+export interface PoolModelInit {
+  classes: ClassParams[];
+  modules: { feeBps: bigint; reputation: bigint }[];
+  params: PoolParams;
+}
+
+export class PoolModel {
+  readonly classes: ClassState[];
+  readonly modules: ModuleState[];
+  readonly params: PoolParams;
+  buffered = 0n;
+  reserved = 0n;
+  debt = 0n;
+  now = 0n;
+  readonly requests: RedeemRequest[] = [];
+
+  constructor(init: PoolModelInit) {
+    this.classes = init.classes.map((params) => ({ nav: 0n, supply: 0n, params, wiped: false, balances: new Map() }));
+    this.modules = init.modules.map((m) => ({
+      deposited: 0n,
+      clValidators: 0n,
+      clBalance: 0n,
+      exited: 0n,
+      feeBps: m.feeBps,
+      reputation: m.reputation,
+    }));
+    this.params = init.params;
+  }
+
+  /** `pooled = buffered + Σ clBalance + transient − debt` (DESIGN §4). */
+  pooled(): bigint {
+    const cl = sum(this.modules.map((m) => m.clBalance));
+    const transient = sum(this.modules.map((m) => (m.deposited - m.clValidators) * DEPOSIT_SIZE));
+    return this.buffered + cl + transient - this.debt;
+  }
+
+  navs(): bigint[] {
+    return this.classes.map((c) => c.nav);
+  }
+
+  balanceOf(classId: number, holder: string): bigint {
+    return this.classes[classId].balances.get(holder) ?? 0n;
+  }
+
+  /** Deposits `amount` wei into a class; returns the shares minted. */
+  deposit(classId: number, amount: bigint, holder = "depositor", minShares = 0n): bigint {
+    const c = this.#class(classId);
+    if (c.wiped) throw new ModelError("ClassIsWiped", `class ${classId}`);
+    if (amount <= 0n) throw new ModelError("ZeroAmount", "deposit of 0");
+    if (c.params.depositCap > 0n && c.nav + amount > c.params.depositCap) {
+      throw new ModelError("DepositCapExceeded", `class ${classId}`);
+    }
+    const shares = toSharesDown(amount, c.nav, c.supply);
+    if (shares === 0n) throw new ModelError("ZeroShares", `class ${classId}`);
+    if (shares < minShares) throw new ModelError("Slippage", `${shares} < ${minShares}`);
+    c.nav += amount;
+    c.supply += shares;
+    this.#credit(classId, holder, shares);
+    this.buffered += amount;
+    try {
+      this.#checkCover();
+    } catch (e) {
+      c.nav -= amount;
+      c.supply -= shares;
+      this.#credit(classId, holder, -shares);
+      this.buffered -= amount;
+      throw e;
+    }
+    return shares;
+  }
+
+  /** The router deposits `count` validators of a module from `buffered` (32 ETH each). */
+  depositValidators(moduleId: number, count: bigint): void {
+    const m = this.#module(moduleId);
+    const eth = count * DEPOSIT_SIZE;
+    if (eth > this.buffered) throw new ModelError("InsufficientBuffer", `${eth} > ${this.buffered}`);
+    this.buffered -= eth;
+    m.deposited += count;
+  }
+
+  /** Escrows `shares` and queues a redemption valued at the current price; returns its id. */
+  requestRedeem(classId: number, shares: bigint, holder = "depositor"): number {
+    const c = this.#class(classId);
+    if (shares <= 0n) throw new ModelError("ZeroShares", "redeem of 0");
+    if (this.balanceOf(classId, holder) < shares) throw new ModelError("InsufficientShares", holder);
+    this.#credit(classId, holder, -shares);
+    const id = this.requests.length;
+    this.requests.push({
+      id,
+      classId,
+      holder,
+      shares,
+      assetsAtRequest: toAssetsDown(shares, c.nav, c.supply),
+      requestedAt: this.now,
+      amount: null,
+      claimed: false,
+    });
+    return id;
+  }
+
+  /** Pays out a finalized request from `reserved`; returns the wei paid. */
+  claim(requestId: number): bigint {
+    const r = this.requests[requestId];
+    if (r === undefined) throw new ModelError("UnknownRequest", `${requestId}`);
+    if (r.amount === null) throw new ModelError("NotFinalized", `${requestId}`);
+    if (r.claimed) throw new ModelError("AlreadyClaimed", `${requestId}`);
+    r.claimed = true;
+    this.reserved -= r.amount;
+    return r.amount;
+  }
+
+  /** Applies an oracle report: DESIGN §6 steps 1–10 in order (9, exits, moves no money). */
+  applyReport(report: Report): ReportResult {
+    if (report.modules.length !== this.modules.length) throw new ModelError("ModuleCountMismatch", "report");
+    if (report.timestamp < this.now) throw new ModelError("StaleReport", `${report.timestamp}`);
+    const K = this.classes.length;
+    const navs0 = this.navs();
+    const nav0 = this.classes[0].nav;
+    const supply0 = this.classes[0].supply;
+
+    // 1–2. Module deltas with bond cover; withdrawals and bond charges land in `buffered`.
+    const deltas = report.modules.map((r, i) => {
+      const m = this.modules[i];
+      if (r.clValidators < m.clValidators || r.clValidators > m.deposited) {
+        throw new ModelError("InvalidValidatorCount", `module ${i}`);
+      }
+      if (r.exited < m.exited) throw new ModelError("ExitedDecreased", `module ${i}`);
+      const d = netModuleDelta(m.clBalance, r.clBalance, r.withdrawn, m.clValidators, r.clValidators, r.bondCharged);
+      m.clBalance = r.clBalance;
+      m.clValidators = r.clValidators;
+      m.exited = r.exited;
+      this.buffered += r.withdrawn + r.bondCharged;
+      return d;
+    });
+
+    // 3. Rewards and fees.
+    const f = rewardsAndFeesDown(
+      deltas,
+      this.modules.map((m) => m.feeBps),
+      report.elRewards,
+      this.params.treasuryFeeBps,
+    );
+    this.buffered += report.elRewards;
+    const fees: { recipient: string; assets: bigint }[] = [];
+    f.moduleFees.forEach((fee, i) => fees.push({ recipient: moduleFeeRecipient(i), assets: fee }));
+    fees.push({ recipient: TREASURY, assets: f.treasuryFee });
+
+    // 4. Staking split on start-of-report NAVs.
+    const split = splitByNavDown(f.rewardsNet, navs0, 0);
+    if (!split.distributed) fees.push({ recipient: TREASURY, assets: f.rewardsNet });
+
+    // 5. Premiums on the step-4 rewards.
+    const prem = premiumsDown(
+      split.parts,
+      navs0,
+      this.classes.map((c) => c.params.basePremiumBps),
+      this.classes.map((c) => c.params.maxPremiumBps),
+    );
+
+    // 6. Service rewards.
+    const serviceParts = navs0.map(() => 0n);
+    for (const s of report.serviceRewards) {
+      if (s.tier < 1) throw new ModelError("InvalidTier", `${s.tier}`);
+      this.buffered += s.paid;
+      const sr = serviceRewardDown(s.paid, this.params.serviceFeeBps, navs0, s.tier);
+      sr.parts.forEach((p, k) => (serviceParts[k] += p));
+      fees.push({ recipient: TREASURY, assets: sr.toTreasury });
+    }
+
+    // Fee shares: every fee at the pre-report class-0 price, added after all are computed.
+    const minted = feeSharesDown(
+      fees.map((x) => x.assets),
+      nav0,
+      supply0,
+    );
+    const feeMints = fees.map((x, i) => ({ ...x, shares: minted.shares[i] }));
+    for (const fm of feeMints) if (fm.shares > 0n) this.#credit(0, fm.recipient, fm.shares);
+    this.classes[0].nav += minted.totalAssets;
+    this.classes[0].supply += minted.totalShares;
+    for (let k = 0; k < K; k++) {
+      this.classes[k].nav += split.parts[k] - prem.paid[k] + prem.received[k] + serviceParts[k];
+    }
+
+    // 7. Base loss, junior first; a class left at NAV 0 with supply is wiped.
+    const navs = this.navs();
+    const unabsorbed = absorbLossJuniorFirst(navs, f.loss);
+    const wiped: number[] = [];
+    navs.forEach((nav, k) => {
+      const c = this.classes[k];
+      c.nav = nav;
+      if (nav === 0n && c.supply > 0n && !c.wiped) {
+        c.wiped = true;
+        wiped.push(k);
+      }
+    });
+
+    // 8. Reputation.
+    report.modules.forEach((r, i) => {
+      const m = this.modules[i];
+      m.reputation = updateReputation(
+        m.reputation,
+        r.perfBps,
+        this.params.lambdaBps,
+        r.slashedValidators,
+        this.params.slashPenaltyBps,
+      );
+    });
+
+    // 10. Repay debt from buffered, then finalize redemptions.
+    this.now = report.timestamp;
+    const debtRepaid = this.debt < this.buffered ? this.debt : this.buffered;
+    this.debt -= debtRepaid;
+    this.buffered -= debtRepaid;
+    const finalized = this.#finalizeRedemptions();
+
+    return {
+      rewards: f.rewards,
+      rewardsNet: f.rewardsNet,
+      loss: f.loss,
+      moduleFees: f.moduleFees,
+      treasuryFee: f.treasuryFee,
+      feeMints,
+      split: split.parts,
+      premiumsPaid: prem.paid,
+      premiumsReceived: prem.received,
+      serviceParts,
+      unabsorbed,
+      wiped,
+      debtRepaid,
+      finalized,
+    };
+  }
+
+  /**
+   * Classes in id order (senior first); within a class strictly FIFO: the first request that is
+   * too young or that `buffered` cannot pay stops that class. A wiped class's requests finalize
+   * at 0 at once.
+   */
+  #finalizeRedemptions(): number[] {
+    const done: number[] = [];
+    for (let k = 0; k < this.classes.length; k++) {
+      const c = this.classes[k];
+      for (const r of this.requests) {
+        if (r.classId !== k || r.amount !== null) continue;
+        let amount = 0n;
+        if (!c.wiped) {
+          if (this.now - r.requestedAt < c.params.redeemDelay) break;
+          amount = redeemAssetsDown(r.shares, r.assetsAtRequest, c.nav, c.supply);
+          if (amount > this.buffered) break;
+        }
+        c.nav -= amount;
+        c.supply -= r.shares;
+        this.buffered -= amount;
+        this.reserved += amount;
+        r.amount = amount;
+        done.push(r.id);
+      }
+    }
+    return done;
+  }
+
+  /** Cover rule: Σ_{j>i} nav_j·BPS ≥ nav_i·minCoverBps_i for every i with a minimum and NAV. */
+  #checkCover(): void {
+    for (let i = 0; i < this.classes.length; i++) {
+      const c = this.classes[i];
+      if (c.params.minCoverBps === 0n || c.nav === 0n) continue;
+      const junior = sum(this.classes.slice(i + 1).map((x) => x.nav));
+      if (junior * BPS < c.nav * c.params.minCoverBps) {
+        throw new ModelError("CoverTooLow", `class ${i}: ${(junior * BPS) / c.nav} < ${c.params.minCoverBps}`);
+      }
+    }
+  }
+
+  #credit(classId: number, holder: string, shares: bigint): void {
+    const b = this.classes[classId].balances;
+    b.set(holder, (b.get(holder) ?? 0n) + shares);
+  }
+
+  #class(classId: number): ClassState {
+    const c = this.classes[classId];
+    if (c === undefined) throw new ModelError("UnknownClass", `${classId}`);
+    return c;
+  }
+
+  #module(moduleId: number): ModuleState {
+    const m = this.modules[moduleId];
+    if (m === undefined) throw new ModelError("UnknownModule", `${moduleId}`);
+    return m;
+  }
+}
