@@ -13,9 +13,13 @@ import type {
 } from "./types.js";
 import { BPS, parseGraph, parseOptions } from "./validate.js";
 
-/** 40 significant digits: far below a wei at any realistic stake; direction set per use. */
-const Down = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_DOWN });
-const Up = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_UP });
+/**
+ * 40 significant digits, far below a wei at any realistic stake. Rounding is toward −∞ for
+ * what must not be overstated (ratios, γ) and toward +∞ for what must not be understated
+ * (operator load, cascade loss) — floor/ceil rather than down/up because γ can be negative.
+ */
+const Down = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_FLOOR });
+const Up = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_CEIL });
 
 const DEFAULT_PSI_BPS = 1_000;
 /** Above this many operators a single service's CoC is reported as the lower bound ⌈α_s σ_s⌉. */
@@ -27,7 +31,7 @@ function mulBpsUp(x: bigint, bps: number): bigint {
   return (p + BigInt(BPS) - 1n) / BigInt(BPS);
 }
 
-/** a/b rounded down; Infinity for b = 0. */
+/** a/b rounded toward −∞; Infinity for b = 0. */
 function ratioDown(a: bigint, b: bigint): Decimal {
   return b === 0n ? new Down(Infinity) : new Down(a.toString()).div(b.toString());
 }
@@ -210,9 +214,16 @@ export function analyzeSecurity(graph: RestakingGraph, opts: AnalyzeOptions = {}
     verdict = gamma.gte(0) ? "secure" : witness || freeAttack ? "insecure" : "unproven";
   }
 
+  // Cascade (1 + 1/γ)·ψ, from the unrounded inputs so a rounded γ does not leak into it:
+  // exact γ = (c − p)/p gives 1 + 1/γ = c/(c − p); sufficient γ = 1/L − 1 gives 1/(1 − L).
   let maxLoss: Decimal | null = null;
   if (gamma.gt(0)) {
-    const bound = gamma.isFinite() ? psi.times(new Up(1).plus(new Up(1).div(gamma.toString()))) : psi;
+    let bound: Decimal;
+    if (!gamma.isFinite()) bound = psi;
+    else if (method === "exact") {
+      const w = worstAttack!;
+      bound = psi.times(w.cost.toString()).div((w.cost - w.profit).toString());
+    } else bound = psi.div(new Up(1).minus(maxLoad));
     maxLoss = bound.gt(1) ? new Up(1) : bound;
   }
 

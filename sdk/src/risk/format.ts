@@ -15,11 +15,11 @@ export function formatEth(wei: bigint, decimals = 4): string {
 }
 
 function fmtRatio(d: Decimal, digits = 4): string {
-  return d.isFinite() ? d.toDecimalPlaces(digits, 1 /* ROUND_DOWN */).toString() : "∞";
+  return d.isFinite() ? d.toDecimalPlaces(digits, 3 /* ROUND_FLOOR */).toString() : "∞";
 }
 
 function fmtPct(d: Decimal): string {
-  return `${d.times(100).toDecimalPlaces(2, 0 /* ROUND_UP */).toString()}%`;
+  return `${d.times(100).toDecimalPlaces(2, 2 /* ROUND_CEIL */).toString()}%`;
 }
 
 /** Per-service table: stake, cost of corruption, profit from corruption, ratio, verdict. */
