@@ -76,7 +76,7 @@ for (const c of cases) {
     times[2]!.toFixed(1),
     times[4]!.toFixed(1),
     c.targetMs ?? "-",
-    n.gamma.isFinite() ? n.gamma.toDecimalPlaces(4, 1).toString() : "∞",
+    n.gamma.isFinite() ? n.gamma.toDecimalPlaces(4, 3 /* ROUND_FLOOR */).toString() : "∞",
   ]);
   verdicts.push(`${c.name}: ${formatVerdict(result)}`);
 }
