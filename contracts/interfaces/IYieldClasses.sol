@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IYieldClasses
+/// @notice The tranche book (DESIGN §5): each class's NAV, supply and parameters; deposits,
+/// the report waterfall and redemption burns. Class 0 is the most senior.
+interface IYieldClasses {
+    // ---------------------------------------------------------------- types
+    struct ClassParams {
+        uint16 basePremiumBps;
+        uint16 maxPremiumBps;
+        uint16 minCoverBps;
+        uint32 redeemDelay; // seconds
+        uint128 depositCap; // max NAV after a deposit; 0 = none
+    }
+
+    struct ClassInfo {
+        address token;
+        uint128 nav;
+        uint128 supply;
+        ClassParams params;
+        bool open;
+        bool wiped;
+    }
+
+    /// @notice The money part of a report (§6 steps 3–7), computed by Accounting.
+    struct ReportMoney {
+        uint256[] fees; // every fee in order: module fees (by module id), treasury fee, then others
+        address[] feeRecipients; // recipient of each fee (class-0 shares)
+        uint256 rewardsNet; // Rnet, split over classes by start-of-report NAV
+        uint256[] servicePaid; // per service with rewards this report
+        uint8[] serviceTiers;
+        uint256 serviceFeeBps;
+        address treasury;
+        uint256 loss; // L, junior first
+    }
+
+    // ---------------------------------------------------------------- errors
+    error UnknownClass(uint256 classId);
+    error TooManyClasses(uint256 max);
+    error ClassClosed(uint256 classId);
+    error ClassIsWiped(uint256 classId);
+    error ZeroAmount();
+    error ZeroShares();
+    error Slippage(uint256 shares, uint256 minShares);
+    error CoverTooLow(uint256 classId, uint256 coverBps, uint256 minCoverBps);
+    error DepositCapExceeded(uint256 classId, uint256 navAfter, uint256 cap);
+    error InvalidParams(uint256 classId);
+    error RedeemDelayTooShort(uint256 classId, uint256 delay, uint256 minDelay);
+    error NotAuthorized(address caller);
+    error LengthMismatch();
+    error BadToken(address token);
+
+    // ---------------------------------------------------------------- events
+    event ClassAdded(uint256 indexed classId, address token, ClassParams params);
+    event ClassParamsSet(uint256 indexed classId, ClassParams params);
+    event ClassOpenSet(uint256 indexed classId, bool open);
+    event ClassWiped(uint256 indexed classId, uint256 supply);
+    event Deposited(uint256 indexed classId, address indexed receiver, uint256 assets, uint256 shares);
+    event FeeMinted(address indexed recipient, uint256 assets, uint256 shares);
+    event ClassNavChanged(uint256 indexed classId, uint256 nav, uint256 supply);
+    event RedemptionBurned(uint256 indexed classId, uint256 shares, uint256 assets);
+    event MinRedeemDelaySet(uint256 delay);
+    event LinksSet(address router, address accounting, address queue);
+    event ClassLossTaken(uint256 indexed classId, uint256 amount);
+
+    // ---------------------------------------------------------------- governance
+    /// @notice Adds a class, more junior than every existing one, with its token (a fresh
+    /// ClassToken whose BOOK is this contract and CLASS_ID the new id). CLASS_MANAGER_ROLE.
+    function addClass(address token, ClassParams calldata params) external returns (uint256 classId);
+
+    /// @notice Changes a class's parameters within bounds. CLASS_MANAGER_ROLE.
+    function setClassParams(uint256 classId, ClassParams calldata params) external;
+
+    /// @notice Opens or closes a class to deposits. CLASS_MANAGER_ROLE.
+    function setClassOpen(uint256 classId, bool open) external;
+
+    /// @notice Sets the floor under every class's redemption delay (≥ one oracle frame,
+    /// and ≥ the slashing+veto window of every service the class is exposed to). CLASS_MANAGER_ROLE.
+    function setMinRedeemDelay(uint256 delay) external;
+
+    // ---------------------------------------------------------------- protocol
+    /// @notice Books a deposit of `assets` wei into `classId` and mints shares. Router only.
+    /// @return shares minted to `receiver`
+    function onDeposit(
+        uint256 classId,
+        address receiver,
+        uint256 assets,
+        uint256 minShares
+    ) external returns (uint256 shares);
+
+    /// @notice Applies steps 3–7 of a report. Accounting only.
+    function applyReport(ReportMoney calldata money) external;
+
+    /// @notice Takes a service slash's loss from classes `K−1 … fromClass`, then further up
+    /// only if those are empty. Accounting only.
+    /// @return unabsorbed what no class could absorb
+    function applySlashLoss(uint256 amount, uint256 fromClass) external returns (uint256 unabsorbed);
+
+    /// @notice Burns escrowed redemption shares and removes `assets` from the class NAV. Queue only.
+    function burnForRedemption(uint256 classId, uint256 shares, uint256 assets) external;
+
+    // ---------------------------------------------------------------- views
+    function classCount() external view returns (uint256);
+
+    function getClass(uint256 classId) external view returns (ClassInfo memory);
+
+    function navOf(uint256 classId) external view returns (uint256);
+
+    function navs() external view returns (uint256[] memory);
+
+    function totalNav() external view returns (uint256);
+
+    function convertToAssets(uint256 classId, uint256 shares) external view returns (uint256);
+
+    function convertToShares(uint256 classId, uint256 assets) external view returns (uint256);
+
+    function withdrawalQueue() external view returns (address);
+
+    function minRedeemDelay() external view returns (uint256);
+}

@@ -1,0 +1,4 @@
+export { analyzeSecurity } from "./analyze.js";
+export { formatAnalysis, formatEth, formatServiceTable, formatVerdict, toJson } from "./format.js";
+export type { Jsonified, SecurityAnalysisJson } from "./format.js";
+export type * from "./types.js";
