@@ -12,7 +12,7 @@ import {
   type DepositDataJson,
 } from "../../sdk/src/beacon/depositData.js";
 import { bytesToHex } from "../../sdk/src/beacon/hex.js";
-import { InvalidInputError } from "../../sdk/src/errors.js";
+import { CascadeError, InvalidInputError } from "../../sdk/src/errors.js";
 
 const VAULT = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const OTHER_VAULT = "0x1111111111111111111111111111111111111111";
@@ -241,6 +241,18 @@ describe("sdk/beacon/depositData", function () {
         ["DuplicatePubkey"],
       );
       expect(r.errors[0], "points at the first copy").to.contain("entry 0");
+    });
+
+    it("throws a CascadeError with a one-line shortMessage for bad input", function () {
+      let caught: unknown;
+      try {
+        checkDepositDataFile(valid, { forkVersion: "0xzz000000" });
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, "is a CascadeError").to.be.instanceOf(CascadeError);
+      expect((caught as CascadeError).shortMessage, "short message").to.equal("forkVersion is not hex");
+      expect((caught as CascadeError).details, "details carry the input").to.equal("0xzz000000");
     });
 
     it("throws InvalidInputError for a non-array file or bad options", function () {
