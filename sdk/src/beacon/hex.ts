@@ -48,8 +48,3 @@ export function parseBytes(input: BytesInput, name: string, length?: number): Ui
   }
   return bytes;
 }
-
-/** Constant-length byte equality (not constant-time; nothing secret is compared here). */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}

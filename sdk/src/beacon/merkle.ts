@@ -42,7 +42,10 @@ export function depositRoot(depositDataRoots: Uint8Array[]): Uint8Array {
  *
  * @example
  * ```ts
- * depositRootOfData([{ pubkey, withdrawal_credentials, amount: 32e9, signature }]);
+ * const one = { pubkey: new Uint8Array(48), withdrawal_credentials: new Uint8Array(32),
+ *   amount: 32e9, signature: new Uint8Array(96) };
+ * bytesToHex(depositRootOfData([one])) ===
+ *   bytesToHex(depositRoot([DepositData.hashTreeRoot(one)])); // true
  * ```
  */
 export function depositRootOfData(deposits: DepositData[]): Uint8Array {
