@@ -6,7 +6,12 @@ import {IDepositContract} from "./interfaces/IDepositContract.sol";
 import {IDepositSecurity} from "./interfaces/IDepositSecurity.sol";
 import {IStakingModule} from "./interfaces/IStakingModule.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
+import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
+import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
+import {RewardsVault} from "./vaults/RewardsVault.sol";
+import {IAccounting} from "./interfaces/IAccounting.sol";
 import {Allocation} from "./libraries/Allocation.sol";
+import {Waterfall} from "./libraries/Waterfall.sol";
 import {BPS, DEPOSIT_SIZE, MAX_MODULES} from "./libraries/Constants.sol";
 
 /// @title StakingRouter
@@ -15,6 +20,7 @@ import {BPS, DEPOSIT_SIZE, MAX_MODULES} from "./libraries/Constants.sol";
 contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     bytes32 public constant MODULE_MANAGER_ROLE = keccak256("MODULE_MANAGER_ROLE");
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    bytes32 public constant ACCOUNTING_ROLE = keccak256("ACCOUNTING_ROLE");
 
     uint256 private constant PUBKEY_LENGTH = 48;
     uint256 private constant SIGNATURE_LENGTH = 96;
@@ -33,6 +39,8 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         Module[] modules;
         mapping(address module => uint256 idPlusOne) moduleIds;
         mapping(bytes32 pubkeyHash => uint256 moduleIdPlusOne) pubkeyOwner;
+        IYieldClasses book;
+        IWithdrawalQueue queue;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.StakingRouter")) - 1)) & ~bytes32(uint256(0xff))
@@ -80,6 +88,16 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         $.withdrawalVault = withdrawalVault_;
         $.executionRewardsVault = executionRewardsVault_;
         emit VaultsSet(withdrawalVault_, executionRewardsVault_);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function setLinks(address book, address queue) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        RouterStorage storage $ = _s();
+        require(address($.book) == address(0), VaultsAlreadySet());
+        require(book != address(0) && queue != address(0), ZeroAddress());
+        $.book = IYieldClasses(book);
+        $.queue = IWithdrawalQueue(queue);
+        emit LinksSet(book, queue);
     }
 
     /// @notice Vault ETH, bond charges and stray transfers. Only reports turn vault ETH into
@@ -140,6 +158,86 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         uint256 minReputationBps_
     ) external onlyRole(MODULE_MANAGER_ROLE) {
         _setAllocationParams(collateralBoostBps_, minReputationBps_);
+    }
+
+    // ---------------------------------------------------------------- depositors
+
+    /// @inheritdoc IStakingRouter
+    function deposit(uint256 classId, address receiver, uint256 minShares) external payable returns (uint256 shares) {
+        RouterStorage storage $ = _s();
+        $.buffered += msg.value;
+        // The book validates (class open, cover, cap, slippage) and reverts the whole deposit.
+        shares = $.book.onDeposit(classId, receiver, msg.value, minShares);
+    }
+
+    // ---------------------------------------------------------------- accounting
+
+    /// @inheritdoc IStakingRouter
+    function applyModuleReport(
+        IAccounting.ModuleReport[] calldata reports,
+        uint256 elRewards
+    ) external onlyRole(ACCOUNTING_ROLE) returns (int256[] memory deltas) {
+        RouterStorage storage $ = _s();
+        uint256 count = $.modules.length;
+        deltas = new int256[](count);
+        uint256 withdrawnTotal;
+        for (uint256 id; id < count; ++id) {
+            deltas[id] = _bookModule($.modules[id], id, reports[id]);
+            withdrawnTotal += reports[id].withdrawn;
+        }
+        $.buffered += withdrawnTotal + elRewards;
+        emit BufferedChanged($.buffered);
+        if (withdrawnTotal != 0) RewardsVault(payable($.withdrawalVault)).withdrawToRouter(withdrawnTotal);
+        if (elRewards != 0) RewardsVault(payable($.executionRewardsVault)).withdrawToRouter(elRewards);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function chargeOperatorBond(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 amount
+    ) external onlyRole(ACCOUNTING_ROLE) returns (uint256 charged) {
+        Module storage m = _module(moduleId);
+        uint256 before = address(this).balance;
+        charged = IStakingModule(m.module).chargeBond(operatorId, amount);
+        // Book only what actually arrived.
+        require(address(this).balance - before == charged, EthTransferFailed(address(this), charged));
+        RouterStorage storage $ = _s();
+        $.buffered += charged;
+        emit BufferedChanged($.buffered);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function setReputations(uint256[] calldata reputationBps) external onlyRole(ACCOUNTING_ROLE) {
+        Module[] storage ms = _s().modules;
+        for (uint256 id; id < ms.length; ++id) {
+            uint256 r = reputationBps[id];
+            require(r <= BPS, InvalidReputation(r));
+            if (ms[id].reputationBps != r) {
+                ms[id].reputationBps = uint16(r);
+                emit ReputationChanged(id, r);
+            }
+        }
+    }
+
+    /// @inheritdoc IStakingRouter
+    function requestExits(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 count,
+        uint256 deadline
+    ) external onlyRole(ACCOUNTING_ROLE) {
+        IStakingModule(_module(moduleId).module).requestExits(operatorId, count, deadline);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function fundQueue(uint256 amount) external onlyRole(ACCOUNTING_ROLE) {
+        RouterStorage storage $ = _s();
+        require(amount <= $.buffered, NotEnoughBuffered(amount, $.buffered));
+        $.buffered -= amount;
+        emit QueueFunded(amount);
+        emit BufferedChanged($.buffered);
+        $.queue.fund{value: amount}();
     }
 
     // ---------------------------------------------------------------- keeper
@@ -318,6 +416,12 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         return ($.collateralBoostBps, $.minReputationBps);
     }
 
+    /// @notice The book and the queue.
+    function links() external view returns (address book, address queue) {
+        RouterStorage storage $ = _s();
+        return (address($.book), address($.queue));
+    }
+
     /// @notice Addresses the router works with.
     function addresses()
         external
@@ -335,9 +439,12 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
 
     // ---------------------------------------------------------------- internal
 
-    /// @dev Buffered ETH available for validators. Hook for redemption demand (served first).
+    /// @dev Buffered ETH available for validators: redemptions waiting in the queue are served
+    /// first (DESIGN §6 step 10), so their value at request stays buffered.
     function _depositableEth() internal view virtual returns (uint256) {
-        return _s().buffered;
+        RouterStorage storage $ = _s();
+        uint256 demand = address($.queue) == address(0) ? 0 : $.queue.pendingDemand();
+        return $.buffered > demand ? $.buffered - demand : 0;
     }
 
     function _allocate(uint256 n) internal view returns (uint256[] memory alloc, uint256 total) {
@@ -354,6 +461,18 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
             if (weights[id] != 0) depositable[id] = IStakingModule(m.module).depositableKeys();
         }
         return Allocation.allocate(weights, limits, active, depositable, n);
+    }
+
+    function _bookModule(
+        Module storage m,
+        uint256 id,
+        IAccounting.ModuleReport calldata r
+    ) private returns (int256 delta) {
+        delta = Waterfall.netModuleDelta(m.clBalance, r.clBalance, r.withdrawn, m.clValidators, r.clValidators, 0);
+        m.clValidators = r.clValidators;
+        m.exited = r.exited;
+        m.clBalance = r.clBalance;
+        emit ModuleReported(id, r.clValidators, r.clBalance, r.exited);
     }
 
     function _keyNonces() internal view returns (uint256[] memory nonces) {

@@ -180,17 +180,10 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
             feeShares += _mintFeeAt(m.treasury, m.rewardsNet, navs0[0], supply0);
             feeAssets += m.rewardsNet;
         }
-        // 6. Service rewards to the exposed classes; what no class may take goes to the treasury.
-        for (uint256 s; s < m.servicePaid.length; ++s) {
-            (uint256[] memory sp, uint256 toTreasury) = Waterfall.serviceRewardDown(
-                m.servicePaid[s],
-                m.serviceFeeBps,
-                navs0,
-                m.serviceTiers[s]
-            );
-            for (uint256 i; i < k; ++i) add[i] += sp[i];
-            feeShares += _mintFeeAt(m.treasury, toTreasury, navs0[0], supply0);
-            feeAssets += toTreasury;
+        {
+            (uint256 sAssets, uint256 sShares) = _serviceRewards(m, navs0, add, supply0);
+            feeAssets += sAssets;
+            feeShares += sShares;
         }
         // Book all additions, then 7. the loss junior first.
         uint256[] memory newNavs = new uint256[](k);
@@ -326,6 +319,27 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
         if (shares != 0) {
             emit FeeMinted(to, assets, shares);
             _s().classes[0].token.mint(to, shares);
+        }
+    }
+
+    /// @dev Step 6: each service's net reward to the classes it exposes (into `add`), its fee
+    /// (or all of it when no exposed class has NAV) to the treasury as class-0 shares.
+    function _serviceRewards(
+        ReportMoney calldata m,
+        uint256[] memory navs0,
+        uint256[] memory add,
+        uint256 supply0
+    ) private returns (uint256 feeAssets, uint256 feeShares) {
+        for (uint256 s; s < m.servicePaid.length; ++s) {
+            (uint256[] memory sp, uint256 toTreasury) = Waterfall.serviceRewardDown(
+                m.servicePaid[s],
+                m.serviceFeeBps,
+                navs0,
+                m.serviceTiers[s]
+            );
+            for (uint256 i; i < add.length; ++i) add[i] += sp[i];
+            feeShares += _mintFeeAt(m.treasury, toTreasury, navs0[0], supply0);
+            feeAssets += toTreasury;
         }
     }
 

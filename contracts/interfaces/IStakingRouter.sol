@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAccounting} from "./IAccounting.sol";
 import {IDepositSecurity} from "./IDepositSecurity.sol";
 
 /// @title IStakingRouter
@@ -83,6 +84,10 @@ interface IStakingRouter {
     event BufferedChanged(uint256 buffered);
     event BondCoverReceived(address indexed module, uint256 amount);
     event VaultsSet(address withdrawalVault, address executionRewardsVault);
+    event LinksSet(address book, address queue);
+    event ModuleReported(uint256 indexed moduleId, uint256 clValidators, uint256 clBalance, uint256 exited);
+    event ReputationChanged(uint256 indexed moduleId, uint256 reputationBps);
+    event QueueFunded(uint256 amount);
 
     // ---------------------------------------------------------------- governance
     /// @notice Registers a module. MODULE_MANAGER_ROLE.
@@ -130,6 +135,37 @@ interface IStakingRouter {
 
     /// @notice Receives bond ETH charged by a module (report cover or slash).
     function receiveBondCover() external payable;
+
+    // ---------------------------------------------------------------- depositors and accounting
+    /// @notice Deposits `msg.value` into yield class `classId`, minting its tokens to `receiver`.
+    /// @param classId class (0 = most senior)
+    /// @param receiver who gets the class tokens
+    /// @param minShares slippage guard
+    /// @return shares minted
+    function deposit(uint256 classId, address receiver, uint256 minShares) external payable returns (uint256 shares);
+
+    /// @notice Books the modules' reported CL state and pulls `withdrawnTotal` from the withdrawal
+    /// vault and `elRewards` from the execution-rewards vault into buffered. ACCOUNTING_ROLE.
+    /// @return deltas per module `clBalance' + withdrawn − clBalance − 32 ETH·(clValidators' − clValidators)`
+    function applyModuleReport(
+        IAccounting.ModuleReport[] calldata reports,
+        uint256 elRewards
+    ) external returns (int256[] memory deltas);
+
+    /// @notice Charges an operator's bond (bonded modules); the ETH joins buffered. ACCOUNTING_ROLE.
+    function chargeOperatorBond(uint256 moduleId, uint256 operatorId, uint256 amount) external returns (uint256 charged);
+
+    /// @notice Sets module reputations. ACCOUNTING_ROLE.
+    function setReputations(uint256[] calldata reputationBps) external;
+
+    /// @notice Emits exit requests through a module. ACCOUNTING_ROLE.
+    function requestExits(uint256 moduleId, uint256 operatorId, uint256 count, uint256 deadline) external;
+
+    /// @notice Moves `amount` of buffered ETH to the withdrawal queue for finalized requests. ACCOUNTING_ROLE.
+    function fundQueue(uint256 amount) external;
+
+    /// @notice Links the book and the queue once. DEFAULT_ADMIN_ROLE.
+    function setLinks(address book, address queue) external;
 
     // ---------------------------------------------------------------- views
     /// @notice Validators each module would get for `n` new validators (DESIGN §7).

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IWithdrawalQueue
+/// @notice Asynchronous redemption in the shape of ERC-7540: request → claimable → claim,
+/// paid in ETH. FIFO per class; a request pays `min(value at request, value at finalization)`.
+/// Request ids are `classId << 128 | index`.
+interface IWithdrawalQueue {
+    struct Request {
+        address controller;
+        uint64 requestedAt;
+        bool finalized;
+        bool claimed;
+        uint128 shares;
+        uint128 assets; // value at request until finalized, then the amount locked for the claim
+    }
+
+    error ZeroShares();
+    error UnknownRequest(uint256 requestId);
+    error NotController(uint256 requestId, address caller);
+    error NotFinalized(uint256 requestId);
+    error AlreadyClaimed(uint256 requestId);
+    error NotAuthorized(address caller);
+    error EthTransferFailed(address to, uint256 amount);
+    error ReservedMismatch(uint256 expected, uint256 received);
+
+    /// @notice ERC-7540 `RedeemRequest` event.
+    event RedeemRequest(
+        address indexed controller,
+        address indexed owner,
+        uint256 indexed requestId,
+        address sender,
+        uint256 shares
+    );
+    event RedeemFinalized(uint256 indexed requestId, uint256 shares, uint256 assets);
+    event Claimed(uint256 indexed requestId, address indexed controller, address receiver, uint256 assets);
+
+    /// @notice Requests redemption of `shares` of `classId` owned by `owner` (the caller, or
+    /// a spender with allowance). The shares move to the queue's escrow now; their ETH is
+    /// locked at the first report after the class's redemption delay.
+    /// @return requestId the request's id
+    function requestRedeem(
+        uint256 classId,
+        uint256 shares,
+        address controller,
+        address owner
+    ) external returns (uint256 requestId);
+
+    /// @notice Pays a finalized request's ETH to `receiver`. Controller only. If the transfer
+    /// fails nothing changes and the request stays claimable.
+    function claim(uint256 requestId, address receiver) external returns (uint256 assets);
+
+    /// @notice Finalizes due requests, class by class FIFO, within `budget` wei. Accounting only.
+    /// @return total ETH the finalized requests lock; Accounting has the router send it here.
+    function finalize(uint256 budget, uint256 maxRequests) external returns (uint256 total);
+
+    /// @notice Receives the ETH of finalized requests from the router.
+    function fund() external payable;
+
+    /// @notice Shares of a request still pending (0 once finalized). ERC-7540.
+    function pendingRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares);
+
+    /// @notice Shares of a request that are claimable (finalized, not claimed). ERC-7540.
+    function claimableRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares);
+
+    function getRequest(uint256 requestId) external view returns (Request memory);
+
+    /// @notice Σ value-at-request of pending requests: ETH the router keeps buffered for them.
+    function pendingDemand() external view returns (uint256);
+
+    /// @notice ETH held for finalized, unclaimed requests.
+    function reserved() external view returns (uint256);
+
+    function requestCount(uint256 classId) external view returns (uint256 total, uint256 head);
+}

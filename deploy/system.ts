@@ -1,0 +1,259 @@
+/**
+ * Deploys the whole Cascade system in ordered steps (DESIGN §2): proxies for every stateful
+ * contract, default classes A/B/C, a curated and a bonded module, and — last — hands every
+ * admin role to a TimelockController. Used by `npm run deploy`, the demo, the benchmark and
+ * the tests, so all of them run the same wiring.
+ */
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import { getCreateAddress, type BaseContract, type Signer } from "ethers";
+
+export const ETH = 10n ** 18n;
+
+export interface ClassConfig {
+  name: string;
+  symbol: string;
+  basePremiumBps: number;
+  maxPremiumBps: number;
+  minCoverBps: number;
+  redeemDelay: number;
+  depositCap: bigint;
+}
+
+export interface SystemConfig {
+  guardians: string[];
+  guardianQuorum: number;
+  oracleMembers: string[];
+  oracleQuorum: number;
+  treasury: string;
+  secondsPerSlot: number;
+  slotsPerFrame: number;
+  classes: ClassConfig[];
+  treasuryFeeBps: number;
+  serviceFeeBps: number;
+  lambdaBps: number;
+  slashPenaltyBps: number;
+  collateralBoostBps: number;
+  minReputationBps: number;
+  timelockDelay: number;
+  /** Hand admin roles to the timelock at the end (deployer keeps nothing). */
+  handOverToTimelock: boolean;
+}
+
+export function defaultClasses(frameSeconds: number): ClassConfig[] {
+  return [
+    { name: "Cascade Senior A", symbol: "cA", basePremiumBps: 1000, maxPremiumBps: 2500, minCoverBps: 2500, redeemDelay: frameSeconds, depositCap: 0n },
+    { name: "Cascade Mezzanine B", symbol: "cB", basePremiumBps: 500, maxPremiumBps: 1500, minCoverBps: 0, redeemDelay: 2 * frameSeconds, depositCap: 0n },
+    { name: "Cascade Junior C", symbol: "cC", basePremiumBps: 0, maxPremiumBps: 0, minCoverBps: 0, redeemDelay: 2 * frameSeconds, depositCap: 0n },
+  ];
+}
+
+export function defaultConfig(deployer: string, members: string[], guardians: string[]): SystemConfig {
+  const secondsPerSlot = 12;
+  const slotsPerFrame = 32;
+  return {
+    guardians,
+    guardianQuorum: Math.floor(guardians.length / 2) + 1,
+    oracleMembers: members,
+    oracleQuorum: Math.floor(members.length / 2) + 1,
+    treasury: deployer,
+    secondsPerSlot,
+    slotsPerFrame,
+    classes: defaultClasses(secondsPerSlot * slotsPerFrame),
+    treasuryFeeBps: 500,
+    serviceFeeBps: 1000,
+    lambdaBps: 2000,
+    slashPenaltyBps: 1000,
+    collateralBoostBps: 5000,
+    minReputationBps: 5000,
+    timelockDelay: 60,
+    handOverToTimelock: false,
+  };
+}
+
+export interface System {
+  deployer: Signer;
+  depositContract: any;
+  depositSecurity: any;
+  router: any;
+  withdrawalVault: any;
+  elVault: any;
+  book: any;
+  queue: any;
+  accounting: any;
+  oracle: any;
+  curated: any;
+  bonded: any;
+  tokens: any[];
+  timelock: any;
+  addresses: Record<string, string>;
+  config: SystemConfig;
+}
+
+async function addr(c: BaseContract): Promise<string> {
+  return c.getAddress();
+}
+
+/** Deploys `name` behind an ERC1967Proxy initialized with `init(args)`; returns the proxy typed as `name`. */
+async function proxy(ethers: HardhatEthers, name: string, args: unknown[]): Promise<any> {
+  const impl = await ethers.deployContract(name);
+  const data = impl.interface.encodeFunctionData("initialize", args);
+  const p = await ethers.deployContract("ERC1967Proxy", [await addr(impl), data]);
+  return ethers.getContractAt(name, await addr(p));
+}
+
+export async function deploySystem(ethers: HardhatEthers, config?: Partial<SystemConfig>): Promise<System> {
+  const [deployer, ...rest] = await ethers.getSigners();
+  const me = await deployer.getAddress();
+  const cfg: SystemConfig = {
+    ...defaultConfig(
+      me,
+      await Promise.all(rest.slice(0, 3).map((s) => s.getAddress())),
+      await Promise.all(rest.slice(3, 5).map((s) => s.getAddress())),
+    ),
+    ...config,
+  };
+
+  const depositContract = await ethers.deployContract("DepositContract");
+  const depositSecurity = await proxy(ethers, "DepositSecurity", [me, cfg.guardians, cfg.guardianQuorum, 64]);
+  const router = await proxy(ethers, "StakingRouter", [
+    me,
+    await addr(depositContract),
+    await addr(depositSecurity),
+    cfg.collateralBoostBps,
+    cfg.minReputationBps,
+  ]);
+  const withdrawalVault = await ethers.deployContract("WithdrawalVault", [await addr(router)]);
+  const elVault = await ethers.deployContract("ExecutionRewardsVault", [await addr(router)]);
+  await (await router.setVaults(await addr(withdrawalVault), await addr(elVault))).wait();
+
+  const frameSeconds = cfg.secondsPerSlot * cfg.slotsPerFrame;
+  const book = await proxy(ethers, "YieldClasses", [me, me, frameSeconds]);
+
+  // Queue ↔ accounting ↔ oracle refer to each other: deploy the implementations, then the
+  // three proxies back to back at addresses predicted from the deployer's nonce.
+  const queueImpl = await ethers.deployContract("WithdrawalQueue");
+  const accountingImpl = await ethers.deployContract("Accounting");
+  const oracleImpl = await ethers.deployContract("ReportOracle");
+  const nonce = await ethers.provider.getTransactionCount(me);
+  const queueAddr = getCreateAddress({ from: me, nonce });
+  const accountingAddr = getCreateAddress({ from: me, nonce: nonce + 1 });
+  const oracleAddr = getCreateAddress({ from: me, nonce: nonce + 2 });
+  const latest = await ethers.provider.getBlock("latest");
+  const genesisTime = Number(latest!.timestamp) - 1;
+  await ethers.deployContract("ERC1967Proxy", [
+    await addr(queueImpl),
+    queueImpl.interface.encodeFunctionData("initialize", [me, await addr(book), accountingAddr, await addr(router)]),
+  ]);
+  await ethers.deployContract("ERC1967Proxy", [
+    await addr(accountingImpl),
+    accountingImpl.interface.encodeFunctionData("initialize", [
+      me,
+      await addr(router),
+      await addr(book),
+      queueAddr,
+      oracleAddr,
+      { maxAprBps: 1000, maxDropBps: 500, maxExitRequests: 64, maxLosses: 64, maxFinalizePerReport: 500 },
+      {
+        treasury: cfg.treasury,
+        treasuryFeeBps: cfg.treasuryFeeBps,
+        serviceFeeBps: cfg.serviceFeeBps,
+        lambdaBps: cfg.lambdaBps,
+        slashPenaltyBps: cfg.slashPenaltyBps,
+        exitDeadline: 4 * frameSeconds,
+      },
+    ]),
+  ]);
+  await ethers.deployContract("ERC1967Proxy", [
+    await addr(oracleImpl),
+    oracleImpl.interface.encodeFunctionData("initialize", [
+      me,
+      accountingAddr,
+      genesisTime,
+      cfg.secondsPerSlot,
+      cfg.slotsPerFrame,
+      cfg.oracleMembers,
+      cfg.oracleQuorum,
+    ]),
+  ]);
+  const queue = await ethers.getContractAt("WithdrawalQueue", queueAddr);
+  const accounting = await ethers.getContractAt("Accounting", accountingAddr);
+  const oracle = await ethers.getContractAt("ReportOracle", oracleAddr);
+
+  await (await book.setLinks(await addr(router), accountingAddr, queueAddr)).wait();
+  await (await router.setLinks(await addr(book), queueAddr)).wait();
+  await (await router.grantRole(await router.ACCOUNTING_ROLE(), accountingAddr)).wait();
+  await (await router.grantRole(await router.MODULE_MANAGER_ROLE(), me)).wait();
+
+  const tokens = [];
+  for (const [i, c] of cfg.classes.entries()) {
+    const t = await ethers.deployContract("ClassToken", [c.name, c.symbol, await addr(book), i]);
+    await (
+      await book.addClass(await addr(t), {
+        basePremiumBps: c.basePremiumBps,
+        maxPremiumBps: c.maxPremiumBps,
+        minCoverBps: c.minCoverBps,
+        redeemDelay: c.redeemDelay,
+        depositCap: c.depositCap,
+      })
+    ).wait();
+    tokens.push(t);
+  }
+
+  const curated = await proxy(ethers, "CuratedModule", [me, await addr(router), me]);
+  const bonded = await proxy(ethers, "BondedModule", [
+    me,
+    await addr(router),
+    { first: (24n * ETH) / 10n, next: (13n * ETH) / 10n },
+    { first: (15n * ETH) / 10n, next: ETH },
+  ]);
+
+  const timelock = await ethers.deployContract("TimelockController", [cfg.timelockDelay, [me], [me], me]);
+
+  const addresses: Record<string, string> = {
+    depositContract: await addr(depositContract),
+    depositSecurity: await addr(depositSecurity),
+    router: await addr(router),
+    withdrawalVault: await addr(withdrawalVault),
+    executionRewardsVault: await addr(elVault),
+    yieldClasses: await addr(book),
+    withdrawalQueue: queueAddr,
+    accounting: accountingAddr,
+    reportOracle: oracleAddr,
+    curatedModule: await addr(curated),
+    bondedModule: await addr(bonded),
+    timelock: await addr(timelock),
+  };
+  for (const [i, t] of tokens.entries()) addresses[`classToken${cfg.classes[i].symbol}`] = await addr(t);
+
+  const sys: System = {
+    deployer,
+    depositContract,
+    depositSecurity,
+    router,
+    withdrawalVault,
+    elVault,
+    book,
+    queue,
+    accounting,
+    oracle,
+    curated,
+    bonded,
+    tokens,
+    timelock,
+    addresses,
+    config: cfg,
+  };
+  if (cfg.handOverToTimelock) await handOverToTimelock(sys);
+  return sys;
+}
+
+/** Grants DEFAULT_ADMIN_ROLE of every proxy to the timelock and renounces the deployer's. */
+export async function handOverToTimelock(sys: System): Promise<void> {
+  const me = await sys.deployer.getAddress();
+  const tl = await sys.timelock.getAddress();
+  for (const c of [sys.depositSecurity, sys.router, sys.book, sys.queue, sys.accounting, sys.oracle, sys.curated, sys.bonded]) {
+    const admin = await c.DEFAULT_ADMIN_ROLE();
+    await (await c.grantRole(admin, tl)).wait();
+    await (await c.renounceRole(admin, me)).wait();
+  }
+}
