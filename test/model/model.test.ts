@@ -82,7 +82,14 @@ describe("money math: Solidity libraries == decimal.js model (differential)", fu
   it("netModuleDelta", async function () {
     await forSeeds("netModuleDelta", async (rng) => {
       const v0 = rng.below(10_000n);
-      const args = [rng.amount(90), rng.amount(90), rng.amount(80), v0, v0 + rng.below(100n), rng.amount(70)] as const;
+      const args = [
+        rng.amount(90),
+        rng.amount(90),
+        rng.amount(80),
+        v0,
+        v0 + rng.below(100n),
+        rng.amount(70),
+      ] as const;
       expect(await h.netModuleDelta(...args)).to.equal(M.netModuleDelta(...args));
     });
   });
@@ -96,7 +103,13 @@ describe("money math: Solidity libraries == decimal.js model (differential)", fu
       const el = rng.amount(90);
       const [r, mf, tf, net, loss] = await h.rewardsAndFeesDown(deltas, fees, el, treasury);
       const m = M.rewardsAndFeesDown(deltas, fees, el, treasury);
-      expect([r, arr(mf), tf, net, loss]).to.deep.equal([m.rewards, m.moduleFees, m.treasuryFee, m.rewardsNet, m.loss]);
+      expect([r, arr(mf), tf, net, loss]).to.deep.equal([
+        m.rewards,
+        m.moduleFees,
+        m.treasuryFee,
+        m.rewardsNet,
+        m.loss,
+      ]);
     });
   });
 
@@ -163,13 +176,22 @@ describe("money math: Solidity libraries == decimal.js model (differential)", fu
     await forSeeds("allocation weights", async (rng) => {
       const [bond, active] = [rng.amount(90), rng.below(5_000n)];
       expect(await h.kappaBps(bond, active)).to.equal(M.kappaBps(bond, active));
-      const args = [rng.amount(64), rng.bps(), rng.bps(), rng.bps(65_535n), rng.bps(), rng.int(5) !== 0] as const;
+      const args = [
+        rng.amount(64),
+        rng.bps(),
+        rng.bps(),
+        rng.bps(65_535n),
+        rng.bps(),
+        rng.int(5) !== 0,
+      ] as const;
       expect(await h.weight(...args)).to.equal(M.weight(...args));
       const n = 1 + rng.int(32);
       const w = Array.from({ length: n }, () => (rng.int(4) === 0 ? 0n : rng.amount(120)));
       const lim = Array.from({ length: n }, () => rng.bps());
       const [totalActive, add] = [rng.below(100_000n), rng.below(1_001n)];
-      expect(arr(await h.targets(w, lim, totalActive, add))).to.deep.equal(M.targets(w, lim, totalActive, add));
+      expect(arr(await h.targets(w, lim, totalActive, add))).to.deep.equal(
+        M.targets(w, lim, totalActive, add),
+      );
     });
   });
 
@@ -274,8 +296,7 @@ describe("PoolModel", function () {
             if (action <= 1) {
               p.deposit(rng.int(3), 1n + rng.below(40n * ETH), `u${rng.int(4)}`);
               seen.deposits++;
-            }
-            else if (action === 2) p.depositValidators(rng.int(2), 1n + rng.below(3n));
+            } else if (action === 2) p.depositValidators(rng.int(2), 1n + rng.below(3n));
             else if (action === 3) {
               const k = rng.int(3);
               const holder = `u${rng.int(4)}`;
@@ -326,11 +347,22 @@ describe("PoolModel", function () {
       elRewards: 0n,
       serviceRewards: [],
       modules: [
-        { clValidators: 1n, clBalance: 0n, withdrawn: 0n, exited: 0n, bondCharged: 0n, perfBps: 0n, slashedValidators: 0n },
+        {
+          clValidators: 1n,
+          clBalance: 0n,
+          withdrawn: 0n,
+          exited: 0n,
+          bondCharged: 0n,
+          perfBps: 0n,
+          slashedValidators: 0n,
+        },
       ],
     });
     expect(p.classes[2].wiped, "class C wiped").to.equal(true);
-    expect(() => p.deposit(2, ETH), "deposits into a wiped class revert").to.throw(M.ModelError, "ClassIsWiped");
+    expect(() => p.deposit(2, ETH), "deposits into a wiped class revert").to.throw(
+      M.ModelError,
+      "ClassIsWiped",
+    );
   });
 
   it("known answer: 3 classes, a reward report with premium, then a 2 ETH loss with 1.5 ETH bond cover", function () {

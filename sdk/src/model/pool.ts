@@ -137,7 +137,13 @@ export class PoolModel {
   readonly requests: RedeemRequest[] = [];
 
   constructor(init: PoolModelInit) {
-    this.classes = init.classes.map((params) => ({ nav: 0n, supply: 0n, params, wiped: false, balances: new Map() }));
+    this.classes = init.classes.map((params) => ({
+      nav: 0n,
+      supply: 0n,
+      params,
+      wiped: false,
+      balances: new Map(),
+    }));
     this.modules = init.modules.map((m) => ({
       deposited: 0n,
       clValidators: 0n,
@@ -247,7 +253,14 @@ export class PoolModel {
         throw new ModelError("InvalidValidatorCount", `module ${i}`);
       }
       if (r.exited < m.exited) throw new ModelError("ExitedDecreased", `module ${i}`);
-      const d = netModuleDelta(m.clBalance, r.clBalance, r.withdrawn, m.clValidators, r.clValidators, r.bondCharged);
+      const d = netModuleDelta(
+        m.clBalance,
+        r.clBalance,
+        r.withdrawn,
+        m.clValidators,
+        r.clValidators,
+        r.bondCharged,
+      );
       m.clBalance = r.clBalance;
       m.clValidators = r.clValidators;
       m.exited = r.exited;
@@ -388,7 +401,10 @@ export class PoolModel {
       if (c.params.minCoverBps === 0n || c.nav === 0n) continue;
       const junior = sum(this.classes.slice(i + 1).map((x) => x.nav));
       if (junior * BPS < c.nav * c.params.minCoverBps) {
-        throw new ModelError("CoverTooLow", `class ${i}: ${(junior * BPS) / c.nav} < ${c.params.minCoverBps}`);
+        throw new ModelError(
+          "CoverTooLow",
+          `class ${i}: ${(junior * BPS) / c.nav} < ${c.params.minCoverBps}`,
+        );
       }
     }
   }
