@@ -60,7 +60,10 @@ library Allocation {
         if (totalWeight == 0) return t;
         uint256 total = totalActive + n;
         for (uint256 m; m < count; ++m) {
-            t[m] = Math.min((uint256(shareLimitBps[m]) * total) / BPS, Math.mulDiv(weights[m], total, totalWeight));
+            t[m] = Math.min(
+                (uint256(shareLimitBps[m]) * total) / BPS,
+                Math.mulDiv(weights[m], total, totalWeight)
+            );
         }
     }
 
@@ -108,31 +111,36 @@ library Allocation {
         }
         if (n >= capacity) return (alloc, capacity);
         if (n == 0) return (new uint256[](count), 0);
-        // Largest level v with count(v) ≥ n; count(1) = capacity > n, count(maxDeficit + 1) = 0.
-        uint256 lo = 1;
+        uint256 level = _fillLevel(alloc, t, maxDeficit, n);
+        // Every unit with deficit above `level` is taken; the rest go to units at exactly `level`.
+        uint256 atLevel = n - _unitsAtOrAbove(alloc, t, level + 1);
+        for (uint256 m; m < count; ++m) {
+            uint256 take = _unitsOf(alloc[m], t[m], level + 1);
+            // Module m has a unit at `level` iff its deficit range [d−c+1, d] contains it; ids ascend.
+            if (atLevel > 0 && alloc[m] > 0 && t[m] >= level && t[m] - alloc[m] < level) {
+                ++take;
+                --atLevel;
+            }
+            alloc[m] = take;
+        }
+        total = n;
+    }
+
+    /// @dev The largest level v with count(v) ≥ n, by bisection: count(1) = capacity > n and
+    /// count(maxDeficit + 1) = 0, and count is non-increasing in v.
+    function _fillLevel(
+        uint256[] memory caps,
+        uint256[] memory deficits,
+        uint256 maxDeficit,
+        uint256 n
+    ) private pure returns (uint256 lo) {
+        lo = 1;
         uint256 hi = maxDeficit;
         while (lo < hi) {
             uint256 mid = (lo + hi + 1) / 2;
-            if (_unitsAtOrAbove(alloc, t, mid) >= n) lo = mid;
+            if (_unitsAtOrAbove(caps, deficits, mid) >= n) lo = mid;
             else hi = mid - 1;
         }
-        // Take every unit with deficit > lo, then the units at exactly lo by ascending id.
-        uint256 left = n;
-        for (uint256 m; m < count; ++m) {
-            uint256 take = _unitsOf(alloc[m], t[m], lo + 1);
-            left -= take;
-            // Module m has a unit at level lo iff its deficit range [d−c+1, d] contains lo.
-            bool atLevel = alloc[m] > 0 && t[m] >= lo && t[m] - alloc[m] < lo;
-            alloc[m] = take;
-            t[m] = atLevel ? 1 : 0;
-        }
-        for (uint256 m; m < count && left > 0; ++m) {
-            if (t[m] == 1) {
-                ++alloc[m];
-                --left;
-            }
-        }
-        total = n;
     }
 
     /// @dev Σ_m units of module m whose deficit before the unit is ≥ level.

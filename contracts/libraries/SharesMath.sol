@@ -15,7 +15,11 @@ library SharesMath {
     /// @param nav The class NAV before the mint.
     /// @param supply The class share supply before the mint.
     /// @return shares The shares, rounded down so the depositor never gets more than it paid.
-    function toSharesDown(uint256 assets, uint256 nav, uint256 supply) internal pure returns (uint256 shares) {
+    function toSharesDown(
+        uint256 assets,
+        uint256 nav,
+        uint256 supply
+    ) internal pure returns (uint256 shares) {
         shares = Math.mulDiv(assets, supply + VIRTUAL_SHARES, nav + VIRTUAL_ASSETS);
     }
 
@@ -24,7 +28,11 @@ library SharesMath {
     /// @param nav The class NAV.
     /// @param supply The class share supply (including `shares`).
     /// @return assets The value, rounded down so a holder never takes more than its part.
-    function toAssetsDown(uint256 shares, uint256 nav, uint256 supply) internal pure returns (uint256 assets) {
+    function toAssetsDown(
+        uint256 shares,
+        uint256 nav,
+        uint256 supply
+    ) internal pure returns (uint256 assets) {
         assets = Math.mulDiv(shares, nav + VIRTUAL_ASSETS, supply + VIRTUAL_SHARES);
     }
 

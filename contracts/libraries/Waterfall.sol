@@ -37,7 +37,7 @@ library Waterfall {
             SafeCast.toInt256(clBalanceAfter + withdrawn + bondCover) -
             SafeCast.toInt256(clBalanceBefore) -
             (SafeCast.toInt256(validatorsAfter) - SafeCast.toInt256(validatorsBefore)) *
-            SafeCast.toInt256(DEPOSIT_SIZE);
+                SafeCast.toInt256(DEPOSIT_SIZE);
     }
 
     /// @notice Step 3: rewards, fees and base loss from the net module deltas.
@@ -227,7 +227,10 @@ library Waterfall {
     /// @param navs Post-reward NAV per class; reduced in place.
     /// @param loss L, the base loss of the report.
     /// @return unabsorbed What no class could absorb (only when the whole book is gone).
-    function absorbLossJuniorFirst(uint256[] memory navs, uint256 loss) internal pure returns (uint256 unabsorbed) {
+    function absorbLossJuniorFirst(
+        uint256[] memory navs,
+        uint256 loss
+    ) internal pure returns (uint256 unabsorbed) {
         unabsorbed = loss;
         for (uint256 k = navs.length; k > 0 && unabsorbed > 0; --k) {
             uint256 take = Math.min(unabsorbed, navs[k - 1]);

@@ -30,7 +30,17 @@ contract AllocationTest is Test {
         c.dep = new uint256[](count);
         for (uint256 m; m < count; ++m) {
             uint256 h = uint256(keccak256(abi.encode(seed, m)));
-            c.w[m] = h % 5 == 0 ? 0 : Allocation.weight(1 + (h % 100), 5000 + ((h >> 8) % 5001), (h >> 24) % 10_001, 10_000, 0, true);
+            c.w[m] =
+                h % 5 == 0
+                    ? 0
+                    : Allocation.weight(
+                        1 + (h % 100),
+                        5000 + ((h >> 8) % 5001),
+                        (h >> 24) % 10_001,
+                        10_000,
+                        0,
+                        true
+                    );
             c.limit[m] = uint16(1 + ((h >> 40) % 10_000));
             c.active[m] = (h >> 56) % 300;
             c.dep[m] = (h >> 72) % 3 == 0 ? 0 : (h >> 80) % 400;
@@ -85,13 +95,19 @@ contract AllocationTest is Test {
         Case memory c = _case(42, 32, 1000);
         uint256 g = gasleft();
         Allocation.allocate(c.w, c.limit, c.active, c.dep, c.n);
-        assertLt(g - gasleft(), 400_000, "bisection keeps the fill cheap");
+        assertLt(g - gasleft(), 250_000, "bisection keeps the fill cheap (~202k measured)");
     }
 
     function testFuzz_allocate_matchesUnitByUnit(uint256 seed, uint256 count, uint256 n) public view {
         Case memory c = _case(seed, count, n);
         (uint256[] memory a, uint256 total) = Allocation.allocate(c.w, c.limit, c.active, c.dep, c.n);
-        (uint256[] memory ref, uint256 refTotal) = harness.allocateUnitByUnit(c.w, c.limit, c.active, c.dep, c.n);
+        (uint256[] memory ref, uint256 refTotal) = harness.allocateUnitByUnit(
+            c.w,
+            c.limit,
+            c.active,
+            c.dep,
+            c.n
+        );
         assertEq(total, refTotal, "same total as the literal fill");
         for (uint256 m; m < a.length; ++m) assertEq(a[m], ref[m], "same module counts as the literal fill");
     }
@@ -119,7 +135,10 @@ contract AllocationTest is Test {
             for (uint256 j; j < a.length; ++j) {
                 if (j == i || a[j] >= cap[j]) continue;
                 uint256 gapJ = t[j] - (c.active[j] + a[j]);
-                assertTrue(gapJ < gapI || (gapJ == gapI && i < j), "min-first: no unit could move further below");
+                assertTrue(
+                    gapJ < gapI || (gapJ == gapI && i < j),
+                    "min-first: no unit could move further below"
+                );
             }
         }
     }

@@ -127,7 +127,8 @@ contract MoneyMath__Harness {
         uint256 minReputationBps,
         bool active
     ) external pure returns (uint256) {
-        return Allocation.weight(baseWeight, reputationBps, kappa, collateralBoostBps, minReputationBps, active);
+        return
+            Allocation.weight(baseWeight, reputationBps, kappa, collateralBoostBps, minReputationBps, active);
     }
 
     function targets(
@@ -167,7 +168,8 @@ contract MoneyMath__Harness {
             uint256 bestGap;
             for (uint256 m; m < count; ++m) {
                 uint256 cur = activeCounts[m] + alloc[m];
-                uint256 cap = t[m] < activeCounts[m] + depositable[m] ? t[m] : activeCounts[m] + depositable[m];
+                uint256 cap =
+                    t[m] < activeCounts[m] + depositable[m] ? t[m] : activeCounts[m] + depositable[m];
                 if (cur >= cap) continue;
                 uint256 gap = t[m] - cur;
                 if (best == type(uint256).max || gap > bestGap) {

@@ -16,7 +16,11 @@ contract ReputationTest is Test {
     }
 
     function test_update_zeroPenaltyIgnoresHugeSlashCount() public pure {
-        assertEq(Reputation.update(8000, 8000, 1000, type(uint256).max, 0), 8000, "no loop without a penalty");
+        assertEq(
+            Reputation.update(8000, 8000, 1000, type(uint256).max, 0),
+            8000,
+            "no loop without a penalty"
+        );
     }
 
     function test_update_fullPenaltyZeroes() public pure {
@@ -34,7 +38,12 @@ contract ReputationTest is Test {
         assertLe(next, hi, "EMA not above both inputs");
     }
 
-    function testFuzz_update_slashingNeverRaises(uint256 rep, uint256 perf, uint256 count, uint256 pen) public pure {
+    function testFuzz_update_slashingNeverRaises(
+        uint256 rep,
+        uint256 perf,
+        uint256 count,
+        uint256 pen
+    ) public pure {
         rep = bound(rep, 0, 10_000);
         perf = bound(perf, 0, 10_000);
         count = bound(count, 0, 50);

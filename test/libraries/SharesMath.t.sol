@@ -29,7 +29,7 @@ contract SharesMathTest is Test {
 
     function test_redeemAssetsDown_takesLowerOfRequestAndNow() public pure {
         assertEq(SharesMath.redeemAssetsDown(10, 7, 100, 9), 7, "capped at the value at request");
-        assertEq(SharesMath.redeemAssetsDown(10, 70, 9, 9), 10 * 10 / 10, "value now when lower");
+        assertEq(SharesMath.redeemAssetsDown(10, 70, 9, 9), (10 * 10) / 10, "value now when lower");
     }
 
     function testFuzz_roundTrip_neverGains(uint256 assets, uint256 nav, uint256 supply) public pure {

@@ -48,12 +48,8 @@ contract WaterfallTest is Test {
         (d[0], d[1]) = (1 ether, -0.3 ether);
         uint16[] memory fee = new uint16[](2);
         (fee[0], fee[1]) = (500, 800);
-        (uint256 r, uint256[] memory fm, uint256 ft, uint256 net, uint256 loss) = Waterfall.rewardsAndFeesDown(
-            d,
-            fee,
-            0.2 ether,
-            1000
-        );
+        (uint256 r, uint256[] memory fm, uint256 ft, uint256 net, uint256 loss) = Waterfall
+            .rewardsAndFeesDown(d, fee, 0.2 ether, 1000);
         assertEq(r, 1.2 ether, "R = positive deltas + EL");
         assertEq(fm[0], 0.05 ether, "module 0 pays 5%");
         assertEq(fm[1], 0, "a losing module earns no fee");
@@ -207,7 +203,8 @@ contract WaterfallTest is Test {
         assertEq(left, loss > before ? loss - before : 0, "unabsorbed only beyond the book");
         for (uint256 i; i < navs.length; ++i) {
             if (navs[i] == old[i]) continue;
-            for (uint256 j = i + 1; j < navs.length; ++j) assertEq(navs[j], 0, "class touched only when juniors are 0");
+            for (uint256 j = i + 1; j < navs.length; ++j)
+                assertEq(navs[j], 0, "class touched only when juniors are 0");
         }
     }
 

@@ -7,7 +7,12 @@
  */
 import { Decimal } from "decimal.js";
 
-export const D = Decimal.clone({ precision: 200, rounding: Decimal.ROUND_DOWN, toExpPos: 9e15, toExpNeg: -9e15 });
+export const D = Decimal.clone({
+  precision: 200,
+  rounding: Decimal.ROUND_DOWN,
+  toExpPos: 9e15,
+  toExpNeg: -9e15,
+});
 export type Dec = InstanceType<typeof D>;
 
 export const BPS = 10_000n;

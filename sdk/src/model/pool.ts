@@ -137,7 +137,13 @@ export class PoolModel {
   readonly requests: RedeemRequest[] = [];
 
   constructor(init: PoolModelInit) {
-    this.classes = init.classes.map((params) => ({ nav: 0n, supply: 0n, params, wiped: false, balances: new Map() }));
+    this.classes = init.classes.map((params) => ({
+      nav: 0n,
+      supply: 0n,
+      params,
+      wiped: false,
+      balances: new Map(),
+    }));
     this.modules = init.modules.map((m) => ({
       deposited: 0n,
       clValidators: 0n,
@@ -231,6 +237,25 @@ export class PoolModel {
     return r.amount;
   }
 
+  /**
+   * Executes a service slash of `amount` wei (DESIGN §8): the operator's bond pays `bondCharged`
+   * into the router first, the rest is taken from the classes K−1 … tier and only then further up
+   * (which is plain junior-first order), and the service is paid from `buffered`, any shortfall
+   * recorded as `debt`. Returns the classes wiped.
+   */
+  serviceSlash(amount: bigint, bondCharged: bigint, tier: number): number[] {
+    if (tier < 1 || tier >= this.classes.length) throw new ModelError("InvalidTier", `${tier}`);
+    if (bondCharged > amount) throw new ModelError("BondAboveSlash", `${bondCharged} > ${amount}`);
+    const navs = this.navs();
+    const left = absorbLossJuniorFirst(navs, amount - bondCharged);
+    if (left > 0n) throw new ModelError("SlashAboveBook", `${left} unabsorbed`);
+    this.buffered += bondCharged;
+    const paid = amount < this.buffered ? amount : this.buffered;
+    this.buffered -= paid;
+    this.debt += amount - paid;
+    return this.#applyLoss(navs);
+  }
+
   /** Applies an oracle report: DESIGN §6 steps 1–10 in order (9, exits, moves no money). */
   applyReport(report: Report): ReportResult {
     if (report.modules.length !== this.modules.length) throw new ModelError("ModuleCountMismatch", "report");
@@ -247,7 +272,14 @@ export class PoolModel {
         throw new ModelError("InvalidValidatorCount", `module ${i}`);
       }
       if (r.exited < m.exited) throw new ModelError("ExitedDecreased", `module ${i}`);
-      const d = netModuleDelta(m.clBalance, r.clBalance, r.withdrawn, m.clValidators, r.clValidators, r.bondCharged);
+      const d = netModuleDelta(
+        m.clBalance,
+        r.clBalance,
+        r.withdrawn,
+        m.clValidators,
+        r.clValidators,
+        r.bondCharged,
+      );
       m.clBalance = r.clBalance;
       m.clValidators = r.clValidators;
       m.exited = r.exited;
@@ -306,15 +338,7 @@ export class PoolModel {
     // 7. Base loss, junior first; a class left at NAV 0 with supply is wiped.
     const navs = this.navs();
     const unabsorbed = absorbLossJuniorFirst(navs, f.loss);
-    const wiped: number[] = [];
-    navs.forEach((nav, k) => {
-      const c = this.classes[k];
-      c.nav = nav;
-      if (nav === 0n && c.supply > 0n && !c.wiped) {
-        c.wiped = true;
-        wiped.push(k);
-      }
-    });
+    const wiped = this.#applyLoss(navs);
 
     // 8. Reputation.
     report.modules.forEach((r, i) => {
@@ -381,6 +405,20 @@ export class PoolModel {
     return done;
   }
 
+  /** Writes post-loss NAVs back and wipes every class left at NAV 0 with supply. */
+  #applyLoss(navs: readonly bigint[]): number[] {
+    const wiped: number[] = [];
+    navs.forEach((nav, k) => {
+      const c = this.classes[k];
+      c.nav = nav;
+      if (nav === 0n && c.supply > 0n && !c.wiped) {
+        c.wiped = true;
+        wiped.push(k);
+      }
+    });
+    return wiped;
+  }
+
   /** Cover rule: Σ_{j>i} nav_j·BPS ≥ nav_i·minCoverBps_i for every i with a minimum and NAV. */
   #checkCover(): void {
     for (let i = 0; i < this.classes.length; i++) {
@@ -388,7 +426,10 @@ export class PoolModel {
       if (c.params.minCoverBps === 0n || c.nav === 0n) continue;
       const junior = sum(this.classes.slice(i + 1).map((x) => x.nav));
       if (junior * BPS < c.nav * c.params.minCoverBps) {
-        throw new ModelError("CoverTooLow", `class ${i}: ${(junior * BPS) / c.nav} < ${c.params.minCoverBps}`);
+        throw new ModelError(
+          "CoverTooLow",
+          `class ${i}: ${(junior * BPS) / c.nav} < ${c.params.minCoverBps}`,
+        );
       }
     }
   }

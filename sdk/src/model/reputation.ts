@@ -17,7 +17,11 @@ export function updateReputation(
   );
   if (slashPenaltyBps === 0n) return next;
   for (let i = 0n; i < slashedCount && next > 0n; i++) {
-    next = floorBig(dec(next).mul(dec(BPS - slashPenaltyBps)).div(dec(BPS)));
+    next = floorBig(
+      dec(next)
+        .mul(dec(BPS - slashPenaltyBps))
+        .div(dec(BPS)),
+    );
   }
   return next;
 }

@@ -12,6 +12,11 @@ export function toAssetsDown(shares: bigint, nav: bigint, supply: bigint): bigin
 }
 
 /** min(assetsAtRequest, toAssetsDown(shares, nav, supply)): a redemption's payout. */
-export function redeemAssetsDown(shares: bigint, assetsAtRequest: bigint, nav: bigint, supply: bigint): bigint {
+export function redeemAssetsDown(
+  shares: bigint,
+  assetsAtRequest: bigint,
+  nav: bigint,
+  supply: bigint,
+): bigint {
   return min(assetsAtRequest, toAssetsDown(shares, nav, supply));
 }
