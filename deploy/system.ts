@@ -97,7 +97,7 @@ async function addr(c: BaseContract): Promise<string> {
 async function proxy(ethers: HardhatEthers, name: string, args: unknown[]): Promise<any> {
   const impl = await ethers.deployContract(name);
   const data = impl.interface.encodeFunctionData("initialize", args);
-  const p = await ethers.deployContract("ERC1967Proxy", [await addr(impl), data]);
+  const p = await ethers.deployContract("CascadeProxy", [await addr(impl), data]);
   return ethers.getContractAt(name, await addr(p));
 }
 
@@ -140,11 +140,11 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   const oracleAddr = getCreateAddress({ from: me, nonce: nonce + 2 });
   const latest = await ethers.provider.getBlock("latest");
   const genesisTime = Number(latest!.timestamp) - 1;
-  await ethers.deployContract("ERC1967Proxy", [
+  await ethers.deployContract("CascadeProxy", [
     await addr(queueImpl),
     queueImpl.interface.encodeFunctionData("initialize", [me, await addr(book), accountingAddr, await addr(router)]),
   ]);
-  await ethers.deployContract("ERC1967Proxy", [
+  await ethers.deployContract("CascadeProxy", [
     await addr(accountingImpl),
     accountingImpl.interface.encodeFunctionData("initialize", [
       me,
@@ -163,7 +163,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
       },
     ]),
   ]);
-  await ethers.deployContract("ERC1967Proxy", [
+  await ethers.deployContract("CascadeProxy", [
     await addr(oracleImpl),
     oracleImpl.interface.encodeFunctionData("initialize", [
       me,
@@ -207,7 +207,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     { first: (15n * ETH) / 10n, next: ETH },
   ]);
 
-  const timelock = await ethers.deployContract("TimelockController", [cfg.timelockDelay, [me], [me], me]);
+  const timelock = await ethers.deployContract("CascadeTimelock", [cfg.timelockDelay, [me], [me], me]);
 
   const addresses: Record<string, string> = {
     depositContract: await addr(depositContract),

@@ -186,7 +186,7 @@ export class PoolModel {
     this.#credit(classId, holder, shares);
     this.buffered += amount;
     try {
-      this.#checkCover();
+      this.#checkCover(classId);
     } catch (e) {
       c.nav -= amount;
       c.supply -= shares;
@@ -420,8 +420,13 @@ export class PoolModel {
   }
 
   /** Cover rule: Σ_{j>i} nav_j·BPS ≥ nav_i·minCoverBps_i for every i with a minimum and NAV. */
-  #checkCover(): void {
-    for (let i = 0; i < this.classes.length; i++) {
+  /**
+   * A deposit into class k can only lower k's own cover (more senior classes gain junior
+   * capital, more junior ones are unaffected), so only k is checked: junior deposits that
+   * restore a thin cover are never blocked (DESIGN §5: "senior deposits wait").
+   */
+  #checkCover(classId: number): void {
+    for (let i = classId; i <= classId; i++) {
       const c = this.classes[i];
       if (c.params.minCoverBps === 0n || c.nav === 0n) continue;
       const junior = sum(this.classes.slice(i + 1).map((x) => x.nav));
