@@ -30,7 +30,8 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.Accounting")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STORAGE_SLOT = 0x4a3ce5a0e1acc8bccd500f03e18f47096fdca6b9557a52f65a435527530e8900;
+    bytes32 private constant STORAGE_SLOT =
+        0x4a3ce5a0e1acc8bccd500f03e18f47096fdca6b9557a52f65a435527530e8900;
 
     function _s() private pure returns (AccountingStorage storage $) {
         assembly {
@@ -49,7 +50,10 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         Params calldata params
     ) external initializer {
         __Cascade_init(admin);
-        require(router != address(0) && book != address(0) && queue != address(0) && oracle != address(0), ZeroAddress());
+        require(
+            router != address(0) && book != address(0) && queue != address(0) && oracle != address(0),
+            ZeroAddress()
+        );
         AccountingStorage storage $ = _s();
         $.router = IStakingRouter(router);
         $.book = IYieldClasses(book);
@@ -196,12 +200,20 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     }
 
     /// @dev Every §9 rule, each with its own error.
-    function _checkSanity(Report calldata report, IStakingRouter router, uint256 count, uint256 elapsed) private view {
+    function _checkSanity(
+        Report calldata report,
+        IStakingRouter router,
+        uint256 count,
+        uint256 elapsed
+    ) private view {
         AccountingStorage storage $ = _s();
         Limits storage lim = $.limits;
         require(report.refSlot > $.lastRefSlot, RefSlotNotIncreasing(report.refSlot, $.lastRefSlot));
         require(report.modules.length == count, ModuleCountMismatch(report.modules.length, count));
-        require(report.exits.length <= lim.maxExitRequests, TooManyExitRequests(report.exits.length, lim.maxExitRequests));
+        require(
+            report.exits.length <= lim.maxExitRequests,
+            TooManyExitRequests(report.exits.length, lim.maxExitRequests)
+        );
         require(report.losses.length <= lim.maxLosses, TooManyLosses(report.losses.length, lim.maxLosses));
         uint256 base;
         uint256 gain;
@@ -211,7 +223,10 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         for (uint256 id; id < count; ++id) {
             ModuleReport calldata r = report.modules[id];
             IStakingRouter.Module memory m = router.getModule(id);
-            require(r.clValidators >= m.clValidators, ValidatorsDecreased(id, r.clValidators, m.clValidators));
+            require(
+                r.clValidators >= m.clValidators,
+                ValidatorsDecreased(id, r.clValidators, m.clValidators)
+            );
             require(r.clValidators <= m.deposited, ValidatorsAboveDeposited(id, r.clValidators, m.deposited));
             require(r.exited >= m.exited, ExitedDecreased(id, r.exited, m.exited));
             require(r.exited <= r.clValidators, ExitedAboveValidators(id, r.exited, r.clValidators));
@@ -263,7 +278,10 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     function _setParams(Params calldata p) private {
         require(p.treasury != address(0), ZeroAddress());
         require(
-            p.treasuryFeeBps <= BPS && p.serviceFeeBps <= BPS && p.lambdaBps <= BPS && p.slashPenaltyBps <= BPS,
+            p.treasuryFeeBps <= BPS &&
+                p.serviceFeeBps <= BPS &&
+                p.lambdaBps <= BPS &&
+                p.slashPenaltyBps <= BPS,
             InvalidParam()
         );
         _s().params = p;

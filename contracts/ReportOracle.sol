@@ -31,7 +31,8 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ReportOracle")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STORAGE_SLOT = 0x589426d7d98c18996a1cd7610f39dd393671761b6ac2a72f6432d953ac484700;
+    bytes32 private constant STORAGE_SLOT =
+        0x589426d7d98c18996a1cd7610f39dd393671761b6ac2a72f6432d953ac484700;
 
     function _s() private pure returns (OracleStorage storage $) {
         assembly {
@@ -56,7 +57,10 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
     ) external initializer {
         __Cascade_init(admin);
         require(accounting != address(0), ZeroAddress());
-        require(secondsPerSlot != 0 && slotsPerFrame != 0 && genesisTime <= block.timestamp, InvalidFrameConfig());
+        require(
+            secondsPerSlot != 0 && slotsPerFrame != 0 && genesisTime <= block.timestamp,
+            InvalidFrameConfig()
+        );
         OracleStorage storage $ = _s();
         $.accounting = IAccounting(accounting);
         $.genesisTime = uint64(genesisTime);

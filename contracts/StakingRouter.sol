@@ -163,7 +163,11 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     // ---------------------------------------------------------------- depositors
 
     /// @inheritdoc IStakingRouter
-    function deposit(uint256 classId, address receiver, uint256 minShares) external payable returns (uint256 shares) {
+    function deposit(
+        uint256 classId,
+        address receiver,
+        uint256 minShares
+    ) external payable returns (uint256 shares) {
         RouterStorage storage $ = _s();
         $.buffered += msg.value;
         // The book validates (class open, cover, cap, slippage) and reverts the whole deposit.
@@ -468,7 +472,14 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         uint256 id,
         IAccounting.ModuleReport calldata r
     ) private returns (int256 delta) {
-        delta = Waterfall.netModuleDelta(m.clBalance, r.clBalance, r.withdrawn, m.clValidators, r.clValidators, 0);
+        delta = Waterfall.netModuleDelta(
+            m.clBalance,
+            r.clBalance,
+            r.withdrawn,
+            m.clValidators,
+            r.clValidators,
+            0
+        );
         m.clValidators = r.clValidators;
         m.exited = r.exited;
         m.clBalance = r.clBalance;

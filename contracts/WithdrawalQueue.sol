@@ -24,7 +24,8 @@ contract WithdrawalQueue is CascadeUpgradeable, IWithdrawalQueue {
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.WithdrawalQueue")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STORAGE_SLOT = 0x8002d8747d73ae3c3f5c35a141a1b43777071bac12c373cafb605bc1a3bbf000;
+    bytes32 private constant STORAGE_SLOT =
+        0x8002d8747d73ae3c3f5c35a141a1b43777071bac12c373cafb605bc1a3bbf000;
 
     function _s() private pure returns (QueueStorage storage $) {
         assembly {
@@ -37,7 +38,12 @@ contract WithdrawalQueue is CascadeUpgradeable, IWithdrawalQueue {
     /// @param book the YieldClasses book
     /// @param accounting the report applier
     /// @param router the ETH custodian that funds finalized requests
-    function initialize(address admin, address book, address accounting, address router) external initializer {
+    function initialize(
+        address admin,
+        address book,
+        address accounting,
+        address router
+    ) external initializer {
         __Cascade_init(admin);
         require(book != address(0) && accounting != address(0) && router != address(0), ZeroAddress());
         QueueStorage storage $ = _s();
@@ -60,7 +66,9 @@ contract WithdrawalQueue is CascadeUpgradeable, IWithdrawalQueue {
         uint256 assets = SharesMath.toAssetsDown(shares, c.nav, c.supply);
         Request[] storage list = $.requests[classId];
         requestId = (classId << INDEX_BITS) | list.length;
-        list.push(Request(controller, uint64(block.timestamp), false, false, uint128(shares), uint128(assets)));
+        list.push(
+            Request(controller, uint64(block.timestamp), false, false, uint128(shares), uint128(assets))
+        );
         $.pendingDemand += assets;
         emit RedeemRequest(controller, owner, requestId, msg.sender, shares);
         // Reverts on missing balance or allowance (ERC-20 errors), undoing the request.

@@ -34,7 +34,8 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.YieldClasses")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STORAGE_SLOT = 0xb47d306947784e9ab7dc168ae22f7c55f9fce4924029268e9e5bccd8e2619900;
+    bytes32 private constant STORAGE_SLOT =
+        0xb47d306947784e9ab7dc168ae22f7c55f9fce4924029268e9e5bccd8e2619900;
 
     function _s() private pure returns (BookStorage storage $) {
         assembly {
@@ -54,7 +55,11 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
     }
 
     /// @notice Wires the router, accounting and queue once. DEFAULT_ADMIN_ROLE.
-    function setLinks(address router, address accounting, address queue) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function setLinks(
+        address router,
+        address accounting,
+        address queue
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
         BookStorage storage $ = _s();
         require($.router == address(0), NotAuthorized(msg.sender));
         require(router != address(0) && accounting != address(0) && queue != address(0), ZeroAddress());
@@ -65,7 +70,10 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
     // ---------------------------------------------------------------- governance
 
     /// @inheritdoc IYieldClasses
-    function addClass(address token, ClassParams calldata params) external onlyRole(CLASS_MANAGER_ROLE) returns (uint256 classId) {
+    function addClass(
+        address token,
+        ClassParams calldata params
+    ) external onlyRole(CLASS_MANAGER_ROLE) returns (uint256 classId) {
         BookStorage storage $ = _s();
         classId = $.classes.length;
         require(classId < MAX_CLASSES, TooManyClasses(MAX_CLASSES));
@@ -83,7 +91,10 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
     }
 
     /// @inheritdoc IYieldClasses
-    function setClassParams(uint256 classId, ClassParams calldata params) external onlyRole(CLASS_MANAGER_ROLE) {
+    function setClassParams(
+        uint256 classId,
+        ClassParams calldata params
+    ) external onlyRole(CLASS_MANAGER_ROLE) {
         Class storage c = _class(classId);
         _checkParams(classId, params);
         c.params = params;
@@ -314,7 +325,12 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
     }
 
     /// @dev Mints the class-0 shares of one fee at the given pre-report NAV/supply pair.
-    function _mintFeeAt(address to, uint256 assets, uint256 nav0, uint256 supply0) private returns (uint256 shares) {
+    function _mintFeeAt(
+        address to,
+        uint256 assets,
+        uint256 nav0,
+        uint256 supply0
+    ) private returns (uint256 shares) {
         shares = SharesMath.toSharesDown(assets, nav0, supply0);
         if (shares != 0) {
             emit FeeMinted(to, assets, shares);

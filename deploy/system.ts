@@ -41,9 +41,33 @@ export interface SystemConfig {
 
 export function defaultClasses(frameSeconds: number): ClassConfig[] {
   return [
-    { name: "Cascade Senior A", symbol: "cA", basePremiumBps: 1000, maxPremiumBps: 2500, minCoverBps: 2500, redeemDelay: frameSeconds, depositCap: 0n },
-    { name: "Cascade Mezzanine B", symbol: "cB", basePremiumBps: 500, maxPremiumBps: 1500, minCoverBps: 0, redeemDelay: 2 * frameSeconds, depositCap: 0n },
-    { name: "Cascade Junior C", symbol: "cC", basePremiumBps: 0, maxPremiumBps: 0, minCoverBps: 0, redeemDelay: 2 * frameSeconds, depositCap: 0n },
+    {
+      name: "Cascade Senior A",
+      symbol: "cA",
+      basePremiumBps: 1000,
+      maxPremiumBps: 2500,
+      minCoverBps: 2500,
+      redeemDelay: frameSeconds,
+      depositCap: 0n,
+    },
+    {
+      name: "Cascade Mezzanine B",
+      symbol: "cB",
+      basePremiumBps: 500,
+      maxPremiumBps: 1500,
+      minCoverBps: 0,
+      redeemDelay: 2 * frameSeconds,
+      depositCap: 0n,
+    },
+    {
+      name: "Cascade Junior C",
+      symbol: "cC",
+      basePremiumBps: 0,
+      maxPremiumBps: 0,
+      minCoverBps: 0,
+      redeemDelay: 2 * frameSeconds,
+      depositCap: 0n,
+    },
   ];
 }
 
@@ -142,7 +166,12 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   const genesisTime = Number(latest!.timestamp) - 1;
   await ethers.deployContract("CascadeProxy", [
     await addr(queueImpl),
-    queueImpl.interface.encodeFunctionData("initialize", [me, await addr(book), accountingAddr, await addr(router)]),
+    queueImpl.interface.encodeFunctionData("initialize", [
+      me,
+      await addr(book),
+      accountingAddr,
+      await addr(router),
+    ]),
   ]);
   await ethers.deployContract("CascadeProxy", [
     await addr(accountingImpl),
@@ -251,7 +280,16 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
 export async function handOverToTimelock(sys: System): Promise<void> {
   const me = await sys.deployer.getAddress();
   const tl = await sys.timelock.getAddress();
-  for (const c of [sys.depositSecurity, sys.router, sys.book, sys.queue, sys.accounting, sys.oracle, sys.curated, sys.bonded]) {
+  for (const c of [
+    sys.depositSecurity,
+    sys.router,
+    sys.book,
+    sys.queue,
+    sys.accounting,
+    sys.oracle,
+    sys.curated,
+    sys.bonded,
+  ]) {
     const admin = await c.DEFAULT_ADMIN_ROLE();
     await (await c.grantRole(admin, tl)).wait();
     await (await c.renounceRole(admin, me)).wait();

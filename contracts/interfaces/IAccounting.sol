@@ -83,7 +83,12 @@ interface IAccounting {
         uint256 treasuryFee,
         uint256 finalized
     );
-    event BondCoverCharged(uint256 indexed moduleId, uint256 indexed operatorId, uint256 requested, uint256 charged);
+    event BondCoverCharged(
+        uint256 indexed moduleId,
+        uint256 indexed operatorId,
+        uint256 requested,
+        uint256 charged
+    );
     event LimitsSet(Limits limits);
     event ParamsSet(Params params);
 

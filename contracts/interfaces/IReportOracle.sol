@@ -50,5 +50,8 @@ interface IReportOracle {
 
     function getMembers() external view returns (address[] memory);
 
-    function frameConfig() external view returns (uint256 genesisTime, uint256 secondsPerSlot, uint256 slotsPerFrame);
+    function frameConfig()
+        external
+        view
+        returns (uint256 genesisTime, uint256 secondsPerSlot, uint256 slotsPerFrame);
 }

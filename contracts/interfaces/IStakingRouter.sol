@@ -142,7 +142,11 @@ interface IStakingRouter {
     /// @param receiver who gets the class tokens
     /// @param minShares slippage guard
     /// @return shares minted
-    function deposit(uint256 classId, address receiver, uint256 minShares) external payable returns (uint256 shares);
+    function deposit(
+        uint256 classId,
+        address receiver,
+        uint256 minShares
+    ) external payable returns (uint256 shares);
 
     /// @notice Books the modules' reported CL state and pulls `withdrawnTotal` from the withdrawal
     /// vault and `elRewards` from the execution-rewards vault into buffered. ACCOUNTING_ROLE.
@@ -153,7 +157,11 @@ interface IStakingRouter {
     ) external returns (int256[] memory deltas);
 
     /// @notice Charges an operator's bond (bonded modules); the ETH joins buffered. ACCOUNTING_ROLE.
-    function chargeOperatorBond(uint256 moduleId, uint256 operatorId, uint256 amount) external returns (uint256 charged);
+    function chargeOperatorBond(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 amount
+    ) external returns (uint256 charged);
 
     /// @notice Sets module reputations. ACCOUNTING_ROLE.
     function setReputations(uint256[] calldata reputationBps) external;

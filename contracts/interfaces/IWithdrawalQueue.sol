@@ -58,10 +58,16 @@ interface IWithdrawalQueue {
     function fund() external payable;
 
     /// @notice Shares of a request still pending (0 once finalized). ERC-7540.
-    function pendingRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares);
+    function pendingRedeemRequest(
+        uint256 requestId,
+        address controller
+    ) external view returns (uint256 shares);
 
     /// @notice Shares of a request that are claimable (finalized, not claimed). ERC-7540.
-    function claimableRedeemRequest(uint256 requestId, address controller) external view returns (uint256 shares);
+    function claimableRedeemRequest(
+        uint256 requestId,
+        address controller
+    ) external view returns (uint256 shares);
 
     function getRequest(uint256 requestId) external view returns (Request memory);
 

@@ -36,7 +36,12 @@ export async function attest(sys: System, guardians: Signer[]) {
   const block = await provider.getBlock("latest");
   const depositRoot = await sys.depositContract.get_deposit_root();
   const nonces: bigint[] = await sys.router.keyNonces();
-  const keyNoncesHash = keccak256(solidityPacked(nonces.map(() => "uint256"), nonces));
+  const keyNoncesHash = keccak256(
+    solidityPacked(
+      nonces.map(() => "uint256"),
+      nonces,
+    ),
+  );
   const domain: TypedDataDomain = {
     name: "Cascade DepositSecurity",
     version: "1",
@@ -53,7 +58,10 @@ export async function attest(sys: System, guardians: Signer[]) {
   };
   const value = { depositRoot, keyNoncesHash, blockNumber: block!.number, blockHash: block!.hash };
   const signed = await Promise.all(
-    guardians.map(async (g) => ({ addr: (await g.getAddress()).toLowerCase(), sig: await g.signTypedData(domain, types, value) })),
+    guardians.map(async (g) => ({
+      addr: (await g.getAddress()).toLowerCase(),
+      sig: await g.signTypedData(domain, types, value),
+    })),
   );
   signed.sort((a, b) => (BigInt(a.addr) < BigInt(b.addr) ? -1 : 1));
   const signatures = signed.map(({ sig }) => {
@@ -123,15 +131,24 @@ export async function runOracleRound(
   await provider.send("evm_mine", []); // make any evm_increaseTime visible in "latest"
   const [genesis, spslot, spf] = await sys.oracle.frameConfig();
   const frame = Number(spslot * spf);
-  const now = BigInt(((await provider.send("eth_getBlockByNumber", ["latest", false])) as { timestamp: string }).timestamp);
+  const now = BigInt(
+    ((await provider.send("eth_getBlockByNumber", ["latest", false])) as { timestamp: string }).timestamp,
+  );
   const next = ((now - genesis) / BigInt(frame) + 1n) * BigInt(frame) + genesis;
   await provider.send("evm_setNextBlockTimestamp", [Number(next)]);
   await provider.send("evm_mine", []);
   const refSlot: bigint = await sys.oracle.currentRefSlot();
-  const report = { refSlot, elRewards: body.elRewards, modules: body.modules, losses: body.losses ?? [], exits: body.exits ?? [] };
+  const report = {
+    refSlot,
+    elRewards: body.elRewards,
+    modules: body.modules,
+    losses: body.losses ?? [],
+    exits: body.exits ?? [],
+  };
   const hash = await sys.oracle.hashReport(report);
   const quorum = Number(await sys.oracle.quorum());
-  for (const m of members.slice(0, quorum)) await (await sys.oracle.connect(m).submitReportHash(refSlot, hash)).wait();
+  for (const m of members.slice(0, quorum))
+    await (await sys.oracle.connect(m).submitReportHash(refSlot, hash)).wait();
   const tx = await sys.oracle.connect(members[0]).submitReportData(report);
   const receipt = await tx.wait();
   const block = await (members[0].provider as any).getBlock(receipt.blockNumber);

@@ -9,7 +9,14 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { deploySystem, ETH, type System } from "../../deploy/system.js";
 import { PoolModel } from "../../sdk/src/model/index.js";
-import { attest, keysFor, makeKeys, runOracleRound, type KeyBatch, type ModuleReportInput } from "../helpers/protocol.js";
+import {
+  attest,
+  keysFor,
+  makeKeys,
+  runOracleRound,
+  type KeyBatch,
+  type ModuleReportInput,
+} from "../helpers/protocol.js";
 
 const { ethers, provider } = await network.create();
 const DAY = 24 * 3600;
@@ -25,13 +32,17 @@ describe("journey: deposit → stake → report → loss with bond cover → red
       const c = await sys.book.getClass(i);
       expect(c.nav, `${step}: nav of class ${i}`).to.equal(model.classes[i].nav);
       expect(c.supply, `${step}: supply of class ${i}`).to.equal(model.classes[i].supply);
-      expect(await sys.tokens[i].totalSupply(), `${step}: token supply ${i}`).to.equal(model.classes[i].supply);
+      expect(await sys.tokens[i].totalSupply(), `${step}: token supply ${i}`).to.equal(
+        model.classes[i].supply,
+      );
     }
     expect(await sys.router.buffered(), `${step}: buffered`).to.equal(model.buffered);
     expect(await sys.accounting.pooled(), `${step}: pooled`).to.equal(model.pooled());
     expect(await sys.queue.reserved(), `${step}: reserved`).to.equal(model.reserved);
     const navSum = model.navs().reduce((a, b) => a + b, 0n);
-    expect(navSum <= model.pooled() && model.pooled() - navSum <= BigInt(k), `${step}: invariant A`).to.equal(true);
+    expect(navSum <= model.pooled() && model.pooled() - navSum <= BigInt(k), `${step}: invariant A`).to.equal(
+      true,
+    );
     for (let m = 0; m < model.modules.length; m++) {
       expect(BigInt((await sys.router.getModule(m)).reputationBps), `${step}: reputation ${m}`).to.equal(
         model.modules[m].reputation,
@@ -51,7 +62,12 @@ describe("journey: deposit → stake → report → loss with bond cover → red
     const guardians = [g1, g2];
 
     // Modules: curated (reputation 9,000) and bonded (8,000), 5% module fee each.
-    const params = (w: number) => ({ baseWeight: w, stakeShareLimitBps: 10_000, moduleFeeBps: 500, feeRecipient: feeRec.address });
+    const params = (w: number) => ({
+      baseWeight: w,
+      stakeShareLimitBps: 10_000,
+      moduleFeeBps: 500,
+      feeRecipient: feeRec.address,
+    });
     await (await sys.router.addModule(await sys.curated.getAddress(), params(100), 9000)).wait();
     await (await sys.router.addModule(await sys.bonded.getAddress(), params(100), 8000)).wait();
     const cfg = sys.config;
@@ -85,7 +101,11 @@ describe("journey: deposit → stake → report → loss with bond cover → red
     uploaded.set("0:0", [ck]);
     const bk = makeKeys("bonded-op-0", 0, 4, wc);
     const bond = (24n * ETH) / 10n + 3n * ((13n * ETH) / 10n);
-    await (await sys.bonded.connect(opBonded).registerOperator("Bonded One", opBonded.address, bk.pubkeys, bk.signatures, { value: bond })).wait();
+    await (
+      await sys.bonded
+        .connect(opBonded)
+        .registerOperator("Bonded One", opBonded.address, bk.pubkeys, bk.signatures, { value: bond })
+    ).wait();
     uploaded.set("1:0", [bk]);
     expect(await sys.bonded.depositableKeys(), "bond covers 4 keys").to.equal(4n);
 
@@ -108,26 +128,42 @@ describe("journey: deposit → stake → report → loss with bond cover → red
     const total = alloc.reduce((a, b) => a + b, 0n);
     expect(total > 0n, "something allocated").to.equal(true);
     const countLe = (await sys.depositContract.get_deposit_count()) as string;
-    expect(BigInt("0x" + Buffer.from(countLe.slice(2), "hex").reverse().toString("hex")), "deposit count").to.equal(total);
+    expect(
+      BigInt("0x" + Buffer.from(countLe.slice(2), "hex").reverse().toString("hex")),
+      "deposit count",
+    ).to.equal(total);
     await expectMatchesModel("depositToBeacon");
 
     // Frame 1: rewards on both modules, execution-layer rewards in the vault.
     await provider.send("evm_increaseTime", [30 * DAY]);
     await (await funder.sendTransaction({ to: await sys.elVault.getAddress(), value: ETH / 20n })).wait();
     const m0 = (extra: bigint, perf = 10_000): ModuleReportInput => ({
-      clValidators: alloc[0], exited: 0n, clBalance: alloc[0] * 32n * ETH + extra, withdrawn: 0n, perfBps: perf, slashedValidators: 0,
+      clValidators: alloc[0],
+      exited: 0n,
+      clBalance: alloc[0] * 32n * ETH + extra,
+      withdrawn: 0n,
+      perfBps: perf,
+      slashedValidators: 0,
     });
     const m1r = (extra: bigint, perf = 10_000): ModuleReportInput => ({
-      clValidators: alloc[1], exited: 0n, clBalance: alloc[1] * 32n * ETH + extra, withdrawn: 0n, perfBps: perf, slashedValidators: 0,
+      clValidators: alloc[1],
+      exited: 0n,
+      clBalance: alloc[1] * 32n * ETH + extra,
+      withdrawn: 0n,
+      perfBps: perf,
+      slashedValidators: 0,
     });
-    let r = await runOracleRound(sys, members, provider, { elRewards: ETH / 20n, modules: [m0(3n * ETH / 10n), m1r(2n * ETH / 10n)] });
+    let r = await runOracleRound(sys, members, provider, {
+      elRewards: ETH / 20n,
+      modules: [m0((3n * ETH) / 10n), m1r((2n * ETH) / 10n)],
+    });
     model.applyReport({
       timestamp: r.timestamp,
       elRewards: ETH / 20n,
       serviceRewards: [],
       modules: [
-        { ...m0(3n * ETH / 10n), perfBps: 10_000n, slashedValidators: 0n, bondCharged: 0n },
-        { ...m1r(2n * ETH / 10n), perfBps: 10_000n, slashedValidators: 0n, bondCharged: 0n },
+        { ...m0((3n * ETH) / 10n), perfBps: 10_000n, slashedValidators: 0n, bondCharged: 0n },
+        { ...m1r((2n * ETH) / 10n), perfBps: 10_000n, slashedValidators: 0n, bondCharged: 0n },
       ],
     });
     await expectMatchesModel("reward report");
@@ -140,7 +176,7 @@ describe("journey: deposit → stake → report → loss with bond cover → red
     const cPrice = await sys.tokens[2].price();
     r = await runOracleRound(sys, members, provider, {
       elRewards: 0n,
-      modules: [m0(4n * ETH / 10n), m1r(2n * ETH / 10n - 2n * ETH, 6000)],
+      modules: [m0((4n * ETH) / 10n), m1r((2n * ETH) / 10n - 2n * ETH, 6000)],
       losses: [{ moduleId: 1, operatorId: 0, amount: (15n * ETH) / 10n }],
     });
     model.applyReport({
@@ -148,14 +184,19 @@ describe("journey: deposit → stake → report → loss with bond cover → red
       elRewards: 0n,
       serviceRewards: [],
       modules: [
-        { ...m0(4n * ETH / 10n), perfBps: 10_000n, slashedValidators: 0n, bondCharged: 0n },
-        { ...m1r(2n * ETH / 10n - 2n * ETH), perfBps: 6000n, slashedValidators: 0n, bondCharged: (15n * ETH) / 10n },
+        { ...m0((4n * ETH) / 10n), perfBps: 10_000n, slashedValidators: 0n, bondCharged: 0n },
+        {
+          ...m1r((2n * ETH) / 10n - 2n * ETH),
+          perfBps: 6000n,
+          slashedValidators: 0n,
+          bondCharged: (15n * ETH) / 10n,
+        },
       ],
     });
     const [bondAfter] = await sys.bonded.bondOf(0);
     expect(bondBefore - bondAfter, "bond charged 1.5 ETH").to.equal((15n * ETH) / 10n);
-    expect(await sys.tokens[2].price() < cPrice, "junior C took the uncovered loss").to.equal(true);
-    expect(await sys.tokens[0].price() >= priceA1, "senior A untouched by the loss").to.equal(true);
+    expect((await sys.tokens[2].price()) < cPrice, "junior C took the uncovered loss").to.equal(true);
+    expect((await sys.tokens[0].price()) >= priceA1, "senior A untouched by the loss").to.equal(true);
     await expectMatchesModel("loss report");
 
     // d2 redeems half of B; a validator exits and its 32 ETH reaches the withdrawal vault.
@@ -164,17 +205,22 @@ describe("journey: deposit → stake → report → loss with bond cover → red
     model.now = await timestamp();
     const reqId = model.requestRedeem(1, bShares, d2.address);
     await expectMatchesModel("requestRedeem");
-    await (await funder.sendTransaction({ to: await sys.withdrawalVault.getAddress(), value: 32n * ETH })).wait();
+    await (
+      await funder.sendTransaction({ to: await sys.withdrawalVault.getAddress(), value: 32n * ETH })
+    ).wait();
     await provider.send("evm_increaseTime", [30 * DAY]);
-    const exited = { ...m0(4n * ETH / 10n - 32n * ETH), exited: 1n, withdrawn: 32n * ETH };
-    r = await runOracleRound(sys, members, provider, { elRewards: 0n, modules: [exited, m1r(2n * ETH / 10n - 2n * ETH)] });
+    const exited = { ...m0((4n * ETH) / 10n - 32n * ETH), exited: 1n, withdrawn: 32n * ETH };
+    r = await runOracleRound(sys, members, provider, {
+      elRewards: 0n,
+      modules: [exited, m1r((2n * ETH) / 10n - 2n * ETH)],
+    });
     model.applyReport({
       timestamp: r.timestamp,
       elRewards: 0n,
       serviceRewards: [],
       modules: [
         { ...exited, perfBps: 10_000n, slashedValidators: 0n, bondCharged: 0n },
-        { ...m1r(2n * ETH / 10n - 2n * ETH), perfBps: 10_000n, slashedValidators: 0n, bondCharged: 0n },
+        { ...m1r((2n * ETH) / 10n - 2n * ETH), perfBps: 10_000n, slashedValidators: 0n, bondCharged: 0n },
       ],
     });
     await expectMatchesModel("finalizing report");
@@ -185,9 +231,14 @@ describe("journey: deposit → stake → report → loss with bond cover → red
     const claimTx = await sys.queue.connect(d2).claim(requestId, d3.address);
     await claimTx.wait();
     const paid = model.claim(reqId);
-    expect((await ethers.provider.getBalance(d3.address)) - before, "claim pays the locked amount").to.equal(paid);
+    expect((await ethers.provider.getBalance(d3.address)) - before, "claim pays the locked amount").to.equal(
+      paid,
+    );
     await expectMatchesModel("claim");
-    await expect(sys.queue.connect(d2).claim(requestId, d2.address)).to.be.revertedWithCustomError(sys.queue, "AlreadyClaimed");
+    await expect(sys.queue.connect(d2).claim(requestId, d2.address)).to.be.revertedWithCustomError(
+      sys.queue,
+      "AlreadyClaimed",
+    );
     void deployer;
   });
 });
