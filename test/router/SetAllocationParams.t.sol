@@ -24,8 +24,7 @@ contract SetAllocationParamsTest is RouterFixture {
         vm.prank(moduleManager);
         router.setAllocationParams(0, 10_000);
         assertGt(router.moduleWeights()[0], 0, "at the minimum still weighs");
-        vm.prank(moduleManager);
-        router.addModule(address(_newCurated()), _params(1, 10_000), 9_999);
+        _addModule(address(_newCurated()), 1, 10_000, 9_999);
         assertEq(router.moduleWeights()[2], 0, "below the minimum weighs nothing");
     }
 
