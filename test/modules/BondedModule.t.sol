@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IStakingModule} from "../../contracts/interfaces/IStakingModule.sol";
+import {IBondedModule} from "../../contracts/interfaces/IBondedModule.sol";
+import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
+import {RouterFixture} from "../utils/RouterFixture.sol";
+
+abstract contract BondedFixture is RouterFixture {
+    address internal alice = makeAddr("alice");
+
+    function setUp() public virtual {
+        _deployDefault();
+        vm.deal(alice, 1_000 ether);
+    }
+
+    function _register(uint256 keyCount, uint256 bond) internal returns (uint256 op) {
+        op = bonded.operatorCount();
+        (bytes memory pks, bytes memory sigs) = _keys(address(bonded), op, 0, keyCount);
+        vm.prank(alice);
+        bonded.registerOperator{value: bond}("alice", alice, pks, sigs);
+    }
+
+    function _deposit(uint256 op, uint256 count) internal {
+        (bytes memory pks, bytes memory sigs) = _keys(address(bonded), op, bonded.getOperator(op).depositedKeys, count);
+        vm.prank(address(router));
+        bonded.onDeposit(count, pks, sigs);
+    }
+
+    function _exit(uint256 op, uint256 exited) internal {
+        uint256[] memory ids = new uint256[](1);
+        uint256[] memory ex = new uint256[](1);
+        ids[0] = op;
+        ex[0] = exited;
+        vm.prank(address(router));
+        bonded.updateExited(ids, ex);
+    }
+
+    function _bond(uint256 op) internal view returns (uint256 amount) {
+        (amount, ) = bonded.bondOf(op);
+    }
+
+    function _locked(uint256 op) internal view returns (uint256 locked) {
+        (, locked) = bonded.bondOf(op);
+    }
+}
+
+contract BondedRegisterOperatorTest is BondedFixture {
+    function test_registerOperator_withKeysAndExactBond() public {
+        uint256 op = _register(3, 5 ether);
+        assertEq(_bond(op), 5 ether, "bond held");
+        assertEq(bonded.totalBond(), 5 ether, "total bond");
+        assertEq(bonded.getOperator(op).manager, alice, "manager = caller");
+        assertEq(bonded.getOperator(op).totalKeys, 3, "keys");
+        assertEq(bonded.depositableKeys(), 3, "2.4 + 2*1.3 = 5 covers three keys");
+        assertEq(address(bonded).balance, 5 ether, "ETH held by the module");
+    }
+
+    function test_registerOperator_revertsOnInsufficientBond() public {
+        (bytes memory pks, bytes memory sigs) = _keys(address(bonded), 0, 0, 2);
+        vm.expectRevert(abi.encodeWithSelector(IBondedModule.InsufficientBond.selector, 3.7 ether, 3.6 ether));
+        vm.prank(alice);
+        bonded.registerOperator{value: 3.6 ether}("alice", alice, pks, sigs);
+        assertEq(bonded.operatorCount(), 0, "no operator");
+        assertEq(bonded.totalBond(), 0, "no bond");
+        assertEq(alice.balance, 1_000 ether, "ETH returned");
+    }
+
+    function test_registerOperator_withoutKeys() public {
+        uint256 op = _register(0, 0);
+        assertEq(bonded.operatorCount(), 1, "registered");
+        assertEq(_bond(op), 0, "no bond");
+        assertEq(bonded.depositableKeys(), 0, "nothing depositable");
+    }
+}
+
+contract BondedAddKeysTest is BondedFixture {
+    function test_addKeys_unbondedKeysAreNotDepositable() public {
+        uint256 op = _register(1, 2.4 ether);
+        (bytes memory pks, bytes memory sigs) = _keys(address(bonded), op, 1, 2);
+        vm.prank(alice);
+        bonded.addKeys(op, pks, sigs);
+        assertEq(bonded.getOperator(op).totalKeys, 3, "uploaded");
+        assertEq(bonded.depositableKeys(), 1, "only the bonded key is depositable");
+    }
+
+    function test_addKeys_revertsForNonManager() public {
+        uint256 op = _register(0, 0);
+        (bytes memory pks, bytes memory sigs) = _keys(address(bonded), op, 0, 1);
+        vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotOperatorManager.selector, op, stranger));
+        vm.prank(stranger);
+        bonded.addKeys(op, pks, sigs);
+        assertEq(bonded.getOperator(op).totalKeys, 0, "unchanged");
+    }
+}
+
+contract BondedAddKeysWithBondTest is BondedFixture {
+    function test_addKeysWithBond_makesKeysDepositable() public {
+        uint256 op = _register(1, 2.4 ether);
+        (bytes memory pks, bytes memory sigs) = _keys(address(bonded), op, 1, 2);
+        vm.prank(alice);
+        bonded.addKeysWithBond{value: 2.6 ether}(op, pks, sigs);
+        assertEq(_bond(op), 5 ether, "bond");
+        assertEq(bonded.depositableKeys(), 3, "all three covered");
+    }
+
+    function test_addKeysWithBond_revertsForNonManager() public {
+        uint256 op = _register(0, 0);
+        (bytes memory pks, bytes memory sigs) = _keys(address(bonded), op, 0, 1);
+        vm.deal(stranger, 3 ether);
+        vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotOperatorManager.selector, op, stranger));
+        vm.prank(stranger);
+        bonded.addKeysWithBond{value: 3 ether}(op, pks, sigs);
+        assertEq(_bond(op), 0, "no bond");
+    }
+}
+
+contract BondedTopUpBondTest is BondedFixture {
+    function test_topUpBond_anyoneCanTopUp() public {
+        uint256 op = _register(1, 2.4 ether);
+        (bytes memory pks, bytes memory sigs) = _keys(address(bonded), op, 1, 1);
+        vm.prank(alice);
+        bonded.addKeys(op, pks, sigs);
+        assertEq(bonded.depositableKeys(), 1, "one covered");
+        vm.deal(stranger, 1.3 ether);
+        vm.prank(stranger);
+        bonded.topUpBond{value: 1.3 ether}(op);
+        assertEq(_bond(op), 3.7 ether, "bond");
+        assertEq(bonded.depositableKeys(), 2, "second key covered");
+    }
+
+    function test_topUpBond_revertsOnZeroAndUnknown() public {
+        uint256 op = _register(0, 0);
+        vm.expectRevert(IBondedModule.ZeroAmount.selector);
+        bonded.topUpBond(op);
+        vm.expectRevert(abi.encodeWithSelector(IStakingModule.UnknownOperator.selector, 7));
+        bonded.topUpBond{value: 1 ether}(7);
+        assertEq(bonded.totalBond(), 0, "unchanged");
+    }
+}
+
+contract BondedWithdrawBondTest is BondedFixture {
+    function test_withdrawBond_freeBondBeforeDeposits() public {
+        uint256 op = _register(1, 5 ether);
+        assertEq(bonded.withdrawableBond(op), 5 ether, "nothing deposited: all free");
+        address to = makeAddr("to");
+        vm.prank(alice);
+        bonded.withdrawBond(op, 2.6 ether, to);
+        assertEq(to.balance, 2.6 ether, "paid");
+        assertEq(_bond(op), 2.4 ether, "left");
+        assertEq(bonded.depositableKeys(), 1, "still covers one key");
+    }
+
+    function test_withdrawBond_revertsAboveWithdrawable() public {
+        uint256 op = _register(2, 4 ether);
+        _deposit(op, 2);
+        // two active keys need 3.7 ETH: 0.3 ETH is free
+        assertEq(bonded.withdrawableBond(op), 0.3 ether, "withdrawable");
+        vm.expectRevert(abi.encodeWithSelector(IBondedModule.BondLocked.selector, op, 0.4 ether, 0.3 ether));
+        vm.prank(alice);
+        bonded.withdrawBond(op, 0.4 ether, alice);
+        assertEq(_bond(op), 4 ether, "unchanged");
+    }
+
+    function test_withdrawBond_afterExits() public {
+        uint256 op = _register(2, 3.7 ether);
+        _deposit(op, 2);
+        assertEq(bonded.withdrawableBond(op), 0, "all bond backs active keys");
+        _exit(op, 1);
+        assertEq(bonded.withdrawableBond(op), 1.3 ether, "one exited key frees its bond");
+        uint256 before = alice.balance;
+        vm.prank(alice);
+        bonded.withdrawBond(op, 1.3 ether, alice);
+        assertEq(alice.balance - before, 1.3 ether, "paid");
+        _exit(op, 2);
+        assertEq(bonded.withdrawableBond(op), 2.4 ether, "all exited: all free");
+    }
+
+    function test_withdrawBond_respectsLock() public {
+        uint256 op = _register(0, 3 ether);
+        vm.prank(address(router));
+        bonded.lockBond(op, 1 ether);
+        assertEq(bonded.withdrawableBond(op), 2 ether, "lock held back");
+        vm.expectRevert(abi.encodeWithSelector(IBondedModule.BondLocked.selector, op, 3 ether, 2 ether));
+        vm.prank(alice);
+        bonded.withdrawBond(op, 3 ether, alice);
+    }
+
+    function test_withdrawBond_revertsForNonManagerAndZero() public {
+        uint256 op = _register(0, 3 ether);
+        vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotOperatorManager.selector, op, stranger));
+        vm.prank(stranger);
+        bonded.withdrawBond(op, 1 ether, stranger);
+        vm.expectRevert(IBondedModule.ZeroAmount.selector);
+        vm.prank(alice);
+        bonded.withdrawBond(op, 0, alice);
+        assertEq(_bond(op), 3 ether, "unchanged");
+    }
+}
+
+contract BondedLockBondTest is BondedFixture {
+    function test_lockBond_reducesDepositableAndClamps() public {
+        uint256 op = _register(2, 3.7 ether);
+        vm.prank(address(router));
+        bonded.lockBond(op, 1.3 ether);
+        assertEq(_locked(op), 1.3 ether, "locked");
+        assertEq(bonded.depositableKeys(), 1, "locked bond covers no key");
+        vm.prank(address(router));
+        bonded.lockBond(op, 100 ether);
+        assertEq(_locked(op), 3.7 ether, "clamped at the bond");
+        assertEq(bonded.depositableKeys(), 0, "nothing free");
+    }
+
+    function test_lockBond_revertsForNonRouter() public {
+        uint256 op = _register(0, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotRouter.selector, stranger));
+        vm.prank(stranger);
+        bonded.lockBond(op, 1 ether);
+        assertEq(_locked(op), 0, "unchanged");
+    }
+}
+
+contract BondedUnlockBondTest is BondedFixture {
+    function test_unlockBond_releases() public {
+        uint256 op = _register(2, 3.7 ether);
+        vm.startPrank(address(router));
+        bonded.lockBond(op, 2 ether);
+        bonded.unlockBond(op, 1.5 ether);
+        assertEq(_locked(op), 0.5 ether, "partially unlocked");
+        bonded.unlockBond(op, 10 ether);
+        vm.stopPrank();
+        assertEq(_locked(op), 0, "floored at zero");
+        assertEq(bonded.depositableKeys(), 2, "all covered again");
+    }
+
+    function test_unlockBond_revertsForNonRouter() public {
+        uint256 op = _register(0, 1 ether);
+        vm.prank(address(router));
+        bonded.lockBond(op, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotRouter.selector, alice));
+        vm.prank(alice);
+        bonded.unlockBond(op, 1 ether);
+        assertEq(_locked(op), 1 ether, "unchanged");
+    }
+}
+
+contract BondedChargeBondTest is BondedFixture {
+    function test_chargeBond_sendsChargedToRouter() public {
+        uint256 op = _register(1, 3 ether);
+        uint256 before = address(router).balance;
+        vm.expectEmit(address(router));
+        emit IStakingRouter.BondCoverReceived(address(bonded), 1 ether);
+        vm.prank(address(router));
+        uint256 charged = bonded.chargeBond(op, 1 ether);
+        assertEq(charged, 1 ether, "charged");
+        assertEq(address(router).balance - before, 1 ether, "router received");
+        assertEq(_bond(op), 2 ether, "bond left");
+        assertEq(bonded.depositableKeys(), 0, "2 ETH no longer covers a key");
+    }
+
+    function test_chargeBond_cappedAtBond() public {
+        uint256 op = _register(0, 3 ether);
+        vm.prank(address(router));
+        bonded.lockBond(op, 1 ether);
+        uint256 before = address(router).balance;
+        vm.prank(address(router));
+        uint256 charged = bonded.chargeBond(op, 10 ether);
+        assertEq(charged, 3 ether, "only what is held");
+        assertEq(address(router).balance - before, 3 ether, "router received exactly charged");
+        assertEq(_bond(op), 0, "bond emptied");
+        assertEq(_locked(op), 0, "lock consumed");
+        assertEq(bonded.totalBond(), 0, "total bond");
+    }
+
+    function test_chargeBond_revertsForNonRouter() public {
+        uint256 op = _register(0, 3 ether);
+        vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotRouter.selector, stranger));
+        vm.prank(stranger);
+        bonded.chargeBond(op, 1 ether);
+        assertEq(_bond(op), 3 ether, "unchanged");
+    }
+}
+
+contract BondedCollateralBpsTest is BondedFixture {
+    function test_collateralBps_bondPerActiveValidator() public {
+        uint256 op = _register(2, 3.7 ether);
+        assertEq(bonded.collateralBps(), 0, "no active validators");
+        _deposit(op, 2);
+        assertEq(bonded.collateralBps(), uint256(3.7 ether * 10_000) / 64 ether, "bond / (2 * 32 ETH)");
+        vm.prank(alice);
+        bonded.topUpBond{value: 100 ether}(op);
+        assertEq(bonded.collateralBps(), 10_000, "capped at 100%");
+    }
+}

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IDepositSecurity} from "../../contracts/interfaces/IDepositSecurity.sol";
+import {RouterFixture} from "../utils/RouterFixture.sol";
+
+abstract contract DepositSecurityFixture is RouterFixture {
+    function setUp() public virtual {
+        _deployDefault();
+    }
+
+    function _noncesHash() internal view returns (bytes32) {
+        return keccak256(abi.encodePacked(router.keyNonces()));
+    }
+}
+
+contract DepositSecurityVerifyTest is DepositSecurityFixture {
+    function test_verify_acceptsQuorum() public {
+        IDepositSecurity.Attestation memory a = _attest();
+        ds.verify(a, dc.get_deposit_root(), _noncesHash());
+        assertEq(a.signatures.length, QUORUM, "quorum of signatures accepted");
+    }
+
+    function test_verify_digestIsEip712() public view {
+        bytes32 domain = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("Cascade DepositSecurity"),
+                keccak256("1"),
+                block.chainid,
+                address(ds)
+            )
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256(
+                    "Attestation(bytes32 depositRoot,bytes32 keyNoncesHash,uint256 blockNumber,bytes32 blockHash)"
+                ),
+                bytes32(uint256(1)),
+                bytes32(uint256(2)),
+                3,
+                bytes32(uint256(4))
+            )
+        );
+        assertEq(
+            ds.attestationDigest(bytes32(uint256(1)), bytes32(uint256(2)), 3, bytes32(uint256(4))),
+            keccak256(abi.encodePacked("\x19\x01", domain, structHash)),
+            "EIP-712 typed data hash"
+        );
+    }
+
+    function test_verify_revertsUnderQuorum() public {
+        bytes32 root = dc.get_deposit_root();
+        bytes32 nonces = _noncesHash();
+        IDepositSecurity.Attestation memory a = _attestWith(root, nonces, 1);
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.QuorumNotReached.selector, 1, QUORUM));
+        ds.verify(a, root, nonces);
+    }
+
+    function test_verify_revertsWhenStale() public {
+        IDepositSecurity.Attestation memory a = _attest();
+        vm.roll(a.blockNumber + MAX_AGE);
+        ds.verify(a, a.depositRoot, a.keyNoncesHash); // exactly maxAge old: still fresh
+        vm.roll(block.number + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDepositSecurity.StaleAttestation.selector, a.blockNumber, block.number, MAX_AGE)
+        );
+        ds.verify(a, a.depositRoot, a.keyNoncesHash);
+    }
+
+    function test_verify_revertsWhenKeyNoncesChanged() public {
+        IDepositSecurity.Attestation memory a = _attest();
+        _curatedOperator(curated, 1); // bumps the curated module's key nonce
+        bytes32 current = _noncesHash();
+        assertTrue(current != a.keyNoncesHash, "nonce moved");
+        vm.expectRevert(
+            abi.encodeWithSelector(IDepositSecurity.KeyNoncesChanged.selector, current, a.keyNoncesHash)
+        );
+        ds.verify(a, a.depositRoot, current);
+    }
+
+    function test_verify_revertsWhenDepositRootChanged() public {
+        IDepositSecurity.Attestation memory a = _attest();
+        // Someone front-runs a deposit straight into the deposit contract.
+        bytes memory pk = _pubkey(address(this), 0, 0);
+        bytes memory sig = _signature(address(this), 0, 0);
+        bytes memory wc = abi.encodePacked(bytes32(0));
+        vm.deal(address(this), 1 ether);
+        dc.deposit{value: 1 ether}(pk, wc, sig, _depositDataRoot(pk, wc, sig, 1 ether));
+        bytes32 current = dc.get_deposit_root();
+        vm.expectRevert(
+            abi.encodeWithSelector(IDepositSecurity.DepositRootChanged.selector, current, a.depositRoot)
+        );
+        ds.verify(a, current, a.keyNoncesHash);
+    }
+
+    function test_verify_revertsOnNonGuardian() public {
+        (address eve, uint256 eveKey) = makeAddrAndKey("eve");
+        IDepositSecurity.Attestation memory a = _attest();
+        bytes32 digest = ds.attestationDigest(a.depositRoot, a.keyNoncesHash, a.blockNumber, a.blockHash);
+        a.signatures[0] = _sign(eveKey, digest);
+        if (eve > guardians[1]) {
+            a.signatures[1] = a.signatures[0];
+            a.signatures[0] = _sign(guardianKeys[1], digest);
+        }
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.NotGuardian.selector, eve));
+        ds.verify(a, a.depositRoot, a.keyNoncesHash);
+    }
+
+    function test_verify_revertsOnNonAscendingSigners() public {
+        IDepositSecurity.Attestation memory a = _attest();
+        (a.signatures[0], a.signatures[1]) = (a.signatures[1], a.signatures[0]);
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.SignersNotAscending.selector, guardians[0]));
+        ds.verify(a, a.depositRoot, a.keyNoncesHash);
+    }
+
+    function test_verify_revertsOnRepeatedSigner() public {
+        IDepositSecurity.Attestation memory a = _attest();
+        a.signatures[1] = a.signatures[0];
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.SignersNotAscending.selector, guardians[0]));
+        ds.verify(a, a.depositRoot, a.keyNoncesHash);
+    }
+
+    function test_verify_revertsOnFutureBlockAndHashMismatch() public {
+        IDepositSecurity.Attestation memory a = _attest();
+        a.blockNumber = block.number;
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.FutureBlock.selector, block.number));
+        ds.verify(a, a.depositRoot, a.keyNoncesHash);
+        a = _attest();
+        bytes32 real = a.blockHash;
+        a.blockHash = keccak256("forged");
+        vm.expectRevert(
+            abi.encodeWithSelector(IDepositSecurity.BlockHashMismatch.selector, a.blockNumber, real, a.blockHash)
+        );
+        ds.verify(a, a.depositRoot, a.keyNoncesHash);
+    }
+
+    function test_verify_revertsWhilePaused() public {
+        IDepositSecurity.Attestation memory a = _attest();
+        vm.prank(guardians[2]);
+        ds.pause();
+        vm.expectRevert(IDepositSecurity.DepositsPaused.selector);
+        ds.verify(a, a.depositRoot, a.keyNoncesHash);
+    }
+}
+
+contract DepositSecurityPauseTest is DepositSecurityFixture {
+    function test_pause_byGuardian() public {
+        vm.expectEmit(address(ds));
+        emit IDepositSecurity.DepositsPausedBy(guardians[1], block.number);
+        vm.prank(guardians[1]);
+        ds.pause();
+        assertTrue(ds.isPaused(), "paused");
+    }
+
+    function test_pause_revertsForNonGuardian() public {
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.NotGuardian.selector, stranger));
+        vm.prank(stranger);
+        ds.pause();
+        assertFalse(ds.isPaused(), "not paused");
+    }
+}
+
+contract DepositSecurityPauseWithSignatureTest is DepositSecurityFixture {
+    function test_pauseWithSignature_anyoneSubmitsGuardianSignature() public {
+        vm.roll(block.number + 10);
+        uint256 bn = block.number - 2;
+        IDepositSecurity.Signature memory sig = _sign(guardianKeys[0], ds.pauseDigest(bn));
+        vm.expectEmit(address(ds));
+        emit IDepositSecurity.DepositsPausedBy(guardians[0], bn);
+        vm.prank(stranger);
+        ds.pauseWithSignature(bn, sig);
+        assertTrue(ds.isPaused(), "paused");
+    }
+
+    function test_pauseWithSignature_revertsOnNonGuardianSignature() public {
+        (address eve, uint256 eveKey) = makeAddrAndKey("eve");
+        IDepositSecurity.Signature memory sig = _sign(eveKey, ds.pauseDigest(block.number));
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.NotGuardian.selector, eve));
+        ds.pauseWithSignature(block.number, sig);
+        assertFalse(ds.isPaused(), "not paused");
+    }
+
+    function test_pauseWithSignature_revertsWhenStaleOrFuture() public {
+        uint256 bn = block.number;
+        IDepositSecurity.Signature memory sig = _sign(guardianKeys[0], ds.pauseDigest(bn));
+        vm.roll(bn + MAX_AGE + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDepositSecurity.StaleAttestation.selector, bn, block.number, MAX_AGE)
+        );
+        ds.pauseWithSignature(bn, sig);
+        uint256 future = block.number + 1;
+        sig = _sign(guardianKeys[0], ds.pauseDigest(future));
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.FutureBlock.selector, future));
+        ds.pauseWithSignature(future, sig);
+        assertFalse(ds.isPaused(), "not paused");
+    }
+
+    /// @dev Documents behaviour: a used pause signature is not consumed, so after an unpause
+    /// anyone may replay it until it ages out (maxAttestationAge blocks). Same trade-off as
+    /// Lido's pause intents; the admin should wait out the window before unpausing.
+    function test_pauseWithSignature_replayableWithinWindow() public {
+        uint256 bn = block.number;
+        IDepositSecurity.Signature memory sig = _sign(guardianKeys[0], ds.pauseDigest(bn));
+        ds.pauseWithSignature(bn, sig);
+        vm.prank(admin);
+        ds.unpause();
+        vm.prank(stranger);
+        ds.pauseWithSignature(bn, sig);
+        assertTrue(ds.isPaused(), "replayed pause");
+    }
+}
+
+contract DepositSecurityUnpauseTest is DepositSecurityFixture {
+    function test_unpause_byAdmin() public {
+        vm.prank(guardians[0]);
+        ds.pause();
+        vm.expectEmit(address(ds));
+        emit IDepositSecurity.DepositsUnpaused();
+        vm.prank(admin);
+        ds.unpause();
+        assertFalse(ds.isPaused(), "unpaused");
+    }
+
+    function test_unpause_revertsForGuardianAndStranger() public {
+        vm.prank(guardians[0]);
+        ds.pause();
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, guardians[0], bytes32(0))
+        );
+        vm.prank(guardians[0]);
+        ds.unpause();
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, bytes32(0))
+        );
+        vm.prank(stranger);
+        ds.unpause();
+        assertTrue(ds.isPaused(), "still paused");
+    }
+
+    function test_unpause_revertsWhenNotPaused() public {
+        vm.expectRevert(IDepositSecurity.NotPaused.selector);
+        vm.prank(admin);
+        ds.unpause();
+    }
+}

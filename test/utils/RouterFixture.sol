@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Test} from "forge-std/Test.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
+import {DepositContract} from "../../contracts/devnet/DepositContract.sol";
+import {DepositSecurity} from "../../contracts/DepositSecurity.sol";
+import {IDepositSecurity} from "../../contracts/interfaces/IDepositSecurity.sol";
+import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
+import {IBondedModule} from "../../contracts/interfaces/IBondedModule.sol";
+import {IStakingModule} from "../../contracts/interfaces/IStakingModule.sol";
+import {CuratedModule} from "../../contracts/modules/CuratedModule.sol";
+import {BondedModule} from "../../contracts/modules/BondedModule.sol";
+import {WithdrawalVault, ExecutionRewardsVault} from "../../contracts/vaults/RewardsVault.sol";
+import {StakingRouter} from "../../contracts/StakingRouter.sol";
+import {StakingRouter__Harness} from "../harness/StakingRouter__Harness.sol";
+
+/// @notice Deploys the router stack behind ERC-1967 proxies in the documented order, with
+/// helpers for deterministic keys, deposit data roots and guardian attestations.
+abstract contract RouterFixture is Test {
+    uint256 internal constant BOOST_BPS = 5_000;
+    uint256 internal constant MIN_REP_BPS = 5_000;
+    uint256 internal constant QUORUM = 2;
+    uint256 internal constant MAX_AGE = 100;
+
+    address internal admin = makeAddr("admin");
+    address internal moduleManager = makeAddr("moduleManager");
+    address internal operatorManager = makeAddr("operatorManager");
+    address internal pauser = makeAddr("pauser");
+    address internal keeper = makeAddr("keeper");
+    address internal stranger = makeAddr("stranger");
+    address internal feeRecipient = makeAddr("feeRecipient");
+
+    /// @dev Guardians sorted by address (attestations need ascending signers).
+    address[] internal guardians;
+    uint256[] internal guardianKeys;
+
+    DepositContract internal dc;
+    DepositSecurity internal ds;
+    StakingRouter__Harness internal router;
+    WithdrawalVault internal wv;
+    ExecutionRewardsVault internal elv;
+    CuratedModule internal curated;
+    BondedModule internal bonded;
+
+    address internal curatedImpl;
+    address internal bondedImpl;
+
+    // ---------------------------------------------------------------- deployment
+
+    /// @dev Deposit contract, deposit security, router (harness), vaults. No modules.
+    function _deployCore() internal {
+        _makeGuardians(3);
+        dc = new DepositContract();
+        ds = DepositSecurity(
+            address(
+                new ERC1967Proxy(
+                    address(new DepositSecurity()),
+                    abi.encodeCall(DepositSecurity.initialize, (admin, guardians, QUORUM, MAX_AGE))
+                )
+            )
+        );
+        router = StakingRouter__Harness(
+            payable(
+                address(
+                    new ERC1967Proxy(
+                        address(new StakingRouter__Harness()),
+                        abi.encodeCall(
+                            StakingRouter.initialize,
+                            (admin, address(dc), address(ds), BOOST_BPS, MIN_REP_BPS)
+                        )
+                    )
+                )
+            )
+        );
+        wv = new WithdrawalVault(address(router));
+        elv = new ExecutionRewardsVault(address(router));
+        vm.startPrank(admin);
+        router.setVaults(address(wv), address(elv));
+        router.grantRole(router.MODULE_MANAGER_ROLE(), moduleManager);
+        router.grantRole(router.PAUSER_ROLE(), pauser);
+        vm.stopPrank();
+        curatedImpl = address(new CuratedModule());
+        bondedImpl = address(new BondedModule());
+    }
+
+    /// @dev Core plus a curated module (id 0) and a bonded module (id 1), both at full reputation.
+    function _deployDefault() internal {
+        _deployCore();
+        curated = _newCurated();
+        bonded = _newBonded();
+        _addModule(address(curated), 1, 10_000, 10_000);
+        _addModule(address(bonded), 1, 10_000, 10_000);
+    }
+
+    function _newCurated() internal returns (CuratedModule m) {
+        m = CuratedModule(
+            address(
+                new ERC1967Proxy(
+                    curatedImpl,
+                    abi.encodeCall(CuratedModule.initialize, (admin, address(router), operatorManager))
+                )
+            )
+        );
+    }
+
+    function _newBonded() internal returns (BondedModule m) {
+        m = BondedModule(
+            address(
+                new ERC1967Proxy(
+                    bondedImpl,
+                    abi.encodeCall(
+                        BondedModule.initialize,
+                        (
+                            admin,
+                            address(router),
+                            IBondedModule.BondCurve({first: 2.4 ether, next: 1.3 ether}),
+                            IBondedModule.BondCurve({first: 1.5 ether, next: 1 ether})
+                        )
+                    )
+                )
+            )
+        );
+    }
+
+    function _params(uint64 weight, uint16 limitBps) internal view returns (IStakingRouter.ModuleParams memory) {
+        return
+            IStakingRouter.ModuleParams({
+                baseWeight: weight,
+                stakeShareLimitBps: limitBps,
+                moduleFeeBps: 500,
+                feeRecipient: feeRecipient
+            });
+    }
+
+    function _addModule(address module, uint64 weight, uint16 limitBps, uint256 rep) internal returns (uint256 id) {
+        vm.prank(moduleManager);
+        id = router.addModule(module, _params(weight, limitBps), rep);
+    }
+
+    function _makeGuardians(uint256 n) private {
+        for (uint256 i; i < n; ++i) {
+            (address a, uint256 k) = makeAddrAndKey(string.concat("guardian", vm.toString(i)));
+            guardians.push(a);
+            guardianKeys.push(k);
+        }
+        // insertion sort by address
+        for (uint256 i = 1; i < n; ++i) {
+            for (uint256 j = i; j > 0 && guardians[j] < guardians[j - 1]; --j) {
+                (guardians[j], guardians[j - 1]) = (guardians[j - 1], guardians[j]);
+                (guardianKeys[j], guardianKeys[j - 1]) = (guardianKeys[j - 1], guardianKeys[j]);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- keys
+
+    /// @dev Deterministic 48-byte pubkey of `(module, operator, index)`.
+    function _pubkey(address module, uint256 op, uint256 idx) internal pure returns (bytes memory) {
+        bytes32 h = keccak256(abi.encode("pk", module, op, idx));
+        return abi.encodePacked(h, bytes16(keccak256(abi.encode(h))));
+    }
+
+    /// @dev Deterministic 96-byte signature of `(module, operator, index)`.
+    function _signature(address module, uint256 op, uint256 idx) internal pure returns (bytes memory) {
+        bytes32 h = keccak256(abi.encode("sig", module, op, idx));
+        return abi.encodePacked(h, keccak256(abi.encode(h, 1)), keccak256(abi.encode(h, 2)));
+    }
+
+    /// @dev Concatenated keys `[from, from + count)` of an operator.
+    function _keys(
+        address module,
+        uint256 op,
+        uint256 from,
+        uint256 count
+    ) internal pure returns (bytes memory pubkeys, bytes memory sigs) {
+        for (uint256 i; i < count; ++i) {
+            pubkeys = bytes.concat(pubkeys, _pubkey(module, op, from + i));
+            sigs = bytes.concat(sigs, _signature(module, op, from + i));
+        }
+    }
+
+    /// @dev A curated operator (manager = `makeAddr(name)`) with `count` keys, all vetted.
+    function _curatedOperator(CuratedModule m, uint256 count) internal returns (uint256 op) {
+        address manager = makeAddr(string.concat("curatedOp", vm.toString(m.operatorCount())));
+        vm.prank(operatorManager);
+        op = m.addOperator("op", manager, manager);
+        if (count == 0) return op;
+        (bytes memory pks, bytes memory sigs) = _keys(address(m), op, 0, count);
+        vm.prank(manager);
+        m.addKeys(op, pks, sigs);
+        vm.prank(operatorManager);
+        m.setVettedLimit(op, count);
+    }
+
+    /// @dev A bonded operator with `count` keys and exactly the bond they need.
+    function _bondedOperator(uint256 count) internal returns (uint256 op, address manager) {
+        manager = makeAddr(string.concat("bondedOp", vm.toString(bonded.operatorCount())));
+        op = bonded.operatorCount();
+        (bytes memory pks, bytes memory sigs) = _keys(address(bonded), op, 0, count);
+        uint256 bond = count == 0 ? 0 : 2.4 ether + (count - 1) * 1.3 ether;
+        vm.deal(manager, bond);
+        vm.prank(manager);
+        bonded.registerOperator{value: bond}("op", manager, pks, sigs);
+    }
+
+    // ---------------------------------------------------------------- deposits
+
+    function _fund(uint256 validators) internal {
+        uint256 amount = validators * 32 ether;
+        vm.deal(address(this), address(this).balance + amount);
+        router.harnessAddBuffered{value: amount}();
+    }
+
+    /// @dev A quorum attestation over the current deposit root and key nonces, for the
+    /// previous block (rolls one block forward).
+    function _attest() internal returns (IDepositSecurity.Attestation memory a) {
+        return _attestWith(dc.get_deposit_root(), keccak256(abi.encodePacked(router.keyNonces())), QUORUM);
+    }
+
+    function _attestWith(
+        bytes32 root,
+        bytes32 noncesHash,
+        uint256 signers
+    ) internal returns (IDepositSecurity.Attestation memory a) {
+        vm.roll(block.number + 1);
+        a.depositRoot = root;
+        a.keyNoncesHash = noncesHash;
+        a.blockNumber = block.number - 1;
+        a.blockHash = blockhash(a.blockNumber);
+        bytes32 digest = ds.attestationDigest(root, noncesHash, a.blockNumber, a.blockHash);
+        a.signatures = new IDepositSecurity.Signature[](signers);
+        for (uint256 i; i < signers; ++i) {
+            a.signatures[i] = _sign(guardianKeys[i], digest);
+        }
+    }
+
+    /// @dev EIP-2098 compact signature.
+    function _sign(uint256 key, bytes32 digest) internal pure returns (IDepositSecurity.Signature memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return IDepositSecurity.Signature({r: r, vs: bytes32(uint256(s) | (uint256(v - 27) << 255))});
+    }
+
+    /// @dev The keys of each module in its `depositPlan` order for `alloc`, with roots.
+    function _moduleKeys(uint256[] memory alloc) internal view returns (IStakingRouter.ModuleKeys[] memory mk) {
+        mk = new IStakingRouter.ModuleKeys[](alloc.length);
+        bytes memory wc = abi.encodePacked(router.withdrawalCredentials());
+        for (uint256 id; id < alloc.length; ++id) {
+            mk[id].depositDataRoots = new bytes32[](alloc[id]);
+            if (alloc[id] == 0) continue;
+            address module = router.getModule(id).module;
+            (uint256[] memory ops, uint256[] memory firsts, uint256[] memory counts) = IStakingModule(module)
+                .depositPlan(alloc[id]);
+            uint256 j;
+            for (uint256 r; r < ops.length; ++r) {
+                for (uint256 k; k < counts[r]; ++k) {
+                    bytes memory pk = _pubkey(module, ops[r], firsts[r] + k);
+                    bytes memory sig = _signature(module, ops[r], firsts[r] + k);
+                    mk[id].pubkeys = bytes.concat(mk[id].pubkeys, pk);
+                    mk[id].signatures = bytes.concat(mk[id].signatures, sig);
+                    mk[id].depositDataRoots[j++] = _depositDataRoot(pk, wc, sig, 32 ether);
+                }
+            }
+        }
+    }
+
+    /// @dev Consensus-spec `hash_tree_root(DepositData)` over memory bytes.
+    function _depositDataRoot(
+        bytes memory pubkey,
+        bytes memory wc,
+        bytes memory sig,
+        uint256 amountWei
+    ) internal pure returns (bytes32) {
+        bytes32 s0;
+        bytes32 s1;
+        bytes32 s2;
+        assembly {
+            s0 := mload(add(sig, 32))
+            s1 := mload(add(sig, 64))
+            s2 := mload(add(sig, 96))
+        }
+        bytes32 pubkeyRoot = sha256(abi.encodePacked(pubkey, bytes16(0)));
+        bytes32 sigRoot = sha256(
+            abi.encodePacked(sha256(abi.encodePacked(s0, s1)), sha256(abi.encodePacked(s2, bytes32(0))))
+        );
+        return
+            sha256(
+                abi.encodePacked(
+                    sha256(abi.encodePacked(pubkeyRoot, wc)),
+                    sha256(abi.encodePacked(_le64(uint64(amountWei / 1 gwei)), bytes24(0), sigRoot))
+                )
+            );
+    }
+
+    function _le64(uint64 v) internal pure returns (bytes8 le) {
+        for (uint256 i; i < 8; ++i) {
+            le |= bytes8(bytes1(uint8(v >> (8 * i)))) >> (8 * i);
+        }
+    }
+
+    /// @dev Previews, builds keys, attests and deposits `n` validators as the keeper.
+    function _depositAll(uint256 n) internal returns (uint256 deposited) {
+        (uint256[] memory alloc, ) = router.previewAllocation(n);
+        IStakingRouter.ModuleKeys[] memory mk = _moduleKeys(alloc);
+        IDepositSecurity.Attestation memory a = _attest();
+        vm.prank(keeper);
+        deposited = router.depositToBeacon(n, mk, a);
+    }
+
+    receive() external payable {}
+}
