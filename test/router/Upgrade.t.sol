@@ -44,10 +44,10 @@ contract UpgradeToAndCallTest is RouterFixture {
         );
         vm.prank(operatorManager);
         curated.upgradeToAndCall(newImpl, "");
+        address dsImpl = address(new DepositSecurity());
         vm.expectRevert(
             abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, guardians[0], bytes32(0))
         );
-        address dsImpl = address(new DepositSecurity());
         vm.prank(guardians[0]);
         ds.upgradeToAndCall(dsImpl, "");
     }
