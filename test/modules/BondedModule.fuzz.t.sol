@@ -17,7 +17,11 @@ contract BondedModuleFuzzTest is RouterFixture {
         ModuleBase.Operator memory o = bonded.getOperator(op);
         (uint256 bond, uint256 locked) = bonded.bondOf(op);
         assertLe(locked, bond, string.concat(step, ": lock within bond"));
-        assertLe(uint256(o.depositedKeys) + o.depositable, o.totalKeys, string.concat(step, ": within uploaded"));
+        assertLe(
+            uint256(o.depositedKeys) + o.depositable,
+            o.totalKeys,
+            string.concat(step, ": within uploaded")
+        );
         if (o.depositable != 0) {
             uint256 keys = uint256(o.depositedKeys) - o.exitedKeys + o.depositable;
             assertLe(
@@ -51,7 +55,11 @@ contract BondedModuleFuzzTest is RouterFixture {
         depositCount = bound(depositCount, 0, bonded.depositableKeys());
         if (depositCount != 0) {
             vm.prank(address(router));
-            bonded.onDeposit(depositCount, _slice(pks, 0, depositCount * 48), _slice(sigs, 0, depositCount * 96));
+            bonded.onDeposit(
+                depositCount,
+                _slice(pks, 0, depositCount * 48),
+                _slice(sigs, 0, depositCount * 96)
+            );
         }
         _assertCovered(0, "deposit");
 

@@ -22,7 +22,12 @@ abstract contract BondedFixture is RouterFixture {
     }
 
     function _deposit(uint256 op, uint256 count) internal {
-        (bytes memory pks, bytes memory sigs) = _keys(address(bonded), op, bonded.getOperator(op).depositedKeys, count);
+        (bytes memory pks, bytes memory sigs) = _keys(
+            address(bonded),
+            op,
+            bonded.getOperator(op).depositedKeys,
+            count
+        );
         vm.prank(address(router));
         bonded.onDeposit(count, pks, sigs);
     }
@@ -58,7 +63,9 @@ contract BondedRegisterOperatorTest is BondedFixture {
 
     function test_registerOperator_revertsOnInsufficientBond() public {
         (bytes memory pks, bytes memory sigs) = _keys(address(bonded), 0, 0, 2);
-        vm.expectRevert(abi.encodeWithSelector(IBondedModule.InsufficientBond.selector, 3.7 ether, 3.6 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(IBondedModule.InsufficientBond.selector, 3.7 ether, 3.6 ether)
+        );
         vm.prank(alice);
         bonded.registerOperator{value: 3.6 ether}("alice", alice, pks, sigs);
         assertEq(bonded.operatorCount(), 0, "no operator");

@@ -30,7 +30,12 @@ abstract contract CuratedFixture is RouterFixture {
     }
 
     function _depositViaRouter(uint256 count) internal {
-        (bytes memory pks, bytes memory sigs) = _keys(address(curated), op, curated.getOperator(op).depositedKeys, count);
+        (bytes memory pks, bytes memory sigs) = _keys(
+            address(curated),
+            op,
+            curated.getOperator(op).depositedKeys,
+            count
+        );
         vm.prank(address(router));
         curated.onDeposit(count, pks, sigs);
     }

@@ -95,8 +95,10 @@ contract AllocationFuzzTest is RouterFixture {
             assertEq(weights[i], c.weight[i], "weight formula");
             if (c.cap[i] > c.active[i]) capacity += c.cap[i] - c.active[i];
             sum += alloc[i];
-            if (c.weight[i] == 0) assertEq(alloc[i], 0, "zero-weight module (paused / low reputation) gets nothing");
-            if (alloc[i] != 0) assertLe(c.active[i] + alloc[i], c.cap[i], "never above min(T, active + depositable)");
+            if (c.weight[i] == 0)
+                assertEq(alloc[i], 0, "zero-weight module (paused / low reputation) gets nothing");
+            if (alloc[i] != 0)
+                assertLe(c.active[i] + alloc[i], c.cap[i], "never above min(T, active + depositable)");
         }
         assertEq(sum, total, "total is the sum");
         assertEq(total, n < capacity ? n : capacity, "total == min(n, capacity)");

@@ -44,7 +44,9 @@ contract DepositToBeaconTest is RouterFixture {
         assertEq(n.dcBalance, s.dcBalance, "deposit contract balance unchanged");
     }
 
-    function _prepare(uint256 n) private returns (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) {
+    function _prepare(
+        uint256 n
+    ) private returns (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) {
         (uint256[] memory alloc, ) = router.previewAllocation(n);
         mk = _moduleKeys(alloc);
         a = _attest();
@@ -89,9 +91,8 @@ contract DepositToBeaconTest is RouterFixture {
             assertEq(gotWc, wc, "withdrawal credentials 0x01 ++ 0 ++ vault");
             assertEq(amount, abi.encodePacked(_le64(32 gwei)), "32 ETH in gwei, little endian");
             assertEq(index, abi.encodePacked(_le64(uint64(seen))), "index");
-            bytes memory expected = seen < 2
-                ? _pubkey(address(curated), 0, seen)
-                : _pubkey(address(bonded), 0, seen - 2);
+            bytes memory expected =
+                seen < 2 ? _pubkey(address(curated), 0, seen) : _pubkey(address(bonded), 0, seen - 2);
             assertEq(pk, expected, "keys in module order, depositPlan order within");
             ++seen;
         }
@@ -237,7 +238,9 @@ contract DepositToBeaconTest is RouterFixture {
         router.harnessAddBuffered{value: 31 ether}();
         (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) = _prepare(1);
         Snap memory s = _snap();
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.NotEnoughBuffered.selector, 32 ether, 31 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingRouter.NotEnoughBuffered.selector, 32 ether, 31 ether)
+        );
         vm.prank(keeper);
         router.depositToBeacon(1, mk, a);
         _assertUnchanged(s);
@@ -272,7 +275,9 @@ contract DepositToBeaconTest is RouterFixture {
         _curatedOperator(curated, 1); // new keys after the guardians looked
         bytes32 current = keccak256(abi.encodePacked(router.keyNonces()));
         Snap memory s = _snap();
-        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.KeyNoncesChanged.selector, current, a.keyNoncesHash));
+        vm.expectRevert(
+            abi.encodeWithSelector(IDepositSecurity.KeyNoncesChanged.selector, current, a.keyNoncesHash)
+        );
         vm.prank(keeper);
         router.depositToBeacon(2, mk, a);
         _assertUnchanged(s);
@@ -284,7 +289,12 @@ contract DepositToBeaconTest is RouterFixture {
         vm.roll(a.blockNumber + MAX_AGE + 1);
         Snap memory s = _snap();
         vm.expectRevert(
-            abi.encodeWithSelector(IDepositSecurity.StaleAttestation.selector, a.blockNumber, block.number, MAX_AGE)
+            abi.encodeWithSelector(
+                IDepositSecurity.StaleAttestation.selector,
+                a.blockNumber,
+                block.number,
+                MAX_AGE
+            )
         );
         vm.prank(keeper);
         router.depositToBeacon(2, mk, a);

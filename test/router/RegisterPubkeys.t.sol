@@ -23,7 +23,9 @@ contract RegisterPubkeysTest is RouterFixture {
         bytes memory pk = _pubkey(address(curated), 0, 0);
         bytes memory sig = _signature(address(curated), op2, 0);
         uint256 nonceBefore = curated.keyNonce();
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.PubkeyAlreadyRegistered.selector, keccak256(pk)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingRouter.PubkeyAlreadyRegistered.selector, keccak256(pk))
+        );
         vm.prank(manager2);
         curated.addKeys(op2, pk, sig);
         assertEq(curated.getOperator(op2).totalKeys, 0, "no key stored");
@@ -36,7 +38,9 @@ contract RegisterPubkeysTest is RouterFixture {
         bytes memory sig = _signature(address(bonded), 0, 0);
         address op = makeAddr("bondedOp");
         vm.deal(op, 2.4 ether);
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.PubkeyAlreadyRegistered.selector, keccak256(pk)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingRouter.PubkeyAlreadyRegistered.selector, keccak256(pk))
+        );
         vm.prank(op);
         bonded.registerOperator{value: 2.4 ether}("op", op, pk, sig);
         assertEq(bonded.operatorCount(), 0, "no operator registered");
@@ -48,7 +52,9 @@ contract RegisterPubkeysTest is RouterFixture {
         address manager = curated.getOperator(op).manager;
         bytes memory pk = _pubkey(address(curated), op, 0);
         bytes memory sig = _signature(address(curated), op, 0);
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.PubkeyAlreadyRegistered.selector, keccak256(pk)));
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingRouter.PubkeyAlreadyRegistered.selector, keccak256(pk))
+        );
         vm.prank(manager);
         curated.addKeys(op, bytes.concat(pk, pk), bytes.concat(sig, sig));
         assertFalse(router.isPubkeyRegistered(pk), "nothing registered");

@@ -63,7 +63,11 @@ contract SetVaultsTest is RouterFixture {
 
     function test_setVaults_revertsForStranger() public {
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, bytes32(0))
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                stranger,
+                bytes32(0)
+            )
         );
         vm.prank(stranger);
         fresh.setVaults(makeAddr("w"), makeAddr("e"));

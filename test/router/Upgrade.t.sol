@@ -10,7 +10,6 @@ import {RouterFixture} from "../utils/RouterFixture.sol";
 
 /// @notice UUPS upgrades of every proxied contract: only DEFAULT_ADMIN_ROLE, state kept.
 contract UpgradeToAndCallTest is RouterFixture {
-
     function setUp() public {
         _deployDefault();
         _curatedOperator(curated, 2);
@@ -22,7 +21,9 @@ contract UpgradeToAndCallTest is RouterFixture {
     function _impl(address proxy) private view returns (address) {
         return
             address(
-                uint160(uint256(vm.load(proxy, bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1))))
+                uint160(
+                    uint256(vm.load(proxy, bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1)))
+                )
             );
     }
 
@@ -30,7 +31,11 @@ contract UpgradeToAndCallTest is RouterFixture {
         address newImpl = address(new StakingRouter__Harness());
         address before = _impl(address(router));
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, bytes32(0))
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                stranger,
+                bytes32(0)
+            )
         );
         vm.prank(stranger);
         router.upgradeToAndCall(newImpl, "");
@@ -40,13 +45,21 @@ contract UpgradeToAndCallTest is RouterFixture {
     function test_upgradeToAndCall_revertsForModuleManager() public {
         address newImpl = address(new CuratedModule());
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, operatorManager, bytes32(0))
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                operatorManager,
+                bytes32(0)
+            )
         );
         vm.prank(operatorManager);
         curated.upgradeToAndCall(newImpl, "");
         address dsImpl = address(new DepositSecurity());
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, guardians[0], bytes32(0))
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                guardians[0],
+                bytes32(0)
+            )
         );
         vm.prank(guardians[0]);
         ds.upgradeToAndCall(dsImpl, "");

@@ -25,7 +25,9 @@ contract DepositSecurityVerifyTest is DepositSecurityFixture {
     function test_verify_digestIsEip712() public view {
         bytes32 domain = keccak256(
             abi.encode(
-                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256(
+                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+                ),
                 keccak256("Cascade DepositSecurity"),
                 keccak256("1"),
                 block.chainid,
@@ -64,7 +66,12 @@ contract DepositSecurityVerifyTest is DepositSecurityFixture {
         ds.verify(a, a.depositRoot, a.keyNoncesHash); // exactly maxAge old: still fresh
         vm.roll(block.number + 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IDepositSecurity.StaleAttestation.selector, a.blockNumber, block.number, MAX_AGE)
+            abi.encodeWithSelector(
+                IDepositSecurity.StaleAttestation.selector,
+                a.blockNumber,
+                block.number,
+                MAX_AGE
+            )
         );
         ds.verify(a, a.depositRoot, a.keyNoncesHash);
     }
@@ -131,7 +138,12 @@ contract DepositSecurityVerifyTest is DepositSecurityFixture {
         bytes32 real = a.blockHash;
         a.blockHash = keccak256("forged");
         vm.expectRevert(
-            abi.encodeWithSelector(IDepositSecurity.BlockHashMismatch.selector, a.blockNumber, real, a.blockHash)
+            abi.encodeWithSelector(
+                IDepositSecurity.BlockHashMismatch.selector,
+                a.blockNumber,
+                real,
+                a.blockHash
+            )
         );
         ds.verify(a, a.depositRoot, a.keyNoncesHash);
     }
@@ -227,12 +239,20 @@ contract DepositSecurityUnpauseTest is DepositSecurityFixture {
         vm.prank(guardians[0]);
         ds.pause();
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, guardians[0], bytes32(0))
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                guardians[0],
+                bytes32(0)
+            )
         );
         vm.prank(guardians[0]);
         ds.unpause();
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, bytes32(0))
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                stranger,
+                bytes32(0)
+            )
         );
         vm.prank(stranger);
         ds.unpause();

@@ -123,7 +123,10 @@ abstract contract RouterFixture is Test {
         );
     }
 
-    function _params(uint64 weight, uint16 limitBps) internal view returns (IStakingRouter.ModuleParams memory) {
+    function _params(
+        uint64 weight,
+        uint16 limitBps
+    ) internal view returns (IStakingRouter.ModuleParams memory) {
         return
             IStakingRouter.ModuleParams({
                 baseWeight: weight,
@@ -133,7 +136,12 @@ abstract contract RouterFixture is Test {
             });
     }
 
-    function _addModule(address module, uint64 weight, uint16 limitBps, uint256 rep) internal returns (uint256 id) {
+    function _addModule(
+        address module,
+        uint64 weight,
+        uint16 limitBps,
+        uint256 rep
+    ) internal returns (uint256 id) {
         vm.prank(moduleManager);
         id = router.addModule(module, _params(weight, limitBps), rep);
     }
@@ -242,7 +250,9 @@ abstract contract RouterFixture is Test {
     }
 
     /// @dev The keys of each module in its `depositPlan` order for `alloc`, with roots.
-    function _moduleKeys(uint256[] memory alloc) internal view returns (IStakingRouter.ModuleKeys[] memory mk) {
+    function _moduleKeys(
+        uint256[] memory alloc
+    ) internal view returns (IStakingRouter.ModuleKeys[] memory mk) {
         mk = new IStakingRouter.ModuleKeys[](alloc.length);
         bytes memory wc = abi.encodePacked(router.withdrawalCredentials());
         for (uint256 id; id < alloc.length; ++id) {
