@@ -21,6 +21,8 @@ interface ICuratedModule is IStakingModule {
     ) external returns (uint256 operatorId);
 
     /// @notice Sets how many of the operator's keys (from index 0) are vetted. OPERATOR_MANAGER_ROLE.
+    /// Clamped to [deposited, uploaded]: only keys that exist can be vetted, and removing keys
+    /// lowers the limit, so bytes uploaded later always need a new vote.
     function setVettedLimit(uint256 operatorId, uint256 limit) external;
 
     /// @notice Activates or deactivates an operator (inactive: no deposits, no uploads). OPERATOR_MANAGER_ROLE.

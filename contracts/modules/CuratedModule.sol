@@ -50,6 +50,8 @@ contract CuratedModule is ModuleBase, ICuratedModule {
         Operator storage op = _operator(operatorId);
         // Vetting below what was deposited would make deposited keys "unvetted": clamp instead.
         if (limit < op.depositedKeys) limit = op.depositedKeys;
+        // Vetting approves keys governance has seen: keys uploaded later need a new vote.
+        if (limit > op.totalKeys) limit = op.totalKeys;
         _curated().vettedLimit[operatorId] = limit;
         _refresh(operatorId);
         emit VettedLimitSet(operatorId, limit);
@@ -74,6 +76,15 @@ contract CuratedModule is ModuleBase, ICuratedModule {
     /// @inheritdoc ICuratedModule
     function vettedLimit(uint256 operatorId) external view returns (uint256) {
         return _curated().vettedLimit[operatorId];
+    }
+
+    /// @dev Removed keys lose their vetting: other bytes uploaded at those indexes are unseen.
+    function _onKeysRemoved(uint256 operatorId, uint256 newTotal) internal override {
+        CuratedStorage storage $ = _curated();
+        if ($.vettedLimit[operatorId] > newTotal) {
+            $.vettedLimit[operatorId] = newTotal;
+            emit VettedLimitSet(operatorId, newTotal);
+        }
     }
 
     function _keyLimit(uint256 operatorId, Operator storage) internal view override returns (uint256) {

@@ -121,6 +121,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
             delete $.keys[operatorId][newTotal + i];
         }
         op.totalKeys = uint32(newTotal);
+        _onKeysRemoved(operatorId, newTotal);
         if (!_refresh(operatorId)) _bumpNonce();
         emit KeysRemoved(operatorId, newTotal, count);
         IStakingRouter($.router).releasePubkeys(pubkeys);
@@ -369,6 +370,9 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
             InvalidKeysLength(pubkeys.length, signatures.length)
         );
     }
+
+    /// @dev Hook after an operator's keys were cut to `newTotal` (state only, no calls).
+    function _onKeysRemoved(uint256 operatorId, uint256 newTotal) internal virtual {}
 
     /// @dev Keys `[0, limit)` of the operator may be deposited (exited ones included).
     function _keyLimit(uint256 operatorId, Operator storage op) internal view virtual returns (uint256);

@@ -1,14 +1,36 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-/// @notice The module views the router's allocation reads, with settable values.
+/// @notice The module views the router's allocation reads, with settable values; `broken`
+/// makes every view revert (a module upgraded to a bad implementation).
 contract StakingModule__Mock {
-    uint256 public depositableKeys;
-    uint256 public collateralBps;
-    uint256 public keyNonce;
+    error Broken();
+
+    uint256 private _depositable;
+    uint256 private _collateral;
+    bool public broken;
 
     function set(uint256 depositable, uint256 collateral) external {
-        depositableKeys = depositable;
-        collateralBps = collateral;
+        _depositable = depositable;
+        _collateral = collateral;
+    }
+
+    function setBroken(bool b) external {
+        broken = b;
+    }
+
+    function depositableKeys() external view returns (uint256) {
+        require(!broken, Broken());
+        return _depositable;
+    }
+
+    function collateralBps() external view returns (uint256) {
+        require(!broken, Broken());
+        return _collateral;
+    }
+
+    function keyNonce() external view returns (uint256) {
+        require(!broken, Broken());
+        return 0;
     }
 }

@@ -73,6 +73,22 @@ contract BondedRegisterOperatorTest is BondedFixture {
         assertEq(alice.balance, 1_000 ether, "ETH returned");
     }
 
+    /// @dev OPEN ISSUE (not fixed, needs a design decision): registration is permissionless,
+    /// needs no bond without keys, and operator ids are capped at MAX_OPERATORS with no
+    /// recycling, so anyone can fill the module for the gas of 256 calls and lock every
+    /// later operator out (and make each depositPlan/onDeposit walk 256 empty operators).
+    function test_registerOperator_capReachableWithoutBond() public {
+        uint256 max = bonded.MAX_OPERATORS();
+        for (uint256 i; i < max; ++i) {
+            vm.prank(stranger);
+            bonded.registerOperator("grief", stranger, "", "");
+        }
+        vm.expectRevert(abi.encodeWithSelector(IStakingModule.TooManyOperators.selector, max));
+        vm.prank(alice);
+        bonded.registerOperator{value: 2.4 ether}("alice", alice, "", "");
+        assertEq(bonded.totalBond(), 0, "all slots taken with zero bond");
+    }
+
     function test_registerOperator_withoutKeys() public {
         uint256 op = _register(0, 0);
         assertEq(bonded.operatorCount(), 1, "registered");

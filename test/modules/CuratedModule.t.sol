@@ -153,6 +153,20 @@ contract CuratedRemoveKeysTest is CuratedFixture {
         assertTrue(router.isPubkeyRegistered(_pubkey(address(curated), op, 0)), "kept");
     }
 
+    function test_removeKeys_lowersVettedLimit() public {
+        _upload(0, 3);
+        _vet(3);
+        (bytes memory pks, bytes memory sigs) = _keys(address(curated), op, 1, 2);
+        vm.prank(opManager);
+        curated.removeKeys(op, pks, sigs);
+        assertEq(curated.vettedLimit(op), 1, "vetting shrinks with the keys");
+        // different keys uploaded at the freed indexes were never vetted
+        (pks, sigs) = _keys(address(curated), op, 7, 2);
+        vm.prank(opManager);
+        curated.addKeys(op, pks, sigs);
+        assertEq(curated.depositableKeys(), 1, "re-uploaded indexes need a new vote");
+    }
+
     function test_removeKeys_revertsOnWrongBytes() public {
         _upload(0, 2);
         (bytes memory pks, bytes memory sigs) = _keys(address(curated), op, 0, 1); // not the tail
@@ -192,8 +206,17 @@ contract CuratedSetVettedLimitTest is CuratedFixture {
         assertEq(curated.depositableKeys(), 2, "vetted two");
         assertGt(curated.keyNonce(), nonce, "nonce bumped");
         _vet(10);
-        assertEq(curated.vettedLimit(op), 10, "limit stored");
+        assertEq(curated.vettedLimit(op), 3, "vetting covers only uploaded keys");
         assertEq(curated.depositableKeys(), 3, "capped at uploaded keys");
+    }
+
+    function test_setVettedLimit_keysUploadedLaterNeedNewVetting() public {
+        _upload(0, 1);
+        _vet(5); // governance has seen one key
+        _upload(1, 2);
+        assertEq(curated.depositableKeys(), 1, "keys uploaded after the vote are not depositable");
+        _vet(3);
+        assertEq(curated.depositableKeys(), 3, "depositable once vetted");
     }
 
     function test_setVettedLimit_clampsBelowDeposited() public {
