@@ -3,6 +3,8 @@ pragma solidity 0.8.30;
 
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
+import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
+import {IStakingModule} from "./interfaces/IStakingModule.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
 import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
 import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
@@ -27,6 +29,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         Params params;
         uint64 lastReportTime;
         uint256 lastRefSlot;
+        IServiceRegistry registry;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.Accounting")) - 1)) & ~bytes32(uint256(0xff))
@@ -46,8 +49,8 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         address book,
         address queue,
         address oracle,
-        Limits calldata limits,
-        Params calldata params
+        Limits calldata limits_,
+        Params calldata params_
     ) external initializer {
         __Cascade_init(admin);
         require(
@@ -60,8 +63,8 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         $.queue = IWithdrawalQueue(queue);
         $.oracle = oracle;
         $.lastReportTime = uint64(block.timestamp);
-        _setLimits(limits);
-        _setParams(params);
+        _setLimits(limits_);
+        _setParams(params_);
     }
 
     // ---------------------------------------------------------------- report
@@ -93,6 +96,8 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             count,
             deltas
         );
+        // Losses or redemptions may have broken the exposure limit: scale allocations down.
+        if (address($.registry) != address(0)) $.registry.enforceExposure();
         // 8. Reputation; 9. exit requests.
         _updateReputation(report, router, count);
         uint256 deadline = block.timestamp + $.params.exitDeadline;
@@ -100,10 +105,47 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             ExitRequest calldata e = report.exits[i];
             router.requestExits(e.moduleId, e.operatorId, e.count, deadline);
         }
-        // 10. Redemptions, served from buffered before any new validator.
+        // 10. Service debt first, then redemptions, both before any new validator.
+        router.repayDebt();
         uint256 finalized = $.queue.finalize(router.buffered(), $.limits.maxFinalizePerReport);
         if (finalized != 0) router.fundQueue(finalized);
         emit ReportApplied(report.refSlot, rewards, rewardsNet, loss, treasuryFee, finalized);
+    }
+
+    /// @inheritdoc IAccounting
+    function applyServiceSlash(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 amount,
+        uint256 locked,
+        uint256 tier,
+        address recipient
+    ) external {
+        AccountingStorage storage $ = _s();
+        require(msg.sender == address($.registry), NotServiceRegistry(msg.sender));
+        IStakingRouter router = $.router;
+        // Bond first: chargeBond consumes the lock taken at request time.
+        uint256 charged = router.chargeOperatorBond(moduleId, operatorId, amount);
+        if (locked > charged) router.unlockOperatorBond(moduleId, operatorId, locked - charged);
+        uint256 classLoss = amount - charged;
+        if (classLoss != 0) $.book.applySlashLoss(classLoss, tier);
+        emit ServiceSlashApplied(moduleId, operatorId, amount, charged, classLoss);
+        router.payServiceSlash(recipient, amount);
+        // The operator's validators must leave; its module pays in reputation.
+        IStakingModule module = IStakingModule(router.getModule(moduleId).module);
+        uint256 active = module.activeValidatorsOf(operatorId);
+        if (active != 0)
+            router.requestExits(moduleId, operatorId, active, block.timestamp + $.params.exitDeadline);
+        router.penalizeReputation(moduleId, $.params.slashPenaltyBps);
+    }
+
+    /// @inheritdoc IAccounting
+    function setServiceRegistry(address registry) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        AccountingStorage storage $ = _s();
+        require(address($.registry) == address(0), ServiceRegistryAlreadySet());
+        require(registry != address(0), ZeroAddress());
+        $.registry = IServiceRegistry(registry);
+        emit ServiceRegistrySet(registry);
     }
 
     // ---------------------------------------------------------------- views
@@ -111,7 +153,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     /// @inheritdoc IAccounting
     function pooled() external view returns (uint256) {
         IStakingRouter router = _s().router;
-        return router.buffered() + router.clBalanceTotal() + router.transientBalance();
+        return router.buffered() + router.clBalanceTotal() + router.transientBalance() - router.debt();
     }
 
     /// @notice Sanity limits.
@@ -150,32 +192,53 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256 count,
         int256[] memory deltas
     ) private returns (uint256 rewards, uint256 rewardsNet, uint256 loss, uint256 treasuryFee) {
-        AccountingStorage storage $ = _s();
-        uint16[] memory feeBps = new uint16[](count);
-        address[] memory recipients = new address[](count + 1);
-        for (uint256 id; id < count; ++id) {
-            IStakingRouter.Module memory m = router.getModule(id);
-            feeBps[id] = m.moduleFeeBps;
-            recipients[id] = m.feeRecipient;
-        }
-        recipients[count] = $.params.treasury;
+        (uint16[] memory feeBps, address[] memory recipients) = _feeInputs(router, count);
         uint256[] memory moduleFees;
         (rewards, moduleFees, treasuryFee, rewardsNet, loss) = Waterfall.rewardsAndFeesDown(
             deltas,
             feeBps,
             report.elRewards,
-            $.params.treasuryFeeBps
+            _s().params.treasuryFeeBps
         );
+        // Fees in the book's order: module fees by id, then the treasury fee.
         uint256[] memory fees = new uint256[](count + 1);
         for (uint256 id; id < count; ++id) fees[id] = moduleFees[id];
         fees[count] = treasuryFee;
+        _bookMoney(fees, recipients, rewardsNet, loss);
+    }
+
+    function _feeInputs(
+        IStakingRouter router,
+        uint256 count
+    ) private view returns (uint16[] memory feeBps, address[] memory recipients) {
+        feeBps = new uint16[](count);
+        recipients = new address[](count + 1);
+        for (uint256 id; id < count; ++id) {
+            IStakingRouter.Module memory m = router.getModule(id);
+            feeBps[id] = m.moduleFeeBps;
+            recipients[id] = m.feeRecipient;
+        }
+        recipients[count] = _s().params.treasury;
+    }
+
+    /// @dev Steps 3–7 in the book, with the service rewards collected since the last report.
+    function _bookMoney(
+        uint256[] memory fees,
+        address[] memory recipients,
+        uint256 rewardsNet,
+        uint256 loss
+    ) private {
+        AccountingStorage storage $ = _s();
+        (uint256[] memory servicePaid, uint8[] memory serviceTiers) = address($.registry) == address(0)
+            ? (new uint256[](0), new uint8[](0))
+            : $.registry.collectRewards();
         $.book.applyReport(
             IYieldClasses.ReportMoney({
                 fees: fees,
                 feeRecipients: recipients,
                 rewardsNet: rewardsNet,
-                servicePaid: new uint256[](0),
-                serviceTiers: new uint8[](0),
+                servicePaid: servicePaid,
+                serviceTiers: serviceTiers,
                 serviceFeeBps: $.params.serviceFeeBps,
                 treasury: $.params.treasury,
                 loss: loss

@@ -8,7 +8,7 @@ import {IStakingModule} from "./interfaces/IStakingModule.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
 import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
 import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
-import {RewardsVault} from "./vaults/RewardsVault.sol";
+import {RewardsVault, IWithdrawalRequester} from "./vaults/RewardsVault.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
 import {Allocation} from "./libraries/Allocation.sol";
 import {Waterfall} from "./libraries/Waterfall.sol";
@@ -21,6 +21,11 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     bytes32 public constant MODULE_MANAGER_ROLE = keccak256("MODULE_MANAGER_ROLE");
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     bytes32 public constant ACCOUNTING_ROLE = keccak256("ACCOUNTING_ROLE");
+    bytes32 public constant SERVICES_ROLE = keccak256("SERVICES_ROLE");
+    /// @dev Reputation a module loses when one of its operators is forced out (bps).
+    uint256 public constant FORCED_EXIT_PENALTY_BPS = 1_000;
+    /// @dev Bounds the debt repayment loop (one recipient per service at most).
+    uint256 private constant MAX_DEBTORS = 64;
 
     uint256 private constant PUBKEY_LENGTH = 48;
     uint256 private constant SIGNATURE_LENGTH = 96;
@@ -41,6 +46,11 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         mapping(bytes32 pubkeyHash => uint256 moduleIdPlusOne) pubkeyOwner;
         IYieldClasses book;
         IWithdrawalQueue queue;
+        uint256 debt;
+        address[] debtors;
+        mapping(address recipient => uint256) owed;
+        mapping(address recipient => uint256) payouts;
+        uint256 payoutsTotal;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.StakingRouter")) - 1)) & ~bytes32(uint256(0xff))
@@ -244,6 +254,126 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         $.queue.fund{value: amount}();
     }
 
+    // ---------------------------------------------------------------- services
+
+    /// @inheritdoc IStakingRouter
+    function lockOperatorBond(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 amount
+    ) external onlyRole(SERVICES_ROLE) {
+        IStakingModule(_module(moduleId).module).lockBond(operatorId, amount);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function unlockOperatorBond(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 amount
+    ) external onlyRole(SERVICES_ROLE) {
+        IStakingModule(_module(moduleId).module).unlockBond(operatorId, amount);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function receiveServiceRewards() external payable onlyRole(SERVICES_ROLE) {
+        RouterStorage storage $ = _s();
+        $.buffered += msg.value;
+        emit ServiceRewardsReceived(msg.value);
+        emit BufferedChanged($.buffered);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function payServiceSlash(address recipient, uint256 amount) external onlyRole(ACCOUNTING_ROLE) {
+        RouterStorage storage $ = _s();
+        uint256 paid = amount < $.buffered ? amount : $.buffered;
+        uint256 owed = amount - paid;
+        $.buffered -= paid;
+        if (owed != 0) {
+            if ($.owed[recipient] == 0) {
+                require($.debtors.length < MAX_DEBTORS, TooManyDebtors(MAX_DEBTORS));
+                $.debtors.push(recipient);
+            }
+            $.owed[recipient] += owed;
+            $.debt += owed;
+        }
+        emit ServiceSlashPaid(recipient, paid, owed);
+        emit BufferedChanged($.buffered);
+        _credit(recipient, paid);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function repayDebt() external onlyRole(ACCOUNTING_ROLE) returns (uint256 repaid) {
+        RouterStorage storage $ = _s();
+        address[] storage debtors = $.debtors;
+        // Oldest debtor first; a fully repaid debtor leaves the list.
+        while (debtors.length != 0 && $.buffered != 0) {
+            address r = debtors[0];
+            uint256 o = $.owed[r];
+            uint256 pay = o < $.buffered ? o : $.buffered;
+            $.owed[r] = o - pay;
+            $.buffered -= pay;
+            $.debt -= pay;
+            repaid += pay;
+            _credit(r, pay);
+            if (o != pay) break;
+            debtors[0] = debtors[debtors.length - 1];
+            debtors.pop();
+        }
+        if (repaid != 0) {
+            emit DebtRepaid(repaid, $.debt);
+            emit BufferedChanged($.buffered);
+        }
+    }
+
+    /// @inheritdoc IStakingRouter
+    function penalizeReputation(uint256 moduleId, uint256 bps) external onlyRole(ACCOUNTING_ROLE) {
+        _penalize(moduleId, bps);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function claimServicePayout() external returns (uint256 amount) {
+        RouterStorage storage $ = _s();
+        amount = $.payouts[msg.sender];
+        require(amount != 0, NothingToDeposit());
+        $.payouts[msg.sender] = 0;
+        $.payoutsTotal -= amount;
+        emit ServicePayoutClaimed(msg.sender, amount);
+        (bool ok, ) = msg.sender.call{value: amount}("");
+        require(ok, EthTransferFailed(msg.sender, amount));
+    }
+
+    /// @inheritdoc IStakingRouter
+    function forceExit(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256[] calldata keyIndexes,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) external payable {
+        IStakingModule module = IStakingModule(_module(moduleId).module);
+        require(module.exitOverdue(operatorId), ExitNotOverdue(moduleId, operatorId));
+        uint256 n = keyIndexes.length;
+        require(
+            n != 0 && pubkeys.length == n * PUBKEY_LENGTH && signatures.length == n * SIGNATURE_LENGTH,
+            KeysCountMismatch(moduleId, n, pubkeys.length / PUBKEY_LENGTH)
+        );
+        uint256 deposited = module.depositedKeysOf(operatorId);
+        for (uint256 i; i < n; ++i) {
+            uint256 idx = keyIndexes[i];
+            require(idx < deposited, KeyNotDeposited(moduleId, operatorId, idx));
+            bytes32 c = keccak256(
+                abi.encodePacked(
+                    pubkeys[i * PUBKEY_LENGTH:(i + 1) * PUBKEY_LENGTH],
+                    signatures[i * SIGNATURE_LENGTH:(i + 1) * SIGNATURE_LENGTH]
+                )
+            );
+            require(module.keyCommitment(operatorId, idx) == c, KeyMismatch(moduleId, operatorId, idx));
+        }
+        _penalize(moduleId, FORCED_EXIT_PENALTY_BPS);
+        emit ForcedExit(moduleId, operatorId, n, msg.value);
+        IWithdrawalRequester(_s().withdrawalVault).requestFullExits{value: msg.value}(pubkeys);
+    }
+
     // ---------------------------------------------------------------- keeper
 
     /// @inheritdoc IStakingRouter
@@ -400,6 +530,21 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     }
 
     /// @inheritdoc IStakingRouter
+    function debt() external view returns (uint256) {
+        return _s().debt;
+    }
+
+    /// @notice Slashed ETH waiting to be claimed by `recipient`.
+    function servicePayoutOf(address recipient) external view returns (uint256) {
+        return _s().payouts[recipient];
+    }
+
+    /// @notice Total slashed ETH waiting to be claimed (held outside buffered).
+    function servicePayoutsTotal() external view returns (uint256) {
+        return _s().payoutsTotal;
+    }
+
+    /// @inheritdoc IStakingRouter
     function keyNonces() external view returns (uint256[] memory) {
         return _keyNonces();
     }
@@ -484,6 +629,27 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         m.exited = r.exited;
         m.clBalance = r.clBalance;
         emit ModuleReported(id, r.clValidators, r.clBalance, r.exited);
+    }
+
+    /// @dev Slashed ETH is pulled by its recipient, so a reverting recipient cannot block
+    /// reports; address(0) burns it at once.
+    function _credit(address recipient, uint256 amount) private {
+        if (amount == 0) return;
+        if (recipient == address(0)) {
+            (bool ok, ) = address(0).call{value: amount}("");
+            require(ok, EthTransferFailed(address(0), amount));
+            return;
+        }
+        RouterStorage storage $ = _s();
+        $.payouts[recipient] += amount;
+        $.payoutsTotal += amount;
+    }
+
+    function _penalize(uint256 moduleId, uint256 bps) private {
+        Module storage m = _module(moduleId);
+        uint256 r = (uint256(m.reputationBps) * (BPS - bps)) / BPS;
+        m.reputationBps = uint16(r);
+        emit ReputationChanged(moduleId, r);
     }
 
     function _keyNonces() internal view returns (uint256[] memory nonces) {

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {ClassToken} from "./ClassToken.sol";
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
+import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
 import {BPS, MAX_CLASSES} from "./libraries/Constants.sol";
 import {SharesMath} from "./libraries/SharesMath.sol";
@@ -31,6 +32,7 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
         address queue;
         uint32 minRedeemDelay;
         Class[] classes;
+        IServiceRegistry registry;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.YieldClasses")) - 1)) & ~bytes32(uint256(0xff))
@@ -65,6 +67,16 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
         require(router != address(0) && accounting != address(0) && queue != address(0), ZeroAddress());
         ($.router, $.accounting, $.queue) = (router, accounting, queue);
         emit LinksSet(router, accounting, queue);
+    }
+
+    /// @notice Links the ServiceRegistry once, so class parameter changes respect the §8
+    /// redemption-delay rule. DEFAULT_ADMIN_ROLE.
+    function setServiceRegistry(address registry) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        BookStorage storage $ = _s();
+        require(address($.registry) == address(0), NotAuthorized(msg.sender));
+        require(registry != address(0), ZeroAddress());
+        $.registry = IServiceRegistry(registry);
+        emit ServiceRegistrySet(registry);
     }
 
     // ---------------------------------------------------------------- governance
@@ -372,7 +384,14 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
             p.basePremiumBps <= BPS && p.maxPremiumBps <= BPS && p.minCoverBps <= 10 * BPS,
             InvalidParams(classId)
         );
-        uint256 minDelay = _s().minRedeemDelay;
+        BookStorage storage $ = _s();
+        uint256 minDelay = $.minRedeemDelay;
+        // §8: a class cannot flee a slash it is due: its delay covers every exposed service's
+        // slashing + veto window.
+        if (address($.registry) != address(0)) {
+            uint256 needed = $.registry.requiredRedeemDelay(classId);
+            if (needed > minDelay) minDelay = needed;
+        }
         require(p.redeemDelay >= minDelay, RedeemDelayTooShort(classId, p.redeemDelay, minDelay));
     }
 }

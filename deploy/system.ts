@@ -35,6 +35,10 @@ export interface SystemConfig {
   collateralBoostBps: number;
   minReputationBps: number;
   timelockDelay: number;
+  /** Exposure limit cover factor (bps of the exposed classes' NAV). */
+  coverFactorBps: number;
+  /** EIP-7002 withdrawal request contract; omitted = deploy the devnet stand-in. */
+  withdrawalRequestContract?: string;
   /** Hand admin roles to the timelock at the end (deployer keeps nothing). */
   handOverToTimelock: boolean;
 }
@@ -90,6 +94,7 @@ export function defaultConfig(deployer: string, members: string[], guardians: st
     collateralBoostBps: 5000,
     minReputationBps: 5000,
     timelockDelay: 60,
+    coverFactorBps: 10_000,
     handOverToTimelock: false,
   };
 }
@@ -107,6 +112,8 @@ export interface System {
   oracle: any;
   curated: any;
   bonded: any;
+  registry: any;
+  withdrawalRequests: any;
   tokens: any[];
   timelock: any;
   addresses: Record<string, string>;
@@ -146,7 +153,14 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     cfg.collateralBoostBps,
     cfg.minReputationBps,
   ]);
-  const withdrawalVault = await ethers.deployContract("WithdrawalVault", [await addr(router)]);
+  // EIP-7002: the real system contract on real networks, the stand-in on the devnet.
+  const withdrawalRequests = cfg.withdrawalRequestContract
+    ? await ethers.getContractAt("WithdrawalRequestPredeploy", cfg.withdrawalRequestContract)
+    : await ethers.deployContract("WithdrawalRequestPredeploy");
+  const withdrawalVault = await ethers.deployContract("WithdrawalVault", [
+    await addr(router),
+    await addr(withdrawalRequests),
+  ]);
   const elVault = await ethers.deployContract("ExecutionRewardsVault", [await addr(router)]);
   await (await router.setVaults(await addr(withdrawalVault), await addr(elVault))).wait();
 
@@ -213,6 +227,23 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   await (await router.grantRole(await router.ACCOUNTING_ROLE(), accountingAddr)).wait();
   await (await router.grantRole(await router.MODULE_MANAGER_ROLE(), me)).wait();
 
+  // Restaked services: registry wired to the router (bond locks, rewards), the book (exposure,
+  // redemption-delay rule) and accounting (slashes booked at execution).
+  const registry = await proxy(ethers, "ServiceRegistry", [
+    me,
+    await addr(router),
+    await addr(book),
+    accountingAddr,
+    cfg.coverFactorBps,
+  ]);
+  await (await router.grantRole(await router.SERVICES_ROLE(), await addr(registry))).wait();
+  await (await router.grantRole(await router.SERVICES_ROLE(), accountingAddr)).wait();
+  await (await accounting.setServiceRegistry(await addr(registry))).wait();
+  await (await book.setServiceRegistry(await addr(registry))).wait();
+  for (const role of ["SERVICE_MANAGER_ROLE", "ALLOCATOR_ROLE", "VETO_ROLE"]) {
+    await (await registry.grantRole(await registry[role](), me)).wait();
+  }
+
   const tokens = [];
   for (const [i, c] of cfg.classes.entries()) {
     const t = await ethers.deployContract("ClassToken", [c.name, c.symbol, await addr(book), i]);
@@ -251,6 +282,8 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     curatedModule: await addr(curated),
     bondedModule: await addr(bonded),
     timelock: await addr(timelock),
+    serviceRegistry: await addr(registry),
+    withdrawalRequests: await addr(withdrawalRequests),
   };
   for (const [i, t] of tokens.entries()) addresses[`classToken${cfg.classes[i].symbol}`] = await addr(t);
 
@@ -267,6 +300,8 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     oracle,
     curated,
     bonded,
+    registry,
+    withdrawalRequests,
     tokens,
     timelock,
     addresses,

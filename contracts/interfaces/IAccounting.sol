@@ -73,6 +73,8 @@ interface IAccounting {
     error UnknownModuleId(uint256 moduleId);
     error NotOracle(address caller);
     error InvalidParam();
+    error NotServiceRegistry(address caller);
+    error ServiceRegistryAlreadySet();
 
     // ---------------------------------------------------------------- events
     event ReportApplied(
@@ -90,10 +92,35 @@ interface IAccounting {
         uint256 charged
     );
     event LimitsSet(Limits limits);
+    event ServiceRegistrySet(address registry);
+    event ServiceSlashApplied(
+        uint256 indexed moduleId,
+        uint256 indexed operatorId,
+        uint256 amount,
+        uint256 bondCharged,
+        uint256 classLoss
+    );
     event ParamsSet(Params params);
 
     /// @notice Applies an agreed report. ReportOracle only.
     function handleReport(Report calldata report) external;
+
+    /// @notice Books an executed service slash at once (DESIGN §8): the operator's bond first,
+    /// then classes `K−1 … tier` (further up only if those are empty); the ETH is paid to the
+    /// recipient from buffered or recorded as debt; the operator is asked to exit and its
+    /// module loses reputation. ServiceRegistry only.
+    /// @param locked bond locked for it at request time (released before charging)
+    function applyServiceSlash(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 amount,
+        uint256 locked,
+        uint256 tier,
+        address recipient
+    ) external;
+
+    /// @notice Links the ServiceRegistry once. DEFAULT_ADMIN_ROLE.
+    function setServiceRegistry(address registry) external;
 
     /// @notice `buffered + Σ clBalance + transient − debt` (DESIGN §4).
     function pooled() external view returns (uint256);

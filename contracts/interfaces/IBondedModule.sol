@@ -16,7 +16,6 @@ interface IBondedModule is IStakingModule {
     error InsufficientBond(uint256 required, uint256 provided);
     error BondLocked(uint256 operatorId, uint256 requested, uint256 withdrawable);
     error InvalidCurve(uint256 first, uint256 next);
-    error NothingToUnlock(uint256 operatorId, uint256 requested, uint256 locked);
     error ZeroAmount();
     error EthTransferFailed(address to, uint256 amount);
 
@@ -48,12 +47,6 @@ interface IBondedModule is IStakingModule {
     /// @param amount wei
     /// @param to receiver
     function withdrawBond(uint256 operatorId, uint256 amount, address to) external;
-
-    /// @notice Locks bond while a loss or slash against the operator is pending. Router only.
-    function lockBond(uint256 operatorId, uint256 amount) external;
-
-    /// @notice Releases a lock. Router only.
-    function unlockBond(uint256 operatorId, uint256 amount) external;
 
     /// @notice Sets the standard and the proven-reputation bond curves. CURVE_MANAGER_ROLE.
     function setBondCurves(BondCurve calldata standard, BondCurve calldata proven) external;

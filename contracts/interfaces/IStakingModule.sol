@@ -54,6 +54,21 @@ interface IStakingModule {
         view
         returns (uint256[] memory operatorIds, uint256[] memory firstIndexes, uint256[] memory counts);
 
+    /// @notice The address that manages an operator (uploads keys, opts in to services).
+    function operatorManager(uint256 operatorId) external view returns (address);
+
+    /// @notice An operator's deposited and not exited validators.
+    function activeValidatorsOf(uint256 operatorId) external view returns (uint256);
+
+    /// @notice The commitment `keccak256(pubkey ‖ signature)` of an operator's key.
+    function keyCommitment(uint256 operatorId, uint256 keyIndex) external view returns (bytes32);
+
+    /// @notice Keys `[0, depositedKeys)` of the operator were deposited.
+    function depositedKeysOf(uint256 operatorId) external view returns (uint256);
+
+    /// @notice Whether the operator missed the deadline of an exit request.
+    function exitOverdue(uint256 operatorId) external view returns (bool);
+
     // ---------------------------------------------------------------- router only
     /// @notice Marks the next `count` keys of the plan deposited after checking the supplied
     /// bytes against their commitments. Reverts `KeyMismatch` on any difference.
@@ -65,6 +80,13 @@ interface IStakingModule {
     /// @notice Charges up to `amount` from the operator's collateral and sends it to the router.
     /// @return charged what was actually charged (0 for modules without collateral)
     function chargeBond(uint256 operatorId, uint256 amount) external returns (uint256 charged);
+
+    /// @notice Locks collateral while a loss or slash against the operator is pending (no-op
+    /// for modules without collateral).
+    function lockBond(uint256 operatorId, uint256 amount) external;
+
+    /// @notice Releases a lock (no-op for modules without collateral).
+    function unlockBond(uint256 operatorId, uint256 amount) external;
 
     /// @notice Records the operators' exited validators as reported by the oracle.
     function updateExited(uint256[] calldata operatorIds, uint256[] calldata exited) external;

@@ -69,6 +69,10 @@ interface IStakingRouter {
     error EthTransferFailed(address to, uint256 amount);
     error VaultsAlreadySet();
     error VaultsNotSet();
+    error ExitNotOverdue(uint256 moduleId, uint256 operatorId);
+    error KeyNotDeposited(uint256 moduleId, uint256 operatorId, uint256 keyIndex);
+    error KeyMismatch(uint256 moduleId, uint256 operatorId, uint256 keyIndex);
+    error TooManyDebtors(uint256 max);
 
     // ---------------------------------------------------------------- events
     event ModuleAdded(
@@ -88,6 +92,11 @@ interface IStakingRouter {
     event ModuleReported(uint256 indexed moduleId, uint256 clValidators, uint256 clBalance, uint256 exited);
     event ReputationChanged(uint256 indexed moduleId, uint256 reputationBps);
     event QueueFunded(uint256 amount);
+    event ServiceRewardsReceived(uint256 amount);
+    event ServiceSlashPaid(address indexed recipient, uint256 paid, uint256 owed);
+    event DebtRepaid(uint256 amount, uint256 remaining);
+    event ServicePayoutClaimed(address indexed recipient, uint256 amount);
+    event ForcedExit(uint256 indexed moduleId, uint256 indexed operatorId, uint256 count, uint256 fee);
 
     // ---------------------------------------------------------------- governance
     /// @notice Registers a module. MODULE_MANAGER_ROLE.
@@ -171,6 +180,47 @@ interface IStakingRouter {
 
     /// @notice Moves `amount` of buffered ETH to the withdrawal queue for finalized requests. ACCOUNTING_ROLE.
     function fundQueue(uint256 amount) external;
+
+    /// @notice Locks an operator's collateral for a pending slash. SERVICES_ROLE.
+    function lockOperatorBond(uint256 moduleId, uint256 operatorId, uint256 amount) external;
+
+    /// @notice Releases a slash lock. SERVICES_ROLE.
+    function unlockOperatorBond(uint256 moduleId, uint256 operatorId, uint256 amount) external;
+
+    /// @notice Receives service rewards collected for a report; they join buffered. SERVICES_ROLE.
+    function receiveServiceRewards() external payable;
+
+    /// @notice Pays an executed slash to its recipient from buffered; what buffered cannot pay
+    /// becomes debt, repaid first at the next reports. ACCOUNTING_ROLE.
+    /// @param recipient receiver of the slashed ETH (address(0) burns it)
+    function payServiceSlash(address recipient, uint256 amount) external;
+
+    /// @notice Repays service debt from buffered (report step 10, before redemptions). ACCOUNTING_ROLE.
+    /// @return repaid wei repaid
+    function repayDebt() external returns (uint256 repaid);
+
+    /// @notice Lowers a module's reputation by `bps` (slash or missed exit). ACCOUNTING_ROLE.
+    function penalizeReputation(uint256 moduleId, uint256 bps) external;
+
+    /// @notice Withdraws slashed ETH credited to the caller (a service's recipient).
+    function claimServicePayout() external returns (uint256 amount);
+
+    /// @notice Forces out validators of an operator that missed its exit deadline, through EIP-7002
+    /// withdrawal requests sent by the WithdrawalVault (their withdrawal-credential address). Anyone;
+    /// `msg.value` pays the request fees. The module loses `forcedExitPenaltyBps` of reputation.
+    /// @param keyIndexes indexes of deposited keys of the operator
+    /// @param pubkeys their pubkeys, concatenated
+    /// @param signatures their signatures (to check against the key commitments)
+    function forceExit(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256[] calldata keyIndexes,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) external payable;
+
+    /// @notice Service slash ETH not yet paid.
+    function debt() external view returns (uint256);
 
     /// @notice Links the book and the queue once. DEFAULT_ADMIN_ROLE.
     function setLinks(address book, address queue) external;

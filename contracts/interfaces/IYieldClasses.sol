@@ -63,6 +63,7 @@ interface IYieldClasses {
     event MinRedeemDelaySet(uint256 delay);
     event LinksSet(address router, address accounting, address queue);
     event ClassLossTaken(uint256 indexed classId, uint256 amount);
+    event ServiceRegistrySet(address registry);
 
     // ---------------------------------------------------------------- governance
     /// @notice Adds a class, more junior than every existing one, with its token (a fresh

@@ -139,7 +139,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         if (charged != 0) IStakingRouter(_base().router).receiveBondCover{value: charged}();
     }
 
-    /// @inheritdoc IBondedModule
+    /// @inheritdoc IStakingModule
     function lockBond(uint256 operatorId, uint256 amount) external onlyRouter {
         _operator(operatorId);
         Bond storage b = _bonded().bonds[operatorId];
@@ -150,7 +150,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         emit BondLockChanged(operatorId, locked);
     }
 
-    /// @inheritdoc IBondedModule
+    /// @inheritdoc IStakingModule
     function unlockBond(uint256 operatorId, uint256 amount) external onlyRouter {
         _operator(operatorId);
         Bond storage b = _bonded().bonds[operatorId];

@@ -69,6 +69,16 @@ contract CuratedModule is ModuleBase, ICuratedModule {
     }
 
     /// @inheritdoc IStakingModule
+    function lockBond(uint256 operatorId, uint256) external view onlyRouter {
+        _operator(operatorId); // no collateral to lock
+    }
+
+    /// @inheritdoc IStakingModule
+    function unlockBond(uint256 operatorId, uint256) external view onlyRouter {
+        _operator(operatorId);
+    }
+
+    /// @inheritdoc IStakingModule
     function collateralBps() external pure returns (uint256) {
         return 0;
     }

@@ -254,7 +254,29 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         return _base().operatorCount;
     }
 
-    /// @notice The commitment `keccak256(pubkey ‖ signature)` of an operator's key.
+    /// @inheritdoc IStakingModule
+    function operatorManager(uint256 operatorId) external view returns (address) {
+        return _operator(operatorId).manager;
+    }
+
+    /// @inheritdoc IStakingModule
+    function activeValidatorsOf(uint256 operatorId) external view returns (uint256) {
+        Operator storage op = _operator(operatorId);
+        return op.depositedKeys - op.exitedKeys;
+    }
+
+    /// @inheritdoc IStakingModule
+    function depositedKeysOf(uint256 operatorId) external view returns (uint256) {
+        return _operator(operatorId).depositedKeys;
+    }
+
+    /// @inheritdoc IStakingModule
+    function exitOverdue(uint256 operatorId) external view returns (bool) {
+        Operator storage op = _operator(operatorId);
+        return op.exitDeadline != 0 && block.timestamp > op.exitDeadline && op.exitedKeys < op.exitRequested;
+    }
+
+    /// @inheritdoc IStakingModule
     function keyCommitment(uint256 operatorId, uint256 keyIndex) external view returns (bytes32) {
         return _base().keys[operatorId][keyIndex];
     }

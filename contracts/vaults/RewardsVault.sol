@@ -37,10 +37,54 @@ abstract contract RewardsVault {
     }
 }
 
+/// @title IWithdrawalRequester
+/// @notice What the router asks of the WithdrawalVault to force validators out.
+interface IWithdrawalRequester {
+    /// @notice Sends one EIP-7002 full-exit request per pubkey; msg.value pays the fees.
+    function requestFullExits(bytes calldata pubkeys) external payable;
+}
+
 /// @title WithdrawalVault
-/// @notice Target of every Cascade validator's 0x01 withdrawal credentials.
-contract WithdrawalVault is RewardsVault {
-    constructor(address router) RewardsVault(router) {}
+/// @notice Target of every Cascade validator's 0x01 withdrawal credentials, and therefore the
+/// only address EIP-7002 accepts exit requests from for them.
+contract WithdrawalVault is RewardsVault, IWithdrawalRequester {
+    error RequestFailed(uint256 index);
+    error FeeTooLow(uint256 sent, uint256 needed);
+
+    /// @notice An EIP-7002 exit request sent for `pubkey` with `fee`.
+    event ExitRequestSent(bytes pubkey, uint256 fee);
+
+    uint256 private constant PUBKEY_LENGTH = 48;
+
+    /// @notice The EIP-7002 withdrawal request contract (0x00000961Ef480Eb55e80D19ad83579A64c007002
+    /// on mainnet; the devnet stand-in locally).
+    address public immutable WITHDRAWAL_REQUESTS;
+
+    constructor(address router, address withdrawalRequests) RewardsVault(router) {
+        require(withdrawalRequests != address(0), ZeroRouter());
+        WITHDRAWAL_REQUESTS = withdrawalRequests;
+    }
+
+    /// @inheritdoc IWithdrawalRequester
+    function requestFullExits(bytes calldata pubkeys) external payable {
+        require(msg.sender == ROUTER, NotRouter(msg.sender));
+        uint256 n = pubkeys.length / PUBKEY_LENGTH;
+        uint256 budget = msg.value;
+        for (uint256 i; i < n; ++i) {
+            // EIP-7002: an empty-calldata call returns the current fee.
+            (bool okFee, bytes memory feeData) = WITHDRAWAL_REQUESTS.staticcall("");
+            require(okFee && feeData.length == 32, RequestFailed(i));
+            uint256 fee = abi.decode(feeData, (uint256));
+            require(budget >= fee, FeeTooLow(budget, fee));
+            budget -= fee;
+            bytes calldata pk = pubkeys[i * PUBKEY_LENGTH:(i + 1) * PUBKEY_LENGTH];
+            emit ExitRequestSent(pk, fee);
+            // Request = pubkey (48) ‖ amount (8 bytes, 0 = full exit).
+            (bool ok, ) = WITHDRAWAL_REQUESTS.call{value: fee}(abi.encodePacked(pk, uint64(0)));
+            require(ok, RequestFailed(i));
+        }
+        // Unused fee budget stays in the vault and is booked as withdrawn ETH by the next report.
+    }
 }
 
 /// @title ExecutionRewardsVault

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Test} from "forge-std/Test.sol";
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {DepositContract} from "../../contracts/devnet/DepositContract.sol";
+import {WithdrawalRequestPredeploy} from "../../contracts/devnet/WithdrawalRequestPredeploy.sol";
 import {DepositSecurity} from "../../contracts/DepositSecurity.sol";
 import {IDepositSecurity} from "../../contracts/interfaces/IDepositSecurity.sol";
 import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
@@ -73,7 +74,7 @@ abstract contract RouterFixture is Test {
                 )
             )
         );
-        wv = new WithdrawalVault(address(router));
+        wv = new WithdrawalVault(address(router), address(new WithdrawalRequestPredeploy()));
         elv = new ExecutionRewardsVault(address(router));
         vm.startPrank(admin);
         router.setVaults(address(wv), address(elv));

@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
+import {IAccounting} from "./interfaces/IAccounting.sol";
+import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
+import {IStakingModule} from "./interfaces/IStakingModule.sol";
+import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
+import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
+import {BPS, DEPOSIT_SIZE, MAX_SERVICES} from "./libraries/Constants.sol";
+
+/// @title ServiceRegistry
+/// @notice Restaked services: who secures what, with how much stake, and the slashing path
+/// (request → veto window → execution). Losses are booked at execution through Accounting,
+/// so nobody can front-run a due slash by redeeming (DESIGN §8, §12).
+contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
+    bytes32 public constant SERVICE_MANAGER_ROLE = keccak256("SERVICE_MANAGER_ROLE");
+    bytes32 public constant ALLOCATOR_ROLE = keccak256("ALLOCATOR_ROLE");
+    bytes32 public constant VETO_ROLE = keccak256("VETO_ROLE");
+
+    /// @dev Bounds the per-service operator loop of allocations.
+    uint256 public constant MAX_SERVICE_OPERATORS = 32;
+    /// @dev Bounds the pending-slash list keepers and `previewDeposit` read.
+    uint256 public constant MAX_PENDING_SLASHES = 64;
+    uint256 private constant OPERATOR_BITS = 32;
+
+    struct Stake {
+        uint128 stake; // allocated now
+        uint128 pending; // removed by a scale-down or a smaller allocation, slashable until releaseAt
+        uint64 releaseAt;
+    }
+
+    struct OptIn {
+        bool optedIn;
+        uint64 outAt; // 0 while opted in; opt-out effective time otherwise
+    }
+
+    /// @custom:storage-location erc7201:cascade.storage.ServiceRegistry
+    struct RegistryStorage {
+        IStakingRouter router;
+        IYieldClasses book;
+        IAccounting accounting;
+        uint16 coverFactorBps;
+        Service[] services;
+        SlashRequest[] slashes;
+        uint256[] pending;
+        mapping(uint256 serviceId => uint64[]) operators;
+        mapping(uint256 serviceId => mapping(uint64 key => Stake)) stakes;
+        mapping(uint256 serviceId => mapping(uint64 key => OptIn)) optIns;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("cascade.storage.ServiceRegistry")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_SLOT =
+        0x28ee7fe59a7b6ead640897f70b83a0d46f0b4db055689561f4eab42784d13000;
+
+    function _s() private pure returns (RegistryStorage storage $) {
+        assembly {
+            $.slot := STORAGE_SLOT
+        }
+    }
+
+    /// @notice Initializes the proxy.
+    /// @param admin DEFAULT_ADMIN_ROLE (timelock)
+    /// @param router the StakingRouter (module addresses)
+    /// @param book the YieldClasses book (NAVs for the exposure limit)
+    /// @param accounting books executed slashes
+    /// @param coverFactorBps_ the exposure limit's cover factor (10,000 = 1×)
+    function initialize(
+        address admin,
+        address router,
+        address book,
+        address accounting,
+        uint256 coverFactorBps_
+    ) external initializer {
+        __Cascade_init(admin);
+        require(router != address(0) && book != address(0) && accounting != address(0), ZeroAddress());
+        RegistryStorage storage $ = _s();
+        $.router = IStakingRouter(router);
+        $.book = IYieldClasses(book);
+        $.accounting = IAccounting(accounting);
+        _setCoverFactor(coverFactorBps_);
+    }
+
+    // ---------------------------------------------------------------- services
+
+    /// @inheritdoc IServiceRegistry
+    function registerService(ServiceParams calldata p) external returns (uint256 serviceId) {
+        RegistryStorage storage $ = _s();
+        serviceId = $.services.length;
+        require(serviceId < MAX_SERVICES, TooManyServices(MAX_SERVICES));
+        require(
+            p.tier >= 1 &&
+                p.maxSlashBps != 0 &&
+                p.maxSlashBps <= BPS &&
+                p.maxOperatorShareBps != 0 &&
+                p.maxOperatorShareBps <= BPS &&
+                p.minOperators != 0 &&
+                p.minOperators <= MAX_SERVICE_OPERATORS &&
+                p.slasher != address(0),
+            InvalidServiceParams()
+        );
+        $.services.push(
+            Service({params: p, status: ServiceStatus.Pending, allocation: 0, pendingRewards: 0})
+        );
+        emit ServiceRegistered(serviceId, msg.sender, p);
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function setServiceStatus(
+        uint256 serviceId,
+        ServiceStatus status
+    ) external onlyRole(SERVICE_MANAGER_ROLE) {
+        Service storage s = _service(serviceId);
+        ServiceStatus from = s.status;
+        bool ok =
+            (status == ServiceStatus.Active &&
+                (from == ServiceStatus.Pending || from == ServiceStatus.Paused)) ||
+                (status == ServiceStatus.Paused && from == ServiceStatus.Active) ||
+                (status == ServiceStatus.Retired && from != ServiceStatus.Retired);
+        require(ok, InvalidStatusChange(from, status));
+        if (status == ServiceStatus.Active) _checkRedeemDelays(s.params);
+        s.status = status;
+        emit ServiceStatusChanged(serviceId, status);
+    }
+
+    /// @notice Sets the exposure limit's cover factor. DEFAULT_ADMIN_ROLE.
+    function setCoverFactor(uint256 bps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setCoverFactor(bps);
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function payRewards(uint256 serviceId) external payable {
+        require(msg.value != 0, ZeroAmount());
+        Service storage s = _service(serviceId);
+        require(s.status == ServiceStatus.Active, ServiceNotActive(serviceId, s.status));
+        s.pendingRewards += uint128(msg.value);
+        emit RewardsPaid(serviceId, msg.sender, msg.value);
+    }
+
+    // ---------------------------------------------------------------- operators
+
+    /// @inheritdoc IServiceRegistry
+    function optIn(uint256 serviceId, uint256 moduleId, uint256 operatorId) external {
+        Service storage s = _service(serviceId);
+        require(s.status == ServiceStatus.Active, ServiceNotActive(serviceId, s.status));
+        _checkManager(moduleId, operatorId);
+        OptIn storage o = _s().optIns[serviceId][_key(moduleId, operatorId)];
+        require(!o.optedIn || o.outAt != 0, AlreadyOptedIn(serviceId, moduleId, operatorId));
+        o.optedIn = true;
+        o.outAt = 0;
+        emit OptedIn(serviceId, moduleId, operatorId);
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function optOut(uint256 serviceId, uint256 moduleId, uint256 operatorId) external {
+        Service storage s = _service(serviceId);
+        _checkManager(moduleId, operatorId);
+        OptIn storage o = _s().optIns[serviceId][_key(moduleId, operatorId)];
+        require(o.optedIn && o.outAt == 0, NotOptedIn(serviceId, moduleId, operatorId));
+        uint256 effectiveAt = block.timestamp + s.params.slashingWindow;
+        o.outAt = uint64(effectiveAt);
+        emit OptOutRequested(serviceId, moduleId, operatorId, effectiveAt);
+    }
+
+    // ---------------------------------------------------------------- allocator
+
+    /// @inheritdoc IServiceRegistry
+    function setAllocation(
+        uint256 serviceId,
+        uint256 amount,
+        uint64[] calldata operatorKeys
+    ) external onlyRole(ALLOCATOR_ROLE) {
+        RegistryStorage storage $ = _s();
+        Service storage s = _service(serviceId);
+        require(s.status == ServiceStatus.Active || amount == 0, ServiceNotActive(serviceId, s.status));
+        uint256 n = operatorKeys.length;
+        require(n <= MAX_SERVICE_OPERATORS, TooManyOperators(MAX_SERVICE_OPERATORS));
+        require(amount == 0 || n >= s.params.minOperators, NotEnoughOperators(n, s.params.minOperators));
+        uint256[] memory stakes = amount == 0 ? new uint256[](n) : _split(serviceId, s, amount, operatorKeys);
+
+        // Old stakes that shrink stay slashable for one slashing window (deallocation delay).
+        uint64 releaseAt = uint64(block.timestamp + s.params.slashingWindow);
+        uint64[] storage current = $.operators[serviceId];
+        for (uint256 i; i < current.length; ++i) _deallocate($.stakes[serviceId][current[i]], 0, releaseAt);
+        uint256 placed;
+        for (uint256 i; i < n; ++i) {
+            Stake storage st = $.stakes[serviceId][operatorKeys[i]];
+            uint256 old = st.pending; // what the loop above moved to pending
+            if (stakes[i] <= old) {
+                st.pending = uint128(old - stakes[i]);
+            } else {
+                st.pending = 0;
+            }
+            st.stake = uint128(stakes[i]);
+            placed += stakes[i];
+        }
+        $.operators[serviceId] = operatorKeys;
+        s.allocation = uint128(placed);
+        _checkExposure();
+        emit AllocationSet(serviceId, placed, n);
+    }
+
+    // ---------------------------------------------------------------- slashing
+
+    /// @inheritdoc IServiceRegistry
+    function requestSlash(
+        uint256 serviceId,
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 bps,
+        bytes32 evidence
+    ) external returns (uint256 slashId) {
+        RegistryStorage storage $ = _s();
+        Service storage s = _service(serviceId);
+        require(msg.sender == s.params.slasher, NotSlasher(serviceId, msg.sender));
+        require(bps != 0 && bps <= s.params.maxSlashBps, SlashBpsTooHigh(bps, s.params.maxSlashBps));
+        uint256 stake = stakeOf(serviceId, moduleId, operatorId);
+        require(stake != 0, NoStake(serviceId, moduleId, operatorId));
+        require($.pending.length < MAX_PENDING_SLASHES, TooManyOperators(MAX_PENDING_SLASHES));
+        uint256 expected = (stake * bps) / BPS;
+        slashId = $.slashes.length;
+        $.slashes.push(
+            SlashRequest({
+                serviceId: uint32(serviceId),
+                moduleId: uint32(moduleId),
+                operatorId: uint32(operatorId),
+                bps: uint16(bps),
+                requestedAt: uint64(block.timestamp),
+                status: SlashStatus.Requested,
+                lockedBond: uint128(expected),
+                evidence: evidence
+            })
+        );
+        $.pending.push(slashId);
+        emit SlashRequested(slashId, serviceId, moduleId, operatorId, bps, evidence);
+        // The operator cannot withdraw the bond that will pay for this while it is pending.
+        $.router.lockOperatorBond(moduleId, operatorId, expected);
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function vetoSlash(uint256 slashId) external onlyRole(VETO_ROLE) {
+        RegistryStorage storage $ = _s();
+        SlashRequest storage r = _slash(slashId);
+        require(r.status == SlashStatus.Requested, SlashNotPending(slashId, r.status));
+        uint256 endsAt = r.requestedAt + $.services[r.serviceId].params.vetoWindow;
+        require(block.timestamp < endsAt, VetoWindowOver(slashId, endsAt));
+        r.status = SlashStatus.Vetoed;
+        _removePending(slashId);
+        emit SlashVetoed(slashId, msg.sender);
+        $.router.unlockOperatorBond(r.moduleId, r.operatorId, r.lockedBond);
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function executeSlash(uint256 slashId) external returns (uint256 amount) {
+        RegistryStorage storage $ = _s();
+        SlashRequest storage r = _slash(slashId);
+        require(r.status == SlashStatus.Requested, SlashNotPending(slashId, r.status));
+        Service storage s = $.services[r.serviceId];
+        uint256 endsAt = r.requestedAt + s.params.vetoWindow;
+        require(block.timestamp >= endsAt, VetoWindowOpen(slashId, endsAt));
+        uint64 key = _key(r.moduleId, r.operatorId);
+        Stake storage st = $.stakes[r.serviceId][key];
+        uint256 stake = stakeOf(r.serviceId, r.moduleId, r.operatorId);
+        amount = (stake * r.bps) / BPS;
+        r.status = SlashStatus.Executed;
+        _removePending(slashId);
+        // The slashed stake no longer secures the service.
+        uint256 fromStake = amount < st.stake ? amount : st.stake;
+        st.stake -= uint128(fromStake);
+        st.pending -= uint128(amount - fromStake > st.pending ? st.pending : amount - fromStake);
+        s.allocation -= uint128(fromStake > s.allocation ? s.allocation : fromStake);
+        emit SlashExecuted(slashId, amount);
+        $.accounting.applyServiceSlash(
+            r.moduleId,
+            r.operatorId,
+            amount,
+            r.lockedBond,
+            s.params.tier,
+            s.params.recipient
+        );
+    }
+
+    // ---------------------------------------------------------------- accounting
+
+    /// @inheritdoc IServiceRegistry
+    function collectRewards() external returns (uint256[] memory paid, uint8[] memory tiers) {
+        RegistryStorage storage $ = _s();
+        require(msg.sender == address($.accounting), NotAccounting(msg.sender));
+        uint256 count = $.services.length;
+        uint256 with;
+        for (uint256 i; i < count; ++i) if ($.services[i].pendingRewards != 0) ++with;
+        paid = new uint256[](with);
+        tiers = new uint8[](with);
+        uint256 j;
+        uint256 total;
+        for (uint256 i; i < count && j < with; ++i) {
+            Service storage s = $.services[i];
+            uint256 p = s.pendingRewards;
+            if (p == 0) continue;
+            s.pendingRewards = 0;
+            paid[j] = p;
+            tiers[j] = s.params.tier;
+            total += p;
+            ++j;
+        }
+        if (total != 0) $.router.receiveServiceRewards{value: total}();
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function enforceExposure() external {
+        RegistryStorage storage $ = _s();
+        require(msg.sender == address($.accounting), NotAccounting(msg.sender));
+        uint256 maxTier = $.book.classCount();
+        for (uint256 t = 1; t < maxTier; ++t) {
+            (uint256 needed, uint256 available) = exposure(t);
+            if (needed <= available) continue;
+            // Scale every service of tier ≥ t by available/needed (rounded down: toward safety).
+            for (uint256 i; i < $.services.length; ++i) {
+                Service storage s = $.services[i];
+                if (s.params.tier < t || s.allocation == 0) continue;
+                _scale(i, s, available, needed);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IServiceRegistry
+    function serviceCount() external view returns (uint256) {
+        return _s().services.length;
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function getService(uint256 serviceId) external view returns (Service memory) {
+        return _service(serviceId);
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function getSlash(uint256 slashId) external view returns (SlashRequest memory) {
+        return _slash(slashId);
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function stakeOf(uint256 serviceId, uint256 moduleId, uint256 operatorId) public view returns (uint256) {
+        Stake storage st = _s().stakes[serviceId][_key(moduleId, operatorId)];
+        return st.stake + (block.timestamp < st.releaseAt ? st.pending : 0);
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function allocationOf(
+        uint256 serviceId
+    ) external view returns (uint64[] memory keys, uint256[] memory stakes) {
+        RegistryStorage storage $ = _s();
+        keys = $.operators[serviceId];
+        stakes = new uint256[](keys.length);
+        for (uint256 i; i < keys.length; ++i) stakes[i] = $.stakes[serviceId][keys[i]].stake;
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function exposure(uint256 tier) public view returns (uint256 needed, uint256 available) {
+        RegistryStorage storage $ = _s();
+        for (uint256 i; i < $.services.length; ++i) {
+            Service storage s = $.services[i];
+            if (s.params.tier >= tier) needed += (uint256(s.allocation) * s.params.maxSlashBps) / BPS;
+        }
+        uint256[] memory navs = $.book.navs();
+        uint256 junior;
+        for (uint256 k = tier; k < navs.length; ++k) junior += navs[k];
+        available = (junior * $.coverFactorBps) / BPS;
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function requiredRedeemDelay(uint256 classId) external view returns (uint256 delay) {
+        RegistryStorage storage $ = _s();
+        for (uint256 i; i < $.services.length; ++i) {
+            Service storage s = $.services[i];
+            if (s.params.tier > classId || s.status == ServiceStatus.Pending) continue;
+            if (s.status == ServiceStatus.Retired && s.allocation == 0) continue;
+            uint256 w = uint256(s.params.slashingWindow) + s.params.vetoWindow;
+            if (w > delay) delay = w;
+        }
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function pendingSlashes() external view returns (uint256[] memory) {
+        return _s().pending;
+    }
+
+    /// @notice The exposure limit's cover factor in bps.
+    function coverFactorBps() external view returns (uint256) {
+        return _s().coverFactorBps;
+    }
+
+    /// @notice Whether an operator is opted in (and since when it is leaving, if it is).
+    function optInOf(
+        uint256 serviceId,
+        uint256 moduleId,
+        uint256 operatorId
+    ) external view returns (OptIn memory) {
+        return _s().optIns[serviceId][_key(moduleId, operatorId)];
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    /// @dev Split by active stake with each share capped (maxOperatorShareBps and the operator's
+    /// own stake); capped excess is refilled over the uncapped operators until placed.
+    function _split(
+        uint256 serviceId,
+        Service storage s,
+        uint256 amount,
+        uint64[] calldata keys
+    ) private view returns (uint256[] memory stakes) {
+        RegistryStorage storage $ = _s();
+        uint256 n = keys.length;
+        stakes = new uint256[](n);
+        uint256[] memory caps = new uint256[](n);
+        uint256 shareCap = (amount * s.params.maxOperatorShareBps) / BPS;
+        for (uint256 i; i < n; ++i) {
+            uint64 key = keys[i];
+            for (uint256 j; j < i; ++j)
+                require(keys[j] != key, AlreadyOptedIn(serviceId, key >> 32, uint32(key)));
+            OptIn storage o = $.optIns[serviceId][key];
+            // Opted-out (or leaving) operators cannot be newly allocated.
+            require(o.optedIn && o.outAt == 0, NotOptedIn(serviceId, key >> OPERATOR_BITS, uint32(key)));
+            IStakingRouter.Module memory m = $.router.getModule(key >> OPERATOR_BITS);
+            uint256 own = IStakingModule(m.module).activeValidatorsOf(uint32(key)) * DEPOSIT_SIZE;
+            caps[i] = own < shareCap ? own : shareCap;
+        }
+        uint256 remaining = amount;
+        // Water-fill: each round gives the rest pro rata to the uncapped operators' caps.
+        for (uint256 round; round < n && remaining != 0; ++round) {
+            uint256 weight;
+            for (uint256 i; i < n; ++i) if (stakes[i] < caps[i]) weight += caps[i];
+            if (weight == 0) break;
+            uint256 given;
+            for (uint256 i; i < n; ++i) {
+                if (stakes[i] >= caps[i]) continue;
+                uint256 add = (remaining * caps[i]) / weight;
+                if (stakes[i] + add > caps[i]) add = caps[i] - stakes[i];
+                stakes[i] += add;
+                given += add;
+            }
+            remaining -= given;
+            if (given == 0) break;
+        }
+        // Rounding dust goes to the first operator with room.
+        for (uint256 i; i < n && remaining != 0; ++i) {
+            uint256 room = caps[i] - stakes[i];
+            uint256 add = room < remaining ? room : remaining;
+            stakes[i] += add;
+            remaining -= add;
+        }
+        require(remaining == 0, AllocationNotPlaceable(amount, amount - remaining));
+    }
+
+    function _scale(uint256 serviceId, Service storage s, uint256 available, uint256 needed) private {
+        RegistryStorage storage $ = _s();
+        uint256 from = s.allocation;
+        uint256 to;
+        uint64 releaseAt = uint64(block.timestamp + s.params.slashingWindow);
+        uint64[] storage keys = $.operators[serviceId];
+        for (uint256 i; i < keys.length; ++i) {
+            Stake storage st = $.stakes[serviceId][keys[i]];
+            uint256 next = (uint256(st.stake) * available) / needed;
+            _deallocate(st, next, releaseAt);
+            to += next;
+        }
+        s.allocation = uint128(to);
+        emit AllocationScaled(serviceId, from, to, releaseAt);
+    }
+
+    /// @dev Lowers a stake to `next`, keeping the difference slashable until `releaseAt`.
+    function _deallocate(Stake storage st, uint256 next, uint64 releaseAt) private {
+        uint256 cur = st.stake;
+        if (next >= cur) return;
+        uint256 stillPending = block.timestamp < st.releaseAt ? st.pending : 0;
+        st.pending = uint128(stillPending + cur - next);
+        st.stake = uint128(next);
+        st.releaseAt = releaseAt;
+    }
+
+    function _checkExposure() private view {
+        uint256 maxTier = _s().book.classCount();
+        for (uint256 t = 1; t < maxTier; ++t) {
+            (uint256 needed, uint256 available) = exposure(t);
+            require(needed <= available, ExposureLimitExceeded(t, needed, available));
+        }
+    }
+
+    function _checkRedeemDelays(ServiceParams storage p) private view {
+        IYieldClasses book = _s().book;
+        uint256 needed = uint256(p.slashingWindow) + p.vetoWindow;
+        uint256 k = book.classCount();
+        for (uint256 c = p.tier; c < k; ++c) {
+            uint256 d = book.getClass(c).params.redeemDelay;
+            require(d >= needed, RedeemDelayTooShort(c, d, needed));
+        }
+    }
+
+    function _checkManager(uint256 moduleId, uint256 operatorId) private view {
+        IStakingRouter.Module memory m = _s().router.getModule(moduleId);
+        address manager = IStakingModule(m.module).operatorManager(operatorId);
+        require(manager == msg.sender, NotOperatorManager(moduleId, operatorId, msg.sender));
+    }
+
+    function _removePending(uint256 slashId) private {
+        uint256[] storage p = _s().pending;
+        for (uint256 i; i < p.length; ++i) {
+            if (p[i] == slashId) {
+                p[i] = p[p.length - 1];
+                p.pop();
+                return;
+            }
+        }
+    }
+
+    function _setCoverFactor(uint256 bps) private {
+        require(bps != 0 && bps <= 10 * BPS, InvalidServiceParams());
+        _s().coverFactorBps = uint16(bps);
+        emit CoverFactorSet(bps);
+    }
+
+    function _service(uint256 serviceId) private view returns (Service storage) {
+        Service[] storage ss = _s().services;
+        require(serviceId < ss.length, UnknownService(serviceId));
+        return ss[serviceId];
+    }
+
+    function _slash(uint256 slashId) private view returns (SlashRequest storage) {
+        SlashRequest[] storage sl = _s().slashes;
+        require(slashId < sl.length, UnknownSlash(slashId));
+        return sl[slashId];
+    }
+
+    function _key(uint256 moduleId, uint256 operatorId) private pure returns (uint64) {
+        return uint64((moduleId << OPERATOR_BITS) | operatorId);
+    }
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IServiceRegistry
+/// @notice Restaked services (DESIGN §8): registration, operator opt-in, allocations within the
+/// exposure limit, slashing with a veto window, and service rewards. Operators are identified
+/// by `(moduleId, operatorId)`.
+interface IServiceRegistry {
+    // ---------------------------------------------------------------- types
+    enum ServiceStatus {
+        None,
+        Pending,
+        Active,
+        Paused,
+        Retired
+    }
+
+    enum SlashStatus {
+        None,
+        Requested,
+        Vetoed,
+        Executed
+    }
+
+    struct ServiceParams {
+        uint8 tier; // ≥ 1; class k is exposed iff tier ≤ k
+        uint16 maxSlashBps; // per incident
+        uint32 slashingWindow; // seconds an operator stays slashable after opting out / deallocation
+        uint32 vetoWindow; // seconds the veto committee has to cancel a slash request
+        uint16 minOperators;
+        uint16 maxOperatorShareBps;
+        address slasher;
+        address recipient; // of slashed ETH; address(0) burns it
+    }
+
+    struct Service {
+        ServiceParams params;
+        ServiceStatus status;
+        uint128 allocation; // ETH of stake securing the service
+        uint128 pendingRewards;
+    }
+
+    struct SlashRequest {
+        uint32 serviceId;
+        uint32 moduleId;
+        uint32 operatorId;
+        uint16 bps;
+        uint64 requestedAt;
+        SlashStatus status;
+        uint128 lockedBond;
+        bytes32 evidence;
+    }
+
+    // ---------------------------------------------------------------- errors
+    error UnknownService(uint256 serviceId);
+    error TooManyServices(uint256 max);
+    error InvalidServiceParams();
+    error ServiceNotActive(uint256 serviceId, ServiceStatus status);
+    error InvalidStatusChange(ServiceStatus from, ServiceStatus to);
+    error NotOperatorManager(uint256 moduleId, uint256 operatorId, address caller);
+    error AlreadyOptedIn(uint256 serviceId, uint256 moduleId, uint256 operatorId);
+    error NotOptedIn(uint256 serviceId, uint256 moduleId, uint256 operatorId);
+    error TooManyOperators(uint256 max);
+    error NotEnoughOperators(uint256 given, uint256 minOperators);
+    error AllocationNotPlaceable(uint256 requested, uint256 placeable);
+    error ExposureLimitExceeded(uint256 tier, uint256 needed, uint256 available);
+    error NotSlasher(uint256 serviceId, address caller);
+    error SlashBpsTooHigh(uint256 bps, uint256 maxSlashBps);
+    error NoStake(uint256 serviceId, uint256 moduleId, uint256 operatorId);
+    error UnknownSlash(uint256 slashId);
+    error SlashNotPending(uint256 slashId, SlashStatus status);
+    error VetoWindowOver(uint256 slashId, uint256 endsAt);
+    error VetoWindowOpen(uint256 slashId, uint256 endsAt);
+    error ZeroAmount();
+    error RedeemDelayTooShort(uint256 classId, uint256 delay, uint256 needed);
+    error NotAccounting(address caller);
+    error EthTransferFailed(address to, uint256 amount);
+
+    // ---------------------------------------------------------------- events
+    event ServiceRegistered(uint256 indexed serviceId, address indexed registrant, ServiceParams params);
+    event ServiceStatusChanged(uint256 indexed serviceId, ServiceStatus status);
+    event OptedIn(uint256 indexed serviceId, uint256 indexed moduleId, uint256 indexed operatorId);
+    event OptOutRequested(
+        uint256 indexed serviceId,
+        uint256 indexed moduleId,
+        uint256 indexed operatorId,
+        uint256 effectiveAt
+    );
+    event AllocationSet(uint256 indexed serviceId, uint256 allocation, uint256 operators);
+    event AllocationScaled(uint256 indexed serviceId, uint256 from, uint256 to, uint256 releaseAt);
+    event SlashRequested(
+        uint256 indexed slashId,
+        uint256 indexed serviceId,
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 bps,
+        bytes32 evidence
+    );
+    event SlashVetoed(uint256 indexed slashId, address indexed by);
+    event SlashExecuted(uint256 indexed slashId, uint256 amount);
+    event RewardsPaid(uint256 indexed serviceId, address indexed payer, uint256 amount);
+    event CoverFactorSet(uint256 coverFactorBps);
+
+    // ---------------------------------------------------------------- services
+    /// @notice Registers a service (status Pending until governance approves). Anyone.
+    /// @return serviceId the new id
+    function registerService(ServiceParams calldata params) external returns (uint256 serviceId);
+
+    /// @notice Approves, pauses, resumes or retires a service. SERVICE_MANAGER_ROLE. Approval
+    /// checks the redemption-delay rule for every exposed class.
+    function setServiceStatus(uint256 serviceId, ServiceStatus status) external;
+
+    /// @notice Pays rewards to the classes the service exposes (booked at the next report). Anyone.
+    function payRewards(uint256 serviceId) external payable;
+
+    // ---------------------------------------------------------------- operators
+    /// @notice Opts an operator in to a service. The operator's manager only.
+    function optIn(uint256 serviceId, uint256 moduleId, uint256 operatorId) external;
+
+    /// @notice Opts out; effective after the service's slashing window (slashable until then).
+    function optOut(uint256 serviceId, uint256 moduleId, uint256 operatorId) external;
+
+    // ---------------------------------------------------------------- allocator
+    /// @notice Sets the stake securing a service, split over the given opted-in operators by
+    /// active stake, each capped at `maxOperatorShareBps`. ALLOCATOR_ROLE. Checks the
+    /// exposure limit for every tier.
+    /// @param operatorKeys `moduleId << 32 | operatorId` of each operator
+    function setAllocation(uint256 serviceId, uint256 amount, uint64[] calldata operatorKeys) external;
+
+    // ---------------------------------------------------------------- slashing
+    /// @notice Requests a slash of `bps` of the operator's allocated stake. The service's slasher only.
+    /// @return slashId the request id
+    function requestSlash(
+        uint256 serviceId,
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 bps,
+        bytes32 evidence
+    ) external returns (uint256 slashId);
+
+    /// @notice Cancels a pending slash within the veto window. VETO_ROLE.
+    function vetoSlash(uint256 slashId) external;
+
+    /// @notice Executes a slash after its veto window. Anyone.
+    /// @return amount wei slashed (bond first, then the exposed classes junior first)
+    function executeSlash(uint256 slashId) external returns (uint256 amount);
+
+    // ---------------------------------------------------------------- accounting
+    /// @notice Hands the rewards paid since the last report to the router. Accounting only.
+    /// @return paid per service with rewards
+    /// @return tiers their tiers
+    function collectRewards() external returns (uint256[] memory paid, uint8[] memory tiers);
+
+    /// @notice Scales allocations down where losses or redemptions broke the exposure limit. Accounting only.
+    function enforceExposure() external;
+
+    // ---------------------------------------------------------------- views
+    function serviceCount() external view returns (uint256);
+
+    function getService(uint256 serviceId) external view returns (Service memory);
+
+    function getSlash(uint256 slashId) external view returns (SlashRequest memory);
+
+    /// @notice Slashable stake of an operator in a service now (allocation plus what is still deallocating).
+    function stakeOf(uint256 serviceId, uint256 moduleId, uint256 operatorId) external view returns (uint256);
+
+    /// @notice Operators allocated to a service (keys) and their stakes.
+    function allocationOf(
+        uint256 serviceId
+    ) external view returns (uint64[] memory keys, uint256[] memory stakes);
+
+    /// @notice `Σ_{s: tier_s ≥ t} a_s · maxSlashBps_s / 10⁴` and `coverFactor · Σ_{k ≥ t} nav_k` for tier `t`.
+    function exposure(uint256 tier) external view returns (uint256 needed, uint256 available);
+
+    /// @notice Longest `slashingWindow + vetoWindow` of the services class `classId` is exposed to.
+    function requiredRedeemDelay(uint256 classId) external view returns (uint256);
+
+    /// @notice Slash requests still pending (ids), for keepers and for `previewDeposit` warnings.
+    function pendingSlashes() external view returns (uint256[] memory);
+}
