@@ -243,7 +243,7 @@ export class PoolModel {
    * (which is plain junior-first order), and the service is paid from `buffered`, any shortfall
    * recorded as `debt`. Returns the classes wiped.
    */
-  serviceSlash(amount: bigint, bondCharged: bigint, tier: number): number[] {
+  serviceSlash(amount: bigint, bondCharged: bigint, tier: number, moduleId?: number): number[] {
     if (tier < 1 || tier >= this.classes.length) throw new ModelError("InvalidTier", `${tier}`);
     if (bondCharged > amount) throw new ModelError("BondAboveSlash", `${bondCharged} > ${amount}`);
     const navs = this.navs();
@@ -253,6 +253,11 @@ export class PoolModel {
     const paid = amount < this.buffered ? amount : this.buffered;
     this.buffered -= paid;
     this.debt += amount - paid;
+    // The slashed operator's module loses reputation at execution, like one slashed validator.
+    if (moduleId !== undefined) {
+      const m = this.#module(moduleId);
+      m.reputation = updateReputation(m.reputation, 0n, 0n, 1n, this.params.slashPenaltyBps);
+    }
     return this.#applyLoss(navs);
   }
 
