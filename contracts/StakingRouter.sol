@@ -125,6 +125,8 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         RouterStorage storage $ = _s();
         require(module != address(0), ZeroAddress());
         require($.moduleIds[module] == 0, ModuleAlreadyAdded(module));
+        address moduleRouter = IStakingModule(module).router();
+        require(moduleRouter == address(this), ModuleRouterMismatch(module, moduleRouter));
         moduleId = $.modules.length;
         require(moduleId < MAX_MODULES, TooManyModules(MAX_MODULES));
         require(reputationBps <= BPS, InvalidReputation(reputationBps));
@@ -482,6 +484,9 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         weights = new uint256[](count);
         for (uint256 id; id < count; ++id) {
             Module storage m = $.modules[id];
+            // Only active modules are asked anything: a stopped or paused module (even a
+            // broken one) can never block deposits into the others.
+            if (m.status != ModuleStatus.Active) continue;
             weights[id] = Allocation.weight(
                 m.baseWeight,
                 m.reputationBps,
@@ -655,7 +660,11 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     function _keyNonces() internal view returns (uint256[] memory nonces) {
         Module[] storage ms = _s().modules;
         nonces = new uint256[](ms.length);
-        for (uint256 id; id < ms.length; ++id) nonces[id] = IStakingModule(ms[id].module).keyNonce();
+        // Inactive modules sign as nonce 0: they receive no deposits, and a broken one must
+        // not be able to revert every attestation check.
+        for (uint256 id; id < ms.length; ++id) {
+            if (ms[id].status == ModuleStatus.Active) nonces[id] = IStakingModule(ms[id].module).keyNonce();
+        }
     }
 
     function _module(uint256 moduleId) internal view returns (Module storage) {

@@ -54,6 +54,9 @@ interface IStakingModule {
         view
         returns (uint256[] memory operatorIds, uint256[] memory firstIndexes, uint256[] memory counts);
 
+    /// @notice The router this module serves.
+    function router() external view returns (address);
+
     /// @notice The address that manages an operator (uploads keys, opts in to services).
     function operatorManager(uint256 operatorId) external view returns (address);
 

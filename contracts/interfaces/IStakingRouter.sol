@@ -51,6 +51,7 @@ interface IStakingRouter {
     // ---------------------------------------------------------------- errors
     error UnknownModule(uint256 moduleId);
     error ModuleAlreadyAdded(address module);
+    error ModuleRouterMismatch(address module, address moduleRouter);
     error TooManyModules(uint256 max);
     error ModuleNotActive(uint256 moduleId, ModuleStatus status);
     error ModuleStopped(uint256 moduleId);

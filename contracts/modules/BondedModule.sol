@@ -63,6 +63,10 @@ contract BondedModule is ModuleBase, IBondedModule {
         bytes calldata pubkeys,
         bytes calldata signatures
     ) external payable returns (uint256 operatorId) {
+        // A registration costs at least one first-key bond: operator slots are bounded
+        // (MAX_OPERATORS), so they must not be free to fill.
+        uint256 minBond = _bonded().standard.first;
+        require(msg.value >= minBond, InsufficientBond(minBond, msg.value));
         operatorId = _newOperator(msg.sender, rewardAddress, name);
         _deposit(operatorId, msg.value);
         if (pubkeys.length != 0) {
@@ -178,6 +182,12 @@ contract BondedModule is ModuleBase, IBondedModule {
         emit OperatorProvenSet(operatorId, proven);
     }
 
+    /// @notice The operator leaves: no new deposits; once its validators have exited its whole
+    /// bond (less locks) becomes withdrawable. Manager only.
+    function leave(uint256 operatorId) external onlyManager(operatorId) {
+        _setOperatorActive(operatorId, false);
+    }
+
     /// @notice Deactivates or reactivates an operator (e.g. after a proven fault). DEFAULT_ADMIN_ROLE.
     function setOperatorActive(uint256 operatorId, bool active) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setOperatorActive(operatorId, active);
@@ -195,6 +205,9 @@ contract BondedModule is ModuleBase, IBondedModule {
         Operator storage op = _operator(operatorId);
         Bond storage b = _bonded().bonds[operatorId];
         uint256 needed = _required(operatorId, op.depositedKeys - op.exitedKeys) + b.locked;
+        // An active operator keeps one first-key bond: its slot stays paid for (see registerOperator).
+        uint256 floor = op.active ? _curve(operatorId).first : 0;
+        if (needed < floor + b.locked) needed = floor + b.locked;
         return b.amount > needed ? b.amount - needed : 0;
     }
 

@@ -281,7 +281,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         return _base().keys[operatorId][keyIndex];
     }
 
-    /// @notice The router this module serves.
+    /// @inheritdoc IStakingModule
     function router() external view returns (address) {
         return _base().router;
     }

@@ -29,6 +29,11 @@ contract StakingModule__Mock {
         return _collateral;
     }
 
+    /// @dev Answers with the caller, so whichever router registers it sees itself.
+    function router() external view returns (address) {
+        return msg.sender;
+    }
+
     function keyNonce() external view returns (uint256) {
         require(!broken, Broken());
         return 0;

@@ -73,26 +73,21 @@ contract BondedRegisterOperatorTest is BondedFixture {
         assertEq(alice.balance, 1_000 ether, "ETH returned");
     }
 
-    /// @dev OPEN ISSUE (not fixed, needs a design decision): registration is permissionless,
-    /// needs no bond without keys, and operator ids are capped at MAX_OPERATORS with no
-    /// recycling, so anyone can fill the module for the gas of 256 calls and lock every
-    /// later operator out (and make each depositPlan/onDeposit walk 256 empty operators).
-    function test_registerOperator_capReachableWithoutBond() public {
-        uint256 max = bonded.MAX_OPERATORS();
-        for (uint256 i; i < max; ++i) {
-            vm.prank(stranger);
-            bonded.registerOperator("grief", stranger, "", "");
-        }
-        vm.expectRevert(abi.encodeWithSelector(IStakingModule.TooManyOperators.selector, max));
-        vm.prank(alice);
-        bonded.registerOperator{value: 2.4 ether}("alice", alice, "", "");
-        assertEq(bonded.totalBond(), 0, "all slots taken with zero bond");
+    /// Operator slots are bounded (MAX_OPERATORS): registering costs at least one first-key
+    /// bond, so filling the module is not free (256 × 2.4 ETH, kept while the slots are active).
+    function test_registerOperator_revertsWithoutMinimumBond() public {
+        vm.deal(stranger, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IBondedModule.InsufficientBond.selector, 2.4 ether, 1 ether));
+        vm.prank(stranger);
+        bonded.registerOperator{value: 1 ether}("grief", stranger, "", "");
+        assertEq(bonded.operatorCount(), 0, "no slot taken");
+        assertEq(bonded.totalBond(), 0, "no bond taken");
     }
 
     function test_registerOperator_withoutKeys() public {
-        uint256 op = _register(0, 0);
+        uint256 op = _register(0, 2.4 ether);
         assertEq(bonded.operatorCount(), 1, "registered");
-        assertEq(_bond(op), 0, "no bond");
+        assertEq(_bond(op), 2.4 ether, "minimum bond");
         assertEq(bonded.depositableKeys(), 0, "nothing depositable");
     }
 }
@@ -108,7 +103,7 @@ contract BondedAddKeysTest is BondedFixture {
     }
 
     function test_addKeys_revertsForNonManager() public {
-        uint256 op = _register(0, 0);
+        uint256 op = _register(0, 2.4 ether);
         (bytes memory pks, bytes memory sigs) = _keys(address(bonded), op, 0, 1);
         vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotOperatorManager.selector, op, stranger));
         vm.prank(stranger);
@@ -128,13 +123,13 @@ contract BondedAddKeysWithBondTest is BondedFixture {
     }
 
     function test_addKeysWithBond_revertsForNonManager() public {
-        uint256 op = _register(0, 0);
+        uint256 op = _register(0, 2.4 ether);
         (bytes memory pks, bytes memory sigs) = _keys(address(bonded), op, 0, 1);
         vm.deal(stranger, 3 ether);
         vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotOperatorManager.selector, op, stranger));
         vm.prank(stranger);
         bonded.addKeysWithBond{value: 3 ether}(op, pks, sigs);
-        assertEq(_bond(op), 0, "no bond");
+        assertEq(_bond(op), 2.4 ether, "bond unchanged");
     }
 }
 
@@ -153,19 +148,19 @@ contract BondedTopUpBondTest is BondedFixture {
     }
 
     function test_topUpBond_revertsOnZeroAndUnknown() public {
-        uint256 op = _register(0, 0);
+        uint256 op = _register(0, 2.4 ether);
         vm.expectRevert(IBondedModule.ZeroAmount.selector);
         bonded.topUpBond(op);
         vm.expectRevert(abi.encodeWithSelector(IStakingModule.UnknownOperator.selector, 7));
         bonded.topUpBond{value: 1 ether}(7);
-        assertEq(bonded.totalBond(), 0, "unchanged");
+        assertEq(bonded.totalBond(), 2.4 ether, "unchanged");
     }
 }
 
 contract BondedWithdrawBondTest is BondedFixture {
     function test_withdrawBond_freeBondBeforeDeposits() public {
         uint256 op = _register(1, 5 ether);
-        assertEq(bonded.withdrawableBond(op), 5 ether, "nothing deposited: all free");
+        assertEq(bonded.withdrawableBond(op), 2.6 ether, "nothing deposited: all but the slot bond free");
         address to = makeAddr("to");
         vm.prank(alice);
         bonded.withdrawBond(op, 2.6 ether, to);
@@ -196,15 +191,18 @@ contract BondedWithdrawBondTest is BondedFixture {
         bonded.withdrawBond(op, 1.3 ether, alice);
         assertEq(alice.balance - before, 1.3 ether, "paid");
         _exit(op, 2);
-        assertEq(bonded.withdrawableBond(op), 2.4 ether, "all exited: all free");
+        assertEq(bonded.withdrawableBond(op), 0, "all exited: the active slot keeps its bond");
+        vm.prank(alice);
+        bonded.leave(op);
+        assertEq(bonded.withdrawableBond(op), 2.4 ether, "left: all free");
     }
 
     function test_withdrawBond_respectsLock() public {
-        uint256 op = _register(0, 3 ether);
+        uint256 op = _register(0, 5 ether);
         vm.prank(address(router));
         bonded.lockBond(op, 1 ether);
-        assertEq(bonded.withdrawableBond(op), 2 ether, "lock held back");
-        vm.expectRevert(abi.encodeWithSelector(IBondedModule.BondLocked.selector, op, 3 ether, 2 ether));
+        assertEq(bonded.withdrawableBond(op), 1.6 ether, "lock (and slot bond) held back");
+        vm.expectRevert(abi.encodeWithSelector(IBondedModule.BondLocked.selector, op, 3 ether, 1.6 ether));
         vm.prank(alice);
         bonded.withdrawBond(op, 3 ether, alice);
     }
@@ -235,7 +233,7 @@ contract BondedLockBondTest is BondedFixture {
     }
 
     function test_lockBond_revertsForNonRouter() public {
-        uint256 op = _register(0, 1 ether);
+        uint256 op = _register(0, 2.4 ether);
         vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotRouter.selector, stranger));
         vm.prank(stranger);
         bonded.lockBond(op, 1 ether);
@@ -257,7 +255,7 @@ contract BondedUnlockBondTest is BondedFixture {
     }
 
     function test_unlockBond_revertsForNonRouter() public {
-        uint256 op = _register(0, 1 ether);
+        uint256 op = _register(0, 2.4 ether);
         vm.prank(address(router));
         bonded.lockBond(op, 1 ether);
         vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotRouter.selector, alice));
