@@ -53,10 +53,10 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         Params calldata params_
     ) external initializer {
         __Cascade_init(admin);
-        require(
-            router != address(0) && book != address(0) && queue != address(0) && oracle != address(0),
-            ZeroAddress()
-        );
+        require(router != address(0) && book != address(0), ZeroAddress());
+        // queue and oracle may be zero here and linked once with setLinks: they are deployed
+        // after this proxy because they point at it (proxies are never left uninitialized).
+        require((queue == address(0)) == (oracle == address(0)), ZeroAddress());
         AccountingStorage storage $ = _s();
         $.router = IStakingRouter(router);
         $.book = IYieldClasses(book);
@@ -137,6 +137,17 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         if (active != 0)
             router.requestExits(moduleId, operatorId, active, block.timestamp + $.params.exitDeadline);
         router.penalizeReputation(moduleId, $.params.slashPenaltyBps);
+    }
+
+    /// @notice Links the withdrawal queue and the oracle once, when `initialize` left them
+    /// unset. DEFAULT_ADMIN_ROLE.
+    function setLinks(address queue, address oracle) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        AccountingStorage storage $ = _s();
+        require(address($.queue) == address(0), ServiceRegistryAlreadySet());
+        require(queue != address(0) && oracle != address(0), ZeroAddress());
+        $.queue = IWithdrawalQueue(queue);
+        $.oracle = oracle;
+        emit LinksSet(queue, oracle);
     }
 
     /// @inheritdoc IAccounting

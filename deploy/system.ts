@@ -5,7 +5,7 @@
  * the tests, so all of them run the same wiring.
  */
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
-import { getCreateAddress, type BaseContract, type Signer } from "ethers";
+import { ZeroAddress, type BaseContract, type Signer } from "ethers";
 
 export const ETH = 10n ** 18n;
 
@@ -37,6 +37,10 @@ export interface SystemConfig {
   timelockDelay: number;
   /** Exposure limit cover factor (bps of the exposed classes' NAV). */
   coverFactorBps: number;
+  /** Oracle frame origin (beacon genesis time); omitted = the latest block's time. */
+  genesisTime?: number;
+  /** Canonical deposit contract; omitted = deploy the devnet one. */
+  depositContract?: string;
   /** EIP-7002 withdrawal request contract; omitted = deploy the devnet stand-in. */
   withdrawalRequestContract?: string;
   /** Hand admin roles to the timelock at the end (deployer keeps nothing). */
@@ -144,7 +148,9 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     ...config,
   };
 
-  const depositContract = await ethers.deployContract("DepositContract");
+  const depositContract = cfg.depositContract
+    ? await ethers.getContractAt("DepositContract", cfg.depositContract)
+    : await ethers.deployContract("DepositContract");
   const depositSecurity = await proxy(ethers, "DepositSecurity", [me, cfg.guardians, cfg.guardianQuorum, 64]);
   const router = await proxy(ethers, "StakingRouter", [
     me,
@@ -167,60 +173,45 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   const frameSeconds = cfg.secondsPerSlot * cfg.slotsPerFrame;
   const book = await proxy(ethers, "YieldClasses", [me, me, frameSeconds]);
 
-  // Queue ↔ accounting ↔ oracle refer to each other: deploy the implementations, then the
-  // three proxies back to back at addresses predicted from the deployer's nonce.
-  const queueImpl = await ethers.deployContract("WithdrawalQueue");
-  const accountingImpl = await ethers.deployContract("Accounting");
-  const oracleImpl = await ethers.deployContract("ReportOracle");
-  const nonce = await ethers.provider.getTransactionCount(me);
-  const queueAddr = getCreateAddress({ from: me, nonce });
-  const accountingAddr = getCreateAddress({ from: me, nonce: nonce + 1 });
-  const oracleAddr = getCreateAddress({ from: me, nonce: nonce + 2 });
+  // Accounting ↔ queue ↔ oracle refer to each other: Accounting is initialized first without
+  // the other two and linked once they exist (no proxy is ever left uninitialized).
+  const accounting = await proxy(ethers, "Accounting", [
+    me,
+    await addr(router),
+    await addr(book),
+    ZeroAddress,
+    ZeroAddress,
+    { maxAprBps: 1000, maxDropBps: 500, maxExitRequests: 64, maxLosses: 64, maxFinalizePerReport: 500 },
+    {
+      treasury: cfg.treasury,
+      treasuryFeeBps: cfg.treasuryFeeBps,
+      serviceFeeBps: cfg.serviceFeeBps,
+      lambdaBps: cfg.lambdaBps,
+      slashPenaltyBps: cfg.slashPenaltyBps,
+      exitDeadline: 4 * frameSeconds,
+    },
+  ]);
+  const accountingAddr = await addr(accounting);
+  const queue = await proxy(ethers, "WithdrawalQueue", [
+    me,
+    await addr(book),
+    accountingAddr,
+    await addr(router),
+  ]);
   const latest = await ethers.provider.getBlock("latest");
-  const genesisTime = Number(latest!.timestamp) - 1;
-  await ethers.deployContract("CascadeProxy", [
-    await addr(queueImpl),
-    queueImpl.interface.encodeFunctionData("initialize", [
-      me,
-      await addr(book),
-      accountingAddr,
-      await addr(router),
-    ]),
+  const genesisTime = cfg.genesisTime ?? Number(latest!.timestamp) - 1;
+  const oracle = await proxy(ethers, "ReportOracle", [
+    me,
+    accountingAddr,
+    genesisTime,
+    cfg.secondsPerSlot,
+    cfg.slotsPerFrame,
+    cfg.oracleMembers,
+    cfg.oracleQuorum,
   ]);
-  await ethers.deployContract("CascadeProxy", [
-    await addr(accountingImpl),
-    accountingImpl.interface.encodeFunctionData("initialize", [
-      me,
-      await addr(router),
-      await addr(book),
-      queueAddr,
-      oracleAddr,
-      { maxAprBps: 1000, maxDropBps: 500, maxExitRequests: 64, maxLosses: 64, maxFinalizePerReport: 500 },
-      {
-        treasury: cfg.treasury,
-        treasuryFeeBps: cfg.treasuryFeeBps,
-        serviceFeeBps: cfg.serviceFeeBps,
-        lambdaBps: cfg.lambdaBps,
-        slashPenaltyBps: cfg.slashPenaltyBps,
-        exitDeadline: 4 * frameSeconds,
-      },
-    ]),
-  ]);
-  await ethers.deployContract("CascadeProxy", [
-    await addr(oracleImpl),
-    oracleImpl.interface.encodeFunctionData("initialize", [
-      me,
-      accountingAddr,
-      genesisTime,
-      cfg.secondsPerSlot,
-      cfg.slotsPerFrame,
-      cfg.oracleMembers,
-      cfg.oracleQuorum,
-    ]),
-  ]);
-  const queue = await ethers.getContractAt("WithdrawalQueue", queueAddr);
-  const accounting = await ethers.getContractAt("Accounting", accountingAddr);
-  const oracle = await ethers.getContractAt("ReportOracle", oracleAddr);
+  const queueAddr = await addr(queue);
+  const oracleAddr = await addr(oracle);
+  await (await accounting.setLinks(queueAddr, oracleAddr)).wait();
 
   await (await book.setLinks(await addr(router), accountingAddr, queueAddr)).wait();
   await (await router.setLinks(await addr(book), queueAddr)).wait();

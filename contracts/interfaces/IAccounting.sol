@@ -93,6 +93,7 @@ interface IAccounting {
     );
     event LimitsSet(Limits limits);
     event ServiceRegistrySet(address registry);
+    event LinksSet(address queue, address oracle);
     event ServiceSlashApplied(
         uint256 indexed moduleId,
         uint256 indexed operatorId,

@@ -1,0 +1,156 @@
+/**
+ * Hardhat Ignition module of the whole Cascade system (DESIGN §2): implementations behind
+ * ERC-1967 UUPS proxies, the vaults, classes A/B/C (or the configured set) with their tokens,
+ * a curated and a bonded module, the service registry, every link and role, and the
+ * TimelockController. Handing DEFAULT_ADMIN_ROLE to the timelock is the script's last step
+ * (`handOverToTimelock`), after every admin call of this module has run.
+ *
+ * The module is built from a `SystemConfig` (deploy/parameters/<network>.json merged over the
+ * defaults), so branching on "devnet or not" happens when the module is built, never inside
+ * Ignition. `deploy/system.ts` performs the same steps with plain ethers for the tests; the
+ * test `test/deploy/ignition.test.ts` checks both produce the same wiring.
+ *
+ * Accounting, the queue and the oracle refer to each other: Accounting is initialized first
+ * without the other two and linked to them by one admin call once they exist, so no proxy is
+ * ever left uninitialized (OZ 5 forbids it; it would invite a front-run `initialize`).
+ */
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { SystemConfig } from "../system.js";
+
+const ETH = 10n ** 18n;
+
+export interface IgnitionConfig extends SystemConfig {
+  /** Oracle frame origin (beacon genesis time on real networks). */
+  genesisTime: number;
+}
+
+export function buildCascadeModule(cfg: IgnitionConfig) {
+  return buildModule("Cascade", (m) => {
+    const deployer = m.getAccount(0);
+    const frameSeconds = cfg.secondsPerSlot * cfg.slotsPerFrame;
+
+    const proxied = (name: string, init: unknown[]) => {
+      const impl = m.contract(name, [], { id: `${name}Impl` });
+      const data = m.encodeFunctionCall(impl, "initialize", init as any);
+      const proxy = m.contract("CascadeProxy", [impl, data], { id: `${name}Proxy` });
+      return m.contractAt(name, proxy, { id: name });
+    };
+
+    const depositContract = cfg.depositContract
+      ? m.contractAt("DepositContract", cfg.depositContract, { id: "DepositContract" })
+      : m.contract("DepositContract", [], { id: "DepositContract" });
+    const withdrawalRequests = cfg.withdrawalRequestContract
+      ? m.contractAt("WithdrawalRequestPredeploy", cfg.withdrawalRequestContract, {
+          id: "WithdrawalRequests",
+        })
+      : m.contract("WithdrawalRequestPredeploy", [], { id: "WithdrawalRequests" });
+
+    const depositSecurity = proxied("DepositSecurity", [deployer, cfg.guardians, cfg.guardianQuorum, 64]);
+    const router = proxied("StakingRouter", [
+      deployer,
+      depositContract,
+      depositSecurity,
+      cfg.collateralBoostBps,
+      cfg.minReputationBps,
+    ]);
+    const withdrawalVault = m.contract("WithdrawalVault", [router, withdrawalRequests]);
+    const elVault = m.contract("ExecutionRewardsVault", [router]);
+    m.call(router, "setVaults", [withdrawalVault, elVault]);
+
+    const book = proxied("YieldClasses", [deployer, deployer, frameSeconds]);
+    const accounting = proxied("Accounting", [
+      deployer,
+      router,
+      book,
+      "0x0000000000000000000000000000000000000000",
+      "0x0000000000000000000000000000000000000000",
+      { maxAprBps: 1000, maxDropBps: 500, maxExitRequests: 64, maxLosses: 64, maxFinalizePerReport: 500 },
+      {
+        treasury: cfg.treasury,
+        treasuryFeeBps: cfg.treasuryFeeBps,
+        serviceFeeBps: cfg.serviceFeeBps,
+        lambdaBps: cfg.lambdaBps,
+        slashPenaltyBps: cfg.slashPenaltyBps,
+        exitDeadline: 4 * frameSeconds,
+      },
+    ]);
+    const queue = proxied("WithdrawalQueue", [deployer, book, accounting, router]);
+    const oracle = proxied("ReportOracle", [
+      deployer,
+      accounting,
+      cfg.genesisTime,
+      cfg.secondsPerSlot,
+      cfg.slotsPerFrame,
+      cfg.oracleMembers,
+      cfg.oracleQuorum,
+    ]);
+    const accountingInit = m.call(accounting, "setLinks", [queue, oracle]);
+
+    m.call(book, "setLinks", [router, accounting, queue]);
+    m.call(router, "setLinks", [book, queue]);
+    const accountingRole = m.staticCall(router, "ACCOUNTING_ROLE", [], 0, { id: "ACCOUNTING_ROLE" });
+    const moduleManagerRole = m.staticCall(router, "MODULE_MANAGER_ROLE", [], 0, {
+      id: "MODULE_MANAGER_ROLE",
+    });
+    const servicesRole = m.staticCall(router, "SERVICES_ROLE", [], 0, { id: "SERVICES_ROLE" });
+    m.call(router, "grantRole", [accountingRole, accounting], { id: "grantAccountingRole" });
+    m.call(router, "grantRole", [moduleManagerRole, deployer], { id: "grantModuleManagerRole" });
+
+    const registry = proxied("ServiceRegistry", [deployer, router, book, accounting, cfg.coverFactorBps]);
+    m.call(router, "grantRole", [servicesRole, registry], { id: "grantServicesRoleRegistry" });
+    m.call(router, "grantRole", [servicesRole, accounting], { id: "grantServicesRoleAccounting" });
+    m.call(accounting, "setServiceRegistry", [registry], { after: [accountingInit] });
+    m.call(book, "setServiceRegistry", [registry]);
+    for (const role of ["SERVICE_MANAGER_ROLE", "ALLOCATOR_ROLE", "VETO_ROLE"]) {
+      const r = m.staticCall(registry, role, [], 0, { id: role });
+      m.call(registry, "grantRole", [r, deployer], { id: `grant_${role}` });
+    }
+
+    const tokens = cfg.classes.map((c, i) => {
+      const token = m.contract("ClassToken", [c.name, c.symbol, book, i], { id: `ClassToken_${c.symbol}` });
+      m.call(
+        book,
+        "addClass",
+        [
+          token,
+          {
+            basePremiumBps: c.basePremiumBps,
+            maxPremiumBps: c.maxPremiumBps,
+            minCoverBps: c.minCoverBps,
+            redeemDelay: c.redeemDelay,
+            depositCap: c.depositCap,
+          },
+        ],
+        { id: `addClass_${c.symbol}` },
+      );
+      return token;
+    });
+
+    const curated = proxied("CuratedModule", [deployer, router, deployer]);
+    const bonded = proxied("BondedModule", [
+      deployer,
+      router,
+      { first: (24n * ETH) / 10n, next: (13n * ETH) / 10n },
+      { first: (15n * ETH) / 10n, next: ETH },
+    ]);
+    const timelock = m.contract("CascadeTimelock", [cfg.timelockDelay, [deployer], [deployer], deployer]);
+
+    return {
+      depositContract,
+      withdrawalRequests,
+      depositSecurity,
+      router,
+      withdrawalVault,
+      elVault,
+      book,
+      queue,
+      accounting,
+      oracle,
+      registry,
+      curated,
+      bonded,
+      timelock,
+      ...Object.fromEntries(tokens.map((t, i) => [`token${i}`, t])),
+    };
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * Deploys the system through the Ignition module and returns it in the same `System` shape as
+ * `deploySystem`, so scripts, the demo and the SDK can use either.
+ */
+import type { NetworkConnection } from "hardhat/types/network";
+import { buildCascadeModule } from "./ignition/Cascade.js";
+import { defaultConfig, handOverToTimelock, type System, type SystemConfig } from "./system.js";
+
+export async function deploySystemWithIgnition(
+  connection: NetworkConnection,
+  config: Partial<SystemConfig> = {},
+): Promise<System> {
+  const { ethers, ignition } = connection as any;
+  const [deployer, ...rest] = await ethers.getSigners();
+  const me = await deployer.getAddress();
+  const cfg: SystemConfig = {
+    ...defaultConfig(
+      me,
+      await Promise.all(rest.slice(0, 3).map((s: any) => s.getAddress())),
+      await Promise.all(rest.slice(3, 5).map((s: any) => s.getAddress())),
+    ),
+    ...config,
+  };
+  const latest = await ethers.provider.getBlock("latest");
+  const genesisTime = config.genesisTime ?? Number(latest.timestamp) - 1;
+  const d = await ignition.deploy(buildCascadeModule({ ...cfg, genesisTime }));
+  const tokens = cfg.classes.map((_, i) => d[`token${i}`]);
+  const addresses: Record<string, string> = {};
+  const named: Record<string, any> = {
+    depositContract: d.depositContract,
+    depositSecurity: d.depositSecurity,
+    router: d.router,
+    withdrawalVault: d.withdrawalVault,
+    executionRewardsVault: d.elVault,
+    yieldClasses: d.book,
+    withdrawalQueue: d.queue,
+    accounting: d.accounting,
+    reportOracle: d.oracle,
+    curatedModule: d.curated,
+    bondedModule: d.bonded,
+    timelock: d.timelock,
+    serviceRegistry: d.registry,
+    withdrawalRequests: d.withdrawalRequests,
+  };
+  for (const [k, c] of Object.entries(named)) addresses[k] = await c.getAddress();
+  for (const [i, t] of tokens.entries())
+    addresses[`classToken${cfg.classes[i].symbol}`] = await t.getAddress();
+  const sys: System = {
+    deployer,
+    depositContract: d.depositContract,
+    depositSecurity: d.depositSecurity,
+    router: d.router,
+    withdrawalVault: d.withdrawalVault,
+    elVault: d.elVault,
+    book: d.book,
+    queue: d.queue,
+    accounting: d.accounting,
+    oracle: d.oracle,
+    curated: d.curated,
+    bonded: d.bonded,
+    registry: d.registry,
+    withdrawalRequests: d.withdrawalRequests,
+    tokens,
+    timelock: d.timelock,
+    addresses,
+    config: cfg,
+  };
+  if (cfg.handOverToTimelock) await handOverToTimelock(sys);
+  return sys;
+}

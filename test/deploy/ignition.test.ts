@@ -1,0 +1,62 @@
+/**
+ * The Ignition module and the plain-ethers deploy steps must produce the same system: same
+ * links, roles, class parameters and module wiring. Then a deposit works on the Ignition one.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import { deploySystemWithIgnition } from "../../deploy/ignitionSystem.js";
+import { deploySystem, ETH, type System } from "../../deploy/system.js";
+
+async function wiring(sys: System) {
+  const a = sys.addresses;
+  const roles = async (c: any, role: string, who: string) => c.hasRole(await c[role](), who);
+  return {
+    routerLinks: (await sys.router.links()).map(
+      (x: string) => x === a.yieldClasses || x === a.withdrawalQueue,
+    ),
+    bookLinks: (await sys.book.links()).map(
+      (x: string, i: number) => [a.router, a.accounting, a.withdrawalQueue][i] === x,
+    ),
+    accountingRole: await roles(sys.router, "ACCOUNTING_ROLE", a.accounting),
+    servicesRoles: [
+      await roles(sys.router, "SERVICES_ROLE", a.serviceRegistry),
+      await roles(sys.router, "SERVICES_ROLE", a.accounting),
+    ],
+    credentials: (await sys.router.withdrawalCredentials()).toLowerCase(),
+    vault: a.withdrawalVault.toLowerCase(),
+    classes: await Promise.all(
+      [0, 1, 2].map(async (k) => {
+        const c = await sys.book.getClass(k);
+        return [c.token === a[`classToken${sys.config.classes[k].symbol}`], c.params.toString(), c.open];
+      }),
+    ),
+    oracleMembers: await sys.oracle.getMembers(),
+    quorum: await sys.oracle.quorum(),
+    guardians: await sys.depositSecurity.getGuardians(),
+    limits: (await sys.accounting.limits()).toString(),
+    params: (await sys.accounting.params()).toString(),
+    coverFactor: await sys.registry.coverFactorBps(),
+  };
+}
+
+describe("deploy: Ignition module == ordered deploy steps", function () {
+  it("wires the same system both ways", async function () {
+    const viaEthers = await deploySystem((await network.create()).ethers);
+    const conn = await network.create();
+    const viaIgnition = await deploySystemWithIgnition(conn);
+    const w1 = await wiring(viaEthers);
+    const w2 = await wiring(viaIgnition);
+    expect(w2.credentials.endsWith(w2.vault.slice(2)), "0x01 credentials point at the vault").to.equal(true);
+    expect({ ...w2, credentials: 0, vault: 0 }, "same wiring").to.deep.equal({
+      ...w1,
+      credentials: 0,
+      vault: 0,
+    });
+
+    const [, , , , , , , , depositor] = await conn.ethers.getSigners();
+    await (
+      await viaIgnition.router.connect(depositor).deposit(2, depositor.address, 0, { value: ETH })
+    ).wait();
+    expect(await viaIgnition.book.navOf(2), "deposit booked").to.equal(ETH);
+  });
+});
