@@ -9,8 +9,8 @@ const YEAR = 365 * 24 * 3600;
 
 export const classInfoParams = z.object({
   classId: zClassId,
-  /** How many of the latest price points (ClassNavChanged events) the APY uses (default 10). */
-  points: z.coerce.number().int().min(2).max(1000).optional(),
+  /** How many of the latest price points (ClassNavChanged and Deposited events) the APY uses (default 10). */
+  points: z.coerce.number().int().min(2, "points must be ≥ 2").max(1000).optional(),
   /** First block to scan for events (default 0). */
   fromBlock: z.coerce.number().int().min(0).optional(),
 });
@@ -21,7 +21,7 @@ export interface PricePoint {
   timestamp: number;
   nav: bigint;
   supply: bigint;
-  /** Wei per 1e18 shares, rounded down like the contracts. */
+  /** Wei per 1e18 shares, rounded down like the contracts. `nav`/`supply` are 0 for a deposit point. */
   price: bigint;
 }
 
@@ -71,26 +71,44 @@ export async function classInfo(client: CascadeClient, params: ClassInfoParams):
   const supply = BigInt(c.supply);
   const junior = navs.slice(p.classId + 1).reduce((a, b) => a + b, 0n);
 
-  const logs = await read(client, () =>
-    client.book.queryFilter(client.book.filters.ClassNavChanged!(p.classId), p.fromBlock ?? 0, "latest"),
+  // Price points: every ClassNavChanged (exact NAV and supply: reports, redemptions) and every
+  // Deposited (assets/shares: the price the depositor paid, within one wei of rounding).
+  const from = p.fromBlock ?? 0;
+  const navLogs = await read(client, () =>
+    client.book.queryFilter(client.book.filters.ClassNavChanged!(p.classId), from, "latest"),
   );
-  const last = logs.slice(-(p.points ?? 10));
+  const depLogs = await read(client, () =>
+    client.book.queryFilter(client.book.filters.Deposited!(p.classId), from, "latest"),
+  );
+  const all = [...navLogs, ...depLogs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+  const last = all.slice(-(p.points ?? 10));
   const history: PricePoint[] = [];
   const blockTime = new Map<number, number>();
   for (const log of last) {
-    const args = (log as unknown as { args: { nav: bigint; supply: bigint } }).args;
+    const args = (log as unknown as { args: Record<string, bigint> }).args;
     let ts = blockTime.get(log.blockNumber);
     if (ts === undefined) {
       ts = (await client.provider.getBlock(log.blockNumber))!.timestamp;
       blockTime.set(log.blockNumber, ts);
     }
-    history.push({
-      blockNumber: log.blockNumber,
-      timestamp: ts,
-      nav: args.nav,
-      supply: args.supply,
-      price: toAssetsDown(ETH, args.nav, args.supply),
-    });
+    const isNav = (log as unknown as { fragment?: { name: string } }).fragment?.name === "ClassNavChanged";
+    history.push(
+      isNav
+        ? {
+            blockNumber: log.blockNumber,
+            timestamp: ts,
+            nav: args.nav!,
+            supply: args.supply!,
+            price: toAssetsDown(ETH, args.nav!, args.supply!),
+          }
+        : {
+            blockNumber: log.blockNumber,
+            timestamp: ts,
+            nav: 0n,
+            supply: 0n,
+            price: (args.assets! * ETH) / args.shares!,
+          },
+    );
   }
   let apyBps: number | null = null;
   const first = history[0];

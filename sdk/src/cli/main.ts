@@ -115,7 +115,13 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
     .configureOutput({
       writeOut: io.stdout,
       writeErr: io.stderr,
-      outputError: (str, write) => write(`cascade: ${str.replace(/^error: /, "").trim().replace(/\s*\n\s*/g, " ")}\n`),
+      outputError: (str, write) =>
+        write(
+          `cascade: ${str
+            .replace(/^error: /, "")
+            .trim()
+            .replace(/\s*\n\s*/g, " ")}\n`,
+        ),
     })
     .showSuggestionAfterError(true);
 
