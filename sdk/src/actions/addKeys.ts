@@ -27,7 +27,7 @@ export class DepositDataError extends InvalidInputError {
     const first = invalid[0]!;
     super(
       `deposit data refused: ${invalid.length} of ${total} entries invalid; entry #${first.index} ` +
-        `0x${first.pubkey.replace(/^0x/, "").slice(0, 12)}…: ${first.errors[0] ?? "invalid"}`,
+        `0x${first.pubkey.replace(/^0x/, "").slice(0, 12)}…: ${first.errors.map((e) => e.split(":")[0]).join(", ")}`,
       { details: invalid.map((i) => `#${i.index} ${i.pubkey}: ${i.errors.join("; ")}`).join("\n") },
     );
     this.invalid = invalid;
