@@ -109,7 +109,7 @@ export function createCascadeClient(params: CreateCascadeClientParams): CascadeC
   if (!provider) {
     if (!params.rpcUrl)
       throw new InvalidInputError("no provider: pass provider, signer or rpcUrl (--rpc / RPC_URL)");
-    provider = new JsonRpcProvider(params.rpcUrl, undefined, { staticNetwork: false });
+    provider = new JsonRpcProvider(params.rpcUrl, undefined, { cacheTimeout: -1 });
   }
   const runner = params.signer ?? provider;
   const c = (addr: string, abi: readonly unknown[]) => new Contract(addr, abi as never, runner);

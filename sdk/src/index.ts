@@ -33,7 +33,7 @@ export {
   type RequestRedeemParams,
   type RequestRedeemResult,
 } from "./actions/requestRedeem.js";
-export { claim, type ClaimParams, type ClaimResult } from "./actions/claim.js";
+export { claim, shortRequestId, type ClaimParams, type ClaimResult } from "./actions/claim.js";
 export {
   previewAllocation,
   type PreviewAllocationParams,

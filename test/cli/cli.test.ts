@@ -162,6 +162,7 @@ describe("cascade CLI (in-process)", function () {
       await fails(["redeem", "1", "0"], d2, /shares must be > 0/);
       const r = await ok(["--json", "redeem", "1", "10"], d2);
       const id = json(r).requestId as string;
+      expect((await ok(["position", d2.address])).out, "short id in the table").to.match(/│ 1:0 /);
       expect(BigInt(id)).to.equal(1n << 128n);
 
       let p = await ok(["position", d2.address]);
@@ -170,7 +171,7 @@ describe("cascade CLI (in-process)", function () {
       expect(p.out, "defaults to the signer").to.include(d2.address);
       await fails(["position", "0xnope"], undefined, /not an address: 0xnope/);
 
-      await fails(["claim", id], d2, /reverted: NotFinalized\(/);
+      await fails(["claim", "1:0"], d2, /reverted: NotFinalized\(/);
       await fails(["claim", "abc"], d2, /not a non-negative integer: abc/);
       await reportRound(sys, members, provider, { days: 30 });
       expect((await ok(["position", d2.address])).out).to.match(/claimable/);

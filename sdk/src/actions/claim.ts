@@ -2,9 +2,26 @@ import { z } from "zod";
 import type { CascadeClient } from "../client.js";
 import { eventsIn, parse, send, zAddress, zUint, type TxResult } from "./internal.js";
 
+/** A request id: the full `classId << 128 | index`, or the short form "classId:index" ("2:0"). */
+export const zRequestId = z.union([
+  z
+    .string()
+    .regex(/^\d+:\d+$/)
+    .transform((s) => {
+      const [c, i] = s.split(":").map(BigInt) as [bigint, bigint];
+      return (c << 128n) | i;
+    }),
+  zUint,
+]);
+
+/** "classId:index" form of a request id, for tables. */
+export function shortRequestId(id: bigint): string {
+  return `${id >> 128n}:${id & ((1n << 128n) - 1n)}`;
+}
+
 export const claimParams = z.object({
-  /** Request id (`classId << 128 | index`), as returned by requestRedeem or listed by position. */
-  requestId: zUint,
+  /** Request id: `classId << 128 | index` as returned by requestRedeem, or "classId:index". */
+  requestId: zRequestId,
   /** Who gets the ETH; defaults to the signer. */
   receiver: zAddress.optional(),
 });

@@ -5,16 +5,20 @@ import { formatEther } from "ethers";
 /** Writes text somewhere (process.stdout in the bin, a buffer in tests). */
 export type Write = (s: string) => void;
 
+/** No line between rows: compact enough for a terminal, still aligned. */
+const compact = { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" };
+
 /** A cli-table3 table without colours (so output is the same on a TTY, a pipe and in tests). */
-export function table(head: string[], rows: (string | number | boolean)[][]): string {
-  const t = new Table({ head, style: { head: [], border: [] } });
+export function table(head: string[], rows: (string | number | boolean)[][], empty = "(none)"): string {
+  if (rows.length === 0) return `${head.join(" / ")}: ${empty}`;
+  const t = new Table({ head, chars: compact, style: { head: [], border: [] } });
   for (const r of rows) t.push(r.map((c) => String(c)));
   return t.toString();
 }
 
 /** Two-column key/value table. */
 export function kv(rows: [string, string | number | boolean | bigint | null][]): string {
-  const t = new Table({ style: { head: [], border: [] } });
+  const t = new Table({ chars: compact, style: { head: [], border: [] } });
   for (const [k, v] of rows) t.push({ [k]: v === null ? "-" : String(v) });
   return t.toString();
 }

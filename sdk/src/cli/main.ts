@@ -10,7 +10,7 @@ import { Command, CommanderError, Option } from "commander";
 import { JsonRpcProvider, Wallet, type Signer } from "ethers";
 import { addKeys } from "../actions/addKeys.js";
 import { checkKeys } from "../actions/checkKeys.js";
-import { claim } from "../actions/claim.js";
+import { claim, shortRequestId } from "../actions/claim.js";
 import { classInfo } from "../actions/classInfo.js";
 import { deposit } from "../actions/deposit.js";
 import { executeProposal } from "../actions/executeProposal.js";
@@ -58,7 +58,8 @@ export async function defaultMakeClient(opts: GlobalOptions, io: CliIO): Promise
   if (!rpc) throw new InvalidInputError("no RPC endpoint: pass --rpc URL or set RPC_URL");
   if (!/^(https?|wss?):\/\//.test(rpc))
     throw new InvalidInputError(`--rpc must be an http(s) or ws(s) URL, got ${rpc}`);
-  const provider = new JsonRpcProvider(rpc, undefined, { staticNetwork: false });
+  // No 250 ms response cache: a nonce read right after a mined tx must be fresh.
+  const provider = new JsonRpcProvider(rpc, undefined, { cacheTimeout: -1 });
   let chainId: bigint;
   try {
     chainId = (await provider.getNetwork()).chainId;
@@ -231,7 +232,7 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
             ? table(
                 ["request", "class", "shares", "ETH", "status"],
                 r.requests.map((q) => [
-                  q.requestId.toString(),
+                  shortRequestId(q.requestId),
                   q.classId,
                   eth(q.shares),
                   eth(q.assets),
@@ -301,7 +302,7 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
       const r = await requestRedeem(c, { classId: cls, shares } as never);
       print(cmd, r, () =>
         kv([
-          ["request", r.requestId.toString()],
+          ["request", `${shortRequestId(r.requestId)} (claim with this)`],
           ["class", r.classId],
           ["shares", eth(r.shares)],
           ["value now (ETH, max payout)", eth(r.assetsAtRequest)],
@@ -313,14 +314,14 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
   program
     .command("claim")
     .description("claim a finalized redemption's ETH")
-    .argument("<requestId>", "request id (from `position`)")
+    .argument("<requestId>", "request id from `position`: class:index (e.g. 2:0) or the full id")
     .option("--receiver <address>", "who gets the ETH (default: signer)")
     .action(async (requestId: string, o: { receiver?: string }, cmd: Command) => {
       const c = await getClient(cmd);
       const r = await claim(c, { requestId, ...(o.receiver !== undefined ? { receiver: o.receiver } : {}) });
       print(cmd, r, () =>
         kv([
-          ["request", r.requestId.toString()],
+          ["request", shortRequestId(r.requestId)],
           ["paid (ETH)", eth(r.assets)],
           ["receiver", r.receiver],
           ["tx", r.txHash],
