@@ -644,14 +644,19 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
         kv([
           ["operation", r.operationId],
           ["state", r.state],
-          ["ready at", r.readyAt === 0n ? "-" : new Date(Number(r.readyAt) * 1000).toISOString()],
-          ["timelock call", `${r.timelockCall.to} ${short(r.timelockCall.data, 18)}`],
+          // The timelock stores 1 for executed operations.
+          ["ready at", r.readyAt <= 1n ? "-" : new Date(Number(r.readyAt) * 1000).toISOString()],
+          ["timelock", r.timelockCall.to],
           ...(r.txHash ? ([["tx", r.txHash]] as [string, string][]) : []),
         ]),
         table(
           ["call", "target", "calldata"],
-          r.labels.map((l, i) => [l, r.targets[i]!, r.payloads[i]!]),
+          r.labels.map((l, i) => [l, r.targets[i]!, short(r.payloads[i]!, 26)]),
         ),
+        // A dry run is for sending elsewhere (a multisig): print the exact bytes.
+        ...(r.state === "dry-run"
+          ? [`timelock calldata (${r.timelockCall.data.slice(0, 10)}): ${r.timelockCall.data}`]
+          : []),
       ].join("\n"),
     );
   for (const [name, fn, desc] of [
