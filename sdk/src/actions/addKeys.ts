@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { CascadeClient } from "../client.js";
 import { InvalidInputError } from "../errors.js";
-import { checkKeys, checkKeysParams, readDepositDataFile } from "./checkKeys.js";
+import { checkKeys, readDepositDataFile } from "./checkKeys.js";
 import { eventsIn, parse, read, send, zEth, zUint, type TxResult } from "./internal.js";
 
 /** The contracts accept at most this many keys per call (ModuleBase.MAX_KEYS_PER_CALL). */
@@ -17,7 +17,10 @@ export const addKeysParams = z.object({
   /** Bonded only: ETH sent with the keys. "auto" (default) sends exactly the missing bond. */
   bond: z.union([z.literal("auto"), z.literal("0"), zEth]).default("auto"),
 });
-export type AddKeysParams = z.input<typeof addKeysParams>;
+export type AddKeysParams = z.input<typeof addKeysParams> & {
+  /** Called after each deposit-data entry is checked. */
+  onProgress?: (done: number, total: number) => void;
+};
 
 /** A deposit-data file was refused; `invalid` names each bad entry and why. Nothing was sent. */
 export class DepositDataError extends InvalidInputError {
@@ -60,19 +63,14 @@ export async function addKeys(client: CascadeClient, params: AddKeysParams): Pro
   const module = p.module === "bonded" ? client.bonded : client.curated;
   const wc = (await read(client, () => client.router.withdrawalCredentials())) as string;
   const withdrawalVault = "0x" + wc.slice(26);
-  const check = checkKeys(
-    parse(
-      checkKeysParams,
-      {
-        ...(p.file !== undefined ? { file: p.file } : {}),
-        ...(p.entries !== undefined ? { entries: p.entries } : {}),
-        ...(p.network !== undefined ? { network: p.network } : {}),
-        ...(p.forkVersion !== undefined ? { forkVersion: p.forkVersion } : {}),
-        withdrawalVault,
-      },
-      "addKeys",
-    ) as never,
-  );
+  const check = checkKeys({
+    ...(p.file !== undefined ? { file: p.file } : {}),
+    ...(p.entries !== undefined ? { entries: p.entries } : {}),
+    ...(p.network !== undefined ? { network: p.network } : {}),
+    ...(p.forkVersion !== undefined ? { forkVersion: p.forkVersion } : {}),
+    ...(params.onProgress !== undefined ? { onProgress: params.onProgress } : {}),
+    withdrawalVault,
+  });
   if (!check.ok) {
     throw new DepositDataError(
       check.results.filter((r) => !r.ok).map(({ index, pubkey, errors }) => ({ index, pubkey, errors })),

@@ -24,6 +24,8 @@ export const checkKeysParams = z
       .optional(),
     /** Expected withdrawal vault (credentials 0x01‖0…‖vault). */
     withdrawalVault: zAddress.optional(),
+    /** Called after each entry is checked (BLS verification is ~tens of ms per key). */
+    onProgress: z.function().args(z.number(), z.number()).returns(z.void()).optional(),
   })
   .refine((p) => (p.file === undefined) !== (p.entries === undefined), "pass exactly one of file, entries")
   .refine((p) => !(p.network && p.forkVersion), "pass network or forkVersion, not both");
@@ -75,10 +77,40 @@ export function checkKeys(params: CheckKeysParams): CheckKeysResult {
   const forkVersion = (p.forkVersion ?? NETWORK_FORK_VERSIONS[p.network ?? "mainnet"])
     .replace(/^0x/, "")
     .toLowerCase();
-  const results = checkDepositDataFile(entries, {
+  const options = {
     forkVersion: "0x" + forkVersion,
     ...(p.withdrawalVault ? { withdrawalVault: p.withdrawalVault } : {}),
-  });
+  };
+  const results = p.onProgress
+    ? checkWithProgress(entries, options, p.onProgress)
+    : checkDepositDataFile(entries, options);
   const invalid = results.filter((r) => !r.ok).length;
   return { ok: invalid === 0, forkVersion: "0x" + forkVersion, total: results.length, invalid, results };
+}
+
+/**
+ * Same results as `checkDepositDataFile(entries)`, one entry at a time so progress can be shown:
+ * each entry is checked alone, then duplicates are flagged exactly as the batch check does
+ * (a later copy of a well-formed entry's pubkey, reason listed first).
+ */
+function checkWithProgress(
+  entries: unknown[],
+  options: Parameters<typeof checkDepositDataFile>[1],
+  onProgress: (done: number, total: number) => void,
+): DepositDataCheck[] {
+  const firstIndexOfPubkey = new Map<string, number>();
+  return entries.map((entry, index) => {
+    const r = { ...checkDepositDataFile([entry], options)[0]!, index };
+    if (r.codes[0] !== "InvalidEntry") {
+      const key = r.pubkey.replace(/^0x/, "").toLowerCase();
+      const seenAt = firstIndexOfPubkey.get(key);
+      if (seenAt !== undefined) {
+        r.ok = false;
+        r.codes = ["DuplicatePubkey", ...r.codes];
+        r.errors = [`DuplicatePubkey: same pubkey as entry ${seenAt}`, ...r.errors];
+      } else firstIndexOfPubkey.set(key, index);
+    }
+    onProgress(index + 1, entries.length);
+    return r;
+  });
 }

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { SingleBar } from "cli-progress";
 import { Command, CommanderError, Option } from "commander";
 import { JsonRpcProvider, Wallet, type Signer } from "ethers";
 import { addKeys } from "../actions/addKeys.js";
@@ -134,6 +135,25 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
   const getClient = async (cmd: Command) => (client ??= await makeClient(g(cmd), io));
   const progress = (cmd: Command, msg: string) => {
     if (io.isTTY && !g(cmd).json) io.stderr(`… ${msg}\n`);
+  };
+  /** A progress bar on stderr for per-entry work (TTY only, never with --json). */
+  const bar = (cmd: Command, label: string) => {
+    if (!io.isTTY || g(cmd).json) return { onProgress: undefined, stop: () => {} };
+    const b = new SingleBar({
+      format: `${label} [{bar}] {value}/{total}`,
+      stream: process.stderr, // only on a real terminal (io.isTTY), never captured output
+      hideCursor: false,
+      clearOnComplete: true,
+    });
+    let started = false;
+    return {
+      onProgress: (done: number, total: number) => {
+        if (!started) b.start(total, 0);
+        started = true;
+        b.update(done);
+      },
+      stop: () => started && b.stop(),
+    };
   };
   /** Prints `data` as JSON with --json, else the human rendering. */
   const print = (cmd: Command, data: unknown, human: () => string) => {
@@ -406,15 +426,16 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
         cmd: Command,
       ) => {
         const c = await getClient(cmd);
-        progress(cmd, `checking ${file} (BLS signatures) and uploading`);
+        const b = bar(cmd, "checking BLS signatures");
         const r = await addKeys(c, {
+          ...(b.onProgress ? { onProgress: b.onProgress } : {}),
           module: o.module,
           operatorId: o.operator,
           file: resolve(io.cwd, file),
           ...(o.network !== undefined ? { network: o.network } : {}),
           ...(o.forkVersion !== undefined ? { forkVersion: o.forkVersion } : {}),
           bond: o.bond,
-        } as never);
+        } as never).finally(b.stop);
         print(cmd, r, () =>
           [
             kv([
@@ -539,13 +560,15 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
         o: { network?: string; forkVersion?: string; withdrawalVault?: string },
         cmd: Command,
       ) => {
-        progress(cmd, `checking ${file}`);
+        const b = bar(cmd, `checking ${file}`);
         const r = checkKeys({
+          ...(b.onProgress ? { onProgress: b.onProgress } : {}),
           file: resolve(io.cwd, file),
           ...(o.network !== undefined ? { network: o.network } : {}),
           ...(o.forkVersion !== undefined ? { forkVersion: o.forkVersion } : {}),
           ...(o.withdrawalVault !== undefined ? { withdrawalVault: o.withdrawalVault } : {}),
         } as never);
+        b.stop();
         print(cmd, r, () =>
           table(
             ["#", "pubkey", "ok", "reason"],
