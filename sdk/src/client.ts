@@ -15,6 +15,16 @@ import {
 } from "ethers";
 import { z } from "zod";
 import {
+  type AccountingContract,
+  type BondedModuleContract,
+  type CascadeTimelockContract,
+  type ClassTokenContract,
+  type CuratedModuleContract,
+  type DepositSecurityContract,
+  type ReportOracleContract,
+  type StakingRouterContract,
+  type WithdrawalQueueContract,
+  type YieldClassesContract,
   BondedModuleAbi,
   CascadeTimelockAbi,
   ClassTokenAbi,
@@ -61,24 +71,27 @@ export interface CreateCascadeClientParams {
   addresses: CascadeAddresses | Record<string, string>;
 }
 
-/** What every action receives. Contracts are connected to the signer when there is one. */
+/**
+ * What every action receives. Contracts are ethers v6 `Contract`s typed from the committed ABIs
+ * (`sdk/src/abi`: every function's arguments and results), connected to the signer when there is one.
+ */
 export interface CascadeClient {
   provider: Provider;
   signer?: Signer;
   addresses: CascadeAddresses;
-  router: Contract;
-  book: Contract;
-  queue: Contract;
-  accounting: Contract;
-  oracle: Contract;
-  curated: Contract;
-  bonded: Contract;
-  depositSecurity: Contract;
-  timelock: Contract;
+  router: StakingRouterContract;
+  book: YieldClassesContract;
+  queue: WithdrawalQueueContract;
+  accounting: AccountingContract;
+  oracle: ReportOracleContract;
+  curated: CuratedModuleContract;
+  bonded: BondedModuleContract;
+  depositSecurity: DepositSecurityContract;
+  timelock: CascadeTimelockContract;
   /** Interfaces used to decode reverts (every Cascade contract + OZ errors they inherit). */
   interfaces: Interface[];
   /** The class token of `classId` (address read from the book once, then cached). */
-  token(classId: number): Promise<Contract>;
+  token(classId: number): Promise<ClassTokenContract>;
   /** The signer's address; throws {@link CascadeError} if the client is read-only. */
   account(): Promise<string>;
 }
@@ -112,20 +125,21 @@ export function createCascadeClient(params: CreateCascadeClientParams): CascadeC
     provider = new JsonRpcProvider(params.rpcUrl, undefined, { cacheTimeout: -1 });
   }
   const runner = params.signer ?? provider;
-  const c = (addr: string, abi: readonly unknown[]) => new Contract(addr, abi as never, runner);
-  const tokens = new Map<number, Contract>();
+  const c = <T>(addr: string, abi: readonly unknown[]) =>
+    new Contract(addr, abi as never, runner) as unknown as T;
+  const tokens = new Map<number, ClassTokenContract>();
   const client: CascadeClient = {
     provider,
     addresses,
-    router: c(addresses.router, StakingRouterAbi),
-    book: c(addresses.yieldClasses, YieldClassesAbi),
-    queue: c(addresses.withdrawalQueue, WithdrawalQueueAbi),
-    accounting: c(addresses.accounting, AccountingAbi),
-    oracle: c(addresses.reportOracle, ReportOracleAbi),
-    curated: c(addresses.curatedModule, CuratedModuleAbi),
-    bonded: c(addresses.bondedModule, BondedModuleAbi),
-    depositSecurity: c(addresses.depositSecurity, DepositSecurityAbi),
-    timelock: c(addresses.timelock, CascadeTimelockAbi),
+    router: c<StakingRouterContract>(addresses.router, StakingRouterAbi),
+    book: c<YieldClassesContract>(addresses.yieldClasses, YieldClassesAbi),
+    queue: c<WithdrawalQueueContract>(addresses.withdrawalQueue, WithdrawalQueueAbi),
+    accounting: c<AccountingContract>(addresses.accounting, AccountingAbi),
+    oracle: c<ReportOracleContract>(addresses.reportOracle, ReportOracleAbi),
+    curated: c<CuratedModuleContract>(addresses.curatedModule, CuratedModuleAbi),
+    bonded: c<BondedModuleContract>(addresses.bondedModule, BondedModuleAbi),
+    depositSecurity: c<DepositSecurityContract>(addresses.depositSecurity, DepositSecurityAbi),
+    timelock: c<CascadeTimelockContract>(addresses.timelock, CascadeTimelockAbi),
     interfaces: [
       YieldClassesAbi,
       StakingRouterAbi,
@@ -142,7 +156,7 @@ export function createCascadeClient(params: CreateCascadeClientParams): CascadeC
       let t = tokens.get(classId);
       if (!t) {
         const info = await client.book.getClass(classId);
-        t = c(info.token as string, ClassTokenAbi);
+        t = c<ClassTokenContract>(info.token, ClassTokenAbi);
         tokens.set(classId, t);
       }
       return t;

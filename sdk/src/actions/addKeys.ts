@@ -114,9 +114,15 @@ export async function addKeys(client: CascadeClient, params: AddKeysParams): Pro
       const required = (await read(client, () => client.bonded.bondRequired(p.operatorId, keys))) as bigint;
       bondSent = required > bond - locked ? required - (bond - locked) : 0n;
     } else bondSent = p.bond === "0" ? 0n : p.bond;
-    receipt = await send(client, module, "addKeysWithBond", [p.operatorId, pubkeys, signatures], bondSent);
+    receipt = await send(
+      client,
+      client.bonded,
+      "addKeysWithBond",
+      [p.operatorId, pubkeys, signatures],
+      bondSent,
+    );
   } else {
-    receipt = await send(client, module, "addKeys", [p.operatorId, pubkeys, signatures]);
+    receipt = await send(client, client.curated, "addKeys", [p.operatorId, pubkeys, signatures]);
   }
   const ev = eventsIn(receipt, module, "KeysAdded")[0];
   return {

@@ -3,7 +3,7 @@ import {
   getAddress,
   isAddress,
   parseEther,
-  type Contract,
+  type BaseContract,
   type ContractTransactionReceipt,
   type LogDescription,
 } from "ethers";
@@ -98,10 +98,10 @@ export interface TxResult {
  * Simulates `method` from the signer first (a revert throws a decoded ContractRevertError and
  * nothing is sent), then sends it and waits for one confirmation.
  */
-export async function send(
+export async function send<C extends BaseContract>(
   client: CascadeClient,
-  contract: Contract,
-  method: string,
+  contract: C,
+  method: Exclude<keyof C & string, keyof BaseContract>,
   args: readonly unknown[],
   value?: bigint,
 ): Promise<ContractTransactionReceipt> {
@@ -126,7 +126,7 @@ export async function send(
 /** Parsed logs of `contract` in a receipt, filtered by event name. */
 export function eventsIn(
   receipt: ContractTransactionReceipt,
-  contract: Contract,
+  contract: BaseContract,
   name: string,
 ): LogDescription[] {
   const target = String(contract.target).toLowerCase();
