@@ -67,6 +67,7 @@ export function readDepositDataFile(file: string): unknown[] {
  *
  * @example
  * ```ts
+ * import { checkKeys } from "./sdk/src/index.js";
  * const r = checkKeys({ file: "deposit_data-1700000000.json", network: "hoodi" });
  * if (!r.ok) for (const e of r.results.filter((x) => !x.ok)) console.log(e.index, e.errors);
  * ```

@@ -38,7 +38,11 @@ export interface ClaimResult extends TxResult {
  *
  * @example
  * ```ts
- * const { assets } = await claim(client, { requestId: 1n << 128n });
+ * import { JsonRpcProvider, Wallet } from "ethers";
+ * import { createCascadeClient, loadAddresses, claim } from "./sdk/src/index.js";
+ * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
+ * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const { assets } = await claim(client, { requestId: "2:0" });
  * ```
  */
 export async function claim(client: CascadeClient, params: ClaimParams): Promise<ClaimResult> {

@@ -26,8 +26,10 @@ export interface DepositResult extends TxResult {
  *
  * @example
  * ```ts
- * import { createCascadeClient, loadAddresses, deposit } from "cascade/sdk";
- * const client = createCascadeClient({ rpcUrl, signer, addresses: loadAddresses(31337) });
+ * import { JsonRpcProvider, Wallet } from "ethers";
+ * import { createCascadeClient, loadAddresses, deposit } from "./sdk/src/index.js";
+ * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
+ * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
  * const { shares } = await deposit(client, { classId: 2, amount: "10" });
  * ```
  */

@@ -53,6 +53,10 @@ function call(
 /**
  * @example
  * ```ts
+ * import { JsonRpcProvider, Wallet } from "ethers";
+ * import { createCascadeClient, loadAddresses, governanceCalls, proposeCall } from "./sdk/src/index.js";
+ * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
+ * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
  * const c = governanceCalls.setClassOpen(client, { classId: 2, open: false });
  * await proposeCall(client, { calls: [c] });
  * ```

@@ -32,6 +32,8 @@ export interface OperatorStatusResult {
  *
  * @example
  * ```ts
+ * import { createCascadeClient, loadAddresses, operatorStatus } from "./sdk/src/index.js";
+ * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses(31337) });
  * const s = await operatorStatus(client, { module: "bonded", operatorId: 0n });
  * console.log(s.keys.depositable, s.bond.withdrawable);
  * ```

@@ -32,7 +32,9 @@ export interface PositionResult {
  *
  * @example
  * ```ts
- * const pos = await position(client, { address: "0x…" });
+ * import { createCascadeClient, loadAddresses, position } from "./sdk/src/index.js";
+ * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses(31337) });
+ * const pos = await position(client, { address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" });
  * for (const r of pos.requests) console.log(r.requestId, r.status);
  * ```
  */

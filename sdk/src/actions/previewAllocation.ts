@@ -18,6 +18,8 @@ export interface PreviewAllocationResult {
  *
  * @example
  * ```ts
+ * import { createCascadeClient, loadAddresses, previewAllocation } from "./sdk/src/index.js";
+ * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses(31337) });
  * const { modules } = await previewAllocation(client, { count: 10 });
  * ```
  */

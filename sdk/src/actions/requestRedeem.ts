@@ -28,6 +28,10 @@ export interface RequestRedeemResult extends TxResult {
  *
  * @example
  * ```ts
+ * import { JsonRpcProvider, Wallet } from "ethers";
+ * import { createCascadeClient, loadAddresses, requestRedeem } from "./sdk/src/index.js";
+ * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
+ * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
  * const { requestId } = await requestRedeem(client, { classId: 1, shares: "5" });
  * ```
  */

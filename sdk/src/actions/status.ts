@@ -37,6 +37,8 @@ export interface StatusResult {
  *
  * @example
  * ```ts
+ * import { createCascadeClient, loadAddresses, status } from "./sdk/src/index.js";
+ * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses(31337) });
  * const s = await status(client);
  * console.log(s.pooled, s.classes.map((c) => c.price));
  * ```
