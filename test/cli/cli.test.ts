@@ -150,6 +150,9 @@ describe("cascade CLI (in-process)", function () {
       await fails(["class", "9"], undefined, /class id must be < 8/);
       await fails(["class", "4"], undefined, /unknown class 4 \(there are 3\)/);
       await fails(["class", "0", "--points", "1"], undefined, /points must be ≥ 2/);
+      await fails(["class", "0", "--from-block", "soon"], undefined, /fromBlock must be a block number/);
+      const late = json(await ok(["class", "0", "--json", "--from-block", "1000000"]));
+      expect(late.history, "no events after --from-block").to.deep.equal([]);
     });
     it("allocation <n>", async function () {
       const r = await ok(["allocation", "4"]);
@@ -170,6 +173,7 @@ describe("cascade CLI (in-process)", function () {
       p = await ok(["position"], d2);
       expect(p.out, "defaults to the signer").to.include(d2.address);
       await fails(["position", "0xnope"], undefined, /not an address: 0xnope/);
+      await fails(["position", d2.address, "--from-block", "-5"], undefined, /fromBlock must be ≥ 0/);
 
       await fails(["claim", "1:0"], d2, /reverted: NotFinalized\(/);
       await fails(["claim", "abc"], d2, /not a non-negative integer: abc/);

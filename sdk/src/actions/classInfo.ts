@@ -12,7 +12,11 @@ export const classInfoParams = z.object({
   /** How many of the latest price points (ClassNavChanged and Deposited events) the APY uses (default 10). */
   points: z.coerce.number().int().min(2, "points must be ≥ 2").max(1000).optional(),
   /** First block to scan for events (default 0). */
-  fromBlock: z.coerce.number().int().min(0).optional(),
+  fromBlock: z.coerce
+    .number({ invalid_type_error: "fromBlock must be a block number" })
+    .int()
+    .min(0, "fromBlock must be ≥ 0")
+    .optional(),
 });
 export type ClassInfoParams = z.input<typeof classInfoParams>;
 

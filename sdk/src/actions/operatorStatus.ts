@@ -5,7 +5,11 @@ import { parse, read, zUint } from "./internal.js";
 export const operatorStatusParams = z.object({
   module: z.enum(["bonded", "curated"]).default("bonded"),
   operatorId: zUint,
-  fromBlock: z.coerce.number().int().min(0).optional(),
+  fromBlock: z.coerce
+    .number({ invalid_type_error: "fromBlock must be a block number" })
+    .int()
+    .min(0, "fromBlock must be ≥ 0")
+    .optional(),
 });
 export type OperatorStatusParams = z.input<typeof operatorStatusParams>;
 export interface OperatorStatusResult {

@@ -5,7 +5,11 @@ import { parse, read, zAddress } from "./internal.js";
 export const positionParams = z.object({
   /** Whose position; defaults to the signer. */
   address: zAddress.optional(),
-  fromBlock: z.coerce.number().int().min(0).optional(),
+  fromBlock: z.coerce
+    .number({ invalid_type_error: "fromBlock must be a block number" })
+    .int()
+    .min(0, "fromBlock must be ≥ 0")
+    .optional(),
 });
 export type PositionParams = z.input<typeof positionParams>;
 

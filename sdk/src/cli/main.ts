@@ -238,9 +238,13 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
     .command("position")
     .description("shares, value and redemption requests of an address")
     .argument("[address]", "default: the signer")
-    .action(async (address: string | undefined, _o, cmd: Command) => {
+    .option("--from-block <n>", "first block scanned for events (default 0)")
+    .action(async (address: string | undefined, o: { fromBlock?: string }, cmd: Command) => {
       const c = await getClient(cmd);
-      const r = await position(c, address !== undefined ? { address } : {});
+      const r = await position(c, {
+        ...(address !== undefined ? { address } : {}),
+        ...(o.fromBlock !== undefined ? { fromBlock: o.fromBlock } : {}),
+      } as never);
       print(cmd, r, () =>
         [
           `position of ${r.address}: ${eth(r.totalValue)} ETH`,
@@ -269,9 +273,14 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
     .description("NAV, price, supply, cover and APY of a class")
     .argument("<id>", "class id")
     .option("--points <n>", "price points used for the APY", "10")
-    .action(async (id: string, o: { points: string }, cmd: Command) => {
+    .option("--from-block <n>", "first block scanned for events (default 0)")
+    .action(async (id: string, o: { points: string; fromBlock?: string }, cmd: Command) => {
       const c = await getClient(cmd);
-      const r = await classInfo(c, { classId: id, points: o.points } as never);
+      const r = await classInfo(c, {
+        classId: id,
+        points: o.points,
+        ...(o.fromBlock !== undefined ? { fromBlock: o.fromBlock } : {}),
+      } as never);
       print(cmd, r, () =>
         kv([
           ["class", `${r.classId} (${r.symbol})`],
@@ -498,9 +507,14 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
     .description("keys, bond, reputation and exit requests of an operator")
     .argument("<operatorId>")
     .addOption(new Option("--module <module>", "module").choices(["bonded", "curated"]).default("bonded"))
-    .action(async (id: string, o: { module: "bonded" | "curated" }, cmd: Command) => {
+    .option("--from-block <n>", "first block scanned for events (default 0)")
+    .action(async (id: string, o: { module: "bonded" | "curated"; fromBlock?: string }, cmd: Command) => {
       const c = await getClient(cmd);
-      const r = await operatorStatus(c, { module: o.module, operatorId: id });
+      const r = await operatorStatus(c, {
+        module: o.module,
+        operatorId: id,
+        ...(o.fromBlock !== undefined ? { fromBlock: o.fromBlock } : {}),
+      } as never);
       print(cmd, r, () =>
         [
           kv([
