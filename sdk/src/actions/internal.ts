@@ -36,7 +36,7 @@ export const zEth = z.union([z.bigint(), z.string(), z.number()]).transform((v, 
   return wei;
 });
 
-/** A non-negative integer as bigint (ids, share counts in wei units). */
+/** A uint256 as bigint (ids, share counts in wei units): decimal or 0x-hex. */
 export const zUint = z.union([z.bigint(), z.number(), z.string()]).transform((v, ctx) => {
   const s = typeof v === "string" ? v.trim() : v;
   if (
@@ -48,7 +48,7 @@ export const zUint = z.union([z.bigint(), z.number(), z.string()]).transform((v,
     return z.NEVER;
   }
   const b = BigInt(s);
-  if (b < 0n) {
+  if (b < 0n || b >= 1n << 256n) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not a non-negative integer: ${String(v)}` });
     return z.NEVER;
   }
