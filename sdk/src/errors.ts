@@ -40,3 +40,140 @@ export class CascadeError extends Error {
 export class InvalidInputError extends CascadeError {
   override name = "InvalidInputError";
 }
+
+/**
+ * A contract call reverted. `errorName` is the custom error's name from the ABI (or `Error` /
+ * `Panic` for the built-ins, `unknown` when the data matches no known ABI), `args` its values.
+ * Thrown before anything is mined when the revert shows up in gas estimation, so nothing was sent.
+ *
+ * @example
+ * ```ts
+ * import { ContractRevertError } from "./errors.js";
+ * const err = new ContractRevertError("CoverTooLow", [0n, 2000n, 2500n]);
+ * console.log(err.shortMessage); // "reverted: CoverTooLow(0, 2000, 2500)"
+ * ```
+ */
+export class ContractRevertError extends CascadeError {
+  override name = "ContractRevertError";
+  readonly errorName: string;
+  readonly args: readonly unknown[];
+  readonly data?: string;
+
+  constructor(errorName: string, args: readonly unknown[], options: { cause?: unknown; data?: string } = {}) {
+    super(`reverted: ${errorName}(${args.map(formatArg).join(", ")})`, {
+      ...(options.cause !== undefined ? { cause: options.cause } : {}),
+      ...(options.data !== undefined ? { details: `revert data ${options.data}` } : {}),
+    });
+    this.errorName = errorName;
+    this.args = args;
+    if (options.data !== undefined) this.data = options.data;
+  }
+}
+
+/** Something other than a revert went wrong talking to the node (network, nonce, funds). */
+export class TransactionError extends CascadeError {
+  override name = "TransactionError";
+}
+
+function formatArg(a: unknown): string {
+  if (typeof a === "bigint") return a.toString();
+  if (typeof a === "string") return a;
+  if (Array.isArray(a)) return `[${a.map(formatArg).join(", ")}]`;
+  return String(a);
+}
+
+/** Minimal shape of an ethers `Interface` this file needs (keeps errors.ts free of ethers imports). */
+export interface ErrorDecoder {
+  parseError(data: string): { name: string; args: ArrayLike<unknown> } | null;
+}
+
+const PANIC_REASONS: Record<number, string> = {
+  0x01: "assert",
+  0x11: "arithmetic overflow",
+  0x12: "division by zero",
+  0x21: "bad enum value",
+  0x32: "array out of bounds",
+  0x41: "out of memory",
+};
+
+/** Finds revert data (`0x` + 4-byte selector …) anywhere in an ethers / provider error chain. */
+function findRevertData(error: unknown, depth = 0, seen = new Set<unknown>()): string | undefined {
+  if (error === null || typeof error !== "object" || depth > 6 || seen.has(error)) return undefined;
+  seen.add(error);
+  const e = error as Record<string, unknown>;
+  for (const key of ["data", "revertData"]) {
+    const v = e[key];
+    if (typeof v === "string" && /^0x[0-9a-fA-F]{8}/.test(v)) return v;
+    if (v && typeof v === "object") {
+      const inner = (v as Record<string, unknown>).data;
+      if (typeof inner === "string" && /^0x[0-9a-fA-F]{8}/.test(inner)) return inner;
+    }
+  }
+  for (const key of ["error", "info", "cause", "revert", "payload"]) {
+    const found = findRevertData(e[key], depth + 1, seen);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Turns whatever a provider or ethers threw into a {@link CascadeError}: a revert becomes a
+ * {@link ContractRevertError} named after the custom error in one of `interfaces` (ethers
+ * `Interface`s of the Cascade contracts); `Error(string)` and `Panic(uint256)` are decoded too;
+ * anything else becomes a {@link TransactionError} with the node's short message. A
+ * `CascadeError` passes through unchanged.
+ *
+ * @example
+ * ```ts
+ * import { Interface } from "ethers";
+ * import { YieldClassesAbi } from "./abi/index.js";
+ * import { decodeRevert } from "./errors.js";
+ * const iface = new Interface(YieldClassesAbi);
+ * const data = iface.encodeErrorResult("ClassClosed", [1n]);
+ * console.log(decodeRevert({ data }, [iface]).shortMessage); // "reverted: ClassClosed(1)"
+ * ```
+ */
+export function decodeRevert(error: unknown, interfaces: readonly ErrorDecoder[]): CascadeError {
+  if (error instanceof CascadeError) return error;
+  const data = findRevertData(error);
+  if (data !== undefined) {
+    const selector = data.slice(0, 10).toLowerCase();
+    if (selector === "0x08c379a0" || selector === "0x4e487b71") {
+      for (const iface of interfaces) {
+        try {
+          const parsed = iface.parseError(data);
+          if (parsed) {
+            const arg = parsed.args[0];
+            if (parsed.name === "Panic") {
+              const code = Number(arg);
+              return new ContractRevertError("Panic", [PANIC_REASONS[code] ?? `0x${code.toString(16)}`], {
+                cause: error,
+                data,
+              });
+            }
+            return new ContractRevertError("Error", [String(arg)], { cause: error, data });
+          }
+        } catch {
+          /* try the next interface */
+        }
+      }
+    }
+    for (const iface of interfaces) {
+      try {
+        const parsed = iface.parseError(data);
+        if (parsed)
+          return new ContractRevertError(parsed.name, Array.from(parsed.args), { cause: error, data });
+      } catch {
+        /* try the next interface */
+      }
+    }
+    return new ContractRevertError("unknown", [selector], { cause: error, data });
+  }
+  const e = error as { shortMessage?: unknown; message?: unknown; code?: unknown } | null;
+  const msg =
+    (typeof e?.shortMessage === "string" && e.shortMessage) ||
+    (typeof e?.message === "string" && e.message.split("\n")[0]) ||
+    String(error);
+  if (e?.code === "CALL_EXCEPTION") return new ContractRevertError("unknown", [msg], { cause: error });
+  return new TransactionError(msg, { cause: error });
+}

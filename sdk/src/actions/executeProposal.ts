@@ -1,0 +1,44 @@
+import type { CascadeClient } from "../client.js";
+import { CascadeError } from "../errors.js";
+import { opState, prepare, type TimelockOpParams, type TimelockOpResult } from "./proposeCall.js";
+import { send } from "./internal.js";
+
+/**
+ * Executes a scheduled timelock operation (`executeBatch`) — same calls and description as
+ * {@link proposeCall}. Refuses before sending if it is not ready (too early, unknown, done).
+ *
+ * @example
+ * ```ts
+ * import { JsonRpcProvider, Wallet } from "ethers";
+ * import { createCascadeClient, loadAddresses, governanceCalls, executeProposal } from "./sdk/src/index.js";
+ * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
+ * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const call = governanceCalls.setClassOpen(client, { classId: 2, open: false });
+ * await executeProposal(client, { calls: [call], description: "close C" });
+ * ```
+ */
+export async function executeProposal(
+  client: CascadeClient,
+  params: TimelockOpParams,
+): Promise<TimelockOpResult> {
+  const { p, targets, values, payloads, labels, salt } = prepare(client, params, "executeProposal");
+  const tl = client.timelock;
+  const operationId = (await tl.hashOperationBatch(targets, values, payloads, p.predecessor, salt)) as string;
+  const args = [targets, values, payloads, p.predecessor, salt];
+  const timelockCall = { to: String(tl.target), data: tl.interface.encodeFunctionData("executeBatch", args) };
+  const base = { operationId, salt, targets, values, payloads, labels, timelockCall };
+  const before = await opState(client, operationId);
+  if (p.dryRun) return { ...base, ...before, state: "dry-run" };
+  if (before.state !== "ready") {
+    const why =
+      before.state === "pending"
+        ? `not ready until ${new Date(Number(before.readyAt) * 1000).toISOString()}`
+        : before.state === "done"
+          ? "already executed"
+          : "not scheduled (propose it first, with the same calls and description)";
+    throw new CascadeError(`executeProposal: operation ${operationId.slice(0, 10)}… ${why}`);
+  }
+  const value = values.reduce((a, b) => a + b, 0n);
+  const receipt = await send(client, tl, "executeBatch", args, value === 0n ? undefined : value);
+  return { ...base, ...(await opState(client, operationId)), txHash: receipt.hash };
+}

@@ -1,0 +1,161 @@
+/**
+ * Encoders for the governance calls the timelock makes (targets + calldata), for
+ * {@link proposeCall} and {@link executeProposal}. Each validates its params with zod.
+ */
+import { z } from "zod";
+import type { CascadeClient } from "../client.js";
+import { parse, zAddress, zClassId, zUint } from "./internal.js";
+
+/** One call the timelock will make. */
+export interface TimelockCall {
+  target: string;
+  value: bigint;
+  data: string;
+  /** Human-readable description, e.g. "router.setModuleStatus(1, Paused)". */
+  label: string;
+}
+
+const bps = z.coerce.number().int().min(0).max(10_000);
+const moduleParams = z.object({
+  baseWeight: z.coerce.number().int().positive("baseWeight must be > 0"),
+  stakeShareLimitBps: bps,
+  moduleFeeBps: bps,
+  feeRecipient: zAddress,
+});
+const classParams = z.object({
+  basePremiumBps: bps,
+  maxPremiumBps: bps,
+  minCoverBps: bps,
+  redeemDelay: z.coerce.number().int().min(0),
+  depositCap: zUint,
+});
+const STATUS = { active: 1, paused: 2, stopped: 3 } as const;
+const statusSchema = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(
+    z.enum(["active", "paused", "stopped"], {
+      errorMap: () => ({ message: "status must be active, paused or stopped" }),
+    }),
+  );
+
+function call(
+  client: CascadeClient,
+  contract: "router" | "book" | "depositSecurity",
+  fn: string,
+  args: unknown[],
+  label: string,
+): TimelockCall {
+  const c = client[contract];
+  return { target: String(c.target), value: 0n, data: c.interface.encodeFunctionData(fn, args), label };
+}
+
+/**
+ * @example
+ * ```ts
+ * import { JsonRpcProvider, Wallet } from "ethers";
+ * import { createCascadeClient, loadAddresses, governanceCalls, proposeCall } from "./sdk/src/index.js";
+ * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
+ * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const c = governanceCalls.setClassOpen(client, { classId: 2, open: false });
+ * await proposeCall(client, { calls: [c] });
+ * ```
+ */
+export const governanceCalls = {
+  addModule(
+    client: CascadeClient,
+    params: { module: string; params: z.input<typeof moduleParams>; reputationBps: number | string },
+  ) {
+    const p = parse(
+      z.object({ module: zAddress, params: moduleParams, reputationBps: bps }),
+      params,
+      "addModule",
+    );
+    return call(
+      client,
+      "router",
+      "addModule",
+      [p.module, p.params, p.reputationBps],
+      `router.addModule(${p.module})`,
+    );
+  },
+  updateModule(
+    client: CascadeClient,
+    params: { moduleId: number | string; params: z.input<typeof moduleParams> },
+  ) {
+    const p = parse(z.object({ moduleId: zUint, params: moduleParams }), params, "updateModule");
+    return call(
+      client,
+      "router",
+      "updateModule",
+      [p.moduleId, p.params],
+      `router.updateModule(${p.moduleId})`,
+    );
+  },
+  setModuleStatus(client: CascadeClient, params: { moduleId: number | string; status: string }) {
+    const p = parse(z.object({ moduleId: zUint, status: statusSchema }), params, "setModuleStatus");
+    return call(
+      client,
+      "router",
+      "setModuleStatus",
+      [p.moduleId, STATUS[p.status]],
+      `router.setModuleStatus(${p.moduleId}, ${p.status})`,
+    );
+  },
+  /** Emergency: pause a module's deposits (setModuleStatus Paused). */
+  pause(client: CascadeClient, params: { moduleId: number | string }) {
+    const p = parse(z.object({ moduleId: zUint }), params, "pause");
+    return call(
+      client,
+      "router",
+      "setModuleStatus",
+      [p.moduleId, STATUS.paused],
+      `router.setModuleStatus(${p.moduleId}, paused)`,
+    );
+  },
+  setClassParams(
+    client: CascadeClient,
+    params: { classId: number | string; params: z.input<typeof classParams> },
+  ) {
+    const p = parse(z.object({ classId: zClassId, params: classParams }), params, "setClassParams");
+    return call(client, "book", "setClassParams", [p.classId, p.params], `book.setClassParams(${p.classId})`);
+  },
+  setClassOpen(client: CascadeClient, params: { classId: number | string; open: boolean | string }) {
+    const p = parse(
+      z.object({
+        classId: zClassId,
+        open: z.union([z.boolean(), z.enum(["true", "false"]).transform((s) => s === "true")], {
+          errorMap: () => ({ message: "open must be true or false" }),
+        }),
+      }),
+      params,
+      "setClassOpen",
+    );
+    return call(
+      client,
+      "book",
+      "setClassOpen",
+      [p.classId, p.open],
+      `book.setClassOpen(${p.classId}, ${p.open})`,
+    );
+  },
+  /** Any call, for what has no helper: target + calldata (+ value). */
+  raw(client: CascadeClient, params: { target: string; data: string; value?: bigint | string }) {
+    const p = parse(
+      z.object({
+        target: zAddress,
+        data: z.string().regex(/^0x([0-9a-fA-F]{2})*$/, "data must be 0x-hex"),
+        value: zUint.optional(),
+      }),
+      params,
+      "raw",
+    );
+    void client;
+    return {
+      target: p.target,
+      value: p.value ?? 0n,
+      data: p.data,
+      label: `${p.target}.call(${p.data.slice(0, 10)}…)`,
+    };
+  },
+};

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import type { CascadeClient } from "../client.js";
+import { InvalidInputError } from "../errors.js";
+import { toSharesDown } from "../model/shares.js";
+import { parse, read, zClassId, zEth } from "./internal.js";
+
+export const previewDepositParams = z.object({
+  classId: zClassId,
+  /** wei (bigint) or decimal ETH ("1.5") */
+  amount: zEth,
+});
+export type PreviewDepositParams = z.input<typeof previewDepositParams>;
+export interface PreviewDepositResult {
+  classId: number;
+  amount: bigint;
+  /** Shares the deposit would mint now (the model's toSharesDown, same rounding as the contract). */
+  shares: bigint;
+  /** The revert the deposit would hit, e.g. "CoverTooLow(0, 2000, 2500)"; null if it would succeed. */
+  wouldRevert: string | null;
+  coverBpsAfter: bigint | null;
+  minCoverBps: number;
+  warnings: string[];
+}
+
+/**
+ * Predicts a deposit without sending it: shares via the reference model's `toSharesDown`, and
+ * the revert it would hit (ClassClosed, ClassIsWiped, ZeroShares, DepositCapExceeded,
+ * CoverTooLow with the cover after the deposit).
+ *
+ * @example
+ * ```ts
+ * import { createCascadeClient, loadAddresses, previewDeposit } from "./sdk/src/index.js";
+ * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses(31337) });
+ * const p = await previewDeposit(client, { classId: 0, amount: "100" });
+ * if (p.wouldRevert) console.log("would fail:", p.wouldRevert);
+ * ```
+ */
+export async function previewDeposit(
+  client: CascadeClient,
+  params: PreviewDepositParams,
+): Promise<PreviewDepositResult> {
+  const p = parse(previewDepositParams, params, "previewDeposit");
+  const count = Number(await read(client, () => client.book.classCount()));
+  if (p.classId >= count) throw new InvalidInputError(`unknown class ${p.classId} (there are ${count})`);
+  const c = await read(client, () => client.book.getClass(p.classId));
+  const navs = (await read(client, () => client.book.navs())) as bigint[];
+  const nav = BigInt(c.nav);
+  const supply = BigInt(c.supply);
+  const shares = toSharesDown(p.amount, nav, supply);
+  const navAfter = nav + p.amount;
+  const cap = BigInt(c.params.depositCap);
+  const minCover = Number(c.params.minCoverBps);
+  const junior = navs.slice(p.classId + 1).reduce((a, b) => a + b, 0n);
+  const coverBpsAfter = minCover === 0 ? null : (junior * 10_000n) / navAfter;
+  let wouldRevert: string | null = null;
+  if (c.wiped) wouldRevert = `ClassIsWiped(${p.classId})`;
+  else if (!c.open) wouldRevert = `ClassClosed(${p.classId})`;
+  else if (shares === 0n) wouldRevert = "ZeroShares()";
+  else if (cap !== 0n && navAfter > cap)
+    wouldRevert = `DepositCapExceeded(${p.classId}, ${navAfter}, ${cap})`;
+  else if (minCover !== 0 && junior * 10_000n < navAfter * BigInt(minCover))
+    wouldRevert = `CoverTooLow(${p.classId}, ${coverBpsAfter}, ${minCover})`;
+  const warnings: string[] = [];
+  if (p.classId > 0) warnings.push(`class ${p.classId} absorbs losses before classes 0…${p.classId - 1}`);
+  // Pending service slashes are public views of the service registry (DESIGN §12); it is not deployed yet.
+  return {
+    classId: p.classId,
+    amount: p.amount,
+    shares,
+    wouldRevert,
+    coverBpsAfter,
+    minCoverBps: minCover,
+    warnings,
+  };
+}

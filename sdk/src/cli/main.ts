@@ -1,0 +1,795 @@
+/**
+ * The `cascade` command. `runCli(argv, io, deps)` is importable: tests run it in-process with an
+ * injected client and captured output; `sdk/bin/cascade.mjs` runs it on process.argv.
+ *
+ * Exit codes: 0 ok, 1 an error (one line `cascade: <shortMessage>` on stderr), 2 a usage error.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { SingleBar } from "cli-progress";
+import { Command, CommanderError, Option } from "commander";
+import { JsonRpcProvider, Wallet, type Signer } from "ethers";
+import { addKeys } from "../actions/addKeys.js";
+import { checkKeys } from "../actions/checkKeys.js";
+import { claim, shortRequestId } from "../actions/claim.js";
+import { classInfo } from "../actions/classInfo.js";
+import { deposit } from "../actions/deposit.js";
+import { executeProposal } from "../actions/executeProposal.js";
+import { governanceCalls, type TimelockCall } from "../actions/governance.js";
+import { operatorStatus } from "../actions/operatorStatus.js";
+import { position } from "../actions/position.js";
+import { previewAllocation } from "../actions/previewAllocation.js";
+import { previewDeposit } from "../actions/previewDeposit.js";
+import { proposeCall, type TimelockOpResult } from "../actions/proposeCall.js";
+import { registerOperator } from "../actions/registerOperator.js";
+import { requestRedeem } from "../actions/requestRedeem.js";
+import { status } from "../actions/status.js";
+import { topUpBond } from "../actions/topUpBond.js";
+import { withdrawBond } from "../actions/withdrawBond.js";
+import { createCascadeClient, loadAddresses, type CascadeClient } from "../client.js";
+import { CascadeError, InvalidInputError } from "../errors.js";
+import { analyzeSecurity, formatAnalysis, toJson } from "../risk/index.js";
+import { bps, eth, json, kv, short, table, type Write } from "./format.js";
+
+/** Global options every command sees. */
+export interface GlobalOptions {
+  rpc?: string;
+  privateKeyFile?: string;
+  addresses?: string;
+  json?: boolean;
+}
+
+export interface CliIO {
+  stdout: Write;
+  stderr: Write;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Progress lines go to stderr only on a terminal (and never with --json). */
+  isTTY: boolean;
+}
+
+export interface CliDeps {
+  /** Builds the client from the global options; tests inject one bound to the embedded network. */
+  makeClient?: (opts: GlobalOptions, io: CliIO) => Promise<CascadeClient>;
+}
+
+/** Default client: --rpc / RPC_URL, --private-key-file, --addresses or deployments/<chainId>.json. */
+export async function defaultMakeClient(opts: GlobalOptions, io: CliIO): Promise<CascadeClient> {
+  const rpc = opts.rpc ?? io.env.RPC_URL;
+  if (!rpc) throw new InvalidInputError("no RPC endpoint: pass --rpc URL or set RPC_URL");
+  if (!/^(https?|wss?):\/\//.test(rpc))
+    throw new InvalidInputError(`--rpc must be an http(s) or ws(s) URL, got ${rpc}`);
+  // No 250 ms response cache: a nonce read right after a mined tx must be fresh.
+  const provider = new JsonRpcProvider(rpc, undefined, { cacheTimeout: -1 });
+  let chainId: bigint;
+  try {
+    chainId = (await provider.getNetwork()).chainId;
+  } catch (e) {
+    provider.destroy();
+    throw new CascadeError(`cannot reach ${rpc}`, { cause: e });
+  }
+  const addresses = loadAddresses(opts.addresses ?? chainId, io.cwd);
+  let signer: Signer | undefined;
+  if (opts.privateKeyFile) {
+    let key: string;
+    try {
+      key = readFileSync(resolve(io.cwd, opts.privateKeyFile), "utf8").trim();
+    } catch {
+      throw new InvalidInputError(`cannot read private key file ${opts.privateKeyFile}`);
+    }
+    try {
+      signer = new Wallet(key.startsWith("0x") ? key : `0x${key}`, provider);
+    } catch {
+      throw new InvalidInputError(`${opts.privateKeyFile} does not hold a 32-byte hex private key`);
+    }
+  }
+  return createCascadeClient({ provider, addresses, ...(signer ? { signer } : {}) });
+}
+
+/**
+ * Runs the CLI on `argv` (without the node/script prefix) and resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * import { runCli } from "./main.js";
+ * const code = await runCli(["keys", "check", "deposit_data.json", "--network", "hoodi"]);
+ * ```
+ */
+export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: CliDeps = {}): Promise<number> {
+  const io: CliIO = {
+    stdout: ioIn.stdout ?? ((s) => process.stdout.write(s)),
+    stderr: ioIn.stderr ?? ((s) => process.stderr.write(s)),
+    env: ioIn.env ?? process.env,
+    cwd: ioIn.cwd ?? process.cwd(),
+    isTTY: ioIn.isTTY ?? Boolean(process.stderr.isTTY),
+  };
+  const makeClient = deps.makeClient ?? defaultMakeClient;
+  let client: CascadeClient | undefined;
+  let exitCode = 0;
+
+  const program = new Command("cascade")
+    .description("Cascade liquid staking: deposit into yield classes, run operators, govern")
+    .option("--rpc <url>", "JSON-RPC endpoint (default: $RPC_URL)")
+    .option("--private-key-file <file>", "file holding the signer's hex private key (for transactions)")
+    .option("--addresses <file>", "deployment addresses JSON (default deployments/<chainId>.json)")
+    .option("--json", "machine-readable output")
+    .exitOverride()
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (str, write) =>
+        write(
+          `cascade: ${str
+            .replace(/^error: /, "")
+            .trim()
+            .replace(/\s*\n\s*/g, " ")}\n`,
+        ),
+    })
+    .showSuggestionAfterError(true);
+
+  const g = (cmd: Command): GlobalOptions => {
+    const o = cmd.optsWithGlobals() as GlobalOptions;
+    if (o.rpc === undefined && io.env.RPC_URL) o.rpc = io.env.RPC_URL;
+    return o;
+  };
+  const getClient = async (cmd: Command) => (client ??= await makeClient(g(cmd), io));
+  const progress = (cmd: Command, msg: string) => {
+    if (io.isTTY && !g(cmd).json) io.stderr(`… ${msg}\n`);
+  };
+  /** A progress bar on stderr for per-entry work (TTY only, never with --json). */
+  const bar = (cmd: Command, label: string) => {
+    if (!io.isTTY || g(cmd).json) return { onProgress: undefined, stop: () => {} };
+    const b = new SingleBar({
+      format: `${label} [{bar}] {value}/{total}`,
+      stream: process.stderr, // only on a real terminal (io.isTTY), never captured output
+      hideCursor: false,
+      clearOnComplete: true,
+    });
+    let started = false;
+    return {
+      onProgress: (done: number, total: number) => {
+        if (!started) b.start(total, 0);
+        started = true;
+        b.update(done);
+      },
+      stop: () => started && b.stop(),
+    };
+  };
+  /** Prints `data` as JSON with --json, else the human rendering. */
+  const print = (cmd: Command, data: unknown, human: () => string) => {
+    io.stdout((g(cmd).json ? json(data) : human()) + "\n");
+  };
+
+  // ------------------------------------------------------------------ depositor
+  program
+    .command("status")
+    .description("pool totals, classes and modules")
+    .action(async (_o, cmd: Command) => {
+      const c = await getClient(cmd);
+      const s = await status(c);
+      print(cmd, s, () =>
+        [
+          kv([
+            ["chain", s.chainId],
+            ["block", s.blockNumber],
+            ["pooled (ETH)", eth(s.pooled)],
+            ["buffered (ETH)", eth(s.buffered)],
+            ["reserved for claims (ETH)", eth(s.reserved)],
+            ["pending redemptions (ETH)", eth(s.pendingDemand)],
+            ["deposits paused", s.depositsPaused],
+          ]),
+          table(
+            ["class", "token", "NAV (ETH)", "supply", "price", "open"],
+            s.classes.map((k) => [
+              k.classId,
+              k.symbol,
+              eth(k.nav),
+              eth(k.supply),
+              eth(k.price),
+              k.wiped ? "wiped" : k.open,
+            ]),
+          ),
+          table(
+            ["module", "address", "status", "deposited", "exited", "reputation", "depositable keys"],
+            s.modules.map((m) => [
+              m.moduleId,
+              short(m.module),
+              m.status,
+              m.deposited,
+              m.exited,
+              bps(m.reputationBps),
+              m.depositableKeys,
+            ]),
+          ),
+        ].join("\n"),
+      );
+    });
+
+  program
+    .command("deposit")
+    .description("deposit ETH into a yield class (0 = senior A)")
+    .argument("<class>", "class id")
+    .argument("<eth>", "amount in ETH, e.g. 1.5")
+    .option("--receiver <address>", "who receives the class tokens (default: signer)")
+    .option("--min-shares <shares>", "slippage guard, in wei of shares")
+    .action(
+      async (cls: string, amount: string, o: { receiver?: string; minShares?: string }, cmd: Command) => {
+        const c = await getClient(cmd);
+        progress(cmd, `depositing ${amount} ETH into class ${cls}`);
+        const r = await deposit(c, {
+          classId: cls,
+          amount,
+          ...(o.receiver !== undefined ? { receiver: o.receiver } : {}),
+          ...(o.minShares !== undefined ? { minShares: o.minShares } : {}),
+        } as never);
+        print(cmd, r, () =>
+          kv([
+            ["class", r.classId],
+            ["deposited (ETH)", eth(r.assets)],
+            ["shares minted", eth(r.shares)],
+            ["receiver", r.receiver],
+            ["tx", r.txHash],
+          ]),
+        );
+      },
+    );
+
+  program
+    .command("position")
+    .description("shares, value and redemption requests of an address")
+    .argument("[address]", "default: the signer")
+    .option("--from-block <n>", "first block scanned for events (default 0)")
+    .action(async (address: string | undefined, o: { fromBlock?: string }, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await position(c, {
+        ...(address !== undefined ? { address } : {}),
+        ...(o.fromBlock !== undefined ? { fromBlock: o.fromBlock } : {}),
+      } as never);
+      print(cmd, r, () =>
+        [
+          `position of ${r.address}: ${eth(r.totalValue)} ETH`,
+          table(
+            ["class", "token", "shares", "value (ETH)"],
+            r.classes.map((k) => [k.classId, k.symbol, eth(k.shares), eth(k.value)]),
+          ),
+          r.requests.length
+            ? table(
+                ["request", "class", "shares", "ETH", "status"],
+                r.requests.map((q) => [
+                  shortRequestId(q.requestId),
+                  q.classId,
+                  eth(q.shares),
+                  eth(q.assets),
+                  q.status,
+                ]),
+              )
+            : "no redemption requests",
+        ].join("\n"),
+      );
+    });
+
+  program
+    .command("class")
+    .description("NAV, price, supply, cover and APY of a class")
+    .argument("<id>", "class id")
+    .option("--points <n>", "price points used for the APY", "10")
+    .option("--from-block <n>", "first block scanned for events (default 0)")
+    .action(async (id: string, o: { points: string; fromBlock?: string }, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await classInfo(c, {
+        classId: id,
+        points: o.points,
+        ...(o.fromBlock !== undefined ? { fromBlock: o.fromBlock } : {}),
+      } as never);
+      print(cmd, r, () =>
+        kv([
+          ["class", `${r.classId} (${r.symbol})`],
+          ["token", r.token],
+          ["NAV (ETH)", eth(r.nav)],
+          ["supply", eth(r.supply)],
+          ["price (ETH/token)", eth(r.price)],
+          ["open", r.wiped ? "wiped" : r.open],
+          ["cover (junior/NAV)", bps(r.coverBps)],
+          ["min cover", bps(r.params.minCoverBps)],
+          ["redeem delay (s)", r.params.redeemDelay],
+          ["deposit cap (ETH)", r.params.depositCap === 0n ? "none" : eth(r.params.depositCap)],
+          ["APY", r.apyBps === null ? "- (needs 2 price points)" : bps(r.apyBps)],
+          ["exposed to service tiers", r.serviceExposure.tiers.length ? `≤ ${r.classId}` : "none"],
+        ]),
+      );
+    });
+
+  program
+    .command("preview-deposit")
+    .description("shares a deposit would mint and whether it would revert")
+    .argument("<class>", "class id")
+    .argument("<eth>", "amount in ETH")
+    .action(async (cls: string, amount: string, _o, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await previewDeposit(c, { classId: cls, amount } as never);
+      print(cmd, r, () =>
+        kv([
+          ["class", r.classId],
+          ["amount (ETH)", eth(r.amount)],
+          ["shares", eth(r.shares)],
+          ["cover after", bps(r.coverBpsAfter)],
+          ["would revert", r.wouldRevert ?? "no"],
+          ...r.warnings.map((w): [string, string] => ["warning", w]),
+        ]),
+      );
+      if (r.wouldRevert) exitCode = 1;
+    });
+
+  program
+    .command("redeem")
+    .description("request redemption of class tokens (claim after finalization)")
+    .argument("<class>", "class id")
+    .argument("<shares>", "tokens to redeem, e.g. 2.5")
+    .action(async (cls: string, shares: string, _o, cmd: Command) => {
+      const c = await getClient(cmd);
+      progress(cmd, `requesting redemption of ${shares} tokens of class ${cls}`);
+      const r = await requestRedeem(c, { classId: cls, shares } as never);
+      print(cmd, r, () =>
+        kv([
+          ["request", `${shortRequestId(r.requestId)} (claim with this)`],
+          ["class", r.classId],
+          ["shares", eth(r.shares)],
+          ["value now (ETH, max payout)", eth(r.assetsAtRequest)],
+          ["tx", r.txHash],
+        ]),
+      );
+    });
+
+  program
+    .command("claim")
+    .description("claim a finalized redemption's ETH")
+    .argument("<requestId>", "request id from `position`: class:index (e.g. 2:0) or the full id")
+    .option("--receiver <address>", "who gets the ETH (default: signer)")
+    .action(async (requestId: string, o: { receiver?: string }, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await claim(c, { requestId, ...(o.receiver !== undefined ? { receiver: o.receiver } : {}) });
+      print(cmd, r, () =>
+        kv([
+          ["request", shortRequestId(r.requestId)],
+          ["paid (ETH)", eth(r.assets)],
+          ["receiver", r.receiver],
+          ["tx", r.txHash],
+        ]),
+      );
+    });
+
+  program
+    .command("allocation")
+    .description("how n new validators would be spread over modules")
+    .argument("<n>", "validators")
+    .action(async (n: string, _o, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await previewAllocation(c, { count: n } as never);
+      print(cmd, r, () =>
+        [
+          table(
+            ["module", "address", "reputation", "weight", "validators"],
+            r.modules.map((m) => [
+              m.moduleId,
+              short(m.module),
+              bps(m.reputationBps),
+              m.weight.toString(),
+              m.validators,
+            ]),
+          ),
+          `total ${r.total} of ${r.count}`,
+        ].join("\n"),
+      );
+    });
+
+  // ------------------------------------------------------------------ operator
+  const operator = program.command("operator").description("bonded/curated operator actions");
+  operator
+    .command("register")
+    .description("register a permissionless (bonded) operator; you become its manager")
+    .requiredOption("--name <name>", "operator name")
+    .option("--bond <eth>", "initial bond in ETH")
+    .option("--reward-address <address>", "default: signer")
+    .action(async (o: { name: string; bond?: string; rewardAddress?: string }, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await registerOperator(c, {
+        name: o.name,
+        ...(o.bond !== undefined ? { bond: o.bond } : {}),
+        ...(o.rewardAddress !== undefined ? { rewardAddress: o.rewardAddress } : {}),
+      });
+      print(cmd, r, () =>
+        kv([
+          ["operator", r.operatorId],
+          ["manager", r.manager],
+          ["bond (ETH)", eth(r.bond)],
+          ["tx", r.txHash],
+        ]),
+      );
+    });
+  operator
+    .command("add-keys")
+    .description("check a deposit_data-*.json file, then upload its keys (refuses the file on any bad entry)")
+    .argument("<file>", "staking-deposit-cli deposit data")
+    .requiredOption("--operator <id>", "operator id")
+    .addOption(new Option("--module <module>", "module").choices(["bonded", "curated"]).default("bonded"))
+    .addOption(
+      new Option("--network <name>", "fork of the signatures").choices([
+        "mainnet",
+        "holesky",
+        "hoodi",
+        "sepolia",
+      ]),
+    )
+    .option("--fork-version <hex>", "explicit 4-byte fork version")
+    .option("--bond <eth>", "bonded: ETH sent with the keys, or 'auto' for the missing bond", "auto")
+    .action(
+      async (
+        file: string,
+        o: {
+          operator: string;
+          module: "bonded" | "curated";
+          network?: string;
+          forkVersion?: string;
+          bond: string;
+        },
+        cmd: Command,
+      ) => {
+        const c = await getClient(cmd);
+        const b = bar(cmd, "checking BLS signatures");
+        const r = await addKeys(c, {
+          ...(b.onProgress ? { onProgress: b.onProgress } : {}),
+          module: o.module,
+          operatorId: o.operator,
+          file: resolve(io.cwd, file),
+          ...(o.network !== undefined ? { network: o.network } : {}),
+          ...(o.forkVersion !== undefined ? { forkVersion: o.forkVersion } : {}),
+          bond: o.bond,
+        } as never).finally(b.stop);
+        print(cmd, r, () =>
+          [
+            kv([
+              ["operator", r.operatorId],
+              ["keys uploaded", r.count],
+              ["first key index", r.firstIndex],
+              ["bond sent (ETH)", eth(r.bondSent)],
+              ["tx", r.txHash],
+            ]),
+            table(
+              ["#", "pubkey"],
+              r.pubkeys.map((p, i) => [i, p]),
+            ),
+          ].join("\n"),
+        );
+      },
+    );
+  operator
+    .command("top-up")
+    .description("add bond to a bonded operator")
+    .argument("<operatorId>")
+    .argument("<eth>")
+    .action(async (id: string, amount: string, _o, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await topUpBond(c, { operatorId: id, amount });
+      print(cmd, r, () =>
+        kv([
+          ["operator", r.operatorId],
+          ["added (ETH)", eth(r.amount)],
+          ["bond (ETH)", eth(r.bond)],
+          ["tx", r.txHash],
+        ]),
+      );
+    });
+  operator
+    .command("withdraw-bond")
+    .description("withdraw unlocked bond above what active validators need")
+    .argument("<operatorId>")
+    .argument("<eth>")
+    .option("--to <address>", "receiver (default: signer)")
+    .action(async (id: string, amount: string, o: { to?: string }, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await withdrawBond(c, {
+        operatorId: id,
+        amount,
+        ...(o.to !== undefined ? { to: o.to } : {}),
+      });
+      print(cmd, r, () =>
+        kv([
+          ["operator", r.operatorId],
+          ["withdrawn (ETH)", eth(r.amount)],
+          ["to", r.to],
+          ["bond left (ETH)", eth(r.bond)],
+          ["tx", r.txHash],
+        ]),
+      );
+    });
+  operator
+    .command("status")
+    .description("keys, bond, reputation and exit requests of an operator")
+    .argument("<operatorId>")
+    .addOption(new Option("--module <module>", "module").choices(["bonded", "curated"]).default("bonded"))
+    .option("--from-block <n>", "first block scanned for events (default 0)")
+    .action(async (id: string, o: { module: "bonded" | "curated"; fromBlock?: string }, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await operatorStatus(c, {
+        module: o.module,
+        operatorId: id,
+        ...(o.fromBlock !== undefined ? { fromBlock: o.fromBlock } : {}),
+      } as never);
+      print(cmd, r, () =>
+        [
+          kv([
+            [
+              "operator",
+              `${r.operatorId} (${r.module}${r.moduleId === null ? ", module not added" : ` module ${r.moduleId}`})`,
+            ],
+            ["manager", r.manager],
+            ["active", r.active],
+            ["keys total / deposited / exited", `${r.keys.total} / ${r.keys.deposited} / ${r.keys.exited}`],
+            ["depositable keys", r.keys.depositable],
+            ...(r.module === "bonded"
+              ? ([
+                  ["bond (ETH)", eth(r.bond.amount)],
+                  ["locked (ETH)", eth(r.bond.locked)],
+                  ["withdrawable (ETH)", eth(r.bond.withdrawable)],
+                  ["required for keys (ETH)", eth(r.bond.required)],
+                ] as [string, string][])
+              : ([["vetted limit", String(r.vettedLimit)]] as [string, string][])),
+            ["module reputation", bps(r.moduleReputationBps)],
+            ["exit requested (cumulative)", r.exitRequested],
+          ]),
+          r.exitRequests.length
+            ? table(
+                ["block", "count", "deadline"],
+                r.exitRequests.map((e) => [
+                  e.blockNumber,
+                  e.count.toString(),
+                  new Date(Number(e.deadline) * 1000).toISOString(),
+                ]),
+              )
+            : "no exit requests",
+        ].join("\n"),
+      );
+    });
+
+  // ------------------------------------------------------------------ keys (offline)
+  program
+    .command("keys")
+    .description("deposit-data tools (offline)")
+    .command("check")
+    .description("check a deposit_data-*.json file: exit 0 if every entry is valid, 1 otherwise")
+    .argument("<file>")
+    .addOption(
+      new Option("--network <name>", "fork of the signatures (default mainnet)").choices([
+        "mainnet",
+        "holesky",
+        "hoodi",
+        "sepolia",
+      ]),
+    )
+    .option("--fork-version <hex>", "explicit 4-byte fork version")
+    .option("--withdrawal-vault <address>", "expected withdrawal vault (0x01 credentials)")
+    .action(
+      async (
+        file: string,
+        o: { network?: string; forkVersion?: string; withdrawalVault?: string },
+        cmd: Command,
+      ) => {
+        const b = bar(cmd, `checking ${file}`);
+        const r = checkKeys({
+          ...(b.onProgress ? { onProgress: b.onProgress } : {}),
+          file: resolve(io.cwd, file),
+          ...(o.network !== undefined ? { network: o.network } : {}),
+          ...(o.forkVersion !== undefined ? { forkVersion: o.forkVersion } : {}),
+          ...(o.withdrawalVault !== undefined ? { withdrawalVault: o.withdrawalVault } : {}),
+        } as never);
+        b.stop();
+        print(cmd, r, () =>
+          table(
+            ["#", "pubkey", "ok", "reason"],
+            r.results.map((e) => [
+              e.index,
+              short(e.pubkey.startsWith("0x") ? e.pubkey : `0x${e.pubkey}`, 14),
+              e.ok ? "yes" : "NO",
+              e.errors.join("; "),
+            ]),
+          ),
+        );
+        if (!r.ok) {
+          for (const e of r.results.filter((x) => !x.ok))
+            io.stderr(
+              `cascade: entry #${e.index} ${short(`0x${e.pubkey.replace(/^0x/, "")}`, 14)}: ${e.errors.join("; ")}\n`,
+            );
+          io.stderr(`cascade: ${r.invalid} of ${r.total} entries invalid (fork ${r.forkVersion})\n`);
+          exitCode = 1;
+        }
+      },
+    );
+
+  // ------------------------------------------------------------------ governance
+  const gov = program
+    .command("gov")
+    .description("timelock proposals (schedule, then execute after the delay)");
+  const govHelp =
+    "actions: set-class-open <class> <true|false> | set-module-status <module> <active|paused|stopped> | " +
+    "pause <module> | add-module <address> <weight> <shareLimitBps> <feeBps> <feeRecipient> <reputationBps> | " +
+    "update-module <module> <weight> <shareLimitBps> <feeBps> <feeRecipient> | " +
+    "set-class-params <class> <basePremiumBps> <maxPremiumBps> <minCoverBps> <redeemDelay> <depositCapWei> | raw <target> <data> [valueWei]";
+  const toCall = (c: CascadeClient, action: string, a: string[]): TimelockCall => {
+    const need = (n: number) => {
+      if (a.length !== n)
+        throw new InvalidInputError(`gov ${action} takes ${n} arguments, got ${a.length} (${govHelp})`);
+    };
+    switch (action) {
+      case "set-class-open":
+        need(2);
+        return governanceCalls.setClassOpen(c, { classId: a[0]!, open: a[1]! });
+      case "set-module-status":
+        need(2);
+        return governanceCalls.setModuleStatus(c, { moduleId: a[0]!, status: a[1]! });
+      case "pause":
+        need(1);
+        return governanceCalls.pause(c, { moduleId: a[0]! });
+      case "add-module":
+        need(6);
+        return governanceCalls.addModule(c, {
+          module: a[0]!,
+          params: {
+            baseWeight: a[1]!,
+            stakeShareLimitBps: a[2]!,
+            moduleFeeBps: a[3]!,
+            feeRecipient: a[4]!,
+          } as never,
+          reputationBps: a[5]!,
+        });
+      case "update-module":
+        need(5);
+        return governanceCalls.updateModule(c, {
+          moduleId: a[0]!,
+          params: {
+            baseWeight: a[1]!,
+            stakeShareLimitBps: a[2]!,
+            moduleFeeBps: a[3]!,
+            feeRecipient: a[4]!,
+          } as never,
+        });
+      case "set-class-params":
+        need(6);
+        return governanceCalls.setClassParams(c, {
+          classId: a[0]!,
+          params: {
+            basePremiumBps: a[1]!,
+            maxPremiumBps: a[2]!,
+            minCoverBps: a[3]!,
+            redeemDelay: a[4]!,
+            depositCap: a[5]!,
+          } as never,
+        });
+      case "raw":
+        if (a.length < 2 || a.length > 3) need(2);
+        return governanceCalls.raw(c, {
+          target: a[0]!,
+          data: a[1]!,
+          ...(a[2] !== undefined ? { value: a[2] } : {}),
+        });
+      default:
+        throw new InvalidInputError(`unknown governance action "${action}" (${govHelp})`);
+    }
+  };
+  const govOut = (cmd: Command, r: TimelockOpResult) =>
+    print(cmd, r, () =>
+      [
+        kv([
+          ["operation", r.operationId],
+          ["state", r.state],
+          // The timelock stores 1 for executed operations.
+          ["ready at", r.readyAt <= 1n ? "-" : new Date(Number(r.readyAt) * 1000).toISOString()],
+          ["timelock", r.timelockCall.to],
+          ...(r.txHash ? ([["tx", r.txHash]] as [string, string][]) : []),
+        ]),
+        table(
+          ["call", "target", "calldata"],
+          r.labels.map((l, i) => [l, r.targets[i]!, short(r.payloads[i]!, 26)]),
+        ),
+        // A dry run is for sending elsewhere (a multisig): print the exact bytes.
+        ...(r.state === "dry-run"
+          ? [`timelock calldata (${r.timelockCall.data.slice(0, 10)}): ${r.timelockCall.data}`]
+          : []),
+      ].join("\n"),
+    );
+  for (const [name, fn, desc] of [
+    ["propose", proposeCall, "schedule governance calls on the timelock"],
+    ["execute", executeProposal, "execute a scheduled proposal once its delay has passed"],
+  ] as const) {
+    gov
+      .command(name)
+      .description(`${desc}; ${govHelp}`)
+      .argument("<action>")
+      .argument("[args...]")
+      .option("--description <text>", "hashed into the salt; use the same for propose and execute", "")
+      .option("--delay <seconds>", "propose: delay (default: the timelock's minimum)")
+      .option("--dry-run", "print the encoded calls, send nothing")
+      .action(
+        async (
+          action: string,
+          args: string[],
+          o: { description: string; delay?: string; dryRun?: boolean },
+          cmd: Command,
+        ) => {
+          const c = await getClient(cmd);
+          const call = toCall(c, action, args);
+          const r = await fn(c, {
+            calls: [call],
+            description: o.description,
+            dryRun: Boolean(o.dryRun),
+            ...(o.delay !== undefined && name === "propose" ? { delay: o.delay } : {}),
+          });
+          govOut(cmd, r);
+        },
+      );
+  }
+
+  // ------------------------------------------------------------------ risk
+  program
+    .command("risk")
+    .description("restaking security analysis of an operator–service graph JSON file")
+    .argument(
+      "[graph]",
+      "graph JSON: { operators: [{id, stake}], services: [{id, profitFromCorruption, attackThresholdBps, operators}] }",
+    )
+    .option("--psi-bps <bps>", "initial stake shock for the cascade bound", "1000")
+    .action(async (file: string | undefined, o: { psiBps: string }, cmd: Command) => {
+      if (!file) {
+        throw new CascadeError(
+          "the service registry is not deployed yet: pass a graph JSON file (cascade risk graph.json)",
+        );
+      }
+      let raw: { operators?: { stake?: unknown }[]; services?: { profitFromCorruption?: unknown }[] };
+      try {
+        raw = JSON.parse(readFileSync(resolve(io.cwd, file), "utf8"));
+      } catch (e) {
+        throw new InvalidInputError(`cannot read graph ${file}: ${(e as Error).message.split("\n")[0]}`);
+      }
+      const big = (v: unknown) => {
+        try {
+          return typeof v === "string" || typeof v === "number" ? BigInt(v) : v;
+        } catch {
+          return v;
+        }
+      };
+      const graph = {
+        ...raw,
+        operators: (raw.operators ?? []).map((x) => ({ ...x, stake: big(x.stake) })),
+        services: (raw.services ?? []).map((x) => ({
+          ...x,
+          profitFromCorruption: big(x.profitFromCorruption),
+        })),
+      };
+      const psiBps = Number(o.psiBps);
+      const a = analyzeSecurity(graph as never, { psiBps });
+      print(cmd, toJson(a), () => formatAnalysis(a));
+      if (a.network.verdict === "insecure") exitCode = 1;
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are not errors; commander already printed the one-line message.
+      exitCode = ["commander.helpDisplayed", "commander.version"].includes(e.code) ? 0 : 2;
+    } else {
+      const msg =
+        e instanceof CascadeError
+          ? e.shortMessage
+          : e instanceof Error
+            ? e.message.split("\n")[0]
+            : String(e);
+      io.stderr(`cascade: ${msg}\n`);
+      if (io.env.CASCADE_DEBUG) io.stderr(`${(e as Error)?.stack ?? ""}\n`);
+      exitCode = 1;
+    }
+  } finally {
+    // Our own JsonRpcProvider would keep the process alive; injected clients belong to the caller.
+    if (client && !deps.makeClient) (client.provider as { destroy?: () => void }).destroy?.();
+  }
+  return exitCode;
+}

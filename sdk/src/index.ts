@@ -1,0 +1,73 @@
+/** The Cascade SDK: client, actions (one per file), errors and the committed ABIs. */
+export { createCascadeClient, loadAddresses, addressesSchema } from "./client.js";
+export type { CascadeClient, CascadeAddresses, CreateCascadeClientParams } from "./client.js";
+export {
+  CascadeError,
+  InvalidInputError,
+  ContractRevertError,
+  TransactionError,
+  decodeRevert,
+} from "./errors.js";
+export type { TxResult } from "./actions/internal.js";
+// depositor
+export { deposit, type DepositParams, type DepositResult } from "./actions/deposit.js";
+export {
+  position,
+  type PositionParams,
+  type PositionResult,
+  type RedemptionRequest,
+} from "./actions/position.js";
+export {
+  classInfo,
+  type ClassInfoParams,
+  type ClassInfoResult,
+  type PricePoint,
+} from "./actions/classInfo.js";
+export {
+  previewDeposit,
+  type PreviewDepositParams,
+  type PreviewDepositResult,
+} from "./actions/previewDeposit.js";
+export {
+  requestRedeem,
+  type RequestRedeemParams,
+  type RequestRedeemResult,
+} from "./actions/requestRedeem.js";
+export { claim, shortRequestId, type ClaimParams, type ClaimResult } from "./actions/claim.js";
+export {
+  previewAllocation,
+  type PreviewAllocationParams,
+  type PreviewAllocationResult,
+} from "./actions/previewAllocation.js";
+export { status, type StatusResult } from "./actions/status.js";
+// operator
+export {
+  registerOperator,
+  type RegisterOperatorParams,
+  type RegisterOperatorResult,
+} from "./actions/registerOperator.js";
+export {
+  addKeys,
+  DepositDataError,
+  MAX_KEYS_PER_CALL,
+  type AddKeysParams,
+  type AddKeysResult,
+} from "./actions/addKeys.js";
+export {
+  checkKeys,
+  readDepositDataFile,
+  type CheckKeysParams,
+  type CheckKeysResult,
+} from "./actions/checkKeys.js";
+export { topUpBond, type TopUpBondParams, type TopUpBondResult } from "./actions/topUpBond.js";
+export { withdrawBond, type WithdrawBondParams, type WithdrawBondResult } from "./actions/withdrawBond.js";
+export {
+  operatorStatus,
+  type OperatorStatusParams,
+  type OperatorStatusResult,
+} from "./actions/operatorStatus.js";
+// governance
+export { governanceCalls, type TimelockCall } from "./actions/governance.js";
+export { proposeCall, type TimelockOpParams, type TimelockOpResult } from "./actions/proposeCall.js";
+export { executeProposal } from "./actions/executeProposal.js";
+export * as abi from "./abi/index.js";
