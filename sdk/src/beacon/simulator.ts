@@ -179,7 +179,8 @@ export class BeaconSimulator {
   }
 
   private async enqueueNow(ev: SimEvent): Promise<void> {
-    const slot = await this.chainSlot();
+    // Catch up with the chain first, so deposits already made are ordered before this event.
+    const slot = await this.sync();
     this.queue.push({ slot, seq: this.seq++, ev });
   }
 

@@ -46,7 +46,9 @@ export class Keeper {
     if (total === 0n) return { alloc, total };
     const att = await attest(this.guardians);
     const router = new Contract(this.addresses.router, ROUTER_ABI, this.signer);
-    const tx = await router.depositToBeacon(total, keys, att);
+    // maxCount must be the `n` the keys were laid out for: the allocation of n can place fewer
+    // than n validators (targets floor), and allocating that smaller total differs again.
+    const tx = await router.depositToBeacon(n, keys, att);
     await tx.wait();
     return { alloc, total, txHash: tx.hash };
   }

@@ -14,13 +14,15 @@
  *   Full withdrawals are exact per validator: a validator newly `withdrawal_done` paid out its
  *   balance at its exit epoch (exited validators earn nothing, so that balance is final), read from
  *   S0 when it had already exited there, else from the state at `exit_epoch`; if the node has no
- *   such state, its S0 balance. Skims are the rest of the vault balance `V` (V − Σ full), split
- *   over modules by validators eligible for the sweep (active at S0 or S1, 0x01 credentials),
- *   floor, remainder to the module with most of them (lowest id on ties). So Σ withdrawn = V ≤ the
- *   vault's balance exactly (Accounting's `WithdrawnAboveVault`); the per-module skim split is exact
- *   when modules perform alike and approximate otherwise — an exact split needs per-validator
+ *   such state, its S0 balance. Skims are the rest of the vault balance `V` (V − Σ full). A
+ *   validator's skim is estimated as `x0 + k·x1`, x0/x1 its balance above 32 ETH at S0/S1, over the
+ *   validators that stayed in the sweep (0x01 credentials, `active_ongoing` at S1), with one `k`
+ *   fitted so the estimates sum to the skims (if skims < Σx0: pro rata to x0); floor dust goes to
+ *   the module with the largest share. This is exact when validators accrue linearly and are swept
+ *   at one point of the frame (the simulator), an estimate otherwise; Σ withdrawn = V ≤ the vault's
+ *   balance always (Accounting's `WithdrawnAboveVault`). An exact split needs per-validator
  *   withdrawal records (execution payload withdrawals), which the devnet cannot produce.
- * - perfBps: per module, Σ balance progress (b1 − b0 + skim share) of validators active at both S0
+ * - perfBps: per module, Σ balance progress (b1 − b0 + estimated skim) of validators active at both S0
  *   and S1 over `median network progress × their count`, where the network is a fixed sample of
  *   the node's validators (the first `networkSample` indices, Cascade keys excluded); 10,000 = on
  *   par, capped to [0, 10,000]; 10,000 when nothing can be compared.
@@ -141,6 +143,9 @@ export class OracleMember {
 
   /** Builds the report for the current refSlot as of `block` (default: the latest block). */
   async buildReport(block?: number): Promise<{ report: Report; hash: string; notes: ReportNotes }> {
+    // Without a pinned block, ask the node for its head first: a node that pays withdrawals as it
+    // advances (the simulator) has then paid them, so the vault balance read below includes them.
+    if (block === undefined) await this.api.headSlot();
     const blockTag = block ?? (await this.provider.getBlockNumber());
     const at = { blockTag };
     const router = this.c(this.addresses.router, ROUTER_ABI);
@@ -193,8 +198,7 @@ export class OracleMember {
       exited: 0n,
       clBalanceGwei: 0n,
       fullGwei: 0n,
-      sweepable: 0n,
-      progressGwei: 0n,
+      progressWei: 0n,
       compared: 0n,
       slashed: 0,
       exitingGwei: 0n,
@@ -206,6 +210,7 @@ export class OracleMember {
       { moduleId: number; operatorId: number; active: number; leaving: number }
     >();
     const comparedByModule: { m: number; v: BeaconValidator; p: BeaconValidator }[] = [];
+    const sweepCandidates: { m: number; pubkey: string; x0: bigint; x1: bigint }[] = [];
     for (const v of s1) {
       const owner = owners.get(v.pubkey)!;
       const a = acc[owner.moduleId];
@@ -218,8 +223,15 @@ export class OracleMember {
         paid = p && isExited(p) ? p.balance : await this.exitBalance(v, p, spec.slotsPerEpoch);
         a.fullGwei += paid;
       }
-      const eligible = v.withdrawalCredentials.startsWith("0x01");
-      if (eligible && (v.status === "active_ongoing" || p?.status === "active_ongoing")) a.sweepable++;
+      if (v.withdrawalCredentials.startsWith("0x01") && v.status === "active_ongoing") {
+        const excess = (b: bigint) => (b > 32n * GWEI ? (b - 32n * GWEI) * GWEI : 0n);
+        sweepCandidates.push({
+          m: owner.moduleId,
+          pubkey: v.pubkey,
+          x0: p ? excess(p.balance) : 0n,
+          x1: excess(v.balance),
+        });
+      }
       if (p && isActive(p) && isActive(v) && !v.slashed) comparedByModule.push({ m: owner.moduleId, v, p });
       if (v.slashed && !p?.slashed) {
         a.slashed++;
@@ -247,10 +259,9 @@ export class OracleMember {
       activeByOp.set(opKey, op);
     }
 
-    // Withdrawn: exact full withdrawals, skims split by sweep-eligible validators.
+    // Withdrawn: exact full withdrawals, then skims.
     const fullWei = acc.reduce((s, a) => s + a.fullGwei * GWEI, 0n);
     const skims = vaultBalance > fullWei ? vaultBalance - fullWei : 0n;
-    const totalSweepable = acc.reduce((s, a) => s + a.sweepable, 0n);
     const withdrawn = acc.map((a) => (fullWei > vaultBalance ? 0n : a.fullGwei * GWEI));
     if (fullWei > vaultBalance) {
       // Cannot happen with a node that pays before it shows; never claim more than the vault holds.
@@ -261,30 +272,40 @@ export class OracleMember {
         left -= w;
       });
     }
+    // Skims: s_v = x0_v + k·x1_v, x0/x1 the balance above 32 ETH at S0/S1 of each validator that
+    // stayed in the sweep (0x01, active_ongoing at S1), k fitted so that Σ s_v = skims.
+    const candidates = sweepCandidates;
+    const X0 = candidates.reduce((t, c) => t + c.x0, 0n);
+    const X1 = candidates.reduce((t, c) => t + c.x1, 0n);
+    const skimOf = new Map<string, bigint>();
     const skimShare = acc.map(() => 0n);
-    if (skims > 0n && totalSweepable > 0n) {
+    if (skims > 0n && candidates.length > 0) {
       let given = 0n;
+      for (const c of candidates) {
+        let sv: bigint;
+        if (skims <= X0) sv = (c.x0 * skims) / X0;
+        else if (X1 > 0n) sv = c.x0 + ((skims - X0) * c.x1) / X1;
+        else sv = c.x0 + (skims - X0) / BigInt(candidates.length);
+        skimOf.set(c.pubkey, sv);
+        skimShare[c.m] += sv;
+        given += sv;
+      }
       let top = 0;
-      acc.forEach((a, i) => {
-        skimShare[i] = (skims * a.sweepable) / totalSweepable;
-        given += skimShare[i];
-        if (a.sweepable > acc[top].sweepable) top = i;
+      skimShare.forEach((v, i) => {
+        if (v > skimShare[top]) top = i;
       });
-      skimShare[top] += skims - given;
+      skimShare[top] += skims - given; // floor dust
       acc.forEach((_, i) => (withdrawn[i] += skimShare[i]));
     }
 
     // Performance against the network's median progress.
     for (const { m, v, p } of comparedByModule) {
-      acc[m].progressGwei += v.balance - p.balance;
+      acc[m].progressWei += (v.balance - p.balance) * GWEI + (skimOf.get(v.pubkey) ?? 0n);
       acc[m].compared++;
     }
-    const perf = acc.map((a, i) => {
+    const perf = acc.map((a) => {
       if (a.compared === 0n || median <= 0n) return 10_000;
-      const skimGwei = a.sweepable > 0n ? ((skimShare[i] / GWEI) * a.compared) / a.sweepable : 0n;
-      const got = a.progressGwei + skimGwei;
-      const expected = median * a.compared;
-      const bps = (got * BPS) / expected;
+      const bps = (a.progressWei * BPS) / (median * GWEI * a.compared);
       return Number(bps < 0n ? 0n : bps > BPS ? BPS : bps);
     });
 
