@@ -93,6 +93,9 @@ export interface FrameResult {
   classes: ClassRow[];
   pooled: string;
   navSum: string;
+  /** accounting.pooled() and Σ nav in wei, for exact checks */
+  pooledWei: string;
+  navSumWei: string;
   invariantA: boolean;
   events: string[];
 }
@@ -451,6 +454,8 @@ export async function runDemo(
         classes,
         pooled: formatEther(pooled),
         navSum: formatEther(navSum),
+        pooledWei: pooled.toString(),
+        navSumWei: navSum.toString(),
         invariantA,
         events,
       });
