@@ -7,7 +7,10 @@
  * redemptions finalized through exits and claimed. Per frame a table and the frame's events; at
  * the end a summary and a self-contained HTML report (demo-output/report.html).
  *
- *   npm run demo -- --frames 8 --seed cascade --json --rpc http://127.0.0.1:8545 --beacon URL
+ *   npm run demo                                   (8 frames, tables, HTML report)
+ *   CASCADE_DEMO_ARGS="--frames 4 --json" npm run demo
+ *   npx tsx scripts/demo.ts --frames 8 --seed cascade --json --rpc http://127.0.0.1:8545 --beacon URL
+ * (`hardhat run` passes no arguments to scripts, hence the variable / direct form.)
  *
  * The scenario is `runDemo` (exported: test/demo/demo.test.ts runs it with fewer frames).
  * Restaked services do not exist yet: the hook `serviceSlashOnClassC` marks where a service slash
@@ -252,7 +255,14 @@ export async function runDemo(
       withdrawalVault: A.withdrawalVault,
       executionRewardsVault: A.executionRewardsVault,
     };
-    const members = [m1, m2, m3].map((m) => new OracleMember(m, beaconUrl!, oracleAddrs));
+    // With --beacon the node is not on this chain's clock: members read its head (no history).
+    const members = [m1, m2, m3].map(
+      (m) => new OracleMember(m, beaconUrl!, oracleAddrs, { headState: opts.beaconUrl !== undefined }),
+    );
+    if (opts.beaconUrl)
+      log(
+        `Reading the beacon chain from ${opts.beaconUrl} (no simulator: scripted beacon events are skipped).`,
+      );
     const gAddrs = {
       router: A.router,
       depositContract: A.depositContract,
@@ -784,10 +794,17 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 // ---------------------------------------------------------------- CLI
 
 async function main() {
+  // `hardhat run` takes no script arguments (Hardhat 3 rejects unknown options), so options come
+  // from the command line when the script runs directly (`npx tsx scripts/demo.ts --frames 4`) or
+  // from CASCADE_DEMO_ARGS (`CASCADE_DEMO_ARGS="--frames 4 --json" npm run demo`).
   const argv = process.argv;
-  const dash = argv.indexOf("--");
+  const at = argv.findIndex((a) => /scripts[\\/]demo\.ts$/.test(a));
+  const args = [
+    ...argv.slice(at + 1).filter((a) => a !== "--"),
+    ...(process.env.CASCADE_DEMO_ARGS ?? "").split(/\s+/).filter(Boolean),
+  ];
   const program = new Command()
-    .name("npm run demo --")
+    .name("cascade-demo")
     .option("--frames <n>", "report frames to run", (v) => Number.parseInt(v, 10), 8)
     .option("--seed <s>", "seed of the operators' keys", "cascade")
     .option("--json", "print the result as JSON instead of tables", false)
@@ -797,8 +814,6 @@ async function main() {
     )
     .option("--beacon <url>", "read the beacon chain from this Beacon API node instead of the simulator")
     .exitOverride();
-  const args =
-    dash >= 0 ? argv.slice(dash + 1) : argv.slice(2).filter((a) => a.startsWith("--") && !a.endsWith(".ts"));
   try {
     program.parse(args, { from: "user" });
   } catch {

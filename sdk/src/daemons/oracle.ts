@@ -125,7 +125,16 @@ export class OracleMember {
     readonly runner: Signer | Provider,
     beaconUrl: string | BeaconApi,
     readonly addresses: OracleAddresses,
-    readonly options: { networkSample?: number } = {},
+    readonly options: {
+      /** Validators sampled (indices 0…n−1) for the network's expected reward. Default 256. */
+      networkSample?: number;
+      /**
+       * Read `head` instead of the refSlot's state, and no previous state: for nodes that keep no
+       * history the oracle can address by slot (a real node behind a devnet's clock). Reports then
+       * describe the head, not the refSlot; use only for reading, never for a real quorum.
+       */
+      headState?: boolean;
+    } = {},
   ) {
     this.api = typeof beaconUrl === "string" ? new BeaconApi(beaconUrl) : beaconUrl;
     this.keys = new EventKeySource(this.provider, []);
@@ -172,15 +181,17 @@ export class OracleMember {
 
     // Beacon states: read at refSlot (S1) and at the last reported refSlot (S0).
     const spec = await this.api.spec();
-    const s1 = await this.api.validators(refSlot, { ids: pubkeys });
-    const s0 = lastRefSlot > 0n ? await this.optionalState(lastRefSlot, pubkeys) : null;
+    const at1 = this.options.headState ? "head" : refSlot;
+    const s1 = await this.api.validators(at1, { ids: pubkeys });
+    const s0 =
+      lastRefSlot > 0n && !this.options.headState ? await this.optionalState(lastRefSlot, pubkeys) : null;
     const prev = new Map((s0 ?? []).map((v) => [v.pubkey, v]));
 
     // Network sample for the expected reward.
     const sample = this.options.networkSample ?? 256;
     const ids = Array.from({ length: sample }, (_, i) => i);
-    const n1 = (await this.api.validators(refSlot, { ids })).filter((v) => !owners.has(v.pubkey));
-    const n0 = lastRefSlot > 0n ? ((await this.optionalState(lastRefSlot, ids)) ?? []) : [];
+    const n1 = (await this.api.validators(at1, { ids })).filter((v) => !owners.has(v.pubkey));
+    const n0 = s0 !== null ? ((await this.optionalState(lastRefSlot, ids)) ?? []) : [];
     const n0m = new Map(n0.map((v) => [v.pubkey, v]));
     const progress: bigint[] = [];
     for (const v of n1) {
