@@ -104,6 +104,8 @@ export interface FrameResult {
 }
 
 export interface DemoResult {
+  /** State after the initial deposits, before the first frame (frame 0 of the charts). */
+  initial: { modules: ModuleRow[]; classes: ClassRow[] };
   frames: FrameResult[];
   summary: {
     bondCharged: string;
@@ -297,6 +299,21 @@ export async function runDemo(
     let prevPrices = await Promise.all(sys.tokens.map((t) => t.price() as Promise<bigint>));
     let prevTime = t0;
     const share0 = await targetShares(sys);
+    const initial = {
+      modules: await moduleRows(sys, moduleNames, []),
+      classes: await Promise.all(
+        sys.tokens.map(async (t, i) => {
+          const c = await sys.book.getClass(i);
+          return {
+            symbol: symbols[i],
+            nav: formatEther(c.nav),
+            supply: formatEther(c.supply),
+            price: formatEther(prevPrices[i]),
+            apyPct: 0,
+          };
+        }),
+      ),
+    };
     const rep0 = await reputations(sys);
     const redeemFrame = Math.max(2, opts.frames - 3);
     const ifaces = [
@@ -476,6 +493,7 @@ export async function runDemo(
     const share1 = await targetShares(sys);
     const rep1 = await reputations(sys);
     const result: DemoResult = {
+      initial,
       frames,
       summary: {
         bondCharged: formatEther(bondCharged),
@@ -683,8 +701,8 @@ function lineChart(
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => lo + t * (hi - lo));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">
 <text x="${L}" y="18" font-weight="bold">${esc(title)}</text>
-${ticks.map((v) => `<line x1="${L}" x2="${W - R}" y1="${py(v)}" y2="${py(v)}" stroke="#eee"/><text x="${L - 6}" y="${py(v) + 4}" text-anchor="end" font-size="11">${esc(yFmt(v))}</text>`).join("\n")}
-${xs.map((x) => `<text x="${px(x)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${x}</text>`).join("\n")}
+${ticks.map((v) => `<line x1="${L}" x2="${W - R}" y1="${py(v).toFixed(1)}" y2="${py(v).toFixed(1)}" stroke="#eee"/><text x="${L - 6}" y="${(py(v) + 4).toFixed(1)}" text-anchor="end" font-size="11">${esc(yFmt(v))}</text>`).join("\n")}
+${xs.map((x) => `<text x="${px(x).toFixed(1)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${x}</text>`).join("\n")}
 <text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" font-size="11">frame</text>
 ${series
   .map(
@@ -729,30 +747,31 @@ ${series.map((s, i) => `<text x="${W - R + 8}" y="${T + 16 * i + 10}" fill="${CO
 }
 
 export function renderHtml(r: DemoResult, opts: DemoOptions): string {
-  const xs = r.frames.map((f) => f.frame);
-  const classes = r.frames[0]?.classes.map((c) => c.symbol) ?? [];
-  const modules = r.frames[0]?.modules.map((m) => m.name) ?? [];
+  const all = [{ frame: 0, ...r.initial }, ...r.frames];
+  const xs = all.map((f) => f.frame);
+  const classes = r.initial.classes.map((c) => c.symbol);
+  const modules = r.initial.modules.map((m) => m.name);
   const priceChart = lineChart(
     "Class price (ETH per token)",
     xs,
-    classes.map((c, i) => ({ name: c, ys: r.frames.map((f) => Number(f.classes[i].price)) })),
+    classes.map((c, i) => ({ name: c, ys: all.map((f) => Number(f.classes[i].price)) })),
     (v) => v.toFixed(5),
   );
   const navChart = lineChart(
     "Class NAV (ETH)",
     xs,
-    classes.map((c, i) => ({ name: c, ys: r.frames.map((f) => Number(f.classes[i].nav)) })),
+    classes.map((c, i) => ({ name: c, ys: all.map((f) => Number(f.classes[i].nav)) })),
     (v) => v.toFixed(1),
   );
   const allocChart = stackedBars(
     "Active validators by module",
     xs,
-    modules.map((m, i) => ({ name: m, ys: r.frames.map((f) => f.modules[i].active) })),
+    modules.map((m, i) => ({ name: m, ys: all.map((f) => f.modules[i].active) })),
   );
   const shareChart = lineChart(
     "Target allocation share by module (%)",
     xs,
-    modules.map((m, i) => ({ name: m, ys: r.frames.map((f) => f.modules[i].targetShareBps / 100) })),
+    modules.map((m, i) => ({ name: m, ys: all.map((f) => f.modules[i].targetShareBps / 100) })),
     (v) => v.toFixed(1),
   );
   const s = r.summary;
