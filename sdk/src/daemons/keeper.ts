@@ -1,13 +1,13 @@
 /**
  * Keeper (DESIGN §1): deposits buffered ETH to the beacon chain. It asks the router how many
  * validators the buffer allows (redemption demand is served first), lays out keys in each module's
- * plan order from a key source (events or the caller's uploads), gets a fresh guardian
+ * plan order from the modules' `KeysAdded` events (or any key source), gets a fresh guardian
  * attestation and calls `depositToBeacon`.
  */
 import { Contract, type Signer } from "ethers";
 import { ROUTER_ABI, QUEUE_ABI } from "./abi.js";
 import { attest, type Guardian } from "./guardian.js";
-import { keysForDeposit, type KeySource } from "./keys.js";
+import { EventKeySource, keysForDeposit, type KeySource } from "./keys.js";
 
 const DEPOSIT = 32n * 10n ** 18n;
 
@@ -23,7 +23,8 @@ export class Keeper {
     readonly signer: Signer,
     readonly addresses: { router: string; withdrawalQueue: string },
     readonly guardians: Guardian[],
-    readonly source: KeySource,
+    /** Where key bytes come from: the modules' `KeysAdded` events (refreshed before each deposit) or any source. */
+    readonly source: EventKeySource | KeySource,
   ) {}
 
   /** Validators the router can fund now: ⌊(buffered − pending redemption demand) / 32 ETH⌋. */
@@ -42,7 +43,9 @@ export class Keeper {
     let n = await this.depositable();
     if (max !== undefined && max < n) n = max;
     if (n === 0n) return { alloc: [], total: 0n };
-    const { alloc, total, keys } = await keysForDeposit(this.signer, this.addresses.router, n, this.source);
+    const source = this.source instanceof EventKeySource ? this.source.source : this.source;
+    if (this.source instanceof EventKeySource) await this.source.refresh();
+    const { alloc, total, keys } = await keysForDeposit(this.signer, this.addresses.router, n, source);
     if (total === 0n) return { alloc, total };
     const att = await attest(this.guardians);
     const router = new Contract(this.addresses.router, ROUTER_ABI, this.signer);
