@@ -172,6 +172,12 @@ describe("beacon simulator: Beacon API shapes and chain following", function () 
     const future = await getJson(`${url}/eth/v1/beacon/states/999999999/validators`);
     expect(future.status, "future slot").to.equal(404);
     parse(ErrorResponse, future.body, "error");
+    const head = await sim.sync();
+    const recentEpochStart = (head / 32n - 2n) * 32n;
+    const recent = await getJson(`${url}/eth/v1/beacon/states/${recentEpochStart}/validators?id=0`);
+    expect(recent.status, "a recent epoch's first slot (a refSlot) is still served").to.equal(200);
+    const pruned = await getJson(`${url}/eth/v1/beacon/states/${recentEpochStart + 1n}/validators?id=0`);
+    expect(pruned.status, "other past slots are not kept").to.equal(404);
     const badId = await getJson(`${url}/eth/v1/beacon/states/head/validators?id=0x1234`);
     expect(badId.status, "malformed validator id").to.equal(400);
     const genesis = parse(

@@ -18,7 +18,9 @@
  * 5. effective balances follow balances (1 ETH steps, spec hysteresis).
  * Exited and slashed validators earn nothing, so an exited validator's balance is final from its
  * exit epoch on; the simulator keeps the state at every exit epoch (and every slot a client asked
- * for), so `states/{slot}` answers for those slots like an archive node and 404s otherwise.
+ * for, and the first slot of each of the last 64 epochs), so `states/{slot}` answers for those
+ * slots like an archive node and 404s otherwise. `finalized`/`justified` are served as `head`
+ * (the devnet has no finality lag).
  * Withdrawals are paid from the `funder` signer to the address in each validator's 0x01
  * credentials, one transaction per address per advance, before the advanced state is served.
  */
@@ -31,6 +33,8 @@ const MAX_EFFECTIVE = 32n * GWEI;
 const YEAR = 365n * 24n * 3600n;
 const BPS = 10_000n;
 const FAR = FAR_FUTURE_EPOCH;
+/** Epoch-start states kept after each advance, so a refSlot just behind the head is still served. */
+const RECENT_EPOCHS = 64n;
 
 const DEPOSIT_ABI = [
   "event DepositEvent(bytes pubkey, bytes withdrawal_credentials, bytes amount, bytes signature, bytes index)",
@@ -116,7 +120,10 @@ export class BeaconSimulator {
   private seq = 0;
   private lastBlock = -1;
   private blockSlots = new Map<number, bigint>();
+  /** States kept for `states/{slot}`: exit epochs and requested slots (long-lived)… */
   private snapshots = new Map<bigint, SimValidator[]>();
+  /** …and the first slot of each of the last RECENT_EPOCHS epochs (a refSlot is one). */
+  private recent = new Map<bigint, SimValidator[]>();
   private outbox = new Map<string, bigint>();
   private modules: string[] = [];
   /** module address → operatorId → pubkeys in key order */
@@ -282,7 +289,13 @@ export class BeaconSimulator {
 
   private async advanceTo(slot: bigint): Promise<void> {
     const targetEpoch = slot / this.slotsPerEpoch;
-    for (let e = this.epoch + 1n; e <= targetEpoch; e++) this.processEpoch(e);
+    for (let e = this.epoch + 1n; e <= targetEpoch; e++) {
+      this.processEpoch(e);
+      if (targetEpoch - e < RECENT_EPOCHS) {
+        this.recent.set(e * this.slotsPerEpoch, this.copy());
+        if (this.recent.size > Number(RECENT_EPOCHS)) this.recent.delete(this.recent.keys().next().value!);
+      }
+    }
     this.slot = slot;
     this.snapshot(slot);
     await this.flushWithdrawals();
@@ -438,7 +451,7 @@ export class BeaconSimulator {
 
   private snapshot(slot: bigint): void {
     this.snapshots.set(slot, this.copy());
-    if (this.snapshots.size > 512) this.snapshots.delete(this.snapshots.keys().next().value!);
+    if (this.snapshots.size > 1024) this.snapshots.delete(this.snapshots.keys().next().value!);
   }
 
   // ---------------------------------------------------------------- Beacon API views
@@ -460,7 +473,7 @@ export class BeaconSimulator {
     const head = await this.sync(slot);
     if (slot > head)
       return { status: 404, body: { code: 404, message: `State not found: slot ${slot} is in the future` } };
-    const state = slot === this.slot ? this.validators : this.snapshots.get(slot);
+    const state = slot === this.slot ? this.validators : (this.snapshots.get(slot) ?? this.recent.get(slot));
     if (!state)
       return { status: 404, body: { code: 404, message: `State not found: slot ${slot} is not kept` } };
     const epoch = slot / this.slotsPerEpoch;
