@@ -655,7 +655,7 @@ export function renderSummary(r: DemoResult): string {
     ...(first && last
       ? last.classes.map((c, i) => [
           `class ${c.symbol} price`,
-          `${Number(first.classes[i].price).toFixed(6)} → ${Number(c.price).toFixed(6)} (NAV ${Number(c.nav).toFixed(2)} ETH)`,
+          `${Number(r.initial.classes[i].price).toFixed(6)} → ${Number(c.price).toFixed(6)} (NAV ${Number(c.nav).toFixed(2)} ETH)`,
         ])
       : []),
     ["service slash on class C", "hook `serviceSlashOnClassC`: pending ServiceRegistry"],
