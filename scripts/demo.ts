@@ -1,18 +1,898 @@
 /**
- * `npm run demo` (interim main job until the full lifecycle demo lands): compiles, deploys the
- * whole system on the embedded network through deploy/system.ts and prints its addresses.
+ * `npm run demo` — DESIGN §11, the main job on the embedded network: deploys the whole system
+ * (deploy/system.ts), registers a curated and a bonded module with operators and BLS-valid keys,
+ * takes deposits into classes A/B/C, starts the beacon simulator (Beacon API on 127.0.0.1, random
+ * port), three oracle members, two guardians and a keeper, and runs report frames: rewards, a
+ * slashing covered by the operator's bond, a poor performer losing reputation and allocation,
+ * redemptions finalized through exits and claimed. Per frame a table and the frame's events; at
+ * the end a summary and a self-contained HTML report (demo-output/report.html).
+ *
+ *   npm run demo                                   (8 frames, tables, HTML report)
+ *   CASCADE_DEMO_ARGS="--frames 4 --json" npm run demo
+ *   npx tsx scripts/demo.ts --frames 8 --seed cascade --json --rpc http://127.0.0.1:8545 --beacon URL
+ * (`hardhat run` passes no arguments to scripts, hence the variable / direct form.)
+ *
+ * The scenario is `runDemo` (exported: test/demo/demo.test.ts runs it with fewer frames).
+ * Restaked services do not exist yet: the hook `serviceSlashOnClassC` marks where a service slash
+ * landing on class C goes once ServiceRegistry is in (DESIGN §8).
  */
-import { network } from "hardhat";
-import { deploySystem } from "../deploy/system.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Command } from "commander";
+import Table from "cli-table3";
+import cliProgress from "cli-progress";
+import { Interface, formatEther, type Signer } from "ethers";
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import { deploySystem, ETH, type System } from "../deploy/system.js";
+import { BeaconSimulator } from "../sdk/src/beacon/simulator.js";
+import { Guardian } from "../sdk/src/daemons/guardian.js";
+import { Keeper } from "../sdk/src/daemons/keeper.js";
+import { EventKeySource, makeKeys, flattenBatches } from "../sdk/src/daemons/keys.js";
+import { OracleMember, type Report } from "../sdk/src/daemons/oracle.js";
 
-const { ethers } = await network.create();
-const started = Date.now();
-const sys = await deploySystem(ethers);
-const rows = Object.entries(sys.addresses);
-const width = Math.max(...rows.map(([k]) => k.length));
-console.log("Cascade deployed on the embedded network:\n");
-for (const [name, address] of rows) console.log(`  ${name.padEnd(width)}  ${address}`);
-console.log(
-  `\nclasses: ${sys.config.classes.map((c) => c.symbol).join(", ")}; modules: curated, bonded (not yet registered)`,
-);
-console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+const DAY = 24 * 3600;
+const YEAR = 365 * DAY;
+
+// ---------------------------------------------------------------- types
+
+export interface DemoOptions {
+  frames: number;
+  seed: string;
+  /** Seconds of chain time per frame (default 7 days). */
+  frameSeconds?: number;
+  /** Read the beacon chain from this node instead of starting the simulator. */
+  beaconUrl?: string;
+  /** Output: called with each line/table; silent when omitted. */
+  log?: (s: string) => void;
+  /** Called after each frame (progress). */
+  onFrame?: (frame: number, total: number) => void;
+  /** Where to write the HTML report (none when omitted). */
+  htmlPath?: string;
+  hooks?: DemoHooks;
+}
+
+export interface DemoContext {
+  sys: System;
+  frame: number;
+  signers: Signer[];
+  say: (sentence: string) => void;
+}
+
+export interface DemoHooks {
+  /**
+   * A restaked service slashes an operator and the loss lands on class C (DESIGN §8). No
+   * ServiceRegistry yet: the default only records that the step is pending. Replace it once
+   * services exist (requestSlash → veto window → execute, then assert class C's NAV drop).
+   */
+  serviceSlashOnClassC?: (ctx: DemoContext) => Promise<void>;
+}
+
+export interface ModuleRow {
+  id: number;
+  name: string;
+  deposited: number;
+  active: number;
+  exited: number;
+  reputationBps: number;
+  targetShareBps: number;
+  shareBps: number;
+  perfBps: number;
+}
+
+export interface ClassRow {
+  symbol: string;
+  nav: string;
+  supply: string;
+  price: string;
+  apyPct: number;
+}
+
+export interface FrameResult {
+  frame: number;
+  refSlot: string;
+  day: number;
+  hash: string;
+  modules: ModuleRow[];
+  classes: ClassRow[];
+  pooled: string;
+  navSum: string;
+  /** accounting.pooled() and Σ nav in wei, for exact checks */
+  pooledWei: string;
+  navSumWei: string;
+  invariantA: boolean;
+  events: string[];
+}
+
+export interface DemoResult {
+  /** State after the initial deposits, before the first frame (frame 0 of the charts). */
+  initial: { modules: ModuleRow[]; classes: ClassRow[] };
+  frames: FrameResult[];
+  summary: {
+    bondCharged: string;
+    slashedPubkey: string;
+    poorPerformer: {
+      module: string;
+      shareStartBps: number;
+      shareEndBps: number;
+      repStart: number;
+      repEnd: number;
+    };
+    redemptions: { requested: number; claimed: number; paid: string };
+    serviceSlashHook: string;
+    membersAgreed: boolean;
+    wallSeconds: number;
+  };
+  htmlPath?: string;
+}
+
+// ---------------------------------------------------------------- scenario
+
+export async function runDemo(
+  ethers: HardhatEthers,
+  provider: { send(method: string, params: unknown[]): Promise<unknown> },
+  opts: DemoOptions,
+): Promise<DemoResult> {
+  const started = Date.now();
+  const log = opts.log ?? (() => {});
+  const frameSeconds = opts.frameSeconds ?? 7 * DAY;
+  const signers = (await ethers.getSigners()) as unknown as Signer[];
+  if (signers.length < 20)
+    throw new Error(`the demo needs 20 funded accounts, the node has ${signers.length}`);
+  const [
+    ,
+    m1,
+    m2,
+    m3,
+    g1,
+    g2,
+    opA,
+    opS,
+    opB1,
+    opB2,
+    d1,
+    d2,
+    d3,
+    d4,
+    d5,
+    d6,
+    funder,
+    builder,
+    keeperS,
+    feeRec,
+  ] = signers;
+  const addr = (s: Signer) => s.getAddress();
+
+  const sys = await deploySystem(ethers);
+  const A = sys.addresses;
+  const router = sys.router;
+
+  // Modules: curated (reputation 9,000) and bonded (8,000); same base weight, 5% fee.
+  const params = async (w: number) => ({
+    baseWeight: w,
+    stakeShareLimitBps: 10_000,
+    moduleFeeBps: 500,
+    feeRecipient: await addr(feeRec),
+  });
+  await (await router.addModule(A.curatedModule, await params(100), 9000)).wait();
+  await (await router.addModule(A.bondedModule, await params(100), 8000)).wait();
+  const moduleNames = ["curated", "bonded"];
+
+  // Operators and keys (real BLS signatures over the router's withdrawal credentials).
+  const wc: string = await router.withdrawalCredentials();
+  const seed = opts.seed;
+  // Sleepy is operator 0 so the curated deposit plan (operator by operator) stakes its keys first.
+  const ks = makeKeys(`${seed}/sleepy`, 0, 3, wc);
+  const ka = makeKeys(`${seed}/aurora`, 0, 12, wc);
+  await (await sys.curated.addOperator("Sleepy", await addr(opS), await addr(opS))).wait();
+  await (await sys.curated.addOperator("Aurora", await addr(opA), await addr(opA))).wait();
+  await (await sys.curated.connect(opS).addKeys(0, ks.pubkeys, ks.signatures)).wait();
+  await (await sys.curated.connect(opA).addKeys(1, ka.pubkeys, ka.signatures)).wait();
+  await (await sys.curated.setVettedLimit(0, 3)).wait();
+  await (await sys.curated.setVettedLimit(1, 12)).wait();
+  const bondFor = (keys: bigint) => (24n * ETH) / 10n + (keys - 1n) * ((13n * ETH) / 10n);
+  const kb1 = makeKeys(`${seed}/bonded-one`, 0, 8, wc);
+  const kb2 = makeKeys(`${seed}/bonded-two`, 0, 6, wc);
+  await (
+    await sys.bonded
+      .connect(opB1)
+      .registerOperator("Bonded One", await addr(opB1), kb1.pubkeys, kb1.signatures, { value: bondFor(8n) })
+  ).wait();
+  await (
+    await sys.bonded
+      .connect(opB2)
+      .registerOperator("Bonded Two", await addr(opB2), kb2.pubkeys, kb2.signatures, { value: bondFor(6n) })
+  ).wait();
+  const sleepyKeys = flattenBatches([ks]).map((k) => "0x" + k.pubkey);
+  const bondedOneKeys = flattenBatches([kb1]).map((k) => "0x" + k.pubkey);
+  log(
+    `Deployed Cascade; modules: curated (Sleepy 3 keys, Aurora 12 keys), bonded (Bonded One 8 keys, Bonded Two 6 keys, bonds ${formatEther(bondFor(8n))} / ${formatEther(bondFor(6n))} ETH).`,
+  );
+
+  // Depositors, junior first so the senior class has cover.
+  const deposits: [Signer, number, bigint][] = [
+    [d1, 2, 100n * ETH],
+    [d2, 1, 140n * ETH],
+    [d3, 0, 300n * ETH],
+    [d4, 0, 100n * ETH],
+  ];
+  for (const [who, cls, amount] of deposits)
+    await (await router.connect(who).deposit(cls, await addr(who), 0, { value: amount })).wait();
+  const symbols = sys.config.classes.map((c) => c.symbol);
+
+  // Off-chain actors.
+  const [genesisTime] = await sys.oracle.frameConfig();
+  let sim: BeaconSimulator | undefined;
+  let beaconUrl = opts.beaconUrl;
+  if (!beaconUrl) {
+    await provider
+      .send("hardhat_setBalance", [await addr(funder), "0x" + (10n ** 24n).toString(16)])
+      .catch(() => {});
+    sim = new BeaconSimulator({
+      provider: ethers.provider,
+      depositContract: A.depositContract,
+      funder,
+      genesisTime,
+      activationDelayEpochs: 4,
+      withdrawDelayEpochs: 256,
+      slashedWithdrawDelayEpochs: 2048,
+      sweepEpochs: Math.max(1, Math.round((2 * frameSeconds) / 384)),
+      aprBps: 400,
+      networkValidators: 32,
+      modules: [A.curatedModule, A.bondedModule],
+    });
+    beaconUrl = await sim.listen(0);
+    log(`Beacon simulator serving the Beacon API at ${beaconUrl}`);
+  }
+  try {
+    const oracleAddrs = {
+      router: A.router,
+      reportOracle: A.reportOracle,
+      accounting: A.accounting,
+      withdrawalQueue: A.withdrawalQueue,
+      withdrawalVault: A.withdrawalVault,
+      executionRewardsVault: A.executionRewardsVault,
+    };
+    // With --beacon the node is not on this chain's clock: members read its head (no history).
+    const members = [m1, m2, m3].map(
+      (m) => new OracleMember(m, beaconUrl!, oracleAddrs, { headState: opts.beaconUrl !== undefined }),
+    );
+    if (opts.beaconUrl)
+      log(
+        `Reading the beacon chain from ${opts.beaconUrl} (no simulator: scripted beacon events are skipped).`,
+      );
+    const gAddrs = {
+      router: A.router,
+      depositContract: A.depositContract,
+      depositSecurity: A.depositSecurity,
+    };
+    const guardians = [g1, g2].map((g) => new Guardian(g, gAddrs));
+    const keeper = new Keeper(
+      keeperS,
+      { router: A.router, withdrawalQueue: A.withdrawalQueue },
+      guardians,
+      // The keeper knows no keys itself: it reads them back from the modules' KeysAdded events.
+      new EventKeySource(ethers.provider, [A.curatedModule, A.bondedModule]),
+    );
+
+    const k0 = await keeper.depositBuffered();
+    log(
+      `Depositors put ${formatEther(deposits.reduce((s, [, , a]) => s + a, 0n))} ETH into A/B/C; keeper deposited ${k0.total} validators (curated ${k0.alloc[0]}, bonded ${k0.alloc[1]}) with a 2-of-2 guardian attestation.`,
+    );
+
+    const hooks: Required<DemoHooks> = {
+      serviceSlashOnClassC: async ({ say }) =>
+        say("Service slash on class C: skipped — restaked services (ServiceRegistry) are not deployed yet."),
+      ...opts.hooks,
+    };
+
+    const frames: FrameResult[] = [];
+    const requests: { id: bigint; controller: Signer; cls: number; claimed: boolean; paid: bigint }[] = [];
+    let bondCharged = 0n;
+    let membersAgreed = true;
+    let serviceSlashNote = "";
+    let slashedPubkey = "";
+    const t0 = Number((await ethers.provider.getBlock("latest"))!.timestamp);
+    let prevPrices = await Promise.all(sys.tokens.map((t) => t.price() as Promise<bigint>));
+    let prevTime = t0;
+    const share0 = await targetShares(sys);
+    const initial = {
+      modules: await moduleRows(sys, moduleNames, []),
+      classes: await Promise.all(
+        sys.tokens.map(async (t, i) => {
+          const c = await sys.book.getClass(i);
+          return {
+            symbol: symbols[i],
+            nav: formatEther(c.nav),
+            supply: formatEther(c.supply),
+            price: formatEther(prevPrices[i]),
+            apyPct: 0,
+          };
+        }),
+      ),
+    };
+    const rep0 = await reputations(sys);
+    const redeemFrame = Math.max(2, opts.frames - 3);
+    const ifaces = [
+      router.interface,
+      sys.accounting.interface,
+      sys.curated.interface,
+      sys.queue.interface,
+    ] as Interface[];
+
+    for (let f = 1; f <= opts.frames; f++) {
+      const events: string[] = [];
+      const say = (s: string) => events.push(s);
+      let fromBlock = (await ethers.provider.getBlockNumber()) + 1;
+
+      // Scripted beacon-chain events for this frame.
+      if (f === 1 && sim) {
+        await sim.setPerformance(sleepyKeys, -2000);
+        say("Operator Sleepy (curated) goes offline: its validators are penalized instead of rewarded.");
+      }
+      if (f === 2 && sim) {
+        const deposited = await depositedPubkeys(sim, bondedOneKeys, beaconUrl);
+        slashedPubkey = deposited[0] ?? "";
+        if (slashedPubkey) {
+          await sim.slash(slashedPubkey);
+          say(`Validator ${slashedPubkey.slice(0, 12)}… of Bonded One is slashed on the beacon chain.`);
+        }
+      }
+      if (f === 3) {
+        await hooks.serviceSlashOnClassC({ sys, frame: f, signers, say });
+        serviceSlashNote = events[events.length - 1] ?? "";
+      }
+      if (f === 2 || f === 3) {
+        const [who, cls] = f === 2 ? [d5, 2] : [d6, 1];
+        await (await router.connect(who).deposit(cls, await addr(who), 0, { value: 64n * ETH })).wait();
+        say(`A new depositor puts 64 ETH into class ${symbols[cls]}.`);
+      }
+      if (f === redeemFrame) {
+        for (const [who, cls, part] of [
+          [d1, 2, 40n],
+          [d2, 1, 50n],
+          [d3, 0, 30n],
+        ] as const) {
+          const shares = ((await sys.tokens[cls].balanceOf(await addr(who))) * part) / 100n;
+          const tx = await sys.queue
+            .connect(who)
+            .requestRedeem(cls, shares, await addr(who), await addr(who));
+          const rc = await tx.wait();
+          const ev = rc.logs
+            .map((l: { topics: string[]; data: string }) => sys.queue.interface.parseLog(l))
+            .find((e: { name: string } | null) => e?.name === "RedeemRequest");
+          requests.push({ id: ev.args.requestId, controller: who, cls, claimed: false, paid: 0n });
+          say(`A holder requests redemption of ${part}% of its ${symbols[cls]} (${fmt(shares)} shares).`);
+        }
+      }
+      // Execution-layer rewards (priority fees, MEV) reach the fee recipient vault.
+      const active = (await moduleRows(sys, moduleNames, [])).reduce((s, m) => s + m.active, 0);
+      if (active > 0) {
+        const el = BigInt(active) * (ETH / 500n);
+        await (await builder.sendTransaction({ to: A.executionRewardsVault, value: el })).wait();
+      }
+
+      // Time passes to the next frame's first slot.
+      await provider.send("evm_increaseTime", [frameSeconds]);
+      await provider.send("evm_mine", []);
+      const [g, sps, spf]: bigint[] = await sys.oracle.frameConfig();
+      const frameLen = sps * spf;
+      const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+      await provider.send("evm_setNextBlockTimestamp", [Number(((now - g) / frameLen + 1n) * frameLen + g)]);
+      await provider.send("evm_mine", []);
+
+      // Oracle: every member builds the report at the same block; a quorum votes; one submits.
+      // The simulator catches up with the chain (and pays due withdrawals) before the block is pinned.
+      await sim?.sync();
+      const block = await ethers.provider.getBlockNumber();
+      const built = [];
+      for (const m of members) built.push(await m.buildReport(block));
+      if (new Set(built.map((b) => b.hash)).size !== 1) membersAgreed = false;
+      const { report, hash, notes } = built[0];
+      const quorum = Number(await sys.oracle.quorum());
+      for (const m of members.slice(0, quorum)) await m.vote(report);
+      await members[0].submitData(report);
+      describeReport(report, notes, moduleNames, say);
+      // Events emitted on chain in this frame, as sentences.
+      const logs = await ethers.provider.getLogs({ fromBlock, toBlock: "latest" });
+      fromBlock = (await ethers.provider.getBlockNumber()) + 1;
+      for (const l of logs) {
+        for (const iface of ifaces) {
+          let e;
+          try {
+            e = iface.parseLog(l);
+          } catch {
+            e = null;
+          }
+          if (!e) continue;
+          if (e.name === "BondCoverCharged") {
+            bondCharged += e.args.charged as bigint;
+            say(
+              `Bond of operator ${e.args.operatorId} in module ${moduleNames[Number(e.args.moduleId)]} charged ${fmt(e.args.charged)} ETH of a ${fmt(e.args.requested)} ETH loss: the pool is made whole.`,
+            );
+          } else if (e.name === "ReputationChanged") {
+            say(
+              `Reputation of ${moduleNames[Number(e.args.moduleId)]} is now ${Number(e.args.reputationBps) / 100}%.`,
+            );
+          } else if (e.name === "RedeemFinalized") {
+            const id = e.args.requestId as bigint;
+            say(
+              `Redemption #${id & ((1n << 128n) - 1n)} of ${symbols[Number(id >> 128n)]} finalized: ${fmt(e.args.assets)} ETH locked for its claim.`,
+            );
+          }
+          break;
+        }
+      }
+
+      // After the report: claims of finalized requests, then the keeper stakes the buffer.
+      for (const r of requests) {
+        if (r.claimed) continue;
+        const claimable: bigint = await sys.queue.claimableRedeemRequest(r.id, await addr(r.controller));
+        if (claimable === 0n) continue;
+        const req = await sys.queue.getRequest(r.id);
+        await (await sys.queue.connect(r.controller).claim(r.id, await addr(r.controller))).wait();
+        r.claimed = true;
+        r.paid = BigInt(req.assets);
+        say(
+          `Redemption #${r.id & ((1n << 128n) - 1n)} of ${symbols[r.cls]} claimed: ${fmt(r.paid)} ETH paid to its holder.`,
+        );
+      }
+      const k = await keeper.depositBuffered();
+      if (k.total > 0n)
+        say(
+          `Keeper deposited ${k.total} validators: ${k.alloc.map((n, i) => `${moduleNames[i]} ${n}`).join(", ")}.`,
+        );
+
+      // Snapshot for the table and the report.
+      const ts = Number((await ethers.provider.getBlock("latest"))!.timestamp);
+      const prices = await Promise.all(sys.tokens.map((t) => t.price() as Promise<bigint>));
+      const classes: ClassRow[] = [];
+      const navs: bigint[] = await sys.book.navs();
+      for (let i = 0; i < navs.length; i++) {
+        const c = await sys.book.getClass(i);
+        const growth = Number(prices[i] - prevPrices[i]) / Number(prevPrices[i]);
+        classes.push({
+          symbol: symbols[i],
+          nav: formatEther(c.nav),
+          supply: formatEther(c.supply),
+          price: formatEther(prices[i]),
+          apyPct: (growth * YEAR * 100) / Math.max(1, ts - prevTime),
+        });
+      }
+      prevPrices = prices;
+      prevTime = ts;
+      const pooled: bigint = await sys.accounting.pooled();
+      const navSum = navs.reduce((s, n) => s + n, 0n);
+      const invariantA = navSum <= pooled && pooled - navSum <= BigInt(navs.length);
+      say(`Invariant A: Σ nav ${invariantA ? "≤" : "VIOLATES"} pooled (dust ${pooled - navSum} wei).`);
+      frames.push({
+        frame: f,
+        refSlot: report.refSlot.toString(),
+        day: Math.round((ts - t0) / DAY),
+        hash,
+        modules: await moduleRows(
+          sys,
+          moduleNames,
+          report.modules.map((m) => m.perfBps),
+        ),
+        classes,
+        pooled: formatEther(pooled),
+        navSum: formatEther(navSum),
+        pooledWei: pooled.toString(),
+        navSumWei: navSum.toString(),
+        invariantA,
+        events,
+      });
+      log(renderFrame(frames[frames.length - 1]));
+      opts.onFrame?.(f, opts.frames);
+    }
+
+    const share1 = await targetShares(sys);
+    const rep1 = await reputations(sys);
+    const result: DemoResult = {
+      initial,
+      frames,
+      summary: {
+        bondCharged: formatEther(bondCharged),
+        slashedPubkey,
+        poorPerformer: {
+          module: "curated",
+          shareStartBps: share0[0],
+          shareEndBps: share1[0],
+          repStart: rep0[0],
+          repEnd: rep1[0],
+        },
+        redemptions: {
+          requested: requests.length,
+          claimed: requests.filter((r) => r.claimed).length,
+          paid: formatEther(requests.reduce((s, r) => s + r.paid, 0n)),
+        },
+        serviceSlashHook: serviceSlashNote,
+        membersAgreed,
+        wallSeconds: (Date.now() - started) / 1000,
+      },
+    };
+    if (opts.htmlPath) {
+      mkdirSync(dirname(opts.htmlPath), { recursive: true });
+      writeFileSync(opts.htmlPath, renderHtml(result, opts));
+      result.htmlPath = opts.htmlPath;
+    }
+    return result;
+  } finally {
+    await sim?.close();
+  }
+}
+
+// ---------------------------------------------------------------- reading state
+
+async function targetShares(sys: System): Promise<number[]> {
+  const w: bigint[] = await sys.router.moduleWeights();
+  const sum = w.reduce((s, x) => s + x, 0n);
+  return w.map((x) => (sum === 0n ? 0 : Number((x * 10_000n) / sum)));
+}
+
+async function reputations(sys: System): Promise<number[]> {
+  const n = Number(await sys.router.moduleCount());
+  const out = [];
+  for (let i = 0; i < n; i++) out.push(Number((await sys.router.getModule(i)).reputationBps));
+  return out;
+}
+
+async function moduleRows(sys: System, names: string[], perf: number[]): Promise<ModuleRow[]> {
+  const shares = await targetShares(sys);
+  const n = Number(await sys.router.moduleCount());
+  const rows: ModuleRow[] = [];
+  for (let i = 0; i < n; i++) {
+    const m = await sys.router.getModule(i);
+    rows.push({
+      id: i,
+      name: names[i] ?? `module ${i}`,
+      deposited: Number(m.deposited),
+      active: Number(m.deposited) - Number(m.exited),
+      exited: Number(m.exited),
+      reputationBps: Number(m.reputationBps),
+      targetShareBps: shares[i],
+      shareBps: 0,
+      perfBps: perf[i] ?? 10_000,
+    });
+  }
+  const total = rows.reduce((s, r) => s + r.active, 0);
+  for (const r of rows) r.shareBps = total ? Math.round((r.active * 10_000) / total) : 0;
+  return rows;
+}
+
+/** Keys of `candidates` the beacon node already has active (so a slashing lands). */
+async function depositedPubkeys(sim: BeaconSimulator, candidates: string[], _url: string): Promise<string[]> {
+  const r = await sim.stateValidators("head", candidates, ["active_ongoing"]);
+  const body = r.body as { data?: { validator: { pubkey: string } }[] };
+  return (body.data ?? []).map((v) => v.validator.pubkey);
+}
+
+function describeReport(
+  r: Report,
+  notes: Awaited<ReturnType<OracleMember["buildReport"]>>["notes"],
+  names: string[],
+  say: (s: string) => void,
+) {
+  const parts = r.modules.map(
+    (m, i) =>
+      `${names[i]} ${m.clValidators} validators, ${fmt(m.clBalance)} ETH on the beacon chain, ${fmt(m.withdrawn)} ETH withdrawn, perf ${(m.perfBps / 100).toFixed(1)}%`,
+  );
+  say(
+    `Oracle report for slot ${r.refSlot} agreed by the quorum: ${parts.join("; ")}; EL rewards ${fmt(r.elRewards)} ETH.`,
+  );
+  for (const s of notes.newlySlashed)
+    say(
+      `The oracle attributes a ${fmt(s.lossWei)} ETH slashing loss to operator ${s.operatorId} of ${names[s.moduleId]}.`,
+    );
+  if (r.exits.length)
+    say(
+      `Redemption demand exceeds buffered ETH by ${fmt(notes.exitShortfall)} ETH: exit requests for ${r.exits
+        .map((e) => `${names[e.moduleId]} operator ${e.operatorId} (${e.count})`)
+        .join(", ")}.`,
+    );
+}
+
+// ---------------------------------------------------------------- output
+
+function fmt(wei: bigint, digits = 4): string {
+  const s = formatEther(wei);
+  const [i, d = ""] = s.split(".");
+  return digits === 0 ? i : `${i}.${(d + "0".repeat(digits)).slice(0, digits)}`;
+}
+
+function pct(bps: number): string {
+  return `${(bps / 100).toFixed(1)}%`;
+}
+
+export function renderFrame(f: FrameResult): string {
+  const mt = new Table({
+    head: ["module", "validators", "exited", "share", "target", "perf", "reputation"],
+    style: { head: [], border: [] },
+  });
+  for (const m of f.modules)
+    mt.push([
+      m.name,
+      m.active,
+      m.exited,
+      pct(m.shareBps),
+      pct(m.targetShareBps),
+      pct(m.perfBps),
+      pct(m.reputationBps),
+    ]);
+  const ct = new Table({
+    head: ["class", "NAV (ETH)", "price", "APY (frame)"],
+    style: { head: [], border: [] },
+  });
+  for (const c of f.classes)
+    ct.push([c.symbol, Number(c.nav).toFixed(4), Number(c.price).toFixed(6), `${c.apyPct.toFixed(2)}%`]);
+  const lines = [
+    `\n── Frame ${f.frame} · day ${f.day} · refSlot ${f.refSlot} · report ${f.hash.slice(0, 10)}…`,
+    mt.toString(),
+    ct.toString(),
+    ...f.events.map((e) => `  • ${e}`),
+  ];
+  return lines.join("\n");
+}
+
+export function renderSummary(r: DemoResult): string {
+  const s = r.summary;
+  const t = new Table({ head: ["outcome", "value"], style: { head: [], border: [] } });
+  const first = r.frames[0];
+  const last = r.frames[r.frames.length - 1];
+  t.push(
+    ["frames reported", String(r.frames.length)],
+    ["members agreed on every hash", s.membersAgreed ? "yes" : "NO"],
+    ["invariant A held every frame", r.frames.every((f) => f.invariantA) ? "yes" : "NO"],
+    ["slashing covered by bond", `${Number(s.bondCharged).toFixed(4)} ETH charged to Bonded One's bond`],
+    [
+      "poor performer (curated)",
+      `reputation ${pct(s.poorPerformer.repStart)} → ${pct(s.poorPerformer.repEnd)}, target share ${pct(s.poorPerformer.shareStartBps)} → ${pct(s.poorPerformer.shareEndBps)}`,
+    ],
+    [
+      "redemptions",
+      `${s.redemptions.claimed}/${s.redemptions.requested} claimed, ${Number(s.redemptions.paid).toFixed(4)} ETH paid`,
+    ],
+    ...(first && last
+      ? last.classes.map((c, i) => [
+          `class ${c.symbol} price`,
+          `${Number(r.initial.classes[i].price).toFixed(6)} → ${Number(c.price).toFixed(6)} (NAV ${Number(c.nav).toFixed(2)} ETH)`,
+        ])
+      : []),
+    ["service slash on class C", "hook `serviceSlashOnClassC`: pending ServiceRegistry"],
+    ["wall time", `${s.wallSeconds.toFixed(1)} s`],
+  );
+  return `\nSummary\n${t.toString()}`;
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+}
+
+const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"];
+
+/** A line chart as inline SVG: x = frame, one polyline per series, labelled axes. */
+function lineChart(
+  title: string,
+  xs: number[],
+  series: { name: string; ys: number[] }[],
+  yFmt: (v: number) => string,
+): string {
+  const W = 640;
+  const H = 280;
+  const L = 70;
+  const R = 120;
+  const T = 30;
+  const B = 40;
+  const all = series.flatMap((s) => s.ys);
+  let lo = Math.min(...all);
+  let hi = Math.max(...all);
+  if (hi === lo) {
+    hi += Math.abs(hi) * 0.001 + 1e-9;
+    lo -= Math.abs(lo) * 0.001 + 1e-9;
+  }
+  const x0 = Math.min(...xs);
+  const x1 = Math.max(...xs, x0 + 1);
+  const px = (x: number) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
+  const py = (y: number) => T + (1 - (y - lo) / (hi - lo)) * (H - T - B);
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => lo + t * (hi - lo));
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">
+<text x="${L}" y="18" font-weight="bold">${esc(title)}</text>
+${ticks.map((v) => `<line x1="${L}" x2="${W - R}" y1="${py(v).toFixed(1)}" y2="${py(v).toFixed(1)}" stroke="#eee"/><text x="${L - 6}" y="${(py(v) + 4).toFixed(1)}" text-anchor="end" font-size="11">${esc(yFmt(v))}</text>`).join("\n")}
+${xs.map((x) => `<text x="${px(x).toFixed(1)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${x}</text>`).join("\n")}
+<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" font-size="11">frame</text>
+${series
+  .map(
+    (s, i) =>
+      `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" points="${s.ys.map((y, j) => `${px(xs[j]).toFixed(1)},${py(y).toFixed(1)}`).join(" ")}"/>` +
+      `<text x="${W - R + 8}" y="${T + 16 * i + 10}" fill="${COLORS[i % COLORS.length]}" font-size="12">${esc(s.name)}</text>`,
+  )
+  .join("\n")}
+</svg>`;
+}
+
+/** Stacked bars: validators per module per frame. */
+function stackedBars(title: string, xs: number[], series: { name: string; ys: number[] }[]): string {
+  const W = 640;
+  const H = 280;
+  const L = 50;
+  const R = 120;
+  const T = 30;
+  const B = 40;
+  const totals = xs.map((_, j) => series.reduce((s, x) => s + x.ys[j], 0));
+  const max = Math.max(1, ...totals);
+  const bw = ((W - L - R) / xs.length) * 0.7;
+  const px = (j: number) => L + ((j + 0.15) * (W - L - R)) / xs.length;
+  const h = (v: number) => (v / max) * (H - T - B);
+  let bars = "";
+  xs.forEach((x, j) => {
+    let y = H - B;
+    series.forEach((s, i) => {
+      const hh = h(s.ys[j]);
+      y -= hh;
+      bars += `<rect x="${px(j).toFixed(1)}" y="${y.toFixed(1)}" width="${bw.toFixed(1)}" height="${hh.toFixed(1)}" fill="${COLORS[i % COLORS.length]}"><title>${esc(s.name)}: ${s.ys[j]}</title></rect>`;
+    });
+    bars += `<text x="${(px(j) + bw / 2).toFixed(1)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${x}</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">
+<text x="${L}" y="18" font-weight="bold">${esc(title)}</text>
+<text x="${L - 6}" y="${T + 4}" text-anchor="end" font-size="11">${max}</text><text x="${L - 6}" y="${H - B}" text-anchor="end" font-size="11">0</text>
+${bars}
+${series.map((s, i) => `<text x="${W - R + 8}" y="${T + 16 * i + 10}" fill="${COLORS[i % COLORS.length]}" font-size="12">${esc(s.name)}</text>`).join("\n")}
+<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" font-size="11">frame</text>
+</svg>`;
+}
+
+export function renderHtml(r: DemoResult, opts: DemoOptions): string {
+  const all = [{ frame: 0, ...r.initial }, ...r.frames];
+  const xs = all.map((f) => f.frame);
+  const classes = r.initial.classes.map((c) => c.symbol);
+  const modules = r.initial.modules.map((m) => m.name);
+  const priceChart = lineChart(
+    "Class price (ETH per token)",
+    xs,
+    classes.map((c, i) => ({ name: c, ys: all.map((f) => Number(f.classes[i].price)) })),
+    (v) => v.toFixed(5),
+  );
+  const navChart = lineChart(
+    "Class NAV (ETH)",
+    xs,
+    classes.map((c, i) => ({ name: c, ys: all.map((f) => Number(f.classes[i].nav)) })),
+    (v) => v.toFixed(1),
+  );
+  const allocChart = stackedBars(
+    "Active validators by module",
+    xs,
+    modules.map((m, i) => ({ name: m, ys: all.map((f) => f.modules[i].active) })),
+  );
+  const shareChart = lineChart(
+    "Target allocation share by module (%)",
+    xs,
+    modules.map((m, i) => ({ name: m, ys: all.map((f) => f.modules[i].targetShareBps / 100) })),
+    (v) => v.toFixed(1),
+  );
+  const s = r.summary;
+  const rows = r.frames
+    .map(
+      (f) =>
+        `<tr><td>${f.frame}</td><td>${f.day}</td>${f.classes.map((c) => `<td>${Number(c.price).toFixed(6)}</td>`).join("")}${f.modules
+          .map((m) => `<td>${m.active} · ${pct(m.reputationBps)}</td>`)
+          .join("")}<td>${f.invariantA ? "✓" : "✗"}</td></tr>`,
+    )
+    .join("\n");
+  const events = r.frames
+    .map(
+      (f) =>
+        `<h3>Frame ${f.frame} (day ${f.day})</h3><ul>${f.events.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>`,
+    )
+    .join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Cascade demo report</title>
+<style>body{font-family:system-ui,sans-serif;max-width:1350px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}
+.charts{display:flex;flex-wrap:wrap;gap:16px}.charts svg{border:1px solid #ddd;background:#fff}</style></head>
+<body><h1>Cascade — demo run</h1>
+<p>${r.frames.length} report frames, seed <code>${esc(opts.seed)}</code>, ${((opts.frameSeconds ?? 7 * DAY) / DAY).toFixed(1)} days of chain time per frame, wall time ${s.wallSeconds.toFixed(1)} s.</p>
+<ul><li>Slashing covered by the operator's bond: <b>${esc(s.bondCharged)} ETH</b> charged.</li>
+<li>Poor performer (curated): reputation ${pct(s.poorPerformer.repStart)} → ${pct(s.poorPerformer.repEnd)}, target share ${pct(s.poorPerformer.shareStartBps)} → ${pct(s.poorPerformer.shareEndBps)}.</li>
+<li>Redemptions: ${s.redemptions.claimed}/${s.redemptions.requested} claimed, ${Number(s.redemptions.paid).toFixed(4)} ETH paid.</li>
+<li>Oracle members agreed on every report hash: ${s.membersAgreed ? "yes" : "no"}; Invariant A held every frame: ${r.frames.every((f) => f.invariantA) ? "yes" : "no"}.</li>
+<li>Service slash on class C: hook <code>serviceSlashOnClassC</code> — pending ServiceRegistry.</li></ul>
+<div class="charts">${priceChart}${navChart}${allocChart}${shareChart}</div>
+<h2>Frames</h2><table><tr><th>frame</th><th>day</th>${classes.map((c) => `<th>${esc(c)} price</th>`).join("")}${modules
+    .map((m) => `<th>${esc(m)} validators · rep</th>`)
+    .join("")}<th>Inv. A</th></tr>${rows}</table>
+<h2>Events</h2>${events}
+</body></html>
+`;
+}
+
+// ---------------------------------------------------------------- CLI
+
+async function main() {
+  // `hardhat run` takes no script arguments (Hardhat 3 rejects unknown options), so options come
+  // from the command line when the script runs directly (`npx tsx scripts/demo.ts --frames 4`) or
+  // from CASCADE_DEMO_ARGS (`CASCADE_DEMO_ARGS="--frames 4 --json" npm run demo`).
+  const argv = process.argv;
+  const at = argv.findIndex((a) => /scripts[\\/]demo\.ts$/.test(a));
+  const args = [
+    ...argv.slice(at + 1).filter((a) => a !== "--"),
+    ...(process.env.CASCADE_DEMO_ARGS ?? "").split(/\s+/).filter(Boolean),
+  ];
+  const program = new Command()
+    .name("cascade-demo")
+    .option("--frames <n>", "report frames to run", (v) => Number.parseInt(v, 10), 8)
+    .option("--seed <s>", "seed of the operators' keys", "cascade")
+    .option("--json", "print the result as JSON instead of tables", false)
+    .option(
+      "--rpc <url>",
+      "connect to this JSON-RPC node (uses its unlocked accounts) instead of the embedded network",
+    )
+    .option("--beacon <url>", "read the beacon chain from this Beacon API node instead of the simulator")
+    .exitOverride();
+  try {
+    program.parse(args, { from: "user" });
+  } catch {
+    process.exitCode = 1;
+    return;
+  }
+  const o = program.opts<{ frames: number; seed: string; json: boolean; rpc?: string; beacon?: string }>();
+  if (!Number.isInteger(o.frames) || o.frames < 1 || o.frames > 64) {
+    console.error("cascade demo: --frames must be an integer between 1 and 64");
+    process.exitCode = 1;
+    return;
+  }
+  const { network } = await import("hardhat");
+  const conn = o.rpc
+    ? await network.create({ network: "localhost", override: { url: o.rpc } })
+    : await network.create();
+  const { ethers, provider } = conn as unknown as {
+    ethers: HardhatEthers;
+    provider: { send(m: string, p: unknown[]): Promise<unknown> };
+  };
+  const htmlPath = resolve("demo-output/report.html");
+  const tty = !o.json && process.stderr.isTTY;
+  const multibar = tty
+    ? new cliProgress.MultiBar(
+        {
+          format: "frames {bar} {value}/{total}",
+          stream: process.stderr,
+          hideCursor: true,
+          clearOnComplete: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  const bar = multibar?.create(o.frames, 0);
+  const log = o.json
+    ? () => {}
+    : multibar
+      ? (s: string) => multibar.log(s + "\n")
+      : (s: string) => console.log(s);
+  try {
+    const result = await runDemo(ethers, provider, {
+      frames: o.frames,
+      seed: o.seed,
+      beaconUrl: o.beacon,
+      log,
+      onFrame: (f) => bar?.update(f),
+      htmlPath,
+    });
+    multibar?.update(); // flush the last frame's lines before the bar goes away
+    multibar?.stop();
+    if (o.json) console.log(JSON.stringify(result, null, 2));
+    else {
+      console.log(renderSummary(result));
+      console.log(`\nHTML report: ${htmlPath}`);
+    }
+  } catch (e) {
+    multibar?.stop();
+    const msg = e instanceof Error ? ((e as { shortMessage?: string }).shortMessage ?? e.message) : String(e);
+    console.error(`cascade demo: ${msg.split("\n")[0]}`);
+    process.exitCode = 1;
+  } finally {
+    await conn.close?.();
+  }
+}
+
+// Run only as a script (`hardhat run scripts/demo.ts`), not when a test imports runDemo.
+if (process.argv.some((a) => /scripts[\\/]demo\.ts$/.test(a))) await main();

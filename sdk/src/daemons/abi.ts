@@ -1,0 +1,45 @@
+/**
+ * The slices of the Cascade ABIs the daemons use, as human-readable fragments, so the SDK runs
+ * without Hardhat artifacts. Each must match contracts/interfaces (tests call through them).
+ */
+const MODULE_REPORT =
+  "tuple(uint64 clValidators, uint64 exited, uint128 clBalance, uint128 withdrawn, uint16 perfBps, uint16 slashedValidators)";
+const LOSS = "tuple(uint32 moduleId, uint32 operatorId, uint128 amount)";
+const EXIT = "tuple(uint32 moduleId, uint32 operatorId, uint32 count)";
+/** `IAccounting.Report` as one ABI tuple type. */
+export const REPORT_TUPLE = `tuple(uint256 refSlot, uint256 elRewards, ${MODULE_REPORT}[] modules, ${LOSS}[] losses, ${EXIT}[] exits)`;
+
+export const ROUTER_ABI = [
+  "function moduleCount() view returns (uint256)",
+  "function getModule(uint256 moduleId) view returns (tuple(address module, uint8 status, uint16 stakeShareLimitBps, uint16 moduleFeeBps, uint16 reputationBps, uint64 baseWeight, address feeRecipient, uint64 deposited, uint64 clValidators, uint64 exited, uint128 clBalance))",
+  "function moduleWeights() view returns (uint256[])",
+  "function previewAllocation(uint256 n) view returns (uint256[] allocation, uint256 total)",
+  "function buffered() view returns (uint256)",
+  "function keyNonces() view returns (uint256[])",
+  "function withdrawalCredentials() view returns (bytes32)",
+  "function addresses() view returns (address depositContract, address depositSecurity, address withdrawalVault, address elVault)",
+  "function depositToBeacon(uint256 maxCount, tuple(bytes pubkeys, bytes signatures, bytes32[] depositDataRoots)[] keys, tuple(bytes32 depositRoot, bytes32 keyNoncesHash, uint256 blockNumber, bytes32 blockHash, tuple(bytes32 r, bytes32 vs)[] signatures) attestation) returns (uint256)",
+];
+
+export const MODULE_ABI = [
+  "event KeysAdded(uint256 indexed operatorId, uint256 firstIndex, bytes pubkeys, bytes signatures)",
+  "event KeysRemoved(uint256 indexed operatorId, uint256 newTotal, uint256 removed)",
+  "event ExitRequested(uint256 indexed operatorId, uint256 count, uint256 deadline)",
+  "function depositPlan(uint256 count) view returns (uint256[] operatorIds, uint256[] firstIndexes, uint256[] counts)",
+  "function depositableKeys() view returns (uint256)",
+];
+
+export const ORACLE_ABI = [
+  `function submitReportHash(uint256 refSlot, bytes32 hash)`,
+  `function submitReportData(${REPORT_TUPLE} report)`,
+  `function hashReport(${REPORT_TUPLE} report) pure returns (bytes32)`,
+  "function currentRefSlot() view returns (uint256)",
+  "function consensusHash(uint256 refSlot) view returns (bytes32)",
+  "function quorum() view returns (uint256)",
+  "function frameConfig() view returns (uint256 genesisTime, uint256 secondsPerSlot, uint256 slotsPerFrame)",
+];
+
+export const ACCOUNTING_ABI = ["function lastReport() view returns (uint256 refSlot, uint256 time)"];
+export const QUEUE_ABI = ["function pendingDemand() view returns (uint256)"];
+export const DEPOSIT_CONTRACT_ABI = ["function get_deposit_root() view returns (bytes32)"];
+export const DEPOSIT_SECURITY_ABI = ["function quorum() view returns (uint256)"];

@@ -1,0 +1,190 @@
+/**
+ * The beacon simulator answers the Beacon API subset in the spec's JSON shapes (zod schemas in
+ * sdk/src/beacon/schemas.ts mirror ethereum/beacon-APIs) and follows the execution chain:
+ * deposits → pending → active, rewards, skims and full withdrawals paid to the 0x01 address,
+ * voluntary exits, slashings, id/status filters and spec error codes.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import type { z } from "zod";
+import { BeaconSimulator } from "../../sdk/src/beacon/simulator.js";
+import {
+  ErrorResponse,
+  GenesisResponse,
+  HeaderResponse,
+  SpecResponse,
+  ValidatorsResponse,
+} from "../../sdk/src/beacon/schemas.js";
+import { BeaconApi } from "../../sdk/src/beacon/api.js";
+import { makeKeys } from "../../sdk/src/daemons/keys.js";
+import { withdrawalCredentialsFor } from "../../sdk/src/beacon/depositData.js";
+
+const { ethers, provider } = await network.create();
+const ETH = 10n ** 18n;
+const EPOCH = 384;
+
+async function getJson(url: string): Promise<{ status: number; body: unknown }> {
+  const r = await fetch(url);
+  return { status: r.status, body: await r.json() };
+}
+
+function parse<S extends z.ZodTypeAny>(schema: S, body: unknown, what: string): z.infer<S> {
+  const r = schema.safeParse(body);
+  expect(r.success, `${what} matches the Beacon API shape: ${r.success ? "" : r.error.message}`).to.equal(
+    true,
+  );
+  return r.data;
+}
+
+describe("beacon simulator: Beacon API shapes and chain following", function () {
+  let sim: BeaconSimulator;
+  let url: string;
+  let recipient: string;
+  let pubkeys: string[];
+
+  before(async function () {
+    const [deployer, , , , , , , , , , , , , , , , funder] = await ethers.getSigners();
+    const dc: any = await ethers.deployContract("DepositContract");
+    recipient = ethers.Wallet.createRandom().address;
+    const wc = withdrawalCredentialsFor(recipient);
+    const keys = makeKeys("simulator-test", 0, 3, wc);
+    pubkeys = [0, 1, 2].map((i) => "0x" + keys.pubkeys.slice(2 + i * 96, 2 + (i + 1) * 96));
+    const genesisTime = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) - 1n;
+    for (let i = 0; i < 3; i++) {
+      await (
+        await dc
+          .connect(deployer)
+          .deposit(
+            pubkeys[i],
+            wc,
+            "0x" + keys.signatures.slice(2 + i * 192, 2 + (i + 1) * 192),
+            keys.roots[i],
+            {
+              value: 32n * ETH,
+            },
+          )
+      ).wait();
+    }
+    sim = new BeaconSimulator({
+      provider: ethers.provider,
+      depositContract: await dc.getAddress(),
+      funder,
+      genesisTime,
+      activationDelayEpochs: 2,
+      withdrawDelayEpochs: 4,
+      sweepEpochs: 10,
+      aprBps: 400,
+      networkValidators: 4,
+    });
+    url = await sim.listen(0);
+    expect(url.startsWith("http://127.0.0.1:"), "binds 127.0.0.1").to.equal(true);
+  });
+
+  after(async function () {
+    await sim.close();
+  });
+
+  async function advanceEpochs(n: number) {
+    await provider.send("evm_increaseTime", [n * EPOCH]);
+    await provider.send("evm_mine", []);
+  }
+
+  it("serves genesis, spec and head in the spec's shapes", async function () {
+    const g = parse(GenesisResponse, (await getJson(`${url}/eth/v1/beacon/genesis`)).body, "genesis");
+    expect(g.data.genesis_time, "genesis time is the configured one").to.equal(sim.genesisTime.toString());
+    const s = parse(SpecResponse, (await getJson(`${url}/eth/v1/config/spec`)).body, "spec");
+    expect(s.data.SECONDS_PER_SLOT, "12 s slots").to.equal("12");
+    expect(s.data.SLOTS_PER_EPOCH, "32-slot epochs").to.equal("32");
+    for (const v of Object.values(s.data))
+      expect(typeof v, "every spec value is a string").to.equal("string");
+    const h = parse(HeaderResponse, (await getJson(`${url}/eth/v1/beacon/headers/head`)).body, "header");
+    expect(BigInt(h.data.header.message.slot), "head slot follows the chain").to.equal(await sim.chainSlot());
+  });
+
+  it("moves validators pending → active and filters by id and status", async function () {
+    await advanceEpochs(1);
+    let r = parse(
+      ValidatorsResponse,
+      (await getJson(`${url}/eth/v1/beacon/states/head/validators?id=${pubkeys[0]}`)).body,
+      "validators",
+    );
+    expect(r.data.length, "one validator by pubkey").to.equal(1);
+    expect(r.data[0].status, "eligible, queued for activation").to.equal("pending_queued");
+    expect(r.data[0].balance, "balance in gwei as a string").to.equal("32000000000");
+    await advanceEpochs(3);
+    r = parse(
+      ValidatorsResponse,
+      (await getJson(`${url}/eth/v1/beacon/states/head/validators?id=${pubkeys[0]},${pubkeys[1]}&id=4`)).body,
+      "validators",
+    );
+    expect(
+      r.data.map((v) => v.index),
+      "comma and repeated ids, pubkeys and indices",
+    ).to.deep.equal(["4", "5"]);
+    expect(
+      r.data.every((v) => v.status === "active_ongoing"),
+      "active after the delay",
+    ).to.equal(true);
+    expect(BigInt(r.data[0].balance) > 32_000_000_000n, "rewards accrue").to.equal(true);
+    const active = parse(
+      ValidatorsResponse,
+      (await getJson(`${url}/eth/v1/beacon/states/head/validators?status=active`)).body,
+      "validators",
+    );
+    expect(active.data.length, "general status `active` expands to active_*").to.equal(7);
+    const none = parse(
+      ValidatorsResponse,
+      (await getJson(`${url}/eth/v1/beacon/states/head/validators?status=exited_slashed`)).body,
+      "validators",
+    );
+    expect(none.data.length, "no exited_slashed validator").to.equal(0);
+  });
+
+  it("pays skims and exited balances to the withdrawal address; exits and slashings change status", async function () {
+    await advanceEpochs(10);
+    await sim.sync();
+    const skimmed = await ethers.provider.getBalance(recipient);
+    expect(skimmed > 0n, "skims above 32 ETH reached the 0x01 address").to.equal(true);
+    await sim.requestExit(pubkeys[0]);
+    await sim.slash(pubkeys[1]);
+    await advanceEpochs(1);
+    const api = new BeaconApi(url);
+    let [v0, v1] = await api.validators("head", { ids: [pubkeys[0], pubkeys[1]] });
+    expect(v0.status, "voluntary exit initiated").to.equal("active_exiting");
+    expect(v1.status, "slashed and exiting").to.equal("active_slashed");
+    expect(v1.slashed, "slashed flag").to.equal(true);
+    await advanceEpochs(12);
+    [v0] = await api.validators("head", { ids: [pubkeys[0]] });
+    expect(v0.status, "withdrawn after withdrawable_epoch").to.equal("withdrawal_done");
+    expect(v0.balance, "balance 0 after the full withdrawal").to.equal(0n);
+    expect(
+      (await ethers.provider.getBalance(recipient)) - skimmed >= 32n * ETH - ETH,
+      "exited balance paid",
+    ).to.equal(true);
+    const full = sim.withdrawals.filter((w) => w.kind === "full");
+    expect(full.length, "one full withdrawal recorded").to.equal(1);
+  });
+
+  it("answers errors in the spec's shape", async function () {
+    const bad = await getJson(`${url}/eth/v1/beacon/states/nonsense/validators`);
+    expect(bad.status, "invalid state id").to.equal(400);
+    parse(ErrorResponse, bad.body, "error");
+    const future = await getJson(`${url}/eth/v1/beacon/states/999999999/validators`);
+    expect(future.status, "future slot").to.equal(404);
+    parse(ErrorResponse, future.body, "error");
+    const head = await sim.sync();
+    const recentEpochStart = (head / 32n - 2n) * 32n;
+    const recent = await getJson(`${url}/eth/v1/beacon/states/${recentEpochStart}/validators?id=0`);
+    expect(recent.status, "a recent epoch's first slot (a refSlot) is still served").to.equal(200);
+    const pruned = await getJson(`${url}/eth/v1/beacon/states/${recentEpochStart + 1n}/validators?id=0`);
+    expect(pruned.status, "other past slots are not kept").to.equal(404);
+    const badId = await getJson(`${url}/eth/v1/beacon/states/head/validators?id=0x1234`);
+    expect(badId.status, "malformed validator id").to.equal(400);
+    const genesis = parse(
+      ValidatorsResponse,
+      (await getJson(`${url}/eth/v1/beacon/states/genesis/validators`)).body,
+      "genesis state",
+    );
+    expect(genesis.data.length, "only the network's genesis validators at genesis").to.equal(4);
+  });
+});
