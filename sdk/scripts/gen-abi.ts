@@ -26,6 +26,7 @@ const CONTRACTS: Record<string, string> = {
   BondedModule: "modules/BondedModule.sol/BondedModule.json",
   CuratedModule: "modules/CuratedModule.sol/CuratedModule.json",
   CascadeTimelock: "governance/Imports.sol/CascadeTimelock.json",
+  ServiceRegistry: "ServiceRegistry.sol/ServiceRegistry.json",
 };
 
 interface Param {

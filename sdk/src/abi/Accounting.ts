@@ -197,6 +197,17 @@ export const AccountingAbi = [
   {
     inputs: [
       {
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
+    ],
+    name: "NotServiceRegistry",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256",
         name: "moduleId",
         type: "uint256",
@@ -235,6 +246,11 @@ export const AccountingAbi = [
       },
     ],
     name: "SafeCastOverflowedUintToInt",
+    type: "error",
+  },
+  {
+    inputs: [],
+    name: "ServiceRegistryAlreadySet",
     type: "error",
   },
   {
@@ -447,6 +463,25 @@ export const AccountingAbi = [
     anonymous: false,
     inputs: [
       {
+        indexed: false,
+        internalType: "address",
+        name: "queue",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "address",
+        name: "oracle",
+        type: "address",
+      },
+    ],
+    name: "LinksSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
         components: [
           {
             internalType: "address",
@@ -610,6 +645,56 @@ export const AccountingAbi = [
     anonymous: false,
     inputs: [
       {
+        indexed: false,
+        internalType: "address",
+        name: "registry",
+        type: "address",
+      },
+    ],
+    name: "ServiceRegistrySet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "bondCharged",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "classLoss",
+        type: "uint256",
+      },
+    ],
+    name: "ServiceSlashApplied",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
         indexed: true,
         internalType: "address",
         name: "implementation",
@@ -643,6 +728,44 @@ export const AccountingAbi = [
       },
     ],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "locked",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "tier",
+        type: "uint256",
+      },
+      {
+        internalType: "address",
+        name: "recipient",
+        type: "address",
+      },
+    ],
+    name: "applyServiceSlash",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -868,7 +991,7 @@ export const AccountingAbi = [
           },
         ],
         internalType: "struct IAccounting.Limits",
-        name: "limits",
+        name: "limits_",
         type: "tuple",
       },
       {
@@ -905,7 +1028,7 @@ export const AccountingAbi = [
           },
         ],
         internalType: "struct IAccounting.Params",
-        name: "params",
+        name: "params_",
         type: "tuple",
       },
     ],
@@ -1122,6 +1245,24 @@ export const AccountingAbi = [
   {
     inputs: [
       {
+        internalType: "address",
+        name: "queue",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "oracle",
+        type: "address",
+      },
+    ],
+    name: "setLinks",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         components: [
           {
             internalType: "address",
@@ -1160,6 +1301,19 @@ export const AccountingAbi = [
       },
     ],
     name: "setParams",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "registry",
+        type: "address",
+      },
+    ],
+    name: "setServiceRegistry",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -1207,6 +1361,18 @@ export const AccountingAbi = [
 export interface AccountingContract extends BaseContract {
   DEFAULT_ADMIN_ROLE: BaseContractMethod<[], string, string>;
   UPGRADE_INTERFACE_VERSION: BaseContractMethod<[], string, string>;
+  applyServiceSlash: BaseContractMethod<
+    [
+      moduleId: BigNumberish,
+      operatorId: BigNumberish,
+      amount: BigNumberish,
+      locked: BigNumberish,
+      tier: BigNumberish,
+      recipient: AddressLike,
+    ],
+    void,
+    ContractTransactionResponse
+  >;
   getRoleAdmin: BaseContractMethod<[role: BytesLike], string, string>;
   grantRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
   handleReport: BaseContractMethod<
@@ -1237,14 +1403,14 @@ export interface AccountingContract extends BaseContract {
       book: AddressLike,
       queue: AddressLike,
       oracle: AddressLike,
-      limits: {
+      limits_: {
         maxAprBps: BigNumberish;
         maxDropBps: BigNumberish;
         maxExitRequests: BigNumberish;
         maxLosses: BigNumberish;
         maxFinalizePerReport: BigNumberish;
       },
-      params: {
+      params_: {
         treasury: AddressLike;
         treasuryFeeBps: BigNumberish;
         serviceFeeBps: BigNumberish;
@@ -1314,6 +1480,7 @@ export interface AccountingContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  setLinks: BaseContractMethod<[queue: AddressLike, oracle: AddressLike], void, ContractTransactionResponse>;
   setParams: BaseContractMethod<
     [
       p: {
@@ -1328,6 +1495,7 @@ export interface AccountingContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  setServiceRegistry: BaseContractMethod<[registry: AddressLike], void, ContractTransactionResponse>;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
   upgradeToAndCall: BaseContractMethod<
     [newImplementation: AddressLike, data: BytesLike],

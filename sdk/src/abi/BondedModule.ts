@@ -244,27 +244,6 @@ export const BondedModuleAbi = [
         name: "operatorId",
         type: "uint256",
       },
-      {
-        internalType: "uint256",
-        name: "requested",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "locked",
-        type: "uint256",
-      },
-    ],
-    name: "NothingToUnlock",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
     ],
     name: "OperatorInactive",
     type: "error",
@@ -939,6 +918,25 @@ export const BondedModuleAbi = [
         name: "operatorId",
         type: "uint256",
       },
+    ],
+    name: "activeValidatorsOf",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
       {
         internalType: "bytes",
         name: "pubkeys",
@@ -1142,6 +1140,44 @@ export const BondedModuleAbi = [
         internalType: "uint256",
         name: "",
         type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+    ],
+    name: "depositedKeysOf",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+    ],
+    name: "exitOverdue",
+    outputs: [
+      {
+        internalType: "bool",
+        name: "",
+        type: "bool",
       },
     ],
     stateMutability: "view",
@@ -1389,6 +1425,19 @@ export const BondedModuleAbi = [
         name: "operatorId",
         type: "uint256",
       },
+    ],
+    name: "leave",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
       {
         internalType: "uint256",
         name: "amount",
@@ -1431,6 +1480,25 @@ export const BondedModuleAbi = [
         internalType: "uint256",
         name: "",
         type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+    ],
+    name: "operatorManager",
+    outputs: [
+      {
+        internalType: "address",
+        name: "",
+        type: "address",
       },
     ],
     stateMutability: "view",
@@ -1808,6 +1876,7 @@ export interface BondedModuleContract extends BaseContract {
   REPUTATION_MANAGER_ROLE: BaseContractMethod<[], string, string>;
   UPGRADE_INTERFACE_VERSION: BaseContractMethod<[], string, string>;
   activeValidators: BaseContractMethod<[], bigint, bigint>;
+  activeValidatorsOf: BaseContractMethod<[operatorId: BigNumberish], bigint, bigint>;
   addKeys: BaseContractMethod<
     [operatorId: BigNumberish, pubkeys: BytesLike, signatures: BytesLike],
     void,
@@ -1841,6 +1910,8 @@ export interface BondedModuleContract extends BaseContract {
     [operatorIds: bigint[], firstIndexes: bigint[], counts: bigint[]]
   >;
   depositableKeys: BaseContractMethod<[], bigint, bigint>;
+  depositedKeysOf: BaseContractMethod<[operatorId: BigNumberish], bigint, bigint>;
+  exitOverdue: BaseContractMethod<[operatorId: BigNumberish], boolean, boolean>;
   getOperator: BaseContractMethod<
     [operatorId: BigNumberish],
     {
@@ -1882,6 +1953,7 @@ export interface BondedModuleContract extends BaseContract {
   isProven: BaseContractMethod<[operatorId: BigNumberish], boolean, boolean>;
   keyCommitment: BaseContractMethod<[operatorId: BigNumberish, keyIndex: BigNumberish], string, string>;
   keyNonce: BaseContractMethod<[], bigint, bigint>;
+  leave: BaseContractMethod<[operatorId: BigNumberish], void, ContractTransactionResponse>;
   lockBond: BaseContractMethod<
     [operatorId: BigNumberish, amount: BigNumberish],
     void,
@@ -1893,6 +1965,7 @@ export interface BondedModuleContract extends BaseContract {
     ContractTransactionResponse
   >;
   operatorCount: BaseContractMethod<[], bigint, bigint>;
+  operatorManager: BaseContractMethod<[operatorId: BigNumberish], string, string>;
   proxiableUUID: BaseContractMethod<[], string, string>;
   registerOperator: BaseContractMethod<
     [name: string, rewardAddress: AddressLike, pubkeys: BytesLike, signatures: BytesLike],

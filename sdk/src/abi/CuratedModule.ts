@@ -676,6 +676,25 @@ export const CuratedModuleAbi = [
         name: "operatorId",
         type: "uint256",
       },
+    ],
+    name: "activeValidatorsOf",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
       {
         internalType: "bytes",
         name: "pubkeys",
@@ -795,6 +814,44 @@ export const CuratedModuleAbi = [
         internalType: "uint256",
         name: "",
         type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+    ],
+    name: "depositedKeysOf",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+    ],
+    name: "exitOverdue",
+    outputs: [
+      {
+        internalType: "bool",
+        name: "",
+        type: "bool",
       },
     ],
     stateMutability: "view",
@@ -991,6 +1048,24 @@ export const CuratedModuleAbi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    name: "lockBond",
+    outputs: [],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "count",
         type: "uint256",
       },
@@ -1018,6 +1093,25 @@ export const CuratedModuleAbi = [
         internalType: "uint256",
         name: "",
         type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+    ],
+    name: "operatorManager",
+    outputs: [
+      {
+        internalType: "address",
+        name: "",
+        type: "address",
       },
     ],
     stateMutability: "view",
@@ -1189,6 +1283,24 @@ export const CuratedModuleAbi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    name: "unlockBond",
+    outputs: [],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256[]",
         name: "operatorIds",
         type: "uint256[]",
@@ -1251,6 +1363,7 @@ export interface CuratedModuleContract extends BaseContract {
   OPERATOR_MANAGER_ROLE: BaseContractMethod<[], string, string>;
   UPGRADE_INTERFACE_VERSION: BaseContractMethod<[], string, string>;
   activeValidators: BaseContractMethod<[], bigint, bigint>;
+  activeValidatorsOf: BaseContractMethod<[operatorId: BigNumberish], bigint, bigint>;
   addKeys: BaseContractMethod<
     [operatorId: BigNumberish, pubkeys: BytesLike, signatures: BytesLike],
     void,
@@ -1269,6 +1382,8 @@ export interface CuratedModuleContract extends BaseContract {
     [operatorIds: bigint[], firstIndexes: bigint[], counts: bigint[]]
   >;
   depositableKeys: BaseContractMethod<[], bigint, bigint>;
+  depositedKeysOf: BaseContractMethod<[operatorId: BigNumberish], bigint, bigint>;
+  exitOverdue: BaseContractMethod<[operatorId: BigNumberish], boolean, boolean>;
   getOperator: BaseContractMethod<
     [operatorId: BigNumberish],
     {
@@ -1304,12 +1419,14 @@ export interface CuratedModuleContract extends BaseContract {
   >;
   keyCommitment: BaseContractMethod<[operatorId: BigNumberish, keyIndex: BigNumberish], string, string>;
   keyNonce: BaseContractMethod<[], bigint, bigint>;
+  lockBond: BaseContractMethod<[operatorId: BigNumberish, arg1: BigNumberish], void, void>;
   onDeposit: BaseContractMethod<
     [count: BigNumberish, pubkeys: BytesLike, signatures: BytesLike],
     void,
     ContractTransactionResponse
   >;
   operatorCount: BaseContractMethod<[], bigint, bigint>;
+  operatorManager: BaseContractMethod<[operatorId: BigNumberish], string, string>;
   proxiableUUID: BaseContractMethod<[], string, string>;
   removeKeys: BaseContractMethod<
     [operatorId: BigNumberish, pubkeys: BytesLike, signatures: BytesLike],
@@ -1339,6 +1456,7 @@ export interface CuratedModuleContract extends BaseContract {
     ContractTransactionResponse
   >;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
+  unlockBond: BaseContractMethod<[operatorId: BigNumberish, arg1: BigNumberish], void, void>;
   updateExited: BaseContractMethod<
     [operatorIds: BigNumberish[], exited: BigNumberish[]],
     void,

@@ -85,6 +85,22 @@ export const StakingRouterAbi = [
     type: "error",
   },
   {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+    ],
+    name: "ExitNotOverdue",
+    type: "error",
+  },
+  {
     inputs: [],
     name: "FailedCall",
     type: "error",
@@ -114,6 +130,48 @@ export const StakingRouterAbi = [
       },
     ],
     name: "InvalidStatus",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "keyIndex",
+        type: "uint256",
+      },
+    ],
+    name: "KeyMismatch",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "keyIndex",
+        type: "uint256",
+      },
+    ],
+    name: "KeyNotDeposited",
     type: "error",
   },
   {
@@ -178,6 +236,22 @@ export const StakingRouterAbi = [
       },
     ],
     name: "ModuleNotActive",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "module",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "moduleRouter",
+        type: "address",
+      },
+    ],
+    name: "ModuleRouterMismatch",
     type: "error",
   },
   {
@@ -259,6 +333,17 @@ export const StakingRouterAbi = [
       },
     ],
     name: "SafeCastOverflowedUintToInt",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "max",
+        type: "uint256",
+      },
+    ],
+    name: "TooManyDebtors",
     type: "error",
   },
   {
@@ -379,6 +464,25 @@ export const StakingRouterAbi = [
     anonymous: false,
     inputs: [
       {
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "remaining",
+        type: "uint256",
+      },
+    ],
+    name: "DebtRepaid",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
         indexed: true,
         internalType: "uint256",
         name: "moduleId",
@@ -398,6 +502,37 @@ export const StakingRouterAbi = [
       },
     ],
     name: "DepositedToBeacon",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "count",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "fee",
+        type: "uint256",
+      },
+    ],
+    name: "ForcedExit",
     type: "event",
   },
   {
@@ -689,6 +824,63 @@ export const StakingRouterAbi = [
       {
         indexed: true,
         internalType: "address",
+        name: "recipient",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "ServicePayoutClaimed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "ServiceRewardsReceived",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "address",
+        name: "recipient",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "paid",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "owed",
+        type: "uint256",
+      },
+    ],
+    name: "ServiceSlashPaid",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "address",
         name: "implementation",
         type: "address",
       },
@@ -743,6 +935,19 @@ export const StakingRouterAbi = [
   },
   {
     inputs: [],
+    name: "FORCED_EXIT_PENALTY_BPS",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "MODULE_MANAGER_ROLE",
     outputs: [
       {
@@ -757,6 +962,19 @@ export const StakingRouterAbi = [
   {
     inputs: [],
     name: "PAUSER_ROLE",
+    outputs: [
+      {
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "SERVICES_ROLE",
     outputs: [
       {
         internalType: "bytes32",
@@ -989,6 +1207,32 @@ export const StakingRouterAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "claimServicePayout",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "debt",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "uint256",
@@ -1100,6 +1344,39 @@ export const StakingRouterAbi = [
       },
     ],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256[]",
+        name: "keyIndexes",
+        type: "uint256[]",
+      },
+      {
+        internalType: "bytes",
+        name: "pubkeys",
+        type: "bytes",
+      },
+      {
+        internalType: "bytes",
+        name: "signatures",
+        type: "bytes",
+      },
+    ],
+    name: "forceExit",
+    outputs: [],
+    stateMutability: "payable",
     type: "function",
   },
   {
@@ -1336,6 +1613,29 @@ export const StakingRouterAbi = [
     type: "function",
   },
   {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "lockOperatorBond",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "moduleCount",
     outputs: [
@@ -1383,6 +1683,42 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
+        internalType: "address",
+        name: "recipient",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "payServiceSlash",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "bps",
+        type: "uint256",
+      },
+    ],
+    name: "penalizeReputation",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256",
         name: "n",
         type: "uint256",
@@ -1420,6 +1756,13 @@ export const StakingRouterAbi = [
   {
     inputs: [],
     name: "receiveBondCover",
+    outputs: [],
+    stateMutability: "payable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "receiveServiceRewards",
     outputs: [],
     stateMutability: "payable",
     type: "function",
@@ -1469,6 +1812,19 @@ export const StakingRouterAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "repayDebt",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "repaid",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "uint256",
@@ -1512,6 +1868,38 @@ export const StakingRouterAbi = [
     name: "revokeRole",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "recipient",
+        type: "address",
+      },
+    ],
+    name: "servicePayoutOf",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "servicePayoutsTotal",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -1639,6 +2027,29 @@ export const StakingRouterAbi = [
         type: "uint256",
       },
       {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "unlockOperatorBond",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
         components: [
           {
             internalType: "uint64",
@@ -1712,8 +2123,10 @@ export const StakingRouterAbi = [
 export interface StakingRouterContract extends BaseContract {
   ACCOUNTING_ROLE: BaseContractMethod<[], string, string>;
   DEFAULT_ADMIN_ROLE: BaseContractMethod<[], string, string>;
+  FORCED_EXIT_PENALTY_BPS: BaseContractMethod<[], bigint, bigint>;
   MODULE_MANAGER_ROLE: BaseContractMethod<[], string, string>;
   PAUSER_ROLE: BaseContractMethod<[], string, string>;
+  SERVICES_ROLE: BaseContractMethod<[], string, string>;
   UPGRADE_INTERFACE_VERSION: BaseContractMethod<[], string, string>;
   addModule: BaseContractMethod<
     [
@@ -1761,6 +2174,8 @@ export interface StakingRouterContract extends BaseContract {
     ContractTransactionResponse
   >;
   clBalanceTotal: BaseContractMethod<[], bigint, bigint>;
+  claimServicePayout: BaseContractMethod<[], bigint, ContractTransactionResponse>;
+  debt: BaseContractMethod<[], bigint, bigint>;
   deposit: BaseContractMethod<
     [classId: BigNumberish, receiver: AddressLike, minShares: BigNumberish],
     bigint,
@@ -1779,6 +2194,17 @@ export interface StakingRouterContract extends BaseContract {
       },
     ],
     bigint,
+    ContractTransactionResponse
+  >;
+  forceExit: BaseContractMethod<
+    [
+      moduleId: BigNumberish,
+      operatorId: BigNumberish,
+      keyIndexes: BigNumberish[],
+      pubkeys: BytesLike,
+      signatures: BytesLike,
+    ],
+    void,
     ContractTransactionResponse
   >;
   fundQueue: BaseContractMethod<[amount: BigNumberish], void, ContractTransactionResponse>;
@@ -1828,9 +2254,24 @@ export interface StakingRouterContract extends BaseContract {
   isPubkeyRegistered: BaseContractMethod<[pubkey: BytesLike], boolean, boolean>;
   keyNonces: BaseContractMethod<[], bigint[], bigint[]>;
   links: BaseContractMethod<[], [book: string, queue: string], [book: string, queue: string]>;
+  lockOperatorBond: BaseContractMethod<
+    [moduleId: BigNumberish, operatorId: BigNumberish, amount: BigNumberish],
+    void,
+    ContractTransactionResponse
+  >;
   moduleCount: BaseContractMethod<[], bigint, bigint>;
   moduleIdOf: BaseContractMethod<[module: AddressLike], bigint, bigint>;
   moduleWeights: BaseContractMethod<[], bigint[], bigint[]>;
+  payServiceSlash: BaseContractMethod<
+    [recipient: AddressLike, amount: BigNumberish],
+    void,
+    ContractTransactionResponse
+  >;
+  penalizeReputation: BaseContractMethod<
+    [moduleId: BigNumberish, bps: BigNumberish],
+    void,
+    ContractTransactionResponse
+  >;
   previewAllocation: BaseContractMethod<
     [n: BigNumberish],
     [allocation: bigint[], total: bigint],
@@ -1838,6 +2279,7 @@ export interface StakingRouterContract extends BaseContract {
   >;
   proxiableUUID: BaseContractMethod<[], string, string>;
   receiveBondCover: BaseContractMethod<[], void, ContractTransactionResponse>;
+  receiveServiceRewards: BaseContractMethod<[], void, ContractTransactionResponse>;
   registerPubkeys: BaseContractMethod<[pubkeys: BytesLike], void, ContractTransactionResponse>;
   releasePubkeys: BaseContractMethod<[pubkeys: BytesLike], void, ContractTransactionResponse>;
   renounceRole: BaseContractMethod<
@@ -1845,12 +2287,15 @@ export interface StakingRouterContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  repayDebt: BaseContractMethod<[], bigint, ContractTransactionResponse>;
   requestExits: BaseContractMethod<
     [moduleId: BigNumberish, operatorId: BigNumberish, count: BigNumberish, deadline: BigNumberish],
     void,
     ContractTransactionResponse
   >;
   revokeRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
+  servicePayoutOf: BaseContractMethod<[recipient: AddressLike], bigint, bigint>;
+  servicePayoutsTotal: BaseContractMethod<[], bigint, bigint>;
   setAllocationParams: BaseContractMethod<
     [collateralBoostBps_: BigNumberish, minReputationBps_: BigNumberish],
     void,
@@ -1870,6 +2315,11 @@ export interface StakingRouterContract extends BaseContract {
   >;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
   transientBalance: BaseContractMethod<[], bigint, bigint>;
+  unlockOperatorBond: BaseContractMethod<
+    [moduleId: BigNumberish, operatorId: BigNumberish, amount: BigNumberish],
+    void,
+    ContractTransactionResponse
+  >;
   updateModule: BaseContractMethod<
     [
       moduleId: BigNumberish,

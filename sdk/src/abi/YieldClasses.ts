@@ -655,6 +655,19 @@ export const YieldClassesAbi = [
     anonymous: false,
     inputs: [
       {
+        indexed: false,
+        internalType: "address",
+        name: "registry",
+        type: "address",
+      },
+    ],
+    name: "ServiceRegistrySet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
         indexed: true,
         internalType: "address",
         name: "implementation",
@@ -1332,6 +1345,19 @@ export const YieldClassesAbi = [
   {
     inputs: [
       {
+        internalType: "address",
+        name: "registry",
+        type: "address",
+      },
+    ],
+    name: "setServiceRegistry",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "bytes4",
         name: "interfaceId",
         type: "bytes4",
@@ -1522,6 +1548,7 @@ export interface YieldClassesContract extends BaseContract {
     ContractTransactionResponse
   >;
   setMinRedeemDelay: BaseContractMethod<[delay: BigNumberish], void, ContractTransactionResponse>;
+  setServiceRegistry: BaseContractMethod<[registry: AddressLike], void, ContractTransactionResponse>;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
   totalNav: BaseContractMethod<[], bigint, bigint>;
   upgradeToAndCall: BaseContractMethod<

@@ -9,3 +9,4 @@ export { DepositSecurityAbi, type DepositSecurityContract } from "./DepositSecur
 export { BondedModuleAbi, type BondedModuleContract } from "./BondedModule.js";
 export { CuratedModuleAbi, type CuratedModuleContract } from "./CuratedModule.js";
 export { CascadeTimelockAbi, type CascadeTimelockContract } from "./CascadeTimelock.js";
+export { ServiceRegistryAbi, type ServiceRegistryContract } from "./ServiceRegistry.js";
