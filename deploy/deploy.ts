@@ -1,20 +1,36 @@
 /**
- * `npm run deploy -- --network <name>`: deploys the system on any network named in
- * hardhat.config.ts and writes the addresses to deployments/<chainId>.json for the SDK and CLI.
+ * `npm run deploy -- --network <name>`: deploys the whole system through the Ignition module
+ * on any network named in hardhat.config.ts, with that network's parameters from
+ * deploy/parameters/<name>.json (merged over the defaults of deploy/system.ts), hands every
+ * admin role to the timelock when the parameters say so, and writes the addresses to
+ * deployments/<chainId>.json where the SDK and the CLI find them.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { network } from "hardhat";
-import { deploySystem } from "./system.js";
+import { deploySystemWithIgnition } from "./ignitionSystem.js";
+import type { SystemConfig } from "./system.js";
 
-const { ethers } = await network.create();
+const connection = await network.create();
+const { ethers, networkName } = connection as typeof connection & { networkName: string };
+const paramsFile = `deploy/parameters/${networkName}.json`;
+const params: Partial<SystemConfig> = existsSync(paramsFile)
+  ? JSON.parse(readFileSync(paramsFile, "utf8"))
+  : {};
+const accounts = await ethers.getSigners();
+if ((!params.guardians || !params.oracleMembers) && accounts.length < 6) {
+  console.error(
+    `cascade: network "${networkName}" has ${accounts.length} account(s): list guardians and oracleMembers in ${paramsFile} (see deploy/parameters/rpc.example.json).`,
+  );
+  process.exit(1);
+}
 const chainId = (await ethers.provider.getNetwork()).chainId;
-const sys = await deploySystem(ethers);
+const sys = await deploySystemWithIgnition(connection, params);
 mkdirSync("deployments", { recursive: true });
 const file = `deployments/${chainId}.json`;
 writeFileSync(
   file,
   JSON.stringify({ chainId: chainId.toString(), addresses: sys.addresses }, null, 2) + "\n",
 );
-console.log(
-  `deployed ${Object.keys(sys.addresses).length} contracts on chain ${chainId}; addresses in ${file}`,
-);
+console.log(`deployed ${Object.keys(sys.addresses).length} contracts on "${networkName}" (chain ${chainId})`);
+for (const [name, address] of Object.entries(sys.addresses)) console.log(`  ${name.padEnd(22)} ${address}`);
+console.log(`addresses written to ${file}`);
