@@ -172,15 +172,18 @@ export class PoolModel {
 
   /** Deposits `amount` wei into a class; returns the shares minted. */
   deposit(classId: number, amount: bigint, holder = "depositor", minShares = 0n): bigint {
+    // Checks in the contract's order (YieldClasses.onDeposit), so a deposit that breaks two rules
+    // fails with the same error on both sides: amount, class state, shares, slippage, then the
+    // post-deposit NAV against the cap and the cover rule.
+    if (amount <= 0n) throw new ModelError("ZeroAmount", "deposit of 0");
     const c = this.#class(classId);
     if (c.wiped) throw new ModelError("ClassIsWiped", `class ${classId}`);
-    if (amount <= 0n) throw new ModelError("ZeroAmount", "deposit of 0");
-    if (c.params.depositCap > 0n && c.nav + amount > c.params.depositCap) {
-      throw new ModelError("DepositCapExceeded", `class ${classId}`);
-    }
     const shares = toSharesDown(amount, c.nav, c.supply);
     if (shares === 0n) throw new ModelError("ZeroShares", `class ${classId}`);
     if (shares < minShares) throw new ModelError("Slippage", `${shares} < ${minShares}`);
+    if (c.params.depositCap > 0n && c.nav + amount > c.params.depositCap) {
+      throw new ModelError("DepositCapExceeded", `class ${classId}`);
+    }
     c.nav += amount;
     c.supply += shares;
     this.#credit(classId, holder, shares);
