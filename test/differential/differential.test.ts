@@ -12,6 +12,19 @@
  *   DIFF_SEED=s        run seed (default 0xCA5CADE); scenario i uses scenarioSeed(s, i)
  *   DIFF_ONLY=i        run only scenario i (replay of a failure)
  *   DIFF_STEPS=a-b     random actions per scenario (default 6-12)
+ *   DIFF_STRICT_KAPPA=1  check κ (§7) against the spec's active count, see below
+ *
+ * Before every depositToBeacon the allocation (§7) is checked too: the model's `weight`,
+ * `kappaBps` and literal min-first `allocate` against `moduleWeights()` and `previewAllocation`.
+ * OPEN ISSUE found here, not fixed (needs a design decision): κ_m should be the bond per active
+ * validator, active = deposited − exited as the oracle reports it (money-math "Allocation", the
+ * same active_m the fill starts from). Exits reach only the router; the report carries no
+ * per-operator exits and the router never calls `IStakingModule.updateExited`, so
+ * `BondedModule.collateralBps()` keeps dividing by exited validators and under-weights the bonded
+ * module after exits (e.g. DIFF_SEED=212191966 DIFF_ONLY=8 DIFF_STRICT_KAPPA=1: 3 deposited,
+ * 2 exited, κ 2708 instead of 8125 bps). The same gap keeps exited keys' bond locked
+ * (`_keyLimit` uses the operator's exitedKeys). By default the test mirrors the contract's
+ * count for κ only.
  */
 import { network } from "hardhat";
 import type { Signer } from "ethers";
@@ -21,9 +34,12 @@ import {
   ModelError,
   PoolModel,
   TREASURY,
+  allocate,
+  kappaBps,
   moduleFeeRecipient,
   toAssetsDown,
   toSharesDown,
+  weight,
   type ModuleReport,
 } from "../../sdk/src/model/index.js";
 import {
@@ -41,6 +57,7 @@ const { ethers, provider } = await network.create();
 const SCENARIOS = Number(process.env.DIFF_SCENARIOS ?? 500);
 const BASE_SEED = Number(process.env.DIFF_SEED ?? 0xca5cade) >>> 0;
 const ONLY = process.env.DIFF_ONLY === undefined ? null : Number(process.env.DIFF_ONLY);
+const STRICT_KAPPA = process.env.DIFF_STRICT_KAPPA === "1";
 const [MIN_STEPS, MAX_STEPS] = (process.env.DIFF_STEPS ?? "6-12").split("-").map(Number);
 
 const DAY = 24n * 3600n;
@@ -432,6 +449,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     const { alloc, keys } = await keysFor(sys, want, uploaded);
     const total = alloc.reduce((a: bigint, b: bigint) => a + b, 0n);
     note(s, `depositToBeacon ${want} → allocation [${alloc.join(", ")}]`);
+    await checkAllocation(s, BigInt(want), alloc);
     if (total === 0n) return;
     const att = await attest(sys, guardians);
     await (await sys.router.depositToBeacon(want, keys, att)).wait();
@@ -439,6 +457,51 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       if (c > 0n) model.depositValidators(id, c);
     });
     await check(s, "depositToBeacon");
+  }
+
+  /**
+   * DESIGN §7 against the contract: weights from the model's `weight`/`kappaBps` on the state
+   * the test tracks (bond per active validator, active = deposited − exited as reported), and
+   * the literal min-first fill of `allocate` against the router's bisection.
+   */
+  async function checkAllocation(s: Scenario, n: bigint, chainAlloc: bigint[]) {
+    const m = s.model;
+    const [mods, chainWeights, depositable, [boost, minRep]] = await Promise.all([
+      Promise.all(m.modules.map((_, i) => sys.router.getModule(i))),
+      sys.router.moduleWeights() as Promise<bigint[]>,
+      Promise.all([sys.curated, sys.bonded].map((x) => x.depositableKeys() as Promise<bigint>)),
+      sys.router.allocationParams() as Promise<[bigint, bigint]>,
+    ]);
+    const active = m.modules.map((x) => x.deposited - x.exited);
+    const totalBond = s.bonds.reduce((a, b) => a + b, 0n);
+    // OPEN ISSUE (see the file header): κ's "active" should be deposited − exited as reported,
+    // but exits reach only the router (the report has no per-operator exits and the router never
+    // calls the module's updateExited), so BondedModule.collateralBps() still divides by every
+    // deposited validator. Default: mirror that (validators the module itself counts as active)
+    // so the rest of §7 stays checked; DIFF_STRICT_KAPPA=1 checks the spec and fails after exits.
+    const kappaActive = STRICT_KAPPA ? active[1] : m.modules[1].deposited;
+    const weights = m.modules.map((x, id) =>
+      weight(
+        BigInt(mods[id].baseWeight),
+        x.reputation,
+        id === 1 ? kappaBps(totalBond, kappaActive) : 0n,
+        boost,
+        minRep,
+        Number(mods[id].status) === 1,
+      ),
+    );
+    const limits = mods.map((x: { stakeShareLimitBps: bigint }) => BigInt(x.stakeShareLimitBps));
+    // Modules the router gives no weight are not asked for keys (their depositable counts as 0).
+    const dep = depositable.map((d, id) => (chainWeights[id] === 0n ? 0n : d));
+    const want = allocate(weights, limits, active, dep, n).alloc;
+    const bad: string[] = [];
+    weights.forEach((w, id) => {
+      if (chainWeights[id] !== w) bad.push(`weight[${id}]: contract ${chainWeights[id]} != model ${w}`);
+    });
+    want.forEach((a, id) => {
+      if (chainAlloc[id] !== a) bad.push(`allocation[${id}]: contract ${chainAlloc[id]} != model ${a}`);
+    });
+    if (bad.length) fail(s, `allocation of ${n}: ${bad.join("; ")}`);
   }
 
   function randomClassParams(s: Scenario, k: number) {
