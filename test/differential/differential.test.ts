@@ -89,6 +89,8 @@ interface Scenario {
   bonds: bigint[];
   /** Start of the frame of the last applied report (deterministic, unlike its block time). */
   lastBoundary: bigint;
+  /** Earliest time for the next report (after a rejected one, the next frame). */
+  minTarget: bigint;
 }
 
 class DifferentialFailure extends Error {
@@ -622,6 +624,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       ? 2n * frame + BigInt(rng.int(0, 3600))
       : BigInt(rng.int(1, 30)) * DAY + BigInt(rng.int(0, 86_399));
     let target = s.lastBoundary + warp;
+    if (target < s.minTarget) target = s.minTarget;
     const latest = await latestTs();
     if (target <= latest) target = latest + 1n;
     await provider.send("evm_setNextBlockTimestamp", [Number(target)]);
@@ -706,6 +709,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     }
 
     // Bond-covered operator losses: each charges min(amount, bond left) of that operator.
+    const bondsBefore = [...s.bonds];
     const losses: { moduleId: number; operatorId: number; amount: bigint }[] = [];
     if (rng.chance(0.35)) {
       const n = rng.int(1, 3);
@@ -734,15 +738,85 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       await (await funder.sendTransaction({ to: ev, value: rng.big(1n, 2n * ETH) })).wait();
     }
     const evBal = await ethers.provider.getBalance(ev);
-    const elRewards = evBal === 0n ? 0n : rng.chance(0.7) ? evBal : rng.big(0n, evBal);
+    let elRewards = evBal === 0n ? 0n : rng.chance(0.7) ? evBal : rng.big(0n, evBal);
     note(s, `report after ${warp}s: el=${elRewards} ${desc.join(" | ")}`);
+
+    // Now and then one field breaks a §9 sanity rule: the report must revert with that rule's
+    // error and change nothing (the model does not see it).
+    let expectError: string | null = null;
+    if (rng.chance(0.08)) {
+      const elapsedUpper = target + frame + REPORT_LAG - s.lastBoundary;
+      const id = plans[0].base >= plans[1].base ? 0 : 1;
+      const cm = chainModules[id];
+      const mm = model.modules[id];
+      const kind = rng.pick([
+        "apr",
+        "drop",
+        "aboveDeposited",
+        "exitedAbove",
+        "perf",
+        "withdrawn",
+        "el",
+        "decreased",
+      ] as const);
+      if (kind === "apr" && baseTotal > 0n) {
+        cm.clBalance =
+          plans[id].base - cm.withdrawn + (baseTotal * maxAprBps * elapsedUpper) / (BPS * YEAR) + 1n;
+        expectError = "AprTooHigh";
+      } else if (kind === "drop" && plans[id].base > 0n) {
+        for (const x of chainModules) x.slashedValidators = 0;
+        cm.clBalance = 0n;
+        withdrawnTotal -= cm.withdrawn;
+        cm.withdrawn = 0n;
+        expectError = "DropTooHigh";
+      } else if (kind === "aboveDeposited") {
+        cm.clValidators = mm.deposited + 1n;
+        expectError = "ValidatorsAboveDeposited";
+      } else if (kind === "exitedAbove") {
+        cm.exited = cm.clValidators + 1n;
+        expectError = "ExitedAboveValidators";
+      } else if (kind === "perf") {
+        cm.perfBps = 10_001;
+        expectError = "PerfTooHigh";
+      } else if (kind === "withdrawn") {
+        cm.withdrawn += (await ethers.provider.getBalance(wv)) - withdrawnTotal + 1n;
+        expectError = "WithdrawnAboveVault";
+      } else if (kind === "el") {
+        elRewards = evBal + 1n;
+        expectError = "ElRewardsAboveVault";
+      } else if (kind === "decreased" && mm.clValidators > 0n) {
+        // Checked before the module's exited counts, so it wins even if exited now falls too.
+        cm.clValidators = mm.clValidators - 1n;
+        if (cm.exited > cm.clValidators) cm.exited = cm.clValidators;
+        expectError = "ValidatorsDecreased";
+      } else if (kind === "decreased" && mm.exited > 0n) {
+        cm.exited = mm.exited - 1n;
+        expectError = "ExitedDecreased";
+      }
+      if (expectError) note(s, `  corrupted (module ${id}, ${kind}): expect ${expectError}`);
+    }
 
     let r: Awaited<ReturnType<typeof runOracleRound>>;
     try {
       r = await runOracleRound(sys, members, provider, { elRewards, modules: chainModules, losses });
     } catch (e) {
-      fail(s, `report reverted on chain (${errorName(e)}); the generator must stay within the sanity limits`);
+      const name = errorName(e);
+      if (expectError === null) {
+        fail(s, `report reverted on chain (${name}); the generator must stay within the sanity limits`);
+      }
+      if (name !== expectError) fail(s, `rejected report: expected ${expectError}, contract ${name}`);
+      note(s, `  → both revert ${name}`);
+      s.bonds = bondsBefore;
+      s.minTarget = boundaryOf(await latestTs()) + frame;
+      const bondsNow = await Promise.all(bondedOps.map((_, i) => sys.bonded.bondOf(i)));
+      bondsNow.forEach(([b]: [bigint], i: number) => {
+        if (b !== s.bonds[i])
+          fail(s, `bond of operator ${i} after a rejected report: ${b}, expected ${s.bonds[i]}`);
+      });
+      await check(s, "rejected report");
+      return;
     }
+    if (expectError !== null) fail(s, `report accepted on chain; expected ${expectError}`);
     const result = model.applyReport({
       timestamp: r.timestamp,
       modules: modelModules,
@@ -934,6 +1008,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       perClass: Array.from({ length: K }, () => 0),
       bonds: [...setupBonds],
       lastBoundary: setupBoundary,
+      minTarget: 0n,
     };
     await check(s, "snapshot");
     const { rng } = s;
@@ -949,7 +1024,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
         ["deposit", 10],
         ["transfer", 3],
         ["redeem", 4],
-        ["claim", 2],
+        ["claim", 3],
         ["report", 8],
         ["beacon", 2],
         ["params", 1],
@@ -983,7 +1058,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
   it(`agrees to the wei on ${ONLY === null ? SCENARIOS : 1} seeded scenarios (DIFF_SEED=${BASE_SEED})`, async function () {
     const started = Date.now();
     const indexes = ONLY === null ? Array.from({ length: SCENARIOS }, (_, i) => i) : [ONLY];
-    const stats = { steps: 0, reverts: 0, wipes: 0, finalized: 0, claims: 0 };
+    const stats = { steps: 0, reverts: 0, wipes: 0, finalized: 0, claims: 0, rejected: 0 };
     for (const i of indexes) {
       const s = await runScenario(i);
       stats.steps += s.log.length;
@@ -991,10 +1066,12 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       stats.wipes += s.log.filter((l) => l.includes("wiped classes")).length;
       stats.finalized += s.log.filter((l) => l.includes("finalized requests")).length;
       stats.claims += s.log.filter((l) => l.includes("→ paid")).length;
+      stats.rejected += s.log.filter((l) => l.includes("corrupted (")).length;
     }
     console.log(
       `    ${indexes.length} scenarios, ${stats.steps} log lines, ${stats.reverts} matched reverts, ` +
         `${stats.wipes} reports wiping a class, ${stats.finalized} reports finalizing, ${stats.claims} claims, ` +
+        `${stats.rejected} insane reports rejected, ` +
         `${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
   });
