@@ -12,6 +12,7 @@
  *   DIFF_SEED=s        run seed (default 0xCA5CADE); scenario i uses scenarioSeed(s, i)
  *   DIFF_ONLY=i        run only scenario i (replay of a failure)
  *   DIFF_STEPS=a-b     random actions per scenario (default 6-12)
+ *   DIFF_VERBOSE=1     print a digest of each scenario's action log (replays must match)
  *   DIFF_STRICT_KAPPA=1  check κ (§7) against the spec's active count, see below
  *
  * Before every depositToBeacon the allocation (§7) is checked too: the model's `weight`,
@@ -26,6 +27,7 @@
  * (`_keyLimit` uses the operator's exitedKeys). By default the test mirrors the contract's
  * count for κ only.
  */
+import { createHash } from "node:crypto";
 import { network } from "hardhat";
 import type { Signer } from "ethers";
 import { deploySystem, ETH, type System } from "../../deploy/system.js";
@@ -57,6 +59,7 @@ const { ethers, provider } = await network.create();
 const SCENARIOS = Number(process.env.DIFF_SCENARIOS ?? 500);
 const BASE_SEED = Number(process.env.DIFF_SEED ?? 0xca5cade) >>> 0;
 const ONLY = process.env.DIFF_ONLY === undefined ? null : Number(process.env.DIFF_ONLY);
+const VERBOSE = process.env.DIFF_VERBOSE === "1";
 const STRICT_KAPPA = process.env.DIFF_STRICT_KAPPA === "1";
 const [MIN_STEPS, MAX_STEPS] = (process.env.DIFF_STEPS ?? "6-12").split("-").map(Number);
 
@@ -91,6 +94,8 @@ interface Scenario {
   lastBoundary: bigint;
   /** Earliest time for the next report (after a rejected one, the next frame). */
   minTarget: bigint;
+  /** ETH sent to the router outside any flow (not pool ETH). */
+  donations: bigint;
 }
 
 class DifferentialFailure extends Error {
@@ -114,6 +119,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
   const setupOps: ((m: PoolModel) => void)[] = [];
   let setupBonds: bigint[] = [];
   let setupBoundary = 0n;
+  let setupDonations = 0n;
   let snapshotTs = 0n;
   let snapshotId = "";
   let genesis = 0n;
@@ -233,6 +239,10 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       sys.tokens[0].balanceOf(feeRec.address) as Promise<bigint>,
       sys.tokens[0].balanceOf(deployer.address) as Promise<bigint>,
     ]);
+    const [routerEth, queueEth] = await Promise.all([
+      ethers.provider.getBalance(sys.addresses.router),
+      ethers.provider.getBalance(sys.addresses.withdrawalQueue),
+    ]);
     const bad: string[] = [];
     const eq = (label: string, got: bigint | boolean, want: bigint | boolean) => {
       if (got !== want) bad.push(`${label}: contract ${got} != model ${want}`);
@@ -249,6 +259,9 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     eq("pooled", pooled, m.pooled());
     eq("reserved", reserved, m.reserved);
     eq("pendingDemand", demand, pendingDemand(m));
+    // ETH conservation: the router holds buffered plus donations, the queue exactly reserved.
+    eq("router ETH balance", routerEth, m.buffered + s.donations);
+    eq("queue ETH balance", queueEth, m.reserved);
     for (let i = 0; i < m.modules.length; i++) {
       const mm = m.modules[i];
       eq(`reputation[${i}]`, BigInt(mods[i].reputationBps), mm.reputation);
@@ -346,6 +359,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       const amount = rng.big(1n, 5n * ETH);
       note(s, `donate ${amount} wei to the router`);
       await (await funder.sendTransaction({ to: await sys.router.getAddress(), value: amount })).wait();
+      s.donations += amount;
       await check(s, "donation");
       return;
     }
@@ -965,6 +979,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       }),
     );
     setupBoundary = boundaryOf(r.timestamp);
+    setupDonations = (await ethers.provider.getBalance(sys.addresses.router)) - (await sys.router.buffered());
     snapshotTs = await latestTs();
     snapshotId = (await provider.send("evm_snapshot", [])) as string;
   });
@@ -1009,6 +1024,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       bonds: [...setupBonds],
       lastBoundary: setupBoundary,
       minTarget: 0n,
+      donations: setupDonations,
     };
     await check(s, "snapshot");
     const { rng } = s;
@@ -1061,6 +1077,10 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     const stats = { steps: 0, reverts: 0, wipes: 0, finalized: 0, claims: 0, rejected: 0 };
     for (const i of indexes) {
       const s = await runScenario(i);
+      if (VERBOSE) {
+        const digest = createHash("sha256").update(s.log.join("\n")).digest("hex").slice(0, 16);
+        console.log(`    scenario ${i} seed ${s.seed}: ${s.log.length} lines, log ${digest}`);
+      }
       stats.steps += s.log.length;
       stats.reverts += s.log.filter((l) => l.includes("both revert")).length;
       stats.wipes += s.log.filter((l) => l.includes("wiped classes")).length;
