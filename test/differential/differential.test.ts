@@ -254,6 +254,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       eq(`token supply[${k}]`, supplies[k], c.supply);
       eq(`price[${k}]`, prices[k], toAssetsDown(ETH, c.nav, c.supply));
       eq(`wiped[${k}]`, classes[k].wiped, c.wiped);
+      eq(`open[${k}]`, classes[k].open, c.open);
     }
     eq("buffered", buffered, m.buffered);
     eq("pooled", pooled, m.pooled());
@@ -611,11 +612,27 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     switch (
       rng.weighted([
         ["class", 3],
+        ["open", 1],
         ["module", 2],
         ["pool", 1],
         ["bond", 1],
       ] as const)
     ) {
+      case "open": {
+        const k = rng.int(0, K - 1);
+        const open = !s.model.classes[k].open || rng.chance(0.2);
+        note(s, `setClassOpen ${k} ${open}`);
+        let modelErr: string | null = null;
+        try {
+          s.model.setClassOpen(k, open);
+        } catch (e) {
+          modelErr = modelCode(e);
+        }
+        const res = await tryChain(() => sys.book.setClassOpen(k, open));
+        sameOutcome(s, "setClassOpen", modelErr, res.ok ? null : res.err);
+        if (modelErr) note(s, `  → both revert ${modelErr}`);
+        break;
+      }
       case "class":
         await actClassParams(s, rng.int(0, K - 1));
         break;

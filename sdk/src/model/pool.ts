@@ -45,6 +45,8 @@ export interface ClassState {
   supply: bigint;
   params: ClassParams;
   wiped: boolean;
+  /** Open to deposits (DESIGN §5 `open`); a wiped class is closed for good. */
+  open: boolean;
   /** Shares per holder (fee recipients included); escrowed request shares are not in here. */
   balances: Map<string, bigint>;
 }
@@ -142,6 +144,7 @@ export class PoolModel {
       supply: 0n,
       params,
       wiped: false,
+      open: true,
       balances: new Map(),
     }));
     this.modules = init.modules.map((m) => ({
@@ -178,6 +181,7 @@ export class PoolModel {
     if (amount <= 0n) throw new ModelError("ZeroAmount", "deposit of 0");
     const c = this.#class(classId);
     if (c.wiped) throw new ModelError("ClassIsWiped", `class ${classId}`);
+    if (!c.open) throw new ModelError("ClassClosed", `class ${classId}`);
     const shares = toSharesDown(amount, c.nav, c.supply);
     if (shares === 0n) throw new ModelError("ZeroShares", `class ${classId}`);
     if (shares < minShares) throw new ModelError("Slippage", `${shares} < ${minShares}`);
@@ -198,6 +202,13 @@ export class PoolModel {
       throw e;
     }
     return shares;
+  }
+
+  /** Governance opens or closes a class to deposits; a wiped class stays closed. */
+  setClassOpen(classId: number, open: boolean): void {
+    const c = this.#class(classId);
+    if (c.wiped) throw new ModelError("ClassIsWiped", `class ${classId}`);
+    c.open = open;
   }
 
   /** The router deposits `count` validators of a module from `buffered` (32 ETH each). */
@@ -416,6 +427,7 @@ export class PoolModel {
       c.nav = nav;
       if (nav === 0n && c.supply > 0n && !c.wiped) {
         c.wiped = true;
+        c.open = false;
         wiped.push(k);
       }
     });
