@@ -1,12 +1,28 @@
 /**
  * Differential test: random, seeded scenarios run through the deployed contracts on the embedded
- * network and through the decimal.js reference model (sdk/src/model). After every step every
- * class's NAV, supply, token supply and price, and the pool's buffered, pooled, reserved and
- * pending demand, and the modules' reputations must agree to the wei; a revert must happen on
- * both sides with the same custom error.
+ * network and through the decimal.js reference model (sdk/src/model).
  *
- * The system is deployed and seeded once, then each scenario starts from an `evm_snapshot` of
- * that state (revert + re-snapshot) with a model rebuilt by replaying the setup.
+ * Setup (once): the full system (deploySystem), a curated module (2 operators × 16 BLS-valid
+ * keys) and a bonded module (2 operators × 8 keys with bond), deposits into A/B/C, 8 validators
+ * deposited with a guardian attestation, one reward report. Then `evm_snapshot`; each scenario
+ * reverts to it (and re-snapshots), pins the clock, and rebuilds the model by replaying setup.
+ *
+ * Scenario: optional random class parameters (premiums, cover, redeem delay ≥ minRedeemDelay,
+ * deposit cap), module fees/weights and pool fees/λ/slash penalty, then 6–12 random actions:
+ * deposits (0 wei … 1,500 ETH, slippage guards; reverts must match the model's ModelError code),
+ * share transfers, donations to the router, redemption requests (also above balance), claims
+ * (also of pending requests), oracle reports (rewards within the APR limit, losses within the
+ * drop limit, slashings that explain bigger drops, exits and skims paid into the withdrawal
+ * vault, EL rewards, random perf, bond-covered operator losses), reports that break one §9 rule
+ * (must revert with that error and change nothing), depositToBeacon, class open/close, module
+ * pause/resume, bond top-ups and parameter changes mirrored in the model.
+ *
+ * After every step, to the wei: every class's NAV, supply, token totalSupply, price, wiped and
+ * open flags; buffered, pooled, reserved, pending demand; every module's reputation, CL balance,
+ * deposited/clValidators/exited; the router's and queue's ETH balances; fee shares per module
+ * recipient and treasury; the balances of the holders involved; bonds after each report; every
+ * finalized request's amount. On a mismatch the test throws with the run seed, scenario, step,
+ * the action log and the command that replays it.
  *
  *   DIFF_SCENARIOS=n   number of scenarios (default 500)
  *   DIFF_SEED=s        run seed (default 0xCA5CADE); scenario i uses scenarioSeed(s, i)
@@ -22,10 +38,11 @@
  * same active_m the fill starts from). Exits reach only the router; the report carries no
  * per-operator exits and the router never calls `IStakingModule.updateExited`, so
  * `BondedModule.collateralBps()` keeps dividing by exited validators and under-weights the bonded
- * module after exits (e.g. DIFF_SEED=212191966 DIFF_ONLY=8 DIFF_STRICT_KAPPA=1: 3 deposited,
- * 2 exited, κ 2708 instead of 8125 bps). The same gap keeps exited keys' bond locked
- * (`_keyLimit` uses the operator's exitedKeys). By default the test mirrors the contract's
- * count for κ only.
+ * module after exits, or over-weights one whose validators have all exited (e.g.
+ * DIFF_SEED=212191966 DIFF_ONLY=7 DIFF_STRICT_KAPPA=1: 3 deposited, 3 exited, contract κ 2708
+ * bps, spec 0). The same gap keeps exited validators' bond locked
+ * (`withdrawableBond` and `_keyLimit` use the operator's exitedKeys, which nothing updates).
+ * By default the test mirrors the contract's count for κ only.
  */
 import { createHash } from "node:crypto";
 import { network } from "hardhat";
