@@ -45,6 +45,8 @@ export interface ClassState {
   supply: bigint;
   params: ClassParams;
   wiped: boolean;
+  /** Open to deposits (DESIGN §5 `open`); a wiped class is closed for good. */
+  open: boolean;
   /** Shares per holder (fee recipients included); escrowed request shares are not in here. */
   balances: Map<string, bigint>;
 }
@@ -142,6 +144,7 @@ export class PoolModel {
       supply: 0n,
       params,
       wiped: false,
+      open: true,
       balances: new Map(),
     }));
     this.modules = init.modules.map((m) => ({
@@ -172,15 +175,19 @@ export class PoolModel {
 
   /** Deposits `amount` wei into a class; returns the shares minted. */
   deposit(classId: number, amount: bigint, holder = "depositor", minShares = 0n): bigint {
+    // Checks in the contract's order (YieldClasses.onDeposit), so a deposit that breaks two rules
+    // fails with the same error on both sides: amount, class state, shares, slippage, then the
+    // post-deposit NAV against the cap and the cover rule.
+    if (amount <= 0n) throw new ModelError("ZeroAmount", "deposit of 0");
     const c = this.#class(classId);
     if (c.wiped) throw new ModelError("ClassIsWiped", `class ${classId}`);
-    if (amount <= 0n) throw new ModelError("ZeroAmount", "deposit of 0");
-    if (c.params.depositCap > 0n && c.nav + amount > c.params.depositCap) {
-      throw new ModelError("DepositCapExceeded", `class ${classId}`);
-    }
+    if (!c.open) throw new ModelError("ClassClosed", `class ${classId}`);
     const shares = toSharesDown(amount, c.nav, c.supply);
     if (shares === 0n) throw new ModelError("ZeroShares", `class ${classId}`);
     if (shares < minShares) throw new ModelError("Slippage", `${shares} < ${minShares}`);
+    if (c.params.depositCap > 0n && c.nav + amount > c.params.depositCap) {
+      throw new ModelError("DepositCapExceeded", `class ${classId}`);
+    }
     c.nav += amount;
     c.supply += shares;
     this.#credit(classId, holder, shares);
@@ -195,6 +202,13 @@ export class PoolModel {
       throw e;
     }
     return shares;
+  }
+
+  /** Governance opens or closes a class to deposits; a wiped class stays closed. */
+  setClassOpen(classId: number, open: boolean): void {
+    const c = this.#class(classId);
+    if (c.wiped) throw new ModelError("ClassIsWiped", `class ${classId}`);
+    c.open = open;
   }
 
   /** The router deposits `count` validators of a module from `buffered` (32 ETH each). */
@@ -418,6 +432,7 @@ export class PoolModel {
       c.nav = nav;
       if (nav === 0n && c.supply > 0n && !c.wiped) {
         c.wiped = true;
+        c.open = false;
         wiped.push(k);
       }
     });
