@@ -631,6 +631,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
             0
         );
         m.clValidators = r.clValidators;
+        if (r.exited != m.exited) IStakingModule(m.module).onExitedReported(r.exited);
         m.exited = r.exited;
         m.clBalance = r.clBalance;
         emit ModuleReported(id, r.clValidators, r.clBalance, r.exited);

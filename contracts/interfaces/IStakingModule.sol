@@ -94,6 +94,9 @@ interface IStakingModule {
     /// @notice Records the operators' exited validators as reported by the oracle.
     function updateExited(uint256[] calldata operatorIds, uint256[] calldata exited) external;
 
+    /// @notice The module's exited validators as the oracle reported them (router, each report).
+    function onExitedReported(uint256 exited) external;
+
     /// @notice Emits exit requests for an operator's validators.
     function requestExits(uint256 operatorId, uint256 count, uint256 deadline) external;
 }

@@ -41,6 +41,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint64 totalExited;
         mapping(uint256 operatorId => Operator) operators;
         mapping(uint256 operatorId => mapping(uint256 keyIndex => bytes32 commitment)) keys;
+        uint64 reportedExited; // module-level exited validators as the oracle reported them
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ModuleBase")) - 1)) & ~bytes32(uint256(0xff))
@@ -187,6 +188,12 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     /// @inheritdoc IStakingModule
+    function onExitedReported(uint256 exited) external onlyRouter {
+        ModuleBaseStorage storage $ = _base();
+        if (exited > $.reportedExited) $.reportedExited = uint64(exited);
+    }
+
+    /// @inheritdoc IStakingModule
     function requestExits(uint256 operatorId, uint256 count, uint256 deadline) external onlyRouter {
         Operator storage op = _operator(operatorId);
         uint256 active = op.depositedKeys - op.exitedKeys;
@@ -289,7 +296,11 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     /// @notice Validators deposited and not exited.
     function activeValidators() public view returns (uint256) {
         ModuleBaseStorage storage $ = _base();
-        return $.totalDeposited - $.totalExited;
+        // The oracle reports exits per module every frame; per-operator counts arrive later
+        // (updateExited). Use whichever is further along so collateral coverage is per
+        // validator actually still active.
+        uint256 exited = $.reportedExited > $.totalExited ? $.reportedExited : $.totalExited;
+        return $.totalDeposited - exited;
     }
 
     // ---------------------------------------------------------------- internal
