@@ -105,6 +105,10 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             ExitRequest calldata e = report.exits[i];
             router.requestExits(e.moduleId, e.operatorId, e.count, deadline);
         }
+        for (uint256 i; i < report.operatorExits.length; ++i) {
+            OperatorExited calldata x = report.operatorExits[i];
+            router.updateOperatorExited(x.moduleId, x.operatorId, x.exited);
+        }
         // 10. Service debt first, then redemptions, both before any new validator.
         router.repayDebt();
         uint256 finalized = $.queue.finalize(router.buffered(), $.limits.maxFinalizePerReport);
@@ -324,6 +328,9 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         }
         for (uint256 i; i < report.exits.length; ++i) {
             require(report.exits[i].moduleId < count, UnknownModuleId(report.exits[i].moduleId));
+        }
+        for (uint256 i; i < report.operatorExits.length; ++i) {
+            require(report.operatorExits[i].moduleId < count, UnknownModuleId(report.operatorExits[i].moduleId));
         }
         (, , address wv, address elv) = _vaults(router);
         require(withdrawnTotal <= wv.balance, WithdrawnAboveVault(withdrawnTotal, wv.balance));

@@ -247,6 +247,19 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     }
 
     /// @inheritdoc IStakingRouter
+    function updateOperatorExited(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 exited
+    ) external onlyRole(ACCOUNTING_ROLE) {
+        uint256[] memory ids = new uint256[](1);
+        uint256[] memory counts = new uint256[](1);
+        ids[0] = operatorId;
+        counts[0] = exited;
+        IStakingModule(_module(moduleId).module).updateExited(ids, counts);
+    }
+
+    /// @inheritdoc IStakingRouter
     function fundQueue(uint256 amount) external onlyRole(ACCOUNTING_ROLE) {
         RouterStorage storage $ = _s();
         require(amount <= $.buffered, NotEnoughBuffered(amount, $.buffered));

@@ -29,12 +29,21 @@ interface IAccounting {
         uint32 count;
     }
 
+    /// @notice An operator's cumulative exited validators (frees its bond; bounded by
+    /// `maxExitRequests` per report).
+    struct OperatorExited {
+        uint32 moduleId;
+        uint32 operatorId;
+        uint32 exited;
+    }
+
     struct Report {
         uint256 refSlot;
         uint256 elRewards; // pulled from the execution-rewards vault
         ModuleReport[] modules;
         OperatorLoss[] losses;
         ExitRequest[] exits;
+        OperatorExited[] operatorExits;
     }
 
     /// @notice Sanity limits (§9), governance parameters.

@@ -179,6 +179,10 @@ interface IStakingRouter {
     /// @notice Emits exit requests through a module. ACCOUNTING_ROLE.
     function requestExits(uint256 moduleId, uint256 operatorId, uint256 count, uint256 deadline) external;
 
+    /// @notice Records an operator's cumulative exited validators in its module (frees the
+    /// bond they backed). ACCOUNTING_ROLE.
+    function updateOperatorExited(uint256 moduleId, uint256 operatorId, uint256 exited) external;
+
     /// @notice Moves `amount` of buffered ETH to the withdrawal queue for finalized requests. ACCOUNTING_ROLE.
     function fundQueue(uint256 amount) external;
 

@@ -45,7 +45,13 @@ export async function runOracleRound(
   sys: System,
   members: Signer[],
   provider: { send(method: string, params: unknown[]): Promise<unknown> },
-  body: { elRewards: bigint; modules: ModuleReportInput[]; losses?: unknown[]; exits?: unknown[] },
+  body: {
+    elRewards: bigint;
+    modules: ModuleReportInput[];
+    losses?: unknown[];
+    exits?: unknown[];
+    operatorExits?: unknown[];
+  },
 ) {
   await provider.send("evm_mine", []); // make any evm_increaseTime visible in "latest"
   const [genesis, spslot, spf] = await sys.oracle.frameConfig();
@@ -63,6 +69,7 @@ export async function runOracleRound(
     modules: body.modules,
     losses: body.losses ?? [],
     exits: body.exits ?? [],
+    operatorExits: body.operatorExits ?? [],
   };
   const hash = await sys.oracle.hashReport(report);
   const quorum = Number(await sys.oracle.quorum());

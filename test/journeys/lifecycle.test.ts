@@ -78,7 +78,12 @@ describe("journey: deposit → stake → report → loss with bond cover → red
       { ...moduleReport(0, (4n * ETH) / 10n - 32n * ETH), exited: 1n, withdrawn: 32n * ETH },
       moduleReport(1, (2n * ETH) / 10n - 2n * ETH),
     ];
-    r = await runOracleRound(sys, members, provider, { elRewards: 0n, modules: exited });
+    r = await runOracleRound(sys, members, provider, {
+      elRewards: 0n,
+      modules: exited,
+      operatorExits: [{ moduleId: 0, operatorId: 0, exited: 1 }],
+    });
+    expect((await sys.curated.getOperator(0)).exitedKeys, "operator exit recorded").to.equal(1n);
     model.applyReport({
       timestamp: r.timestamp,
       elRewards: 0n,

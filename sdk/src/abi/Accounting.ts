@@ -900,6 +900,28 @@ export const AccountingAbi = [
             name: "exits",
             type: "tuple[]",
           },
+          {
+            components: [
+              {
+                internalType: "uint32",
+                name: "moduleId",
+                type: "uint32",
+              },
+              {
+                internalType: "uint32",
+                name: "operatorId",
+                type: "uint32",
+              },
+              {
+                internalType: "uint32",
+                name: "exited",
+                type: "uint32",
+              },
+            ],
+            internalType: "struct IAccounting.OperatorExited[]",
+            name: "operatorExits",
+            type: "tuple[]",
+          },
         ],
         internalType: "struct IAccounting.Report",
         name: "report",
@@ -1390,6 +1412,7 @@ export interface AccountingContract extends BaseContract {
         }[];
         losses: { moduleId: BigNumberish; operatorId: BigNumberish; amount: BigNumberish }[];
         exits: { moduleId: BigNumberish; operatorId: BigNumberish; count: BigNumberish }[];
+        operatorExits: { moduleId: BigNumberish; operatorId: BigNumberish; exited: BigNumberish }[];
       },
     ],
     void,

@@ -1473,6 +1473,19 @@ export const BondedModuleAbi = [
     type: "function",
   },
   {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "exited",
+        type: "uint256",
+      },
+    ],
+    name: "onExitedReported",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "operatorCount",
     outputs: [
@@ -1964,6 +1977,7 @@ export interface BondedModuleContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  onExitedReported: BaseContractMethod<[exited: BigNumberish], void, ContractTransactionResponse>;
   operatorCount: BaseContractMethod<[], bigint, bigint>;
   operatorManager: BaseContractMethod<[operatorId: BigNumberish], string, string>;
   proxiableUUID: BaseContractMethod<[], string, string>;

@@ -1086,6 +1086,19 @@ export const CuratedModuleAbi = [
     type: "function",
   },
   {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "exited",
+        type: "uint256",
+      },
+    ],
+    name: "onExitedReported",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "operatorCount",
     outputs: [
@@ -1425,6 +1438,7 @@ export interface CuratedModuleContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  onExitedReported: BaseContractMethod<[exited: BigNumberish], void, ContractTransactionResponse>;
   operatorCount: BaseContractMethod<[], bigint, bigint>;
   operatorManager: BaseContractMethod<[operatorId: BigNumberish], string, string>;
   proxiableUUID: BaseContractMethod<[], string, string>;

@@ -719,6 +719,28 @@ export const ReportOracleAbi = [
             name: "exits",
             type: "tuple[]",
           },
+          {
+            components: [
+              {
+                internalType: "uint32",
+                name: "moduleId",
+                type: "uint32",
+              },
+              {
+                internalType: "uint32",
+                name: "operatorId",
+                type: "uint32",
+              },
+              {
+                internalType: "uint32",
+                name: "exited",
+                type: "uint32",
+              },
+            ],
+            internalType: "struct IAccounting.OperatorExited[]",
+            name: "operatorExits",
+            type: "tuple[]",
+          },
         ],
         internalType: "struct IAccounting.Report",
         name: "report",
@@ -967,6 +989,28 @@ export const ReportOracleAbi = [
             name: "exits",
             type: "tuple[]",
           },
+          {
+            components: [
+              {
+                internalType: "uint32",
+                name: "moduleId",
+                type: "uint32",
+              },
+              {
+                internalType: "uint32",
+                name: "operatorId",
+                type: "uint32",
+              },
+              {
+                internalType: "uint32",
+                name: "exited",
+                type: "uint32",
+              },
+            ],
+            internalType: "struct IAccounting.OperatorExited[]",
+            name: "operatorExits",
+            type: "tuple[]",
+          },
         ],
         internalType: "struct IAccounting.Report",
         name: "report",
@@ -1071,6 +1115,7 @@ export interface ReportOracleContract extends BaseContract {
         }[];
         losses: { moduleId: BigNumberish; operatorId: BigNumberish; amount: BigNumberish }[];
         exits: { moduleId: BigNumberish; operatorId: BigNumberish; count: BigNumberish }[];
+        operatorExits: { moduleId: BigNumberish; operatorId: BigNumberish; exited: BigNumberish }[];
       },
     ],
     string,
@@ -1118,6 +1163,7 @@ export interface ReportOracleContract extends BaseContract {
         }[];
         losses: { moduleId: BigNumberish; operatorId: BigNumberish; amount: BigNumberish }[];
         exits: { moduleId: BigNumberish; operatorId: BigNumberish; count: BigNumberish }[];
+        operatorExits: { moduleId: BigNumberish; operatorId: BigNumberish; exited: BigNumberish }[];
       },
     ],
     void,

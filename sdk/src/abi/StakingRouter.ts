@@ -2085,6 +2085,29 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "exited",
+        type: "uint256",
+      },
+    ],
+    name: "updateOperatorExited",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "newImplementation",
         type: "address",
@@ -2330,6 +2353,11 @@ export interface StakingRouterContract extends BaseContract {
         feeRecipient: AddressLike;
       },
     ],
+    void,
+    ContractTransactionResponse
+  >;
+  updateOperatorExited: BaseContractMethod<
+    [moduleId: BigNumberish, operatorId: BigNumberish, exited: BigNumberish],
     void,
     ContractTransactionResponse
   >;

@@ -7,7 +7,8 @@ const MODULE_REPORT =
 const LOSS = "tuple(uint32 moduleId, uint32 operatorId, uint128 amount)";
 const EXIT = "tuple(uint32 moduleId, uint32 operatorId, uint32 count)";
 /** `IAccounting.Report` as one ABI tuple type. */
-export const REPORT_TUPLE = `tuple(uint256 refSlot, uint256 elRewards, ${MODULE_REPORT}[] modules, ${LOSS}[] losses, ${EXIT}[] exits)`;
+const OPERATOR_EXITED = "tuple(uint32 moduleId, uint32 operatorId, uint32 exited)";
+export const REPORT_TUPLE = `tuple(uint256 refSlot, uint256 elRewards, ${MODULE_REPORT}[] modules, ${LOSS}[] losses, ${EXIT}[] exits, ${OPERATOR_EXITED}[] operatorExits)`;
 
 export const ROUTER_ABI = [
   "function moduleCount() view returns (uint256)",

@@ -63,13 +63,22 @@ export interface ExitRequest {
   operatorId: number;
   count: number;
 }
+export interface OperatorExited {
+  moduleId: number;
+  operatorId: number;
+  exited: number;
+}
 export interface Report {
   refSlot: bigint;
   elRewards: bigint;
   modules: ModuleReport[];
   losses: OperatorLoss[];
   exits: ExitRequest[];
+  operatorExits: OperatorExited[];
 }
+
+/** Matches the default sanity limit `maxExitRequests`. */
+const MAX_OPERATOR_EXITS = 64;
 
 export interface OracleAddresses {
   router: string;
@@ -113,6 +122,7 @@ function toTuple(r: Report) {
     modules: r.modules,
     losses: r.losses,
     exits: r.exits,
+    operatorExits: r.operatorExits,
   };
 }
 
@@ -215,6 +225,7 @@ export class OracleMember {
       exitingGwei: 0n,
     }));
     const losses = new Map<string, bigint>();
+    const exitedByOp = new Map<string, number>();
     const newlySlashed: ReportNotes["newlySlashed"] = [];
     const activeByOp = new Map<
       string,
@@ -228,7 +239,11 @@ export class OracleMember {
       const p = prev.get(v.pubkey);
       a.clValidators++;
       if (v.status !== "withdrawal_done") a.clBalanceGwei += v.balance;
-      if (v.status.startsWith("exited_") || v.status.startsWith("withdrawal_")) a.exited++;
+      if (v.status.startsWith("exited_") || v.status.startsWith("withdrawal_")) {
+        a.exited++;
+        const k = `${owner.moduleId}:${owner.operatorId}`;
+        exitedByOp.set(k, (exitedByOp.get(k) ?? 0) + 1);
+      }
       let paid = 0n;
       if (v.status === "withdrawal_done" && p?.status !== "withdrawal_done") {
         paid = p && isExited(p) ? p.balance : await this.exitBalance(v, p, spec.slotsPerEpoch);
@@ -353,7 +368,24 @@ export class OracleMember {
     const shortfall = demand > inflow ? demand - inflow : 0n;
     const exits = shortfall > 0n ? this.chooseExits(shortfall, modules, weights, activeByOp) : [];
 
-    const report: Report = { refSlot, elRewards, modules: moduleReports, losses: lossList, exits };
+    // Cumulative exited validators per operator (frees their bond); the contract ignores counts
+    // that did not grow, so every operator with exits is listed (bounded like exit requests).
+    const operatorExits: OperatorExited[] = [...exitedByOp.entries()]
+      .map(([k, exited]) => {
+        const [m, o] = k.split(":").map(Number);
+        return { moduleId: m, operatorId: o, exited };
+      })
+      .sort((a, b) => a.moduleId - b.moduleId || a.operatorId - b.operatorId)
+      .slice(0, MAX_OPERATOR_EXITS);
+
+    const report: Report = {
+      refSlot,
+      elRewards,
+      modules: moduleReports,
+      losses: lossList,
+      exits,
+      operatorExits,
+    };
     return {
       report,
       hash: hashReport(report),
