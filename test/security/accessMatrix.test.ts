@@ -403,7 +403,7 @@ describe("security: access-control matrix", function () {
           outcome[who] = result;
           if (!ACCESS_ERRORS.has(result) && result !== "InvalidInitialization") passed.push(who);
         }
-        let mark = (who: string) => (ACCESS_ERRORS.has(outcome[who]) ? "✗" : "✓");
+        let mark = (who: string): string => (ACCESS_ERRORS.has(outcome[who]) ? "✗" : "✓");
         if (gate.kind === "gated") {
           const want = [...gate.allowed].sort().join(",");
           const got = [...passed].sort().join(",");

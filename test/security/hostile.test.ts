@@ -281,7 +281,8 @@ describe("security: hostile callers", function () {
     const claimTx = await sys.queue.connect(attacker).claim(id, attacker.address);
     const rc = await claimTx.wait();
     gasUsed.push(rc!.gasUsed);
-    const paid = (await ethers.provider.getBalance(attacker.address)) - before + rc!.gasUsed * rc!.gasPrice!;
+    const paid =
+      (await ethers.provider.getBalance(attacker.address)) - before + rc!.gasUsed * BigInt(rc!.gasPrice!);
     const gain = paid - D;
     const frameReward = atRequest - D; // the one frame of class-A rewards on these shares
     expect(p1 > p0, "the report paid rewards").to.equal(true);
