@@ -23,6 +23,7 @@ contract WithdrawalRequestPredeploy {
     /// @dev No receive(): it would catch the empty-calldata fee query (EIP-7002's getter) and
     /// revert it, which broke every WithdrawalVault.requestFullExits. Plain ETH without a
     /// request is still refused.
+    // solhint-disable-next-line no-complex-fallback
     fallback(bytes calldata input) external payable returns (bytes memory) {
         if (input.length == 0) {
             require(msg.value == 0, InvalidRequestLength(0));
