@@ -18,6 +18,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import * as prettier from "prettier";
 import { ErrorFragment, Interface, ZeroHash, type FunctionFragment, type ParamType } from "ethers";
 import { handOverToTimelock, ETH } from "../../deploy/system.js";
 import { stakedSystem } from "../helpers/scenario.js";
@@ -457,7 +459,10 @@ describe("security: access-control matrix", function () {
       ...rows,
       "",
     ].join("\n");
-    writeFileSync(new URL("../../docs/security-matrix.md", import.meta.url), doc);
+    // Formatted like the rest of the repo, so a test run leaves the committed file unchanged.
+    const out = fileURLToPath(new URL("../../docs/security-matrix.md", import.meta.url));
+    const options = (await prettier.resolveConfig(out)) ?? {};
+    writeFileSync(out, await prettier.format(doc, { ...options, plugins: [], filepath: out }));
     console.log(`      access matrix: ${rows.length} functions × ${names.length} callers (${calls} calls)`);
     expect(failures, failures.join("\n")).to.deep.equal([]);
   });
