@@ -63,7 +63,7 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
         address queue
     ) external onlyRole(DEFAULT_ADMIN_ROLE) {
         BookStorage storage $ = _s();
-        require($.router == address(0), NotAuthorized(msg.sender));
+        require($.router == address(0), AlreadyLinked());
         require(router != address(0) && accounting != address(0) && queue != address(0), ZeroAddress());
         ($.router, $.accounting, $.queue) = (router, accounting, queue);
         emit LinksSet(router, accounting, queue);
@@ -73,7 +73,7 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
     /// redemption-delay rule. DEFAULT_ADMIN_ROLE.
     function setServiceRegistry(address registry) external onlyRole(DEFAULT_ADMIN_ROLE) {
         BookStorage storage $ = _s();
-        require(address($.registry) == address(0), NotAuthorized(msg.sender));
+        require(address($.registry) == address(0), AlreadyLinked());
         require(registry != address(0), ZeroAddress());
         $.registry = IServiceRegistry(registry);
         emit ServiceRegistrySet(registry);

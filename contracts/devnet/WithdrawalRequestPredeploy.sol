@@ -20,13 +20,15 @@ contract WithdrawalRequestPredeploy {
     /// @notice Requests recorded so far.
     uint256 public requestCount;
 
-    /// @dev Plain ETH without a request is refused, as on the real contract.
-    receive() external payable {
-        revert InvalidRequestLength(0);
-    }
-
+    /// @dev No receive(): it would catch the empty-calldata fee query (EIP-7002's getter) and
+    /// revert it, which broke every WithdrawalVault.requestFullExits. Plain ETH without a
+    /// request is still refused.
+    // solhint-disable-next-line no-complex-fallback
     fallback(bytes calldata input) external payable returns (bytes memory) {
-        if (input.length == 0) return abi.encode(FEE);
+        if (input.length == 0) {
+            require(msg.value == 0, InvalidRequestLength(0));
+            return abi.encode(FEE);
+        }
         require(input.length == 56, InvalidRequestLength(input.length));
         require(msg.value >= FEE, FeeTooLow(msg.value, FEE));
         ++requestCount;

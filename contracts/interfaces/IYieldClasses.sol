@@ -48,6 +48,8 @@ interface IYieldClasses {
     error InvalidParams(uint256 classId);
     error RedeemDelayTooShort(uint256 classId, uint256 delay, uint256 minDelay);
     error NotAuthorized(address caller);
+    /// @notice setLinks / setServiceRegistry were already called (they are one-shot).
+    error AlreadyLinked();
     error LengthMismatch();
     error BadToken(address token);
 

@@ -1,0 +1,88 @@
+/**
+ * Upgrade safety (issue 9): after handOverToTimelock the deployer cannot upgrade any proxy;
+ * a TimelockController schedule + execute after the delay can, and the proxy keeps its state.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import { ZeroHash } from "ethers";
+import { deploySystem } from "../../deploy/system.js";
+
+const { ethers, provider } = await network.create();
+const IMPL_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc"; // ERC-1967
+
+describe("security: upgrades only through the timelock", function () {
+  it("refuses the deployer and accepts a scheduled, delayed timelock call", async function () {
+    const sys = await deploySystem(ethers, { handOverToTimelock: true });
+    const me = await sys.deployer.getAddress();
+    const tl = await sys.timelock.getAddress();
+    const proxies: [string, any][] = [
+      ["DepositSecurity", sys.depositSecurity],
+      ["StakingRouter", sys.router],
+      ["YieldClasses", sys.book],
+      ["WithdrawalQueue", sys.queue],
+      ["Accounting", sys.accounting],
+      ["ReportOracle", sys.oracle],
+      ["CuratedModule", sys.curated],
+      ["BondedModule", sys.bonded],
+    ];
+    for (const [name, p] of proxies) {
+      const impl = await ethers.deployContract(name);
+      expect(await p.hasRole(ZeroHash, me), `${name}: deployer renounced admin`).to.equal(false);
+      expect(await p.hasRole(ZeroHash, tl), `${name}: timelock is admin`).to.equal(true);
+      await expect(p.upgradeToAndCall(await impl.getAddress(), "0x"), `${name}: deployer refused`)
+        .to.be.revertedWithCustomError(p, "AccessControlUnauthorizedAccount")
+        .withArgs(me, ZeroHash);
+    }
+
+    // The timelock path: schedule, too early fails, after the delay it upgrades.
+    const router = sys.router;
+    const routerAddr = await router.getAddress();
+    const before = await provider.send("eth_getStorageAt", [routerAddr, IMPL_SLOT, "latest"]);
+    const moduleCount = await router.moduleCount();
+    const links = await router.addresses();
+    const impl = await ethers.deployContract("StakingRouter");
+    const data = router.interface.encodeFunctionData("upgradeToAndCall", [await impl.getAddress(), "0x"]);
+    const delay = await sys.timelock.getMinDelay();
+    const salt = ethers.id("upgrade-router-1");
+    await expect(
+      sys.timelock.schedule(routerAddr, 0, data, ZeroHash, salt, delay - 1n),
+      "below the minimum delay",
+    ).to.be.revertedWithCustomError(sys.timelock, "TimelockInsufficientDelay");
+    await (await sys.timelock.schedule(routerAddr, 0, data, ZeroHash, salt, delay)).wait();
+    await expect(
+      sys.timelock.execute(routerAddr, 0, data, ZeroHash, salt),
+      "before the delay",
+    ).to.be.revertedWithCustomError(sys.timelock, "TimelockUnexpectedOperationState");
+    const [, stranger] = await ethers.getSigners();
+    await provider.send("evm_increaseTime", [Number(delay)]);
+    await expect(
+      sys.timelock.connect(stranger).execute(routerAddr, 0, data, ZeroHash, salt),
+      "only the executor",
+    ).to.be.revertedWithCustomError(sys.timelock, "AccessControlUnauthorizedAccount");
+    await (await sys.timelock.execute(routerAddr, 0, data, ZeroHash, salt)).wait();
+    const after = await provider.send("eth_getStorageAt", [routerAddr, IMPL_SLOT, "latest"]);
+    expect(after, "implementation changed").to.not.equal(before);
+    expect(BigInt(after), "to the new implementation").to.equal(BigInt(await impl.getAddress()));
+    expect(await router.moduleCount(), "state kept").to.equal(moduleCount);
+    expect(await router.addresses(), "links kept").to.deep.equal(links);
+
+    // An implementation is never initializable directly (constructor disables initializers).
+    await expect(impl.initialize(me, me, me, 0, 0), "implementation locked").to.be.revertedWithCustomError(
+      impl,
+      "InvalidInitialization",
+    );
+  });
+
+  it("KNOWN GAP: deploy/system.ts handOverToTimelock leaves the ServiceRegistry and the timelock's own admin with the deployer", async function () {
+    // Documents the current deployment script (not in this engineer's write scope): the
+    // registry is missing from handOverToTimelock's list, so the deployer can still upgrade
+    // it without delay; and the timelock was built with the deployer as its optional admin,
+    // which is never renounced. When deploy/system.ts is fixed, flip these expectations.
+    const sys = await deploySystem(ethers, { handOverToTimelock: true });
+    const me = await sys.deployer.getAddress();
+    expect(await sys.registry.hasRole(ZeroHash, me), "registry admin still the deployer").to.equal(true);
+    const impl = await ethers.deployContract("ServiceRegistry");
+    await (await sys.registry.upgradeToAndCall(await impl.getAddress(), "0x")).wait(); // no timelock needed
+    expect(await sys.timelock.hasRole(ZeroHash, me), "timelock admin still the deployer").to.equal(true);
+  });
+});
