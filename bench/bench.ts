@@ -289,6 +289,9 @@ async function build(M: number, K: number): Promise<Ctx> {
   await depositValidators(ctx, 40, "seed depositToBeacon (module 0)");
   for (let id = 1; id < M; id++) await addModule(ctx, id, 24);
   if (M > 1) await depositValidators(ctx, 2 * (M - 1), "seed depositToBeacon (new modules)");
+  // Steady state, not a first report: every module's CL balance, every member's vote slot and
+  // the fee recipients' balances are already non-zero.
+  await report(ctx, "warm-up report");
   return ctx;
 }
 
@@ -319,6 +322,11 @@ async function addServices(ctx: Ctx, S: number) {
     await run(`setAllocation ${id}`, () => reg.setAllocation(id, 10n * ETH, ops.map(opKey)));
     await run(`payRewards ${id}`, () => reg.connect(funder).payRewards(id, { value: ETH / 100n }));
   }
+  if (S === 0) return;
+  // One report books the first rewards (steady state), then every service pays again.
+  await report(ctx, "warm-up report (services)");
+  for (let id = 0; id < ctx.services; id++)
+    await run(`payRewards ${id}`, () => reg.connect(funder).payRewards(id, { value: ETH / 100n }));
 }
 
 /** One oracle frame: rewards on every module and EL rewards; returns vote gases and apply gas. */
