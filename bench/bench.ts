@@ -104,9 +104,11 @@ function makeKey(tag: string, i: number): Key {
   let pub = "";
   let sig = "";
   for (let j = 0; pub.length < 96; j++) pub += keccak256(toUtf8Bytes(`${SEED}/${tag}/${i}/pk/${j}`)).slice(2);
-  for (let j = 0; sig.length < 192; j++) sig += keccak256(toUtf8Bytes(`${SEED}/${tag}/${i}/sg/${j}`)).slice(2);
+  for (let j = 0; sig.length < 192; j++)
+    sig += keccak256(toUtf8Bytes(`${SEED}/${tag}/${i}/sg/${j}`)).slice(2);
   // Compressed-point flag set, infinity flag clear, as in real keys.
-  const flag = (h: string) => ((parseInt(h.slice(0, 2), 16) & 0x1f) | 0x80).toString(16).padStart(2, "0") + h.slice(2);
+  const flag = (h: string) =>
+    ((parseInt(h.slice(0, 2), 16) & 0x1f) | 0x80).toString(16).padStart(2, "0") + h.slice(2);
   const pubkey = flag(pub.slice(0, 96));
   const signature = flag(sig.slice(0, 192));
   const root = depositDataRootHex({
@@ -335,7 +337,9 @@ async function report(ctx: Ctx, what: string, elRewards = ETH / 2n) {
   ctx.reports++;
   await provider.send("evm_increaseTime", [30 * DAY]);
   if (elRewards > 0n)
-    await run("fund EL vault", () => funder.sendTransaction({ to: sys.elVault.getAddress(), value: elRewards }));
+    await run("fund EL vault", () =>
+      funder.sendTransaction({ to: sys.elVault.getAddress(), value: elRewards }),
+    );
   const count = Number(await sys.router.moduleCount());
   const modules = [];
   for (let m = 0; m < count; m++) {
@@ -364,7 +368,9 @@ async function report(ctx: Ctx, what: string, elRewards = ETH / 2n) {
   const votes: number[] = [];
   for (const m of members.slice(0, quorum))
     votes.push(await gasOf(`${what}: vote`, () => sys.oracle.connect(m).submitReportHash(refSlot, hash)));
-  const apply = await gasOf(`${what}: submitReportData`, () => sys.oracle.connect(members[0]).submitReportData(body));
+  const apply = await gasOf(`${what}: submitReportData`, () =>
+    sys.oracle.connect(members[0]).submitReportData(body),
+  );
   return { votes, apply };
 }
 
@@ -433,7 +439,9 @@ for (const K of KS) {
       if (main) await isolated(() => mainSuite(ctx));
       if (M === 8 && K === 3 && S === 64) {
         const gas = await isolated(() =>
-          gasOf("set_allocation_s64", () => ctx.sys.registry.setAllocation(S - 1, 12n * ETH, [opKey(0), opKey(1)])),
+          gasOf("set_allocation_s64", () =>
+            ctx.sys.registry.setAllocation(S - 1, 12n * ETH, [opKey(0), opKey(1)]),
+          ),
         );
         record("set_allocation_s64", gas);
       }
@@ -464,7 +472,9 @@ async function mainSuite(ctx: Ctx) {
   const holder = await wallet();
   record(
     "deposit_new_holder",
-    await gasOf("deposit_new_holder", () => router.connect(holder).deposit(0, holder.address, 0, { value: 10n * ETH })),
+    await gasOf("deposit_new_holder", () =>
+      router.connect(holder).deposit(0, holder.address, 0, { value: 10n * ETH }),
+    ),
   );
   record(
     "deposit_existing_holder",
@@ -491,7 +501,9 @@ async function mainSuite(ctx: Ctx) {
   // A request already in the queue (not the first ever), then ours.
   const early = ctx.depositors[0][1];
   await run("earlier request", async () =>
-    sys.queue.connect(early).requestRedeem(0, (await A.balanceOf(early.address)) / 10n, early.address, early.address),
+    sys.queue
+      .connect(early)
+      .requestRedeem(0, (await A.balanceOf(early.address)) / 10n, early.address, early.address),
   );
   const shares = (await A.balanceOf(holder.address)) / 2n;
   const requestId: bigint = await sys.queue
@@ -499,7 +511,9 @@ async function mainSuite(ctx: Ctx) {
     .requestRedeem.staticCall(0, shares, holder.address, holder.address);
   record(
     "request_redeem",
-    await gasOf("request_redeem", () => sys.queue.connect(holder).requestRedeem(0, shares, holder.address, holder.address)),
+    await gasOf("request_redeem", () =>
+      sys.queue.connect(holder).requestRedeem(0, shares, holder.address, holder.address),
+    ),
   );
   await report(ctx, "finalizing report");
   const claimable: bigint = await sys.queue.claimableRedeemRequest(requestId, holder.address);
@@ -515,10 +529,14 @@ async function mainSuite(ctx: Ctx) {
   snap = await snapshot();
   for (let h = 0; h < 10; h++) {
     const w = await wallet();
-    await run("deposit for redemptions", () => router.connect(w).deposit(0, w.address, 0, { value: 20n * ETH }));
+    await run("deposit for redemptions", () =>
+      router.connect(w).deposit(0, w.address, 0, { value: 20n * ETH }),
+    );
     const each = (await A.balanceOf(w.address)) / 10n;
     for (let i = 0; i < 10; i++)
-      await run("request for finalize", () => sys.queue.connect(w).requestRedeem(0, each, w.address, w.address));
+      await run("request for finalize", () =>
+        sys.queue.connect(w).requestRedeem(0, each, w.address, w.address),
+      );
   }
   // Same deposits without requests would only change NAV; the report is what we measure.
   const fin = await report(ctx, "finalize_100_redemptions");
@@ -537,7 +555,9 @@ async function mainSuite(ctx: Ctx) {
     await gasOf("register_bonded_operator", () =>
       sys.bonded
         .connect(newOp)
-        .registerOperator("New bonded", newOp.address, k1.pubkeys, k1.signatures, { value: (24n * ETH) / 10n }),
+        .registerOperator("New bonded", newOp.address, k1.pubkeys, k1.signatures, {
+          value: (24n * ETH) / 10n,
+        }),
     ),
   );
   let next = 100;
@@ -576,24 +596,37 @@ async function mainSuite(ctx: Ctx) {
   // Services: rewards, allocation with 8 services, slashing after the veto window.
   snap = await snapshot();
   const reg = sys.registry;
-  record("pay_rewards", await gasOf("pay_rewards", () => reg.connect(funder).payRewards(0, { value: ETH / 100n })));
+  record(
+    "pay_rewards",
+    await gasOf("pay_rewards", () => reg.connect(funder).payRewards(0, { value: ETH / 100n })),
+  );
   record(
     "set_allocation_s8",
     await gasOf("set_allocation_s8", () => reg.setAllocation(7, 12n * ETH, [opKey(0), opKey(1)])),
   );
   // Curated operator (no bond): the whole slash lands on the exposed classes, junior first.
-  const slashCurated = await reg.connect(slasher).requestSlash.staticCall(1, 0, 0, 1000, ethers.id("evidence-1"));
+  const slashCurated = await reg
+    .connect(slasher)
+    .requestSlash.staticCall(1, 0, 0, 1000, ethers.id("evidence-1"));
   record(
     "request_slash",
-    await gasOf("request_slash", () => reg.connect(slasher).requestSlash(1, 0, 0, 1000, ethers.id("evidence-1"))),
+    await gasOf("request_slash", () =>
+      reg.connect(slasher).requestSlash(1, 0, 0, 1000, ethers.id("evidence-1")),
+    ),
   );
-  const slashBonded = await reg.connect(slasher).requestSlash.staticCall(1, 1, 0, 1000, ethers.id("evidence-2"));
+  const slashBonded = await reg
+    .connect(slasher)
+    .requestSlash.staticCall(1, 1, 0, 1000, ethers.id("evidence-2"));
   extra.request_slash_bonded = await gasOf("request_slash (bonded)", () =>
     reg.connect(slasher).requestSlash(1, 1, 0, 1000, ethers.id("evidence-2")),
   );
   await provider.send("evm_increaseTime", [301]);
-  extra.execute_slash_classes = await gasOf("execute_slash (curated → classes)", () => reg.executeSlash(slashCurated));
-  extra.execute_slash_bond = await gasOf("execute_slash (bonded → bond)", () => reg.executeSlash(slashBonded));
+  extra.execute_slash_classes = await gasOf("execute_slash (curated → classes)", () =>
+    reg.executeSlash(slashCurated),
+  );
+  extra.execute_slash_bond = await gasOf("execute_slash (bonded → bond)", () =>
+    reg.executeSlash(slashBonded),
+  );
   record("execute_slash", Math.max(extra.execute_slash_classes, extra.execute_slash_bond));
   await revert(snap);
 
@@ -609,13 +642,17 @@ async function mainSuite(ctx: Ctx) {
   for (let i = 0; i < 3; i++) {
     const w = await wallet();
     await prep(w);
-    await run("vault seed deposit", () => (vault.connect(w) as any).deposit(10n * ETH + BigInt(i) * ETH, w.address));
+    await run("vault seed deposit", () =>
+      (vault.connect(w) as any).deposit(10n * ETH + BigInt(i) * ETH, w.address),
+    );
   }
   const vh = await wallet();
   await prep(vh);
   record(
     "baseline_erc4626_deposit_new_holder",
-    await gasOf("baseline_erc4626_deposit_new_holder", () => (vault.connect(vh) as any).deposit(10n * ETH, vh.address)),
+    await gasOf("baseline_erc4626_deposit_new_holder", () =>
+      (vault.connect(vh) as any).deposit(10n * ETH, vh.address),
+    ),
   );
   record(
     "baseline_erc4626_deposit_existing_holder",
@@ -666,7 +703,10 @@ const perVal = slope([1, 10, 50], [r.deposit_to_beacon_1, r.deposit_to_beacon_10
 const marginal50 = (r.deposit_to_beacon_50 - r.deposit_to_beacon_10) / 40;
 scaling.deposit_to_beacon_1 = scaling.deposit_to_beacon_10 = `${fmt(perVal)} / validator`;
 scaling.deposit_to_beacon_50 = `${fmt(perVal)} / validator (10→50: ${fmt(marginal50)})`;
-const perModuleDeposit = slope([1, 8, 32], [r.deposit_to_beacon_10_m1, r.deposit_to_beacon_10, r.deposit_to_beacon_10_m32]);
+const perModuleDeposit = slope(
+  [1, 8, 32],
+  [r.deposit_to_beacon_10_m1, r.deposit_to_beacon_10, r.deposit_to_beacon_10_m32],
+);
 scaling.deposit_to_beacon_10_m1 = scaling.deposit_to_beacon_10_m32 = `${fmt(perModuleDeposit)} / module`;
 const perService = (r.set_allocation_s64 - r.set_allocation_s8) / 56;
 scaling.set_allocation_s8 = scaling.set_allocation_s64 = `${fmt(perService)} / service`;
@@ -703,10 +743,17 @@ console.log(
 console.log(
   `deposit ratios vs ERC-4626: existing ${(r.deposit_existing_holder / r.baseline_erc4626_deposit_existing_holder).toFixed(3)}×, new ${(r.deposit_new_holder / r.baseline_erc4626_deposit_new_holder).toFixed(3)}×`,
 );
-console.log("details:", Object.entries(extra).map(([k, v]) => `${k}=${fmt(v)}`).join(", "));
+console.log(
+  "details:",
+  Object.entries(extra)
+    .map(([k, v]) => `${k}=${fmt(v)}`)
+    .join(", "),
+);
 for (const [k, v] of Object.entries(notes)) console.log(`${k}: ${v}`);
 
 const ordered: Record<string, number> = {};
 for (const name of ORDER) ordered[name] = r[name];
 writeFileSync(join(import.meta.dirname, "results.json"), JSON.stringify(ordered, null, 2) + "\n");
-console.log(`wrote bench/results.json (${ORDER.length} operations) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `wrote bench/results.json (${ORDER.length} operations) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
