@@ -13,7 +13,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Table from "cli-table3";
-import { network } from "hardhat";
+import hre, { network } from "hardhat";
 import { Signature, Wallet, keccak256, solidityPacked, toUtf8Bytes, type Signer } from "ethers";
 import { ETH, defaultClasses, deploySystem, type ClassConfig, type System } from "../deploy/system.js";
 import { depositDataRootHex } from "../sdk/src/beacon/depositData.js";
@@ -23,7 +23,45 @@ const SEED = process.env.BENCH_SEED ?? "cascade-bench";
 const DAY = 24 * 3600;
 const FRAME = 12 * 32;
 
-const { ethers, provider } = await network.create();
+// Deterministic chain: a fixed genesis date and a virtual clock. Every block gets the next
+// second of the clock (evm_increaseTime / evm_setNextBlockTimestamp move the clock, not the
+// wall time), so block hashes — which guardians sign, and whose zero bytes cost calldata gas —
+// are the same on every run for a given seed.
+const GENESIS = Date.UTC(2030, 0, 1) / 1000;
+let clock = GENESIS + 1;
+hre.hooks.registerHandlers("network", {
+  async onRequest(context, conn, req, next) {
+    const reply = (result: unknown) => ({ jsonrpc: "2.0" as const, id: req.id ?? 0, result });
+    const params = (req.params ?? []) as unknown[];
+    switch (req.method) {
+      case "evm_increaseTime":
+        clock += Number(params[0]);
+        return reply(String(params[0]));
+      case "evm_setNextBlockTimestamp":
+        clock = Number(params[0]);
+        return reply(null);
+      case "eth_sendTransaction":
+      case "eth_sendRawTransaction":
+      case "evm_mine":
+      case "eth_estimateGas":
+      case "eth_call": {
+        await next(context, conn, {
+          jsonrpc: "2.0",
+          id: req.id ?? 0,
+          method: "evm_setNextBlockTimestamp",
+          params: [clock],
+        });
+        const res = await next(context, conn, req);
+        if (req.method !== "eth_estimateGas" && req.method !== "eth_call") clock += 1;
+        return res;
+      }
+    }
+    return next(context, conn, req);
+  },
+});
+const { ethers, provider } = await network.create({
+  override: { initialDate: new Date(GENESIS * 1000).toISOString() },
+} as never);
 const signers = await ethers.getSigners();
 const [deployer, m1, m2, m3, g1, g2, op, slasher, recipient, funder] = signers;
 const members = [m1, m2, m3];
