@@ -584,6 +584,24 @@ async function mainSuite(ctx: Ctx) {
   extra.finalize_marginal_per_request = Math.round((fin.apply - noRedemptions) / 100);
   await revert(snap);
 
+  // At the bound: maxFinalizePerReport (500) requests finalized by one report (informational).
+  snap = await snapshot();
+  const bound = Number((await sys.accounting.limits()).maxFinalizePerReport);
+  for (let h = 0; h < bound / 10; h++) {
+    const w = await wallet();
+    await run("deposit for redemptions", () =>
+      router.connect(w).deposit(h % 3 === 0 ? 0 : h % 3, w.address, 0, { value: 20n * ETH }),
+    );
+    const cls = h % 3 === 0 ? 0 : h % 3;
+    const each = (await sys.tokens[cls].balanceOf(w.address)) / 10n;
+    for (let i = 0; i < 10; i++)
+      await run("request at bound", () =>
+        sys.queue.connect(w).requestRedeem(cls, each, w.address, w.address),
+      );
+  }
+  extra[`finalize_${bound}_redemptions_at_bound`] = (await report(ctx, "finalize at bound")).apply;
+  await revert(snap);
+
   // Operators: a bonded operator registering with one key and its bond; curated key uploads.
   snap = await snapshot();
   const newOp = await wallet();
@@ -604,6 +622,14 @@ async function mainSuite(ctx: Ctx) {
     record(
       `add_keys_${n}`,
       await gasOf(`add_keys_${n}`, () => sys.curated.connect(op).addKeys(0, b.pubkeys, b.signatures)),
+    );
+  }
+  {
+    const max = Number(await sys.curated.MAX_KEYS_PER_CALL());
+    const keys = Array.from({ length: max }, (_, i) => makeKey("m0", next + i));
+    const b = batch(keys);
+    extra[`add_keys_${max}_at_bound`] = await gasOf("add_keys at bound", () =>
+      sys.curated.connect(op).addKeys(0, b.pubkeys, b.signatures),
     );
   }
   await revert(snap);
@@ -801,7 +827,8 @@ console.log(
   `report_apply joint fit: ${fmt(b0)} + ${fmt(bm)}·modules + ${fmt(bk)}·classes + ${fmt(bs)}·services; max residual ${(maxResidual * 100).toFixed(1)}% (class×service interaction: a service reward is split over its exposed classes)`,
 );
 console.log(
-  `deposit_to_beacon_50 marginal per validator ${fmt(marginal50)} vs baseline_deposit_contract_call ${fmt(r.baseline_deposit_contract_call)} (+${fmt(marginal50 - r.baseline_deposit_contract_call)})`,
+  `deposit_to_beacon_50 marginal per validator ${fmt(marginal50)} vs baseline_deposit_contract_call without the 21,000 ` +
+    `transaction base ${fmt(r.baseline_deposit_contract_call - 21_000)} (${marginal50 >= r.baseline_deposit_contract_call - 21_000 ? "+" : ""}${fmt(marginal50 - r.baseline_deposit_contract_call + 21_000)})`,
 );
 console.log(
   `deposit ratios vs ERC-4626: existing ${(r.deposit_existing_holder / r.baseline_erc4626_deposit_existing_holder).toFixed(3)}×, new ${(r.deposit_new_holder / r.baseline_erc4626_deposit_new_holder).toFixed(3)}×`,
