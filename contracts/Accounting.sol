@@ -69,6 +69,12 @@ contract Accounting is CascadeUpgradeable, IAccounting {
 
     // ---------------------------------------------------------------- report
 
+    /// @dev Module fee inputs of step 3, gathered during the sanity pass.
+    struct FeeInputs {
+        uint16[] feeBps;
+        address[] recipients; // module fee recipients by id, then the treasury
+    }
+
     /// @inheritdoc IAccounting
     function handleReport(Report calldata report) external {
         AccountingStorage storage $ = _s();
@@ -76,7 +82,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         IStakingRouter router = $.router;
         uint256 count = router.moduleCount();
         uint256 elapsed = block.timestamp - $.lastReportTime;
-        _checkSanity(report, router, count, elapsed);
+        FeeInputs memory feeInputs = _checkSanity(report, router, count, elapsed);
         $.lastRefSlot = report.refSlot;
         $.lastReportTime = uint64(block.timestamp);
 
@@ -92,7 +98,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         // 3–7. Rewards, fees, split, premium, service rewards, losses.
         (uint256 rewards, uint256 rewardsNet, uint256 loss, uint256 treasuryFee) = _applyMoney(
             report,
-            router,
+            feeInputs,
             count,
             deltas
         );
@@ -188,15 +194,16 @@ contract Accounting is CascadeUpgradeable, IAccounting {
 
     function _applyMoney(
         Report calldata report,
-        IStakingRouter router,
+        FeeInputs memory f,
         uint256 count,
         int256[] memory deltas
     ) private returns (uint256 rewards, uint256 rewardsNet, uint256 loss, uint256 treasuryFee) {
-        (uint16[] memory feeBps, address[] memory recipients) = _feeInputs(router, count);
+        address[] memory recipients = f.recipients;
+        recipients[count] = _s().params.treasury;
         uint256[] memory moduleFees;
         (rewards, moduleFees, treasuryFee, rewardsNet, loss) = Waterfall.rewardsAndFeesDown(
             deltas,
-            feeBps,
+            f.feeBps,
             report.elRewards,
             _s().params.treasuryFeeBps
         );
@@ -205,20 +212,6 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         for (uint256 id; id < count; ++id) fees[id] = moduleFees[id];
         fees[count] = treasuryFee;
         _bookMoney(fees, recipients, rewardsNet, loss);
-    }
-
-    function _feeInputs(
-        IStakingRouter router,
-        uint256 count
-    ) private view returns (uint16[] memory feeBps, address[] memory recipients) {
-        feeBps = new uint16[](count);
-        recipients = new address[](count + 1);
-        for (uint256 id; id < count; ++id) {
-            IStakingRouter.Module memory m = router.getModule(id);
-            feeBps[id] = m.moduleFeeBps;
-            recipients[id] = m.feeRecipient;
-        }
-        recipients[count] = _s().params.treasury;
     }
 
     /// @dev Steps 3–7 in the book, with the service rewards collected since the last report.
@@ -268,9 +261,12 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         IStakingRouter router,
         uint256 count,
         uint256 elapsed
-    ) private view {
+    ) private view returns (FeeInputs memory f) {
         AccountingStorage storage $ = _s();
         Limits storage lim = $.limits;
+        // Fee parameters of every module, read here once for step 3 (a report cannot change them).
+        f.feeBps = new uint16[](count);
+        f.recipients = new address[](count + 1);
         require(report.refSlot > $.lastRefSlot, RefSlotNotIncreasing(report.refSlot, $.lastRefSlot));
         require(report.modules.length == count, ModuleCountMismatch(report.modules.length, count));
         require(
@@ -286,6 +282,8 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         for (uint256 id; id < count; ++id) {
             ModuleReport calldata r = report.modules[id];
             IStakingRouter.Module memory m = router.getModule(id);
+            f.feeBps[id] = m.moduleFeeBps;
+            f.recipients[id] = m.feeRecipient;
             require(
                 r.clValidators >= m.clValidators,
                 ValidatorsDecreased(id, r.clValidators, m.clValidators)
