@@ -69,6 +69,15 @@ contract Accounting is CascadeUpgradeable, IAccounting {
 
     // ---------------------------------------------------------------- report
 
+    /// @dev What steps 3 and 8 need of every module, gathered during the sanity pass (one
+    /// `getModule` per module per report). A report cannot change these before they are used:
+    /// fees need the module manager role, reputation changes only at step 8 itself.
+    struct ModuleInputs {
+        uint16[] feeBps;
+        address[] recipients; // module fee recipients by id, then the treasury
+        uint16[] reputationBps;
+    }
+
     /// @inheritdoc IAccounting
     function handleReport(Report calldata report) external {
         AccountingStorage storage $ = _s();
@@ -76,7 +85,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         IStakingRouter router = $.router;
         uint256 count = router.moduleCount();
         uint256 elapsed = block.timestamp - $.lastReportTime;
-        _checkSanity(report, router, count, elapsed);
+        ModuleInputs memory inputs = _checkSanity(report, router, count, elapsed);
         $.lastRefSlot = report.refSlot;
         $.lastReportTime = uint64(block.timestamp);
 
@@ -92,14 +101,14 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         // 3–7. Rewards, fees, split, premium, service rewards, losses.
         (uint256 rewards, uint256 rewardsNet, uint256 loss, uint256 treasuryFee) = _applyMoney(
             report,
-            router,
+            inputs,
             count,
             deltas
         );
         // Losses or redemptions may have broken the exposure limit: scale allocations down.
         if (address($.registry) != address(0)) $.registry.enforceExposure();
         // 8. Reputation; 9. exit requests.
-        _updateReputation(report, router, count);
+        _updateReputation(report, router, count, inputs.reputationBps);
         uint256 deadline = block.timestamp + $.params.exitDeadline;
         for (uint256 i; i < report.exits.length; ++i) {
             ExitRequest calldata e = report.exits[i];
@@ -203,15 +212,16 @@ contract Accounting is CascadeUpgradeable, IAccounting {
 
     function _applyMoney(
         Report calldata report,
-        IStakingRouter router,
+        ModuleInputs memory f,
         uint256 count,
         int256[] memory deltas
     ) private returns (uint256 rewards, uint256 rewardsNet, uint256 loss, uint256 treasuryFee) {
-        (uint16[] memory feeBps, address[] memory recipients) = _feeInputs(router, count);
+        address[] memory recipients = f.recipients;
+        recipients[count] = _s().params.treasury;
         uint256[] memory moduleFees;
         (rewards, moduleFees, treasuryFee, rewardsNet, loss) = Waterfall.rewardsAndFeesDown(
             deltas,
-            feeBps,
+            f.feeBps,
             report.elRewards,
             _s().params.treasuryFeeBps
         );
@@ -220,20 +230,6 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         for (uint256 id; id < count; ++id) fees[id] = moduleFees[id];
         fees[count] = treasuryFee;
         _bookMoney(fees, recipients, rewardsNet, loss);
-    }
-
-    function _feeInputs(
-        IStakingRouter router,
-        uint256 count
-    ) private view returns (uint16[] memory feeBps, address[] memory recipients) {
-        feeBps = new uint16[](count);
-        recipients = new address[](count + 1);
-        for (uint256 id; id < count; ++id) {
-            IStakingRouter.Module memory m = router.getModule(id);
-            feeBps[id] = m.moduleFeeBps;
-            recipients[id] = m.feeRecipient;
-        }
-        recipients[count] = _s().params.treasury;
     }
 
     /// @dev Steps 3–7 in the book, with the service rewards collected since the last report.
@@ -261,13 +257,18 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         );
     }
 
-    function _updateReputation(Report calldata report, IStakingRouter router, uint256 count) private {
+    function _updateReputation(
+        Report calldata report,
+        IStakingRouter router,
+        uint256 count,
+        uint16[] memory current
+    ) private {
         Params storage p = _s().params;
         uint256[] memory reps = new uint256[](count);
         for (uint256 id; id < count; ++id) {
             ModuleReport calldata r = report.modules[id];
             reps[id] = Reputation.update(
-                router.getModule(id).reputationBps,
+                current[id],
                 r.perfBps,
                 p.lambdaBps,
                 r.slashedValidators,
@@ -283,9 +284,12 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         IStakingRouter router,
         uint256 count,
         uint256 elapsed
-    ) private view {
+    ) private view returns (ModuleInputs memory f) {
         AccountingStorage storage $ = _s();
         Limits storage lim = $.limits;
+        f.feeBps = new uint16[](count);
+        f.recipients = new address[](count + 1);
+        f.reputationBps = new uint16[](count);
         require(report.refSlot > $.lastRefSlot, RefSlotNotIncreasing(report.refSlot, $.lastRefSlot));
         require(report.modules.length == count, ModuleCountMismatch(report.modules.length, count));
         require(
@@ -301,6 +305,9 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         for (uint256 id; id < count; ++id) {
             ModuleReport calldata r = report.modules[id];
             IStakingRouter.Module memory m = router.getModule(id);
+            f.feeBps[id] = m.moduleFeeBps;
+            f.recipients[id] = m.feeRecipient;
+            f.reputationBps[id] = m.reputationBps;
             require(
                 r.clValidators >= m.clValidators,
                 ValidatorsDecreased(id, r.clValidators, m.clValidators)

@@ -311,15 +311,17 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         RegistryStorage storage $ = _s();
         require(msg.sender == address($.accounting), NotAccounting(msg.sender));
         uint256 maxTier = $.book.classCount();
+        (uint256[] memory needed, uint256[] memory available) = _exposures(maxTier);
         for (uint256 t = 1; t < maxTier; ++t) {
-            (uint256 needed, uint256 available) = exposure(t);
-            if (needed <= available) continue;
+            if (needed[t] <= available[t]) continue;
             // Scale every service of tier ≥ t by available/needed (rounded down: toward safety).
             for (uint256 i; i < $.services.length; ++i) {
                 Service storage s = $.services[i];
                 if (s.params.tier < t || s.allocation == 0) continue;
-                _scale(i, s, available, needed);
+                _scale(i, s, available[t], needed[t]);
             }
+            // The scaling lowered allocations of tiers ≥ t: the tiers above see the new sums.
+            (needed, available) = _exposures(maxTier);
         }
     }
 
@@ -481,9 +483,36 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
 
     function _checkExposure() private view {
         uint256 maxTier = _s().book.classCount();
+        (uint256[] memory needed, uint256[] memory available) = _exposures(maxTier);
         for (uint256 t = 1; t < maxTier; ++t) {
-            (uint256 needed, uint256 available) = exposure(t);
-            require(needed <= available, ExposureLimitExceeded(t, needed, available));
+            require(needed[t] <= available[t], ExposureLimitExceeded(t, needed[t], available[t]));
+        }
+    }
+
+    /// @dev `exposure(t)` for every tier `t < maxTier` (index t) in one pass over the services
+    /// and one read of the NAVs, instead of one pass and one external call per tier. Same
+    /// per-service floors summed, so the figures equal `exposure(t)` exactly.
+    function _exposures(
+        uint256 maxTier
+    ) private view returns (uint256[] memory needed, uint256[] memory available) {
+        RegistryStorage storage $ = _s();
+        needed = new uint256[](maxTier + 1);
+        uint256 count = $.services.length;
+        for (uint256 i; i < count; ++i) {
+            Service storage s = $.services[i];
+            uint256 tier = s.params.tier;
+            if (tier > maxTier) tier = maxTier;
+            needed[tier] += (uint256(s.allocation) * s.params.maxSlashBps) / BPS;
+        }
+        // Suffix sums: needed[t] = Σ over services of tier ≥ t.
+        for (uint256 t = maxTier; t > 0; --t) needed[t - 1] += needed[t];
+        uint256[] memory navs = $.book.navs();
+        uint256 cover = $.coverFactorBps;
+        available = new uint256[](maxTier);
+        uint256 junior;
+        for (uint256 k = navs.length; k > 0; --k) {
+            junior += navs[k - 1];
+            if (k - 1 < maxTier) available[k - 1] = (junior * cover) / BPS;
         }
     }
 

@@ -122,8 +122,12 @@ contract WithdrawalQueue is CascadeUpgradeable, IWithdrawalQueue {
                 total += amount;
                 ++done;
                 emit RedeemFinalized((k << INDEX_BITS) | i, r.shares, amount);
-                book.burnForRedemption(k, r.shares, amount);
             }
+            // One burn per class for all its finalized requests: the book only subtracts, so
+            // the end state equals one burn per request, for one call and one set of events.
+            // Every request has shares (requestRedeem rejects zero), so a lower supply means
+            // at least one was finalized.
+            if (supply != c.supply) book.burnForRedemption(k, c.supply - supply, c.nav - nav);
             $.head[k] = i;
         }
         $.reserved += total;

@@ -366,9 +366,14 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
                 m.serviceTiers[s]
             );
             for (uint256 i; i < add.length; ++i) add[i] += sp[i];
-            feeShares += _mintFeeAt(m.treasury, toTreasury, navs0[0], supply0);
+            // Each service fee is converted on its own (same rounding as one mint per service);
+            // the treasury receives their sum in one mint.
+            uint256 shares = SharesMath.toSharesDown(toTreasury, navs0[0], supply0);
+            if (shares != 0) emit FeeMinted(m.treasury, toTreasury, shares);
+            feeShares += shares;
             feeAssets += toTreasury;
         }
+        if (feeShares != 0) _s().classes[0].token.mint(m.treasury, feeShares);
     }
 
     function _paramsU16(uint256 which) private view returns (uint16[] memory out) {
