@@ -82,7 +82,11 @@ export {
   type SetServiceStatusParams,
   type SetServiceStatusResult,
 } from "./actions/setServiceStatus.js";
-export { setAllocation, type SetAllocationParams, type SetAllocationResult } from "./actions/setAllocation.js";
+export {
+  setAllocation,
+  type SetAllocationParams,
+  type SetAllocationResult,
+} from "./actions/setAllocation.js";
 export { optIn, type OptInParams, type OptInResult } from "./actions/optIn.js";
 export { optOut, type OptOutParams, type OptOutResult } from "./actions/optOut.js";
 export { payRewards, type PayRewardsParams, type PayRewardsResult } from "./actions/payRewards.js";

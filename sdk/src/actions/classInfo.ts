@@ -161,7 +161,10 @@ export async function classInfo(client: CascadeClient, params: ClassInfoParams):
   };
 }
 
-async function exposureOf(client: CascadeClient, classId: number): Promise<ClassInfoResult["serviceExposure"]> {
+async function exposureOf(
+  client: CascadeClient,
+  classId: number,
+): Promise<ClassInfoResult["serviceExposure"]> {
   const tiers = Array.from({ length: classId }, (_, i) => i + 1);
   if (!client.addresses.serviceRegistry) return { tiers, services: [], requiredRedeemDelay: null };
   const reg = client.registry;
@@ -177,7 +180,8 @@ async function exposureOf(client: CascadeClient, classId: number): Promise<Class
     const s = await read(client, () => reg.getService(i));
     const tier = Number(s.params.tier);
     const status = SERVICE_STATUS[Number(s.status)]!;
-    if (tier > classId || status === "pending" || (status === "retired" && BigInt(s.allocation) === 0n)) continue;
+    if (tier > classId || status === "pending" || (status === "retired" && BigInt(s.allocation) === 0n))
+      continue;
     services.push({
       serviceId: i,
       tier,

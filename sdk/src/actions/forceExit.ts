@@ -58,7 +58,9 @@ export async function forceExit(client: CascadeClient, params: ForceExitParams):
   const module = new Contract(String(mod.module), BondedModuleAbi as never, client.provider);
   const count = Number(await read(client, () => module.getFunction("operatorCount")()));
   if (p.operatorId >= count)
-    throw new InvalidInputError(`forceExit: unknown operator ${p.operatorId} of module ${moduleId} (there are ${count})`);
+    throw new InvalidInputError(
+      `forceExit: unknown operator ${p.operatorId} of module ${moduleId} (there are ${count})`,
+    );
   const op = await read(client, () => module.getFunction("getOperator")(p.operatorId));
   const overdue = Boolean(await read(client, () => module.getFunction("exitOverdue")(p.operatorId)));
   if (!overdue) {
@@ -93,7 +95,9 @@ export async function forceExit(client: CascadeClient, params: ForceExitParams):
   const signatures: string[] = [];
   for (const idx of keyIndexes) {
     const k = bytes.get(idx);
-    const commitment = String(await read(client, () => module.getFunction("keyCommitment")(p.operatorId, idx)));
+    const commitment = String(
+      await read(client, () => module.getFunction("keyCommitment")(p.operatorId, idx)),
+    );
     if (!k || keccak256(concat([k.pubkey, k.signature])) !== commitment)
       throw new CascadeError(
         `forceExit: no KeysAdded bytes match key ${idx} of operator ${p.operatorId} (scan from an earlier --from-block)`,
@@ -106,15 +110,26 @@ export async function forceExit(client: CascadeClient, params: ForceExitParams):
   const requests = getAddress(
     String(
       await read(client, () =>
-        new Contract(vault, ["function WITHDRAWAL_REQUESTS() view returns (address)"], client.provider).getFunction(
-          "WITHDRAWAL_REQUESTS",
-        )(),
+        new Contract(
+          vault,
+          ["function WITHDRAWAL_REQUESTS() view returns (address)"],
+          client.provider,
+        ).getFunction("WITHDRAWAL_REQUESTS")(),
       ),
     ),
   );
   // EIP-7002: a call with empty calldata returns the current per-request fee.
-  const raw = await read(client, () => client.provider.call({ to: requests, data: "0x" }));
-  const feePerRequest = BigInt(AbiCoder.defaultAbiCoder().decode(["uint256"], raw)[0]);
+  let feePerRequest: bigint;
+  try {
+    const raw = await client.provider.call({ to: requests, data: "0x" });
+    feePerRequest = BigInt(AbiCoder.defaultAbiCoder().decode(["uint256"], raw)[0]);
+  } catch (e) {
+    // Nothing is sent: the vault's own fee read would fail the same way (RequestFailed).
+    throw new CascadeError(
+      `forceExit: the EIP-7002 contract ${requests} did not return a fee for empty calldata`,
+      { cause: e },
+    );
+  }
   const value = feePerRequest * BigInt(keyIndexes.length);
 
   const receipt = await send(
@@ -140,7 +155,9 @@ export async function forceExit(client: CascadeClient, params: ForceExitParams):
 /** The router's WithdrawalVault: from the deployment addresses, else its `VaultsSet` event. */
 async function withdrawalVaultOf(client: CascadeClient): Promise<string> {
   if (client.addresses.withdrawalVault) return client.addresses.withdrawalVault;
-  const logs = await read(client, () => client.router.queryFilter(client.router.filters.VaultsSet!(), 0, "latest"));
+  const logs = await read(client, () =>
+    client.router.queryFilter(client.router.filters.VaultsSet!(), 0, "latest"),
+  );
   const last = logs[logs.length - 1] as unknown as { args: { withdrawalVault: string } } | undefined;
   if (!last) throw new CascadeError("forceExit: the router has no vaults set");
   return getAddress(last.args.withdrawalVault);

@@ -165,7 +165,10 @@ export const zId = (what: string) =>
           ? Number.isSafeInteger(s) && s >= 0 && s < 2 ** 32
           : /^\d{1,10}$/.test(s) && Number(s) < 2 ** 32;
     if (!ok) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${what} must be an integer ≥ 0, got ${String(v)}` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `${what} must be an integer ≥ 0, got ${String(v)}`,
+      });
       return z.NEVER;
     }
     return Number(s);
@@ -180,10 +183,22 @@ export const zBps = (what: string, min = 0) =>
     .max(10_000, `${what} must be ≤ 10000 (100%)`);
 
 /** A module by id or by name ("curated" / "bonded": resolved through the router). */
-export const zModule = z.union([
-  z.enum(["curated", "bonded"]),
-  zId("module id"),
-]);
+export const zModule = z
+  .union([z.bigint(), z.number(), z.string()])
+  .transform((v, ctx): number | "curated" | "bonded" => {
+    const s = typeof v === "string" ? v.trim().toLowerCase() : v;
+    if (s === "curated" || s === "bonded") return s;
+    const n =
+      typeof s === "string" && /^\d{1,10}$/.test(s) ? Number(s) : typeof s === "string" ? NaN : Number(s);
+    if (!Number.isSafeInteger(n) || n < 0 || n >= 2 ** 32) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `module must be curated, bonded or a module id, got ${String(v)}`,
+      });
+      return z.NEVER;
+    }
+    return n;
+  });
 
 /** Status names of `IServiceRegistry.ServiceStatus`, by enum value. */
 export const SERVICE_STATUS = ["none", "pending", "active", "paused", "retired"] as const;
@@ -201,13 +216,18 @@ export function splitOperatorKey(key: bigint): { moduleId: number; operatorId: n
 }
 
 /** The router's id of a module given by id or name; refuses unknown ids before anything is sent. */
-export async function resolveModuleId(client: CascadeClient, m: number | "curated" | "bonded"): Promise<number> {
+export async function resolveModuleId(
+  client: CascadeClient,
+  m: number | "curated" | "bonded",
+): Promise<number> {
   const count = Number(await read(client, () => client.router.moduleCount()));
   if (typeof m === "number") {
     if (m >= count) throw new InvalidInputError(`unknown module ${m} (there are ${count})`);
     return m;
   }
-  const target = (m === "curated" ? client.addresses.curatedModule : client.addresses.bondedModule).toLowerCase();
+  const target = (
+    m === "curated" ? client.addresses.curatedModule : client.addresses.bondedModule
+  ).toLowerCase();
   for (let i = 0; i < count; i++) {
     const mod = await read(client, () => client.router.getModule(i));
     if (String(mod.module).toLowerCase() === target) return i;

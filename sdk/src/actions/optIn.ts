@@ -43,7 +43,9 @@ export async function checkedOperator(
   const module = new Contract(String(mod.module), BondedModuleAbi as never, client.provider);
   const count = Number(await read(client, () => module.getFunction("operatorCount")()));
   if (p.operatorId >= count)
-    throw new InvalidInputError(`${what}: unknown operator ${p.operatorId} of module ${moduleId} (there are ${count})`);
+    throw new InvalidInputError(
+      `${what}: unknown operator ${p.operatorId} of module ${moduleId} (there are ${count})`,
+    );
   const manager = String(await read(client, () => module.getFunction("operatorManager")(p.operatorId)));
   const me = await client.account();
   if (manager.toLowerCase() !== me.toLowerCase())

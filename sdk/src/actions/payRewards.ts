@@ -33,7 +33,8 @@ export async function payRewards(client: CascadeClient, params: PayRewardsParams
   const p = parse(payRewardsParams, params, "payRewards");
   const s = await getServiceChecked(client, p.serviceId);
   const status = SERVICE_STATUS[Number(s.status)];
-  if (status !== "active") throw new InvalidInputError(`payRewards: service ${p.serviceId} is ${status}, not active`);
+  if (status !== "active")
+    throw new InvalidInputError(`payRewards: service ${p.serviceId} is ${status}, not active`);
   const receipt = await send(client, client.registry, "payRewards", [p.serviceId], p.amount);
   const after = await client.registry.getService(p.serviceId, { blockTag: receipt.blockNumber });
   return {

@@ -77,7 +77,12 @@ export async function previewDeposit(
       const tier = Number(s.params.tier);
       if (tier > p.classId) continue;
       const executableAt = Number(r.requestedAt) + Number(s.params.vetoWindow);
-      pendingSlashes.push({ slashId: id, serviceId: Number(r.serviceId), expectedAmount: BigInt(r.lockedBond), executableAt });
+      pendingSlashes.push({
+        slashId: id,
+        serviceId: Number(r.serviceId),
+        expectedAmount: BigInt(r.lockedBond),
+        executableAt,
+      });
       warnings.push(
         `pending slash ${id} on service ${r.serviceId} (tier ${tier}, exposes class ${p.classId}): ` +
           `about ${formatEther(BigInt(r.lockedBond))} ETH of operator ${r.moduleId}:${r.operatorId}'s stake, ` +

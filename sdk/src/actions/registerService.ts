@@ -9,13 +9,25 @@ const MAX_SERVICE_OPERATORS = 32;
 
 export const registerServiceParams = z.object({
   /** Lowest class exposed: class k secures the service iff tier ≤ k (1 = B and below, …). */
-  tier: z.coerce.number({ invalid_type_error: "tier must be a number" }).int().min(1, "tier must be ≥ 1").max(7, "tier must be ≤ 7"),
+  tier: z.coerce
+    .number({ invalid_type_error: "tier must be a number" })
+    .int()
+    .min(1, "tier must be ≥ 1")
+    .max(7, "tier must be ≤ 7"),
   /** Most a single incident may slash, in bps of the operator's allocated stake. */
   maxSlashBps: zBps("maxSlashBps", 1),
   /** Seconds an operator stays slashable after opting out or being deallocated. */
-  slashingWindow: z.coerce.number().int().min(0, "slashingWindow must be ≥ 0").max(2 ** 32 - 1),
+  slashingWindow: z.coerce
+    .number()
+    .int()
+    .min(0, "slashingWindow must be ≥ 0")
+    .max(2 ** 32 - 1),
   /** Seconds the veto committee has to cancel a slash request. */
-  vetoWindow: z.coerce.number().int().min(0, "vetoWindow must be ≥ 0").max(2 ** 32 - 1),
+  vetoWindow: z.coerce
+    .number()
+    .int()
+    .min(0, "vetoWindow must be ≥ 0")
+    .max(2 ** 32 - 1),
   minOperators: z.coerce
     .number()
     .int()

@@ -64,12 +64,18 @@ export async function requestSlash(
   const me = await client.account();
   const slasher = String(s.params.slasher);
   if (slasher.toLowerCase() !== me.toLowerCase())
-    throw new InvalidInputError(`requestSlash: the signer ${me} is not service ${p.serviceId}'s slasher (${slasher})`);
+    throw new InvalidInputError(
+      `requestSlash: the signer ${me} is not service ${p.serviceId}'s slasher (${slasher})`,
+    );
   const max = Number(s.params.maxSlashBps);
   if (p.bps > max)
-    throw new InvalidInputError(`requestSlash: bps ${p.bps} is above service ${p.serviceId}'s maxSlashBps ${max}`);
+    throw new InvalidInputError(
+      `requestSlash: bps ${p.bps} is above service ${p.serviceId}'s maxSlashBps ${max}`,
+    );
   const moduleId = await resolveModuleId(client, p.module);
-  const stake = BigInt(await read(client, () => client.registry.stakeOf(p.serviceId, moduleId, p.operatorId)));
+  const stake = BigInt(
+    await read(client, () => client.registry.stakeOf(p.serviceId, moduleId, p.operatorId)),
+  );
   if (stake === 0n)
     throw new InvalidInputError(
       `requestSlash: operator ${p.operatorId} of module ${moduleId} has no stake in service ${p.serviceId}`,

@@ -87,7 +87,10 @@ export interface ServiceInfoResult {
  * console.log(s.status, s.allocation, s.pendingSlashes.length);
  * ```
  */
-export async function serviceInfo(client: CascadeClient, params: ServiceInfoParams): Promise<ServiceInfoResult> {
+export async function serviceInfo(
+  client: CascadeClient,
+  params: ServiceInfoParams,
+): Promise<ServiceInfoResult> {
   const p = parse(serviceInfoParams, params, "serviceInfo");
   const reg = client.registry;
   const s = await getServiceChecked(client, p.serviceId);

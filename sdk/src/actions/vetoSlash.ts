@@ -38,7 +38,8 @@ export async function vetoSlash(client: CascadeClient, params: VetoSlashParams):
   const p = parse(vetoSlashParams, params, "vetoSlash");
   const r = await getSlashChecked(client, p.slashId);
   const status = SLASH_STATUS[Number(r.status)];
-  if (status !== "requested") throw new InvalidInputError(`vetoSlash: slash ${p.slashId} is ${status}, not pending`);
+  if (status !== "requested")
+    throw new InvalidInputError(`vetoSlash: slash ${p.slashId} is ${status}, not pending`);
   const me = await client.account();
   if (!(await hasRegistryRole(client, "VETO_ROLE", me)))
     throw new InvalidInputError(`vetoSlash: the signer ${me} does not hold VETO_ROLE`);

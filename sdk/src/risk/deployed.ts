@@ -103,19 +103,30 @@ export async function securityGraph(
       missing.push(id);
       continue;
     }
-    services.push({ id: String(id), profitFromCorruption: profit, attackThresholdBps: alpha(id), operators: ops });
+    services.push({
+      id: String(id),
+      profitFromCorruption: profit,
+      attackThresholdBps: alpha(id),
+      operators: ops,
+    });
   }
   if (missing.length)
-    throw new InvalidInputError(`profitFromCorruption: missing for allocated service(s) ${missing.join(", ")}`);
+    throw new InvalidInputError(
+      `profitFromCorruption: missing for allocated service(s) ${missing.join(", ")}`,
+    );
 
   const operators: Operator[] = [];
   for (const [v, per] of Object.entries(stakes)) {
     let stake = Object.values(per).reduce((a, b) => (b > a ? b : a), 0n);
     if (params.stake === "active") {
-      const { moduleId, operatorId } = { moduleId: Number(v.split(":")[0]), operatorId: Number(v.split(":")[1]) };
+      const { moduleId, operatorId } = {
+        moduleId: Number(v.split(":")[0]),
+        operatorId: Number(v.split(":")[1]),
+      };
       const mod = await read(client, () => client.router.getModule(moduleId));
       const m = new Contract(String(mod.module), BondedModuleAbi as never, client.provider);
-      stake = BigInt(await read(client, () => m.getFunction("activeValidatorsOf")(operatorId))) * DEPOSIT_SIZE;
+      stake =
+        BigInt(await read(client, () => m.getFunction("activeValidatorsOf")(operatorId))) * DEPOSIT_SIZE;
     }
     operators.push({ id: v, stake });
   }
