@@ -12,7 +12,7 @@
  */
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -90,6 +90,9 @@ describe("sdk on anvil (second node, Ignition deployment)", function () {
   let provider: JsonRpcProvider;
   const wallets: HDNodeWallet[] = [];
   const started = Date.now();
+  // Ignition's http deployment folders: remove what this test created, nothing else.
+  const ignitionDirs = [join(process.cwd(), "ignition"), join(process.cwd(), "ignition", "deployments")];
+  const existed = ignitionDirs.map((d) => existsSync(d));
 
   const client = (i: number): CascadeClient =>
     createCascadeClient({ signer: wallets[i]!, addresses: sys.addresses });
