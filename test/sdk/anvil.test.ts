@@ -134,10 +134,11 @@ describe("sdk on anvil (second node, Ignition deployment)", function () {
       anvil.kill("SIGTERM");
       await exited;
     }
-    rmSync(join(process.cwd(), "ignition", "deployments", `chain-${chainId}`), {
-      recursive: true,
-      force: true,
-    });
+    rmSync(join(ignitionDirs[1]!, `chain-${chainId}`), { recursive: true, force: true });
+    for (const i of [1, 0]) {
+      const d = ignitionDirs[i]!;
+      if (!existed[i] && existsSync(d) && readdirSync(d).length === 0) rmdirSync(d);
+    }
     console.log(
       `      anvil test: ${((Date.now() - started) / 1000).toFixed(1)} s including anvil start and the Ignition deployment`,
     );
