@@ -66,16 +66,22 @@ const zEthOrZero = z.union([z.bigint(), z.string(), z.number()]).transform((v, c
   return z.NEVER;
 });
 /** An operator as { moduleId, operatorId } or "moduleId:operatorId". */
-const zOperatorRef = z.union([
-  z.object({ moduleId: zId("module id"), operatorId: zId("operator id") }),
-  z
-    .string()
-    .regex(/^\d+:\d+$/, "operators are moduleId:operatorId, e.g. 1:0")
-    .transform((s) => {
-      const [m, o] = s.split(":");
-      return { moduleId: Number(m), operatorId: Number(o) };
-    }),
-]);
+const zOperatorRef = z.unknown().transform((v, ctx): { moduleId: number; operatorId: number } => {
+  const ids =
+    typeof v === "string" && /^\d{1,10}:\d{1,10}$/.test(v.trim())
+      ? v.trim().split(":").map(Number)
+      : v && typeof v === "object" && "moduleId" in v && "operatorId" in v
+        ? [Number((v as { moduleId: unknown }).moduleId), Number((v as { operatorId: unknown }).operatorId)]
+        : null;
+  if (!ids || !ids.every((n) => Number.isSafeInteger(n) && n >= 0 && n < 2 ** 32)) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `operators are moduleId:operatorId (e.g. 1:0), got ${typeof v === "string" ? v : JSON.stringify(v)}`,
+    });
+    return z.NEVER;
+  }
+  return { moduleId: ids[0]!, operatorId: ids[1]! };
+});
 export const setAllocationParams = z.object({
   serviceId: zId("service id"),
   /** Stake securing the service: wei (bigint) or decimal ETH; 0 removes it. */
