@@ -189,7 +189,8 @@ export function createCascadeClient(params: CreateCascadeClientParams): CascadeC
 function missingRegistry(): ServiceRegistryContract {
   return new Proxy({} as ServiceRegistryContract, {
     get(_t, prop) {
-      if (prop === "then") return undefined; // not a thenable
+      // Not a thenable, and inspectable (util.inspect, JSON) without throwing.
+      if (prop === "then" || typeof prop === "symbol" || prop === "toJSON") return undefined;
       throw new CascadeError("this deployment has no serviceRegistry address (redeploy or pass --addresses)");
     },
   });

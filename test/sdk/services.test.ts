@@ -12,6 +12,7 @@ import {
   InvalidInputError,
   classInfo,
   claimServicePayout,
+  createCascadeClient,
   executeSlash,
   forceExit,
   governanceCalls,
@@ -338,5 +339,16 @@ describe("sdk: restaked service journey", function () {
     }
     expect(e, "pfc required").to.be.instanceOf(InvalidInputError);
     expect((e as CascadeError).shortMessage).to.match(/missing for allocated service\(s\) 0/);
+
+    // A deployment file written before the registry shipped still loads: the depositor views
+    // work without it, service actions say what is missing.
+    const { serviceRegistry: _omit, ...older } = sys.addresses;
+    const old = createCascadeClient({ provider: ethers.provider, signer: d3, addresses: older });
+    expect(
+      (await previewDeposit(old, { classId: 2, amount: "1" })).pendingSlashes,
+      "no registry",
+    ).to.deep.equal([]);
+    expect((await classInfo(old, { classId: 2 })).serviceExposure.services, "no registry").to.deep.equal([]);
+    await refused(old, () => serviceInfo(old, { serviceId: 0 }), /no serviceRegistry address/, "no registry");
   });
 });
