@@ -22,6 +22,7 @@ import {
   type CuratedModuleContract,
   type DepositSecurityContract,
   type ReportOracleContract,
+  type ServiceRegistryContract,
   type StakingRouterContract,
   type WithdrawalQueueContract,
   type YieldClassesContract,
@@ -32,6 +33,7 @@ import {
   AccountingAbi,
   DepositSecurityAbi,
   ReportOracleAbi,
+  ServiceRegistryAbi,
   StakingRouterAbi,
   WithdrawalQueueAbi,
   YieldClassesAbi,
@@ -55,6 +57,8 @@ export const addressesSchema = z
     bondedModule: address,
     timelock: address,
     depositSecurity: address,
+    /** Optional so deployment files written before the registry shipped still load. */
+    serviceRegistry: address.optional(),
     withdrawalVault: address.optional(),
     executionRewardsVault: address.optional(),
     depositContract: address.optional(),
@@ -88,6 +92,11 @@ export interface CascadeClient {
   bonded: BondedModuleContract;
   depositSecurity: DepositSecurityContract;
   timelock: CascadeTimelockContract;
+  /**
+   * The ServiceRegistry (restaked services). On a deployment without a `serviceRegistry` address
+   * any use throws a {@link CascadeError}; check `addresses.serviceRegistry` to avoid that.
+   */
+  registry: ServiceRegistryContract;
   /** Interfaces used to decode reverts (every Cascade contract + OZ errors they inherit). */
   interfaces: Interface[];
   /** The class token of `classId` (address read from the book once, then cached). */
@@ -140,6 +149,9 @@ export function createCascadeClient(params: CreateCascadeClientParams): CascadeC
     bonded: c<BondedModuleContract>(addresses.bondedModule, BondedModuleAbi),
     depositSecurity: c<DepositSecurityContract>(addresses.depositSecurity, DepositSecurityAbi),
     timelock: c<CascadeTimelockContract>(addresses.timelock, CascadeTimelockAbi),
+    registry: addresses.serviceRegistry
+      ? c<ServiceRegistryContract>(addresses.serviceRegistry, ServiceRegistryAbi)
+      : missingRegistry(),
     interfaces: [
       YieldClassesAbi,
       StakingRouterAbi,
@@ -151,6 +163,7 @@ export function createCascadeClient(params: CreateCascadeClientParams): CascadeC
       ReportOracleAbi,
       DepositSecurityAbi,
       CascadeTimelockAbi,
+      ServiceRegistryAbi,
     ].map((abi) => new Interface(abi as never)),
     async token(classId: number) {
       let t = tokens.get(classId);
@@ -170,6 +183,17 @@ export function createCascadeClient(params: CreateCascadeClientParams): CascadeC
   };
   if (params.signer) client.signer = params.signer;
   return client;
+}
+
+/** Stands in for the registry of a deployment without one: every property access throws. */
+function missingRegistry(): ServiceRegistryContract {
+  return new Proxy({} as ServiceRegistryContract, {
+    get(_t, prop) {
+      // Not a thenable, and inspectable (util.inspect, JSON) without throwing.
+      if (prop === "then" || typeof prop === "symbol" || prop === "toJSON") return undefined;
+      throw new CascadeError("this deployment has no serviceRegistry address (redeploy or pass --addresses)");
+    },
+  });
 }
 
 /**

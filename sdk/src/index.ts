@@ -71,3 +71,37 @@ export { governanceCalls, type TimelockCall } from "./actions/governance.js";
 export { proposeCall, type TimelockOpParams, type TimelockOpResult } from "./actions/proposeCall.js";
 export { executeProposal } from "./actions/executeProposal.js";
 export * as abi from "./abi/index.js";
+// restaked services
+export {
+  registerService,
+  type RegisterServiceParams,
+  type RegisterServiceResult,
+} from "./actions/registerService.js";
+export {
+  setServiceStatus,
+  type SetServiceStatusParams,
+  type SetServiceStatusResult,
+} from "./actions/setServiceStatus.js";
+export {
+  setAllocation,
+  type SetAllocationParams,
+  type SetAllocationResult,
+} from "./actions/setAllocation.js";
+export { optIn, type OptInParams, type OptInResult } from "./actions/optIn.js";
+export { optOut, type OptOutParams, type OptOutResult } from "./actions/optOut.js";
+export { payRewards, type PayRewardsParams, type PayRewardsResult } from "./actions/payRewards.js";
+export { requestSlash, type RequestSlashParams, type RequestSlashResult } from "./actions/requestSlash.js";
+export { vetoSlash, type VetoSlashParams, type VetoSlashResult } from "./actions/vetoSlash.js";
+export { executeSlash, type ExecuteSlashParams, type ExecuteSlashResult } from "./actions/executeSlash.js";
+export {
+  serviceInfo,
+  type ServiceInfoParams,
+  type ServiceInfoResult,
+  type ServiceOperator,
+  type PendingSlash,
+} from "./actions/serviceInfo.js";
+export { claimServicePayout, type ClaimServicePayoutResult } from "./actions/claimServicePayout.js";
+// keeper
+export { forceExit, type ForceExitParams, type ForceExitResult } from "./actions/forceExit.js";
+// risk of the deployed system
+export { securityGraph, type SecurityGraphParams, type SecurityGraphResult } from "./risk/deployed.js";

@@ -405,7 +405,7 @@ describe("cascade CLI (in-process)", function () {
       expect(json(await ok(["risk", file, "--json"])).network.verdict).to.equal("secure");
     });
     it("refuses a missing or malformed graph", async function () {
-      await fails(["risk"], undefined, /service registry is not deployed yet/);
+      await fails(["risk"], undefined, /pass a graph JSON file .* or --deployed --pfc/);
       await fails(["risk", "nope.json"], undefined, /cannot read graph nope\.json/);
       await fails(
         ["risk", writeJson("bad-graph.json", { operators: [{ id: "a", stake: "-1" }], services: [] })],

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { CascadeClient } from "../client.js";
 import { InvalidInputError } from "../errors.js";
 import { toAssetsDown } from "../model/shares.js";
-import { parse, read, zClassId } from "./internal.js";
+import { SERVICE_STATUS, parse, read, zClassId } from "./internal.js";
 
 const ETH = 10n ** 18n;
 const YEAR = 365 * 24 * 3600;
@@ -50,8 +50,23 @@ export interface ClassInfoResult {
   /** Annualized price change between the first and last of `history`, in bps (null under 2 points). */
   apyBps: number | null;
   history: PricePoint[];
-  /** Placeholder until the service registry ships: class k is exposed to services of tier ≤ k. */
-  serviceExposure: { tiers: number[]; services: string[] };
+  /**
+   * Class k secures the services of tier ≤ k: their tiers, and each such service (not Pending,
+   * not Retired with nothing allocated) with its allocation, max slash and pending slashes.
+   * `requiredRedeemDelay` is the registry's rule for this class (DESIGN §8).
+   */
+  serviceExposure: {
+    tiers: number[];
+    services: {
+      serviceId: number;
+      tier: number;
+      status: string;
+      allocation: bigint;
+      maxSlashBps: number;
+      pendingSlashes: number;
+    }[];
+    requiredRedeemDelay: number | null;
+  };
 }
 
 /**
@@ -142,6 +157,40 @@ export async function classInfo(client: CascadeClient, params: ClassInfoParams):
     coverBps: nav === 0n ? null : (junior * 10_000n) / nav,
     apyBps,
     history,
-    serviceExposure: { tiers: Array.from({ length: p.classId }, (_, i) => i + 1), services: [] },
+    serviceExposure: await exposureOf(client, p.classId),
   };
+}
+
+async function exposureOf(
+  client: CascadeClient,
+  classId: number,
+): Promise<ClassInfoResult["serviceExposure"]> {
+  const tiers = Array.from({ length: classId }, (_, i) => i + 1);
+  if (!client.addresses.serviceRegistry) return { tiers, services: [], requiredRedeemDelay: null };
+  const reg = client.registry;
+  const n = Number(await read(client, () => reg.serviceCount()));
+  const pending = (await read(client, () => reg.pendingSlashes())) as bigint[];
+  const pendingBy = new Map<number, number>();
+  for (const id of pending) {
+    const r = await read(client, () => reg.getSlash(id));
+    pendingBy.set(Number(r.serviceId), (pendingBy.get(Number(r.serviceId)) ?? 0) + 1);
+  }
+  const services: ClassInfoResult["serviceExposure"]["services"] = [];
+  for (let i = 0; i < n; i++) {
+    const s = await read(client, () => reg.getService(i));
+    const tier = Number(s.params.tier);
+    const status = SERVICE_STATUS[Number(s.status)]!;
+    if (tier > classId || status === "pending" || (status === "retired" && BigInt(s.allocation) === 0n))
+      continue;
+    services.push({
+      serviceId: i,
+      tier,
+      status,
+      allocation: BigInt(s.allocation),
+      maxSlashBps: Number(s.params.maxSlashBps),
+      pendingSlashes: pendingBy.get(i) ?? 0,
+    });
+  }
+  const requiredRedeemDelay = Number(await read(client, () => reg.requiredRedeemDelay(classId)));
+  return { tiers, services, requiredRedeemDelay };
 }

@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import type { CascadeClient } from "../client.js";
-import { parse, zAddress, zClassId, zUint } from "./internal.js";
+import { parseEther } from "ethers";
+import { operatorKey, parse, zAddress, zClassId, zId, zUint } from "./internal.js";
 
 /** One call the timelock will make. */
 export interface TimelockCall {
@@ -39,9 +40,58 @@ const statusSchema = z
     }),
   );
 
+/** Service statuses governance can set (IServiceRegistry.ServiceStatus values). */
+export const SERVICE_STATUS_VALUE = { active: 2, paused: 3, retired: 4 } as const;
+const serviceStatusSchema = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(
+    z.enum(["active", "paused", "retired"], {
+      errorMap: () => ({ message: "status must be active, paused or retired" }),
+    }),
+  );
+export const setServiceStatusParams = z.object({
+  serviceId: zId("service id"),
+  status: serviceStatusSchema,
+});
+/** An ETH amount that may be 0 (an allocation of 0 removes a service's stake). */
+const zEthOrZero = z.union([z.bigint(), z.string(), z.number()]).transform((v, ctx) => {
+  try {
+    const wei = typeof v === "bigint" ? v : parseEther(String(v).trim());
+    if (wei >= 0n) return wei;
+  } catch {
+    /* below */
+  }
+  ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not an ETH amount ≥ 0: ${String(v)}` });
+  return z.NEVER;
+});
+/** An operator as { moduleId, operatorId } or "moduleId:operatorId". */
+const zOperatorRef = z.unknown().transform((v, ctx): { moduleId: number; operatorId: number } => {
+  const ids =
+    typeof v === "string" && /^\d{1,10}:\d{1,10}$/.test(v.trim())
+      ? v.trim().split(":").map(Number)
+      : v && typeof v === "object" && "moduleId" in v && "operatorId" in v
+        ? [Number((v as { moduleId: unknown }).moduleId), Number((v as { operatorId: unknown }).operatorId)]
+        : null;
+  if (!ids || !ids.every((n) => Number.isSafeInteger(n) && n >= 0 && n < 2 ** 32)) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `operators are moduleId:operatorId (e.g. 1:0), got ${typeof v === "string" ? v : JSON.stringify(v)}`,
+    });
+    return z.NEVER;
+  }
+  return { moduleId: ids[0]!, operatorId: ids[1]! };
+});
+export const setAllocationParams = z.object({
+  serviceId: zId("service id"),
+  /** Stake securing the service: wei (bigint) or decimal ETH; 0 removes it. */
+  amount: zEthOrZero,
+  operators: z.array(zOperatorRef).max(32, "at most 32 operators per service"),
+});
+
 function call(
   client: CascadeClient,
-  contract: "router" | "book" | "depositSecurity",
+  contract: "router" | "book" | "depositSecurity" | "registry",
   fn: string,
   args: unknown[],
   label: string,
@@ -137,6 +187,29 @@ export const governanceCalls = {
       "setClassOpen",
       [p.classId, p.open],
       `book.setClassOpen(${p.classId}, ${p.open})`,
+    );
+  },
+  /** Approve (active), pause, resume (active) or retire a service. */
+  setServiceStatus(client: CascadeClient, params: z.input<typeof setServiceStatusParams>) {
+    const p = parse(setServiceStatusParams, params, "setServiceStatus");
+    return call(
+      client,
+      "registry",
+      "setServiceStatus",
+      [p.serviceId, SERVICE_STATUS_VALUE[p.status]],
+      `registry.setServiceStatus(${p.serviceId}, ${p.status})`,
+    );
+  },
+  /** Sets a service's allocation over opted-in operators (split by active stake on-chain). */
+  setAllocation(client: CascadeClient, params: z.input<typeof setAllocationParams>) {
+    const p = parse(setAllocationParams, params, "setAllocation");
+    const keys = p.operators.map((o) => operatorKey(o.moduleId, o.operatorId));
+    return call(
+      client,
+      "registry",
+      "setAllocation",
+      [p.serviceId, p.amount, keys],
+      `registry.setAllocation(${p.serviceId}, ${p.amount}, [${p.operators.map((o) => `${o.moduleId}:${o.operatorId}`).join(", ")}])`,
     );
   },
   /** Any call, for what has no helper: target + calldata (+ value). */

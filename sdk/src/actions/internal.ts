@@ -9,7 +9,7 @@ import {
 } from "ethers";
 import { z } from "zod";
 import type { CascadeClient } from "../client.js";
-import { decodeRevert, InvalidInputError } from "../errors.js";
+import { ContractRevertError, decodeRevert, InvalidInputError } from "../errors.js";
 
 /** A checksummed address; rejects anything `ethers.isAddress` rejects. */
 export const zAddress = z
@@ -150,4 +150,122 @@ export async function read<T>(client: CascadeClient, fn: () => Promise<T>): Prom
   } catch (e) {
     throw decodeRevert(e, client.interfaces);
   }
+}
+
+// ------------------------------------------------------------------ restaked services
+
+/** An id that fits the registry's uint32 fields (service, module, operator, slash ids). */
+export const zId = (what: string) =>
+  z.union([z.bigint(), z.number(), z.string()]).transform((v, ctx) => {
+    const s = typeof v === "string" ? v.trim() : v;
+    const ok =
+      typeof s === "bigint"
+        ? s >= 0n && s < 1n << 32n
+        : typeof s === "number"
+          ? Number.isSafeInteger(s) && s >= 0 && s < 2 ** 32
+          : /^\d{1,10}$/.test(s) && Number(s) < 2 ** 32;
+    if (!ok) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `${what} must be an integer ≥ 0, got ${String(v)}`,
+      });
+      return z.NEVER;
+    }
+    return Number(s);
+  });
+
+/** Basis points 0…10,000 (`min` raises the floor, e.g. 1 for a slash). */
+export const zBps = (what: string, min = 0) =>
+  z.coerce
+    .number({ invalid_type_error: `${what} must be a number of bps` })
+    .int(`${what} must be an integer number of bps`)
+    .min(min, `${what} must be ≥ ${min}`)
+    .max(10_000, `${what} must be ≤ 10000 (100%)`);
+
+/** A module by id or by name ("curated" / "bonded": resolved through the router). */
+export const zModule = z
+  .union([z.bigint(), z.number(), z.string()])
+  .transform((v, ctx): number | "curated" | "bonded" => {
+    const s = typeof v === "string" ? v.trim().toLowerCase() : v;
+    if (s === "curated" || s === "bonded") return s;
+    const n =
+      typeof s === "string" && /^\d{1,10}$/.test(s) ? Number(s) : typeof s === "string" ? NaN : Number(s);
+    if (!Number.isSafeInteger(n) || n < 0 || n >= 2 ** 32) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `module must be curated, bonded or a module id, got ${String(v)}`,
+      });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** Status names of `IServiceRegistry.ServiceStatus`, by enum value. */
+export const SERVICE_STATUS = ["none", "pending", "active", "paused", "retired"] as const;
+export type ServiceStatusName = (typeof SERVICE_STATUS)[number];
+/** Status names of `IServiceRegistry.SlashStatus`, by enum value. */
+export const SLASH_STATUS = ["none", "requested", "vetoed", "executed"] as const;
+export type SlashStatusName = (typeof SLASH_STATUS)[number];
+
+/** `moduleId << 32 | operatorId`, the registry's operator key. */
+export function operatorKey(moduleId: number, operatorId: number): bigint {
+  return (BigInt(moduleId) << 32n) | BigInt(operatorId);
+}
+export function splitOperatorKey(key: bigint): { moduleId: number; operatorId: number } {
+  return { moduleId: Number(key >> 32n), operatorId: Number(key & 0xffffffffn) };
+}
+
+/** The router's id of a module given by id or name; refuses unknown ids before anything is sent. */
+export async function resolveModuleId(
+  client: CascadeClient,
+  m: number | "curated" | "bonded",
+): Promise<number> {
+  const count = Number(await read(client, () => client.router.moduleCount()));
+  if (typeof m === "number") {
+    if (m >= count) throw new InvalidInputError(`unknown module ${m} (there are ${count})`);
+    return m;
+  }
+  const target = (
+    m === "curated" ? client.addresses.curatedModule : client.addresses.bondedModule
+  ).toLowerCase();
+  for (let i = 0; i < count; i++) {
+    const mod = await read(client, () => client.router.getModule(i));
+    if (String(mod.module).toLowerCase() === target) return i;
+  }
+  throw new InvalidInputError(`the ${m} module is not added to the router`);
+}
+
+/** A service by id, refusing unknown ids with one line before anything is sent. */
+export async function getServiceChecked(client: CascadeClient, serviceId: number) {
+  const count = Number(await read(client, () => client.registry.serviceCount()));
+  if (serviceId >= count) throw new InvalidInputError(`unknown service ${serviceId} (there are ${count})`);
+  return read(client, () => client.registry.getService(serviceId));
+}
+
+/** A slash request by id, refusing unknown ids with one line before anything is sent. */
+export async function getSlashChecked(client: CascadeClient, slashId: number) {
+  try {
+    return await client.registry.getSlash(slashId);
+  } catch (e) {
+    const err = decodeRevert(e, client.interfaces);
+    if (err instanceof ContractRevertError && err.errorName === "UnknownSlash")
+      throw new InvalidInputError(`unknown slash ${slashId}`);
+    throw err;
+  }
+}
+
+/** Timestamp of the latest block (what the next transaction's checks compare against, ± one block). */
+export async function chainNow(client: CascadeClient): Promise<number> {
+  const b = await read(client, () => client.provider.getBlock("latest"));
+  return b!.timestamp;
+}
+
+/** Whether `account` holds `role` on the registry (for direct calls versus the timelock). */
+export async function hasRegistryRole(
+  client: CascadeClient,
+  role: "SERVICE_MANAGER_ROLE" | "ALLOCATOR_ROLE" | "VETO_ROLE",
+  account: string,
+): Promise<boolean> {
+  const id = await read(client, () => client.registry[role]());
+  return read(client, () => client.registry.hasRole(id, account));
 }

@@ -1,3 +1,4 @@
+import { formatEther } from "ethers";
 import { z } from "zod";
 import type { CascadeClient } from "../client.js";
 import { InvalidInputError } from "../errors.js";
@@ -20,12 +21,15 @@ export interface PreviewDepositResult {
   coverBpsAfter: bigint | null;
   minCoverBps: number;
   warnings: string[];
+  /** Pending slashes on services exposing this class (tier ≤ class id): a deposit now shares them. */
+  pendingSlashes: { slashId: number; serviceId: number; expectedAmount: bigint; executableAt: number }[];
 }
 
 /**
  * Predicts a deposit without sending it: shares via the reference model's `toSharesDown`, and
  * the revert it would hit (ClassClosed, ClassIsWiped, ZeroShares, DepositCapExceeded,
- * CoverTooLow with the cover after the deposit).
+ * CoverTooLow with the cover after the deposit), and a warning per pending service slash that
+ * would land on the class (DESIGN §12: joining a class while a slash is pending).
  *
  * @example
  * ```ts
@@ -61,8 +65,31 @@ export async function previewDeposit(
   else if (minCover !== 0 && junior * 10_000n < navAfter * BigInt(minCover))
     wouldRevert = `CoverTooLow(${p.classId}, ${coverBpsAfter}, ${minCover})`;
   const warnings: string[] = [];
+  const pendingSlashes: PreviewDepositResult["pendingSlashes"] = [];
   if (p.classId > 0) warnings.push(`class ${p.classId} absorbs losses before classes 0…${p.classId - 1}`);
-  // Pending service slashes are public views of the service registry (DESIGN §12); it is not deployed yet.
+  // DESIGN §12: a slash due on a service this class secures lands on it at execution; a depositor
+  // joining now shares that loss, so say so (pending slashes are public views).
+  if (client.addresses.serviceRegistry) {
+    const pending = (await read(client, () => client.registry.pendingSlashes())) as bigint[];
+    for (const id of [...pending].map(Number).sort((a, b) => a - b)) {
+      const r = await read(client, () => client.registry.getSlash(id));
+      const s = await read(client, () => client.registry.getService(r.serviceId));
+      const tier = Number(s.params.tier);
+      if (tier > p.classId) continue;
+      const executableAt = Number(r.requestedAt) + Number(s.params.vetoWindow);
+      pendingSlashes.push({
+        slashId: id,
+        serviceId: Number(r.serviceId),
+        expectedAmount: BigInt(r.lockedBond),
+        executableAt,
+      });
+      warnings.push(
+        `pending slash ${id} on service ${r.serviceId} (tier ${tier}, exposes class ${p.classId}): ` +
+          `about ${formatEther(BigInt(r.lockedBond))} ETH of operator ${r.moduleId}:${r.operatorId}'s stake, ` +
+          `beyond its bond taken from classes ${tier}…K−1 junior first, executable from ${new Date(executableAt * 1000).toISOString()}`,
+      );
+    }
+  }
   return {
     classId: p.classId,
     amount: p.amount,
@@ -71,5 +98,6 @@ export async function previewDeposit(
     coverBpsAfter,
     minCoverBps: minCover,
     warnings,
+    pendingSlashes,
   };
 }

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import { Command, CommanderError, Option } from "commander";
-import { JsonRpcProvider, Wallet, type Signer } from "ethers";
+import { JsonRpcProvider, Wallet, parseEther, type Signer } from "ethers";
 import { addKeys } from "../actions/addKeys.js";
 import { checkKeys } from "../actions/checkKeys.js";
 import { claim, shortRequestId } from "../actions/claim.js";
@@ -26,6 +26,19 @@ import { requestRedeem } from "../actions/requestRedeem.js";
 import { status } from "../actions/status.js";
 import { topUpBond } from "../actions/topUpBond.js";
 import { withdrawBond } from "../actions/withdrawBond.js";
+import { claimServicePayout } from "../actions/claimServicePayout.js";
+import { executeSlash } from "../actions/executeSlash.js";
+import { forceExit } from "../actions/forceExit.js";
+import { optIn } from "../actions/optIn.js";
+import { optOut } from "../actions/optOut.js";
+import { payRewards } from "../actions/payRewards.js";
+import { registerService } from "../actions/registerService.js";
+import { requestSlash } from "../actions/requestSlash.js";
+import { serviceInfo } from "../actions/serviceInfo.js";
+import { setAllocation } from "../actions/setAllocation.js";
+import { setServiceStatus } from "../actions/setServiceStatus.js";
+import { vetoSlash } from "../actions/vetoSlash.js";
+import { securityGraph } from "../risk/deployed.js";
 import { createCascadeClient, loadAddresses, type CascadeClient } from "../client.js";
 import { CascadeError, InvalidInputError } from "../errors.js";
 import { analyzeSecurity, formatAnalysis, toJson } from "../risk/index.js";
@@ -281,21 +294,38 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
         points: o.points,
         ...(o.fromBlock !== undefined ? { fromBlock: o.fromBlock } : {}),
       } as never);
-      print(cmd, r, () =>
-        kv([
-          ["class", `${r.classId} (${r.symbol})`],
-          ["token", r.token],
-          ["NAV (ETH)", eth(r.nav)],
-          ["supply", eth(r.supply)],
-          ["price (ETH/token)", eth(r.price)],
-          ["open", r.wiped ? "wiped" : r.open],
-          ["cover (junior/NAV)", bps(r.coverBps)],
-          ["min cover", bps(r.params.minCoverBps)],
-          ["redeem delay (s)", r.params.redeemDelay],
-          ["deposit cap (ETH)", r.params.depositCap === 0n ? "none" : eth(r.params.depositCap)],
-          ["APY", r.apyBps === null ? "- (needs 2 price points)" : bps(r.apyBps)],
-          ["exposed to service tiers", r.serviceExposure.tiers.length ? `≤ ${r.classId}` : "none"],
-        ]),
+      print(
+        cmd,
+        r,
+        () =>
+          kv([
+            ["class", `${r.classId} (${r.symbol})`],
+            ["token", r.token],
+            ["NAV (ETH)", eth(r.nav)],
+            ["supply", eth(r.supply)],
+            ["price (ETH/token)", eth(r.price)],
+            ["open", r.wiped ? "wiped" : r.open],
+            ["cover (junior/NAV)", bps(r.coverBps)],
+            ["min cover", bps(r.params.minCoverBps)],
+            ["redeem delay (s)", r.params.redeemDelay],
+            ["deposit cap (ETH)", r.params.depositCap === 0n ? "none" : eth(r.params.depositCap)],
+            ["APY", r.apyBps === null ? "- (needs 2 price points)" : bps(r.apyBps)],
+            ["exposed to service tiers", r.serviceExposure.tiers.length ? `≤ ${r.classId}` : "none"],
+            ["required redeem delay (s)", r.serviceExposure.requiredRedeemDelay ?? "-"],
+          ]) +
+          "\n" +
+          table(
+            ["service", "tier", "status", "allocation (ETH)", "max slash", "pending slashes"],
+            r.serviceExposure.services.map((x) => [
+              x.serviceId,
+              x.tier,
+              x.status,
+              eth(x.allocation),
+              bps(x.maxSlashBps),
+              x.pendingSlashes,
+            ]),
+            "no services expose this class",
+          ),
       );
     });
 
@@ -613,7 +643,8 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
     "actions: set-class-open <class> <true|false> | set-module-status <module> <active|paused|stopped> | " +
     "pause <module> | add-module <address> <weight> <shareLimitBps> <feeBps> <feeRecipient> <reputationBps> | " +
     "update-module <module> <weight> <shareLimitBps> <feeBps> <feeRecipient> | " +
-    "set-class-params <class> <basePremiumBps> <maxPremiumBps> <minCoverBps> <redeemDelay> <depositCapWei> | raw <target> <data> [valueWei]";
+    "set-class-params <class> <basePremiumBps> <maxPremiumBps> <minCoverBps> <redeemDelay> <depositCapWei> | " +
+    "set-service-status <service> <active|paused|retired> | set-allocation <service> <eth> <module:operator>... | raw <target> <data> [valueWei]";
   const toCall = (c: CascadeClient, action: string, a: string[]): TimelockCall => {
     const need = (n: number) => {
       if (a.length !== n)
@@ -664,6 +695,12 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
             depositCap: a[5]!,
           } as never,
         });
+      case "set-service-status":
+        need(2);
+        return governanceCalls.setServiceStatus(c, { serviceId: a[0]!, status: a[1]! });
+      case "set-allocation":
+        if (a.length < 2) need(2);
+        return governanceCalls.setAllocation(c, { serviceId: a[0]!, amount: a[1]!, operators: a.slice(2) });
       case "raw":
         if (a.length < 2 || a.length > 3) need(2);
         return governanceCalls.raw(c, {
@@ -728,6 +765,304 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
       );
   }
 
+  // ------------------------------------------------------------------ restaked services
+  const service = program.command("service").description("restaked services: register, opt in, pay, slash");
+  const when = (t: number) => new Date(t * 1000).toISOString();
+  service
+    .command("register")
+    .description("register a service (Pending until governance approves it)")
+    .requiredOption("--tier <n>", "lowest class exposed (class k secures tiers ≤ k)")
+    .requiredOption("--max-slash-bps <bps>", "most one incident may slash, in bps of stake")
+    .requiredOption("--slashing-window <s>", "seconds an operator stays slashable after leaving")
+    .requiredOption("--veto-window <s>", "seconds the veto committee has to cancel a slash")
+    .option("--min-operators <n>", "fewest operators an allocation may use", "1")
+    .option("--max-operator-share-bps <bps>", "largest share of the allocation per operator", "10000")
+    .option("--slasher <address>", "who may request slashes (default: signer)")
+    .option("--recipient <address>", "receiver of slashed ETH, 0x0…0 burns (default: signer)")
+    .action(async (o: Record<string, string | undefined>, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await registerService(c, {
+        tier: o.tier!,
+        maxSlashBps: o.maxSlashBps!,
+        slashingWindow: o.slashingWindow!,
+        vetoWindow: o.vetoWindow!,
+        minOperators: o.minOperators!,
+        maxOperatorShareBps: o.maxOperatorShareBps!,
+        ...(o.slasher !== undefined ? { slasher: o.slasher } : {}),
+        ...(o.recipient !== undefined ? { recipient: o.recipient } : {}),
+      } as never);
+      print(cmd, r, () =>
+        kv([
+          ["service", `${r.serviceId} (pending approval)`],
+          ["tier", r.params.tier],
+          ["max slash", bps(r.params.maxSlashBps)],
+          ["slashing / veto window (s)", `${r.params.slashingWindow} / ${r.params.vetoWindow}`],
+          ["min operators", r.params.minOperators],
+          ["max operator share", bps(r.params.maxOperatorShareBps)],
+          ["slasher", r.params.slasher],
+          ["recipient", r.params.recipient],
+          ["tx", r.txHash],
+        ]),
+      );
+    });
+  service
+    .command("status")
+    .description(
+      "approve (active), pause or retire a service: directly with SERVICE_MANAGER_ROLE, else `gov propose set-service-status`",
+    )
+    .argument("<service>")
+    .argument("<status>", "active | paused | retired")
+    .action(async (id: string, st: string, _o, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await setServiceStatus(c, { serviceId: id, status: st } as never);
+      print(cmd, r, () =>
+        kv([
+          ["service", r.serviceId],
+          ["status", `${r.from} → ${r.status}`],
+          ["tx", r.txHash],
+        ]),
+      );
+    });
+  service
+    .command("allocate")
+    .description(
+      "set a service's allocation over opted-in operators (ALLOCATOR_ROLE), else `gov propose set-allocation`",
+    )
+    .argument("<service>")
+    .argument("<eth>", "stake securing the service, 0 removes it")
+    .argument("[operators...]", "moduleId:operatorId of each operator")
+    .action(async (id: string, amount: string, ops: string[], _o, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await setAllocation(c, { serviceId: id, amount, operators: ops } as never);
+      print(cmd, r, () =>
+        [
+          kv([
+            ["service", r.serviceId],
+            ["allocation (ETH)", eth(r.allocation)],
+            ["tx", r.txHash],
+          ]),
+          table(
+            ["module", "operator", "stake (ETH)"],
+            r.operators.map((x) => [x.moduleId, x.operatorId, eth(x.stake)]),
+          ),
+        ].join("\n"),
+      );
+    });
+  service
+    .command("info")
+    .description("parameters, status, allocation, operators, exposure and pending slashes of a service")
+    .argument("<service>")
+    .option("--from-block <n>", "first block scanned for events (default 0)")
+    .action(async (id: string, o: { fromBlock?: string }, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await serviceInfo(c, {
+        serviceId: id,
+        ...(o.fromBlock !== undefined ? { fromBlock: o.fromBlock } : {}),
+      } as never);
+      print(cmd, r, () =>
+        [
+          kv([
+            ["service", r.serviceId],
+            ["status", r.status],
+            ["tier (exposed classes)", `${r.params.tier} (${r.exposedClasses.join(", ") || "none"})`],
+            ["max slash", bps(r.params.maxSlashBps)],
+            ["slashing / veto window (s)", `${r.params.slashingWindow} / ${r.params.vetoWindow}`],
+            ["min operators / max share", `${r.params.minOperators} / ${bps(r.params.maxOperatorShareBps)}`],
+            ["slasher", r.params.slasher],
+            ["recipient", r.params.recipient],
+            ["allocation (ETH)", eth(r.allocation)],
+            ["rewards awaiting report (ETH)", eth(r.pendingRewards)],
+          ]),
+          table(
+            ["module", "operator", "opted in", "allocated (ETH)", "slashable (ETH)"],
+            r.operators.map((x) => [
+              x.moduleId,
+              x.operatorId,
+              x.optedIn ? "yes" : x.optOutAt ? `leaving ${when(x.optOutAt)}` : "no",
+              eth(x.allocated),
+              eth(x.slashable),
+            ]),
+            "no operators",
+          ),
+          table(
+            ["tier", "needed (ETH)", "cover (ETH)", "headroom (ETH)"],
+            r.exposure.map((x) => [
+              x.tier,
+              eth(x.needed),
+              eth(x.available),
+              x.available >= x.needed ? eth(x.available - x.needed) : `-${eth(x.needed - x.available)}`,
+            ]),
+          ),
+          table(
+            ["slash", "operator", "bps", "locked bond (ETH)", "executable at"],
+            r.pendingSlashes.map((x) => [
+              x.slashId,
+              `${x.moduleId}:${x.operatorId}`,
+              x.bps,
+              eth(x.lockedBond),
+              when(x.executableAt),
+            ]),
+            "no pending slashes",
+          ),
+        ].join("\n"),
+      );
+    });
+  for (const [name, fn, desc] of [
+    ["opt-in", optIn, "opt an operator in to an active service (its manager)"],
+    ["opt-out", optOut, "opt an operator out (slashable until the slashing window passes)"],
+  ] as const) {
+    service
+      .command(name)
+      .description(desc)
+      .argument("<service>")
+      .argument("<module>", "module id, curated or bonded")
+      .argument("<operator>", "operator id")
+      .action(async (id: string, m: string, op: string, _o, cmd: Command) => {
+        const c = await getClient(cmd);
+        const r = await fn(c, { serviceId: id, module: m, operatorId: op } as never);
+        print(cmd, r, () =>
+          kv([
+            ["service", r.serviceId],
+            ["operator", `${r.moduleId}:${r.operatorId}`],
+            [
+              "state",
+              "effectiveAt" in r
+                ? `opting out, effective ${when((r as { effectiveAt: number }).effectiveAt)}`
+                : "opted in",
+            ],
+            ["tx", r.txHash],
+          ]),
+        );
+      });
+  }
+  service
+    .command("pay")
+    .description("pay a service's rewards (booked to the exposed classes at the next report)")
+    .argument("<service>")
+    .argument("<eth>")
+    .action(async (id: string, amount: string, _o, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await payRewards(c, { serviceId: id, amount } as never);
+      print(cmd, r, () =>
+        kv([
+          ["service", r.serviceId],
+          ["paid (ETH)", eth(r.amount)],
+          ["awaiting report (ETH)", eth(r.pendingRewards)],
+          ["tx", r.txHash],
+        ]),
+      );
+    });
+  service
+    .command("slash")
+    .description("request a slash of an operator (the service's slasher); executable after the veto window")
+    .argument("<service>")
+    .argument("<module>", "module id, curated or bonded")
+    .argument("<operator>", "operator id")
+    .argument("<bps>", "bps of the operator's stake in the service (≤ maxSlashBps)")
+    .requiredOption("--evidence <text>", "32-byte hex hash, or text hashed with keccak256")
+    .action(async (id: string, m: string, op: string, b: string, o: { evidence: string }, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await requestSlash(c, {
+        serviceId: id,
+        module: m,
+        operatorId: op,
+        bps: b,
+        evidence: o.evidence,
+      } as never);
+      print(cmd, r, () =>
+        kv([
+          ["slash", r.slashId],
+          ["service", r.serviceId],
+          ["operator", `${r.moduleId}:${r.operatorId}`],
+          ["bps", r.bps],
+          ["expected (ETH, bond locked)", eth(r.expectedAmount)],
+          ["executable at", when(r.executableAt)],
+          ["evidence", r.evidence],
+          ["tx", r.txHash],
+        ]),
+      );
+    });
+  service
+    .command("veto")
+    .description("cancel a pending slash within its veto window (VETO_ROLE)")
+    .argument("<slashId>")
+    .action(async (id: string, _o, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await vetoSlash(c, { slashId: id } as never);
+      print(cmd, r, () =>
+        kv([
+          ["slash", `${r.slashId} vetoed`],
+          ["bond unlocked (ETH)", eth(r.unlockedBond)],
+          ["tx", r.txHash],
+        ]),
+      );
+    });
+  service
+    .command("execute")
+    .description("execute a slash whose veto window is over (anyone)")
+    .argument("<slashId>")
+    .action(async (id: string, _o, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await executeSlash(c, { slashId: id } as never);
+      print(cmd, r, () =>
+        kv([
+          ["slash", `${r.slashId} executed`],
+          ["service", r.serviceId],
+          ["operator", `${r.moduleId}:${r.operatorId}`],
+          ["slashed (ETH)", eth(r.amount)],
+          ["tx", r.txHash],
+        ]),
+      );
+    });
+  service
+    .command("payout")
+    .description("claim slashed ETH credited to the signer as a service's recipient")
+    .action(async (_o, cmd: Command) => {
+      const c = await getClient(cmd);
+      const r = await claimServicePayout(c);
+      print(cmd, r, () =>
+        kv([
+          ["claimed (ETH)", eth(r.amount)],
+          ["router debt left (ETH)", eth(r.debt)],
+          ["tx", r.txHash],
+        ]),
+      );
+    });
+
+  // ------------------------------------------------------------------ keeper
+  const keeper = program.command("keeper").description("permissionless upkeep");
+  keeper
+    .command("force-exit")
+    .description("force out an operator's overdue validators via EIP-7002 (pays the request fees)")
+    .argument("<module>", "module id, curated or bonded")
+    .argument("<operator>", "operator id")
+    .option("--from-block <n>", "first block scanned for KeysAdded events (default 0)")
+    .action(async (m: string, op: string, o: { fromBlock?: string }, cmd: Command) => {
+      const c = await getClient(cmd);
+      progress(cmd, `forcing exits of operator ${m}:${op}`);
+      const r = await forceExit(c, {
+        module: m,
+        operatorId: op,
+        ...(o.fromBlock !== undefined ? { fromBlock: o.fromBlock } : {}),
+      } as never);
+      print(cmd, r, () =>
+        [
+          kv([
+            ["operator", `${r.moduleId}:${r.operatorId}`],
+            ["exit requests", r.keyIndexes.length],
+            ["fee per request (wei)", r.feePerRequest.toString()],
+            ["sent (wei)", r.value.toString()],
+            ["EIP-7002 contract", r.withdrawalRequests],
+            ["tx", r.txHash],
+          ]),
+          table(
+            ["key", "pubkey"],
+            r.keyIndexes.map((k, i) => [k, short(r.pubkeys[i]!, 20)]),
+          ),
+        ].join("\n"),
+      );
+    });
+
   // ------------------------------------------------------------------ risk
   program
     .command("risk")
@@ -737,38 +1072,107 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
       "graph JSON: { operators: [{id, stake}], services: [{id, profitFromCorruption, attackThresholdBps, operators}] }",
     )
     .option("--psi-bps <bps>", "initial stake shock for the cascade bound", "1000")
-    .action(async (file: string | undefined, o: { psiBps: string }, cmd: Command) => {
-      if (!file) {
-        throw new CascadeError(
-          "the service registry is not deployed yet: pass a graph JSON file (cascade risk graph.json)",
-        );
-      }
-      let raw: { operators?: { stake?: unknown }[]; services?: { profitFromCorruption?: unknown }[] };
-      try {
-        raw = JSON.parse(readFileSync(resolve(io.cwd, file), "utf8"));
-      } catch (e) {
-        throw new InvalidInputError(`cannot read graph ${file}: ${(e as Error).message.split("\n")[0]}`);
-      }
-      const big = (v: unknown) => {
-        try {
-          return typeof v === "string" || typeof v === "number" ? BigInt(v) : v;
-        } catch {
-          return v;
+    .option("--deployed", "analyze the deployed registry's graph (needs --pfc)")
+    .option("--pfc <file>", 'with --deployed: JSON { serviceId: profitFromCorruptionWei | "<eth> ETH" }')
+    .option("--alpha-bps <bps>", "with --deployed: attack threshold of every service", "5000")
+    .option("--stake <how>", "with --deployed: σ_v as maxAllocated (default) or active", "maxAllocated")
+    .action(
+      async (
+        file: string | undefined,
+        o: { psiBps: string; deployed?: boolean; pfc?: string; alphaBps: string; stake: string },
+        cmd: Command,
+      ) => {
+        const psi = Number(o.psiBps);
+        if (!Number.isInteger(psi) || psi < 0 || psi > 10_000)
+          throw new InvalidInputError(`--psi-bps must be 0…10000, got ${o.psiBps}`);
+        if (o.deployed) {
+          if (file) throw new InvalidInputError("pass either a graph file or --deployed, not both");
+          if (!o.pfc)
+            throw new InvalidInputError("--deployed needs --pfc <file> (profit from corruption per service)");
+          const alpha = Number(o.alphaBps);
+          if (!Number.isInteger(alpha) || alpha < 1 || alpha > 10_000)
+            throw new InvalidInputError(`--alpha-bps must be 1…10000, got ${o.alphaBps}`);
+          if (o.stake !== "maxAllocated" && o.stake !== "active")
+            throw new InvalidInputError(`--stake must be maxAllocated or active, got ${o.stake}`);
+          let rawPfc: Record<string, unknown>;
+          try {
+            rawPfc = JSON.parse(readFileSync(resolve(io.cwd, o.pfc), "utf8"));
+          } catch (e) {
+            throw new InvalidInputError(`cannot read --pfc ${o.pfc}: ${(e as Error).message.split("\n")[0]}`);
+          }
+          if (!rawPfc || typeof rawPfc !== "object" || Array.isArray(rawPfc))
+            throw new InvalidInputError(`--pfc ${o.pfc}: expected an object { serviceId: wei }`);
+          const pfc: Record<string, bigint> = {};
+          for (const [k, v] of Object.entries(rawPfc)) {
+            try {
+              pfc[k] =
+                typeof v === "string" && /\s*ETH$/i.test(v)
+                  ? parseEther(v.replace(/\s*ETH$/i, "").trim())
+                  : BigInt(v as string | number);
+            } catch {
+              throw new InvalidInputError(`--pfc ${o.pfc}: service ${k}: not wei or "<n> ETH": ${String(v)}`);
+            }
+          }
+          const c = await getClient(cmd);
+          const { graph, skipped } = await securityGraph(c, {
+            profitFromCorruption: pfc,
+            attackThresholdBps: alpha,
+            stake: o.stake,
+          });
+          if (graph.services.length === 0)
+            throw new CascadeError("no service has allocated stake: nothing to analyze");
+          const a = analyzeSecurity(graph, { psiBps: psi });
+          print(cmd, { ...toJson(a), graph: JSON.parse(json(graph)), skipped }, () =>
+            [
+              table(
+                ["operator (module:id)", "σ_v (ETH)", "services"],
+                graph.operators.map((v) => [
+                  v.id,
+                  eth(v.stake),
+                  graph.services
+                    .filter((s) => s.operators.includes(v.id))
+                    .map((s) => s.id)
+                    .join(", "),
+                ]),
+              ),
+              formatAnalysis(a),
+              ...(skipped.length ? [`services without stake (left out): ${skipped.join(", ")}`] : []),
+            ].join("\n"),
+          );
+          if (a.network.verdict === "insecure") exitCode = 1;
+          return;
         }
-      };
-      const graph = {
-        ...raw,
-        operators: (raw.operators ?? []).map((x) => ({ ...x, stake: big(x.stake) })),
-        services: (raw.services ?? []).map((x) => ({
-          ...x,
-          profitFromCorruption: big(x.profitFromCorruption),
-        })),
-      };
-      const psiBps = Number(o.psiBps);
-      const a = analyzeSecurity(graph as never, { psiBps });
-      print(cmd, toJson(a), () => formatAnalysis(a));
-      if (a.network.verdict === "insecure") exitCode = 1;
-    });
+        if (!file) {
+          throw new InvalidInputError(
+            "pass a graph JSON file (cascade risk graph.json) or --deployed --pfc pfc.json",
+          );
+        }
+        let raw: { operators?: { stake?: unknown }[]; services?: { profitFromCorruption?: unknown }[] };
+        try {
+          raw = JSON.parse(readFileSync(resolve(io.cwd, file), "utf8"));
+        } catch (e) {
+          throw new InvalidInputError(`cannot read graph ${file}: ${(e as Error).message.split("\n")[0]}`);
+        }
+        const big = (v: unknown) => {
+          try {
+            return typeof v === "string" || typeof v === "number" ? BigInt(v) : v;
+          } catch {
+            return v;
+          }
+        };
+        const graph = {
+          ...raw,
+          operators: (raw.operators ?? []).map((x) => ({ ...x, stake: big(x.stake) })),
+          services: (raw.services ?? []).map((x) => ({
+            ...x,
+            profitFromCorruption: big(x.profitFromCorruption),
+          })),
+        };
+        const a = analyzeSecurity(graph as never, { psiBps: psi });
+        print(cmd, toJson(a), () => formatAnalysis(a));
+        if (a.network.verdict === "insecure") exitCode = 1;
+      },
+    );
 
   try {
     await program.parseAsync(argv, { from: "user" });
