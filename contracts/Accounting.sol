@@ -337,7 +337,10 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             require(report.exits[i].moduleId < count, UnknownModuleId(report.exits[i].moduleId));
         }
         for (uint256 i; i < report.operatorExits.length; ++i) {
-            require(report.operatorExits[i].moduleId < count, UnknownModuleId(report.operatorExits[i].moduleId));
+            require(
+                report.operatorExits[i].moduleId < count,
+                UnknownModuleId(report.operatorExits[i].moduleId)
+            );
         }
         (, , address wv, address elv) = _vaults(router);
         require(withdrawnTotal <= wv.balance, WithdrawnAboveVault(withdrawnTotal, wv.balance));

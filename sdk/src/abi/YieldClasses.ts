@@ -42,6 +42,11 @@ export const YieldClassesAbi = [
     type: "error",
   },
   {
+    inputs: [],
+    name: "AlreadyLinked",
+    type: "error",
+  },
+  {
     inputs: [
       {
         internalType: "address",
