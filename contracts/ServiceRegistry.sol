@@ -88,8 +88,11 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         RegistryStorage storage $ = _s();
         serviceId = $.services.length;
         require(serviceId < MAX_SERVICES, TooManyServices(MAX_SERVICES));
+        // A tier at or above the class count exposes no class: its allocations would escape the
+        // exposure limit and its slashes would index past the book's classes.
         require(
             p.tier >= 1 &&
+                p.tier < $.book.classCount() &&
                 p.maxSlashBps != 0 &&
                 p.maxSlashBps <= BPS &&
                 p.maxOperatorShareBps != 0 &&
