@@ -417,6 +417,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         uint256 n = keys.length;
         stakes = new uint256[](n);
         uint256[] memory caps = new uint256[](n);
+        uint256[] memory owns = new uint256[](n);
         uint256 shareCap = (amount * s.params.maxOperatorShareBps) / BPS;
         for (uint256 i; i < n; ++i) {
             uint64 key = keys[i];
@@ -427,18 +428,20 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
             require(o.optedIn && o.outAt == 0, NotOptedIn(serviceId, key >> OPERATOR_BITS, uint32(key)));
             IStakingRouter.Module memory m = $.router.getModule(key >> OPERATOR_BITS);
             uint256 own = IStakingModule(m.module).activeValidatorsOf(uint32(key)) * DEPOSIT_SIZE;
+            owns[i] = own;
             caps[i] = own < shareCap ? own : shareCap;
         }
         uint256 remaining = amount;
-        // Water-fill: each round gives the rest pro rata to the uncapped operators' caps.
+        // Water-fill: each round gives the rest pro rata to the uncapped operators' active stake
+        // (weighting by the caps would flatten every stake above the share cap to that cap).
         for (uint256 round; round < n && remaining != 0; ++round) {
             uint256 weight;
-            for (uint256 i; i < n; ++i) if (stakes[i] < caps[i]) weight += caps[i];
+            for (uint256 i; i < n; ++i) if (stakes[i] < caps[i]) weight += owns[i];
             if (weight == 0) break;
             uint256 given;
             for (uint256 i; i < n; ++i) {
                 if (stakes[i] >= caps[i]) continue;
-                uint256 add = (remaining * caps[i]) / weight;
+                uint256 add = (remaining * owns[i]) / weight;
                 if (stakes[i] + add > caps[i]) add = caps[i] - stakes[i];
                 stakes[i] += add;
                 given += add;

@@ -204,8 +204,13 @@ abstract contract ServicesFixture is RouterFixture {
     /// @dev The usual world: A/B/C = 200/100/100 ETH; curated operators 0 and 1 and bonded
     /// operators 0 and 1 with 3 active validators (96 ETH of stake) each; 16 ETH stays buffered.
     function _standardSetup() internal {
+        _standardSetup(200 ether, 100 ether, 100 ether);
+    }
+
+    /// @dev The usual operators over other class sizes (a + b + c must be ≥ 384 ETH).
+    function _standardSetup(uint256 a, uint256 b, uint256 c) internal {
         _deployServices();
-        _seed(200 ether, 100 ether, 100 ether);
+        _seed(a, b, c);
         _curatedOperator(curated, 3);
         _curatedOperator(curated, 3);
         _bondedOperator(3);
