@@ -20,13 +20,14 @@ contract WithdrawalRequestPredeploy {
     /// @notice Requests recorded so far.
     uint256 public requestCount;
 
-    /// @dev Plain ETH without a request is refused, as on the real contract.
-    receive() external payable {
-        revert InvalidRequestLength(0);
-    }
-
+    /// @dev No receive(): Solidity routes every empty-calldata call to receive() when one
+    /// exists, so the fee query (empty calldata, no value) would revert. Plain ETH without a
+    /// request is still refused, as on the real contract.
     fallback(bytes calldata input) external payable returns (bytes memory) {
-        if (input.length == 0) return abi.encode(FEE);
+        if (input.length == 0) {
+            require(msg.value == 0, InvalidRequestLength(0));
+            return abi.encode(FEE);
+        }
         require(input.length == 56, InvalidRequestLength(input.length));
         require(msg.value >= FEE, FeeTooLow(msg.value, FEE));
         ++requestCount;
