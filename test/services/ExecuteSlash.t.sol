@@ -177,6 +177,26 @@ contract ExecuteSlashTest is ServicesFixture {
         assertEq(a, 200 ether, "A untouched");
     }
 
+    /// @dev Finding (fixed): buffered ETH owed to a service as debt was depositable to the
+    /// beacon chain, so new validators were funded ahead of the service's claim (DESIGN §6 step 10:
+    /// debt first, then redemptions, both before new validators).
+    function test_executeSlash_debtKeepsBufferedFromNewValidators() public {
+        registry.executeSlash(_requestAndWait(0, 0, 5_000));
+        assertEq(router.debt(), 32 ether, "debt after slash");
+        _curatedOperator(curated, 2);
+        _depositClass(2, 64 ether);
+        assertEq(router.buffered(), 64 ether, "new money buffered");
+        vm.prank(pauser);
+        router.setModuleStatus(1, IStakingRouter.ModuleStatus.Paused); // all new keys are curated
+        (uint256[] memory alloc, ) = router.previewAllocation(1);
+        IStakingRouter.ModuleKeys[] memory mk = _moduleKeys(alloc);
+        vm.prank(keeper);
+        uint256 n = router.depositToBeacon(2, mk, _attest());
+        assertEq(n, 1, "only what exceeds the debt is deposited");
+        assertGe(router.buffered(), router.debt(), "the debt stays buffered");
+        _assertNavWithinPooled("after deposit");
+    }
+
     /// @dev Finding: the amount is recomputed from the stake at execution. Stake removed by a
     /// reallocation is slashable only until `slashingWindow` after the removal, so a slash
     /// requested inside that window but executable (after the veto window) outside it

@@ -85,7 +85,7 @@ contract SetAllocationTest is ServicesFixture {
 
     function test_setAllocation_revertsWhenNotPlaceable() public {
         uint256 svc = _svc(1, 1_000, 1, 5_000);
-        // Caps: min(own, 50% of 200) = 32 + 96 + 100 = 228 ≥ 200 placeable; 50% of 300 → 32+96+150.
+        // Caps: min(own, 50% of 300) = 32 + 96 + 150 = 278 < 300.
         vm.expectRevert(
             abi.encodeWithSelector(IServiceRegistry.AllocationNotPlaceable.selector, 300 ether, 278 ether)
         );
