@@ -263,7 +263,9 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         require(block.timestamp >= endsAt, VetoWindowOpen(slashId, endsAt));
         uint64 key = _key(r.moduleId, r.operatorId);
         Stake storage st = $.stakes[r.serviceId][key];
-        uint256 stake = stakeOf(r.serviceId, r.moduleId, r.operatorId);
+        // Stake still deallocating when the slash was requested stays slashable until it is
+        // executed: the veto window must not let it run out (stakeOf would drop it at releaseAt).
+        uint256 stake = uint256(st.stake) + (r.requestedAt < st.releaseAt ? st.pending : 0);
         amount = (stake * r.bps) / BPS;
         r.status = SlashStatus.Executed;
         _removePending(slashId);

@@ -197,18 +197,27 @@ contract ExecuteSlashTest is ServicesFixture {
         _assertNavWithinPooled("after deposit");
     }
 
-    /// @dev Finding: the amount is recomputed from the stake at execution. Stake removed by a
-    /// reallocation is slashable only until `slashingWindow` after the removal, so a slash
-    /// requested inside that window but executable (after the veto window) outside it
-    /// executes for zero, while still exiting the operator's validators.
-    function test_executeSlash_deallocatedStakeEscapesAValidRequest() public {
+    /// @dev Finding (fixed): the amount was recomputed from stakeOf at execution. Stake removed by
+    /// a reallocation is slashable only until `slashingWindow` after the removal, so a slash
+    /// requested inside that window but executable (after the veto window) outside it executed
+    /// for zero while still exiting the operator's validators.
+    function test_executeSlash_deallocatedStakeStaysSlashableForAValidRequest() public {
         _allocate(svc, 96 ether, _one(_opKey(0, 0))); // bonded op 0 removed: 96 ETH pending
         vm.warp(block.timestamp + SLASHING_WINDOW - 1);
         assertEq(registry.stakeOf(svc, 1, 0), 96 ether, "still slashable");
-        uint256 id = _requestAndWait(1, 0, 10_000);
-        assertEq(registry.getSlash(id).lockedBond, 96 ether, "requested on 96 ETH");
+        uint256 id = _requestAndWait(1, 0, 5_000);
+        assertEq(registry.stakeOf(svc, 1, 0), 0, "released by now");
         uint256 amount = registry.executeSlash(id);
-        assertEq(amount, 0, "executes for nothing");
-        assertEq(router.servicePayoutOf(recipient), 0, "service gets nothing");
+        assertEq(amount, 48 ether, "slashed on the stake it was requested on");
+        assertEq(router.servicePayoutOf(recipient) + router.debt(), 48 ether, "service paid or owed");
+        _assertNavWithinPooled("late execution");
+    }
+
+    function test_executeSlash_requestAfterReleaseFindsNoStake() public {
+        _allocate(svc, 96 ether, _one(_opKey(0, 0)));
+        vm.warp(block.timestamp + SLASHING_WINDOW);
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.NoStake.selector, svc, 1, 0));
+        vm.prank(slasher);
+        registry.requestSlash(svc, 1, 0, 5_000, bytes32("late"));
     }
 }
