@@ -88,8 +88,11 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         RegistryStorage storage $ = _s();
         serviceId = $.services.length;
         require(serviceId < MAX_SERVICES, TooManyServices(MAX_SERVICES));
+        // A tier at or above the class count exposes no class: its allocations would escape the
+        // exposure limit and its slashes would index past the book's classes.
         require(
             p.tier >= 1 &&
+                p.tier < $.book.classCount() &&
                 p.maxSlashBps != 0 &&
                 p.maxSlashBps <= BPS &&
                 p.maxOperatorShareBps != 0 &&
@@ -260,7 +263,9 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         require(block.timestamp >= endsAt, VetoWindowOpen(slashId, endsAt));
         uint64 key = _key(r.moduleId, r.operatorId);
         Stake storage st = $.stakes[r.serviceId][key];
-        uint256 stake = stakeOf(r.serviceId, r.moduleId, r.operatorId);
+        // Stake still deallocating when the slash was requested stays slashable until it is
+        // executed: the veto window must not let it run out (stakeOf would drop it at releaseAt).
+        uint256 stake = uint256(st.stake) + (r.requestedAt < st.releaseAt ? st.pending : 0);
         amount = (stake * r.bps) / BPS;
         r.status = SlashStatus.Executed;
         _removePending(slashId);
@@ -416,6 +421,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         uint256 n = keys.length;
         stakes = new uint256[](n);
         uint256[] memory caps = new uint256[](n);
+        uint256[] memory owns = new uint256[](n);
         uint256 shareCap = (amount * s.params.maxOperatorShareBps) / BPS;
         for (uint256 i; i < n; ++i) {
             uint64 key = keys[i];
@@ -426,18 +432,20 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
             require(o.optedIn && o.outAt == 0, NotOptedIn(serviceId, key >> OPERATOR_BITS, uint32(key)));
             IStakingRouter.Module memory m = $.router.getModule(key >> OPERATOR_BITS);
             uint256 own = IStakingModule(m.module).activeValidatorsOf(uint32(key)) * DEPOSIT_SIZE;
+            owns[i] = own;
             caps[i] = own < shareCap ? own : shareCap;
         }
         uint256 remaining = amount;
-        // Water-fill: each round gives the rest pro rata to the uncapped operators' caps.
+        // Water-fill: each round gives the rest pro rata to the uncapped operators' active stake
+        // (weighting by the caps would flatten every stake above the share cap to that cap).
         for (uint256 round; round < n && remaining != 0; ++round) {
             uint256 weight;
-            for (uint256 i; i < n; ++i) if (stakes[i] < caps[i]) weight += caps[i];
+            for (uint256 i; i < n; ++i) if (stakes[i] < caps[i]) weight += owns[i];
             if (weight == 0) break;
             uint256 given;
             for (uint256 i; i < n; ++i) {
                 if (stakes[i] >= caps[i]) continue;
-                uint256 add = (remaining * caps[i]) / weight;
+                uint256 add = (remaining * owns[i]) / weight;
                 if (stakes[i] + add > caps[i]) add = caps[i] - stakes[i];
                 stakes[i] += add;
                 given += add;

@@ -606,11 +606,12 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
 
     // ---------------------------------------------------------------- internal
 
-    /// @dev Buffered ETH available for validators: redemptions waiting in the queue are served
-    /// first (DESIGN §6 step 10), so their value at request stays buffered.
+    /// @dev Buffered ETH available for validators: service debt and redemptions waiting in the
+    /// queue are served first (DESIGN §6 step 10), so the debt and the redemptions' value at
+    /// request stay buffered.
     function _depositableEth() internal view virtual returns (uint256) {
         RouterStorage storage $ = _s();
-        uint256 demand = address($.queue) == address(0) ? 0 : $.queue.pendingDemand();
+        uint256 demand = $.debt + (address($.queue) == address(0) ? 0 : $.queue.pendingDemand());
         return $.buffered > demand ? $.buffered - demand : 0;
     }
 

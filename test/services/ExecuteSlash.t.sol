@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
+import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
+import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
+import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
+import {ServicesFixture} from "../utils/ServicesFixture.sol";
+
+/// @dev Classes A/B/C = 200/150/50 ETH, 16 ETH buffered; one tier-1 service with a 100% max
+/// slash; bonded operator 0 (5 ETH bond) and curated operator 0 each secure 96 ETH of it.
+contract ExecuteSlashTest is ServicesFixture {
+    uint256 private svc;
+
+    function setUp() public {
+        _standardSetup(200 ether, 150 ether, 50 ether);
+        svc = _service(1, 10_000);
+        _optIn(svc, 1, 0);
+        _optIn(svc, 0, 0);
+        _allocate(svc, 192 ether, _two(_opKey(1, 0), _opKey(0, 0)));
+    }
+
+    function _request(uint256 moduleId, uint256 op, uint256 bps) private returns (uint256 id) {
+        vm.prank(slasher);
+        id = registry.requestSlash(svc, moduleId, op, bps, bytes32("ev"));
+    }
+
+    function _requestAndWait(uint256 moduleId, uint256 op, uint256 bps) private returns (uint256 id) {
+        id = _request(moduleId, op, bps);
+        vm.warp(block.timestamp + VETO_WINDOW);
+    }
+
+    function test_executeSlash_revertsWhileVetoWindowOpen() public {
+        uint256 id = _request(1, 0, 500);
+        uint256 endsAt = block.timestamp + VETO_WINDOW;
+        vm.warp(endsAt - 1);
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.VetoWindowOpen.selector, id, endsAt));
+        registry.executeSlash(id);
+        assertEq(
+            uint8(registry.getSlash(id).status),
+            uint8(IServiceRegistry.SlashStatus.Requested),
+            "pending"
+        );
+        assertEq(registry.stakeOf(svc, 1, 0), 96 ether, "stake untouched");
+        (uint256 bond, ) = bonded.bondOf(0);
+        assertEq(bond, 5 ether, "bond untouched");
+    }
+
+    function test_executeSlash_revertsTwice() public {
+        uint256 id = _requestAndWait(1, 0, 500);
+        registry.executeSlash(id);
+        uint256 payout = router.servicePayoutOf(recipient);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IServiceRegistry.SlashNotPending.selector,
+                id,
+                IServiceRegistry.SlashStatus.Executed
+            )
+        );
+        registry.executeSlash(id);
+        assertEq(router.servicePayoutOf(recipient), payout, "paid once");
+    }
+
+    function test_executeSlash_revertsOnUnknownSlash() public {
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.UnknownSlash.selector, 0));
+        registry.executeSlash(0);
+    }
+
+    function test_executeSlash_smallSlashLandsOnBondOnly() public {
+        uint256 id = _requestAndWait(1, 0, 500);
+        (uint256 a, uint256 b, uint256 c) = _navs();
+        vm.expectEmit(address(accounting));
+        emit IAccounting.ServiceSlashApplied(1, 0, 4.8 ether, 4.8 ether, 0);
+        vm.prank(stranger);
+        uint256 amount = registry.executeSlash(id);
+        assertEq(amount, 4.8 ether, "5% of 96 ETH");
+        (uint256 a2, uint256 b2, uint256 c2) = _navs();
+        assertEq(a2, a, "A untouched");
+        assertEq(b2, b, "B untouched");
+        assertEq(c2, c, "C untouched: the bond paid");
+        (uint256 bond, uint256 locked) = bonded.bondOf(0);
+        assertEq(bond, 0.2 ether, "bond charged");
+        assertEq(locked, 0, "lock consumed");
+        assertEq(registry.stakeOf(svc, 1, 0), 91.2 ether, "slashed stake no longer secures");
+        assertEq(registry.getService(svc).allocation, 187.2 ether, "allocation reduced");
+        assertEq(router.debt(), 0, "buffered covered it");
+        assertEq(router.servicePayoutOf(recipient), 4.8 ether, "payout owed");
+        uint256 before = recipient.balance;
+        vm.prank(recipient);
+        assertEq(router.claimServicePayout(), 4.8 ether, "claimed amount");
+        assertEq(recipient.balance - before, 4.8 ether, "recipient paid");
+        assertEq(router.servicePayoutOf(recipient), 0, "nothing left to claim");
+        _assertNavWithinPooled("bond-only slash");
+    }
+
+    function test_executeSlash_bondThenJuniorThenMezzanineNeverSenior() public {
+        uint256 id = _requestAndWait(1, 0, 10_000);
+        uint256 pooledBefore = accounting.pooled();
+        vm.expectEmit(address(book));
+        emit IYieldClasses.ClassLossTaken(1, 41 ether);
+        vm.expectEmit(address(book));
+        emit IYieldClasses.ClassLossTaken(2, 50 ether);
+        uint256 amount = registry.executeSlash(id);
+        assertEq(amount, 96 ether, "100% of 96 ETH");
+        (uint256 a, uint256 b, uint256 c) = _navs();
+        assertEq(c, 0, "C took 50 first");
+        assertEq(b, 109 ether, "B took the other 41");
+        assertEq(a, 200 ether, "A untouched while B has NAV");
+        assertTrue(book.getClass(2).wiped, "C wiped");
+        (uint256 bond, ) = bonded.bondOf(0);
+        assertEq(bond, 0, "bond charged first");
+        // 16 buffered + 5 bond paid now, 75 owed.
+        assertEq(router.servicePayoutOf(recipient), 21 ether, "paid from buffered");
+        assertEq(router.debt(), 75 ether, "rest recorded as debt");
+        assertEq(router.buffered(), 0, "buffered spent");
+        assertEq(pooledBefore - accounting.pooled(), 91 ether, "pool lost the class share only");
+        _assertNavWithinPooled("bond + C + B");
+    }
+
+    function test_executeSlash_curatedOperatorGoesStraightToJunior() public {
+        uint256 id = _requestAndWait(0, 0, 5_000);
+        vm.expectEmit(address(accounting));
+        emit IAccounting.ServiceSlashApplied(0, 0, 48 ether, 0, 48 ether);
+        registry.executeSlash(id);
+        (uint256 a, uint256 b, uint256 c) = _navs();
+        assertEq(c, 2 ether, "C took all 48");
+        assertEq(b, 150 ether, "B untouched");
+        assertEq(a, 200 ether, "A untouched");
+        assertEq(router.servicePayoutOf(recipient), 16 ether, "buffered paid");
+        assertEq(router.debt(), 32 ether, "debt");
+        _assertNavWithinPooled("curated slash");
+    }
+
+    function test_executeSlash_requestsExitsAndCutsReputation() public {
+        uint256 id = _requestAndWait(0, 0, 100);
+        registry.executeSlash(id);
+        assertEq(curated.getOperator(0).exitRequested, 3, "all active validators asked to exit");
+        assertEq(curated.getOperator(0).exitDeadline, block.timestamp + EXIT_DEADLINE, "deadline");
+        assertEq(router.getModule(0).reputationBps, 10_000 - SLASH_PENALTY_BPS, "module reputation cut");
+        assertEq(router.getModule(1).reputationBps, 10_000, "other module untouched");
+    }
+
+    function test_executeSlash_debtRepaidByNextReportBeforeRedemptions() public {
+        // A redemption waits in the queue while the slash leaves the router short.
+        vm.startPrank(depositor);
+        tokens[0].approve(address(queue), type(uint256).max);
+        uint256 req = queue.requestRedeem(0, 10 ether, depositor, depositor);
+        vm.stopPrank();
+        registry.executeSlash(_requestAndWait(0, 0, 5_000));
+        assertEq(router.debt(), 32 ether, "debt after slash");
+        // The next report brings 40 ETH of EL rewards: 32 repay the debt first, 8 are left,
+        // too little for the ~10 ETH redemption.
+        vm.deal(address(elv), 40 ether);
+        IAccounting.Report memory r = _neutralReport();
+        r.elRewards = 40 ether;
+        _submit(r);
+        assertEq(router.debt(), 0, "debt repaid");
+        assertEq(router.servicePayoutOf(recipient), 48 ether, "service paid in full");
+        assertEq(router.buffered(), 8 ether, "what is left after the debt");
+        assertFalse(queue.getRequest(req).finalized, "redemption waits behind the debt");
+        _assertNavWithinPooled("after repayment");
+        // One more report with ETH finalizes it.
+        vm.deal(address(elv), 10 ether);
+        r = _neutralReport();
+        r.elRewards = 10 ether;
+        _submit(r);
+        assertTrue(queue.getRequest(req).finalized, "finalized once ETH allows");
+        _assertNavWithinPooled("after finalization");
+    }
+
+    function test_executeSlash_sumNavWithinPooled() public {
+        registry.executeSlash(_requestAndWait(1, 0, 3_000));
+        _assertNavWithinPooled("first");
+        registry.executeSlash(_requestAndWait(0, 0, 7_000));
+        _assertNavWithinPooled("second");
+        (uint256 a, , ) = _navs();
+        assertEq(a, 200 ether, "A untouched");
+    }
+
+    /// @dev Finding (fixed): buffered ETH owed to a service as debt was depositable to the
+    /// beacon chain, so new validators were funded ahead of the service's claim (DESIGN §6 step 10:
+    /// debt first, then redemptions, both before new validators).
+    function test_executeSlash_debtKeepsBufferedFromNewValidators() public {
+        registry.executeSlash(_requestAndWait(0, 0, 5_000));
+        assertEq(router.debt(), 32 ether, "debt after slash");
+        _curatedOperator(curated, 2);
+        _depositClass(2, 64 ether);
+        assertEq(router.buffered(), 64 ether, "new money buffered");
+        vm.prank(pauser);
+        router.setModuleStatus(1, IStakingRouter.ModuleStatus.Paused); // all new keys are curated
+        (uint256[] memory alloc, ) = router.previewAllocation(1);
+        IStakingRouter.ModuleKeys[] memory mk = _moduleKeys(alloc);
+        vm.prank(keeper);
+        uint256 n = router.depositToBeacon(2, mk, _attest());
+        assertEq(n, 1, "only what exceeds the debt is deposited");
+        assertGe(router.buffered(), router.debt(), "the debt stays buffered");
+        _assertNavWithinPooled("after deposit");
+    }
+
+    /// @dev Finding (fixed): the amount was recomputed from stakeOf at execution. Stake removed by
+    /// a reallocation is slashable only until `slashingWindow` after the removal, so a slash
+    /// requested inside that window but executable (after the veto window) outside it executed
+    /// for zero while still exiting the operator's validators.
+    function test_executeSlash_deallocatedStakeStaysSlashableForAValidRequest() public {
+        _allocate(svc, 96 ether, _one(_opKey(0, 0))); // bonded op 0 removed: 96 ETH pending
+        vm.warp(block.timestamp + SLASHING_WINDOW - 1);
+        assertEq(registry.stakeOf(svc, 1, 0), 96 ether, "still slashable");
+        uint256 id = _requestAndWait(1, 0, 5_000);
+        assertEq(registry.stakeOf(svc, 1, 0), 0, "released by now");
+        uint256 amount = registry.executeSlash(id);
+        assertEq(amount, 48 ether, "slashed on the stake it was requested on");
+        assertEq(router.servicePayoutOf(recipient) + router.debt(), 48 ether, "service paid or owed");
+        _assertNavWithinPooled("late execution");
+    }
+
+    function test_executeSlash_requestAfterReleaseFindsNoStake() public {
+        _allocate(svc, 96 ether, _one(_opKey(0, 0)));
+        vm.warp(block.timestamp + SLASHING_WINDOW);
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.NoStake.selector, svc, 1, 0));
+        vm.prank(slasher);
+        registry.requestSlash(svc, 1, 0, 5_000, bytes32("late"));
+    }
+}

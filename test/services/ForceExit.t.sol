@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Vm} from "forge-std/Vm.sol";
+import {WithdrawalRequestPredeploy} from "../../contracts/devnet/WithdrawalRequestPredeploy.sol";
+import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
+import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
+import {ServicesFixture} from "../utils/ServicesFixture.sol";
+
+contract ForceExitTest is ServicesFixture {
+    uint256 private deadline;
+
+    function setUp() public {
+        _standardSetup();
+        uint256 svc = _service(1, 1_000);
+        _optIn(svc, 0, 0);
+        _allocate(svc, 96 ether, _one(_opKey(0, 0)));
+        vm.prank(slasher);
+        uint256 id = registry.requestSlash(svc, 0, 0, 100, bytes32("ev"));
+        vm.warp(block.timestamp + VETO_WINDOW);
+        registry.executeSlash(id); // curated op 0 must exit its 3 validators
+        deadline = block.timestamp + EXIT_DEADLINE;
+    }
+
+    function _keyArgs(
+        address module,
+        uint256 op,
+        uint256 n
+    ) private pure returns (uint256[] memory idx, bytes memory pks, bytes memory sigs) {
+        idx = new uint256[](n);
+        for (uint256 i; i < n; ++i) idx[i] = i;
+        (pks, sigs) = _keys(module, op, 0, n);
+    }
+
+    function test_forceExit_revertsBeforeDeadline() public {
+        (uint256[] memory idx, bytes memory pks, bytes memory sigs) = _keyArgs(address(curated), 0, 3);
+        vm.warp(deadline);
+        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.ExitNotOverdue.selector, 0, 0));
+        router.forceExit{value: 3}(0, 0, idx, pks, sigs);
+        assertEq(predeploy.requestCount(), 0, "no request sent");
+        assertEq(router.getModule(0).reputationBps, 9_000, "only the slash penalty");
+    }
+
+    function test_forceExit_sendsRequestsAfterDeadline() public {
+        (uint256[] memory idx, bytes memory pks, bytes memory sigs) = _keyArgs(address(curated), 0, 3);
+        vm.warp(deadline + 1);
+        vm.deal(stranger, 1 ether);
+        vm.recordLogs();
+        vm.prank(stranger);
+        router.forceExit{value: 3}(0, 0, idx, pks, sigs);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        bytes32 topic = WithdrawalRequestPredeploy.WithdrawalRequested.selector;
+        uint256 seen;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(predeploy) || logs[i].topics[0] != topic) continue;
+            assertEq(address(uint160(uint256(logs[i].topics[1]))), address(wv), "source is the vault");
+            (bytes memory pk, uint64 amount, uint256 fee) = abi.decode(
+                logs[i].data,
+                (bytes, uint64, uint256)
+            );
+            assertEq(pk, _pubkey(address(curated), 0, seen), "pubkey in order");
+            assertEq(amount, 0, "full exit");
+            assertEq(fee, predeploy.FEE(), "fee paid");
+            ++seen;
+        }
+        assertEq(seen, 3, "one request per key");
+        assertEq(predeploy.requestCount(), 3, "stand-in counted them");
+        assertEq(address(predeploy).balance, 3, "fees arrived");
+        assertEq(
+            router.getModule(0).reputationBps,
+            (9_000 * (10_000 - router.FORCED_EXIT_PENALTY_BPS())) / 10_000,
+            "module reputation cut by the forced-exit penalty"
+        );
+    }
+
+    function test_forceExit_afterReportExitRequest() public {
+        IAccounting.Report memory r = _neutralReport();
+        r.exits = new IAccounting.ExitRequest[](1);
+        r.exits[0] = IAccounting.ExitRequest({moduleId: 1, operatorId: 1, count: 2});
+        _submit(r);
+        uint256 due = block.timestamp + EXIT_DEADLINE;
+        assertEq(bonded.getOperator(1).exitRequested, 2, "two requested");
+        (uint256[] memory idx, bytes memory pks, bytes memory sigs) = _keyArgs(address(bonded), 1, 2);
+        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.ExitNotOverdue.selector, 1, 1));
+        router.forceExit{value: 2}(1, 1, idx, pks, sigs);
+        vm.warp(due + 1);
+        uint256 rep = router.getModule(1).reputationBps;
+        router.forceExit{value: 2}(1, 1, idx, pks, sigs);
+        assertEq(predeploy.requestCount(), 2, "two requests");
+        assertEq(router.getModule(1).reputationBps, (rep * 9_000) / 10_000, "bonded module penalized");
+    }
+
+    function test_forceExit_revertsOnWrongKeyBytes() public {
+        (uint256[] memory idx, bytes memory pks, bytes memory sigs) = _keyArgs(address(curated), 0, 3);
+        sigs[96 + 5] ^= 0x01; // corrupt key 1's signature
+        vm.warp(deadline + 1);
+        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.KeyMismatch.selector, 0, 0, 1));
+        router.forceExit{value: 3}(0, 0, idx, pks, sigs);
+        // Another operator's key under this operator's index.
+        (, bytes memory otherPk, bytes memory otherSig) = _keyArgs(address(curated), 1, 1);
+        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.KeyMismatch.selector, 0, 0, 0));
+        router.forceExit{value: 1}(0, 0, _single(0), otherPk, otherSig);
+        assertEq(predeploy.requestCount(), 0, "nothing sent");
+        assertEq(router.getModule(0).reputationBps, 9_000, "no penalty");
+    }
+
+    function test_forceExit_revertsOnUndepositedKey() public {
+        vm.warp(deadline + 1);
+        (bytes memory pk, bytes memory sig) = _keys(address(curated), 0, 3, 1);
+        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.KeyNotDeposited.selector, 0, 0, 3));
+        router.forceExit{value: 1}(0, 0, _single(3), pk, sig);
+    }
+
+    function test_forceExit_revertsWhenFeeShort() public {
+        (uint256[] memory idx, bytes memory pks, bytes memory sigs) = _keyArgs(address(curated), 0, 3);
+        vm.warp(deadline + 1);
+        vm.expectRevert(); // WithdrawalVault.FeeTooLow(0, 1) on the third key
+        router.forceExit{value: 2}(0, 0, idx, pks, sigs);
+        assertEq(predeploy.requestCount(), 0, "all or nothing");
+    }
+
+    /// @dev Finding: nothing records that an overdue operator was already forced out, so
+    /// anyone can repeat forceExit (1 wei of fee each) and cut the whole module's reputation
+    /// by 10% per call until it falls below minReputation and gets no new validators.
+    function test_forceExit_repeatableReputationGriefing() public {
+        vm.warp(deadline + 1);
+        for (uint256 i; i < 7; ++i)
+            router.forceExit{value: 1}(
+                0,
+                0,
+                _single(0),
+                _pubkey(address(curated), 0, 0),
+                _signature(address(curated), 0, 0)
+            );
+        (, uint256 minRep) = router.allocationParams();
+        assertLt(
+            router.getModule(0).reputationBps,
+            minRep,
+            "module driven below minReputation by a stranger"
+        );
+    }
+
+    function _single(uint256 i) private pure returns (uint256[] memory a) {
+        a = new uint256[](1);
+        a[0] = i;
+    }
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
+import {MAX_SERVICES} from "../../contracts/libraries/Constants.sol";
+import {ServicesFixture} from "../utils/ServicesFixture.sol";
+
+contract RegisterServiceTest is ServicesFixture {
+    function setUp() public {
+        _deployServices();
+    }
+
+    function _assertBadParams(IServiceRegistry.ServiceParams memory p, string memory what) private {
+        uint256 before = registry.serviceCount();
+        vm.expectRevert(IServiceRegistry.InvalidServiceParams.selector);
+        registry.registerService(p);
+        assertEq(registry.serviceCount(), before, string.concat("nothing registered: ", what));
+    }
+
+    function test_registerService_storesPendingService() public {
+        IServiceRegistry.ServiceParams memory p = _svcParams(2, 1_000, 2, 6_000);
+        vm.expectEmit(address(registry));
+        emit IServiceRegistry.ServiceRegistered(0, stranger, p);
+        vm.prank(stranger);
+        uint256 id = registry.registerService(p);
+        assertEq(id, 0, "first id");
+        assertEq(registry.serviceCount(), 1, "count");
+        IServiceRegistry.Service memory s = registry.getService(id);
+        assertEq(uint8(s.status), uint8(IServiceRegistry.ServiceStatus.Pending), "pending");
+        assertEq(s.params.tier, 2, "tier");
+        assertEq(s.params.maxSlashBps, 1_000, "maxSlashBps");
+        assertEq(s.params.minOperators, 2, "minOperators");
+        assertEq(s.params.maxOperatorShareBps, 6_000, "maxOperatorShareBps");
+        assertEq(s.params.slasher, slasher, "slasher");
+        assertEq(s.params.recipient, recipient, "recipient");
+        assertEq(s.allocation, 0, "no allocation");
+        assertEq(registry.requiredRedeemDelay(2), 0, "a pending service exposes nobody");
+    }
+
+    function test_registerService_revertsOnTierZero() public {
+        _assertBadParams(_svcParams(0, 1_000, 1, 10_000), "tier 0");
+    }
+
+    function test_registerService_revertsOnZeroMaxSlash() public {
+        _assertBadParams(_svcParams(1, 0, 1, 10_000), "maxSlash 0");
+    }
+
+    function test_registerService_revertsOnMaxSlashAboveBps() public {
+        _assertBadParams(_svcParams(1, 10_001, 1, 10_000), "maxSlash > BPS");
+    }
+
+    function test_registerService_revertsOnZeroOperatorShare() public {
+        _assertBadParams(_svcParams(1, 1_000, 1, 0), "share 0");
+    }
+
+    function test_registerService_revertsOnOperatorShareAboveBps() public {
+        _assertBadParams(_svcParams(1, 1_000, 1, 10_001), "share > BPS");
+    }
+
+    function test_registerService_revertsOnZeroMinOperators() public {
+        _assertBadParams(_svcParams(1, 1_000, 0, 10_000), "minOperators 0");
+    }
+
+    function test_registerService_revertsOnTooManyMinOperators() public {
+        uint16 max = uint16(registry.MAX_SERVICE_OPERATORS());
+        _assertBadParams(_svcParams(1, 1_000, max + 1, 10_000), "minOperators > max");
+    }
+
+    function test_registerService_revertsOnZeroSlasher() public {
+        IServiceRegistry.ServiceParams memory p = _svcParams(1, 1_000, 1, 10_000);
+        p.slasher = address(0);
+        _assertBadParams(p, "slasher 0");
+    }
+
+    function test_registerService_acceptsBurnRecipient() public {
+        IServiceRegistry.ServiceParams memory p = _svcParams(1, 1_000, 1, 10_000);
+        p.recipient = address(0);
+        uint256 id = registry.registerService(p);
+        assertEq(registry.getService(id).params.recipient, address(0), "burn recipient kept");
+    }
+
+    function test_registerService_boundedAtMaxServices() public {
+        IServiceRegistry.ServiceParams memory p = _svcParams(1, 1_000, 1, 10_000);
+        for (uint256 i; i < MAX_SERVICES; ++i) registry.registerService(p);
+        assertEq(registry.serviceCount(), MAX_SERVICES, "filled to the bound");
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.TooManyServices.selector, MAX_SERVICES));
+        registry.registerService(p);
+        assertEq(registry.serviceCount(), MAX_SERVICES, "still at the bound");
+    }
+
+    /// @dev Finding: registration is permissionless and the bound counts Pending and Retired
+    /// services, so anyone can fill all 64 slots with junk and block every real service.
+    function test_registerService_strangerCanExhaustTheBound() public {
+        IServiceRegistry.ServiceParams memory junk = _svcParams(1, 1, 1, 1);
+        junk.slasher = stranger;
+        vm.startPrank(stranger);
+        for (uint256 i; i < MAX_SERVICES; ++i) registry.registerService(junk);
+        vm.stopPrank();
+        // Governance retiring the junk does not free a slot.
+        vm.prank(serviceManager);
+        registry.setServiceStatus(0, IServiceRegistry.ServiceStatus.Retired);
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.TooManyServices.selector, MAX_SERVICES));
+        registry.registerService(_svcParams(1, 1_000, 1, 10_000));
+        assertEq(registry.serviceCount(), MAX_SERVICES, "registry exhausted by a stranger");
+    }
+
+    /// @dev Finding (fixed): a tier at or above the class count exposed no class, so its
+    /// allocations escaped the exposure limit and its slashes reverted out of bounds.
+    function test_registerService_revertsOnTierWithoutClass() public {
+        _assertBadParams(_svcParams(uint8(K), 1_000, 1, 10_000), "tier = class count");
+        _assertBadParams(_svcParams(255, 1_000, 1, 10_000), "tier 255");
+    }
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
+import {ServicesFixture} from "../utils/ServicesFixture.sol";
+
+contract RequestSlashTest is ServicesFixture {
+    uint256 private svc;
+
+    function setUp() public {
+        _standardSetup();
+        svc = _service(1, 1_000);
+        _optIn(svc, 1, 0);
+        _allocate(svc, 96 ether, _one(_opKey(1, 0)));
+    }
+
+    function _assertNothingRequested() private view {
+        assertEq(registry.pendingSlashes().length, 0, "no pending slash");
+        (, uint256 locked) = bonded.bondOf(0);
+        assertEq(locked, 0, "no bond locked");
+    }
+
+    function test_requestSlash_recordsAndLocksBond() public {
+        vm.expectEmit(address(registry));
+        emit IServiceRegistry.SlashRequested(0, svc, 1, 0, 500, bytes32("ev"));
+        vm.prank(slasher);
+        uint256 id = registry.requestSlash(svc, 1, 0, 500, bytes32("ev"));
+        IServiceRegistry.SlashRequest memory r = registry.getSlash(id);
+        assertEq(uint8(r.status), uint8(IServiceRegistry.SlashStatus.Requested), "requested");
+        assertEq(r.bps, 500, "bps");
+        assertEq(r.requestedAt, block.timestamp, "time");
+        assertEq(r.lockedBond, 4.8 ether, "5% of 96 ETH expected");
+        assertEq(r.evidence, bytes32("ev"), "evidence");
+        uint256[] memory p = registry.pendingSlashes();
+        assertEq(p.length, 1, "one pending");
+        assertEq(p[0], id, "pending id");
+        (uint256 bond, uint256 locked) = bonded.bondOf(0);
+        assertEq(bond, 5 ether, "bond untouched");
+        assertEq(locked, 4.8 ether, "bond locked for the slash");
+        assertEq(bonded.withdrawableBond(0), 0, "locked bond not withdrawable");
+    }
+
+    function test_requestSlash_revertsForNonSlasher() public {
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.NotSlasher.selector, svc, stranger));
+        vm.prank(stranger);
+        registry.requestSlash(svc, 1, 0, 500, bytes32("ev"));
+        _assertNothingRequested();
+    }
+
+    function test_requestSlash_revertsAboveMaxSlashBps() public {
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.SlashBpsTooHigh.selector, 1_001, 1_000));
+        vm.prank(slasher);
+        registry.requestSlash(svc, 1, 0, 1_001, bytes32("ev"));
+        _assertNothingRequested();
+    }
+
+    function test_requestSlash_revertsOnZeroBps() public {
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.SlashBpsTooHigh.selector, 0, 1_000));
+        vm.prank(slasher);
+        registry.requestSlash(svc, 1, 0, 0, bytes32("ev"));
+        _assertNothingRequested();
+    }
+
+    function test_requestSlash_revertsOnNoStake() public {
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.NoStake.selector, svc, 1, 1));
+        vm.prank(slasher);
+        registry.requestSlash(svc, 1, 1, 500, bytes32("ev"));
+        _assertNothingRequested();
+    }
+
+    function test_requestSlash_revertsOnUnknownService() public {
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.UnknownService.selector, 5));
+        vm.prank(slasher);
+        registry.requestSlash(5, 1, 0, 500, bytes32("ev"));
+        _assertNothingRequested();
+    }
+
+    function test_requestSlash_fuzzBpsWithinMax(uint256 bps) public {
+        bps = bound(bps, 1, 1_000);
+        vm.prank(slasher);
+        uint256 id = registry.requestSlash(svc, 1, 0, bps, bytes32("ev"));
+        assertEq(registry.getSlash(id).lockedBond, (96 ether * bps) / 10_000, "expected amount");
+    }
+
+    /// @dev Finding: a second request locks only what is left of the bond, but a veto unlocks
+    /// the full expected amount of the vetoed request, releasing bond the first one relies on.
+    function test_requestSlash_vetoOfSecondReleasesFirstsLock() public {
+        vm.startPrank(slasher);
+        registry.requestSlash(svc, 1, 0, 500, bytes32("a")); // expects 4.8, locks 4.8
+        uint256 second = registry.requestSlash(svc, 1, 0, 500, bytes32("b")); // locks up to 5.0
+        vm.stopPrank();
+        (, uint256 locked) = bonded.bondOf(0);
+        assertEq(locked, 5 ether, "lock capped at the bond");
+        vm.prank(vetoer);
+        registry.vetoSlash(second);
+        (, locked) = bonded.bondOf(0);
+        assertEq(locked, 0.2 ether, "first request's 4.8 ETH lock reduced to 0.2");
+    }
+}
