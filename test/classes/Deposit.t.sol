@@ -125,7 +125,9 @@ contract DepositTest is SystemFixture {
         _deposit(carol, 2, 4 ether);
         Snap memory s = _snap(2);
         vm.deal(bob, 2 ether);
-        vm.expectRevert(abi.encodeWithSelector(IYieldClasses.DepositCapExceeded.selector, 2, 6 ether, 5 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(IYieldClasses.DepositCapExceeded.selector, 2, 6 ether, 5 ether)
+        );
         vm.prank(bob);
         router.deposit{value: 2 ether}(2, bob, 0);
         _assertUnchanged(s, 2);

@@ -95,7 +95,10 @@ abstract contract SystemFixture is RouterFixture {
         address oracleAddr = vm.computeCreateAddress(address(this), nonce + 2);
         new ERC1967Proxy(
             queueImpl,
-            abi.encodeCall(WithdrawalQueue.initialize, (admin, address(book), accountingAddr, address(router)))
+            abi.encodeCall(
+                WithdrawalQueue.initialize,
+                (admin, address(book), accountingAddr, address(router))
+            )
         );
         new ERC1967Proxy(
             accountingImpl,
@@ -108,7 +111,15 @@ abstract contract SystemFixture is RouterFixture {
             oracleImpl,
             abi.encodeCall(
                 ReportOracle.initialize,
-                (admin, accountingAddr, block.timestamp, SECONDS_PER_SLOT, SLOTS_PER_FRAME, members, ORACLE_QUORUM)
+                (
+                    admin,
+                    accountingAddr,
+                    block.timestamp,
+                    SECONDS_PER_SLOT,
+                    SLOTS_PER_FRAME,
+                    members,
+                    ORACLE_QUORUM
+                )
             )
         );
         queue = WithdrawalQueue(queueAddr);
