@@ -57,9 +57,12 @@ contract FinalizeTest is QueueFixture {
     function test_finalize_isFifoPerClassWithoutSkipping() public {
         address dave = makeAddr("dave");
         _deposit(dave, 1, 62 ether);
-        _stake(2);
-        assertEq(router.buffered(), 34 ether, "100 + 62 - 4 x 32");
-        uint256 a = _request(dave, 1, 30 ether);
+        // Stake what the allocation takes so that buffered is small: 98 − 32·d.
+        _depositAll(2);
+        _applyDirect(_activateAllReport());
+        uint256 first = router.buffered() - 4 ether;
+        assertLe(first, 62 ether, "dave can fill all but 4 ETH");
+        uint256 a = _request(dave, 1, first);
         uint256 b = _request(bob, 1, 10 ether);
         uint256 c = _request(bob, 1, 1 ether);
         _reportAfter(2 * FRAME);
@@ -70,6 +73,7 @@ contract FinalizeTest is QueueFixture {
         assertEq(total, 3, "three requests");
         assertEq(head, 1, "head stops at the first that does not fit");
         assertEq(router.buffered(), 4 ether, "4 ETH left buffered");
+        _request(dave, 1, 1);
     }
 
     function test_finalize_classesInIdOrder() public {
