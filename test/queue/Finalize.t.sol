@@ -73,7 +73,6 @@ contract FinalizeTest is QueueFixture {
         assertEq(total, 3, "three requests");
         assertEq(head, 1, "head stops at the first that does not fit");
         assertEq(router.buffered(), 4 ether, "4 ETH left buffered");
-        _request(dave, 1, 1);
     }
 
     function test_finalize_classesInIdOrder() public {
