@@ -75,6 +75,7 @@ contract SystemHandler is SystemFixture {
             if (room <= c.nav) return;
             if (room - c.nav < max) max = room - c.nav;
         }
+        if (max < 0.001 ether) return;
         amount = _bound(amount, 0.001 ether, max);
         if (SharesMathLite.toShares(amount, c.nav, c.supply) == 0) return;
         _deposit(who, k, amount);
@@ -123,11 +124,13 @@ contract SystemHandler is SystemFixture {
     }
 
     function stake(uint256 n) external {
-        n = _bound(n, 1, 4);
-        (, uint256 total) = router.previewAllocation(n);
         uint256 demand = queue.pendingDemand();
         uint256 buffered = router.buffered();
-        if (total == 0 || buffered < demand + 32 ether) return;
+        if (buffered < demand + 32 ether) return;
+        uint256 room = (buffered - demand) / 32 ether;
+        n = _bound(n, 1, room < 4 ? room : 4);
+        (, uint256 total) = router.previewAllocation(n);
+        if (total == 0) return;
         _depositAll(n);
     }
 

@@ -42,8 +42,9 @@ contract SystemInvariantsTest is Test {
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
-    /// hardhat-config: invariant.runs = 16
-    /// hardhat-config: invariant.depth = 40
+    /// hardhat-config: invariant.runs = 32
+    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.failOnRevert = true
     function invariant_navSumEqualsPooled() public view {
         uint256 navs = book.totalNav();
         uint256 pooled = accounting.pooled();
@@ -51,14 +52,16 @@ contract SystemInvariantsTest is Test {
         assertLe(pooled - navs, DUST, "pooled - sum of navs <= K wei");
     }
 
-    /// hardhat-config: invariant.runs = 16
-    /// hardhat-config: invariant.depth = 40
+    /// hardhat-config: invariant.runs = 32
+    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.failOnRevert = true
     function invariant_routerBalanceCoversBuffered() public view {
         assertGe(address(router).balance, router.buffered(), "router ETH >= buffered");
     }
 
-    /// hardhat-config: invariant.runs = 16
-    /// hardhat-config: invariant.depth = 40
+    /// hardhat-config: invariant.runs = 32
+    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.failOnRevert = true
     function invariant_queueBalanceCoversReserved() public view {
         uint256 reserved = queue.reserved();
         assertGe(address(queue).balance, reserved, "queue ETH >= reserved");
@@ -71,20 +74,23 @@ contract SystemInvariantsTest is Test {
         assertLe(claimable, reserved, "total claimable <= reserved");
     }
 
-    /// hardhat-config: invariant.runs = 16
-    /// hardhat-config: invariant.depth = 40
+    /// hardhat-config: invariant.runs = 32
+    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.failOnRevert = true
     function invariant_lossesJuniorFirst() public view {
         assertEq(handler.juniorFirstViolations(), 0, "a class lost NAV while a more junior class had some");
     }
 
-    /// hardhat-config: invariant.runs = 16
-    /// hardhat-config: invariant.depth = 40
+    /// hardhat-config: invariant.runs = 32
+    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.failOnRevert = true
     function invariant_priceNeverDropsOnDepositOrRequest() public view {
         assertEq(handler.priceDrops(), 0, "a deposit or a request lowered a class price");
     }
 
-    /// hardhat-config: invariant.runs = 16
-    /// hardhat-config: invariant.depth = 40
+    /// hardhat-config: invariant.runs = 32
+    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.failOnRevert = true
     function invariant_claimsPayLockedAmountOnce() public view {
         assertEq(handler.doubleClaims(), 0, "a request was paid twice");
         assertEq(handler.wrongClaimAmounts(), 0, "a claim paid other than its locked amount");
