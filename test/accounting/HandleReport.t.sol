@@ -182,6 +182,15 @@ contract HandleReportTest is SystemFixture {
         );
     }
 
+    function test_handleReport_revertsWhenSlashedAboveValidators() public {
+        // Without the rule, 2 slashings on module 0 (1 validator) "explain" a 64 ETH drop: here
+        // module 1's unexplained 20 ETH drop, which would wipe C and cut B.
+        IAccounting.Report memory r = _emptyReport();
+        r.modules[0].slashedValidators = 2;
+        r.modules[1].clBalance -= 20 ether;
+        _expectRejected(r, abi.encodeWithSelector(IAccounting.SlashedAboveValidators.selector, 0, 2, 1));
+    }
+
     function test_handleReport_revertsWhenPerfTooHigh() public {
         IAccounting.Report memory r = _emptyReport();
         r.modules[1].perfBps = 10_001;
