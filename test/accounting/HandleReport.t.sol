@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {stdError} from "forge-std/StdError.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
@@ -271,5 +272,24 @@ contract HandleReportTest is SystemFixture {
         r.exits[0] = IAccounting.ExitRequest({moduleId: 0, operatorId: 0, count: 1});
         _applyDirect(r);
         assertEq(curated.getOperator(0).exitRequested, 1, "exit requested");
+    }
+
+    // ---------------------------------------------------------------- open issues
+
+    /// @dev OPEN ISSUE (documented, not fixed): docs/money-math.md requires
+    /// moduleFeeBps_m + treasuryFeeBps <= BPS and says "the parameter setters must enforce it",
+    /// but StakingRouter accepts any moduleFeeBps <= BPS and Accounting any treasuryFeeBps <= BPS.
+    /// With both set so that they sum above BPS, every report with a gain on that module
+    /// underflows in Waterfall.rewardsAndFeesDown: reports stop until governance lowers a fee.
+    function test_handleReport_openIssue_feesAboveBpsBlockRewardReports() public {
+        IStakingRouter.ModuleParams memory p = _params(1, 10_000);
+        p.moduleFeeBps = 10_000; // accepted: treasuryFeeBps is 500
+        vm.prank(moduleManager);
+        router.updateModule(0, p);
+        IAccounting.Report memory r = _emptyReport();
+        r.modules[0].clBalance += 0.1 ether;
+        vm.expectRevert(stdError.arithmeticError);
+        vm.prank(address(oracle));
+        accounting.handleReport(r);
     }
 }
