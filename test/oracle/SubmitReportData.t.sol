@@ -77,4 +77,16 @@ contract SubmitReportDataTest is OracleFixture {
         vm.expectRevert(abi.encodeWithSelector(IReportOracle.NoConsensus.selector, report.refSlot));
         _submit(0);
     }
+
+    function test_submitReportData_needsRaisedQuorumAfterAgreement() public {
+        _vote(0, hash);
+        _vote(1, hash);
+        vm.prank(admin);
+        oracle.addMember(makeAddr("newcomer"), 3);
+        vm.expectRevert(abi.encodeWithSelector(IReportOracle.NoConsensus.selector, report.refSlot));
+        _submit(0);
+        _vote(2, hash);
+        _submit(0);
+        assertEq(oracle.lastProcessedRefSlot(), report.refSlot, "applied once the raised quorum is met");
+    }
 }
