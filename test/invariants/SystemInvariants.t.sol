@@ -42,8 +42,8 @@ contract SystemInvariantsTest is Test {
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
-    /// hardhat-config: invariant.runs = 32
-    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_navSumEqualsPooled() public view {
         uint256 navs = book.totalNav();
@@ -52,15 +52,15 @@ contract SystemInvariantsTest is Test {
         assertLe(pooled - navs, DUST, "pooled - sum of navs <= K wei");
     }
 
-    /// hardhat-config: invariant.runs = 32
-    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_routerBalanceCoversBuffered() public view {
         assertGe(address(router).balance, router.buffered(), "router ETH >= buffered");
     }
 
-    /// hardhat-config: invariant.runs = 32
-    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_queueBalanceCoversReserved() public view {
         uint256 reserved = queue.reserved();
@@ -74,22 +74,22 @@ contract SystemInvariantsTest is Test {
         assertLe(claimable, reserved, "total claimable <= reserved");
     }
 
-    /// hardhat-config: invariant.runs = 32
-    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_lossesJuniorFirst() public view {
         assertEq(handler.juniorFirstViolations(), 0, "a class lost NAV while a more junior class had some");
     }
 
-    /// hardhat-config: invariant.runs = 32
-    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_priceNeverDropsOnDepositOrRequest() public view {
         assertEq(handler.priceDrops(), 0, "a deposit or a request lowered a class price");
     }
 
-    /// hardhat-config: invariant.runs = 32
-    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_claimsPayLockedAmountOnce() public view {
         assertEq(handler.doubleClaims(), 0, "a request was paid twice");
