@@ -316,6 +316,11 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             require(r.exited >= m.exited, ExitedDecreased(id, r.exited, m.exited));
             require(r.exited <= r.clValidators, ExitedAboveValidators(id, r.exited, r.clValidators));
             require(r.perfBps <= BPS, PerfTooHigh(id, r.perfBps));
+            // Each slashing explains up to 32 ETH of drop: never more than the validators seen.
+            require(
+                r.slashedValidators <= r.clValidators,
+                SlashedAboveValidators(id, r.slashedValidators, r.clValidators)
+            );
             int256 d = Waterfall.netModuleDelta(
                 m.clBalance,
                 r.clBalance,

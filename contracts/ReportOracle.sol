@@ -103,7 +103,8 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         uint256 refSlot = report.refSlot;
         require(refSlot > $.lastProcessedRefSlot, RefSlotAlreadyProcessed(refSlot));
         bytes32 agreed = $.agreed[refSlot];
-        require(agreed != bytes32(0), NoConsensus(refSlot));
+        // The agreed hash must still hold a quorum: members leave and quorums change.
+        require(agreed != bytes32(0) && $.support[refSlot][agreed] >= $.quorum, NoConsensus(refSlot));
         bytes32 given = keccak256(abi.encode(report));
         require(given == agreed, HashMismatch(agreed, given));
         $.lastProcessedRefSlot = refSlot;
@@ -122,6 +123,10 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         OracleStorage storage $ = _s();
         require($.isMember[member], NotMember(member));
         $.isMember[member] = false;
+        // Withdraw its vote for a frame still open, so a former member never counts.
+        Vote storage v = $.votes[member];
+        if (v.refSlot > $.lastProcessedRefSlot) --$.support[v.refSlot][v.hash];
+        delete $.votes[member];
         address[] storage ms = $.members;
         for (uint256 i; i < ms.length; ++i) {
             if (ms[i] == member) {

@@ -72,6 +72,7 @@ interface IAccounting {
     error ValidatorsAboveDeposited(uint256 moduleId, uint256 given, uint256 deposited);
     error ExitedDecreased(uint256 moduleId, uint256 given, uint256 previous);
     error ExitedAboveValidators(uint256 moduleId, uint256 exited, uint256 validators);
+    error SlashedAboveValidators(uint256 moduleId, uint256 slashed, uint256 validators);
     error AprTooHigh(uint256 gain, uint256 maxGain);
     error DropTooHigh(uint256 drop, uint256 maxDrop);
     error WithdrawnAboveVault(uint256 withdrawn, uint256 vaultBalance);

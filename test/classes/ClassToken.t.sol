@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ClassToken} from "../../contracts/ClassToken.sol";
+import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
+import {SystemFixture} from "../utils/SystemFixture.sol";
+
+contract ClassTokenTest is SystemFixture {
+    bytes32 private constant PERMIT_TYPEHASH = keccak256(
+        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
+    );
+
+    address internal carol;
+    uint256 internal carolKey;
+
+    function setUp() public {
+        _deploySystem();
+        (carol, carolKey) = makeAddrAndKey("carolSigner");
+    }
+
+    function _reward(uint256 amount) private {
+        vm.deal(address(elv), amount);
+        IAccounting.Report memory r = _emptyReport();
+        r.elRewards = amount;
+        _applyDirect(r);
+    }
+
+    function test_mint_revertsUnlessBook() public {
+        vm.expectRevert(abi.encodeWithSelector(ClassToken.NotBook.selector, stranger));
+        vm.prank(stranger);
+        tokens[2].mint(stranger, 1);
+    }
+
+    function test_burn_revertsUnlessBook() public {
+        _deposit(carol, 2, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(ClassToken.NotBook.selector, address(queue)));
+        vm.prank(address(queue));
+        tokens[2].burn(carol, 1);
+        assertEq(tokens[2].balanceOf(carol), 1 ether, "balance unchanged");
+    }
+
+    function test_escrowForRedeem_revertsUnlessQueue() public {
+        _deposit(carol, 2, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(ClassToken.NotQueue.selector, address(book)));
+        vm.prank(address(book));
+        tokens[2].escrowForRedeem(carol, carol, 1);
+        vm.expectRevert(abi.encodeWithSelector(ClassToken.NotQueue.selector, carol));
+        vm.prank(carol);
+        tokens[2].escrowForRedeem(carol, carol, 1);
+    }
+
+    function test_escrowForRedeem_movesSharesToQueue() public {
+        _deposit(carol, 2, 1 ether);
+        vm.prank(address(queue));
+        tokens[2].escrowForRedeem(carol, carol, 0.4 ether);
+        assertEq(tokens[2].balanceOf(address(queue)), 0.4 ether, "escrowed");
+        assertEq(tokens[2].balanceOf(carol), 0.6 ether, "rest kept");
+    }
+
+    function test_permit_setsAllowanceFromSignature() public {
+        ClassToken t = tokens[2];
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 structHash = keccak256(
+            abi.encode(PERMIT_TYPEHASH, carol, stranger, 5 ether, t.nonces(carol), deadline)
+        );
+        bytes32 digest = keccak256(abi.encodePacked(hex"1901", t.DOMAIN_SEPARATOR(), structHash));
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(carolKey, digest);
+        t.permit(carol, stranger, 5 ether, deadline, v, r, s);
+        assertEq(t.allowance(carol, stranger), 5 ether, "allowance set by permit");
+        assertEq(t.nonces(carol), 1, "nonce used");
+        vm.expectRevert();
+        t.permit(carol, stranger, 5 ether, deadline, v, r, s);
+    }
+
+    function test_price_isOneEtherPerShareWhenEmpty() public view {
+        // ⌊1e18 · (0 + 1) / (0 + 1)⌋
+        assertEq(tokens[2].price(), 1 ether, "empty class prices at 1");
+        assertEq(tokens[2].nav(), 0, "nav");
+    }
+
+    function test_price_followsNavOverSupply(uint256 reward) public {
+        reward = bound(reward, 1, 100 ether);
+        _deposit(carol, 2, 10 ether);
+        _reward(reward);
+        uint256 nav = book.navOf(2);
+        uint256 supply = tokens[2].totalSupply();
+        assertEq(tokens[2].nav(), nav, "nav view");
+        assertEq(tokens[2].price(), (1 ether * (nav + 1)) / (supply + 1), "price = 1e18*(N+1)/(S+1)");
+        assertEq(tokens[2].convertToAssets(3 ether), (3 ether * (nav + 1)) / (supply + 1), "assets down");
+        assertEq(tokens[2].convertToShares(3 ether), (3 ether * (supply + 1)) / (nav + 1), "shares down");
+        // round trip never creates value
+        assertLe(tokens[2].convertToAssets(tokens[2].convertToShares(3 ether)), 3 ether, "round trip down");
+    }
+}

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Vm} from "forge-std/Vm.sol";
+import {ClassToken} from "../../contracts/ClassToken.sol";
+import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
+import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
+import {IWithdrawalQueue} from "../../contracts/interfaces/IWithdrawalQueue.sol";
+import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
+import {SystemFixture} from "../utils/SystemFixture.sol";
+
+/// @notice Drives the whole default system with random but valid actions: deposits, transfers,
+/// redemption requests, claims, validator deposits, reports with bounded rewards / losses / bond
+/// charges / exits (inside the §9 sanity limits), and bond top-ups. Tracks ghost state for the
+/// properties the contracts cannot show by themselves.
+contract SystemHandler is SystemFixture {
+    bytes32 private constant NAV_CHANGED = keccak256("ClassNavChanged(uint256,uint256,uint256)");
+    uint256 private constant KEYS = 48;
+    uint256 private constant YEAR = 365 days;
+
+    address[] internal actors;
+    address internal bondManager;
+    uint256[] internal requestIds;
+    mapping(uint256 requestId => bool) internal ghostClaimed;
+
+    // ---------------------------------------------------------------- ghost results
+    uint256 public priceDrops; // deposits or requests that lowered a class price
+    uint256 public juniorFirstViolations; // a class lost NAV while a more junior one kept some
+    uint256 public doubleClaims; // a claim that paid a request already paid
+    uint256 public wrongClaimAmounts; // a claim that paid other than the locked amount
+    uint256 public reportsApplied;
+    uint256 public lossReports;
+    uint256 public claimsPaid;
+    uint256 public finalizedSeen;
+    uint256 public wipes;
+
+    constructor() {
+        _deploySystem();
+        _curatedOperator(curated, KEYS);
+        (, bondManager) = _bondedOperator(KEYS);
+        for (uint256 i; i < 4; ++i) actors.push(makeAddr(string.concat("actor", vm.toString(i))));
+        // Frame 1, so the first report is not at refSlot 0.
+        vm.warp(block.timestamp + FRAME);
+    }
+
+    // ---------------------------------------------------------------- views for the invariants
+
+    function system()
+        external
+        view
+        returns (address router_, address book_, address queue_, address accounting_)
+    {
+        return (address(router), address(book), address(queue), address(accounting));
+    }
+
+    function requestCount() external view returns (uint256) {
+        return requestIds.length;
+    }
+
+    function requestIdAt(uint256 i) external view returns (uint256) {
+        return requestIds[i];
+    }
+
+    // ---------------------------------------------------------------- actions
+
+    function deposit(uint256 actorSeed, uint256 classSeed, uint256 amount) external {
+        address who = actors[actorSeed % actors.length];
+        uint256 k = classSeed % 3;
+        IYieldClasses.ClassInfo memory c = book.getClass(k);
+        if (!c.open || c.wiped) return;
+        uint256 max = 50 ether;
+        if (k == 0) {
+            // Cover rule for A (minCover 2500): nav_A ≤ 4 · (nav_B + nav_C).
+            uint256 room = 4 * (book.navOf(1) + book.navOf(2));
+            if (room <= c.nav) return;
+            if (room - c.nav < max) max = room - c.nav;
+        }
+        if (max < 0.001 ether) return;
+        amount = _bound(amount, 0.001 ether, max);
+        if (SharesMathLite.toShares(amount, c.nav, c.supply) == 0) return;
+        _deposit(who, k, amount);
+        _checkPrice(k, c.nav, c.supply);
+    }
+
+    function transfer(uint256 fromSeed, uint256 toSeed, uint256 classSeed, uint256 amount) external {
+        address from = actors[fromSeed % actors.length];
+        address to = actors[toSeed % actors.length];
+        ClassToken t = tokens[classSeed % 3];
+        uint256 bal = t.balanceOf(from);
+        if (bal == 0) return;
+        amount = _bound(amount, 1, bal);
+        vm.prank(from);
+        t.transfer(to, amount);
+    }
+
+    function requestRedeem(uint256 actorSeed, uint256 classSeed, uint256 shares) external {
+        address who = actors[actorSeed % actors.length];
+        uint256 k = classSeed % 3;
+        uint256 bal = tokens[k].balanceOf(who);
+        if (bal == 0) return;
+        shares = _bound(shares, 1, bal);
+        IYieldClasses.ClassInfo memory c = book.getClass(k);
+        requestIds.push(_request(who, k, shares));
+        _checkPrice(k, c.nav, c.supply);
+    }
+
+    function claim(uint256 idSeed, uint256 receiverSeed) external {
+        if (requestIds.length == 0) return;
+        uint256 id = requestIds[idSeed % requestIds.length];
+        IWithdrawalQueue.Request memory r = queue.getRequest(id);
+        if (!r.finalized) return;
+        address to = actors[receiverSeed % actors.length];
+        uint256 before = to.balance;
+        vm.prank(r.controller);
+        try queue.claim(id, to) returns (uint256 paid) {
+            if (ghostClaimed[id]) ++doubleClaims;
+            if (paid != r.assets || to.balance - before != r.assets) ++wrongClaimAmounts;
+            ghostClaimed[id] = true;
+            ++claimsPaid;
+        } catch {
+            // Only an already claimed request may refuse: every actor accepts ETH.
+            if (!ghostClaimed[id]) ++wrongClaimAmounts;
+        }
+    }
+
+    function stake(uint256 n) external {
+        uint256 demand = queue.pendingDemand();
+        uint256 buffered = router.buffered();
+        if (buffered < demand + 32 ether) return;
+        uint256 room = (buffered - demand) / 32 ether;
+        n = _bound(n, 1, room < 4 ? room : 4);
+        (, uint256 total) = router.previewAllocation(n);
+        if (total == 0) return;
+        _depositAll(n);
+    }
+
+    function topUpBond(uint256 amount) external {
+        amount = _bound(amount, 0.01 ether, 5 ether);
+        vm.deal(bondManager, bondManager.balance + amount);
+        vm.prank(bondManager);
+        bonded.topUpBond{value: amount}(0);
+    }
+
+    struct ReportInput {
+        uint256 dt;
+        uint256 gain;
+        uint256 loss;
+        uint256 el;
+        uint256 skim;
+        uint256 bondCharge;
+        uint256 flags;
+    }
+
+    /// @dev One report: activate pending validators at 32 ETH, a gain on one module and a loss on
+    /// the other inside the APR / drop limits (a slashing when the loss is large), EL rewards, a
+    /// skim and maybe one full exit into the withdrawal vault, and a bond charge on the bonded
+    /// module's operator.
+    function report(ReportInput memory in_) external {
+        vm.warp(block.timestamp + _bound(in_.dt, FRAME, 30 days));
+        IAccounting.Report memory r = _activateAllReport();
+        _gainAndLoss(r, in_);
+        _vaultFlows(r, in_);
+        uint256[] memory before = book.navs();
+        vm.recordLogs();
+        if ((in_.flags >> 24) % 4 == 0) _applyViaOracle(r);
+        else _applyDirect(r);
+        _checkJuniorFirst(before, vm.getRecordedLogs());
+        ++reportsApplied;
+        for (uint256 k; k < 3; ++k) if (book.getClass(k).wiped) ++wipes;
+    }
+
+    /// @dev A gain on one module within the APR cap, a loss on the other within the drop cap
+    /// (one slashing when allowed), and a bond charge on the bonded operator.
+    function _gainAndLoss(IAccounting.Report memory r, ReportInput memory in_) private {
+        uint256 base = uint256(r.modules[0].clBalance) + r.modules[1].clBalance;
+        (, uint256 last) = accounting.lastReport();
+        uint256 maxGain = (base * 1000 * (block.timestamp - last)) / (10_000 * YEAR);
+        uint256 winner = in_.flags & 1;
+        uint256 loser = 1 - winner;
+        r.modules[winner].clBalance += uint128(_bound(in_.gain, 0, maxGain));
+
+        uint256 lossCap = r.modules[loser].clBalance;
+        bool slash = (in_.flags >> 1) % 4 == 0 && lossCap >= 32 ether;
+        uint256 maxLoss = (base * 500) / 10_000 + (slash ? 32 ether : 0);
+        if (maxLoss > lossCap) maxLoss = lossCap;
+        uint256 loss = (in_.flags >> 3) % 3 == 0 ? _bound(in_.loss, 0, maxLoss) : 0;
+        if (loss == 0) return;
+        r.modules[loser].clBalance -= uint128(loss);
+        if (slash) r.modules[loser].slashedValidators = 1;
+        ++lossReports;
+        if (loser == 1 && (in_.flags >> 5) % 2 == 0) {
+            r.losses = new IAccounting.OperatorLoss[](1);
+            r.losses[0] = IAccounting.OperatorLoss(1, 0, uint128(_bound(in_.bondCharge, 0, loss)));
+        }
+    }
+
+    /// @dev EL rewards, a skim and maybe one full exit: the ETH reaches the vaults first.
+    function _vaultFlows(IAccounting.Report memory r, ReportInput memory in_) private {
+        r.elRewards = _bound(in_.el, 0, 1 ether);
+        vm.deal(address(elv), address(elv).balance + r.elRewards);
+        IAccounting.ModuleReport memory mr = r.modules[(in_.flags >> 6) % 2];
+        uint256 skim = _bound(in_.skim, 0, mr.clBalance / 10);
+        if ((in_.flags >> 7) % 2 == 0 && mr.clValidators > mr.exited && mr.clBalance >= 32 ether + skim) {
+            skim += 32 ether; // one validator exits with 32 ETH
+            ++mr.exited;
+        }
+        mr.clBalance -= uint128(skim);
+        mr.withdrawn = uint128(skim);
+        vm.deal(address(wv), address(wv).balance + skim);
+        r.modules[0].perfBps = uint16(_bound(in_.flags >> 8, 5000, 10_000));
+    }
+
+    // ---------------------------------------------------------------- ghost checks
+
+    /// @dev Price (nav+1)/(supply+1) after ≥ before, by cross-multiplication.
+    function _checkPrice(uint256 k, uint256 nav0, uint256 supply0) private {
+        IYieldClasses.ClassInfo memory c = book.getClass(k);
+        if ((uint256(c.nav) + 1) * (supply0 + 1) < (nav0 + 1) * (uint256(c.supply) + 1)) ++priceDrops;
+    }
+
+    /// @dev The first K ClassNavChanged of a report are the waterfall's result (before any
+    /// redemption burn). Additions are never negative, so a class that ends below its start took
+    /// a loss: every more junior class must then be at zero.
+    function _checkJuniorFirst(uint256[] memory before, Vm.Log[] memory logs) private {
+        uint256 k = before.length;
+        uint256[] memory afterNav = new uint256[](k);
+        uint256 seen;
+        for (uint256 i; i < logs.length && seen < k; ++i) {
+            if (logs[i].emitter != address(book) || logs[i].topics[0] != NAV_CHANGED) continue;
+            (uint256 nav, ) = abi.decode(logs[i].data, (uint256, uint256));
+            afterNav[uint256(logs[i].topics[1])] = nav;
+            ++seen;
+        }
+        if (seen < k) return;
+        for (uint256 i; i < k; ++i) {
+            if (afterNav[i] >= before[i]) continue;
+            for (uint256 j = i + 1; j < k; ++j) if (afterNav[j] != 0) ++juniorFirstViolations;
+        }
+    }
+}
+
+/// @dev toSharesDown of docs/money-math.md, to skip deposits that would mint nothing.
+library SharesMathLite {
+    function toShares(uint256 a, uint256 nav, uint256 supply) internal pure returns (uint256) {
+        return (a * (supply + 1)) / (nav + 1);
+    }
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Test} from "forge-std/Test.sol";
+import {Accounting} from "../../contracts/Accounting.sol";
+import {StakingRouter} from "../../contracts/StakingRouter.sol";
+import {WithdrawalQueue} from "../../contracts/WithdrawalQueue.sol";
+import {YieldClasses} from "../../contracts/YieldClasses.sol";
+import {IWithdrawalQueue} from "../../contracts/interfaces/IWithdrawalQueue.sol";
+import {SystemHandler} from "./SystemHandler.t.sol";
+
+/// @notice System-wide properties (DESIGN §4 Invariant A, §5, §6 steps 7 and 10) under random
+/// sequences of deposits, transfers, redemptions, claims, validator deposits, reports and bond
+/// top-ups driven by SystemHandler.
+contract SystemInvariantsTest is Test {
+    /// @dev Invariant A allows at most K wei of dust (K = 3 classes).
+    uint256 private constant DUST = 3;
+
+    SystemHandler internal handler;
+    StakingRouter internal router;
+    YieldClasses internal book;
+    WithdrawalQueue internal queue;
+    Accounting internal accounting;
+
+    function setUp() public {
+        handler = new SystemHandler();
+        (address r, address b, address q, address a) = handler.system();
+        router = StakingRouter(payable(r));
+        book = YieldClasses(b);
+        queue = WithdrawalQueue(q);
+        accounting = Accounting(a);
+        bytes4[] memory selectors = new bytes4[](8);
+        selectors[0] = SystemHandler.deposit.selector;
+        selectors[1] = SystemHandler.transfer.selector;
+        selectors[2] = SystemHandler.requestRedeem.selector;
+        selectors[3] = SystemHandler.claim.selector;
+        selectors[4] = SystemHandler.stake.selector;
+        selectors[5] = SystemHandler.topUpBond.selector;
+        selectors[6] = SystemHandler.report.selector;
+        selectors[7] = SystemHandler.deposit.selector; // deposits twice as likely
+        targetContract(address(handler));
+        targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_navSumEqualsPooled() public view {
+        uint256 navs = book.totalNav();
+        uint256 pooled = accounting.pooled();
+        assertLe(navs, pooled, "sum of navs never above pooled");
+        assertLe(pooled - navs, DUST, "pooled - sum of navs <= K wei");
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_routerBalanceCoversBuffered() public view {
+        assertGe(address(router).balance, router.buffered(), "router ETH >= buffered");
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_queueBalanceCoversReserved() public view {
+        uint256 reserved = queue.reserved();
+        assertGe(address(queue).balance, reserved, "queue ETH >= reserved");
+        uint256 claimable;
+        uint256 n = handler.requestCount();
+        for (uint256 i; i < n; ++i) {
+            IWithdrawalQueue.Request memory r = queue.getRequest(handler.requestIdAt(i));
+            if (r.finalized && !r.claimed) claimable += r.assets;
+        }
+        assertLe(claimable, reserved, "total claimable <= reserved");
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_lossesJuniorFirst() public view {
+        assertEq(handler.juniorFirstViolations(), 0, "a class lost NAV while a more junior class had some");
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_priceNeverDropsOnDepositOrRequest() public view {
+        assertEq(handler.priceDrops(), 0, "a deposit or a request lowered a class price");
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_claimsPayLockedAmountOnce() public view {
+        assertEq(handler.doubleClaims(), 0, "a request was paid twice");
+        assertEq(handler.wrongClaimAmounts(), 0, "a claim paid other than its locked amount");
+    }
+}

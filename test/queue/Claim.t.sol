@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {CascadeUpgradeable} from "../../contracts/governance/CascadeUpgradeable.sol";
+import {IWithdrawalQueue} from "../../contracts/interfaces/IWithdrawalQueue.sol";
+import {EthRejecter__Mock} from "./EthRejecter__Mock.sol";
+import {QueueFixture} from "./QueueFixture.sol";
+
+contract ClaimTest is QueueFixture {
+    uint256 internal id;
+
+    function setUp() public override {
+        super.setUp();
+        id = _request(bob, 1, 10 ether);
+        _reportAfter(2 * FRAME);
+        require(queue.getRequest(id).finalized, "fixture finalized");
+    }
+
+    function test_claim_paysLockedAmountToReceiver() public {
+        address to = makeAddr("receiver");
+        vm.expectEmit(address(queue));
+        emit IWithdrawalQueue.Claimed(id, bob, to, 10 ether);
+        vm.prank(bob);
+        uint256 paid = queue.claim(id, to);
+        assertEq(paid, 10 ether, "returned amount");
+        assertEq(to.balance, 10 ether, "receiver paid");
+        assertEq(queue.reserved(), 0, "reserved released");
+        assertEq(address(queue).balance, 0, "queue emptied");
+        assertTrue(queue.getRequest(id).claimed, "claimed");
+        assertEq(queue.claimableRedeemRequest(id, bob), 0, "no longer claimable");
+    }
+
+    function test_claim_onlyOnce() public {
+        vm.prank(bob);
+        queue.claim(id, bob);
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.AlreadyClaimed.selector, id));
+        vm.prank(bob);
+        queue.claim(id, bob);
+        assertEq(bob.balance, 10 ether, "paid once");
+    }
+
+    function test_claim_revertsForNonController() public {
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.NotController.selector, id, alice));
+        vm.prank(alice);
+        queue.claim(id, alice);
+        assertEq(queue.reserved(), 10 ether, "still reserved");
+    }
+
+    function test_claim_revertsWhenNotFinalized() public {
+        uint256 pending = _request(bob, 1, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.NotFinalized.selector, pending));
+        vm.prank(bob);
+        queue.claim(pending, bob);
+    }
+
+    function test_claim_revertsOnUnknownRequest() public {
+        uint256 unknown = (uint256(1) << 128) | 7;
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.UnknownRequest.selector, unknown));
+        vm.prank(bob);
+        queue.claim(unknown, bob);
+    }
+
+    function test_claim_revertsOnZeroReceiver() public {
+        vm.expectRevert(CascadeUpgradeable.ZeroAddress.selector);
+        vm.prank(bob);
+        queue.claim(id, address(0));
+    }
+
+    function test_claim_rejectingReceiverRevertsAndStaysClaimable() public {
+        EthRejecter__Mock rejecter = new EthRejecter__Mock();
+        vm.expectRevert(
+            abi.encodeWithSelector(IWithdrawalQueue.EthTransferFailed.selector, address(rejecter), 10 ether)
+        );
+        vm.prank(bob);
+        queue.claim(id, address(rejecter));
+        assertEq(queue.claimableRedeemRequest(id, bob), 10 ether, "still claimable");
+        assertEq(queue.reserved(), 10 ether, "still reserved");
+        assertFalse(queue.getRequest(id).claimed, "not marked claimed");
+        rejecter.setAccept(true);
+        vm.prank(bob);
+        queue.claim(id, address(rejecter));
+        assertEq(address(rejecter).balance, 10 ether, "paid once it accepts");
+    }
+}
