@@ -436,7 +436,8 @@ export class BeaconSimulator {
         const v = this.byPubkey.get(ev.pubkey);
         if (!v || !v.wc.startsWith("0x01") || ev.amount !== 0n) return;
         if (getAddress("0x" + v.wc.slice(26)) !== ev.source) return;
-        if (v.exit === FAR && v.activation <= e) this.forcedExits.push({ epoch: e, pubkey: v.pubkey, source: ev.source });
+        if (v.exit === FAR && v.activation <= e)
+          this.forcedExits.push({ epoch: e, pubkey: v.pubkey, source: ev.source });
         return this.initiateExit(v, e);
       }
       case "exitOperator": {
