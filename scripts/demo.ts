@@ -151,7 +151,7 @@ export interface DemoResult {
     /** Service rewards: paid per service, received per class (Σ over the frames). */
     serviceRewards: { paidByService: string[]; toClasses: string[] };
     /** Validators forced out through EIP-7002 (router.forceExit by the keeper) and those the simulator exited. */
-    forcedExits: { requested: number; honoured: number };
+    forcedExits: { requested: number; honoured: number; failedAttempts: number; error?: string };
     membersAgreed: boolean;
     wallSeconds: number;
   };
@@ -423,6 +423,8 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
     let vetoedSlash: DemoResult["summary"]["vetoedSlash"];
     let slashRequest: { id: bigint; frame: number } | undefined;
     let forcedRequested = 0;
+    let forcedAttempted = 0;
+    let forcedFailed: string | undefined;
 
     const frames: FrameResult[] = [];
     const requests: { id: bigint; controller: Signer; cls: number; claimed: boolean; paid: bigint }[] = [];
@@ -690,9 +692,18 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
       }
       // Exit requests past their deadline that the operator ignored: the keeper forces them out.
       for (const x of await keeper.forceOverdueExits()) {
+        const who = opName(x.moduleId, Number(x.operatorId));
+        if (x.error) {
+          forcedFailed = x.error;
+          forcedAttempted += x.pubkeys.length;
+          say(
+            `Keeper finds ${who}'s exit requests overdue and tries to force ${x.pubkeys.length} validators out through EIP-7002, but ${x.error}.`,
+          );
+          continue;
+        }
         forcedRequested += x.pubkeys.length;
         say(
-          `Keeper forces ${x.pubkeys.length} validators of ${opName(x.moduleId, Number(x.operatorId))} out through EIP-7002 (router.forceExit, fee ${x.fee} wei): its exit requests are overdue.`,
+          `Keeper forces ${x.pubkeys.length} validators of ${who} out through EIP-7002 (router.forceExit, fee ${x.fee} wei): its exit requests are overdue.`,
         );
       }
       const k = await keeper.depositBuffered();
@@ -779,7 +790,12 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
           paidByService: svc.map((d) => formatEther(d.paid)),
           toClasses: toClasses.map((x) => formatEther(x)),
         },
-        forcedExits: { requested: forcedRequested, honoured: sim?.forcedExits.length ?? 0 },
+        forcedExits: {
+          requested: forcedRequested,
+          honoured: sim?.forcedExits.length ?? 0,
+          failedAttempts: forcedAttempted,
+          ...(forcedFailed ? { error: forcedFailed } : {}),
+        },
         membersAgreed,
         wallSeconds: (Date.now() - started) / 1000,
       },
@@ -995,13 +1011,16 @@ export function renderSummary(r: DemoResult): string {
         .map((c, i) => `${c.symbol} ${Number(s.serviceRewards.toClasses[i]).toFixed(4)}`)
         .join(", ")}`,
     ],
-    [
-      "forced exits (EIP-7002)",
-      `${s.forcedExits.requested} requested by the keeper, ${s.forcedExits.honoured} exits started on the beacon chain`,
-    ],
+    ["forced exits (EIP-7002)", forcedText(s)],
     ["wall time", `${s.wallSeconds.toFixed(1)} s`],
   );
   return `\nSummary\n${t.toString()}`;
+}
+
+function forcedText(s: DemoResult["summary"]): string {
+  const f = s.forcedExits;
+  const base = `${f.requested} requested by the keeper, ${f.honoured} exits started on the beacon chain`;
+  return f.error ? `${base}; ${f.failedAttempts} key-attempts failed: ${f.error}` : base;
 }
 
 function serviceSlashText(s: DemoResult["summary"]): string {
@@ -1159,7 +1178,7 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 <li>Oracle members agreed on every report hash: ${s.membersAgreed ? "yes" : "no"}; Invariant A held every frame: ${r.frames.every((f) => f.invariantA) ? "yes" : "no"}.</li>
 <li>Service slash: ${esc(serviceSlashText(s))}.</li>
 <li>Vetoed slash: ${s.vetoedSlash ? `request #${s.vetoedSlash.slashId} ${esc(s.vetoedSlash.status)}, ${s.vetoedSlash.executed ? "executed" : "never executed"}` : "not reached"}.</li>
-<li>Forced exits (EIP-7002): ${s.forcedExits.requested} requested by the keeper, ${s.forcedExits.honoured} started on the beacon chain.</li></ul>
+<li>Forced exits (EIP-7002): ${esc(forcedText(s))}.</li></ul>
 <div class="charts">${priceChart}${navChart}${allocChart}${shareChart}</div>
 <h2>Frames</h2><table><tr><th>frame</th><th>day</th>${classes.map((c) => `<th>${esc(c)} price</th>`).join("")}${modules
     .map((m) => `<th>${esc(m)} validators · rep</th>`)

@@ -25,6 +25,24 @@ export interface KeeperResult {
   txHash?: string;
 }
 
+/** One operator the keeper tried to force out. */
+export interface ForcedExitResult {
+  moduleId: number;
+  operatorId: bigint;
+  /** keys sent to `forceExit` (0x hex) */
+  pubkeys: string[];
+  /** total EIP-7002 fee paid (wei) */
+  fee: bigint;
+  txHash?: string;
+  /** why nothing was sent, when the fee query or the call reverted */
+  error?: string;
+}
+
+function short(e: unknown): string {
+  const x = e as { shortMessage?: string; message?: string };
+  return (x?.shortMessage ?? x?.message ?? String(e)).split("\n")[0];
+}
+
 export class Keeper {
   constructor(
     readonly signer: Signer,
@@ -105,11 +123,10 @@ export class Keeper {
   /**
    * Forces exits of operators past their exit deadline through `router.forceExit` (EIP-7002
    * requests sent by the WithdrawalVault). Keys already requested are skipped, so an operator is
-   * forced once per key. Returns one entry per `forceExit` call.
+   * forced once per key. Returns one entry per operator forced; when the fee query or the call
+   * reverts the entry carries `error` (no `txHash`) and the keeper moves on (it retries next run).
    */
-  async forceOverdueExits(): Promise<
-    { moduleId: number; operatorId: bigint; pubkeys: string[]; fee: bigint; txHash: string }[]
-  > {
+  async forceOverdueExits(): Promise<ForcedExitResult[]> {
     const { withdrawalVault, withdrawalRequests } = this.addresses;
     if (!withdrawalVault || !withdrawalRequests)
       throw new Error("keeper: forced exits need the withdrawalVault and withdrawalRequests addresses");
@@ -126,8 +143,7 @@ export class Keeper {
     for (const l of vlogs) sent.add((vIface.parseLog(l)!.args.pubkey as string).toLowerCase());
     const source = this.source instanceof EventKeySource ? this.source.source : this.source;
     if (this.source instanceof EventKeySource) await this.source.refresh();
-    const out: { moduleId: number; operatorId: bigint; pubkeys: string[]; fee: bigint; txHash: string }[] =
-      [];
+    const out: ForcedExitResult[] = [];
     const n = Number(await router.moduleCount());
     for (let m = 0; m < n; m++) {
       const mod = new Contract((await router.getModule(m)).module, MODULE_ABI, this.signer);
@@ -160,25 +176,36 @@ export class Keeper {
         for (let k = 0; k < deposited && idx.length < need; k++)
           if (eligible(k) && !sent.has("0x" + keys[k].pubkey.toLowerCase())) idx.push(k);
         if (!idx.length) continue;
-        // EIP-7002: an empty call returns the current per-request fee.
-        const fee = BigInt(await provider.call({ to: withdrawalRequests, data: "0x" }));
-        const total = fee * BigInt(idx.length);
-        const tx = await router.forceExit(
-          m,
-          op,
-          idx,
-          "0x" + idx.map((k) => keys[k].pubkey).join(""),
-          "0x" + idx.map((k) => keys[k].signature).join(""),
-          { value: total },
-        );
-        await tx.wait();
-        out.push({
+        const entry: ForcedExitResult = {
           moduleId: m,
           operatorId: BigInt(op),
           pubkeys: idx.map((k) => "0x" + keys[k].pubkey),
-          fee: total,
-          txHash: tx.hash,
-        });
+          fee: 0n,
+        };
+        out.push(entry);
+        // EIP-7002: an empty call returns the current per-request fee.
+        let fee: bigint;
+        try {
+          fee = BigInt(await provider.call({ to: withdrawalRequests, data: "0x" }));
+        } catch (e) {
+          entry.error = `the EIP-7002 fee query (empty call to ${withdrawalRequests}) reverted: ${short(e)}`;
+          continue;
+        }
+        entry.fee = fee * BigInt(idx.length);
+        try {
+          const tx = await router.forceExit(
+            m,
+            op,
+            idx,
+            "0x" + idx.map((k) => keys[k].pubkey).join(""),
+            "0x" + idx.map((k) => keys[k].signature).join(""),
+            { value: entry.fee },
+          );
+          await tx.wait();
+          entry.txHash = tx.hash;
+        } catch (e) {
+          entry.error = `router.forceExit reverted: ${short(e)}`;
+        }
       }
     }
     return out;
