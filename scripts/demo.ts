@@ -976,7 +976,12 @@ export function renderFrame(f: FrameResult): string {
 
 export function renderSummary(r: DemoResult): string {
   const s = r.summary;
-  const t = new Table({ head: ["outcome", "value"], style: { head: [], border: [] } });
+  const t = new Table({
+    head: ["outcome", "value"],
+    style: { head: [], border: [] },
+    colWidths: [30, 110],
+    wordWrap: true,
+  });
   const first = r.frames[0];
   const last = r.frames[r.frames.length - 1];
   t.push(
