@@ -837,7 +837,12 @@ export async function withEphemeralIgnition(connection: NetworkConnection): Prom
     },
   };
   return new Proxy(connection, {
-    get: (t, k, r) => (k === "ignition" ? ignition : Reflect.get(t, k, r)),
+    // The connection keeps private fields: read them on the target, bind its methods to it.
+    get: (t, k) => {
+      if (k === "ignition") return ignition;
+      const v = Reflect.get(t, k, t);
+      return typeof v === "function" ? v.bind(t) : v;
+    },
   }) as NetworkConnection;
 }
 
