@@ -145,6 +145,13 @@ export interface DemoResult {
       /** token prices (ETH) just before and just after the execution, per class */
       pricesBefore: string[];
       pricesAfter: string[];
+      /**
+       * At the end, in wei: what the router holds for the service's recipient to claim itself plus
+       * what it still owes (debt). Their sum is the slash: nobody (the keeper included) claimed it.
+       */
+      recipientPayoutWei: string;
+      debtWei: string;
+      amountWei: string;
     };
     /** The slash request the veto committee cancelled. */
     vetoedSlash?: { slashId: string; service: string; operator: string; executed: boolean; status: string };
@@ -608,6 +615,9 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
             classLoss: formatEther(classLoss),
             pricesBefore: pricesPre.map((p) => formatEther(p)),
             pricesAfter: pricesPost.map((p) => formatEther(p)),
+            recipientPayoutWei: "0",
+            debtWei: "0",
+            amountWei: x.amount.toString(),
           };
       }
 
@@ -758,6 +768,10 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
       opts.onFrame?.(f, opts.frames);
     }
 
+    if (serviceSlash) {
+      serviceSlash.recipientPayoutWei = (await router.servicePayoutOf(await addr(service))).toString();
+      serviceSlash.debtWei = (await router.debt()).toString();
+    }
     const share1 = await targetShares(sys);
     const rep1 = await reputations(sys);
     const result: DemoResult = {

@@ -84,6 +84,10 @@ describe("demo scenario (DESIGN §11)", function () {
       .flatMap((f) => f.events)
       .find((e) => e.startsWith(`Keeper executes slash #${x!.slashId}`));
     expect(ev, "the keeper executed it").to.be.a("string");
+    expect(
+      BigInt(x!.recipientPayoutWei) + BigInt(x!.debtWei),
+      "the slashed ETH waits for the service's recipient (paid + owed): the keeper claimed nothing",
+    ).to.equal(BigInt(x!.amountWei));
     const bridge = r.frames[r.frames.length - 1].services[1];
     expect(bridge.slashesExecuted, "one executed slash on the service").to.equal(1);
     expect(Number(bridge.slashed)).to.equal(Number(x!.amount));
