@@ -65,6 +65,25 @@ describe("cascade devnet", function () {
     ).to.deep.equal([]);
   });
 
+  it("--node hardhat: the same on `hardhat node`, closed afterwards", async function () {
+    const r = await cli([
+      "devnet",
+      "--node",
+      "hardhat",
+      "--port",
+      "0",
+      "--beacon-port",
+      "0",
+      "--exit-after-setup",
+    ]);
+    expect(r.code, r.err).to.equal(0);
+    const rpcUrl = r.out.match(/hardhat node: (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
+    expect(rpcUrl, "RPC URL printed").to.be.a("string");
+    expect(r.out).to.match(/withdrawalRequests\s+0x[0-9a-fA-F]{40}/);
+    expect(r.out).to.include("devnet stopped");
+    expect(await answers(rpcUrl!, "", chainIdCall), "node closed").to.equal(false);
+  });
+
   it("runs until stopped; the CLI reads the deployment through --rpc and --addresses meanwhile", async function () {
     let out = "";
     const program = new Command("cascade")

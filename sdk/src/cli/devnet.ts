@@ -80,7 +80,9 @@ async function startNode(
     if (existsSync(native)) [cmd, args] = [native, flags];
     else [cmd, args] = [process.execPath, [join(cwd, "node_modules/@foundry-rs/anvil/bin.mjs"), ...flags]];
   } else {
-    cmd = process.execPath;
+    // Hardhat 3 needs Node ≥ 22: the project's own Node (devDependency node@22) when installed.
+    const node22 = join(cwd, "node_modules/.bin/node");
+    cmd = existsSync(node22) ? node22 : process.execPath;
     args = [
       join(cwd, "node_modules/hardhat/dist/src/cli.js"),
       "node",
