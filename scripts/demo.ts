@@ -1,29 +1,36 @@
 /**
  * `npm run demo` — DESIGN §11, the main job on the embedded network: deploys the whole system
- * (deploy/system.ts), registers a curated and a bonded module with operators and BLS-valid keys,
- * takes deposits into classes A/B/C, starts the beacon simulator (Beacon API on 127.0.0.1, random
- * port), three oracle members, two guardians and a keeper, and runs report frames: rewards, a
- * slashing covered by the operator's bond, a poor performer losing reputation and allocation,
- * redemptions finalized through exits and claimed. Per frame a table and the frame's events; at
- * the end a summary and a self-contained HTML report (demo-output/report.html).
+ * through the Ignition module (deploy/ignition/Cascade.ts via deploySystemWithIgnition), registers a
+ * curated and a bonded module with operators and BLS-valid keys, takes deposits into classes A/B/C,
+ * registers two restaked services (tier 1 and tier 2) that operators opt in to and that pay
+ * rewards, starts the beacon simulator (Beacon API on 127.0.0.1, random port), three oracle
+ * members, two guardians and a keeper, and runs report frames: rewards, a slashing covered by the
+ * operator's bond, a poor performer losing reputation and allocation, a vetoed service slash
+ * request, a tier-2 service slash of a curated operator executed by the keeper after the veto
+ * window (it lands on class C, never on A), forced exits (EIP-7002) of that operator when it
+ * ignores its exit requests, redemptions finalized through exits and claimed. Per frame a table
+ * and the frame's events; at the end a summary and a self-contained HTML report
+ * (demo-output/report.html).
  *
  *   npm run demo                                   (8 frames, tables, HTML report)
  *   CASCADE_DEMO_ARGS="--frames 4 --json" npm run demo
  *   npx tsx scripts/demo.ts --frames 8 --seed cascade --json --rpc http://127.0.0.1:8545 --beacon URL
  * (`hardhat run` passes no arguments to scripts, hence the variable / direct form.)
  *
- * The scenario is `runDemo` (exported: test/demo/demo.test.ts runs it with fewer frames).
- * Restaked services do not exist yet: the hook `serviceSlashOnClassC` marks where a service slash
- * landing on class C goes once ServiceRegistry is in (DESIGN §8).
+ * The scenario is `runDemo` (exported: test/demo/demo.test.ts runs it with fewer frames; the
+ * `cascade demo` command runs it too).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { Command } from "commander";
 import Table from "cli-table3";
 import cliProgress from "cli-progress";
-import { Interface, formatEther, type Signer } from "ethers";
+import { Interface, Wallet, formatEther, id as keccakId, type Signer } from "ethers";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
-import { deploySystem, ETH, type System } from "../deploy/system.js";
+import type { NetworkConnection } from "hardhat/types/network";
+import { ETH, type System } from "../deploy/system.js";
+import { deploySystemWithIgnition } from "../deploy/ignitionSystem.js";
+import { serviceRewardDown } from "../sdk/src/model/waterfall.js";
 import { BeaconSimulator } from "../sdk/src/beacon/simulator.js";
 import { Guardian } from "../sdk/src/daemons/guardian.js";
 import { Keeper } from "../sdk/src/daemons/keeper.js";
@@ -48,23 +55,23 @@ export interface DemoOptions {
   onFrame?: (frame: number, total: number) => void;
   /** Where to write the HTML report (none when omitted). */
   htmlPath?: string;
-  hooks?: DemoHooks;
+  /** Called once the system is deployed (devnet prints the addresses). */
+  onDeployed?: (sys: System) => void | Promise<void>;
 }
 
-export interface DemoContext {
-  sys: System;
-  frame: number;
-  signers: Signer[];
-  say: (sentence: string) => void;
-}
-
-export interface DemoHooks {
-  /**
-   * A restaked service slashes an operator and the loss lands on class C (DESIGN §8). No
-   * ServiceRegistry yet: the default only records that the step is pending. Replace it once
-   * services exist (requestSlash → veto window → execute, then assert class C's NAV drop).
-   */
-  serviceSlashOnClassC?: (ctx: DemoContext) => Promise<void>;
+export interface ServiceRow {
+  id: number;
+  name: string;
+  tier: number;
+  /** ETH of stake securing the service now */
+  allocation: string;
+  operators: number;
+  /** cumulative ETH the service paid as rewards */
+  rewardsPaid: string;
+  /** cumulative ETH slashed through the service (executed slashes) */
+  slashed: string;
+  slashesExecuted: number;
+  slashesVetoed: number;
 }
 
 export interface ModuleRow {
@@ -85,6 +92,12 @@ export interface ClassRow {
   supply: string;
   price: string;
   apyPct: number;
+  /**
+   * ETH of service rewards this class received at the frame's report: the registry's collected
+   * rewards split by the reference model (sdk/src/model `serviceRewardDown`, the contracts' step 6)
+   * over the start-of-report NAVs.
+   */
+  serviceRewards: string;
 }
 
 export interface FrameResult {
@@ -94,6 +107,7 @@ export interface FrameResult {
   hash: string;
   modules: ModuleRow[];
   classes: ClassRow[];
+  services: ServiceRow[];
   pooled: string;
   navSum: string;
   /** accounting.pooled() and Σ nav in wei, for exact checks */
@@ -105,7 +119,7 @@ export interface FrameResult {
 
 export interface DemoResult {
   /** State after the initial deposits, before the first frame (frame 0 of the charts). */
-  initial: { modules: ModuleRow[]; classes: ClassRow[] };
+  initial: { modules: ModuleRow[]; classes: ClassRow[]; services: ServiceRow[] };
   frames: FrameResult[];
   summary: {
     bondCharged: string;
@@ -118,7 +132,33 @@ export interface DemoResult {
       repEnd: number;
     };
     redemptions: { requested: number; claimed: number; paid: string };
-    serviceSlashHook: string;
+    /** The tier-2 service's slash of a curated operator, executed by the keeper after the veto window. */
+    serviceSlash?: {
+      slashId: string;
+      service: string;
+      operator: string;
+      requestedFrame: number;
+      executedFrame: number;
+      amount: string;
+      bondCharged: string;
+      classLoss: string;
+      /** token prices (ETH) just before and just after the execution, per class */
+      pricesBefore: string[];
+      pricesAfter: string[];
+      /**
+       * At the end, in wei: what the router holds for the service's recipient to claim itself plus
+       * what it still owes (debt). Their sum is the slash: nobody (the keeper included) claimed it.
+       */
+      recipientPayoutWei: string;
+      debtWei: string;
+      amountWei: string;
+    };
+    /** The slash request the veto committee cancelled. */
+    vetoedSlash?: { slashId: string; service: string; operator: string; executed: boolean; status: string };
+    /** Service rewards: paid per service, received per class (Σ over the frames). */
+    serviceRewards: { paidByService: string[]; toClasses: string[] };
+    /** Validators forced out through EIP-7002 (router.forceExit by the keeper) and those the simulator exited. */
+    forcedExits: { requested: number; honoured: number; failedAttempts: number; error?: string };
     membersAgreed: boolean;
     wallSeconds: number;
   };
@@ -127,19 +167,19 @@ export interface DemoResult {
 
 // ---------------------------------------------------------------- scenario
 
-export async function runDemo(
-  ethers: HardhatEthers,
-  provider: { send(method: string, params: unknown[]): Promise<unknown> },
-  opts: DemoOptions,
-): Promise<DemoResult> {
+export async function runDemo(connection: NetworkConnection, opts: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
+  const { ethers, provider } = connection as unknown as {
+    ethers: HardhatEthers;
+    provider: { send(method: string, params: unknown[]): Promise<unknown> };
+  };
   const log = opts.log ?? (() => {});
   const frameSeconds = opts.frameSeconds ?? 7 * DAY;
   const signers = (await ethers.getSigners()) as unknown as Signer[];
   if (signers.length < 20)
     throw new Error(`the demo needs 20 funded accounts, the node has ${signers.length}`);
   const [
-    ,
+    admin,
     m1,
     m2,
     m3,
@@ -162,7 +202,8 @@ export async function runDemo(
   ] = signers;
   const addr = (s: Signer) => s.getAddress();
 
-  const sys = await deploySystem(ethers);
+  const sys = await deploySystemWithIgnition(connection);
+  await opts.onDeployed?.(sys);
   const A = sys.addresses;
   const router = sys.router;
 
@@ -239,6 +280,7 @@ export async function runDemo(
       aprBps: 400,
       networkValidators: 32,
       modules: [A.curatedModule, A.bondedModule],
+      withdrawalRequests: A.withdrawalRequests,
     });
     beaconUrl = await sim.listen(0);
     log(`Beacon simulator serving the Beacon API at ${beaconUrl}`);
@@ -268,10 +310,17 @@ export async function runDemo(
     const guardians = [g1, g2].map((g) => new Guardian(g, gAddrs));
     const keeper = new Keeper(
       keeperS,
-      { router: A.router, withdrawalQueue: A.withdrawalQueue },
+      {
+        router: A.router,
+        withdrawalQueue: A.withdrawalQueue,
+        serviceRegistry: A.serviceRegistry,
+        withdrawalVault: A.withdrawalVault,
+        withdrawalRequests: A.withdrawalRequests,
+      },
       guardians,
       // The keeper knows no keys itself: it reads them back from the modules' KeysAdded events.
       new EventKeySource(ethers.provider, [A.curatedModule, A.bondedModule]),
+      { beaconUrl },
     );
 
     const k0 = await keeper.depositBuffered();
@@ -279,17 +328,115 @@ export async function runDemo(
       `Depositors put ${formatEther(deposits.reduce((s, [, , a]) => s + a, 0n))} ETH into A/B/C; keeper deposited ${k0.total} validators (curated ${k0.alloc[0]}, bonded ${k0.alloc[1]}) with a 2-of-2 guardian attestation.`,
     );
 
-    const hooks: Required<DemoHooks> = {
-      serviceSlashOnClassC: async ({ say }) =>
-        say("Service slash on class C: skipped — restaked services (ServiceRegistry) are not deployed yet."),
-      ...opts.hooks,
+    // Restaked services (DESIGN §8). Each one's slashing + veto window fits the redemption delay
+    // of every class it exposes (class k is exposed iff tier ≤ k), so no class can flee a slash.
+    const reg = sys.registry;
+    const service = builder; // the services' own account: pays rewards, requests slashes, receives slashed ETH
+    const opSigner = [
+      [opS, opA],
+      [opB1, opB2],
+    ];
+    const opName = (m: number, o: number) =>
+      [
+        ["Sleepy", "Aurora"],
+        ["Bonded One", "Bonded Two"],
+      ][m][o];
+    const defs = [
+      {
+        name: "Oracle network",
+        tier: 1,
+        maxSlashBps: 1000,
+        ops: [
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ] as [number, number][],
+        allocation: 96n * ETH,
+        reward: ETH / 5n,
+        every: 1,
+      },
+      {
+        name: "Bridge",
+        tier: 2,
+        maxSlashBps: 2000,
+        ops: [
+          [0, 0],
+          [0, 1],
+          [1, 1],
+        ] as [number, number][],
+        allocation: 64n * ETH,
+        reward: (2n * ETH) / 5n,
+        every: 2,
+      },
+    ];
+    const svc = defs.map((d) => ({ ...d, paid: 0n, slashed: 0n, executed: 0, vetoed: 0 }));
+    for (const [i, d] of defs.entries()) {
+      const budget = Math.min(...sys.config.classes.slice(d.tier).map((c) => c.redeemDelay));
+      const vetoWindow = Math.floor(budget / 2);
+      await (
+        await reg.registerService({
+          tier: d.tier,
+          maxSlashBps: d.maxSlashBps,
+          slashingWindow: budget - vetoWindow,
+          vetoWindow,
+          minOperators: 2,
+          maxOperatorShareBps: 8000,
+          slasher: await addr(service),
+          recipient: await addr(service),
+        })
+      ).wait();
+      await (await reg.setServiceStatus(i, 2)).wait(); // governance approves: Active
+      for (const [m, o] of d.ops) await (await reg.connect(opSigner[m][o]).optIn(i, m, o)).wait();
+      await (
+        await reg.setAllocation(
+          i,
+          d.allocation,
+          d.ops.map(([m, o]) => (BigInt(m) << 32n) | BigInt(o)),
+        )
+      ).wait();
+    }
+    const expo = await Promise.all([1, 2].map((t) => reg.exposure(t) as Promise<[bigint, bigint]>));
+    log(
+      `Services registered and approved: ${defs
+        .map(
+          (d) =>
+            `${d.name} (tier ${d.tier}, max slash ${pct(d.maxSlashBps)}, ${fmt(d.allocation, 0)} ETH allocated over ${d.ops.map(([m, o]) => opName(m, o)).join(", ")})`,
+        )
+        .join(
+          "; ",
+        )}. Exposure: tier 1 ${fmt(expo[0][0], 1)} of ${fmt(expo[0][1], 1)} ETH cover, tier 2 ${fmt(expo[1][0], 1)} of ${fmt(expo[1][1], 1)} ETH.`,
+    );
+    const serviceRows = async (): Promise<ServiceRow[]> => {
+      const rows: ServiceRow[] = [];
+      for (const [i, d] of svc.entries()) {
+        const s = await reg.getService(i);
+        const [keys] = await reg.allocationOf(i);
+        rows.push({
+          id: i,
+          name: d.name,
+          tier: d.tier,
+          allocation: formatEther(s.allocation),
+          operators: keys.length,
+          rewardsPaid: formatEther(d.paid),
+          slashed: formatEther(d.slashed),
+          slashesExecuted: d.executed,
+          slashesVetoed: d.vetoed,
+        });
+      }
+      return rows;
     };
+    const toClasses = symbols.map(() => 0n);
+    let serviceSlash: DemoResult["summary"]["serviceSlash"];
+    let vetoedSlash: DemoResult["summary"]["vetoedSlash"];
+    let slashRequest: { id: bigint; frame: number } | undefined;
+    let forcedRequested = 0;
+    let forcedAttempted = 0;
+    let forcedFailed: string | undefined;
 
     const frames: FrameResult[] = [];
     const requests: { id: bigint; controller: Signer; cls: number; claimed: boolean; paid: bigint }[] = [];
     let bondCharged = 0n;
     let membersAgreed = true;
-    let serviceSlashNote = "";
     let slashedPubkey = "";
     const t0 = Number((await ethers.provider.getBlock("latest"))!.timestamp);
     let prevPrices = await Promise.all(sys.tokens.map((t) => t.price() as Promise<bigint>));
@@ -306,9 +453,11 @@ export async function runDemo(
             supply: formatEther(c.supply),
             price: formatEther(prevPrices[i]),
             apyPct: 0,
+            serviceRewards: "0.0",
           };
         }),
       ),
+      services: await serviceRows(),
     };
     const rep0 = await reputations(sys);
     const redeemFrame = Math.max(2, opts.frames - 3);
@@ -317,6 +466,7 @@ export async function runDemo(
       sys.accounting.interface,
       sys.curated.interface,
       sys.queue.interface,
+      reg.interface,
     ] as Interface[];
 
     for (let f = 1; f <= opts.frames; f++) {
@@ -327,7 +477,10 @@ export async function runDemo(
       // Scripted beacon-chain events for this frame.
       if (f === 1 && sim) {
         await sim.setPerformance(sleepyKeys, -2000);
-        say("Operator Sleepy (curated) goes offline: its validators are penalized instead of rewarded.");
+        sim.ignoreExitRequests(A.curatedModule, 0);
+        say(
+          "Operator Sleepy (curated) goes offline: its validators are penalized instead of rewarded, and it will not act on exit requests.",
+        );
       }
       if (f === 2 && sim) {
         const deposited = await depositedPubkeys(sim, bondedOneKeys, beaconUrl);
@@ -337,9 +490,49 @@ export async function runDemo(
           say(`Validator ${slashedPubkey.slice(0, 12)}… of Bonded One is slashed on the beacon chain.`);
         }
       }
+      // Services pay rewards (booked at the next report, to the classes they expose only).
+      for (const [i, d] of svc.entries()) {
+        if ((f - 1) % d.every !== 0) continue;
+        await (await reg.connect(service).payRewards(i, { value: d.reward })).wait();
+        d.paid += d.reward;
+        say(
+          `Service ${d.name} (tier ${d.tier}) pays ${fmt(d.reward, 2)} ETH of rewards for classes ${symbols.slice(d.tier).join(", ")}.`,
+        );
+      }
+      if (f === 2) {
+        // A disputed request: the veto committee cancels it inside the veto window.
+        const rc = await (
+          await reg.connect(service).requestSlash(0, 1, 0, 500, keccakId("disputed: liveness fault"))
+        ).wait();
+        const id = reg.interface.parseLog(
+          rc.logs.find((l: { address: string }) => l.address === A.serviceRegistry),
+        ).args.slashId as bigint;
+        await (await reg.connect(admin).vetoSlash(id)).wait();
+        svc[0].vetoed++;
+        vetoedSlash = {
+          slashId: id.toString(),
+          service: svc[0].name,
+          operator: opName(1, 0),
+          executed: false,
+          status: "Vetoed",
+        };
+        say(
+          `Service ${svc[0].name} requests a 5% slash of ${opName(1, 0)} (request #${id}); the veto committee vetoes it within the veto window.`,
+        );
+      }
       if (f === 3) {
-        await hooks.serviceSlashOnClassC({ sys, frame: f, signers, say });
-        serviceSlashNote = events[events.length - 1] ?? "";
+        // The tier-2 service slashes a curated operator (no bond): the loss lands on class C.
+        const rc = await (
+          await reg.connect(service).requestSlash(1, 0, 0, 2000, keccakId("equivocation evidence"))
+        ).wait();
+        const id = reg.interface.parseLog(
+          rc.logs.find((l: { address: string }) => l.address === A.serviceRegistry),
+        ).args.slashId as bigint;
+        slashRequest = { id, frame: f };
+        const stake: bigint = await reg.stakeOf(1, 0, 0);
+        say(
+          `Service ${svc[1].name} (tier 2) requests a 20% slash of Sleepy (curated, ${fmt(stake, 2)} ETH of its stake allocated), request #${id}; executable after the ${(await reg.getService(1)).params.vetoWindow} s veto window.`,
+        );
       }
       if (f === 2 || f === 3) {
         const [who, cls] = f === 2 ? [d5, 2] : [d6, 1];
@@ -380,9 +573,74 @@ export async function runDemo(
       await provider.send("evm_setNextBlockTimestamp", [Number(((now - g) / frameLen + 1n) * frameLen + g)]);
       await provider.send("evm_mine", []);
 
+      // The keeper executes service slashes whose veto window is over (vetoed ones are not pending).
+      const pricesPre = await Promise.all(sys.tokens.map((t) => t.price() as Promise<bigint>));
+      for (const x of await keeper.executeDueSlashes()) {
+        const pricesPost = await Promise.all(sys.tokens.map((t) => t.price() as Promise<bigint>));
+        const rc = await ethers.provider.getTransactionReceipt(x.txHash);
+        let charged = 0n;
+        let classLoss = 0n;
+        for (const l of rc!.logs) {
+          const e = (() => {
+            try {
+              return sys.accounting.interface.parseLog(l);
+            } catch {
+              return null;
+            }
+          })();
+          if (e?.name === "ServiceSlashApplied") {
+            charged = e.args.bondCharged as bigint;
+            classLoss = e.args.classLoss as bigint;
+          }
+        }
+        const r = await reg.getSlash(x.slashId);
+        const d = svc[Number(r.serviceId)];
+        d.slashed += x.amount;
+        d.executed++;
+        const who = opName(Number(r.moduleId), Number(r.operatorId));
+        say(
+          `Keeper executes slash #${x.slashId} of ${d.name} after its veto window: ${fmt(x.amount)} ETH from ${who} — bond ${fmt(charged)} ETH, classes ${fmt(classLoss)} ETH; price of ${symbols
+            .map((sym, i) => `${sym} ${fmt(pricesPre[i], 6)} → ${fmt(pricesPost[i], 6)}`)
+            .join(", ")}. ${who}'s validators are asked to exit.`,
+        );
+        if (slashRequest && x.slashId === slashRequest.id)
+          serviceSlash = {
+            slashId: x.slashId.toString(),
+            service: d.name,
+            operator: who,
+            requestedFrame: slashRequest.frame,
+            executedFrame: f,
+            amount: formatEther(x.amount),
+            bondCharged: formatEther(charged),
+            classLoss: formatEther(classLoss),
+            pricesBefore: pricesPre.map((p) => formatEther(p)),
+            pricesAfter: pricesPost.map((p) => formatEther(p)),
+            recipientPayoutWei: "0",
+            debtWei: "0",
+            amountWei: x.amount.toString(),
+          };
+      }
+
       // Oracle: every member builds the report at the same block; a quorum votes; one submits.
       // The simulator catches up with the chain (and pays due withdrawals) before the block is pinned.
+      const forcedBefore = sim?.forcedExits.length ?? 0;
       await sim?.sync();
+      if (sim && sim.forcedExits.length > forcedBefore)
+        say(
+          `Beacon chain: ${sim.forcedExits.length - forcedBefore} validators start exiting on EIP-7002 requests from the withdrawal vault.`,
+        );
+      // What the report will hand the classes from services (the registry's collected rewards).
+      const navs0: bigint[] = [...(await sys.book.navs())];
+      const feeBps = BigInt(sys.config.serviceFeeBps);
+      const frameServiceRewards = symbols.map(() => 0n);
+      for (const [i, d] of svc.entries()) {
+        const pending = BigInt((await reg.getService(i)).pendingRewards);
+        if (pending === 0n) continue;
+        serviceRewardDown(pending, feeBps, navs0, d.tier).parts.forEach((p, k) => {
+          frameServiceRewards[k] += p;
+          toClasses[k] += p;
+        });
+      }
       const block = await ethers.provider.getBlockNumber();
       const built = [];
       for (const m of members) built.push(await m.buildReport(block));
@@ -413,6 +671,12 @@ export async function runDemo(
             say(
               `Reputation of ${moduleNames[Number(e.args.moduleId)]} is now ${Number(e.args.reputationBps) / 100}%.`,
             );
+          } else if (e.name === "ServiceRewardsReceived") {
+            say(
+              `The report books ${fmt(e.args.amount)} ETH of service rewards: ${symbols
+                .map((sym, k) => `${sym} +${fmt(frameServiceRewards[k])}`)
+                .join(", ")} (service fee to the treasury).`,
+            );
           } else if (e.name === "RedeemFinalized") {
             const id = e.args.requestId as bigint;
             say(
@@ -436,6 +700,22 @@ export async function runDemo(
           `Redemption #${r.id & ((1n << 128n) - 1n)} of ${symbols[r.cls]} claimed: ${fmt(r.paid)} ETH paid to its holder.`,
         );
       }
+      // Exit requests past their deadline that the operator ignored: the keeper forces them out.
+      for (const x of await keeper.forceOverdueExits()) {
+        const who = opName(x.moduleId, Number(x.operatorId));
+        if (x.error) {
+          forcedFailed = x.error;
+          forcedAttempted += x.pubkeys.length;
+          say(
+            `Keeper finds ${who}'s exit requests overdue and tries to force ${x.pubkeys.length} validators out through EIP-7002, but ${x.error}.`,
+          );
+          continue;
+        }
+        forcedRequested += x.pubkeys.length;
+        say(
+          `Keeper forces ${x.pubkeys.length} validators of ${who} out through EIP-7002 (router.forceExit, fee ${x.fee} wei): its exit requests are overdue.`,
+        );
+      }
       const k = await keeper.depositBuffered();
       if (k.total > 0n)
         say(
@@ -456,6 +736,7 @@ export async function runDemo(
           supply: formatEther(c.supply),
           price: formatEther(prices[i]),
           apyPct: (growth * YEAR * 100) / Math.max(1, ts - prevTime),
+          serviceRewards: formatEther(frameServiceRewards[i]),
         });
       }
       prevPrices = prices;
@@ -475,6 +756,7 @@ export async function runDemo(
           report.modules.map((m) => m.perfBps),
         ),
         classes,
+        services: await serviceRows(),
         pooled: formatEther(pooled),
         navSum: formatEther(navSum),
         pooledWei: pooled.toString(),
@@ -486,6 +768,10 @@ export async function runDemo(
       opts.onFrame?.(f, opts.frames);
     }
 
+    if (serviceSlash) {
+      serviceSlash.recipientPayoutWei = (await router.servicePayoutOf(await addr(service))).toString();
+      serviceSlash.debtWei = (await router.debt()).toString();
+    }
     const share1 = await targetShares(sys);
     const rep1 = await reputations(sys);
     const result: DemoResult = {
@@ -506,7 +792,24 @@ export async function runDemo(
           claimed: requests.filter((r) => r.claimed).length,
           paid: formatEther(requests.reduce((s, r) => s + r.paid, 0n)),
         },
-        serviceSlashHook: serviceSlashNote,
+        serviceSlash,
+        vetoedSlash: vetoedSlash && {
+          ...vetoedSlash,
+          status: ["None", "Requested", "Vetoed", "Executed"][
+            Number((await reg.getSlash(vetoedSlash.slashId)).status)
+          ],
+          executed: Number((await reg.getSlash(vetoedSlash.slashId)).status) === 3,
+        },
+        serviceRewards: {
+          paidByService: svc.map((d) => formatEther(d.paid)),
+          toClasses: toClasses.map((x) => formatEther(x)),
+        },
+        forcedExits: {
+          requested: forcedRequested,
+          honoured: sim?.forcedExits.length ?? 0,
+          failedAttempts: forcedAttempted,
+          ...(forcedFailed ? { error: forcedFailed } : {}),
+        },
         membersAgreed,
         wallSeconds: (Date.now() - started) / 1000,
       },
@@ -520,6 +823,41 @@ export async function runDemo(
   } finally {
     await sim?.close();
   }
+}
+
+/**
+ * A connection whose Ignition deployments leave no journal behind. On a JSON-RPC node Ignition
+ * keeps a journal under ignition/deployments/<id>; a devnet node dies with its process, so a
+ * journal left as `chain-31337` would make the next fresh node look half-deployed. This wrapper
+ * deploys under a one-off id and removes that journal once the deployment returns (the embedded
+ * network keeps no journal at all).
+ */
+export async function withEphemeralIgnition(connection: NetworkConnection): Promise<NetworkConnection> {
+  const c = connection as unknown as {
+    networkConfig: { type: string };
+    ignition: { deploy: (m: unknown, o?: Record<string, unknown>) => Promise<unknown> };
+  };
+  if (c.networkConfig.type === "edr-simulated") return connection;
+  const hre = (await import("hardhat")).default as unknown as { config: { paths: { ignition: string } } };
+  const id = `ephemeral-${process.pid}-${Date.now()}`;
+  const dir = join(hre.config.paths.ignition, "deployments", id);
+  const ignition = {
+    deploy: async (m: unknown, o: Record<string, unknown> = {}) => {
+      try {
+        return await c.ignition.deploy(m, { ...o, deploymentId: id });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+  return new Proxy(connection, {
+    // The connection keeps private fields: read them on the target, bind its methods to it.
+    get: (t, k) => {
+      if (k === "ignition") return ignition;
+      const v = Reflect.get(t, k, t);
+      return typeof v === "function" ? v.bind(t) : v;
+    },
+  }) as NetworkConnection;
 }
 
 // ---------------------------------------------------------------- reading state
@@ -620,15 +958,36 @@ export function renderFrame(f: FrameResult): string {
       pct(m.reputationBps),
     ]);
   const ct = new Table({
-    head: ["class", "NAV (ETH)", "price", "APY (frame)"],
+    head: ["class", "NAV (ETH)", "price", "APY (frame)", "service rewards"],
     style: { head: [], border: [] },
   });
   for (const c of f.classes)
-    ct.push([c.symbol, Number(c.nav).toFixed(4), Number(c.price).toFixed(6), `${c.apyPct.toFixed(2)}%`]);
+    ct.push([
+      c.symbol,
+      Number(c.nav).toFixed(4),
+      Number(c.price).toFixed(6),
+      `${c.apyPct.toFixed(2)}%`,
+      Number(c.serviceRewards).toFixed(4),
+    ]);
+  const st = new Table({
+    head: ["service", "tier", "allocation (ETH)", "operators", "rewards paid", "slashed", "vetoed"],
+    style: { head: [], border: [] },
+  });
+  for (const s of f.services)
+    st.push([
+      s.name,
+      s.tier,
+      Number(s.allocation).toFixed(2),
+      s.operators,
+      Number(s.rewardsPaid).toFixed(2),
+      `${Number(s.slashed).toFixed(4)} (${s.slashesExecuted})`,
+      s.slashesVetoed,
+    ]);
   const lines = [
     `\n── Frame ${f.frame} · day ${f.day} · refSlot ${f.refSlot} · report ${f.hash.slice(0, 10)}…`,
     mt.toString(),
     ct.toString(),
+    st.toString(),
     ...f.events.map((e) => `  • ${e}`),
   ];
   return lines.join("\n");
@@ -636,7 +995,12 @@ export function renderFrame(f: FrameResult): string {
 
 export function renderSummary(r: DemoResult): string {
   const s = r.summary;
-  const t = new Table({ head: ["outcome", "value"], style: { head: [], border: [] } });
+  const t = new Table({
+    head: ["outcome", "value"],
+    style: { head: [], border: [] },
+    colWidths: [30, 110],
+    wordWrap: true,
+  });
   const first = r.frames[0];
   const last = r.frames[r.frames.length - 1];
   t.push(
@@ -658,10 +1022,38 @@ export function renderSummary(r: DemoResult): string {
           `${Number(r.initial.classes[i].price).toFixed(6)} → ${Number(c.price).toFixed(6)} (NAV ${Number(c.nav).toFixed(2)} ETH)`,
         ])
       : []),
-    ["service slash on class C", "hook `serviceSlashOnClassC`: pending ServiceRegistry"],
+    ["service slash", serviceSlashText(s)],
+    [
+      "vetoed slash",
+      s.vetoedSlash
+        ? `request #${s.vetoedSlash.slashId} (${s.vetoedSlash.service} on ${s.vetoedSlash.operator}): ${s.vetoedSlash.status}, ${s.vetoedSlash.executed ? "EXECUTED" : "never executed"}`
+        : "not reached",
+    ],
+    [
+      "service rewards",
+      `${s.serviceRewards.paidByService.reduce((a, x) => a + Number(x), 0).toFixed(2)} ETH paid; received by ${r.initial.classes
+        .map((c, i) => `${c.symbol} ${Number(s.serviceRewards.toClasses[i]).toFixed(4)}`)
+        .join(", ")}`,
+    ],
+    ["forced exits (EIP-7002)", forcedText(s)],
     ["wall time", `${s.wallSeconds.toFixed(1)} s`],
   );
   return `\nSummary\n${t.toString()}`;
+}
+
+function forcedText(s: DemoResult["summary"]): string {
+  const f = s.forcedExits;
+  const base = `${f.requested} requested by the keeper, ${f.honoured} exits started on the beacon chain`;
+  return f.error ? `${base}; ${f.failedAttempts} key-attempts failed: ${f.error}` : base;
+}
+
+function serviceSlashText(s: DemoResult["summary"]): string {
+  const x = s.serviceSlash;
+  if (!x) return "not executed (too few frames)";
+  const last = x.pricesBefore.length - 1;
+  const drop = (1 - Number(x.pricesAfter[last]) / Number(x.pricesBefore[last])) * 100;
+  const aSame = x.pricesAfter[0] === x.pricesBefore[0];
+  return `${Number(x.amount).toFixed(4)} ETH (${x.service} on ${x.operator}, by the keeper in frame ${x.executedFrame}), bond ${Number(x.bondCharged).toFixed(4)} ETH, class C ${Number(x.pricesBefore[last]).toFixed(6)} → ${Number(x.pricesAfter[last]).toFixed(6)} (−${drop.toFixed(2)}%), A ${aSame ? "untouched" : "CHANGED"}`;
 }
 
 function esc(s: string): string {
@@ -779,6 +1171,18 @@ export function renderHtml(r: DemoResult, opts: DemoOptions): string {
           .join("")}<td>${f.invariantA ? "✓" : "✗"}</td></tr>`,
     )
     .join("\n");
+  const services = r.initial.services.map((x) => `${x.name} (tier ${x.tier})`);
+  const svcRows = all
+    .map(
+      (f) =>
+        `<tr><td>${f.frame}</td>${f.services
+          .map(
+            (x) =>
+              `<td>${Number(x.allocation).toFixed(2)}</td><td>${Number(x.rewardsPaid).toFixed(2)}</td><td>${Number(x.slashed).toFixed(4)} (${x.slashesExecuted} executed, ${x.slashesVetoed} vetoed)</td>`,
+          )
+          .join("")}${f.classes.map((c) => `<td>${Number(c.serviceRewards).toFixed(4)}</td>`).join("")}</tr>`,
+    )
+    .join("\n");
   const events = r.frames
     .map(
       (f) =>
@@ -796,11 +1200,16 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 <li>Poor performer (curated): reputation ${pct(s.poorPerformer.repStart)} → ${pct(s.poorPerformer.repEnd)}, target share ${pct(s.poorPerformer.shareStartBps)} → ${pct(s.poorPerformer.shareEndBps)}.</li>
 <li>Redemptions: ${s.redemptions.claimed}/${s.redemptions.requested} claimed, ${Number(s.redemptions.paid).toFixed(4)} ETH paid.</li>
 <li>Oracle members agreed on every report hash: ${s.membersAgreed ? "yes" : "no"}; Invariant A held every frame: ${r.frames.every((f) => f.invariantA) ? "yes" : "no"}.</li>
-<li>Service slash on class C: hook <code>serviceSlashOnClassC</code> — pending ServiceRegistry.</li></ul>
+<li>Service slash: ${esc(serviceSlashText(s))}.</li>
+<li>Vetoed slash: ${s.vetoedSlash ? `request #${s.vetoedSlash.slashId} ${esc(s.vetoedSlash.status)}, ${s.vetoedSlash.executed ? "executed" : "never executed"}` : "not reached"}.</li>
+<li>Forced exits (EIP-7002): ${esc(forcedText(s))}.</li></ul>
 <div class="charts">${priceChart}${navChart}${allocChart}${shareChart}</div>
 <h2>Frames</h2><table><tr><th>frame</th><th>day</th>${classes.map((c) => `<th>${esc(c)} price</th>`).join("")}${modules
     .map((m) => `<th>${esc(m)} validators · rep</th>`)
     .join("")}<th>Inv. A</th></tr>${rows}</table>
+<h2>Services</h2><table><tr><th>frame</th>${services.map((n) => `<th>${esc(n)} allocation</th><th>rewards paid</th><th>slashed</th>`).join("")}${classes
+    .map((c) => `<th>${esc(c)} service rewards</th>`)
+    .join("")}</tr>${svcRows}</table>
 <h2>Events</h2>${events}
 </body></html>
 `;
@@ -845,10 +1254,6 @@ async function main() {
   const conn = o.rpc
     ? await network.create({ network: "localhost", override: { url: o.rpc } })
     : await network.create();
-  const { ethers, provider } = conn as unknown as {
-    ethers: HardhatEthers;
-    provider: { send(m: string, p: unknown[]): Promise<unknown> };
-  };
   const htmlPath = resolve("demo-output/report.html");
   const tty = !o.json && process.stderr.isTTY;
   const multibar = tty
@@ -869,7 +1274,7 @@ async function main() {
       ? (s: string) => multibar.log(s + "\n")
       : (s: string) => console.log(s);
   try {
-    const result = await runDemo(ethers, provider, {
+    const result = await runDemo(await withEphemeralIgnition(conn), {
       frames: o.frames,
       seed: o.seed,
       beaconUrl: o.beacon,

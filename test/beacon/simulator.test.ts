@@ -22,6 +22,7 @@ import { withdrawalCredentialsFor } from "../../sdk/src/beacon/depositData.js";
 const { ethers, provider } = await network.create();
 const ETH = 10n ** 18n;
 const EPOCH = 384;
+const GWEI_ = 10n ** 9n;
 
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   const r = await fetch(url);
@@ -186,5 +187,76 @@ describe("beacon simulator: Beacon API shapes and chain following", function () 
       "genesis state",
     );
     expect(genesis.data.length, "only the network's genesis validators at genesis").to.equal(4);
+  });
+});
+
+describe("beacon simulator: EIP-7002 forced exits from the withdrawal request contract", function () {
+  it("exits a validator on a full-exit request whose source is its withdrawal-credential address, and only then", async function () {
+    const signers = await ethers.getSigners();
+    const [deployer, vault, stranger] = [signers[0], signers[5], signers[6]];
+    const dc: any = await ethers.deployContract("DepositContract");
+    const requests: any = await ethers.deployContract("WithdrawalRequestPredeploy");
+    const wc = withdrawalCredentialsFor(vault.address);
+    const keys = makeKeys("forced-exit-test", 0, 3, wc);
+    const pk = [0, 1, 2].map((i) => "0x" + keys.pubkeys.slice(2 + i * 96, 2 + (i + 1) * 96));
+    const genesisTime = BigInt((await ethers.provider.getBlock("latest"))!.timestamp) - 1n;
+    for (let i = 0; i < 3; i++)
+      await (
+        await dc
+          .connect(deployer)
+          .deposit(pk[i], wc, "0x" + keys.signatures.slice(2 + i * 192, 2 + (i + 1) * 192), keys.roots[i], {
+            value: 32n * ETH,
+          })
+      ).wait();
+    const sim = new BeaconSimulator({
+      provider: ethers.provider,
+      depositContract: await dc.getAddress(),
+      genesisTime,
+      activationDelayEpochs: 1,
+      withdrawDelayEpochs: 4,
+      networkValidators: 0,
+      withdrawalRequests: await requests.getAddress(),
+    });
+    const url = await sim.listen(0);
+    try {
+      const api = new BeaconApi(url);
+      const advance = async (epochs: number) => {
+        await provider.send("evm_increaseTime", [epochs * EPOCH]);
+        await provider.send("evm_mine", []);
+      };
+      await advance(3);
+      expect(
+        (await api.validators("head", { ids: pk })).map((v) => v.status),
+        "all active",
+      ).to.deep.equal(["active_ongoing", "active_ongoing", "active_ongoing"]);
+
+      // EIP-7002 request = pubkey (48 bytes) ‖ amount (uint64, 0 = full exit), fee in msg.value.
+      const req = (pubkey: string, amount: bigint) => ethers.concat([pubkey, ethers.toBeHex(amount, 8)]);
+      const to = await requests.getAddress();
+      // A stranger cannot exit someone else's validator; a partial withdrawal is no exit.
+      await (await stranger.sendTransaction({ to, data: req(pk[0], 0n), value: 1n })).wait();
+      await (await vault.sendTransaction({ to, data: req(pk[1], ETH / GWEI_), value: 1n })).wait();
+      // The withdrawal-credential address asks for a full exit of key 2.
+      await (await vault.sendTransaction({ to, data: req(pk[2], 0n), value: 1n })).wait();
+      expect(await requests.requestCount(), "three requests recorded on chain").to.equal(3n);
+      await advance(1);
+      const [v0, v1, v2] = await api.validators("head", { ids: pk });
+      expect(v0.status, "stranger's request ignored").to.equal("active_ongoing");
+      expect(v1.status, "partial request: no exit").to.equal("active_ongoing");
+      expect(v2.status, "forced exit initiated like a voluntary exit").to.equal("active_exiting");
+      expect(
+        sim.forcedExits.map((f) => f.pubkey),
+        "recorded",
+      ).to.deep.equal([pk[2].toLowerCase()]);
+      expect(sim.forcedExits[0].source, "source is the credential address").to.equal(vault.address);
+      await advance(10);
+      const [, , done] = await api.validators("head", { ids: pk });
+      expect(done.status, "then withdrawable and swept like any exit").to.equal("withdrawal_done");
+      expect(sim.withdrawals.filter((w) => w.kind === "full").map((w) => w.address)).to.deep.equal([
+        vault.address,
+      ]);
+    } finally {
+      await sim.close();
+    }
   });
 });

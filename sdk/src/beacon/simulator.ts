@@ -1,7 +1,9 @@
 /**
  * Devnet beacon chain simulator (DESIGN §2). It follows an execution chain through an ethers
  * provider — `DepositEvent`s of the deposit contract create validators, `ExitRequested` events of
- * watched modules exit them — and serves the standard Beacon API subset the oracle reads
+ * watched modules exit them (unless the operator is scripted as unresponsive), and full-exit
+ * `WithdrawalRequested` events of the EIP-7002 contract (the devnet stand-in) exit the validator
+ * when the request's `source` is the validator's 0x01 withdrawal-credential address — and serves the standard Beacon API subset the oracle reads
  * (`/eth/v1/beacon/genesis`, `/eth/v1/config/spec`, `/eth/v1/beacon/headers/head`,
  * `/eth/v1/beacon/states/{state_id}/validators`) over HTTP on 127.0.0.1 with fastify.
  *
@@ -39,6 +41,9 @@ const RECENT_EPOCHS = 64n;
 const DEPOSIT_ABI = [
   "event DepositEvent(bytes pubkey, bytes withdrawal_credentials, bytes amount, bytes signature, bytes index)",
 ];
+const WITHDRAWAL_REQUEST_ABI = [
+  "event WithdrawalRequested(address indexed source, bytes pubkey, uint64 amount, uint256 fee)",
+];
 const MODULE_ABI = [
   "event KeysAdded(uint256 indexed operatorId, uint256 firstIndex, bytes pubkeys, bytes signatures)",
   "event ExitRequested(uint256 indexed operatorId, uint256 count, uint256 deadline)",
@@ -70,6 +75,12 @@ export interface SimulatorOptions {
   networkValidators?: number;
   /** Module contracts whose `ExitRequested` events the simulator honours. */
   modules?: string[];
+  /**
+   * The EIP-7002 withdrawal request contract (on the devnet the stand-in at
+   * `addresses.withdrawalRequests`): its `WithdrawalRequested` events with amount 0 exit the
+   * validator (a forced exit), only when `source` is the validator's withdrawal-credential address.
+   */
+  withdrawalRequests?: string;
   genesisForkVersion?: string;
 }
 
@@ -93,7 +104,8 @@ type SimEvent =
   | { kind: "slash"; pubkey: string }
   | { kind: "penalty"; pubkey: string; gwei: bigint }
   | { kind: "performance"; pubkeys: string[]; perfBps: number }
-  | { kind: "exitOperator"; module: string; operatorId: bigint; count: bigint };
+  | { kind: "exitOperator"; module: string; operatorId: bigint; count: bigint }
+  | { kind: "withdrawalRequest"; source: string; pubkey: string; amount: bigint };
 
 /** What the simulator paid out, for logs and tests (the oracle never reads it). */
 export interface WithdrawalRecord {
@@ -109,9 +121,14 @@ export class BeaconSimulator {
   readonly slotsPerEpoch: bigint;
   readonly genesisTime: bigint;
   readonly withdrawals: WithdrawalRecord[] = [];
-  private readonly o: Required<Omit<SimulatorOptions, "funder" | "modules">> & {
+  private readonly o: Required<Omit<SimulatorOptions, "funder" | "modules" | "withdrawalRequests">> & {
     funder?: Signer;
+    withdrawalRequests?: string;
   };
+  /** Forced exits honoured (EIP-7002 requests whose source matched), for logs and tests. */
+  readonly forcedExits: { epoch: bigint; pubkey: string; source: string }[] = [];
+  /** `"<module>:<operatorId>"` of operators that ignore exit requests (scripted). */
+  private unresponsive = new Set<string>();
   private validators: SimValidator[] = [];
   private byPubkey = new Map<string, SimValidator>();
   private epoch = 0n;
@@ -166,6 +183,14 @@ export class BeaconSimulator {
       const m = getAddress(a);
       if (!this.modules.includes(m)) this.modules.push(m);
     }
+  }
+
+  /**
+   * The operator ignores its module's exit requests from now on (it stays offline): only a forced
+   * exit through EIP-7002 (the router's `forceExit`) gets its validators out.
+   */
+  ignoreExitRequests(module: string, operatorId: bigint | number): void {
+    this.unresponsive.add(`${getAddress(module)}:${BigInt(operatorId)}`);
   }
 
   /** Voluntary exit of `pubkey` at the next epoch transition. */
@@ -282,6 +307,28 @@ export class BeaconSimulator {
         }
       }
     }
+    if (this.o.withdrawalRequests) {
+      const wIface = new Interface(WITHDRAWAL_REQUEST_ABI);
+      const wlogs = await this.o.provider.getLogs({
+        address: this.o.withdrawalRequests,
+        topics: [wIface.getEvent("WithdrawalRequested")!.topicHash],
+        fromBlock: from,
+        toBlock,
+      });
+      for (const log of wlogs) {
+        const e = wIface.parseLog(log)!;
+        this.queue.push({
+          slot: await this.blockSlot(log.blockNumber),
+          seq: this.seq++,
+          ev: {
+            kind: "withdrawalRequest",
+            source: getAddress(e.args.source as string),
+            pubkey: (e.args.pubkey as string).toLowerCase(),
+            amount: e.args.amount as bigint,
+          },
+        });
+      }
+    }
     this.lastBlock = toBlock;
   }
 
@@ -383,8 +430,19 @@ export class BeaconSimulator {
           if (v) v.perfBps = BigInt(ev.perfBps);
         }
         return;
+      case "withdrawalRequest": {
+        // EIP-7002: only the validator's 0x01 withdrawal-credential address may request; amount 0
+        // is a full exit (partial withdrawals are not simulated).
+        const v = this.byPubkey.get(ev.pubkey);
+        if (!v || !v.wc.startsWith("0x01") || ev.amount !== 0n) return;
+        if (getAddress("0x" + v.wc.slice(26)) !== ev.source) return;
+        if (v.exit === FAR && v.activation <= e)
+          this.forcedExits.push({ epoch: e, pubkey: v.pubkey, source: ev.source });
+        return this.initiateExit(v, e);
+      }
       case "exitOperator": {
         // `count` is how many of the operator's validators must be exiting or exited.
+        if (this.unresponsive.has(`${ev.module}:${ev.operatorId}`)) return;
         const keys = this.operatorKeys.get(ev.module)?.get(ev.operatorId) ?? [];
         const vals = keys.map((k) => this.byPubkey.get(k)).filter((v): v is SimValidator => v !== undefined);
         let leaving = BigInt(vals.filter((v) => v.exit !== FAR).length);

@@ -43,6 +43,7 @@ import { createCascadeClient, loadAddresses, type CascadeClient } from "../clien
 import { CascadeError, InvalidInputError } from "../errors.js";
 import { analyzeSecurity, formatAnalysis, toJson } from "../risk/index.js";
 import { bps, eth, json, kv, short, table, type Write } from "./format.js";
+import { registerDevnetCommands } from "./devnet.js";
 
 /** Global options every command sees. */
 export interface GlobalOptions {
@@ -1174,6 +1175,7 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
       },
     );
 
+  registerDevnetCommands(program);
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {

@@ -19,6 +19,7 @@ export const ROUTER_ABI = [
   "function keyNonces() view returns (uint256[])",
   "function withdrawalCredentials() view returns (bytes32)",
   "function addresses() view returns (address depositContract, address depositSecurity, address withdrawalVault, address elVault)",
+  "function forceExit(uint256 moduleId, uint256 operatorId, uint256[] keyIndexes, bytes pubkeys, bytes signatures) payable",
   "function depositToBeacon(uint256 maxCount, tuple(bytes pubkeys, bytes signatures, bytes32[] depositDataRoots)[] keys, tuple(bytes32 depositRoot, bytes32 keyNoncesHash, uint256 blockNumber, bytes32 blockHash, tuple(bytes32 r, bytes32 vs)[] signatures) attestation) returns (uint256)",
 ];
 
@@ -28,7 +29,21 @@ export const MODULE_ABI = [
   "event ExitRequested(uint256 indexed operatorId, uint256 count, uint256 deadline)",
   "function depositPlan(uint256 count) view returns (uint256[] operatorIds, uint256[] firstIndexes, uint256[] counts)",
   "function depositableKeys() view returns (uint256)",
+  "function operatorCount() view returns (uint256)",
+  "function getOperator(uint256 operatorId) view returns (tuple(address manager, bool active, uint32 totalKeys, uint32 depositedKeys, uint32 exitedKeys, uint32 depositable, address rewardAddress, uint32 exitRequested, uint64 exitDeadline))",
+  "function exitOverdue(uint256 operatorId) view returns (bool)",
 ];
+
+export const REGISTRY_ABI = [
+  "function pendingSlashes() view returns (uint256[])",
+  "function getSlash(uint256 slashId) view returns (tuple(uint32 serviceId, uint32 moduleId, uint32 operatorId, uint16 bps, uint64 requestedAt, uint8 status, uint128 lockedBond, bytes32 evidence))",
+  "function getService(uint256 serviceId) view returns (tuple(tuple(uint8 tier, uint16 maxSlashBps, uint32 slashingWindow, uint32 vetoWindow, uint16 minOperators, uint16 maxOperatorShareBps, address slasher, address recipient) params, uint8 status, uint128 allocation, uint128 pendingRewards))",
+  "function executeSlash(uint256 slashId) returns (uint256 amount)",
+  "event SlashExecuted(uint256 indexed slashId, uint256 amount)",
+];
+
+/** The WithdrawalVault's record of each EIP-7002 exit request it sent. */
+export const WITHDRAWAL_VAULT_ABI = ["event ExitRequestSent(bytes pubkey, uint256 fee)"];
 
 export const ORACLE_ABI = [
   `function submitReportHash(uint256 refSlot, bytes32 hash)`,

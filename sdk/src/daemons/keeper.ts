@@ -1,11 +1,18 @@
 /**
- * Keeper (DESIGN §1): deposits buffered ETH to the beacon chain. It asks the router how many
- * validators the buffer allows (redemption demand is served first), lays out keys in each module's
- * plan order from the modules' `KeysAdded` events (or any key source), gets a fresh guardian
- * attestation and calls `depositToBeacon`.
+ * Keeper (DESIGN §1): permissionless upkeep, nothing on behalf of others.
+ * - `depositBuffered`: asks the router how many validators the buffer allows (redemption demand
+ *   is served first), lays out keys in each module's plan order from the modules' `KeysAdded`
+ *   events (or any key source), gets a fresh guardian attestation and calls `depositToBeacon`.
+ * - `executeDueSlashes`: executes every pending service slash whose veto window is over
+ *   (`registry.pendingSlashes()`, `requestedAt + vetoWindow ≤ now`); vetoed ones are no longer pending.
+ * - `forceOverdueExits`: for every operator whose exit requests are overdue (`exitOverdue`), calls
+ *   `router.forceExit` with its deposited keys (from `KeysAdded` events) not yet requested through
+ *   EIP-7002 (the WithdrawalVault's `ExitRequestSent` events), paying the request fee per key.
+ * It never claims payouts or redemptions: those belong to their owners.
  */
-import { Contract, type Signer } from "ethers";
-import { ROUTER_ABI, QUEUE_ABI } from "./abi.js";
+import { Contract, Interface, type Signer } from "ethers";
+import { BeaconApi } from "../beacon/api.js";
+import { MODULE_ABI, QUEUE_ABI, REGISTRY_ABI, ROUTER_ABI, WITHDRAWAL_VAULT_ABI } from "./abi.js";
 import { attest, type Guardian } from "./guardian.js";
 import { EventKeySource, keysForDeposit, type KeySource } from "./keys.js";
 
@@ -18,13 +25,45 @@ export interface KeeperResult {
   txHash?: string;
 }
 
+/** One operator the keeper tried to force out. */
+export interface ForcedExitResult {
+  moduleId: number;
+  operatorId: bigint;
+  /** keys sent to `forceExit` (0x hex) */
+  pubkeys: string[];
+  /** total EIP-7002 fee paid (wei) */
+  fee: bigint;
+  txHash?: string;
+  /** why nothing was sent, when the fee query or the call reverted */
+  error?: string;
+}
+
+function short(e: unknown): string {
+  const x = e as { shortMessage?: string; message?: string };
+  return (x?.shortMessage ?? x?.message ?? String(e)).split("\n")[0];
+}
+
 export class Keeper {
   constructor(
     readonly signer: Signer,
-    readonly addresses: { router: string; withdrawalQueue: string },
+    readonly addresses: {
+      router: string;
+      withdrawalQueue: string;
+      /** Needed by `executeDueSlashes`. */
+      serviceRegistry?: string;
+      /** Needed by `forceOverdueExits` (its `ExitRequestSent` events; the EIP-7002 fee source). */
+      withdrawalVault?: string;
+      withdrawalRequests?: string;
+    },
     readonly guardians: Guardian[],
     /** Where key bytes come from: the modules' `KeysAdded` events (refreshed before each deposit) or any source. */
     readonly source: EventKeySource | KeySource,
+    /**
+     * A Beacon API node: forced exits then target only keys still `active_ongoing` and count keys
+     * already exiting or exited as complied (the modules do not track exits per operator, so
+     * `exitOverdue` alone cannot tell a compliant operator from an unresponsive one).
+     */
+    readonly opts: { beaconUrl?: string } = {},
   ) {}
 
   /** Validators the router can fund now: ⌊(buffered − pending redemption demand) / 32 ETH⌋. */
@@ -54,5 +93,121 @@ export class Keeper {
     const tx = await router.depositToBeacon(n, keys, att);
     await tx.wait();
     return { alloc, total, txHash: tx.hash };
+  }
+
+  /** Executes pending service slashes whose veto window is over. Returns what was executed. */
+  async executeDueSlashes(): Promise<{ slashId: bigint; amount: bigint; txHash: string }[]> {
+    if (!this.addresses.serviceRegistry) throw new Error("keeper: no serviceRegistry address");
+    const reg = new Contract(this.addresses.serviceRegistry, REGISTRY_ABI, this.signer);
+    const provider = this.signer.provider!;
+    const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+    const out: { slashId: bigint; amount: bigint; txHash: string }[] = [];
+    const pending: bigint[] = [...(await reg.pendingSlashes())];
+    for (const id of pending) {
+      const r = await reg.getSlash(id);
+      const svc = await reg.getService(r.serviceId);
+      // The next block's timestamp is > now, so `≤ now` is safely past the window.
+      if (BigInt(r.requestedAt) + BigInt(svc.params.vetoWindow) > now) continue;
+      const tx = await reg.executeSlash(id);
+      const rc = await tx.wait();
+      let amount = 0n;
+      for (const l of rc.logs) {
+        const e = reg.interface.parseLog(l);
+        if (e?.name === "SlashExecuted") amount = e.args.amount as bigint;
+      }
+      out.push({ slashId: id, amount, txHash: tx.hash });
+    }
+    return out;
+  }
+
+  /**
+   * Forces exits of operators past their exit deadline through `router.forceExit` (EIP-7002
+   * requests sent by the WithdrawalVault). Keys already requested are skipped, so an operator is
+   * forced once per key. Returns one entry per operator forced; when the fee query or the call
+   * reverts the entry carries `error` (no `txHash`) and the keeper moves on (it retries next run).
+   */
+  async forceOverdueExits(): Promise<ForcedExitResult[]> {
+    const { withdrawalVault, withdrawalRequests } = this.addresses;
+    if (!withdrawalVault || !withdrawalRequests)
+      throw new Error("keeper: forced exits need the withdrawalVault and withdrawalRequests addresses");
+    const provider = this.signer.provider!;
+    const router = new Contract(this.addresses.router, ROUTER_ABI, this.signer);
+    const vIface = new Interface(WITHDRAWAL_VAULT_ABI);
+    const sent = new Set<string>();
+    const vlogs = await provider.getLogs({
+      address: withdrawalVault,
+      topics: [vIface.getEvent("ExitRequestSent")!.topicHash],
+      fromBlock: 0,
+      toBlock: "latest",
+    });
+    for (const l of vlogs) sent.add((vIface.parseLog(l)!.args.pubkey as string).toLowerCase());
+    const source = this.source instanceof EventKeySource ? this.source.source : this.source;
+    if (this.source instanceof EventKeySource) await this.source.refresh();
+    const out: ForcedExitResult[] = [];
+    const n = Number(await router.moduleCount());
+    for (let m = 0; m < n; m++) {
+      const mod = new Contract((await router.getModule(m)).module, MODULE_ABI, this.signer);
+      const ops = Number(await mod.operatorCount());
+      for (let op = 0; op < ops; op++) {
+        if (!(await mod.exitOverdue(op))) continue;
+        const o = await mod.getOperator(op);
+        const owed = Number(o.exitRequested) - Number(o.exitedKeys);
+        const keys = await source(m, BigInt(op));
+        const deposited = Number(o.depositedKeys);
+        let need = owed;
+        let eligible = (k: number) => keys[k] !== undefined;
+        if (this.opts.beaconUrl) {
+          const pks = [...Array(deposited).keys()].filter((k) => keys[k]).map((k) => "0x" + keys[k].pubkey);
+          const status = new Map(
+            (await new BeaconApi(this.opts.beaconUrl).validators("head", { ids: pks })).map((v) => [
+              v.pubkey.toLowerCase(),
+              v.status,
+            ]),
+          );
+          const st = (k: number) => status.get("0x" + keys[k].pubkey.toLowerCase());
+          const left = [...Array(deposited).keys()].filter((k) => {
+            const s = keys[k] && st(k);
+            return s !== undefined && !s.startsWith("active_ongoing") && !s.startsWith("pending");
+          }).length;
+          need = owed - left;
+          eligible = (k: number) => keys[k] !== undefined && st(k) === "active_ongoing";
+        }
+        const idx: number[] = [];
+        for (let k = 0; k < deposited && idx.length < need; k++)
+          if (eligible(k) && !sent.has("0x" + keys[k].pubkey.toLowerCase())) idx.push(k);
+        if (!idx.length) continue;
+        const entry: ForcedExitResult = {
+          moduleId: m,
+          operatorId: BigInt(op),
+          pubkeys: idx.map((k) => "0x" + keys[k].pubkey),
+          fee: 0n,
+        };
+        out.push(entry);
+        // EIP-7002: an empty call returns the current per-request fee.
+        let fee: bigint;
+        try {
+          fee = BigInt(await provider.call({ to: withdrawalRequests, data: "0x" }));
+        } catch (e) {
+          entry.error = `the EIP-7002 fee query (empty call to ${withdrawalRequests}) reverted: ${short(e)}`;
+          continue;
+        }
+        entry.fee = fee * BigInt(idx.length);
+        try {
+          const tx = await router.forceExit(
+            m,
+            op,
+            idx,
+            "0x" + idx.map((k) => keys[k].pubkey).join(""),
+            "0x" + idx.map((k) => keys[k].signature).join(""),
+            { value: entry.fee },
+          );
+          await tx.wait();
+          entry.txHash = tx.hash;
+        } catch (e) {
+          entry.error = `router.forceExit reverted: ${short(e)}`;
+        }
+      }
+    }
+    return out;
   }
 }
