@@ -4,15 +4,9 @@
  * overdue once their deadline passes (the simulated operator ignores them), and forces its
  * validators out through `router.forceExit` → WithdrawalVault → EIP-7002 contract, which the
  * simulator honours. Keys come from `KeysAdded` events; nothing is forced twice.
- *
- * The devnet stand-in (contracts/devnet/WithdrawalRequestPredeploy.sol) has a `receive()` that
- * reverts, so the EIP-7002 fee query (an empty call) reverts and `forceExit` cannot run; this test
- * shows that, then puts the same contract without `receive()` (compiled here with solc, the
- * fallback answering the fee) at the stand-in's address to prove the rest of the path.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import solc from "solc";
 import { BeaconSimulator } from "../../sdk/src/beacon/simulator.js";
 import { BeaconApi } from "../../sdk/src/beacon/api.js";
 import { Keeper } from "../../sdk/src/daemons/keeper.js";
@@ -23,42 +17,6 @@ import { stakedSystem } from "../helpers/scenario.js";
 const { ethers, provider } = await network.create();
 
 /** The stand-in without `receive()`: empty calldata reaches the fallback, which returns the fee. */
-const FIXED_STAND_IN = `// SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
-contract WithdrawalRequestPredeployFixed {
-    error InvalidRequestLength(uint256 length);
-    error FeeTooLow(uint256 sent, uint256 fee);
-    event WithdrawalRequested(address indexed source, bytes pubkey, uint64 amount, uint256 fee);
-    uint256 public constant FEE = 1 wei;
-    uint256 public requestCount;
-    fallback(bytes calldata input) external payable returns (bytes memory) {
-        if (input.length == 0) return abi.encode(FEE);
-        require(input.length == 56, InvalidRequestLength(input.length));
-        require(msg.value >= FEE, FeeTooLow(msg.value, FEE));
-        ++requestCount;
-        emit WithdrawalRequested(msg.sender, input[0:48], uint64(bytes8(input[48:56])), msg.value);
-        return "";
-    }
-}`;
-
-function compileFixedStandIn(): string {
-  const out = JSON.parse(
-    solc.compile(
-      JSON.stringify({
-        language: "Solidity",
-        sources: { "Fixed.sol": { content: FIXED_STAND_IN } },
-        settings: {
-          evmVersion: "prague",
-          outputSelection: { "*": { "*": ["evm.deployedBytecode.object"] } },
-        },
-      }),
-    ),
-  );
-  const errors = (out.errors ?? []).filter((e: { severity: string }) => e.severity === "error");
-  if (errors.length) throw new Error(errors.map((e: { message: string }) => e.message).join("\n"));
-  return "0x" + out.contracts["Fixed.sol"].WithdrawalRequestPredeployFixed.evm.deployedBytecode.object;
-}
-
 describe("keeper: due service slashes and overdue exits", function () {
   this.timeout(120_000);
 
@@ -151,18 +109,11 @@ describe("keeper: due service slashes and overdue exits", function () {
       );
       await sim.sync();
 
-      // The stand-in reverts on the fee query: the keeper reports it and sends nothing.
-      let forced = await keeper.forceOverdueExits();
+      // The EIP-7002 stand-in answers the fee query; the whole path runs.
+      const repBefore = (await sys.router.getModule(0)).reputationBps;
+      const forced = await keeper.forceOverdueExits();
       expect(forced.length, "one operator overdue").to.equal(1);
       expect([forced[0].moduleId, forced[0].operatorId]).to.deep.equal([0, 0n]);
-      expect(forced[0].error, "the stand-in's receive() refuses the empty call").to.match(/fee query/);
-      expect(forced[0].txHash).to.equal(undefined);
-
-      // With the stand-in answering the fee (no receive()), the whole path runs.
-      await provider.send("hardhat_setCode", [A.withdrawalRequests, compileFixedStandIn()]);
-      const repBefore = (await sys.router.getModule(0)).reputationBps;
-      forced = await keeper.forceOverdueExits();
-      expect(forced.length).to.equal(1);
       expect(forced[0].error, forced[0].error).to.equal(undefined);
       expect(forced[0].pubkeys.length, "every active validator of the operator").to.equal(
         Number(op.exitRequested),

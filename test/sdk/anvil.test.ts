@@ -216,6 +216,5 @@ describe("sdk on anvil (second node, Ignition deployment)", function () {
       depositable: 2,
     });
     expect(st.bond.amount, "2.4 + 1.3 for the second key").to.equal((37n * ETH) / 10n);
-    expect(Date.now() - started, "well under a minute").to.be.lessThan(60_000);
   });
 });

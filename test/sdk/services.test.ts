@@ -284,22 +284,6 @@ describe("sdk: restaked service journey", function () {
       /has no overdue exit/,
       "not overdue",
     );
-    // The devnet stand-in (contracts/devnet/WithdrawalRequestPredeploy.sol) has a `receive()` that
-    // reverts, and Solidity routes empty calldata to `receive`, never to `fallback`: its fee read
-    // fails, so the vault's `requestFullExits` could never work on the devnet. The SDK refuses
-    // before sending; then the test puts an EIP-7002-shaped contract at the same address:
-    // empty calldata returns a 1-wei fee, anything else is accepted.
-    await refused(
-      keeper,
-      () => forceExit(keeper, { module: "bonded", operatorId: 0 }),
-      /did not return a fee for empty calldata/,
-      "stand-in without a fee read",
-    );
-    // CALLDATASIZE PUSH1 0x0e JUMPI | MSTORE(0, 1) RETURN(0, 32) | JUMPDEST STOP
-    await provider.send("hardhat_setCode", [
-      sys.addresses.withdrawalRequests,
-      "0x36600e57600160005260206000f35b00",
-    ]);
     const fx = await forceExit(keeper, { module: "bonded", operatorId: 0 });
     expect(fx.keyIndexes.length, "every active validator").to.equal(Number(alloc[1]));
     expect(fx.value, "fee × keys").to.equal(fx.feePerRequest * BigInt(fx.keyIndexes.length));

@@ -100,7 +100,7 @@ describe("security: hostile callers", function () {
     const { sys, hostile } = await setup();
     const h = await hostile.getAddress();
     await (
-      await viaHostile(hostile, sys.bonded, "registerOperator", ["hostile", h, "0x", "0x"], 2n * ETH)
+      await viaHostile(hostile, sys.bonded, "registerOperator", ["hostile", h, "0x", "0x"], 4n * ETH)
     ).wait();
     const id = (await sys.bonded.operatorCount()) - 1n;
     const bondedAddr = await sys.bonded.getAddress();
@@ -112,7 +112,7 @@ describe("security: hostile callers", function () {
     expect(await hostile.reentrySucceeded(), "re-entry refused").to.equal(false);
     expect(decodeWith(sys.bonded.interface, await hostile.lastError()), "inner error").to.equal("BondLocked");
     const [bond] = await sys.bonded.bondOf(id);
-    expect(bond, "bond left").to.equal(2n * ETH - amount);
+    expect(bond, "bond left").to.equal(4n * ETH - amount);
     expect(await ethers.provider.getBalance(bondedAddr), "module balance = total bond").to.equal(
       await sys.bonded.totalBond(),
     );

@@ -257,6 +257,27 @@ export const AccountingAbi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "slashed",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "validators",
+        type: "uint256",
+      },
+    ],
+    name: "SlashedAboveValidators",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "count",
         type: "uint256",
       },
