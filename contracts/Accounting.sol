@@ -8,7 +8,7 @@ import {IStakingModule} from "./interfaces/IStakingModule.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
 import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
 import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
-import {BPS, DEPOSIT_SIZE} from "./libraries/Constants.sol";
+import {BPS, DEPOSIT_SIZE, MAX_FEE_BPS} from "./libraries/Constants.sol";
 import {Reputation} from "./libraries/Reputation.sol";
 import {Waterfall} from "./libraries/Waterfall.sol";
 
@@ -374,7 +374,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     function _setParams(Params calldata p) private {
         require(p.treasury != address(0), ZeroAddress());
         require(
-            p.treasuryFeeBps <= BPS &&
+            p.treasuryFeeBps <= MAX_FEE_BPS &&
                 p.serviceFeeBps <= BPS &&
                 p.lambdaBps <= BPS &&
                 p.slashPenaltyBps <= BPS,

@@ -47,6 +47,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         mapping(uint256 serviceId => uint64[]) operators;
         mapping(uint256 serviceId => mapping(uint64 key => Stake)) stakes;
         mapping(uint256 serviceId => mapping(uint64 key => OptIn)) optIns;
+        mapping(uint256 serviceId => mapping(uint64 key => uint256 bps)) pendingBps;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ServiceRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -219,7 +220,12 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         require(bps != 0 && bps <= s.params.maxSlashBps, SlashBpsTooHigh(bps, s.params.maxSlashBps));
         uint256 stake = stakeOf(serviceId, moduleId, operatorId);
         require(stake != 0, NoStake(serviceId, moduleId, operatorId));
-        require($.pending.length < MAX_PENDING_SLASHES, TooManyOperators(MAX_PENDING_SLASHES));
+        require($.pending.length < MAX_PENDING_SLASHES, TooManyPendingSlashes(MAX_PENDING_SLASHES));
+        // Requests pending against one operator cannot add up past the per-incident maximum.
+        uint64 key = _key(moduleId, operatorId);
+        uint256 pendingBps = $.pendingBps[serviceId][key] + bps;
+        require(pendingBps <= s.params.maxSlashBps, SlashBpsTooHigh(pendingBps, s.params.maxSlashBps));
+        $.pendingBps[serviceId][key] = pendingBps;
         uint256 expected = (stake * bps) / BPS;
         slashId = $.slashes.length;
         $.slashes.push(
@@ -230,14 +236,16 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
                 bps: uint16(bps),
                 requestedAt: uint64(block.timestamp),
                 status: SlashStatus.Requested,
-                lockedBond: uint128(expected),
+                lockedBond: 0,
                 evidence: evidence
             })
         );
         $.pending.push(slashId);
         emit SlashRequested(slashId, serviceId, moduleId, operatorId, bps, evidence);
-        // The operator cannot withdraw the bond that will pay for this while it is pending.
-        $.router.lockOperatorBond(moduleId, operatorId, expected);
+        // The operator cannot withdraw the bond that will pay for this while it is pending. The
+        // lock actually taken is recorded, so a veto releases exactly it and never another's.
+        uint256 locked = $.router.lockOperatorBond(moduleId, operatorId, expected);
+        $.slashes[slashId].lockedBond = uint128(locked);
     }
 
     /// @inheritdoc IServiceRegistry
@@ -248,6 +256,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         uint256 endsAt = r.requestedAt + $.services[r.serviceId].params.vetoWindow;
         require(block.timestamp < endsAt, VetoWindowOver(slashId, endsAt));
         r.status = SlashStatus.Vetoed;
+        $.pendingBps[r.serviceId][_key(r.moduleId, r.operatorId)] -= r.bps;
         _removePending(slashId);
         emit SlashVetoed(slashId, msg.sender);
         $.router.unlockOperatorBond(r.moduleId, r.operatorId, r.lockedBond);
@@ -268,6 +277,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         uint256 stake = uint256(st.stake) + (r.requestedAt < st.releaseAt ? st.pending : 0);
         amount = (stake * r.bps) / BPS;
         r.status = SlashStatus.Executed;
+        $.pendingBps[r.serviceId][key] -= r.bps;
         _removePending(slashId);
         // The slashed stake no longer secures the service.
         uint256 fromStake = amount < st.stake ? amount : st.stake;

@@ -12,7 +12,7 @@ import {RewardsVault, IWithdrawalRequester} from "./vaults/RewardsVault.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
 import {Allocation} from "./libraries/Allocation.sol";
 import {Waterfall} from "./libraries/Waterfall.sol";
-import {BPS, DEPOSIT_SIZE, MAX_MODULES} from "./libraries/Constants.sol";
+import {BPS, DEPOSIT_SIZE, MAX_FEE_BPS, MAX_MODULES} from "./libraries/Constants.sol";
 
 /// @title StakingRouter
 /// @notice Holds the pool's buffered ETH, the module registry and per-module accounting,
@@ -51,6 +51,9 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         mapping(address recipient => uint256) owed;
         mapping(address recipient => uint256) payouts;
         uint256 payoutsTotal;
+        mapping(bytes32 pubkeyHash => bool) exitForced;
+        mapping(uint256 moduleOperator => uint256 deadline) penalizedDeadline;
+        mapping(uint256 moduleOperator => uint256 count) forcedCount;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.StakingRouter")) - 1)) & ~bytes32(uint256(0xff))
@@ -276,8 +279,8 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         uint256 moduleId,
         uint256 operatorId,
         uint256 amount
-    ) external onlyRole(SERVICES_ROLE) {
-        IStakingModule(_module(moduleId).module).lockBond(operatorId, amount);
+    ) external onlyRole(SERVICES_ROLE) returns (uint256 locked) {
+        locked = IStakingModule(_module(moduleId).module).lockBond(operatorId, amount);
     }
 
     /// @inheritdoc IStakingRouter
@@ -365,6 +368,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         bytes calldata pubkeys,
         bytes calldata signatures
     ) external payable {
+        RouterStorage storage $ = _s();
         IStakingModule module = IStakingModule(_module(moduleId).module);
         require(module.exitOverdue(operatorId), ExitNotOverdue(moduleId, operatorId));
         uint256 n = keyIndexes.length;
@@ -374,19 +378,19 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         );
         uint256 deposited = module.depositedKeysOf(operatorId);
         for (uint256 i; i < n; ++i) {
-            uint256 idx = keyIndexes[i];
-            require(idx < deposited, KeyNotDeposited(moduleId, operatorId, idx));
-            bytes32 c = keccak256(
-                abi.encodePacked(
-                    pubkeys[i * PUBKEY_LENGTH:(i + 1) * PUBKEY_LENGTH],
-                    signatures[i * SIGNATURE_LENGTH:(i + 1) * SIGNATURE_LENGTH]
-                )
+            require(keyIndexes[i] < deposited, KeyNotDeposited(moduleId, operatorId, keyIndexes[i]));
+            _markForced(
+                module,
+                moduleId,
+                operatorId,
+                keyIndexes[i],
+                pubkeys[i * PUBKEY_LENGTH:(i + 1) * PUBKEY_LENGTH],
+                signatures[i * SIGNATURE_LENGTH:(i + 1) * SIGNATURE_LENGTH]
             );
-            require(module.keyCommitment(operatorId, idx) == c, KeyMismatch(moduleId, operatorId, idx));
         }
-        _penalize(moduleId, FORCED_EXIT_PENALTY_BPS);
+        _boundForced(module, moduleId, operatorId, n);
         emit ForcedExit(moduleId, operatorId, n, msg.value);
-        IWithdrawalRequester(_s().withdrawalVault).requestFullExits{value: msg.value}(pubkeys);
+        IWithdrawalRequester($.withdrawalVault).requestFullExits{value: msg.value}(pubkeys);
     }
 
     // ---------------------------------------------------------------- keeper
@@ -665,6 +669,39 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         $.payoutsTotal += amount;
     }
 
+    /// @dev Never more validators forced than were ever requested to exit; one reputation
+    /// penalty per missed deadline, however many calls force it.
+    function _boundForced(IStakingModule module, uint256 moduleId, uint256 operatorId, uint256 n) private {
+        RouterStorage storage $ = _s();
+        (uint256 requested, uint256 deadline) = module.exitRequestOf(operatorId);
+        uint256 opKey = (moduleId << 128) | operatorId;
+        uint256 forced = $.forcedCount[opKey] + n;
+        require(forced <= requested, KeysCountMismatch(moduleId, requested, forced));
+        $.forcedCount[opKey] = forced;
+        if ($.penalizedDeadline[opKey] != deadline) {
+            $.penalizedDeadline[opKey] = deadline;
+            _penalize(moduleId, FORCED_EXIT_PENALTY_BPS);
+        }
+    }
+
+    /// @dev The key is the operator's (commitment check) and is forced out once only, so
+    /// repeated calls cannot grief the module.
+    function _markForced(
+        IStakingModule module,
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 idx,
+        bytes calldata pubkey,
+        bytes calldata signature
+    ) private {
+        bytes32 c = keccak256(abi.encodePacked(pubkey, signature));
+        require(module.keyCommitment(operatorId, idx) == c, KeyMismatch(moduleId, operatorId, idx));
+        bytes32 h = keccak256(pubkey);
+        RouterStorage storage $ = _s();
+        require(!$.exitForced[h], ExitAlreadyForced(h));
+        $.exitForced[h] = true;
+    }
+
     function _penalize(uint256 moduleId, uint256 bps) private {
         Module storage m = _module(moduleId);
         uint256 r = (uint256(m.reputationBps) * (BPS - bps)) / BPS;
@@ -691,7 +728,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     function _checkParams(ModuleParams calldata p) private pure {
         require(p.baseWeight != 0, ZeroWeight());
         require(p.stakeShareLimitBps <= BPS, BpsTooHigh(p.stakeShareLimitBps));
-        require(p.moduleFeeBps <= BPS, BpsTooHigh(p.moduleFeeBps));
+        require(p.moduleFeeBps <= MAX_FEE_BPS, BpsTooHigh(p.moduleFeeBps));
         require(p.feeRecipient != address(0), ZeroAddress());
     }
 

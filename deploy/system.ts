@@ -315,9 +315,13 @@ export async function handOverToTimelock(sys: System): Promise<void> {
     sys.oracle,
     sys.curated,
     sys.bonded,
+    sys.registry,
   ]) {
     const admin = await c.DEFAULT_ADMIN_ROLE();
     await (await c.grantRole(admin, tl)).wait();
     await (await c.renounceRole(admin, me)).wait();
   }
+  // The timelock administers itself: the deployer's bootstrap admin role goes too, so only
+  // proposals that wait out the delay can change its proposers, executors or delay.
+  await (await sys.timelock.renounceRole(await sys.timelock.DEFAULT_ADMIN_ROLE(), me)).wait();
 }

@@ -75,6 +75,7 @@ interface IServiceRegistry {
     error RedeemDelayTooShort(uint256 classId, uint256 delay, uint256 needed);
     error NotAccounting(address caller);
     error EthTransferFailed(address to, uint256 amount);
+    error TooManyPendingSlashes(uint256 max);
 
     // ---------------------------------------------------------------- events
     event ServiceRegistered(uint256 indexed serviceId, address indexed registrant, ServiceParams params);

@@ -69,6 +69,9 @@ interface IStakingModule {
     /// @notice Keys `[0, depositedKeys)` of the operator were deposited.
     function depositedKeysOf(uint256 operatorId) external view returns (uint256);
 
+    /// @notice The operator's cumulative requested exits and the deadline of the last request.
+    function exitRequestOf(uint256 operatorId) external view returns (uint256 requested, uint256 deadline);
+
     /// @notice Whether the operator missed the deadline of an exit request.
     function exitOverdue(uint256 operatorId) external view returns (bool);
 
@@ -86,7 +89,8 @@ interface IStakingModule {
 
     /// @notice Locks collateral while a loss or slash against the operator is pending (no-op
     /// for modules without collateral).
-    function lockBond(uint256 operatorId, uint256 amount) external;
+    /// @return locked what was actually added to the lock (capped by the bond; 0 without one)
+    function lockBond(uint256 operatorId, uint256 amount) external returns (uint256 locked);
 
     /// @notice Releases a lock (no-op for modules without collateral).
     function unlockBond(uint256 operatorId, uint256 amount) external;

@@ -74,6 +74,7 @@ interface IStakingRouter {
     error KeyNotDeposited(uint256 moduleId, uint256 operatorId, uint256 keyIndex);
     error KeyMismatch(uint256 moduleId, uint256 operatorId, uint256 keyIndex);
     error TooManyDebtors(uint256 max);
+    error ExitAlreadyForced(bytes32 pubkeyHash);
 
     // ---------------------------------------------------------------- events
     event ModuleAdded(
@@ -187,7 +188,12 @@ interface IStakingRouter {
     function fundQueue(uint256 amount) external;
 
     /// @notice Locks an operator's collateral for a pending slash. SERVICES_ROLE.
-    function lockOperatorBond(uint256 moduleId, uint256 operatorId, uint256 amount) external;
+    /// @return locked what the module actually locked
+    function lockOperatorBond(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 amount
+    ) external returns (uint256 locked);
 
     /// @notice Releases a slash lock. SERVICES_ROLE.
     function unlockOperatorBond(uint256 moduleId, uint256 operatorId, uint256 amount) external;

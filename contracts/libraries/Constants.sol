@@ -17,3 +17,6 @@ uint256 constant VIRTUAL_ASSETS = 1;
 uint256 constant MAX_MODULES = 32;
 uint256 constant MAX_CLASSES = 8;
 uint256 constant MAX_SERVICES = 64;
+/// @dev Cap on a module fee and on the treasury fee: their sum stays ≤ 100% of a reward, so a
+/// report can always pay both (money-math "Fees").
+uint256 constant MAX_FEE_BPS = 5_000;

@@ -144,11 +144,12 @@ contract BondedModule is ModuleBase, IBondedModule {
     }
 
     /// @inheritdoc IStakingModule
-    function lockBond(uint256 operatorId, uint256 amount) external onlyRouter {
+    function lockBond(uint256 operatorId, uint256 amount) external onlyRouter returns (uint256 added) {
         _operator(operatorId);
         Bond storage b = _bonded().bonds[operatorId];
         uint256 locked = b.locked + amount;
         if (locked > b.amount) locked = b.amount;
+        added = locked - b.locked;
         b.locked = uint128(locked);
         _refresh(operatorId);
         emit BondLockChanged(operatorId, locked);

@@ -69,8 +69,9 @@ contract CuratedModule is ModuleBase, ICuratedModule {
     }
 
     /// @inheritdoc IStakingModule
-    function lockBond(uint256 operatorId, uint256) external view onlyRouter {
+    function lockBond(uint256 operatorId, uint256) external view onlyRouter returns (uint256) {
         _operator(operatorId); // no collateral to lock
+        return 0;
     }
 
     /// @inheritdoc IStakingModule

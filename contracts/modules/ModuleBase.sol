@@ -278,6 +278,12 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     /// @inheritdoc IStakingModule
+    function exitRequestOf(uint256 operatorId) external view returns (uint256 requested, uint256 deadline) {
+        Operator storage op = _operator(operatorId);
+        return (op.exitRequested, op.exitDeadline);
+    }
+
+    /// @inheritdoc IStakingModule
     function exitOverdue(uint256 operatorId) external view returns (bool) {
         Operator storage op = _operator(operatorId);
         return op.exitDeadline != 0 && block.timestamp > op.exitDeadline && op.exitedKeys < op.exitRequested;

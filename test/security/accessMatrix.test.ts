@@ -208,8 +208,8 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     executeBatch: gated("deployer"),
     cancel: gated("deployer"),
     updateDelay: gated("timelock"),
-    grantRole: gated("deployer", "timelock"),
-    revokeRole: gated("deployer", "timelock"),
+    grantRole: gated("timelock"),
+    revokeRole: gated("timelock"),
     renounceRole: { kind: "unchecked", note: "self only (callerConfirmation)" },
     onERC721Received: open("token hook"),
     onERC1155Received: open("token hook"),
@@ -258,12 +258,10 @@ describe("security: access-control matrix", function () {
       stranger,
     ] = signers;
 
-    // Production shape: admin to the timelock everywhere (registry by hand: deploy omits it).
+    // Production shape: admin to the timelock everywhere (the timelock administers itself).
     await handOverToTimelock(sys);
     const tl = await sys.timelock.getAddress();
     const reg = sys.registry;
-    await (await reg.grantRole(ZeroHash, tl)).wait();
-    await (await reg.renounceRole(ZeroHash, deployer.address)).wait();
 
     // Roles nobody holds after deployment get a dedicated holder, via the timelock.
     const delay = Number(await sys.timelock.getMinDelay());

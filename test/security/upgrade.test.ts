@@ -73,16 +73,19 @@ describe("security: upgrades only through the timelock", function () {
     );
   });
 
-  it("KNOWN GAP: deploy/system.ts handOverToTimelock leaves the ServiceRegistry and the timelock's own admin with the deployer", async function () {
-    // Documents the current deployment script (not in this engineer's write scope): the
-    // registry is missing from handOverToTimelock's list, so the deployer can still upgrade
-    // it without delay; and the timelock was built with the deployer as its optional admin,
-    // which is never renounced. When deploy/system.ts is fixed, flip these expectations.
+  it("handOverToTimelock also covers the ServiceRegistry and removes the deployer's timelock admin", async function () {
+    // Were findings of this review (the registry was missing from the hand-over list and the
+    // timelock's bootstrap admin stayed with the deployer); now fixed in deploy/system.ts.
     const sys = await deploySystem(ethers, { handOverToTimelock: true });
     const me = await sys.deployer.getAddress();
-    expect(await sys.registry.hasRole(ZeroHash, me), "registry admin still the deployer").to.equal(true);
+    const tl = await sys.timelock.getAddress();
+    expect(await sys.registry.hasRole(ZeroHash, me), "registry admin not the deployer").to.equal(false);
+    expect(await sys.registry.hasRole(ZeroHash, tl), "registry admin is the timelock").to.equal(true);
     const impl = await ethers.deployContract("ServiceRegistry");
-    await (await sys.registry.upgradeToAndCall(await impl.getAddress(), "0x")).wait(); // no timelock needed
-    expect(await sys.timelock.hasRole(ZeroHash, me), "timelock admin still the deployer").to.equal(true);
+    await expect(
+      sys.registry.upgradeToAndCall(await impl.getAddress(), "0x"),
+      "the deployer cannot upgrade the registry",
+    ).to.be.revertedWithCustomError(sys.registry, "AccessControlUnauthorizedAccount");
+    expect(await sys.timelock.hasRole(ZeroHash, me), "timelock admin not the deployer").to.equal(false);
   });
 });

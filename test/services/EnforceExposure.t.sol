@@ -43,9 +43,11 @@ contract EnforceExposureTest is ServicesFixture {
         assertEq(registry.stakeOf(svc, 0, 0), 50 ether, "one second before release");
         vm.prank(slasher);
         uint256 id = registry.requestSlash(svc, 0, 0, 10_000, bytes32("ev"));
-        assertEq(registry.getSlash(id).lockedBond, 50 ether, "slash sees the pending stake");
         vm.warp(releaseAt);
         assertEq(registry.stakeOf(svc, 0, 0), 45 ether, "released after the delay");
+        // A request made before the release still slashes the stake that was pending then.
+        vm.warp(registry.getSlash(id).requestedAt + registry.getService(svc).params.vetoWindow);
+        assertEq(registry.executeSlash(id), 50 ether, "slash sees the pending stake");
     }
 
     function test_enforceExposure_noScaleWhenWithinLimit() public {

@@ -1191,6 +1191,30 @@ export const BondedModuleAbi = [
         type: "uint256",
       },
     ],
+    name: "exitRequestOf",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "requested",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "deadline",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+    ],
     name: "getOperator",
     outputs: [
       {
@@ -1445,7 +1469,13 @@ export const BondedModuleAbi = [
       },
     ],
     name: "lockBond",
-    outputs: [],
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "added",
+        type: "uint256",
+      },
+    ],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -1925,6 +1955,11 @@ export interface BondedModuleContract extends BaseContract {
   depositableKeys: BaseContractMethod<[], bigint, bigint>;
   depositedKeysOf: BaseContractMethod<[operatorId: BigNumberish], bigint, bigint>;
   exitOverdue: BaseContractMethod<[operatorId: BigNumberish], boolean, boolean>;
+  exitRequestOf: BaseContractMethod<
+    [operatorId: BigNumberish],
+    [requested: bigint, deadline: bigint],
+    [requested: bigint, deadline: bigint]
+  >;
   getOperator: BaseContractMethod<
     [operatorId: BigNumberish],
     {
@@ -1969,7 +2004,7 @@ export interface BondedModuleContract extends BaseContract {
   leave: BaseContractMethod<[operatorId: BigNumberish], void, ContractTransactionResponse>;
   lockBond: BaseContractMethod<
     [operatorId: BigNumberish, amount: BigNumberish],
-    void,
+    bigint,
     ContractTransactionResponse
   >;
   onDeposit: BaseContractMethod<

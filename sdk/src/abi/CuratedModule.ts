@@ -865,6 +865,30 @@ export const CuratedModuleAbi = [
         type: "uint256",
       },
     ],
+    name: "exitRequestOf",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "requested",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "deadline",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+    ],
     name: "getOperator",
     outputs: [
       {
@@ -1058,7 +1082,13 @@ export const CuratedModuleAbi = [
       },
     ],
     name: "lockBond",
-    outputs: [],
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
     stateMutability: "view",
     type: "function",
   },
@@ -1397,6 +1427,11 @@ export interface CuratedModuleContract extends BaseContract {
   depositableKeys: BaseContractMethod<[], bigint, bigint>;
   depositedKeysOf: BaseContractMethod<[operatorId: BigNumberish], bigint, bigint>;
   exitOverdue: BaseContractMethod<[operatorId: BigNumberish], boolean, boolean>;
+  exitRequestOf: BaseContractMethod<
+    [operatorId: BigNumberish],
+    [requested: bigint, deadline: bigint],
+    [requested: bigint, deadline: bigint]
+  >;
   getOperator: BaseContractMethod<
     [operatorId: BigNumberish],
     {
@@ -1432,7 +1467,7 @@ export interface CuratedModuleContract extends BaseContract {
   >;
   keyCommitment: BaseContractMethod<[operatorId: BigNumberish, keyIndex: BigNumberish], string, string>;
   keyNonce: BaseContractMethod<[], bigint, bigint>;
-  lockBond: BaseContractMethod<[operatorId: BigNumberish, arg1: BigNumberish], void, void>;
+  lockBond: BaseContractMethod<[operatorId: BigNumberish, arg1: BigNumberish], bigint, bigint>;
   onDeposit: BaseContractMethod<
     [count: BigNumberish, pubkeys: BytesLike, signatures: BytesLike],
     void,

@@ -361,6 +361,17 @@ export const ServiceRegistryAbi = [
         type: "uint256",
       },
     ],
+    name: "TooManyPendingSlashes",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "max",
+        type: "uint256",
+      },
+    ],
     name: "TooManyServices",
     type: "error",
   },

@@ -87,6 +87,17 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
+        internalType: "bytes32",
+        name: "pubkeyHash",
+        type: "bytes32",
+      },
+    ],
+    name: "ExitAlreadyForced",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256",
         name: "moduleId",
         type: "uint256",
@@ -1631,7 +1642,13 @@ export const StakingRouterAbi = [
       },
     ],
     name: "lockOperatorBond",
-    outputs: [],
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "locked",
+        type: "uint256",
+      },
+    ],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -2279,7 +2296,7 @@ export interface StakingRouterContract extends BaseContract {
   links: BaseContractMethod<[], [book: string, queue: string], [book: string, queue: string]>;
   lockOperatorBond: BaseContractMethod<
     [moduleId: BigNumberish, operatorId: BigNumberish, amount: BigNumberish],
-    void,
+    bigint,
     ContractTransactionResponse
   >;
   moduleCount: BaseContractMethod<[], bigint, bigint>;

@@ -77,15 +77,15 @@ export async function previewDeposit(
       const tier = Number(s.params.tier);
       if (tier > p.classId) continue;
       const executableAt = Number(r.requestedAt) + Number(s.params.vetoWindow);
-      pendingSlashes.push({
-        slashId: id,
-        serviceId: Number(r.serviceId),
-        expectedAmount: BigInt(r.lockedBond),
-        executableAt,
-      });
+      // The slash takes `bps` of the operator's stake in the service (bond first, then classes).
+      const stake = (await read(client, () =>
+        client.registry.stakeOf(r.serviceId, r.moduleId, r.operatorId),
+      )) as bigint;
+      const expectedAmount = (stake * BigInt(r.bps)) / 10_000n;
+      pendingSlashes.push({ slashId: id, serviceId: Number(r.serviceId), expectedAmount, executableAt });
       warnings.push(
         `pending slash ${id} on service ${r.serviceId} (tier ${tier}, exposes class ${p.classId}): ` +
-          `about ${formatEther(BigInt(r.lockedBond))} ETH of operator ${r.moduleId}:${r.operatorId}'s stake, ` +
+          `about ${formatEther(expectedAmount)} ETH of operator ${r.moduleId}:${r.operatorId}'s stake, ` +
           `beyond its bond taken from classes ${tier}…K−1 junior first, executable from ${new Date(executableAt * 1000).toISOString()}`,
       );
     }

@@ -34,7 +34,10 @@ export interface RequestSlashResult extends TxResult {
   bps: number;
   evidence: string;
   /** stake · bps / 10⁴ at request time (the bond locked for it); execution recomputes it. */
+  /** `bps` of the operator's stake in the service now (bond first, then the exposed classes). */
   expectedAmount: bigint;
+  /** Bond the module locked for it (≤ expectedAmount; 0 for operators without a bond). */
+  bondLocked: bigint;
   /** Unix time after which anyone can execute it (requestedAt + vetoWindow). */
   executableAt: number;
 }
@@ -100,7 +103,8 @@ export async function requestSlash(
     operatorId: p.operatorId,
     bps: p.bps,
     evidence,
-    expectedAmount: BigInt(r.lockedBond),
+    expectedAmount: (stake * BigInt(p.bps)) / 10_000n,
+    bondLocked: BigInt(r.lockedBond),
     executableAt: Number(r.requestedAt) + Number(s.params.vetoWindow),
   };
 }
