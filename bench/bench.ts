@@ -400,7 +400,7 @@ async function report(ctx: Ctx, what: string, elRewards = ETH / 2n) {
   await provider.send("evm_setNextBlockTimestamp", [Number(next)]);
   await provider.send("evm_mine", []);
   const refSlot: bigint = await sys.oracle.currentRefSlot();
-  const body = { refSlot, elRewards, modules, losses: [], exits: [] };
+  const body = { refSlot, elRewards, modules, losses: [], exits: [], operatorExits: [] };
   const hash = await sys.oracle.hashReport(body);
   const quorum = Number(await sys.oracle.quorum());
   const votes: number[] = [];
