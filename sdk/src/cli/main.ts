@@ -49,6 +49,7 @@ import { registerDevnetCommands } from "./devnet.js";
 export interface GlobalOptions {
   rpc?: string;
   privateKeyFile?: string;
+  keystore?: boolean;
   addresses?: string;
   json?: boolean;
 }
@@ -97,7 +98,40 @@ export async function defaultMakeClient(opts: GlobalOptions, io: CliIO): Promise
       throw new InvalidInputError(`${opts.privateKeyFile} does not hold a 32-byte hex private key`);
     }
   }
+  if (opts.keystore) {
+    if (signer) throw new InvalidInputError("pass either --private-key-file or --keystore, not both");
+    signer = new Wallet(await keystoreKey(), provider);
+  }
   return createCascadeClient({ provider, addresses, ...(signer ? { signer } : {}) });
+}
+
+/**
+ * The deployer/governance key of the `rpc` network in hardhat.config.ts, read through Hardhat's
+ * configuration variables: the Hardhat keystore (`npx hardhat keystore set CASCADE_DEPLOYER_KEY`,
+ * which asks for its password here), else the environment variable of the same name. No key
+ * ever sits in a file of the project.
+ *
+ * @example
+ * ```ts
+ * import { keystoreKey } from "./main.js";
+ * const key = await keystoreKey(); // "0x…" (prompts for the keystore password on a terminal)
+ * ```
+ */
+export async function keystoreKey(): Promise<string> {
+  const { default: hre } = await import("hardhat");
+  const rpc = (hre.config.networks as Record<string, { accounts?: unknown }>).rpc;
+  const accounts = rpc?.accounts;
+  const first = Array.isArray(accounts) ? (accounts[0] as { get?: () => Promise<string> }) : undefined;
+  if (!first?.get) {
+    throw new InvalidInputError("hardhat.config.ts has no `rpc` network account to read from the keystore");
+  }
+  let key: string;
+  try {
+    key = await first.get();
+  } catch (e) {
+    throw new CascadeError("cannot read CASCADE_DEPLOYER_KEY from the Hardhat keystore", { cause: e });
+  }
+  return key.startsWith("0x") ? key : `0x${key}`;
 }
 
 /**
@@ -125,6 +159,10 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
     .description("Cascade liquid staking: deposit into yield classes, run operators, govern")
     .option("--rpc <url>", "JSON-RPC endpoint (default: $RPC_URL)")
     .option("--private-key-file <file>", "file holding the signer's hex private key (for transactions)")
+    .option(
+      "--keystore",
+      "sign with CASCADE_DEPLOYER_KEY from the Hardhat keystore (the `rpc` network's account)",
+    )
     .option("--addresses <file>", "deployment addresses JSON (default deployments/<chainId>.json)")
     .option("--json", "machine-readable output")
     .exitOverride()
