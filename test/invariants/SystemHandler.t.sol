@@ -57,6 +57,8 @@ contract SystemHandler is SystemFixture {
     uint256 public slashesVetoed;
     uint256 public slashesExecuted;
     uint256 public bondedSlashes;
+    uint256 public slashClassLosses; // executions whose loss reached the classes
+    uint256 public bondedClassLosses; // ... of a bonded operator (the bond ran out)
     uint256 public payoutsClaimed;
     uint256 public bondWithdrawals;
     uint256 public keyAdditions;
@@ -431,6 +433,10 @@ contract SystemHandler is SystemFixture {
         }
         for (uint256 k; k < tier && k < before.length; ++k) {
             if (afterNav[k] < before[k] && exposedLeft) ++exposedViolations;
+        }
+        if (lost != 0) {
+            ++slashClassLosses;
+            if (bondBefore != 0) ++bondedClassLosses;
         }
         uint256 beyondBond = amount > bondBefore ? amount - bondBefore : 0;
         if (lost > beyondBond) ++bondOrderViolations;
