@@ -57,6 +57,7 @@ contract SystemHandler is SystemFixture {
     uint256 public slashesVetoed;
     uint256 public slashesExecuted;
     uint256 public bondedSlashes;
+    uint256 public vetoedExecutions; // an execution of a vetoed request that went through
     uint256 public slashClassLosses; // executions whose loss reached the classes
     uint256 public bondedClassLosses; // ... of a bonded operator (the bond ran out)
     uint256 public payoutsClaimed;
@@ -382,6 +383,12 @@ contract SystemHandler is SystemFixture {
     /// @dev Executes a pending request (warping past its veto window if needed) and checks where
     /// the loss landed: bond first, then the exposed classes (tier ≤ k), junior first.
     function executeSlash(uint256 idSeed) external {
+        // Sometimes try a vetoed request first: it must refuse (anyone may call executeSlash).
+        if (vetoedIds.length != 0 && (idSeed >> 128) % 4 == 0) {
+            try registry.executeSlash(vetoedIds[idSeed % vetoedIds.length]) {
+                ++vetoedExecutions;
+            } catch {}
+        }
         uint256[] memory pending = registry.pendingSlashes();
         if (pending.length == 0) return;
         uint256 slashId = pending[idSeed % pending.length];

@@ -119,6 +119,7 @@ contract SystemInvariantsTest is Test {
     /// hardhat-config: invariant.depth = 128
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_vetoedSlashNeverExecutes() public view {
+        assertEq(handler.vetoedExecutions(), 0, "executeSlash went through on a vetoed request");
         uint256 n = handler.vetoedCount();
         for (uint256 i; i < n; ++i) {
             IServiceRegistry.SlashRequest memory r = registry.getSlash(handler.vetoedIdAt(i));
