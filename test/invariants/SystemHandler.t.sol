@@ -5,14 +5,17 @@ import {Vm} from "forge-std/Vm.sol";
 import {ClassToken} from "../../contracts/ClassToken.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
+import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
 import {IWithdrawalQueue} from "../../contracts/interfaces/IWithdrawalQueue.sol";
 import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 
 /// @notice Drives the whole default system with random but valid actions: deposits, transfers,
 /// redemption requests, claims, validator deposits, reports with bounded rewards / losses / bond
-/// charges / exits (inside the §9 sanity limits), and bond top-ups. Tracks ghost state for the
-/// properties the contracts cannot show by themselves.
+/// charges / exits (inside the §9 sanity limits), bond top-ups and withdrawals, key additions, and
+/// the restaked services of DESIGN §8 (rewards, allocations within the exposure limit, slash
+/// requests, vetoes and executions, payout claims). Tracks ghost state for the properties the
+/// contracts cannot show by themselves.
 contract SystemHandler is SystemFixture {
     bytes32 private constant NAV_CHANGED = keccak256("ClassNavChanged(uint256,uint256,uint256)");
     uint256 private constant KEYS = 48;
@@ -34,11 +37,45 @@ contract SystemHandler is SystemFixture {
     uint256 public finalizedSeen;
     uint256 public wipes;
 
+    // ---------------------------------------------------------------- services
+    uint256 private constant BPS = 10_000;
+    uint32 private constant SLASHING_WINDOW = 500;
+    uint32 private constant VETO_WINDOW = 200; // 700 s ≤ the B/C redemption delay (768 s)
+    address internal slasher = makeAddr("slasher");
+    address internal svcRecipient = makeAddr("svcRecipient");
+    address internal curatedManager;
+    uint64[2] internal opKeys; // curated operator 0, bonded operator 0
+    uint256[] internal slashIds;
+    uint256[] internal vetoedIds;
+    mapping(uint256 serviceId => mapping(uint64 key => uint256 bps)) internal ghostPendingBps;
+
+    uint256 public exposedViolations; // a slash reduced a class below its tier while an exposed class kept NAV
+    uint256 public bondOrderViolations; // a slash cost the classes more than what exceeded the bond
+    uint256 public rewardsPaid;
+    uint256 public allocationsSet;
+    uint256 public slashesRequested;
+    uint256 public slashesVetoed;
+    uint256 public slashesExecuted;
+    uint256 public bondedSlashes;
+    uint256 public vetoedExecutions; // an execution of a vetoed request that went through
+    uint256 public slashClassLosses; // executions whose loss reached the classes
+    uint256 public bondedClassLosses; // ... of a bonded operator (the bond ran out)
+    uint256 public payoutsClaimed;
+    uint256 public bondWithdrawals;
+    uint256 public keyAdditions;
+
     constructor() {
         _deploySystem();
+        _deployServiceRegistry(10_000);
         _curatedOperator(curated, KEYS);
         (, bondManager) = _bondedOperator(KEYS);
+        curatedManager = curated.operatorManager(0);
+        opKeys[0] = 0; // module 0, operator 0
+        opKeys[1] = uint64(1 << 32); // module 1, operator 0
         for (uint256 i; i < 4; ++i) actors.push(makeAddr(string.concat("actor", vm.toString(i))));
+        // Service 0 exposes B and C (tier 1), service 1 only C (tier 2); both operators opt in.
+        _newService(1, 1000);
+        _newService(2, 2000);
         // Frame 1, so the first report is not at refSlot 0.
         vm.warp(block.timestamp + FRAME);
     }
@@ -59,6 +96,22 @@ contract SystemHandler is SystemFixture {
 
     function requestIdAt(uint256 i) external view returns (uint256) {
         return requestIds[i];
+    }
+
+    function serviceRegistry() external view returns (address) {
+        return address(registry);
+    }
+
+    function vetoedCount() external view returns (uint256) {
+        return vetoedIds.length;
+    }
+
+    function vetoedIdAt(uint256 i) external view returns (uint256) {
+        return vetoedIds[i];
+    }
+
+    function slashCount() external view returns (uint256) {
+        return slashIds.length;
     }
 
     // ---------------------------------------------------------------- actions
@@ -210,7 +263,191 @@ contract SystemHandler is SystemFixture {
         r.modules[0].perfBps = uint16(_bound(in_.flags >> 8, 5000, 10_000));
     }
 
+    // ---------------------------------------------------------------- bonds and keys
+
+    /// @dev Withdraws part of what the bonded operator may take out (its free bond only).
+    function withdrawBond(uint256 amount) external {
+        uint256 free = bonded.withdrawableBond(0);
+        if (free == 0) return;
+        amount = _bound(amount, 1, free);
+        vm.prank(bondManager);
+        bonded.withdrawBond(0, amount, bondManager);
+        ++bondWithdrawals;
+    }
+
+    /// @dev Uploads 1-4 new keys for the bonded operator (depositable once bonded: top-ups).
+    function addKeys(uint256 n) external {
+        n = _bound(n, 1, 4);
+        uint256 from = bonded.getOperator(0).totalKeys;
+        if (from + n > 128) return;
+        (bytes memory pks, bytes memory sigs) = _keys(address(bonded), 0, from, n);
+        vm.prank(bondManager);
+        bonded.addKeys(0, pks, sigs);
+        ++keyAdditions;
+    }
+
+    // ---------------------------------------------------------------- services
+
+    function _newService(uint8 tier, uint16 maxSlashBps) private {
+        uint256 id = registry.registerService(
+            IServiceRegistry.ServiceParams({
+                tier: tier,
+                maxSlashBps: maxSlashBps,
+                slashingWindow: SLASHING_WINDOW,
+                vetoWindow: VETO_WINDOW,
+                minOperators: 1,
+                maxOperatorShareBps: 10_000,
+                slasher: slasher,
+                recipient: svcRecipient
+            })
+        );
+        vm.prank(serviceManager);
+        registry.setServiceStatus(id, IServiceRegistry.ServiceStatus.Active);
+        vm.prank(curatedManager);
+        registry.optIn(id, 0, 0);
+        vm.prank(bondManager);
+        registry.optIn(id, 1, 0);
+    }
+
+    function payRewards(uint256 serviceSeed, uint256 amount) external {
+        amount = _bound(amount, 0.001 ether, 2 ether);
+        address payer = actors[amount % actors.length];
+        vm.deal(payer, payer.balance + amount);
+        vm.prank(payer);
+        registry.payRewards{value: amount}(serviceSeed % 2);
+        ++rewardsPaid;
+    }
+
+    /// @dev An allocation over a non-empty subset of the two operators, bounded by their active
+    /// stake and by every tier's exposure room (Σ floor(a·maxSlash/10⁴) ≤ cover·Σ junior navs).
+    function setAllocation(uint256 serviceSeed, uint256 amount, uint256 mask) external {
+        uint256 id = serviceSeed % 2;
+        mask = (mask % 3) + 1;
+        uint64[] memory keys = new uint64[](mask == 3 ? 2 : 1);
+        uint256 own;
+        uint256 j;
+        for (uint256 i; i < 2; ++i) {
+            if ((mask >> i) & 1 == 0) continue;
+            keys[j++] = opKeys[i];
+            own += (i == 0 ? curated.activeValidatorsOf(0) : bonded.activeValidatorsOf(0)) * 32 ether;
+        }
+        IServiceRegistry.Service memory s = registry.getService(id);
+        uint256 max = own;
+        uint256 mine = (uint256(s.allocation) * s.params.maxSlashBps) / BPS;
+        for (uint256 t = 1; t < 3; ++t) {
+            (uint256 needed, uint256 available) = registry.exposure(t);
+            // Another service already past the limit (until the next report scales it): any
+            // allocation would revert, even a zero one.
+            if (needed > available) return;
+            if (t > s.params.tier) continue;
+            uint256 cap = ((available - (needed - mine)) * BPS) / s.params.maxSlashBps;
+            if (cap < max) max = cap;
+        }
+        amount = max == 0 ? 0 : _bound(amount, 0, max);
+        vm.prank(allocator);
+        registry.setAllocation(id, amount, amount == 0 ? new uint64[](0) : keys);
+        ++allocationsSet;
+    }
+
+    function requestSlash(uint256 serviceSeed, uint256 opSeed, uint256 bps) external {
+        uint256 id = serviceSeed % 2;
+        uint256 o = opSeed % 2;
+        uint64 key = opKeys[o];
+        if (registry.stakeOf(id, o, 0) == 0) return;
+        if (registry.pendingSlashes().length >= registry.MAX_PENDING_SLASHES()) return;
+        uint256 maxBps = registry.getService(id).params.maxSlashBps;
+        uint256 pending = ghostPendingBps[id][key];
+        if (pending >= maxBps) return;
+        bps = _bound(bps, 1, maxBps - pending);
+        vm.prank(slasher);
+        uint256 slashId = registry.requestSlash(id, o, 0, bps, bytes32(bps));
+        ghostPendingBps[id][key] = pending + bps;
+        slashIds.push(slashId);
+        ++slashesRequested;
+    }
+
+    /// @dev Vetoes a pending request still inside its veto window (else does nothing).
+    function vetoSlash(uint256 idSeed) external {
+        uint256[] memory pending = registry.pendingSlashes();
+        if (pending.length == 0) return;
+        uint256 slashId = pending[idSeed % pending.length];
+        IServiceRegistry.SlashRequest memory r = registry.getSlash(slashId);
+        if (block.timestamp >= uint256(r.requestedAt) + VETO_WINDOW) return;
+        vm.prank(vetoer);
+        registry.vetoSlash(slashId);
+        ghostPendingBps[r.serviceId][_opKey(r.moduleId, r.operatorId)] -= r.bps;
+        vetoedIds.push(slashId);
+        ++slashesVetoed;
+    }
+
+    /// @dev Executes a pending request (warping past its veto window if needed) and checks where
+    /// the loss landed: bond first, then the exposed classes (tier ≤ k), junior first.
+    function executeSlash(uint256 idSeed) external {
+        // Sometimes try a vetoed request first: it must refuse (anyone may call executeSlash).
+        if (vetoedIds.length != 0 && (idSeed >> 128) % 4 == 0) {
+            try registry.executeSlash(vetoedIds[idSeed % vetoedIds.length]) {
+                ++vetoedExecutions;
+            } catch {}
+        }
+        uint256[] memory pending = registry.pendingSlashes();
+        if (pending.length == 0) return;
+        uint256 slashId = pending[idSeed % pending.length];
+        IServiceRegistry.SlashRequest memory r = registry.getSlash(slashId);
+        uint256 endsAt = uint256(r.requestedAt) + VETO_WINDOW;
+        if (block.timestamp < endsAt) vm.warp(endsAt);
+        uint256 bondBefore;
+        if (r.moduleId == 1) (bondBefore, ) = bonded.bondOf(r.operatorId);
+        uint256[] memory before = book.navs();
+        uint256 amount = registry.executeSlash(slashId);
+        uint256[] memory afterNav = book.navs();
+        ghostPendingBps[r.serviceId][_opKey(r.moduleId, r.operatorId)] -= r.bps;
+        ++slashesExecuted;
+        if (r.moduleId == 1) ++bondedSlashes;
+        _checkSlashLoss(registry.getService(r.serviceId).params.tier, amount, bondBefore, before, afterNav);
+    }
+
+    function claimServicePayout() external {
+        if (router.servicePayoutOf(svcRecipient) == 0) return;
+        uint256 before = svcRecipient.balance;
+        vm.prank(svcRecipient);
+        uint256 paid = router.claimServicePayout();
+        if (svcRecipient.balance - before != paid) ++wrongClaimAmounts;
+        ++payoutsClaimed;
+    }
+
+    function _opKey(uint256 moduleId, uint256 operatorId) private pure returns (uint64) {
+        return uint64((moduleId << 32) | operatorId);
+    }
+
     // ---------------------------------------------------------------- ghost checks
+
+    /// @dev A class below the tier lost NAV only if every exposed class ended at zero, and the
+    /// classes together lost at most what the bond could not cover.
+    function _checkSlashLoss(
+        uint256 tier,
+        uint256 amount,
+        uint256 bondBefore,
+        uint256[] memory before,
+        uint256[] memory afterNav
+    ) private {
+        uint256 lost;
+        bool exposedLeft;
+        for (uint256 k; k < before.length; ++k) {
+            if (afterNav[k] > before[k])
+                ++exposedViolations; // a slash never adds NAV
+            else lost += before[k] - afterNav[k];
+            if (k >= tier && afterNav[k] != 0) exposedLeft = true;
+        }
+        for (uint256 k; k < tier && k < before.length; ++k) {
+            if (afterNav[k] < before[k] && exposedLeft) ++exposedViolations;
+        }
+        if (lost != 0) {
+            ++slashClassLosses;
+            if (bondBefore != 0) ++bondedClassLosses;
+        }
+        uint256 beyondBond = amount > bondBefore ? amount - bondBefore : 0;
+        if (lost > beyondBond) ++bondOrderViolations;
+    }
 
     /// @dev Price (nav+1)/(supply+1) after ≥ before, by cross-multiplication.
     function _checkPrice(uint256 k, uint256 nav0, uint256 supply0) private {

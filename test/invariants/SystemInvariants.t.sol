@@ -5,13 +5,16 @@ import {Test} from "forge-std/Test.sol";
 import {Accounting} from "../../contracts/Accounting.sol";
 import {StakingRouter} from "../../contracts/StakingRouter.sol";
 import {WithdrawalQueue} from "../../contracts/WithdrawalQueue.sol";
+import {ServiceRegistry} from "../../contracts/ServiceRegistry.sol";
 import {YieldClasses} from "../../contracts/YieldClasses.sol";
+import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
 import {IWithdrawalQueue} from "../../contracts/interfaces/IWithdrawalQueue.sol";
 import {SystemHandler} from "./SystemHandler.t.sol";
 
 /// @notice System-wide properties (DESIGN §4 Invariant A, §5, §6 steps 7 and 10) under random
-/// sequences of deposits, transfers, redemptions, claims, validator deposits, reports and bond
-/// top-ups driven by SystemHandler.
+/// sequences of deposits, transfers, redemptions, claims, validator deposits, reports, bond
+/// top-ups and withdrawals, key additions and the restaked services of §8 (rewards, allocations,
+/// slash requests, vetoes, executions, payout claims) driven by SystemHandler.
 contract SystemInvariantsTest is Test {
     /// @dev Invariant A allows at most K wei of dust (K = 3 classes).
     uint256 private constant DUST = 3;
@@ -21,6 +24,7 @@ contract SystemInvariantsTest is Test {
     YieldClasses internal book;
     WithdrawalQueue internal queue;
     Accounting internal accounting;
+    ServiceRegistry internal registry;
 
     function setUp() public {
         handler = new SystemHandler();
@@ -29,7 +33,8 @@ contract SystemInvariantsTest is Test {
         book = YieldClasses(b);
         queue = WithdrawalQueue(q);
         accounting = Accounting(a);
-        bytes4[] memory selectors = new bytes4[](8);
+        registry = ServiceRegistry(handler.serviceRegistry());
+        bytes4[] memory selectors = new bytes4[](17);
         selectors[0] = SystemHandler.deposit.selector;
         selectors[1] = SystemHandler.transfer.selector;
         selectors[2] = SystemHandler.requestRedeem.selector;
@@ -38,6 +43,15 @@ contract SystemInvariantsTest is Test {
         selectors[5] = SystemHandler.topUpBond.selector;
         selectors[6] = SystemHandler.report.selector;
         selectors[7] = SystemHandler.deposit.selector; // deposits twice as likely
+        selectors[8] = SystemHandler.withdrawBond.selector;
+        selectors[9] = SystemHandler.addKeys.selector;
+        selectors[10] = SystemHandler.payRewards.selector;
+        selectors[11] = SystemHandler.setAllocation.selector;
+        selectors[12] = SystemHandler.requestSlash.selector;
+        selectors[13] = SystemHandler.vetoSlash.selector;
+        selectors[14] = SystemHandler.executeSlash.selector;
+        selectors[15] = SystemHandler.claimServicePayout.selector;
+        selectors[16] = SystemHandler.setAllocation.selector; // slashes need stake: allocate often
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
@@ -56,7 +70,12 @@ contract SystemInvariantsTest is Test {
     /// hardhat-config: invariant.depth = 128
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_routerBalanceCoversBuffered() public view {
-        assertGe(address(router).balance, router.buffered(), "router ETH >= buffered");
+        // The router also holds the slashed ETH owed to service recipients until they claim it.
+        assertGe(
+            address(router).balance,
+            router.buffered() + router.servicePayoutsTotal(),
+            "router ETH >= buffered + service payouts"
+        );
     }
 
     /// hardhat-config: invariant.runs = 64
@@ -94,5 +113,43 @@ contract SystemInvariantsTest is Test {
     function invariant_claimsPayLockedAmountOnce() public view {
         assertEq(handler.doubleClaims(), 0, "a request was paid twice");
         assertEq(handler.wrongClaimAmounts(), 0, "a claim paid other than its locked amount");
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_vetoedSlashNeverExecutes() public view {
+        assertEq(handler.vetoedExecutions(), 0, "executeSlash went through on a vetoed request");
+        uint256 n = handler.vetoedCount();
+        for (uint256 i; i < n; ++i) {
+            IServiceRegistry.SlashRequest memory r = registry.getSlash(handler.vetoedIdAt(i));
+            assertEq(
+                uint256(r.status),
+                uint256(IServiceRegistry.SlashStatus.Vetoed),
+                "a vetoed slash changed status"
+            );
+        }
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_serviceLossesOnlyExposedClasses() public view {
+        assertEq(
+            handler.exposedViolations(),
+            0,
+            "a slash hit a class below its tier while an exposed class had NAV"
+        );
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_bondChargedBeforeClasses() public view {
+        assertEq(
+            handler.bondOrderViolations(),
+            0,
+            "classes lost more than what exceeded the operator's bond"
+        );
     }
 }

@@ -5,6 +5,7 @@ import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.s
 import {Accounting} from "../../contracts/Accounting.sol";
 import {ClassToken} from "../../contracts/ClassToken.sol";
 import {ReportOracle} from "../../contracts/ReportOracle.sol";
+import {ServiceRegistry} from "../../contracts/ServiceRegistry.sol";
 import {WithdrawalQueue} from "../../contracts/WithdrawalQueue.sol";
 import {YieldClasses} from "../../contracts/YieldClasses.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
@@ -30,6 +31,10 @@ abstract contract SystemFixture is RouterFixture {
     Accounting internal accounting;
     ReportOracle internal oracle;
     ClassToken[] internal tokens;
+    ServiceRegistry internal registry;
+    address internal serviceManager = makeAddr("serviceManager");
+    address internal allocator = makeAddr("allocator");
+    address internal vetoer = makeAddr("vetoer");
 
     // ---------------------------------------------------------------- deployment
 
@@ -131,6 +136,31 @@ abstract contract SystemFixture is RouterFixture {
         book.setLinks(address(router), accountingAddr, queueAddr);
         router.setLinks(address(book), queueAddr);
         router.grantRole(router.ACCOUNTING_ROLE(), accountingAddr);
+        vm.stopPrank();
+    }
+
+    /// @dev The ServiceRegistry wired as deploy/system.ts does it (after the book and reports):
+    /// router SERVICES_ROLE to the registry and accounting, both links, the three service roles.
+    function _deployServiceRegistry(uint256 coverFactorBps) internal {
+        registry = ServiceRegistry(
+            address(
+                new ERC1967Proxy(
+                    address(new ServiceRegistry()),
+                    abi.encodeCall(
+                        ServiceRegistry.initialize,
+                        (admin, address(router), address(book), address(accounting), coverFactorBps)
+                    )
+                )
+            )
+        );
+        vm.startPrank(admin);
+        router.grantRole(router.SERVICES_ROLE(), address(registry));
+        router.grantRole(router.SERVICES_ROLE(), address(accounting));
+        accounting.setServiceRegistry(address(registry));
+        book.setServiceRegistry(address(registry));
+        registry.grantRole(registry.SERVICE_MANAGER_ROLE(), serviceManager);
+        registry.grantRole(registry.ALLOCATOR_ROLE(), allocator);
+        registry.grantRole(registry.VETO_ROLE(), vetoer);
         vm.stopPrank();
     }
 
