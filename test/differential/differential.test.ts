@@ -107,7 +107,32 @@ interface Scenario {
   minTarget: bigint;
   /** ETH sent to the router outside any flow (not pool ETH). */
   donations: bigint;
+  /** Slashed ETH credited to service recipients and not yet claimed (router.servicePayoutsTotal). */
+  payouts: bigint;
+  /** Per service: rewards paid since the last applied report (registry.pendingRewards). */
+  serviceRewards: bigint[];
+  /** Slash requests of this scenario, by chain slash id. */
+  slashes: SlashRef[];
+  /** Pending bps per `${serviceId}:${moduleId}` (operator 0 of each module). */
+  pendingBps: Map<string, number>;
 }
+
+interface SlashRef {
+  id: number;
+  serviceId: number;
+  moduleId: number;
+  bps: number;
+  requestedAt: bigint;
+  status: "pending" | "vetoed" | "executed";
+  /** A report scaled the service's allocation down while this request was pending. */
+  scaled: boolean;
+}
+
+/** The two services set up in the snapshot: tier 1 and tier 2, windows within minRedeemDelay. */
+const SERVICES = [
+  { tier: 1, maxSlashBps: 1000, slashingWindow: 120, vetoWindow: 240 },
+  { tier: 2, maxSlashBps: 2000, slashingWindow: 200, vetoWindow: 180 },
+] as const;
 
 class DifferentialFailure extends Error {
   override name = "DifferentialFailure";
@@ -124,6 +149,9 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
   let funder: Wallet;
   let sink: Wallet;
   let deployer: Wallet;
+  /** Recipient of both services' slashed ETH. */
+  let serviceRecipient: Wallet;
+  let registryAddr = "";
   let curatedOps: Wallet[];
   let bondedOps: Wallet[];
   const uploaded = new Map<string, KeyBatch[]>();
@@ -251,9 +279,12 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       Promise.all(feeRecs.map((w) => sys.tokens[0].balanceOf(w.address) as Promise<bigint>)),
       sys.tokens[0].balanceOf(deployer.address) as Promise<bigint>,
     ]);
-    const [routerEth, queueEth] = await Promise.all([
+    const [routerEth, queueEth, registryEth, debt, payouts] = await Promise.all([
       ethers.provider.getBalance(sys.addresses.router),
       ethers.provider.getBalance(sys.addresses.withdrawalQueue),
+      ethers.provider.getBalance(registryAddr),
+      sys.router.debt() as Promise<bigint>,
+      sys.router.servicePayoutsTotal() as Promise<bigint>,
     ]);
     const bad: string[] = [];
     const eq = (label: string, got: bigint | boolean, want: bigint | boolean) => {
@@ -272,9 +303,19 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     eq("pooled", pooled, m.pooled());
     eq("reserved", reserved, m.reserved);
     eq("pendingDemand", demand, pendingDemand(m));
-    // ETH conservation: the router holds buffered plus donations, the queue exactly reserved.
-    eq("router ETH balance", routerEth, m.buffered + s.donations);
+    eq("debt", debt, m.debt);
+    eq("service payouts owed", payouts, s.payouts);
+    // ETH conservation: the router holds buffered, donations and unclaimed slash payouts; the
+    // queue exactly reserved; the registry the service rewards not yet collected by a report.
+    eq("router ETH balance", routerEth, m.buffered + s.donations + s.payouts);
     eq("queue ETH balance", queueEth, m.reserved);
+    eq(
+      "registry ETH balance",
+      registryEth,
+      s.serviceRewards.reduce((a, b) => a + b, 0n),
+    );
+    const chainNavSum = classes.reduce((a: bigint, c: { nav: bigint }) => a + BigInt(c.nav), 0n);
+    if (chainNavSum > pooled) bad.push(`Σnav ${chainNavSum} > pooled ${pooled} on chain`);
     for (let i = 0; i < m.modules.length; i++) {
       const mm = m.modules[i];
       eq(`reputation[${i}]`, BigInt(mods[i].reputationBps), mm.reputation);
@@ -860,12 +901,37 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       return;
     }
     if (expectError !== null) fail(s, `report accepted on chain; expected ${expectError}`);
+    // Service rewards paid since the last report, in service id order (services that paid).
+    const serviceRewards = s.serviceRewards.flatMap((paid, i) =>
+      paid === 0n ? [] : [{ paid, tier: SERVICES[i].tier }],
+    );
+    s.serviceRewards = s.serviceRewards.map(() => 0n);
+    const debtBefore = model.debt;
     const result = model.applyReport({
       timestamp: r.timestamp,
       modules: modelModules,
       elRewards,
-      serviceRewards: [],
+      serviceRewards,
     });
+    s.payouts += result.debtRepaid;
+    if (serviceRewards.length) {
+      note(s, `  → service rewards ${serviceRewards.map((x) => `${x.paid}@tier${x.tier}`).join(" ")}`);
+    }
+    if (debtBefore > 0n) note(s, `  → debt ${debtBefore}, repaid ${result.debtRepaid}`);
+    // Allocations scaled down by the exposure rule: slashes pending now may execute on stake
+    // that `stakeOf` no longer shows once the deallocation delay ran out.
+    for (const log of r.receipt.logs) {
+      let parsed: { name: string; args: any } | null = null;
+      try {
+        parsed = sys.registry.interface.parseLog(log);
+      } catch {
+        parsed = null;
+      }
+      if (parsed?.name !== "AllocationScaled") continue;
+      const sid = Number(parsed.args.serviceId);
+      note(s, `  → service ${sid} allocation scaled ${parsed.args.from} → ${parsed.args.to}`);
+      for (const x of s.slashes) if (x.status === "pending" && x.serviceId === sid) x.scaled = true;
+    }
     s.lastBoundary = boundaryOf(r.timestamp);
     if (result.wiped.length) note(s, `  → wiped classes ${result.wiped.join(", ")}`);
     if (result.finalized.length) note(s, `  → finalized requests ${result.finalized.join(", ")}`);
@@ -896,6 +962,199 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       }
     }
     await check(s, "report");
+  }
+
+  // ------------------------------------------------------------------ services
+
+  /** Sets the next block's time explicitly (≥ latest + 1) so window edges replay exactly. */
+  async function nextBlockAt(ts: bigint): Promise<bigint> {
+    const latest = await latestTs();
+    const t = ts > latest ? ts : latest + 1n;
+    await provider.send("evm_setNextBlockTimestamp", [Number(t)]);
+    return t;
+  }
+
+  async function actPayRewards(s: Scenario) {
+    const { rng } = s;
+    const sid = rng.int(0, SERVICES.length - 1);
+    const amount = rng.chance(0.15) ? rng.big(1n, 10n ** 6n) : rng.big(ETH / 1000n, 3n * ETH);
+    note(s, `payRewards service ${sid} (tier ${SERVICES[sid].tier}) ${amount}`);
+    await (await sys.registry.connect(funder).payRewards(sid, { value: amount })).wait();
+    s.serviceRewards[sid] += amount;
+    await check(s, "payRewards");
+  }
+
+  async function actRequestSlash(s: Scenario) {
+    const { rng } = s;
+    const sid = rng.int(0, SERVICES.length - 1);
+    const moduleId = rng.chance(0.6) ? 1 : 0;
+    const max = SERVICES[sid].maxSlashBps;
+    const key = `${sid}:${moduleId}`;
+    const pending = s.pendingBps.get(key) ?? 0;
+    const room = max - pending;
+    const tooMuch = room === 0 || rng.chance(0.08);
+    const bps = tooMuch
+      ? rng.int(room + 1, max + 1)
+      : rng.weighted([
+          [rng.int(1, room), 4],
+          [room, 1],
+        ] as const);
+    const stake: bigint = await sys.registry.stakeOf(sid, moduleId, 0);
+    note(
+      s,
+      `requestSlash service ${sid} operator (${moduleId},0) ${bps} bps (pending ${pending}, stake ${stake})`,
+    );
+    const at = await nextBlockAt(0n);
+    const res = await tryChain(() =>
+      sys.registry.requestSlash(sid, moduleId, 0, bps, ethers.id(`evidence ${s.index}.${s.step}`)),
+    );
+    // Contract-only rules (the model has no pending list): bps first, then stake.
+    const want =
+      bps > max ? "SlashBpsTooHigh" : stake === 0n ? "NoStake" : tooMuch ? "SlashBpsTooHigh" : null;
+    sameOutcome(s, "requestSlash", want, res.ok ? null : res.err);
+    if (!res.ok) {
+      note(s, `  → reverts ${res.err}`);
+    } else {
+      const id = s.slashes.length;
+      s.slashes.push({
+        id,
+        serviceId: sid,
+        moduleId,
+        bps,
+        requestedAt: at,
+        status: "pending",
+        scaled: false,
+      });
+      s.pendingBps.set(key, pending + bps);
+      const pendingIds: bigint[] = await sys.registry.pendingSlashes();
+      const want = s.slashes.filter((x) => x.status === "pending").map((x) => x.id);
+      const got = pendingIds.map(Number).sort((a, b) => a - b);
+      if (got.join(",") !== want.join(",")) fail(s, `pending slashes: contract [${got}] != test [${want}]`);
+      note(s, `  → slash ${id} requested at ${at}`);
+    }
+    await check(s, "requestSlash");
+  }
+
+  async function actVetoSlash(s: Scenario) {
+    const { rng } = s;
+    const pending = s.slashes.filter((x) => x.status === "pending");
+    if (pending.length === 0) return actRequestSlash(s);
+    const x = rng.pick(pending);
+    const endsAt = x.requestedAt + BigInt(SERVICES[x.serviceId].vetoWindow);
+    const at = await nextBlockAt(0n);
+    note(s, `vetoSlash ${x.id} at ${at} (window ends ${endsAt})`);
+    const res = await tryChain(() => sys.registry.vetoSlash(x.id));
+    sameOutcome(s, "vetoSlash", at < endsAt ? null : "VetoWindowOver", res.ok ? null : res.err);
+    if (res.ok) {
+      x.status = "vetoed";
+      const key = `${x.serviceId}:${x.moduleId}`;
+      s.pendingBps.set(key, s.pendingBps.get(key)! - x.bps);
+    } else note(s, `  → reverts ${res.err}`);
+    await check(s, "vetoSlash");
+  }
+
+  async function actExecuteSlash(s: Scenario) {
+    const { rng, model } = s;
+    const pending = s.slashes.filter((x) => x.status === "pending");
+    if (pending.length === 0) return actRequestSlash(s);
+    const x = rng.pick(pending);
+    const svc = SERVICES[x.serviceId];
+    const endsAt = x.requestedAt + BigInt(svc.vetoWindow);
+    const latest = await latestTs();
+    const early = latest + 1n < endsAt && rng.chance(0.15);
+    const stake: bigint = await sys.registry.stakeOf(x.serviceId, x.moduleId, 0);
+    const at = await nextBlockAt(early ? 0n : endsAt + BigInt(rng.int(0, 120)));
+    note(s, `executeSlash ${x.id} at ${at} (window ends ${endsAt}, stake ${stake})`);
+    const res = await tryChain(() => sys.registry.executeSlash(x.id));
+    if (early || at < endsAt) {
+      sameOutcome(s, "executeSlash", "VetoWindowOpen", res.ok ? null : res.err);
+      note(s, `  → reverts ${res.ok ? "" : res.err}`);
+      await check(s, "executeSlash (early)");
+      return;
+    }
+    if (!res.ok) fail(s, `executeSlash reverted on chain: ${res.err}`);
+    let amount: bigint | null = null;
+    let charged: bigint | null = null;
+    for (const log of res.receipt.logs) {
+      for (const c of [sys.registry, sys.accounting]) {
+        let p: { name: string; args: any } | null = null;
+        try {
+          p = c.interface.parseLog(log);
+        } catch {
+          p = null;
+        }
+        if (p?.name === "SlashExecuted") amount = BigInt(p.args.amount);
+        if (p?.name === "ServiceSlashApplied") charged = BigInt(p.args[3]);
+      }
+    }
+    if (amount === null) fail(s, "executeSlash: no SlashExecuted event");
+    // X = stake × bps (DESIGN §8). Stake that a report scaled away while the request was pending
+    // stays slashable until execution, so then the contract may take more than stakeOf shows.
+    const fromView = (stake * BigInt(x.bps)) / BPS;
+    if (amount !== fromView && !(x.scaled && amount > fromView)) {
+      fail(s, `slash ${x.id}: contract amount ${amount}, stake ${stake} × ${x.bps} bps = ${fromView}`);
+    }
+    const bond = x.moduleId === 1 ? s.bonds[0] : 0n;
+    const bondCharged = amount < bond ? amount : bond;
+    if (charged !== null && charged !== bondCharged) {
+      fail(s, `slash ${x.id}: bond charged ${charged} on chain, expected ${bondCharged}`);
+    }
+    if (x.moduleId === 1) s.bonds[0] -= bondCharged;
+    x.status = "executed";
+    const key = `${x.serviceId}:${x.moduleId}`;
+    s.pendingBps.set(key, s.pendingBps.get(key)! - x.bps);
+    const debtBefore = model.debt;
+    let wiped: number[];
+    try {
+      wiped = model.serviceSlash(amount, bondCharged, svc.tier, x.moduleId);
+    } catch (e) {
+      fail(s, `executeSlash: model ${modelCode(e)}, contract succeeds`);
+    }
+    const owed = model.debt - debtBefore;
+    s.payouts += amount - owed;
+    note(s, `  → slashed ${amount} (bond ${bondCharged}, classes ${amount - bondCharged}, debt +${owed})`);
+    if (wiped.length) note(s, `  → wiped classes ${wiped.join(", ")}`);
+    const [bondNow] = (await sys.bonded.bondOf(0)) as bigint[];
+    if (bondNow !== s.bonds[0]) fail(s, `bond of operator 0 after slash: ${bondNow}, expected ${s.bonds[0]}`);
+    await check(s, "executeSlash");
+  }
+
+  async function actClaimPayout(s: Scenario) {
+    const owed: bigint = await sys.router.servicePayoutOf(serviceRecipient.address);
+    note(s, `claimServicePayout (owed ${owed})`);
+    const before = await ethers.provider.getBalance(serviceRecipient.address);
+    const res = await tryChain(() => sys.router.connect(serviceRecipient).claimServicePayout());
+    sameOutcome(s, "claimServicePayout", owed === 0n ? "NothingToDeposit" : null, res.ok ? null : res.err);
+    if (res.ok) {
+      const gas = BigInt(res.receipt.gasUsed) * BigInt(res.receipt.gasPrice);
+      const got = (await ethers.provider.getBalance(serviceRecipient.address)) - before + gas;
+      if (got !== owed) fail(s, `service payout paid ${got}, owed ${owed}`);
+      s.payouts -= owed;
+    }
+    await check(s, "claimServicePayout");
+  }
+
+  async function actService(s: Scenario) {
+    switch (
+      s.rng.weighted([
+        ["pay", 4],
+        ["request", 4],
+        ["veto", 1],
+        ["execute", 4],
+        ["claim", 1],
+      ] as const)
+    ) {
+      case "pay":
+        return actPayRewards(s);
+      case "request":
+        return actRequestSlash(s);
+      case "veto":
+        return actVetoSlash(s);
+      case "execute":
+        return actExecuteSlash(s);
+      default:
+        return actClaimPayout(s);
+    }
   }
 
   // ------------------------------------------------------------------ setup
@@ -1011,6 +1270,44 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     );
     setupBoundary = boundaryOf(r.timestamp);
     setupDonations = (await ethers.provider.getBalance(sys.addresses.router)) - (await sys.router.buffered());
+
+    // Two restaked services (tier 1 and tier 2), active, both operators 0 opted in, stake
+    // allocated within the exposure limit. No money moves, so the model needs no setup op.
+    serviceRecipient = signers[19];
+    if (serviceRecipient === undefined) throw new Error("need 20 signers");
+    const reg = sys.registry;
+    registryAddr = await reg.getAddress();
+    errorSources.push(reg);
+    const stakeKey = (moduleId: number) => (BigInt(moduleId) << 32n) | 0n;
+    for (const [sid, svc] of SERVICES.entries()) {
+      await (
+        await reg.registerService({
+          ...svc,
+          minOperators: 2,
+          maxOperatorShareBps: 8000,
+          slasher: deployer.address,
+          recipient: serviceRecipient.address,
+        })
+      ).wait();
+      await (await reg.setServiceStatus(sid, 2)).wait(); // Active
+      await (await reg.connect(curatedOps[0]).optIn(sid, 0, 0)).wait();
+      await (await reg.connect(bondedOps[0]).optIn(sid, 1, 0)).wait();
+    }
+    const own = await Promise.all([sys.curated, sys.bonded].map((x) => x.activeValidatorsOf(0)));
+    // Largest amount the split can place (each operator ≤ 80% and ≤ its own stake), at most 64 ETH.
+    const owns = own.map((n: bigint) => n * DEPOSIT_SIZE);
+    let amount = 64n * ETH;
+    const placeable = (a: bigint) =>
+      owns.reduce((t, o) => t + (o < (a * 8000n) / BPS ? o : (a * 8000n) / BPS), 0n) >= a;
+    while (amount > 0n && !placeable(amount)) amount -= ETH;
+    if (amount === 0n) throw new Error(`operators 0 have no active stake to allocate: ${own}`);
+    for (const sid of SERVICES.keys()) {
+      await (await reg.setAllocation(sid, amount, [stakeKey(0), stakeKey(1)])).wait();
+    }
+    for (const t of [1, 2]) {
+      const [needed, available] = await reg.exposure(t);
+      if (needed > available) throw new Error(`exposure tier ${t}: ${needed} > ${available}`);
+    }
     snapshotTs = await latestTs();
     snapshotId = (await provider.send("evm_snapshot", [])) as string;
   });
@@ -1056,6 +1353,10 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       lastBoundary: setupBoundary,
       minTarget: 0n,
       donations: setupDonations,
+      payouts: 0n,
+      serviceRewards: SERVICES.map(() => 0n),
+      slashes: [],
+      pendingBps: new Map(),
     };
     await check(s, "snapshot");
     const { rng } = s;
@@ -1075,6 +1376,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
         ["report", 8],
         ["beacon", 2],
         ["params", 1],
+        ["service", 5],
       ] as const);
       switch (action) {
         case "deposit":
@@ -1095,6 +1397,9 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
         case "beacon":
           await actDepositToBeacon(s);
           break;
+        case "service":
+          await actService(s);
+          break;
         default:
           await actParams(s);
       }
@@ -1106,6 +1411,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     const started = Date.now();
     const indexes = ONLY === null ? Array.from({ length: SCENARIOS }, (_, i) => i) : [ONLY];
     const stats = { steps: 0, reverts: 0, wipes: 0, finalized: 0, claims: 0, rejected: 0 };
+    const svc = { rewards: 0, requested: 0, vetoed: 0, executed: 0, debt: 0, scaled: 0, refused: 0 };
     for (const i of indexes) {
       const s = await runScenario(i);
       if (VERBOSE) {
@@ -1118,11 +1424,20 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       stats.finalized += s.log.filter((l) => l.includes("finalized requests")).length;
       stats.claims += s.log.filter((l) => l.includes("→ paid")).length;
       stats.rejected += s.log.filter((l) => l.includes("corrupted (")).length;
+      svc.rewards += s.log.filter((l) => l.startsWith("payRewards")).length;
+      svc.requested += s.slashes.length;
+      svc.vetoed += s.slashes.filter((x) => x.status === "vetoed").length;
+      svc.executed += s.slashes.filter((x) => x.status === "executed").length;
+      svc.debt += s.log.filter((l) => /debt \+[1-9]/.test(l)).length;
+      svc.scaled += s.log.filter((l) => l.includes("allocation scaled")).length;
+      svc.refused += s.log.filter((l) => l.startsWith("  → reverts")).length;
     }
     console.log(
       `    ${indexes.length} scenarios, ${stats.steps} log lines, ${stats.reverts} matched reverts, ` +
         `${stats.wipes} reports wiping a class, ${stats.finalized} reports finalizing, ${stats.claims} claims, ` +
-        `${stats.rejected} insane reports rejected, ` +
+        `${stats.rejected} insane reports rejected; services: ${svc.rewards} reward payments, ` +
+        `${svc.requested} slash requests (${svc.vetoed} vetoed, ${svc.executed} executed, ${svc.debt} into debt), ` +
+        `${svc.refused} refused service calls, ${svc.scaled} allocation scalings, ` +
         `${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
   });
