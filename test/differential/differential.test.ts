@@ -1405,6 +1405,25 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     // buffer: the payment outruns buffered ETH and the debt is carried into the steps.
     if (rng.chance(0.12)) {
       await actDrainBuffer(s);
+      // What the allocation would not take leaves through a class-A redemption sized to the
+      // free buffer less a few ETH, finalized by a report.
+      const holder = depositors[2];
+      const a = s.model.classes[0];
+      const free = s.model.buffered - pendingDemand(s.model);
+      const bal = s.model.balanceOf(0, holder.address);
+      if (free > 4n * ETH && bal > 0n && !a.wiped) {
+        let shares = toSharesDown(free - 3n * ETH - rng.big(0n, ETH), a.nav, a.supply);
+        if (shares > bal) shares = bal;
+        note(s, `requestRedeem class 0 ${shares} shares by ${holder.address.slice(0, 8)} (opening)`);
+        const rc = await (
+          await sys.queue.connect(holder).requestRedeem(0, shares, holder.address, holder.address)
+        ).wait();
+        s.model.now = BigInt((await ethers.provider.getBlock(rc.blockNumber))!.timestamp);
+        const modelId = s.model.requestRedeem(0, shares, holder.address);
+        s.reqs.push({ modelId, chainId: BigInt(s.perClass[0]++), classId: 0, holder });
+        await check(s, "requestRedeem (opening)", [{ k: 0, w: holder }]);
+        await actReport(s);
+      }
       const sid = rng.int(0, SERVICES.length - 1);
       const bps = SERVICES[sid].maxSlashBps;
       note(s, `requestSlash service ${sid} operator (0,0) ${bps} bps (opening)`);
