@@ -4,7 +4,11 @@
  *
  * Setup (once): the full system (deploySystem), a curated module (2 operators × 16 BLS-valid
  * keys) and a bonded module (2 operators × 8 keys with bond), deposits into A/B/C, 8 validators
- * deposited with a guardian attestation, one reward report. Then `evm_snapshot`; each scenario
+ * deposited with a guardian attestation, one reward report, and two restaked services (tier 1,
+ * maxSlash 10%; tier 2, maxSlash 20%; slashing + veto windows ≤ minRedeemDelay so random class
+ * delays stay legal) made Active, operator 0 of each module opted in, the same allocation on
+ * both (sized to 60% of class C's exposure limit and to what the split can place). Then
+ * `evm_snapshot`; each scenario
  * reverts to it (and re-snapshots), pins the clock, and rebuilds the model by replaying setup.
  *
  * Scenario: optional random class parameters (premiums, cover, redeem delay ≥ minRedeemDelay,
@@ -15,13 +19,24 @@
  * drop limit, slashings that explain bigger drops, exits and skims paid into the withdrawal
  * vault, EL rewards, random perf, bond-covered operator losses), reports that break one §9 rule
  * (must revert with that error and change nothing), depositToBeacon, class open/close, module
- * pause/resume, bond top-ups and parameter changes mirrored in the model.
+ * pause/resume, bond top-ups and parameter changes mirrored in the model. Service actions:
+ * payRewards (booked by the next report as `serviceRewards`, in service id order), requestSlash
+ * (also past maxSlashBps or past the per-operator pending cap: must revert SlashBpsTooHigh),
+ * vetoSlash (inside or after the window: VetoWindowOver), executeSlash (too early:
+ * VetoWindowOpen; else `model.serviceSlash(amount, bondCharged, tier, module)` with amount =
+ * stakeOf × bps / 10⁴ read just before, the bonded operator's bond charged first), payout
+ * claims by the services' recipient. Buffer drains (every validator the allocation takes)
+ * before some executions, and an opening full slash of the curated operator after a class-A
+ * redemption emptied the free buffer, push payments into `debt`, repaid first at the next
+ * report.
  *
  * After every step, to the wei: every class's NAV, supply, token totalSupply, price, wiped and
  * open flags; buffered, pooled, reserved, pending demand; every module's reputation, CL balance,
  * deposited/clValidators/exited; the router's and queue's ETH balances; fee shares per module
  * recipient and treasury; the balances of the holders involved; bonds after each report; every
- * finalized request's amount. On a mismatch the test throws with the run seed, scenario, step,
+ * finalized request's amount; router.debt() against model.debt, the unclaimed service payouts,
+ * the router's ETH (buffered + donations + payouts) and the registry's (uncollected rewards),
+ * Σ nav ≤ pooled on chain. On a mismatch the test throws with the run seed, scenario, step,
  * the action log and the command that replays it.
  *
  *   DIFF_SCENARIOS=n   number of scenarios (default 500)
