@@ -264,6 +264,12 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     return m.requests.filter((r) => r.amount === null).reduce((a, r) => a + r.assetsAtRequest, 0n);
   }
 
+  /** What depositToBeacon may spend: buffered less service debt and redemption demand. */
+  function depositableEth(m: PoolModel): bigint {
+    const d = m.buffered - m.debt - pendingDemand(m);
+    return d > 0n ? d : 0n;
+  }
+
   function boundaryOf(ts: bigint): bigint {
     return genesis + ((ts - genesis) / frame) * frame;
   }
@@ -524,7 +530,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
 
   async function actDepositToBeacon(s: Scenario) {
     const { rng, model } = s;
-    const free = model.buffered - pendingDemand(model);
+    const free = depositableEth(model);
     const max = free > 0n ? free / DEPOSIT_SIZE : 0n;
     if (max === 0n) return actDeposit(s);
     const n = Number(max < 6n ? max : 6n);
@@ -995,7 +1001,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     // Largest batches the allocation takes (its targets can leave a batch of n unfilled while a
     // bigger one fills), until nothing more goes out.
     for (let round = 0; round < 4; round++) {
-      const free = s.model.buffered - pendingDemand(s.model);
+      const free = depositableEth(s.model);
       let want = free > 0n ? Number(free / DEPOSIT_SIZE) : 0;
       if (want > 12) want = 12;
       let placed = false;
@@ -1424,7 +1430,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       // free buffer less a few ETH, finalized by a report.
       const holder = depositors[2];
       const a = s.model.classes[0];
-      const free = s.model.buffered - pendingDemand(s.model);
+      const free = depositableEth(s.model);
       const bal = s.model.balanceOf(0, holder.address);
       if (free > 4n * ETH && bal > 0n && !a.wiped) {
         let shares = toSharesDown(free - 3n * ETH - rng.big(0n, ETH), a.nav, a.supply);
