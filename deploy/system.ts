@@ -103,6 +103,34 @@ export function defaultConfig(deployer: string, members: string[], guardians: st
   };
 }
 
+/** Accounting's sanity limits and fee/reputation parameters (DESIGN §9 defaults). */
+export function accountingSettings(cfg: SystemConfig) {
+  const frameSeconds = cfg.secondsPerSlot * cfg.slotsPerFrame;
+  return {
+    limits: {
+      maxAprBps: 1000,
+      maxDropBps: 500,
+      maxExitRequests: 64,
+      maxLosses: 64,
+      maxFinalizePerReport: 500,
+    },
+    params: {
+      treasury: cfg.treasury,
+      treasuryFeeBps: cfg.treasuryFeeBps,
+      serviceFeeBps: cfg.serviceFeeBps,
+      lambdaBps: cfg.lambdaBps,
+      slashPenaltyBps: cfg.slashPenaltyBps,
+      exitDeadline: 4 * frameSeconds,
+    },
+  };
+}
+
+/** Bond curves of the bonded module: 2.4 ETH then 1.3 ETH per key; 1.5 / 1.0 once proven. */
+export const BOND_CURVES = {
+  standard: { first: (24n * ETH) / 10n, next: (13n * ETH) / 10n },
+  proven: { first: (15n * ETH) / 10n, next: ETH },
+};
+
 export interface System {
   deployer: Signer;
   depositContract: any;
@@ -181,15 +209,8 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     await addr(book),
     ZeroAddress,
     ZeroAddress,
-    { maxAprBps: 1000, maxDropBps: 500, maxExitRequests: 64, maxLosses: 64, maxFinalizePerReport: 500 },
-    {
-      treasury: cfg.treasury,
-      treasuryFeeBps: cfg.treasuryFeeBps,
-      serviceFeeBps: cfg.serviceFeeBps,
-      lambdaBps: cfg.lambdaBps,
-      slashPenaltyBps: cfg.slashPenaltyBps,
-      exitDeadline: 4 * frameSeconds,
-    },
+    accountingSettings(cfg).limits,
+    accountingSettings(cfg).params,
   ]);
   const accountingAddr = await addr(accounting);
   const queue = await proxy(ethers, "WithdrawalQueue", [
@@ -254,8 +275,8 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   const bonded = await proxy(ethers, "BondedModule", [
     me,
     await addr(router),
-    { first: (24n * ETH) / 10n, next: (13n * ETH) / 10n },
-    { first: (15n * ETH) / 10n, next: ETH },
+    BOND_CURVES.standard,
+    BOND_CURVES.proven,
   ]);
 
   const timelock = await ethers.deployContract("CascadeTimelock", [cfg.timelockDelay, [me], [me], me]);

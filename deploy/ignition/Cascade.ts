@@ -15,9 +15,7 @@
  * ever left uninitialized (OZ 5 forbids it; it would invite a front-run `initialize`).
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import type { SystemConfig } from "../system.js";
-
-const ETH = 10n ** 18n;
+import { accountingSettings, BOND_CURVES, type SystemConfig } from "../system.js";
 
 export interface IgnitionConfig extends SystemConfig {
   /** Oracle frame origin (beacon genesis time on real networks). */
@@ -64,15 +62,8 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       book,
       "0x0000000000000000000000000000000000000000",
       "0x0000000000000000000000000000000000000000",
-      { maxAprBps: 1000, maxDropBps: 500, maxExitRequests: 64, maxLosses: 64, maxFinalizePerReport: 500 },
-      {
-        treasury: cfg.treasury,
-        treasuryFeeBps: cfg.treasuryFeeBps,
-        serviceFeeBps: cfg.serviceFeeBps,
-        lambdaBps: cfg.lambdaBps,
-        slashPenaltyBps: cfg.slashPenaltyBps,
-        exitDeadline: 4 * frameSeconds,
-      },
+      accountingSettings(cfg).limits,
+      accountingSettings(cfg).params,
     ]);
     const queue = proxied("WithdrawalQueue", [deployer, book, accounting, router]);
     const oracle = proxied("ReportOracle", [
@@ -127,12 +118,7 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
     });
 
     const curated = proxied("CuratedModule", [deployer, router, deployer]);
-    const bonded = proxied("BondedModule", [
-      deployer,
-      router,
-      { first: (24n * ETH) / 10n, next: (13n * ETH) / 10n },
-      { first: (15n * ETH) / 10n, next: ETH },
-    ]);
+    const bonded = proxied("BondedModule", [deployer, router, BOND_CURVES.standard, BOND_CURVES.proven]);
     const timelock = m.contract("CascadeTimelock", [cfg.timelockDelay, [deployer], [deployer], deployer]);
 
     return {
