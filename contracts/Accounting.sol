@@ -137,9 +137,11 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         AccountingStorage storage $ = _s();
         require(msg.sender == address($.registry), NotServiceRegistry(msg.sender));
         IStakingRouter router = $.router;
-        // Bond first: chargeBond consumes the lock taken at request time.
+        // Bond first. This request's own lock is released, then the charge takes free bond
+        // only: the execution pays from its lock and the operator's free bond, never from the
+        // locks of other pending requests.
+        if (locked != 0) router.unlockOperatorBond(moduleId, operatorId, locked);
         uint256 charged = router.chargeOperatorBond(moduleId, operatorId, amount);
-        if (locked > charged) router.unlockOperatorBond(moduleId, operatorId, locked - charged);
         uint256 classLoss = amount - charged;
         if (classLoss != 0) $.book.applySlashLoss(classLoss, tier);
         emit ServiceSlashApplied(moduleId, operatorId, amount, charged, classLoss);

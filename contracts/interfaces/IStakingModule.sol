@@ -83,7 +83,9 @@ interface IStakingModule {
     /// @param signatures concatenated 96-byte signatures in plan order
     function onDeposit(uint256 count, bytes calldata pubkeys, bytes calldata signatures) external;
 
-    /// @notice Charges up to `amount` from the operator's collateral and sends it to the router.
+    /// @notice Charges up to `amount` from the operator's free (unlocked) collateral and sends
+    /// it to the router. Locked collateral is never charged: a lock is released only by the
+    /// execution or veto of the slash it was taken for (the registry unlocks it, then charges).
     /// @return charged what was actually charged (0 for modules without collateral)
     function chargeBond(uint256 operatorId, uint256 amount) external returns (uint256 charged);
 

@@ -132,11 +132,12 @@ contract BondedModule is ModuleBase, IBondedModule {
         _operator(operatorId);
         BondedStorage storage $ = _bonded();
         Bond storage b = $.bonds[operatorId];
-        charged = amount < b.amount ? amount : b.amount;
+        // Only free bond: locked bond is held for pending service slashes, and each lock is
+        // released by its own execution or veto alone (the registry unlocks before it charges),
+        // so a report's loss can never turn a lock into withdrawable bond.
+        uint256 free = b.amount - b.locked;
+        charged = amount < free ? amount : free;
         b.amount -= uint128(charged);
-        // A charge consumes the lock that was held for it.
-        b.locked = b.locked > charged ? b.locked - uint128(charged) : 0;
-        if (b.locked > b.amount) b.locked = b.amount;
         $.totalBond -= charged;
         _refresh(operatorId);
         emit BondCharged(operatorId, amount, charged, b.amount);

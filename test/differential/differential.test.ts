@@ -117,6 +117,8 @@ interface Scenario {
   perClass: number[];
   /** Bond of each bonded-module operator, as the test expects it. */
   bonds: bigint[];
+  /** Bond of each bonded-module operator locked for pending slashes (never charged by reports). */
+  locked: bigint[];
   /** Start of the frame of the last applied report (deterministic, unlike its block time). */
   lastBoundary: bigint;
   /** Earliest time for the next report (after a rejected one, the next frame). */
@@ -146,6 +148,8 @@ interface SlashRef {
   scaled: boolean;
   /** stakeOf when requested (the contract keeps stake deallocating then slashable). */
   stakeAtRequest: bigint;
+  /** Bond this request locked (bonded operator 0 only); released by its veto or execution. */
+  lock: bigint;
 }
 
 /** The two services set up in the snapshot: tier 1 and tier 2, windows within minRedeemDelay. */
@@ -830,7 +834,9 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
         const amount = rng.chance(0.2) ? rng.big(1n, 10n ** 6n) : rng.big(ETH / 100n, 8n * ETH);
         losses.push({ moduleId, operatorId, amount });
         if (moduleId === 1) {
-          const charged = amount < s.bonds[operatorId] ? amount : s.bonds[operatorId];
+          // A report charges free bond only: locks stay for their pending slashes.
+          const free = s.bonds[operatorId] - s.locked[operatorId];
+          const charged = amount < free ? amount : free;
           s.bonds[operatorId] -= charged;
           modelModules[1].bondCharged += charged;
         }
@@ -1069,6 +1075,14 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       note(s, `  → reverts ${res.err}`);
     } else {
       const id = s.slashes.length;
+      // The request locks the bond its expected slash needs, capped by the bond.
+      let lock = 0n;
+      if (moduleId === 1) {
+        const expected = (stake * BigInt(bps)) / BPS;
+        const room = s.bonds[0] - s.locked[0];
+        lock = expected < room ? expected : room;
+        s.locked[0] += lock;
+      }
       s.slashes.push({
         id,
         serviceId: sid,
@@ -1078,6 +1092,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
         status: "pending",
         scaled: at < s.releaseAt[sid],
         stakeAtRequest: stake,
+        lock,
       });
       s.pendingBps.set(key, pending + bps);
       const pendingIds: bigint[] = await sys.registry.pendingSlashes();
@@ -1101,6 +1116,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     sameOutcome(s, "vetoSlash", at < endsAt ? null : "VetoWindowOver", res.ok ? null : res.err);
     if (res.ok) {
       x.status = "vetoed";
+      if (x.moduleId === 1) s.locked[0] -= x.lock;
       const key = `${x.serviceId}:${x.moduleId}`;
       s.pendingBps.set(key, s.pendingBps.get(key)! - x.bps);
     } else note(s, `  → reverts ${res.err}`);
@@ -1151,7 +1167,9 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     if (amount !== fromView && !(x.scaled && amount > fromView && amount <= atRequest)) {
       fail(s, `slash ${x.id}: contract amount ${amount}, stake ${stake} × ${x.bps} bps = ${fromView}`);
     }
-    const bond = x.moduleId === 1 ? s.bonds[0] : 0n;
+    // The execution releases its own lock, then charges free bond: never other requests' locks.
+    if (x.moduleId === 1) s.locked[0] -= x.lock;
+    const bond = x.moduleId === 1 ? s.bonds[0] - s.locked[0] : 0n;
     const bondCharged = amount < bond ? amount : bond;
     if (charged !== null && charged !== bondCharged) {
       fail(s, `slash ${x.id}: bond charged ${charged} on chain, expected ${bondCharged}`);
@@ -1171,8 +1189,9 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     s.payouts += amount - owed;
     note(s, `  → slashed ${amount} (bond ${bondCharged}, classes ${amount - bondCharged}, debt +${owed})`);
     if (wiped.length) note(s, `  → wiped classes ${wiped.join(", ")}`);
-    const [bondNow] = (await sys.bonded.bondOf(0)) as bigint[];
+    const [bondNow, lockedNow] = (await sys.bonded.bondOf(0)) as bigint[];
     if (bondNow !== s.bonds[0]) fail(s, `bond of operator 0 after slash: ${bondNow}, expected ${s.bonds[0]}`);
+    if (lockedNow !== s.locked[0]) fail(s, `lock of operator 0 after slash: ${lockedNow}, expected ${s.locked[0]}`);
     await check(s, "executeSlash");
   }
 
@@ -1412,6 +1431,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       reqs: [],
       perClass: Array.from({ length: K }, () => 0),
       bonds: [...setupBonds],
+      locked: setupBonds.map(() => 0n),
       lastBoundary: setupBoundary,
       minTarget: 0n,
       donations: setupDonations,
@@ -1468,6 +1488,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
         status: "pending",
         scaled: at < s.releaseAt[sid],
         stakeAtRequest: stake,
+        lock: 0n,
       });
       s.pendingBps.set(`${sid}:0`, bps);
       await check(s, "requestSlash (opening)");
