@@ -495,8 +495,54 @@ for (const K of KS) {
       ctx.services = 0;
       ctx.reports = 0;
     }
+    if (M === 32 && K === 8) {
+      record("report_apply_exposure_worst", await isolated(() => exposureWorst(ctx)));
+      base = await snapshot();
+    }
     console.log(`  built and measured m=${M} k=${K} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
+}
+
+/**
+ * The exposure rule's worst report: MAX_ALLOCATED_OPERATORS (512) allocated operators — 16
+ * services × 32 operators over tiers 1..K−1 — and a cover factor cut to 10% so every tier breaks
+ * the limit at once; the report scales every service in one pass (each operator's stake moved to
+ * deallocating once). Returns the report's apply gas.
+ */
+async function exposureWorst(ctx: Ctx): Promise<number> {
+  const { sys } = ctx;
+  const reg = sys.registry;
+  const M = ctx.modules.length;
+  const S = 16;
+  const staked: number[] = [];
+  for (let m = 0; m < M; m++) {
+    const mod = await ethers.getContractAt("IStakingModule", (await sys.router.getModule(m)).module);
+    if ((await mod.activeValidatorsOf(0)) > 0n) staked.push(m);
+  }
+  if (staked.length !== M) throw new Error(`exposure_worst: ${staked.length} of ${M} operators staked`);
+  for (let s = 0; s < S; s++) {
+    const id = ctx.services++;
+    await run(`registerService ${id}`, () =>
+      reg.registerService({
+        tier: 1 + (id % (ctx.K - 1)),
+        maxSlashBps: 10_000,
+        slashingWindow: 300,
+        vetoWindow: 300,
+        minOperators: 1,
+        maxOperatorShareBps: 10_000,
+        slasher: slasher.address,
+        recipient: recipient.address,
+      }),
+    );
+    await run(`setServiceStatus ${id}`, () => reg.setServiceStatus(id, 2));
+    for (const m of staked) await run(`optIn ${id}/${m}`, () => reg.connect(op).optIn(id, m, 0));
+    await run(`setAllocation ${id}`, () => reg.setAllocation(id, 64n * ETH, staked.map(opKey)));
+  }
+  await run("setCoverFactor", () => reg.setCoverFactor(1000));
+  const r = await report(ctx, "report_apply_exposure_worst");
+  const scaled = (await reg.getService(0)).allocation;
+  if (scaled >= 64n * ETH) throw new Error("exposure_worst: the report did not scale");
+  return r.apply;
 }
 
 /** Everything measured in the main state: 8 modules, 3 classes, 8 services. */

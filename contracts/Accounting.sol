@@ -143,15 +143,25 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         if (locked != 0) router.unlockOperatorBond(moduleId, operatorId, locked);
         uint256 charged = router.chargeOperatorBond(moduleId, operatorId, amount);
         uint256 classLoss = amount - charged;
-        if (classLoss != 0) $.book.applySlashLoss(classLoss, tier);
+        // No slash takes more than the book holds: what no class can absorb is neither taken
+        // nor paid (several services slashing one operator at a cover factor above 1× could
+        // otherwise pay out more than the pool, and Invariant A would break).
+        if (classLoss != 0) {
+            uint256 unabsorbed = $.book.applySlashLoss(classLoss, tier);
+            classLoss -= unabsorbed;
+            amount -= unabsorbed;
+        }
         emit ServiceSlashApplied(moduleId, operatorId, amount, charged, classLoss);
         router.payServiceSlash(recipient, amount);
-        // The operator's validators must leave; its module pays in reputation.
-        IStakingModule module = IStakingModule(router.getModule(moduleId).module);
-        uint256 active = module.activeValidatorsOf(operatorId);
+        // The operator's validators must leave (the slash lands on it); its module loses
+        // reputation in proportion to what was slashed over the module's stake at risk, so dust
+        // slashes cannot wear down the standing of its other operators.
+        IStakingRouter.Module memory m = router.getModule(moduleId);
+        uint256 active = IStakingModule(m.module).activeValidatorsOf(operatorId);
         if (active != 0)
             router.requestExits(moduleId, operatorId, active, block.timestamp + $.params.exitDeadline);
-        router.penalizeReputation(moduleId, $.params.slashPenaltyBps);
+        uint256 penalty = _slashPenaltyBps($.params.slashPenaltyBps, amount, uint256(m.deposited) - m.exited);
+        if (penalty != 0) router.penalizeReputation(moduleId, penalty);
     }
 
     /// @notice Links the withdrawal queue and the oracle once, when `initialize` left them
@@ -257,6 +267,14 @@ contract Accounting is CascadeUpgradeable, IAccounting {
                 loss: loss
             })
         );
+    }
+
+    /// @dev `⌊slashPenaltyBps · amount / (validators · 32 ETH)⌋`, at most `slashPenaltyBps` (the
+    /// whole penalty when the module has no stake at risk).
+    function _slashPenaltyBps(uint256 penaltyBps, uint256 amount, uint256 validators) private pure returns (uint256) {
+        uint256 atRisk = validators * DEPOSIT_SIZE;
+        if (atRisk <= amount) return penaltyBps;
+        return (penaltyBps * amount) / atRisk;
     }
 
     function _updateReputation(

@@ -22,6 +22,12 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
     uint256 public constant MAX_SERVICE_OPERATORS = 32;
     /// @dev Bounds the pending-slash list keepers and `previewDeposit` read.
     uint256 public constant MAX_PENDING_SLASHES = 64;
+    /// @dev Bounds every loop over the services array: retired services free a live slot
+    /// (MAX_SERVICES) but keep their id, so the array itself needs a (larger) bound too.
+    uint256 public constant MAX_REGISTRATIONS = 256;
+    /// @dev Bounds Σ over services of allocated operators, so the report's exposure scaling
+    /// (one storage update per allocated operator) stays far below a block (bench: enforce_exposure).
+    uint256 public constant MAX_ALLOCATED_OPERATORS = 512;
     uint256 private constant OPERATOR_BITS = 32;
 
     struct Stake {
@@ -33,6 +39,13 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
     struct OptIn {
         bool optedIn;
         uint64 outAt; // 0 while opted in; opt-out effective time otherwise
+    }
+
+    /// @dev Per service: Σ of its operators' deallocating stake, slashable until `until` (the
+    /// latest of their release times, so the sum never undercounts what is still slashable).
+    struct Deallocating {
+        uint128 amount;
+        uint64 until;
     }
 
     /// @custom:storage-location erc7201:cascade.storage.ServiceRegistry
@@ -48,6 +61,11 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         mapping(uint256 serviceId => mapping(uint64 key => Stake)) stakes;
         mapping(uint256 serviceId => mapping(uint64 key => OptIn)) optIns;
         mapping(uint256 serviceId => mapping(uint64 key => uint256 bps)) pendingBps;
+        mapping(uint256 serviceId => Deallocating) deallocating;
+        uint128 minSlashAmount; // smallest expected slash a request may ask for (wei)
+        uint128 registrationFee; // wei a registration pays, booked as the service's rewards
+        uint32 liveServices; // registered and not retired (bounded by MAX_SERVICES)
+        uint32 allocatedOperators; // Σ_s operators[s].length (bounded by MAX_ALLOCATED_OPERATORS)
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ServiceRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -85,10 +103,15 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
     // ---------------------------------------------------------------- services
 
     /// @inheritdoc IServiceRegistry
-    function registerService(ServiceParams calldata p) external returns (uint256 serviceId) {
+    function registerService(ServiceParams calldata p) external payable returns (uint256 serviceId) {
         RegistryStorage storage $ = _s();
         serviceId = $.services.length;
-        require(serviceId < MAX_SERVICES, TooManyServices(MAX_SERVICES));
+        require(serviceId < MAX_REGISTRATIONS, TooManyRegistrations(MAX_REGISTRATIONS));
+        // Only services that can still act count: a retired one frees its slot.
+        require($.liveServices < MAX_SERVICES, TooManyServices(MAX_SERVICES));
+        // Registration costs the fee, so strangers cannot fill the slots for free; the fee is
+        // booked as the service's rewards (the classes it would expose earn it at the next report).
+        require(msg.value == $.registrationFee, WrongRegistrationFee(msg.value, $.registrationFee));
         // A tier at or above the class count exposes no class: its allocations would escape the
         // exposure limit and its slashes would index past the book's classes.
         require(
@@ -103,10 +126,17 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
                 p.slasher != address(0),
             InvalidServiceParams()
         );
+        ++$.liveServices;
         $.services.push(
-            Service({params: p, status: ServiceStatus.Pending, allocation: 0, pendingRewards: 0})
+            Service({
+                params: p,
+                status: ServiceStatus.Pending,
+                allocation: 0,
+                pendingRewards: uint128(msg.value)
+            })
         );
         emit ServiceRegistered(serviceId, msg.sender, p);
+        if (msg.value != 0) emit RewardsPaid(serviceId, msg.sender, msg.value);
     }
 
     /// @inheritdoc IServiceRegistry
@@ -123,6 +153,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
                 (status == ServiceStatus.Retired && from != ServiceStatus.Retired);
         require(ok, InvalidStatusChange(from, status));
         if (status == ServiceStatus.Active) _checkRedeemDelays(s.params);
+        if (status == ServiceStatus.Retired) --_s().liveServices;
         s.status = status;
         emit ServiceStatusChanged(serviceId, status);
     }
@@ -130,6 +161,18 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
     /// @notice Sets the exposure limit's cover factor. DEFAULT_ADMIN_ROLE.
     function setCoverFactor(uint256 bps) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setCoverFactor(bps);
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function setMinSlashAmount(uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _s().minSlashAmount = uint128(amount);
+        emit MinSlashAmountSet(amount);
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function setRegistrationFee(uint256 fee) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _s().registrationFee = uint128(fee);
+        emit RegistrationFeeSet(fee);
     }
 
     /// @inheritdoc IServiceRegistry
@@ -164,6 +207,17 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         uint256 effectiveAt = block.timestamp + s.params.slashingWindow;
         o.outAt = uint64(effectiveAt);
         emit OptOutRequested(serviceId, moduleId, operatorId, effectiveAt);
+        // The allocation leaves with the operator at once; the stake stays slashable (deallocating)
+        // until the opt-out takes effect, so nothing escapes a slash it is due.
+        Stake storage st = _s().stakes[serviceId][_key(moduleId, operatorId)];
+        uint256 removed = st.stake;
+        if (removed != 0) {
+            uint256 from = s.allocation;
+            _deallocate(st, 0, uint64(effectiveAt));
+            s.allocation = uint128(from - removed);
+            _addDeallocating(serviceId, removed, 0, uint64(effectiveAt));
+            emit AllocationScaled(serviceId, from, from - removed, effectiveAt);
+        }
     }
 
     // ---------------------------------------------------------------- allocator
@@ -174,33 +228,20 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         uint256 amount,
         uint64[] calldata operatorKeys
     ) external onlyRole(ALLOCATOR_ROLE) {
-        RegistryStorage storage $ = _s();
         Service storage s = _service(serviceId);
         require(s.status == ServiceStatus.Active || amount == 0, ServiceNotActive(serviceId, s.status));
         uint256 n = operatorKeys.length;
         require(n <= MAX_SERVICE_OPERATORS, TooManyOperators(MAX_SERVICE_OPERATORS));
         require(amount == 0 || n >= s.params.minOperators, NotEnoughOperators(n, s.params.minOperators));
         uint256[] memory stakes = amount == 0 ? new uint256[](n) : _split(serviceId, s, amount, operatorKeys);
+        uint256 slashableBefore = s.allocation + _deallocatingOf(serviceId);
 
-        // Old stakes that shrink stay slashable for one slashing window (deallocation delay).
-        uint64 releaseAt = uint64(block.timestamp + s.params.slashingWindow);
-        uint64[] storage current = $.operators[serviceId];
-        for (uint256 i; i < current.length; ++i) _deallocate($.stakes[serviceId][current[i]], 0, releaseAt);
-        uint256 placed;
-        for (uint256 i; i < n; ++i) {
-            Stake storage st = $.stakes[serviceId][operatorKeys[i]];
-            uint256 old = st.pending; // what the loop above moved to pending
-            if (stakes[i] <= old) {
-                st.pending = uint128(old - stakes[i]);
-            } else {
-                st.pending = 0;
-            }
-            st.stake = uint128(stakes[i]);
-            placed += stakes[i];
-        }
-        $.operators[serviceId] = operatorKeys;
-        s.allocation = uint128(placed);
-        _checkExposure();
+        uint256 placed = _place(serviceId, s, stakes, operatorKeys);
+        // Stake moved to deallocating stays slashable, so it counts against the limit until it
+        // is released: rotating stake between operators cannot double what is slashable. A call
+        // that does not raise this service's slashable stake is always allowed (de-risking must
+        // work even while losses keep the limit broken).
+        if (placed + _deallocatingOf(serviceId) > slashableBefore) _checkExposure();
         emit AllocationSet(serviceId, placed, n);
     }
 
@@ -227,6 +268,9 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         require(pendingBps <= s.params.maxSlashBps, SlashBpsTooHigh(pendingBps, s.params.maxSlashBps));
         $.pendingBps[serviceId][key] = pendingBps;
         uint256 expected = (stake * bps) / BPS;
+        // Dust requests cannot be repeated to wear a module down (one executed slash costs the
+        // module reputation in proportion to what it took).
+        require(expected >= $.minSlashAmount, SlashTooSmall(expected, $.minSlashAmount));
         slashId = $.slashes.length;
         $.slashes.push(
             SlashRequest({
@@ -282,7 +326,12 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         // The slashed stake no longer secures the service.
         uint256 fromStake = amount < st.stake ? amount : st.stake;
         st.stake -= uint128(fromStake);
-        st.pending -= uint128(amount - fromStake > st.pending ? st.pending : amount - fromStake);
+        uint256 fromPending = amount - fromStake > st.pending ? st.pending : amount - fromStake;
+        st.pending -= uint128(fromPending);
+        if (fromPending != 0) {
+            Deallocating storage d = $.deallocating[r.serviceId];
+            d.amount -= uint128(fromPending > d.amount ? d.amount : fromPending);
+        }
         s.allocation -= uint128(fromStake > s.allocation ? s.allocation : fromStake);
         emit SlashExecuted(slashId, amount);
         $.accounting.applyServiceSlash(
@@ -326,17 +375,27 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         RegistryStorage storage $ = _s();
         require(msg.sender == address($.accounting), NotAccounting(msg.sender));
         uint256 maxTier = $.book.classCount();
-        (uint256[] memory needed, uint256[] memory available) = _exposures(maxTier);
+        // Allocations only: deallocating stake cannot be scaled (it stays slashable until
+        // released), so the limit is restored for what remains once it is.
+        (uint256[] memory needed, uint256[] memory available) = _exposures(maxTier, false);
+        // One pass: a service of tier τ is scaled once, by the smallest available/needed over
+        // the tiers t ≤ τ (every such tier counts it). Each tier t then needs at most
+        // Σ_{τ≥t} f_τ·n_τ ≤ (available_t/needed_t)·needed_t, with floors only lowering it.
+        uint256[] memory num = new uint256[](maxTier);
+        uint256[] memory den = new uint256[](maxTier);
+        (uint256 n, uint256 d) = (1, 1);
         for (uint256 t = 1; t < maxTier; ++t) {
-            if (needed[t] <= available[t]) continue;
-            // Scale every service of tier ≥ t by available/needed (rounded down: toward safety).
-            for (uint256 i; i < $.services.length; ++i) {
-                Service storage s = $.services[i];
-                if (s.params.tier < t || s.allocation == 0) continue;
-                _scale(i, s, available[t], needed[t]);
-            }
-            // The scaling lowered allocations of tiers ≥ t: the tiers above see the new sums.
-            (needed, available) = _exposures(maxTier);
+            if (needed[t] > available[t] && available[t] * d < n * needed[t]) (n, d) = (available[t], needed[t]);
+            (num[t], den[t]) = (n, d);
+        }
+        if (n == d) return;
+        uint256 count = $.services.length;
+        for (uint256 i; i < count; ++i) {
+            Service storage s = $.services[i];
+            if (s.allocation == 0) continue;
+            uint256 tier = s.params.tier;
+            if (tier >= maxTier || num[tier] == den[tier]) continue;
+            _scale(i, s, num[tier], den[tier]);
         }
     }
 
@@ -378,7 +437,8 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         RegistryStorage storage $ = _s();
         for (uint256 i; i < $.services.length; ++i) {
             Service storage s = $.services[i];
-            if (s.params.tier >= tier) needed += (uint256(s.allocation) * s.params.maxSlashBps) / BPS;
+            if (s.params.tier >= tier)
+                needed += ((uint256(s.allocation) + _deallocatingOf(i)) * s.params.maxSlashBps) / BPS;
         }
         uint256[] memory navs = $.book.navs();
         uint256 junior;
@@ -392,7 +452,8 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         for (uint256 i; i < $.services.length; ++i) {
             Service storage s = $.services[i];
             if (s.params.tier > classId || s.status == ServiceStatus.Pending) continue;
-            if (s.status == ServiceStatus.Retired && s.allocation == 0) continue;
+            // A retired service's deallocating stake is still slashable: it still binds.
+            if (s.status == ServiceStatus.Retired && s.allocation == 0 && _deallocatingOf(i) == 0) continue;
             uint256 w = uint256(s.params.slashingWindow) + s.params.vetoWindow;
             if (w > delay) delay = w;
         }
@@ -401,6 +462,27 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
     /// @inheritdoc IServiceRegistry
     function pendingSlashes() external view returns (uint256[] memory) {
         return _s().pending;
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function deallocatingOf(uint256 serviceId) external view returns (uint256 amount, uint256 until) {
+        Deallocating storage d = _s().deallocating[serviceId];
+        return (_deallocatingOf(serviceId), d.until);
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function minSlashAmount() external view returns (uint256) {
+        return _s().minSlashAmount;
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function registrationFee() external view returns (uint256) {
+        return _s().registrationFee;
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function liveServiceCount() external view returns (uint256) {
+        return _s().liveServices;
     }
 
     /// @notice The exposure limit's cover factor in bps.
@@ -445,6 +527,12 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
             owns[i] = own;
             caps[i] = own < shareCap ? own : shareCap;
         }
+        {
+            // An operator with no active stake secures nothing: it does not count toward minOperators.
+            uint256 withStake;
+            for (uint256 i; i < n; ++i) if (owns[i] != 0) ++withStake;
+            require(withStake >= s.params.minOperators, NotEnoughOperators(withStake, s.params.minOperators));
+        }
         uint256 remaining = amount;
         // Water-fill: each round gives the rest pro rata to the uncapped operators' active stake
         // (weighting by the caps would flatten every stake above the share cap to that cap).
@@ -473,35 +561,84 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         require(remaining == 0, AllocationNotPlaceable(amount, amount - remaining));
     }
 
+    /// @dev Replaces the service's operators and stakes. Old stakes that shrink stay slashable
+    /// for one slashing window (deallocation delay); deallocating stake allocated again moves back.
+    function _place(
+        uint256 serviceId,
+        Service storage s,
+        uint256[] memory stakes,
+        uint64[] calldata keys
+    ) private returns (uint256 placed) {
+        RegistryStorage storage $ = _s();
+        uint64 releaseAt = uint64(block.timestamp + s.params.slashingWindow);
+        uint64[] storage current = $.operators[serviceId];
+        uint256 moved;
+        for (uint256 i; i < current.length; ++i) moved += _deallocate($.stakes[serviceId][current[i]], 0, releaseAt);
+        uint256 back;
+        for (uint256 i; i < keys.length; ++i) {
+            Stake storage st = $.stakes[serviceId][keys[i]];
+            uint256 live = block.timestamp < st.releaseAt ? st.pending : 0;
+            uint256 again = stakes[i] < live ? stakes[i] : live;
+            st.pending = uint128(live - again);
+            st.stake = uint128(stakes[i]);
+            placed += stakes[i];
+            back += again;
+        }
+        uint256 total = $.allocatedOperators + keys.length - current.length;
+        require(total <= MAX_ALLOCATED_OPERATORS, TooManyAllocatedOperators(total, MAX_ALLOCATED_OPERATORS));
+        $.allocatedOperators = uint32(total);
+        $.operators[serviceId] = keys;
+        s.allocation = uint128(placed);
+        _addDeallocating(serviceId, moved, back, releaseAt);
+    }
+
     function _scale(uint256 serviceId, Service storage s, uint256 available, uint256 needed) private {
         RegistryStorage storage $ = _s();
         uint256 from = s.allocation;
         uint256 to;
         uint64 releaseAt = uint64(block.timestamp + s.params.slashingWindow);
         uint64[] storage keys = $.operators[serviceId];
+        uint256 moved;
         for (uint256 i; i < keys.length; ++i) {
             Stake storage st = $.stakes[serviceId][keys[i]];
             uint256 next = (uint256(st.stake) * available) / needed;
-            _deallocate(st, next, releaseAt);
+            moved += _deallocate(st, next, releaseAt);
             to += next;
         }
         s.allocation = uint128(to);
+        _addDeallocating(serviceId, moved, 0, releaseAt);
         emit AllocationScaled(serviceId, from, to, releaseAt);
     }
 
     /// @dev Lowers a stake to `next`, keeping the difference slashable until `releaseAt`.
-    function _deallocate(Stake storage st, uint256 next, uint64 releaseAt) private {
+    function _deallocate(Stake storage st, uint256 next, uint64 releaseAt) private returns (uint256 moved) {
         uint256 cur = st.stake;
-        if (next >= cur) return;
+        if (next >= cur) return 0;
         uint256 stillPending = block.timestamp < st.releaseAt ? st.pending : 0;
-        st.pending = uint128(stillPending + cur - next);
+        moved = cur - next;
+        st.pending = uint128(stillPending + moved);
         st.stake = uint128(next);
         st.releaseAt = releaseAt;
     }
 
+    /// @dev Service-level mirror of `_deallocate`: adds `moved`, removes `back` (deallocating
+    /// stake allocated again), and extends the release to `releaseAt` when something moved.
+    function _addDeallocating(uint256 serviceId, uint256 moved, uint256 back, uint64 releaseAt) private {
+        Deallocating storage d = _s().deallocating[serviceId];
+        uint256 live = _deallocatingOf(serviceId) + moved;
+        d.amount = uint128(back < live ? live - back : 0);
+        if (moved != 0 && releaseAt > d.until) d.until = releaseAt;
+    }
+
+    /// @dev The service's deallocating stake still slashable now.
+    function _deallocatingOf(uint256 serviceId) private view returns (uint256) {
+        Deallocating storage d = _s().deallocating[serviceId];
+        return block.timestamp < d.until ? d.amount : 0;
+    }
+
     function _checkExposure() private view {
         uint256 maxTier = _s().book.classCount();
-        (uint256[] memory needed, uint256[] memory available) = _exposures(maxTier);
+        (uint256[] memory needed, uint256[] memory available) = _exposures(maxTier, true);
         for (uint256 t = 1; t < maxTier; ++t) {
             require(needed[t] <= available[t], ExposureLimitExceeded(t, needed[t], available[t]));
         }
@@ -511,16 +648,20 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
     /// and one read of the NAVs, instead of one pass and one external call per tier. Same
     /// per-service floors summed, so the figures equal `exposure(t)` exactly.
     function _exposures(
-        uint256 maxTier
+        uint256 maxTier,
+        bool withDeallocating
     ) private view returns (uint256[] memory needed, uint256[] memory available) {
         RegistryStorage storage $ = _s();
         needed = new uint256[](maxTier + 1);
         uint256 count = $.services.length;
         for (uint256 i; i < count; ++i) {
             Service storage s = $.services[i];
+            uint256 stake = s.allocation;
+            if (withDeallocating) stake += _deallocatingOf(i);
+            if (stake == 0) continue;
             uint256 tier = s.params.tier;
             if (tier > maxTier) tier = maxTier;
-            needed[tier] += (uint256(s.allocation) * s.params.maxSlashBps) / BPS;
+            needed[tier] += (stake * s.params.maxSlashBps) / BPS;
         }
         // Suffix sums: needed[t] = Σ over services of tier ≥ t.
         for (uint256 t = maxTier; t > 0; --t) needed[t - 1] += needed[t];

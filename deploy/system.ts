@@ -37,6 +37,10 @@ export interface SystemConfig {
   timelockDelay: number;
   /** Exposure limit cover factor (bps of the exposed classes' NAV). */
   coverFactorBps: number;
+  /** Smallest expected slash (wei) a service may request: dust requests are refused. */
+  minSlashAmount: bigint;
+  /** Wei a service registration pays (booked as its rewards); 0 = free. */
+  registrationFee: bigint;
   /** Oracle frame origin (beacon genesis time); omitted = the latest block's time. */
   genesisTime?: number;
   /** Canonical deposit contract; omitted = deploy the devnet one. */
@@ -99,6 +103,8 @@ export function defaultConfig(deployer: string, members: string[], guardians: st
     minReputationBps: 5000,
     timelockDelay: 60,
     coverFactorBps: 10_000,
+    minSlashAmount: ETH / 100n,
+    registrationFee: 0n,
     handOverToTimelock: false,
   };
 }
@@ -255,6 +261,8 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   for (const role of ["SERVICE_MANAGER_ROLE", "ALLOCATOR_ROLE", "VETO_ROLE"]) {
     await (await registry.grantRole(await registry[role](), me)).wait();
   }
+  await (await registry.setMinSlashAmount(cfg.minSlashAmount)).wait();
+  await (await registry.setRegistrationFee(cfg.registrationFee)).wait();
 
   const tokens = [];
   for (const [i, c] of cfg.classes.entries()) {

@@ -117,9 +117,11 @@ interface IAccounting {
     function handleReport(Report calldata report) external;
 
     /// @notice Books an executed service slash at once (DESIGN §8): the operator's bond first,
-    /// then classes `K−1 … tier` (further up only if those are empty); the ETH is paid to the
-    /// recipient from buffered or recorded as debt; the operator is asked to exit and its
-    /// module loses reputation. ServiceRegistry only.
+    /// then classes `K−1 … tier` (further up only if those are empty; never more than the book
+    /// holds: what no class can absorb is not paid); the ETH is paid to the recipient from
+    /// buffered or recorded as debt; the operator is asked to exit all its validators and its
+    /// module loses `⌊slashPenaltyBps · slashed / (active validators · 32 ETH)⌋` of reputation
+    /// (at most `slashPenaltyBps`). ServiceRegistry only.
     /// @param locked bond locked for it at request time (released before charging)
     function applyServiceSlash(
         uint256 moduleId,

@@ -76,6 +76,10 @@ interface IServiceRegistry {
     error NotAccounting(address caller);
     error EthTransferFailed(address to, uint256 amount);
     error TooManyPendingSlashes(uint256 max);
+    error TooManyRegistrations(uint256 max);
+    error WrongRegistrationFee(uint256 paid, uint256 fee);
+    error SlashTooSmall(uint256 expected, uint256 minSlashAmount);
+    error TooManyAllocatedOperators(uint256 total, uint256 max);
 
     // ---------------------------------------------------------------- events
     event ServiceRegistered(uint256 indexed serviceId, address indexed registrant, ServiceParams params);
@@ -101,11 +105,15 @@ interface IServiceRegistry {
     event SlashExecuted(uint256 indexed slashId, uint256 amount);
     event RewardsPaid(uint256 indexed serviceId, address indexed payer, uint256 amount);
     event CoverFactorSet(uint256 coverFactorBps);
+    event MinSlashAmountSet(uint256 amount);
+    event RegistrationFeeSet(uint256 fee);
 
     // ---------------------------------------------------------------- services
-    /// @notice Registers a service (status Pending until governance approves). Anyone.
+    /// @notice Registers a service (status Pending until governance approves). Anyone, paying
+    /// exactly `registrationFee()` (booked as the service's rewards: the classes it would expose
+    /// earn it at the next report). At most MAX_SERVICES services that are not retired.
     /// @return serviceId the new id
-    function registerService(ServiceParams calldata params) external returns (uint256 serviceId);
+    function registerService(ServiceParams calldata params) external payable returns (uint256 serviceId);
 
     /// @notice Approves, pauses, resumes or retires a service. SERVICE_MANAGER_ROLE. Approval
     /// checks the redemption-delay rule for every exposed class.
@@ -118,18 +126,23 @@ interface IServiceRegistry {
     /// @notice Opts an operator in to a service. The operator's manager only.
     function optIn(uint256 serviceId, uint256 moduleId, uint256 operatorId) external;
 
-    /// @notice Opts out; effective after the service's slashing window (slashable until then).
+    /// @notice Opts out. The operator's allocation is removed at once (the service's allocation
+    /// falls by it); that stake stays slashable (deallocating) until the opt-out takes effect,
+    /// after the service's slashing window.
     function optOut(uint256 serviceId, uint256 moduleId, uint256 operatorId) external;
 
     // ---------------------------------------------------------------- allocator
     /// @notice Sets the stake securing a service, split over the given opted-in operators by
-    /// active stake, each capped at `maxOperatorShareBps`. ALLOCATOR_ROLE. Checks the
-    /// exposure limit for every tier.
+    /// active stake, each capped at `maxOperatorShareBps`. ALLOCATOR_ROLE. Only operators with
+    /// active stake count toward `minOperators`. When the call raises the service's slashable
+    /// stake (allocation plus stake still deallocating), the exposure limit is checked for every
+    /// tier with every service's deallocating stake counted.
     /// @param operatorKeys `moduleId << 32 | operatorId` of each operator
     function setAllocation(uint256 serviceId, uint256 amount, uint64[] calldata operatorKeys) external;
 
     // ---------------------------------------------------------------- slashing
-    /// @notice Requests a slash of `bps` of the operator's allocated stake. The service's slasher only.
+    /// @notice Requests a slash of `bps` of the operator's allocated stake. The service's slasher
+    /// only. The expected amount (stake × bps) must be at least `minSlashAmount()`.
     /// @return slashId the request id
     function requestSlash(
         uint256 serviceId,
@@ -152,7 +165,9 @@ interface IServiceRegistry {
     /// @return tiers their tiers
     function collectRewards() external returns (uint256[] memory paid, uint8[] memory tiers);
 
-    /// @notice Scales allocations down where losses or redemptions broke the exposure limit. Accounting only.
+    /// @notice Scales allocations down where losses or redemptions broke the exposure limit, in
+    /// one pass (each service once, by the smallest ratio over the tiers that count it).
+    /// Deallocating stake is not counted here: it cannot be scaled. Accounting only.
     function enforceExposure() external;
 
     // ---------------------------------------------------------------- views
@@ -170,7 +185,8 @@ interface IServiceRegistry {
         uint256 serviceId
     ) external view returns (uint64[] memory keys, uint256[] memory stakes);
 
-    /// @notice `Σ_{s: tier_s ≥ t} a_s · maxSlashBps_s / 10⁴` and `coverFactor · Σ_{k ≥ t} nav_k` for tier `t`.
+    /// @notice `Σ_{s: tier_s ≥ t} (a_s + d_s) · maxSlashBps_s / 10⁴` (d_s: stake still
+    /// deallocating, slashable) and `coverFactor · Σ_{k ≥ t} nav_k` for tier `t`.
     function exposure(uint256 tier) external view returns (uint256 needed, uint256 available);
 
     /// @notice Longest `slashingWindow + vetoWindow` of the services class `classId` is exposed to.
@@ -178,4 +194,16 @@ interface IServiceRegistry {
 
     /// @notice Slash requests still pending (ids), for keepers and for `previewDeposit` warnings.
     function pendingSlashes() external view returns (uint256[] memory);
+    /// @notice Stake of the service still deallocating (slashable) and the latest release time.
+    function deallocatingOf(uint256 serviceId) external view returns (uint256 amount, uint256 until);
+    /// @notice Smallest expected slash (wei) a request may ask for.
+    function minSlashAmount() external view returns (uint256);
+    /// @notice Wei a registration must pay.
+    function registrationFee() external view returns (uint256);
+    /// @notice Registered services not retired (bounded by MAX_SERVICES).
+    function liveServiceCount() external view returns (uint256);
+    /// @notice Sets the minimum expected slash of a request. DEFAULT_ADMIN_ROLE.
+    function setMinSlashAmount(uint256 amount) external;
+    /// @notice Sets the registration fee. DEFAULT_ADMIN_ROLE.
+    function setRegistrationFee(uint256 fee) external;
 }

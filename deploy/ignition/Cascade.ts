@@ -96,6 +96,8 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       const r = m.staticCall(registry, role, [], 0, { id: role });
       m.call(registry, "grantRole", [r, deployer], { id: `grant_${role}` });
     }
+    m.call(registry, "setMinSlashAmount", [cfg.minSlashAmount]);
+    m.call(registry, "setRegistrationFee", [cfg.registrationFee]);
 
     const tokens = cfg.classes.map((c, i) => {
       const token = m.contract("ClassToken", [c.name, c.symbol, book, i], { id: `ClassToken_${c.symbol}` });

@@ -36,6 +36,8 @@ async function wiring(sys: System) {
     limits: (await sys.accounting.limits()).toString(),
     params: (await sys.accounting.params()).toString(),
     coverFactor: await sys.registry.coverFactorBps(),
+    minSlashAmount: await sys.registry.minSlashAmount(),
+    registrationFee: await sys.registry.registrationFee(),
   };
 }
 

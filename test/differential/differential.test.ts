@@ -176,6 +176,8 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
   /** Recipient of both services' slashed ETH. */
   let serviceRecipient: Wallet;
   let registryAddr = "";
+  /** The registry's smallest expected slash a request may ask for (deploy default). */
+  let minSlashAmount = 0n;
   let serviceAllocation = 0n;
   let curatedOps: Wallet[];
   let bondedOps: Wallet[];
@@ -1069,7 +1071,15 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     );
     // Contract-only rules (the model has no pending list): bps first, then stake.
     const want =
-      bps > max ? "SlashBpsTooHigh" : stake === 0n ? "NoStake" : tooMuch ? "SlashBpsTooHigh" : null;
+      bps > max
+        ? "SlashBpsTooHigh"
+        : stake === 0n
+          ? "NoStake"
+          : tooMuch
+            ? "SlashBpsTooHigh"
+            : (stake * BigInt(bps)) / BPS < minSlashAmount
+              ? "SlashTooSmall"
+              : null;
     sameOutcome(s, "requestSlash", want, res.ok ? null : res.err);
     if (!res.ok) {
       note(s, `  → reverts ${res.err}`);
@@ -1186,7 +1196,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       fail(s, `executeSlash: model ${modelCode(e)}, contract succeeds`);
     }
     const owed = model.debt - debtBefore;
-    s.payouts += amount - owed;
+    s.payouts += model.lastSlashed - owed;
     note(s, `  → slashed ${amount} (bond ${bondCharged}, classes ${amount - bondCharged}, debt +${owed})`);
     if (wiped.length) note(s, `  → wiped classes ${wiped.join(", ")}`);
     const [bondNow, lockedNow] = (await sys.bonded.bondOf(0)) as bigint[];
@@ -1251,6 +1261,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     bondedOps = [opB0, opB1];
 
     sys = await deploySystem(ethers);
+    minSlashAmount = await sys.registry.minSlashAmount();
     K = Number(await sys.book.classCount());
     errorSources = [
       sys.book,

@@ -88,20 +88,50 @@ contract RegisterServiceTest is ServicesFixture {
         assertEq(registry.serviceCount(), MAX_SERVICES, "still at the bound");
     }
 
-    /// @dev Finding: registration is permissionless and the bound counts Pending and Retired
-    /// services, so anyone can fill all 64 slots with junk and block every real service.
-    function test_registerService_strangerCanExhaustTheBound() public {
+    /// @dev Open item 14 (fixed): the bound counted Pending and Retired services, so anyone could
+    /// fill all 64 slots with junk for free. Now only services that can still act count, and a
+    /// registration pays the fee (booked as the service's rewards).
+    function test_registerService_retiredJunkFreesItsSlot() public {
         IServiceRegistry.ServiceParams memory junk = _svcParams(1, 1, 1, 1);
         junk.slasher = stranger;
         vm.startPrank(stranger);
         for (uint256 i; i < MAX_SERVICES; ++i) registry.registerService(junk);
         vm.stopPrank();
-        // Governance retiring the junk does not free a slot.
-        vm.prank(serviceManager);
-        registry.setServiceStatus(0, IServiceRegistry.ServiceStatus.Retired);
         vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.TooManyServices.selector, MAX_SERVICES));
         registry.registerService(_svcParams(1, 1_000, 1, 10_000));
-        assertEq(registry.serviceCount(), MAX_SERVICES, "registry exhausted by a stranger");
+        // Governance rejecting the junk frees a slot.
+        vm.prank(serviceManager);
+        registry.setServiceStatus(0, IServiceRegistry.ServiceStatus.Retired);
+        uint256 id = registry.registerService(_svcParams(1, 1_000, 1, 10_000));
+        assertEq(id, MAX_SERVICES, "a real service registers after the junk is retired");
+        assertEq(registry.liveServiceCount(), MAX_SERVICES, "live services at the bound again");
+    }
+
+    function test_registerService_revertsWithoutTheFee() public {
+        vm.prank(admin);
+        registry.setRegistrationFee(1 ether);
+        IServiceRegistry.ServiceParams memory p = _svcParams(1, 1_000, 1, 10_000);
+        vm.deal(stranger, 2 ether);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.WrongRegistrationFee.selector, 0, 1 ether));
+        registry.registerService(p);
+        vm.prank(stranger);
+        uint256 id = registry.registerService{value: 1 ether}(p);
+        assertEq(registry.getService(id).pendingRewards, 1 ether, "the fee is the service's reward");
+        assertEq(address(registry).balance, 1 ether, "held until the next report collects it");
+    }
+
+    function test_registerService_boundedAtMaxRegistrations() public {
+        IServiceRegistry.ServiceParams memory p = _svcParams(1, 1_000, 1, 10_000);
+        uint256 max = registry.MAX_REGISTRATIONS();
+        for (uint256 i; i < max; ++i) {
+            registry.registerService(p);
+            vm.prank(serviceManager);
+            registry.setServiceStatus(i, IServiceRegistry.ServiceStatus.Retired);
+        }
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.TooManyRegistrations.selector, max));
+        registry.registerService(p);
+        assertEq(registry.serviceCount(), max, "every loop over services stays bounded");
     }
 
     /// @dev Finding (fixed): a tier at or above the class count exposed no class, so its

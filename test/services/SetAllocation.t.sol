@@ -223,15 +223,15 @@ contract SetAllocationTest is ServicesFixture {
         assertEq(_stake(svc, c2), 90 ether, "kept");
     }
 
-    /// @dev Finding: minOperators counts the keys passed, not operators that receive stake; an
-    /// opted-in operator without active validators (cap 0, gets nothing) pads the count.
-    function test_setAllocation_zeroStakeOperatorPadsMinOperators() public {
+    /// @dev Open item 14 (fixed): minOperators counted the keys passed, so an opted-in operator
+    /// without active validators (cap 0, gets nothing) padded the count.
+    function test_setAllocation_revertsWhenZeroStakeOperatorPadsMinOperators() public {
         uint256 empty = _curatedOperator(curated, 0);
         uint256 svc = _svc(1, 1_000, 2, 10_000);
         _optIn(svc, 0, empty);
-        _allocate(svc, 50 ether, _two(c2, _opKey(0, empty)));
-        assertEq(_stake(svc, c2), 50 ether, "one operator secures everything");
-        assertEq(_stake(svc, _opKey(0, empty)), 0, "the other holds nothing");
-        assertEq(registry.getService(svc).params.minOperators, 2, "although two are required");
+        vm.prank(allocator);
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.NotEnoughOperators.selector, 1, 2));
+        registry.setAllocation(svc, 50 ether, _two(c2, _opKey(0, empty)));
+        assertEq(_stake(svc, c2), 0, "nothing allocated");
     }
 }

@@ -135,6 +135,8 @@ export class PoolModel {
   buffered = 0n;
   reserved = 0n;
   debt = 0n;
+  /** Wei the last `serviceSlash` actually took and paid (its amount less what no class held). */
+  lastSlashed = 0n;
   now = 0n;
   readonly requests: RedeemRequest[] = [];
 
@@ -255,22 +257,29 @@ export class PoolModel {
    * Executes a service slash of `amount` wei (DESIGN §8): the operator's bond pays `bondCharged`
    * into the router first, the rest is taken from the classes K−1 … tier and only then further up
    * (which is plain junior-first order), and the service is paid from `buffered`, any shortfall
-   * recorded as `debt`. Returns the classes wiped.
+   * recorded as `debt`. What no class can absorb is neither taken nor paid (`lastSlashed` holds
+   * what was). Returns the classes wiped.
    */
   serviceSlash(amount: bigint, bondCharged: bigint, tier: number, moduleId?: number): number[] {
     if (tier < 1 || tier >= this.classes.length) throw new ModelError("InvalidTier", `${tier}`);
     if (bondCharged > amount) throw new ModelError("BondAboveSlash", `${bondCharged} > ${amount}`);
     const navs = this.navs();
+    // What no class can absorb is neither taken nor paid: a slash never takes more than the book.
     const left = absorbLossJuniorFirst(navs, amount - bondCharged);
-    if (left > 0n) throw new ModelError("SlashAboveBook", `${left} unabsorbed`);
+    const slashed = amount - left;
     this.buffered += bondCharged;
-    const paid = amount < this.buffered ? amount : this.buffered;
+    const paid = slashed < this.buffered ? slashed : this.buffered;
     this.buffered -= paid;
-    this.debt += amount - paid;
-    // The slashed operator's module loses reputation at execution, like one slashed validator.
+    this.debt += slashed - paid;
+    this.lastSlashed = slashed;
+    // The module loses reputation in proportion to what was slashed over its stake at risk
+    // (active validators × 32 ETH), at most slashPenaltyBps.
     if (moduleId !== undefined) {
       const m = this.#module(moduleId);
-      m.reputation = updateReputation(m.reputation, 0n, 0n, 1n, this.params.slashPenaltyBps);
+      const atRisk = (m.deposited - m.exited) * DEPOSIT_SIZE;
+      const penalty =
+        atRisk <= slashed ? this.params.slashPenaltyBps : (this.params.slashPenaltyBps * slashed) / atRisk;
+      if (penalty > 0n) m.reputation = updateReputation(m.reputation, 0n, 0n, 1n, penalty);
     }
     return this.#applyLoss(navs);
   }
