@@ -790,6 +790,7 @@ const ORDER = [
   "deposit_to_beacon_10_m32",
   "report_vote",
   ...MS.flatMap((m) => KS.flatMap((k) => SS.map((s) => `report_apply_m${m}_k${k}_s${s}`))),
+  "report_apply_exposure_worst",
   "finalize_100_redemptions",
   "request_slash",
   "execute_slash",

@@ -182,9 +182,11 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
   },
   ServiceRegistry: {
     ...proxyCommon,
-    registerService: open("permissionless; Pending until SERVICE_MANAGER activates"),
+    registerService: open("permissionless, pays registrationFee; Pending until SERVICE_MANAGER activates"),
     setServiceStatus: gated("deployer"),
     setCoverFactor: gated("timelock"),
+    setMinSlashAmount: gated("timelock"),
+    setRegistrationFee: gated("timelock"),
     payRewards: open("anyone pays a service's rewards"),
     optIn: gated("curatedOperator"),
     optOut: gated("curatedOperator"),

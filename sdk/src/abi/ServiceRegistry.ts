@@ -346,6 +346,38 @@ export const ServiceRegistryAbi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "expected",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "minSlashAmount",
+        type: "uint256",
+      },
+    ],
+    name: "SlashTooSmall",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "total",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "max",
+        type: "uint256",
+      },
+    ],
+    name: "TooManyAllocatedOperators",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "max",
         type: "uint256",
       },
@@ -362,6 +394,17 @@ export const ServiceRegistryAbi = [
       },
     ],
     name: "TooManyPendingSlashes",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "max",
+        type: "uint256",
+      },
+    ],
+    name: "TooManyRegistrations",
     type: "error",
   },
   {
@@ -443,6 +486,22 @@ export const ServiceRegistryAbi = [
       },
     ],
     name: "VetoWindowOver",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "paid",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "fee",
+        type: "uint256",
+      },
+    ],
+    name: "WrongRegistrationFee",
     type: "error",
   },
   {
@@ -541,6 +600,19 @@ export const ServiceRegistryAbi = [
     anonymous: false,
     inputs: [
       {
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "MinSlashAmountSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
         indexed: true,
         internalType: "uint256",
         name: "serviceId",
@@ -591,6 +663,19 @@ export const ServiceRegistryAbi = [
       },
     ],
     name: "OptedIn",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "fee",
+        type: "uint256",
+      },
+    ],
+    name: "RegistrationFeeSet",
     type: "event",
   },
   {
@@ -901,7 +986,33 @@ export const ServiceRegistryAbi = [
   },
   {
     inputs: [],
+    name: "MAX_ALLOCATED_OPERATORS",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "MAX_PENDING_SLASHES",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_REGISTRATIONS",
     outputs: [
       {
         internalType: "uint256",
@@ -1013,6 +1124,30 @@ export const ServiceRegistryAbi = [
       {
         internalType: "uint256",
         name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "serviceId",
+        type: "uint256",
+      },
+    ],
+    name: "deallocatingOf",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "until",
         type: "uint256",
       },
     ],
@@ -1308,6 +1443,32 @@ export const ServiceRegistryAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "liveServiceCount",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "minSlashAmount",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "uint256",
@@ -1491,7 +1652,20 @@ export const ServiceRegistryAbi = [
         type: "uint256",
       },
     ],
-    stateMutability: "nonpayable",
+    stateMutability: "payable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "registrationFee",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -1641,6 +1815,32 @@ export const ServiceRegistryAbi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "setMinSlashAmount",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "fee",
+        type: "uint256",
+      },
+    ],
+    name: "setRegistrationFee",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "serviceId",
         type: "uint256",
       },
@@ -1740,7 +1940,9 @@ export const ServiceRegistryAbi = [
 export interface ServiceRegistryContract extends BaseContract {
   ALLOCATOR_ROLE: BaseContractMethod<[], string, string>;
   DEFAULT_ADMIN_ROLE: BaseContractMethod<[], string, string>;
+  MAX_ALLOCATED_OPERATORS: BaseContractMethod<[], bigint, bigint>;
   MAX_PENDING_SLASHES: BaseContractMethod<[], bigint, bigint>;
+  MAX_REGISTRATIONS: BaseContractMethod<[], bigint, bigint>;
   MAX_SERVICE_OPERATORS: BaseContractMethod<[], bigint, bigint>;
   SERVICE_MANAGER_ROLE: BaseContractMethod<[], string, string>;
   UPGRADE_INTERFACE_VERSION: BaseContractMethod<[], string, string>;
@@ -1752,6 +1954,11 @@ export interface ServiceRegistryContract extends BaseContract {
   >;
   collectRewards: BaseContractMethod<[], [paid: bigint[], tiers: bigint[]], ContractTransactionResponse>;
   coverFactorBps: BaseContractMethod<[], bigint, bigint>;
+  deallocatingOf: BaseContractMethod<
+    [serviceId: BigNumberish],
+    [amount: bigint, until: bigint],
+    [amount: bigint, until: bigint]
+  >;
   enforceExposure: BaseContractMethod<[], void, ContractTransactionResponse>;
   executeSlash: BaseContractMethod<[slashId: BigNumberish], bigint, ContractTransactionResponse>;
   exposure: BaseContractMethod<
@@ -1829,6 +2036,8 @@ export interface ServiceRegistryContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  liveServiceCount: BaseContractMethod<[], bigint, bigint>;
+  minSlashAmount: BaseContractMethod<[], bigint, bigint>;
   optIn: BaseContractMethod<
     [serviceId: BigNumberish, moduleId: BigNumberish, operatorId: BigNumberish],
     void,
@@ -1863,6 +2072,7 @@ export interface ServiceRegistryContract extends BaseContract {
     bigint,
     ContractTransactionResponse
   >;
+  registrationFee: BaseContractMethod<[], bigint, bigint>;
   renounceRole: BaseContractMethod<
     [role: BytesLike, callerConfirmation: AddressLike],
     void,
@@ -1888,6 +2098,8 @@ export interface ServiceRegistryContract extends BaseContract {
     ContractTransactionResponse
   >;
   setCoverFactor: BaseContractMethod<[bps: BigNumberish], void, ContractTransactionResponse>;
+  setMinSlashAmount: BaseContractMethod<[amount: BigNumberish], void, ContractTransactionResponse>;
+  setRegistrationFee: BaseContractMethod<[fee: BigNumberish], void, ContractTransactionResponse>;
   setServiceStatus: BaseContractMethod<
     [serviceId: BigNumberish, status: BigNumberish],
     void,

@@ -44,6 +44,8 @@ export interface RegisterServiceResult extends TxResult {
   serviceId: number;
   /** Every service starts Pending; governance approves it with `setServiceStatus(id, "active")`. */
   status: "pending";
+  /** Wei paid (the registry's `registrationFee`, booked as the service's rewards). */
+  fee: bigint;
   params: {
     tier: number;
     maxSlashBps: number;
@@ -57,7 +59,7 @@ export interface RegisterServiceResult extends TxResult {
 }
 
 /**
- * Registers a restaked service (anyone). It stays Pending, unallocated and unable to pay or
+ * Registers a restaked service (anyone, paying the registry's `registrationFee`). It stays Pending, unallocated and unable to pay or
  * slash until governance approves it. The parameters are checked here with the contract's rules,
  * so a bad one is named before anything is sent.
  *
@@ -93,13 +95,16 @@ export async function registerService(
     // The contract refuses it too (InvalidServiceParams); say which field.
     throw new InvalidInputError("registerService: slasher must not be the zero address");
   }
-  const receipt = await send(client, client.registry, "registerService", [full]);
+  // Registration pays exactly the registry's fee (booked as the service's rewards).
+  const fee: bigint = await client.registry.registrationFee();
+  const receipt = await send(client, client.registry, "registerService", [full], fee);
   const ev = eventsIn(receipt, client.registry, "ServiceRegistered")[0];
   return {
     txHash: receipt.hash,
     blockNumber: receipt.blockNumber,
     serviceId: Number(ev!.args.serviceId),
     status: "pending",
+    fee,
     params: full,
   };
 }

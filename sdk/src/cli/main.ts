@@ -840,6 +840,7 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
           ["max operator share", bps(r.params.maxOperatorShareBps)],
           ["slasher", r.params.slasher],
           ["recipient", r.params.recipient],
+          ["registration fee (ETH)", eth(r.fee)],
           ["tx", r.txHash],
         ]),
       );
