@@ -1201,7 +1201,8 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     if (wiped.length) note(s, `  → wiped classes ${wiped.join(", ")}`);
     const [bondNow, lockedNow] = (await sys.bonded.bondOf(0)) as bigint[];
     if (bondNow !== s.bonds[0]) fail(s, `bond of operator 0 after slash: ${bondNow}, expected ${s.bonds[0]}`);
-    if (lockedNow !== s.locked[0]) fail(s, `lock of operator 0 after slash: ${lockedNow}, expected ${s.locked[0]}`);
+    if (lockedNow !== s.locked[0])
+      fail(s, `lock of operator 0 after slash: ${lockedNow}, expected ${s.locked[0]}`);
     await check(s, "executeSlash");
   }
 

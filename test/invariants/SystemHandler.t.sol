@@ -63,6 +63,7 @@ contract SystemHandler is SystemFixture {
     uint256 public payoutsClaimed;
     uint256 public bondWithdrawals;
     uint256 public keyAdditions;
+    uint256 public reputationViolations; // a slash moved a module's reputation other than by slashed / at risk
 
     constructor() {
         _deploySystem();
@@ -100,6 +101,15 @@ contract SystemHandler is SystemFixture {
 
     function serviceRegistry() external view returns (address) {
         return address(registry);
+    }
+
+    /// @dev Bonded operator 0's bond and lock.
+    function bondedBond() external view returns (uint256 bond, uint256 locked) {
+        return bonded.bondOf(0);
+    }
+
+    function withdrawableBond() external view returns (uint256) {
+        return bonded.withdrawableBond(0);
     }
 
     function vetoedCount() external view returns (uint256) {
@@ -333,14 +343,15 @@ contract SystemHandler is SystemFixture {
         }
         IServiceRegistry.Service memory s = registry.getService(id);
         uint256 max = own;
-        uint256 mine = (uint256(s.allocation) * s.params.maxSlashBps) / BPS;
         for (uint256 t = 1; t < 3; ++t) {
             (uint256 needed, uint256 available) = registry.exposure(t);
-            // Another service already past the limit (until the next report scales it): any
-            // allocation would revert, even a zero one.
-            if (needed > available) return;
+            // Past the limit (deallocating stake or a service the next report scales): only
+            // a call that raises nothing would pass; keep to calls that cannot revert.
+            if (needed >= available) return;
             if (t > s.params.tier) continue;
-            uint256 cap = ((available - (needed - mine)) * BPS) / s.params.maxSlashBps;
+            // The old stakes may all stay slashable (deallocating) next to the new ones, so the
+            // new allocation must fit in the room left (1 wei for the per-service floors).
+            uint256 cap = ((available - needed - 1) * BPS) / s.params.maxSlashBps;
             if (cap < max) max = cap;
         }
         amount = max == 0 ? 0 : _bound(amount, 0, max);
@@ -398,8 +409,10 @@ contract SystemHandler is SystemFixture {
         uint256 bondBefore;
         if (r.moduleId == 1) (bondBefore, ) = bonded.bondOf(r.operatorId);
         uint256[] memory before = book.navs();
+        IStakingRouter.Module memory m = router.getModule(r.moduleId);
         uint256 amount = registry.executeSlash(slashId);
         uint256[] memory afterNav = book.navs();
+        _checkReputation(m, r.moduleId, amount);
         ghostPendingBps[r.serviceId][_opKey(r.moduleId, r.operatorId)] -= r.bps;
         ++slashesExecuted;
         if (r.moduleId == 1) ++bondedSlashes;
@@ -420,6 +433,15 @@ contract SystemHandler is SystemFixture {
     }
 
     // ---------------------------------------------------------------- ghost checks
+
+    /// @dev A module's reputation moves with what was slashed over its stake at risk, at most
+    /// slashPenaltyBps (1,000 here): dust leaves it where it was.
+    function _checkReputation(IStakingRouter.Module memory m, uint256 moduleId, uint256 amount) private {
+        uint256 atRisk = (uint256(m.deposited) - m.exited) * 32 ether;
+        uint256 penalty = amount == 0 ? 0 : atRisk <= amount ? 1000 : (1000 * amount) / atRisk;
+        uint256 expected = (uint256(m.reputationBps) * (BPS - penalty)) / BPS;
+        if (router.getModule(moduleId).reputationBps != expected) ++reputationViolations;
+    }
 
     /// @dev A class below the tier lost NAV only if every exposed class ended at zero, and the
     /// classes together lost at most what the bond could not cover.

@@ -145,6 +145,29 @@ contract SystemInvariantsTest is Test {
     /// hardhat-config: invariant.runs = 64
     /// hardhat-config: invariant.depth = 128
     /// hardhat-config: invariant.failOnRevert = true
+    function invariant_lockedBondNeverWithdrawable() public view {
+        (uint256 bond, uint256 locked) = handler.bondedBond();
+        // Every lock belongs to one pending request: reports never consume it.
+        uint256[] memory pending = registry.pendingSlashes();
+        uint256 held;
+        for (uint256 i; i < pending.length; ++i) {
+            IServiceRegistry.SlashRequest memory r = registry.getSlash(pending[i]);
+            if (r.moduleId == 1) held += r.lockedBond;
+        }
+        assertEq(locked, held, "the lock is exactly what the pending requests locked");
+        assertLe(handler.withdrawableBond(), bond - locked, "a locked bond is never withdrawable");
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_reputationMovesOnlyWithSlashedAmounts() public view {
+        assertEq(handler.reputationViolations(), 0, "a slash moved reputation other than by slashed / at risk");
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
+    /// hardhat-config: invariant.failOnRevert = true
     function invariant_bondChargedBeforeClasses() public view {
         assertEq(
             handler.bondOrderViolations(),

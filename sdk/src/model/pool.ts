@@ -274,7 +274,7 @@ export class PoolModel {
     this.lastSlashed = slashed;
     // The module loses reputation in proportion to what was slashed over its stake at risk
     // (active validators × 32 ETH), at most slashPenaltyBps.
-    if (moduleId !== undefined) {
+    if (moduleId !== undefined && slashed > 0n) {
       const m = this.#module(moduleId);
       const atRisk = (m.deposited - m.exited) * DEPOSIT_SIZE;
       const penalty =
