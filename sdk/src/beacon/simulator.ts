@@ -78,8 +78,10 @@ export interface SimulatorOptions {
   slashedWithdrawDelayEpochs?: number;
   /** Consensus-layer reward rate for a perfectly performing validator, bps per year. */
   aprBps?: number;
-  /** Skims of balances above 32 ETH happen at epochs divisible by this. */
+  /** Skims of balances above 32 ETH happen at epochs divisible by this (after `sweepOffsetEpochs`). */
   sweepEpochs?: number;
+  /** Phase of the sweep: skims at epochs e with (e − offset) divisible by `sweepEpochs`. Default 0. */
+  sweepOffsetEpochs?: number;
   /**
    * Initial slashing penalty in gwei. Default: Electra's `effective_balance / 4096`
    * (MIN_SLASHING_PENALTY_QUOTIENT_ELECTRA); the correlation penalty follows at the midpoint of the
@@ -205,6 +207,7 @@ export class BeaconSimulator {
       aprBps: 350,
       sweepEpochs: 225,
       sweepDelayEpochs: 4,
+      sweepOffsetEpochs: 0,
       finalityLagEpochs: 0,
       exitChurnGwei: 128n * GWEI,
       networkCredentials: "0x00",
@@ -448,7 +451,7 @@ export class BeaconSimulator {
         this.pay(v, v.balance, e, "full");
         v.balance = 0n;
       } else if (
-        e % BigInt(this.o.sweepEpochs) === 0n &&
+        (e - BigInt(this.o.sweepOffsetEpochs)) % BigInt(this.o.sweepEpochs) === 0n &&
         v.withdrawable > e &&
         v.effective === MAX_EFFECTIVE &&
         v.balance > MAX_EFFECTIVE

@@ -1,40 +1,51 @@
 /**
  * Oracle member (DESIGN §2, §6, §9). Builds the frame report for the current refSlot from a beacon
- * node — read only through the standard Beacon API client — and the execution chain, pinned to
- * one block, so two members with the same node and block build byte-identical reports (and the
- * same hash). Then votes the hash and, at quorum, submits the data.
+ * node — read only through the standard Beacon API client — and the execution chain. Contract
+ * state is read at one pinned block; beacon data only once the refSlot is finalized (the head's
+ * finalized checkpoint covers it, and the node answers `finalized: true`,
+ * `execution_optimistic: false` for the refSlot's state — a node that omits the flags is not
+ * trusted), so two members on different nodes build byte-identical reports (and the same hash).
+ * Then votes the hash and, at quorum, submits the data.
  *
  * How each field is derived (modules in id order; Cascade validators are the pubkeys of the
  * modules' `KeysAdded` events; S1 = beacon state at refSlot, S0 = state at the last reported
- * refSlot):
+ * refSlot — from the node, else from the member's own record (`stateFile`) if the hash it
+ * recorded is the one agreed on-chain for that refSlot, else the member refuses to report):
  * - clValidators: Cascade validators the node knows at S1, any status (never decreases).
  * - clBalance: Σ balance at S1 of those not yet withdrawn (`withdrawal_done` hold 0).
  * - exited: those whose status is `exited_*` or `withdrawal_*`.
- * - withdrawn: the withdrawal vault only receives ETH, so it is attributed from beacon data.
- *   Full withdrawals are exact per validator: a validator newly `withdrawal_done` paid out its
- *   balance at its exit epoch (exited validators earn nothing, so that balance is final), read from
- *   S0 when it had already exited there, else from the state at `exit_epoch`; if the node has no
- *   such state, its S0 balance. Skims are the rest of the vault balance `V` (V − Σ full). A
- *   validator's skim is estimated as `x0 + k·x1`, x0/x1 its balance above 32 ETH at S0/S1, over the
- *   validators that stayed in the sweep (0x01 credentials, `active_ongoing` at S1), with one `k`
+ * - withdrawn: V = the withdrawal vault's balance at the refSlot's execution block (its beacon
+ *   block's `execution_payload.block_number`), the same point as S1 — a withdrawal paid after
+ *   the refSlot is booked next frame, never twice. Full withdrawals are exact per validator: a
+ *   validator newly `withdrawal_done` was paid its balance once withdrawable (nothing moves it
+ *   between `withdrawable_epoch` and the sweep), read from S0 when it was `withdrawal_possible`
+ *   there, else from the state at its `withdrawable_epoch`; without that state the member
+ *   refuses. Skims are the rest (V − Σ full). A validator's skim is estimated as `x0 + k·x1`,
+ *   x0/x1 its balance above 32 ETH at S0/S1, over the unslashed 0x01 validators with a full
+ *   effective balance not yet withdrawable (exiting and exited ones included), with one `k`
  *   fitted so the estimates sum to the skims (if skims < Σx0: pro rata to x0); floor dust goes to
- *   the module with the largest share. This is exact when validators accrue linearly and are swept
- *   at one point of the frame (the simulator), an estimate otherwise; Σ withdrawn = V ≤ the vault's
- *   balance always (Accounting's `WithdrawnAboveVault`). An exact split needs per-validator
- *   withdrawal records (execution payload withdrawals), which the devnet cannot produce.
- * - perfBps: per module, Σ balance progress (b1 − b0 + estimated skim) of validators active at both S0
- *   and S1 over `median network progress × their count`, where the network is a fixed sample of
- *   the node's validators (the first `networkSample` indices, Cascade keys excluded); 10,000 = on
- *   par, capped to [0, 10,000]; 10,000 when nothing can be compared.
- * - slashedValidators, losses: Cascade validators slashed at S1 but not at S0; each one's loss
- *   `max(0, b0 − (b1 + paid out))` is charged to the operator owning the key (OperatorLoss).
+ *   the module with the largest share. Exact when validators accrue linearly and are swept at
+ *   one point of the frame (the simulator), an estimate otherwise; Σ withdrawn = V always.
+ * - perfBps: per module, Σ balance progress (b1 − b0 + estimated skim) of validators active at
+ *   both S0 and S1 over `median network progress × their count`. The network is a fixed sample
+ *   of the node's validators (the first `networkSample` indices, Cascade keys excluded) whose
+ *   balance the sweep never moves (0x00 credentials, 0x02 below 2,048 ETH): a skimmed peer's
+ *   balance drop would lower the baseline and rate an offline operator on par. 10,000 = on par,
+ *   capped to [0, 10,000]; 10,000 when nothing can be compared.
+ * - slashedValidators: Cascade validators slashed at S1 but not at S0.
+ * - losses: per slashed validator not withdrawn at S0, `max(0, b0 − b1)` (b1 = the amount paid
+ *   once withdrawn): the slashing penalty in its frame, then the missed-duty penalties and the
+ *   correlation penalty in later frames, until withdrawn — charged to the operator owning the
+ *   key (OperatorLoss).
  * - exits: when the queue's pending demand exceeds buffered + V + elRewards + balances of
  *   validators already exiting, ⌈shortfall / 32 ETH⌉ validators are picked one at a time from the
  *   module most above its target share (weight share capped by its stake share limit), then lowest
  *   reputation, then lowest id; inside it, the operator with most active validators (lowest id).
  *   `count` is the operator's total validators to be exiting or exited (the module records
  *   `exitRequested = exitedKeys + count` and exitedKeys is not updated per operator).
- * - elRewards: the execution-rewards vault balance.
+ * - elRewards: the execution-rewards vault balance at the refSlot's execution block.
+ * `headState` (a node not on this chain's clock) reads `head` and the latest block instead, with
+ * no previous state and no finality check: for reading only, never for a real quorum.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { AbiCoder, Contract, keccak256, type ContractRunner, type Provider, type Signer } from "ethers";
