@@ -97,7 +97,11 @@ describe("beacon simulator: Beacon API shapes and chain following", function () 
     expect(s.data.SECONDS_PER_SLOT, "12 s slots").to.equal("12");
     expect(s.data.SLOTS_PER_EPOCH, "32-slot epochs").to.equal("32");
     for (const v of Object.values(s.data))
-      expect(typeof v, "every spec value is a string").to.equal("string");
+      expect(
+        typeof v === "string" || Array.isArray(v),
+        "values are strings or arrays (BLOB_SCHEDULE)",
+      ).to.equal(true);
+    expect(Array.isArray(s.data.BLOB_SCHEDULE), "Fulu: BLOB_SCHEDULE is an array").to.equal(true);
     const h = parse(HeaderResponse, (await getJson(`${url}/eth/v1/beacon/headers/head`)).body, "header");
     expect(BigInt(h.data.header.message.slot), "head slot follows the chain").to.equal(await sim.chainSlot());
   });
@@ -154,9 +158,14 @@ describe("beacon simulator: Beacon API shapes and chain following", function () 
     expect(v0.status, "voluntary exit initiated").to.equal("active_exiting");
     expect(v1.status, "slashed and exiting").to.equal("active_slashed");
     expect(v1.slashed, "slashed flag").to.equal(true);
-    await advanceEpochs(12);
+    // Exit 5 epochs after the request, withdrawable 4 later: the sweep reaches it 4 epochs after that.
+    await advanceEpochs(10);
     [v0] = await api.validators("head", { ids: [pubkeys[0]] });
-    expect(v0.status, "withdrawn after withdrawable_epoch").to.equal("withdrawal_done");
+    expect(v0.status, "withdrawable, waiting for the sweep").to.equal("withdrawal_possible");
+    expect(v0.balance > 0n, "balance still on the beacon chain").to.equal(true);
+    await advanceEpochs(4);
+    [v0] = await api.validators("head", { ids: [pubkeys[0]] });
+    expect(v0.status, "withdrawn after the sweep delay").to.equal("withdrawal_done");
     expect(v0.balance, "balance 0 after the full withdrawal").to.equal(0n);
     expect(
       (await ethers.provider.getBalance(recipient)) - skimmed >= 32n * ETH - ETH,
@@ -249,7 +258,7 @@ describe("beacon simulator: EIP-7002 forced exits from the withdrawal request co
         "recorded",
       ).to.deep.equal([pk[2].toLowerCase()]);
       expect(sim.forcedExits[0].source, "source is the credential address").to.equal(vault.address);
-      await advance(10);
+      await advance(14);
       const [, , done] = await api.validators("head", { ids: pk });
       expect(done.status, "then withdrawable and swept like any exit").to.equal("withdrawal_done");
       expect(sim.withdrawals.filter((w) => w.kind === "full").map((w) => w.address)).to.deep.equal([

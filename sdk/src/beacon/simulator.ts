@@ -3,28 +3,39 @@
  * provider — `DepositEvent`s of the deposit contract create validators, `ExitRequested` events of
  * watched modules exit them (unless the operator is scripted as unresponsive), and full-exit
  * `WithdrawalRequested` events of the EIP-7002 contract (the devnet stand-in) exit the validator
- * when the request's `source` is the validator's 0x01 withdrawal-credential address — and serves the standard Beacon API subset the oracle reads
- * (`/eth/v1/beacon/genesis`, `/eth/v1/config/spec`, `/eth/v1/beacon/headers/head`,
- * `/eth/v1/beacon/states/{state_id}/validators`) over HTTP on 127.0.0.1 with fastify.
+ * when the request's `source` is the validator's 0x01 withdrawal-credential address — and serves
+ * the standard Beacon API subset the oracle reads over HTTP on 127.0.0.1 with fastify:
+ * `/eth/v1/beacon/genesis`, `/eth/v1/config/spec` (a Fulu-era key set, `BLOB_SCHEDULE` as an
+ * array), `/eth/v1/beacon/headers/{head|finalized|slot|root}`, `/eth/v2/beacon/blocks/{id}` (a
+ * Fulu block whose execution payload names the slot's execution block and its withdrawals),
+ * `/eth/v1/beacon/states/{id}/finality_checkpoints` and `GET`/`POST
+ * /eth/v1/beacon/states/{state_id}/validators`. Every response validates against the official
+ * OpenAPI schemas (test/beacon/conformance.test.ts).
  *
  * Time is the chain's: the head slot is `(latest block timestamp − genesisTime) / SECONDS_PER_SLOT`,
  * so `evm_increaseTime`/`evm_mine` move the beacon chain too. The state advances lazily, epoch by
  * epoch, up to the slot a request asks for. At each epoch transition, in this order:
- * 1. rewards for the previous epoch: `effective · aprBps · perfBps · SECONDS_PER_EPOCH / (10⁸ · year)`
- *    gwei for every active, unslashed validator (perfBps < 0 is an offline penalty);
+ * 1. rewards for the previous epoch (visible from the next epoch on):
+ *    `effective · aprBps · perfBps · SECONDS_PER_EPOCH / (10⁸ · year)` gwei for every active,
+ *    unslashed validator (perfBps < 0 is an offline penalty); a slashed validator instead pays
+ *    40/54 of that (the missed source and target duties) every epoch until withdrawable, and the
+ *    Electra correlation penalty at the midpoint of its withdrawability delay;
  * 2. queued events whose slot is before the epoch (deposits, exits, slashings, penalties,
- *    performance changes) are applied;
+ *    performance changes) are applied; exits go through a churn-limited queue
+ *    (`exitChurnGwei` of effective balance per epoch); a slashing costs `effective / 4096`;
  * 3. new validators become eligible and are activated `activationDelayEpochs` later;
- * 4. full withdrawals of validators past `withdrawable_epoch`, and every `sweepEpochs` a sweep of
- *    the balance above 32 ETH of active 0x01 validators (skims);
+ * 4. full withdrawals `sweepDelayEpochs` after `withdrawable_epoch` (`withdrawal_possible`
+ *    meanwhile), and every `sweepEpochs` a sweep of the balance above 32 ETH of 0x01 validators
+ *    with a full effective balance that are not yet withdrawable (skims, exiting ones included);
  * 5. effective balances follow balances (1 ETH steps, spec hysteresis).
- * Exited and slashed validators earn nothing, so an exited validator's balance is final from its
- * exit epoch on; the simulator keeps the state at every exit epoch (and every slot a client asked
- * for, and the first slot of each of the last 64 epochs), so `states/{slot}` answers for those
- * slots like an archive node and 404s otherwise. `finalized`/`justified` are served as `head`
- * (the devnet has no finality lag).
+ * The finalized checkpoint lags the head by `finalityLagEpochs` (0 by default); responses say `finalized: true`
+ * for states and blocks at or before it. The simulator keeps the state at every exit and
+ * withdrawable epoch (and every slot a client asked for, and the first slot of each of the last
+ * 64 epochs), so `states/{slot}` answers for those slots like an archive node and 404s otherwise.
  * Withdrawals are paid from the `funder` signer to the address in each validator's 0x01
- * credentials, one transaction per address per advance, before the advanced state is served.
+ * credentials, one transaction per address per paid epoch, in epoch order, before the advanced
+ * state is served; the execution block of a slot is the last block within the slot, or the block
+ * that paid its epoch's withdrawals if later.
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import { Interface, getAddress, id as keccakId, type Provider, type Signer } from "ethers";
@@ -67,10 +78,30 @@ export interface SimulatorOptions {
   slashedWithdrawDelayEpochs?: number;
   /** Consensus-layer reward rate for a perfectly performing validator, bps per year. */
   aprBps?: number;
-  /** Skims of balances above 32 ETH happen at epochs divisible by this. */
+  /** Skims of balances above 32 ETH happen at epochs divisible by this (after `sweepOffsetEpochs`). */
   sweepEpochs?: number;
-  /** Slashing penalty in gwei (spec phase0: effective / 32 = 1 ETH). */
+  /** Phase of the sweep: skims at epochs e with (e − offset) divisible by `sweepEpochs`. Default 0. */
+  sweepOffsetEpochs?: number;
+  /**
+   * Initial slashing penalty in gwei. Default: Electra's `effective_balance / 4096`
+   * (MIN_SLASHING_PENALTY_QUOTIENT_ELECTRA); the correlation penalty follows at the midpoint of the
+   * slashed validator's withdrawability delay, and the missed-duty penalties every epoch until then.
+   */
   slashingPenaltyGwei?: bigint;
+  /** Epochs from `withdrawable_epoch` until the sweep reaches the validator (`withdrawal_possible` meanwhile). */
+  sweepDelayEpochs?: number;
+  /**
+   * Epochs the finalized checkpoint lags the head's epoch. Default 0 (the devnet's one-epoch
+   * frames finalize at once); 2 is a healthy mainnet.
+   */
+  finalityLagEpochs?: number;
+  /** Exit churn per epoch in gwei (Electra: max(128 ETH, total active / 65,536), capped at 256 ETH). */
+  exitChurnGwei?: bigint;
+  /**
+   * Withdrawal credentials of the network's validators: 0x01 ones are skimmed like anyone's;
+   * `mixed` makes every fourth one 0x00 (never swept) and the rest 0x01, as on mainnet.
+   */
+  networkCredentials?: "0x00" | "0x01" | "mixed";
   /** Validators of other stakers present from genesis (0x00 credentials): the "network". */
   networkValidators?: number;
   /** Module contracts whose `ExitRequested` events the simulator honours. */
@@ -96,6 +127,8 @@ interface SimValidator {
   exit: bigint;
   withdrawable: bigint;
   perfBps: bigint;
+  /** Epoch of the slashing (FAR when never slashed): the correlation penalty falls at its midpoint. */
+  slashedAt: bigint;
 }
 
 type SimEvent =
@@ -110,6 +143,10 @@ type SimEvent =
 /** What the simulator paid out, for logs and tests (the oracle never reads it). */
 export interface WithdrawalRecord {
   epoch: bigint;
+  /** The slot whose block carries the withdrawal (the epoch's first slot). */
+  slot: bigint;
+  /** Withdrawal index (the chain-wide counter of `execution_payload.withdrawals`). */
+  index: bigint;
   validatorIndex: number;
   address: string;
   gwei: bigint;
@@ -121,9 +158,12 @@ export class BeaconSimulator {
   readonly slotsPerEpoch: bigint;
   readonly genesisTime: bigint;
   readonly withdrawals: WithdrawalRecord[] = [];
-  private readonly o: Required<Omit<SimulatorOptions, "funder" | "modules" | "withdrawalRequests">> & {
+  private readonly o: Required<
+    Omit<SimulatorOptions, "funder" | "modules" | "withdrawalRequests" | "slashingPenaltyGwei">
+  > & {
     funder?: Signer;
     withdrawalRequests?: string;
+    slashingPenaltyGwei?: bigint;
   };
   /** Forced exits honoured (EIP-7002 requests whose source matched), for logs and tests. */
   readonly forcedExits: { epoch: bigint; pubkey: string; source: string }[] = [];
@@ -142,6 +182,14 @@ export class BeaconSimulator {
   /** …and the first slot of each of the last RECENT_EPOCHS epochs (a refSlot is one). */
   private recent = new Map<bigint, SimValidator[]>();
   private outbox = new Map<string, bigint>();
+  /** Execution blocks that carried each paid epoch's withdrawals: [first slot of the epoch, block]. */
+  private paidIn: [bigint, number][] = [];
+  /** Exit churn consumed per exit epoch (gwei). */
+  private exitChurn = new Map<bigint, bigint>();
+  /** Effective balance slashed per epoch, for the correlation penalty (the state's `slashings` vector). */
+  private slashings = new Map<bigint, bigint>();
+  /** Block roots served, for `headers/{root}`. */
+  private roots = new Map<string, bigint>();
   private modules: string[] = [];
   /** module address → operatorId → pubkeys in key order */
   private operatorKeys = new Map<string, Map<bigint, string[]>>();
@@ -158,7 +206,11 @@ export class BeaconSimulator {
       slashedWithdrawDelayEpochs: 8192,
       aprBps: 350,
       sweepEpochs: 225,
-      slashingPenaltyGwei: GWEI,
+      sweepDelayEpochs: 4,
+      sweepOffsetEpochs: 0,
+      finalityLagEpochs: 0,
+      exitChurnGwei: 128n * GWEI,
+      networkCredentials: "0x00",
       networkValidators: 32,
       genesisForkVersion: "0x00000000",
       ...opts,
@@ -169,7 +221,11 @@ export class BeaconSimulator {
     for (let i = 0; i < this.o.networkValidators; i++) {
       const pubkey =
         "0x" + (keccakId(`network-${i}`).slice(2) + keccakId(`network-pk-${i}`).slice(2)).slice(0, 96);
-      this.addValidator(pubkey, "0x00" + keccakId(`network-wc-${i}`).slice(4), MAX_EFFECTIVE, 0n, 0n);
+      const wc =
+        this.o.networkCredentials === "0x01" || (this.o.networkCredentials === "mixed" && i % 4 !== 0)
+          ? "0x01" + "00".repeat(11) + keccakId(`network-wc-${i}`).slice(26)
+          : "0x00" + keccakId(`network-wc-${i}`).slice(4);
+      this.addValidator(pubkey, wc, MAX_EFFECTIVE, 0n, 0n);
     }
     this.snapshots.set(0n, this.copy());
     if (opts.modules) this.watchModules(opts.modules);
@@ -342,10 +398,15 @@ export class BeaconSimulator {
         this.recent.set(e * this.slotsPerEpoch, this.copy());
         if (this.recent.size > Number(RECENT_EPOCHS)) this.recent.delete(this.recent.keys().next().value!);
       }
+      // Each epoch's withdrawals land in their own execution block, in epoch order, so the block
+      // of a slot holds exactly the withdrawals paid up to that slot (as on the chain).
+      if (this.outbox.size) {
+        const block = await this.flushWithdrawals();
+        if (block !== undefined) this.paidIn.push([e * this.slotsPerEpoch, block]);
+      }
     }
     this.slot = slot;
     this.snapshot(slot);
-    await this.flushWithdrawals();
   }
 
   private processEpoch(e: bigint): void {
@@ -353,8 +414,19 @@ export class BeaconSimulator {
     const prev = e - 1n;
     // 1. rewards for the epoch that just ended
     for (const v of this.validators) {
-      if (v.slashed || !(v.activation <= prev && prev < v.exit)) continue;
-      const delta = (v.effective * BigInt(this.o.aprBps) * v.perfBps * secondsPerEpoch) / (BPS * BPS * YEAR);
+      const full = (v.effective * BigInt(this.o.aprBps) * secondsPerEpoch) / (BPS * YEAR);
+      if (v.slashed) {
+        // A slashed validator cannot attest: it pays the source and target penalties (40 of the
+        // 54 attestation weight units) every epoch until it is withdrawable.
+        if (prev < v.withdrawable)
+          v.balance -= v.balance < (full * 40n) / 54n ? v.balance : (full * 40n) / 54n;
+        // Correlation penalty at the midpoint of EPOCHS_PER_SLASHINGS_VECTOR (Electra formula).
+        if (v.slashedAt !== FAR && e === v.slashedAt + BigInt(this.o.slashedWithdrawDelayEpochs) / 2n)
+          v.balance -= v.balance < this.correlationPenalty(v) ? v.balance : this.correlationPenalty(v);
+        continue;
+      }
+      if (!(v.activation <= prev && prev < v.exit)) continue;
+      const delta = (full * v.perfBps) / BPS;
       v.balance = v.balance + delta < 0n ? 0n : v.balance + delta;
     }
     // 2. queued events from slots before this epoch, in arrival order
@@ -372,14 +444,15 @@ export class BeaconSimulator {
     // 4. withdrawals: full, then the periodic sweep of skims
     let exited = false;
     for (const v of this.validators) {
-      if (v.exit === e) exited = true;
+      // Exit and withdrawable epochs: states an oracle reads for final balances.
+      if (v.exit === e || v.withdrawable === e) exited = true;
       if (!v.wc.startsWith("0x01")) continue;
-      if (v.withdrawable <= e && v.balance > 0n) {
+      if (v.withdrawable !== FAR && v.withdrawable + BigInt(this.o.sweepDelayEpochs) <= e && v.balance > 0n) {
         this.pay(v, v.balance, e, "full");
         v.balance = 0n;
       } else if (
-        e % BigInt(this.o.sweepEpochs) === 0n &&
-        v.exit === FAR &&
+        (e - BigInt(this.o.sweepOffsetEpochs)) % BigInt(this.o.sweepEpochs) === 0n &&
+        v.withdrawable > e &&
         v.effective === MAX_EFFECTIVE &&
         v.balance > MAX_EFFECTIVE
       ) {
@@ -413,7 +486,10 @@ export class BeaconSimulator {
         const v = this.byPubkey.get(ev.pubkey);
         if (!v || v.slashed || v.activation > e || v.withdrawable <= e) return;
         v.slashed = true;
-        v.balance -= v.balance < this.o.slashingPenaltyGwei ? v.balance : this.o.slashingPenaltyGwei;
+        v.slashedAt = e;
+        this.slashings.set(e, (this.slashings.get(e) ?? 0n) + v.effective);
+        const penalty = this.o.slashingPenaltyGwei ?? v.effective / 4096n;
+        v.balance -= v.balance < penalty ? v.balance : penalty;
         this.initiateExit(v, e);
         const w = e + BigInt(this.o.slashedWithdrawDelayEpochs);
         if (w > v.withdrawable) v.withdrawable = w;
@@ -458,10 +534,32 @@ export class BeaconSimulator {
     }
   }
 
+  /** Exit epoch from the churn-limited queue (Electra: exits consume balance churn per epoch). */
   private initiateExit(v: SimValidator | undefined, e: bigint): void {
     if (!v || v.exit !== FAR || v.activation > e) return;
-    v.exit = e + BigInt(this.o.exitDelayEpochs);
+    let x = e + BigInt(this.o.exitDelayEpochs);
+    const cost = v.effective > 0n ? v.effective : GWEI;
+    while ((this.exitChurn.get(x) ?? 0n) + cost > this.o.exitChurnGwei && (this.exitChurn.get(x) ?? 0n) > 0n)
+      x++;
+    this.exitChurn.set(x, (this.exitChurn.get(x) ?? 0n) + cost);
+    v.exit = x;
     v.withdrawable = v.exit + BigInt(this.o.withdrawDelayEpochs);
+  }
+
+  /**
+   * Electra's correlation penalty: `min(3 · slashed in the window, total) / (total / 1 ETH)` per
+   * effective-balance increment of the validator.
+   */
+  private correlationPenalty(v: SimValidator): bigint {
+    const window = BigInt(this.o.slashedWithdrawDelayEpochs);
+    let slashed = 0n;
+    for (const [ep, g] of this.slashings) if (ep + window > v.slashedAt && ep <= v.slashedAt) slashed += g;
+    const total = this.validators
+      .filter((x) => x.activation <= v.slashedAt && v.slashedAt < x.exit)
+      .reduce((t, x) => t + x.effective, 0n);
+    if (total === 0n) return 0n;
+    const adjusted = slashed * 3n < total ? slashed * 3n : total;
+    return (adjusted / (total / GWEI)) * (v.effective / GWEI);
   }
 
   private addValidator(
@@ -484,6 +582,7 @@ export class BeaconSimulator {
       exit: FAR,
       withdrawable: FAR,
       perfBps: BPS,
+      slashedAt: FAR,
     };
     this.validators.push(v);
     this.byPubkey.set(pubkey, v);
@@ -491,16 +590,52 @@ export class BeaconSimulator {
 
   private pay(v: SimValidator, gwei: bigint, epoch: bigint, kind: "skim" | "full"): void {
     const address = getAddress("0x" + v.wc.slice(26));
-    this.withdrawals.push({ epoch, validatorIndex: v.index, address, gwei, kind });
+    this.withdrawals.push({
+      epoch,
+      slot: epoch * this.slotsPerEpoch,
+      index: BigInt(this.withdrawals.length),
+      validatorIndex: v.index,
+      address,
+      gwei,
+      kind,
+    });
     this.outbox.set(address, (this.outbox.get(address) ?? 0n) + gwei);
   }
 
-  private async flushWithdrawals(): Promise<void> {
-    if (!this.o.funder) return this.outbox.clear();
+  /** Pays the outbox; returns the block of the last payment. */
+  private async flushWithdrawals(): Promise<number | undefined> {
+    if (!this.o.funder) {
+      this.outbox.clear();
+      return undefined;
+    }
+    let block: number | undefined;
     for (const [to, gwei] of [...this.outbox.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      await (await this.o.funder.sendTransaction({ to, value: gwei * GWEI })).wait();
+      const rc = await (await this.o.funder.sendTransaction({ to, value: gwei * GWEI })).wait();
+      block = rc!.blockNumber;
       this.outbox.delete(to);
     }
+    return block;
+  }
+
+  /**
+   * The execution block of `slot`: the last block whose timestamp is within the slot, or later
+   * when the withdrawals of an epoch up to `slot` were paid after it (the devnet pays them when it
+   * advances, after the fact).
+   */
+  async executionBlockOf(slot: bigint): Promise<{ number: number; hash: string; timestamp: bigint }> {
+    const t = this.genesisTime + (slot + 1n) * this.secondsPerSlot - 1n;
+    const p = this.o.provider;
+    let lo = 0;
+    let hi = (await p.getBlock("latest"))!.number;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (BigInt((await p.getBlock(mid))!.timestamp) <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    let n = lo;
+    for (const [s, b] of this.paidIn) if (s <= slot && b > n) n = b;
+    const b = (await p.getBlock(n))!;
+    return { number: b.number, hash: b.hash!, timestamp: BigInt(b.timestamp) };
   }
 
   private copy(): SimValidator[] {
@@ -521,8 +656,11 @@ export class BeaconSimulator {
     statuses?: string[],
   ): Promise<{ status: number; body: unknown }> {
     let slot: bigint;
-    if (stateId === "head" || stateId === "finalized" || stateId === "justified") slot = await this.sync();
-    else if (stateId === "genesis") slot = 0n;
+    if (stateId === "head") slot = await this.sync();
+    else if (stateId === "finalized" || stateId === "justified") {
+      const f = await this.finalizedEpoch();
+      slot = (stateId === "finalized" ? f : f + 1n) * this.slotsPerEpoch;
+    } else if (stateId === "genesis") slot = 0n;
     else if (/^(0|[1-9][0-9]*)$/.test(stateId)) slot = BigInt(stateId);
     else if (/^0x[0-9a-fA-F]{64}$/.test(stateId))
       return { status: 404, body: { code: 404, message: "State not found: state roots are not indexed" } };
@@ -569,7 +707,254 @@ export class BeaconSimulator {
           withdrawable_epoch: v.withdrawable.toString(),
         },
       }));
-    return { status: 200, body: { execution_optimistic: false, finalized: false, data } };
+    const finalized = slot <= (await this.finalizedEpoch()) * this.slotsPerEpoch;
+    return { status: 200, body: { execution_optimistic: false, finalized, data } };
+  }
+
+  /**
+   * `config/spec`: the Fulu-era key set a mainnet-preset node serves (constants, presets and
+   * config; numbers as decimal strings, `BLOB_SCHEDULE` as an array), with the devnet's timing.
+   */
+  async specData(): Promise<Record<string, unknown>> {
+    const fv = (n: number) => "0x" + n.toString(16).padStart(2, "0") + this.o.genesisForkVersion.slice(4);
+    return {
+      CONFIG_NAME: "cascade-devnet",
+      PRESET_BASE: "mainnet",
+      GENESIS_FORK_VERSION: this.o.genesisForkVersion,
+      ALTAIR_FORK_VERSION: fv(1),
+      ALTAIR_FORK_EPOCH: "0",
+      BELLATRIX_FORK_VERSION: fv(2),
+      BELLATRIX_FORK_EPOCH: "0",
+      CAPELLA_FORK_VERSION: fv(3),
+      CAPELLA_FORK_EPOCH: "0",
+      DENEB_FORK_VERSION: fv(4),
+      DENEB_FORK_EPOCH: "0",
+      ELECTRA_FORK_VERSION: fv(5),
+      ELECTRA_FORK_EPOCH: "0",
+      FULU_FORK_VERSION: fv(6),
+      FULU_FORK_EPOCH: "0",
+      SECONDS_PER_SLOT: this.secondsPerSlot.toString(),
+      SLOT_DURATION_MS: (this.secondsPerSlot * 1000n).toString(),
+      SLOTS_PER_EPOCH: this.slotsPerEpoch.toString(),
+      SECONDS_PER_ETH1_BLOCK: "14",
+      MIN_VALIDATOR_WITHDRAWABILITY_DELAY: String(this.o.withdrawDelayEpochs),
+      SHARD_COMMITTEE_PERIOD: "256",
+      ETH1_FOLLOW_DISTANCE: "2048",
+      EJECTION_BALANCE: (16n * GWEI).toString(),
+      MIN_PER_EPOCH_CHURN_LIMIT: "4",
+      CHURN_LIMIT_QUOTIENT: "65536",
+      MIN_PER_EPOCH_CHURN_LIMIT_ELECTRA: this.o.exitChurnGwei.toString(),
+      MAX_PER_EPOCH_ACTIVATION_EXIT_CHURN_LIMIT: (256n * GWEI).toString(),
+      MAX_SEED_LOOKAHEAD: "4",
+      MIN_SEED_LOOKAHEAD: "1",
+      EPOCHS_PER_SLASHINGS_VECTOR: String(this.o.slashedWithdrawDelayEpochs),
+      MAX_EFFECTIVE_BALANCE: MAX_EFFECTIVE.toString(),
+      MAX_EFFECTIVE_BALANCE_ELECTRA: (2048n * GWEI).toString(),
+      MIN_ACTIVATION_BALANCE: MAX_EFFECTIVE.toString(),
+      EFFECTIVE_BALANCE_INCREMENT: GWEI.toString(),
+      MIN_DEPOSIT_AMOUNT: GWEI.toString(),
+      HYSTERESIS_QUOTIENT: "4",
+      HYSTERESIS_DOWNWARD_MULTIPLIER: "1",
+      HYSTERESIS_UPWARD_MULTIPLIER: "5",
+      BASE_REWARD_FACTOR: "64",
+      WHISTLEBLOWER_REWARD_QUOTIENT_ELECTRA: "4096",
+      MIN_SLASHING_PENALTY_QUOTIENT_ELECTRA: "4096",
+      PROPORTIONAL_SLASHING_MULTIPLIER_BELLATRIX: "3",
+      INACTIVITY_PENALTY_QUOTIENT_BELLATRIX: "16777216",
+      MAX_WITHDRAWALS_PER_PAYLOAD: "16",
+      MAX_VALIDATORS_PER_WITHDRAWALS_SWEEP: "16384",
+      MAX_PENDING_PARTIALS_PER_WITHDRAWALS_SWEEP: "8",
+      MAX_PENDING_DEPOSITS_PER_EPOCH: "16",
+      PENDING_PARTIAL_WITHDRAWALS_LIMIT: "134217728",
+      PENDING_CONSOLIDATIONS_LIMIT: "262144",
+      MAX_CONSOLIDATION_REQUESTS_PER_PAYLOAD: "2",
+      MAX_WITHDRAWAL_REQUESTS_PER_PAYLOAD: "16",
+      MAX_DEPOSIT_REQUESTS_PER_PAYLOAD: "8192",
+      MAX_BLOBS_PER_BLOCK: "6",
+      MAX_BLOBS_PER_BLOCK_ELECTRA: "9",
+      BLOB_SCHEDULE: [{ EPOCH: "0", MAX_BLOBS_PER_BLOCK: "15" }],
+      NUMBER_OF_COLUMNS: "128",
+      NUMBER_OF_CUSTODY_GROUPS: "128",
+      CUSTODY_REQUIREMENT: "4",
+      TERMINAL_TOTAL_DIFFICULTY: "0",
+      TERMINAL_BLOCK_HASH: "0x" + "00".repeat(32),
+      TERMINAL_BLOCK_HASH_ACTIVATION_EPOCH: FAR.toString(),
+      BLS_WITHDRAWAL_PREFIX: "0x00",
+      ETH1_ADDRESS_WITHDRAWAL_PREFIX: "0x01",
+      COMPOUNDING_WITHDRAWAL_PREFIX: "0x02",
+      DOMAIN_BEACON_PROPOSER: "0x00000000",
+      DOMAIN_BEACON_ATTESTER: "0x01000000",
+      DOMAIN_DEPOSIT: "0x03000000",
+      DOMAIN_VOLUNTARY_EXIT: "0x04000000",
+      DEPOSIT_CONTRACT_ADDRESS: getAddress(this.o.depositContract),
+      DEPOSIT_CHAIN_ID: (await this.o.provider.getNetwork()).chainId.toString(),
+      DEPOSIT_NETWORK_ID: (await this.o.provider.getNetwork()).chainId.toString(),
+    };
+  }
+
+  /** The finalized checkpoint's epoch: `finalityLagEpochs` behind the head's epoch. */
+  async finalizedEpoch(): Promise<bigint> {
+    const head = await this.sync();
+    const e = head / this.slotsPerEpoch;
+    const lag = BigInt(this.o.finalityLagEpochs);
+    return e > lag ? e - lag : 0n;
+  }
+
+  /** Resolves a block id (`head`, `finalized`, `genesis`, slot, 0x root) to a slot, or an HTTP error. */
+  private async blockSlotOf(id: string): Promise<bigint | { status: number; body: unknown }> {
+    if (id === "head") return this.sync();
+    if (id === "genesis") return 0n;
+    if (id === "finalized") return (await this.finalizedEpoch()) * this.slotsPerEpoch;
+    if (/^(0|[1-9][0-9]*)$/.test(id)) {
+      const slot = BigInt(id);
+      if (slot > (await this.sync()))
+        return {
+          status: 404,
+          body: { code: 404, message: `Block not found: slot ${slot} is in the future` },
+        };
+      return slot;
+    }
+    if (/^0x[0-9a-fA-F]{64}$/.test(id)) {
+      const slot = this.roots.get(id.toLowerCase());
+      if (slot === undefined) return { status: 404, body: { code: 404, message: `Block not found: ${id}` } };
+      return slot;
+    }
+    return { status: 400, body: { code: 400, message: `Invalid block ID: ${id}` } };
+  }
+
+  private blockRoot(slot: bigint): string {
+    const root = keccakId(`block-${slot}`);
+    this.roots.set(root, slot);
+    if (this.roots.size > 100_000) this.roots.delete(this.roots.keys().next().value!);
+    return root;
+  }
+
+  /** `GET /eth/v1/beacon/headers/{block_id}`: every slot has a block on the devnet. */
+  async blockHeader(id: string): Promise<{ status: number; body: unknown }> {
+    const slot = await this.blockSlotOf(id);
+    if (typeof slot !== "bigint") return slot;
+    const finalized = slot <= (await this.finalizedEpoch()) * this.slotsPerEpoch;
+    return {
+      status: 200,
+      body: {
+        execution_optimistic: false,
+        finalized,
+        data: {
+          root: this.blockRoot(slot),
+          canonical: true,
+          header: { message: this.headerMessage(slot), signature: "0x" + "00".repeat(96) },
+        },
+      },
+    };
+  }
+
+  private headerMessage(slot: bigint) {
+    return {
+      slot: slot.toString(),
+      proposer_index: String(this.validators.length ? Number(slot % BigInt(this.validators.length)) : 0),
+      parent_root: slot > 0n ? this.blockRoot(slot - 1n) : "0x" + "00".repeat(32),
+      state_root: keccakId(`state-${slot}`),
+      body_root: keccakId(`body-${slot}`),
+    };
+  }
+
+  /**
+   * `GET /eth/v2/beacon/blocks/{block_id}`: a Fulu block whose execution payload names the
+   * execution block of the slot and carries the withdrawals paid at that slot.
+   */
+  async beaconBlock(id: string): Promise<{ status: number; body: unknown }> {
+    const slot = await this.blockSlotOf(id);
+    if (typeof slot !== "bigint") return slot;
+    const finalized = slot <= (await this.finalizedEpoch()) * this.slotsPerEpoch;
+    const el = await this.executionBlockOf(slot);
+    const z32 = "0x" + "00".repeat(32);
+    const withdrawals = this.withdrawals
+      .filter((w) => w.slot === slot)
+      .map((w) => ({
+        index: w.index.toString(),
+        validator_index: String(w.validatorIndex),
+        address: w.address.toLowerCase(),
+        amount: w.gwei.toString(),
+      }));
+    const { body_root: _b, ...msg } = this.headerMessage(slot);
+    return {
+      status: 200,
+      body: {
+        version: "fulu",
+        execution_optimistic: false,
+        finalized,
+        data: {
+          message: {
+            ...msg,
+            body: {
+              randao_reveal: "0x" + "00".repeat(96),
+              eth1_data: { deposit_root: z32, deposit_count: "0", block_hash: z32 },
+              graffiti: z32,
+              proposer_slashings: [],
+              attester_slashings: [],
+              attestations: [],
+              deposits: [],
+              voluntary_exits: [],
+              sync_aggregate: {
+                sync_committee_bits: "0x" + "00".repeat(64),
+                sync_committee_signature: "0x" + "00".repeat(96),
+              },
+              execution_payload: {
+                parent_hash: z32,
+                fee_recipient: "0x" + "00".repeat(20),
+                state_root: z32,
+                receipts_root: z32,
+                logs_bloom: "0x" + "00".repeat(256),
+                prev_randao: z32,
+                block_number: String(el.number),
+                gas_limit: "30000000",
+                gas_used: "0",
+                timestamp: el.timestamp.toString(),
+                extra_data: "0x",
+                base_fee_per_gas: "1",
+                block_hash: el.hash,
+                transactions: [],
+                withdrawals,
+                blob_gas_used: "0",
+                excess_blob_gas: "0",
+              },
+              bls_to_execution_changes: [],
+              blob_kzg_commitments: [],
+              execution_requests: { deposits: [], withdrawals: [], consolidations: [] },
+            },
+          },
+          signature: "0x" + "00".repeat(96),
+        },
+      },
+    };
+  }
+
+  /** `GET /eth/v1/beacon/states/{state_id}/finality_checkpoints` (head's view). */
+  async finalityCheckpoints(stateId: string): Promise<{ status: number; body: unknown }> {
+    const slot = await this.blockSlotOf(stateId === "justified" ? "finalized" : stateId);
+    if (typeof slot !== "bigint") return slot;
+    const f = await this.finalizedEpoch();
+    // The checkpoints a state at `slot` knows: finality `lag` epochs behind it, capped by the head's.
+    const e = slot / this.slotsPerEpoch;
+    const lag = BigInt(this.o.finalityLagEpochs);
+    const fin = e > lag ? e - lag : 0n;
+    const fe = fin < f ? fin : f;
+    const cp = (ep: bigint) => ({
+      epoch: ep.toString(),
+      root: ep === 0n ? "0x" + "00".repeat(32) : this.blockRoot(ep * this.slotsPerEpoch),
+    });
+    return {
+      status: 200,
+      body: {
+        execution_optimistic: false,
+        finalized: slot <= f * this.slotsPerEpoch,
+        data: {
+          previous_justified: cp(fe),
+          current_justified: cp(fe + 1n <= e ? fe + 1n : fe),
+          finalized: cp(fe),
+        },
+      },
+    };
   }
 
   // ---------------------------------------------------------------- HTTP server
@@ -585,57 +970,45 @@ export class BeaconSimulator {
         genesis_fork_version: this.o.genesisForkVersion,
       },
     }));
-    app.get("/eth/v1/config/spec", async () => ({
-      data: {
-        CONFIG_NAME: "cascade-devnet",
-        PRESET_BASE: "mainnet",
-        SECONDS_PER_SLOT: this.secondsPerSlot.toString(),
-        SLOTS_PER_EPOCH: this.slotsPerEpoch.toString(),
-        MAX_EFFECTIVE_BALANCE: MAX_EFFECTIVE.toString(),
-        EJECTION_BALANCE: (16n * GWEI).toString(),
-        MAX_SEED_LOOKAHEAD: "4",
-        MIN_VALIDATOR_WITHDRAWABILITY_DELAY: String(this.o.withdrawDelayEpochs),
-        EPOCHS_PER_SLASHINGS_VECTOR: String(this.o.slashedWithdrawDelayEpochs),
-        GENESIS_FORK_VERSION: this.o.genesisForkVersion,
-        DEPOSIT_CONTRACT_ADDRESS: getAddress(this.o.depositContract),
-        DEPOSIT_CHAIN_ID: (await this.o.provider.getNetwork()).chainId.toString(),
-      },
-    }));
+    app.get("/eth/v1/config/spec", async () => ({ data: await this.specData() }));
     app.get<{ Params: { block_id: string } }>("/eth/v1/beacon/headers/:block_id", async (req, reply) => {
-      if (req.params.block_id !== "head")
-        return reply.code(404).send({ code: 404, message: "Block header not found: only head is served" });
-      const slot = await this.sync();
-      const root = keccakId(`block-${slot}`);
-      return {
-        execution_optimistic: false,
-        finalized: false,
-        data: {
-          root,
-          canonical: true,
-          header: {
-            message: {
-              slot: slot.toString(),
-              proposer_index: String(
-                this.validators.length ? Number(slot % BigInt(this.validators.length)) : 0,
-              ),
-              parent_root: keccakId(`block-${slot - 1n}`),
-              state_root: keccakId(`state-${slot}`),
-              body_root: keccakId(`body-${slot}`),
-            },
-            signature: "0x" + "00".repeat(96),
-          },
-        },
-      };
+      const r = await this.blockHeader(req.params.block_id);
+      return reply.code(r.status).send(r.body);
+    });
+    app.get<{ Params: { block_id: string } }>("/eth/v2/beacon/blocks/:block_id", async (req, reply) => {
+      const r = await this.beaconBlock(req.params.block_id);
+      return reply.code(r.status).send(r.body);
+    });
+    app.get<{ Params: { state_id: string } }>(
+      "/eth/v1/beacon/states/:state_id/finality_checkpoints",
+      async (req, reply) => {
+        const r = await this.finalityCheckpoints(req.params.state_id);
+        return reply.code(r.status).send(r.body);
+      },
+    );
+    app.post<{
+      Params: { state_id: string };
+      Body: { ids?: string[] | null; statuses?: string[] | null } | null;
+    }>("/eth/v1/beacon/states/:state_id/validators", async (req, reply) => {
+      const body = req.body ?? {};
+      const r = await this.stateValidators(
+        req.params.state_id,
+        body.ids ?? undefined,
+        body.statuses ?? undefined,
+      );
+      return reply.code(r.status).send(r.body);
     });
     app.get<{
       Params: { state_id: string };
       Querystring: { id?: string | string[]; status?: string | string[] };
     }>("/eth/v1/beacon/states/:state_id/validators", async (req, reply) => {
-      const r = await this.stateValidators(
-        req.params.state_id,
-        splitList(req.query.id),
-        splitList(req.query.status),
-      );
+      const ids = splitList(req.query.id);
+      // The spec caps GET at 64 ids (larger sets go through POST).
+      if (ids && ids.length > 64)
+        return reply
+          .code(414)
+          .send({ code: 414, message: `Too many validator IDs in request: ${ids.length}` });
+      const r = await this.stateValidators(req.params.state_id, ids, splitList(req.query.status));
       return reply.code(r.status).send(r.body);
     });
     app.setNotFoundHandler((req, reply) =>

@@ -1,43 +1,56 @@
 /**
  * Oracle member (DESIGN §2, §6, §9). Builds the frame report for the current refSlot from a beacon
- * node — read only through the standard Beacon API client — and the execution chain, pinned to
- * one block, so two members with the same node and block build byte-identical reports (and the
- * same hash). Then votes the hash and, at quorum, submits the data.
+ * node — read only through the standard Beacon API client — and the execution chain. Contract
+ * state is read at one pinned block; beacon data only once the refSlot is finalized (the head's
+ * finalized checkpoint covers it, and the node answers `finalized: true`,
+ * `execution_optimistic: false` for the refSlot's state — a node that omits the flags is not
+ * trusted), so two members on different nodes build byte-identical reports (and the same hash).
+ * Then votes the hash and, at quorum, submits the data.
  *
  * How each field is derived (modules in id order; Cascade validators are the pubkeys of the
  * modules' `KeysAdded` events; S1 = beacon state at refSlot, S0 = state at the last reported
- * refSlot):
+ * refSlot — from the node, else from the member's own record (`stateFile`) if the hash it
+ * recorded is the one agreed on-chain for that refSlot, else the member refuses to report):
  * - clValidators: Cascade validators the node knows at S1, any status (never decreases).
  * - clBalance: Σ balance at S1 of those not yet withdrawn (`withdrawal_done` hold 0).
  * - exited: those whose status is `exited_*` or `withdrawal_*`.
- * - withdrawn: the withdrawal vault only receives ETH, so it is attributed from beacon data.
- *   Full withdrawals are exact per validator: a validator newly `withdrawal_done` paid out its
- *   balance at its exit epoch (exited validators earn nothing, so that balance is final), read from
- *   S0 when it had already exited there, else from the state at `exit_epoch`; if the node has no
- *   such state, its S0 balance. Skims are the rest of the vault balance `V` (V − Σ full). A
- *   validator's skim is estimated as `x0 + k·x1`, x0/x1 its balance above 32 ETH at S0/S1, over the
- *   validators that stayed in the sweep (0x01 credentials, `active_ongoing` at S1), with one `k`
+ * - withdrawn: V = the withdrawal vault's balance at the refSlot's execution block (its beacon
+ *   block's `execution_payload.block_number`), the same point as S1 — a withdrawal paid after
+ *   the refSlot is booked next frame, never twice. Full withdrawals are exact per validator: a
+ *   validator newly `withdrawal_done` was paid its balance once withdrawable (nothing moves it
+ *   between `withdrawable_epoch` and the sweep), read from S0 when it was `withdrawal_possible`
+ *   there, else from the state at its `withdrawable_epoch`; without that state the member
+ *   refuses. Skims are the rest (V − Σ full). A validator's skim is estimated as `x0 + k·x1`,
+ *   x0/x1 its balance above 32 ETH at S0/S1, over the unslashed 0x01 validators with a full
+ *   effective balance not yet withdrawable (exiting and exited ones included), with one `k`
  *   fitted so the estimates sum to the skims (if skims < Σx0: pro rata to x0); floor dust goes to
- *   the module with the largest share. This is exact when validators accrue linearly and are swept
- *   at one point of the frame (the simulator), an estimate otherwise; Σ withdrawn = V ≤ the vault's
- *   balance always (Accounting's `WithdrawnAboveVault`). An exact split needs per-validator
- *   withdrawal records (execution payload withdrawals), which the devnet cannot produce.
- * - perfBps: per module, Σ balance progress (b1 − b0 + estimated skim) of validators active at both S0
- *   and S1 over `median network progress × their count`, where the network is a fixed sample of
- *   the node's validators (the first `networkSample` indices, Cascade keys excluded); 10,000 = on
- *   par, capped to [0, 10,000]; 10,000 when nothing can be compared.
- * - slashedValidators, losses: Cascade validators slashed at S1 but not at S0; each one's loss
- *   `max(0, b0 − (b1 + paid out))` is charged to the operator owning the key (OperatorLoss).
+ *   the module with the largest share. Exact when validators accrue linearly and are swept at
+ *   one point of the frame (the simulator), an estimate otherwise; Σ withdrawn = V always.
+ * - perfBps: per module, Σ balance progress (b1 − b0 + estimated skim) of validators active at
+ *   both S0 and S1 over `median network progress × their count`. The network is a fixed sample
+ *   of the node's validators (the first `networkSample` indices, Cascade keys excluded) whose
+ *   balance the sweep never moves (0x00 credentials, 0x02 below 2,048 ETH): a skimmed peer's
+ *   balance drop would lower the baseline and rate an offline operator on par. 10,000 = on par,
+ *   capped to [0, 10,000]; 10,000 when nothing can be compared.
+ * - slashedValidators: Cascade validators slashed at S1 but not at S0.
+ * - losses: per slashed validator not withdrawn at S0, `max(0, b0 − b1)` (b1 = the amount paid
+ *   once withdrawn): the slashing penalty in its frame, then the missed-duty penalties and the
+ *   correlation penalty in later frames, until withdrawn — charged to the operator owning the
+ *   key (OperatorLoss).
  * - exits: when the queue's pending demand exceeds buffered + V + elRewards + balances of
  *   validators already exiting, ⌈shortfall / 32 ETH⌉ validators are picked one at a time from the
  *   module most above its target share (weight share capped by its stake share limit), then lowest
  *   reputation, then lowest id; inside it, the operator with most active validators (lowest id).
  *   `count` is the operator's total validators to be exiting or exited (the module records
  *   `exitRequested = exitedKeys + count` and exitedKeys is not updated per operator).
- * - elRewards: the execution-rewards vault balance.
+ * - elRewards: the execution-rewards vault balance at the refSlot's execution block.
+ * `headState` (a node not on this chain's clock) reads `head` and the latest block instead, with
+ * no previous state and no finality check: for reading only, never for a real quorum.
  */
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { AbiCoder, Contract, keccak256, type ContractRunner, type Provider, type Signer } from "ethers";
 import { BeaconApi, BeaconApiError, type BeaconValidator } from "../beacon/api.js";
+import { CascadeError } from "../errors.js";
 import { ACCOUNTING_ABI, ORACLE_ABI, QUEUE_ABI, REPORT_TUPLE, ROUTER_ABI } from "./abi.js";
 import { EventKeySource } from "./keys.js";
 
@@ -91,11 +104,17 @@ export interface OracleAddresses {
 
 /** What the member saw besides the report, for logs and demo narration. */
 export interface ReportNotes {
+  /** The execution block contract state was read at. */
   block: number;
+  /** The refSlot's execution block: both vaults were read there. */
+  executionBlock: number;
+  /** Where the state at the last reported refSlot came from (`none` on the first report). */
+  previousState: "node" | "record" | "none";
   vaultBalance: bigint;
   fullWithdrawals: bigint;
   skims: bigint;
   networkMedianProgressGwei: bigint;
+  /** Slashed validators charged this frame (newly slashed, or penalized since the last report). */
   newlySlashed: { pubkey: string; moduleId: number; operatorId: number; lossWei: bigint }[];
   exitShortfall: bigint;
 }
@@ -126,6 +145,16 @@ function toTuple(r: Report) {
   };
 }
 
+/** The refSlot is not finalized (or the node does not vouch for it) yet: try again later. */
+export class OracleNotReadyError extends CascadeError {
+  override name = "OracleNotReadyError";
+}
+
+/** A report field cannot be derived from the data at hand: the member reports nothing. */
+export class OracleRefusalError extends CascadeError {
+  override name = "OracleRefusalError";
+}
+
 export class OracleMember {
   readonly api: BeaconApi;
   private keys: EventKeySource;
@@ -144,6 +173,13 @@ export class OracleMember {
        * describe the head, not the refSlot; use only for reading, never for a real quorum.
        */
       headState?: boolean;
+      /**
+       * JSON file where the member keeps what it read at each refSlot (keyed by chain id and
+       * refSlot). When the node no longer serves the last reported refSlot's state (pruned or
+       * checkpoint-synced), the record is used instead — only if the hash the member recorded is
+       * the one agreed on-chain for that refSlot; without either, the member refuses to report.
+       */
+      stateFile?: string;
     } = {},
   ) {
     this.api = typeof beaconUrl === "string" ? new BeaconApi(beaconUrl) : beaconUrl;
@@ -160,10 +196,15 @@ export class OracleMember {
     return new Contract(address, abi, this.runner as ContractRunner);
   }
 
-  /** Builds the report for the current refSlot as of `block` (default: the latest block). */
+  /**
+   * Builds the report for the current refSlot as of `block` (default: the latest block): contract
+   * state is read at `block`, beacon data at the refSlot (which must be finalized), and the two
+   * vaults at the refSlot's execution block. Throws {@link OracleNotReadyError} while the refSlot
+   * is not finalized and {@link OracleRefusalError} when a field cannot be derived.
+   */
   async buildReport(block?: number): Promise<{ report: Report; hash: string; notes: ReportNotes }> {
     // Without a pinned block, ask the node for its head first: a node that pays withdrawals as it
-    // advances (the simulator) has then paid them, so the vault balance read below includes them.
+    // advances (the simulator) has then paid them.
     if (block === undefined) await this.api.headSlot();
     const blockTag = block ?? (await this.provider.getBlockNumber());
     const at = { blockTag };
@@ -189,31 +230,75 @@ export class OracleMember {
     const owners = this.keys.pubkeyOwners();
     const pubkeys = [...owners.keys()].sort();
 
-    // Beacon states: read at refSlot (S1) and at the last reported refSlot (S0).
     const spec = await this.api.spec();
-    const at1 = this.options.headState ? "head" : refSlot;
-    const s1 = await this.api.validators(at1, { ids: pubkeys });
-    const s0 =
-      lastRefSlot > 0n && !this.options.headState ? await this.optionalState(lastRefSlot, pubkeys) : null;
+    const head = this.options.headState === true;
+    const chainId = (await this.provider.getNetwork()).chainId;
+
+    // Only finalized data: members on different nodes then read the same state.
+    let elBlock: number = blockTag;
+    if (!head) {
+      const fc = await this.api.finalityCheckpoints("head");
+      const finalizedSlot = fc.finalizedEpoch * spec.slotsPerEpoch;
+      if (refSlot > finalizedSlot)
+        throw new OracleNotReadyError(`refSlot ${refSlot} is not finalized yet`, {
+          details: `finalized checkpoint epoch ${fc.finalizedEpoch} (slot ${finalizedSlot})`,
+        });
+      elBlock = await this.executionBlockAt(refSlot);
+    }
+
+    // Beacon states: S1 at refSlot, S0 at the last reported refSlot.
+    const at1 = head ? "head" : refSlot;
+    const r1 = await this.api.validatorsWithTrust(at1, { ids: pubkeys });
+    if (!head && (!r1.finalized || r1.optimistic))
+      throw new OracleNotReadyError(`the node does not vouch for the state at refSlot ${refSlot}`, {
+        details: `finalized: ${r1.finalized}, execution_optimistic: ${r1.optimistic}`,
+      });
+    const s1 = r1.validators;
+    const sample = this.options.networkSample ?? 256;
+    const sampleIds = Array.from({ length: sample }, (_, i) => i);
+    const n1 = (await this.api.validators(at1, { ids: sampleIds })).filter((v) => !owners.has(v.pubkey));
+
+    let s0: BeaconValidator[] | null = null;
+    let n0: BeaconValidator[] = [];
+    let s0Source: ReportNotes["previousState"] = "none";
+    if (lastRefSlot > 0n && !head) {
+      s0 = await this.optionalState(lastRefSlot, pubkeys);
+      if (s0 !== null) {
+        n0 = (await this.optionalState(lastRefSlot, sampleIds)) ?? [];
+        s0Source = "node";
+      } else {
+        const rec = await this.recordFor(chainId, lastRefSlot, oracle, at);
+        if (rec === null)
+          throw new OracleRefusalError(
+            `the node has no state at the last reported refSlot ${lastRefSlot} and no local record of it`,
+            {
+              details:
+                "slashings, losses and withdrawals cannot be derived without it; use an archive node or the member's state file",
+            },
+          );
+        s0 = rec.validators.map(fromRecord);
+        n0 = rec.network.map(fromRecord);
+        s0Source = "record";
+      }
+    }
     const prev = new Map((s0 ?? []).map((v) => [v.pubkey, v]));
 
-    // Network sample for the expected reward.
-    const sample = this.options.networkSample ?? 256;
-    const ids = Array.from({ length: sample }, (_, i) => i);
-    const n1 = (await this.api.validators(at1, { ids })).filter((v) => !owners.has(v.pubkey));
-    const n0 = s0 !== null ? ((await this.optionalState(lastRefSlot, ids)) ?? []) : [];
+    // Network baseline: validators whose balance the sweep does not move (0x00 credentials, 0x02
+    // below the compounding maximum), so progress = rewards; 0x01 peers are swept every few days
+    // and their balance drop would drag the baseline down.
     const n0m = new Map(n0.map((v) => [v.pubkey, v]));
     const progress: bigint[] = [];
     for (const v of n1) {
       const p = n0m.get(v.pubkey);
-      if (p && isActive(p) && isActive(v) && !v.slashed) progress.push(v.balance - p.balance);
+      if (!p || !isActive(p) || !isActive(v) || v.slashed || isSwept(v) || isSwept(p)) continue;
+      progress.push(v.balance - p.balance);
     }
     progress.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const median = progress.length ? progress[Math.floor((progress.length - 1) / 2)] : 0n;
 
-    // Per validator.
-    const vaultBalance = await this.provider.getBalance(this.addresses.withdrawalVault, blockTag);
-    const elRewards = await this.provider.getBalance(this.addresses.executionRewardsVault, blockTag);
+    // The vaults at the refSlot's execution block: the same point as the beacon balances.
+    const vaultBalance = await this.provider.getBalance(this.addresses.withdrawalVault, elBlock);
+    const elRewards = await this.provider.getBalance(this.addresses.executionRewardsVault, elBlock);
     const acc = modules.map(() => ({
       clValidators: 0n,
       exited: 0n,
@@ -244,12 +329,17 @@ export class OracleMember {
         const k = `${owner.moduleId}:${owner.operatorId}`;
         exitedByOp.set(k, (exitedByOp.get(k) ?? 0) + 1);
       }
+      // Full withdrawal paid in this frame: exactly the balance it had once withdrawable.
       let paid = 0n;
       if (v.status === "withdrawal_done" && p?.status !== "withdrawal_done") {
-        paid = p && isExited(p) ? p.balance : await this.exitBalance(v, p, spec.slotsPerEpoch);
+        paid = await this.fullWithdrawal(v, p, spec.slotsPerEpoch);
         a.fullGwei += paid;
       }
-      if (v.withdrawalCredentials.startsWith("0x01") && v.status === "active_ongoing") {
+      // Skims: 0x01 validators with a full effective balance that stayed in the sweep (any
+      // status until withdrawable: exiting and exited ones are skimmed too). Slashed ones are
+      // left out of the estimate: penalties eat their excess before the sweep reaches them, so
+      // "x0 is skimmed" would take skims from the others.
+      if (v.status !== "withdrawal_done" && v.status !== "withdrawal_possible" && !v.slashed && isSwept(v)) {
         const excess = (b: bigint) => (b > 32n * GWEI ? (b - 32n * GWEI) * GWEI : 0n);
         sweepCandidates.push({
           m: owner.moduleId,
@@ -259,18 +349,23 @@ export class OracleMember {
         });
       }
       if (p && isActive(p) && isActive(v) && !v.slashed) comparedByModule.push({ m: owner.moduleId, v, p });
-      if (v.slashed && !p?.slashed) {
-        a.slashed++;
+      // Losses of slashed validators: the slashing itself, then every later penalty (missed
+      // duties until withdrawable, the correlation penalty) until it is withdrawn.
+      if (v.slashed && (!p?.slashed || p.status !== "withdrawal_done")) {
+        const isNew = !p?.slashed;
+        if (isNew) a.slashed++;
         const before = p ? p.balance : 32n * GWEI;
-        const lossWei = before > v.balance + paid ? (before - v.balance - paid) * GWEI : 0n;
+        const after = v.status === "withdrawal_done" ? paid : v.balance;
+        const lossWei = before > after ? (before - after) * GWEI : 0n;
         const key = `${owner.moduleId}:${owner.operatorId}`;
         losses.set(key, (losses.get(key) ?? 0n) + lossWei);
-        newlySlashed.push({
-          pubkey: v.pubkey,
-          moduleId: owner.moduleId,
-          operatorId: Number(owner.operatorId),
-          lossWei,
-        });
+        if (isNew || lossWei > 0n)
+          newlySlashed.push({
+            pubkey: v.pubkey,
+            moduleId: owner.moduleId,
+            operatorId: Number(owner.operatorId),
+            lossWei,
+          });
       }
       const opKey = `${owner.moduleId}:${owner.operatorId}`;
       const op = activeByOp.get(opKey) ?? {
@@ -284,7 +379,6 @@ export class OracleMember {
       if (LEAVING.has(v.status)) a.exitingGwei += v.balance;
       activeByOp.set(opKey, op);
     }
-
     // Withdrawn: exact full withdrawals, then skims.
     const fullWei = acc.reduce((s, a) => s + a.fullGwei * GWEI, 0n);
     const skims = vaultBalance > fullWei ? vaultBalance - fullWei : 0n;
@@ -378,6 +472,7 @@ export class OracleMember {
       .sort((a, b) => a.moduleId - b.moduleId || a.operatorId - b.operatorId)
       .slice(0, MAX_OPERATOR_EXITS);
 
+    if (this.options.stateFile && !head) await this.remember(chainId, refSlot, s1, n1);
     const report: Report = {
       refSlot,
       elRewards,
@@ -386,11 +481,20 @@ export class OracleMember {
       exits,
       operatorExits,
     };
+    const hash = hashReport(report);
+    if (this.pendingRecord) {
+      const { file, key, all } = this.pendingRecord;
+      if (!all[key].hashes.includes(hash)) all[key].hashes.push(hash);
+      writeRecords(file, all);
+      this.pendingRecord = undefined;
+    }
     return {
       report,
-      hash: hashReport(report),
+      hash,
       notes: {
         block: blockTag,
+        executionBlock: elBlock,
+        previousState: s0Source,
         vaultBalance,
         fullWithdrawals: fullWei,
         skims,
@@ -467,16 +571,80 @@ export class OracleMember {
     }
   }
 
-  /** Balance paid out by a validator withdrawn in this frame: its balance at its exit epoch. */
-  private async exitBalance(
+  /**
+   * The execution block of `slot`: its beacon block's `execution_payload.block_number`, or that
+   * of the last block before it when the slot is empty.
+   */
+  private async executionBlockAt(slot: bigint): Promise<number> {
+    for (let s = slot, n = 0; s >= 0n && n < 64; s--, n++) {
+      const b = await this.api.block(s);
+      if (b === null) continue;
+      if (!b.execution)
+        throw new OracleRefusalError(`the block at slot ${s} has no execution payload`, {
+          details: "reports need a post-merge chain",
+        });
+      return Number(b.execution.blockNumber);
+    }
+    throw new OracleRefusalError(`no block found in the 64 slots up to ${slot}`);
+  }
+
+  /**
+   * What a validator newly `withdrawal_done` was paid: its balance once withdrawable. From
+   * `withdrawable_epoch` until the sweep reaches it nothing moves that balance (no rewards, no
+   * penalties, no partial sweep), so the state at `withdrawable_epoch` (or S0 when it was already
+   * withdrawable there) holds the exact amount the execution payload paid. The balance at the
+   * exit epoch is not it: slashed validators are penalized until withdrawable and exited ones
+   * can be skimmed before.
+   */
+  private async fullWithdrawal(
     v: BeaconValidator,
     p: BeaconValidator | undefined,
     slotsPerEpoch: bigint,
   ): Promise<bigint> {
-    const at = await this.optionalState(v.exitEpoch * slotsPerEpoch, [v.pubkey]);
+    if (p && p.status === "withdrawal_possible") return p.balance;
+    const at = await this.optionalState(v.withdrawableEpoch * slotsPerEpoch, [v.pubkey]);
     if (at && at.length === 1) return at[0].balance;
-    return p ? p.balance : 0n;
+    throw new OracleRefusalError(
+      `cannot derive the full withdrawal of validator ${v.index}: no state at its withdrawable epoch ${v.withdrawableEpoch}`,
+      { details: "use a node that keeps historical states" },
+    );
   }
+
+  private async recordFor(
+    chainId: bigint,
+    refSlot: bigint,
+    oracle: Contract,
+    at: { blockTag: number },
+  ): Promise<StateRecord | null> {
+    if (!this.options.stateFile) return null;
+    const all = readRecords(this.options.stateFile);
+    const rec = all[`${chainId}:${refSlot}`];
+    if (!rec) return null;
+    // The record must describe the state behind the report the chain applied for that refSlot.
+    const agreed: string = await oracle.consensusHash(refSlot, at);
+    if (!rec.hashes.includes(agreed.toLowerCase())) return null;
+    return rec;
+  }
+
+  private async remember(
+    chainId: bigint,
+    refSlot: bigint,
+    validators: BeaconValidator[],
+    network: BeaconValidator[],
+  ): Promise<void> {
+    const file = this.options.stateFile!;
+    const all = readRecords(file);
+    all[`${chainId}:${refSlot}`] = {
+      chainId: chainId.toString(),
+      refSlot: refSlot.toString(),
+      hashes: all[`${chainId}:${refSlot}`]?.hashes ?? [],
+      validators: validators.map(toRecord),
+      network: network.map(toRecord),
+    };
+    this.pendingRecord = { file, key: `${chainId}:${refSlot}`, all };
+  }
+
+  private pendingRecord?: { file: string; key: string; all: Record<string, StateRecord> };
 
   // ---------------------------------------------------------------- consensus
 
@@ -503,6 +671,75 @@ const LEAVING = new Set([
   "exited_slashed",
   "withdrawal_possible",
 ]);
+
+/**
+ * Whether the withdrawal sweep moves this validator's balance: 0x01 credentials with a full
+ * effective balance (32 ETH) are skimmed above it; 0x02 (compounding) only above 2,048 ETH.
+ */
+function isSwept(v: BeaconValidator): boolean {
+  if (v.withdrawalCredentials.startsWith("0x01")) return v.effectiveBalance >= 32n * GWEI;
+  if (v.withdrawalCredentials.startsWith("0x02")) return v.balance > 2048n * GWEI;
+  return false;
+}
+
+/** One refSlot's view kept by a member (its state file). */
+interface StateRecord {
+  chainId: string;
+  refSlot: string;
+  /** Hashes of the reports the member built from this view. */
+  hashes: string[];
+  validators: Record<string, string | boolean>[];
+  network: Record<string, string | boolean>[];
+}
+
+function readRecords(file: string): Record<string, StateRecord> {
+  if (!existsSync(file)) return {};
+  return JSON.parse(readFileSync(file, "utf8")) as Record<string, StateRecord>;
+}
+
+function writeRecords(file: string, all: Record<string, StateRecord>): void {
+  // Keep the last 64 refSlots per file; write atomically.
+  const keys = Object.keys(all).sort((a, b) => {
+    const [x, y] = [BigInt(a.split(":")[1]), BigInt(b.split(":")[1])];
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  for (const k of keys.slice(0, Math.max(0, keys.length - 64))) delete all[k];
+  writeFileSync(file + ".tmp", JSON.stringify(all, null, 1));
+  renameSync(file + ".tmp", file);
+}
+
+function toRecord(v: BeaconValidator): Record<string, string | boolean> {
+  return {
+    index: v.index.toString(),
+    balance: v.balance.toString(),
+    status: v.status,
+    pubkey: v.pubkey,
+    withdrawalCredentials: v.withdrawalCredentials,
+    effectiveBalance: v.effectiveBalance.toString(),
+    slashed: v.slashed,
+    activationEligibilityEpoch: v.activationEligibilityEpoch.toString(),
+    activationEpoch: v.activationEpoch.toString(),
+    exitEpoch: v.exitEpoch.toString(),
+    withdrawableEpoch: v.withdrawableEpoch.toString(),
+  };
+}
+
+function fromRecord(r: Record<string, string | boolean>): BeaconValidator {
+  const n = (k: string) => BigInt(r[k] as string);
+  return {
+    index: n("index"),
+    balance: n("balance"),
+    status: r.status as BeaconValidator["status"],
+    pubkey: r.pubkey as string,
+    withdrawalCredentials: r.withdrawalCredentials as string,
+    effectiveBalance: n("effectiveBalance"),
+    slashed: r.slashed as boolean,
+    activationEligibilityEpoch: n("activationEligibilityEpoch"),
+    activationEpoch: n("activationEpoch"),
+    exitEpoch: n("exitEpoch"),
+    withdrawableEpoch: n("withdrawableEpoch"),
+  };
+}
 
 function isActive(v: BeaconValidator): boolean {
   return v.status.startsWith("active_");
