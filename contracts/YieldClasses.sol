@@ -187,7 +187,8 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
                 parts,
                 navs0,
                 _paramsU16(0),
-                _paramsU16(1)
+                _paramsU16(1),
+                _paramsU16(2)
             );
             for (uint256 i; i < k; ++i) add[i] = parts[i] - paid[i] + received[i];
         }
@@ -380,7 +381,8 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
         Class[] storage cs = _s().classes;
         out = new uint16[](cs.length);
         for (uint256 i; i < cs.length; ++i) {
-            out[i] = which == 0 ? cs[i].params.basePremiumBps : cs[i].params.maxPremiumBps;
+            ClassParams storage p = cs[i].params;
+            out[i] = which == 0 ? p.basePremiumBps : which == 1 ? p.maxPremiumBps : p.minCoverBps;
         }
     }
 

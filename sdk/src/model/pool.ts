@@ -328,6 +328,7 @@ export class PoolModel {
       navs0,
       this.classes.map((c) => c.params.basePremiumBps),
       this.classes.map((c) => c.params.maxPremiumBps),
+      this.classes.map((c) => c.params.minCoverBps),
     );
 
     // 6. Service rewards.
