@@ -96,7 +96,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         for (uint256 i; i < report.losses.length; ++i) {
             OperatorLoss calldata l = report.losses[i];
             uint256 charged = router.chargeOperatorBond(l.moduleId, l.operatorId, l.amount);
-            deltas[l.moduleId] += int256(charged);
+            deltas[l.moduleId] += SafeCast.toInt256(charged);
             emit BondCoverCharged(l.moduleId, l.operatorId, l.amount, charged);
         }
         // 3–7. Rewards, fees, split, premium, service rewards, losses.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
@@ -137,7 +138,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         require(msg.value != 0, ZeroAmount());
         Service storage s = _service(serviceId);
         require(s.status == ServiceStatus.Active, ServiceNotActive(serviceId, s.status));
-        s.pendingRewards += uint128(msg.value);
+        s.pendingRewards += SafeCast.toUint128(msg.value);
         emit RewardsPaid(serviceId, msg.sender, msg.value);
     }
 
@@ -162,7 +163,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         OptIn storage o = _s().optIns[serviceId][_key(moduleId, operatorId)];
         require(o.optedIn && o.outAt == 0, NotOptedIn(serviceId, moduleId, operatorId));
         uint256 effectiveAt = block.timestamp + s.params.slashingWindow;
-        o.outAt = uint64(effectiveAt);
+        o.outAt = SafeCast.toUint64(effectiveAt);
         emit OptOutRequested(serviceId, moduleId, operatorId, effectiveAt);
     }
 
@@ -183,7 +184,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         uint256[] memory stakes = amount == 0 ? new uint256[](n) : _split(serviceId, s, amount, operatorKeys);
 
         // Old stakes that shrink stay slashable for one slashing window (deallocation delay).
-        uint64 releaseAt = uint64(block.timestamp + s.params.slashingWindow);
+        uint64 releaseAt = SafeCast.toUint64(block.timestamp + s.params.slashingWindow);
         uint64[] storage current = $.operators[serviceId];
         for (uint256 i; i < current.length; ++i) _deallocate($.stakes[serviceId][current[i]], 0, releaseAt);
         uint256 placed;
@@ -191,15 +192,15 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
             Stake storage st = $.stakes[serviceId][operatorKeys[i]];
             uint256 old = st.pending; // what the loop above moved to pending
             if (stakes[i] <= old) {
-                st.pending = uint128(old - stakes[i]);
+                st.pending = SafeCast.toUint128(old - stakes[i]);
             } else {
                 st.pending = 0;
             }
-            st.stake = uint128(stakes[i]);
+            st.stake = SafeCast.toUint128(stakes[i]);
             placed += stakes[i];
         }
         $.operators[serviceId] = operatorKeys;
-        s.allocation = uint128(placed);
+        s.allocation = SafeCast.toUint128(placed);
         _checkExposure();
         emit AllocationSet(serviceId, placed, n);
     }
@@ -230,11 +231,11 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         slashId = $.slashes.length;
         $.slashes.push(
             SlashRequest({
-                serviceId: uint32(serviceId),
-                moduleId: uint32(moduleId),
-                operatorId: uint32(operatorId),
-                bps: uint16(bps),
-                requestedAt: uint64(block.timestamp),
+                serviceId: SafeCast.toUint32(serviceId),
+                moduleId: SafeCast.toUint32(moduleId),
+                operatorId: SafeCast.toUint32(operatorId),
+                bps: SafeCast.toUint16(bps),
+                requestedAt: SafeCast.toUint64(block.timestamp),
                 status: SlashStatus.Requested,
                 lockedBond: 0,
                 evidence: evidence
@@ -245,7 +246,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         // The operator cannot withdraw the bond that will pay for this while it is pending. The
         // lock actually taken is recorded, so a veto releases exactly it and never another's.
         uint256 locked = $.router.lockOperatorBond(moduleId, operatorId, expected);
-        $.slashes[slashId].lockedBond = uint128(locked);
+        $.slashes[slashId].lockedBond = SafeCast.toUint128(locked);
     }
 
     /// @inheritdoc IServiceRegistry
@@ -281,9 +282,9 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         _removePending(slashId);
         // The slashed stake no longer secures the service.
         uint256 fromStake = amount < st.stake ? amount : st.stake;
-        st.stake -= uint128(fromStake);
-        st.pending -= uint128(amount - fromStake > st.pending ? st.pending : amount - fromStake);
-        s.allocation -= uint128(fromStake > s.allocation ? s.allocation : fromStake);
+        st.stake -= SafeCast.toUint128(fromStake);
+        st.pending -= SafeCast.toUint128(amount - fromStake > st.pending ? st.pending : amount - fromStake);
+        s.allocation -= SafeCast.toUint128(fromStake > s.allocation ? s.allocation : fromStake);
         emit SlashExecuted(slashId, amount);
         $.accounting.applyServiceSlash(
             r.moduleId,
@@ -477,7 +478,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         RegistryStorage storage $ = _s();
         uint256 from = s.allocation;
         uint256 to;
-        uint64 releaseAt = uint64(block.timestamp + s.params.slashingWindow);
+        uint64 releaseAt = SafeCast.toUint64(block.timestamp + s.params.slashingWindow);
         uint64[] storage keys = $.operators[serviceId];
         for (uint256 i; i < keys.length; ++i) {
             Stake storage st = $.stakes[serviceId][keys[i]];
@@ -485,7 +486,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
             _deallocate(st, next, releaseAt);
             to += next;
         }
-        s.allocation = uint128(to);
+        s.allocation = SafeCast.toUint128(to);
         emit AllocationScaled(serviceId, from, to, releaseAt);
     }
 
@@ -494,8 +495,8 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         uint256 cur = st.stake;
         if (next >= cur) return;
         uint256 stillPending = block.timestamp < st.releaseAt ? st.pending : 0;
-        st.pending = uint128(stillPending + cur - next);
-        st.stake = uint128(next);
+        st.pending = SafeCast.toUint128(stillPending + cur - next);
+        st.stake = SafeCast.toUint128(next);
         st.releaseAt = releaseAt;
     }
 
@@ -563,7 +564,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
 
     function _setCoverFactor(uint256 bps) private {
         require(bps != 0 && bps <= 10 * BPS, InvalidServiceParams());
-        _s().coverFactorBps = uint16(bps);
+        _s().coverFactorBps = SafeCast.toUint16(bps);
         emit CoverFactorSet(bps);
     }
 
@@ -580,6 +581,6 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
     }
 
     function _key(uint256 moduleId, uint256 operatorId) private pure returns (uint64) {
-        return uint64((moduleId << OPERATOR_BITS) | operatorId);
+        return SafeCast.toUint64((moduleId << OPERATOR_BITS) | operatorId);
     }
 }

@@ -53,7 +53,7 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
     function initialize(address admin, address classManager, uint256 minRedeemDelay_) external initializer {
         __Cascade_init(admin);
         _grantRole(CLASS_MANAGER_ROLE, classManager);
-        _s().minRedeemDelay = uint32(minRedeemDelay_);
+        _s().minRedeemDelay = SafeCast.toUint32(minRedeemDelay_);
         emit MinRedeemDelaySet(minRedeemDelay_);
     }
 
@@ -129,7 +129,7 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
             uint256 d = $.classes[k].params.redeemDelay;
             require(d >= delay, RedeemDelayTooShort(k, d, delay));
         }
-        $.minRedeemDelay = uint32(delay);
+        $.minRedeemDelay = SafeCast.toUint32(delay);
         emit MinRedeemDelaySet(delay);
     }
 
@@ -164,8 +164,8 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
             for (uint256 j = classId + 1; j < $.classes.length; ++j) junior += $.classes[j].nav;
             require(junior * BPS >= nav * minCover, CoverTooLow(classId, (junior * BPS) / nav, minCover));
         }
-        c.nav = uint128(nav);
-        c.supply = uint128(supply + shares);
+        c.nav = SafeCast.toUint128(nav);
+        c.supply = SafeCast.toUint128(supply + shares);
         emit Deposited(classId, receiver, assets, shares);
         c.token.mint(receiver, shares);
     }
@@ -253,8 +253,8 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
         BookStorage storage $ = _s();
         require(msg.sender == $.queue, NotAuthorized(msg.sender));
         Class storage c = _class(classId);
-        c.nav -= uint128(assets);
-        c.supply -= uint128(shares);
+        c.nav -= SafeCast.toUint128(assets);
+        c.supply -= SafeCast.toUint128(shares);
         emit RedemptionBurned(classId, shares, assets);
         emit ClassNavChanged(classId, c.nav, c.supply);
         c.token.burn(msg.sender, shares);
@@ -355,7 +355,12 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
 
     /// @dev Mints the shares of class `t` for one fee at the given pre-report NAV and the class's
     /// current supply (unchanged until the report's shares are booked).
-    function _mintFeeAt(address to, uint256 assets, uint256 t, uint256 navT) private returns (uint256 shares) {
+    function _mintFeeAt(
+        address to,
+        uint256 assets,
+        uint256 t,
+        uint256 navT
+    ) private returns (uint256 shares) {
         Class storage c = _s().classes[t];
         shares = SharesMath.toSharesDown(assets, navT, c.supply);
         if (shares != 0) {
@@ -399,7 +404,12 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
         out = new uint16[](cs.length);
         for (uint256 i; i < cs.length; ++i) {
             ClassParams storage p = cs[i].params;
-            out[i] = which == 0 ? p.basePremiumBps : which == 1 ? p.maxPremiumBps : p.minCoverBps;
+            out[i] =
+                which == 0
+                    ? p.basePremiumBps
+                    : which == 1
+                        ? p.maxPremiumBps
+                        : p.minCoverBps;
         }
     }
 

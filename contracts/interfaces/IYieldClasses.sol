@@ -98,7 +98,9 @@ interface IYieldClasses {
     /// amounts are returned, for Accounting to owe them as ETH (DESIGN §5).
     /// @return feeEth per entry of `money.fees`, the wei owed as ETH instead of shares
     /// @return treasuryEth wei owed to the treasury as ETH (Rnet without NAV, service fees)
-    function applyReport(ReportMoney calldata money) external returns (uint256[] memory feeEth, uint256 treasuryEth);
+    function applyReport(
+        ReportMoney calldata money
+    ) external returns (uint256[] memory feeEth, uint256 treasuryEth);
 
     /// @notice Takes a service slash's loss from classes `K−1 … fromClass`, then further up
     /// only if those are empty. Accounting only.

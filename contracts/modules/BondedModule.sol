@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IBondedModule} from "../interfaces/IBondedModule.sol";
 import {IStakingModule} from "../interfaces/IStakingModule.sol";
 import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
@@ -116,7 +117,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         require(amount <= free, BondLocked(operatorId, amount, free));
         BondedStorage storage $ = _bonded();
         Bond storage b = $.bonds[operatorId];
-        b.amount -= uint128(amount);
+        b.amount -= SafeCast.toUint128(amount);
         $.totalBond -= amount;
         _refresh(operatorId);
         emit BondWithdrawn(operatorId, to, amount, b.amount);
@@ -133,9 +134,9 @@ contract BondedModule is ModuleBase, IBondedModule {
         BondedStorage storage $ = _bonded();
         Bond storage b = $.bonds[operatorId];
         charged = amount < b.amount ? amount : b.amount;
-        b.amount -= uint128(charged);
+        b.amount -= SafeCast.toUint128(charged);
         // A charge consumes the lock that was held for it.
-        b.locked = b.locked > charged ? b.locked - uint128(charged) : 0;
+        b.locked = b.locked > charged ? b.locked - SafeCast.toUint128(charged) : 0;
         if (b.locked > b.amount) b.locked = b.amount;
         $.totalBond -= charged;
         _refresh(operatorId);
@@ -150,7 +151,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         uint256 locked = b.locked + amount;
         if (locked > b.amount) locked = b.amount;
         added = locked - b.locked;
-        b.locked = uint128(locked);
+        b.locked = SafeCast.toUint128(locked);
         _refresh(operatorId);
         emit BondLockChanged(operatorId, locked);
     }
@@ -160,7 +161,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         _operator(operatorId);
         Bond storage b = _bonded().bonds[operatorId];
         uint256 locked = amount < b.locked ? b.locked - amount : 0;
-        b.locked = uint128(locked);
+        b.locked = SafeCast.toUint128(locked);
         _refresh(operatorId);
         emit BondLockChanged(operatorId, locked);
     }
@@ -247,7 +248,7 @@ contract BondedModule is ModuleBase, IBondedModule {
     function _deposit(uint256 operatorId, uint256 amount) private {
         BondedStorage storage $ = _bonded();
         Bond storage b = $.bonds[operatorId];
-        b.amount += uint128(amount);
+        b.amount += SafeCast.toUint128(amount);
         $.totalBond += amount;
         emit BondDeposited(operatorId, msg.sender, amount, b.amount);
     }

@@ -88,7 +88,11 @@ contract ClosedClassesTest is SystemFixture {
         _elReport(1 ether);
         assertEq(book.getClass(0).supply, supplyA, "the wiped senior class takes no fee");
         assertEq(book.getClass(0).nav, 0, "and no NAV");
-        assertEq(tokens[fresh].balanceOf(treasury), (0.05 ether * (10 ether + 1)) / (10 ether + 1), "fee shares of the fresh class");
+        assertEq(
+            tokens[fresh].balanceOf(treasury),
+            (0.05 ether * (10 ether + 1)) / (10 ether + 1),
+            "fee shares of the fresh class"
+        );
         assertEq(book.navOf(fresh), 11 ether, "the fresh class holds the reward and the fee");
         _assertBookMatchesTokens();
     }

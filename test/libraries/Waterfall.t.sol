@@ -142,10 +142,18 @@ contract WaterfallTest is Test {
         // A higher minCoverBps raises the target: at 5,000 the same junior covers a quarter.
         cover[0] = 5000;
         (paid, ) = Waterfall.premiumsDown(r, navs, base, max, cover);
-        assertEq(paid[0], (1 ether * 2000 * 0.25 ether) / (10_000 * 1 ether), "premium on the covered quarter");
+        assertEq(
+            paid[0],
+            (1 ether * 2000 * 0.25 ether) / (10_000 * 1 ether),
+            "premium on the covered quarter"
+        );
     }
 
-    function testFuzz_premiumsDown_neverAboveCoveredShare(uint256 nav, uint256 junior, uint256 reward) public pure {
+    function testFuzz_premiumsDown_neverAboveCoveredShare(
+        uint256 nav,
+        uint256 junior,
+        uint256 reward
+    ) public pure {
         nav = bound(nav, 1, MAX_NAV);
         junior = bound(junior, 1, MAX_NAV);
         reward = bound(reward, 0, MAX_NAV);

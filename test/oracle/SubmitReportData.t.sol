@@ -98,7 +98,11 @@ contract SubmitReportDataTest is OracleFixture {
         uint256 nextRefTime = genesis + (report.refSlot + spf) * sps;
         vm.warp(nextRefTime);
         vm.expectRevert(
-            abi.encodeWithSelector(IReportOracle.ReportFrameExpired.selector, report.refSlot, report.refSlot + spf)
+            abi.encodeWithSelector(
+                IReportOracle.ReportFrameExpired.selector,
+                report.refSlot,
+                report.refSlot + spf
+            )
         );
         _submit(0);
         assertEq(oracle.lastProcessedRefSlot(), 0, "a late report is not applied");

@@ -118,7 +118,12 @@ export function premiumsDown(
     if (juniorNav === 0n || navs0[k] === 0n) continue;
     const rate = premiumRateBps(navs0[k], juniorNav, baseBps[k], maxBps[k]);
     const covered = coveredNav(navs0[k], juniorNav, minCoverBps[k]);
-    const premium = floorBig(dec(r[k]).mul(dec(rate)).mul(dec(covered)).div(dec(BPS).mul(dec(navs0[k]))));
+    const premium = floorBig(
+      dec(r[k])
+        .mul(dec(rate))
+        .mul(dec(covered))
+        .div(dec(BPS).mul(dec(navs0[k]))),
+    );
     if (premium === 0n) continue;
     paid[k] = premium;
     const { parts } = splitByNavDown(premium, navs0, k + 1);
