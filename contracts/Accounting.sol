@@ -2,7 +2,9 @@
 pragma solidity 0.8.30;
 
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
+import {IReportOracle} from "./interfaces/IReportOracle.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {IStakingModule} from "./interfaces/IStakingModule.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
@@ -62,7 +64,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         $.book = IYieldClasses(book);
         $.queue = IWithdrawalQueue(queue);
         $.oracle = oracle;
-        $.lastReportTime = uint64(block.timestamp);
+        $.lastReportTime = SafeCast.toUint64(block.timestamp);
         _setLimits(limits_);
         _setParams(params_);
     }
@@ -84,10 +86,9 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         require(msg.sender == $.oracle, NotOracle(msg.sender));
         IStakingRouter router = $.router;
         uint256 count = router.moduleCount();
-        uint256 elapsed = block.timestamp - $.lastReportTime;
-        ModuleInputs memory inputs = _checkSanity(report, router, count, elapsed);
+        ModuleInputs memory inputs = _checkSanity(report, router, count, _reportSpan(report.refSlot));
         $.lastRefSlot = report.refSlot;
-        $.lastReportTime = uint64(block.timestamp);
+        $.lastReportTime = SafeCast.toUint64(block.timestamp);
 
         // 1. Module deltas (vault and EL ETH move into buffered).
         int256[] memory deltas = router.applyModuleReport(report.modules, report.elRewards);
@@ -95,7 +96,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         for (uint256 i; i < report.losses.length; ++i) {
             OperatorLoss calldata l = report.losses[i];
             uint256 charged = router.chargeOperatorBond(l.moduleId, l.operatorId, l.amount);
-            deltas[l.moduleId] += int256(charged);
+            deltas[l.moduleId] += SafeCast.toInt256(charged);
             emit BondCoverCharged(l.moduleId, l.operatorId, l.amount, charged);
         }
         // 3–7. Rewards, fees, split, premium, service rewards, losses.
@@ -255,7 +256,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         (uint256[] memory servicePaid, uint8[] memory serviceTiers) = address($.registry) == address(0)
             ? (new uint256[](0), new uint8[](0))
             : $.registry.collectRewards();
-        $.book.applyReport(
+        (uint256[] memory feeEth, uint256 treasuryEth) = $.book.applyReport(
             IYieldClasses.ReportMoney({
                 fees: fees,
                 feeRecipients: recipients,
@@ -267,6 +268,17 @@ contract Accounting is CascadeUpgradeable, IAccounting {
                 loss: loss
             })
         );
+        // Every class wiped (§5): no class can take the fees, so their recipients are owed ETH,
+        // claimable from the router's payout ledger (paid from buffered now, the rest as debt
+        // repaid before any redemption). The pool shrinks by exactly what no class booked.
+        for (uint256 i; i < feeEth.length; ++i) _accrueEth(recipients[i], feeEth[i]);
+        _accrueEth($.params.treasury, treasuryEth);
+    }
+
+    function _accrueEth(address recipient, uint256 amount) private {
+        if (amount == 0) return;
+        emit FeeAccruedAsEth(recipient, amount);
+        _s().router.payServiceSlash(recipient, amount);
     }
 
     /// @dev `⌊slashPenaltyBps · amount / (validators · 32 ETH)⌋`, at most `slashPenaltyBps` (the
@@ -304,7 +316,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         Report calldata report,
         IStakingRouter router,
         uint256 count,
-        uint256 elapsed
+        uint256 span
     ) private view returns (ModuleInputs memory f) {
         AccountingStorage storage $ = _s();
         Limits storage lim = $.limits;
@@ -371,11 +383,27 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         (, , address wv, address elv) = _vaults(router);
         require(withdrawnTotal <= wv.balance, WithdrawnAboveVault(withdrawnTotal, wv.balance));
         require(report.elRewards <= elv.balance, ElRewardsAboveVault(report.elRewards, elv.balance));
-        // Annualized CL gain ≤ maxApr; one-report drop ≤ maxDrop plus what slashings explain.
-        uint256 maxGain = (base * lim.maxAprBps * elapsed) / (BPS * YEAR);
+        // Annualized CL gain over the reference-slot span ≤ maxApr; one-report drop ≤ maxDrop plus
+        // what slashings explain.
+        uint256 maxGain = (base * lim.maxAprBps * span) / (BPS * YEAR);
         require(gain <= maxGain, AprTooHigh(gain, maxGain));
         uint256 maxDrop = (base * lim.maxDropBps) / BPS + slashed * DEPOSIT_SIZE;
         require(drop <= maxDrop, DropTooHigh(drop, maxDrop));
+    }
+
+    /// @dev Seconds the report's balances accrued over: from the last applied report's reference
+    /// slot to this one's (the first report counts from initialization), not the wall-clock time
+    /// between applications: an honest report right after a late one must pass, and a stale
+    /// report applied long after its slot must not earn the gap. A reference time in the future
+    /// counts only up to now.
+    function _reportSpan(uint256 refSlot) private view returns (uint256) {
+        AccountingStorage storage $ = _s();
+        (uint256 genesis, uint256 secondsPerSlot, ) = IReportOracle($.oracle).frameConfig();
+        uint256 to = genesis + refSlot * secondsPerSlot;
+        if (to > block.timestamp) to = block.timestamp;
+        uint256 last = $.lastRefSlot;
+        uint256 from = last == 0 ? $.lastReportTime : genesis + last * secondsPerSlot;
+        return to > from ? to - from : 0;
     }
 
     function _vaults(

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
@@ -210,14 +211,14 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
     function _setQuorum(uint256 q) private {
         DepositSecurityStorage storage $ = _s();
         require(q > 0 && q <= $.guardians.length, InvalidQuorum(q, $.guardians.length));
-        $.quorum = uint64(q);
+        $.quorum = SafeCast.toUint64(q);
         emit QuorumChanged(q);
     }
 
     function _setMaxAge(uint256 blocks) private {
         // blockhash() only sees the last 256 blocks.
         require(blocks > 0 && blocks <= 255, InvalidMaxAge(blocks));
-        _s().maxAttestationAge = uint64(blocks);
+        _s().maxAttestationAge = SafeCast.toUint64(blocks);
         emit MaxAttestationAgeChanged(blocks);
     }
 }

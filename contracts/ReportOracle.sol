@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
 import {IReportOracle} from "./interfaces/IReportOracle.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title ReportOracle
 /// @notice Member quorum over one report per frame (DESIGN §9).
@@ -63,9 +64,9 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         );
         OracleStorage storage $ = _s();
         $.accounting = IAccounting(accounting);
-        $.genesisTime = uint64(genesisTime);
-        $.secondsPerSlot = uint32(secondsPerSlot);
-        $.slotsPerFrame = uint32(slotsPerFrame);
+        $.genesisTime = SafeCast.toUint64(genesisTime);
+        $.secondsPerSlot = SafeCast.toUint32(secondsPerSlot);
+        $.slotsPerFrame = SafeCast.toUint32(slotsPerFrame);
         for (uint256 i; i < members.length; ++i) _addMember(members[i]);
         _setQuorum(quorum_);
     }
@@ -83,16 +84,19 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
             // A changed vote withdraws the old support within the same frame.
             --$.support[refSlot][v.hash];
         }
-        v.refSlot = uint64(refSlot);
+        v.refSlot = SafeCast.toUint64(refSlot);
         v.hash = hash;
         uint256 support = ++$.support[refSlot][hash];
         emit ReportHashSubmitted(refSlot, msg.sender, hash, support);
-        if (support >= $.quorum && $.agreed[refSlot] != hash) {
+        bytes32 agreed = $.agreed[refSlot];
+        if (support >= $.quorum && agreed != hash) {
+            // At most one hash holds a quorum (> half the members), so `agreed` had lost it.
             $.agreed[refSlot] = hash;
             emit ConsensusReached(refSlot, hash, support);
-        } else if ($.agreed[refSlot] != bytes32(0) && $.support[refSlot][$.agreed[refSlot]] < $.quorum) {
+        } else if (agreed != bytes32(0) && $.support[refSlot][agreed] < $.quorum) {
             // The agreed hash lost its quorum through a changed vote.
             delete $.agreed[refSlot];
+            emit ConsensusLost(refSlot, agreed, $.support[refSlot][agreed]);
         }
     }
 
@@ -102,6 +106,10 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         require($.isMember[msg.sender], NotMember(msg.sender));
         uint256 refSlot = report.refSlot;
         require(refSlot > $.lastProcessedRefSlot, RefSlotAlreadyProcessed(refSlot));
+        // A report is applied within its own frame: once the next frame's reference slot is
+        // reached its balances are a frame old, and the next report covers the same period.
+        uint256 current = currentRefSlot();
+        require(current <= refSlot, ReportFrameExpired(refSlot, current));
         bytes32 agreed = $.agreed[refSlot];
         // The agreed hash must still hold a quorum: members leave and quorums change.
         require(agreed != bytes32(0) && $.support[refSlot][agreed] >= $.quorum, NoConsensus(refSlot));
@@ -191,7 +199,39 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         OracleStorage storage $ = _s();
         // More than half: two disjoint quorums cannot agree on different reports.
         require(q > $.members.length / 2 && q <= $.members.length, InvalidQuorum(q, $.members.length));
-        $.quorum = uint32(q);
+        $.quorum = SafeCast.toUint32(q);
         emit QuorumSet(q);
+        // Members and quorum changed: the votes already cast for the open frame may now agree (or
+        // no longer agree), so consensus is decided again rather than at the next vote only.
+        if ($.members.length != 0) {
+            uint256 refSlot = currentRefSlot();
+            if (refSlot > $.lastProcessedRefSlot) _recheckConsensus(refSlot);
+        }
+    }
+
+    /// @dev Sets `agreed[refSlot]` to the hash that holds a quorum of current members' votes, or
+    /// clears it. Quorum > half the members, so at most one hash can hold it. Bounded by
+    /// MAX_MEMBERS.
+    function _recheckConsensus(uint256 refSlot) private {
+        OracleStorage storage $ = _s();
+        uint256 q = $.quorum;
+        bytes32 agreed = $.agreed[refSlot];
+        if (agreed != bytes32(0)) {
+            uint256 kept = $.support[refSlot][agreed];
+            if (kept >= q) return;
+            delete $.agreed[refSlot];
+            emit ConsensusLost(refSlot, agreed, kept);
+        }
+        address[] storage ms = $.members;
+        for (uint256 i; i < ms.length; ++i) {
+            Vote storage v = $.votes[ms[i]];
+            if (v.refSlot != refSlot) continue;
+            uint256 support = $.support[refSlot][v.hash];
+            if (support >= q) {
+                $.agreed[refSlot] = v.hash;
+                emit ConsensusReached(refSlot, v.hash, support);
+                return;
+            }
+        }
     }
 }

@@ -135,7 +135,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
                 params: p,
                 status: ServiceStatus.Pending,
                 allocation: 0,
-                pendingRewards: uint128(msg.value)
+                pendingRewards: SafeCast.toUint128(msg.value)
             })
         );
         emit ServiceRegistered(serviceId, msg.sender, p);
@@ -168,13 +168,13 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
 
     /// @inheritdoc IServiceRegistry
     function setMinSlashAmount(uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _s().minSlashAmount = uint128(amount);
+        _s().minSlashAmount = SafeCast.toUint128(amount);
         emit MinSlashAmountSet(amount);
     }
 
     /// @inheritdoc IServiceRegistry
     function setRegistrationFee(uint256 fee) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _s().registrationFee = uint128(fee);
+        _s().registrationFee = SafeCast.toUint128(fee);
         emit RegistrationFeeSet(fee);
     }
 
@@ -183,7 +183,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         require(msg.value != 0, ZeroAmount());
         Service storage s = _service(serviceId);
         require(s.status == ServiceStatus.Active, ServiceNotActive(serviceId, s.status));
-        s.pendingRewards += uint128(msg.value);
+        s.pendingRewards += SafeCast.toUint128(msg.value);
         emit RewardsPaid(serviceId, msg.sender, msg.value);
     }
 
@@ -208,7 +208,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         OptIn storage o = _s().optIns[serviceId][_key(moduleId, operatorId)];
         require(o.optedIn && o.outAt == 0, NotOptedIn(serviceId, moduleId, operatorId));
         uint256 effectiveAt = block.timestamp + s.params.slashingWindow;
-        o.outAt = uint64(effectiveAt);
+        o.outAt = SafeCast.toUint64(effectiveAt);
         emit OptOutRequested(serviceId, moduleId, operatorId, effectiveAt);
         // The allocation leaves with the operator at once; the stake stays slashable (deallocating)
         // until the opt-out takes effect, so nothing escapes a slash it is due.
@@ -216,9 +216,9 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         uint256 removed = st.stake;
         if (removed != 0) {
             uint256 from = s.allocation;
-            _deallocate(st, 0, uint64(effectiveAt));
-            s.allocation = uint128(from - removed);
-            _addDeallocating(serviceId, removed, 0, uint64(effectiveAt));
+            _deallocate(st, 0, SafeCast.toUint64(effectiveAt));
+            s.allocation = SafeCast.toUint128(from - removed);
+            _addDeallocating(serviceId, removed, 0, SafeCast.toUint64(effectiveAt));
             emit AllocationScaled(serviceId, from, from - removed, effectiveAt);
         }
     }
@@ -277,11 +277,11 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         slashId = $.slashes.length;
         $.slashes.push(
             SlashRequest({
-                serviceId: uint32(serviceId),
-                moduleId: uint32(moduleId),
-                operatorId: uint32(operatorId),
-                bps: uint16(bps),
-                requestedAt: uint64(block.timestamp),
+                serviceId: SafeCast.toUint32(serviceId),
+                moduleId: SafeCast.toUint32(moduleId),
+                operatorId: SafeCast.toUint32(operatorId),
+                bps: SafeCast.toUint16(bps),
+                requestedAt: SafeCast.toUint64(block.timestamp),
                 status: SlashStatus.Requested,
                 lockedBond: 0,
                 evidence: evidence
@@ -292,7 +292,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         // The operator cannot withdraw the bond that will pay for this while it is pending. The
         // lock actually taken is recorded, so a veto releases exactly it and never another's.
         uint256 locked = $.router.lockOperatorBond(moduleId, operatorId, expected);
-        $.slashes[slashId].lockedBond = uint128(locked);
+        $.slashes[slashId].lockedBond = SafeCast.toUint128(locked);
     }
 
     /// @inheritdoc IServiceRegistry
@@ -328,14 +328,14 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         _removePending(slashId);
         // The slashed stake no longer secures the service.
         uint256 fromStake = amount < st.stake ? amount : st.stake;
-        st.stake -= uint96(fromStake);
+        st.stake -= SafeCast.toUint96(fromStake);
         uint256 fromPending = amount - fromStake > st.pending ? st.pending : amount - fromStake;
-        st.pending -= uint96(fromPending);
+        st.pending -= SafeCast.toUint96(fromPending);
         if (fromPending != 0) {
             Deallocating storage d = $.deallocating[r.serviceId];
-            d.amount -= uint128(fromPending > d.amount ? d.amount : fromPending);
+            d.amount -= SafeCast.toUint128(fromPending > d.amount ? d.amount : fromPending);
         }
-        s.allocation -= uint128(fromStake > s.allocation ? s.allocation : fromStake);
+        s.allocation -= SafeCast.toUint128(fromStake > s.allocation ? s.allocation : fromStake);
         emit SlashExecuted(slashId, amount);
         $.accounting.applyServiceSlash(
             r.moduleId,
@@ -573,7 +573,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         uint64[] calldata keys
     ) private returns (uint256 placed) {
         RegistryStorage storage $ = _s();
-        uint64 releaseAt = uint64(block.timestamp + s.params.slashingWindow);
+        uint64 releaseAt = SafeCast.toUint64(block.timestamp + s.params.slashingWindow);
         uint64[] storage current = $.operators[serviceId];
         uint256 moved;
         for (uint256 i; i < current.length; ++i) moved += _deallocate($.stakes[serviceId][current[i]], 0, releaseAt);
@@ -582,16 +582,16 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
             Stake storage st = $.stakes[serviceId][keys[i]];
             uint256 live = block.timestamp < st.releaseAt ? st.pending : 0;
             uint256 again = stakes[i] < live ? stakes[i] : live;
-            st.pending = uint96(live - again);
+            st.pending = SafeCast.toUint96(live - again);
             st.stake = SafeCast.toUint96(stakes[i]);
             placed += stakes[i];
             back += again;
         }
         uint256 total = $.allocatedOperators + keys.length - current.length;
         require(total <= MAX_ALLOCATED_OPERATORS, TooManyAllocatedOperators(total, MAX_ALLOCATED_OPERATORS));
-        $.allocatedOperators = uint32(total);
+        $.allocatedOperators = SafeCast.toUint32(total);
         $.operators[serviceId] = keys;
-        s.allocation = uint128(placed);
+        s.allocation = SafeCast.toUint128(placed);
         _addDeallocating(serviceId, moved, back, releaseAt);
     }
 
@@ -599,7 +599,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         RegistryStorage storage $ = _s();
         uint256 from = s.allocation;
         uint256 to;
-        uint64 releaseAt = uint64(block.timestamp + s.params.slashingWindow);
+        uint64 releaseAt = SafeCast.toUint64(block.timestamp + s.params.slashingWindow);
         uint64[] storage keys = $.operators[serviceId];
         uint256 moved;
         for (uint256 i; i < keys.length; ++i) {
@@ -608,7 +608,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
             moved += _deallocate(st, next, releaseAt);
             to += next;
         }
-        s.allocation = uint128(to);
+        s.allocation = SafeCast.toUint128(to);
         _addDeallocating(serviceId, moved, 0, releaseAt);
         emit AllocationScaled(serviceId, from, to, releaseAt);
     }
@@ -620,8 +620,8 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         uint256 stillPending = block.timestamp < st.releaseAt ? st.pending : 0;
         moved = cur - next;
         // Both at most the stored stake + pending (each < 2^96, their sum was placed once).
-        st.pending = uint96(stillPending + moved);
-        st.stake = uint96(next);
+        st.pending = SafeCast.toUint96(stillPending + moved);
+        st.stake = SafeCast.toUint96(next);
         st.releaseAt = releaseAt;
     }
 
@@ -630,7 +630,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
     function _addDeallocating(uint256 serviceId, uint256 moved, uint256 back, uint64 releaseAt) private {
         Deallocating storage d = _s().deallocating[serviceId];
         uint256 live = _deallocatingOf(serviceId) + moved;
-        d.amount = uint128(back < live ? live - back : 0);
+        d.amount = SafeCast.toUint128(back < live ? live - back : 0);
         if (moved != 0 && releaseAt > d.until) d.until = releaseAt;
     }
 
@@ -708,7 +708,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
 
     function _setCoverFactor(uint256 bps) private {
         require(bps != 0 && bps <= 10 * BPS, InvalidServiceParams());
-        _s().coverFactorBps = uint16(bps);
+        _s().coverFactorBps = SafeCast.toUint16(bps);
         emit CoverFactorSet(bps);
     }
 
@@ -725,6 +725,6 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
     }
 
     function _key(uint256 moduleId, uint256 operatorId) private pure returns (uint64) {
-        return uint64((moduleId << OPERATOR_BITS) | operatorId);
+        return SafeCast.toUint64((moduleId << OPERATOR_BITS) | operatorId);
     }
 }

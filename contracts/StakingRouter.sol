@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {IDepositContract} from "./interfaces/IDepositContract.sol";
 import {IDepositSecurity} from "./interfaces/IDepositSecurity.sol";
@@ -137,7 +138,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         Module storage m = $.modules.push();
         m.module = module;
         m.status = ModuleStatus.Active;
-        m.reputationBps = uint16(reputationBps);
+        m.reputationBps = SafeCast.toUint16(reputationBps);
         _writeParams(m, params);
         $.moduleIds[module] = moduleId + 1;
         emit ModuleAdded(moduleId, module, params, reputationBps);
@@ -233,7 +234,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
             uint256 r = reputationBps[id];
             require(r <= BPS, InvalidReputation(r));
             if (ms[id].reputationBps != r) {
-                ms[id].reputationBps = uint16(r);
+                ms[id].reputationBps = SafeCast.toUint16(r);
                 emit ReputationChanged(id, r);
             }
         }
@@ -437,7 +438,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
             );
             if (count == 0) continue;
             Module storage m = $.modules[id];
-            m.deposited += uint64(count);
+            m.deposited += SafeCast.toUint64(count);
             emit DepositedToBeacon(id, count, count * DEPOSIT_SIZE);
             // Checks the bytes against the module's commitments (reverts KeyMismatch).
             IStakingModule(m.module).onDeposit(count, k.pubkeys, k.signatures);
@@ -705,7 +706,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     function _penalize(uint256 moduleId, uint256 bps) private {
         Module storage m = _module(moduleId);
         uint256 r = (uint256(m.reputationBps) * (BPS - bps)) / BPS;
-        m.reputationBps = uint16(r);
+        m.reputationBps = SafeCast.toUint16(r);
         emit ReputationChanged(moduleId, r);
     }
 
@@ -743,8 +744,8 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         require(boostBps <= BPS, BpsTooHigh(boostBps));
         require(minRepBps <= BPS, BpsTooHigh(minRepBps));
         RouterStorage storage $ = _s();
-        $.collateralBoostBps = uint16(boostBps);
-        $.minReputationBps = uint16(minRepBps);
+        $.collateralBoostBps = SafeCast.toUint16(boostBps);
+        $.minReputationBps = SafeCast.toUint16(minRepBps);
         emit AllocationParamsUpdated(boostBps, minRepBps);
     }
 }

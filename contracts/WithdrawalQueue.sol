@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ClassToken} from "./ClassToken.sol";
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
@@ -67,7 +68,14 @@ contract WithdrawalQueue is CascadeUpgradeable, IWithdrawalQueue {
         Request[] storage list = $.requests[classId];
         requestId = (classId << INDEX_BITS) | list.length;
         list.push(
-            Request(controller, uint64(block.timestamp), false, false, uint128(shares), uint128(assets))
+            Request(
+                controller,
+                SafeCast.toUint64(block.timestamp),
+                false,
+                false,
+                SafeCast.toUint128(shares),
+                SafeCast.toUint128(assets)
+            )
         );
         $.pendingDemand += assets;
         emit RedeemRequest(controller, owner, requestId, msg.sender, shares);
@@ -117,7 +125,7 @@ contract WithdrawalQueue is CascadeUpgradeable, IWithdrawalQueue {
                 $.pendingDemand -= r.assets;
                 nav -= amount;
                 supply -= r.shares;
-                r.assets = uint128(amount);
+                r.assets = SafeCast.toUint128(amount);
                 r.finalized = true;
                 total += amount;
                 ++done;

@@ -7,6 +7,7 @@ import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
 import {BPS, MAX_CLASSES} from "./libraries/Constants.sol";
 import {SharesMath} from "./libraries/SharesMath.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Waterfall} from "./libraries/Waterfall.sol";
 
 /// @title YieldClasses
@@ -52,7 +53,7 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
     function initialize(address admin, address classManager, uint256 minRedeemDelay_) external initializer {
         __Cascade_init(admin);
         _grantRole(CLASS_MANAGER_ROLE, classManager);
-        _s().minRedeemDelay = uint32(minRedeemDelay_);
+        _s().minRedeemDelay = SafeCast.toUint32(minRedeemDelay_);
         emit MinRedeemDelaySet(minRedeemDelay_);
     }
 
@@ -128,7 +129,7 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
             uint256 d = $.classes[k].params.redeemDelay;
             require(d >= delay, RedeemDelayTooShort(k, d, delay));
         }
-        $.minRedeemDelay = uint32(delay);
+        $.minRedeemDelay = SafeCast.toUint32(delay);
         emit MinRedeemDelaySet(delay);
     }
 
@@ -163,14 +164,16 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
             for (uint256 j = classId + 1; j < $.classes.length; ++j) junior += $.classes[j].nav;
             require(junior * BPS >= nav * minCover, CoverTooLow(classId, (junior * BPS) / nav, minCover));
         }
-        c.nav = uint128(nav);
-        c.supply = uint128(supply + shares);
+        c.nav = SafeCast.toUint128(nav);
+        c.supply = SafeCast.toUint128(supply + shares);
         emit Deposited(classId, receiver, assets, shares);
         c.token.mint(receiver, shares);
     }
 
     /// @inheritdoc IYieldClasses
-    function applyReport(ReportMoney calldata m) external {
+    function applyReport(
+        ReportMoney calldata m
+    ) external returns (uint256[] memory feeEth, uint256 treasuryEth) {
         BookStorage storage $ = _s();
         require(msg.sender == $.accounting, NotAuthorized(msg.sender));
         require(m.fees.length == m.feeRecipients.length, LengthMismatch());
@@ -187,35 +190,41 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
                 parts,
                 navs0,
                 _paramsU16(0),
-                _paramsU16(1)
+                _paramsU16(1),
+                _paramsU16(2)
             );
             for (uint256 i; i < k; ++i) add[i] = parts[i] - paid[i] + received[i];
         }
-        // 3. Fees (and 6. service fees) as class-0 shares, each at the pre-report class-0 price.
-        uint256 supply0 = $.classes[0].supply;
+        // 3. Fees (and 6. service fees) as shares of the most senior class that is not wiped, each
+        // at its pre-report price; with every class wiped they are owed as ETH instead (§5).
+        uint256 t = _feeClass();
+        feeEth = new uint256[](m.fees.length);
         uint256 feeAssets;
         uint256 feeShares;
         for (uint256 i; i < m.fees.length; ++i) {
-            feeShares += _mintFeeAt(m.feeRecipients[i], m.fees[i], navs0[0], supply0);
+            if (t == k) feeEth[i] = m.fees[i];
+            else feeShares += _mintFeeAt(m.feeRecipients[i], m.fees[i], t, navs0[t]);
             feeAssets += m.fees[i];
         }
         if (!distributed && m.rewardsNet != 0) {
-            feeShares += _mintFeeAt(m.treasury, m.rewardsNet, navs0[0], supply0);
+            if (t == k) treasuryEth = m.rewardsNet;
+            else feeShares += _mintFeeAt(m.treasury, m.rewardsNet, t, navs0[t]);
             feeAssets += m.rewardsNet;
         }
         {
-            (uint256 sAssets, uint256 sShares) = _serviceRewards(m, navs0, add, supply0);
+            (uint256 sAssets, uint256 sShares) = _serviceRewards(m, navs0, add, t);
             feeAssets += sAssets;
             feeShares += sShares;
+            if (t == k) treasuryEth += sAssets;
         }
         // Book all additions, then 7. the loss junior first.
         uint256[] memory newNavs = new uint256[](k);
         for (uint256 i; i < k; ++i) newNavs[i] = navs0[i] + add[i];
-        newNavs[0] += feeAssets;
+        if (t != k) newNavs[t] += feeAssets;
         Waterfall.absorbLossJuniorFirst(newNavs, m.loss);
         for (uint256 i; i < k; ++i) {
             Class storage c = $.classes[i];
-            uint256 supply = i == 0 ? c.supply + feeShares : c.supply;
+            uint256 supply = i == t ? c.supply + feeShares : c.supply;
             _setNav(i, c, newNavs[i], supply);
         }
     }
@@ -244,8 +253,8 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
         BookStorage storage $ = _s();
         require(msg.sender == $.queue, NotAuthorized(msg.sender));
         Class storage c = _class(classId);
-        c.nav -= uint128(assets);
-        c.supply -= uint128(shares);
+        c.nav -= SafeCast.toUint128(assets);
+        c.supply -= SafeCast.toUint128(shares);
         emit RedemptionBurned(classId, shares, assets);
         emit ClassNavChanged(classId, c.nav, c.supply);
         c.token.burn(msg.sender, shares);
@@ -319,8 +328,8 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
     }
 
     function _setNav(uint256 classId, Class storage c, uint256 nav, uint256 supply) private {
-        c.nav = uint128(nav);
-        c.supply = uint128(supply);
+        c.nav = SafeCast.toUint128(nav);
+        c.supply = SafeCast.toUint128(supply);
         emit ClassNavChanged(classId, nav, supply);
         if (nav == 0 && supply != 0 && !c.wiped) {
             // A zero-NAV class with holders closes for good (DESIGN §5 "wiped class").
@@ -336,28 +345,41 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
         return remaining - t;
     }
 
-    /// @dev Mints the class-0 shares of one fee at the given pre-report NAV/supply pair.
+    /// @dev The class fees are minted into (§5: the most senior class that is not wiped; a class
+    /// closed to deposits by governance still has holders and a price), or the class count when
+    /// every class is wiped.
+    function _feeClass() private view returns (uint256 t) {
+        Class[] storage cs = _s().classes;
+        while (t < cs.length && cs[t].wiped) ++t;
+    }
+
+    /// @dev Mints the shares of class `t` for one fee at the given pre-report NAV and the class's
+    /// current supply (unchanged until the report's shares are booked).
     function _mintFeeAt(
         address to,
         uint256 assets,
-        uint256 nav0,
-        uint256 supply0
+        uint256 t,
+        uint256 navT
     ) private returns (uint256 shares) {
-        shares = SharesMath.toSharesDown(assets, nav0, supply0);
+        Class storage c = _s().classes[t];
+        shares = SharesMath.toSharesDown(assets, navT, c.supply);
         if (shares != 0) {
-            emit FeeMinted(to, assets, shares);
-            _s().classes[0].token.mint(to, shares);
+            emit FeeMinted(t, to, assets, shares);
+            c.token.mint(to, shares);
         }
     }
 
     /// @dev Step 6: each service's net reward to the classes it exposes (into `add`), its fee
-    /// (or all of it when no exposed class has NAV) to the treasury as class-0 shares.
+    /// (or all of it when no exposed class has NAV) to the treasury as shares of class `t`
+    /// (none minted when `t` is the class count: the caller owes them as ETH).
     function _serviceRewards(
         ReportMoney calldata m,
         uint256[] memory navs0,
         uint256[] memory add,
-        uint256 supply0
+        uint256 t
     ) private returns (uint256 feeAssets, uint256 feeShares) {
+        bool mint = t < add.length;
+        uint256 supplyT = mint ? _s().classes[t].supply : 0;
         for (uint256 s; s < m.servicePaid.length; ++s) {
             (uint256[] memory sp, uint256 toTreasury) = Waterfall.serviceRewardDown(
                 m.servicePaid[s],
@@ -366,21 +388,28 @@ contract YieldClasses is CascadeUpgradeable, IYieldClasses {
                 m.serviceTiers[s]
             );
             for (uint256 i; i < add.length; ++i) add[i] += sp[i];
+            feeAssets += toTreasury;
+            if (!mint) continue;
             // Each service fee is converted on its own (same rounding as one mint per service);
             // the treasury receives their sum in one mint.
-            uint256 shares = SharesMath.toSharesDown(toTreasury, navs0[0], supply0);
-            if (shares != 0) emit FeeMinted(m.treasury, toTreasury, shares);
+            uint256 shares = SharesMath.toSharesDown(toTreasury, navs0[t], supplyT);
+            if (shares != 0) emit FeeMinted(t, m.treasury, toTreasury, shares);
             feeShares += shares;
-            feeAssets += toTreasury;
         }
-        if (feeShares != 0) _s().classes[0].token.mint(m.treasury, feeShares);
+        if (feeShares != 0) _s().classes[t].token.mint(m.treasury, feeShares);
     }
 
     function _paramsU16(uint256 which) private view returns (uint16[] memory out) {
         Class[] storage cs = _s().classes;
         out = new uint16[](cs.length);
         for (uint256 i; i < cs.length; ++i) {
-            out[i] = which == 0 ? cs[i].params.basePremiumBps : cs[i].params.maxPremiumBps;
+            ClassParams storage p = cs[i].params;
+            out[i] =
+                which == 0
+                    ? p.basePremiumBps
+                    : which == 1
+                        ? p.maxPremiumBps
+                        : p.minCoverBps;
         }
     }
 

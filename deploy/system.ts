@@ -67,7 +67,7 @@ export function defaultClasses(frameSeconds: number): ClassConfig[] {
       symbol: "cB",
       basePremiumBps: 500,
       maxPremiumBps: 1500,
-      minCoverBps: 0,
+      minCoverBps: 2500,
       redeemDelay: 2 * frameSeconds,
       depositCap: 0n,
     },

@@ -87,6 +87,9 @@ interface IAccounting {
     error ServiceRegistryAlreadySet();
 
     // ---------------------------------------------------------------- events
+    /// @notice Every class is wiped, so a fee (or Rnet) that would be class shares is owed to
+    /// `recipient` as ETH, claimable from the router (`claimServicePayout`).
+    event FeeAccruedAsEth(address indexed recipient, uint256 amount);
     event ReportApplied(
         uint256 indexed refSlot,
         uint256 rewards,

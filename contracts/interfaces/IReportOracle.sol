@@ -18,12 +18,18 @@ interface IReportOracle {
     error NoConsensus(uint256 refSlot);
     error HashMismatch(bytes32 agreed, bytes32 given);
     error InvalidFrameConfig();
+    /// @notice An agreed report arrived after its frame ended: the next frame's reference slot
+    /// (`currentRefSlot`) has been reached, so its data is stale (DESIGN §9).
+    error ReportFrameExpired(uint256 refSlot, uint256 currentRefSlot);
 
     event MemberAdded(address indexed member);
     event MemberRemoved(address indexed member);
     event QuorumSet(uint256 quorum);
     event ReportHashSubmitted(uint256 indexed refSlot, address indexed member, bytes32 hash, uint256 support);
     event ConsensusReached(uint256 indexed refSlot, bytes32 hash, uint256 support);
+    /// @notice The agreed hash of `refSlot` no longer holds a quorum (a vote changed, a member
+    /// left or the quorum rose); `support` is what it still has.
+    event ConsensusLost(uint256 indexed refSlot, bytes32 hash, uint256 support);
     event ReportProcessed(uint256 indexed refSlot, bytes32 hash, address submitter);
 
     /// @notice Votes for a report hash for `refSlot` (the current frame's). A member may change

@@ -59,7 +59,8 @@ interface IYieldClasses {
     event ClassOpenSet(uint256 indexed classId, bool open);
     event ClassWiped(uint256 indexed classId, uint256 supply);
     event Deposited(uint256 indexed classId, address indexed receiver, uint256 assets, uint256 shares);
-    event FeeMinted(address indexed recipient, uint256 assets, uint256 shares);
+    /// @notice Fee shares of class `classId` (the most senior class not wiped) minted to `recipient`.
+    event FeeMinted(uint256 indexed classId, address indexed recipient, uint256 assets, uint256 shares);
     event ClassNavChanged(uint256 indexed classId, uint256 nav, uint256 supply);
     event RedemptionBurned(uint256 indexed classId, uint256 shares, uint256 assets);
     event MinRedeemDelaySet(uint256 delay);
@@ -92,8 +93,14 @@ interface IYieldClasses {
         uint256 minShares
     ) external returns (uint256 shares);
 
-    /// @notice Applies steps 3–7 of a report. Accounting only.
-    function applyReport(ReportMoney calldata money) external;
+    /// @notice Applies steps 3–7 of a report. Accounting only. Fees are minted as shares of the
+    /// most senior class that is not wiped; when every class is wiped nothing is minted and the
+    /// amounts are returned, for Accounting to owe them as ETH (DESIGN §5).
+    /// @return feeEth per entry of `money.fees`, the wei owed as ETH instead of shares
+    /// @return treasuryEth wei owed to the treasury as ETH (Rnet without NAV, service fees)
+    function applyReport(
+        ReportMoney calldata money
+    ) external returns (uint256[] memory feeEth, uint256 treasuryEth);
 
     /// @notice Takes a service slash's loss from classes `K−1 … fromClass`, then further up
     /// only if those are empty. Accounting only.

@@ -20,3 +20,6 @@ uint256 constant MAX_SERVICES = 64;
 /// @dev Cap on a module fee and on the treasury fee: their sum stays ≤ 100% of a reward, so a
 /// report can always pay both (money-math "Fees").
 uint256 constant MAX_FEE_BPS = 5_000;
+/// @dev Floor of a class's cover target in the premium (DESIGN §6 step 5): a class pays its
+/// premium only on the part of its NAV that junior capital covers at max(minCoverBps, this).
+uint256 constant MIN_COVER_TARGET_BPS = 2_500;

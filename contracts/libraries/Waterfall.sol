@@ -3,7 +3,7 @@ pragma solidity ^0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {BPS, DEPOSIT_SIZE} from "./Constants.sol";
+import {BPS, DEPOSIT_SIZE, MIN_COVER_TARGET_BPS} from "./Constants.sol";
 import {SharesMath} from "./SharesMath.sol";
 
 /// @title Waterfall
@@ -168,20 +168,36 @@ library Waterfall {
         rateBps = Math.min(cap, (baseBps * leverage) / BPS);
     }
 
-    /// @notice Step 5: protection premiums. Class k pays P_k = ⌊r_k·p_k/BPS⌋ of its step-4
-    /// reward to the classes j > k pro rata to navs0_j (dust to the most junior with NAV).
+    /// @notice Step 5: the part of a class the junior capital can protect at its target cover,
+    /// covered = min(nav, ⌊juniorNav·BPS/target⌋) with target = max(minCoverBps, 2,500).
+    /// @dev The premium is paid only on this part (DESIGN §6 step 5): a thin junior layer earns a
+    /// high rate on a small base, never the senior's whole premium.
+    /// @param nav Start-of-report NAV of the class.
+    /// @param juniorNav Σ start-of-report NAVs of all more junior classes.
+    /// @param minCoverBps minCoverBps of the class.
+    /// @return covered Wei of the class's NAV that the junior capital covers.
+    function coveredNav(uint256 nav, uint256 juniorNav, uint256 minCoverBps) internal pure returns (uint256) {
+        uint256 target = Math.max(minCoverBps, MIN_COVER_TARGET_BPS);
+        return Math.min(nav, Math.mulDiv(juniorNav, BPS, target));
+    }
+
+    /// @notice Step 5: protection premiums. Class k pays
+    /// P_k = ⌊r_k·p_k·covered_k/(BPS·nav_k)⌋ of its step-4 reward to the classes j > k pro rata to
+    /// navs0_j (dust to the most junior with NAV).
     /// @dev Classes without NAV, or without junior NAV, pay nothing. Σ paid == Σ received.
     /// @param r Step-4 reward per class.
     /// @param navs0 Start-of-report NAV per class.
     /// @param baseBps basePremiumBps per class.
     /// @param maxBps maxPremiumBps per class.
+    /// @param minCoverBps minCoverBps per class (sets the cover target of `coveredNav`).
     /// @return paid P_k per class.
     /// @return received Premiums each class receives from the classes senior to it.
     function premiumsDown(
         uint256[] memory r,
         uint256[] memory navs0,
         uint16[] memory baseBps,
-        uint16[] memory maxBps
+        uint16[] memory maxBps,
+        uint16[] memory minCoverBps
     ) internal pure returns (uint256[] memory paid, uint256[] memory received) {
         uint256 n = navs0.length;
         paid = new uint256[](n);
@@ -192,7 +208,9 @@ library Waterfall {
             juniorNav -= navs0[k];
             if (juniorNav == 0 || navs0[k] == 0) continue;
             uint256 rate = premiumRateBps(navs0[k], juniorNav, baseBps[k], maxBps[k]);
-            uint256 premium = (r[k] * rate) / BPS;
+            uint256 covered = coveredNav(navs0[k], juniorNav, minCoverBps[k]);
+            // r_k < 2^128 and rate ≤ BPS: the product fits; one floor over the exact quotient.
+            uint256 premium = Math.mulDiv(r[k] * rate, covered, BPS * navs0[k]);
             if (premium == 0) continue;
             paid[k] = premium;
             (uint256[] memory parts, ) = splitByNavDown(premium, navs0, k + 1);

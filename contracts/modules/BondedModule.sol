@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IBondedModule} from "../interfaces/IBondedModule.sol";
 import {IStakingModule} from "../interfaces/IStakingModule.sol";
 import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
@@ -116,7 +117,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         require(amount <= free, BondLocked(operatorId, amount, free));
         BondedStorage storage $ = _bonded();
         Bond storage b = $.bonds[operatorId];
-        b.amount -= uint128(amount);
+        b.amount -= SafeCast.toUint128(amount);
         $.totalBond -= amount;
         _refresh(operatorId);
         emit BondWithdrawn(operatorId, to, amount, b.amount);
@@ -137,7 +138,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         // so a report's loss can never turn a lock into withdrawable bond.
         uint256 free = b.amount - b.locked;
         charged = amount < free ? amount : free;
-        b.amount -= uint128(charged);
+        b.amount -= SafeCast.toUint128(charged);
         $.totalBond -= charged;
         _refresh(operatorId);
         emit BondCharged(operatorId, amount, charged, b.amount);
@@ -151,7 +152,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         uint256 locked = b.locked + amount;
         if (locked > b.amount) locked = b.amount;
         added = locked - b.locked;
-        b.locked = uint128(locked);
+        b.locked = SafeCast.toUint128(locked);
         _refresh(operatorId);
         emit BondLockChanged(operatorId, locked);
     }
@@ -161,7 +162,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         _operator(operatorId);
         Bond storage b = _bonded().bonds[operatorId];
         uint256 locked = amount < b.locked ? b.locked - amount : 0;
-        b.locked = uint128(locked);
+        b.locked = SafeCast.toUint128(locked);
         _refresh(operatorId);
         emit BondLockChanged(operatorId, locked);
     }
@@ -248,7 +249,7 @@ contract BondedModule is ModuleBase, IBondedModule {
     function _deposit(uint256 operatorId, uint256 amount) private {
         BondedStorage storage $ = _bonded();
         Bond storage b = $.bonds[operatorId];
-        b.amount += uint128(amount);
+        b.amount += SafeCast.toUint128(amount);
         $.totalBond += amount;
         emit BondDeposited(operatorId, msg.sender, amount, b.amount);
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CascadeUpgradeable} from "../governance/CascadeUpgradeable.sol";
 import {IStakingModule} from "../interfaces/IStakingModule.sol";
 import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
@@ -121,7 +122,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
             );
             delete $.keys[operatorId][newTotal + i];
         }
-        op.totalKeys = uint32(newTotal);
+        op.totalKeys = SafeCast.toUint32(newTotal);
         _onKeysRemoved(operatorId, newTotal);
         if (!_refresh(operatorId)) _bumpNonce();
         emit KeysRemoved(operatorId, newTotal, count);
@@ -156,16 +157,16 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
                         KeyMismatch(id, first + k)
                     );
                 }
-                op.depositedKeys = uint32(first + take);
-                op.depositable -= uint32(take);
+                op.depositedKeys = SafeCast.toUint32(first + take);
+                op.depositable -= SafeCast.toUint32(take);
                 done += take;
                 emit KeysDeposited(id, first, take);
             }
             id = id + 1 == n ? 0 : id + 1;
         }
-        $.cursor = uint32(id);
-        $.totalDepositable -= uint64(count);
-        $.totalDeposited += uint64(count);
+        $.cursor = SafeCast.toUint32(id);
+        $.totalDepositable -= SafeCast.toUint64(count);
+        $.totalDeposited += SafeCast.toUint64(count);
         // Deposits change which keys come next, so attestations over the old nonce die.
         _bumpNonce();
     }
@@ -179,8 +180,8 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
             uint256 e = exited[i];
             require(e <= op.depositedKeys, ExitedAboveDeposited(operatorIds[i], e, op.depositedKeys));
             if (e > op.exitedKeys) {
-                $.totalExited += uint64(e - op.exitedKeys);
-                op.exitedKeys = uint32(e);
+                $.totalExited += SafeCast.toUint64(e - op.exitedKeys);
+                op.exitedKeys = SafeCast.toUint32(e);
                 _refresh(operatorIds[i]);
                 emit OperatorExitedUpdated(operatorIds[i], e);
             }
@@ -190,7 +191,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     /// @inheritdoc IStakingModule
     function onExitedReported(uint256 exited) external onlyRouter {
         ModuleBaseStorage storage $ = _base();
-        if (exited > $.reportedExited) $.reportedExited = uint64(exited);
+        if (exited > $.reportedExited) $.reportedExited = SafeCast.toUint64(exited);
     }
 
     /// @inheritdoc IStakingModule
@@ -198,8 +199,8 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         Operator storage op = _operator(operatorId);
         uint256 active = op.depositedKeys - op.exitedKeys;
         if (count > active) count = active;
-        op.exitRequested = uint32(op.exitedKeys + count);
-        op.exitDeadline = uint64(deadline);
+        op.exitRequested = SafeCast.toUint32(op.exitedKeys + count);
+        op.exitDeadline = SafeCast.toUint64(deadline);
         emit ExitRequested(operatorId, count, deadline);
     }
 
@@ -320,7 +321,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         require(manager != address(0) && rewardAddress != address(0), ZeroAddress());
         id = $.operatorCount;
         require(id < MAX_OPERATORS, TooManyOperators(MAX_OPERATORS));
-        $.operatorCount = uint32(id + 1);
+        $.operatorCount = SafeCast.toUint32(id + 1);
         Operator storage op = $.operators[id];
         op.manager = manager;
         op.rewardAddress = rewardAddress;
@@ -340,7 +341,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         for (uint256 i; i < count; ++i) {
             opKeys[first + i] = _commitment(pubkeys, signatures, i);
         }
-        op.totalKeys = uint32(first + count);
+        op.totalKeys = SafeCast.toUint32(first + count);
         if (!_refresh(operatorId)) _bumpNonce();
         emit KeysAdded(operatorId, first, pubkeys, signatures);
         // Router-wide uniqueness: reverts PubkeyAlreadyRegistered on any duplicate.
@@ -357,8 +358,8 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint256 fresh = limit > op.depositedKeys ? limit - op.depositedKeys : 0;
         uint256 old = op.depositable;
         if (fresh != old) {
-            op.depositable = uint32(fresh);
-            $.totalDepositable = uint64($.totalDepositable + fresh - old);
+            op.depositable = SafeCast.toUint32(fresh);
+            $.totalDepositable = SafeCast.toUint64($.totalDepositable + fresh - old);
             _bumpNonce();
             changed = true;
         }
@@ -374,7 +375,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     function _bumpNonce() internal {
         ModuleBaseStorage storage $ = _base();
         uint256 nonce = $.keyNonce + 1;
-        $.keyNonce = uint64(nonce);
+        $.keyNonce = SafeCast.toUint64(nonce);
         emit KeyNonceChanged(nonce);
     }
 

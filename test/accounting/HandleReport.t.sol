@@ -62,9 +62,16 @@ contract HandleReportTest is SystemFixture {
         _assertUnchanged(s);
     }
 
-    function _maxGain() private view returns (uint256) {
-        (, uint256 last) = accounting.lastReport();
-        return (64 ether * uint256(1000) * (block.timestamp - last)) / (10_000 * YEAR);
+    /// @dev Seconds between the last applied report's reference slot and `refSlot`.
+    function _span(uint256 refSlot) private view returns (uint256) {
+        (, uint256 sps, ) = oracle.frameConfig();
+        (uint256 last, ) = accounting.lastReport();
+        return (refSlot - last) * sps;
+    }
+
+    /// @dev The APR cap on the fixture's 64 ETH at maxApr 10 % over the reference-slot span.
+    function _maxGain(uint256 refSlot) private view returns (uint256) {
+        return (64 ether * uint256(1000) * _span(refSlot)) / (10_000 * YEAR);
     }
 
     // ---------------------------------------------------------------- access
@@ -129,20 +136,60 @@ contract HandleReportTest is SystemFixture {
 
     function test_handleReport_revertsWhenAprTooHigh() public {
         IAccounting.Report memory r = _emptyReport();
-        uint256 maxGain = _maxGain();
+        uint256 maxGain = _maxGain(r.refSlot);
         r.modules[0].clBalance += uint128(maxGain + 1);
         _expectRejected(r, abi.encodeWithSelector(IAccounting.AprTooHigh.selector, maxGain + 1, maxGain));
     }
 
     function test_handleReport_acceptsGainAtAprLimit() public {
         IAccounting.Report memory r = _emptyReport();
-        uint256 maxGain = _maxGain();
+        uint256 maxGain = _maxGain(r.refSlot);
         assertGt(maxGain, 0.5 ether, "30 days at 10% of 64 ETH");
         r.modules[0].clBalance += uint128(maxGain);
         uint256 pooled = accounting.pooled();
         _applyDirect(r);
         assertEq(accounting.pooled(), pooled + maxGain, "gain booked");
         assertEq(book.totalNav(), accounting.pooled(), "navs follow");
+    }
+
+    /// @dev 4 % APR on the fixture's 64 ETH over one frame.
+    function _honestFrameGain() private pure returns (uint256) {
+        return (64 ether * uint256(400) * FRAME) / (10_000 * YEAR);
+    }
+
+    function test_handleReport_honestReportAfterLateOnePasses() public {
+        // Frame N's report is applied late in its frame, frame N+1's a tenth of a frame after it:
+        // the gain accrued over one frame of reference slots, not over the FRAME/10 between the
+        // two transactions (before: AprTooHigh, the wall-clock cap was 1 % APR).
+        vm.warp(oracle.currentRefSlot() * SECONDS_PER_SLOT + _genesis() + FRAME - FRAME / 10);
+        _applyViaOracle(_emptyReport());
+        vm.warp(block.timestamp + FRAME / 10);
+        for (uint256 frame; frame < 3; ++frame) {
+            IAccounting.Report memory r = _emptyReport();
+            r.modules[0].clBalance += uint128(_honestFrameGain());
+            uint256 pooled = accounting.pooled();
+            _applyViaOracle(r);
+            assertEq(accounting.pooled(), pooled + _honestFrameGain(), "an honest 4 % APR frame is booked");
+            vm.warp(block.timestamp + FRAME);
+        }
+    }
+
+    function test_handleReport_staleReportEarnsNoGap() public {
+        // The last report is applied; a report for the very next frame arrives 30 days later. Its
+        // balances accrued over one frame of slots, so the cap is one frame's, not 30 days'.
+        _applyViaOracle(_emptyReport());
+        (uint256 last, ) = accounting.lastReport();
+        vm.warp(block.timestamp + 30 days);
+        IAccounting.Report memory r = _emptyReport();
+        r.refSlot = last + SLOTS_PER_FRAME;
+        uint256 maxGain = _maxGain(r.refSlot);
+        assertLt(maxGain, 0.0001 ether, "one frame at 10 % of 64 ETH");
+        r.modules[0].clBalance += 0.5 ether; // within 30 days at 10 %: passed the wall-clock cap
+        _expectRejected(r, abi.encodeWithSelector(IAccounting.AprTooHigh.selector, 0.5 ether, maxGain));
+    }
+
+    function _genesis() private view returns (uint256 genesis) {
+        (genesis, , ) = oracle.frameConfig();
     }
 
     function test_handleReport_revertsWhenDropTooHigh() public {

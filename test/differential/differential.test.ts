@@ -949,6 +949,8 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       serviceRewards,
     });
     s.payouts += result.debtRepaid;
+    // Every class wiped: fees are owed as ETH through the router's payout ledger (DESIGN §5).
+    for (const e of result.ethAccrued) s.payouts += e.paid;
     if (serviceRewards.length) {
       note(s, `  → service rewards ${serviceRewards.map((x) => `${x.paid}@tier${x.tier}`).join(" ")}`);
     }

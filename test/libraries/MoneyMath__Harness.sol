@@ -93,9 +93,10 @@ contract MoneyMath__Harness {
         uint256[] memory r,
         uint256[] memory navs0,
         uint16[] memory baseBps,
-        uint16[] memory maxBps
+        uint16[] memory maxBps,
+        uint16[] memory minCoverBps
     ) external pure returns (uint256[] memory, uint256[] memory) {
-        return Waterfall.premiumsDown(r, navs0, baseBps, maxBps);
+        return Waterfall.premiumsDown(r, navs0, baseBps, maxBps, minCoverBps);
     }
 
     function serviceRewardDown(

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {Test} from "forge-std/Test.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Waterfall} from "../../contracts/libraries/Waterfall.sol";
 
 contract WaterfallTest is Test {
@@ -110,13 +111,62 @@ contract WaterfallTest is Test {
             _three(600, 300, 100),
             _three(60, 30, 10),
             _bps3(1000, 1000, 1000),
-            _bps3(2000, 2000, 2000)
+            _bps3(2000, 2000, 2000),
+            _bps3(0, 0, 0)
         );
         assertEq(paid[0], 90, "class 0 pays 15% of 600");
         assertEq(paid[1], 60, "class 1 pays 20% (capped) of 300");
         assertEq(paid[2], 0, "most junior pays nothing");
         assertEq(got[1], 67, "class 1 gets 90*30/40 = 67 (floored)");
         assertEq(got[2], 22 + 1 + 60, "class 2 gets 22 + dust 1 + all of class 1's premium");
+    }
+
+    function test_premiumsDown_thinJuniorEarnsOnlyCoveredPart() public pure {
+        // 1 wei of junior capital under 1 ETH: the rate is at its cap (2000 bps) but the junior
+        // covers only ⌊1·10⁴/2500⌋ = 4 wei of the senior at the 2,500 bps target, so the premium
+        // is ⌊1e18·2000·4/(10⁴·1e18)⌋ = 0 instead of 20% of the reward.
+        uint256[] memory r = new uint256[](2);
+        uint256[] memory navs = new uint256[](2);
+        (r[0], navs[0], navs[1]) = (1 ether, 1 ether, 1);
+        uint16[] memory base = new uint16[](2);
+        uint16[] memory max = new uint16[](2);
+        uint16[] memory cover = new uint16[](2);
+        (base[0], max[0]) = (1000, 2000);
+        (uint256[] memory paid, uint256[] memory got) = Waterfall.premiumsDown(r, navs, base, max, cover);
+        assertEq(paid[0], 0, "1 wei of cover earns nothing of a 1 ETH reward");
+        assertEq(got[1], 0, "the 1 wei class receives nothing");
+        // Half of the target cover (J = nav/8 at target 2,500 = nav/4): premium on half the NAV.
+        navs[1] = 0.125 ether;
+        (paid, ) = Waterfall.premiumsDown(r, navs, base, max, cover);
+        assertEq(paid[0], (1 ether * 2000 * 0.5 ether) / (10_000 * 1 ether), "premium on the covered half");
+        // A higher minCoverBps raises the target: at 5,000 the same junior covers a quarter.
+        cover[0] = 5000;
+        (paid, ) = Waterfall.premiumsDown(r, navs, base, max, cover);
+        assertEq(
+            paid[0],
+            (1 ether * 2000 * 0.25 ether) / (10_000 * 1 ether),
+            "premium on the covered quarter"
+        );
+    }
+
+    function testFuzz_premiumsDown_neverAboveCoveredShare(
+        uint256 nav,
+        uint256 junior,
+        uint256 reward
+    ) public pure {
+        nav = bound(nav, 1, MAX_NAV);
+        junior = bound(junior, 1, MAX_NAV);
+        reward = bound(reward, 0, MAX_NAV);
+        uint256[] memory r = new uint256[](2);
+        uint256[] memory navs = new uint256[](2);
+        (r[0], navs[0], navs[1]) = (reward, nav, junior);
+        uint16[] memory base = new uint16[](2);
+        uint16[] memory max = new uint16[](2);
+        (base[0], max[0]) = (10_000, 10_000);
+        (uint256[] memory paid, ) = Waterfall.premiumsDown(r, navs, base, max, new uint16[](2));
+        // covered ≤ 4·junior: the premium never exceeds the reward on 4× the junior capital.
+        assertLe(paid[0], Math.mulDiv(reward, 4 * junior, nav), "premium bounded by the protection given");
+        assertLe(paid[0], reward, "never above the reward");
     }
 
     function test_premiumRateBps_capsAtBps() public pure {
@@ -133,12 +183,14 @@ contract WaterfallTest is Test {
         uint256[] memory r = new uint256[](n);
         uint16[] memory base = new uint16[](n);
         uint16[] memory max = new uint16[](n);
+        uint16[] memory cover = new uint16[](n);
         for (uint256 i; i < n; ++i) {
+            cover[i] = uint16(bound(uint256(keccak256(abi.encode(seed, i, 3))), 0, 65_535));
             r[i] = bound(uint256(keccak256(abi.encode(seed, i, 0))), 0, MAX_NAV);
             base[i] = uint16(bound(uint256(keccak256(abi.encode(seed, i, 1))), 0, 10_000));
             max[i] = uint16(bound(uint256(keccak256(abi.encode(seed, i, 2))), 0, 10_000));
         }
-        (uint256[] memory paid, uint256[] memory got) = Waterfall.premiumsDown(r, navs, base, max);
+        (uint256[] memory paid, uint256[] memory got) = Waterfall.premiumsDown(r, navs, base, max, cover);
         assertEq(_sum(paid), _sum(got), "premiums conserve value");
         assertEq(paid[n - 1], 0, "the most junior class never pays");
         assertEq(got[0], 0, "the most senior class never receives");

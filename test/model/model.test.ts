@@ -143,8 +143,9 @@ describe("money math: Solidity libraries == decimal.js model (differential)", fu
       const r = Array.from({ length: k }, () => rng.amount(100));
       const base = Array.from({ length: k }, () => rng.bps(65_535n));
       const max = Array.from({ length: k }, () => rng.bps(65_535n));
-      const [paid, got] = await h.premiumsDown(r, navs, base, max);
-      const m = M.premiumsDown(r, navs, base, max);
+      const cover = Array.from({ length: k }, () => rng.bps(65_535n));
+      const [paid, got] = await h.premiumsDown(r, navs, base, max, cover);
+      const m = M.premiumsDown(r, navs, base, max, cover);
       expect([arr(paid), arr(got)]).to.deep.equal([m.paid, m.received]);
       const [nav, junior] = [rng.amount(), 1n + rng.amount()];
       expect(await h.premiumRateBps(nav, junior, base[0], max[0])).to.equal(

@@ -107,4 +107,54 @@ contract MembersTest is OracleFixture {
         _vote(0, hash);
         assertEq(oracle.consensusHash(report.refSlot), bytes32(0), "one vote, not two");
     }
+
+    /// @dev Five members (two newcomers join the fixture's three) with quorum 4.
+    function _fiveAtQuorumFour() private returns (address m3, address m4) {
+        (m3, m4) = (makeAddr("member3"), makeAddr("member4"));
+        vm.startPrank(admin);
+        oracle.addMember(m3, 3);
+        oracle.addMember(m4, 4);
+        vm.stopPrank();
+    }
+
+    function test_removeMember_loweredQuorumAgreesOnCastVotes() public {
+        (, address m4) = _fiveAtQuorumFour();
+        _vote(0, hash);
+        _vote(1, hash);
+        _vote(2, hash);
+        assertEq(oracle.consensusHash(report.refSlot), bytes32(0), "3 of quorum 4: no consensus");
+        // A member that did not vote leaves and the quorum drops to 3: the three votes agree now.
+        vm.expectEmit(address(oracle));
+        emit IReportOracle.ConsensusReached(report.refSlot, hash, 3);
+        vm.prank(admin);
+        oracle.removeMember(m4, 3);
+        assertEq(oracle.consensusHash(report.refSlot), hash, "agreed at the lowered quorum");
+        // Before the fix the data reverted NoConsensus and the voters got AlreadyVoted.
+        _submit(0);
+        assertEq(oracle.lastProcessedRefSlot(), report.refSlot, "the agreed report is applied");
+    }
+
+    function test_removeMember_removedVoteStaysWithdrawnAtLowerQuorum() public {
+        _fiveAtQuorumFour();
+        _vote(0, hash);
+        _vote(1, hash);
+        _vote(2, hash);
+        // A voter leaves and the quorum drops to 3: its vote is gone, two votes remain.
+        vm.prank(admin);
+        oracle.removeMember(members[2], 3);
+        assertEq(oracle.consensusHash(report.refSlot), bytes32(0), "2 current votes of quorum 3");
+        vm.expectRevert(abi.encodeWithSelector(IReportOracle.NoConsensus.selector, report.refSlot));
+        _submit(0);
+    }
+
+    function test_addMember_raisedQuorumClearsAgreement() public {
+        _vote(0, hash);
+        _vote(1, hash);
+        assertEq(oracle.consensusHash(report.refSlot), hash, "agreed at quorum 2");
+        vm.expectEmit(address(oracle));
+        emit IReportOracle.ConsensusLost(report.refSlot, hash, 2);
+        vm.prank(admin);
+        oracle.addMember(newcomer, 3);
+        assertEq(oracle.consensusHash(report.refSlot), bytes32(0), "2 votes no longer agree at quorum 3");
+    }
 }

@@ -89,4 +89,25 @@ contract SubmitReportDataTest is OracleFixture {
         _submit(0);
         assertEq(oracle.lastProcessedRefSlot(), report.refSlot, "applied once the raised quorum is met");
     }
+
+    function test_submitReportData_revertsOnceNextFrameStarted() public {
+        _vote(0, hash);
+        _vote(1, hash);
+        // The last second of the frame still applies; the next frame's reference slot does not.
+        (uint256 genesis, uint256 sps, uint256 spf) = oracle.frameConfig();
+        uint256 nextRefTime = genesis + (report.refSlot + spf) * sps;
+        vm.warp(nextRefTime);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IReportOracle.ReportFrameExpired.selector,
+                report.refSlot,
+                report.refSlot + spf
+            )
+        );
+        _submit(0);
+        assertEq(oracle.lastProcessedRefSlot(), 0, "a late report is not applied");
+        vm.warp(nextRefTime - 1);
+        _submit(0);
+        assertEq(oracle.lastProcessedRefSlot(), report.refSlot, "applied within its frame");
+    }
 }

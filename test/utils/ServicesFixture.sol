@@ -9,6 +9,7 @@ import {WithdrawalQueue} from "../../contracts/WithdrawalQueue.sol";
 import {YieldClasses} from "../../contracts/YieldClasses.sol";
 import {WithdrawalRequestPredeploy} from "../../contracts/devnet/WithdrawalRequestPredeploy.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
+import {IReportOracle} from "../../contracts/interfaces/IReportOracle.sol";
 import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
 import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
 import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
@@ -51,6 +52,12 @@ abstract contract ServicesFixture is RouterFixture {
     // ---------------------------------------------------------------- deployment
 
     function _deployServices() internal {
+        // The plain oracle address answers the frame config Accounting measures the APR span by.
+        vm.mockCall(
+            oracle,
+            abi.encodeWithSelector(IReportOracle.frameConfig.selector),
+            abi.encode(uint256(0), uint256(12), uint256(32))
+        );
         _deployDefault();
         predeploy = WithdrawalRequestPredeploy(payable(wv.WITHDRAWAL_REQUESTS()));
         book = YieldClasses(

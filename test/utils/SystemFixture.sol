@@ -67,7 +67,7 @@ abstract contract SystemFixture is RouterFixture {
     function _defaultClasses() internal pure returns (IYieldClasses.ClassParams[] memory c) {
         c = new IYieldClasses.ClassParams[](3);
         c[0] = IYieldClasses.ClassParams(1000, 2500, 2500, uint32(FRAME), 0);
-        c[1] = IYieldClasses.ClassParams(500, 1500, 0, uint32(2 * FRAME), 0);
+        c[1] = IYieldClasses.ClassParams(500, 1500, 2500, uint32(2 * FRAME), 0);
         c[2] = IYieldClasses.ClassParams(0, 0, 0, uint32(2 * FRAME), 0);
     }
 

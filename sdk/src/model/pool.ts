@@ -110,8 +110,12 @@ export interface ReportResult {
   loss: bigint;
   moduleFees: bigint[];
   treasuryFee: bigint;
-  /** Every fee minted as class-0 shares, in mint order. */
+  /** The class fees were minted into: the most senior not wiped; K when every class is wiped. */
+  feeClass: number;
+  /** Every fee minted as shares of `feeClass`, in mint order (empty when every class is wiped). */
   feeMints: { recipient: string; assets: bigint; shares: bigint }[];
+  /** With every class wiped: each fee owed as ETH, `paid` from buffered now, `owed` as debt. */
+  ethAccrued: { recipient: string; paid: bigint; owed: bigint }[];
   split: bigint[];
   premiumsPaid: bigint[];
   premiumsReceived: bigint[];
@@ -290,8 +294,11 @@ export class PoolModel {
     if (report.timestamp < this.now) throw new ModelError("StaleReport", `${report.timestamp}`);
     const K = this.classes.length;
     const navs0 = this.navs();
-    const nav0 = this.classes[0].nav;
-    const supply0 = this.classes[0].supply;
+    // Fees go to the most senior class that is not wiped (K: every class is wiped).
+    const firstOpen = this.classes.findIndex((c) => !c.wiped);
+    const feeClass = firstOpen < 0 ? K : firstOpen;
+    const navT = feeClass < K ? this.classes[feeClass].nav : 0n;
+    const supplyT = feeClass < K ? this.classes[feeClass].supply : 0n;
 
     // 1–2. Module deltas with bond cover; withdrawals and bond charges land in `buffered`.
     const deltas = report.modules.map((r, i) => {
@@ -337,6 +344,7 @@ export class PoolModel {
       navs0,
       this.classes.map((c) => c.params.basePremiumBps),
       this.classes.map((c) => c.params.maxPremiumBps),
+      this.classes.map((c) => c.params.minCoverBps),
     );
 
     // 6. Service rewards.
@@ -349,16 +357,30 @@ export class PoolModel {
       fees.push({ recipient: TREASURY, assets: sr.toTreasury });
     }
 
-    // Fee shares: every fee at the pre-report class-0 price, added after all are computed.
-    const minted = feeSharesDown(
-      fees.map((x) => x.assets),
-      nav0,
-      supply0,
-    );
-    const feeMints = fees.map((x, i) => ({ ...x, shares: minted.shares[i] }));
-    for (const fm of feeMints) if (fm.shares > 0n) this.#credit(0, fm.recipient, fm.shares);
-    this.classes[0].nav += minted.totalAssets;
-    this.classes[0].supply += minted.totalShares;
+    // Fee shares: every fee at the pre-report price of the most senior class that is not wiped
+    // (DESIGN §5), added after all are computed. With every class wiped no class can take them:
+    // each recipient is owed the ETH, paid from buffered now and the rest as debt (in fee order).
+    let feeMints: { recipient: string; assets: bigint; shares: bigint }[] = [];
+    const ethAccrued: { recipient: string; paid: bigint; owed: bigint }[] = [];
+    if (feeClass === K) {
+      for (const x of fees) {
+        if (x.assets === 0n) continue;
+        const paid = x.assets < this.buffered ? x.assets : this.buffered;
+        this.buffered -= paid;
+        this.debt += x.assets - paid;
+        ethAccrued.push({ recipient: x.recipient, paid, owed: x.assets - paid });
+      }
+    } else {
+      const minted = feeSharesDown(
+        fees.map((x) => x.assets),
+        navT,
+        supplyT,
+      );
+      feeMints = fees.map((x, i) => ({ ...x, shares: minted.shares[i] }));
+      for (const fm of feeMints) if (fm.shares > 0n) this.#credit(feeClass, fm.recipient, fm.shares);
+      this.classes[feeClass].nav += minted.totalAssets;
+      this.classes[feeClass].supply += minted.totalShares;
+    }
     for (let k = 0; k < K; k++) {
       this.classes[k].nav += split.parts[k] - prem.paid[k] + prem.received[k] + serviceParts[k];
     }
@@ -393,7 +415,9 @@ export class PoolModel {
       loss: f.loss,
       moduleFees: f.moduleFees,
       treasuryFee: f.treasuryFee,
+      feeClass,
       feeMints,
+      ethAccrued,
       split: split.parts,
       premiumsPaid: prem.paid,
       premiumsReceived: prem.received,

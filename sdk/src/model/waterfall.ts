@@ -91,12 +91,25 @@ export function premiumRateBps(nav: bigint, juniorNav: bigint, baseBps: bigint, 
   return min(min(maxBps, BPS), rate);
 }
 
-/** Step 5: P_k = ⌊r_k·p_k/BPS⌋ paid by k, split over j > k by navs0 (dust to the most junior). */
+/** Floor of a class's cover target in the premium (Constants.sol MIN_COVER_TARGET_BPS). */
+export const MIN_COVER_TARGET_BPS = 2_500n;
+
+/** covered = min(nav, ⌊juniorNav·BPS/max(minCoverBps, 2,500)⌋): the part junior capital protects. */
+export function coveredNav(nav: bigint, juniorNav: bigint, minCoverBps: bigint): bigint {
+  const target = minCoverBps > MIN_COVER_TARGET_BPS ? minCoverBps : MIN_COVER_TARGET_BPS;
+  return min(nav, mulDivDown(juniorNav, BPS, target));
+}
+
+/**
+ * Step 5: P_k = ⌊r_k·p_k·covered_k/(BPS·nav_k)⌋ paid by k, split over j > k by navs0 (dust to the
+ * most junior): the premium is paid only on the covered part of the class (DESIGN §6 step 5).
+ */
 export function premiumsDown(
   r: readonly bigint[],
   navs0: readonly bigint[],
   baseBps: readonly bigint[],
   maxBps: readonly bigint[],
+  minCoverBps: readonly bigint[],
 ): { paid: bigint[]; received: bigint[] } {
   const paid = navs0.map(() => 0n);
   const received = navs0.map(() => 0n);
@@ -104,7 +117,13 @@ export function premiumsDown(
     const juniorNav = sum(navs0.slice(k + 1));
     if (juniorNav === 0n || navs0[k] === 0n) continue;
     const rate = premiumRateBps(navs0[k], juniorNav, baseBps[k], maxBps[k]);
-    const premium = mulDivDown(r[k], rate, BPS);
+    const covered = coveredNav(navs0[k], juniorNav, minCoverBps[k]);
+    const premium = floorBig(
+      dec(r[k])
+        .mul(dec(rate))
+        .mul(dec(covered))
+        .div(dec(BPS).mul(dec(navs0[k]))),
+    );
     if (premium === 0n) continue;
     paid[k] = premium;
     const { parts } = splitByNavDown(premium, navs0, k + 1);
