@@ -37,6 +37,8 @@ export interface SystemConfig {
   timelockDelay: number;
   /** Exposure limit cover factor (bps of the exposed classes' NAV). */
   coverFactorBps: number;
+  /** WithdrawalQueue.minRedeemAssets: smallest redemption request, wei of value (anti-dust). */
+  minRedeemAssets: bigint;
   /** Oracle frame origin (beacon genesis time); omitted = the latest block's time. */
   genesisTime?: number;
   /** Canonical deposit contract; omitted = deploy the devnet one. */
@@ -99,6 +101,7 @@ export function defaultConfig(deployer: string, members: string[], guardians: st
     minReputationBps: 5000,
     timelockDelay: 60,
     coverFactorBps: 10_000,
+    minRedeemAssets: ETH / 1000n,
     handOverToTimelock: false,
   };
 }
@@ -232,6 +235,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   ]);
   const queueAddr = await addr(queue);
   const oracleAddr = await addr(oracle);
+  await (await queue.setMinRedeemAssets(cfg.minRedeemAssets)).wait();
   await (await accounting.setLinks(queueAddr, oracleAddr)).wait();
 
   await (await book.setLinks(await addr(router), accountingAddr, queueAddr)).wait();

@@ -36,6 +36,7 @@ async function wiring(sys: System) {
     limits: (await sys.accounting.limits()).toString(),
     params: (await sys.accounting.params()).toString(),
     coverFactor: await sys.registry.coverFactorBps(),
+    minRedeemAssets: await sys.queue.minRedeemAssets(),
   };
 }
 
