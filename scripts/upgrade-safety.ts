@@ -120,7 +120,12 @@ export function analyze(from?: string): Analysis {
       outputSelection: {
         "*": {
           "": ["ast"],
-          "*": ["storageLayout", "evm.bytecode.object", "evm.bytecode.linkReferences", "evm.methodIdentifiers"],
+          "*": [
+            "storageLayout",
+            "evm.bytecode.object",
+            "evm.bytecode.linkReferences",
+            "evm.methodIdentifiers",
+          ],
         },
       },
     },
@@ -196,7 +201,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   } else {
     const a = analyze();
     const r = compare(a, readReference());
-    console.log(`@openzeppelin/upgrades-core validation (solc ${a.solcVersion}, kind uups, layouts vs docs/upgrade-layouts.json)`);
+    console.log(
+      `@openzeppelin/upgrades-core validation (solc ${a.solcVersion}, kind uups, layouts vs docs/upgrade-layouts.json)`,
+    );
     for (const c of r.contracts) {
       const ok = c.errors.length === 0 && c.layout === "";
       console.log(

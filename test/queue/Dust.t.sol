@@ -28,7 +28,9 @@ contract DustTest is QueueFixture {
         _setMinimum(minimum);
         // Class B (id 1) is at 1 wei per share.
         if (shares < minimum) {
-            vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.RedeemBelowMinimum.selector, 1, shares, minimum));
+            vm.expectRevert(
+                abi.encodeWithSelector(IWithdrawalQueue.RedeemBelowMinimum.selector, 1, shares, minimum)
+            );
             _request(bob, 1, shares);
         } else {
             uint256 id = _request(bob, 1, shares);

@@ -83,8 +83,12 @@ describe("security: forceExit by a keeper", function () {
     const wc: string = await sys.router.withdrawalCredentials();
     const k = makeKeys("curated-op-0", 0, 1, wc);
     const before = await sys.withdrawalRequests.requestCount();
-    await (await sys.router.connect(keeper).forceExit(0, 0, [0], k.pubkeys, k.signatures, { value: 1n })).wait();
-    expect((await sys.withdrawalRequests.requestCount()) - before, "forceExit sends the request").to.equal(1n);
+    await (
+      await sys.router.connect(keeper).forceExit(0, 0, [0], k.pubkeys, k.signatures, { value: 1n })
+    ).wait();
+    expect((await sys.withdrawalRequests.requestCount()) - before, "forceExit sends the request").to.equal(
+      1n,
+    );
   });
 
   it("test_requestExits_raisedRequestGetsItsOwnDeadline: tranches, exits and slashes never push a deadline later", async function () {
