@@ -139,7 +139,11 @@ contract WithdrawalQueue is CascadeUpgradeable, IWithdrawalQueue {
     }
 
     /// @dev Finalizes up to `cap` due requests of class `k`, FIFO, within `budget` wei.
-    function _finalizeClass(uint256 k, uint256 budget, uint256 cap) private returns (uint256 total, uint256 done) {
+    function _finalizeClass(
+        uint256 k,
+        uint256 budget,
+        uint256 cap
+    ) private returns (uint256 total, uint256 done) {
         QueueStorage storage $ = _s();
         IYieldClasses.ClassInfo memory c = $.book.getClass(k);
         Request[] storage list = $.requests[k];
