@@ -22,6 +22,7 @@ contract WithdrawalQueue is CascadeUpgradeable, IWithdrawalQueue {
         uint256 reserved;
         mapping(uint256 classId => Request[]) requests;
         mapping(uint256 classId => uint256) head; // first unfinalized index
+        uint256 minRedeemAssets; // smallest request, in wei of value at request (anti-dust)
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.WithdrawalQueue")) - 1)) & ~bytes32(uint256(0xff))
@@ -65,6 +66,10 @@ contract WithdrawalQueue is CascadeUpgradeable, IWithdrawalQueue {
         require(controller != address(0), ZeroAddress());
         IYieldClasses.ClassInfo memory c = $.book.getClass(classId);
         uint256 assets = SharesMath.toAssetsDown(shares, c.nav, c.supply);
+        // Dust requests would cost the reports gas and everyone behind them time; a wiped
+        // class (worth 0) stays redeemable so its holders can burn their shares.
+        uint256 minimum = $.minRedeemAssets;
+        require(assets >= minimum || c.wiped, RedeemBelowMinimum(classId, assets, minimum));
         Request[] storage list = $.requests[classId];
         requestId = (classId << INDEX_BITS) | list.length;
         list.push(
@@ -105,40 +110,75 @@ contract WithdrawalQueue is CascadeUpgradeable, IWithdrawalQueue {
     function finalize(uint256 budget, uint256 maxRequests) external returns (uint256 total) {
         QueueStorage storage $ = _s();
         require(msg.sender == $.accounting, NotAuthorized(msg.sender));
-        IYieldClasses book = $.book;
-        uint256 classes = book.classCount();
-        uint256 done;
-        for (uint256 k; k < classes && done < maxRequests; ++k) {
-            IYieldClasses.ClassInfo memory c = book.getClass(k);
-            Request[] storage list = $.requests[k];
-            uint256 i = $.head[k];
-            uint256 nav = c.nav;
-            uint256 supply = c.supply;
-            for (; i < list.length && done < maxRequests; ++i) {
-                Request storage r = list[i];
-                uint256 amount;
-                if (!c.wiped) {
-                    if (block.timestamp - r.requestedAt < c.params.redeemDelay) break;
-                    amount = SharesMath.redeemAssetsDown(r.shares, r.assets, nav, supply);
-                    if (amount > budget - total) break;
-                }
-                $.pendingDemand -= r.assets;
-                nav -= amount;
-                supply -= r.shares;
-                r.assets = SafeCast.toUint128(amount);
-                r.finalized = true;
-                total += amount;
-                ++done;
-                emit RedeemFinalized((k << INDEX_BITS) | i, r.shares, amount);
-            }
-            // One burn per class for all its finalized requests: the book only subtracts, so
-            // the end state equals one burn per request, for one call and one set of events.
-            // Every request has shares (requestRedeem rejects zero), so a lower supply means
-            // at least one was finalized.
-            if (supply != c.supply) book.burnForRedemption(k, c.supply - supply, c.nav - nav);
-            $.head[k] = i;
+        uint256 classes = $.book.classCount();
+        if (classes == 0) return 0;
+        // Every class first gets an equal part of the request budget, so a flood of small
+        // requests in one class cannot hold back the others; what the classes leave unused
+        // then goes, in class order, to those that had more due.
+        uint256 share = maxRequests / classes;
+        if (share == 0) share = 1;
+        uint256 left = maxRequests;
+        uint256 more; // bit k: class k used its whole share
+        for (uint256 k; k < classes && left != 0; ++k) {
+            uint256 cap = share < left ? share : left;
+            (uint256 amount, uint256 n) = _finalizeClass(k, budget - total, cap);
+            total += amount;
+            left -= n;
+            if (n == cap) more |= 1 << k;
+        }
+        for (uint256 k; k < classes && left != 0; ++k) {
+            if (more & (1 << k) == 0) continue;
+            (uint256 amount, uint256 n) = _finalizeClass(k, budget - total, left);
+            total += amount;
+            left -= n;
         }
         $.reserved += total;
+    }
+
+    /// @inheritdoc IWithdrawalQueue
+    function setMinRedeemAssets(uint256 minimum) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _s().minRedeemAssets = minimum;
+        emit MinRedeemAssetsSet(minimum);
+    }
+
+    /// @inheritdoc IWithdrawalQueue
+    function minRedeemAssets() external view returns (uint256) {
+        return _s().minRedeemAssets;
+    }
+
+    /// @dev Finalizes up to `cap` due requests of class `k`, FIFO, within `budget` wei.
+    function _finalizeClass(
+        uint256 k,
+        uint256 budget,
+        uint256 cap
+    ) private returns (uint256 total, uint256 done) {
+        QueueStorage storage $ = _s();
+        IYieldClasses.ClassInfo memory c = $.book.getClass(k);
+        Request[] storage list = $.requests[k];
+        uint256 i = $.head[k];
+        uint256 nav = c.nav;
+        uint256 supply = c.supply;
+        for (; i < list.length && done < cap; ++i) {
+            Request storage r = list[i];
+            uint256 amount;
+            if (!c.wiped) {
+                if (block.timestamp - r.requestedAt < c.params.redeemDelay) break;
+                amount = SharesMath.redeemAssetsDown(r.shares, r.assets, nav, supply);
+                if (amount > budget - total) break;
+            }
+            $.pendingDemand -= r.assets;
+            nav -= amount;
+            supply -= r.shares;
+            r.assets = SafeCast.toUint128(amount);
+            r.finalized = true;
+            total += amount;
+            ++done;
+            emit RedeemFinalized((k << INDEX_BITS) | i, r.shares, amount);
+        }
+        // One burn per class for all its finalized requests: the book only subtracts, so
+        // the end state equals one burn per request, for one call and one set of events.
+        if (done != 0) $.book.burnForRedemption(k, c.supply - supply, c.nav - nav);
+        $.head[k] = i;
     }
 
     /// @inheritdoc IWithdrawalQueue

@@ -41,6 +41,8 @@ export interface SystemConfig {
   minSlashAmount: bigint;
   /** Wei a service registration pays (booked as its rewards); 0 = free. */
   registrationFee: bigint;
+  /** WithdrawalQueue.minRedeemAssets: smallest redemption request, wei of value (anti-dust). */
+  minRedeemAssets: bigint;
   /** Oracle frame origin (beacon genesis time); omitted = the latest block's time. */
   genesisTime?: number;
   /** Canonical deposit contract; omitted = deploy the devnet one. */
@@ -105,6 +107,7 @@ export function defaultConfig(deployer: string, members: string[], guardians: st
     coverFactorBps: 10_000,
     minSlashAmount: ETH / 100n,
     registrationFee: 0n,
+    minRedeemAssets: ETH / 1000n,
     handOverToTimelock: false,
   };
 }
@@ -238,6 +241,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   ]);
   const queueAddr = await addr(queue);
   const oracleAddr = await addr(oracle);
+  await (await queue.setMinRedeemAssets(cfg.minRedeemAssets)).wait();
   await (await accounting.setLinks(queueAddr, oracleAddr)).wait();
 
   await (await book.setLinks(await addr(router), accountingAddr, queueAddr)).wait();

@@ -69,8 +69,16 @@ interface IStakingModule {
     /// @notice Keys `[0, depositedKeys)` of the operator were deposited.
     function depositedKeysOf(uint256 operatorId) external view returns (uint256);
 
-    /// @notice The operator's cumulative requested exits and the deadline of the last request.
+    /// @notice The operator's cumulative requested exits and the deadline of the oldest part
+    /// not yet exited (0 when every requested validator has exited).
     function exitRequestOf(uint256 operatorId) external view returns (uint256 requested, uint256 deadline);
+
+    /// @notice The operator's outstanding exit requests, oldest first: exited validators must
+    /// reach `upTo[i]` by `deadlines[i]`. A repeated request never moves a deadline later; only
+    /// a raised request adds a part, with its own deadline.
+    function exitTranchesOf(
+        uint256 operatorId
+    ) external view returns (uint256[] memory upTo, uint256[] memory deadlines);
 
     /// @notice Whether the operator missed the deadline of an exit request.
     function exitOverdue(uint256 operatorId) external view returns (bool);
@@ -103,6 +111,10 @@ interface IStakingModule {
     /// @notice The module's exited validators as the oracle reported them (router, each report).
     function onExitedReported(uint256 exited) external;
 
-    /// @notice Emits exit requests for an operator's validators.
+    /// @notice Asks the operator to exit `count` of its active validators (exited keys must
+    /// reach `exitedKeys + count`, capped at its deposited keys). Only the part above what is
+    /// already requested gets `deadline`;
+    /// a repeated request moves no deadline. Emits `ExitRequested` with the deadline that
+    /// applies to the whole request.
     function requestExits(uint256 operatorId, uint256 count, uint256 deadline) external;
 }

@@ -23,6 +23,8 @@ interface IWithdrawalQueue {
     error NotAuthorized(address caller);
     error EthTransferFailed(address to, uint256 amount);
     error ReservedMismatch(uint256 expected, uint256 received);
+    /// @notice A request worth less than the governance minimum (dust).
+    error RedeemBelowMinimum(uint256 classId, uint256 assets, uint256 minimum);
 
     /// @notice ERC-7540 `RedeemRequest` event.
     event RedeemRequest(
@@ -34,10 +36,13 @@ interface IWithdrawalQueue {
     );
     event RedeemFinalized(uint256 indexed requestId, uint256 shares, uint256 assets);
     event Claimed(uint256 indexed requestId, address indexed controller, address receiver, uint256 assets);
+    event MinRedeemAssetsSet(uint256 minimum);
 
     /// @notice Requests redemption of `shares` of `classId` owned by `owner` (the caller, or
     /// a spender with allowance). The shares move to the queue's escrow now; their ETH is
-    /// locked at the first report after the class's redemption delay.
+    /// locked at the first report after the class's redemption delay. Reverts
+    /// `RedeemBelowMinimum` when the shares are worth less than `minRedeemAssets` (unless the
+    /// class is wiped).
     /// @return requestId the request's id
     function requestRedeem(
         uint256 classId,
@@ -50,9 +55,19 @@ interface IWithdrawalQueue {
     /// fails nothing changes and the request stays claimable.
     function claim(uint256 requestId, address receiver) external returns (uint256 assets);
 
-    /// @notice Finalizes due requests, class by class FIFO, within `budget` wei. Accounting only.
+    /// @notice Finalizes due requests, FIFO within each class, within `budget` wei and at most
+    /// `maxRequests` requests. Each class first gets `maxRequests / classCount` of the request
+    /// budget (so dust in one class cannot delay another), then the rest goes in class order.
+    /// Accounting only.
     /// @return total ETH the finalized requests lock; Accounting has the router send it here.
     function finalize(uint256 budget, uint256 maxRequests) external returns (uint256 total);
+
+    /// @notice Sets the smallest request (value at request, wei); smaller ones revert
+    /// `RedeemBelowMinimum`. DEFAULT_ADMIN_ROLE (timelock).
+    function setMinRedeemAssets(uint256 minimum) external;
+
+    /// @notice The smallest request accepted, in wei of value at request.
+    function minRedeemAssets() external view returns (uint256);
 
     /// @notice Receives the ETH of finalized requests from the router.
     function fund() external payable;

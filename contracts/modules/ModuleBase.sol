@@ -18,6 +18,10 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     uint256 public constant MAX_OPERATORS = 256;
     /// @dev Bounds one upload, so a single call stays well under the block gas limit.
     uint256 public constant MAX_KEYS_PER_CALL = 200;
+    /// @dev Exit requests outstanding at once per operator, each with its own deadline. With
+    /// one report per frame and a deadline of a few frames, an operator that exits in time has
+    /// at most a few; past that, a new part shares the newest deadline (earlier, never later).
+    uint256 public constant MAX_EXIT_TRANCHES = 4;
 
     struct Operator {
         address manager; // adds and removes keys, manages the bond
@@ -27,8 +31,21 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint32 exitedKeys;
         uint32 depositable; // cached `_depositable(op)`, summed in `totalDepositable`
         address rewardAddress;
-        uint32 exitRequested; // validators asked to exit, cumulative
-        uint64 exitDeadline; // when the last exit request falls due
+        uint32 exitRequested; // validators asked to exit, cumulative (never lowered)
+        uint64 exitDeadline; // when the oldest part not yet exited falls due (0: none outstanding)
+    }
+
+    /// @dev One part of an operator's exit requests: exited keys must reach `upTo` by `deadline`.
+    struct ExitTranche {
+        uint32 upTo;
+        uint64 deadline;
+    }
+
+    /// @dev Outstanding parts, oldest first, in a ring of MAX_EXIT_TRANCHES (bounded storage).
+    struct ExitSchedule {
+        uint8 head;
+        uint8 len;
+        ExitTranche[MAX_EXIT_TRANCHES] tranches;
     }
 
     /// @custom:storage-location erc7201:cascade.storage.ModuleBase
@@ -43,6 +60,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         mapping(uint256 operatorId => Operator) operators;
         mapping(uint256 operatorId => mapping(uint256 keyIndex => bytes32 commitment)) keys;
         uint64 reportedExited; // module-level exited validators as the oracle reported them
+        mapping(uint256 operatorId => ExitSchedule) exitSchedules;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ModuleBase")) - 1)) & ~bytes32(uint256(0xff))
@@ -182,6 +200,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
             if (e > op.exitedKeys) {
                 $.totalExited += SafeCast.toUint64(e - op.exitedKeys);
                 op.exitedKeys = SafeCast.toUint32(e);
+                _pruneExits(op, $.exitSchedules[operatorIds[i]]);
                 _refresh(operatorIds[i]);
                 emit OperatorExitedUpdated(operatorIds[i], e);
             }
@@ -195,13 +214,63 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     /// @inheritdoc IStakingModule
+    /// @dev The oracle repeats its request every frame, and a slash requests every active
+    /// validator: a request only adds a part with its own deadline when it raises the target
+    /// (`exitedKeys + count` above `exitRequested`), so no deadline ever moves later and an
+    /// operator that ignores a request becomes overdue (DESIGN §6 step 9).
     function requestExits(uint256 operatorId, uint256 count, uint256 deadline) external onlyRouter {
         Operator storage op = _operator(operatorId);
+        ExitSchedule storage s = _base().exitSchedules[operatorId];
+        _pruneExits(op, s);
         uint256 active = op.depositedKeys - op.exitedKeys;
         if (count > active) count = active;
-        op.exitRequested = SafeCast.toUint32(op.exitedKeys + count);
-        op.exitDeadline = SafeCast.toUint64(deadline);
-        emit ExitRequested(operatorId, count, deadline);
+        uint256 target = op.exitedKeys + count;
+        uint256 len = s.len;
+        if (target > op.exitRequested) {
+            op.exitRequested = SafeCast.toUint32(target);
+            if (len != 0) {
+                ExitTranche storage last = s.tranches[(s.head + len - 1) % MAX_EXIT_TRANCHES];
+                // Deadlines stay in request order (a shorter exitDeadline cannot overtake).
+                if (deadline < last.deadline) deadline = last.deadline;
+                if (deadline == last.deadline || len == MAX_EXIT_TRANCHES) {
+                    last.upTo = SafeCast.toUint32(target);
+                    emit ExitRequested(operatorId, count, last.deadline);
+                    return;
+                }
+            }
+            s.tranches[(s.head + len) % MAX_EXIT_TRANCHES] = ExitTranche(SafeCast.toUint32(target), SafeCast.toUint64(deadline));
+            s.len = SafeCast.toUint8(len + 1);
+            if (len == 0) op.exitDeadline = SafeCast.toUint64(deadline);
+            emit ExitRequested(operatorId, count, deadline);
+            return;
+        }
+        // A repeat (or a smaller request): nothing new is due; report when the target falls due.
+        emit ExitRequested(operatorId, count, _dueBy(s, target));
+    }
+
+    /// @dev Drops the parts the operator has exited; the oldest remaining part's deadline is
+    /// the one `exitOverdue` checks.
+    function _pruneExits(Operator storage op, ExitSchedule storage s) private {
+        uint256 head = s.head;
+        uint256 len = s.len;
+        uint256 exited = op.exitedKeys;
+        while (len != 0 && s.tranches[head].upTo <= exited) {
+            head = (head + 1) % MAX_EXIT_TRANCHES;
+            --len;
+        }
+        if (len == s.len) return;
+        s.head = SafeCast.toUint8(head);
+        s.len = SafeCast.toUint8(len);
+        op.exitDeadline = len == 0 ? 0 : s.tranches[head].deadline;
+    }
+
+    /// @dev Deadline of the first outstanding part that covers `target` (0: nothing outstanding).
+    function _dueBy(ExitSchedule storage s, uint256 target) private view returns (uint256) {
+        for (uint256 i; i < s.len; ++i) {
+            ExitTranche storage t = s.tranches[(s.head + i) % MAX_EXIT_TRANCHES];
+            if (t.upTo >= target) return t.deadline;
+        }
+        return 0;
     }
 
     // ---------------------------------------------------------------- views
@@ -282,6 +351,22 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     function exitRequestOf(uint256 operatorId) external view returns (uint256 requested, uint256 deadline) {
         Operator storage op = _operator(operatorId);
         return (op.exitRequested, op.exitDeadline);
+    }
+
+    /// @inheritdoc IStakingModule
+    function exitTranchesOf(
+        uint256 operatorId
+    ) external view returns (uint256[] memory upTo, uint256[] memory deadlines) {
+        _operator(operatorId);
+        ExitSchedule storage s = _base().exitSchedules[operatorId];
+        uint256 len = s.len;
+        upTo = new uint256[](len);
+        deadlines = new uint256[](len);
+        for (uint256 i; i < len; ++i) {
+            ExitTranche storage t = s.tranches[(s.head + i) % MAX_EXIT_TRANCHES];
+            upTo[i] = t.upTo;
+            deadlines[i] = t.deadline;
+        }
     }
 
     /// @inheritdoc IStakingModule

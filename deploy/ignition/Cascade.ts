@@ -66,6 +66,7 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       accountingSettings(cfg).params,
     ]);
     const queue = proxied("WithdrawalQueue", [deployer, book, accounting, router]);
+    m.call(queue, "setMinRedeemAssets", [cfg.minRedeemAssets]);
     const oracle = proxied("ReportOracle", [
       deployer,
       accounting,

@@ -38,6 +38,7 @@ async function wiring(sys: System) {
     coverFactor: await sys.registry.coverFactorBps(),
     minSlashAmount: await sys.registry.minSlashAmount(),
     registrationFee: await sys.registry.registrationFee(),
+    minRedeemAssets: await sys.queue.minRedeemAssets(),
   };
 }
 

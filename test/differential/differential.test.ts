@@ -200,6 +200,8 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     serviceFeeBps: bigint;
     lambdaBps: bigint;
     slashPenaltyBps: bigint;
+    minRedeemAssets: bigint;
+    maxFinalizePerReport: number;
   };
 
   // ------------------------------------------------------------------ helpers
@@ -1299,6 +1301,8 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       serviceFeeBps: BigInt(cfg.serviceFeeBps),
       lambdaBps: BigInt(cfg.lambdaBps),
       slashPenaltyBps: BigInt(cfg.slashPenaltyBps),
+      minRedeemAssets: BigInt(await sys.queue.minRedeemAssets()),
+      maxFinalizePerReport: Number((await sys.accounting.limits()).maxFinalizePerReport),
     };
 
     // Keys with real BLS signatures: 2 curated operators × 16, 2 bonded operators × 8.

@@ -131,6 +131,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     claim: gated("depositor"), // the request's controller
     finalize: gated("accounting"),
     fund: gated("router"),
+    setMinRedeemAssets: gated("timelock"),
   },
   Accounting: {
     ...proxyCommon,

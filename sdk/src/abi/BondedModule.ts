@@ -848,6 +848,19 @@ export const BondedModuleAbi = [
   },
   {
     inputs: [],
+    name: "MAX_EXIT_TRANCHES",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "MAX_KEYS_PER_CALL",
     outputs: [
       {
@@ -1202,6 +1215,30 @@ export const BondedModuleAbi = [
         internalType: "uint256",
         name: "deadline",
         type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+    ],
+    name: "exitTranchesOf",
+    outputs: [
+      {
+        internalType: "uint256[]",
+        name: "upTo",
+        type: "uint256[]",
+      },
+      {
+        internalType: "uint256[]",
+        name: "deadlines",
+        type: "uint256[]",
       },
     ],
     stateMutability: "view",
@@ -1914,6 +1951,7 @@ export const BondedModuleAbi = [
 export interface BondedModuleContract extends BaseContract {
   CURVE_MANAGER_ROLE: BaseContractMethod<[], string, string>;
   DEFAULT_ADMIN_ROLE: BaseContractMethod<[], string, string>;
+  MAX_EXIT_TRANCHES: BaseContractMethod<[], bigint, bigint>;
   MAX_KEYS_PER_CALL: BaseContractMethod<[], bigint, bigint>;
   MAX_OPERATORS: BaseContractMethod<[], bigint, bigint>;
   REPUTATION_MANAGER_ROLE: BaseContractMethod<[], string, string>;
@@ -1959,6 +1997,11 @@ export interface BondedModuleContract extends BaseContract {
     [operatorId: BigNumberish],
     [requested: bigint, deadline: bigint],
     [requested: bigint, deadline: bigint]
+  >;
+  exitTranchesOf: BaseContractMethod<
+    [operatorId: BigNumberish],
+    [upTo: bigint[], deadlines: bigint[]],
+    [upTo: bigint[], deadlines: bigint[]]
   >;
   getOperator: BaseContractMethod<
     [operatorId: BigNumberish],

@@ -606,6 +606,19 @@ export const CuratedModuleAbi = [
   },
   {
     inputs: [],
+    name: "MAX_EXIT_TRANCHES",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "MAX_KEYS_PER_CALL",
     outputs: [
       {
@@ -876,6 +889,30 @@ export const CuratedModuleAbi = [
         internalType: "uint256",
         name: "deadline",
         type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+    ],
+    name: "exitTranchesOf",
+    outputs: [
+      {
+        internalType: "uint256[]",
+        name: "upTo",
+        type: "uint256[]",
+      },
+      {
+        internalType: "uint256[]",
+        name: "deadlines",
+        type: "uint256[]",
       },
     ],
     stateMutability: "view",
@@ -1401,6 +1438,7 @@ export const CuratedModuleAbi = [
 /** CuratedModule with every function typed (generated from its ABI). */
 export interface CuratedModuleContract extends BaseContract {
   DEFAULT_ADMIN_ROLE: BaseContractMethod<[], string, string>;
+  MAX_EXIT_TRANCHES: BaseContractMethod<[], bigint, bigint>;
   MAX_KEYS_PER_CALL: BaseContractMethod<[], bigint, bigint>;
   MAX_OPERATORS: BaseContractMethod<[], bigint, bigint>;
   OPERATOR_MANAGER_ROLE: BaseContractMethod<[], string, string>;
@@ -1431,6 +1469,11 @@ export interface CuratedModuleContract extends BaseContract {
     [operatorId: BigNumberish],
     [requested: bigint, deadline: bigint],
     [requested: bigint, deadline: bigint]
+  >;
+  exitTranchesOf: BaseContractMethod<
+    [operatorId: BigNumberish],
+    [upTo: bigint[], deadlines: bigint[]],
+    [upTo: bigint[], deadlines: bigint[]]
   >;
   getOperator: BaseContractMethod<
     [operatorId: BigNumberish],

@@ -141,6 +141,27 @@ export const WithdrawalQueueAbi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "classId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "assets",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "minimum",
+        type: "uint256",
+      },
+    ],
+    name: "RedeemBelowMinimum",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "expected",
         type: "uint256",
       },
@@ -232,6 +253,19 @@ export const WithdrawalQueueAbi = [
       },
     ],
     name: "Initialized",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "minimum",
+        type: "uint256",
+      },
+    ],
+    name: "MinRedeemAssetsSet",
     type: "event",
   },
   {
@@ -631,6 +665,19 @@ export const WithdrawalQueueAbi = [
   },
   {
     inputs: [],
+    name: "minRedeemAssets",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "pendingDemand",
     outputs: [
       {
@@ -789,6 +836,19 @@ export const WithdrawalQueueAbi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "minimum",
+        type: "uint256",
+      },
+    ],
+    name: "setMinRedeemAssets",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "bytes4",
         name: "interfaceId",
         type: "bytes4",
@@ -872,6 +932,7 @@ export interface WithdrawalQueueContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  minRedeemAssets: BaseContractMethod<[], bigint, bigint>;
   pendingDemand: BaseContractMethod<[], bigint, bigint>;
   pendingRedeemRequest: BaseContractMethod<
     [requestId: BigNumberish, controller: AddressLike],
@@ -896,6 +957,7 @@ export interface WithdrawalQueueContract extends BaseContract {
   >;
   reserved: BaseContractMethod<[], bigint, bigint>;
   revokeRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
+  setMinRedeemAssets: BaseContractMethod<[minimum: BigNumberish], void, ContractTransactionResponse>;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
   upgradeToAndCall: BaseContractMethod<
     [newImplementation: AddressLike, data: BytesLike],

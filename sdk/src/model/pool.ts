@@ -65,6 +65,10 @@ export interface PoolParams {
   serviceFeeBps: bigint;
   lambdaBps: bigint;
   slashPenaltyBps: bigint;
+  /** Smallest redemption request, in wei of value at request (WithdrawalQueue.minRedeemAssets). */
+  minRedeemAssets?: bigint;
+  /** Requests one report finalizes at most (Accounting's maxFinalizePerReport); unbounded if unset. */
+  maxFinalizePerReport?: number;
 }
 
 export interface RedeemRequest {
@@ -231,6 +235,10 @@ export class PoolModel {
     const c = this.#class(classId);
     if (shares <= 0n) throw new ModelError("ZeroShares", "redeem of 0");
     if (this.balanceOf(classId, holder) < shares) throw new ModelError("InsufficientShares", holder);
+    const assets = toAssetsDown(shares, c.nav, c.supply);
+    const minimum = this.params.minRedeemAssets ?? 0n;
+    if (assets < minimum && !c.wiped)
+      throw new ModelError("RedeemBelowMinimum", `class ${classId}: ${assets} < ${minimum}`);
     this.#credit(classId, holder, -shares);
     const id = this.requests.length;
     this.requests.push({
@@ -238,7 +246,7 @@ export class PoolModel {
       classId,
       holder,
       shares,
-      assetsAtRequest: toAssetsDown(shares, c.nav, c.supply),
+      assetsAtRequest: assets,
       requestedAt: this.now,
       amount: null,
       claimed: false,
@@ -430,31 +438,49 @@ export class PoolModel {
   }
 
   /**
-   * Classes in id order (senior first); within a class strictly FIFO: the first request that is
-   * too young or that `buffered` cannot pay stops that class. A wiped class's requests finalize
-   * at 0 at once.
+   * Within a class strictly FIFO: the first request that is too young or that `buffered` cannot
+   * pay stops that class. A wiped class's requests finalize at 0 at once. At most
+   * `maxFinalizePerReport` requests: each class (in id order, senior first) first gets an equal
+   * part of that budget, then classes that used their whole part get the rest in id order.
    */
   #finalizeRedemptions(): number[] {
     const done: number[] = [];
-    for (let k = 0; k < this.classes.length; k++) {
-      const c = this.classes[k];
-      for (const r of this.requests) {
-        if (r.classId !== k || r.amount !== null) continue;
-        let amount = 0n;
-        if (!c.wiped) {
-          if (this.now - r.requestedAt < c.params.redeemDelay) break;
-          amount = redeemAssetsDown(r.shares, r.assetsAtRequest, c.nav, c.supply);
-          if (amount > this.buffered) break;
-        }
-        c.nav -= amount;
-        c.supply -= r.shares;
-        this.buffered -= amount;
-        this.reserved += amount;
-        r.amount = amount;
-        done.push(r.id);
-      }
+    const classes = this.classes.length;
+    if (classes === 0) return done;
+    const max = this.params.maxFinalizePerReport ?? Number.MAX_SAFE_INTEGER;
+    const share = Math.max(1, Math.floor(max / classes));
+    const more: boolean[] = [];
+    for (let k = 0; k < classes && done.length < max; k++) {
+      const cap = Math.min(share, max - done.length);
+      const n = this.#finalizeClass(k, cap, done);
+      more[k] = n === cap;
     }
+    for (let k = 0; k < classes && done.length < max; k++)
+      if (more[k]) this.#finalizeClass(k, max - done.length, done);
     return done;
+  }
+
+  #finalizeClass(k: number, cap: number, done: number[]): number {
+    const c = this.classes[k];
+    let n = 0;
+    for (const r of this.requests) {
+      if (n >= cap) break;
+      if (r.classId !== k || r.amount !== null) continue;
+      let amount = 0n;
+      if (!c.wiped) {
+        if (this.now - r.requestedAt < c.params.redeemDelay) break;
+        amount = redeemAssetsDown(r.shares, r.assetsAtRequest, c.nav, c.supply);
+        if (amount > this.buffered) break;
+      }
+      c.nav -= amount;
+      c.supply -= r.shares;
+      this.buffered -= amount;
+      this.reserved += amount;
+      r.amount = amount;
+      done.push(r.id);
+      ++n;
+    }
+    return n;
   }
 
   /** Writes post-loss NAVs back and wipes every class left at NAV 0 with supply. */
