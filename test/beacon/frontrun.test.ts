@@ -17,10 +17,14 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { Interface, hexlify, randomBytes } from "ethers";
+import { Interface, Signature, hexlify, randomBytes } from "ethers";
 import { BeaconSimulator } from "../../sdk/src/beacon/simulator.js";
 import { BeaconApi } from "../../sdk/src/beacon/api.js";
-import { buildDepositData, depositCallArgs, deterministicSecretKey } from "../../sdk/src/beacon/depositData.js";
+import {
+  buildDepositData,
+  depositCallArgs,
+  deterministicSecretKey,
+} from "../../sdk/src/beacon/depositData.js";
 import { Guardian, attest } from "../../sdk/src/daemons/guardian.js";
 import { Keeper } from "../../sdk/src/daemons/keeper.js";
 import { EventKeySource, keysForDeposit, makeKeys } from "../../sdk/src/daemons/keys.js";
@@ -55,7 +59,11 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       withdrawalRequests: A.withdrawalRequests,
     });
     const beaconUrl = await sim.listen(0);
-    const gAddrs = { router: A.router, depositContract: A.depositContract, depositSecurity: A.depositSecurity };
+    const gAddrs = {
+      router: A.router,
+      depositContract: A.depositContract,
+      depositSecurity: A.depositSecurity,
+    };
     const guardians = [g1, g2].map((g) => new Guardian(g, gAddrs));
     const keeper = new Keeper(
       keeperS,
@@ -88,7 +96,9 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
 
   /** Buffers 32 ETH in class C and checks the next validator goes to the bonded module. */
   async function fundOneValidator(s: Awaited<ReturnType<typeof setup>>) {
-    await (await s.sys.router.connect(s.depositor).deposit(2, s.depositor.address, 0, { value: 32n * ETH })).wait();
+    await (
+      await s.sys.router.connect(s.depositor).deposit(2, s.depositor.address, 0, { value: 32n * ETH })
+    ).wait();
     const [alloc] = await s.sys.router.previewAllocation(1);
     expect(alloc[1], "the hostile key is next").to.equal(1n);
   }
@@ -105,15 +115,21 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
     const a = depositCallArgs(d);
     const dc = new ethers.Contract(
       s.A.depositContract,
-      ["function deposit(bytes pubkey, bytes withdrawal_credentials, bytes signature, bytes32 deposit_data_root) payable"],
+      [
+        "function deposit(bytes pubkey, bytes withdrawal_credentials, bytes signature, bytes32 deposit_data_root) payable",
+      ],
       s.attacker,
     );
-    await (await dc.deposit(a.pubkey, a.withdrawalCredentials, a.signature, a.depositDataRoot, { value: a.valueWei })).wait();
+    await (
+      await dc.deposit(a.pubkey, a.withdrawalCredentials, a.signature, a.depositDataRoot, {
+        value: a.valueWei,
+      })
+    ).wait();
     return attackerWc;
   }
 
   async function depositEventsFor(s: Awaited<ReturnType<typeof setup>>, pubkey: string) {
-    const logs = await provider.getLogs({
+    const logs = await ethers.provider.getLogs({
       address: s.A.depositContract,
       topics: [DEPOSIT_EVENT.getEvent("DepositEvent")!.topicHash],
       fromBlock: 0,
@@ -144,7 +160,6 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       const { value } = await s.guardians[0].check(1);
       const signed = await Promise.all(s.guardians.map((g) => g.sign(value)));
       signed.sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
-      const { Signature } = await import("ethers");
       const att = {
         ...value,
         signatures: signed.map((x) => {
@@ -152,14 +167,18 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
           return { r: sg.r, vs: sg.yParityAndS };
         }),
       };
-      const { keys } = await keysForDeposit(s.sys.deployer, s.A.router, 1, s.keeper.source instanceof EventKeySource ? (await s.keeper.source.refresh(), s.keeper.source.source) : s.keeper.source, 1);
+      const source = new EventKeySource(ethers.provider, [s.A.curatedModule, s.A.bondedModule]);
+      await source.refresh();
+      const { keys } = await keysForDeposit(s.sys.deployer, s.A.router, 1, source.source, 1);
       await (await s.sys.router.depositToBeacon(1, 1, keys[1], att)).wait();
 
       expect(buffered0 - (await s.sys.router.buffered()), "buffered −32 ETH").to.equal(32n * ETH);
       const evs = await depositEventsFor(s, key.pubkeys);
       expect(evs.length, "two DepositEvents for one pubkey").to.equal(2);
       const v = await validatorOf(s, key.pubkeys);
-      expect(v.validator.withdrawal_credentials, "credentials fixed by the first deposit: the attacker's").to.equal(attackerWc);
+      expect(v.withdrawalCredentials, "credentials fixed by the first deposit: the attacker's").to.equal(
+        attackerWc,
+      );
       expect(BigInt(v.balance), "33 ETH under the attacker's credentials").to.equal(33n * 10n ** 9n);
     } finally {
       await s.sim.close();
@@ -182,19 +201,24 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
 
       expect(r.total, "nothing deposited").to.equal(0n);
       expect(r.paused?.moduleId, "the guardian refused module 1").to.equal(1);
-      expect(r.paused?.violations.map((v) => [v.reason, v.pubkey]), "the front-run key").to.deep.equal([
-        ["PriorDeposit", key.pubkeys.toLowerCase()],
-      ]);
+      expect(
+        r.paused?.violations.map((v) => [v.reason, v.pubkey]),
+        "the front-run key",
+      ).to.deep.equal([["PriorDeposit", key.pubkeys.toLowerCase()]]);
       expect(r.paused?.txHash, "the keeper submitted the guardian's pause signature").to.be.a("string");
       expect(await s.sys.depositSecurity.isPaused(), "deposits paused").to.equal(true);
       expect(await s.sys.router.buffered(), "buffered untouched").to.equal(buffered0);
       expect((await depositEventsFor(s, key.pubkeys)).length, "only the attacker's own deposit").to.equal(1);
-      await expect(attest(s.guardians, 1), "no attestation while the key is there").to.be.rejectedWith(
-        /PriorDeposit/,
-      );
+      let refused = "";
+      try {
+        await attest(s.guardians, 1);
+      } catch (e) {
+        refused = (e as Error).message;
+      }
+      expect(refused, "no attestation while the key is there").to.match(/PriorDeposit/);
       const v = await validatorOf(s, key.pubkeys);
       expect(BigInt(v.balance), "the attacker's validator holds its own 1 ETH only").to.equal(10n ** 9n);
-      expect(v.validator.withdrawal_credentials).to.equal(attackerWc);
+      expect(v.withdrawalCredentials).to.equal(attackerWc);
     } finally {
       await s.sim.close();
     }
@@ -212,7 +236,10 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       const r = await s.keeper.depositBuffered();
 
       expect(r.total, "nothing deposited").to.equal(0n);
-      expect(r.paused?.violations.map((v) => v.reason), "bad BLS signature").to.deep.equal(["InvalidSignature"]);
+      expect(
+        r.paused?.violations.map((v) => v.reason),
+        "bad BLS signature",
+      ).to.deep.equal(["InvalidSignature"]);
       expect(await s.sys.depositSecurity.isPaused(), "deposits paused").to.equal(true);
       expect(await s.sys.router.buffered(), "buffered untouched").to.equal(buffered0);
       expect((await depositEventsFor(s, key.pubkeys)).length, "no deposit for the key").to.equal(0);

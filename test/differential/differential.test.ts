@@ -589,7 +589,8 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     const want = allocate(weights, limits, active, dep, n).alloc;
     const bad: string[] = [];
     const chainKappaBond: bigint = await sys.bonded.kappaBond();
-    if (chainKappaBond !== s.kappaBond) bad.push(`kappaBond: contract ${chainKappaBond} != model ${s.kappaBond}`);
+    if (chainKappaBond !== s.kappaBond)
+      bad.push(`kappaBond: contract ${chainKappaBond} != model ${s.kappaBond}`);
     weights.forEach((w, id) => {
       if (chainWeights[id] !== w) bad.push(`weight[${id}]: contract ${chainWeights[id]} != model ${w}`);
     });

@@ -16,7 +16,12 @@ export { makeKeys, type KeyBatch };
  * and sign (module id, its key nonce, deposit root, latest block) with EIP-712; signers ascending.
  * Key bytes come from `uploaded` when given, else from the modules' `KeysAdded` events.
  */
-export async function attest(sys: System, guardians: Signer[], moduleId: number, uploaded?: Map<string, KeyBatch[]>) {
+export async function attest(
+  sys: System,
+  guardians: Signer[],
+  moduleId: number,
+  uploaded?: Map<string, KeyBatch[]>,
+) {
   const addresses = {
     router: sys.addresses.router,
     depositContract: sys.addresses.depositContract,

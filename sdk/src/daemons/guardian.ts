@@ -14,14 +14,7 @@
  * Each public method does one idempotent step on the current chain state (`check`, `decide`,
  * `submitPause`), so a long-running wrapper can call them on every block.
  */
-import {
-  Contract,
-  Interface,
-  Signature,
-  type Provider,
-  type Signer,
-  type TypedDataDomain,
-} from "ethers";
+import { Contract, Interface, Signature, type Provider, type Signer, type TypedDataDomain } from "ethers";
 import { depositKeyIssue } from "../beacon/depositData.js";
 import { DEPOSIT_CONTRACT_ABI, DEPOSIT_SECURITY_ABI, MODULE_ABI, ROUTER_ABI } from "./abi.js";
 import { EventKeySource, type KeySource } from "./keys.js";
@@ -154,7 +147,10 @@ export class Guardian {
   async signPause(blockNumber: number, pauseNonce: bigint): Promise<{ address: string; signature: string }> {
     return {
       address: (await this.signer.getAddress()).toLowerCase(),
-      signature: await this.signer.signTypedData(await this.domain(), PAUSE_TYPES, { blockNumber, pauseNonce }),
+      signature: await this.signer.signTypedData(await this.domain(), PAUSE_TYPES, {
+        blockNumber,
+        pauseNonce,
+      }),
     };
   }
 
@@ -201,7 +197,11 @@ export class Guardian {
     const blockTag = block.number;
     const router = new Contract(this.addresses.router, ROUTER_ABI, this.provider);
     const dc = new Contract(this.addresses.depositContract, DEPOSIT_CONTRACT_ABI, this.provider);
-    const mod = new Contract((await router.getModule(moduleId, { blockTag })).module, MODULE_ABI, this.provider);
+    const mod = new Contract(
+      (await router.getModule(moduleId, { blockTag })).module,
+      MODULE_ABI,
+      this.provider,
+    );
     const [depositRoot, keyNonce, depositable, wc]: [string, bigint, bigint, string] = await Promise.all([
       dc.get_deposit_root({ blockTag }),
       mod.keyNonce({ blockTag }),
