@@ -270,7 +270,8 @@ async function attest(sys: System, gs: Signer[], moduleId: number, module: { key
 async function depositValidators(ctx: Ctx, n: number, what: string): Promise<number> {
   const { sys } = ctx;
   const [alloc0, total]: [bigint[], bigint] = await sys.router.previewAllocation(n);
-  if (Number(total) !== n) fail(what, `previewAllocation(${n}) allocates only ${total} (${alloc0.join(",")})`);
+  if (Number(total) !== n)
+    fail(what, `previewAllocation(${n}) allocates only ${total} (${alloc0.join(",")})`);
   const before: bigint = await sys.depositContract.get_deposit_count().then(leCount);
   let gas = 0;
   let done = 0;
