@@ -14,9 +14,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Table from "cli-table3";
 import hre, { network } from "hardhat";
-import { Signature, Wallet, keccak256, solidityPacked, toUtf8Bytes, type Signer } from "ethers";
+import { Signature, Wallet, keccak256, toUtf8Bytes, type Signer } from "ethers";
 import { ETH, defaultClasses, deploySystem, type ClassConfig, type System } from "../deploy/system.js";
 import { depositDataRootHex } from "../sdk/src/beacon/depositData.js";
+import { ATTESTATION_TYPES } from "../sdk/src/daemons/guardian.js";
 
 const started = Date.now();
 const SEED = process.env.BENCH_SEED ?? "cascade-bench";
@@ -234,35 +235,22 @@ async function addModule(ctx: Ctx, id: number, n: number) {
   }
 }
 
-async function attest(sys: System, gs: Signer[]) {
+/** Guardian attestation for one module (module id, its key nonce, deposit root, latest block). */
+async function attest(sys: System, gs: Signer[], moduleId: number, module: { keyNonce(): Promise<bigint> }) {
   const block = await ethers.provider.getBlock("latest");
   const depositRoot = await sys.depositContract.get_deposit_root();
-  const nonces: bigint[] = await sys.router.keyNonces();
-  const keyNoncesHash = keccak256(
-    solidityPacked(
-      nonces.map(() => "uint256"),
-      nonces,
-    ),
-  );
+  const keyNonce: bigint = await module.keyNonce();
   const domain = {
     name: "Cascade DepositSecurity",
     version: "1",
     chainId: (await ethers.provider.getNetwork()).chainId,
     verifyingContract: await sys.depositSecurity.getAddress(),
   };
-  const types = {
-    Attestation: [
-      { name: "depositRoot", type: "bytes32" },
-      { name: "keyNoncesHash", type: "bytes32" },
-      { name: "blockNumber", type: "uint256" },
-      { name: "blockHash", type: "bytes32" },
-    ],
-  };
-  const value = { depositRoot, keyNoncesHash, blockNumber: block!.number, blockHash: block!.hash };
+  const value = { moduleId, keyNonce, depositRoot, blockNumber: block!.number, blockHash: block!.hash };
   const signed = await Promise.all(
     gs.map(async (g) => ({
       addr: (await g.getAddress()).toLowerCase(),
-      sig: await g.signTypedData(domain, types, value),
+      sig: await g.signTypedData(domain, ATTESTATION_TYPES, value),
     })),
   );
   signed.sort((a, b) => (BigInt(a.addr) < BigInt(b.addr) ? -1 : 1));
@@ -275,13 +263,22 @@ async function attest(sys: System, gs: Signer[]) {
   };
 }
 
-/** depositToBeacon(n) with the keys of each module's plan; asserts all n are deposited. */
+/**
+ * n validators through `depositToBeacon`, one call per module with a share (each with its own
+ * attestation, as the keeper does); asserts all n are deposited. Returns the calls' total gas.
+ */
 async function depositValidators(ctx: Ctx, n: number, what: string): Promise<number> {
   const { sys } = ctx;
-  const [alloc, total]: [bigint[], bigint] = await sys.router.previewAllocation(n);
-  if (Number(total) !== n) fail(what, `previewAllocation(${n}) allocates only ${total} (${alloc.join(",")})`);
-  const out: { pubkeys: string; signatures: string; depositDataRoots: string[] }[] = [];
-  for (const [id, count] of alloc.entries()) {
+  const [alloc0, total]: [bigint[], bigint] = await sys.router.previewAllocation(n);
+  if (Number(total) !== n)
+    fail(what, `previewAllocation(${n}) allocates only ${total} (${alloc0.join(",")})`);
+  const before: bigint = await sys.depositContract.get_deposit_count().then(leCount);
+  let gas = 0;
+  let done = 0;
+  for (let id = 0; id < ctx.modules.length && done < n; id++) {
+    const [alloc]: [bigint[], bigint] = await sys.router.previewAllocation(n - done);
+    const count = alloc[id];
+    if (count === 0n) continue;
     const [ops, firsts, counts]: bigint[][] = await ctx.modules[id].depositPlan(count);
     const keys: Key[] = [];
     for (let r = 0; r < ops.length; r++) {
@@ -289,11 +286,11 @@ async function depositValidators(ctx: Ctx, n: number, what: string): Promise<num
       for (let k = Number(firsts[r]); k < Number(firsts[r] + counts[r]); k++) keys.push(ctx.keys[id][k]);
     }
     const b = batch(keys);
-    out.push({ pubkeys: b.pubkeys, signatures: b.signatures, depositDataRoots: keys.map((k) => k.root) });
+    const mk = { pubkeys: b.pubkeys, signatures: b.signatures, depositDataRoots: keys.map((k) => k.root) };
+    const att = await attest(sys, guardians, id, ctx.modules[id]);
+    gas += await gasOf(what, () => sys.router.depositToBeacon(id, n - done, mk, att));
+    done += Number(count);
   }
-  const att = await attest(sys, guardians);
-  const before: bigint = await sys.depositContract.get_deposit_count().then(leCount);
-  const gas = await gasOf(what, () => sys.router.depositToBeacon(n, out, att));
   const after: bigint = await sys.depositContract.get_deposit_count().then(leCount);
   if (after - before !== BigInt(n)) fail(what, `deposited ${after - before}, expected ${n}`);
   return gas;

@@ -8,16 +8,19 @@ import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {IDepositSecurity} from "./interfaces/IDepositSecurity.sol";
 
 /// @title DepositSecurity
-/// @notice Guardians attest that no key was front-run into the deposit contract (the
-/// deposit root and key nonces are unchanged since they looked) before the router deposits.
+/// @notice Guardians attest, per module, that none of the module's depositable keys was
+/// front-run into the deposit contract and that each key's deposit signature verifies (checked
+/// off-chain), and that the deposit root and the module's key nonce are unchanged since they
+/// looked. On a violation a guardian pauses deposits instead. A pause signature is bound to the
+/// pause nonce, which every unpause increments, so it cannot pause again after an unpause.
 contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecurity {
     /// @dev Bound on the guardian set, so `verify` stays cheap and bounded.
     uint256 public constant MAX_GUARDIANS = 16;
 
     bytes32 private constant ATTESTATION_TYPEHASH = keccak256(
-        "Attestation(bytes32 depositRoot,bytes32 keyNoncesHash,uint256 blockNumber,bytes32 blockHash)"
+        "Attestation(uint256 moduleId,uint256 keyNonce,bytes32 depositRoot,uint256 blockNumber,bytes32 blockHash)"
     );
-    bytes32 private constant PAUSE_TYPEHASH = keccak256("Pause(uint256 blockNumber)");
+    bytes32 private constant PAUSE_TYPEHASH = keccak256("Pause(uint256 blockNumber,uint256 pauseNonce)");
 
     /// @custom:storage-location erc7201:cascade.storage.DepositSecurity
     struct DepositSecurityStorage {
@@ -26,6 +29,7 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
         uint64 quorum;
         uint64 maxAttestationAge;
         bool paused;
+        uint64 pauseNonce;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.DepositSecurity")) - 1)) & ~bytes32(uint256(0xff))
@@ -61,7 +65,12 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IDepositSecurity
-    function verify(Attestation calldata a, bytes32 depositRoot, bytes32 keyNoncesHash) external view {
+    function verify(
+        Attestation calldata a,
+        uint256 moduleId,
+        uint256 keyNonce,
+        bytes32 depositRoot
+    ) external view {
         DepositSecurityStorage storage $ = _s();
         require(!$.paused, DepositsPaused());
         require(a.blockNumber < block.number, FutureBlock(a.blockNumber));
@@ -72,13 +81,10 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
         bytes32 actualHash = blockhash(a.blockNumber);
         require(actualHash == a.blockHash, BlockHashMismatch(a.blockNumber, actualHash, a.blockHash));
         require(a.depositRoot == depositRoot, DepositRootChanged(depositRoot, a.depositRoot));
-        require(a.keyNoncesHash == keyNoncesHash, KeyNoncesChanged(keyNoncesHash, a.keyNoncesHash));
+        require(a.moduleId == moduleId, WrongModule(moduleId, a.moduleId));
+        require(a.keyNonce == keyNonce, KeyNonceChanged(moduleId, keyNonce, a.keyNonce));
 
-        bytes32 digest = _hashTypedDataV4(
-            keccak256(
-                abi.encode(ATTESTATION_TYPEHASH, a.depositRoot, a.keyNoncesHash, a.blockNumber, a.blockHash)
-            )
-        );
+        bytes32 digest = _attestationDigest(a.moduleId, a.keyNonce, a.depositRoot, a.blockNumber, a.blockHash);
         uint256 q = $.quorum;
         require(a.signatures.length >= q, QuorumNotReached(a.signatures.length, q));
         address last;
@@ -93,22 +99,23 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
 
     /// @inheritdoc IDepositSecurity
     function attestationDigest(
+        uint256 moduleId,
+        uint256 keyNonce,
         bytes32 depositRoot,
-        bytes32 keyNoncesHash,
         uint256 blockNumber,
         bytes32 blockHash
     ) external view returns (bytes32) {
-        return
-            _hashTypedDataV4(
-                keccak256(
-                    abi.encode(ATTESTATION_TYPEHASH, depositRoot, keyNoncesHash, blockNumber, blockHash)
-                )
-            );
+        return _attestationDigest(moduleId, keyNonce, depositRoot, blockNumber, blockHash);
     }
 
     /// @inheritdoc IDepositSecurity
-    function pauseDigest(uint256 blockNumber) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(PAUSE_TYPEHASH, blockNumber)));
+    function pauseDigest(uint256 blockNumber, uint256 pauseNonce_) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(PAUSE_TYPEHASH, blockNumber, pauseNonce_)));
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function pauseNonce() external view returns (uint256) {
+        return _s().pauseNonce;
     }
 
     /// @inheritdoc IDepositSecurity
@@ -148,7 +155,8 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
             block.number - blockNumber <= $.maxAttestationAge,
             StaleAttestation(blockNumber, block.number, $.maxAttestationAge)
         );
-        address signer = ECDSA.recover(pauseDigest(blockNumber), signature.r, signature.vs);
+        // Bound to the current pause nonce: a signature that paused once is dead after the unpause.
+        address signer = ECDSA.recover(pauseDigest(blockNumber, $.pauseNonce), signature.r, signature.vs);
         require($.isGuardian[signer], NotGuardian(signer));
         _pause(signer, blockNumber);
     }
@@ -160,7 +168,9 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
         DepositSecurityStorage storage $ = _s();
         require($.paused, NotPaused());
         $.paused = false;
-        emit DepositsUnpaused();
+        uint256 nonce = $.pauseNonce + 1;
+        $.pauseNonce = SafeCast.toUint64(nonce);
+        emit DepositsUnpaused(nonce);
     }
 
     /// @inheritdoc IDepositSecurity
@@ -192,6 +202,19 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
     }
 
     // ---------------------------------------------------------------- internal
+
+    function _attestationDigest(
+        uint256 moduleId,
+        uint256 keyNonce,
+        bytes32 depositRoot,
+        uint256 blockNumber,
+        bytes32 blockHash
+    ) private view returns (bytes32) {
+        return
+            _hashTypedDataV4(
+                keccak256(abi.encode(ATTESTATION_TYPEHASH, moduleId, keyNonce, depositRoot, blockNumber, blockHash))
+            );
+    }
 
     function _pause(address guardian, uint256 blockNumber) private {
         _s().paused = true;

@@ -398,60 +398,57 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
 
     /// @inheritdoc IStakingRouter
     function depositToBeacon(
+        uint256 moduleId,
         uint256 maxCount,
-        ModuleKeys[] calldata keys,
+        ModuleKeys calldata keys,
         IDepositSecurity.Attestation calldata attestation
-    ) external returns (uint256 deposited) {
+    ) external returns (uint256 count) {
         RouterStorage storage $ = _s();
         require(maxCount != 0, ZeroCount());
         require($.withdrawalVault != address(0), VaultsNotSet());
-        uint256 moduleCount_ = $.modules.length;
-        require(keys.length == moduleCount_, ModuleKeysLength(keys.length, moduleCount_));
+        Module storage m = _module(moduleId);
 
         uint256 n = _depositableEth() / DEPOSIT_SIZE;
         if (n > maxCount) n = maxCount;
         require(n != 0, NotEnoughBuffered(DEPOSIT_SIZE, _depositableEth()));
+        // The module's share of an allocation of n over every module (§7): the other modules'
+        // shares stay buffered for their own calls, so one module's activity never blocks another.
+        (uint256[] memory alloc, ) = _allocate(n);
+        count = alloc[moduleId];
+        require(count != 0, NothingToDeposit());
 
         IDepositContract dc = $.depositContract;
-        // Front-running guard: the root and every key nonce are what the guardians saw.
-        $.depositSecurity.verify(
-            attestation,
-            dc.get_deposit_root(),
-            keccak256(abi.encodePacked(_keyNonces()))
+        IStakingModule module = IStakingModule(m.module);
+        // Front-running guard: the root and this module's key nonce are what the guardians saw.
+        $.depositSecurity.verify(attestation, moduleId, module.keyNonce(), dc.get_deposit_root());
+
+        // The keeper may supply more keys than the allocation takes (it can change with other
+        // modules' activity); the first `count` in plan order are used.
+        require(
+            keys.pubkeys.length >= count * PUBKEY_LENGTH &&
+                keys.signatures.length >= count * SIGNATURE_LENGTH &&
+                keys.depositDataRoots.length >= count,
+            KeysCountMismatch(moduleId, count, keys.depositDataRoots.length)
         );
-
-        (uint256[] memory alloc, uint256 total) = _allocate(n);
-        require(total != 0, NothingToDeposit());
-
-        // Effects for every module first, then the external deposits.
-        $.buffered -= total * DEPOSIT_SIZE;
+        $.buffered -= count * DEPOSIT_SIZE;
         emit BufferedChanged($.buffered);
+        m.deposited += SafeCast.toUint64(count);
+        emit DepositedToBeacon(moduleId, count, count * DEPOSIT_SIZE);
+        // Checks the bytes against the module's commitments (reverts KeyMismatch).
+        module.onDeposit(count, keys.pubkeys[:count * PUBKEY_LENGTH], keys.signatures[:count * SIGNATURE_LENGTH]);
+        _depositKeys(dc, count, keys);
+    }
+
+    function _depositKeys(IDepositContract dc, uint256 count, ModuleKeys calldata keys) private {
         bytes memory wc = abi.encodePacked(withdrawalCredentials());
-        for (uint256 id; id < moduleCount_; ++id) {
-            uint256 count = alloc[id];
-            ModuleKeys calldata k = keys[id];
-            require(
-                k.pubkeys.length == count * PUBKEY_LENGTH &&
-                    k.signatures.length == count * SIGNATURE_LENGTH &&
-                    k.depositDataRoots.length == count,
-                KeysCountMismatch(id, count, k.pubkeys.length / PUBKEY_LENGTH)
+        for (uint256 i; i < count; ++i) {
+            dc.deposit{value: DEPOSIT_SIZE}(
+                keys.pubkeys[i * PUBKEY_LENGTH:(i + 1) * PUBKEY_LENGTH],
+                wc,
+                keys.signatures[i * SIGNATURE_LENGTH:(i + 1) * SIGNATURE_LENGTH],
+                keys.depositDataRoots[i]
             );
-            if (count == 0) continue;
-            Module storage m = $.modules[id];
-            m.deposited += SafeCast.toUint64(count);
-            emit DepositedToBeacon(id, count, count * DEPOSIT_SIZE);
-            // Checks the bytes against the module's commitments (reverts KeyMismatch).
-            IStakingModule(m.module).onDeposit(count, k.pubkeys, k.signatures);
-            for (uint256 i; i < count; ++i) {
-                dc.deposit{value: DEPOSIT_SIZE}(
-                    k.pubkeys[i * PUBKEY_LENGTH:(i + 1) * PUBKEY_LENGTH],
-                    wc,
-                    k.signatures[i * SIGNATURE_LENGTH:(i + 1) * SIGNATURE_LENGTH],
-                    k.depositDataRoots[i]
-                );
-            }
         }
-        deposited = total;
     }
 
     // ---------------------------------------------------------------- modules
@@ -568,11 +565,6 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     }
 
     /// @inheritdoc IStakingRouter
-    function keyNonces() external view returns (uint256[] memory) {
-        return _keyNonces();
-    }
-
-    /// @inheritdoc IStakingRouter
     function withdrawalCredentials() public view returns (bytes32) {
         return bytes32(WC_PREFIX | uint256(uint160(_s().withdrawalVault)));
     }
@@ -650,7 +642,9 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
             0
         );
         m.clValidators = r.clValidators;
-        if (r.exited != m.exited) IStakingModule(m.module).onExitedReported(r.exited);
+        // Every report, not only on a change: the module also snapshots report-time state (the
+        // bonded module's bond that counts for κ).
+        IStakingModule(m.module).onExitedReported(r.exited);
         m.exited = r.exited;
         m.clBalance = r.clBalance;
         emit ModuleReported(id, r.clValidators, r.clBalance, r.exited);
@@ -708,16 +702,6 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         uint256 r = (uint256(m.reputationBps) * (BPS - bps)) / BPS;
         m.reputationBps = SafeCast.toUint16(r);
         emit ReputationChanged(moduleId, r);
-    }
-
-    function _keyNonces() internal view returns (uint256[] memory nonces) {
-        Module[] storage ms = _s().modules;
-        nonces = new uint256[](ms.length);
-        // Inactive modules sign as nonce 0: they receive no deposits, and a broken one must
-        // not be able to revert every attestation check.
-        for (uint256 id; id < ms.length; ++id) {
-            if (ms[id].status == ModuleStatus.Active) nonces[id] = IStakingModule(ms[id].module).keyNonce();
-        }
     }
 
     function _module(uint256 moduleId) internal view returns (Module storage) {

@@ -325,7 +325,7 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
 
     const k0 = await keeper.depositBuffered();
     log(
-      `Depositors put ${formatEther(deposits.reduce((s, [, , a]) => s + a, 0n))} ETH into A/B/C; keeper deposited ${k0.total} validators (curated ${k0.alloc[0]}, bonded ${k0.alloc[1]}) with a 2-of-2 guardian attestation.`,
+      `Depositors put ${formatEther(deposits.reduce((s, [, , a]) => s + a, 0n))} ETH into A/B/C; keeper deposited ${k0.total} validators (curated ${k0.alloc[0]}, bonded ${k0.alloc[1]}) each module with its own 2-of-2 guardian attestation (the guardians checked every depositable key: no earlier deposit, valid BLS signature).`,
     );
 
     // Restaked services (DESIGN §8). Each one's slashing + veto window fits the redemption delay
@@ -717,6 +717,10 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
         );
       }
       const k = await keeper.depositBuffered();
+      if (k.paused)
+        say(
+          `Guardian ${k.paused.guardian} refused to attest module ${k.paused.moduleId} (${k.paused.violations.map((v) => v.reason).join(", ")}): deposits paused.`,
+        );
       if (k.total > 0n)
         say(
           `Keeper deposited ${k.total} validators: ${k.alloc.map((n, i) => `${moduleNames[i]} ${n}`).join(", ")}.`,

@@ -25,6 +25,9 @@ interface IBondedModule is IStakingModule {
     event BondCharged(uint256 indexed operatorId, uint256 requested, uint256 charged, uint256 bond);
     event BondCurvesSet(BondCurve standard, BondCurve proven);
     event OperatorProvenSet(uint256 indexed operatorId, bool proven);
+    /// @notice The bond that counts for κ changed (snapshot at a report, or lowered by a
+    /// withdrawal or charge).
+    event KappaBondChanged(uint256 kappaBond);
 
     /// @notice Registers an operator with a bond (msg.value) and optional first keys. Anyone.
     /// @param name human-readable name (event only)
@@ -62,4 +65,9 @@ interface IBondedModule is IStakingModule {
 
     /// @notice Bond held and locked for an operator.
     function bondOf(uint256 operatorId) external view returns (uint256 bond, uint256 locked);
+
+    /// @notice Total bond that counts for κ (DESIGN §7): the module's total bond at the last
+    /// report, lowered at once by withdrawals and charges, never raised between reports, so a
+    /// top-up (flash-loaned or not) moves the allocation only from the next report on.
+    function kappaBond() external view returns (uint256);
 }

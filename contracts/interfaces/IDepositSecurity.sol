@@ -2,9 +2,13 @@
 pragma solidity 0.8.30;
 
 /// @title IDepositSecurity
-/// @notice Guardian quorum over deposits (DESIGN §2): guardians sign, with EIP-712, the
-/// deposit contract root, every module's key nonce and a recent block; the router deposits
-/// only with a fresh attestation. Any single guardian can pause deposits.
+/// @notice Guardian quorum over deposits: per module, guardians check every key a deposit to
+/// that module may use (no earlier deposit for the pubkey in the deposit contract's history,
+/// deposit signature valid under the fork's deposit domain) and sign, with EIP-712, the module
+/// id, its key nonce, the deposit contract root and a recent block; the router deposits into
+/// that module only with a fresh attestation. Activity in one module cannot invalidate
+/// attestations for another. On a violation a guardian pauses deposits instead (any single
+/// guardian can); pause signatures are bound to the pause nonce, incremented at each unpause.
 interface IDepositSecurity {
     // ---------------------------------------------------------------- types
     struct Signature {
@@ -12,10 +16,11 @@ interface IDepositSecurity {
         bytes32 vs; // EIP-2098 compact signature
     }
 
-    /// @notice What the guardians sign, plus their signatures (signers strictly ascending).
+    /// @notice What the guardians sign for one module, plus their signatures (signers strictly ascending).
     struct Attestation {
+        uint256 moduleId;
+        uint256 keyNonce; // the module's key nonce: changes only when its depositable keys change
         bytes32 depositRoot;
-        bytes32 keyNoncesHash; // keccak256(abi.encodePacked(uint256[] nonces))
         uint256 blockNumber;
         bytes32 blockHash;
         Signature[] signatures;
@@ -27,7 +32,8 @@ interface IDepositSecurity {
     error FutureBlock(uint256 blockNumber);
     error BlockHashMismatch(uint256 blockNumber, bytes32 expected, bytes32 given);
     error DepositRootChanged(bytes32 expected, bytes32 given);
-    error KeyNoncesChanged(bytes32 expected, bytes32 given);
+    error KeyNonceChanged(uint256 moduleId, uint256 expected, uint256 given);
+    error WrongModule(uint256 expected, uint256 given);
     error QuorumNotReached(uint256 valid, uint256 quorum);
     error SignersNotAscending(address signer);
     error NotGuardian(address signer);
@@ -43,26 +49,30 @@ interface IDepositSecurity {
     event QuorumChanged(uint256 quorum);
     event MaxAttestationAgeChanged(uint256 blocks);
     event DepositsPausedBy(address indexed guardian, uint256 blockNumber);
-    event DepositsUnpaused();
+    /// @param pauseNonce the new pause nonce: pause signatures over older nonces are dead
+    event DepositsUnpaused(uint256 pauseNonce);
 
     // ---------------------------------------------------------------- functions
-    /// @notice Reverts unless `attestation` is a fresh quorum over the current state.
+    /// @notice Reverts unless `attestation` is a fresh quorum over the current state of `moduleId`.
     /// @param attestation the guardians' attestation
+    /// @param moduleId the module the deposit goes to
+    /// @param keyNonce that module's current key nonce
     /// @param depositRoot the deposit contract's current root
-    /// @param keyNoncesHash hash of the modules' current key nonces
     function verify(
         Attestation calldata attestation,
-        bytes32 depositRoot,
-        bytes32 keyNoncesHash
+        uint256 moduleId,
+        uint256 keyNonce,
+        bytes32 depositRoot
     ) external view;
 
     /// @notice Pause deposits: a guardian calls directly.
     function pause() external;
 
-    /// @notice Pause deposits with a guardian's signature over `blockNumber` (submitted by anyone).
+    /// @notice Pause deposits with a guardian's signature over `blockNumber` and the current
+    /// pause nonce (submitted by anyone; fresh for `maxAttestationAge` blocks).
     function pauseWithSignature(uint256 blockNumber, Signature calldata signature) external;
 
-    /// @notice Resume deposits. DEFAULT_ADMIN_ROLE.
+    /// @notice Resume deposits and increment the pause nonce. DEFAULT_ADMIN_ROLE.
     function unpause() external;
 
     /// @notice Adds a guardian and sets the quorum. DEFAULT_ADMIN_ROLE.
@@ -76,14 +86,18 @@ interface IDepositSecurity {
 
     /// @notice EIP-712 digest guardians sign for an attestation.
     function attestationDigest(
+        uint256 moduleId,
+        uint256 keyNonce,
         bytes32 depositRoot,
-        bytes32 keyNoncesHash,
         uint256 blockNumber,
         bytes32 blockHash
     ) external view returns (bytes32);
 
-    /// @notice EIP-712 digest a guardian signs to pause at `blockNumber`.
-    function pauseDigest(uint256 blockNumber) external view returns (bytes32);
+    /// @notice EIP-712 digest a guardian signs to pause at `blockNumber` under `pauseNonce`.
+    function pauseDigest(uint256 blockNumber, uint256 pauseNonce) external view returns (bytes32);
+
+    /// @notice Current pause nonce (number of unpauses so far).
+    function pauseNonce() external view returns (uint256);
 
     function getGuardians() external view returns (address[] memory);
 

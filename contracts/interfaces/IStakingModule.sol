@@ -37,10 +37,18 @@ interface IStakingModule {
     /// @notice Keys that can be deposited right now (uploaded, vetted/bonded, undeposited).
     function depositableKeys() external view returns (uint256);
 
-    /// @notice Increments on every change that alters which keys can be deposited.
+    /// @notice Increments exactly when the module's set of depositable keys changes: a deposit,
+    /// or a change of some operator's depositable count (vetting, bond, locks, activity, key
+    /// removal into the depositable range, an upload that is depositable at once). An upload of
+    /// keys that are not depositable yet (beyond the vetted limit or the bond) leaves it unchanged.
+    /// The depositable keys are each operator's `[depositedKeys, depositedKeys + depositable)`,
+    /// walked from the cursor, so the set changes only if a count, the cursor or a deposited
+    /// count changes: keys are added and removed only at the end of an operator's list.
     function keyNonce() external view returns (uint256);
 
-    /// @notice Collateral held per active validator over 32 ETH, in bps, capped at 10,000.
+    /// @notice Collateral held per active validator over 32 ETH, in bps, capped at 10,000. The
+    /// bonded module counts only bond that was there at the last report (DESIGN §7: a top-up
+    /// counts from the next report; a withdrawal or charge counts at once).
     function collateralBps() external view returns (uint256);
 
     /// @notice Which keys the next `count` deposits take, in order.
@@ -108,7 +116,8 @@ interface IStakingModule {
     /// @notice Records the operators' exited validators as reported by the oracle.
     function updateExited(uint256[] calldata operatorIds, uint256[] calldata exited) external;
 
-    /// @notice The module's exited validators as the oracle reported them (router, each report).
+    /// @notice The module's exited validators as the oracle reported them. The router calls it at
+    /// every report (also when the count did not change): the module snapshots report-time state.
     function onExitedReported(uint256 exited) external;
 
     /// @notice Asks the operator to exit `count` of its active validators (exited keys must

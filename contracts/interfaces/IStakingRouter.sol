@@ -63,7 +63,6 @@ interface IStakingRouter {
     error NothingToDeposit();
     error NotEnoughBuffered(uint256 needed, uint256 available);
     error KeysCountMismatch(uint256 moduleId, uint256 expected, uint256 supplied);
-    error ModuleKeysLength(uint256 supplied, uint256 modules);
     error PubkeyAlreadyRegistered(bytes32 pubkeyHash);
     error PubkeyNotRegistered(bytes32 pubkeyHash);
     error NotModule(address caller);
@@ -123,18 +122,21 @@ interface IStakingRouter {
     function setAllocationParams(uint256 collateralBoostBps, uint256 minReputationBps) external;
 
     // ---------------------------------------------------------------- keeper
-    /// @notice Deposits up to `maxCount` validators of 32 ETH from buffered ETH, allocated
-    /// over modules by §7, after checking a fresh guardian attestation.
-    /// @param maxCount upper bound on validators deposited
-    /// @param keys one entry per module id (empty for modules allocated nothing), the keys in
-    /// each module's `depositPlan` order
-    /// @param attestation guardian quorum over the deposit root and key nonces
-    /// @return deposited number of validators deposited
+    /// @notice Deposits `moduleId`'s share of an allocation (§7) of up to `maxCount` validators
+    /// of 32 ETH from buffered ETH, after checking a fresh guardian attestation for that module.
+    /// Other modules' shares stay buffered for their own calls.
+    /// @param moduleId the module to deposit to
+    /// @param maxCount upper bound on the validators allocated over all modules
+    /// @param keys the module's keys in `depositPlan` order; at least its share (extra keys are
+    /// ignored, so a change in another module's allocation cannot revert the call)
+    /// @param attestation guardian quorum over the module id, its key nonce and the deposit root
+    /// @return count number of validators deposited
     function depositToBeacon(
+        uint256 moduleId,
         uint256 maxCount,
-        ModuleKeys[] calldata keys,
+        ModuleKeys calldata keys,
         IDepositSecurity.Attestation calldata attestation
-    ) external returns (uint256 deposited);
+    ) external returns (uint256 count);
 
     // ---------------------------------------------------------------- modules
     /// @notice Claims pubkeys for the calling module; reverts if any exists anywhere in the router.
@@ -257,9 +259,6 @@ interface IStakingRouter {
 
     /// @notice Sum of reported CL balances.
     function clBalanceTotal() external view returns (uint256);
-
-    /// @notice The key nonce of every module, in id order (signed by guardians).
-    function keyNonces() external view returns (uint256[] memory);
 
     /// @notice Withdrawal credentials of every Cascade validator: 0x01 ‖ 11 zero bytes ‖ vault.
     function withdrawalCredentials() external view returns (bytes32);

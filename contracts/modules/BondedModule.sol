@@ -28,6 +28,9 @@ contract BondedModule is ModuleBase, IBondedModule {
         uint256 totalBond;
         mapping(uint256 operatorId => Bond) bonds;
         mapping(uint256 operatorId => bool) isProven;
+        // Total bond that counts for κ: the total at the last report, lowered at once by any
+        // withdrawal or charge, never raised between reports (a flash top-up cannot inflate κ).
+        uint256 kappaBond;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.BondedModule")) - 1)) & ~bytes32(uint256(0xff))
@@ -119,6 +122,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         Bond storage b = $.bonds[operatorId];
         b.amount -= SafeCast.toUint128(amount);
         $.totalBond -= amount;
+        _lowerKappaBond($);
         _refresh(operatorId);
         emit BondWithdrawn(operatorId, to, amount, b.amount);
         // State is final before the call: a reentrant withdraw sees the reduced bond.
@@ -140,6 +144,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         charged = amount < free ? amount : free;
         b.amount -= SafeCast.toUint128(charged);
         $.totalBond -= charged;
+        _lowerKappaBond($);
         _refresh(operatorId);
         emit BondCharged(operatorId, amount, charged, b.amount);
         if (charged != 0) IStakingRouter(_base().router).receiveBondCover{value: charged}();
@@ -236,11 +241,16 @@ contract BondedModule is ModuleBase, IBondedModule {
         return _bonded().totalBond;
     }
 
+    /// @inheritdoc IBondedModule
+    function kappaBond() external view returns (uint256) {
+        return _bonded().kappaBond;
+    }
+
     /// @inheritdoc IStakingModule
     function collateralBps() external view returns (uint256) {
         uint256 active = activeValidators();
         if (active == 0) return 0;
-        uint256 kappa = (_bonded().totalBond * BPS) / (active * DEPOSIT_SIZE);
+        uint256 kappa = (_bonded().kappaBond * BPS) / (active * DEPOSIT_SIZE);
         return kappa > BPS ? BPS : kappa;
     }
 
@@ -252,6 +262,25 @@ contract BondedModule is ModuleBase, IBondedModule {
         b.amount += SafeCast.toUint128(amount);
         $.totalBond += amount;
         emit BondDeposited(operatorId, msg.sender, amount, b.amount);
+    }
+
+    /// @dev κ's bond snapshot: the total bond as the report found it (the report's charges
+    /// then lower it through `_lowerKappaBond`).
+    function _onReport() internal override {
+        BondedStorage storage $ = _bonded();
+        uint256 total = $.totalBond;
+        if ($.kappaBond != total) {
+            $.kappaBond = total;
+            emit KappaBondChanged(total);
+        }
+    }
+
+    function _lowerKappaBond(BondedStorage storage $) private {
+        uint256 total = $.totalBond;
+        if ($.kappaBond > total) {
+            $.kappaBond = total;
+            emit KappaBondChanged(total);
+        }
     }
 
     function _curve(uint256 operatorId) private view returns (BondCurve storage) {

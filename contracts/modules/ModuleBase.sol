@@ -142,7 +142,8 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         }
         op.totalKeys = SafeCast.toUint32(newTotal);
         _onKeysRemoved(operatorId, newTotal);
-        if (!_refresh(operatorId)) _bumpNonce();
+        // Keys leave only from the end: the depositable set changes only if the count does.
+        _refresh(operatorId);
         emit KeysRemoved(operatorId, newTotal, count);
         IStakingRouter($.router).releasePubkeys(pubkeys);
     }
@@ -209,6 +210,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
 
     /// @inheritdoc IStakingModule
     function onExitedReported(uint256 exited) external onlyRouter {
+        _onReport();
         ModuleBaseStorage storage $ = _base();
         if (exited > $.reportedExited) $.reportedExited = SafeCast.toUint64(exited);
     }
@@ -427,7 +429,9 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
             opKeys[first + i] = _commitment(pubkeys, signatures, i);
         }
         op.totalKeys = SafeCast.toUint32(first + count);
-        if (!_refresh(operatorId)) _bumpNonce();
+        // Only an upload that is depositable at once changes the depositable set (and the
+        // nonce): keys beyond the vetted limit or the bond do not invalidate attestations.
+        _refresh(operatorId);
         emit KeysAdded(operatorId, first, pubkeys, signatures);
         // Router-wide uniqueness: reverts PubkeyAlreadyRegistered on any duplicate.
         IStakingRouter($.router).registerPubkeys(pubkeys);
@@ -498,6 +502,9 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
 
     /// @dev Hook after an operator's keys were cut to `newTotal` (state only, no calls).
     function _onKeysRemoved(uint256 operatorId, uint256 newTotal) internal virtual {}
+
+    /// @dev Called at every report (before the report's bond charges).
+    function _onReport() internal virtual {}
 
     /// @dev Keys `[0, limit)` of the operator may be deposited (exited ones included).
     function _keyLimit(uint256 operatorId, Operator storage op) internal view virtual returns (uint256);

@@ -73,7 +73,7 @@ import {
   type ModuleReport,
 } from "../../sdk/src/model/index.js";
 import {
-  attest,
+  depositAll,
   keysFor,
   makeKeys,
   runOracleRound,
@@ -119,6 +119,11 @@ interface Scenario {
   bonds: bigint[];
   /** Bond of each bonded-module operator locked for pending slashes (never charged by reports). */
   locked: bigint[];
+  /**
+   * Total bond that counts for κ (§7): the total at the last report, lowered by charges and
+   * withdrawals, never raised by top-ups between reports.
+   */
+  kappaBond: bigint;
   /** Start of the frame of the last applied report (deterministic, unlike its block time). */
   lastBoundary: bigint;
   /** Earliest time for the next report (after a rejected one, the next frame). */
@@ -547,15 +552,15 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     if (max === 0n) return actDeposit(s);
     const n = Number(max < 6n ? max : 6n);
     const want = rng.int(1, n);
-    const { alloc, keys } = await keysFor(sys, want, uploaded);
+    const { alloc } = await keysFor(sys, want, uploaded);
     const total = alloc.reduce((a: bigint, b: bigint) => a + b, 0n);
     note(s, `depositToBeacon ${want} → allocation [${alloc.join(", ")}]`);
     await checkAllocation(s, BigInt(want), alloc);
     if (total === 0n) return;
-    const att = await attest(sys, guardians);
-    await (await sys.router.depositToBeacon(want, keys, att)).wait();
-    alloc.forEach((c: bigint, id: number) => {
-      if (c > 0n) model.depositValidators(id, c);
+    // One call per module (each with its own attestation), each a share of what is left.
+    await depositAll(sys, want, uploaded, guardians, {
+      before: (id, left, a) => checkAllocation(s, left, a),
+      after: (id, c) => model.depositValidators(id, c),
     });
     await check(s, "depositToBeacon");
   }
@@ -574,7 +579,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       sys.router.allocationParams() as Promise<[bigint, bigint]>,
     ]);
     const active = m.modules.map((x) => x.deposited - x.exited);
-    const totalBond = s.bonds.reduce((a, b) => a + b, 0n);
+    const totalBond = s.kappaBond;
     const kappaActive = active[1];
     const weights = m.modules.map((x, id) =>
       weight(
@@ -591,6 +596,9 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     const dep = depositable.map((d, id) => (chainWeights[id] === 0n ? 0n : d));
     const want = allocate(weights, limits, active, dep, n).alloc;
     const bad: string[] = [];
+    const chainKappaBond: bigint = await sys.bonded.kappaBond();
+    if (chainKappaBond !== s.kappaBond)
+      bad.push(`kappaBond: contract ${chainKappaBond} != model ${s.kappaBond}`);
     weights.forEach((w, id) => {
       if (chainWeights[id] !== w) bad.push(`weight[${id}]: contract ${chainWeights[id]} != model ${w}`);
     });
@@ -938,6 +946,8 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       return;
     }
     if (expectError !== null) fail(s, `report accepted on chain; expected ${expectError}`);
+    // κ's bond: the total as the report found it, lowered by the report's charges.
+    s.kappaBond = s.bonds.reduce((a, b) => a + b, 0n);
     // Service rewards paid since the last report, in service id order (services that paid).
     const serviceRewards = s.serviceRewards.flatMap((paid, i) =>
       paid === 0n ? [] : [{ paid, tier: SERVICES[i].tier }],
@@ -1023,14 +1033,14 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       if (want > 12) want = 12;
       let placed = false;
       for (let n = want; n >= 1 && !placed; n--) {
-        const { alloc, keys } = await keysFor(sys, n, uploaded);
+        const { alloc } = await keysFor(sys, n, uploaded);
         const total = alloc.reduce((a: bigint, b: bigint) => a + b, 0n);
         if (total === 0n) continue;
         note(s, `drain: depositToBeacon ${n} → allocation [${alloc.join(", ")}]`);
         await checkAllocation(s, BigInt(n), alloc);
-        await (await sys.router.depositToBeacon(n, keys, await attest(sys, guardians))).wait();
-        alloc.forEach((c: bigint, id: number) => {
-          if (c > 0n) s.model.depositValidators(id, c);
+        await depositAll(sys, n, uploaded, guardians, {
+          before: (id, left, a) => checkAllocation(s, left, a),
+          after: (id, c) => s.model.depositValidators(id, c),
         });
         placed = true;
       }
@@ -1189,6 +1199,8 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       fail(s, `slash ${x.id}: bond charged ${charged} on chain, expected ${bondCharged}`);
     }
     if (x.moduleId === 1) s.bonds[0] -= bondCharged;
+    const bondTotal = s.bonds.reduce((a, b) => a + b, 0n);
+    if (bondTotal < s.kappaBond) s.kappaBond = bondTotal; // a charge lowers κ's bond at once
     x.status = "executed";
     const key = `${x.serviceId}:${x.moduleId}`;
     s.pendingBps.set(key, s.pendingBps.get(key)! - x.bps);
@@ -1339,8 +1351,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       await (await sys.router.connect(who).deposit(cls, who.address, 0, { value: amount })).wait();
       setupOps.push((m) => m.deposit(cls, amount, who.address));
     }
-    const { alloc, keys } = await keysFor(sys, 8, uploaded);
-    await (await sys.router.depositToBeacon(8, keys, await attest(sys, guardians))).wait();
+    const { alloc } = await depositAll(sys, 8, uploaded, guardians);
     setupOps.push((m) => alloc.forEach((n: bigint, id: number) => m.depositValidators(id, n)));
 
     // One reward report so the validators are visible and prices are above 1.
@@ -1450,6 +1461,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       perClass: Array.from({ length: K }, () => 0),
       bonds: [...setupBonds],
       locked: setupBonds.map(() => 0n),
+      kappaBond: setupBonds.reduce((a, b) => a + b, 0n),
       lastBoundary: setupBoundary,
       minTarget: 0n,
       donations: setupDonations,

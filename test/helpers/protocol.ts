@@ -11,14 +11,66 @@ import { keysForDeposit, makeKeys, uploadedKeySource, type KeyBatch } from "../.
 
 export { makeKeys, type KeyBatch };
 
-/** Guardians sign (deposit root, key nonces, latest block) with EIP-712; signers ascending. */
-export async function attest(sys: System, guardians: Signer[]) {
+/**
+ * Guardians check module `moduleId`'s depositable keys (no earlier deposit, valid BLS signature)
+ * and sign (module id, its key nonce, deposit root, latest block) with EIP-712; signers ascending.
+ * Key bytes come from `uploaded` when given, else from the modules' `KeysAdded` events.
+ */
+export async function attest(
+  sys: System,
+  guardians: Signer[],
+  moduleId: number,
+  uploaded?: Map<string, KeyBatch[]>,
+) {
   const addresses = {
     router: sys.addresses.router,
     depositContract: sys.addresses.depositContract,
     depositSecurity: sys.addresses.depositSecurity,
   };
-  return attestAll(guardians.map((g) => new Guardian(g, addresses)));
+  const keySource = uploaded ? uploadedKeySource(uploaded) : undefined;
+  return attestAll(
+    guardians.map((g) => new Guardian(g, addresses, { keySource })),
+    moduleId,
+  );
+}
+
+/**
+ * What the keeper does for `n` validators: module by module, that module's share of an
+ * allocation of what is left of `n`, its keys and its own guardian attestation, one
+ * `depositToBeacon(moduleId, …)` each. `hooks.before(id, left, alloc)` runs before each call
+ * (checks), `hooks.after(id, count)` after it. Returns validators deposited per module.
+ */
+export async function depositAll(
+  sys: System,
+  n: number | bigint,
+  uploaded: Map<string, KeyBatch[]>,
+  guardians: Signer[],
+  hooks: {
+    before?: (moduleId: number, left: bigint, alloc: bigint[]) => Promise<void> | void;
+    after?: (moduleId: number, count: bigint) => Promise<void> | void;
+  } = {},
+): Promise<{ alloc: bigint[]; total: bigint }> {
+  const count = Number(await sys.router.moduleCount());
+  const alloc: bigint[] = Array(count).fill(0n);
+  let total = 0n;
+  for (let id = 0; id < count && total < BigInt(n); id++) {
+    const left = BigInt(n) - total;
+    const { alloc: a, keys } = await keysForDeposit(
+      sys.deployer,
+      sys.addresses.router,
+      left,
+      uploadedKeySource(uploaded),
+      id,
+    );
+    if (a[id] === 0n) continue;
+    if (hooks.before) await hooks.before(id, left, a);
+    const att = await attest(sys, guardians, id, uploaded);
+    await (await sys.router.depositToBeacon(id, left, keys[id], att)).wait();
+    alloc[id] += a[id];
+    total += a[id];
+    if (hooks.after) await hooks.after(id, a[id]);
+  }
+  return { alloc, total };
 }
 
 /** Keys each module must supply for `n` deposits, in its plan order, from the uploaded batches. */

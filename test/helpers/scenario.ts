@@ -8,7 +8,7 @@ import { expect } from "chai";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { deploySystem, ETH, type System } from "../../deploy/system.js";
 import { PoolModel } from "../../sdk/src/model/index.js";
-import { attest, keysFor, makeKeys, type KeyBatch, type ModuleReportInput } from "./protocol.js";
+import { depositAll, makeKeys, type KeyBatch, type ModuleReportInput } from "./protocol.js";
 
 export interface StakedSystem {
   sys: System;
@@ -88,8 +88,7 @@ export async function stakedSystem(
     model.deposit(cls, amount, who.address);
   }
 
-  const { alloc, keys } = await keysFor(sys, validators, uploaded);
-  await (await sys.router.depositToBeacon(validators, keys, await attest(sys, [g1, g2]))).wait();
+  const { alloc } = await depositAll(sys, validators, uploaded, [g1, g2]);
   alloc.forEach((n, id) => model.depositValidators(id, n));
 
   const moduleReport = (moduleId: number, extra: bigint, perfBps = 10_000): ModuleReportInput => ({

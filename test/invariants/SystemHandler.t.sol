@@ -64,6 +64,7 @@ contract SystemHandler is SystemFixture {
     uint256 public bondWithdrawals;
     uint256 public keyAdditions;
     uint256 public reputationViolations; // a slash moved a module's reputation other than by slashed / at risk
+    uint256 public kappaBondRaisedOutsideReport; // κ's bond rose in a call that is not a report
 
     constructor() {
         _deploySystem();
@@ -89,6 +90,10 @@ contract SystemHandler is SystemFixture {
         returns (address router_, address book_, address queue_, address accounting_)
     {
         return (address(router), address(book), address(queue), address(accounting));
+    }
+
+    function bondedModule() external view returns (address) {
+        return address(bonded);
     }
 
     function requestCount() external view returns (uint256) {
@@ -194,14 +199,19 @@ contract SystemHandler is SystemFixture {
         n = _bound(n, 1, room < 4 ? room : 4);
         (, uint256 total) = router.previewAllocation(n);
         if (total == 0) return;
+        uint256 kb = bonded.kappaBond();
         _depositAll(n);
+        if (bonded.kappaBond() > kb) ++kappaBondRaisedOutsideReport;
     }
 
     function topUpBond(uint256 amount) external {
         amount = _bound(amount, 0.01 ether, 5 ether);
         vm.deal(bondManager, bondManager.balance + amount);
+        uint256 kb = bonded.kappaBond();
         vm.prank(bondManager);
         bonded.topUpBond{value: amount}(0);
+        // κ cannot change within a transaction other than a report: a top-up never counts at once.
+        if (bonded.kappaBond() > kb) ++kappaBondRaisedOutsideReport;
     }
 
     struct ReportInput {

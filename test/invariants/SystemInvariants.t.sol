@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {BondedModule} from "../../contracts/modules/BondedModule.sol";
 import {Test} from "forge-std/Test.sol";
 import {Accounting} from "../../contracts/Accounting.sol";
 import {StakingRouter} from "../../contracts/StakingRouter.sol";
@@ -174,5 +175,16 @@ contract SystemInvariantsTest is Test {
             0,
             "classes lost more than what exceeded the operator's bond"
         );
+    }
+
+    /// Issue 12 finding 9: the bond that counts for κ only rises at a report (a top-up, flash or
+    /// not, counts from the next one) and never exceeds the bond actually held.
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_kappaBondOnlyRisesAtReports() public view {
+        assertEq(handler.kappaBondRaisedOutsideReport(), 0, "kappa's bond rose outside a report");
+        BondedModule b = BondedModule(payable(handler.bondedModule()));
+        assertLe(b.kappaBond(), b.totalBond(), "kappa's bond above the bond held");
     }
 }

@@ -307,9 +307,15 @@ contract BondedCollateralBpsTest is BondedFixture {
         uint256 op = _register(2, 3.7 ether);
         assertEq(bonded.collateralBps(), 0, "no active validators");
         _deposit(op, 2);
+        assertEq(bonded.collateralBps(), 0, "bond counts for kappa from the next report");
+        vm.prank(address(router));
+        bonded.onExitedReported(0); // a report: the bond held now counts
         assertEq(bonded.collateralBps(), uint256(3.7 ether * 10_000) / 64 ether, "bond / (2 * 32 ETH)");
         vm.prank(alice);
         bonded.topUpBond{value: 100 ether}(op);
+        assertEq(bonded.collateralBps(), uint256(3.7 ether * 10_000) / 64 ether, "a top-up waits for a report");
+        vm.prank(address(router));
+        bonded.onExitedReported(0);
         assertEq(bonded.collateralBps(), 10_000, "capped at 100%");
     }
 }

@@ -45,11 +45,12 @@ contract DepositToBeaconTest is RouterFixture {
     }
 
     function _prepare(
+        uint256 id,
         uint256 n
-    ) private returns (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) {
+    ) private returns (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) {
         (uint256[] memory alloc, ) = router.previewAllocation(n);
-        mk = _moduleKeys(alloc);
-        a = _attest();
+        mk = _moduleKeysOf(id, alloc[id]);
+        a = _attest(id);
     }
 
     // ---------------------------------------------------------------- happy path
@@ -61,14 +62,21 @@ contract DepositToBeaconTest is RouterFixture {
         assertEq(alloc[0], 2, "curated gets half");
         assertEq(alloc[1], 2, "bonded gets half");
         IStakingRouter.ModuleKeys[] memory mk = _moduleKeys(alloc);
-        IDepositSecurity.Attestation memory a = _attest();
+        IDepositSecurity.Attestation memory a0 = _attest(0);
+        IDepositSecurity.Attestation memory a1 = _attest(1);
         uint256 nonceBefore = curated.keyNonce();
 
         vm.recordLogs();
         vm.prank(keeper);
-        uint256 deposited = router.depositToBeacon(4, mk, a);
+        uint256 deposited = router.depositToBeacon(0, 4, mk[0], a0);
+        assertEq(deposited, 2, "module 0's share");
+        assertEq(router.getModule(1).deposited, 0, "module 1's share stays buffered for its own call");
+        // The root moved with module 0's deposits: module 1 needs an attestation over it.
+        a1 = _attest(1);
+        vm.prank(keeper);
+        deposited += router.depositToBeacon(1, 2, mk[1], a1);
 
-        assertEq(deposited, 4, "returned count");
+        assertEq(deposited, 4, "returned counts");
         assertEq(dc.get_deposit_count(), abi.encodePacked(_le64(4)), "deposit contract count");
         assertEq(address(dc).balance, 128 ether, "deposit contract holds 4 x 32 ETH");
         assertEq(router.buffered(), 0, "buffered decreased by 128 ETH");
@@ -123,106 +131,166 @@ contract DepositToBeaconTest is RouterFixture {
     function test_depositToBeacon_anyCallerWithQuorum() public {
         // Deposits are permissionless (DESIGN §1: keeper = anyone); the guardians are the gate.
         _fund(2);
-        (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) = _prepare(2);
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(0, 2);
         vm.prank(stranger);
-        assertEq(router.depositToBeacon(2, mk, a), 2, "stranger deposits with a quorum");
+        assertEq(router.depositToBeacon(0, 2, mk, a), 1, "stranger deposits with a quorum");
     }
 
     // ---------------------------------------------------------------- bad input
 
     function test_depositToBeacon_revertsWithoutQuorum() public {
         _fund(2);
-        (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) = _prepare(2);
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(0, 2);
         a.signatures = new IDepositSecurity.Signature[](0);
         Snap memory s = _snap();
         vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.QuorumNotReached.selector, 0, QUORUM));
         vm.prank(stranger);
-        router.depositToBeacon(2, mk, a);
+        router.depositToBeacon(0, 2, mk, a);
         _assertUnchanged(s);
     }
 
-    function test_depositToBeacon_revertsOnUnknownModuleEntry() public {
+    function test_depositToBeacon_revertsOnUnknownModule() public {
         _fund(2);
-        (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) = _prepare(2);
-        IStakingRouter.ModuleKeys[] memory extra = new IStakingRouter.ModuleKeys[](3);
-        extra[0] = mk[0];
-        extra[1] = mk[1];
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(0, 2);
         Snap memory s = _snap();
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.ModuleKeysLength.selector, 3, 2));
+        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.UnknownModule.selector, 2));
         vm.prank(keeper);
-        router.depositToBeacon(2, extra, a);
+        router.depositToBeacon(2, 2, mk, a);
         _assertUnchanged(s);
     }
 
-    function test_depositToBeacon_revertsOnKeysForPausedModule() public {
+    function test_depositToBeacon_revertsForPausedModule() public {
         _fund(2);
-        (IStakingRouter.ModuleKeys[] memory mk, ) = _prepare(2); // planned while active
+        (IStakingRouter.ModuleKeys memory mk, ) = _prepare(0, 2); // planned while active
         vm.prank(pauser);
         router.setModuleStatus(0, IStakingRouter.ModuleStatus.Paused);
-        IDepositSecurity.Attestation memory a = _attest();
+        IDepositSecurity.Attestation memory a = _attest(0);
         Snap memory s = _snap();
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.KeysCountMismatch.selector, 0, 0, 1));
+        vm.expectRevert(IStakingRouter.NothingToDeposit.selector);
         vm.prank(keeper);
-        router.depositToBeacon(2, mk, a);
+        router.depositToBeacon(0, 2, mk, a);
         _assertUnchanged(s);
         (uint256[] memory alloc, ) = router.previewAllocation(2);
         assertEq(alloc[0], 0, "paused module gets nothing");
         assertEq(alloc[1], 2, "the rest goes to the active module");
     }
 
-    function test_depositToBeacon_revertsOnKeysForStoppedModule() public {
+    function test_depositToBeacon_revertsWithAttestationForAnotherModule() public {
         _fund(2);
-        (IStakingRouter.ModuleKeys[] memory mk, ) = _prepare(2);
-        vm.prank(moduleManager);
-        router.setModuleStatus(1, IStakingRouter.ModuleStatus.Stopped);
-        IDepositSecurity.Attestation memory a = _attest();
+        (IStakingRouter.ModuleKeys memory mk, ) = _prepare(0, 2);
+        IDepositSecurity.Attestation memory a = _attest(1);
         Snap memory s = _snap();
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.KeysCountMismatch.selector, 0, 2, 1));
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.WrongModule.selector, 0, 1));
         vm.prank(keeper);
-        router.depositToBeacon(2, mk, a);
+        router.depositToBeacon(0, 2, mk, a);
         _assertUnchanged(s);
+    }
+
+    /// Finding 4 (issue 12): any key upload bumped the module's nonce and the attestation covered
+    /// every module's nonce, so a one-key upload in the bonded module front-running each deposit
+    /// reverted curated deposits too (KeyNoncesChanged). Attestations are per module now.
+    function test_depositToBeacon_uploadInOtherModuleDoesNotRevert() public {
+        _fund(2);
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(0, 2);
+        uint256 bondedNonce = bonded.keyNonce();
+        // The hostile bonded operator front-runs with a bonded (depositable) key.
+        (bytes memory pk, bytes memory sig) = _keys(address(bonded), 0, 3, 1);
+        address manager = bonded.operatorManager(0);
+        vm.deal(manager, 1.3 ether);
+        vm.prank(manager);
+        bonded.addKeysWithBond{value: 1.3 ether}(0, pk, sig);
+        assertGt(bonded.keyNonce(), bondedNonce, "the bonded module's depositable set changed");
+        vm.prank(keeper);
+        assertEq(router.depositToBeacon(0, 2, mk, a), 1, "the curated deposit goes through");
+        assertEq(router.getModule(0).deposited, 1, "curated deposited");
+    }
+
+    /// A curated upload beyond the vetted limit is not depositable: it leaves the nonce (and the
+    /// guardians' attestation) alone.
+    function test_addKeys_unvettedUploadKeepsNonce() public {
+        _fund(2);
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(0, 2);
+        uint256 nonce = curated.keyNonce();
+        (bytes memory pk, bytes memory sig) = _keys(address(curated), 0, 2, 1);
+        vm.prank(curated.operatorManager(0));
+        curated.addKeys(0, pk, sig);
+        assertEq(curated.keyNonce(), nonce, "unvetted upload: nonce unchanged");
+        assertEq(curated.getOperator(0).totalKeys, 3, "key stored");
+        vm.prank(keeper);
+        assertEq(router.depositToBeacon(0, 2, mk, a), 1, "attestation still valid");
+    }
+
+    /// An upload that is depositable at once changes the module's set: its own attestation dies.
+    function test_depositToBeacon_revertsWhenOwnNonceChanged() public {
+        _fund(2);
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(1, 2);
+        (bytes memory pk, bytes memory sig) = _keys(address(bonded), 0, 3, 1);
+        address manager = bonded.operatorManager(0);
+        vm.deal(manager, 1.3 ether);
+        vm.prank(manager);
+        bonded.addKeysWithBond{value: 1.3 ether}(0, pk, sig);
+        Snap memory s = _snap();
+        vm.expectRevert(
+            abi.encodeWithSelector(IDepositSecurity.KeyNonceChanged.selector, 1, bonded.keyNonce(), a.keyNonce)
+        );
+        vm.prank(keeper);
+        router.depositToBeacon(1, 2, mk, a);
+        _assertUnchanged(s);
+    }
+
+    /// The keeper may send more keys than the share (the share can shrink when another module's
+    /// depositable keys grow): only the first `count` in plan order are used.
+    function test_depositToBeacon_extraKeysIgnored() public {
+        _fund(2);
+        IStakingRouter.ModuleKeys memory mk = _moduleKeysOf(0, 3);
+        IDepositSecurity.Attestation memory a = _attest(0);
+        vm.prank(keeper);
+        assertEq(router.depositToBeacon(0, 2, mk, a), 1, "share of 2");
+        assertEq(curated.getOperator(0).depositedKeys, 1, "first key in plan order");
+        assertEq(address(dc).balance, 32 ether, "one deposit");
     }
 
     function test_depositToBeacon_revertsOnWrongKeyBytes() public {
         _fund(4);
-        (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) = _prepare(4);
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(0, 4);
         // swap the curated module's two keys (and their roots): valid keys, wrong order
         (bytes memory pks, bytes memory sigs) = _keys(address(curated), 0, 0, 2);
         (bytes memory pk1, bytes memory sig1) = _keys(address(curated), 0, 1, 1);
         (bytes memory pk0, bytes memory sig0) = _keys(address(curated), 0, 0, 1);
-        assertEq(mk[0].pubkeys, pks, "plan order");
-        assertEq(mk[0].signatures, sigs, "plan order");
-        mk[0].pubkeys = bytes.concat(pk1, pk0);
-        mk[0].signatures = bytes.concat(sig1, sig0);
+        assertEq(mk.pubkeys, pks, "plan order");
+        assertEq(mk.signatures, sigs, "plan order");
+        mk.pubkeys = bytes.concat(pk1, pk0);
+        mk.signatures = bytes.concat(sig1, sig0);
         Snap memory s = _snap();
         vm.expectRevert(abi.encodeWithSelector(IStakingModule.KeyMismatch.selector, 0, 0));
         vm.prank(keeper);
-        router.depositToBeacon(4, mk, a);
+        router.depositToBeacon(0, 4, mk, a);
         _assertUnchanged(s);
     }
 
     function test_depositToBeacon_revertsOnWrongCount() public {
         _fund(4);
-        (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) = _prepare(4);
-        (mk[1].pubkeys, mk[1].signatures) = _keys(address(bonded), 0, 0, 1);
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(1, 4);
+        (mk.pubkeys, mk.signatures) = _keys(address(bonded), 0, 0, 1);
+        mk.depositDataRoots = new bytes32[](1);
         Snap memory s = _snap();
         vm.expectRevert(abi.encodeWithSelector(IStakingRouter.KeysCountMismatch.selector, 1, 2, 1));
         vm.prank(keeper);
-        router.depositToBeacon(4, mk, a);
+        router.depositToBeacon(1, 4, mk, a);
         _assertUnchanged(s);
     }
 
     function test_depositToBeacon_revertsOnWrongKeyLengths() public {
         _fund(4);
-        (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) = _prepare(4);
-        bytes memory sigs = mk[1].signatures;
-        mk[1].signatures = bytes.concat(sigs, bytes1(0)); // 193 bytes for two keys
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(1, 4);
+        bytes memory sigs = mk.signatures;
+        mk.signatures = _trim(sigs); // 191 bytes for two keys
         Snap memory s = _snap();
         // The router checks lengths against the allocation before the module sees them, so a
-        // bad length surfaces as KeysCountMismatch (supplied = whole pubkeys).
+        // short one surfaces as KeysCountMismatch (supplied = roots).
         vm.expectRevert(abi.encodeWithSelector(IStakingRouter.KeysCountMismatch.selector, 1, 2, 2));
         vm.prank(keeper);
-        router.depositToBeacon(4, mk, a);
+        router.depositToBeacon(1, 4, mk, a);
         _assertUnchanged(s);
     }
 
@@ -236,22 +304,22 @@ contract DepositToBeaconTest is RouterFixture {
 
     function test_depositToBeacon_revertsWhenNotEnoughBuffered() public {
         router.harnessAddBuffered{value: 31 ether}();
-        (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) = _prepare(1);
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(0, 1);
         Snap memory s = _snap();
         vm.expectRevert(
             abi.encodeWithSelector(IStakingRouter.NotEnoughBuffered.selector, 32 ether, 31 ether)
         );
         vm.prank(keeper);
-        router.depositToBeacon(1, mk, a);
+        router.depositToBeacon(0, 1, mk, a);
         _assertUnchanged(s);
     }
 
     function test_depositToBeacon_revertsOnZeroCount() public {
         _fund(1);
-        (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) = _prepare(1);
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(0, 1);
         vm.expectRevert(IStakingRouter.ZeroCount.selector);
         vm.prank(keeper);
-        router.depositToBeacon(0, mk, a);
+        router.depositToBeacon(0, 0, mk, a);
         assertEq(router.buffered(), 32 ether, "unchanged");
     }
 
@@ -261,31 +329,30 @@ contract DepositToBeaconTest is RouterFixture {
         router.setModuleStatus(1, IStakingRouter.ModuleStatus.Paused);
         vm.stopPrank();
         _fund(2);
-        IStakingRouter.ModuleKeys[] memory mk = new IStakingRouter.ModuleKeys[](2);
-        IDepositSecurity.Attestation memory a = _attest();
+        IStakingRouter.ModuleKeys memory mk;
+        IDepositSecurity.Attestation memory a = _attest(0);
         vm.expectRevert(IStakingRouter.NothingToDeposit.selector);
         vm.prank(keeper);
-        router.depositToBeacon(2, mk, a);
+        router.depositToBeacon(0, 2, mk, a);
         assertEq(router.buffered(), 64 ether, "unchanged");
     }
 
     function test_depositToBeacon_revertsWhenNonceChangedAfterAttestation() public {
         _fund(2);
-        (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) = _prepare(2);
-        _curatedOperator(curated, 1); // new keys after the guardians looked
-        bytes32 current = keccak256(abi.encodePacked(router.keyNonces()));
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(0, 2);
+        _curatedOperator(curated, 1); // new vetted keys after the guardians looked
         Snap memory s = _snap();
         vm.expectRevert(
-            abi.encodeWithSelector(IDepositSecurity.KeyNoncesChanged.selector, current, a.keyNoncesHash)
+            abi.encodeWithSelector(IDepositSecurity.KeyNonceChanged.selector, 0, curated.keyNonce(), a.keyNonce)
         );
         vm.prank(keeper);
-        router.depositToBeacon(2, mk, a);
+        router.depositToBeacon(0, 2, mk, a);
         _assertUnchanged(s);
     }
 
     function test_depositToBeacon_revertsWhenAttestationStale() public {
         _fund(2);
-        (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) = _prepare(2);
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(0, 2);
         vm.roll(a.blockNumber + MAX_AGE + 1);
         Snap memory s = _snap();
         vm.expectRevert(
@@ -297,21 +364,21 @@ contract DepositToBeaconTest is RouterFixture {
             )
         );
         vm.prank(keeper);
-        router.depositToBeacon(2, mk, a);
+        router.depositToBeacon(0, 2, mk, a);
         _assertUnchanged(s);
     }
 
     function test_depositToBeacon_revertsOnWrongDepositDataRoot() public {
         _fund(2);
-        (IStakingRouter.ModuleKeys[] memory mk, IDepositSecurity.Attestation memory a) = _prepare(2);
-        bytes32 good = mk[0].depositDataRoots[0];
-        mk[0].depositDataRoots[0] = keccak256("bad");
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(0, 2);
+        bytes32 good = mk.depositDataRoots[0];
+        mk.depositDataRoots[0] = keccak256("bad");
         Snap memory s = _snap();
         vm.expectRevert(
             abi.encodeWithSignature("DepositDataRootMismatch(bytes32,bytes32)", good, keccak256("bad"))
         );
         vm.prank(keeper);
-        router.depositToBeacon(2, mk, a);
+        router.depositToBeacon(0, 2, mk, a);
         _assertUnchanged(s);
     }
 

@@ -32,7 +32,7 @@ import {
   withdrawBond,
   type CascadeClient,
 } from "../../sdk/src/index.js";
-import { attest, keysFor, type KeyBatch } from "../helpers/protocol.js";
+import { depositAll, type KeyBatch } from "../helpers/protocol.js";
 import { ETH, clientFor, depositData, reportRound, setup, tamper, toBatch, writeJson } from "./fixtures.js";
 
 const { ethers, provider } = await network.create();
@@ -258,8 +258,7 @@ describe("sdk journeys", function () {
     expect(n > 0 && alloc.total === n, `bonded gets ${n}`).to.equal(true);
     await (await sys.router.connect(d1).deposit(2, d1.address, 0, { value: 96n * ETH })).wait();
     const uploaded = new Map<string, KeyBatch[]>([["1:0", [toBatch(good)]]]);
-    const { keys } = await keysFor(sys, 3, uploaded);
-    await (await sys.router.depositToBeacon(3, keys, await attest(sys, [g1, g2]))).wait();
+    await depositAll(sys, 3, uploaded, [g1, g2]);
     st = await operatorStatus(c, { module: "bonded", operatorId: 0n });
     expect(st.keys.deposited, "deposited").to.equal(n);
     const needed: bigint = await sys.bonded.bondRequired(0, n);

@@ -10,15 +10,15 @@ abstract contract DepositSecurityFixture is RouterFixture {
         _deployDefault();
     }
 
-    function _noncesHash() internal view returns (bytes32) {
-        return keccak256(abi.encodePacked(router.keyNonces()));
+    function _nonce() internal view returns (uint256) {
+        return curated.keyNonce();
     }
 }
 
 contract DepositSecurityVerifyTest is DepositSecurityFixture {
     function test_verify_acceptsQuorum() public {
-        IDepositSecurity.Attestation memory a = _attest();
-        ds.verify(a, dc.get_deposit_root(), _noncesHash());
+        IDepositSecurity.Attestation memory a = _attest(0);
+        ds.verify(a, 0, _nonce(), dc.get_deposit_root());
         assertEq(a.signatures.length, QUORUM, "quorum of signatures accepted");
     }
 
@@ -37,16 +37,17 @@ contract DepositSecurityVerifyTest is DepositSecurityFixture {
         bytes32 structHash = keccak256(
             abi.encode(
                 keccak256(
-                    "Attestation(bytes32 depositRoot,bytes32 keyNoncesHash,uint256 blockNumber,bytes32 blockHash)"
+                    "Attestation(uint256 moduleId,uint256 keyNonce,bytes32 depositRoot,uint256 blockNumber,bytes32 blockHash)"
                 ),
+                uint256(5),
+                uint256(6),
                 bytes32(uint256(1)),
-                bytes32(uint256(2)),
                 3,
                 bytes32(uint256(4))
             )
         );
         assertEq(
-            ds.attestationDigest(bytes32(uint256(1)), bytes32(uint256(2)), 3, bytes32(uint256(4))),
+            ds.attestationDigest(5, 6, bytes32(uint256(1)), 3, bytes32(uint256(4))),
             keccak256(abi.encodePacked("\x19\x01", domain, structHash)),
             "EIP-712 typed data hash"
         );
@@ -54,16 +55,16 @@ contract DepositSecurityVerifyTest is DepositSecurityFixture {
 
     function test_verify_revertsUnderQuorum() public {
         bytes32 root = dc.get_deposit_root();
-        bytes32 nonces = _noncesHash();
-        IDepositSecurity.Attestation memory a = _attestWith(root, nonces, 1);
+        uint256 nonce = _nonce();
+        IDepositSecurity.Attestation memory a = _attestWith(0, nonce, root, 1);
         vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.QuorumNotReached.selector, 1, QUORUM));
-        ds.verify(a, root, nonces);
+        ds.verify(a, 0, nonce, root);
     }
 
     function test_verify_revertsWhenStale() public {
-        IDepositSecurity.Attestation memory a = _attest();
+        IDepositSecurity.Attestation memory a = _attest(0);
         vm.roll(a.blockNumber + MAX_AGE);
-        ds.verify(a, a.depositRoot, a.keyNoncesHash); // exactly maxAge old: still fresh
+        ds.verify(a, 0, a.keyNonce, a.depositRoot); // exactly maxAge old: still fresh
         vm.roll(block.number + 1);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -73,22 +74,28 @@ contract DepositSecurityVerifyTest is DepositSecurityFixture {
                 MAX_AGE
             )
         );
-        ds.verify(a, a.depositRoot, a.keyNoncesHash);
+        ds.verify(a, 0, a.keyNonce, a.depositRoot);
     }
 
     function test_verify_revertsWhenKeyNoncesChanged() public {
-        IDepositSecurity.Attestation memory a = _attest();
-        _curatedOperator(curated, 1); // bumps the curated module's key nonce
-        bytes32 current = _noncesHash();
-        assertTrue(current != a.keyNoncesHash, "nonce moved");
+        IDepositSecurity.Attestation memory a = _attest(0);
+        _curatedOperator(curated, 1); // vetted keys: bumps the curated module's key nonce
+        uint256 current = _nonce();
+        assertTrue(current != a.keyNonce, "nonce moved");
         vm.expectRevert(
-            abi.encodeWithSelector(IDepositSecurity.KeyNoncesChanged.selector, current, a.keyNoncesHash)
+            abi.encodeWithSelector(IDepositSecurity.KeyNonceChanged.selector, 0, current, a.keyNonce)
         );
-        ds.verify(a, a.depositRoot, current);
+        ds.verify(a, 0, current, a.depositRoot);
+    }
+
+    function test_verify_revertsForAnotherModule() public {
+        IDepositSecurity.Attestation memory a = _attest(0);
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.WrongModule.selector, 1, 0));
+        ds.verify(a, 1, a.keyNonce, a.depositRoot);
     }
 
     function test_verify_revertsWhenDepositRootChanged() public {
-        IDepositSecurity.Attestation memory a = _attest();
+        IDepositSecurity.Attestation memory a = _attest(0);
         // Someone front-runs a deposit straight into the deposit contract.
         bytes memory pk = _pubkey(address(this), 0, 0);
         bytes memory sig = _signature(address(this), 0, 0);
@@ -99,42 +106,42 @@ contract DepositSecurityVerifyTest is DepositSecurityFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IDepositSecurity.DepositRootChanged.selector, current, a.depositRoot)
         );
-        ds.verify(a, current, a.keyNoncesHash);
+        ds.verify(a, 0, a.keyNonce, current);
     }
 
     function test_verify_revertsOnNonGuardian() public {
         (address eve, uint256 eveKey) = makeAddrAndKey("eve");
-        IDepositSecurity.Attestation memory a = _attest();
-        bytes32 digest = ds.attestationDigest(a.depositRoot, a.keyNoncesHash, a.blockNumber, a.blockHash);
+        IDepositSecurity.Attestation memory a = _attest(0);
+        bytes32 digest = ds.attestationDigest(0, a.keyNonce, a.depositRoot, a.blockNumber, a.blockHash);
         a.signatures[0] = _sign(eveKey, digest);
         if (eve > guardians[1]) {
             a.signatures[1] = a.signatures[0];
             a.signatures[0] = _sign(guardianKeys[1], digest);
         }
         vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.NotGuardian.selector, eve));
-        ds.verify(a, a.depositRoot, a.keyNoncesHash);
+        ds.verify(a, 0, a.keyNonce, a.depositRoot);
     }
 
     function test_verify_revertsOnNonAscendingSigners() public {
-        IDepositSecurity.Attestation memory a = _attest();
+        IDepositSecurity.Attestation memory a = _attest(0);
         (a.signatures[0], a.signatures[1]) = (a.signatures[1], a.signatures[0]);
         vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.SignersNotAscending.selector, guardians[0]));
-        ds.verify(a, a.depositRoot, a.keyNoncesHash);
+        ds.verify(a, 0, a.keyNonce, a.depositRoot);
     }
 
     function test_verify_revertsOnRepeatedSigner() public {
-        IDepositSecurity.Attestation memory a = _attest();
+        IDepositSecurity.Attestation memory a = _attest(0);
         a.signatures[1] = a.signatures[0];
         vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.SignersNotAscending.selector, guardians[0]));
-        ds.verify(a, a.depositRoot, a.keyNoncesHash);
+        ds.verify(a, 0, a.keyNonce, a.depositRoot);
     }
 
     function test_verify_revertsOnFutureBlockAndHashMismatch() public {
-        IDepositSecurity.Attestation memory a = _attest();
+        IDepositSecurity.Attestation memory a = _attest(0);
         a.blockNumber = block.number;
         vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.FutureBlock.selector, block.number));
-        ds.verify(a, a.depositRoot, a.keyNoncesHash);
-        a = _attest();
+        ds.verify(a, 0, a.keyNonce, a.depositRoot);
+        a = _attest(0);
         bytes32 real = a.blockHash;
         a.blockHash = keccak256("forged");
         vm.expectRevert(
@@ -145,15 +152,15 @@ contract DepositSecurityVerifyTest is DepositSecurityFixture {
                 a.blockHash
             )
         );
-        ds.verify(a, a.depositRoot, a.keyNoncesHash);
+        ds.verify(a, 0, a.keyNonce, a.depositRoot);
     }
 
     function test_verify_revertsWhilePaused() public {
-        IDepositSecurity.Attestation memory a = _attest();
+        IDepositSecurity.Attestation memory a = _attest(0);
         vm.prank(guardians[2]);
         ds.pause();
         vm.expectRevert(IDepositSecurity.DepositsPaused.selector);
-        ds.verify(a, a.depositRoot, a.keyNoncesHash);
+        ds.verify(a, 0, a.keyNonce, a.depositRoot);
     }
 }
 
@@ -178,7 +185,7 @@ contract DepositSecurityPauseWithSignatureTest is DepositSecurityFixture {
     function test_pauseWithSignature_anyoneSubmitsGuardianSignature() public {
         vm.roll(block.number + 10);
         uint256 bn = block.number - 2;
-        IDepositSecurity.Signature memory sig = _sign(guardianKeys[0], ds.pauseDigest(bn));
+        IDepositSecurity.Signature memory sig = _sign(guardianKeys[0], ds.pauseDigest(bn, ds.pauseNonce()));
         vm.expectEmit(address(ds));
         emit IDepositSecurity.DepositsPausedBy(guardians[0], bn);
         vm.prank(stranger);
@@ -188,7 +195,7 @@ contract DepositSecurityPauseWithSignatureTest is DepositSecurityFixture {
 
     function test_pauseWithSignature_revertsOnNonGuardianSignature() public {
         (address eve, uint256 eveKey) = makeAddrAndKey("eve");
-        IDepositSecurity.Signature memory sig = _sign(eveKey, ds.pauseDigest(block.number));
+        IDepositSecurity.Signature memory sig = _sign(eveKey, ds.pauseDigest(block.number, ds.pauseNonce()));
         vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.NotGuardian.selector, eve));
         ds.pauseWithSignature(block.number, sig);
         assertFalse(ds.isPaused(), "not paused");
@@ -196,31 +203,43 @@ contract DepositSecurityPauseWithSignatureTest is DepositSecurityFixture {
 
     function test_pauseWithSignature_revertsWhenStaleOrFuture() public {
         uint256 bn = block.number;
-        IDepositSecurity.Signature memory sig = _sign(guardianKeys[0], ds.pauseDigest(bn));
+        IDepositSecurity.Signature memory sig = _sign(guardianKeys[0], ds.pauseDigest(bn, ds.pauseNonce()));
         vm.roll(bn + MAX_AGE + 1);
         vm.expectRevert(
             abi.encodeWithSelector(IDepositSecurity.StaleAttestation.selector, bn, block.number, MAX_AGE)
         );
         ds.pauseWithSignature(bn, sig);
         uint256 future = block.number + 1;
-        sig = _sign(guardianKeys[0], ds.pauseDigest(future));
+        sig = _sign(guardianKeys[0], ds.pauseDigest(future, ds.pauseNonce()));
         vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.FutureBlock.selector, future));
         ds.pauseWithSignature(future, sig);
         assertFalse(ds.isPaused(), "not paused");
     }
 
-    /// @dev Documents behaviour: a used pause signature is not consumed, so after an unpause
-    /// anyone may replay it until it ages out (maxAttestationAge blocks). Same trade-off as
-    /// Lido's pause intents; the admin should wait out the window before unpausing.
-    function test_pauseWithSignature_replayableWithinWindow() public {
+    /// Open item 12 of docs/security.md §6 (closed): a pause signature used to be replayable
+    /// after an unpause for maxAttestationAge blocks (the same signature paused again). It is
+    /// bound to the pause nonce now, which the unpause increments.
+    function test_pauseWithSignature_revertsOnReplayAfterUnpause() public {
         uint256 bn = block.number;
-        IDepositSecurity.Signature memory sig = _sign(guardianKeys[0], ds.pauseDigest(bn));
+        IDepositSecurity.Signature memory sig = _sign(guardianKeys[0], ds.pauseDigest(bn, ds.pauseNonce()));
         ds.pauseWithSignature(bn, sig);
         vm.prank(admin);
         ds.unpause();
+        assertEq(ds.pauseNonce(), 1, "unpause increments the pause nonce");
+        // The digest under the new nonce recovers some other address: not a guardian.
+        address recovered = ecrecover(
+            ds.pauseDigest(bn, 1),
+            uint8(uint256(sig.vs >> 255)) + 27,
+            sig.r,
+            bytes32(uint256(sig.vs) & ((1 << 255) - 1))
+        );
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.NotGuardian.selector, recovered));
         vm.prank(stranger);
         ds.pauseWithSignature(bn, sig);
-        assertTrue(ds.isPaused(), "replayed pause");
+        assertFalse(ds.isPaused(), "the old signature no longer pauses");
+        // A fresh signature under the new nonce still works.
+        ds.pauseWithSignature(bn, _sign(guardianKeys[0], ds.pauseDigest(bn, 1)));
+        assertTrue(ds.isPaused(), "fresh signature pauses");
     }
 }
 
@@ -229,7 +248,7 @@ contract DepositSecurityUnpauseTest is DepositSecurityFixture {
         vm.prank(guardians[0]);
         ds.pause();
         vm.expectEmit(address(ds));
-        emit IDepositSecurity.DepositsUnpaused();
+        emit IDepositSecurity.DepositsUnpaused(1);
         vm.prank(admin);
         ds.unpause();
         assertFalse(ds.isPaused(), "unpaused");

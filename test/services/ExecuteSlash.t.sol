@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
+import {IDepositSecurity} from "../../contracts/interfaces/IDepositSecurity.sol";
 import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
 import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
 import {ServicesFixture} from "../utils/ServicesFixture.sol";
@@ -191,9 +192,10 @@ contract ExecuteSlashTest is ServicesFixture {
         vm.prank(pauser);
         router.setModuleStatus(1, IStakingRouter.ModuleStatus.Paused); // all new keys are curated
         (uint256[] memory alloc, ) = router.previewAllocation(1);
-        IStakingRouter.ModuleKeys[] memory mk = _moduleKeys(alloc);
+        IStakingRouter.ModuleKeys memory mk = _moduleKeysOf(0, alloc[0]);
+        IDepositSecurity.Attestation memory a = _attest(0);
         vm.prank(keeper);
-        uint256 n = router.depositToBeacon(2, mk, _attest());
+        uint256 n = router.depositToBeacon(0, 2, mk, a);
         assertEq(n, 1, "only what exceeds the debt is deposited");
         assertGe(router.buffered(), router.debt(), "the debt stays buffered");
         _assertNavWithinPooled("after deposit");

@@ -221,26 +221,43 @@ abstract contract RouterFixture is Test {
         router.harnessAddBuffered{value: amount}();
     }
 
-    /// @dev A quorum attestation over the current deposit root and key nonces, for the
-    /// previous block (rolls one block forward).
-    function _attest() internal returns (IDepositSecurity.Attestation memory a) {
-        return _attestWith(dc.get_deposit_root(), keccak256(abi.encodePacked(router.keyNonces())), QUORUM);
+    /// @dev A quorum attestation for `moduleId` over the current deposit root and its key
+    /// nonce, for the previous block (rolls one block forward).
+    function _attest(uint256 moduleId) internal returns (IDepositSecurity.Attestation memory a) {
+        uint256 nonce = IStakingModule(router.getModule(moduleId).module).keyNonce();
+        return _attestWith(moduleId, nonce, dc.get_deposit_root(), QUORUM);
     }
 
     function _attestWith(
+        uint256 moduleId,
+        uint256 nonce,
         bytes32 root,
-        bytes32 noncesHash,
         uint256 signers
     ) internal returns (IDepositSecurity.Attestation memory a) {
         vm.roll(block.number + 1);
+        a.moduleId = moduleId;
+        a.keyNonce = nonce;
         a.depositRoot = root;
-        a.keyNoncesHash = noncesHash;
         a.blockNumber = block.number - 1;
         a.blockHash = blockhash(a.blockNumber);
-        bytes32 digest = ds.attestationDigest(root, noncesHash, a.blockNumber, a.blockHash);
+        bytes32 digest = ds.attestationDigest(moduleId, nonce, root, a.blockNumber, a.blockHash);
         a.signatures = new IDepositSecurity.Signature[](signers);
         for (uint256 i; i < signers; ++i) {
             a.signatures[i] = _sign(guardianKeys[i], digest);
+        }
+    }
+
+    /// @dev What a keeper does: one `depositToBeacon` per module with a share of an allocation
+    /// of what is left of `n`, each with its own attestation and keys. Returns the total.
+    function _depositAll(uint256 n) internal returns (uint256 total) {
+        uint256 count = router.moduleCount();
+        for (uint256 id; id < count && total < n; ++id) {
+            (uint256[] memory alloc, ) = router.previewAllocation(n - total);
+            if (alloc[id] == 0) continue;
+            IStakingRouter.ModuleKeys memory mk = _moduleKeysOf(id, alloc[id]);
+            IDepositSecurity.Attestation memory a = _attest(id);
+            vm.prank(keeper);
+            total += router.depositToBeacon(id, n - total, mk, a);
         }
     }
 
@@ -255,22 +272,25 @@ abstract contract RouterFixture is Test {
         uint256[] memory alloc
     ) internal view returns (IStakingRouter.ModuleKeys[] memory mk) {
         mk = new IStakingRouter.ModuleKeys[](alloc.length);
+        for (uint256 id; id < alloc.length; ++id) mk[id] = _moduleKeysOf(id, alloc[id]);
+    }
+
+    /// @dev The next `count` keys of module `id` in its `depositPlan` order, with roots.
+    function _moduleKeysOf(uint256 id, uint256 count) internal view returns (IStakingRouter.ModuleKeys memory mk) {
+        mk.depositDataRoots = new bytes32[](count);
+        if (count == 0) return mk;
         bytes memory wc = abi.encodePacked(router.withdrawalCredentials());
-        for (uint256 id; id < alloc.length; ++id) {
-            mk[id].depositDataRoots = new bytes32[](alloc[id]);
-            if (alloc[id] == 0) continue;
-            address module = router.getModule(id).module;
-            (uint256[] memory ops, uint256[] memory firsts, uint256[] memory counts) = IStakingModule(module)
-                .depositPlan(alloc[id]);
-            uint256 j;
-            for (uint256 r; r < ops.length; ++r) {
-                for (uint256 k; k < counts[r]; ++k) {
-                    bytes memory pk = _pubkey(module, ops[r], firsts[r] + k);
-                    bytes memory sig = _signature(module, ops[r], firsts[r] + k);
-                    mk[id].pubkeys = bytes.concat(mk[id].pubkeys, pk);
-                    mk[id].signatures = bytes.concat(mk[id].signatures, sig);
-                    mk[id].depositDataRoots[j++] = _depositDataRoot(pk, wc, sig, 32 ether);
-                }
+        address module = router.getModule(id).module;
+        (uint256[] memory ops, uint256[] memory firsts, uint256[] memory counts) = IStakingModule(module)
+            .depositPlan(count);
+        uint256 j;
+        for (uint256 r; r < ops.length; ++r) {
+            for (uint256 k; k < counts[r]; ++k) {
+                bytes memory pk = _pubkey(module, ops[r], firsts[r] + k);
+                bytes memory sig = _signature(module, ops[r], firsts[r] + k);
+                mk.pubkeys = bytes.concat(mk.pubkeys, pk);
+                mk.signatures = bytes.concat(mk.signatures, sig);
+                mk.depositDataRoots[j++] = _depositDataRoot(pk, wc, sig, 32 ether);
             }
         }
     }
@@ -307,15 +327,6 @@ abstract contract RouterFixture is Test {
         for (uint256 i; i < 8; ++i) {
             le |= bytes8(bytes1(uint8(v >> (8 * i)))) >> (8 * i);
         }
-    }
-
-    /// @dev Previews, builds keys, attests and deposits `n` validators as the keeper.
-    function _depositAll(uint256 n) internal returns (uint256 deposited) {
-        (uint256[] memory alloc, ) = router.previewAllocation(n);
-        IStakingRouter.ModuleKeys[] memory mk = _moduleKeys(alloc);
-        IDepositSecurity.Attestation memory a = _attest();
-        vm.prank(keeper);
-        deposited = router.depositToBeacon(n, mk, a);
     }
 
     receive() external payable {}

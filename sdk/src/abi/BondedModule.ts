@@ -537,6 +537,19 @@ export const BondedModuleAbi = [
       {
         indexed: false,
         internalType: "uint256",
+        name: "kappaBond",
+        type: "uint256",
+      },
+    ],
+    name: "KappaBondChanged",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: false,
+        internalType: "uint256",
         name: "nonce",
         type: "uint256",
       },
@@ -1443,6 +1456,19 @@ export const BondedModuleAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "kappaBond",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "uint256",
@@ -2042,6 +2068,7 @@ export interface BondedModuleContract extends BaseContract {
     ContractTransactionResponse
   >;
   isProven: BaseContractMethod<[operatorId: BigNumberish], boolean, boolean>;
+  kappaBond: BaseContractMethod<[], bigint, bigint>;
   keyCommitment: BaseContractMethod<[operatorId: BigNumberish, keyIndex: BigNumberish], string, string>;
   keyNonce: BaseContractMethod<[], bigint, bigint>;
   leave: BaseContractMethod<[operatorId: BigNumberish], void, ContractTransactionResponse>;

@@ -188,17 +188,22 @@ export const DepositSecurityAbi = [
   {
     inputs: [
       {
-        internalType: "bytes32",
-        name: "expected",
-        type: "bytes32",
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
       },
       {
-        internalType: "bytes32",
+        internalType: "uint256",
+        name: "expected",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
         name: "given",
-        type: "bytes32",
+        type: "uint256",
       },
     ],
-    name: "KeyNoncesChanged",
+    name: "KeyNonceChanged",
     type: "error",
   },
   {
@@ -298,6 +303,22 @@ export const DepositSecurityAbi = [
     type: "error",
   },
   {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "expected",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "given",
+        type: "uint256",
+      },
+    ],
+    name: "WrongModule",
+    type: "error",
+  },
+  {
     inputs: [],
     name: "ZeroAddress",
     type: "error",
@@ -323,7 +344,14 @@ export const DepositSecurityAbi = [
   },
   {
     anonymous: false,
-    inputs: [],
+    inputs: [
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "pauseNonce",
+        type: "uint256",
+      },
+    ],
     name: "DepositsUnpaused",
     type: "event",
   },
@@ -546,13 +574,18 @@ export const DepositSecurityAbi = [
   {
     inputs: [
       {
-        internalType: "bytes32",
-        name: "depositRoot",
-        type: "bytes32",
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "keyNonce",
+        type: "uint256",
       },
       {
         internalType: "bytes32",
-        name: "keyNoncesHash",
+        name: "depositRoot",
         type: "bytes32",
       },
       {
@@ -762,6 +795,11 @@ export const DepositSecurityAbi = [
         name: "blockNumber",
         type: "uint256",
       },
+      {
+        internalType: "uint256",
+        name: "pauseNonce_",
+        type: "uint256",
+      },
     ],
     name: "pauseDigest",
     outputs: [
@@ -769,6 +807,19 @@ export const DepositSecurityAbi = [
         internalType: "bytes32",
         name: "",
         type: "bytes32",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "pauseNonce",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
       },
     ],
     stateMutability: "view",
@@ -946,13 +997,18 @@ export const DepositSecurityAbi = [
       {
         components: [
           {
-            internalType: "bytes32",
-            name: "depositRoot",
-            type: "bytes32",
+            internalType: "uint256",
+            name: "moduleId",
+            type: "uint256",
+          },
+          {
+            internalType: "uint256",
+            name: "keyNonce",
+            type: "uint256",
           },
           {
             internalType: "bytes32",
-            name: "keyNoncesHash",
+            name: "depositRoot",
             type: "bytes32",
           },
           {
@@ -988,13 +1044,18 @@ export const DepositSecurityAbi = [
         type: "tuple",
       },
       {
-        internalType: "bytes32",
-        name: "depositRoot",
-        type: "bytes32",
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "keyNonce",
+        type: "uint256",
       },
       {
         internalType: "bytes32",
-        name: "keyNoncesHash",
+        name: "depositRoot",
         type: "bytes32",
       },
     ],
@@ -1016,7 +1077,13 @@ export interface DepositSecurityContract extends BaseContract {
     ContractTransactionResponse
   >;
   attestationDigest: BaseContractMethod<
-    [depositRoot: BytesLike, keyNoncesHash: BytesLike, blockNumber: BigNumberish, blockHash: BytesLike],
+    [
+      moduleId: BigNumberish,
+      keyNonce: BigNumberish,
+      depositRoot: BytesLike,
+      blockNumber: BigNumberish,
+      blockHash: BytesLike,
+    ],
     string,
     string
   >;
@@ -1053,7 +1120,8 @@ export interface DepositSecurityContract extends BaseContract {
   isPaused: BaseContractMethod<[], boolean, boolean>;
   maxAttestationAge: BaseContractMethod<[], bigint, bigint>;
   pause: BaseContractMethod<[], void, ContractTransactionResponse>;
-  pauseDigest: BaseContractMethod<[blockNumber: BigNumberish], string, string>;
+  pauseDigest: BaseContractMethod<[blockNumber: BigNumberish, pauseNonce_: BigNumberish], string, string>;
+  pauseNonce: BaseContractMethod<[], bigint, bigint>;
   pauseWithSignature: BaseContractMethod<
     [blockNumber: BigNumberish, signature: { r: BytesLike; vs: BytesLike }],
     void,
@@ -1083,14 +1151,16 @@ export interface DepositSecurityContract extends BaseContract {
   verify: BaseContractMethod<
     [
       a: {
+        moduleId: BigNumberish;
+        keyNonce: BigNumberish;
         depositRoot: BytesLike;
-        keyNoncesHash: BytesLike;
         blockNumber: BigNumberish;
         blockHash: BytesLike;
         signatures: { r: BytesLike; vs: BytesLike }[];
       },
+      moduleId: BigNumberish,
+      keyNonce: BigNumberish,
       depositRoot: BytesLike,
-      keyNoncesHash: BytesLike,
     ],
     void,
     void

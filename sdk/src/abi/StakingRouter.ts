@@ -221,22 +221,6 @@ export const StakingRouterAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "supplied",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "modules",
-        type: "uint256",
-      },
-    ],
-    name: "ModuleKeysLength",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
         name: "moduleId",
         type: "uint256",
       },
@@ -1276,6 +1260,11 @@ export const StakingRouterAbi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
         name: "maxCount",
         type: "uint256",
       },
@@ -1297,20 +1286,25 @@ export const StakingRouterAbi = [
             type: "bytes32[]",
           },
         ],
-        internalType: "struct IStakingRouter.ModuleKeys[]",
+        internalType: "struct IStakingRouter.ModuleKeys",
         name: "keys",
-        type: "tuple[]",
+        type: "tuple",
       },
       {
         components: [
           {
-            internalType: "bytes32",
-            name: "depositRoot",
-            type: "bytes32",
+            internalType: "uint256",
+            name: "moduleId",
+            type: "uint256",
+          },
+          {
+            internalType: "uint256",
+            name: "keyNonce",
+            type: "uint256",
           },
           {
             internalType: "bytes32",
-            name: "keyNoncesHash",
+            name: "depositRoot",
             type: "bytes32",
           },
           {
@@ -1350,7 +1344,7 @@ export const StakingRouterAbi = [
     outputs: [
       {
         internalType: "uint256",
-        name: "deposited",
+        name: "count",
         type: "uint256",
       },
     ],
@@ -1587,19 +1581,6 @@ export const StakingRouterAbi = [
         internalType: "bool",
         name: "",
         type: "bool",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "keyNonces",
-    outputs: [
-      {
-        internalType: "uint256[]",
-        name: "",
-        type: "uint256[]",
       },
     ],
     stateMutability: "view",
@@ -2223,11 +2204,13 @@ export interface StakingRouterContract extends BaseContract {
   >;
   depositToBeacon: BaseContractMethod<
     [
+      moduleId: BigNumberish,
       maxCount: BigNumberish,
-      keys: { pubkeys: BytesLike; signatures: BytesLike; depositDataRoots: BytesLike[] }[],
+      keys: { pubkeys: BytesLike; signatures: BytesLike; depositDataRoots: BytesLike[] },
       attestation: {
+        moduleId: BigNumberish;
+        keyNonce: BigNumberish;
         depositRoot: BytesLike;
-        keyNoncesHash: BytesLike;
         blockNumber: BigNumberish;
         blockHash: BytesLike;
         signatures: { r: BytesLike; vs: BytesLike }[];
@@ -2292,7 +2275,6 @@ export interface StakingRouterContract extends BaseContract {
     ContractTransactionResponse
   >;
   isPubkeyRegistered: BaseContractMethod<[pubkey: BytesLike], boolean, boolean>;
-  keyNonces: BaseContractMethod<[], bigint[], bigint[]>;
   links: BaseContractMethod<[], [book: string, queue: string], [book: string, queue: string]>;
   lockOperatorBond: BaseContractMethod<
     [moduleId: BigNumberish, operatorId: BigNumberish, amount: BigNumberish],

@@ -519,3 +519,33 @@ function verifyDepositSignature(
   }
   return undefined;
 }
+
+/**
+ * Why a key's 32 ETH deposit would be dropped by the beacon chain, or `undefined` when its deposit
+ * signature verifies: the pubkey must be a valid G1 point and the signature a valid G2 point over
+ * `DepositMessage(pubkey, withdrawalCredentials, amount)` under the deposit domain of `forkVersion`.
+ * What the deposit guardians check for every key a deposit may use (DESIGN §7).
+ *
+ * @example
+ * ```ts
+ * const issue = depositKeyIssue(pubkey, signature, await router.withdrawalCredentials(), "0x00000000");
+ * if (issue) console.log(`${issue.code}: ${issue.message}`);
+ * ```
+ */
+export function depositKeyIssue(
+  pubkey: BytesInput,
+  signature: BytesInput,
+  withdrawalCredentials: BytesInput,
+  forkVersion: BytesInput,
+  amountGwei: number = FULL_DEPOSIT_GWEI,
+): { code: DepositDataIssue; message: string } | undefined {
+  const pk = parseBytes(pubkey, "pubkey", 48);
+  const sig = parseBytes(signature, "signature", 96);
+  const fork = parseBytes(forkVersion, "forkVersion", 4);
+  const messageRoot = DepositMessage.hashTreeRoot({
+    pubkey: pk,
+    withdrawal_credentials: parseBytes(withdrawalCredentials, "withdrawalCredentials", 32),
+    amount: amountGwei,
+  });
+  return verifyDepositSignature(pk, sig, messageRoot, computeDepositDomain(fork), bytesToHex(fork, false));
+}

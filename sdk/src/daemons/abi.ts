@@ -16,11 +16,10 @@ export const ROUTER_ABI = [
   "function moduleWeights() view returns (uint256[])",
   "function previewAllocation(uint256 n) view returns (uint256[] allocation, uint256 total)",
   "function buffered() view returns (uint256)",
-  "function keyNonces() view returns (uint256[])",
   "function withdrawalCredentials() view returns (bytes32)",
   "function addresses() view returns (address depositContract, address depositSecurity, address withdrawalVault, address elVault)",
   "function forceExit(uint256 moduleId, uint256 operatorId, uint256[] keyIndexes, bytes pubkeys, bytes signatures) payable",
-  "function depositToBeacon(uint256 maxCount, tuple(bytes pubkeys, bytes signatures, bytes32[] depositDataRoots)[] keys, tuple(bytes32 depositRoot, bytes32 keyNoncesHash, uint256 blockNumber, bytes32 blockHash, tuple(bytes32 r, bytes32 vs)[] signatures) attestation) returns (uint256)",
+  "function depositToBeacon(uint256 moduleId, uint256 maxCount, tuple(bytes pubkeys, bytes signatures, bytes32[] depositDataRoots) keys, tuple(uint256 moduleId, uint256 keyNonce, bytes32 depositRoot, uint256 blockNumber, bytes32 blockHash, tuple(bytes32 r, bytes32 vs)[] signatures) attestation) returns (uint256)",
 ];
 
 export const MODULE_ABI = [
@@ -29,6 +28,7 @@ export const MODULE_ABI = [
   "event ExitRequested(uint256 indexed operatorId, uint256 count, uint256 deadline)",
   "function depositPlan(uint256 count) view returns (uint256[] operatorIds, uint256[] firstIndexes, uint256[] counts)",
   "function depositableKeys() view returns (uint256)",
+  "function keyNonce() view returns (uint256)",
   "function operatorCount() view returns (uint256)",
   "function getOperator(uint256 operatorId) view returns (tuple(address manager, bool active, uint32 totalKeys, uint32 depositedKeys, uint32 exitedKeys, uint32 depositable, address rewardAddress, uint32 exitRequested, uint64 exitDeadline))",
   "function exitOverdue(uint256 operatorId) view returns (bool)",
@@ -57,5 +57,13 @@ export const ORACLE_ABI = [
 
 export const ACCOUNTING_ABI = ["function lastReport() view returns (uint256 refSlot, uint256 time)"];
 export const QUEUE_ABI = ["function pendingDemand() view returns (uint256)"];
-export const DEPOSIT_CONTRACT_ABI = ["function get_deposit_root() view returns (bytes32)"];
-export const DEPOSIT_SECURITY_ABI = ["function quorum() view returns (uint256)"];
+export const DEPOSIT_CONTRACT_ABI = [
+  "function get_deposit_root() view returns (bytes32)",
+  "event DepositEvent(bytes pubkey, bytes withdrawal_credentials, bytes amount, bytes signature, bytes index)",
+];
+export const DEPOSIT_SECURITY_ABI = [
+  "function quorum() view returns (uint256)",
+  "function isPaused() view returns (bool)",
+  "function pauseNonce() view returns (uint256)",
+  "function pauseWithSignature(uint256 blockNumber, tuple(bytes32 r, bytes32 vs) signature)",
+];

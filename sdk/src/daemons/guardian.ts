@@ -1,14 +1,28 @@
 /**
- * Deposit guardian (DESIGN §2): signs, with EIP-712, that the deposit contract's root and every
- * module's key nonce are what it sees at a block, so a front-run deposit or a key change between
- * attestation and deposit makes `depositToBeacon` revert. The router takes a quorum of these.
+ * Deposit guardian (DESIGN §7). For one module at a time it checks every key a deposit to that
+ * module may use — all of the module's depositable keys, in plan order — before signing:
+ * - the deposit contract has no earlier deposit for the pubkey (its `DepositEvent` history): on the
+ *   beacon chain the first deposit fixes the withdrawal credentials, so an operator that deposits
+ *   1 ETH for its key with its own credentials would otherwise take the router's 32 ETH;
+ * - the key's deposit signature verifies under the fork's deposit domain with Cascade's withdrawal
+ *   credentials and 32 ETH (a bad one is dropped by the beacon chain and the ETH lost).
+ * All clean: it signs, with EIP-712, (module id, the module's key nonce, deposit root, block). Any
+ * violation: it signs a PAUSE (bound to the current pause nonce) instead, and never an attestation.
+ * The router takes a quorum of attestations per module, so activity in another module never
+ * invalidates them, and the module's nonce changes only when its depositable keys change.
+ *
+ * Each public method does one idempotent step on the current chain state (`check`, `decide`,
+ * `submitPause`), so a long-running wrapper can call them on every block.
  */
-import { Contract, Signature, keccak256, solidityPacked, type Signer, type TypedDataDomain } from "ethers";
-import { DEPOSIT_CONTRACT_ABI, ROUTER_ABI } from "./abi.js";
+import { Contract, Interface, Signature, type Provider, type Signer, type TypedDataDomain } from "ethers";
+import { depositKeyIssue } from "../beacon/depositData.js";
+import { DEPOSIT_CONTRACT_ABI, DEPOSIT_SECURITY_ABI, MODULE_ABI, ROUTER_ABI } from "./abi.js";
+import { EventKeySource, type KeySource } from "./keys.js";
 
 export interface AttestationValue {
+  moduleId: number;
+  keyNonce: bigint;
   depositRoot: string;
-  keyNoncesHash: string;
   blockNumber: number;
   blockHash: string;
 }
@@ -20,10 +34,18 @@ export interface Attestation extends AttestationValue {
 
 export const ATTESTATION_TYPES = {
   Attestation: [
+    { name: "moduleId", type: "uint256" },
+    { name: "keyNonce", type: "uint256" },
     { name: "depositRoot", type: "bytes32" },
-    { name: "keyNoncesHash", type: "bytes32" },
     { name: "blockNumber", type: "uint256" },
     { name: "blockHash", type: "bytes32" },
+  ],
+};
+
+export const PAUSE_TYPES = {
+  Pause: [
+    { name: "blockNumber", type: "uint256" },
+    { name: "pauseNonce", type: "uint256" },
   ],
 };
 
@@ -33,55 +55,246 @@ export interface GuardianAddresses {
   depositSecurity: string;
 }
 
-/** What guardians sign right now: deposit root, `keccak256(abi.encodePacked(keyNonces))`, latest block. */
-export async function attestationValue(runner: Signer, a: GuardianAddresses): Promise<AttestationValue> {
-  const provider = runner.provider!;
-  const block = await provider.getBlock("latest");
-  const depositRoot: string = await new Contract(
-    a.depositContract,
-    DEPOSIT_CONTRACT_ABI,
-    runner,
-  ).get_deposit_root({
-    blockTag: block!.number,
-  });
-  const nonces: bigint[] = await new Contract(a.router, ROUTER_ABI, runner).keyNonces({
-    blockTag: block!.number,
-  });
-  const keyNoncesHash = keccak256(
-    solidityPacked(
-      nonces.map(() => "uint256"),
-      nonces,
-    ),
-  );
-  return { depositRoot, keyNoncesHash, blockNumber: block!.number, blockHash: block!.hash! };
+export interface GuardianOptions {
+  /**
+   * Genesis fork version of the chain (deposit signatures use it whatever the current fork);
+   * default "0x00000000" (mainnet, and the devnet keys of `makeKeys`).
+   */
+  forkVersion?: string;
+  /** Where key bytes come from; default the modules' `KeysAdded` events. */
+  keySource?: EventKeySource | KeySource;
+  /** First block to scan for `DepositEvent`s (the deposit contract's deployment); default 0. */
+  depositsFromBlock?: number;
 }
 
-/** One guardian: signs attestation values over the DepositSecurity EIP-712 domain. */
-export class Guardian {
-  constructor(
-    readonly signer: Signer,
-    readonly addresses: GuardianAddresses,
-  ) {}
+/** A key a deposit could use that must not be deposited. */
+export interface KeyViolation {
+  moduleId: number;
+  operatorId: bigint;
+  keyIndex: number;
+  /** 0x hex */
+  pubkey: string;
+  /** `PriorDeposit`: the deposit contract already has a deposit for the pubkey (front-run). */
+  reason: "PriorDeposit" | "InvalidSignature" | "InvalidPubkey" | "UnknownKey";
+  detail: string;
+}
 
-  async sign(value: AttestationValue): Promise<{ address: string; signature: string }> {
-    const provider = this.signer.provider!;
-    const domain: TypedDataDomain = {
-      name: "Cascade DepositSecurity",
-      version: "1",
-      chainId: (await provider.getNetwork()).chainId,
-      verifyingContract: this.addresses.depositSecurity,
+/** What a guardian decided for one module at one block. */
+export type GuardianDecision =
+  | { kind: "attest"; value: AttestationValue; address: string; signature: string }
+  | {
+      kind: "pause";
+      moduleId: number;
+      blockNumber: number;
+      pauseNonce: bigint;
+      address: string;
+      signature: string;
+      violations: KeyViolation[];
     };
-    return {
-      address: (await this.signer.getAddress()).toLowerCase(),
-      signature: await this.signer.signTypedData(domain, ATTESTATION_TYPES, value),
-    };
+
+/** Thrown by `attest` when a guardian refused: carries the pause decision to submit. */
+export class DepositPauseRequired extends Error {
+  constructor(readonly decision: Extract<GuardianDecision, { kind: "pause" }>) {
+    const v = decision.violations
+      .map((x) => `${x.reason} for key ${x.keyIndex} of operator ${x.operatorId} (${x.pubkey.slice(0, 18)}…)`)
+      .join("; ");
+    super(`guardian ${decision.address} pauses deposits: module ${decision.moduleId}: ${v}`);
+    this.name = "DepositPauseRequired";
   }
 }
 
-/** Collects every guardian's signature over the current value and orders them as the contract wants. */
-export async function attest(guardians: Guardian[]): Promise<Attestation> {
-  const value = await attestationValue(guardians[0].signer, guardians[0].addresses);
-  const signed = await Promise.all(guardians.map((g) => g.sign(value)));
+const DEPOSIT_EVENT = new Interface(DEPOSIT_CONTRACT_ABI).getEvent("DepositEvent")!;
+
+/** One guardian: checks a module's depositable keys and signs an attestation or a pause. */
+export class Guardian {
+  private readonly deposited = new Set<string>();
+  private scannedTo = -1;
+  /** BLS verdicts per (pubkey ‖ signature ‖ credentials): they never change. */
+  private readonly blsCache = new Map<string, ReturnType<typeof depositKeyIssue>>();
+  private readonly forkVersion: string;
+  private eventSource?: EventKeySource;
+
+  constructor(
+    readonly signer: Signer,
+    readonly addresses: GuardianAddresses,
+    readonly opts: GuardianOptions = {},
+  ) {
+    this.forkVersion = opts.forkVersion ?? "0x00000000";
+  }
+
+  private get provider(): Provider {
+    return this.signer.provider!;
+  }
+
+  private async domain(): Promise<TypedDataDomain> {
+    return {
+      name: "Cascade DepositSecurity",
+      version: "1",
+      chainId: (await this.provider.getNetwork()).chainId,
+      verifyingContract: this.addresses.depositSecurity,
+    };
+  }
+
+  /** Signs an attestation value (no checks: `decide` is the checked path). */
+  async sign(value: AttestationValue): Promise<{ address: string; signature: string }> {
+    return {
+      address: (await this.signer.getAddress()).toLowerCase(),
+      signature: await this.signer.signTypedData(await this.domain(), ATTESTATION_TYPES, value),
+    };
+  }
+
+  /** Signs a pause at `blockNumber` under `pauseNonce` (what `pauseWithSignature` takes). */
+  async signPause(blockNumber: number, pauseNonce: bigint): Promise<{ address: string; signature: string }> {
+    return {
+      address: (await this.signer.getAddress()).toLowerCase(),
+      signature: await this.signer.signTypedData(await this.domain(), PAUSE_TYPES, {
+        blockNumber,
+        pauseNonce,
+      }),
+    };
+  }
+
+  /** Pubkeys (lowercase 0x hex) with a `DepositEvent` up to `toBlock`; scans incrementally. */
+  private async depositedPubkeys(toBlock: number): Promise<Set<string>> {
+    const from = Math.max(this.scannedTo + 1, this.opts.depositsFromBlock ?? 0);
+    if (from <= toBlock) {
+      const logs = await this.provider.getLogs({
+        address: this.addresses.depositContract,
+        topics: [DEPOSIT_EVENT.topicHash],
+        fromBlock: from,
+        toBlock,
+      });
+      const iface = new Interface(DEPOSIT_CONTRACT_ABI);
+      for (const l of logs) this.deposited.add((iface.parseLog(l)!.args.pubkey as string).toLowerCase());
+      this.scannedTo = toBlock;
+    }
+    return this.deposited;
+  }
+
+  private async keySource(router: Contract, toBlock: number): Promise<KeySource> {
+    const s = this.opts.keySource;
+    if (s instanceof EventKeySource) {
+      await s.refresh(toBlock);
+      return s.source;
+    }
+    if (s) return s;
+    if (!this.eventSource) {
+      const n = Number(await router.moduleCount({ blockTag: toBlock }));
+      const modules: string[] = [];
+      for (let i = 0; i < n; i++) modules.push((await router.getModule(i, { blockTag: toBlock })).module);
+      this.eventSource = new EventKeySource(this.provider, modules);
+    }
+    await this.eventSource.refresh(toBlock);
+    return this.eventSource.source;
+  }
+
+  /**
+   * Looks at module `moduleId` at the latest block: the attestation value and every violation
+   * among the keys a deposit to it may use (all its depositable keys, in plan order).
+   */
+  async check(moduleId: number): Promise<{ value: AttestationValue; violations: KeyViolation[] }> {
+    const block = (await this.provider.getBlock("latest"))!;
+    const blockTag = block.number;
+    const router = new Contract(this.addresses.router, ROUTER_ABI, this.provider);
+    const dc = new Contract(this.addresses.depositContract, DEPOSIT_CONTRACT_ABI, this.provider);
+    const mod = new Contract(
+      (await router.getModule(moduleId, { blockTag })).module,
+      MODULE_ABI,
+      this.provider,
+    );
+    const [depositRoot, keyNonce, depositable, wc]: [string, bigint, bigint, string] = await Promise.all([
+      dc.get_deposit_root({ blockTag }),
+      mod.keyNonce({ blockTag }),
+      mod.depositableKeys({ blockTag }),
+      router.withdrawalCredentials({ blockTag }),
+    ]);
+    const violations: KeyViolation[] = [];
+    if (depositable > 0n) {
+      const [ops, firsts, counts]: bigint[][] = await mod.depositPlan(depositable, { blockTag });
+      const [source, deposited] = await Promise.all([
+        this.keySource(router, blockTag),
+        this.depositedPubkeys(blockTag),
+      ]);
+      for (let r = 0; r < ops.length; r++) {
+        const list = await source(moduleId, ops[r]);
+        for (let k = Number(firsts[r]); k < Number(firsts[r] + counts[r]); k++) {
+          const key = list[k];
+          const base = { moduleId, operatorId: ops[r], keyIndex: k };
+          if (!key) {
+            violations.push({ ...base, pubkey: "0x", reason: "UnknownKey", detail: "no KeysAdded bytes" });
+            continue;
+          }
+          const pubkey = "0x" + key.pubkey.toLowerCase();
+          if (deposited.has(pubkey))
+            violations.push({
+              ...base,
+              pubkey,
+              reason: "PriorDeposit",
+              detail: "the deposit contract already has a deposit for this pubkey",
+            });
+          const cacheKey = key.pubkey + key.signature + wc;
+          if (!this.blsCache.has(cacheKey))
+            this.blsCache.set(cacheKey, depositKeyIssue(key.pubkey, key.signature, wc, this.forkVersion));
+          const issue = this.blsCache.get(cacheKey);
+          if (issue)
+            violations.push({
+              ...base,
+              pubkey,
+              reason: issue.code === "InvalidPubkey" ? "InvalidPubkey" : "InvalidSignature",
+              detail: issue.message,
+            });
+        }
+      }
+    }
+    return {
+      value: { moduleId, keyNonce, depositRoot, blockNumber: block.number, blockHash: block.hash! },
+      violations,
+    };
+  }
+
+  /** `check`, then an attestation when clean, a pause signature (current pause nonce) otherwise. */
+  async decide(moduleId: number): Promise<GuardianDecision> {
+    const { value, violations } = await this.check(moduleId);
+    if (violations.length === 0) return { kind: "attest", value, ...(await this.sign(value)) };
+    const ds = new Contract(this.addresses.depositSecurity, DEPOSIT_SECURITY_ABI, this.provider);
+    const pauseNonce: bigint = await ds.pauseNonce({ blockTag: value.blockNumber });
+    const signed = await this.signPause(value.blockNumber, pauseNonce);
+    return { kind: "pause", moduleId, blockNumber: value.blockNumber, pauseNonce, violations, ...signed };
+  }
+}
+
+/**
+ * Submits a guardian's pause signature through `pauseWithSignature` (anyone may send it); a no-op
+ * when deposits are already paused. Returns the transaction hash when one was sent.
+ */
+export async function submitPause(
+  sender: Signer,
+  depositSecurity: string,
+  decision: Extract<GuardianDecision, { kind: "pause" }>,
+): Promise<string | undefined> {
+  const ds = new Contract(depositSecurity, DEPOSIT_SECURITY_ABI, sender);
+  if (await ds.isPaused()) return undefined;
+  const s = Signature.from(decision.signature);
+  const tx = await ds.pauseWithSignature(decision.blockNumber, { r: s.r, vs: s.yParityAndS });
+  await tx.wait();
+  return tx.hash;
+}
+
+/**
+ * Every guardian decides on module `moduleId`; all attest → the attestation with signatures in
+ * ascending signer order. Any guardian that found a violation → throws `DepositPauseRequired`
+ * with its pause decision (submit it with `submitPause`). Guardians must agree on the block: they
+ * all look at "latest", so call this without mining in between (retry on a mismatch).
+ */
+export async function attest(guardians: Guardian[], moduleId: number): Promise<Attestation> {
+  const decisions = await Promise.all(guardians.map((g) => g.decide(moduleId)));
+  const pause = decisions.find((d) => d.kind === "pause");
+  if (pause) throw new DepositPauseRequired(pause);
+  const signed = decisions as Extract<GuardianDecision, { kind: "attest" }>[];
+  const value = signed[0].value;
+  for (const d of signed)
+    if (d.value.blockNumber !== value.blockNumber || d.value.keyNonce !== value.keyNonce)
+      throw new Error("guardians looked at different blocks: retry");
   signed.sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
   const signatures = signed.map(({ signature }) => {
     const s = Signature.from(signature);

@@ -1,8 +1,12 @@
 /**
  * Keeper (DESIGN §1): permissionless upkeep, nothing on behalf of others.
  * - `depositBuffered`: asks the router how many validators the buffer allows (redemption demand
- *   is served first), lays out keys in each module's plan order from the modules' `KeysAdded`
- *   events (or any key source), gets a fresh guardian attestation and calls `depositToBeacon`.
+ *   is served first), then, module by module, lays out that module's share of the allocation in
+ *   its plan order from the modules' `KeysAdded` events (or any key source), gets a fresh guardian
+ *   attestation for that module (the guardians check every depositable key of it first) and calls
+ *   `depositToBeacon(moduleId, …)`. One module's activity (or revert) never blocks another's
+ *   deposit. When a guardian finds a front-run or invalid key it signs a pause instead: the keeper
+ *   submits it (`pauseWithSignature`) and deposits nothing more.
  * - `executeDueSlashes`: executes every pending service slash whose veto window is over
  *   (`registry.pendingSlashes()`, `requestedAt + vetoWindow ≤ now`); vetoed ones are no longer pending.
  * - `forceOverdueExits`: for every operator whose exit requests are overdue (`exitOverdue`), calls
@@ -13,7 +17,7 @@
 import { Contract, Interface, type Signer } from "ethers";
 import { BeaconApi } from "../beacon/api.js";
 import { MODULE_ABI, QUEUE_ABI, REGISTRY_ABI, ROUTER_ABI, WITHDRAWAL_VAULT_ABI } from "./abi.js";
-import { attest, type Guardian } from "./guardian.js";
+import { attest, DepositPauseRequired, submitPause, type Guardian, type KeyViolation } from "./guardian.js";
 import { EventKeySource, keysForDeposit, type KeySource } from "./keys.js";
 
 const DEPOSIT = 32n * 10n ** 18n;
@@ -22,7 +26,14 @@ export interface KeeperResult {
   /** validators deposited per module id */
   alloc: bigint[];
   total: bigint;
+  /** the last `depositToBeacon` sent */
   txHash?: string;
+  /** every `depositToBeacon` sent, in module order */
+  txHashes: string[];
+  /** set when a guardian refused to attest and signed a pause instead */
+  paused?: { moduleId: number; guardian: string; violations: KeyViolation[]; txHash?: string };
+  /** modules whose deposit reverted (e.g. their key nonce moved after the attestation) */
+  failed?: { moduleId: number; error: string }[];
 }
 
 /** One operator the keeper tried to force out. */
@@ -77,22 +88,48 @@ export class Keeper {
     return buffered > demand ? (buffered - demand) / DEPOSIT : 0n;
   }
 
-  /** Deposits up to `max` validators (default: all the buffer allows); no-op when nothing fits. */
+  /**
+   * Deposits up to `max` validators (default: all the buffer allows), one `depositToBeacon` per
+   * module with a share; no-op when nothing fits. A module whose call reverts (its nonce moved
+   * after the guardians looked) is reported in `failed` and retried next run; the others go on.
+   */
   async depositBuffered(max?: bigint): Promise<KeeperResult> {
     let n = await this.depositable();
     if (max !== undefined && max < n) n = max;
-    if (n === 0n) return { alloc: [], total: 0n };
+    const router = new Contract(this.addresses.router, ROUTER_ABI, this.signer);
+    const moduleCount = Number(await router.moduleCount());
+    const out: KeeperResult = { alloc: Array(moduleCount).fill(0n), total: 0n, txHashes: [] };
+    if (n === 0n) return out;
     const source = this.source instanceof EventKeySource ? this.source.source : this.source;
     if (this.source instanceof EventKeySource) await this.source.refresh();
-    const { alloc, total, keys } = await keysForDeposit(this.signer, this.addresses.router, n, source);
-    if (total === 0n) return { alloc, total };
-    const att = await attest(this.guardians);
-    const router = new Contract(this.addresses.router, ROUTER_ABI, this.signer);
-    // maxCount must be the `n` the keys were laid out for: the allocation of n can place fewer
-    // than n validators (targets floor), and allocating that smaller total differs again.
-    const tx = await router.depositToBeacon(n, keys, att);
-    await tx.wait();
-    return { alloc, total, txHash: tx.hash };
+    for (let id = 0; id < moduleCount && out.total < n; id++) {
+      // maxCount must be the `n` the keys were laid out for: the allocation of n can place fewer
+      // than n validators (targets floor), and allocating that smaller total differs again.
+      const left = n - out.total;
+      const { alloc, keys } = await keysForDeposit(this.signer, this.addresses.router, left, source, id);
+      if (alloc[id] === 0n) continue;
+      let att;
+      try {
+        att = await attest(this.guardians, id);
+      } catch (e) {
+        if (!(e instanceof DepositPauseRequired)) throw e;
+        const d = e.decision;
+        const txHash = await submitPause(this.signer, this.guardians[0].addresses.depositSecurity, d);
+        out.paused = { moduleId: id, guardian: d.address, violations: d.violations, txHash };
+        return out;
+      }
+      try {
+        const tx = await router.depositToBeacon(id, left, keys[id], att);
+        await tx.wait();
+        out.alloc[id] += alloc[id];
+        out.total += alloc[id];
+        out.txHash = tx.hash;
+        out.txHashes.push(tx.hash);
+      } catch (e) {
+        (out.failed ??= []).push({ moduleId: id, error: short(e) });
+      }
+    }
+    return out;
   }
 
   /** Executes pending service slashes whose veto window is over. Returns what was executed. */

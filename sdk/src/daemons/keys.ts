@@ -140,12 +140,14 @@ export class EventKeySource {
 /**
  * The keys each module must supply for `n` deposits: the router's allocation preview, then each
  * module's `depositPlan`, filled from `source`. Roots are recomputed (never trusted from events).
+ * With `onlyModule`, only that module's keys are laid out (the others' entries stay empty).
  */
 export async function keysForDeposit(
   runner: ContractRunner,
   routerAddress: string,
   n: number | bigint,
   source: KeySource,
+  onlyModule?: number,
 ): Promise<{ alloc: bigint[]; total: bigint; keys: ModuleKeys[] }> {
   const router = new Contract(routerAddress, ROUTER_ABI, runner);
   const [alloc, total]: [bigint[], bigint] = await router.previewAllocation(n);
@@ -156,7 +158,7 @@ export async function keysForDeposit(
     let pk = "0x";
     let sg = "0x";
     const roots: string[] = [];
-    if (count > 0n) {
+    if (count > 0n && (onlyModule === undefined || onlyModule === id)) {
       const [ops, firsts, counts]: bigint[][] = await mod.depositPlan(count);
       for (let r = 0; r < ops.length; r++) {
         const list = await source(id, ops[r]);

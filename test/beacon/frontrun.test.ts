@@ -1,0 +1,265 @@
+/**
+ * Finding 1 of issue 12 (critical): deposit front-running (Lido's LIP-5 problem), through the real
+ * pieces — the guardian daemon (sdk/src/daemons/guardian.ts), the keeper, the router and the beacon
+ * simulator reading the deposit contract's `DepositEvent`s.
+ *
+ * A hostile permissionless operator registers in the bonded module, uploads one key whose deposit
+ * signature is valid for Cascade's withdrawal credentials, then deposits 1 ETH for that pubkey with
+ * ITS OWN credentials straight into the deposit contract. On the beacon chain the first deposit fixes
+ * the credentials, so a router deposit of 32 ETH for that key would belong to the attacker.
+ * - Unchecked attestation (what the guardian daemon signed before: whatever root and nonce it saw):
+ *   the router sends 32 ETH (buffered −32 ETH, two `DepositEvent`s for one pubkey, the simulator's
+ *   validator holds 33 ETH under the attacker's credentials).
+ * - The guardian daemon now finds the earlier deposit in the deposit contract's history and signs a
+ *   PAUSE instead: the keeper submits it, deposits stay paused, `buffered` is untouched and the
+ *   pubkey has the attacker's 1 ETH deposit only.
+ * Same for a key with a random 96-byte signature (the beacon chain would drop the 32 ETH).
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import { Interface, Signature, hexlify, randomBytes } from "ethers";
+import { BeaconSimulator } from "../../sdk/src/beacon/simulator.js";
+import { BeaconApi } from "../../sdk/src/beacon/api.js";
+import {
+  buildDepositData,
+  depositCallArgs,
+  deterministicSecretKey,
+} from "../../sdk/src/beacon/depositData.js";
+import { Guardian, attest } from "../../sdk/src/daemons/guardian.js";
+import { Keeper } from "../../sdk/src/daemons/keeper.js";
+import { EventKeySource, keysForDeposit, makeKeys } from "../../sdk/src/daemons/keys.js";
+import { ETH } from "../../deploy/system.js";
+import { stakedSystem } from "../helpers/scenario.js";
+
+const { ethers, provider } = await network.create();
+
+const DEPOSIT_EVENT = new Interface([
+  "event DepositEvent(bytes pubkey, bytes withdrawal_credentials, bytes amount, bytes signature, bytes index)",
+]);
+
+describe("guardians vs a front-running bonded operator (beacon simulator)", function () {
+  this.timeout(300_000);
+
+  async function setup() {
+    const st = await stakedSystem(ethers);
+    const { sys, signers } = st;
+    const [, , , , g1, g2] = signers;
+    const [keeperS, funder, attacker, depositor] = [signers[12], signers[15], signers[16], signers[17]];
+    const A = sys.addresses;
+    const gAddrs = {
+      router: A.router,
+      depositContract: A.depositContract,
+      depositSecurity: A.depositSecurity,
+    };
+    const guardians = [g1, g2].map((g) => new Guardian(g, gAddrs));
+    const keeper = new Keeper(
+      keeperS,
+      { router: A.router, withdrawalQueue: A.withdrawalQueue },
+      guardians,
+      new EventKeySource(ethers.provider, [A.curatedModule, A.bondedModule]),
+    );
+    const wc: string = await sys.router.withdrawalCredentials();
+    // Use up every honest key (the guardians attest them: all clean), so the next validator can
+    // only be the attacker's.
+    for (let round = 0; round < 4; round++) {
+      const left = (await sys.curated.depositableKeys()) + (await sys.bonded.depositableKeys());
+      if (left === 0n) break;
+      await (
+        await sys.router.connect(depositor).deposit(2, depositor.address, 0, { value: left * 32n * ETH })
+      ).wait();
+      const r = await keeper.depositBuffered();
+      expect(r.paused, "honest keys: no pause").to.equal(undefined);
+    }
+    expect(await sys.curated.depositableKeys(), "curated keys used up").to.equal(0n);
+    expect(await sys.bonded.depositableKeys(), "bonded keys used up").to.equal(0n);
+    const [genesisTime] = await sys.oracle.frameConfig();
+    const sim = new BeaconSimulator({
+      provider: ethers.provider,
+      depositContract: A.depositContract,
+      funder,
+      genesisTime,
+      activationDelayEpochs: 1,
+      withdrawDelayEpochs: 4,
+      networkValidators: 4,
+      modules: [A.curatedModule, A.bondedModule],
+      withdrawalRequests: A.withdrawalRequests,
+    });
+    const beaconUrl = await sim.listen(0);
+    return { ...st, sim, beaconUrl, guardians, keeper, wc, attacker, depositor, A };
+  }
+
+  /** The attacker registers a bonded operator (2.4 ETH refundable bond) with one key. */
+  async function registerHostile(
+    s: Awaited<ReturnType<typeof setup>>,
+    key: { pubkeys: string; signatures: string },
+  ): Promise<bigint> {
+    const bond = await s.sys.bonded.bondRequired(0, 1); // same standard curve for everyone
+    const id: bigint = await s.sys.bonded.operatorCount();
+    await (
+      await s.sys.bonded
+        .connect(s.attacker)
+        .registerOperator("Hostile", s.attacker.address, key.pubkeys, key.signatures, { value: bond })
+    ).wait();
+    expect(await s.sys.bonded.depositableKeys(), "the hostile key is depositable").to.equal(1n);
+    return id;
+  }
+
+  /** Buffers 32 ETH in class C and checks the next validator goes to the bonded module. */
+  async function fundOneValidator(s: Awaited<ReturnType<typeof setup>>) {
+    await (
+      await s.sys.router.connect(s.depositor).deposit(2, s.depositor.address, 0, { value: 32n * ETH })
+    ).wait();
+    const [alloc] = await s.sys.router.previewAllocation(1);
+    expect(alloc[1], "the hostile key is next").to.equal(1n);
+  }
+
+  /** The attacker's own 1 ETH deposit for its key, with its own withdrawal credentials. */
+  async function frontRun(s: Awaited<ReturnType<typeof setup>>, seed: string): Promise<string> {
+    const attackerWc = "0x01" + "00".repeat(11) + s.attacker.address.slice(2).toLowerCase();
+    const d = buildDepositData({
+      secretKey: deterministicSecretKey(seed, 0),
+      withdrawalCredentials: attackerWc,
+      amountGwei: 1_000_000_000,
+      forkVersion: "0x00000000",
+    });
+    const a = depositCallArgs(d);
+    const dc = new ethers.Contract(
+      s.A.depositContract,
+      [
+        "function deposit(bytes pubkey, bytes withdrawal_credentials, bytes signature, bytes32 deposit_data_root) payable",
+      ],
+      s.attacker,
+    );
+    await (
+      await dc.deposit(a.pubkey, a.withdrawalCredentials, a.signature, a.depositDataRoot, {
+        value: a.valueWei,
+      })
+    ).wait();
+    return attackerWc;
+  }
+
+  async function depositEventsFor(s: Awaited<ReturnType<typeof setup>>, pubkey: string) {
+    const logs = await ethers.provider.getLogs({
+      address: s.A.depositContract,
+      topics: [DEPOSIT_EVENT.getEvent("DepositEvent")!.topicHash],
+      fromBlock: 0,
+      toBlock: "latest",
+    });
+    return logs
+      .map((l) => DEPOSIT_EVENT.parseLog(l)!)
+      .filter((e) => (e.args.pubkey as string).toLowerCase() === pubkey.toLowerCase());
+  }
+
+  async function validatorOf(s: Awaited<ReturnType<typeof setup>>, pubkey: string) {
+    await provider.send("evm_increaseTime", [4 * 384]);
+    await provider.send("evm_mine", []);
+    const [v] = await new BeaconApi(s.beaconUrl).validators("head", { ids: [pubkey] });
+    return v;
+  }
+
+  it("before: an unchecked attestation (the old daemon's) lets the router send 32 ETH to the attacker's validator", async function () {
+    const s = await setup();
+    try {
+      const key = makeKeys("hostile-a", 0, 1, s.wc);
+      await registerHostile(s, key);
+      await fundOneValidator(s);
+      const attackerWc = await frontRun(s, "hostile-a");
+      const buffered0: bigint = await s.sys.router.buffered();
+
+      // What the guardian daemon did before: sign the root and nonce it sees, no key checks.
+      const { value } = await s.guardians[0].check(1);
+      const signed = await Promise.all(s.guardians.map((g) => g.sign(value)));
+      signed.sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
+      const att = {
+        ...value,
+        signatures: signed.map((x) => {
+          const sg = Signature.from(x.signature);
+          return { r: sg.r, vs: sg.yParityAndS };
+        }),
+      };
+      const source = new EventKeySource(ethers.provider, [s.A.curatedModule, s.A.bondedModule]);
+      await source.refresh();
+      const { keys } = await keysForDeposit(s.sys.deployer, s.A.router, 8, source.source, 1);
+      await (await s.sys.router.depositToBeacon(1, 8, keys[1], att)).wait();
+
+      expect(buffered0 - (await s.sys.router.buffered()), "buffered −32 ETH").to.equal(32n * ETH);
+      const evs = await depositEventsFor(s, key.pubkeys);
+      expect(evs.length, "two DepositEvents for one pubkey").to.equal(2);
+      const v = await validatorOf(s, key.pubkeys);
+      expect(v.withdrawalCredentials, "credentials fixed by the first deposit: the attacker's").to.equal(
+        attackerWc,
+      );
+      // 1 + 32 ETH deposited (plus the simulator's rewards since activation).
+      expect(
+        BigInt(v.balance) >= 33n * 10n ** 9n,
+        `33 ETH under the attacker's credentials (${v.balance} gwei)`,
+      ).to.equal(true);
+      expect(v.status, "an active validator").to.match(/^active/);
+    } finally {
+      await s.sim.close();
+    }
+  });
+
+  it("test_guardian_frontRunKey_pausesInsteadOfAttesting", async function () {
+    const s = await setup();
+    try {
+      const key = makeKeys("hostile-b", 0, 1, s.wc);
+      await registerHostile(s, key);
+      await fundOneValidator(s);
+      // Clean key, before the front-run: the guardians would attest.
+      const clean = await s.guardians[0].check(1);
+      expect(clean.violations, "no violation yet").to.deep.equal([]);
+      const attackerWc = await frontRun(s, "hostile-b");
+      const buffered0: bigint = await s.sys.router.buffered();
+
+      const r = await s.keeper.depositBuffered();
+
+      expect(r.total, "nothing deposited").to.equal(0n);
+      expect(r.paused?.moduleId, "the guardian refused module 1").to.equal(1);
+      expect(
+        r.paused?.violations.map((v) => [v.reason, v.pubkey]),
+        "the front-run key",
+      ).to.deep.equal([["PriorDeposit", key.pubkeys.toLowerCase()]]);
+      expect(r.paused?.txHash, "the keeper submitted the guardian's pause signature").to.be.a("string");
+      expect(await s.sys.depositSecurity.isPaused(), "deposits paused").to.equal(true);
+      expect(await s.sys.router.buffered(), "buffered untouched").to.equal(buffered0);
+      expect((await depositEventsFor(s, key.pubkeys)).length, "only the attacker's own deposit").to.equal(1);
+      let refused = "";
+      try {
+        await attest(s.guardians, 1);
+      } catch (e) {
+        refused = (e as Error).message;
+      }
+      expect(refused, "no attestation while the key is there").to.match(/PriorDeposit/);
+      const v = await validatorOf(s, key.pubkeys);
+      expect(BigInt(v.balance), "the attacker's validator holds its own 1 ETH only").to.equal(10n ** 9n);
+      expect(v.withdrawalCredentials).to.equal(attackerWc);
+    } finally {
+      await s.sim.close();
+    }
+  });
+
+  it("test_guardian_invalidSignature_pausesInsteadOfAttesting", async function () {
+    const s = await setup();
+    try {
+      const good = makeKeys("hostile-c", 0, 1, s.wc);
+      const key = { pubkeys: good.pubkeys, signatures: hexlify(randomBytes(96)) };
+      await registerHostile(s, key);
+      await fundOneValidator(s);
+      const buffered0: bigint = await s.sys.router.buffered();
+
+      const r = await s.keeper.depositBuffered();
+
+      expect(r.total, "nothing deposited").to.equal(0n);
+      expect(
+        r.paused?.violations.map((v) => v.reason),
+        "bad BLS signature",
+      ).to.deep.equal(["InvalidSignature"]);
+      expect(await s.sys.depositSecurity.isPaused(), "deposits paused").to.equal(true);
+      expect(await s.sys.router.buffered(), "buffered untouched").to.equal(buffered0);
+      expect((await depositEventsFor(s, key.pubkeys)).length, "no deposit for the key").to.equal(0);
+    } finally {
+      await s.sim.close();
+    }
+  });
+});
