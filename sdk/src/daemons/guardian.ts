@@ -33,10 +33,17 @@ export interface GuardianAddresses {
   depositSecurity: string;
 }
 
-/** What guardians sign right now: deposit root, `keccak256(abi.encodePacked(keyNonces))`, latest block. */
-export async function attestationValue(runner: Signer, a: GuardianAddresses): Promise<AttestationValue> {
+/**
+ * What guardians sign: deposit root, `keccak256(abi.encodePacked(keyNonces))`, at the latest block
+ * or at `blockTag` (a guardian daemon signing the block a keeper asks about reads it itself).
+ */
+export async function attestationValue(
+  runner: Signer,
+  a: GuardianAddresses,
+  blockTag: number | "latest" = "latest",
+): Promise<AttestationValue> {
   const provider = runner.provider!;
-  const block = await provider.getBlock("latest");
+  const block = await provider.getBlock(blockTag);
   const depositRoot: string = await new Contract(
     a.depositContract,
     DEPOSIT_CONTRACT_ABI,
