@@ -2,7 +2,8 @@
  * `cascade demo` and `cascade devnet` (DESIGN §11).
  *
  * - `cascade demo` runs the §11 scenario (scripts/demo.ts `runDemo`) on the embedded network, or
- *   on `--rpc URL` (a node with 20 unlocked accounts), printing the frame tables and the summary.
+ *   on `--rpc URL` (any node where the first account is funded: the other roles are derived and
+ *   funded from it), printing the frame tables and the summary.
  * - `cascade devnet` runs the system on a real JSON-RPC node, because an in-process network dies
  *   with the process: it starts anvil (node_modules/@foundry-rs/anvil) or `hardhat node` on
  *   127.0.0.1, deploys through the Ignition module, writes deployments/<chainId>.json, starts the
@@ -69,7 +70,7 @@ async function rpc(url: string, method: string, params: unknown[] = []): Promise
   return body.result;
 }
 
-/** Starts a JSON-RPC node on 127.0.0.1:`port` with 20 funded, unlocked accounts; resolves once it answers. */
+/** Starts a JSON-RPC node on 127.0.0.1:`port` (funded, unlocked accounts); resolves once it answers. */
 async function startNode(
   kind: "anvil" | "hardhat",
   port: number,
@@ -141,7 +142,7 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
 
   program
     .command("demo")
-    .description("run the DESIGN §11 scenario (embedded network, or --rpc URL with 20 unlocked accounts)")
+    .description("run the DESIGN §11 scenario (embedded network, or --rpc URL: one funded account is enough)")
     .option("--frames <n>", "report frames to run", "8")
     .option("--seed <s>", "seed of the operators' keys", "cascade")
     .option("--beacon <url>", "read the beacon chain from this Beacon API node instead of the simulator")
