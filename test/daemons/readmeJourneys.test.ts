@@ -8,7 +8,7 @@
  */
 import { expect } from "chai";
 import { Command } from "commander";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider } from "ethers";
 import { runCli } from "../../sdk/src/cli/main.js";
@@ -126,6 +126,7 @@ describe("README journeys on a real devnet", function () {
     );
     writeFileSync(join(info!.dir, "pfc.json"), JSON.stringify({ 0: "10 ETH" }));
     const transcript: string[] = [];
+    let passed = false;
     try {
       for (const line of lines) {
         const words = shellWords(line)
@@ -165,12 +166,14 @@ describe("README journeys on a real devnet", function () {
           });
         }
       }
+      passed = true;
     } finally {
       if (process.env.CASCADE_JOURNEY_LOG)
         writeFileSync(process.env.CASCADE_JOURNEY_LOG, transcript.join("\n"));
       provider.destroy();
       ac.abort();
       await running.catch(() => {});
+      if (passed) rmSync(dir, { recursive: true, force: true }); // else its logs/ tell what the daemons did
     }
   });
 });

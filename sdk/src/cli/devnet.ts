@@ -57,6 +57,8 @@ export interface DevnetCommandOptions {
   onReady?: (info: DevnetInfo) => void | Promise<void>;
   /** Working directory (deployments/ is written there); default process.cwd(). */
   cwd?: string;
+  /** Environment (RPC_URL for `devnet time`); default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
@@ -406,7 +408,7 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
       } catch (e) {
         throw new InvalidInputError((e as Error).message);
       }
-      const url = globals(cmd).rpc ?? process.env.RPC_URL ?? "http://127.0.0.1:8545";
+      const url = globals(cmd).rpc ?? (opts.env ?? process.env).RPC_URL ?? "http://127.0.0.1:8545";
       try {
         await rpc(url, "evm_increaseTime", [seconds]);
         await rpc(url, "evm_mine");

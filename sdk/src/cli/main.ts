@@ -1215,7 +1215,7 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
       },
     );
 
-  registerDevnetCommands(program);
+  registerDevnetCommands(program, { env: io.env });
   registerDaemonCommands(program, { client: getClient, stdout: io.stdout, cwd: io.cwd });
   try {
     await program.parseAsync(argv, { from: "user" });
