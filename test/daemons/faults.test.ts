@@ -177,19 +177,35 @@ describe("daemons under faults (real processes on 127.0.0.1)", function () {
       ],
       provider,
     );
-    // 100 ETH buffered: 3 validators, and the operator has 4 keys.
+    // 100 ETH buffered: at most 3 validators (the allocation may place fewer: targets floor).
     await until(
-      "three validators deposited",
-      async () => (await deposits.queryFilter("DepositEvent")).length >= 3,
+      "the keepers' deposits",
+      async () => (await deposits.queryFilter("DepositEvent")).length >= 2,
     );
-    await new Promise((r) => setTimeout(r, 3000)); // both keepers keep stepping
+    let n = -1;
+    await until("the keepers to settle", async () => {
+      const now = (await deposits.queryFilter("DepositEvent")).length;
+      const settled = now === n;
+      n = now;
+      await new Promise((r) => setTimeout(r, 3000));
+      return settled;
+    });
     const events = await deposits.queryFilter("DepositEvent");
     const pubkeys = events.map((e: any) => e.args.pubkey as string);
-    expect(events.length, "3 validators: what 100 ETH funds, no more").to.equal(3);
-    expect(new Set(pubkeys).size, "no key deposited twice").to.equal(3);
+    const router = new Contract(
+      info.addresses.router,
+      [
+        "function getModule(uint256) view returns (tuple(address module, uint8 status, uint16 stakeShareLimitBps, uint16 moduleFeeBps, uint16 reputationBps, uint64 baseWeight, address feeRecipient, uint64 deposited, uint64 clValidators, uint64 exited, uint128 clBalance))",
+      ],
+      provider,
+    );
+    const booked = (await router.getModule(0)).deposited + (await router.getModule(1)).deposited;
+    expect(events.length, "what 100 ETH funds, no more").to.be.at.most(3);
+    expect(BigInt(events.length), "every deposit booked once by the router").to.equal(booked);
+    expect(new Set(pubkeys).size, "no key deposited twice").to.equal(events.length);
     const byK1 = await metric(k1, "cascade_keeper_validators_deposited");
     const byK2 = await metric(k2, "cascade_keeper_validators_deposited");
-    expect(byK1 + byK2, "the keepers' own counts add up to the deposits").to.equal(3);
+    expect(byK1 + byK2, "the keepers' own counts add up to the deposits").to.equal(events.length);
     this.test!.title += ` [keeper1 ${byK1}, keeper2 ${byK2}, races lost ${(await metric(k1, "cascade_keeper_lost_races")) + (await metric(k2, "cascade_keeper_lost_races"))}]`;
   });
 

@@ -21,6 +21,7 @@ import { JsonRpcProvider } from "ethers";
 import { BeaconSimulator } from "../beacon/simulator.js";
 import { CascadeError, InvalidInputError } from "../errors.js";
 import {
+  addCuratedOperator,
   addModules,
   devnetKeys,
   freePort,
@@ -258,6 +259,7 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
           const sys = await deploySystemWithIgnition(await withEphemeralIgnition(c));
           const gov = byName.get("gov")!.wallet.address;
           await addModules(sys, gov);
+          await addCuratedOperator(sys, byName.get("cop")!.wallet, node.url);
           const timelockRoles = await grantTimelockRoles(sys);
           const { ethers } = c as unknown as { ethers: { provider: import("ethers").Provider } };
           const chainId = (await ethers.provider.getNetwork()).chainId;
@@ -346,7 +348,7 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
             say(`Deployed through the Ignition module; addresses in ${addressesFile}:`);
             for (const [k, v] of Object.entries(sys.addresses)) say(`  ${k.padEnd(22)} ${v}`);
             say(
-              `Modules added: curated (id 0), bonded (id 1). Funded from ${funded}; role keys (devnet only, public seed) in ${o.dir}/:`,
+              `Modules added: curated (id 0, operator 0 "Curated One" with 4 vetted keys), bonded (id 1). Funded from ${funded}; role keys (devnet only, public seed) in ${o.dir}/:`,
             );
             for (const k of keys) say(`  ${(k.name + ".key").padEnd(15)} ${k.wallet.address}  ${k.role}`);
             say(

@@ -11,6 +11,7 @@ import { createServer, connect } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildDepositData, deterministicSecretKey } from "../beacon/depositData.js";
+import { makeKeys } from "../daemons/keys.js";
 import { Contract, JsonRpcProvider, Wallet, keccak256, parseEther, toUtf8Bytes, type Signer } from "ethers";
 
 /** A role key of the devnet. */
@@ -35,16 +36,17 @@ export function devnetKeys(seed = "cascade-devnet"): DevnetKey[] {
     role,
   });
   return [
-    k("gov", "2000", "deployer: admin and manager roles on every contract, timelock proposer/executor, veto"),
+    k("gov", "1000", "deployer: admin and manager roles on every contract, timelock proposer/executor, veto"),
     k("member1", "20", "oracle member"),
     k("member2", "20", "oracle member"),
     k("member3", "20", "oracle member"),
     k("guardian1", "5", "deposit guardian"),
     k("guardian2", "5", "deposit guardian"),
     k("keeper", "50", "keeper (deposits, due slashes, forced exits)"),
-    k("simulator", "200000", "beacon simulator: pays skims and exited balances to the withdrawal vault"),
-    k("me", "5000", "a depositor"),
+    k("simulator", "2000", "beacon simulator: pays skims and exited balances to the withdrawal vault"),
+    k("me", "3000", "a depositor"),
     k("op", "500", "a bonded-module operator"),
+    k("cop", "20", "manager of curated operator 0 (4 vetted keys)"),
     k("svc", "200", "a restaked service (also its slasher and recipient)"),
     k("any", "50", "anyone (permissionless keeper actions)"),
   ];
@@ -87,6 +89,32 @@ export async function addModules(
   if (Number(await sys.router.moduleCount()) > 0) return;
   await (await sys.router.addModule(sys.addresses.curatedModule, params(100), 9000)).wait();
   await (await sys.router.addModule(sys.addresses.bondedModule, params(100), 8000)).wait();
+}
+
+/**
+ * Curated operator 0, "Curated One", managed by `manager` (its key uploads 4 keys, governance vets
+ * them), so both modules take deposits and services can spread stake over two operators.
+ */
+export async function addCuratedOperator(
+  sys: { curated: any; router: any },
+  manager: Wallet,
+  rpcUrl: string,
+): Promise<void> {
+  if (Number(await sys.curated.operatorCount()) > 0) return;
+  await (await sys.curated.addOperator("Curated One", manager.address, manager.address)).wait();
+  const p = new JsonRpcProvider(rpcUrl, undefined, { cacheTimeout: -1 });
+  try {
+    const batch = makeKeys("cascade-devnet/curated-one", 0, 4, await sys.router.withdrawalCredentials());
+    const m = new Contract(
+      await sys.curated.getAddress(),
+      ["function addKeys(uint256 operatorId, bytes pubkeys, bytes signatures)"],
+      manager.connect(p),
+    );
+    await (await m.addKeys(0, batch.pubkeys, batch.signatures)).wait();
+  } finally {
+    p.destroy();
+  }
+  await (await sys.curated.setVettedLimit(0, 4)).wait();
 }
 
 /**
