@@ -13,7 +13,7 @@
  */
 import { Command } from "commander";
 import { join } from "node:path";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { Contract, JsonRpcProvider, Wallet, getAddress, parseEther } from "ethers";
 import { registerDevnetCommands, type DevnetInfo } from "../sdk/src/cli/devnet.js";
 import { freePort, spawnDaemon, waitListening, type DaemonChild } from "../sdk/src/cli/devnetSystem.js";
@@ -167,6 +167,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 
   // Daemons.
   const children = new Map<string, DaemonChild>();
+  const cleanup = async () => {
+    await Promise.all([...children.values()].map((d) => d.stop()));
+    await beacon.stop();
+    await rpc.stop();
+    provider.destroy();
+    ac.abort();
+    await running.catch(() => {});
+    rmSync(info.dir, { recursive: true, force: true });
+  };
   let restarts = 0;
   const args = (name: string): [role: "oracle" | "guardian" | "keeper", a: string[]] => {
     if (name.startsWith("member")) return ["oracle", ["--beacon", beacon.url, "--beacon-timeout", "1000"]];
@@ -196,8 +205,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     children.set(name, d);
     await waitListening(d.metricsUrl);
   };
-  for (const n of ["guardian1", "guardian2"]) await start(n);
-  await Promise.all(["member1", "member2", "member3", "keeper"].map(start));
+  try {
+    for (const n of ["guardian1", "guardian2", "member1", "member2", "member3", "keeper"]) await start(n);
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
 
   const result: SoakResult = {
     frames: o.frames,
@@ -310,12 +323,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     }
     result.deposited = (await deposits.queryFilter("DepositEvent")).length;
   } finally {
-    await Promise.all([...children.values()].map((d) => d.stop()));
-    await beacon.stop();
-    await rpc.stop();
-    provider.destroy();
-    ac.abort();
-    await running.catch(() => {});
+    await cleanup();
   }
   result.restarts = restarts;
   result.lagMeanS = result.reported ? lagSum / result.reported : 0;

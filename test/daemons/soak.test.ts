@@ -10,7 +10,7 @@ describe("soak (short profile)", function () {
   this.timeout(600_000);
 
   it("test_soak_faultEveryFrame_reportsEveryFrameKeepsInvariantA", async function () {
-    const frames = Number(process.env.SOAK_FRAMES ?? 6);
+    const frames = Number(process.env.SOAK_FRAMES ?? 4);
     const r = await runSoak({ frames, seed: Number(process.env.SOAK_SEED ?? 7), faultRate: 1 });
     console.log(renderSoak(r).replace(/^/gm, "      "));
     expect(r.invariantAViolations, "Invariant A every frame").to.equal(0);

@@ -291,7 +291,7 @@ export function spawnDaemon(o: {
 }
 
 /** Resolves once `url`/health answers (any status), or throws after `ms`. */
-export async function waitListening(url: string, ms = 60_000): Promise<void> {
+export async function waitListening(url: string, ms = 180_000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     try {
