@@ -110,6 +110,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const key = (n: string) => new Wallet(readFileSync(join(info.dir, `${n}.key`), "utf8").trim(), provider);
   const beacon = new FaultProxy(info.beaconUrl, "beacon");
   const rpc = new FaultProxy(info.rpcUrl, "rpc");
+  beacon.slowMs = 9000; // past the members' 5 s timeout
   await beacon.start();
   await rpc.start();
   const rpcPort = Number(new URL(rpc.url).port);
@@ -178,7 +179,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   };
   let restarts = 0;
   const args = (name: string): [role: "oracle" | "guardian" | "keeper", a: string[]] => {
-    if (name.startsWith("member")) return ["oracle", ["--beacon", beacon.url, "--beacon-timeout", "1000"]];
+    if (name.startsWith("member")) return ["oracle", ["--beacon", beacon.url, "--beacon-timeout", "5000"]];
     if (name.startsWith("guardian")) return ["guardian", []];
     return [
       "keeper",
@@ -281,7 +282,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         }
       }
       // The frame's report, within the timeout.
-      const deadline = Date.now() + (o.frameTimeoutS ?? 60) * 1000;
+      const deadline = Date.now() + (o.frameTimeoutS ?? 120) * 1000;
       let applied = false;
       while (Date.now() < deadline) {
         if ((await accounting.lastReport())[0] >= refSlot) {

@@ -214,9 +214,9 @@ describe("daemons under faults (real processes on 127.0.0.1)", function () {
       let members = children.filter((c) => c.role === "oracle");
       if (members.length === 0)
         members = [
-          await daemon("member1", "oracle", ["--beacon", beacon.url, "--beacon-timeout", "1000"]),
-          await daemon("member2", "oracle", ["--beacon", beacon.url, "--beacon-timeout", "1000"]),
-          await daemon("member3", "oracle", ["--beacon", beacon.url, "--beacon-timeout", "1000"]),
+          await daemon("member1", "oracle", ["--beacon", beacon.url, "--beacon-timeout", "3000"]),
+          await daemon("member2", "oracle", ["--beacon", beacon.url, "--beacon-timeout", "3000"]),
+          await daemon("member3", "oracle", ["--beacon", beacon.url, "--beacon-timeout", "3000"]),
         ];
       const kind = {
         down: "beacon_unreachable",

@@ -124,7 +124,7 @@ describe("README journeys on a real devnet", function () {
         ],
       }),
     );
-    writeFileSync(join(info!.dir, "pfc.json"), JSON.stringify({ 0: "10 ETH", 1: "5000000000000000000" }));
+    writeFileSync(join(info!.dir, "pfc.json"), JSON.stringify({ 0: "10 ETH" })); // the devnet has one service
     const transcript: string[] = [];
     let passed = false;
     try {

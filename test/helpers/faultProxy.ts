@@ -1,6 +1,6 @@
 /**
  * An HTTP proxy in front of a Beacon API node or a JSON-RPC node that misbehaves on request
- * (fault-injection tests and the soak run): down (connections reset), slow (2.5 s per answer),
+ * (fault-injection tests and the soak run): down (connections reset), slow (`slowMs` per answer),
  * malformed JSON, an earlier head slot, or another chain id.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -12,6 +12,8 @@ export class FaultProxy {
   fault: BeaconFault | "wrongChain" = "none";
   /** For `earlierHead`: the head slot served. */
   earlierSlot = 0;
+  /** For `slow`: how long each answer is held back (ms); keep it above the clients' timeout. */
+  slowMs = 6000;
   private server?: Server;
   url = "";
   constructor(
@@ -42,7 +44,7 @@ export class FaultProxy {
       req.socket.destroy();
       return;
     }
-    if (this.fault === "slow") await new Promise((r) => setTimeout(r, 2500));
+    if (this.fault === "slow") await new Promise((r) => setTimeout(r, this.slowMs));
     if (this.fault === "malformed") {
       res.writeHead(200, { "content-type": "application/json" });
       res.end('{"data": {"header": {"message": {"slot": "12", "proposer_index"');

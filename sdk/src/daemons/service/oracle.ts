@@ -124,6 +124,10 @@ export class OracleService {
       } catch (e) {
         if (revertedWith(e, "RefSlotAlreadyProcessed(uint256)"))
           return idle(`frame ${refSlot} applied by another member`);
+        // A submission mined after another member's reverts without revert data: ask the chain.
+        const [now]: [bigint] = await this.accounting.lastReport();
+        if (now >= refSlot)
+          return idle(`frame ${refSlot} applied by another member (our transaction reverted)`);
         throw e;
       }
     }
