@@ -36,6 +36,7 @@ describe("daemons under faults (real processes on 127.0.0.1)", function () {
   let info: DevnetInfo;
   let provider: JsonRpcProvider;
   let oracle: Contract;
+  let oracleCfg: Contract;
   let accounting: Contract;
   let beacon: FaultProxy;
   let rpcProxy: FaultProxy;
@@ -89,8 +90,14 @@ describe("daemons under faults (real processes on 127.0.0.1)", function () {
     const line = text.split("\n").find((l) => l.startsWith(name) && l.includes(label) && !l.startsWith("#"));
     return line ? Number(line.split(" ").at(-1)) : 0;
   };
+  /** Moves chain time to 2 s into the next frame, so the whole frame (384 s) lies ahead. */
   const nextFrame = async () => {
-    await cli(["devnet", "time", "384s"]);
+    const [genesis, sps, spf] = (await oracleCfg.frameConfig()) as bigint[];
+    const frame = sps * spf;
+    const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+    const next = genesis + ((now - genesis) / frame + 1n) * frame + 2n;
+    await provider.send("evm_setNextBlockTimestamp", [Number(next)]);
+    await provider.send("evm_mine", []);
     return (await oracle.currentRefSlot()) as bigint;
   };
   const votes = async (refSlot: bigint) =>
@@ -137,6 +144,11 @@ describe("daemons under faults (real processes on 127.0.0.1)", function () {
     await up;
     provider = new JsonRpcProvider(info.rpcUrl, undefined, { cacheTimeout: -1 });
     oracle = new Contract(info.addresses.reportOracle, ORACLE_EVENTS, provider);
+    oracleCfg = new Contract(
+      info.addresses.reportOracle,
+      ["function frameConfig() view returns (uint256, uint256, uint256)"],
+      provider,
+    );
     accounting = new Contract(
       info.addresses.accounting,
       ["function lastReport() view returns (uint256, uint256)"],

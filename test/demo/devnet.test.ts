@@ -39,10 +39,18 @@ async function cli(args: string[]) {
 }
 
 describe("cascade devnet", function () {
-  this.timeout(180_000);
+  this.timeout(400_000);
 
   it("--exit-after-setup: node, Ignition deploy, simulator, instructions, then everything closed", async function () {
-    const r = await cli(["devnet", "--port", "0", "--beacon-port", "0", "--exit-after-setup"]);
+    const r = await cli([
+      "devnet",
+      "--port",
+      "0",
+      "--beacon-port",
+      "0",
+      "--no-daemons",
+      "--exit-after-setup",
+    ]);
     expect(r.code, r.err).to.equal(0);
     const rpcUrl = r.out.match(/anvil node: (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
     const beaconUrl = r.out.match(/Beacon API \(simulator\): (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
@@ -74,6 +82,7 @@ describe("cascade devnet", function () {
       "0",
       "--beacon-port",
       "0",
+      "--no-daemons",
       "--exit-after-setup",
     ]);
     expect(r.code, r.err).to.equal(0);
