@@ -13,7 +13,7 @@
  */
 import { expect } from "chai";
 import { Command } from "commander";
-import { readdirSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider, Wallet, getAddress } from "ethers";
 import { runCli } from "../../sdk/src/cli/main.js";
@@ -172,6 +172,7 @@ describe("daemons under faults (real processes on 127.0.0.1)", function () {
     provider?.destroy();
     ac.abort();
     await running?.catch(() => {});
+    if (info) rmSync(info.dir, { recursive: true, force: true });
   });
 
   it("test_keeperRun_twoKeepersRaceForOneDeposit_depositsEachKeyOnce", async function () {
