@@ -175,9 +175,14 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
   };
   const log = opts.log ?? (() => {});
   const frameSeconds = opts.frameSeconds ?? 7 * DAY;
-  const signers = (await ethers.getSigners()) as unknown as Signer[];
-  if (signers.length < 20)
-    throw new Error(`the demo needs 20 funded accounts, the node has ${signers.length}`);
+  // One funded key is enough: roles the node has no account for are derived from the seed and
+  // funded from the first account (a default anvil has 10, a testnet RPC gives you one).
+  const signers = await withDerivedSigners(
+    ethers,
+    (await ethers.getSigners()) as unknown as Signer[],
+    20,
+    opts.seed,
+  );
   const [
     admin,
     m1,
@@ -202,7 +207,12 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
   ] = signers;
   const addr = (s: Signer) => s.getAddress();
 
-  const sys = await deploySystemWithIgnition(connection);
+  const sys = await deploySystemWithIgnition(connection, {
+    oracleMembers: await Promise.all([m1, m2, m3].map(addr)),
+    oracleQuorum: 2,
+    guardians: await Promise.all([g1, g2].map(addr)),
+    guardianQuorum: 2,
+  });
   await opts.onDeployed?.(sys);
   const A = sys.addresses;
   const router = sys.router;
@@ -836,6 +846,58 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
  * deploys under a one-off id and removes that journal once the deployment returns (the embedded
  * network keeps no journal at all).
  */
+/**
+ * ETH each demo role needs when it has to be funded (index in the demo's 20 roles): members and
+ * guardians pay gas, operators bonds, depositors their deposits, the simulator's funder the
+ * withdrawals it pays (the rest of the funded key's balance, up to 5,000 ETH).
+ */
+function roleFunding(i: number): bigint {
+  if (i >= 1 && i <= 5) return 10n * ETH;
+  if (i >= 6 && i <= 9) return 40n * ETH;
+  if (i >= 10 && i <= 15) return 400n * ETH;
+  if (i === 17) return 20n * ETH; // builder: EL rewards
+  if (i === 18) return 20n * ETH; // keeper: gas and EIP-7002 fees
+  if (i === 19) return ETH; // fee recipient
+  return 0n;
+}
+
+/**
+ * `signers` extended to `n`: the missing ones are wallets derived from `seed` (demo/devnet only),
+ * funded from `signers[0]` with what their role needs. Refuses, in one line, when the funded key
+ * cannot cover it.
+ */
+export async function withDerivedSigners(
+  ethers: HardhatEthers,
+  signers: Signer[],
+  n: number,
+  seed: string,
+): Promise<Signer[]> {
+  if (signers.length >= n) return signers;
+  if (signers.length === 0) throw new Error("the node has no funded account to run the demo from");
+  const funder = signers[0];
+  const out = [...signers];
+  const missing: { i: number; w: Wallet; fund: bigint }[] = [];
+  for (let i = signers.length; i < n; i++) {
+    const w = new Wallet(keccakId(`cascade-demo/${seed}/${i}`), ethers.provider as never);
+    missing.push({ i, w, fund: roleFunding(i) });
+    out.push(w);
+  }
+  const have = await ethers.provider.getBalance(await funder.getAddress());
+  const need = missing.reduce((s, m) => s + m.fund, 0n) + 1_000n * ETH; // + deploy, deposits, gas
+  if (have < need)
+    throw new Error(
+      `the funded key ${await funder.getAddress()} holds ${formatEther(have)} ETH; the demo needs about ${formatEther(need)} ETH to fund ${missing.length} derived accounts`,
+    );
+  const sim = missing.find((m) => m.i === 16);
+  if (sim) {
+    const rest = have - need;
+    sim.fund = rest / 2n > 5_000n * ETH ? 5_000n * ETH : rest / 2n;
+  }
+  for (const m of missing)
+    if (m.fund > 0n) await (await funder.sendTransaction({ to: m.w.address, value: m.fund })).wait();
+  return out;
+}
+
 export async function withEphemeralIgnition(connection: NetworkConnection): Promise<NetworkConnection> {
   const c = connection as unknown as {
     networkConfig: { type: string };
@@ -1279,6 +1341,8 @@ async function main() {
       : (s: string) => console.log(s);
   try {
     const result = await runDemo(await withEphemeralIgnition(conn), {
+      // On a real node the CLI can be pointed at what the demo deployed.
+      onDeployed: o.rpc ? async (sys) => void (await writeDeployment(sys)) : undefined,
       frames: o.frames,
       seed: o.seed,
       beaconUrl: o.beacon,
@@ -1301,6 +1365,19 @@ async function main() {
   } finally {
     await conn.close?.();
   }
+}
+
+/** Writes deployments/<chainId>.json for the CLI (`cascade --rpc URL status`). */
+export async function writeDeployment(sys: System, dir = "deployments"): Promise<string> {
+  const chainId = (await sys.deployer.provider!.getNetwork()).chainId;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${chainId}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({ chainId: chainId.toString(), addresses: sys.addresses }, null, 2) + "\n",
+  );
+  console.error(`Addresses of this run: ${file}`);
+  return file;
 }
 
 // Run only as a script (`hardhat run scripts/demo.ts`), not when a test imports runDemo.

@@ -39,10 +39,18 @@ async function cli(args: string[]) {
 }
 
 describe("cascade devnet", function () {
-  this.timeout(180_000);
+  this.timeout(400_000);
 
   it("--exit-after-setup: node, Ignition deploy, simulator, instructions, then everything closed", async function () {
-    const r = await cli(["devnet", "--port", "0", "--beacon-port", "0", "--exit-after-setup"]);
+    const r = await cli([
+      "devnet",
+      "--port",
+      "0",
+      "--beacon-port",
+      "0",
+      "--no-daemons",
+      "--exit-after-setup",
+    ]);
     expect(r.code, r.err).to.equal(0);
     const rpcUrl = r.out.match(/anvil node: (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
     const beaconUrl = r.out.match(/Beacon API \(simulator\): (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
@@ -74,6 +82,7 @@ describe("cascade devnet", function () {
       "0",
       "--beacon-port",
       "0",
+      "--no-daemons",
       "--exit-after-setup",
     ]);
     expect(r.code, r.err).to.equal(0);
@@ -113,6 +122,36 @@ describe("cascade devnet", function () {
       expect(r.code, r.err).to.equal(0);
       expect(r.out, "status of the deployed system").to.include("cC");
       expect(out, "still running").to.include("Ctrl-C stops");
+
+      // Every role runs as a daemon and answers /health; the printout says which key holds which role.
+      expect(info!.daemons.map((d) => d.role).sort(), "3 members, 2 guardians, a keeper").to.deep.equal([
+        "guardian",
+        "guardian",
+        "keeper",
+        "oracle",
+        "oracle",
+        "oracle",
+      ]);
+      for (const d of info!.daemons) {
+        expect(await answers(d.metricsUrl, "/health"), `${d.name} answers /health`).to.equal(true);
+        expect(out, `${d.name} printed with its address`).to.include(d.address);
+      }
+      expect(out, "modules added").to.include("Modules added: curated (id 0, operator 0");
+      expect(out, "timelock roles printed").to.match(/book: CLASS_MANAGER_ROLE, DEFAULT_ADMIN_ROLE/);
+
+      // A second devnet on the same port refuses in one line naming the port and touches nothing.
+      const port = new URL(info!.rpcUrl).port;
+      const before = readFileSync(info!.addressesFile, "utf8");
+      const dir2 = `devnet-second-${process.pid}`;
+      const second = await cli(["devnet", "--port", port, "--beacon-port", "0", "--dir", dir2]);
+      expect(second.code, "second devnet fails").to.equal(1);
+      expect(second.err.trim().split("\n"), "one line").to.have.length(1);
+      expect(second.err, "names the port").to.include(`127.0.0.1:${port}`);
+      expect(readFileSync(info!.addressesFile, "utf8"), "deployment file untouched").to.equal(before);
+      expect(existsSync(dir2), "no devnet folder written").to.equal(false);
+      expect(await answers(info!.rpcUrl, "", chainIdCall), "the first devnet's node still answers").to.equal(
+        true,
+      );
     } finally {
       stop.abort();
       await running;

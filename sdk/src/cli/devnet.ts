@@ -2,7 +2,8 @@
  * `cascade demo` and `cascade devnet` (DESIGN §11).
  *
  * - `cascade demo` runs the §11 scenario (scripts/demo.ts `runDemo`) on the embedded network, or
- *   on `--rpc URL` (a node with 20 unlocked accounts), printing the frame tables and the summary.
+ *   on `--rpc URL` (any node where the first account is funded: the other roles are derived and
+ *   funded from it), printing the frame tables and the summary.
  * - `cascade devnet` runs the system on a real JSON-RPC node, because an in-process network dies
  *   with the process: it starts anvil (node_modules/@foundry-rs/anvil) or `hardhat node` on
  *   127.0.0.1, deploys through the Ignition module, writes deployments/<chainId>.json, starts the
@@ -14,12 +15,26 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import type { Signer } from "ethers";
+import { JsonRpcProvider } from "ethers";
 import { BeaconSimulator } from "../beacon/simulator.js";
 import { CascadeError, InvalidInputError } from "../errors.js";
+import {
+  addCuratedOperator,
+  addModules,
+  devnetKeys,
+  freePort,
+  fundKeys,
+  grantTimelockRoles,
+  parseDuration,
+  portInUse,
+  spawnDaemon,
+  waitListening,
+  writeDepositData,
+  writeKeyFiles,
+  type DaemonChild,
+} from "./devnetSystem.js";
 
 /** What a running devnet exposes (given to `onReady`). */
 export interface DevnetInfo {
@@ -29,6 +44,11 @@ export interface DevnetInfo {
   addressesFile: string;
   addresses: Record<string, string>;
   node: "anvil" | "hardhat";
+  /** Folder with the key files, logs and a deployments/ copy. */
+  dir: string;
+  /** Role key name → address. */
+  keys: Record<string, string>;
+  daemons: { name: string; role: string; address: string; metricsUrl: string; logFile: string }[];
 }
 
 export interface DevnetCommandOptions {
@@ -38,19 +58,8 @@ export interface DevnetCommandOptions {
   onReady?: (info: DevnetInfo) => void | Promise<void>;
   /** Working directory (deployments/ is written there); default process.cwd(). */
   cwd?: string;
-}
-
-/** A free TCP port on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      const port = typeof a === "object" && a ? a.port : 0;
-      s.close(() => res(port));
-    });
-  });
+  /** Environment (RPC_URL for `devnet time`); default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
@@ -64,7 +73,7 @@ async function rpc(url: string, method: string, params: unknown[] = []): Promise
   return body.result;
 }
 
-/** Starts a JSON-RPC node on 127.0.0.1:`port` with 20 funded, unlocked accounts; resolves once it answers. */
+/** Starts a JSON-RPC node on 127.0.0.1:`port` (funded, unlocked accounts); resolves once it answers. */
 async function startNode(
   kind: "anvil" | "hardhat",
   port: number,
@@ -136,7 +145,7 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
 
   program
     .command("demo")
-    .description("run the DESIGN §11 scenario (embedded network, or --rpc URL with 20 unlocked accounts)")
+    .description("run the DESIGN §11 scenario (embedded network, or --rpc URL: one funded account is enough)")
     .option("--frames <n>", "report frames to run", "8")
     .option("--seed <s>", "seed of the operators' keys", "cascade")
     .option("--beacon <url>", "read the beacon chain from this Beacon API node instead of the simulator")
@@ -166,30 +175,57 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
       }
     });
 
-  program
+  const devnet = program
     .command("devnet")
     .description(
-      "start a JSON-RPC node on 127.0.0.1, deploy Cascade to it, serve the beacon simulator; Ctrl-C stops",
+      "run Cascade on a local node: deploy, modules, beacon simulator, oracle members, guardians and a keeper; Ctrl-C stops",
     )
     .option("--node <kind>", "anvil (node_modules/@foundry-rs/anvil) or hardhat (`hardhat node`)", "anvil")
     .option("--port <n>", "JSON-RPC port (0 = a free one)", "8545")
     .option("--beacon-port <n>", "Beacon API port of the simulator (0 = a free one)", "5052")
+    .option(
+      "--block-time <s>",
+      "mine an empty block every <s> seconds so chain time follows the clock (0 = only on transactions)",
+      "1",
+    )
+    .option("--no-daemons", "do not start the oracle members, guardians and keeper")
+    .option("--dir <dir>", "where key files, logs and a deployments/ copy are written", "devnet")
     .option("--exit-after-setup", "stop right after the setup (tests, CI)", false)
     .action(
       async (
-        o: { node: string; port: string; beaconPort: string; exitAfterSetup: boolean },
+        o: {
+          node: string;
+          port: string;
+          beaconPort: string;
+          blockTime: string;
+          daemons: boolean;
+          dir: string;
+          exitAfterSetup: boolean;
+        },
         cmd: Command,
       ) => {
         if (o.node !== "anvil" && o.node !== "hardhat")
           throw new InvalidInputError(`--node must be anvil or hardhat, got ${o.node}`);
         const port = Number(o.port);
         const beaconPort = Number(o.beaconPort);
+        const blockTime = Number(o.blockTime);
         for (const [n, v] of [
           ["--port", port],
           ["--beacon-port", beaconPort],
         ] as const)
           if (!Number.isInteger(v) || v < 0 || v > 65535)
             throw new InvalidInputError(`${n} must be a TCP port (0-65535)`);
+        if (!Number.isFinite(blockTime) || blockTime < 0 || blockTime > 3600)
+          throw new InvalidInputError("--block-time must be between 0 and 3600 seconds");
+        // A second devnet must touch nothing: no node, no deploy, no file written.
+        for (const [what, p] of [
+          ["JSON-RPC", port],
+          ["Beacon API", beaconPort],
+        ] as const)
+          if (p !== 0 && (await portInUse(p)))
+            throw new CascadeError(
+              `127.0.0.1:${p} (${what}) is already in use, by a running devnet or another process; stop it or pass ${what === "JSON-RPC" ? "--port" : "--beacon-port"} 0`,
+            );
         const cwd = opts.cwd ?? process.cwd();
         const g = globals(cmd);
         const say = (s: string) => {
@@ -199,36 +235,96 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
         const node = await startNode(o.node, port === 0 ? await freePort() : port, cwd);
         let conn: { close(): Promise<void> } | undefined;
         let sim: BeaconSimulator | undefined;
+        let miner: ReturnType<typeof setInterval> | undefined;
+        const children: DaemonChild[] = [];
         try {
-          say(`${o.node} node: ${node.url} (chain 31337, 20 funded unlocked accounts)`);
+          say(`${o.node} node: ${node.url} (chain 31337)`);
+          // Only the node's first account is used as a funded key: every role key is derived and funded.
+          const keys = devnetKeys();
+          const funded = await fundKeys(node.url, keys);
+          const byName = new Map(keys.map((k) => [k.name, k]));
           const { network } = await import("hardhat");
-          const c = await network.create({ network: "localhost", override: { url: node.url } });
+          const c = await network.create({
+            network: "localhost",
+            override: {
+              url: node.url,
+              accounts: ["gov", "member1", "member2", "member3", "guardian1", "guardian2"].map(
+                (n) => byName.get(n)!.wallet.privateKey,
+              ),
+            },
+          });
           conn = c;
           const { deploySystemWithIgnition } = await import("../../../deploy/ignitionSystem.js");
           const { withEphemeralIgnition } = await import("../../../scripts/demo.js");
           const sys = await deploySystemWithIgnition(await withEphemeralIgnition(c));
-          const { ethers } = c as unknown as {
-            ethers: { provider: import("ethers").Provider; getSigners(): Promise<Signer[]> };
-          };
+          const gov = byName.get("gov")!.wallet.address;
+          await addModules(sys, gov);
+          await addCuratedOperator(sys, byName.get("cop")!.wallet, node.url);
+          const timelockRoles = await grantTimelockRoles(sys);
+          const { ethers } = c as unknown as { ethers: { provider: import("ethers").Provider } };
           const chainId = (await ethers.provider.getNetwork()).chainId;
+          const fileBody =
+            JSON.stringify({ chainId: chainId.toString(), addresses: sys.addresses }, null, 2) + "\n";
           mkdirSync(join(cwd, "deployments"), { recursive: true });
           const addressesFile = join("deployments", `${chainId}.json`);
-          writeFileSync(
-            join(cwd, addressesFile),
-            JSON.stringify({ chainId: chainId.toString(), addresses: sys.addresses }, null, 2) + "\n",
-          );
+          writeFileSync(join(cwd, addressesFile), fileBody);
+          // A self-contained folder: `cd devnet && cascade …` finds the addresses and the key files.
+          const dir = resolve(cwd, o.dir);
+          mkdirSync(join(dir, "deployments"), { recursive: true });
+          mkdirSync(join(dir, "logs"), { recursive: true });
+          writeFileSync(join(dir, "deployments", `${chainId}.json`), fileBody);
+          const keyFiles = writeKeyFiles(dir, keys);
+          writeDepositData(dir, await sys.router.withdrawalCredentials());
           const [genesisTime] = (await sys.oracle.frameConfig()) as bigint[];
-          const signers = await ethers.getSigners();
+          const simProvider = new JsonRpcProvider(node.url, undefined, { cacheTimeout: -1 });
           sim = new BeaconSimulator({
-            provider: ethers.provider,
+            provider: simProvider,
             depositContract: sys.addresses.depositContract,
-            // The last account pays withdrawals (skims, exited balances) on the simulator's behalf.
-            funder: signers[signers.length - 1],
+            funder: byName.get("simulator")!.wallet.connect(simProvider),
             genesisTime,
             modules: [sys.addresses.curatedModule, sys.addresses.bondedModule],
             withdrawalRequests: sys.addresses.withdrawalRequests,
           });
           const beaconUrl = await sim.listen(beaconPort);
+          if (blockTime > 0)
+            miner = setInterval(() => void rpc(node.url, "evm_mine").catch(() => {}), blockTime * 1000);
+
+          if (o.daemons) {
+            const absAddresses = join(dir, "deployments", `${chainId}.json`);
+            const spawnRole = async (
+              name: string,
+              role: "oracle" | "guardian" | "keeper",
+              args: string[],
+            ) => {
+              const d = spawnDaemon({
+                name,
+                role,
+                rpcUrl: node.url,
+                addressesFile: absAddresses,
+                keyFile: join(dir, `${name}.key`),
+                address: byName.get(name)!.wallet.address,
+                metricsPort: await freePort(),
+                logFile: join(dir, "logs", `${name}.log`),
+                args: [...args, "--interval", "2000"],
+                cwd,
+              });
+              children.push(d);
+              return d;
+            };
+            const guardians = [
+              await spawnRole("guardian1", "guardian", []),
+              await spawnRole("guardian2", "guardian", []),
+            ];
+            for (const m of ["member1", "member2", "member3"])
+              await spawnRole(m, "oracle", ["--beacon", beaconUrl]);
+            await spawnRole("keeper", "keeper", [
+              "--beacon",
+              beaconUrl,
+              "--guardian",
+              ...guardians.map((x) => x.metricsUrl),
+            ]);
+            await Promise.all(children.map((d) => waitListening(d.metricsUrl)));
+          }
           const info: DevnetInfo = {
             rpcUrl: node.url,
             beaconUrl,
@@ -236,20 +332,49 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
             addressesFile,
             addresses: sys.addresses,
             node: o.node,
+            dir,
+            keys: Object.fromEntries(keys.map((k) => [k.name, k.wallet.address])),
+            daemons: children.map((d) => ({
+              name: d.name,
+              role: d.role,
+              address: d.address,
+              metricsUrl: d.metricsUrl,
+              logFile: d.logFile,
+            })),
           };
           if (g.json) out(JSON.stringify({ ...info, chainId: chainId.toString() }, null, 2) + "\n");
           else {
             say(`Beacon API (simulator): ${beaconUrl}`);
             say(`Deployed through the Ignition module; addresses in ${addressesFile}:`);
             for (const [k, v] of Object.entries(sys.addresses)) say(`  ${k.padEnd(22)} ${v}`);
+            say(
+              `Modules added: curated (id 0, operator 0 "Curated One" with 4 vetted keys), bonded (id 1). Funded from ${funded}; role keys (devnet only, public seed) in ${o.dir}/:`,
+            );
+            for (const k of keys) say(`  ${(k.name + ".key").padEnd(15)} ${k.wallet.address}  ${k.role}`);
+            say(
+              `  veto.key = gov.key; slasher.key = recipient.key = svc.key; deposit_data-devnet.json: 4 keys for op`,
+            );
+            say(
+              `The timelock ${sys.addresses.timelock} (delay ${sys.config.timelockDelay} s, proposer/executor gov) holds:`,
+            );
+            for (const l of timelockRoles) say(`  ${l}`);
+            if (children.length) {
+              say("Daemons (logs in " + `${o.dir}/logs/):`);
+              for (const d of children)
+                say(`  ${d.name.padEnd(10)} ${d.role.padEnd(9)} ${d.address}  ${d.metricsUrl}/metrics`);
+            }
             say("Point the CLI at it:");
             say(`  cascade --rpc ${node.url} --addresses ${addressesFile} status`);
-            say(`  export RPC_URL=${node.url}   # then: cascade status`);
+            say(
+              `  export RPC_URL=${node.url}; cd ${o.dir}   # then: cascade --private-key-file me.key deposit 2 10`,
+            );
+            say(`  cascade --rpc ${node.url} devnet time 1d   # move chain time forward`);
             say(`Oracle daemons read the beacon chain from ${beaconUrl}.`);
+            void keyFiles;
           }
           await opts.onReady?.(info);
           if (!o.exitAfterSetup) {
-            say("Running; Ctrl-C stops the simulator and the node.");
+            say("Running; Ctrl-C stops the daemons, the simulator and the node.");
             await new Promise<void>((res) => {
               const done = () => {
                 process.off("SIGINT", done);
@@ -264,11 +389,44 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
             });
           }
         } finally {
+          if (miner) clearInterval(miner);
+          await Promise.all(children.map((d) => d.stop()));
           await sim?.close();
           await conn?.close();
           await node.stop();
-          say("devnet stopped: simulator, connection and node closed.");
+          say("devnet stopped: daemons, simulator, connection and node closed.");
         }
       },
     );
+
+  devnet
+    .command("time")
+    .description("move the devnet's chain time forward (and mine a block): 90s, 15m, 2h, 1d, 1w")
+    .argument("<duration>", "how far")
+    .action(async (d: string, _o: unknown, cmd: Command) => {
+      let seconds: number;
+      try {
+        seconds = parseDuration(d);
+      } catch (e) {
+        throw new InvalidInputError((e as Error).message);
+      }
+      const url = globals(cmd).rpc ?? (opts.env ?? process.env).RPC_URL ?? "http://127.0.0.1:8545";
+      try {
+        await rpc(url, "evm_increaseTime", [seconds]);
+        await rpc(url, "evm_mine");
+      } catch (e) {
+        throw new CascadeError(`cannot move time on ${url}: ${(e as Error).message.split("\n")[0]}`);
+      }
+      const b = (await rpc(url, "eth_getBlockByNumber", ["latest", false])) as {
+        timestamp: string;
+        number: string;
+      };
+      const t = Number(BigInt(b.timestamp));
+      if (globals(cmd).json)
+        out(JSON.stringify({ seconds, block: Number(BigInt(b.number)), timestamp: t }) + "\n");
+      else
+        out(
+          `chain time +${seconds} s: block ${Number(BigInt(b.number))} at ${new Date(t * 1000).toISOString()}\n`,
+        );
+    });
 }

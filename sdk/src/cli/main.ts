@@ -44,6 +44,7 @@ import { CascadeError, InvalidInputError } from "../errors.js";
 import { analyzeSecurity, formatAnalysis, toJson } from "../risk/index.js";
 import { bps, eth, json, kv, short, table, type Write } from "./format.js";
 import { registerDevnetCommands } from "./devnet.js";
+import { registerDaemonCommands } from "./commands/daemons.js";
 
 /** Global options every command sees. */
 export interface GlobalOptions {
@@ -1215,7 +1216,8 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
       },
     );
 
-  registerDevnetCommands(program);
+  registerDevnetCommands(program, { env: io.env });
+  registerDaemonCommands(program, { client: getClient, stdout: io.stdout, cwd: io.cwd });
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
