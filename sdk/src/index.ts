@@ -1,5 +1,11 @@
-/** The Cascade SDK: client, actions (one per file), errors and the committed ABIs. */
-export { createCascadeClient, loadAddresses, addressesSchema } from "./client.js";
+/**
+ * `@cascade-staking/sdk`: client, actions (one per file), errors and the committed ABIs. Imports
+ * no `node:` module (bundles for browsers); file helpers are in `@cascade-staking/sdk/node`.
+ *
+ * Amounts: ETH amounts are a bigint in wei (`1n` is 1 wei) or a decimal ETH string (`"1.5"`);
+ * a JS number is refused (see README "Amounts").
+ */
+export { createCascadeClient, parseAddresses, addressesSchema } from "./client.js";
 export type { CascadeClient, CascadeAddresses, CreateCascadeClientParams } from "./client.js";
 export {
   CascadeError,
@@ -55,7 +61,6 @@ export {
 } from "./actions/addKeys.js";
 export {
   checkKeys,
-  readDepositDataFile,
   type CheckKeysParams,
   type CheckKeysResult,
 } from "./actions/checkKeys.js";

@@ -16,8 +16,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import type { Signer } from "ethers";
+import type { Provider, Signer } from "ethers";
 import { BeaconSimulator } from "../beacon/simulator.js";
 import { CascadeError, InvalidInputError } from "../errors.js";
 
@@ -38,6 +39,64 @@ export interface DevnetCommandOptions {
   onReady?: (info: DevnetInfo) => void | Promise<void>;
   /** Working directory (deployments/ is written there); default process.cwd(). */
   cwd?: string;
+}
+
+/** What `cascade demo` / `devnet` use from the repository's scripts/ and deploy/ (TypeScript). */
+interface HardhatConnection {
+  close(): Promise<void>;
+}
+interface DemoModule {
+  runDemo(
+    conn: unknown,
+    o: {
+      frames: number;
+      seed: string;
+      beaconUrl?: string | undefined;
+      log?: ((s: string) => void) | undefined;
+      htmlPath?: string;
+    },
+  ): Promise<{ htmlPath?: string }>;
+  renderSummary(r: unknown): string;
+  withEphemeralIgnition<C>(conn: C): Promise<C>;
+}
+interface IgnitionSystemModule {
+  deploySystemWithIgnition(conn: unknown): Promise<{
+    addresses: Record<string, string> & {
+      depositContract: string;
+      curatedModule: string;
+      bondedModule: string;
+      withdrawalRequests: string;
+    };
+    oracle: { frameConfig(): Promise<unknown> };
+  }>;
+}
+interface HardhatModule {
+  network: { create(o?: { network: string; override: { url: string } }): Promise<HardhatConnection> };
+}
+
+/**
+ * Loads a module of the repository (scripts/, deploy/ or Hardhat itself): `demo` and `devnet`
+ * compile and deploy the contracts, so they run from a Cascade checkout, never from the installed
+ * package. The built CLI registers tsx (a devDependency of the repository) to load the TypeScript.
+ */
+async function repoModule<T>(path: string): Promise<T> {
+  // sdk/src/cli or sdk/dist/cli: the repository root is three levels up either way.
+  const root = fileURLToPath(new URL("../../../", import.meta.url));
+  if (!existsSync(join(root, "hardhat.config.ts")) || (path !== "hardhat" && !existsSync(join(root, path))))
+    throw new CascadeError(
+      "`cascade demo` and `cascade devnet` run from a Cascade repository checkout (they compile and deploy the contracts with Hardhat)",
+    );
+  if (path === "hardhat") return (await import(path)) as T;
+  if (!import.meta.url.endsWith(".ts")) {
+    // Plain Node running the built JavaScript: teach it TypeScript once.
+    const tsx = "tsx/esm/api";
+    const { register } = (await import(tsx)) as { register: () => void };
+    if (!(globalThis as { __cascadeTsx?: boolean }).__cascadeTsx) {
+      register();
+      (globalThis as { __cascadeTsx?: boolean }).__cascadeTsx = true;
+    }
+  }
+  return (await import(pathToFileURL(join(root, path)).href)) as T;
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -146,8 +205,8 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
       if (!Number.isInteger(frames) || frames < 1 || frames > 64)
         throw new InvalidInputError("--frames must be an integer between 1 and 64");
       const g = globals(cmd);
-      const { network } = await import("hardhat");
-      const demo = await import("../../../scripts/demo.js");
+      const { network } = await repoModule<HardhatModule>("hardhat");
+      const demo = await repoModule<DemoModule>("scripts/demo.ts");
       const conn = g.rpc
         ? await network.create({ network: "localhost", override: { url: g.rpc } })
         : await network.create();
@@ -201,14 +260,16 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
         let sim: BeaconSimulator | undefined;
         try {
           say(`${o.node} node: ${node.url} (chain 31337, 20 funded unlocked accounts)`);
-          const { network } = await import("hardhat");
+          const { network } = await repoModule<HardhatModule>("hardhat");
           const c = await network.create({ network: "localhost", override: { url: node.url } });
           conn = c;
-          const { deploySystemWithIgnition } = await import("../../../deploy/ignitionSystem.js");
-          const { withEphemeralIgnition } = await import("../../../scripts/demo.js");
+          const { deploySystemWithIgnition } = await repoModule<IgnitionSystemModule>(
+            "deploy/ignitionSystem.ts",
+          );
+          const { withEphemeralIgnition } = await repoModule<DemoModule>("scripts/demo.ts");
           const sys = await deploySystemWithIgnition(await withEphemeralIgnition(c));
           const { ethers } = c as unknown as {
-            ethers: { provider: import("ethers").Provider; getSigners(): Promise<Signer[]> };
+            ethers: { provider: Provider; getSigners(): Promise<Signer[]> };
           };
           const chainId = (await ethers.provider.getNetwork()).chainId;
           mkdirSync(join(cwd, "deployments"), { recursive: true });
