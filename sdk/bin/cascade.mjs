@@ -5,7 +5,9 @@ import { existsSync } from "node:fs";
 
 const entry = new URL("../dist/cli/index.js", import.meta.url);
 if (!existsSync(entry)) {
-  console.error("cascade: the SDK is not built (dist/ missing): run `npm install` or `npm run build -w @cascade-staking/sdk`");
+  console.error(
+    "cascade: the SDK is not built (dist/ missing): run `npm install` or `npm run build -w @cascade-staking/sdk`",
+  );
   process.exit(1);
 }
 await import(entry.href);

@@ -59,11 +59,7 @@ export {
   type AddKeysParams,
   type AddKeysResult,
 } from "./actions/addKeys.js";
-export {
-  checkKeys,
-  type CheckKeysParams,
-  type CheckKeysResult,
-} from "./actions/checkKeys.js";
+export { checkKeys, type CheckKeysParams, type CheckKeysResult } from "./actions/checkKeys.js";
 export { topUpBond, type TopUpBondParams, type TopUpBondResult } from "./actions/topUpBond.js";
 export { withdrawBond, type WithdrawBondParams, type WithdrawBondResult } from "./actions/withdrawBond.js";
 export {

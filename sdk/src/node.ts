@@ -30,7 +30,9 @@ export function deploymentFile(chainId: number | bigint): string {
  */
 export function loadAddresses(file: string, cwd: string = process.cwd()): CascadeAddresses {
   if (typeof file !== "string" || file.length === 0)
-    throw new InvalidInputError("loadAddresses: pass the path of an address book (e.g. deployments/31337.json)");
+    throw new InvalidInputError(
+      "loadAddresses: pass the path of an address book (e.g. deployments/31337.json)",
+    );
   const path = resolve(cwd, file);
   if (!existsSync(path)) {
     throw new InvalidInputError(`no deployment file ${path} (run \`npm run deploy\` or pass --addresses)`);

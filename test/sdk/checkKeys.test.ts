@@ -45,9 +45,10 @@ describe("sdk/actions/checkKeys", function () {
     const entries = [good[0], swapped, good[1], tamper(good[2]!), notOnCurve, good[3]];
     const native = checkKeys({ entries, withdrawalVault: VAULT, bls: "native" });
     const noble = checkKeys({ entries, withdrawalVault: VAULT, bls: "noble" });
-    expect(native.results.map((r) => r.codes), "same issue codes per entry").to.deep.equal(
-      noble.results.map((r) => r.codes),
-    );
+    expect(
+      native.results.map((r) => r.codes),
+      "same issue codes per entry",
+    ).to.deep.equal(noble.results.map((r) => r.codes));
     expect(native.results[1]!.codes, "only the pairing fails for a swapped signature").to.include(
       "InvalidSignature",
     );

@@ -49,7 +49,8 @@ export function readDepositDataFile(file: string): unknown[] {
   const fs = (
     globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
   ).process?.getBuiltinModule?.("node:fs") as typeof import("node:fs") | undefined;
-  if (!fs) throw new InvalidInputError(`cannot read ${file} here (no Node fs): pass the parsed entries instead`);
+  if (!fs)
+    throw new InvalidInputError(`cannot read ${file} here (no Node fs): pass the parsed entries instead`);
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");

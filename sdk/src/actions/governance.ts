@@ -4,8 +4,7 @@
  */
 import { z } from "zod";
 import type { CascadeClient } from "../client.js";
-import { parseEther } from "ethers";
-import { operatorKey, parse, zAddress, zClassId, zId, zUint } from "./internal.js";
+import { operatorKey, parse, zAddress, zClassId, zEthOrZero, zId, zUint } from "./internal.js";
 
 /** One call the timelock will make. */
 export interface TimelockCall {
@@ -53,17 +52,6 @@ const serviceStatusSchema = z
 export const setServiceStatusParams = z.object({
   serviceId: zId("service id"),
   status: serviceStatusSchema,
-});
-/** An ETH amount that may be 0 (an allocation of 0 removes a service's stake). */
-const zEthOrZero = z.union([z.bigint(), z.string(), z.number()]).transform((v, ctx) => {
-  try {
-    const wei = typeof v === "bigint" ? v : parseEther(String(v).trim());
-    if (wei >= 0n) return wei;
-  } catch {
-    /* below */
-  }
-  ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not an ETH amount ≥ 0: ${String(v)}` });
-  return z.NEVER;
 });
 /** An operator as { moduleId, operatorId } or "moduleId:operatorId". */
 const zOperatorRef = z.unknown().transform((v, ctx): { moduleId: number; operatorId: number } => {

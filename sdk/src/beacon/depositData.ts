@@ -466,7 +466,12 @@ export function checkDepositDataFile(entries: unknown, options: CheckDepositData
     }
 
     // Signatures are verified together below (batch verification is what makes 1,000 keys fast).
-    jobs.push({ fail, pubkey: data.pubkey, signature: data.signature, signingRoot: computeSigningRoot(messageRoot, domain) });
+    jobs.push({
+      fail,
+      pubkey: data.pubkey,
+      signature: data.signature,
+      signingRoot: computeSigningRoot(messageRoot, domain),
+    });
     return result;
   });
   const total = entries.length;
@@ -565,7 +570,11 @@ function blsBackend(kind: "auto" | "native" | "noble"): BlsBackend {
  */
 function verifyWithBlst(b: Blst, jobs: SignatureJob[]): SignatureIssue[] {
   const issues: SignatureIssue[] = new Array(jobs.length).fill(undefined);
-  const sets: { msg: Uint8Array; pk: InstanceType<Blst["PublicKey"]>; sig: InstanceType<Blst["Signature"]> }[] = [];
+  const sets: {
+    msg: Uint8Array;
+    pk: InstanceType<Blst["PublicKey"]>;
+    sig: InstanceType<Blst["Signature"]>;
+  }[] = [];
   const at: number[] = [];
   jobs.forEach((j, k) => {
     let pk;

@@ -263,9 +263,8 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
           const { network } = await repoModule<HardhatModule>("hardhat");
           const c = await network.create({ network: "localhost", override: { url: node.url } });
           conn = c;
-          const { deploySystemWithIgnition } = await repoModule<IgnitionSystemModule>(
-            "deploy/ignitionSystem.ts",
-          );
+          const { deploySystemWithIgnition } =
+            await repoModule<IgnitionSystemModule>("deploy/ignitionSystem.ts");
           const { withEphemeralIgnition } = await repoModule<DemoModule>("scripts/demo.ts");
           const sys = await deploySystemWithIgnition(await withEphemeralIgnition(c));
           const { ethers } = c as unknown as {

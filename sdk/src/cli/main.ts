@@ -520,9 +520,11 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
             kv([
               ["operator", r.operatorId],
               ["keys uploaded", r.count],
+              ["already uploaded (skipped)", r.skipped],
               ["first key index", r.firstIndex],
               ["bond sent (ETH)", eth(r.bondSent)],
-              ["tx", r.txHash],
+              ["transactions", r.calls.length],
+              ["tx", r.txHash || "none"],
             ]),
             table(
               ["#", "pubkey"],
