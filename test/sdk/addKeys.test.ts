@@ -5,7 +5,14 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { MAX_KEYS_PER_CALL, addKeys, operatorStatus, registerOperator } from "../../sdk/src/index.js";
+import {
+  MAX_KEYS_PER_CALL,
+  TransactionError,
+  addKeys,
+  deposit,
+  operatorStatus,
+  registerOperator,
+} from "../../sdk/src/index.js";
 import { clientFor, depositData, setup, writeJson } from "./fixtures.js";
 
 const { ethers } = await network.create();
@@ -46,5 +53,23 @@ describe("sdk/actions/addKeys (large files)", function () {
     expect([again.count, again.skipped, again.calls.length], "a third run sends nothing").to.deep.equal([
       0, 450, 0,
     ]);
+  });
+
+  it("test_send_insufficientFunds: a deposit above the balance names the balance and the need, sends nothing", async function () {
+    const { sys, signers } = await setup(ethers);
+    const c = clientFor(ethers, sys, signers[6]);
+    const balance = await ethers.provider.getBalance(signers[6].address);
+    const nonce = await ethers.provider.getTransactionCount(signers[6].address);
+    let err: unknown;
+    try {
+      await deposit(c, { classId: 2, amount: balance + 1n });
+    } catch (e) {
+      err = e;
+    }
+    expect(err, "a TransactionError").to.be.instanceOf(TransactionError);
+    expect((err as TransactionError).shortMessage).to.match(
+      /^insufficient funds: 0x[0-9a-fA-F]{40} has [0-9.]+ ETH, needs [0-9.]+ ETH plus gas$/,
+    );
+    expect(await ethers.provider.getTransactionCount(signers[6].address), "nothing sent").to.equal(nonce);
   });
 });

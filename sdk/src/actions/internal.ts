@@ -2,6 +2,7 @@
 import {
   getAddress,
   isAddress,
+  formatEther,
   parseEther,
   type BaseContract,
   type ContractTransactionReceipt,
@@ -9,7 +10,7 @@ import {
 } from "ethers";
 import { z } from "zod";
 import type { CascadeClient } from "../client.js";
-import { ContractRevertError, decodeRevert, InvalidInputError } from "../errors.js";
+import { ContractRevertError, decodeRevert, InvalidInputError, TransactionError } from "../errors.js";
 
 /** A checksummed address; rejects anything `ethers.isAddress` rejects. */
 export const zAddress = z
@@ -140,6 +141,15 @@ export async function send<C extends BaseContract>(
   const from = await client.account();
   const fn = contract.getFunction(method);
   const overrides = value !== undefined ? { value, from } : { from };
+  // A node answers a call whose value exceeds the balance with an error that carries no revert
+  // data ("missing revert data"): say what is missing instead.
+  if (value !== undefined && value > 0n) {
+    const balance = await client.provider.getBalance(from);
+    if (balance < value)
+      throw new TransactionError(
+        `insufficient funds: ${from} has ${formatEther(balance)} ETH, needs ${formatEther(value)} ETH plus gas`,
+      );
+  }
   try {
     await fn.staticCall(...args, overrides);
   } catch (e) {
