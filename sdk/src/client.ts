@@ -110,8 +110,8 @@ export interface CascadeClient {
  * @example
  * ```ts
  * import { Wallet } from "ethers";
- * import { createCascadeClient } from "@cascade-staking/sdk";
- * import { loadAddresses } from "@cascade-staking/sdk/node";
+ * import { createCascadeClient } from "./client.js";
+ * import { loadAddresses } from "./node.js";
  * const client = createCascadeClient({
  *   rpcUrl: "http://127.0.0.1:8545",
  *   addresses: loadAddresses("deployments/31337.json"),
@@ -201,7 +201,7 @@ function missingRegistry(): ServiceRegistryContract {
  *
  * @example
  * ```ts
- * import { parseAddresses } from "@cascade-staking/sdk";
+ * import { parseAddresses } from "./client.js";
  * const addresses = parseAddresses(await (await fetch("/addresses.hoodi.json")).json());
  * ```
  */

@@ -63,9 +63,10 @@ export interface AddKeysResult extends TxResult {
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, addKeys } from "./sdk/src/index.js";
+ * import { createCascadeClient, addKeys } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * const r = await addKeys(client, { operatorId: 0n, file: "deposit_data-1700000000.json", network: "hoodi" });
  * console.log(r.count, "keys uploaded, bond sent", r.bondSent);
  * ```

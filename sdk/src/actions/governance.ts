@@ -92,9 +92,10 @@ function call(
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, governanceCalls, proposeCall } from "./sdk/src/index.js";
+ * import { createCascadeClient, governanceCalls, proposeCall } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * const c = governanceCalls.setClassOpen(client, { classId: 2, open: false });
  * await proposeCall(client, { calls: [c] });
  * ```
