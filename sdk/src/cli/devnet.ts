@@ -19,7 +19,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Command } from "commander";
 import type { Provider, Signer } from "ethers";
-import { BeaconSimulator } from "../beacon/simulator.js";
+import type { BeaconSimulator } from "../beacon/simulator.js";
 import { CascadeError, InvalidInputError } from "../errors.js";
 
 /** What a running devnet exposes (given to `onReady`). */
@@ -279,6 +279,8 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
           );
           const [genesisTime] = (await sys.oracle.frameConfig()) as bigint[];
           const signers = await ethers.getSigners();
+          // Loaded here, not at start-up: every other command skips fastify's import time.
+          const { BeaconSimulator } = await import("../beacon/simulator.js");
           sim = new BeaconSimulator({
             provider: ethers.provider,
             depositContract: sys.addresses.depositContract,
