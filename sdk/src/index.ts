@@ -13,6 +13,7 @@ export {
   ContractRevertError,
   TransactionError,
   decodeRevert,
+  ROLE_NAMES,
 } from "./errors.js";
 export type { TxResult } from "./actions/internal.js";
 // depositor
