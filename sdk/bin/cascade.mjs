@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// Launcher of the `cascade` CLI: registers tsx's ESM loader in-process, then runs the
-// TypeScript entry (no build step; tsx 4 is a dependency of the repo).
-import { register } from "tsx/esm/api";
+// The `cascade` command: runs the built CLI (dist/, made by `npm run build -w @cascade-staking/sdk`,
+// which `npm install` in the repository runs). No TypeScript loader at run time.
+import { existsSync } from "node:fs";
 
-register();
-await import(new URL("../src/cli/index.ts", import.meta.url).href);
+const entry = new URL("../dist/cli/index.js", import.meta.url);
+if (!existsSync(entry)) {
+  console.error(
+    "cascade: the SDK is not built (dist/ missing): run `npm install` or `npm run build -w @cascade-staking/sdk`",
+  );
+  process.exit(1);
+}
+await import(entry.href);

@@ -2,8 +2,6 @@
  * The Cascade client: one provider, an optional signer, and an ethers `Contract` per deployed
  * contract, built from the committed ABIs in `./abi` (no Hardhat at runtime).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import {
   Contract,
   Interface,
@@ -112,10 +110,11 @@ export interface CascadeClient {
  * @example
  * ```ts
  * import { Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses } from "./client.js";
+ * import { createCascadeClient } from "./client.js";
+ * import { loadAddresses } from "./node.js";
  * const client = createCascadeClient({
  *   rpcUrl: "http://127.0.0.1:8545",
- *   addresses: loadAddresses(31337),
+ *   addresses: loadAddresses("deployments/31337.json"),
  * });
  * console.log(await client.router.buffered());
  * ```
@@ -197,31 +196,16 @@ function missingRegistry(): ServiceRegistryContract {
 }
 
 /**
- * Reads a deployment's addresses: a chain id looks up `deployments/<chainId>.json` (relative to
- * `cwd`), a string is a file path. Accepts `{ chainId, addresses }` (what `npm run deploy`
- * writes) or a bare address map.
+ * Validates an address book: `{ chainId, addresses }` (what `npm run deploy` writes) or a bare
+ * address map. `source` names it in the error (a file path, "addresses").
  *
  * @example
  * ```ts
- * import { loadAddresses } from "./client.js";
- * const addresses = loadAddresses(31337); // deployments/31337.json
- * console.log(addresses.router);
+ * import { parseAddresses } from "./client.js";
+ * const addresses = parseAddresses(await (await fetch("/addresses.hoodi.json")).json());
  * ```
  */
-export function loadAddresses(source: number | bigint | string, cwd = process.cwd()): CascadeAddresses {
-  const file =
-    typeof source === "string" && !/^\d+$/.test(source)
-      ? resolve(cwd, source)
-      : resolve(cwd, "deployments", `${source}.json`);
-  if (!existsSync(file)) {
-    throw new InvalidInputError(`no deployment file ${file} (run \`npm run deploy\` or pass --addresses)`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new InvalidInputError(`${file} is not valid JSON`, { cause: e });
-  }
+export function parseAddresses(json: unknown, source = "addresses"): CascadeAddresses {
   const map =
     json && typeof json === "object" && "addresses" in json
       ? (json as { addresses: unknown }).addresses
@@ -229,7 +213,7 @@ export function loadAddresses(source: number | bigint | string, cwd = process.cw
   const parsed = addressesSchema.safeParse(map);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new InvalidInputError(`${file}: ${i.path.join(".")} ${i.message}`);
+    throw new InvalidInputError(`${source}: ${i.path.join(".")} ${i.message}`);
   }
   return parsed.data;
 }

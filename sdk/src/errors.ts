@@ -60,7 +60,12 @@ export class ContractRevertError extends CascadeError {
   readonly data?: string;
 
   constructor(errorName: string, args: readonly unknown[], options: { cause?: unknown; data?: string } = {}) {
-    super(`reverted: ${errorName}(${args.map(formatArg).join(", ")})`, {
+    // OpenZeppelin's AccessControlUnauthorizedAccount(account, role): name the role.
+    const shown =
+      errorName === "AccessControlUnauthorizedAccount"
+        ? args.map((a, i) => (i === 1 && typeof a === "string" ? (ROLE_NAMES[a.toLowerCase()] ?? a) : a))
+        : args;
+    super(`reverted: ${errorName}(${shown.map(formatArg).join(", ")})`, {
       ...(options.cause !== undefined ? { cause: options.cause } : {}),
       ...(options.data !== undefined ? { details: `revert data ${options.data}` } : {}),
     });
@@ -177,3 +182,26 @@ export function decodeRevert(error: unknown, interfaces: readonly ErrorDecoder[]
   if (e?.code === "CALL_EXCEPTION") return new ContractRevertError("unknown", [msg], { cause: error });
   return new TransactionError(msg, { cause: error });
 }
+
+/**
+ * Role names by their bytes32 id (keccak256 of the name; DEFAULT_ADMIN_ROLE is zero): a revert
+ * `AccessControlUnauthorizedAccount(account, role)` reads with the role's name, not its hash.
+ * test/sdk/errors.test.ts checks every *_ROLE of contracts/ is here and each id is keccak256(name).
+ */
+export const ROLE_NAMES: Readonly<Record<string, string>> = {
+  ["0x" + "00".repeat(32)]: "DEFAULT_ADMIN_ROLE",
+  "0x903908066953e990375e6872d8b9609154ed6cd413ddc39878128191ab2c5f43": "ACCOUNTING_ROLE",
+  "0x68bf109b95a5c15fb2bb99041323c27d15f8675e11bf7420a1cd6ad64c394f46": "ALLOCATOR_ROLE",
+  "0x12dd2ec8616ddd4a13970e4c16ceb3fceb0139d6ff8ef0141226a7ccdbfb2b64": "CLASS_MANAGER_ROLE",
+  "0x663388a94669d77ba62a0ed8616c1b42713aebc61a1e5ee92a7ce2041d7bb687": "CURVE_MANAGER_ROLE",
+  "0x79dfcec784e591aafcf60db7db7b029a5c8b12aac4afd4e8c4eb740430405fa6": "MODULE_MANAGER_ROLE",
+  "0x001fdceeaab2d33566b504ecfe97e6dc3cf82cc816e696d9fe5cce35954bed17": "OPERATOR_MANAGER_ROLE",
+  "0x65d7a28e3265b37a6474929f336521b332c1681b933f6cb9f3376673440d862a": "PAUSER_ROLE",
+  "0xa5df84d05f94c8e589750a34f9631c6df369aabc0811ccbbd233872ff60aec66": "REPUTATION_MANAGER_ROLE",
+  "0xe7eacf7cc2d36ef10100f2b3769b5fbcb72ea7e6a79ce064f046f81f5cf2dbeb": "SERVICES_ROLE",
+  "0x09717ac20005278352439ebfe1b489a0fa1eccb8e4f93830ef8886bb58ec7bc5": "SERVICE_MANAGER_ROLE",
+  "0x18d7d437a2d7905ef3353a5b94dadd41c37b2e3c79053f87c83493c081d7315a": "VETO_ROLE",
+  "0xb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc1": "PROPOSER_ROLE",
+  "0xd8aa0f3194971a2a116679f7c2090f6939c8d4e01a2a8d7e41d55e5351469e63": "EXECUTOR_ROLE",
+  "0xfd643c72710c63c0180259aba6b2d05451e3591a24e58b62239378085726f783": "CANCELLER_ROLE",
+};

@@ -1,5 +1,11 @@
-/** The Cascade SDK: client, actions (one per file), errors and the committed ABIs. */
-export { createCascadeClient, loadAddresses, addressesSchema } from "./client.js";
+/**
+ * `@cascade-staking/sdk`: client, actions (one per file), errors and the committed ABIs. Imports
+ * no `node:` module (bundles for browsers); file helpers are in `@cascade-staking/sdk/node`.
+ *
+ * Amounts: ETH amounts are a bigint in wei (`1n` is 1 wei) or a decimal ETH string (`"1.5"`);
+ * a JS number is refused (see README "Amounts").
+ */
+export { createCascadeClient, parseAddresses, addressesSchema } from "./client.js";
 export type { CascadeClient, CascadeAddresses, CreateCascadeClientParams } from "./client.js";
 export {
   CascadeError,
@@ -7,6 +13,7 @@ export {
   ContractRevertError,
   TransactionError,
   decodeRevert,
+  ROLE_NAMES,
 } from "./errors.js";
 export type { TxResult } from "./actions/internal.js";
 // depositor
@@ -53,12 +60,7 @@ export {
   type AddKeysParams,
   type AddKeysResult,
 } from "./actions/addKeys.js";
-export {
-  checkKeys,
-  readDepositDataFile,
-  type CheckKeysParams,
-  type CheckKeysResult,
-} from "./actions/checkKeys.js";
+export { checkKeys, type CheckKeysParams, type CheckKeysResult } from "./actions/checkKeys.js";
 export { topUpBond, type TopUpBondParams, type TopUpBondResult } from "./actions/topUpBond.js";
 export { withdrawBond, type WithdrawBondParams, type WithdrawBondResult } from "./actions/withdrawBond.js";
 export {

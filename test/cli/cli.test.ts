@@ -256,11 +256,12 @@ describe("cascade CLI (in-process)", function () {
       expect(r.out)
         .to.match(/keys uploaded\s*│\s*3/)
         .and.to.match(/bond sent \(ETH\)\s*│\s*2\.6/);
-      await fails(
-        ["operator", "add-keys", writeJson("good2.json", good), "--operator", "0"],
-        op,
-        /PubkeyAlreadyRegistered/,
-      );
+      // Same file again: a resume, every key is already this operator's, nothing is sent.
+      const again = await ok(["operator", "add-keys", writeJson("good2.json", good), "--operator", "0"], op);
+      expect(again.out, "nothing left to upload")
+        .to.match(/keys uploaded\s*│\s*0/)
+        .and.to.match(/already uploaded \(skipped\)\s*│\s*3/)
+        .and.to.match(/transactions\s*│\s*0/);
 
       await ok(["operator", "top-up", "0", "1"], op);
       await fails(["operator", "top-up", "0", "0"], op, /amount must be > 0/);

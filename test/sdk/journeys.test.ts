@@ -224,9 +224,15 @@ describe("sdk journeys", function () {
     });
     expect(added.count, "three keys").to.equal(3);
     expect(added.bondSent, "auto bond tops up to 2.4 + 2·1.3").to.equal((26n * ETH) / 10n);
+    // The same file again from the same operator is a resume: nothing left to send.
+    const again = await addKeys(c, { operatorId: 0n, file: writeJson("again.json", good) });
+    expect([again.count, again.skipped, again.calls.length], "a no-op resume").to.deep.equal([0, 3, 0]);
+    // Another operator uploading those keys is refused whole.
+    const other = clientFor(ethers, sys, d1);
+    await registerOperator(other, { name: "Copycat", bond: "2.4" });
     await refused(
-      c,
-      () => addKeys(c, { operatorId: 0n, file: writeJson("again.json", good) }),
+      other,
+      () => addKeys(other, { operatorId: 1n, file: writeJson("again.json", good) }),
       DepositDataError,
       "already registered",
     );

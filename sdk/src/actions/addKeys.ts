@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CascadeClient } from "../client.js";
-import { InvalidInputError } from "../errors.js";
+import { CascadeError, InvalidInputError } from "../errors.js";
 import { checkKeys, readDepositDataFile } from "./checkKeys.js";
 import { eventsIn, parse, read, send, zEth, zUint, type TxResult } from "./internal.js";
 
@@ -39,25 +39,34 @@ export class DepositDataError extends InvalidInputError {
 
 export interface AddKeysResult extends TxResult {
   operatorId: bigint;
+  /** Keys uploaded by this run (entries already on-chain for this operator are skipped). */
   count: number;
+  /** Index of the first key uploaded by this run. */
   firstIndex: bigint;
   pubkeys: string[];
   bondSent: bigint;
+  /** Entries of the file already uploaded by this operator (an earlier, interrupted run). */
+  skipped: number;
+  /** One transaction per ≤ {@link MAX_KEYS_PER_CALL} keys; `txHash` is the last one's. */
+  calls: (TxResult & { count: number; firstIndex: bigint; bondSent: bigint })[];
 }
 
 /**
  * Uploads validator keys from a staking-deposit-cli `deposit_data-*.json` file. First checks
  * every entry offline against the router's withdrawal credentials and the chosen fork version
  * (BLS signature, roots, amount, duplicates) and that no pubkey is already registered; any bad
- * entry refuses the whole file with {@link DepositDataError} and nothing is sent. Then
- * concatenates pubkeys and signatures into one `addKeysWithBond` (bonded) or `addKeys` (curated).
+ * entry refuses the whole file with {@link DepositDataError} and nothing is sent. Keys this
+ * operator already uploaded (its `KeysAdded` events) are skipped, so a run that failed half-way
+ * resumes where it stopped. The rest go in calls of at most {@link MAX_KEYS_PER_CALL} keys
+ * (`addKeysWithBond` for bonded, sending the bond each call needs; `addKeys` for curated).
  *
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, addKeys } from "./sdk/src/index.js";
+ * import { createCascadeClient, addKeys } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * const r = await addKeys(client, { operatorId: 0n, file: "deposit_data-1700000000.json", network: "hoodi" });
  * console.log(r.count, "keys uploaded, bond sent", r.bondSent);
  * ```
@@ -85,14 +94,18 @@ export async function addKeys(client: CascadeClient, params: AddKeysParams): Pro
     pubkey: string;
     signature: string;
   }[];
-  if (entries.length > MAX_KEYS_PER_CALL) {
-    throw new InvalidInputError(
-      `addKeys: ${entries.length} keys; split the file into ≤ ${MAX_KEYS_PER_CALL} per upload`,
-    );
-  }
   const strip = (h: string) => h.replace(/^0x/, "").toLowerCase();
+  // Resume: what this operator already uploaded, from its KeysAdded events (on-chain, not memory).
+  const uploaded = new Set<string>();
+  const logs = await read(client, () => module.queryFilter(module.filters.KeysAdded(p.operatorId)));
+  for (const log of logs as unknown as { args: { pubkeys: string } }[]) {
+    const hex = strip(log.args.pubkeys);
+    for (let o = 0; o < hex.length; o += 96) uploaded.add(hex.slice(o, o + 96));
+  }
+  const todo = entries.filter((e) => !uploaded.has(strip(e.pubkey)));
   const registered = [];
   for (const [i, e] of entries.entries()) {
+    if (uploaded.has(strip(e.pubkey))) continue;
     if ((await read(client, () => client.router.isPubkeyRegistered("0x" + strip(e.pubkey)))) as boolean) {
       registered.push({
         index: i,
@@ -103,39 +116,64 @@ export async function addKeys(client: CascadeClient, params: AddKeysParams): Pro
   }
   if (registered.length) throw new DepositDataError(registered, entries.length);
 
-  const pubkeys = "0x" + entries.map((e) => strip(e.pubkey)).join("");
-  const signatures = "0x" + entries.map((e) => strip(e.signature)).join("");
-  let receipt;
-  let bondSent = 0n;
-  if (p.module === "bonded") {
-    if (p.bond === "auto") {
-      const op = await read(client, () => client.bonded.getOperator(p.operatorId));
-      const [bond, locked] = (await read(client, () => client.bonded.bondOf(p.operatorId))) as [
-        bigint,
-        bigint,
-      ];
-      const keys = BigInt(op.totalKeys) + BigInt(entries.length) - BigInt(op.exitedKeys);
-      const required = (await read(client, () => client.bonded.bondRequired(p.operatorId, keys))) as bigint;
-      bondSent = required > bond - locked ? required - (bond - locked) : 0n;
-    } else bondSent = p.bond === "0" ? 0n : p.bond;
-    receipt = await send(
-      client,
-      client.bonded,
-      "addKeysWithBond",
-      [p.operatorId, pubkeys, signatures],
+  const calls: AddKeysResult["calls"] = [];
+  for (let start = 0; start < todo.length; start += MAX_KEYS_PER_CALL) {
+    const part = todo.slice(start, start + MAX_KEYS_PER_CALL);
+    const pubkeys = "0x" + part.map((e) => strip(e.pubkey)).join("");
+    const signatures = "0x" + part.map((e) => strip(e.signature)).join("");
+    let receipt;
+    let bondSent = 0n;
+    try {
+      if (p.module === "bonded") {
+        if (p.bond === "auto") {
+          const op = await read(client, () => client.bonded.getOperator(p.operatorId));
+          const [bond, locked] = (await read(client, () => client.bonded.bondOf(p.operatorId))) as [
+            bigint,
+            bigint,
+          ];
+          const keys = BigInt(op.totalKeys) + BigInt(part.length) - BigInt(op.exitedKeys);
+          const required = (await read(client, () =>
+            client.bonded.bondRequired(p.operatorId, keys),
+          )) as bigint;
+          bondSent = required > bond - locked ? required - (bond - locked) : 0n;
+        } else bondSent = p.bond === "0" ? 0n : p.bond;
+        receipt = await send(
+          client,
+          client.bonded,
+          "addKeysWithBond",
+          [p.operatorId, pubkeys, signatures],
+          bondSent,
+        );
+      } else {
+        receipt = await send(client, client.curated, "addKeys", [p.operatorId, pubkeys, signatures]);
+      }
+    } catch (e) {
+      if (calls.length === 0 || !(e instanceof CascadeError)) throw e;
+      const done = calls.reduce((n, c) => n + c.count, 0);
+      throw new CascadeError(
+        `${e.shortMessage} (after uploading ${done} of ${todo.length} keys in ${calls.length} calls; run again to upload the rest)`,
+        { cause: e },
+      );
+    }
+    const ev = eventsIn(receipt, module, "KeysAdded")[0];
+    calls.push({
+      txHash: receipt.hash,
+      blockNumber: receipt.blockNumber,
+      count: part.length,
+      firstIndex: ev ? (ev.args.firstIndex as bigint) : 0n,
       bondSent,
-    );
-  } else {
-    receipt = await send(client, client.curated, "addKeys", [p.operatorId, pubkeys, signatures]);
+    });
   }
-  const ev = eventsIn(receipt, module, "KeysAdded")[0];
+  const last = calls[calls.length - 1];
   return {
-    txHash: receipt.hash,
-    blockNumber: receipt.blockNumber,
+    txHash: last?.txHash ?? "",
+    blockNumber: last?.blockNumber ?? 0,
     operatorId: p.operatorId,
-    count: entries.length,
-    firstIndex: ev ? (ev.args.firstIndex as bigint) : 0n,
-    pubkeys: entries.map((e) => "0x" + strip(e.pubkey)),
-    bondSent,
+    count: todo.length,
+    firstIndex: calls[0]?.firstIndex ?? 0n,
+    pubkeys: todo.map((e) => "0x" + strip(e.pubkey)),
+    bondSent: calls.reduce((s, c) => s + c.bondSent, 0n),
+    skipped: entries.length - todo.length,
+    calls,
   };
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import {
   checkDepositDataFile,
@@ -24,8 +23,10 @@ export const checkKeysParams = z
       .optional(),
     /** Expected withdrawal vault (credentials 0x01‖0…‖vault). */
     withdrawalVault: zAddress.optional(),
-    /** Called after each entry is checked (BLS verification is ~tens of ms per key). */
+    /** Called as entries are checked: done so far, total (signatures are verified in batches of 64). */
     onProgress: z.function().args(z.number(), z.number()).returns(z.void()).optional(),
+    /** BLS implementation (default "auto": native @chainsafe/blst in Node, @noble/curves elsewhere). */
+    bls: z.enum(["auto", "native", "noble"]).optional(),
   })
   .refine((p) => (p.file === undefined) !== (p.entries === undefined), "pass exactly one of file, entries")
   .refine((p) => !(p.network && p.forkVersion), "pass network or forkVersion, not both");
@@ -39,11 +40,20 @@ export interface CheckKeysResult {
   results: DepositDataCheck[];
 }
 
-/** Reads and JSON-parses a deposit-data file; any problem is one InvalidInputError line. */
+/**
+ * Reads and JSON-parses a deposit-data file; any problem is one InvalidInputError line. Node only
+ * (`fs` is taken from the running Node, so the browser entry imports no `node:` module); in a
+ * browser, parse the file yourself and pass `entries`.
+ */
 export function readDepositDataFile(file: string): unknown[] {
+  const fs = (
+    globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+  ).process?.getBuiltinModule?.("node:fs") as typeof import("node:fs") | undefined;
+  if (!fs)
+    throw new InvalidInputError(`cannot read ${file} here (no Node fs): pass the parsed entries instead`);
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = fs.readFileSync(file, "utf8");
   } catch (e) {
     throw new InvalidInputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? "error"}`, {
       cause: e,
@@ -82,36 +92,11 @@ export function checkKeys(params: CheckKeysParams): CheckKeysResult {
     forkVersion: "0x" + forkVersion,
     ...(p.withdrawalVault ? { withdrawalVault: p.withdrawalVault } : {}),
   };
-  const results = p.onProgress
-    ? checkWithProgress(entries, options, p.onProgress)
-    : checkDepositDataFile(entries, options);
+  const results = checkDepositDataFile(entries, {
+    ...options,
+    ...(p.onProgress ? { onProgress: p.onProgress } : {}),
+    ...(p.bls ? { bls: p.bls } : {}),
+  });
   const invalid = results.filter((r) => !r.ok).length;
   return { ok: invalid === 0, forkVersion: "0x" + forkVersion, total: results.length, invalid, results };
-}
-
-/**
- * Same results as `checkDepositDataFile(entries)`, one entry at a time so progress can be shown:
- * each entry is checked alone, then duplicates are flagged exactly as the batch check does
- * (a later copy of a well-formed entry's pubkey, reason listed first).
- */
-function checkWithProgress(
-  entries: unknown[],
-  options: Parameters<typeof checkDepositDataFile>[1],
-  onProgress: (done: number, total: number) => void,
-): DepositDataCheck[] {
-  const firstIndexOfPubkey = new Map<string, number>();
-  return entries.map((entry, index) => {
-    const r = { ...checkDepositDataFile([entry], options)[0]!, index };
-    if (r.codes[0] !== "InvalidEntry") {
-      const key = r.pubkey.replace(/^0x/, "").toLowerCase();
-      const seenAt = firstIndexOfPubkey.get(key);
-      if (seenAt !== undefined) {
-        r.ok = false;
-        r.codes = ["DuplicatePubkey", ...r.codes];
-        r.errors = [`DuplicatePubkey: same pubkey as entry ${seenAt}`, ...r.errors];
-      } else firstIndexOfPubkey.set(key, index);
-    }
-    onProgress(index + 1, entries.length);
-    return r;
-  });
 }

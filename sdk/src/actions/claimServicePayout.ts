@@ -16,9 +16,10 @@ export interface ClaimServicePayoutResult extends TxResult {
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, claimServicePayout } from "./sdk/src/index.js";
+ * import { createCascadeClient, claimServicePayout } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.RECIPIENT_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * const { amount } = await claimServicePayout(client);
  * ```
  */

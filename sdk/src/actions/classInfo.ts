@@ -74,8 +74,9 @@ export interface ClassInfoResult {
  *
  * @example
  * ```ts
- * import { createCascadeClient, loadAddresses, classInfo } from "./sdk/src/index.js";
- * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses(31337) });
+ * import { createCascadeClient, classInfo } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
+ * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses("deployments/31337.json") });
  * const info = await classInfo(client, { classId: 0, points: 20 });
  * console.log(info.price, info.apyBps);
  * ```

@@ -27,9 +27,10 @@ export interface DepositResult extends TxResult {
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, deposit } from "./sdk/src/index.js";
+ * import { createCascadeClient, deposit } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * const { shares } = await deposit(client, { classId: 2, amount: "10" });
  * ```
  */

@@ -10,9 +10,10 @@ import { send } from "./internal.js";
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, governanceCalls, executeProposal } from "./sdk/src/index.js";
+ * import { createCascadeClient, governanceCalls, executeProposal } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * const call = governanceCalls.setClassOpen(client, { classId: 2, open: false });
  * await executeProposal(client, { calls: [call], description: "close C" });
  * ```

@@ -44,9 +44,10 @@ export interface ForceExitResult extends TxResult {
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, forceExit } from "./sdk/src/index.js";
+ * import { createCascadeClient, forceExit } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.KEEPER_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * const { keyIndexes, value } = await forceExit(client, { module: "bonded", operatorId: 0 });
  * ```
  */

@@ -4,8 +4,7 @@
  */
 import { z } from "zod";
 import type { CascadeClient } from "../client.js";
-import { parseEther } from "ethers";
-import { operatorKey, parse, zAddress, zClassId, zId, zUint } from "./internal.js";
+import { operatorKey, parse, zAddress, zClassId, zEthOrZero, zId, zUint } from "./internal.js";
 
 /** One call the timelock will make. */
 export interface TimelockCall {
@@ -54,17 +53,6 @@ export const setServiceStatusParams = z.object({
   serviceId: zId("service id"),
   status: serviceStatusSchema,
 });
-/** An ETH amount that may be 0 (an allocation of 0 removes a service's stake). */
-const zEthOrZero = z.union([z.bigint(), z.string(), z.number()]).transform((v, ctx) => {
-  try {
-    const wei = typeof v === "bigint" ? v : parseEther(String(v).trim());
-    if (wei >= 0n) return wei;
-  } catch {
-    /* below */
-  }
-  ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not an ETH amount ≥ 0: ${String(v)}` });
-  return z.NEVER;
-});
 /** An operator as { moduleId, operatorId } or "moduleId:operatorId". */
 const zOperatorRef = z.unknown().transform((v, ctx): { moduleId: number; operatorId: number } => {
   const ids =
@@ -104,9 +92,10 @@ function call(
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, governanceCalls, proposeCall } from "./sdk/src/index.js";
+ * import { createCascadeClient, governanceCalls, proposeCall } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * const c = governanceCalls.setClassOpen(client, { classId: 2, open: false });
  * await proposeCall(client, { calls: [c] });
  * ```

@@ -2,6 +2,7 @@
 import {
   getAddress,
   isAddress,
+  formatEther,
   parseEther,
   type BaseContract,
   type ContractTransactionReceipt,
@@ -9,7 +10,7 @@ import {
 } from "ethers";
 import { z } from "zod";
 import type { CascadeClient } from "../client.js";
-import { ContractRevertError, decodeRevert, InvalidInputError } from "../errors.js";
+import { ContractRevertError, decodeRevert, InvalidInputError, TransactionError } from "../errors.js";
 
 /** A checksummed address; rejects anything `ethers.isAddress` rejects. */
 export const zAddress = z
@@ -20,21 +21,53 @@ export const zAddress = z
   )
   .transform((a) => getAddress(a));
 
-/** A positive wei amount: a bigint (wei) or a decimal ETH string such as "1.5". */
-export const zEth = z.union([z.bigint(), z.string(), z.number()]).transform((v, ctx) => {
+/**
+ * The SDK's one amount convention: an ETH amount is a bigint in wei (`1n` is 1 wei) or a decimal
+ * string in ETH (`"1.5"`). A JS number is refused: `1` could mean 1 ETH or 1 wei, and a float
+ * cannot hold 18 decimals, so the caller says which.
+ */
+export type EthAmount = bigint | string;
+
+/** Why `v` is not an ETH amount, or its value in wei. */
+export function toWei(v: unknown, allowZero = false): bigint | string {
+  if (typeof v === "number")
+    return `got the number ${v}: pass ETH as a decimal string ("${v}") or wei as a bigint (${Number.isSafeInteger(v) ? `${v}n` : "e.g. 10n ** 18n"} is ${Number.isSafeInteger(v) ? v : "1e18"} wei)`;
+  if (typeof v !== "bigint" && typeof v !== "string")
+    return `not an ETH amount: pass wei as a bigint or ETH as a decimal string, got ${v === null ? "null" : typeof v}`;
   let wei: bigint;
   try {
-    wei = typeof v === "bigint" ? v : parseEther(typeof v === "number" ? String(v) : v.trim());
+    wei = typeof v === "bigint" ? v : parseEther(v.trim());
   } catch {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `not an ETH amount: ${String(v)}` });
-    return z.NEVER;
+    return `not an ETH amount: ${String(v)} (ETH as a decimal string such as "1.5", at most 18 decimals)`;
   }
-  if (wei <= 0n) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `amount must be > 0, got ${String(v)}` });
-    return z.NEVER;
-  }
+  if (wei < 0n || (!allowZero && wei === 0n))
+    return `amount must be ${allowZero ? "≥" : ">"} 0, got ${typeof v === "bigint" ? `${v} wei` : `${v} ETH`}`;
   return wei;
-});
+}
+
+/** A positive ETH amount ({@link EthAmount}), parsed to wei. */
+export const zEth = z
+  .custom<EthAmount>(() => true)
+  .transform((v, ctx) => {
+    const wei = toWei(v);
+    if (typeof wei === "string") {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: wei });
+      return z.NEVER;
+    }
+    return wei;
+  });
+
+/** An ETH amount ({@link EthAmount}) that may be 0, parsed to wei. */
+export const zEthOrZero = z
+  .custom<EthAmount>(() => true)
+  .transform((v, ctx) => {
+    const wei = toWei(v, true);
+    if (typeof wei === "string") {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: wei });
+      return z.NEVER;
+    }
+    return wei;
+  });
 
 /** A uint256 as bigint (ids, share counts in wei units): decimal or 0x-hex. */
 export const zUint = z.union([z.bigint(), z.number(), z.string()]).transform((v, ctx) => {
@@ -108,6 +141,15 @@ export async function send<C extends BaseContract>(
   const from = await client.account();
   const fn = contract.getFunction(method);
   const overrides = value !== undefined ? { value, from } : { from };
+  // A node answers a call whose value exceeds the balance with an error that carries no revert
+  // data ("missing revert data"): say what is missing instead.
+  if (value !== undefined && value > 0n) {
+    const balance = await client.provider.getBalance(from);
+    if (balance < value)
+      throw new TransactionError(
+        `insufficient funds: ${from} has ${formatEther(balance)} ETH, needs ${formatEther(value)} ETH plus gas`,
+      );
+  }
   try {
     await fn.staticCall(...args, overrides);
   } catch (e) {

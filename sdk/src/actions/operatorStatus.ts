@@ -36,8 +36,9 @@ export interface OperatorStatusResult {
  *
  * @example
  * ```ts
- * import { createCascadeClient, loadAddresses, operatorStatus } from "./sdk/src/index.js";
- * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses(31337) });
+ * import { createCascadeClient, operatorStatus } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
+ * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses("deployments/31337.json") });
  * const s = await operatorStatus(client, { module: "bonded", operatorId: 0n });
  * console.log(s.keys.depositable, s.bond.withdrawable);
  * ```

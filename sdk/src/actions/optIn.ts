@@ -62,9 +62,10 @@ export async function checkedOperator(
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, optIn } from "./sdk/src/index.js";
+ * import { createCascadeClient, optIn } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * await optIn(client, { serviceId: 0, module: "bonded", operatorId: 0 });
  * ```
  */

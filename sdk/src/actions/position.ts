@@ -36,8 +36,9 @@ export interface PositionResult {
  *
  * @example
  * ```ts
- * import { createCascadeClient, loadAddresses, position } from "./sdk/src/index.js";
- * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses(31337) });
+ * import { createCascadeClient, position } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
+ * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses("deployments/31337.json") });
  * const pos = await position(client, { address: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" });
  * for (const r of pos.requests) console.log(r.requestId, r.status);
  * ```

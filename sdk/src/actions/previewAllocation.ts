@@ -18,8 +18,9 @@ export interface PreviewAllocationResult {
  *
  * @example
  * ```ts
- * import { createCascadeClient, loadAddresses, previewAllocation } from "./sdk/src/index.js";
- * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses(31337) });
+ * import { createCascadeClient, previewAllocation } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
+ * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses("deployments/31337.json") });
  * const { modules } = await previewAllocation(client, { count: 10 });
  * ```
  */

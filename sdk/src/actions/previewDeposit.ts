@@ -33,8 +33,9 @@ export interface PreviewDepositResult {
  *
  * @example
  * ```ts
- * import { createCascadeClient, loadAddresses, previewDeposit } from "./sdk/src/index.js";
- * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses(31337) });
+ * import { createCascadeClient, previewDeposit } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
+ * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses("deployments/31337.json") });
  * const p = await previewDeposit(client, { classId: 0, amount: "100" });
  * if (p.wouldRevert) console.log("would fail:", p.wouldRevert);
  * ```

@@ -2,7 +2,6 @@ import { ZeroHash, id as keccakText } from "ethers";
 import { z } from "zod";
 import type { CascadeClient } from "../client.js";
 import { InvalidInputError } from "../errors.js";
-import type { TimelockCall } from "./governance.js";
 import { parse, read, send, zAddress, zUint } from "./internal.js";
 
 const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of hex");
@@ -48,7 +47,7 @@ export function prepare(client: CascadeClient, params: TimelockOpParams, what: s
   const targets = p.calls.map((c) => c.target);
   const values = p.calls.map((c) => c.value);
   const payloads = p.calls.map((c) => c.data);
-  const labels = p.calls.map((c: Partial<TimelockCall>) => c.label ?? `${c.target}.call`);
+  const labels = p.calls.map((c) => c.label ?? `${c.target}.call`);
   const salt = keccakText(p.description);
   return { p, targets, values, payloads, labels, salt };
 }
@@ -76,9 +75,10 @@ export async function opState(
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, governanceCalls, proposeCall } from "./sdk/src/index.js";
+ * import { createCascadeClient, governanceCalls, proposeCall } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * const call = governanceCalls.setClassOpen(client, { classId: 2, open: false });
  * const { operationId, readyAt } = await proposeCall(client, { calls: [call], description: "close C" });
  * ```

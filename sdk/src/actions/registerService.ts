@@ -66,9 +66,10 @@ export interface RegisterServiceResult extends TxResult {
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, registerService } from "./sdk/src/index.js";
+ * import { createCascadeClient, registerService } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * const { serviceId } = await registerService(client, {
  *   tier: 2, maxSlashBps: 2000, slashingWindow: 3600, vetoWindow: 3600,
  *   minOperators: 2, maxOperatorShareBps: 8000,

@@ -50,9 +50,10 @@ export interface RequestSlashResult extends TxResult {
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, requestSlash } from "./sdk/src/index.js";
+ * import { createCascadeClient, requestSlash } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.SLASHER_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * const { slashId, executableAt } = await requestSlash(client, {
  *   serviceId: 1, module: "bonded", operatorId: 0, bps: 2000, evidence: "double-sign at slot 123",
  * });

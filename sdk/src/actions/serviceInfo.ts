@@ -81,8 +81,9 @@ export interface ServiceInfoResult {
  *
  * @example
  * ```ts
- * import { createCascadeClient, loadAddresses, serviceInfo } from "./sdk/src/index.js";
- * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses(31337) });
+ * import { createCascadeClient, serviceInfo } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
+ * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses("deployments/31337.json") });
  * const s = await serviceInfo(client, { serviceId: 0 });
  * console.log(s.status, s.allocation, s.pendingSlashes.length);
  * ```

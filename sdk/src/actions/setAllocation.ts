@@ -31,9 +31,10 @@ export interface SetAllocationResult extends TxResult {
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, setAllocation } from "./sdk/src/index.js";
+ * import { createCascadeClient, setAllocation } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * await setAllocation(client, { serviceId: 0, amount: "64", operators: ["0:0", "1:0"] });
  * ```
  */

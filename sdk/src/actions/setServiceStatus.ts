@@ -28,9 +28,10 @@ export interface SetServiceStatusResult extends TxResult {
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, setServiceStatus } from "./sdk/src/index.js";
+ * import { createCascadeClient, setServiceStatus } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * await setServiceStatus(client, { serviceId: 0, status: "active" });
  * ```
  */

@@ -37,8 +37,9 @@ export interface StatusResult {
  *
  * @example
  * ```ts
- * import { createCascadeClient, loadAddresses, status } from "./sdk/src/index.js";
- * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses(31337) });
+ * import { createCascadeClient, status } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
+ * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses("deployments/31337.json") });
  * const s = await status(client);
  * console.log(s.pooled, s.classes.map((c) => c.price));
  * ```

@@ -16,9 +16,10 @@ export interface TopUpBondResult extends TxResult {
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, topUpBond } from "./sdk/src/index.js";
+ * import { createCascadeClient, topUpBond } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * const { bond } = await topUpBond(client, { operatorId: 0n, amount: "1.3" });
  * ```
  */

@@ -28,9 +28,10 @@ export interface VetoSlashResult extends TxResult {
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, vetoSlash } from "./sdk/src/index.js";
+ * import { createCascadeClient, vetoSlash } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.VETO_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * await vetoSlash(client, { slashId: 0 });
  * ```
  */

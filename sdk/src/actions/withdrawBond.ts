@@ -24,9 +24,10 @@ export interface WithdrawBondResult extends TxResult {
  * @example
  * ```ts
  * import { JsonRpcProvider, Wallet } from "ethers";
- * import { createCascadeClient, loadAddresses, withdrawBond } from "./sdk/src/index.js";
+ * import { createCascadeClient, withdrawBond } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * const signer = new Wallet(process.env.CASCADE_KEY!, new JsonRpcProvider("http://127.0.0.1:8545"));
- * const client = createCascadeClient({ signer, addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ signer, addresses: loadAddresses("deployments/31337.json") });
  * await withdrawBond(client, { operatorId: 0n, amount: "0.5" });
  * ```
  */

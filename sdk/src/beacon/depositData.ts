@@ -5,8 +5,8 @@
  * `compute_signing_root`, `DepositMessage`, `DepositData`; Ethereum's BLS: public keys in G1
  * (48 bytes), signatures in G2 (96 bytes), proof-of-possession ciphersuite).
  */
-import { createHash } from "node:crypto";
 import { bls12_381 } from "@noble/curves/bls12-381.js";
+import { concat, getBytes, sha256, toBeHex } from "ethers";
 import { z } from "zod";
 import { InvalidInputError } from "../errors.js";
 import { bytesToHex, parseBytes, type BytesInput } from "./hex.js";
@@ -79,6 +79,14 @@ export interface CheckDepositDataOptions {
   withdrawalVault?: string;
   /** Default {@link FULL_DEPOSIT_GWEI}. */
   expectedAmountGwei?: number;
+  /**
+   * BLS implementation: "native" (@chainsafe/blst, ~1 ms a signature, batch-verified), "noble"
+   * (@noble/curves, pure JavaScript, ~50 ms a signature), or "auto" (default): native where it
+   * loads (Node with the prebuilt binary), noble elsewhere (browsers). Results are identical.
+   */
+  bls?: "auto" | "native" | "noble";
+  /** Called as signatures are verified (the slow part): entries done so far, total entries. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Why an entry is rejected; also the prefix of its message in `errors`. */
@@ -235,13 +243,14 @@ export function deterministicSecretKey(seed: BytesInput | string, index: number)
   }
   const seedBytes = typeof seed === "string" ? new TextEncoder().encode(seed) : seed;
   for (let retry = 0; ; retry++) {
-    const h = createHash("sha256").update(seedBytes);
-    const suffix = Buffer.alloc(retry === 0 ? 4 : 8);
-    suffix.writeUInt32BE(index, 0);
-    if (retry > 0) suffix.writeUInt32BE(retry, 4);
-    const scalar = BigInt("0x" + h.update(suffix).digest("hex")) % CURVE_ORDER;
+    const suffix = new Uint8Array(retry === 0 ? 4 : 8);
+    const view = new DataView(suffix.buffer);
+    view.setUint32(0, index);
+    if (retry > 0) view.setUint32(4, retry);
+    // sha256 from ethers, not node:crypto: this module also runs in browsers.
+    const scalar = BigInt(sha256(concat([seedBytes, suffix]))) % CURVE_ORDER;
     // Zero is not a valid secret key; the retry suffix makes a fresh, still deterministic, draw.
-    if (scalar !== 0n) return Uint8Array.from(Buffer.from(scalar.toString(16).padStart(64, "0"), "hex"));
+    if (scalar !== 0n) return getBytes(toBeHex(scalar, 32));
   }
 }
 
@@ -285,10 +294,15 @@ export function buildDepositData(params: BuildDepositDataParams): DepositDataJso
     });
   }
 
-  const pubkey = bls.getPublicKey(secretKey).toBytes(true);
+  // BLS signatures are deterministic: blst (native, where it loads) and noble sign identically.
+  const native = loadBlst();
+  const sk = native?.SecretKey.fromBytes(secretKey);
+  const pubkey = sk ? sk.toPublicKey().toBytes(true) : bls.getPublicKey(secretKey).toBytes(true);
   const messageRoot = DepositMessage.hashTreeRoot({ pubkey, withdrawal_credentials, amount });
   const signingRoot = computeSigningRoot(messageRoot, computeDepositDomain(forkVersion));
-  const signature = bls.Signature.toBytes(bls.sign(bls.hash(signingRoot, BLS_DST), secretKey));
+  const signature = sk
+    ? sk.sign(signingRoot).toBytes(true)
+    : bls.Signature.toBytes(bls.sign(bls.hash(signingRoot, BLS_DST), secretKey));
   const dataRoot = DepositData.hashTreeRoot({ pubkey, withdrawal_credentials, amount, signature });
 
   const forkHex = bytesToHex(forkVersion, false);
@@ -383,8 +397,10 @@ export function checkDepositDataFile(entries: unknown, options: CheckDepositData
     });
   }
 
+  const backend = blsBackend(options.bls ?? "auto");
+  const jobs: SignatureJob[] = [];
   const firstIndexOfPubkey = new Map<string, number>();
-  return entries.map((raw: unknown, index): DepositDataCheck => {
+  const results = entries.map((raw: unknown, index): DepositDataCheck => {
     const rawPubkey =
       typeof raw === "object" && raw !== null && typeof (raw as { pubkey?: unknown }).pubkey === "string"
         ? (raw as { pubkey: string }).pubkey
@@ -449,11 +465,28 @@ export function checkDepositDataFile(entries: unknown, options: CheckDepositData
       fail("DepositDataRootMismatch", `recomputed ${bytesToHex(dataRoot, false)}`);
     }
 
-    const signatureIssue = verifyDepositSignature(data.pubkey, data.signature, messageRoot, domain, forkHex);
-    if (signatureIssue !== undefined) fail(signatureIssue.code, signatureIssue.message);
-
+    // Signatures are verified together below (batch verification is what makes 1,000 keys fast).
+    jobs.push({
+      fail,
+      pubkey: data.pubkey,
+      signature: data.signature,
+      signingRoot: computeSigningRoot(messageRoot, domain),
+    });
     return result;
   });
+  const total = entries.length;
+  let done = total - jobs.length; // entries refused before their signature (bad shape)
+  options.onProgress?.(done, total);
+  for (let i = 0; i < jobs.length; i += SIGNATURE_CHUNK) {
+    const chunk = jobs.slice(i, i + SIGNATURE_CHUNK);
+    backend(chunk).forEach((issue, k) => {
+      if (issue !== undefined)
+        chunk[k]!.fail(issue.code, issue.message === BAD_SIGNATURE ? BAD_SIGNATURE + forkHex : issue.message);
+    });
+    done += chunk.length;
+    options.onProgress?.(done, total);
+  }
+  return results;
 }
 
 /* -------------------------------------------------------------------------- */
@@ -486,17 +519,95 @@ function toSszDepositData(
   };
 }
 
+/** Signatures verified per batch (and per progress step). */
+const SIGNATURE_CHUNK = 64;
+const BAD_SIGNATURE = "does not verify under the deposit domain of fork ";
+
+interface SignatureJob {
+  fail: (code: DepositDataIssue, message: string) => void;
+  pubkey: Uint8Array;
+  signature: Uint8Array;
+  signingRoot: Uint8Array;
+}
+type SignatureIssue = { code: DepositDataIssue; message: string } | undefined;
+/** Verifies a chunk; one issue (or undefined when the signature verifies) per job, in order. */
+type BlsBackend = (jobs: SignatureJob[]) => SignatureIssue[];
+
+type Blst = typeof import("@chainsafe/blst");
+let blst: Blst | null | undefined;
+
+/**
+ * @chainsafe/blst, loaded without a static import so the module still runs in browsers (where
+ * there is no `node:module`, it is simply absent). `null` when it cannot load.
+ */
+function loadBlst(): Blst | null {
+  if (blst !== undefined) return blst;
+  try {
+    const mod = (
+      globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+    ).process?.getBuiltinModule?.("node:module") as typeof import("node:module") | undefined;
+    blst = mod ? (mod.createRequire(import.meta.url)("@chainsafe/blst") as Blst) : null;
+  } catch {
+    blst = null;
+  }
+  return blst;
+}
+
+function blsBackend(kind: "auto" | "native" | "noble"): BlsBackend {
+  if (kind === "noble") return (jobs) => jobs.map(verifyWithNoble);
+  const native = loadBlst();
+  if (native) return (jobs) => verifyWithBlst(native, jobs);
+  if (kind === "native")
+    throw new InvalidInputError("bls: native verification needs @chainsafe/blst (Node, prebuilt binary)");
+  return (jobs) => jobs.map(verifyWithNoble);
+}
+
+/**
+ * Decodes each key and signature (KeyValidate: on the curve, in the subgroup, not the identity;
+ * signatures subgroup-checked), then verifies the chunk with one randomized batch check
+ * (`verifyMultipleAggregateSignatures`, a multi-pairing). Only when the batch fails is each
+ * signature verified alone, to name the bad ones.
+ */
+function verifyWithBlst(b: Blst, jobs: SignatureJob[]): SignatureIssue[] {
+  const issues: SignatureIssue[] = new Array(jobs.length).fill(undefined);
+  const sets: {
+    msg: Uint8Array;
+    pk: InstanceType<Blst["PublicKey"]>;
+    sig: InstanceType<Blst["Signature"]>;
+  }[] = [];
+  const at: number[] = [];
+  jobs.forEach((j, k) => {
+    let pk;
+    try {
+      pk = b.PublicKey.fromBytes(j.pubkey, true);
+    } catch (err) {
+      issues[k] = { code: "InvalidPubkey", message: `not a valid G1 point (${(err as Error).message})` };
+      return;
+    }
+    let sig;
+    try {
+      sig = b.Signature.fromBytes(j.signature, true);
+    } catch (err) {
+      issues[k] = { code: "InvalidSignature", message: `not a valid G2 point (${(err as Error).message})` };
+      return;
+    }
+    sets.push({ msg: j.signingRoot, pk, sig });
+    at.push(k);
+  });
+  if (sets.length > 0 && !b.verifyMultipleAggregateSignatures(sets, false, false)) {
+    sets.forEach((s, n) => {
+      if (!b.verify(s.msg, s.pk, s.sig, false, false))
+        issues[at[n]!] = { code: "InvalidSignature", message: BAD_SIGNATURE };
+    });
+  }
+  return issues;
+}
+
 /** Returns the issue, or undefined when the signature verifies. Decoding errors are issues too. */
-function verifyDepositSignature(
-  pubkey: Uint8Array,
-  signature: Uint8Array,
-  messageRoot: Uint8Array,
-  domain: Uint8Array,
-  forkHex: string,
-): { code: DepositDataIssue; message: string } | undefined {
+function verifyWithNoble(job: SignatureJob): SignatureIssue {
   let pkPoint;
   try {
-    pkPoint = bls12_381.G1.Point.fromBytes(pubkey);
+    pkPoint = bls12_381.G1.Point.fromBytes(job.pubkey);
     pkPoint.assertValidity();
   } catch (err) {
     return { code: "InvalidPubkey", message: `not a valid G1 point (${(err as Error).message})` };
@@ -505,17 +616,13 @@ function verifyDepositSignature(
   if (pkPoint.is0()) return { code: "InvalidPubkey", message: "public key is the point at infinity" };
   let sigPoint;
   try {
-    sigPoint = bls.Signature.fromBytes(signature);
+    sigPoint = bls.Signature.fromBytes(job.signature);
     sigPoint.assertValidity();
   } catch (err) {
     return { code: "InvalidSignature", message: `not a valid G2 point (${(err as Error).message})` };
   }
-  const signingRoot = computeSigningRoot(messageRoot, domain);
-  if (!bls.verify(sigPoint, bls.hash(signingRoot, BLS_DST), pkPoint)) {
-    return {
-      code: "InvalidSignature",
-      message: `does not verify under the deposit domain of fork ${forkHex}`,
-    };
+  if (!bls.verify(sigPoint, bls.hash(job.signingRoot, BLS_DST), pkPoint)) {
+    return { code: "InvalidSignature", message: BAD_SIGNATURE };
   }
   return undefined;
 }

@@ -194,7 +194,7 @@ export class BeaconSimulator {
   /** module address → operatorId → pubkeys in key order */
   private operatorKeys = new Map<string, Map<bigint, string[]>>();
   private lock: Promise<unknown> = Promise.resolve();
-  private server?: FastifyInstance;
+  private server: FastifyInstance | undefined;
 
   constructor(opts: SimulatorOptions) {
     this.o = {

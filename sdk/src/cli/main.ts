@@ -39,7 +39,8 @@ import { setAllocation } from "../actions/setAllocation.js";
 import { setServiceStatus } from "../actions/setServiceStatus.js";
 import { vetoSlash } from "../actions/vetoSlash.js";
 import { securityGraph } from "../risk/deployed.js";
-import { createCascadeClient, loadAddresses, type CascadeClient } from "../client.js";
+import { createCascadeClient, type CascadeClient } from "../client.js";
+import { deploymentFile, loadAddresses } from "../node.js";
 import { CascadeError, InvalidInputError } from "../errors.js";
 import { analyzeSecurity, formatAnalysis, toJson } from "../risk/index.js";
 import { bps, eth, json, kv, short, table, type Write } from "./format.js";
@@ -84,7 +85,7 @@ export async function defaultMakeClient(opts: GlobalOptions, io: CliIO): Promise
     provider.destroy();
     throw new CascadeError(`cannot reach ${rpc}`, { cause: e });
   }
-  const addresses = loadAddresses(opts.addresses ?? chainId, io.cwd);
+  const addresses = loadAddresses(opts.addresses ?? deploymentFile(chainId), io.cwd);
   let signer: Signer | undefined;
   if (opts.privateKeyFile) {
     let key: string;
@@ -520,9 +521,11 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
             kv([
               ["operator", r.operatorId],
               ["keys uploaded", r.count],
+              ["already uploaded (skipped)", r.skipped],
               ["first key index", r.firstIndex],
               ["bond sent (ETH)", eth(r.bondSent)],
-              ["tx", r.txHash],
+              ["transactions", r.calls.length],
+              ["tx", r.txHash || "none"],
             ]),
             table(
               ["#", "pubkey"],

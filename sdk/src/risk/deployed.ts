@@ -50,9 +50,10 @@ export interface SecurityGraphResult {
  *
  * @example
  * ```ts
- * import { createCascadeClient, loadAddresses } from "./sdk/src/index.js";
+ * import { createCascadeClient } from "./sdk/src/index.js";
+ * import { loadAddresses } from "./sdk/src/node.js";
  * import { analyzeSecurity, formatAnalysis, securityGraph } from "./sdk/src/risk/index.js";
- * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses(31337) });
+ * const client = createCascadeClient({ rpcUrl: "http://127.0.0.1:8545", addresses: loadAddresses("deployments/31337.json") });
  * const { graph } = await securityGraph(client, { profitFromCorruption: { 0: 10n ** 19n, 1: 5n * 10n ** 18n } });
  * console.log(formatAnalysis(analyzeSecurity(graph)));
  * ```

@@ -89,5 +89,6 @@ export function parseGraph(graph: unknown): RestakingGraph {
 export function parseOptions(opts: unknown): AnalyzeOptions {
   const r = optionsSchema.safeParse(opts ?? {});
   if (!r.success) fail("analyze options", r.error);
-  return r.data;
+  // Drop keys given as undefined: AnalyzeOptions' optional fields are absent, never `undefined`.
+  return Object.fromEntries(Object.entries(r.data).filter(([, v]) => v !== undefined)) as AnalyzeOptions;
 }
