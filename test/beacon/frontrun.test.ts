@@ -267,58 +267,72 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
     }
   });
 
-  it("test_guardianService_perModuleAttestation_keeperServiceDepositsThenRelaysPause", async function () {
+  /** Two guardian services on 127.0.0.1 (fastify, port 0) and a keeper service asking them. */
+  async function services(s: Awaited<ReturnType<typeof setup>>, apps: FastifyInstance[]) {
+    const [, , , , g1, g2] = s.signers;
+    const chainId = (await ethers.provider.getNetwork()).chainId;
+    const ctx = (signer: typeof g1) => ({ provider: ethers.provider, signer, chainId });
+    const gAddrs = {
+      router: s.A.router,
+      depositContract: s.A.depositContract,
+      depositSecurity: s.A.depositSecurity,
+    };
+    const gMetrics = [g1, g2].map(() => new DaemonMetrics("guardian", GUARDIAN_GAUGES));
+    const urls: string[] = [];
+    for (const [i, g] of [g1, g2].entries()) {
+      const app = Fastify();
+      new GuardianService(ctx(g), gAddrs, gMetrics[i]).routes(app);
+      await app.listen({ port: 0, host: "127.0.0.1" });
+      apps.push(app);
+      urls.push(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
+    }
+    const kMetrics = new DaemonMetrics("keeper", KEEPER_GAUGES);
+    const keeper = new KeeperService(
+      ctx(s.signers[12]),
+      { ...gAddrs, withdrawalQueue: s.A.withdrawalQueue },
+      kMetrics,
+      { guardians: urls },
+    );
+    return { urls, gMetrics, kMetrics, keeper };
+  }
+  const gauge = async (m: DaemonMetrics, name: string) => (await m.gauges.get(name)!.get()).values[0]?.value;
+
+  it("test_guardianService_cleanKey_keeperServiceDepositsWithPerModuleAttestations", async function () {
     const s = await setup();
     const apps: FastifyInstance[] = [];
     try {
-      const [, , , , g1, g2] = s.signers;
-      const chainId = (await ethers.provider.getNetwork()).chainId;
-      const ctx = (signer: typeof g1) => ({ provider: ethers.provider, signer, chainId });
-      const gAddrs = {
-        router: s.A.router,
-        depositContract: s.A.depositContract,
-        depositSecurity: s.A.depositSecurity,
-      };
-      const gMetrics = [g1, g2].map(() => new DaemonMetrics("guardian", GUARDIAN_GAUGES));
-      const urls: string[] = [];
-      for (const [i, g] of [g1, g2].entries()) {
-        const app = Fastify();
-        new GuardianService(ctx(g), gAddrs, gMetrics[i]).routes(app);
-        await app.listen({ port: 0, host: "127.0.0.1" });
-        apps.push(app);
-        urls.push(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
-      }
-      const kMetrics = new DaemonMetrics("keeper", KEEPER_GAUGES);
-      const keeper = new KeeperService(
-        ctx(s.signers[12]),
-        { ...gAddrs, withdrawalQueue: s.A.withdrawalQueue },
-        kMetrics,
-        { guardians: urls },
-      );
-      const gauge = async (m: DaemonMetrics, name: string) =>
-        (await m.gauges.get(name)!.get()).values[0]?.value;
-
+      const { gMetrics, kMetrics, keeper } = await services(s, apps);
       // A clean key: both guardians attest module 1 over HTTP, the keeper service deposits it.
       const clean = makeKeys("clean-e", 0, 1, s.wc);
       await registerHostile(s, clean);
       await fundOneValidator(s);
-      const step1 = await keeper.step();
-      expect(step1.kind, `deposited (${JSON.stringify(step1)})`).to.equal("acted");
+      const step = await keeper.step();
+      expect(step.kind, `deposited (${JSON.stringify(step)})`).to.equal("acted");
       expect(await gauge(kMetrics, "validators_deposited"), "one validator").to.equal(1);
       expect((await depositEventsFor(s, clean.pubkeys)).length, "the clean key deposited").to.equal(1);
       for (const m of gMetrics)
         expect(await gauge(m, "signatures_served"), "each guardian signed").to.equal(1);
+    } finally {
+      await Promise.all(apps.map((a) => a.close()));
+      await s.sim.close();
+    }
+  });
 
-      // A front-run key: each guardian service finds it, signs a pause and submits it on-chain
-      // itself; the keeper service gets the pauses (relaying one is a no-op now) and deposits nothing.
+  it("test_guardianService_frontRunKey_pausesOnChainAndKeeperServiceRelays", async function () {
+    const s = await setup();
+    const apps: FastifyInstance[] = [];
+    try {
+      const { urls, gMetrics, keeper } = await services(s, apps);
+      // Each guardian service finds the front-run key, signs a pause and submits it on-chain itself;
+      // the keeper service gets the pauses (relaying one is a no-op now) and deposits nothing.
       const key = makeKeys("hostile-e", 0, 1, s.wc);
       await registerHostile(s, key);
       await fundOneValidator(s);
       await frontRun(s, "hostile-e");
       const buffered0: bigint = await s.sys.router.buffered();
-      const step2 = await keeper.step();
-      expect(step2.kind, "the keeper acted on the pause").to.equal("acted");
-      expect((step2 as { reason: string }).reason, "the pause and its reason").to.match(
+      const step = await keeper.step();
+      expect(step.kind, "the keeper acted on the pause").to.equal("acted");
+      expect((step as { action: string }).action, "the pause and its reason").to.match(
         /paused deposits over module 1: PriorDeposit/,
       );
       expect(await s.sys.depositSecurity.isPaused(), "deposits paused").to.equal(true);
