@@ -283,7 +283,11 @@ contract Accounting is CascadeUpgradeable, IAccounting {
 
     /// @dev `⌊slashPenaltyBps · amount / (validators · 32 ETH)⌋`, at most `slashPenaltyBps` (the
     /// whole penalty when the module has no stake at risk; none when nothing was slashed).
-    function _slashPenaltyBps(uint256 penaltyBps, uint256 amount, uint256 validators) private pure returns (uint256) {
+    function _slashPenaltyBps(
+        uint256 penaltyBps,
+        uint256 amount,
+        uint256 validators
+    ) private pure returns (uint256) {
         if (amount == 0) return 0;
         uint256 atRisk = validators * DEPOSIT_SIZE;
         if (atRisk <= amount) return penaltyBps;

@@ -84,7 +84,13 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
         require(a.moduleId == moduleId, WrongModule(moduleId, a.moduleId));
         require(a.keyNonce == keyNonce, KeyNonceChanged(moduleId, keyNonce, a.keyNonce));
 
-        bytes32 digest = _attestationDigest(a.moduleId, a.keyNonce, a.depositRoot, a.blockNumber, a.blockHash);
+        bytes32 digest = _attestationDigest(
+            a.moduleId,
+            a.keyNonce,
+            a.depositRoot,
+            a.blockNumber,
+            a.blockHash
+        );
         uint256 q = $.quorum;
         require(a.signatures.length >= q, QuorumNotReached(a.signatures.length, q));
         address last;
@@ -212,7 +218,9 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
     ) private view returns (bytes32) {
         return
             _hashTypedDataV4(
-                keccak256(abi.encode(ATTESTATION_TYPEHASH, moduleId, keyNonce, depositRoot, blockNumber, blockHash))
+                keccak256(
+                    abi.encode(ATTESTATION_TYPEHASH, moduleId, keyNonce, depositRoot, blockNumber, blockHash)
+                )
             );
     }
 
