@@ -388,7 +388,8 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         uint256[] memory den = new uint256[](maxTier);
         (uint256 n, uint256 d) = (1, 1);
         for (uint256 t = 1; t < maxTier; ++t) {
-            if (needed[t] > available[t] && available[t] * d < n * needed[t]) (n, d) = (available[t], needed[t]);
+            if (needed[t] > available[t] && available[t] * d < n * needed[t])
+                (n, d) = (available[t], needed[t]);
             (num[t], den[t]) = (n, d);
         }
         if (n == d) return;
@@ -576,7 +577,8 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         uint64 releaseAt = SafeCast.toUint64(block.timestamp + s.params.slashingWindow);
         uint64[] storage current = $.operators[serviceId];
         uint256 moved;
-        for (uint256 i; i < current.length; ++i) moved += _deallocate($.stakes[serviceId][current[i]], 0, releaseAt);
+        for (uint256 i; i < current.length; ++i)
+            moved += _deallocate($.stakes[serviceId][current[i]], 0, releaseAt);
         uint256 back;
         for (uint256 i; i < keys.length; ++i) {
             Stake storage st = $.stakes[serviceId][keys[i]];

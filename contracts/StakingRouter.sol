@@ -435,7 +435,11 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         m.deposited += SafeCast.toUint64(count);
         emit DepositedToBeacon(moduleId, count, count * DEPOSIT_SIZE);
         // Checks the bytes against the module's commitments (reverts KeyMismatch).
-        module.onDeposit(count, keys.pubkeys[:count * PUBKEY_LENGTH], keys.signatures[:count * SIGNATURE_LENGTH]);
+        module.onDeposit(
+            count,
+            keys.pubkeys[:count * PUBKEY_LENGTH],
+            keys.signatures[:count * SIGNATURE_LENGTH]
+        );
         _depositKeys(dc, count, keys);
     }
 

@@ -448,7 +448,12 @@ contract SystemHandler is SystemFixture {
     /// slashPenaltyBps (1,000 here): dust leaves it where it was.
     function _checkReputation(IStakingRouter.Module memory m, uint256 moduleId, uint256 amount) private {
         uint256 atRisk = (uint256(m.deposited) - m.exited) * 32 ether;
-        uint256 penalty = amount == 0 ? 0 : atRisk <= amount ? 1000 : (1000 * amount) / atRisk;
+        uint256 penalty =
+            amount == 0
+                ? 0
+                : atRisk <= amount
+                    ? 1000
+                    : (1000 * amount) / atRisk;
         uint256 expected = (uint256(m.reputationBps) * (BPS - penalty)) / BPS;
         if (router.getModule(moduleId).reputationBps != expected) ++reputationViolations;
     }

@@ -163,7 +163,11 @@ contract SystemInvariantsTest is Test {
     /// hardhat-config: invariant.depth = 128
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_reputationMovesOnlyWithSlashedAmounts() public view {
-        assertEq(handler.reputationViolations(), 0, "a slash moved reputation other than by slashed / at risk");
+        assertEq(
+            handler.reputationViolations(),
+            0,
+            "a slash moved reputation other than by slashed / at risk"
+        );
     }
 
     /// hardhat-config: invariant.runs = 64

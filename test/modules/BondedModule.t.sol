@@ -313,7 +313,11 @@ contract BondedCollateralBpsTest is BondedFixture {
         assertEq(bonded.collateralBps(), uint256(3.7 ether * 10_000) / 64 ether, "bond / (2 * 32 ETH)");
         vm.prank(alice);
         bonded.topUpBond{value: 100 ether}(op);
-        assertEq(bonded.collateralBps(), uint256(3.7 ether * 10_000) / 64 ether, "a top-up waits for a report");
+        assertEq(
+            bonded.collateralBps(),
+            uint256(3.7 ether * 10_000) / 64 ether,
+            "a top-up waits for a report"
+        );
         vm.prank(address(router));
         bonded.onExitedReported(0);
         assertEq(bonded.collateralBps(), 10_000, "capped at 100%");

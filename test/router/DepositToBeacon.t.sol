@@ -231,7 +231,12 @@ contract DepositToBeaconTest is RouterFixture {
         bonded.addKeysWithBond{value: 1.3 ether}(0, pk, sig);
         Snap memory s = _snap();
         vm.expectRevert(
-            abi.encodeWithSelector(IDepositSecurity.KeyNonceChanged.selector, 1, bonded.keyNonce(), a.keyNonce)
+            abi.encodeWithSelector(
+                IDepositSecurity.KeyNonceChanged.selector,
+                1,
+                bonded.keyNonce(),
+                a.keyNonce
+            )
         );
         vm.prank(keeper);
         router.depositToBeacon(1, 2, mk, a);
@@ -343,7 +348,12 @@ contract DepositToBeaconTest is RouterFixture {
         _curatedOperator(curated, 1); // new vetted keys after the guardians looked
         Snap memory s = _snap();
         vm.expectRevert(
-            abi.encodeWithSelector(IDepositSecurity.KeyNonceChanged.selector, 0, curated.keyNonce(), a.keyNonce)
+            abi.encodeWithSelector(
+                IDepositSecurity.KeyNonceChanged.selector,
+                0,
+                curated.keyNonce(),
+                a.keyNonce
+            )
         );
         vm.prank(keeper);
         router.depositToBeacon(0, 2, mk, a);

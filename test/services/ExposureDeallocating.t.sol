@@ -41,7 +41,7 @@ contract ExposureDeallocatingTest is ServicesFixture {
         (, uint256 available) = registry.exposure(2);
         for (uint256 i; i < 6; ++i) {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
-            uint64 key = r % 3 == 0 ? _opKey(1, 0) : _opKey(0, r % 3 - 1);
+            uint64 key = r % 3 == 0 ? _opKey(1, 0) : _opKey(0, (r % 3) - 1);
             uint256 amount = bound(r >> 8, 1 ether, 50 ether);
             vm.warp(block.timestamp + bound(r >> 128, 0, SLASHING_WINDOW));
             vm.prank(allocator);

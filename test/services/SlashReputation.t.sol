@@ -51,7 +51,9 @@ contract SlashReputationTest is ServicesFixture {
         vm.prank(admin);
         registry.setMinSlashAmount(0.1 ether);
         vm.prank(slasher);
-        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.SlashTooSmall.selector, 0.0096 ether, 0.1 ether));
+        vm.expectRevert(
+            abi.encodeWithSelector(IServiceRegistry.SlashTooSmall.selector, 0.0096 ether, 0.1 ether)
+        );
         registry.requestSlash(svc, 0, 0, 1, bytes32("ev"));
         // 11 bps of 96 ETH = 0.1056 ETH: large enough.
         _request(11);
@@ -67,7 +69,11 @@ contract SlashReputationTest is ServicesFixture {
         vm.warp(block.timestamp + VETO_WINDOW);
         uint256 amount = registry.executeSlash(id);
         uint256 penalty = (SLASH_PENALTY_BPS * amount) / atRisk;
-        assertEq(_reputation(), (before * (10_000 - penalty)) / 10_000, "reputation falls by slashed / at risk");
+        assertEq(
+            _reputation(),
+            (before * (10_000 - penalty)) / 10_000,
+            "reputation falls by slashed / at risk"
+        );
     }
 
     function test_executeSlash_halfTheModuleStakeCostsHalfThePenalty() public {
@@ -75,6 +81,10 @@ contract SlashReputationTest is ServicesFixture {
         uint256 id = _request(10_000); // 96 ETH of 192 ETH at risk
         vm.warp(block.timestamp + VETO_WINDOW);
         registry.executeSlash(id);
-        assertEq(_reputation(), (before * (10_000 - SLASH_PENALTY_BPS / 2)) / 10_000, "half of slashPenaltyBps");
+        assertEq(
+            _reputation(),
+            (before * (10_000 - SLASH_PENALTY_BPS / 2)) / 10_000,
+            "half of slashPenaltyBps"
+        );
     }
 }

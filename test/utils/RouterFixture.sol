@@ -276,7 +276,10 @@ abstract contract RouterFixture is Test {
     }
 
     /// @dev The next `count` keys of module `id` in its `depositPlan` order, with roots.
-    function _moduleKeysOf(uint256 id, uint256 count) internal view returns (IStakingRouter.ModuleKeys memory mk) {
+    function _moduleKeysOf(
+        uint256 id,
+        uint256 count
+    ) internal view returns (IStakingRouter.ModuleKeys memory mk) {
         mk.depositDataRoots = new bytes32[](count);
         if (count == 0) return mk;
         bytes memory wc = abi.encodePacked(router.withdrawalCredentials());
