@@ -240,7 +240,10 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
                     return;
                 }
             }
-            s.tranches[(s.head + len) % MAX_EXIT_TRANCHES] = ExitTranche(SafeCast.toUint32(target), SafeCast.toUint64(deadline));
+            s.tranches[(s.head + len) % MAX_EXIT_TRANCHES] = ExitTranche(
+                SafeCast.toUint32(target),
+                SafeCast.toUint64(deadline)
+            );
             s.len = SafeCast.toUint8(len + 1);
             if (len == 0) op.exitDeadline = SafeCast.toUint64(deadline);
             emit ExitRequested(operatorId, count, deadline);

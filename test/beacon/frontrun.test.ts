@@ -28,6 +28,10 @@ import {
 import { Guardian, attest } from "../../sdk/src/daemons/guardian.js";
 import { Keeper } from "../../sdk/src/daemons/keeper.js";
 import { EventKeySource, keysForDeposit, makeKeys } from "../../sdk/src/daemons/keys.js";
+import { GuardianService, GUARDIAN_GAUGES } from "../../sdk/src/daemons/service/guardian.js";
+import { KeeperService, KEEPER_GAUGES } from "../../sdk/src/daemons/service/keeper.js";
+import { DaemonMetrics } from "../../sdk/src/daemons/service/metrics.js";
+import Fastify, { type FastifyInstance } from "fastify";
 import { ETH } from "../../deploy/system.js";
 import { stakedSystem } from "../helpers/scenario.js";
 
@@ -259,6 +263,90 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       expect(await s.sys.router.buffered(), "buffered untouched").to.equal(buffered0);
       expect((await depositEventsFor(s, key.pubkeys)).length, "no deposit for the key").to.equal(0);
     } finally {
+      await s.sim.close();
+    }
+  });
+
+  /** Two guardian services on 127.0.0.1 (fastify, port 0) and a keeper service asking them. */
+  async function services(s: Awaited<ReturnType<typeof setup>>, apps: FastifyInstance[]) {
+    const [, , , , g1, g2] = s.signers;
+    const chainId = (await ethers.provider.getNetwork()).chainId;
+    const ctx = (signer: typeof g1) => ({ provider: ethers.provider, signer, chainId });
+    const gAddrs = {
+      router: s.A.router,
+      depositContract: s.A.depositContract,
+      depositSecurity: s.A.depositSecurity,
+    };
+    const gMetrics = [g1, g2].map(() => new DaemonMetrics("guardian", GUARDIAN_GAUGES));
+    const urls: string[] = [];
+    for (const [i, g] of [g1, g2].entries()) {
+      const app = Fastify();
+      new GuardianService(ctx(g), gAddrs, gMetrics[i]).routes(app);
+      await app.listen({ port: 0, host: "127.0.0.1" });
+      apps.push(app);
+      urls.push(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
+    }
+    const kMetrics = new DaemonMetrics("keeper", KEEPER_GAUGES);
+    const keeper = new KeeperService(
+      ctx(s.signers[12]),
+      { ...gAddrs, withdrawalQueue: s.A.withdrawalQueue },
+      kMetrics,
+      { guardians: urls },
+    );
+    return { urls, gMetrics, kMetrics, keeper };
+  }
+  const gauge = async (m: DaemonMetrics, name: string) => (await m.gauges.get(name)!.get()).values[0]?.value;
+
+  it("test_guardianService_cleanKey_keeperServiceDepositsWithPerModuleAttestations", async function () {
+    const s = await setup();
+    const apps: FastifyInstance[] = [];
+    try {
+      const { gMetrics, kMetrics, keeper } = await services(s, apps);
+      // A clean key: both guardians attest module 1 over HTTP, the keeper service deposits it.
+      const clean = makeKeys("clean-e", 0, 1, s.wc);
+      await registerHostile(s, clean);
+      await fundOneValidator(s);
+      const step = await keeper.step();
+      expect(step.kind, `deposited (${JSON.stringify(step)})`).to.equal("acted");
+      expect(await gauge(kMetrics, "validators_deposited"), "one validator").to.equal(1);
+      expect((await depositEventsFor(s, clean.pubkeys)).length, "the clean key deposited").to.equal(1);
+      for (const m of gMetrics)
+        expect(await gauge(m, "signatures_served"), "each guardian signed").to.equal(1);
+    } finally {
+      await Promise.all(apps.map((a) => a.close()));
+      await s.sim.close();
+    }
+  });
+
+  it("test_guardianService_frontRunKey_pausesOnChainAndKeeperServiceRelays", async function () {
+    const s = await setup();
+    const apps: FastifyInstance[] = [];
+    try {
+      const { urls, gMetrics, keeper } = await services(s, apps);
+      // Each guardian service finds the front-run key, signs a pause and submits it on-chain itself;
+      // the keeper service gets the pauses (relaying one is a no-op now) and deposits nothing.
+      const key = makeKeys("hostile-e", 0, 1, s.wc);
+      await registerHostile(s, key);
+      await fundOneValidator(s);
+      await frontRun(s, "hostile-e");
+      const buffered0: bigint = await s.sys.router.buffered();
+      const step = await keeper.step();
+      expect(step.kind, "the keeper acted on the pause").to.equal("acted");
+      expect((step as { action: string }).action, "the pause and its reason").to.match(
+        /paused deposits over module 1: PriorDeposit/,
+      );
+      expect(await s.sys.depositSecurity.isPaused(), "deposits paused").to.equal(true);
+      for (const m of gMetrics) expect(await gauge(m, "pauses_signed"), "each guardian paused").to.equal(1);
+      expect(await s.sys.router.buffered(), "buffered untouched").to.equal(buffered0);
+      expect((await depositEventsFor(s, key.pubkeys)).length, "only the attacker's own deposit").to.equal(1);
+
+      // Asked again: refused while paused (409 with the reason), nothing signed.
+      const block = await ethers.provider.getBlockNumber();
+      const res = await fetch(`${urls[0]}/attestation?module=1&block=${block}`);
+      expect(res.status, "refused").to.equal(409);
+      expect(((await res.json()) as { error: string }).error, "the reason").to.match(/paused/);
+    } finally {
+      await Promise.all(apps.map((a) => a.close()));
       await s.sim.close();
     }
   });

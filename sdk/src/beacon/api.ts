@@ -91,7 +91,7 @@ export interface BeaconWithdrawal {
 export interface BeaconBlock extends Trust {
   slot: bigint;
   /** Absent before Bellatrix. */
-  execution?: { blockNumber: bigint; blockHash: string; withdrawals: BeaconWithdrawal[] };
+  execution?: { blockNumber: bigint; blockHash: string; withdrawals: BeaconWithdrawal[] } | undefined;
 }
 
 export interface FinalityCheckpoints extends Trust {
@@ -265,7 +265,7 @@ export class BeaconApi {
             accept: "application/json",
             ...(init.body !== undefined ? { "content-type": "application/json" } : {}),
           },
-          body: init.body,
+          ...(init.body !== undefined ? { body: init.body } : {}),
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (cause) {
@@ -296,7 +296,7 @@ export class BeaconApi {
   }
 }
 
-function trust(r: { finalized?: boolean; execution_optimistic?: boolean }): Trust {
+function trust(r: { finalized?: boolean | undefined; execution_optimistic?: boolean | undefined }): Trust {
   return { finalized: r.finalized === true, optimistic: r.execution_optimistic !== false };
 }
 

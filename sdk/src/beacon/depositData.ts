@@ -654,5 +654,14 @@ export function depositKeyIssue(
     withdrawal_credentials: parseBytes(withdrawalCredentials, "withdrawalCredentials", 32),
     amount: amountGwei,
   });
-  return verifyDepositSignature(pk, sig, messageRoot, computeDepositDomain(fork), bytesToHex(fork, false));
+  const forkHex = bytesToHex(fork, false);
+  const job: SignatureJob = {
+    fail: () => undefined,
+    pubkey: pk,
+    signature: sig,
+    signingRoot: computeSigningRoot(messageRoot, computeDepositDomain(fork)),
+  };
+  const [issue] = blsBackend("auto")([job]);
+  if (issue && issue.message === BAD_SIGNATURE) return { code: issue.code, message: BAD_SIGNATURE + forkHex };
+  return issue;
 }

@@ -16,9 +16,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { JsonRpcProvider } from "ethers";
-import { BeaconSimulator } from "../beacon/simulator.js";
+import { JsonRpcProvider, type Provider } from "ethers";
+import type { BeaconSimulator } from "../beacon/simulator.js";
 import { CascadeError, InvalidInputError } from "../errors.js";
 import {
   addCuratedOperator,
@@ -35,6 +36,75 @@ import {
   writeKeyFiles,
   type DaemonChild,
 } from "./devnetSystem.js";
+
+/** What `cascade demo` / `devnet` use from the repository's scripts/ and deploy/ (TypeScript). */
+interface HardhatConnection {
+  close(): Promise<void>;
+}
+interface DemoModule {
+  runDemo(
+    conn: unknown,
+    o: {
+      frames: number;
+      seed: string;
+      beaconUrl?: string | undefined;
+      log?: ((s: string) => void) | undefined;
+      htmlPath?: string;
+    },
+  ): Promise<{ htmlPath?: string }>;
+  renderSummary(r: unknown): string;
+  withEphemeralIgnition<C>(conn: C): Promise<C>;
+}
+/** The deployed system as devnetSystem.ts's setup steps use it (contracts are ethers Contracts). */
+type DeployedSystem = Record<string, any> & {
+  addresses: Record<string, string> & {
+    depositContract: string;
+    curatedModule: string;
+    bondedModule: string;
+    withdrawalRequests: string;
+    timelock: string;
+  };
+  config: { timelockDelay: bigint | number };
+  router: any;
+  curated: any;
+  oracle: any;
+};
+interface IgnitionSystemModule {
+  deploySystemWithIgnition(conn: unknown): Promise<DeployedSystem>;
+}
+interface HardhatModule {
+  network: {
+    create(o?: {
+      network: string;
+      override: { url: string; accounts?: string[] };
+    }): Promise<HardhatConnection>;
+  };
+}
+
+/**
+ * Loads a module of the repository (scripts/, deploy/ or Hardhat itself): `demo` and `devnet`
+ * compile and deploy the contracts, so they run from a Cascade checkout, never from the installed
+ * package. The built CLI registers tsx (a devDependency of the repository) to load the TypeScript.
+ */
+async function repoModule<T>(path: string): Promise<T> {
+  // sdk/src/cli or sdk/dist/cli: the repository root is three levels up either way.
+  const root = fileURLToPath(new URL("../../../", import.meta.url));
+  if (!existsSync(join(root, "hardhat.config.ts")) || (path !== "hardhat" && !existsSync(join(root, path))))
+    throw new CascadeError(
+      "`cascade demo` and `cascade devnet` run from a Cascade repository checkout (they compile and deploy the contracts with Hardhat)",
+    );
+  if (path === "hardhat") return (await import(path)) as T;
+  if (!import.meta.url.endsWith(".ts")) {
+    // Plain Node running the built JavaScript: teach it TypeScript once.
+    const tsx = "tsx/esm/api";
+    const { register } = (await import(tsx)) as { register: () => void };
+    if (!(globalThis as { __cascadeTsx?: boolean }).__cascadeTsx) {
+      register();
+      (globalThis as { __cascadeTsx?: boolean }).__cascadeTsx = true;
+    }
+  }
+  return (await import(pathToFileURL(join(root, path)).href)) as T;
+}
 
 /** What a running devnet exposes (given to `onReady`). */
 export interface DevnetInfo {
@@ -155,8 +225,8 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
       if (!Number.isInteger(frames) || frames < 1 || frames > 64)
         throw new InvalidInputError("--frames must be an integer between 1 and 64");
       const g = globals(cmd);
-      const { network } = await import("hardhat");
-      const demo = await import("../../../scripts/demo.js");
+      const { network } = await repoModule<HardhatModule>("hardhat");
+      const demo = await repoModule<DemoModule>("scripts/demo.ts");
       const conn = g.rpc
         ? await network.create({ network: "localhost", override: { url: g.rpc } })
         : await network.create();
@@ -243,7 +313,7 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
           const keys = devnetKeys();
           const funded = await fundKeys(node.url, keys);
           const byName = new Map(keys.map((k) => [k.name, k]));
-          const { network } = await import("hardhat");
+          const { network } = await repoModule<HardhatModule>("hardhat");
           const c = await network.create({
             network: "localhost",
             override: {
@@ -254,14 +324,15 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
             },
           });
           conn = c;
-          const { deploySystemWithIgnition } = await import("../../../deploy/ignitionSystem.js");
-          const { withEphemeralIgnition } = await import("../../../scripts/demo.js");
+          const { deploySystemWithIgnition } =
+            await repoModule<IgnitionSystemModule>("deploy/ignitionSystem.ts");
+          const { withEphemeralIgnition } = await repoModule<DemoModule>("scripts/demo.ts");
           const sys = await deploySystemWithIgnition(await withEphemeralIgnition(c));
           const gov = byName.get("gov")!.wallet.address;
           await addModules(sys, gov);
           await addCuratedOperator(sys, byName.get("cop")!.wallet, node.url);
           const timelockRoles = await grantTimelockRoles(sys);
-          const { ethers } = c as unknown as { ethers: { provider: import("ethers").Provider } };
+          const { ethers } = c as unknown as { ethers: { provider: Provider } };
           const chainId = (await ethers.provider.getNetwork()).chainId;
           const fileBody =
             JSON.stringify({ chainId: chainId.toString(), addresses: sys.addresses }, null, 2) + "\n";
@@ -276,6 +347,8 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
           const keyFiles = writeKeyFiles(dir, keys);
           writeDepositData(dir, await sys.router.withdrawalCredentials());
           const [genesisTime] = (await sys.oracle.frameConfig()) as bigint[];
+          // Loaded here, not at start-up: every other command skips fastify's import time.
+          const { BeaconSimulator } = await import("../beacon/simulator.js");
           const simProvider = new JsonRpcProvider(node.url, undefined, { cacheTimeout: -1 });
           sim = new BeaconSimulator({
             provider: simProvider,

@@ -107,7 +107,8 @@ const DEPOSIT_EVENT = new Interface(DEPOSIT_CONTRACT_ABI).getEvent("DepositEvent
 
 /** One guardian: checks a module's depositable keys and signs an attestation or a pause. */
 export class Guardian {
-  private readonly deposited = new Set<string>();
+  /** Pubkey (lowercase 0x hex) → block of its first `DepositEvent`. */
+  private readonly deposited = new Map<string, number>();
   private scannedTo = -1;
   /** BLS verdicts per (pubkey ‖ signature ‖ credentials): they never change. */
   private readonly blsCache = new Map<string, ReturnType<typeof depositKeyIssue>>();
@@ -154,8 +155,12 @@ export class Guardian {
     };
   }
 
-  /** Pubkeys (lowercase 0x hex) with a `DepositEvent` up to `toBlock`; scans incrementally. */
-  private async depositedPubkeys(toBlock: number): Promise<Set<string>> {
+  /**
+   * Pubkeys (lowercase 0x hex) with a `DepositEvent`, each with the block of its first one, scanned
+   * incrementally up to `toBlock` (later deposits may be in the map from an earlier, newer scan:
+   * callers compare the block).
+   */
+  private async depositedPubkeys(toBlock: number): Promise<Map<string, number>> {
     const from = Math.max(this.scannedTo + 1, this.opts.depositsFromBlock ?? 0);
     if (from <= toBlock) {
       const logs = await this.provider.getLogs({
@@ -165,7 +170,10 @@ export class Guardian {
         toBlock,
       });
       const iface = new Interface(DEPOSIT_CONTRACT_ABI);
-      for (const l of logs) this.deposited.add((iface.parseLog(l)!.args.pubkey as string).toLowerCase());
+      for (const l of logs) {
+        const pubkey = (iface.parseLog(l)!.args.pubkey as string).toLowerCase();
+        if (!this.deposited.has(pubkey)) this.deposited.set(pubkey, l.blockNumber);
+      }
       this.scannedTo = toBlock;
     }
     return this.deposited;
@@ -189,11 +197,15 @@ export class Guardian {
   }
 
   /**
-   * Looks at module `moduleId` at the latest block: the attestation value and every violation
-   * among the keys a deposit to it may use (all its depositable keys, in plan order).
+   * Looks at module `moduleId` at block `at` (default the latest): the attestation value and every
+   * violation among the keys a deposit to it may use (all its depositable keys, in plan order).
    */
-  async check(moduleId: number): Promise<{ value: AttestationValue; violations: KeyViolation[] }> {
-    const block = (await this.provider.getBlock("latest"))!;
+  async check(
+    moduleId: number,
+    at?: number,
+  ): Promise<{ value: AttestationValue; violations: KeyViolation[] }> {
+    const block = await this.provider.getBlock(at ?? "latest");
+    if (!block) throw new Error(`guardian: no block ${at} on this node`);
     const blockTag = block.number;
     const router = new Contract(this.addresses.router, ROUTER_ABI, this.provider);
     const dc = new Contract(this.addresses.depositContract, DEPOSIT_CONTRACT_ABI, this.provider);
@@ -225,7 +237,8 @@ export class Guardian {
             continue;
           }
           const pubkey = "0x" + key.pubkey.toLowerCase();
-          if (deposited.has(pubkey))
+          // A deposit after `blockTag` (e.g. the router's own, when an older block is asked) is not prior.
+          if ((deposited.get(pubkey) ?? Infinity) <= blockTag)
             violations.push({
               ...base,
               pubkey,
@@ -252,9 +265,12 @@ export class Guardian {
     };
   }
 
-  /** `check`, then an attestation when clean, a pause signature (current pause nonce) otherwise. */
-  async decide(moduleId: number): Promise<GuardianDecision> {
-    const { value, violations } = await this.check(moduleId);
+  /**
+   * `check` at block `at` (default the latest), then an attestation when clean, a pause signature
+   * (the pause nonce at that block) otherwise.
+   */
+  async decide(moduleId: number, at?: number): Promise<GuardianDecision> {
+    const { value, violations } = await this.check(moduleId, at);
     if (violations.length === 0) return { kind: "attest", value, ...(await this.sign(value)) };
     const ds = new Contract(this.addresses.depositSecurity, DEPOSIT_SECURITY_ABI, this.provider);
     const pauseNonce: bigint = await ds.pauseNonce({ blockTag: value.blockNumber });
@@ -283,11 +299,13 @@ export async function submitPause(
 /**
  * Every guardian decides on module `moduleId`; all attest → the attestation with signatures in
  * ascending signer order. Any guardian that found a violation → throws `DepositPauseRequired`
- * with its pause decision (submit it with `submitPause`). Guardians must agree on the block: they
- * all look at "latest", so call this without mining in between (retry on a mismatch).
+ * with its pause decision (submit it with `submitPause`). Every guardian decides at the same block:
+ * `at`, default the latest block of the first guardian's node.
  */
-export async function attest(guardians: Guardian[], moduleId: number): Promise<Attestation> {
-  const decisions = await Promise.all(guardians.map((g) => g.decide(moduleId)));
+export async function attest(guardians: Guardian[], moduleId: number, at?: number): Promise<Attestation> {
+  if (guardians.length === 0) throw new Error("attest: no guardians");
+  const block = at ?? (await guardians[0]!.signer.provider!.getBlockNumber());
+  const decisions = await Promise.all(guardians.map((g) => g.decide(moduleId, block)));
   const pause = decisions.find((d) => d.kind === "pause");
   if (pause) throw new DepositPauseRequired(pause);
   const signed = decisions as Extract<GuardianDecision, { kind: "attest" }>[];

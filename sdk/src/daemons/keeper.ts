@@ -31,7 +31,7 @@ export interface KeeperResult {
   /** every `depositToBeacon` sent, in module order */
   txHashes: string[];
   /** set when a guardian refused to attest and signed a pause instead */
-  paused?: { moduleId: number; guardian: string; violations: KeyViolation[]; txHash?: string };
+  paused?: { moduleId: number; guardian: string; violations: KeyViolation[]; txHash?: string | undefined };
   /** modules whose deposit reverted (e.g. their key nonce moved after the attestation) */
   failed?: { moduleId: number; error: string }[];
 }

@@ -644,7 +644,7 @@ export class OracleMember {
     this.pendingRecord = { file, key: `${chainId}:${refSlot}`, all };
   }
 
-  private pendingRecord?: { file: string; key: string; all: Record<string, StateRecord> };
+  private pendingRecord?: { file: string; key: string; all: Record<string, StateRecord> } | undefined;
 
   // ---------------------------------------------------------------- consensus
 

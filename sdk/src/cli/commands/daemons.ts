@@ -69,7 +69,11 @@ export function registerDaemonCommands(program: Command, deps: DaemonCommandDeps
     if (role === "keeper")
       cmd
         .option("--guardian <url...>", "guardian daemons' base URLs (their /attestation endpoint)")
-        .option("--max-deposits <n>", "validators deposited per transaction at most", "16");
+        .option(
+          "--max-deposits <n>",
+          "validators deposited per step at most (one transaction per module)",
+          "16",
+        );
     cmd.action(async (o: RunOptions, c: Command) => {
       if (role === "oracle" && !o.beacon) throw new InvalidInputError("oracle run needs --beacon URL");
       if (o.beacon && !/^https?:\/\//.test(o.beacon))
@@ -121,7 +125,10 @@ export function registerDaemonCommands(program: Command, deps: DaemonCommandDeps
   };
 
   add("oracle", "run an oracle member: build the frame report, vote its hash, submit the agreed data");
-  add("guardian", "run a deposit guardian: sign deposit attestations for keepers at GET /attestation");
+  add(
+    "guardian",
+    "run a deposit guardian: check a module's depositable keys and sign its attestation (or pause) for keepers at GET /attestation?module=M&block=N",
+  );
   add("keeper", "run the keeper: deposit the buffer, execute due slashes, force overdue exits");
 }
 

@@ -1,17 +1,27 @@
 /**
- * `cascade guardian run`: one deposit guardian (DESIGN §2). It serves, next to `/metrics` and
- * `/health`, `GET /attestation?block=N`: the guardian reads the deposit root and the modules' key
- * nonces at block N from its own node — never from the caller — and returns its EIP-712
- * signature over them, so a keeper collects a quorum without holding any guardian key. It
- * refuses (409, with the reason) when its node is on the wrong chain, N is not a recent block of
- * its chain, or deposits are paused. Its loop checks, every step, that it is still a guardian and
- * reports the chain's state as gauges.
+ * `cascade guardian run`: one deposit guardian (DESIGN §2, §7). It serves, next to `/metrics` and
+ * `/health`, `GET /attestation?module=M&block=N`: the guardian decides on module M from the chain
+ * at block N as its own node sees it — never from the caller (`Guardian.decide`: every key a
+ * deposit to M may use has no earlier `DepositEvent` and a valid deposit signature) — and, when
+ * clean, returns its EIP-712 attestation (module id, the module's key nonce, deposit root, block),
+ * so a keeper collects a quorum without holding any guardian key. On a violation it signs a pause
+ * instead, submits it on-chain itself (`pauseWithSignature`) and answers 409 with the pause (any
+ * keeper may submit it too). It refuses (409, with the reason) when its node is on the wrong
+ * chain, N is not a recent block of its chain, or deposits are paused. Its loop checks, every
+ * step, that it is still a guardian and reports the chain's state as gauges.
  */
 import { Contract, getAddress } from "ethers";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { DEPOSIT_CONTRACT_ABI } from "../abi.js";
-import { Guardian, attestationValue, type GuardianAddresses } from "../guardian.js";
+import { DEPOSIT_CONTRACT_ABI, ROUTER_ABI } from "../abi.js";
+import {
+  Guardian,
+  submitPause,
+  type AttestationValue,
+  type GuardianAddresses,
+  type GuardianDecision,
+  type KeyViolation,
+} from "../guardian.js";
 import { checkChain, type DaemonContext } from "./context.js";
 import { classify, idle, oneLine, wait, type StepOutcome } from "./loop.js";
 import type { DaemonMetrics } from "./metrics.js";
@@ -25,21 +35,39 @@ export const GUARDIAN_GAUGES = {
   last_block_seen: "latest block the guardian's node reported",
   last_block_signed: "block of the latest attestation this guardian signed",
   signatures_served: "attestations signed since start",
+  pauses_signed: "pauses signed since start (a module had a front-run or invalid key)",
   is_guardian: "1 while this key is a guardian of DepositSecurity",
   deposits_paused: "1 while DepositSecurity is paused",
 };
 
-/** The body of `GET /attestation`. */
+/** The body of `GET /attestation` when the guardian attests (bigints as decimal strings). */
 export interface SignedAttestation {
   address: string;
-  value: { depositRoot: string; keyNoncesHash: string; blockNumber: number; blockHash: string };
+  value: Omit<AttestationValue, "keyNonce"> & { keyNonce: string };
   signature: string;
+}
+
+/** The body of a 409 from `GET /attestation` when the guardian found a violation and paused. */
+export interface SignedPause {
+  error: string;
+  pause: {
+    moduleId: number;
+    blockNumber: number;
+    pauseNonce: string;
+    address: string;
+    signature: string;
+    violations: (Omit<KeyViolation, "operatorId"> & { operatorId: string })[];
+  };
+  /** The guardian's own `pauseWithSignature` transaction, when it sent one. */
+  txHash?: string;
 }
 
 export class GuardianService {
   readonly guardian: Guardian;
   private readonly security: Contract;
+  private readonly router: Contract;
   private signed = 0;
+  private pauses = 0;
 
   constructor(
     readonly ctx: DaemonContext,
@@ -49,6 +77,7 @@ export class GuardianService {
   ) {
     this.guardian = new Guardian(ctx.signer, addresses);
     this.security = new Contract(addresses.depositSecurity, SECURITY_ABI, ctx.provider);
+    this.router = new Contract(addresses.router, ROUTER_ABI, ctx.provider);
   }
 
   async step(): Promise<StepOutcome> {
@@ -71,8 +100,14 @@ export class GuardianService {
     return idle(paused ? "deposits are paused" : `watching at block ${block}`);
   }
 
-  /** Signs the attestation value of `blockNumber`, read from this guardian's node; throws a reason. */
-  async sign(blockNumber: number): Promise<SignedAttestation> {
+  /**
+   * Decides on module `moduleId` at `blockNumber`, read from this guardian's node: the signed
+   * attestation, or (a violation) the pause it signed and submitted. Throws a reason when refusing.
+   */
+  async sign(
+    moduleId: number,
+    blockNumber: number,
+  ): Promise<{ kind: "attest"; body: SignedAttestation } | { kind: "pause"; body: SignedPause }> {
     const off = await checkChain(this.ctx);
     if (off) throw new RefusedError(off.kind === "wait" ? off.reason : "wrong chain");
     const latest = await this.ctx.provider.getBlockNumber();
@@ -81,24 +116,70 @@ export class GuardianService {
       throw new RefusedError(`block ${blockNumber} is not a block of this chain yet (latest ${latest})`);
     if (latest - blockNumber > maxAge)
       throw new RefusedError(`block ${blockNumber} is older than ${maxAge} blocks (latest ${latest})`);
+    if (!Number.isInteger(moduleId) || moduleId < 0 || moduleId >= Number(await this.router.moduleCount()))
+      throw new RefusedError(`module ${moduleId} is not a module of the router`);
     if (await this.security.isPaused()) throw new RefusedError("deposits are paused");
-    const value = await attestationValue(this.ctx.signer, this.addresses, blockNumber);
-    const { address, signature } = await this.guardian.sign(value);
+    const d = await this.guardian.decide(moduleId, blockNumber);
+    if (d.kind === "pause") return { kind: "pause", body: await this.pause(d) };
     this.signed++;
     this.metrics.set("last_block_signed", blockNumber);
     this.metrics.set("signatures_served", this.signed);
-    return { address: getAddress(address), value, signature };
+    return {
+      kind: "attest",
+      body: {
+        address: getAddress(d.address),
+        value: { ...d.value, keyNonce: d.value.keyNonce.toString() },
+        signature: d.signature,
+      },
+    };
   }
 
-  /** Adds `GET /attestation?block=N` to the daemon's HTTP server. */
+  /** Submits a pause this guardian signed (a no-op when already paused); the 409 body. */
+  private async pause(d: Extract<GuardianDecision, { kind: "pause" }>): Promise<SignedPause> {
+    this.pauses++;
+    this.metrics.set("pauses_signed", this.pauses);
+    const what = d.violations
+      .map((v) => `${v.reason} (operator ${v.operatorId} key ${v.keyIndex})`)
+      .join(", ");
+    const body: SignedPause = {
+      error: `module ${d.moduleId} at block ${d.blockNumber}: ${what}; deposits paused`,
+      pause: {
+        moduleId: d.moduleId,
+        blockNumber: d.blockNumber,
+        pauseNonce: d.pauseNonce.toString(),
+        address: getAddress(d.address),
+        signature: d.signature,
+        violations: d.violations.map((v) => ({ ...v, operatorId: v.operatorId.toString() })),
+      },
+    };
+    this.opts.log?.warn(
+      { moduleId: d.moduleId, block: d.blockNumber, violations: what },
+      "guardian: pausing",
+    );
+    try {
+      const txHash = await submitPause(this.ctx.signer, this.addresses.depositSecurity, d);
+      if (txHash) body.txHash = txHash;
+    } catch (e) {
+      // The signed pause is still answered: any keeper can submit it.
+      this.opts.log?.error({ err: oneLine(e), kind: classify(e) }, "guardian: could not submit the pause");
+    }
+    return body;
+  }
+
+  /** Adds `GET /attestation?module=M&block=N` to the daemon's HTTP server. */
   routes(app: FastifyInstance): void {
     app.get("/attestation", async (req, reply) => {
-      const q = req.query as { block?: string };
+      const q = req.query as { module?: string; block?: string };
       try {
-        const n = Number(q.block);
-        const out = await this.sign(n);
-        this.opts.log?.info({ block: n }, "guardian: signed attestation");
-        return out;
+        const m = q.module === undefined || q.module === "" ? NaN : Number(q.module);
+        const n = q.block === undefined || q.block === "" ? NaN : Number(q.block);
+        const out = await this.sign(m, n);
+        if (out.kind === "pause") {
+          reply.code(409);
+          return out.body;
+        }
+        this.opts.log?.info({ module: m, block: n }, "guardian: signed attestation");
+        return out.body;
       } catch (e) {
         const refused = e instanceof RefusedError;
         reply.code(refused ? 409 : 503);

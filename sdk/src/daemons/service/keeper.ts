@@ -1,23 +1,34 @@
 /**
  * `cascade keeper run`: permissionless upkeep as a loop (DESIGN §1). Each step, from on-chain
  * state only: executes service slashes whose veto window is over, forces overdue exits (when the
- * EIP-7002 addresses are known), and deposits what the buffer allows with a fresh quorum of
- * guardian signatures collected from the guardians' daemons (`GET /attestation?block=N`).
+ * EIP-7002 addresses are known), and deposits what the buffer allows module by module, each with a
+ * fresh quorum of guardian attestations for that module collected from the guardians' daemons
+ * (`GET /attestation?module=M&block=N`). A guardian that found a front-run or invalid key answers
+ * with a signed pause instead: the keeper submits it (a no-op when the guardian already did) and
+ * deposits nothing more.
  *
  * It never double-deposits: what is deposited is the router's `previewAllocation` over the
- * modules' next keys, and the guardians sign the deposit root and key nonces of one block, so a
- * second keeper racing for the same deposit sends an attestation the first deposit made stale —
- * the contract rejects it and this keeper, reading the buffer again, says another keeper won.
+ * module's next keys, and the guardians sign the deposit root and the module's key nonce of one
+ * block, so a second keeper racing for the same deposit sends an attestation the first deposit
+ * made stale — the contract rejects it and this keeper, reading the buffer again, says another
+ * keeper won.
  */
 import { Contract, getAddress, verifyTypedData, type TypedDataDomain } from "ethers";
-import { ROUTER_ABI } from "../abi.js";
-import { ATTESTATION_TYPES, Guardian, type AttestationValue, type GuardianAddresses } from "../guardian.js";
+import { DEPOSIT_CONTRACT_ABI, MODULE_ABI, ROUTER_ABI } from "../abi.js";
+import {
+  ATTESTATION_TYPES,
+  Guardian,
+  PAUSE_TYPES,
+  type AttestationValue,
+  type GuardianAddresses,
+  type GuardianDecision,
+} from "../guardian.js";
 import { Keeper } from "../keeper.js";
 import { EventKeySource } from "../keys.js";
 import { checkChain, revertedWith, type DaemonContext } from "./context.js";
 import { acted, idle, wait, type ErrorKind, type StepOutcome } from "./loop.js";
 import type { DaemonMetrics } from "./metrics.js";
-import type { SignedAttestation } from "./guardian.js";
+import type { SignedAttestation, SignedPause } from "./guardian.js";
 
 export const KEEPER_GAUGES = {
   depositable_validators: "validators the buffer can fund now",
@@ -51,40 +62,89 @@ export class RemoteGuardian extends Guardian {
     super(reader, addresses);
   }
 
-  override async sign(value: AttestationValue): Promise<{ address: string; signature: string }> {
-    const u = `${this.url.replace(/\/+$/, "")}/attestation?block=${value.blockNumber}`;
+  /**
+   * Asks the guardian's daemon to decide on module `moduleId` at block `at` (default the latest of
+   * the keeper's node). An attestation is checked against the keeper's own node (same block hash,
+   * key nonce and deposit root) and its signature recovered; a pause's signature is recovered too.
+   */
+  override async decide(moduleId: number, at?: number): Promise<GuardianDecision> {
+    const provider = this.signer.provider!;
+    const block = at ?? (await provider.getBlockNumber());
+    const u = `${this.url.replace(/\/+$/, "")}/attestation?module=${moduleId}&block=${block}`;
     let res: Response;
     try {
       res = await fetch(u, { signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
       throw new GuardianError(`guardian ${this.url} unreachable: ${(e as Error).message}`);
     }
-    const body = (await res.json().catch(() => ({}))) as Partial<SignedAttestation> & { error?: string };
-    if (!res.ok)
-      throw new GuardianError(
-        `guardian ${this.url} refused block ${value.blockNumber}: ${body.error ?? res.status}`,
-      );
-    const v = body.value;
-    if (
-      !v ||
-      v.depositRoot !== value.depositRoot ||
-      v.keyNoncesHash !== value.keyNoncesHash ||
-      v.blockNumber !== value.blockNumber ||
-      v.blockHash !== value.blockHash ||
-      typeof body.signature !== "string" ||
-      typeof body.address !== "string"
-    )
-      throw new GuardianError(`guardian ${this.url} sees another state at block ${value.blockNumber}`);
+    const body = (await res.json().catch(() => ({}))) as Partial<SignedAttestation> &
+      Partial<SignedPause> & { error?: string };
     const domain: TypedDataDomain = {
       name: "Cascade DepositSecurity",
       version: "1",
-      chainId: (await this.signer.provider!.getNetwork()).chainId,
+      chainId: (await provider.getNetwork()).chainId,
       verifyingContract: this.addresses.depositSecurity,
     };
-    const signer = verifyTypedData(domain, ATTESTATION_TYPES, value, body.signature);
+    const p = body.pause;
+    if (res.status === 409 && p) {
+      if (p.moduleId !== moduleId || p.blockNumber !== block || typeof p.signature !== "string")
+        throw new GuardianError(`guardian ${this.url} sent a pause for another module or block`);
+      const pauseNonce = BigInt(p.pauseNonce);
+      const signer = verifyTypedData(domain, PAUSE_TYPES, { blockNumber: block, pauseNonce }, p.signature);
+      if (getAddress(signer) !== getAddress(p.address))
+        throw new GuardianError(`guardian ${this.url} sent a pause signed by ${signer}, not by ${p.address}`);
+      return {
+        kind: "pause",
+        moduleId,
+        blockNumber: block,
+        pauseNonce,
+        address: signer.toLowerCase(),
+        signature: p.signature,
+        violations: (p.violations ?? []).map((v) => ({ ...v, operatorId: BigInt(v.operatorId) })),
+      };
+    }
+    if (!res.ok)
+      throw new GuardianError(
+        `guardian ${this.url} refused module ${moduleId} at block ${block}: ${body.error ?? res.status}`,
+      );
+    const v = body.value;
+    const mine = await this.expected(moduleId, block);
+    if (
+      !v ||
+      v.moduleId !== moduleId ||
+      v.keyNonce !== mine.keyNonce.toString() ||
+      v.depositRoot !== mine.depositRoot ||
+      v.blockNumber !== block ||
+      v.blockHash !== mine.blockHash ||
+      typeof body.signature !== "string" ||
+      typeof body.address !== "string"
+    )
+      throw new GuardianError(
+        `guardian ${this.url} sees another state of module ${moduleId} at block ${block}`,
+      );
+    const signer = verifyTypedData(domain, ATTESTATION_TYPES, mine, body.signature);
     if (getAddress(signer) !== getAddress(body.address))
       throw new GuardianError(`guardian ${this.url} sent a signature of ${signer}, not of ${body.address}`);
-    return { address: signer.toLowerCase(), signature: body.signature };
+    return { kind: "attest", value: mine, address: signer.toLowerCase(), signature: body.signature };
+  }
+
+  /** The attestation value of module `moduleId` at `block`, read from the keeper's own node. */
+  private async expected(moduleId: number, block: number): Promise<AttestationValue> {
+    const provider = this.signer.provider!;
+    const router = new Contract(this.addresses.router, ROUTER_ABI, provider);
+    const dc = new Contract(this.addresses.depositContract, DEPOSIT_CONTRACT_ABI, provider);
+    const mod = new Contract(
+      (await router.getModule(moduleId, { blockTag: block })).module,
+      MODULE_ABI,
+      provider,
+    );
+    const [b, depositRoot, keyNonce] = await Promise.all([
+      provider.getBlock(block),
+      dc.get_deposit_root({ blockTag: block }) as Promise<string>,
+      mod.keyNonce({ blockTag: block }) as Promise<bigint>,
+    ]);
+    if (!b) throw new GuardianError(`the keeper's node has no block ${block}`);
+    return { moduleId, keyNonce, depositRoot, blockNumber: block, blockHash: b.hash! };
   }
 }
 
@@ -156,7 +216,33 @@ export class KeeperService {
           this.metrics.set("validators_deposited", this.deposited);
           const rc = r.txHash ? await this.ctx.provider.getTransactionReceipt(r.txHash) : null;
           if (rc) this.metrics.set("last_deposit_block", rc.blockNumber);
-          done.push(`deposited ${r.total} validators (${r.alloc.join("/")} per module) in ${r.txHash}`);
+          done.push(
+            `deposited ${r.total} validators (${r.alloc.join("/")} per module) in ${r.txHashes.join(", ")}`,
+          );
+        }
+        if (r.paused) {
+          const why = r.paused.violations.map(
+            (v) => `${v.reason} (operator ${v.operatorId} key ${v.keyIndex})`,
+          );
+          done.push(
+            `guardian ${r.paused.guardian} paused deposits over module ${r.paused.moduleId}: ${why.join(", ")}` +
+              (r.paused.txHash ? ` (pause submitted in ${r.paused.txHash})` : " (already paused)"),
+          );
+        }
+        // A module whose deposit reverted: another keeper's deposit made the attestation stale
+        // (the buffer shrank), or a real failure to report.
+        if (r.failed?.length) {
+          const after = await keeper.depositable();
+          if (after < before - r.total) {
+            this.lost++;
+            this.metrics.set("lost_races", this.lost);
+            const msg = `another keeper deposited first (depositable ${before} → ${after})`;
+            if (!done.length) return idle(msg);
+            done.push(msg);
+          } else
+            throw new Error(
+              `deposit reverted: ${r.failed.map((f) => `module ${f.moduleId}: ${f.error}`).join("; ")}`,
+            );
         }
       } catch (e) {
         const raced =
