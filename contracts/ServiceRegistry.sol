@@ -217,7 +217,8 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         if (removed != 0) {
             uint256 from = s.allocation;
             _deallocate(st, 0, SafeCast.toUint64(effectiveAt));
-            s.allocation = SafeCast.toUint128(from - removed);
+            // Plain narrowing: at most `from`, itself a uint128 (EIP-170 leaves no room for a check).
+            s.allocation = uint128(from - removed);
             _addDeallocating(serviceId, removed, 0, SafeCast.toUint64(effectiveAt));
             emit AllocationScaled(serviceId, from, from - removed, effectiveAt);
         }
@@ -281,7 +282,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
                 moduleId: SafeCast.toUint32(moduleId),
                 operatorId: SafeCast.toUint32(operatorId),
                 bps: SafeCast.toUint16(bps),
-                requestedAt: SafeCast.toUint64(block.timestamp),
+                requestedAt: uint64(block.timestamp), // fits until the year 584,942,417,355
                 status: SlashStatus.Requested,
                 lockedBond: 0,
                 evidence: evidence
@@ -328,14 +329,15 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         _removePending(slashId);
         // The slashed stake no longer secures the service.
         uint256 fromStake = amount < st.stake ? amount : st.stake;
-        st.stake -= SafeCast.toUint96(fromStake);
+        // Plain narrowing below: each amount is at most the uint96/uint128 field it is taken from.
+        st.stake -= uint96(fromStake);
         uint256 fromPending = amount - fromStake > st.pending ? st.pending : amount - fromStake;
-        st.pending -= SafeCast.toUint96(fromPending);
+        st.pending -= uint96(fromPending);
         if (fromPending != 0) {
             Deallocating storage d = $.deallocating[r.serviceId];
-            d.amount -= SafeCast.toUint128(fromPending > d.amount ? d.amount : fromPending);
+            d.amount -= uint128(fromPending > d.amount ? d.amount : fromPending);
         }
-        s.allocation -= SafeCast.toUint128(fromStake > s.allocation ? s.allocation : fromStake);
+        s.allocation -= uint128(fromStake > s.allocation ? s.allocation : fromStake);
         emit SlashExecuted(slashId, amount);
         $.accounting.applyServiceSlash(
             r.moduleId,
@@ -584,7 +586,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
             Stake storage st = $.stakes[serviceId][keys[i]];
             uint256 live = block.timestamp < st.releaseAt ? st.pending : 0;
             uint256 again = stakes[i] < live ? stakes[i] : live;
-            st.pending = SafeCast.toUint96(live - again);
+            st.pending = uint96(live - again); // ≤ st.pending, a uint96
             st.stake = SafeCast.toUint96(stakes[i]);
             placed += stakes[i];
             back += again;
@@ -623,7 +625,7 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
         moved = cur - next;
         // Both at most the stored stake + pending (each < 2^96, their sum was placed once).
         st.pending = SafeCast.toUint96(stillPending + moved);
-        st.stake = SafeCast.toUint96(next);
+        st.stake = uint96(next); // next < cur = st.stake, a uint96
         st.releaseAt = releaseAt;
     }
 
