@@ -240,6 +240,22 @@ export const AccountingAbi = [
   {
     inputs: [
       {
+        internalType: "uint8",
+        name: "bits",
+        type: "uint8",
+      },
+      {
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
+    ],
+    name: "SafeCastOverflowedUintDowncast",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256",
         name: "value",
         type: "uint256",
@@ -431,6 +447,25 @@ export const AccountingAbi = [
     anonymous: false,
     inputs: [
       {
+        indexed: true,
+        internalType: "address",
+        name: "recipient",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "FeeAccruedAsEth",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
         indexed: false,
         internalType: "uint64",
         name: "version",
@@ -468,6 +503,11 @@ export const AccountingAbi = [
           {
             internalType: "uint16",
             name: "maxFinalizePerReport",
+            type: "uint16",
+          },
+          {
+            internalType: "uint16",
+            name: "maxRewardAprBps",
             type: "uint16",
           },
         ],
@@ -585,6 +625,31 @@ export const AccountingAbi = [
       },
     ],
     name: "ReportApplied",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "elReported",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "elBooked",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "serviceBudget",
+        type: "uint256",
+      },
+    ],
+    name: "RewardsCapped",
     type: "event",
   },
   {
@@ -1032,6 +1097,11 @@ export const AccountingAbi = [
             name: "maxFinalizePerReport",
             type: "uint16",
           },
+          {
+            internalType: "uint16",
+            name: "maxRewardAprBps",
+            type: "uint16",
+          },
         ],
         internalType: "struct IAccounting.Limits",
         name: "limits_",
@@ -1127,6 +1197,11 @@ export const AccountingAbi = [
           {
             internalType: "uint16",
             name: "maxFinalizePerReport",
+            type: "uint16",
+          },
+          {
+            internalType: "uint16",
+            name: "maxRewardAprBps",
             type: "uint16",
           },
         ],
@@ -1272,6 +1347,11 @@ export const AccountingAbi = [
           {
             internalType: "uint16",
             name: "maxFinalizePerReport",
+            type: "uint16",
+          },
+          {
+            internalType: "uint16",
+            name: "maxRewardAprBps",
             type: "uint16",
           },
         ],
@@ -1453,6 +1533,7 @@ export interface AccountingContract extends BaseContract {
         maxExitRequests: BigNumberish;
         maxLosses: BigNumberish;
         maxFinalizePerReport: BigNumberish;
+        maxRewardAprBps: BigNumberish;
       },
       params_: {
         treasury: AddressLike;
@@ -1475,6 +1556,7 @@ export interface AccountingContract extends BaseContract {
       maxExitRequests: bigint;
       maxLosses: bigint;
       maxFinalizePerReport: bigint;
+      maxRewardAprBps: bigint;
     },
     {
       maxAprBps: bigint;
@@ -1482,6 +1564,7 @@ export interface AccountingContract extends BaseContract {
       maxExitRequests: bigint;
       maxLosses: bigint;
       maxFinalizePerReport: bigint;
+      maxRewardAprBps: bigint;
     }
   >;
   params: BaseContractMethod<
@@ -1519,6 +1602,7 @@ export interface AccountingContract extends BaseContract {
         maxExitRequests: BigNumberish;
         maxLosses: BigNumberish;
         maxFinalizePerReport: BigNumberish;
+        maxRewardAprBps: BigNumberish;
       },
     ],
     void,

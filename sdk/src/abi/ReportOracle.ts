@@ -189,6 +189,38 @@ export const ReportOracleAbi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "refSlot",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "currentRefSlot",
+        type: "uint256",
+      },
+    ],
+    name: "ReportFrameExpired",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint8",
+        name: "bits",
+        type: "uint8",
+      },
+      {
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
+    ],
+    name: "SafeCastOverflowedUintDowncast",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "max",
         type: "uint256",
       },
@@ -216,6 +248,31 @@ export const ReportOracleAbi = [
     inputs: [],
     name: "ZeroAddress",
     type: "error",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "refSlot",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "bytes32",
+        name: "hash",
+        type: "bytes32",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "support",
+        type: "uint256",
+      },
+    ],
+    name: "ConsensusLost",
+    type: "event",
   },
   {
     anonymous: false,

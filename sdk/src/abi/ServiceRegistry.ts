@@ -297,6 +297,22 @@ export const ServiceRegistryAbi = [
   {
     inputs: [
       {
+        internalType: "uint8",
+        name: "bits",
+        type: "uint8",
+      },
+      {
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
+    ],
+    name: "SafeCastOverflowedUintDowncast",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256",
         name: "serviceId",
         type: "uint256",
@@ -1100,7 +1116,13 @@ export const ServiceRegistryAbi = [
     type: "function",
   },
   {
-    inputs: [],
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "maxTotal",
+        type: "uint256",
+      },
+    ],
     name: "collectRewards",
     outputs: [
       {
@@ -1952,7 +1974,11 @@ export interface ServiceRegistryContract extends BaseContract {
     [keys: bigint[], stakes: bigint[]],
     [keys: bigint[], stakes: bigint[]]
   >;
-  collectRewards: BaseContractMethod<[], [paid: bigint[], tiers: bigint[]], ContractTransactionResponse>;
+  collectRewards: BaseContractMethod<
+    [maxTotal: BigNumberish],
+    [paid: bigint[], tiers: bigint[]],
+    ContractTransactionResponse
+  >;
   coverFactorBps: BaseContractMethod<[], bigint, bigint>;
   deallocatingOf: BaseContractMethod<
     [serviceId: BigNumberish],

@@ -175,6 +175,22 @@ export const WithdrawalQueueAbi = [
     type: "error",
   },
   {
+    inputs: [
+      {
+        internalType: "uint8",
+        name: "bits",
+        type: "uint8",
+      },
+      {
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
+    ],
+    name: "SafeCastOverflowedUintDowncast",
+    type: "error",
+  },
+  {
     inputs: [],
     name: "UUPSUnauthorizedCallContext",
     type: "error",

@@ -203,6 +203,22 @@ export const YieldClassesAbi = [
   {
     inputs: [
       {
+        internalType: "uint8",
+        name: "bits",
+        type: "uint8",
+      },
+      {
+        internalType: "uint256",
+        name: "value",
+        type: "uint256",
+      },
+    ],
+    name: "SafeCastOverflowedUintDowncast",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256",
         name: "shares",
         type: "uint256",
@@ -483,6 +499,12 @@ export const YieldClassesAbi = [
   {
     anonymous: false,
     inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "classId",
+        type: "uint256",
+      },
       {
         indexed: true,
         internalType: "address",
@@ -823,7 +845,18 @@ export const YieldClassesAbi = [
       },
     ],
     name: "applyReport",
-    outputs: [],
+    outputs: [
+      {
+        internalType: "uint256[]",
+        name: "feeEth",
+        type: "uint256[]",
+      },
+      {
+        internalType: "uint256",
+        name: "treasuryEth",
+        type: "uint256",
+      },
+    ],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -1457,7 +1490,7 @@ export interface YieldClassesContract extends BaseContract {
         loss: BigNumberish;
       },
     ],
-    void,
+    [feeEth: bigint[], treasuryEth: bigint],
     ContractTransactionResponse
   >;
   applySlashLoss: BaseContractMethod<
