@@ -320,13 +320,13 @@ describe("security: hostile callers", function () {
     const navA: bigint = (await sys.book.navs())[0];
     const [ref0]: [bigint] = await sys.accounting.lastReport();
     const base: bigint = (await sys.router.clBalanceTotal()) as bigint;
-    const vault0 = await provider.getBalance(ev);
+    const vault0 = await ethers.provider.getBalance(ev);
     const r = await report(0n, vault0); // the oracle reports the whole vault balance
     const span = (r.refSlot - ref0) * BigInt(sys.config.secondsPerSlot);
     const aprBps = BigInt((await sys.accounting.limits()).maxRewardAprBps);
     const maxReward = (base * aprBps * span) / (10_000n * 365n * 24n * 3600n);
     const gain = (await sys.tokens[0].convertToAssets(shares)) - v0;
-    const left = await provider.getBalance(ev);
+    const left = await ethers.provider.getBalance(ev);
     console.log(
       `      MEV sandwich: ${MEV / ETH} ETH in the vault, cap ${maxReward} wei over ${span}s on ${base / ETH} ETH; ` +
         `booked ${vault0 - left} wei, attacker (D=${D / ETH} ETH) gain ${gain} wei`,
@@ -340,8 +340,9 @@ describe("security: hostile callers", function () {
     const cap2 =
       (base * aprBps * (r2.refSlot - ref1) * BigInt(sys.config.secondsPerSlot)) /
       (10_000n * 365n * 24n * 3600n);
-    expect(left - (await provider.getBalance(ev)), "the next report books the carry within its cap").to.equal(
-      left < cap2 ? left : cap2,
-    );
+    expect(
+      left - (await ethers.provider.getBalance(ev)),
+      "the next report books the carry within its cap",
+    ).to.equal(left < cap2 ? left : cap2);
   });
 });
