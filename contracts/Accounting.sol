@@ -78,6 +78,8 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint16[] feeBps;
         address[] recipients; // module fee recipients by id, then the treasury
         uint16[] reputationBps;
+        uint256 elBooked; // EL rewards pulled this report (≤ the reward cap)
+        uint256 serviceBudget; // what is left of the reward cap for pending service rewards
     }
 
     /// @inheritdoc IAccounting
@@ -87,11 +89,14 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         IStakingRouter router = $.router;
         uint256 count = router.moduleCount();
         ModuleInputs memory inputs = _checkSanity(report, router, count, _reportSpan(report.refSlot));
+        if (inputs.elBooked != report.elRewards || inputs.serviceBudget != type(uint256).max)
+            emit RewardsCapped(report.elRewards, inputs.elBooked, inputs.serviceBudget);
         $.lastRefSlot = report.refSlot;
         $.lastReportTime = SafeCast.toUint64(block.timestamp);
 
         // 1. Module deltas (vault and EL ETH move into buffered).
-        int256[] memory deltas = router.applyModuleReport(report.modules, report.elRewards);
+        // EL rewards above the cap stay in the vault for later reports (§9).
+        int256[] memory deltas = router.applyModuleReport(report.modules, inputs.elBooked);
         // 2. Bond cover: each operator's loss is charged to its own bond first.
         for (uint256 i; i < report.losses.length; ++i) {
             OperatorLoss calldata l = report.losses[i];
@@ -101,7 +106,6 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         }
         // 3–7. Rewards, fees, split, premium, service rewards, losses.
         (uint256 rewards, uint256 rewardsNet, uint256 loss, uint256 treasuryFee) = _applyMoney(
-            report,
             inputs,
             count,
             deltas
@@ -224,7 +228,6 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     // ---------------------------------------------------------------- internal
 
     function _applyMoney(
-        Report calldata report,
         ModuleInputs memory f,
         uint256 count,
         int256[] memory deltas
@@ -235,14 +238,14 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         (rewards, moduleFees, treasuryFee, rewardsNet, loss) = Waterfall.rewardsAndFeesDown(
             deltas,
             f.feeBps,
-            report.elRewards,
+            f.elBooked,
             _s().params.treasuryFeeBps
         );
         // Fees in the book's order: module fees by id, then the treasury fee.
         uint256[] memory fees = new uint256[](count + 1);
         for (uint256 id; id < count; ++id) fees[id] = moduleFees[id];
         fees[count] = treasuryFee;
-        _bookMoney(fees, recipients, rewardsNet, loss);
+        _bookMoney(fees, recipients, rewardsNet, loss, f.serviceBudget);
     }
 
     /// @dev Steps 3–7 in the book, with the service rewards collected since the last report.
@@ -250,12 +253,13 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256[] memory fees,
         address[] memory recipients,
         uint256 rewardsNet,
-        uint256 loss
+        uint256 loss,
+        uint256 serviceBudget
     ) private {
         AccountingStorage storage $ = _s();
         (uint256[] memory servicePaid, uint8[] memory serviceTiers) = address($.registry) == address(0)
             ? (new uint256[](0), new uint8[](0))
-            : $.registry.collectRewards();
+            : $.registry.collectRewards(serviceBudget);
         (uint256[] memory feeEth, uint256 treasuryEth) = $.book.applyReport(
             IYieldClasses.ReportMoney({
                 fees: fees,
@@ -384,15 +388,42 @@ contract Accounting is CascadeUpgradeable, IAccounting {
                 UnknownModuleId(report.operatorExits[i].moduleId)
             );
         }
-        (, , address wv, address elv) = _vaults(router);
-        require(withdrawnTotal <= wv.balance, WithdrawnAboveVault(withdrawnTotal, wv.balance));
-        require(report.elRewards <= elv.balance, ElRewardsAboveVault(report.elRewards, elv.balance));
+        {
+            (, , address wv, address elv) = _vaults(router);
+            require(withdrawnTotal <= wv.balance, WithdrawnAboveVault(withdrawnTotal, wv.balance));
+            require(report.elRewards <= elv.balance, ElRewardsAboveVault(report.elRewards, elv.balance));
+        }
         // Annualized CL gain over the reference-slot span ≤ maxApr; one-report drop ≤ maxDrop plus
         // what slashings explain.
-        uint256 maxGain = (base * lim.maxAprBps * span) / (BPS * YEAR);
-        require(gain <= maxGain, AprTooHigh(gain, maxGain));
-        uint256 maxDrop = (base * lim.maxDropBps) / BPS + slashed * DEPOSIT_SIZE;
-        require(drop <= maxDrop, DropTooHigh(drop, maxDrop));
+        {
+            uint256 maxGain = (base * lim.maxAprBps * span) / (BPS * YEAR);
+            require(gain <= maxGain, AprTooHigh(gain, maxGain));
+        }
+        {
+            uint256 maxDrop = (base * lim.maxDropBps) / BPS + slashed * DEPOSIT_SIZE;
+            require(drop <= maxDrop, DropTooHigh(drop, maxDrop));
+        }
+        _capRewards(f, report.elRewards, base, span, lim.maxRewardAprBps);
+    }
+
+    /// @dev EL then service rewards, together at most maxRewardApr on the CL cap's base and span:
+    /// a large MEV frame is booked over several reports, so a deposit just before one report
+    /// earns no more than that APR on itself (§9). The excess is not booked, not rejected: it
+    /// waits in its vault or in the registry. `aprBps` 0 = no cap (tests and devnets only).
+    function _capRewards(
+        ModuleInputs memory f,
+        uint256 elRewards,
+        uint256 base,
+        uint256 span,
+        uint256 aprBps
+    ) private pure {
+        if (aprBps == 0) {
+            (f.elBooked, f.serviceBudget) = (elRewards, type(uint256).max);
+            return;
+        }
+        uint256 maxReward = (base * aprBps * span) / (BPS * YEAR);
+        f.elBooked = elRewards < maxReward ? elRewards : maxReward;
+        f.serviceBudget = maxReward - f.elBooked;
     }
 
     /// @dev Seconds the report's balances accrued over: from the last applied report's reference

@@ -352,27 +352,33 @@ contract ServiceRegistry is CascadeUpgradeable, IServiceRegistry {
     // ---------------------------------------------------------------- accounting
 
     /// @inheritdoc IServiceRegistry
-    function collectRewards() external returns (uint256[] memory paid, uint8[] memory tiers) {
+    function collectRewards(uint256 maxTotal) external returns (uint256[] memory paid, uint8[] memory tiers) {
         RegistryStorage storage $ = _s();
         require(msg.sender == address($.accounting), NotAccounting(msg.sender));
         uint256 count = $.services.length;
-        uint256 with;
-        for (uint256 i; i < count; ++i) if ($.services[i].pendingRewards != 0) ++with;
-        paid = new uint256[](with);
-        tiers = new uint8[](with);
+        paid = new uint256[](count);
+        tiers = new uint8[](count);
+        // In id order, each service books what is left of maxTotal; the rest stays pending for
+        // later reports (the per-report reward cap, DESIGN §9).
         uint256 j;
-        uint256 total;
-        for (uint256 i; i < count && j < with; ++i) {
+        uint256 left = maxTotal;
+        for (uint256 i; i < count && left != 0; ++i) {
             Service storage s = $.services[i];
             uint256 p = s.pendingRewards;
             if (p == 0) continue;
-            s.pendingRewards = 0;
-            paid[j] = p;
+            uint256 take = p < left ? p : left;
+            s.pendingRewards = uint128(p - take);
+            left -= take;
+            paid[j] = take;
             tiers[j] = s.params.tier;
-            total += p;
             ++j;
         }
-        if (total != 0) $.router.receiveServiceRewards{value: total}();
+        // Only the services that booked something (the arrays were sized for all of them).
+        assembly ("memory-safe") {
+            mstore(paid, j)
+            mstore(tiers, j)
+        }
+        if (left != maxTotal) $.router.receiveServiceRewards{value: maxTotal - left}();
     }
 
     /// @inheritdoc IServiceRegistry

@@ -122,6 +122,8 @@ export function accountingSettings(cfg: SystemConfig) {
       maxExitRequests: 64,
       maxLosses: 64,
       maxFinalizePerReport: 500,
+      // EL + service rewards per report, in APR on the CL base over the report's span (§9).
+      maxRewardAprBps: 1000,
     },
     params: {
       treasury: cfg.treasury,

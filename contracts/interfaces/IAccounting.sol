@@ -53,6 +53,10 @@ interface IAccounting {
         uint16 maxExitRequests;
         uint16 maxLosses;
         uint16 maxFinalizePerReport;
+        // EL + service rewards booked per report ≤ this APR on the CL base over the report's
+        // span; the excess stays in its vault (or pending in the registry) for later reports.
+        // 0 = no cap (tests and devnets only).
+        uint16 maxRewardAprBps;
     }
 
     /// @notice Fee and reputation parameters.
@@ -105,6 +109,10 @@ interface IAccounting {
         uint256 charged
     );
     event LimitsSet(Limits limits);
+    /// @notice Under the per-report reward cap (§9) the report books `elBooked` of the
+    /// `elReported` EL rewards and at most `serviceBudget` of the pending service rewards; the
+    /// rest waits in its vault or in the registry for later reports.
+    event RewardsCapped(uint256 elReported, uint256 elBooked, uint256 serviceBudget);
     event ServiceRegistrySet(address registry);
     event LinksSet(address queue, address oracle);
     event ServiceSlashApplied(

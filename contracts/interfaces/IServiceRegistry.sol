@@ -160,10 +160,12 @@ interface IServiceRegistry {
     function executeSlash(uint256 slashId) external returns (uint256 amount);
 
     // ---------------------------------------------------------------- accounting
-    /// @notice Hands the rewards paid since the last report to the router. Accounting only.
-    /// @return paid per service with rewards
+    /// @notice Hands the rewards paid since the last report to the router, at most `maxTotal`
+    /// in service id order (the rest stays pending for later reports). Accounting only.
+    /// @param maxTotal what the report's reward cap leaves for service rewards (§9)
+    /// @return paid per service booked now (only services with rewards pending)
     /// @return tiers their tiers
-    function collectRewards() external returns (uint256[] memory paid, uint8[] memory tiers);
+    function collectRewards(uint256 maxTotal) external returns (uint256[] memory paid, uint8[] memory tiers);
 
     /// @notice Scales allocations down where losses or redemptions broke the exposure limit, in
     /// one pass (each service once, by the smallest ratio over the tiers that count it).

@@ -199,6 +199,8 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
   let minRedeemDelay = 0n;
   let maxAprBps = 0n;
   let maxDropBps = 0n;
+  let maxRewardAprBps = 0n;
+  let secondsPerSlot = 0n;
   let errorSources: { interface: { parseError(data: string): { name: string } | null } }[] = [];
   let initParams: {
     treasuryFeeBps: bigint;
@@ -925,6 +927,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       if (expectError) note(s, `  corrupted (module ${id}, ${kind}): expect ${expectError}`);
     }
 
+    const [lastRefSlot, lastReportTime]: [bigint, bigint] = await sys.accounting.lastReport();
     let r: Awaited<ReturnType<typeof runOracleRound>>;
     try {
       r = await runOracleRound(sys, members, provider, { elRewards, modules: chainModules, losses });
@@ -949,17 +952,27 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     // κ's bond: the total as the report found it, lowered by the report's charges.
     s.kappaBond = s.bonds.reduce((a, b) => a + b, 0n);
     // Service rewards paid since the last report, in service id order (services that paid).
-    const serviceRewards = s.serviceRewards.flatMap((paid, i) =>
-      paid === 0n ? [] : [{ paid, tier: SERVICES[i].tier }],
-    );
-    s.serviceRewards = s.serviceRewards.map(() => 0n);
+    const paying = s.serviceRewards.flatMap((paid, i) => (paid === 0n ? [] : [i]));
+    const serviceRewards = paying.map((i) => ({ paid: s.serviceRewards[i], tier: SERVICES[i].tier }));
+    // §9 reward cap: EL then service rewards together at most maxRewardApr on the CL base over
+    // the reference-slot span (from the last applied refSlot; the first from initialization).
+    let to = genesis + r.refSlot * secondsPerSlot;
+    if (to > r.timestamp) to = r.timestamp;
+    const from = lastRefSlot === 0n ? lastReportTime : genesis + lastRefSlot * secondsPerSlot;
+    const span = to > from ? to - from : 0n;
+    const maxReward =
+      maxRewardAprBps === 0n ? undefined : (baseTotal * maxRewardAprBps * span) / (BPS * YEAR);
     const debtBefore = model.debt;
     const result = model.applyReport({
       timestamp: r.timestamp,
       modules: modelModules,
       elRewards,
       serviceRewards,
+      maxReward,
     });
+    // What the cap left stays pending in the registry (and the EL rest in its vault).
+    paying.forEach((i, j) => (s.serviceRewards[i] -= result.serviceBooked[j]));
+    if (result.elBooked !== elRewards) note(s, `  → EL capped: booked ${result.elBooked} of ${elRewards}`);
     s.payouts += result.debtRepaid;
     // Every class wiped: fees are owed as ETH through the router's payout ledger (DESIGN §5).
     for (const e of result.ethAccrued) s.payouts += e.paid;
@@ -1298,6 +1311,8 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     const limits = await sys.accounting.limits();
     maxAprBps = BigInt(limits.maxAprBps);
     maxDropBps = BigInt(limits.maxDropBps);
+    maxRewardAprBps = BigInt(limits.maxRewardAprBps);
+    secondsPerSlot = BigInt(spslot);
 
     const params = (w: number, id: number) => ({
       baseWeight: w,

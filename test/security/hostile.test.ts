@@ -306,4 +306,43 @@ describe("security: hostile callers", function () {
     expect(gain <= frameReward, "earns no more than the one frame it was paid for").to.equal(true);
     expect(gas * GWEI > gain, "costs more gas (1 gwei) than it gains at D = 10 ETH").to.equal(true);
   });
+  it("test_handleReport_mevSandwichGainsAtMostTheCap: a deposit just before a 100 ETH MEV report earns at most its share of the capped reward (DESIGN §9)", async function () {
+    const { sys, signers, report } = await setup();
+    const attacker = signers[17];
+    await report(); // warm-up: every validator seen, no gain
+    const ev = await sys.elVault.getAddress();
+    const MEV = 100n * ETH;
+    await (await signers[0].sendTransaction({ to: ev, value: MEV })).wait();
+    const D = 10n * ETH;
+    await (await sys.router.connect(attacker).deposit(0, attacker.address, 0, { value: D })).wait();
+    const shares: bigint = await sys.tokens[0].balanceOf(attacker.address);
+    const v0: bigint = await sys.tokens[0].convertToAssets(shares);
+    const navA: bigint = (await sys.book.navs())[0];
+    const [ref0]: [bigint] = await sys.accounting.lastReport();
+    const base: bigint = (await sys.router.clBalanceTotal()) as bigint;
+    const vault0 = await ethers.provider.getBalance(ev);
+    const r = await report(0n, vault0); // the oracle reports the whole vault balance
+    const span = (r.refSlot - ref0) * BigInt(sys.config.secondsPerSlot);
+    const aprBps = BigInt((await sys.accounting.limits()).maxRewardAprBps);
+    const maxReward = (base * aprBps * span) / (10_000n * 365n * 24n * 3600n);
+    const gain = (await sys.tokens[0].convertToAssets(shares)) - v0;
+    const left = await ethers.provider.getBalance(ev);
+    console.log(
+      `      MEV sandwich: ${MEV / ETH} ETH in the vault, cap ${maxReward} wei over ${span}s on ${base / ETH} ETH; ` +
+        `booked ${vault0 - left} wei, attacker (D=${D / ETH} ETH) gain ${gain} wei`,
+    );
+    expect(aprBps > 0n, "deploy sets a reward cap").to.equal(true);
+    expect(vault0 - left, "the report books exactly the cap").to.equal(maxReward);
+    expect(gain <= (maxReward * D) / navA + 1n, "gain <= cap x D / NAV_A").to.equal(true);
+    // Later reports book the rest of the frame, each within the cap.
+    const [ref1]: [bigint] = await sys.accounting.lastReport();
+    const r2 = await report(0n, left);
+    const cap2 =
+      (base * aprBps * (r2.refSlot - ref1) * BigInt(sys.config.secondsPerSlot)) /
+      (10_000n * 365n * 24n * 3600n);
+    expect(
+      left - (await ethers.provider.getBalance(ev)),
+      "the next report books the carry within its cap",
+    ).to.equal(left < cap2 ? left : cap2);
+  });
 });

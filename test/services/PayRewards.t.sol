@@ -90,7 +90,7 @@ contract PayRewardsTest is ServicesFixture {
         _deployServices();
         vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.NotAccounting.selector, stranger));
         vm.prank(stranger);
-        registry.collectRewards();
+        registry.collectRewards(type(uint256).max);
     }
 
     function test_payRewards_fuzzSplit(uint256 amount) public {

@@ -103,7 +103,8 @@ abstract contract ServicesFixture is RouterFixture {
                                 maxDropBps: 500,
                                 maxExitRequests: 64,
                                 maxLosses: 64,
-                                maxFinalizePerReport: 500
+                                maxFinalizePerReport: 500,
+                                maxRewardAprBps: 0 // no reward cap here: test/security/RewardCap.t.sol sets one
                             }),
                             IAccounting.Params({
                                 treasury: treasury,

@@ -505,6 +505,11 @@ export const AccountingAbi = [
             name: "maxFinalizePerReport",
             type: "uint16",
           },
+          {
+            internalType: "uint16",
+            name: "maxRewardAprBps",
+            type: "uint16",
+          },
         ],
         indexed: false,
         internalType: "struct IAccounting.Limits",
@@ -620,6 +625,31 @@ export const AccountingAbi = [
       },
     ],
     name: "ReportApplied",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "elReported",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "elBooked",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "serviceBudget",
+        type: "uint256",
+      },
+    ],
+    name: "RewardsCapped",
     type: "event",
   },
   {
@@ -1067,6 +1097,11 @@ export const AccountingAbi = [
             name: "maxFinalizePerReport",
             type: "uint16",
           },
+          {
+            internalType: "uint16",
+            name: "maxRewardAprBps",
+            type: "uint16",
+          },
         ],
         internalType: "struct IAccounting.Limits",
         name: "limits_",
@@ -1162,6 +1197,11 @@ export const AccountingAbi = [
           {
             internalType: "uint16",
             name: "maxFinalizePerReport",
+            type: "uint16",
+          },
+          {
+            internalType: "uint16",
+            name: "maxRewardAprBps",
             type: "uint16",
           },
         ],
@@ -1307,6 +1347,11 @@ export const AccountingAbi = [
           {
             internalType: "uint16",
             name: "maxFinalizePerReport",
+            type: "uint16",
+          },
+          {
+            internalType: "uint16",
+            name: "maxRewardAprBps",
             type: "uint16",
           },
         ],
@@ -1488,6 +1533,7 @@ export interface AccountingContract extends BaseContract {
         maxExitRequests: BigNumberish;
         maxLosses: BigNumberish;
         maxFinalizePerReport: BigNumberish;
+        maxRewardAprBps: BigNumberish;
       },
       params_: {
         treasury: AddressLike;
@@ -1510,6 +1556,7 @@ export interface AccountingContract extends BaseContract {
       maxExitRequests: bigint;
       maxLosses: bigint;
       maxFinalizePerReport: bigint;
+      maxRewardAprBps: bigint;
     },
     {
       maxAprBps: bigint;
@@ -1517,6 +1564,7 @@ export interface AccountingContract extends BaseContract {
       maxExitRequests: bigint;
       maxLosses: bigint;
       maxFinalizePerReport: bigint;
+      maxRewardAprBps: bigint;
     }
   >;
   params: BaseContractMethod<
@@ -1554,6 +1602,7 @@ export interface AccountingContract extends BaseContract {
         maxExitRequests: BigNumberish;
         maxLosses: BigNumberish;
         maxFinalizePerReport: BigNumberish;
+        maxRewardAprBps: BigNumberish;
       },
     ],
     void,

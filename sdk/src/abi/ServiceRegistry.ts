@@ -1116,7 +1116,13 @@ export const ServiceRegistryAbi = [
     type: "function",
   },
   {
-    inputs: [],
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "maxTotal",
+        type: "uint256",
+      },
+    ],
     name: "collectRewards",
     outputs: [
       {
@@ -1968,7 +1974,11 @@ export interface ServiceRegistryContract extends BaseContract {
     [keys: bigint[], stakes: bigint[]],
     [keys: bigint[], stakes: bigint[]]
   >;
-  collectRewards: BaseContractMethod<[], [paid: bigint[], tiers: bigint[]], ContractTransactionResponse>;
+  collectRewards: BaseContractMethod<
+    [maxTotal: BigNumberish],
+    [paid: bigint[], tiers: bigint[]],
+    ContractTransactionResponse
+  >;
   coverFactorBps: BaseContractMethod<[], bigint, bigint>;
   deallocatingOf: BaseContractMethod<
     [serviceId: BigNumberish],

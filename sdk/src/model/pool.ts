@@ -104,11 +104,22 @@ export interface Report {
   timestamp: bigint;
   /** One entry per module, in module-id order. */
   modules: ModuleReport[];
+  /** The EL vault balance the oracle reports; at most `maxReward` of it is booked. */
   elRewards: bigint;
+  /** Pending service rewards in service id order; what the cap leaves is booked, in order. */
   serviceRewards: ServiceReward[];
+  /**
+   * Accounting's reward cap for this report (DESIGN §9): EL then service rewards together at
+   * most `⌊base · maxRewardAprBps · span / (10⁴ · year)⌋`; unbounded if unset (maxRewardAprBps 0).
+   */
+  maxReward?: bigint;
 }
 
 export interface ReportResult {
+  /** EL rewards booked (the rest stays in the vault). */
+  elBooked: bigint;
+  /** Per entry of `report.serviceRewards`: what was booked (the rest stays pending). */
+  serviceBooked: bigint[];
   rewards: bigint;
   rewardsNet: bigint;
   loss: bigint;
@@ -330,14 +341,25 @@ export class PoolModel {
       return d;
     });
 
+    // Reward cap (§9): EL first, then services in id order, together at most maxReward.
+    let budget = report.maxReward;
+    const take = (x: bigint): bigint => {
+      if (budget === undefined) return x;
+      const t = x < budget ? x : budget;
+      budget -= t;
+      return t;
+    };
+    const elBooked = take(report.elRewards);
+    const serviceBooked = report.serviceRewards.map((s) => take(s.paid));
+
     // 3. Rewards and fees.
     const f = rewardsAndFeesDown(
       deltas,
       this.modules.map((m) => m.feeBps),
-      report.elRewards,
+      elBooked,
       this.params.treasuryFeeBps,
     );
-    this.buffered += report.elRewards;
+    this.buffered += elBooked;
     const fees: { recipient: string; assets: bigint }[] = [];
     f.moduleFees.forEach((fee, i) => fees.push({ recipient: moduleFeeRecipient(i), assets: fee }));
     fees.push({ recipient: TREASURY, assets: f.treasuryFee });
@@ -357,10 +379,12 @@ export class PoolModel {
 
     // 6. Service rewards.
     const serviceParts = navs0.map(() => 0n);
-    for (const s of report.serviceRewards) {
+    for (const [i, s] of report.serviceRewards.entries()) {
       if (s.tier < 1) throw new ModelError("InvalidTier", `${s.tier}`);
-      this.buffered += s.paid;
-      const sr = serviceRewardDown(s.paid, this.params.serviceFeeBps, navs0, s.tier);
+      const paid = serviceBooked[i];
+      if (paid === 0n) continue;
+      this.buffered += paid;
+      const sr = serviceRewardDown(paid, this.params.serviceFeeBps, navs0, s.tier);
       sr.parts.forEach((p, k) => (serviceParts[k] += p));
       fees.push({ recipient: TREASURY, assets: sr.toTreasury });
     }
@@ -418,6 +442,8 @@ export class PoolModel {
     const finalized = this.#finalizeRedemptions();
 
     return {
+      elBooked,
+      serviceBooked,
       rewards: f.rewards,
       rewardsNet: f.rewardsNet,
       loss: f.loss,
