@@ -137,9 +137,9 @@ contract SystemHandler is SystemFixture {
         IYieldClasses.ClassInfo memory c = book.getClass(k);
         if (!c.open || c.wiped) return;
         uint256 max = 50 ether;
-        if (k == 0) {
-            // Cover rule for A (minCover 2500): nav_A ≤ 4 · (nav_B + nav_C).
-            uint256 room = 4 * (book.navOf(1) + book.navOf(2));
+        if (k < 2) {
+            // Cover rule for A and B (minCover 2,500 each): nav_k ≤ 4 · Σ_{j>k} nav_j.
+            uint256 room = 4 * (k == 0 ? book.navOf(1) + book.navOf(2) : book.navOf(2));
             if (room <= c.nav) return;
             if (room - c.nav < max) max = room - c.nav;
         }
@@ -246,8 +246,7 @@ contract SystemHandler is SystemFixture {
     /// (one slashing when allowed), and a bond charge on the bonded operator.
     function _gainAndLoss(IAccounting.Report memory r, ReportInput memory in_) private {
         uint256 base = uint256(r.modules[0].clBalance) + r.modules[1].clBalance;
-        (, uint256 last) = accounting.lastReport();
-        uint256 maxGain = (base * 1000 * (block.timestamp - last)) / (10_000 * YEAR);
+        uint256 maxGain = (base * 1000 * _reportSpan(r.refSlot)) / (10_000 * YEAR);
         uint256 winner = in_.flags & 1;
         uint256 loser = 1 - winner;
         r.modules[winner].clBalance += uint128(_bound(in_.gain, 0, maxGain));
@@ -265,6 +264,17 @@ contract SystemHandler is SystemFixture {
             r.losses = new IAccounting.OperatorLoss[](1);
             r.losses[0] = IAccounting.OperatorLoss(1, 0, uint128(_bound(in_.bondCharge, 0, loss)));
         }
+    }
+
+    /// @dev The span the APR cap measures (Accounting: from the last report's reference slot to
+    /// this one's, the first from initialization, never past now).
+    function _reportSpan(uint256 refSlot) private view returns (uint256) {
+        (uint256 genesis, uint256 sps, ) = oracle.frameConfig();
+        (uint256 lastRef, uint256 lastTime) = accounting.lastReport();
+        uint256 to = genesis + refSlot * sps;
+        if (to > block.timestamp) to = block.timestamp;
+        uint256 from = lastRef == 0 ? lastTime : genesis + lastRef * sps;
+        return to > from ? to - from : 0;
     }
 
     /// @dev EL rewards, a skim and maybe one full exit: the ETH reaches the vaults first.

@@ -100,6 +100,8 @@ contract BondedModuleFuzzTest is RouterFixture {
         bonded.registerOperator{value: bond}("alice", alice, "", "");
         vm.prank(address(router));
         bonded.lockBond(0, bound(lockAmount, 0, 2_000 ether));
+        (, uint256 lockedBefore) = bonded.bondOf(0);
+        uint256 free = bond - lockedBefore;
         uint256 routerBefore = address(router).balance;
         uint256 moduleBefore = address(bonded).balance;
 
@@ -107,7 +109,8 @@ contract BondedModuleFuzzTest is RouterFixture {
         uint256 charged = bonded.chargeBond(0, amount);
 
         (uint256 left, uint256 locked) = bonded.bondOf(0);
-        assertEq(charged, amount < bond ? amount : bond, "charged = min(amount, bond)");
+        assertEq(charged, amount < free ? amount : free, "charged = min(amount, free bond)");
+        assertEq(locked, lockedBefore, "a report's charge never takes a lock");
         assertLe(charged, bond, "never more than the bond");
         assertEq(address(router).balance - routerBefore, charged, "router receives exactly charged");
         assertEq(moduleBefore - address(bonded).balance, charged, "module pays exactly charged");

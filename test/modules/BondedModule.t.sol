@@ -279,18 +279,19 @@ contract BondedChargeBondTest is BondedFixture {
         assertEq(bonded.depositableKeys(), 0, "2 ETH no longer covers a key");
     }
 
-    function test_chargeBond_cappedAtBond() public {
+    function test_chargeBond_cappedAtFreeBond() public {
         uint256 op = _register(0, 3 ether);
         vm.prank(address(router));
         bonded.lockBond(op, 1 ether);
         uint256 before = address(router).balance;
         vm.prank(address(router));
         uint256 charged = bonded.chargeBond(op, 10 ether);
-        assertEq(charged, 3 ether, "only what is held");
-        assertEq(address(router).balance - before, 3 ether, "router received exactly charged");
-        assertEq(_bond(op), 0, "bond emptied");
-        assertEq(_locked(op), 0, "lock consumed");
-        assertEq(bonded.totalBond(), 0, "total bond");
+        // A report's charge takes free bond only: the lock stays for the slash it was taken for.
+        assertEq(charged, 2 ether, "only the free bond");
+        assertEq(address(router).balance - before, 2 ether, "router received exactly charged");
+        assertEq(_bond(op), 1 ether, "the locked part stays");
+        assertEq(_locked(op), 1 ether, "lock kept");
+        assertEq(bonded.totalBond(), 1 ether, "total bond");
     }
 
     function test_chargeBond_revertsForNonRouter() public {

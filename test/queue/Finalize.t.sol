@@ -56,23 +56,29 @@ contract FinalizeTest is QueueFixture {
 
     function test_finalize_isFifoPerClassWithoutSkipping() public {
         address dave = makeAddr("dave");
+        // B's default cover is 2,500 bps (B at most 4× C): junior money first, so dave's 62 ETH fits.
+        _deposit(makeAddr("erin"), 2, 13 ether);
         _deposit(dave, 1, 62 ether);
         // Stake what the allocation takes so that buffered is small: 98 − 32·d.
         _depositAll(2);
         _applyDirect(_activateAllReport());
+        // dave asks for all but a few ETH of the buffer; bob's next request is 1 ETH more than
+        // what is then left, and his third would fit but must wait its turn.
         uint256 first = router.buffered() - 4 ether;
-        assertLe(first, 62 ether, "dave can fill all but 4 ETH");
+        if (first > 62 ether) first = 62 ether;
+        uint256 left = router.buffered() - first;
+        assertLt(left + 2 ether, 30 ether, "bob's class-B position covers both his requests");
         uint256 a = _request(dave, 1, first);
-        uint256 b = _request(bob, 1, 10 ether);
+        uint256 b = _request(bob, 1, left + 1 ether);
         uint256 c = _request(bob, 1, 1 ether);
         _reportAfter(2 * FRAME);
         assertTrue(queue.getRequest(a).finalized, "first fits");
-        assertFalse(queue.getRequest(b).finalized, "second does not fit (4 left)");
+        assertFalse(queue.getRequest(b).finalized, "second does not fit");
         assertFalse(queue.getRequest(c).finalized, "third would fit but waits its turn");
         (uint256 total, uint256 head) = queue.requestCount(1);
         assertEq(total, 3, "three requests");
         assertEq(head, 1, "head stops at the first that does not fit");
-        assertEq(router.buffered(), 4 ether, "4 ETH left buffered");
+        assertEq(router.buffered(), left, "what the first left stays buffered");
     }
 
     function test_finalize_classesInIdOrder() public {
