@@ -249,13 +249,19 @@ describe("daemons under faults (real processes on 127.0.0.1)", function () {
       await new Promise((r) => setTimeout(r, 5000));
       expect((await votes(refSlot)).length, `no vote while the beacon node is ${fault}`).to.equal(0);
       if (kind) {
-        const after = await Promise.all(
-          members.map((m) => metric(m, "cascade_daemon_errors_total", `kind="${kind}"`)),
-        );
-        expect(
-          after.some((a, i) => a > before[i]),
+        // The Beacon API client retries a timeout twice before the step fails, so a slow node
+        // is counted only after (1 + 2 retries) × --beacon-timeout plus backoff.
+        await until(
           `errors counted as ${kind}`,
-        ).to.equal(true);
+          async () => {
+            const after = await Promise.all(
+              members.map((m) => metric(m, "cascade_daemon_errors_total", `kind="${kind}"`)),
+            );
+            return after.some((a, i) => a > before[i]);
+          },
+          60_000,
+        );
+        expect((await votes(refSlot)).length, `still no vote while the beacon node is ${fault}`).to.equal(0);
       } else {
         const w = await Promise.all(
           members.map((m) => metric(m, "cascade_daemon_steps_total", 'outcome="wait"')),
