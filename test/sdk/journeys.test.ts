@@ -102,7 +102,21 @@ describe("sdk journeys", function () {
       "bad receiver",
     );
 
-    // A reward frame: EL rewards reach the vault, the oracle quorum reports.
+    // A reward frame: EL rewards reach the vault, the oracle quorum reports. No validator is on
+    // the beacon chain yet, so the per-report reward cap (APR on a CL base of 0) would keep the
+    // EL rewards in their vault for later reports (test/security/RewardCap.t.sol proves that);
+    // this journey is about the depositor's SDK flow, so governance lifts the cap here.
+    const limits = await sys.accounting.limits();
+    await (
+      await sys.accounting.setLimits({
+        maxAprBps: limits.maxAprBps,
+        maxDropBps: limits.maxDropBps,
+        maxExitRequests: limits.maxExitRequests,
+        maxLosses: limits.maxLosses,
+        maxFinalizePerReport: limits.maxFinalizePerReport,
+        maxRewardAprBps: 0n,
+      })
+    ).wait();
     await (await funder.sendTransaction({ to: await sys.elVault.getAddress(), value: ETH / 20n })).wait();
     await reportRound(sys, members, provider, { elRewards: ETH / 20n });
     const a = await classInfo(c3, { classId: 0 });
