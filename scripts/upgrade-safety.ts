@@ -62,15 +62,23 @@ export interface Analysis {
   layouts: Record<string, StorageLayout>;
 }
 
-/** The Hardhat 3 build-info input that holds the project's contracts. */
+/**
+ * The Hardhat 3 build-info inputs that hold the project's contracts, merged into one: a file with
+ * its own compiler settings (hardhat.config.ts overrides ServiceRegistry's optimizer runs) gets a
+ * compilation job, and so a build-info, of its own. The sources are recompiled below with one
+ * setting, so the union of their sources is the whole project.
+ */
 function hardhatInput(): { input: any; solcVersion: string } {
   const dir = join(ROOT, "artifacts/build-info");
-  for (const f of readdirSync(dir)) {
+  let merged: { input: any; solcVersion: string } | undefined;
+  for (const f of readdirSync(dir).sort()) {
     if (!f.endsWith(".json") || f.endsWith(".output.json")) continue;
     const b = JSON.parse(readFileSync(join(dir, f), "utf8"));
-    if (Object.keys(b.input?.sources ?? {}).some((s) => s.startsWith("project/contracts/")))
-      return { input: b.input, solcVersion: b.solcVersion };
+    if (!Object.keys(b.input?.sources ?? {}).some((s) => s.startsWith("project/contracts/"))) continue;
+    if (!merged) merged = { input: structuredClone(b.input), solcVersion: b.solcVersion };
+    else Object.assign(merged.input.sources, b.input.sources);
   }
+  if (merged) return merged;
   throw new Error(
     "upgrade-safety: no build-info with project/contracts in artifacts/build-info (run npx hardhat compile)",
   );
