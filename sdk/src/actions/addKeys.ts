@@ -102,7 +102,7 @@ export async function addKeys(client: CascadeClient, params: AddKeysParams): Pro
     const hex = strip(log.args.pubkeys);
     for (let o = 0; o < hex.length; o += 96) uploaded.add(hex.slice(o, o + 96));
   }
-  const todo = entries.filter((e) => !uploaded.has(strip(e.pubkey)));
+  const missing = entries.filter((e) => !uploaded.has(strip(e.pubkey)));
   const registered = [];
   for (const [i, e] of entries.entries()) {
     if (uploaded.has(strip(e.pubkey))) continue;
@@ -117,8 +117,8 @@ export async function addKeys(client: CascadeClient, params: AddKeysParams): Pro
   if (registered.length) throw new DepositDataError(registered, entries.length);
 
   const calls: AddKeysResult["calls"] = [];
-  for (let start = 0; start < todo.length; start += MAX_KEYS_PER_CALL) {
-    const part = todo.slice(start, start + MAX_KEYS_PER_CALL);
+  for (let start = 0; start < missing.length; start += MAX_KEYS_PER_CALL) {
+    const part = missing.slice(start, start + MAX_KEYS_PER_CALL);
     const pubkeys = "0x" + part.map((e) => strip(e.pubkey)).join("");
     const signatures = "0x" + part.map((e) => strip(e.signature)).join("");
     let receipt;
@@ -151,7 +151,7 @@ export async function addKeys(client: CascadeClient, params: AddKeysParams): Pro
       if (calls.length === 0 || !(e instanceof CascadeError)) throw e;
       const done = calls.reduce((n, c) => n + c.count, 0);
       throw new CascadeError(
-        `${e.shortMessage} (after uploading ${done} of ${todo.length} keys in ${calls.length} calls; run again to upload the rest)`,
+        `${e.shortMessage} (after uploading ${done} of ${missing.length} keys in ${calls.length} calls; run again to upload the rest)`,
         { cause: e },
       );
     }
@@ -169,11 +169,11 @@ export async function addKeys(client: CascadeClient, params: AddKeysParams): Pro
     txHash: last?.txHash ?? "",
     blockNumber: last?.blockNumber ?? 0,
     operatorId: p.operatorId,
-    count: todo.length,
+    count: missing.length,
     firstIndex: calls[0]?.firstIndex ?? 0n,
-    pubkeys: todo.map((e) => "0x" + strip(e.pubkey)),
+    pubkeys: missing.map((e) => "0x" + strip(e.pubkey)),
     bondSent: calls.reduce((s, c) => s + c.bondSent, 0n),
-    skipped: entries.length - todo.length,
+    skipped: entries.length - missing.length,
     calls,
   };
 }
