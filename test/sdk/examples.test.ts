@@ -14,6 +14,7 @@ const sources = [
   "sdk/src/client.ts",
   "sdk/src/errors.ts",
   "sdk/src/cli/main.ts",
+  "sdk/src/cli/client.ts",
   ...readdirSync(join(root, "sdk/src/actions")).map((f) => `sdk/src/actions/${f}`),
 ];
 

@@ -1,0 +1,78 @@
+/**
+ * The client the `cascade` bin builds from its global options: --rpc / RPC_URL, a signer from
+ * --private-key-file or --keystore, and the address book (--addresses, else
+ * deployments/<chainId>.json). Tests inject their own through `runCli`'s deps instead.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { JsonRpcProvider, Wallet, type Signer } from "ethers";
+import { createCascadeClient, type CascadeClient } from "../client.js";
+import { CascadeError, InvalidInputError } from "../errors.js";
+import { deploymentFile, loadAddresses } from "../node.js";
+import type { CliIO, GlobalOptions } from "./context.js";
+
+/** Default client: --rpc / RPC_URL, --private-key-file, --addresses or deployments/<chainId>.json. */
+export async function defaultMakeClient(opts: GlobalOptions, io: CliIO): Promise<CascadeClient> {
+  const rpc = opts.rpc ?? io.env.RPC_URL;
+  if (!rpc) throw new InvalidInputError("no RPC endpoint: pass --rpc URL or set RPC_URL");
+  if (!/^(https?|wss?):\/\//.test(rpc))
+    throw new InvalidInputError(`--rpc must be an http(s) or ws(s) URL, got ${rpc}`);
+  // No 250 ms response cache: a nonce read right after a mined tx must be fresh.
+  const provider = new JsonRpcProvider(rpc, undefined, { cacheTimeout: -1 });
+  let chainId: bigint;
+  try {
+    chainId = (await provider.getNetwork()).chainId;
+  } catch (e) {
+    provider.destroy();
+    throw new CascadeError(`cannot reach ${rpc}`, { cause: e });
+  }
+  const addresses = loadAddresses(opts.addresses ?? deploymentFile(chainId), io.cwd);
+  let signer: Signer | undefined;
+  if (opts.privateKeyFile) {
+    let key: string;
+    try {
+      key = readFileSync(resolve(io.cwd, opts.privateKeyFile), "utf8").trim();
+    } catch {
+      throw new InvalidInputError(`cannot read private key file ${opts.privateKeyFile}`);
+    }
+    try {
+      signer = new Wallet(key.startsWith("0x") ? key : `0x${key}`, provider);
+    } catch {
+      throw new InvalidInputError(`${opts.privateKeyFile} does not hold a 32-byte hex private key`);
+    }
+  }
+  if (opts.keystore) {
+    if (signer) throw new InvalidInputError("pass either --private-key-file or --keystore, not both");
+    signer = new Wallet(await keystoreKey(), provider);
+  }
+  return createCascadeClient({ provider, addresses, ...(signer ? { signer } : {}) });
+}
+
+/**
+ * The deployer/governance key of the `rpc` network in hardhat.config.ts, read through Hardhat's
+ * configuration variables: the Hardhat keystore (`npx hardhat keystore set CASCADE_DEPLOYER_KEY`,
+ * which asks for its password here), else the environment variable of the same name. No key
+ * ever sits in a file of the project.
+ *
+ * @example
+ * ```ts
+ * import { keystoreKey } from "./client.js";
+ * const key = await keystoreKey(); // "0x…" (prompts for the keystore password on a terminal)
+ * ```
+ */
+export async function keystoreKey(): Promise<string> {
+  const { default: hre } = await import("hardhat");
+  const rpc = (hre.config.networks as Record<string, { accounts?: unknown }>).rpc;
+  const accounts = rpc?.accounts;
+  const first = Array.isArray(accounts) ? (accounts[0] as { get?: () => Promise<string> }) : undefined;
+  if (!first?.get) {
+    throw new InvalidInputError("hardhat.config.ts has no `rpc` network account to read from the keystore");
+  }
+  let key: string;
+  try {
+    key = await first.get();
+  } catch (e) {
+    throw new CascadeError("cannot read CASCADE_DEPLOYER_KEY from the Hardhat keystore", { cause: e });
+  }
+  return key.startsWith("0x") ? key : `0x${key}`;
+}
