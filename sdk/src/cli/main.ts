@@ -20,7 +20,8 @@ import { registerKeysCommands } from "./commands/keys.js";
 import { registerOperatorCommands } from "./commands/operator.js";
 import { registerRiskCommands } from "./commands/risk.js";
 import { registerServiceCommands } from "./commands/service.js";
-import { createCliContext, type CliIO, type GlobalOptions } from "./context.js";
+import { createCliContext, type CliContext, type CliIO, type GlobalOptions } from "./context.js";
+import { EXAMPLES } from "./examples.js";
 import { registerDevnetCommands } from "./devnet.js";
 
 export { defaultMakeClient, keystoreKey } from "./client.js";
@@ -32,24 +33,21 @@ export interface CliDeps {
 }
 
 /**
- * Runs the CLI on `argv` (without the node/script prefix) and resolves to the exit code.
+ * The whole `cascade` command tree over one run's context: global options, every command group
+ * (in the order `--help` lists them) and each command's example after its help. runCli parses
+ * with it; sdk/scripts/gen-cli-docs.ts walks it to write docs/cli.md.
  *
  * @example
  * ```ts
- * import { runCli } from "./main.js";
- * const code = await runCli(["keys", "check", "deposit_data.json", "--network", "hoodi"]);
+ * import { createProgram } from "./main.js";
+ * import { createCliContext } from "./context.js";
+ * const io = { stdout: () => {}, stderr: () => {}, env: {}, cwd: ".", isTTY: false };
+ * const program = createProgram(createCliContext(io, async () => { throw new Error("offline"); }));
+ * console.log(program.commands.map((c) => c.name())); // ["status", "deposit", …]
  * ```
  */
-export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: CliDeps = {}): Promise<number> {
-  const io: CliIO = {
-    stdout: ioIn.stdout ?? ((s) => process.stdout.write(s)),
-    stderr: ioIn.stderr ?? ((s) => process.stderr.write(s)),
-    env: ioIn.env ?? process.env,
-    cwd: ioIn.cwd ?? process.cwd(),
-    isTTY: ioIn.isTTY ?? Boolean(process.stderr.isTTY),
-  };
-  const ctx = createCliContext(io, deps.makeClient ?? defaultMakeClient);
-
+export function createProgram(ctx: CliContext): Command {
+  const { io } = ctx;
   const program = new Command("cascade")
     .description("Cascade liquid staking: deposit into yield classes, run operators, govern")
     .option("--rpc <url>", "JSON-RPC endpoint (default: $RPC_URL)")
@@ -84,6 +82,41 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
   registerRiskCommands(program, ctx);
   registerDevnetCommands(program, { env: io.env });
   registerDaemonCommands(program, { client: ctx.getClient, stdout: io.stdout, cwd: io.cwd });
+  addExamples(program);
+  return program;
+}
+
+/** Appends "Example:" lines from ./examples.ts to the help of each command that has some. */
+function addExamples(cmd: Command, path: string[] = []): void {
+  const lines = EXAMPLES[path.join(" ")];
+  if (lines)
+    cmd.addHelpText(
+      "after",
+      `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  $ ${l}`).join("\n")}`,
+    );
+  for (const sub of cmd.commands) addExamples(sub, [...path, sub.name()]);
+}
+
+/**
+ * Runs the CLI on `argv` (without the node/script prefix) and resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * import { runCli } from "./main.js";
+ * const code = await runCli(["keys", "check", "deposit_data.json", "--network", "hoodi"]);
+ * ```
+ */
+export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: CliDeps = {}): Promise<number> {
+  const io: CliIO = {
+    stdout: ioIn.stdout ?? ((s) => process.stdout.write(s)),
+    stderr: ioIn.stderr ?? ((s) => process.stderr.write(s)),
+    env: ioIn.env ?? process.env,
+    cwd: ioIn.cwd ?? process.cwd(),
+    isTTY: ioIn.isTTY ?? Boolean(process.stderr.isTTY),
+  };
+  const ctx = createCliContext(io, deps.makeClient ?? defaultMakeClient);
+
+  const program = createProgram(ctx);
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
