@@ -108,7 +108,9 @@ describe("cascade CLI over JSON-RPC (--rpc, --private-key-file, --addresses)", f
       "100",
     ]);
     expect(r.code).to.equal(1);
-    expect(r.err).to.match(/^cascade: reverted: CoverTooLow\(0, 300, 2500\)\n$/);
+    expect(r.err).to.equal(
+      "cascade: reverted: CoverTooLow(0, 300, 2500): class 0's cover would be 3.00%, under its minimum 25.00%: junior classes must grow first, or deposit less\n",
+    );
     expect(await ethers.provider.getTransactionCount(depositor)).to.equal(nonce);
   });
 

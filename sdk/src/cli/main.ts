@@ -10,7 +10,6 @@
  */
 import { Command, CommanderError } from "commander";
 import type { CascadeClient } from "../client.js";
-import { CascadeError } from "../errors.js";
 import { defaultMakeClient } from "./client.js";
 import { registerDaemonCommands } from "./commands/daemons.js";
 import { registerDepositorCommands } from "./commands/depositor.js";
@@ -22,6 +21,7 @@ import { registerRiskCommands } from "./commands/risk.js";
 import { registerServiceCommands } from "./commands/service.js";
 import { createCliContext, type CliContext, type CliIO, type GlobalOptions } from "./context.js";
 import { EXAMPLES } from "./examples.js";
+import { describeError } from "./explain.js";
 import { registerDevnetCommands } from "./devnet.js";
 
 export { defaultMakeClient, keystoreKey } from "./client.js";
@@ -124,13 +124,7 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
       // Help and version are not errors; commander already printed the one-line message.
       ctx.setExitCode(["commander.helpDisplayed", "commander.version"].includes(e.code) ? 0 : 2);
     } else {
-      const msg =
-        e instanceof CascadeError
-          ? e.shortMessage
-          : e instanceof Error
-            ? e.message.split("\n")[0]
-            : String(e);
-      io.stderr(`cascade: ${msg}\n`);
+      io.stderr(`cascade: ${await describeError(e, ctx.builtClient())}\n`);
       if (io.env.CASCADE_DEBUG) io.stderr(`${(e as Error)?.stack ?? ""}\n`);
       ctx.setExitCode(1);
     }
