@@ -118,7 +118,7 @@ describe("cascade CLI over JSON-RPC (--rpc, --private-key-file, --addresses)", f
     const cases: [string[], RegExp][] = [
       [["--rpc", "localhost:8545", "status"], /--rpc must be an http\(s\) or ws\(s\) URL/],
       [["--rpc", "http://127.0.0.1:9", "status"], /cannot reach http:\/\/127\.0\.0\.1:9/],
-      [["--rpc", rpc, "status"], /no deployment file .*deployments\/31337\.json/],
+      [["--rpc", rpc, "status"], /no address book for chain 31337: looked for .*deployments\/31337\.json/],
       [
         ["--rpc", rpc, "--addresses", writeJson("rpc-bad.json", { router: "0x12" }), "status"],
         /router not an address|addresses/,

@@ -22,7 +22,8 @@ const sdkDir = join(root, "sdk");
 const require = createRequire(import.meta.url);
 const DEV_MNEMONIC = "test test test test test test test test test test test junk";
 /** What the package may ship: its manifest, README, the bin launcher and built JS/.d.ts/JSON. */
-const ALLOWED = /^(package\.json|README\.md|bin\/cascade\.mjs|dist\/[\w/.-]+\.(js|d\.ts|json))$/;
+const ALLOWED =
+  /^(package\.json|README\.md|bin\/cascade\.mjs|dist\/[\w/.-]+\.(js|d\.ts|json)|addresses\/addresses\.[a-z0-9-]+\.json)$/;
 const MAX_PACKED_BYTES = 400_000;
 
 function run(cmd: string, args: string[], cwd: string): string {

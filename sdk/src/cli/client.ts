@@ -1,14 +1,15 @@
 /**
  * The client the `cascade` bin builds from its global options: --rpc / RPC_URL, a signer from
  * --private-key-file or --keystore, and the address book (--addresses, else
- * deployments/<chainId>.json). Tests inject their own through `runCli`'s deps instead.
+ * deployments/<chainId>.json, else the book the package ships for the network: see
+ * resolveAddresses). Tests inject their own through `runCli`'s deps instead.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { JsonRpcProvider, Wallet, type Signer } from "ethers";
 import { createCascadeClient, type CascadeClient } from "../client.js";
 import { CascadeError, InvalidInputError } from "../errors.js";
-import { deploymentFile, loadAddresses } from "../node.js";
+import { resolveAddresses } from "../node.js";
 import type { CliIO, GlobalOptions } from "./context.js";
 
 /** Default client: --rpc / RPC_URL, --private-key-file, --addresses or deployments/<chainId>.json. */
@@ -26,7 +27,11 @@ export async function defaultMakeClient(opts: GlobalOptions, io: CliIO): Promise
     provider.destroy();
     throw new CascadeError(`cannot reach ${rpc}`, { cause: e });
   }
-  const addresses = loadAddresses(opts.addresses ?? deploymentFile(chainId), io.cwd);
+  const addresses = resolveAddresses({
+    chainId,
+    cwd: io.cwd,
+    ...(opts.addresses !== undefined ? { file: opts.addresses } : {}),
+  });
   let signer: Signer | undefined;
   if (opts.privateKeyFile) {
     let key: string;

@@ -56,7 +56,10 @@ export function createProgram(ctx: CliContext): Command {
       "--keystore",
       "sign with CASCADE_DEPLOYER_KEY from the Hardhat keystore (the `rpc` network's account)",
     )
-    .option("--addresses <file>", "deployment addresses JSON (default deployments/<chainId>.json)")
+    .option(
+      "--addresses <file>",
+      "deployment addresses JSON (default deployments/<chainId>.json, else the package's addresses.<network>.json)",
+    )
     .option("--json", "machine-readable output")
     .exitOverride()
     .configureOutput({
