@@ -377,10 +377,7 @@ describe("beacon API conformance", function () {
         await add("/eth/v1/config/spec", "/eth/v1/config/spec");
         await add("/eth/v1/beacon/headers/head", "/eth/v1/beacon/headers/{block_id}");
         await add("/eth/v1/beacon/headers/finalized", "/eth/v1/beacon/headers/{block_id}");
-        await add(
-          `/eth/v1/beacon/headers/${((head - 40n) / 32n) * 32n}`,
-          "/eth/v1/beacon/headers/{block_id}",
-        );
+        await add(`/eth/v1/beacon/headers/${head}`, "/eth/v1/beacon/headers/{block_id}");
         await add(`/eth/v2/beacon/blocks/${head}`, "/eth/v2/beacon/blocks/{block_id}");
         await add(
           "/eth/v1/beacon/states/head/finality_checkpoints",
