@@ -124,6 +124,77 @@ describe("beacon API conformance", function () {
         await s.app.close();
       }
     });
+    it("test_genesis_acceptsMainnetResponse: mainnet genesis as a Lighthouse node served it", async function () {
+      const body = real("ethstore-mainnet-genesis.json");
+      expect(
+        validate(responseSchema("get", "/eth/v1/beacon/genesis"), body),
+        "official schema",
+      ).to.deep.equal([]);
+      const s = await stub(() => ({ status: 200, body }));
+      try {
+        const g = await new BeaconApi(s.url).genesis();
+        expect(g.genesisTime, "mainnet genesis time").to.equal(1606824023n);
+        expect(g.genesisValidatorsRoot, "mainnet genesis validators root").to.equal(
+          "0x4b363db94e286120d76eb905340fdd4e54bfe9f06bf33ff6cf5ad27f511bfe95",
+        );
+        expect(g.forkVersion, "phase0 fork version").to.equal("0x00000000");
+      } finally {
+        await s.app.close();
+      }
+    });
+
+    it("test_header_acceptsMainnetFinalizedHeader_withoutFlagsUntrusted", async function () {
+      const body = real("ethstore-mainnet-header-finalized.json");
+      // A node from before Bellatrix: today's schema requires the two flags it does not send.
+      expect(
+        validate(responseSchema("get", "/eth/v1/beacon/headers/{block_id}"), body),
+        "official schema: only the flags are missing",
+      ).to.deep.equal([
+        " must have required property 'execution_optimistic'",
+        " must have required property 'finalized'",
+      ]);
+      const s = await stub(() => ({ status: 200, body }));
+      try {
+        const h = await new BeaconApi(s.url).header("finalized");
+        expect(h.slot, "mainnet slot").to.equal(4485760n);
+        expect(h.root, "block root").to.equal(
+          "0x3aee29bcfa7a9fdf01394a3dce74ae063c89023df71867ad1555f1e494d138ee",
+        );
+        expect(h.parentRoot, "parent root").to.equal(
+          "0x4a451b6a4962bcbd619ee1f0b6a7d85dded49f049877de325122e21350e5d6f2",
+        );
+        expect(h.canonical, "canonical").to.equal(true);
+        expect(h.finalized && !h.optimistic, "no finalized/execution_optimistic flags: not trusted").to.equal(
+          false,
+        );
+        expect(h.finalized, "not read as finalized").to.equal(false);
+        expect(s.seen[0].url, "header path").to.equal("/eth/v1/beacon/headers/finalized");
+      } finally {
+        await s.app.close();
+      }
+    });
+
+    it("test_block_acceptsFuluBlock: execution payload, parent root, execution requests", async function () {
+      const body = real("ethstore-fulu-block.json") as { data: unknown };
+      expect(
+        validate(componentSchema("Electra.SignedBeaconBlock"), body.data),
+        "a Fulu block validates as the Electra block type",
+      ).to.deep.equal([]);
+      const s = await stub(() => ({ status: 200, body }));
+      try {
+        const b = await new BeaconApi(s.url).block(49140n);
+        expect(b, "block read").to.not.equal(null);
+        expect(b!.slot, "slot").to.equal(49140n);
+        expect(b!.parentRoot, "parent root (the oracle walks these)").to.equal(
+          "0xddd9630e7b0985d547640f2e7b7294a0bc0d9e6507a520b85aa46ca4a4a9fc5c",
+        );
+        expect(b!.execution?.blockNumber, "execution block number").to.equal(48353n);
+        expect(b!.execution?.withdrawals, "no withdrawals in this payload").to.deep.equal([]);
+        expect(b!.finalized, "no flags: not read as finalized").to.equal(false);
+      } finally {
+        await s.app.close();
+      }
+    });
   });
 
   describe("shapes the official schema allows", function () {
@@ -306,8 +377,8 @@ describe("beacon API conformance", function () {
         await add("/eth/v1/config/spec", "/eth/v1/config/spec");
         await add("/eth/v1/beacon/headers/head", "/eth/v1/beacon/headers/{block_id}");
         await add("/eth/v1/beacon/headers/finalized", "/eth/v1/beacon/headers/{block_id}");
-        await add(`/eth/v1/beacon/headers/${head - 40n}`, "/eth/v1/beacon/headers/{block_id}");
-        await add(`/eth/v2/beacon/blocks/${(head / 32n) * 32n - 64n}`, "/eth/v2/beacon/blocks/{block_id}");
+        await add(`/eth/v1/beacon/headers/${head}`, "/eth/v1/beacon/headers/{block_id}");
+        await add(`/eth/v2/beacon/blocks/${head}`, "/eth/v2/beacon/blocks/{block_id}");
         await add(
           "/eth/v1/beacon/states/head/finality_checkpoints",
           "/eth/v1/beacon/states/{state_id}/finality_checkpoints",
@@ -344,6 +415,13 @@ describe("beacon API conformance", function () {
         expect(
           validate(responseSchema("get", "/eth/v1/beacon/states/{state_id}/validators", "404"), e404.body),
           "404 body",
+        ).to.deep.equal([]);
+        // The slot before the head holds no execution block and pays nothing: empty, 404.
+        const empty = await get(`/eth/v1/beacon/headers/${head - 1n}`);
+        expect(empty.status, "an empty slot: 404").to.equal(404);
+        expect(
+          validate(responseSchema("get", "/eth/v1/beacon/headers/{block_id}", "404"), empty.body),
+          "empty slot's 404 body",
         ).to.deep.equal([]);
         const e414 = await get(
           "/eth/v1/beacon/states/head/validators?" +

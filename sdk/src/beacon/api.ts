@@ -90,6 +90,8 @@ export interface BeaconWithdrawal {
 
 export interface BeaconBlock extends Trust {
   slot: bigint;
+  /** The parent block's root: walking these visits exactly the canonical chain's blocks. */
+  parentRoot: string;
   /** Absent before Bellatrix. */
   execution?: { blockNumber: bigint; blockHash: string; withdrawals: BeaconWithdrawal[] } | undefined;
 }
@@ -169,13 +171,14 @@ export class BeaconApi {
     return {
       ...trust(r),
       slot: BigInt(r.data.message.slot),
+      parentRoot: r.data.message.parent_root.toLowerCase(),
       execution: p && {
         blockNumber: BigInt(p.block_number),
         blockHash: p.block_hash,
         withdrawals: (p.withdrawals ?? []).map((w) => ({
           index: BigInt(w.index),
           validatorIndex: BigInt(w.validator_index),
-          address: w.address,
+          address: w.address.toLowerCase(),
           amount: BigInt(w.amount),
         })),
       },

@@ -24,10 +24,17 @@
  *    performance changes) are applied; exits go through a churn-limited queue
  *    (`exitChurnGwei` of effective balance per epoch); a slashing costs `effective / 4096`;
  * 3. new validators become eligible and are activated `activationDelayEpochs` later;
- * 4. full withdrawals `sweepDelayEpochs` after `withdrawable_epoch` (`withdrawal_possible`
- *    meanwhile), and every `sweepEpochs` a sweep of the balance above 32 ETH of 0x01 validators
- *    with a full effective balance that are not yet withdrawable (skims, exiting ones included);
- * 5. effective balances follow balances (1 ETH steps, spec hysteresis).
+ * 4. pending EIP-7251 consolidations whose source is withdrawable: the source's balance (up to
+ *    its effective balance) moves to the 0x02 target (the rest is withdrawn in full later);
+ * 5. withdrawable EIP-7002 partial withdrawals (0x02 validators, queued through the exit churn,
+ *    capped to the balance above 32 ETH), then full withdrawals `sweepDelayEpochs` after
+ *    `withdrawable_epoch` (`withdrawal_possible` meanwhile), then skims of the balance above the
+ *    maximum effective balance (32 ETH; 2,048 ETH for 0x02) of validators not yet withdrawable
+ *    (exiting and exited ones included): every `sweepEpochs` all at once, or with
+ *    `sweepPerEpoch` a rolling sweep that visits that many validator indices per epoch;
+ * 6. effective balances follow balances (1 ETH steps, spec hysteresis).
+ * Consolidations and partial withdrawals are scripted ({@link BeaconSimulator.consolidate},
+ * {@link BeaconSimulator.requestPartialWithdrawal}) or come from the EIP-7002 contract's events.
  * The finalized checkpoint lags the head by `finalityLagEpochs` (0 by default); responses say `finalized: true`
  * for states and blocks at or before it. The simulator keeps the state at every exit and
  * withdrawable epoch (and every slot a client asked for, and the first slot of each of the last
@@ -35,7 +42,10 @@
  * Withdrawals are paid from the `funder` signer to the address in each validator's 0x01
  * credentials, one transaction per address per paid epoch, in epoch order, before the advanced
  * state is served; the execution block of a slot is the last block within the slot, or the block
- * that paid its epoch's withdrawals if later.
+ * that paid its epoch's withdrawals if later. Blocks follow the execution chain: a slot has a block
+ * when an execution block falls in it, when it pays withdrawals (an epoch's first slot), and at
+ * genesis; other slots are empty (404). Each block's `parent_root` is the previous block's root,
+ * so a client can walk the canonical chain back.
  */
 import Fastify, { type FastifyInstance } from "fastify";
 import { Interface, getAddress, id as keccakId, type Provider, type Signer } from "ethers";
@@ -43,6 +53,8 @@ import { FAR_FUTURE_EPOCH, VALIDATOR_STATUSES, type ValidatorStatus } from "./sc
 
 const GWEI = 10n ** 9n;
 const MAX_EFFECTIVE = 32n * GWEI;
+/** MAX_EFFECTIVE_BALANCE_ELECTRA: the cap of compounding (0x02) validators. */
+const MAX_EFFECTIVE_COMPOUNDING = 2048n * GWEI;
 const YEAR = 365n * 24n * 3600n;
 const BPS = 10_000n;
 const FAR = FAR_FUTURE_EPOCH;
@@ -82,6 +94,12 @@ export interface SimulatorOptions {
   sweepEpochs?: number;
   /** Phase of the sweep: skims at epochs e with (e − offset) divisible by `sweepEpochs`. Default 0. */
   sweepOffsetEpochs?: number;
+  /**
+   * A rolling sweep, as on the chain: each epoch the sweep visits the next `sweepPerEpoch`
+   * validator indices (cyclically) and skims those eligible, so validators are skimmed at
+   * different points of a frame. Unset (default): every `sweepEpochs` all at once.
+   */
+  sweepPerEpoch?: number;
   /**
    * Initial slashing penalty in gwei. Default: Electra's `effective_balance / 4096`
    * (MIN_SLASHING_PENALTY_QUOTIENT_ELECTRA); the correlation penalty follows at the midpoint of the
@@ -138,7 +156,8 @@ type SimEvent =
   | { kind: "penalty"; pubkey: string; gwei: bigint }
   | { kind: "performance"; pubkeys: string[]; perfBps: number }
   | { kind: "exitOperator"; module: string; operatorId: bigint; count: bigint }
-  | { kind: "withdrawalRequest"; source: string; pubkey: string; amount: bigint };
+  | { kind: "withdrawalRequest"; source: string; pubkey: string; amount: bigint }
+  | { kind: "consolidation"; source: string; target: string };
 
 /** What the simulator paid out, for logs and tests (the oracle never reads it). */
 export interface WithdrawalRecord {
@@ -150,7 +169,7 @@ export interface WithdrawalRecord {
   validatorIndex: number;
   address: string;
   gwei: bigint;
-  kind: "skim" | "full";
+  kind: "skim" | "partial" | "full";
 }
 
 export class BeaconSimulator {
@@ -159,11 +178,15 @@ export class BeaconSimulator {
   readonly genesisTime: bigint;
   readonly withdrawals: WithdrawalRecord[] = [];
   private readonly o: Required<
-    Omit<SimulatorOptions, "funder" | "modules" | "withdrawalRequests" | "slashingPenaltyGwei">
+    Omit<
+      SimulatorOptions,
+      "funder" | "modules" | "withdrawalRequests" | "slashingPenaltyGwei" | "sweepPerEpoch"
+    >
   > & {
     funder?: Signer;
     withdrawalRequests?: string;
     slashingPenaltyGwei?: bigint;
+    sweepPerEpoch?: number;
   };
   /** Forced exits honoured (EIP-7002 requests whose source matched), for logs and tests. */
   readonly forcedExits: { epoch: bigint; pubkey: string; source: string }[] = [];
@@ -191,6 +214,20 @@ export class BeaconSimulator {
   /** Block roots served, for `headers/{root}`. */
   private roots = new Map<string, bigint>();
   private modules: string[] = [];
+  /** The rolling sweep's next validator index (`sweepPerEpoch`). */
+  private sweepCursor = 0;
+  /** EIP-7002 partial withdrawals waiting for their withdrawable epoch (the state's queue). */
+  private pendingPartials: { index: number; amount: bigint; withdrawable: bigint }[] = [];
+  /** EIP-7251 consolidations waiting for the source's withdrawable epoch (the state's queue). */
+  private pendingConsolidations: { source: number; target: number }[] = [];
+  /** What consolidations moved, for logs and tests (the oracle never reads it). */
+  readonly consolidations: { epoch: bigint; source: number; target: number; gwei: bigint }[] = [];
+  /** Every execution block seen: slot, hash and timestamp by block number. */
+  private el: { slot: bigint; hash: string; timestamp: bigint }[] = [];
+  /** Slots holding at least one execution block, ascending. */
+  private elSlots: bigint[] = [];
+  /** Slots whose block pays withdrawals, ascending. */
+  private withdrawalSlots: bigint[] = [];
   /** module address → operatorId → pubkeys in key order */
   private operatorKeys = new Map<string, Map<bigint, string[]>>();
   private lock: Promise<unknown> = Promise.resolve();
@@ -266,6 +303,31 @@ export class BeaconSimulator {
     return this.enqueueNow({ kind: "performance", pubkeys: pubkeys.map((p) => p.toLowerCase()), perfBps });
   }
 
+  /**
+   * An EIP-7002 partial withdrawal request of `gwei` for a compounding (0x02) validator, sent by
+   * its withdrawal-credential address (for Cascade: the vault). Queued through the exit churn and
+   * paid once withdrawable (`withdrawDelayEpochs` later), capped to the balance above 32 ETH.
+   */
+  requestPartialWithdrawal(pubkey: string, gwei: bigint): Promise<void> {
+    const v = this.byPubkey.get(pubkey.toLowerCase());
+    const source = v ? getAddress("0x" + v.wc.slice(26)) : "0x" + "00".repeat(20);
+    return this.enqueueNow({ kind: "withdrawalRequest", source, pubkey: pubkey.toLowerCase(), amount: gwei });
+  }
+
+  /**
+   * An EIP-7251 consolidation request: `source` = `target` switches a 0x01 validator to compounding
+   * (0x02; its balance above 32 ETH stays, no longer skimmed); otherwise `source` exits through the
+   * churn and, when it becomes withdrawable, its balance (up to its effective balance) moves to
+   * the 0x02 `target`; what is left of the source is then withdrawn in full.
+   */
+  consolidate(source: string, target: string): Promise<void> {
+    return this.enqueueNow({
+      kind: "consolidation",
+      source: source.toLowerCase(),
+      target: target.toLowerCase(),
+    });
+  }
+
   private async enqueueNow(ev: SimEvent): Promise<void> {
     // Catch up with the chain first, so deposits already made are ordered before this event.
     const slot = await this.sync();
@@ -297,7 +359,55 @@ export class BeaconSimulator {
     await this.readLogs(latest!.number);
     const target = slot === undefined || slot > head ? head : slot;
     if (target > this.slot) await this.advanceTo(target);
+    await this.indexBlocks();
     return head;
+  }
+
+  /** Extends the index of execution blocks (slot, hash) to the latest block; rebuilt after a revert. */
+  private async indexBlocks(): Promise<void> {
+    const latest = (await this.o.provider.getBlock("latest"))!;
+    const known = this.el[latest.number];
+    if (this.el.length > latest.number + 1 || (known !== undefined && known.hash !== latest.hash)) {
+      this.el = [];
+      this.elSlots = [];
+    }
+    for (let n = this.el.length; n <= latest.number; n++) {
+      const b = n === latest.number ? latest : (await this.o.provider.getBlock(n))!;
+      const slot = this.slotOf(BigInt(b.timestamp));
+      this.el.push({ slot, hash: b.hash!, timestamp: BigInt(b.timestamp) });
+      if (this.elSlots.length === 0 || this.elSlots[this.elSlots.length - 1] < slot) this.elSlots.push(slot);
+    }
+  }
+
+  /** Index of the last entry of `xs` (ascending) that is ≤ `x`, −1 if none. */
+  private static lastAtMost(xs: bigint[], x: bigint): number {
+    let lo = -1;
+    let hi = xs.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi + 1) / 2);
+      if (xs[mid] <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * The last slot at or before `slot` that has a block. The devnet's beacon chain follows its
+   * execution chain: a slot has a block when an execution block falls in it, when withdrawals are
+   * paid at it (an epoch's first slot), and at genesis; the other slots are empty (404), as
+   * missed slots are on the chain.
+   */
+  private blockSlotAtOrBefore(slot: bigint): bigint {
+    let best = 0n;
+    const i = BeaconSimulator.lastAtMost(this.elSlots, slot);
+    if (i >= 0 && this.elSlots[i] > best) best = this.elSlots[i];
+    const j = BeaconSimulator.lastAtMost(this.withdrawalSlots, slot);
+    if (j >= 0 && this.withdrawalSlots[j] > best) best = this.withdrawalSlots[j];
+    return best;
+  }
+
+  private hasBlock(slot: bigint): boolean {
+    return this.blockSlotAtOrBefore(slot) === slot;
   }
 
   private async blockSlot(n: number): Promise<bigint> {
@@ -436,35 +546,72 @@ export class BeaconSimulator {
     for (const q of due) this.apply(q.ev, e);
     // 3. eligibility and activation
     for (const v of this.validators) {
-      if (v.eligibility === FAR && v.effective === MAX_EFFECTIVE) {
+      if (v.eligibility === FAR && v.effective >= MAX_EFFECTIVE) {
         v.eligibility = e;
         v.activation = e + BigInt(this.o.activationDelayEpochs);
       }
     }
-    // 4. withdrawals: full, then the periodic sweep of skims
+    // 4. pending consolidations whose source is withdrawable now: its balance (up to its effective
+    // balance) moves to the target on the beacon chain (process_pending_consolidations).
+    this.pendingConsolidations = this.pendingConsolidations.filter(({ source, target }) => {
+      const src = this.validators[source];
+      if (src.slashed) return false;
+      if (src.withdrawable > e) return true;
+      const moved = src.balance < src.effective ? src.balance : src.effective;
+      src.balance -= moved;
+      this.validators[target].balance += moved;
+      this.consolidations.push({ epoch: e, source, target, gwei: moved });
+      return false;
+    });
+    // 5. withdrawals: withdrawable partial requests first (as get_expected_withdrawals), then full
+    // withdrawals and the sweep of skims.
+    this.pendingPartials = this.pendingPartials.filter((q) => {
+      if (q.withdrawable > e) return true;
+      const v = this.validators[q.index];
+      if (v.exit === FAR && v.effective >= MAX_EFFECTIVE && v.balance > MAX_EFFECTIVE) {
+        const excess = v.balance - MAX_EFFECTIVE;
+        const amount = q.amount < excess ? q.amount : excess;
+        this.pay(v, amount, e, "partial");
+        v.balance -= amount;
+      }
+      return false;
+    });
+    const visited = new Set<number>();
+    const rolling = this.o.sweepPerEpoch;
+    if (rolling !== undefined && this.validators.length > 0) {
+      for (let i = 0; i < rolling && i < this.validators.length; i++) {
+        visited.add(this.sweepCursor);
+        this.sweepCursor = (this.sweepCursor + 1) % this.validators.length;
+      }
+    }
+    const sweepAll =
+      rolling === undefined && (e - BigInt(this.o.sweepOffsetEpochs)) % BigInt(this.o.sweepEpochs) === 0n;
     let exited = false;
     for (const v of this.validators) {
       // Exit and withdrawable epochs: states an oracle reads for final balances.
       if (v.exit === e || v.withdrawable === e) exited = true;
-      if (!v.wc.startsWith("0x01")) continue;
+      if (!isExecutionWc(v.wc)) continue;
+      const cap = maxEffective(v.wc);
       if (v.withdrawable !== FAR && v.withdrawable + BigInt(this.o.sweepDelayEpochs) <= e && v.balance > 0n) {
         this.pay(v, v.balance, e, "full");
         v.balance = 0n;
       } else if (
-        (e - BigInt(this.o.sweepOffsetEpochs)) % BigInt(this.o.sweepEpochs) === 0n &&
+        (sweepAll || visited.has(v.index)) &&
         v.withdrawable > e &&
-        v.effective === MAX_EFFECTIVE &&
-        v.balance > MAX_EFFECTIVE
+        v.effective === cap &&
+        v.balance > cap
       ) {
-        this.pay(v, v.balance - MAX_EFFECTIVE, e, "skim");
-        v.balance = MAX_EFFECTIVE;
+        this.pay(v, v.balance - cap, e, "skim");
+        v.balance = cap;
       }
     }
-    // 5. effective balance with the spec's hysteresis (down at −0.25 ETH, up at +1.25 ETH)
+    // 6. effective balance with the spec's hysteresis (down at −0.25 ETH, up at +1.25 ETH), capped
+    // at 32 ETH (2,048 ETH for compounding validators)
     for (const v of this.validators) {
       if (v.balance + GWEI / 4n < v.effective || v.effective + (5n * GWEI) / 4n < v.balance) {
         const eff = v.balance - (v.balance % GWEI);
-        v.effective = eff > MAX_EFFECTIVE ? MAX_EFFECTIVE : eff;
+        const cap = maxEffective(v.wc);
+        v.effective = eff > cap ? cap : eff;
       }
     }
     this.epoch = e;
@@ -507,14 +654,29 @@ export class BeaconSimulator {
         }
         return;
       case "withdrawalRequest": {
-        // EIP-7002: only the validator's 0x01 withdrawal-credential address may request; amount 0
-        // is a full exit (partial withdrawals are not simulated).
+        // EIP-7002: only the validator's execution withdrawal-credential address may request;
+        // amount 0 is a full exit, a positive amount a partial withdrawal (compounding only).
         const v = this.byPubkey.get(ev.pubkey);
-        if (!v || !v.wc.startsWith("0x01") || ev.amount !== 0n) return;
+        if (!v || !isExecutionWc(v.wc)) return;
         if (getAddress("0x" + v.wc.slice(26)) !== ev.source) return;
+        if (ev.amount !== 0n) return this.queuePartial(v, ev.amount, e);
         if (v.exit === FAR && v.activation <= e)
           this.forcedExits.push({ epoch: e, pubkey: v.pubkey, source: ev.source });
         return this.initiateExit(v, e);
+      }
+      case "consolidation": {
+        const src = this.byPubkey.get(ev.source);
+        const dst = this.byPubkey.get(ev.target);
+        if (!src || !dst || !isExecutionWc(src.wc) || src.exit !== FAR || src.activation > e) return;
+        if (src === dst) {
+          // switch_to_compounding_validator (the excess stays in the balance: no deposit here).
+          if (src.wc.startsWith("0x01")) src.wc = "0x02" + src.wc.slice(4);
+          return;
+        }
+        if (!dst.wc.startsWith("0x02") || dst.exit !== FAR || dst.activation > e) return;
+        this.initiateExit(src, e);
+        this.pendingConsolidations.push({ source: src.index, target: dst.index });
+        return;
       }
       case "exitOperator": {
         // `count` is how many of the operator's validators must be exiting or exited.
@@ -532,6 +694,29 @@ export class BeaconSimulator {
         return;
       }
     }
+  }
+
+  /** process_withdrawal_request's partial branch: queued through the churn, paid once withdrawable. */
+  private queuePartial(v: SimValidator, amount: bigint, e: bigint): void {
+    if (!v.wc.startsWith("0x02") || v.exit !== FAR || v.activation > e || v.effective < MAX_EFFECTIVE) return;
+    const pending = this.pendingPartials
+      .filter((p) => p.index === v.index)
+      .reduce((t, p) => t + p.amount, 0n);
+    if (v.balance <= MAX_EFFECTIVE + pending) return;
+    const excess = v.balance - MAX_EFFECTIVE - pending;
+    const toWithdraw = amount < excess ? amount : excess;
+    let x = e + BigInt(this.o.exitDelayEpochs);
+    while (
+      (this.exitChurn.get(x) ?? 0n) + toWithdraw > this.o.exitChurnGwei &&
+      (this.exitChurn.get(x) ?? 0n) > 0n
+    )
+      x++;
+    this.exitChurn.set(x, (this.exitChurn.get(x) ?? 0n) + toWithdraw);
+    this.pendingPartials.push({
+      index: v.index,
+      amount: toWithdraw,
+      withdrawable: x + BigInt(this.o.withdrawDelayEpochs),
+    });
   }
 
   /** Exit epoch from the churn-limited queue (Electra: exits consume balance churn per epoch). */
@@ -570,12 +755,13 @@ export class BeaconSimulator {
     activation: bigint,
   ): void {
     const eff = gwei - (gwei % GWEI);
+    const cap = maxEffective(wc);
     const v: SimValidator = {
       index: this.validators.length,
       pubkey,
       wc,
       balance: gwei,
-      effective: eff > MAX_EFFECTIVE ? MAX_EFFECTIVE : eff,
+      effective: eff > cap ? cap : eff,
       slashed: false,
       eligibility,
       activation,
@@ -588,11 +774,13 @@ export class BeaconSimulator {
     this.byPubkey.set(pubkey, v);
   }
 
-  private pay(v: SimValidator, gwei: bigint, epoch: bigint, kind: "skim" | "full"): void {
+  private pay(v: SimValidator, gwei: bigint, epoch: bigint, kind: WithdrawalRecord["kind"]): void {
     const address = getAddress("0x" + v.wc.slice(26));
+    const slot = epoch * this.slotsPerEpoch;
+    if (this.withdrawalSlots[this.withdrawalSlots.length - 1] !== slot) this.withdrawalSlots.push(slot);
     this.withdrawals.push({
       epoch,
-      slot: epoch * this.slotsPerEpoch,
+      slot,
       index: BigInt(this.withdrawals.length),
       validatorIndex: v.index,
       address,
@@ -623,18 +811,19 @@ export class BeaconSimulator {
    * advances, after the fact).
    */
   async executionBlockOf(slot: bigint): Promise<{ number: number; hash: string; timestamp: bigint }> {
-    const t = this.genesisTime + (slot + 1n) * this.secondsPerSlot - 1n;
-    const p = this.o.provider;
+    if (this.el.length === 0) await this.sync();
     let lo = 0;
-    let hi = (await p.getBlock("latest"))!.number;
+    let hi = this.el.length - 1;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (BigInt((await p.getBlock(mid))!.timestamp) <= t) lo = mid;
+      if (this.el[mid].slot <= slot) lo = mid;
       else hi = mid - 1;
     }
     let n = lo;
     for (const [s, b] of this.paidIn) if (s <= slot && b > n) n = b;
-    const b = (await p.getBlock(n))!;
+    const known = this.el[n];
+    if (known) return { number: n, hash: known.hash, timestamp: known.timestamp };
+    const b = (await this.o.provider.getBlock(n))!;
     return { number: b.number, hash: b.hash!, timestamp: BigInt(b.timestamp) };
   }
 
@@ -804,7 +993,8 @@ export class BeaconSimulator {
   private async blockSlotOf(id: string): Promise<bigint | { status: number; body: unknown }> {
     if (id === "head") return this.sync();
     if (id === "genesis") return 0n;
-    if (id === "finalized") return (await this.finalizedEpoch()) * this.slotsPerEpoch;
+    if (id === "finalized")
+      return this.blockSlotAtOrBefore((await this.finalizedEpoch()) * this.slotsPerEpoch);
     if (/^(0|[1-9][0-9]*)$/.test(id)) {
       const slot = BigInt(id);
       if (slot > (await this.sync()))
@@ -812,6 +1002,8 @@ export class BeaconSimulator {
           status: 404,
           body: { code: 404, message: `Block not found: slot ${slot} is in the future` },
         };
+      if (!this.hasBlock(slot))
+        return { status: 404, body: { code: 404, message: `Block not found: no block at slot ${slot}` } };
       return slot;
     }
     if (/^0x[0-9a-fA-F]{64}$/.test(id)) {
@@ -829,7 +1021,7 @@ export class BeaconSimulator {
     return root;
   }
 
-  /** `GET /eth/v1/beacon/headers/{block_id}`: every slot has a block on the devnet. */
+  /** `GET /eth/v1/beacon/headers/{block_id}` (404 for an empty slot). */
   async blockHeader(id: string): Promise<{ status: number; body: unknown }> {
     const slot = await this.blockSlotOf(id);
     if (typeof slot !== "bigint") return slot;
@@ -852,7 +1044,7 @@ export class BeaconSimulator {
     return {
       slot: slot.toString(),
       proposer_index: String(this.validators.length ? Number(slot % BigInt(this.validators.length)) : 0),
-      parent_root: slot > 0n ? this.blockRoot(slot - 1n) : "0x" + "00".repeat(32),
+      parent_root: slot > 0n ? this.blockRoot(this.blockSlotAtOrBefore(slot - 1n)) : "0x" + "00".repeat(32),
       state_root: keccakId(`state-${slot}`),
       body_root: keccakId(`body-${slot}`),
     };
@@ -931,7 +1123,14 @@ export class BeaconSimulator {
 
   /** `GET /eth/v1/beacon/states/{state_id}/finality_checkpoints` (head's view). */
   async finalityCheckpoints(stateId: string): Promise<{ status: number; body: unknown }> {
-    const slot = await this.blockSlotOf(stateId === "justified" ? "finalized" : stateId);
+    // States exist at every slot (empty ones too): only roots resolve through blocks.
+    const id = stateId === "justified" ? "finalized" : stateId;
+    const slot =
+      id === "finalized"
+        ? (await this.finalizedEpoch()) * this.slotsPerEpoch
+        : /^(0|[1-9][0-9]*)$/.test(id) && BigInt(id) <= (await this.sync())
+          ? BigInt(id)
+          : await this.blockSlotOf(id);
     if (typeof slot !== "bigint") return slot;
     const f = await this.finalizedEpoch();
     // The checkpoints a state at `slot` knows: finality `lag` epochs behind it, capped by the head's.
@@ -941,7 +1140,10 @@ export class BeaconSimulator {
     const fe = fin < f ? fin : f;
     const cp = (ep: bigint) => ({
       epoch: ep.toString(),
-      root: ep === 0n ? "0x" + "00".repeat(32) : this.blockRoot(ep * this.slotsPerEpoch),
+      root:
+        ep === 0n
+          ? "0x" + "00".repeat(32)
+          : this.blockRoot(this.blockSlotAtOrBefore(ep * this.slotsPerEpoch)),
     });
     return {
       status: 200,
@@ -1028,6 +1230,16 @@ export class BeaconSimulator {
     await this.server?.close();
     this.server = undefined;
   }
+}
+
+/** 0x01 or 0x02: withdrawals are paid to the address in the credentials. */
+function isExecutionWc(wc: string): boolean {
+  return wc.startsWith("0x01") || wc.startsWith("0x02");
+}
+
+/** get_max_effective_balance: 2,048 ETH for compounding (0x02) credentials, else 32 ETH. */
+function maxEffective(wc: string): bigint {
+  return wc.startsWith("0x02") ? MAX_EFFECTIVE_COMPOUNDING : MAX_EFFECTIVE;
 }
 
 function splitList(q: string | string[] | undefined): string[] | undefined {

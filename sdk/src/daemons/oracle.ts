@@ -14,27 +14,25 @@
  * - clValidators: Cascade validators the node knows at S1, any status (never decreases).
  * - clBalance: Σ balance at S1 of those not yet withdrawn (`withdrawal_done` hold 0).
  * - exited: those whose status is `exited_*` or `withdrawal_*`.
- * - withdrawn: V = the withdrawal vault's balance at the refSlot's execution block (its beacon
- *   block's `execution_payload.block_number`), the same point as S1 — a withdrawal paid after
- *   the refSlot is booked next frame, never twice. Full withdrawals are exact per validator: a
- *   validator newly `withdrawal_done` was paid its balance once withdrawable (nothing moves it
- *   between `withdrawable_epoch` and the sweep), read from S0 when it was `withdrawal_possible`
- *   there, else from the state at its `withdrawable_epoch`; without that state the member
- *   refuses. Skims are the rest (V − Σ full). A validator's skim is estimated as `x0 + k·x1`,
- *   x0/x1 its balance above 32 ETH at S0/S1, over the unslashed 0x01 validators with a full
- *   effective balance not yet withdrawable (exiting and exited ones included), with one `k`
- *   fitted so the estimates sum to the skims (if skims < Σx0: pro rata to x0); floor dust goes to
- *   the module with the largest share. Exact when validators accrue linearly and are swept at
- *   one point of the frame (the simulator), an estimate otherwise; Σ withdrawn = V always.
- * - perfBps: per module, Σ balance progress (b1 − b0 + estimated skim) of validators active at
- *   both S0 and S1 over `median network progress × their count`. The network is a fixed sample
- *   of the node's validators (the first `networkSample` indices, Cascade keys excluded) whose
- *   balance the sweep never moves (0x00 credentials, 0x02 below 2,048 ETH): a skimmed peer's
- *   balance drop would lower the baseline and rate an offline operator on par. 10,000 = on par,
- *   capped to [0, 10,000]; 10,000 when nothing can be compared.
+ * - withdrawn: exactly what the frame's execution payloads paid the module's validators into the
+ *   withdrawal vault, by validator index: the canonical blocks after the last reported refSlot up
+ *   to the refSlot's block (walked back by parent root; a node missing one makes the member
+ *   refuse). That block's `execution_payload.block_number` is where both vaults are read, the
+ *   same point as S1, so a withdrawal paid after the refSlot is booked next frame, never twice.
+ *   Skims of every validator (exiting and exited ones included), EIP-7002 partial withdrawals and
+ *   full withdrawals are all exact; a consolidated-away validator's balance moved to its target
+ *   on the beacon chain and is in no payload. Σ withdrawn ≤ the vault's balance there (else the
+ *   member refuses); what is left is not a Cascade validator's withdrawal and stays in the vault.
+ * - perfBps: per module, Σ rewards (b1 − b0 + withdrawn in the frame) of validators active at
+ *   both S0 and S1 over `median network rewards per 32 ETH × their effective balance / 32 ETH`.
+ *   The network is a fixed sample of the node's validators (the first `networkSample` indices,
+ *   Cascade keys excluded); adding back what the sweep paid them keeps a skimmed (0x01) network's
+ *   baseline at its rewards, so an offline operator is never rated on par. A gain above 1 ETH in a
+ *   frame is a deposit or a consolidation received, not rewards: left out of both sides.
+ *   10,000 = on par, capped to [0, 10,000]; 10,000 when nothing can be compared.
  * - slashedValidators: Cascade validators slashed at S1 but not at S0.
- * - losses: per slashed validator not withdrawn at S0, `max(0, b0 − b1)` (b1 = the amount paid
- *   once withdrawn): the slashing penalty in its frame, then the missed-duty penalties and the
+ * - losses: per slashed validator not withdrawn at S0, `max(0, b0 − b1 − w)` (w = what the frame's
+ *   payloads paid it): the slashing penalty in its frame, then the missed-duty penalties and the
  *   correlation penalty in later frames, until withdrawn — charged to the operator owning the
  *   key (OperatorLoss).
  * - exits: when the queue's pending demand exceeds buffered + V + elRewards + balances of
@@ -45,17 +43,21 @@
  *   `exitRequested = exitedKeys + count` and exitedKeys is not updated per operator).
  * - elRewards: the execution-rewards vault balance at the refSlot's execution block.
  * `headState` (a node not on this chain's clock) reads `head` and the latest block instead, with
- * no previous state and no finality check: for reading only, never for a real quorum.
+ * no previous state, no finality check and no frame to walk (the vault's balance is split pro
+ * rata to the modules' balances): for reading only, never for a real quorum.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { AbiCoder, Contract, keccak256, type ContractRunner, type Provider, type Signer } from "ethers";
-import { BeaconApi, BeaconApiError, type BeaconValidator } from "../beacon/api.js";
+import { BeaconApi, BeaconApiError, type BeaconBlock, type BeaconValidator } from "../beacon/api.js";
+import { FAR_FUTURE_EPOCH as FAR } from "../beacon/schemas.js";
 import { CascadeError } from "../errors.js";
 import { ACCOUNTING_ABI, ORACLE_ABI, QUEUE_ABI, REPORT_TUPLE, ROUTER_ABI } from "./abi.js";
 import { EventKeySource } from "./keys.js";
 
 const GWEI = 10n ** 9n;
 const DEPOSIT = 32n * 10n ** 18n;
+/** 32 ETH in gwei: the per-validator unit of balances and of the performance baseline. */
+const MIN_ACTIVATION = 32n * GWEI;
 const BPS = 10_000n;
 
 export interface ModuleReport {
@@ -111,8 +113,13 @@ export interface ReportNotes {
   /** Where the state at the last reported refSlot came from (`none` on the first report). */
   previousState: "node" | "record" | "none";
   vaultBalance: bigint;
+  /** Paid to Cascade validators once withdrawable (exact, from the payloads). */
   fullWithdrawals: bigint;
+  /** Paid to Cascade validators before: skims and EIP-7002 partial withdrawals (exact). */
   skims: bigint;
+  /** Beacon blocks read for the frame's withdrawals, and the withdrawals they held. */
+  frameBlocks: number;
+  frameWithdrawals: number;
   networkMedianProgressGwei: bigint;
   /** Slashed validators charged this frame (newly slashed, or penalized since the last report). */
   newlySlashed: { pubkey: string; moduleId: number; operatorId: number; lossWei: bigint }[];
@@ -236,6 +243,7 @@ export class OracleMember {
 
     // Only finalized data: members on different nodes then read the same state.
     let elBlock: number = blockTag;
+    let refBlock: BeaconBlock | null = null;
     if (!head) {
       const fc = await this.api.finalityCheckpoints("head");
       const finalizedSlot = fc.finalizedEpoch * spec.slotsPerEpoch;
@@ -243,7 +251,8 @@ export class OracleMember {
         throw new OracleNotReadyError(`refSlot ${refSlot} is not finalized yet`, {
           details: `finalized checkpoint epoch ${fc.finalizedEpoch} (slot ${finalizedSlot})`,
         });
-      elBlock = await this.executionBlockAt(refSlot);
+      refBlock = await this.blockAtOrBefore(refSlot);
+      elBlock = Number(refBlock.execution!.blockNumber);
     }
 
     // Beacon states: S1 at refSlot, S0 at the last reported refSlot.
@@ -283,15 +292,38 @@ export class OracleMember {
     }
     const prev = new Map((s0 ?? []).map((v) => [v.pubkey, v]));
 
-    // Network baseline: validators whose balance the sweep does not move (0x00 credentials, 0x02
-    // below the compounding maximum), so progress = rewards; 0x01 peers are swept every few days
-    // and their balance drop would drag the baseline down.
+    // Withdrawals paid in the frame, per validator: every canonical block after the last reported
+    // refSlot up to this refSlot's block (the vault's reading point), from the execution payloads.
+    const vaultAddr = this.addresses.withdrawalVault.toLowerCase();
+    let paid: FramePayouts = { toVault: new Map(), all: new Map(), full: new Map(), blocks: 0, count: 0 };
+    if (refBlock !== null) {
+      // First report: nothing can have been paid to a Cascade validator before it was eligible.
+      let from = lastRefSlot;
+      if (from === 0n) {
+        const first = s1.reduce(
+          (m, v) => (v.activationEligibilityEpoch < m ? v.activationEligibilityEpoch : m),
+          FAR,
+        );
+        from = first === FAR ? refSlot : first > 2n ? (first - 2n) * spec.slotsPerEpoch : 0n;
+      }
+      const withdrawable = new Map<bigint, bigint>();
+      for (const v of [...s1, ...n1]) withdrawable.set(v.index, v.withdrawableEpoch);
+      paid = await this.framePayouts(refBlock, from, vaultAddr, withdrawable, spec.slotsPerEpoch);
+    }
+    const paidAll = (v: BeaconValidator) => paid.all.get(v.index) ?? 0n;
+
+    // Network baseline: each sampled peer's rewards = balance progress + what was withdrawn from it
+    // in the frame (0x01 peers are skimmed every few days; without adding that back a swept network
+    // would rate an offline operator on par). Per 32 ETH of effective balance (0x02 validators hold
+    // more); progress above 1 ETH is a deposit or a consolidation received, not a reward.
     const n0m = new Map(n0.map((v) => [v.pubkey, v]));
     const progress: bigint[] = [];
     for (const v of n1) {
       const p = n0m.get(v.pubkey);
-      if (!p || !isActive(p) || !isActive(v) || v.slashed || isSwept(v) || isSwept(p)) continue;
-      progress.push(v.balance - p.balance);
+      if (!p || !isActive(p) || !isActive(v) || v.slashed || p.effectiveBalance === 0n) continue;
+      const gain = v.balance + paidAll(v) - p.balance;
+      if (gain > GWEI) continue;
+      progress.push((gain * MIN_ACTIVATION) / p.effectiveBalance);
     }
     progress.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const median = progress.length ? progress[Math.floor((progress.length - 1) / 2)] : 0n;
@@ -303,9 +335,10 @@ export class OracleMember {
       clValidators: 0n,
       exited: 0n,
       clBalanceGwei: 0n,
+      withdrawnGwei: 0n,
       fullGwei: 0n,
-      progressWei: 0n,
-      compared: 0n,
+      progressGwei: 0n,
+      comparedEffective: 0n,
       slashed: 0,
       exitingGwei: 0n,
     }));
@@ -316,8 +349,6 @@ export class OracleMember {
       string,
       { moduleId: number; operatorId: number; active: number; leaving: number }
     >();
-    const comparedByModule: { m: number; v: BeaconValidator; p: BeaconValidator }[] = [];
-    const sweepCandidates: { m: number; pubkey: string; x0: bigint; x1: bigint }[] = [];
     for (const v of s1) {
       const owner = owners.get(v.pubkey)!;
       const a = acc[owner.moduleId];
@@ -329,33 +360,27 @@ export class OracleMember {
         const k = `${owner.moduleId}:${owner.operatorId}`;
         exitedByOp.set(k, (exitedByOp.get(k) ?? 0) + 1);
       }
-      // Full withdrawal paid in this frame: exactly the balance it had once withdrawable.
-      let paid = 0n;
-      if (v.status === "withdrawal_done" && p?.status !== "withdrawal_done") {
-        paid = await this.fullWithdrawal(v, p, spec.slotsPerEpoch);
-        a.fullGwei += paid;
+      // Withdrawn: exactly what the frame's payloads paid this validator into the vault — skims
+      // (any status, exiting and exited ones included), EIP-7002 partial withdrawals and the full
+      // withdrawal once withdrawable. A consolidated-away validator's balance moved to its target
+      // on the beacon chain: it is in the target's balance, not in any payload.
+      a.withdrawnGwei += paid.toVault.get(v.index) ?? 0n;
+      a.fullGwei += paid.full.get(v.index) ?? 0n;
+      // Performance: balance progress plus everything withdrawn, per 32 ETH of effective balance.
+      if (p && isActive(p) && isActive(v) && !v.slashed && p.effectiveBalance > 0n) {
+        const gain = v.balance + paidAll(v) - p.balance;
+        if (gain <= GWEI) {
+          a.progressGwei += gain;
+          a.comparedEffective += p.effectiveBalance;
+        }
       }
-      // Skims: 0x01 validators with a full effective balance that stayed in the sweep (any
-      // status until withdrawable: exiting and exited ones are skimmed too). Slashed ones are
-      // left out of the estimate: penalties eat their excess before the sweep reaches them, so
-      // "x0 is skimmed" would take skims from the others.
-      if (v.status !== "withdrawal_done" && v.status !== "withdrawal_possible" && !v.slashed && isSwept(v)) {
-        const excess = (b: bigint) => (b > 32n * GWEI ? (b - 32n * GWEI) * GWEI : 0n);
-        sweepCandidates.push({
-          m: owner.moduleId,
-          pubkey: v.pubkey,
-          x0: p ? excess(p.balance) : 0n,
-          x1: excess(v.balance),
-        });
-      }
-      if (p && isActive(p) && isActive(v) && !v.slashed) comparedByModule.push({ m: owner.moduleId, v, p });
       // Losses of slashed validators: the slashing itself, then every later penalty (missed
       // duties until withdrawable, the correlation penalty) until it is withdrawn.
       if (v.slashed && (!p?.slashed || p.status !== "withdrawal_done")) {
         const isNew = !p?.slashed;
         if (isNew) a.slashed++;
-        const before = p ? p.balance : 32n * GWEI;
-        const after = v.status === "withdrawal_done" ? paid : v.balance;
+        const before = p ? p.balance : MIN_ACTIVATION;
+        const after = v.balance + paidAll(v);
         const lossWei = before > after ? (before - after) * GWEI : 0n;
         const key = `${owner.moduleId}:${owner.operatorId}`;
         losses.set(key, (losses.get(key) ?? 0n) + lossWei);
@@ -379,53 +404,28 @@ export class OracleMember {
       if (LEAVING.has(v.status)) a.exitingGwei += v.balance;
       activeByOp.set(opKey, op);
     }
-    // Withdrawn: exact full withdrawals, then skims.
+    // Withdrawn per module: exact, from the payloads. Σ ≤ what the vault held at the refSlot's
+    // execution block (the rest is not a Cascade validator's withdrawal: a donation, or ETH already
+    // booked by a report applied after this refSlot's block, and stays in the vault).
+    const withdrawn = acc.map((a) => a.withdrawnGwei * GWEI);
+    const attributed = withdrawn.reduce((s, w) => s + w, 0n);
+    if (attributed > vaultBalance)
+      throw new OracleRefusalError(
+        `withdrawals paid to Cascade validators (${attributed} wei) exceed the vault's balance (${vaultBalance} wei) at block ${elBlock}`,
+        { details: "the node's blocks and the execution chain disagree" },
+      );
+    if (head) {
+      // `headState`: no frame to walk; the vault's balance split pro rata to the modules' balances.
+      const total = acc.reduce((s, a) => s + a.clBalanceGwei, 0n);
+      acc.forEach((a, i) => (withdrawn[i] = total === 0n ? 0n : (vaultBalance * a.clBalanceGwei) / total));
+    }
     const fullWei = acc.reduce((s, a) => s + a.fullGwei * GWEI, 0n);
-    const skims = vaultBalance > fullWei ? vaultBalance - fullWei : 0n;
-    const withdrawn = acc.map((a) => (fullWei > vaultBalance ? 0n : a.fullGwei * GWEI));
-    if (fullWei > vaultBalance) {
-      // Cannot happen with a node that pays before it shows; never claim more than the vault holds.
-      let left = vaultBalance;
-      acc.forEach((a, i) => {
-        const w = a.fullGwei * GWEI < left ? a.fullGwei * GWEI : left;
-        withdrawn[i] = w;
-        left -= w;
-      });
-    }
-    // Skims: s_v = x0_v + k·x1_v, x0/x1 the balance above 32 ETH at S0/S1 of each validator that
-    // stayed in the sweep (0x01, active_ongoing at S1), k fitted so that Σ s_v = skims.
-    const candidates = sweepCandidates;
-    const X0 = candidates.reduce((t, c) => t + c.x0, 0n);
-    const X1 = candidates.reduce((t, c) => t + c.x1, 0n);
-    const skimOf = new Map<string, bigint>();
-    const skimShare = acc.map(() => 0n);
-    if (skims > 0n && candidates.length > 0) {
-      let given = 0n;
-      for (const c of candidates) {
-        let sv: bigint;
-        if (skims <= X0) sv = (c.x0 * skims) / X0;
-        else if (X1 > 0n) sv = c.x0 + ((skims - X0) * c.x1) / X1;
-        else sv = c.x0 + (skims - X0) / BigInt(candidates.length);
-        skimOf.set(c.pubkey, sv);
-        skimShare[c.m] += sv;
-        given += sv;
-      }
-      let top = 0;
-      skimShare.forEach((v, i) => {
-        if (v > skimShare[top]) top = i;
-      });
-      skimShare[top] += skims - given; // floor dust
-      acc.forEach((_, i) => (withdrawn[i] += skimShare[i]));
-    }
+    const skims = withdrawn.reduce((s, w) => s + w, 0n) - fullWei;
 
-    // Performance against the network's median progress.
-    for (const { m, v, p } of comparedByModule) {
-      acc[m].progressWei += (v.balance - p.balance) * GWEI + (skimOf.get(v.pubkey) ?? 0n);
-      acc[m].compared++;
-    }
+    // Performance against the network's median rewards per 32 ETH of effective balance.
     const perf = acc.map((a) => {
-      if (a.compared === 0n || median <= 0n) return 10_000;
-      const bps = (a.progressWei * BPS) / (median * GWEI * a.compared);
+      if (a.comparedEffective === 0n || median <= 0n) return 10_000;
+      const bps = (a.progressGwei * MIN_ACTIVATION * BPS) / (median * a.comparedEffective);
       return Number(bps < 0n ? 0n : bps > BPS ? BPS : bps);
     });
 
@@ -498,6 +498,8 @@ export class OracleMember {
         vaultBalance,
         fullWithdrawals: fullWei,
         skims,
+        frameBlocks: paid.blocks,
+        frameWithdrawals: paid.count,
         networkMedianProgressGwei: median,
         newlySlashed,
         exitShortfall: shortfall,
@@ -572,42 +574,74 @@ export class OracleMember {
   }
 
   /**
-   * The execution block of `slot`: its beacon block's `execution_payload.block_number`, or that
-   * of the last block before it when the slot is empty.
+   * The block of `slot`, or of the last non-empty slot before it, with its execution payload: the
+   * execution block both vaults are read at. A few empty slots are stepped over one by one; a
+   * longer run (a devnet's sparse chain) is found by walking back from the finalized block, which
+   * is at or after `slot` once the refSlot is finalized.
    */
-  private async executionBlockAt(slot: bigint): Promise<number> {
-    for (let s = slot, n = 0; s >= 0n && n < 64; s--, n++) {
-      const b = await this.api.block(s);
-      if (b === null) continue;
-      if (!b.execution)
-        throw new OracleRefusalError(`the block at slot ${s} has no execution payload`, {
-          details: "reports need a post-merge chain",
-        });
-      return Number(b.execution.blockNumber);
+  private async blockAtOrBefore(slot: bigint): Promise<BeaconBlock> {
+    let b: BeaconBlock | null = null;
+    for (let s = slot, n = 0; s >= 0n && n < 8 && b === null; s--, n++) b = await this.api.block(s);
+    if (b === null) {
+      b = await this.api.block("finalized");
+      while (b !== null && b.slot > slot)
+        b = /^0x0+$/.test(b.parentRoot) ? null : await this.api.block(b.parentRoot);
     }
-    throw new OracleRefusalError(`no block found in the 64 slots up to ${slot}`);
+    if (b === null) throw new OracleRefusalError(`no block found at or before slot ${slot}`);
+    if (!b.execution)
+      throw new OracleRefusalError(`the block at slot ${b.slot} has no execution payload`, {
+        details: "reports need a post-merge chain",
+      });
+    return b;
   }
 
   /**
-   * What a validator newly `withdrawal_done` was paid: its balance once withdrawable. From
-   * `withdrawable_epoch` until the sweep reaches it nothing moves that balance (no rewards, no
-   * penalties, no partial sweep), so the state at `withdrawable_epoch` (or S0 when it was already
-   * withdrawable there) holds the exact amount the execution payload paid. The balance at the
-   * exit epoch is not it: slashed validators are penalized until withdrawable and exited ones
-   * can be skimmed before.
+   * Every withdrawal the execution payloads paid in the slots (`fromSlot`, `last.slot`], per
+   * validator index: walks the canonical chain back from `last` by parent root, so each block is
+   * read once and no block is skipped (a node missing one — checkpoint-synced without backfill —
+   * answers 404 for its root and the member refuses; a gap in the withdrawal indices refuses too).
+   * `full` are the amounts paid once the validator was withdrawable (the chain's full
+   * withdrawals); the rest are skims and EIP-7002 partial withdrawals.
    */
-  private async fullWithdrawal(
-    v: BeaconValidator,
-    p: BeaconValidator | undefined,
+  private async framePayouts(
+    last: BeaconBlock,
+    fromSlot: bigint,
+    vault: string,
+    withdrawableEpoch: Map<bigint, bigint>,
     slotsPerEpoch: bigint,
-  ): Promise<bigint> {
-    if (p && p.status === "withdrawal_possible") return p.balance;
-    const at = await this.optionalState(v.withdrawableEpoch * slotsPerEpoch, [v.pubkey]);
-    if (at && at.length === 1) return at[0].balance;
-    throw new OracleRefusalError(
-      `cannot derive the full withdrawal of validator ${v.index}: no state at its withdrawable epoch ${v.withdrawableEpoch}`,
-      { details: "use a node that keeps historical states" },
-    );
+  ): Promise<FramePayouts> {
+    const out: FramePayouts = { toVault: new Map(), all: new Map(), full: new Map(), blocks: 0, count: 0 };
+    const add = (m: Map<bigint, bigint>, k: bigint, x: bigint) => m.set(k, (m.get(k) ?? 0n) + x);
+    const indices: bigint[] = [];
+    let b: BeaconBlock | null = last;
+    while (b !== null && b.slot > fromSlot) {
+      out.blocks++;
+      for (const w of b.execution?.withdrawals ?? []) {
+        indices.push(w.index);
+        add(out.all, w.validatorIndex, w.amount);
+        if (w.address !== vault) continue;
+        add(out.toVault, w.validatorIndex, w.amount);
+        const we = withdrawableEpoch.get(w.validatorIndex);
+        if (we !== undefined && b.slot / slotsPerEpoch >= we) add(out.full, w.validatorIndex, w.amount);
+      }
+      if (/^0x0+$/.test(b.parentRoot)) break;
+      const parent: BeaconBlock | null = await this.api.block(b.parentRoot);
+      if (parent === null)
+        throw new OracleRefusalError(`the node has no block ${b.parentRoot} (parent of slot ${b.slot})`, {
+          details:
+            "withdrawals of the frame cannot be read: use a node that keeps every block since the last report",
+        });
+      b = parent;
+    }
+    indices.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    for (let i = 1; i < indices.length; i++)
+      if (indices[i] !== indices[i - 1] + 1n)
+        throw new OracleRefusalError(
+          `withdrawal index ${indices[i - 1] + 1n} is missing between slots ${fromSlot} and ${last.slot}`,
+          { details: "a block of the frame was not served" },
+        );
+    out.count = indices.length;
+    return out;
   }
 
   private async recordFor(
@@ -663,6 +697,20 @@ export class OracleMember {
   }
 }
 
+/** Withdrawals of one frame by validator index (gwei). */
+interface FramePayouts {
+  /** Paid to the withdrawal vault. */
+  toVault: Map<bigint, bigint>;
+  /** Paid to any address (the network baseline adds these back). */
+  all: Map<bigint, bigint>;
+  /** Paid to the vault once the validator was withdrawable: full withdrawals. */
+  full: Map<bigint, bigint>;
+  /** Blocks read. */
+  blocks: number;
+  /** Withdrawals read. */
+  count: number;
+}
+
 /** Validators on their way out whose balance will reach the withdrawal vault. */
 const LEAVING = new Set([
   "active_exiting",
@@ -671,16 +719,6 @@ const LEAVING = new Set([
   "exited_slashed",
   "withdrawal_possible",
 ]);
-
-/**
- * Whether the withdrawal sweep moves this validator's balance: 0x01 credentials with a full
- * effective balance (32 ETH) are skimmed above it; 0x02 (compounding) only above 2,048 ETH.
- */
-function isSwept(v: BeaconValidator): boolean {
-  if (v.withdrawalCredentials.startsWith("0x01")) return v.effectiveBalance >= 32n * GWEI;
-  if (v.withdrawalCredentials.startsWith("0x02")) return v.balance > 2048n * GWEI;
-  return false;
-}
 
 /** One refSlot's view kept by a member (its state file). */
 interface StateRecord {
