@@ -417,7 +417,7 @@ if (process.argv.some((a) => /scripts[\\/]soak\.ts$/.test(a))) {
     signal: ac.signal,
     onFrame: (t) => {
       if (opts.state) writeFileSync(opts.state, JSON.stringify(t, null, 2) + "\n");
-      if (every > 0 && t.frames % every === 0) console.log(renderSoak(t));
+      if (every > 0 && t.frames % every === 0 && t.frames < Number(opts.frames)) console.log(renderSoak(t));
     },
   });
   console.log(renderSoak(r));
