@@ -11,8 +11,10 @@ import {IDepositSecurity} from "./interfaces/IDepositSecurity.sol";
 /// @notice Guardians attest, per module, that none of the module's depositable keys was
 /// front-run into the deposit contract and that each key's deposit signature verifies (checked
 /// off-chain), and that the deposit root and the module's key nonce are unchanged since they
-/// looked. On a violation a guardian pauses deposits instead. A pause signature is bound to the
-/// pause nonce, which every unpause increments, so it cannot pause again after an unpause.
+/// looked. On a violation a guardian pauses deposits to that module only (its own pause nonce),
+/// so one hostile operator cannot stop every module; the global pause stays for emergencies. A
+/// pause signature is bound to its pause nonce, which every unpause increments, so it cannot
+/// pause again after an unpause.
 contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecurity {
     /// @dev Bound on the guardian set, so `verify` stays cheap and bounded.
     uint256 public constant MAX_GUARDIANS = 16;
@@ -21,6 +23,15 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
         "Attestation(uint256 moduleId,uint256 keyNonce,bytes32 depositRoot,uint256 blockNumber,bytes32 blockHash)"
     );
     bytes32 private constant PAUSE_TYPEHASH = keccak256("Pause(uint256 blockNumber,uint256 pauseNonce)");
+    bytes32 private constant MODULE_PAUSE_TYPEHASH = keccak256(
+        "ModulePause(uint256 moduleId,uint256 blockNumber,uint256 pauseNonce)"
+    );
+
+    /// @dev One module's pause: its own nonce, incremented by each of its unpauses.
+    struct ModulePause {
+        bool paused;
+        uint64 nonce;
+    }
 
     /// @custom:storage-location erc7201:cascade.storage.DepositSecurity
     struct DepositSecurityStorage {
@@ -30,6 +41,7 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
         uint64 maxAttestationAge;
         bool paused;
         uint64 pauseNonce;
+        mapping(uint256 moduleId => ModulePause) modulePauses;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.DepositSecurity")) - 1)) & ~bytes32(uint256(0xff))
@@ -73,6 +85,8 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
     ) external view {
         DepositSecurityStorage storage $ = _s();
         require(!$.paused, DepositsPaused());
+        // A guardian's per-module pause stops this module only: the router asks per module.
+        require(!$.modulePauses[moduleId].paused, ModuleDepositsPaused(moduleId));
         require(a.blockNumber < block.number, FutureBlock(a.blockNumber));
         require(
             block.number - a.blockNumber <= $.maxAttestationAge,
@@ -125,6 +139,28 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
     }
 
     /// @inheritdoc IDepositSecurity
+    function modulePauseDigest(
+        uint256 moduleId,
+        uint256 blockNumber,
+        uint256 pauseNonce_
+    ) public view returns (bytes32) {
+        return
+            _hashTypedDataV4(
+                keccak256(abi.encode(MODULE_PAUSE_TYPEHASH, moduleId, blockNumber, pauseNonce_))
+            );
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function modulePauseNonce(uint256 moduleId) external view returns (uint256) {
+        return _s().modulePauses[moduleId].nonce;
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function isModulePaused(uint256 moduleId) external view returns (bool) {
+        return _s().modulePauses[moduleId].paused;
+    }
+
+    /// @inheritdoc IDepositSecurity
     function getGuardians() external view returns (address[] memory) {
         return _s().guardians;
     }
@@ -167,6 +203,35 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
         _pause(signer, blockNumber);
     }
 
+    /// @inheritdoc IDepositSecurity
+    function pauseModule(uint256 moduleId) external {
+        require(_s().isGuardian[msg.sender], NotGuardian(msg.sender));
+        _pauseModule(moduleId, msg.sender, block.number);
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function pauseModuleWithSignature(
+        uint256 moduleId,
+        uint256 blockNumber,
+        Signature calldata signature
+    ) external {
+        DepositSecurityStorage storage $ = _s();
+        require(blockNumber <= block.number, FutureBlock(blockNumber));
+        require(
+            block.number - blockNumber <= $.maxAttestationAge,
+            StaleAttestation(blockNumber, block.number, $.maxAttestationAge)
+        );
+        // Bound to the module and its pause nonce: it pauses no other module, and is dead after
+        // that module's unpause.
+        address signer = ECDSA.recover(
+            modulePauseDigest(moduleId, blockNumber, $.modulePauses[moduleId].nonce),
+            signature.r,
+            signature.vs
+        );
+        require($.isGuardian[signer], NotGuardian(signer));
+        _pauseModule(moduleId, signer, blockNumber);
+    }
+
     // ---------------------------------------------------------------- admin
 
     /// @inheritdoc IDepositSecurity
@@ -177,6 +242,16 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
         uint256 nonce = $.pauseNonce + 1;
         $.pauseNonce = SafeCast.toUint64(nonce);
         emit DepositsUnpaused(nonce);
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function unpauseModule(uint256 moduleId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        ModulePause storage p = _s().modulePauses[moduleId];
+        require(p.paused, ModuleNotPaused(moduleId));
+        p.paused = false;
+        uint256 nonce = p.nonce + 1;
+        p.nonce = SafeCast.toUint64(nonce);
+        emit ModuleUnpaused(moduleId, nonce);
     }
 
     /// @inheritdoc IDepositSecurity
@@ -227,6 +302,14 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
     function _pause(address guardian, uint256 blockNumber) private {
         _s().paused = true;
         emit DepositsPausedBy(guardian, blockNumber);
+    }
+
+    function _pauseModule(uint256 moduleId, address guardian, uint256 blockNumber) private {
+        ModulePause storage p = _s().modulePauses[moduleId];
+        // Several guardians find the same violation and all submit: the later ones change nothing.
+        if (p.paused) return;
+        p.paused = true;
+        emit ModulePausedBy(moduleId, guardian, blockNumber);
     }
 
     function _addGuardian(address guardian) private {

@@ -8,12 +8,19 @@
  * applied once, each member's vote counted, Invariant A (Σ nav ≤ pooled, within one wei per
  * class). Prints frames, faults, lags, restarts; exits 1 on any violation.
  *
- *   npx tsx scripts/soak.ts --frames 200          # deep profile (README)
- *   npx tsx scripts/soak.ts --frames 12           # short profile (CI runs it in test/daemons)
+ * A deep run takes long on a shared machine, so the totals are resumable: `--state FILE` writes
+ * them after every frame, `--resume` starts a fresh devnet and adds its frames to the saved
+ * totals (the chain does not carry over: every part starts from a new deployment, which is what a
+ * restart of the whole system would do), and Ctrl-C / SIGTERM stop after the current frame and
+ * print the totals so far. A running summary is printed every `--summary-every` frames.
+ *
+ *   npx tsx scripts/soak.ts --frames 200 --state soak-state.json   # deep profile (README)
+ *   npx tsx scripts/soak.ts --frames 200 --state soak-state.json --resume   # continue it
+ *   npx tsx scripts/soak.ts --frames 12                            # short (CI runs 4 in test/daemons)
  */
 import { Command } from "commander";
 import { join } from "node:path";
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Contract, JsonRpcProvider, Wallet, getAddress, parseEther } from "ethers";
 import { registerDevnetCommands, type DevnetInfo } from "../sdk/src/cli/devnet.js";
 import { freePort, spawnDaemon, waitListening, type DaemonChild } from "../sdk/src/cli/devnetSystem.js";
@@ -28,10 +35,19 @@ export interface SoakOptions {
   /** Wall-clock seconds a frame's report may take before the frame counts as missed. */
   frameTimeoutS?: number;
   log?: (s: string) => void;
+  /** Totals of earlier runs to add this run's frames to (`--resume`); `frames` is the target total. */
+  prior?: SoakResult;
+  /** Called with the running totals after every frame (`--state` writes them to a file). */
+  onFrame?: (r: SoakResult) => void;
+  /** Stops after the current frame (Ctrl-C): the totals count the frames done. */
+  signal?: AbortSignal;
 }
 
 export interface SoakResult {
+  /** Frames run (over every resumed run). */
   frames: number;
+  /** Runs the totals come from (1 + resumes); each run starts a fresh devnet. */
+  runs: number;
   reported: number;
   missed: number;
   faults: Record<string, number>;
@@ -46,6 +62,8 @@ export interface SoakResult {
   doubleVotes: number;
   deposited: number;
   wallS: number;
+  /** Sum of the lags of reported frames (for the mean over resumed runs). */
+  lagSumS: number;
 }
 
 const FAULTS = [
@@ -76,7 +94,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const t0 = Date.now();
   const log = o.log ?? (() => {});
-  const rand = rng(o.seed);
+  const p = o.prior;
+  // A resumed run draws other faults than the first (same seed, shifted by the frames done).
+  const rand = rng(o.seed + (p?.frames ?? 0) * 7919);
   const ac = new AbortController();
   let info!: DevnetInfo;
   let ready!: () => void;
@@ -214,24 +234,33 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   }
 
   const result: SoakResult = {
-    frames: o.frames,
-    reported: 0,
-    missed: 0,
-    faults: {},
-    restarts: 0,
-    lagMaxS: 0,
-    lagMeanS: 0,
-    maxLagFrames: 0,
-    invariantAViolations: 0,
-    doubleReports: 0,
-    doubleVotes: 0,
-    deposited: 0,
-    wallS: 0,
+    frames: p?.frames ?? 0,
+    runs: (p?.runs ?? 0) + 1,
+    reported: p?.reported ?? 0,
+    missed: p?.missed ?? 0,
+    faults: { ...p?.faults },
+    restarts: p?.restarts ?? 0,
+    lagMaxS: p?.lagMaxS ?? 0,
+    lagMeanS: p?.lagMeanS ?? 0,
+    maxLagFrames: p?.maxLagFrames ?? 0,
+    invariantAViolations: p?.invariantAViolations ?? 0,
+    doubleReports: p?.doubleReports ?? 0,
+    doubleVotes: p?.doubleVotes ?? 0,
+    deposited: p?.deposited ?? 0,
+    wallS: p?.wallS ?? 0,
+    lagSumS: p?.lagSumS ?? 0,
   };
-  let lagSum = 0;
+  const priorRestarts = result.restarts;
+  const priorDeposited = result.deposited;
+  const priorWall = result.wallS;
+  const totals = () => {
+    result.restarts = priorRestarts + restarts;
+    result.lagMeanS = result.reported ? result.lagSumS / result.reported : 0;
+    result.wallS = priorWall + (Date.now() - t0) / 1000;
+  };
   let pendingSince: bigint | undefined;
   try {
-    for (let f = 1; f <= o.frames; f++) {
+    for (let f = result.frames + 1; f <= o.frames && !o.signal?.aborted; f++) {
       // Depositor activity (the keeper stakes it while keys last).
       if (rand() < 0.4) {
         const eth = 1 + Math.floor(rand() * 40);
@@ -294,7 +323,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       const lag = (Date.now() - frameStart) / 1000;
       if (applied) {
         result.reported++;
-        lagSum += lag;
+        result.lagSumS += lag;
         result.lagMaxS = Math.max(result.lagMaxS, lag);
         if (pendingSince !== undefined) pendingSince = undefined;
       } else {
@@ -321,14 +350,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       log(
         `frame ${String(f).padStart(3)} refSlot ${refSlot}: ${applied ? `reported in ${lag.toFixed(1)} s` : "MISSED"}${fault ? `, fault ${fault}` : ""}, Invariant A ${invA ? "ok" : "VIOLATED"}`,
       );
+      result.frames = f;
+      result.deposited = priorDeposited + (await deposits.queryFilter("DepositEvent")).length;
+      totals();
+      o.onFrame?.(result);
     }
-    result.deposited = (await deposits.queryFilter("DepositEvent")).length;
   } finally {
     await cleanup();
   }
-  result.restarts = restarts;
-  result.lagMeanS = result.reported ? lagSum / result.reported : 0;
-  result.wallS = (Date.now() - t0) / 1000;
+  totals();
   return result;
 }
 
@@ -337,7 +367,7 @@ export function renderSoak(r: SoakResult): string {
     .map(([k, v]) => `${k} ${v}`)
     .join(", ");
   return [
-    `Soak: ${r.frames} frames in ${r.wallS.toFixed(0)} s wall time`,
+    `Soak: ${r.frames} frames in ${r.wallS.toFixed(0)} s wall time${r.runs > 1 ? ` (${r.runs} runs, each on a fresh devnet)` : ""}`,
     `  reported ${r.reported}, missed ${r.missed} (max lag ${r.maxLagFrames} frames; report ${r.lagMeanS.toFixed(1)} s after the frame starts on average, ${r.lagMaxS.toFixed(1)} s at most)`,
     `  faults ${Object.values(r.faults).reduce((s, n) => s + n, 0)}: ${faults || "none"}; process restarts ${r.restarts}`,
     `  double reports ${r.doubleReports}, double votes ${r.doubleVotes}, Invariant A violations ${r.invariantAViolations}`,
@@ -347,17 +377,53 @@ export function renderSoak(r: SoakResult): string {
 
 if (process.argv.some((a) => /scripts[\\/]soak\.ts$/.test(a))) {
   const p = new Command()
-    .option("--frames <n>", "frames", "200")
+    .option("--frames <n>", "frames in all (a resumed run continues up to this total)", "200")
     .option("--seed <n>", "PRNG seed", "1")
     .option("--fault-rate <p>", "probability of a fault per frame", "0.35")
+    .option("--frame-timeout <s>", "wall seconds a frame's report may take before it counts as missed", "120")
+    .option("--state <file>", "write the running totals (JSON) to this file after every frame")
+    .option("--resume", "add this run's frames to the totals in --state", false)
+    .option("--summary-every <n>", "print the running totals every n frames (0 = only at the end)", "25")
     .parse(process.argv);
-  const opts = p.opts<{ frames: string; seed: string; faultRate: string }>();
+  const opts = p.opts<{
+    frames: string;
+    seed: string;
+    faultRate: string;
+    frameTimeout: string;
+    state?: string;
+    resume: boolean;
+    summaryEvery: string;
+  }>();
+  if (opts.resume && !opts.state) throw new Error("--resume needs --state <file>");
+  const prior =
+    opts.resume && opts.state && existsSync(opts.state)
+      ? (JSON.parse(readFileSync(opts.state, "utf8")) as SoakResult)
+      : undefined;
+  if (prior) console.log(`resuming after frame ${prior.frames}:\n${renderSoak(prior)}`);
+  const ac = new AbortController();
+  for (const sig of ["SIGINT", "SIGTERM"] as const)
+    process.once(sig, () => {
+      console.log(`${sig}: stopping after the current frame`);
+      ac.abort();
+    });
+  const every = Number(opts.summaryEvery);
   const r = await runSoak({
     frames: Number(opts.frames),
     seed: Number(opts.seed),
     faultRate: Number(opts.faultRate),
+    frameTimeoutS: Number(opts.frameTimeout),
     log: (s) => console.log(s),
+    prior,
+    signal: ac.signal,
+    onFrame: (t) => {
+      if (opts.state) writeFileSync(opts.state, JSON.stringify(t, null, 2) + "\n");
+      if (every > 0 && t.frames % every === 0 && t.frames < Number(opts.frames)) console.log(renderSoak(t));
+    },
   });
   console.log(renderSoak(r));
+  if (r.frames < Number(opts.frames))
+    console.log(
+      `stopped at frame ${r.frames} of ${opts.frames}${opts.state ? `: continue with --state ${opts.state} --resume` : ""}`,
+    );
   process.exitCode = r.invariantAViolations || r.doubleReports || r.doubleVotes || r.missed ? 1 : 0;
 }

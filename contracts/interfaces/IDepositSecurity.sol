@@ -7,8 +7,9 @@ pragma solidity 0.8.30;
 /// deposit signature valid under the fork's deposit domain) and sign, with EIP-712, the module
 /// id, its key nonce, the deposit contract root and a recent block; the router deposits into
 /// that module only with a fresh attestation. Activity in one module cannot invalidate
-/// attestations for another. On a violation a guardian pauses deposits instead (any single
-/// guardian can); pause signatures are bound to the pause nonce, incremented at each unpause.
+/// attestations for another. On a violation a guardian pauses deposits to that module instead
+/// (any single guardian can; its own pause nonce, incremented at each of its unpauses); the
+/// global pause, bound to the global pause nonce, stays for emergencies. Only governance unpauses.
 interface IDepositSecurity {
     // ---------------------------------------------------------------- types
     struct Signature {
@@ -42,6 +43,8 @@ interface IDepositSecurity {
     error InvalidQuorum(uint256 quorum, uint256 guardians);
     error InvalidMaxAge(uint256 maxAge);
     error NotPaused();
+    error ModuleDepositsPaused(uint256 moduleId);
+    error ModuleNotPaused(uint256 moduleId);
 
     // ---------------------------------------------------------------- events
     event GuardianAdded(address indexed guardian);
@@ -51,6 +54,9 @@ interface IDepositSecurity {
     event DepositsPausedBy(address indexed guardian, uint256 blockNumber);
     /// @param pauseNonce the new pause nonce: pause signatures over older nonces are dead
     event DepositsUnpaused(uint256 pauseNonce);
+    event ModulePausedBy(uint256 indexed moduleId, address indexed guardian, uint256 blockNumber);
+    /// @param pauseNonce the module's new pause nonce: its pause signatures over older nonces are dead
+    event ModuleUnpaused(uint256 indexed moduleId, uint256 pauseNonce);
 
     // ---------------------------------------------------------------- functions
     /// @notice Reverts unless `attestation` is a fresh quorum over the current state of `moduleId`.
@@ -75,6 +81,27 @@ interface IDepositSecurity {
     /// @notice Resume deposits and increment the pause nonce. DEFAULT_ADMIN_ROLE.
     function unpause() external;
 
+    /// @notice Pause deposits to module `moduleId` only: a guardian calls directly. A no-op when
+    /// the module is already paused.
+    /// @param moduleId the module whose deposits stop
+    function pauseModule(uint256 moduleId) external;
+
+    /// @notice Pause deposits to module `moduleId` only, with a guardian's signature over the
+    /// module, `blockNumber` and the module's current pause nonce (submitted by anyone; fresh for
+    /// `maxAttestationAge` blocks). A no-op when the module is already paused.
+    /// @param moduleId the module whose deposits stop
+    /// @param blockNumber the block the guardian looked at
+    /// @param signature the guardian's EIP-712 signature of `modulePauseDigest`
+    function pauseModuleWithSignature(
+        uint256 moduleId,
+        uint256 blockNumber,
+        Signature calldata signature
+    ) external;
+
+    /// @notice Resume deposits to module `moduleId` and increment its pause nonce. DEFAULT_ADMIN_ROLE.
+    /// @param moduleId the paused module
+    function unpauseModule(uint256 moduleId) external;
+
     /// @notice Adds a guardian and sets the quorum. DEFAULT_ADMIN_ROLE.
     function addGuardian(address guardian, uint256 newQuorum) external;
 
@@ -98,6 +125,20 @@ interface IDepositSecurity {
 
     /// @notice Current pause nonce (number of unpauses so far).
     function pauseNonce() external view returns (uint256);
+
+    /// @notice EIP-712 digest a guardian signs to pause module `moduleId` at `blockNumber` under
+    /// the module's `pauseNonce`.
+    function modulePauseDigest(
+        uint256 moduleId,
+        uint256 blockNumber,
+        uint256 pauseNonce
+    ) external view returns (bytes32);
+
+    /// @notice Module `moduleId`'s pause nonce (number of its unpauses so far).
+    function modulePauseNonce(uint256 moduleId) external view returns (uint256);
+
+    /// @notice Whether a guardian paused deposits to module `moduleId`.
+    function isModulePaused(uint256 moduleId) external view returns (bool);
 
     function getGuardians() external view returns (address[] memory);
 

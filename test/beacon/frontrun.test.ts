@@ -11,8 +11,10 @@
  *   the router sends 32 ETH (buffered −32 ETH, two `DepositEvent`s for one pubkey, the simulator's
  *   validator holds 33 ETH under the attacker's credentials).
  * - The guardian daemon now finds the earlier deposit in the deposit contract's history and signs a
- *   PAUSE instead: the keeper submits it, deposits stay paused, `buffered` is untouched and the
- *   pubkey has the attacker's 1 ETH deposit only.
+ *   PAUSE OF THE BONDED MODULE instead: the keeper submits it, deposits to that module stay paused,
+ *   `buffered` is untouched and the pubkey has the attacker's 1 ETH deposit only.
+ * - The pause names the module (issue 12 remainder): the curated module still deposits while the
+ *   bonded module is paused, and governance unpauses the bonded module on its own.
  * Same for a key with a random 96-byte signature (the beacon chain would drop the 32 ETH).
  */
 import { expect } from "chai";
@@ -225,7 +227,8 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
         "the front-run key",
       ).to.deep.equal([["PriorDeposit", key.pubkeys.toLowerCase()]]);
       expect(r.paused?.txHash, "the keeper submitted the guardian's pause signature").to.be.a("string");
-      expect(await s.sys.depositSecurity.isPaused(), "deposits paused").to.equal(true);
+      expect(await s.sys.depositSecurity.isModulePaused(1), "deposits to module 1 paused").to.equal(true);
+      expect(await s.sys.depositSecurity.isPaused(), "no global pause").to.equal(false);
       expect(await s.sys.router.buffered(), "buffered untouched").to.equal(buffered0);
       expect((await depositEventsFor(s, key.pubkeys)).length, "only the attacker's own deposit").to.equal(1);
       let refused = "";
@@ -235,6 +238,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
         refused = (e as Error).message;
       }
       expect(refused, "no attestation while the key is there").to.match(/PriorDeposit/);
+      expect(refused, "the pause names module 1").to.match(/pauses deposits to module 1/);
       const v = await validatorOf(s, key.pubkeys);
       expect(BigInt(v.balance), "the attacker's validator holds its own 1 ETH only").to.equal(10n ** 9n);
       expect(v.withdrawalCredentials).to.equal(attackerWc);
@@ -259,7 +263,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
         r.paused?.violations.map((v) => v.reason),
         "bad BLS signature",
       ).to.deep.equal(["InvalidSignature"]);
-      expect(await s.sys.depositSecurity.isPaused(), "deposits paused").to.equal(true);
+      expect(await s.sys.depositSecurity.isModulePaused(1), "deposits to module 1 paused").to.equal(true);
       expect(await s.sys.router.buffered(), "buffered untouched").to.equal(buffered0);
       expect((await depositEventsFor(s, key.pubkeys)).length, "no deposit for the key").to.equal(0);
     } finally {
@@ -333,9 +337,10 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       const step = await keeper.step();
       expect(step.kind, "the keeper acted on the pause").to.equal("acted");
       expect((step as { action: string }).action, "the pause and its reason").to.match(
-        /paused deposits over module 1: PriorDeposit/,
+        /paused deposits to module 1: PriorDeposit/,
       );
-      expect(await s.sys.depositSecurity.isPaused(), "deposits paused").to.equal(true);
+      expect(await s.sys.depositSecurity.isModulePaused(1), "deposits to module 1 paused").to.equal(true);
+      expect(await s.sys.depositSecurity.isPaused(), "no global pause").to.equal(false);
       for (const m of gMetrics) expect(await gauge(m, "pauses_signed"), "each guardian paused").to.equal(1);
       expect(await s.sys.router.buffered(), "buffered untouched").to.equal(buffered0);
       expect((await depositEventsFor(s, key.pubkeys)).length, "only the attacker's own deposit").to.equal(1);
@@ -344,7 +349,71 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       const block = await ethers.provider.getBlockNumber();
       const res = await fetch(`${urls[0]}/attestation?module=1&block=${block}`);
       expect(res.status, "refused").to.equal(409);
-      expect(((await res.json()) as { error: string }).error, "the reason").to.match(/paused/);
+      expect(((await res.json()) as { error: string }).error, "the reason").to.match(/module 1 are paused/);
+    } finally {
+      await Promise.all(apps.map((a) => a.close()));
+      await s.sim.close();
+    }
+  });
+
+  it("test_guardianService_bondedFrontRunPausesModuleB_curatedModuleStillDeposits", async function () {
+    const s = await setup();
+    const apps: FastifyInstance[] = [];
+    try {
+      const { gMetrics, kMetrics, keeper } = await services(s, apps);
+      const ds = s.sys.depositSecurity;
+      // Module B (bonded, id 1): the front-run key; the guardian services pause module 1 only.
+      const key = makeKeys("hostile-f", 0, 1, s.wc);
+      await registerHostile(s, key);
+      await fundOneValidator(s);
+      await frontRun(s, "hostile-f");
+      const paused = await keeper.step();
+      expect((paused as { action: string }).action, "module 1 paused").to.match(
+        /paused deposits to module 1: PriorDeposit/,
+      );
+      expect(await ds.isModulePaused(1), "module 1 paused").to.equal(true);
+      expect(await ds.isModulePaused(0), "module 0 not paused").to.equal(false);
+      expect(await ds.isPaused(), "no global pause").to.equal(false);
+
+      // Module A (curated, id 0) gets two more vetted keys and the buffer grows.
+      const [, , , , , , opCurated] = s.signers;
+      const more = makeKeys("curated-op-0", 6, 2, s.wc);
+      await (await s.sys.curated.connect(opCurated).addKeys(0, more.pubkeys, more.signatures)).wait();
+      await (await s.sys.curated.setVettedLimit(0, 8)).wait();
+      await (
+        await s.sys.router.connect(s.depositor).deposit(2, s.depositor.address, 0, { value: 64n * ETH })
+      ).wait();
+      const n = (await s.sys.router.buffered()) / (32n * ETH);
+      const [alloc] = await s.sys.router.previewAllocation(n);
+      expect(alloc[0] > 0n, `module A has a share of ${n}`).to.equal(true);
+      const a0: bigint = (await s.sys.router.getModule(0)).deposited;
+      const buffered0: bigint = await s.sys.router.buffered();
+
+      const step = await keeper.step();
+
+      expect(step.kind, `the keeper deposited (${JSON.stringify(step)})`).to.equal("acted");
+      expect((await s.sys.router.getModule(0)).deposited - a0, "module A deposited its share").to.equal(
+        alloc[0],
+      );
+      expect(buffered0 - (await s.sys.router.buffered()), "only module A's share left the buffer").to.equal(
+        alloc[0] * 32n * ETH,
+      );
+      expect((await depositEventsFor(s, key.pubkeys)).length, "the front-run key never deposited").to.equal(
+        1,
+      );
+      expect(await gauge(kMetrics, "validators_deposited"), "the keeper's count").to.equal(Number(alloc[0]));
+      for (const m of gMetrics)
+        expect(await gauge(m, "signatures_served"), "each guardian attested module A").to.be.at.least(1);
+
+      // Governance unpauses module B; the key is still front-run, so the guardians pause it again
+      // under its new pause nonce (the first pause signature is dead).
+      await (await ds.unpauseModule(1)).wait();
+      expect(await ds.modulePauseNonce(1), "module 1's pause nonce").to.equal(1n);
+      const again = await keeper.step();
+      expect((again as { action: string }).action, "paused again").to.match(/paused deposits to module 1/);
+      expect(await ds.isModulePaused(1), "module 1 paused again").to.equal(true);
+      expect(await ds.isPaused(), "still no global pause").to.equal(false);
+      this.test!.title += ` [module A: ${alloc[0]} validators while module B paused]`;
     } finally {
       await Promise.all(apps.map((a) => a.close()));
       await s.sim.close();

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IDepositSecurity} from "../../contracts/interfaces/IDepositSecurity.sol";
+import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
 import {RouterFixture} from "../utils/RouterFixture.sol";
 
 abstract contract DepositSecurityFixture is RouterFixture {
@@ -282,5 +283,211 @@ contract DepositSecurityUnpauseTest is DepositSecurityFixture {
         vm.expectRevert(IDepositSecurity.NotPaused.selector);
         vm.prank(admin);
         ds.unpause();
+    }
+}
+
+/// Issue 12 remainder: a bonded operator's front-run made the guardians pause deposits for EVERY
+/// module (one global flag), so one hostile operator stopped the curated module too. A guardian's
+/// pause now names a module (bound to that module's pause nonce) and stops deposits to it only;
+/// the global pause stays for emergencies; governance unpauses each module.
+contract DepositSecurityModulePauseTest is DepositSecurityFixture {
+    function setUp() public override {
+        super.setUp();
+        _curatedOperator(curated, 4);
+        _bondedOperator(4);
+    }
+
+    function _modulePauseSig(
+        uint256 guardian,
+        uint256 moduleId,
+        uint256 bn
+    ) private view returns (IDepositSecurity.Signature memory) {
+        return
+            _sign(guardianKeys[guardian], ds.modulePauseDigest(moduleId, bn, ds.modulePauseNonce(moduleId)));
+    }
+
+    function test_pauseModule_stopsThatModuleOnlyAtTheRouter() public {
+        _fund(4);
+        (uint256[] memory alloc, ) = router.previewAllocation(4);
+        assertGt(alloc[0], 0, "curated has a share");
+        assertGt(alloc[1], 0, "bonded has a share");
+        IStakingRouter.ModuleKeys memory mk0 = _moduleKeysOf(0, alloc[0]);
+        IStakingRouter.ModuleKeys memory mk1 = _moduleKeysOf(1, alloc[1]);
+        IDepositSecurity.Attestation memory a0 = _attest(0);
+        IDepositSecurity.Attestation memory a1 = _attest(1);
+
+        vm.expectEmit(address(ds));
+        emit IDepositSecurity.ModulePausedBy(1, guardians[0], block.number);
+        vm.prank(guardians[0]);
+        ds.pauseModule(1);
+
+        assertTrue(ds.isModulePaused(1), "bonded paused");
+        assertFalse(ds.isModulePaused(0), "curated not paused");
+        assertFalse(ds.isPaused(), "no global pause");
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.ModuleDepositsPaused.selector, 1));
+        vm.prank(keeper);
+        router.depositToBeacon(1, 4, mk1, a1);
+        vm.prank(keeper);
+        assertEq(router.depositToBeacon(0, 4, mk0, a0), alloc[0], "curated still deposits its share");
+        assertEq(router.getModule(0).deposited, alloc[0], "curated deposited");
+        assertEq(router.getModule(1).deposited, 0, "bonded deposited nothing");
+        assertEq(router.buffered(), (4 - alloc[0]) * 32 ether, "bonded's share stays buffered");
+    }
+
+    function test_pauseModuleWithSignature_anyoneSubmitsForThatModule() public {
+        vm.roll(block.number + 10);
+        uint256 bn = block.number - 2;
+        IDepositSecurity.Signature memory sig = _modulePauseSig(1, 1, bn);
+        vm.expectEmit(address(ds));
+        emit IDepositSecurity.ModulePausedBy(1, guardians[1], bn);
+        vm.prank(stranger);
+        ds.pauseModuleWithSignature(1, bn, sig);
+        assertTrue(ds.isModulePaused(1), "module 1 paused");
+        IDepositSecurity.Attestation memory a = _attest(0);
+        ds.verify(a, 0, a.keyNonce, a.depositRoot);
+        a = _attest(1);
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.ModuleDepositsPaused.selector, 1));
+        ds.verify(a, 1, a.keyNonce, a.depositRoot);
+    }
+
+    /// A signature over module 1 recovers another address for module 0: it pauses nothing else.
+    function test_pauseModuleWithSignature_revertsForAnotherModule() public {
+        uint256 bn = block.number;
+        IDepositSecurity.Signature memory sig = _modulePauseSig(0, 1, bn);
+        address recovered = _recover(ds.modulePauseDigest(0, bn, 0), sig);
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.NotGuardian.selector, recovered));
+        ds.pauseModuleWithSignature(0, bn, sig);
+        assertFalse(ds.isModulePaused(0), "module 0 not paused");
+        assertFalse(ds.isModulePaused(1), "nothing paused");
+    }
+
+    /// A global pause signature is not a module pause, and a module pause signature is not a
+    /// global one (distinct EIP-712 types).
+    function test_pauseWithSignature_moduleAndGlobalSignaturesDoNotMix() public {
+        uint256 bn = block.number;
+        IDepositSecurity.Signature memory moduleSig = _modulePauseSig(0, 1, bn);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDepositSecurity.NotGuardian.selector,
+                _recover(ds.pauseDigest(bn, 0), moduleSig)
+            )
+        );
+        ds.pauseWithSignature(bn, moduleSig);
+        IDepositSecurity.Signature memory globalSig = _sign(guardianKeys[0], ds.pauseDigest(bn, 0));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDepositSecurity.NotGuardian.selector,
+                _recover(ds.modulePauseDigest(1, bn, 0), globalSig)
+            )
+        );
+        ds.pauseModuleWithSignature(1, bn, globalSig);
+        assertFalse(ds.isPaused(), "no global pause");
+        assertFalse(ds.isModulePaused(1), "no module pause");
+    }
+
+    function test_pauseModuleWithSignature_revertsOnReplayAfterUnpause() public {
+        uint256 bn = block.number;
+        IDepositSecurity.Signature memory sig = _modulePauseSig(0, 1, bn);
+        ds.pauseModuleWithSignature(1, bn, sig);
+        vm.expectEmit(address(ds));
+        emit IDepositSecurity.ModuleUnpaused(1, 1);
+        vm.prank(admin);
+        ds.unpauseModule(1);
+        assertEq(ds.modulePauseNonce(1), 1, "module 1's unpause increments its nonce");
+        assertFalse(ds.isModulePaused(1), "unpaused");
+        address recovered = _recover(ds.modulePauseDigest(1, bn, 1), sig);
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.NotGuardian.selector, recovered));
+        vm.prank(stranger);
+        ds.pauseModuleWithSignature(1, bn, sig);
+        assertFalse(ds.isModulePaused(1), "the old signature no longer pauses");
+        ds.pauseModuleWithSignature(1, bn, _modulePauseSig(0, 1, bn));
+        assertTrue(ds.isModulePaused(1), "a fresh signature under the new nonce pauses");
+    }
+
+    function test_modulePauseNonce_perModule(uint256 rounds) public {
+        rounds = bound(rounds, 1, 5);
+        for (uint256 i; i < rounds; ++i) {
+            vm.prank(guardians[i % QUORUM]);
+            ds.pauseModule(1);
+            vm.prank(admin);
+            ds.unpauseModule(1);
+        }
+        assertEq(ds.modulePauseNonce(1), rounds, "module 1 counts its own unpauses");
+        assertEq(ds.modulePauseNonce(0), 0, "module 0's nonce untouched");
+        assertEq(ds.pauseNonce(), 0, "global nonce untouched");
+        // Module 0's signature made before module 1's unpauses is still valid for module 0.
+        uint256 bn = block.number;
+        ds.pauseModuleWithSignature(0, bn, _modulePauseSig(0, 0, bn));
+        assertTrue(ds.isModulePaused(0), "module 0 paused with its own nonce");
+    }
+
+    function test_pauseModule_secondGuardianIsNoOp() public {
+        vm.prank(guardians[0]);
+        ds.pauseModule(1);
+        vm.recordLogs();
+        vm.prank(guardians[1]);
+        ds.pauseModule(1);
+        assertEq(vm.getRecordedLogs().length, 0, "already paused: no event, no revert");
+        assertTrue(ds.isModulePaused(1), "still paused");
+    }
+
+    function test_pauseModule_revertsForNonGuardian() public {
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.NotGuardian.selector, stranger));
+        vm.prank(stranger);
+        ds.pauseModule(0);
+        assertFalse(ds.isModulePaused(0), "not paused");
+    }
+
+    function test_pauseModuleWithSignature_revertsWhenStaleOrFuture() public {
+        uint256 bn = block.number;
+        IDepositSecurity.Signature memory sig = _modulePauseSig(0, 1, bn);
+        vm.roll(bn + MAX_AGE + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IDepositSecurity.StaleAttestation.selector, bn, block.number, MAX_AGE)
+        );
+        ds.pauseModuleWithSignature(1, bn, sig);
+        uint256 future = block.number + 1;
+        sig = _modulePauseSig(0, 1, future);
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.FutureBlock.selector, future));
+        ds.pauseModuleWithSignature(1, future, sig);
+        assertFalse(ds.isModulePaused(1), "not paused");
+    }
+
+    function test_unpauseModule_onlyAdminAndOnlyWhenPaused() public {
+        vm.prank(guardians[0]);
+        ds.pauseModule(1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                guardians[0],
+                bytes32(0)
+            )
+        );
+        vm.prank(guardians[0]);
+        ds.unpauseModule(1);
+        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.ModuleNotPaused.selector, 0));
+        vm.prank(admin);
+        ds.unpauseModule(0);
+        assertTrue(ds.isModulePaused(1), "still paused");
+    }
+
+    /// The global pause still stops every module, whatever the module pauses.
+    function test_pause_globalStillStopsEveryModule() public {
+        vm.prank(guardians[0]);
+        ds.pause();
+        IDepositSecurity.Attestation memory a = _attest(0);
+        vm.expectRevert(IDepositSecurity.DepositsPaused.selector);
+        ds.verify(a, 0, a.keyNonce, a.depositRoot);
+        assertFalse(ds.isModulePaused(0), "no module pause involved");
+    }
+
+    function _recover(bytes32 digest, IDepositSecurity.Signature memory sig) private pure returns (address) {
+        return
+            ecrecover(
+                digest,
+                uint8(uint256(sig.vs >> 255)) + 27,
+                sig.r,
+                bytes32(uint256(sig.vs) & ((1 << 255) - 1))
+            );
     }
 }

@@ -209,6 +209,28 @@ export const DepositSecurityAbi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+    ],
+    name: "ModuleDepositsPaused",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+    ],
+    name: "ModuleNotPaused",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "signer",
         type: "address",
@@ -427,6 +449,50 @@ export const DepositSecurityAbi = [
       },
     ],
     name: "MaxAttestationAgeChanged",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "guardian",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "blockNumber",
+        type: "uint256",
+      },
+    ],
+    name: "ModulePausedBy",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "pauseNonce",
+        type: "uint256",
+      },
+    ],
+    name: "ModuleUnpaused",
     type: "event",
   },
   {
@@ -772,6 +838,25 @@ export const DepositSecurityAbi = [
     type: "function",
   },
   {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+    ],
+    name: "isModulePaused",
+    outputs: [
+      {
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "isPaused",
     outputs: [
@@ -787,6 +872,54 @@ export const DepositSecurityAbi = [
   {
     inputs: [],
     name: "maxAttestationAge",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "blockNumber",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "pauseNonce_",
+        type: "uint256",
+      },
+    ],
+    name: "modulePauseDigest",
+    outputs: [
+      {
+        internalType: "bytes32",
+        name: "",
+        type: "bytes32",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+    ],
+    name: "modulePauseNonce",
     outputs: [
       {
         internalType: "uint256",
@@ -826,6 +959,54 @@ export const DepositSecurityAbi = [
       },
     ],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+    ],
+    name: "pauseModule",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "blockNumber",
+        type: "uint256",
+      },
+      {
+        components: [
+          {
+            internalType: "bytes32",
+            name: "r",
+            type: "bytes32",
+          },
+          {
+            internalType: "bytes32",
+            name: "vs",
+            type: "bytes32",
+          },
+        ],
+        internalType: "struct IDepositSecurity.Signature",
+        name: "signature",
+        type: "tuple",
+      },
+    ],
+    name: "pauseModuleWithSignature",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -993,6 +1174,19 @@ export const DepositSecurityAbi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+    ],
+    name: "unpauseModule",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "newImplementation",
         type: "address",
@@ -1133,10 +1327,23 @@ export interface DepositSecurityContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  isModulePaused: BaseContractMethod<[moduleId: BigNumberish], boolean, boolean>;
   isPaused: BaseContractMethod<[], boolean, boolean>;
   maxAttestationAge: BaseContractMethod<[], bigint, bigint>;
+  modulePauseDigest: BaseContractMethod<
+    [moduleId: BigNumberish, blockNumber: BigNumberish, pauseNonce_: BigNumberish],
+    string,
+    string
+  >;
+  modulePauseNonce: BaseContractMethod<[moduleId: BigNumberish], bigint, bigint>;
   pause: BaseContractMethod<[], void, ContractTransactionResponse>;
   pauseDigest: BaseContractMethod<[blockNumber: BigNumberish, pauseNonce_: BigNumberish], string, string>;
+  pauseModule: BaseContractMethod<[moduleId: BigNumberish], void, ContractTransactionResponse>;
+  pauseModuleWithSignature: BaseContractMethod<
+    [moduleId: BigNumberish, blockNumber: BigNumberish, signature: { r: BytesLike; vs: BytesLike }],
+    void,
+    ContractTransactionResponse
+  >;
   pauseNonce: BaseContractMethod<[], bigint, bigint>;
   pauseWithSignature: BaseContractMethod<
     [blockNumber: BigNumberish, signature: { r: BytesLike; vs: BytesLike }],
@@ -1159,6 +1366,7 @@ export interface DepositSecurityContract extends BaseContract {
   setMaxAttestationAge: BaseContractMethod<[blocks: BigNumberish], void, ContractTransactionResponse>;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
   unpause: BaseContractMethod<[], void, ContractTransactionResponse>;
+  unpauseModule: BaseContractMethod<[moduleId: BigNumberish], void, ContractTransactionResponse>;
   upgradeToAndCall: BaseContractMethod<
     [newImplementation: AddressLike, data: BytesLike],
     void,

@@ -66,4 +66,7 @@ export const DEPOSIT_SECURITY_ABI = [
   "function isPaused() view returns (bool)",
   "function pauseNonce() view returns (uint256)",
   "function pauseWithSignature(uint256 blockNumber, tuple(bytes32 r, bytes32 vs) signature)",
+  "function isModulePaused(uint256 moduleId) view returns (bool)",
+  "function modulePauseNonce(uint256 moduleId) view returns (uint256)",
+  "function pauseModuleWithSignature(uint256 moduleId, uint256 blockNumber, tuple(bytes32 r, bytes32 vs) signature)",
 ];

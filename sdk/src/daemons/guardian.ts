@@ -7,9 +7,11 @@
  * - the key's deposit signature verifies under the fork's deposit domain with Cascade's withdrawal
  *   credentials and 32 ETH (a bad one is dropped by the beacon chain and the ETH lost).
  * All clean: it signs, with EIP-712, (module id, the module's key nonce, deposit root, block). Any
- * violation: it signs a PAUSE (bound to the current pause nonce) instead, and never an attestation.
+ * violation: it signs a PAUSE OF THAT MODULE (bound to the module's pause nonce) instead, and never
+ * an attestation: deposits to the other modules go on, so one hostile operator cannot stop them.
  * The router takes a quorum of attestations per module, so activity in another module never
  * invalidates them, and the module's nonce changes only when its depositable keys change.
+ * (`signPause` signs the global pause, which stays for emergencies.)
  *
  * Each public method does one idempotent step on the current chain state (`check`, `decide`,
  * `submitPause`), so a long-running wrapper can call them on every block.
@@ -44,6 +46,15 @@ export const ATTESTATION_TYPES = {
 
 export const PAUSE_TYPES = {
   Pause: [
+    { name: "blockNumber", type: "uint256" },
+    { name: "pauseNonce", type: "uint256" },
+  ],
+};
+
+/** A guardian's pause of one module (`pauseModuleWithSignature`), under that module's pause nonce. */
+export const MODULE_PAUSE_TYPES = {
+  ModulePause: [
+    { name: "moduleId", type: "uint256" },
     { name: "blockNumber", type: "uint256" },
     { name: "pauseNonce", type: "uint256" },
   ],
@@ -86,6 +97,7 @@ export type GuardianDecision =
       kind: "pause";
       moduleId: number;
       blockNumber: number;
+      /** The module's pause nonce: the signature pauses module `moduleId` only. */
       pauseNonce: bigint;
       address: string;
       signature: string;
@@ -98,7 +110,7 @@ export class DepositPauseRequired extends Error {
     const v = decision.violations
       .map((x) => `${x.reason} for key ${x.keyIndex} of operator ${x.operatorId} (${x.pubkey.slice(0, 18)}…)`)
       .join("; ");
-    super(`guardian ${decision.address} pauses deposits: module ${decision.moduleId}: ${v}`);
+    super(`guardian ${decision.address} pauses deposits to module ${decision.moduleId}: ${v}`);
     this.name = "DepositPauseRequired";
   }
 }
@@ -144,11 +156,30 @@ export class Guardian {
     };
   }
 
-  /** Signs a pause at `blockNumber` under `pauseNonce` (what `pauseWithSignature` takes). */
+  /** Signs a global pause at `blockNumber` under `pauseNonce` (what `pauseWithSignature` takes). */
   async signPause(blockNumber: number, pauseNonce: bigint): Promise<{ address: string; signature: string }> {
     return {
       address: (await this.signer.getAddress()).toLowerCase(),
       signature: await this.signer.signTypedData(await this.domain(), PAUSE_TYPES, {
+        blockNumber,
+        pauseNonce,
+      }),
+    };
+  }
+
+  /**
+   * Signs a pause of module `moduleId` at `blockNumber` under the module's `pauseNonce` (what
+   * `pauseModuleWithSignature` takes).
+   */
+  async signModulePause(
+    moduleId: number,
+    blockNumber: number,
+    pauseNonce: bigint,
+  ): Promise<{ address: string; signature: string }> {
+    return {
+      address: (await this.signer.getAddress()).toLowerCase(),
+      signature: await this.signer.signTypedData(await this.domain(), MODULE_PAUSE_TYPES, {
+        moduleId,
         blockNumber,
         pauseNonce,
       }),
@@ -266,22 +297,22 @@ export class Guardian {
   }
 
   /**
-   * `check` at block `at` (default the latest), then an attestation when clean, a pause signature
-   * (the pause nonce at that block) otherwise.
+   * `check` at block `at` (default the latest), then an attestation when clean, a signed pause of
+   * that module (its pause nonce at that block) otherwise.
    */
   async decide(moduleId: number, at?: number): Promise<GuardianDecision> {
     const { value, violations } = await this.check(moduleId, at);
     if (violations.length === 0) return { kind: "attest", value, ...(await this.sign(value)) };
     const ds = new Contract(this.addresses.depositSecurity, DEPOSIT_SECURITY_ABI, this.provider);
-    const pauseNonce: bigint = await ds.pauseNonce({ blockTag: value.blockNumber });
-    const signed = await this.signPause(value.blockNumber, pauseNonce);
+    const pauseNonce: bigint = await ds.modulePauseNonce(moduleId, { blockTag: value.blockNumber });
+    const signed = await this.signModulePause(moduleId, value.blockNumber, pauseNonce);
     return { kind: "pause", moduleId, blockNumber: value.blockNumber, pauseNonce, violations, ...signed };
   }
 }
 
 /**
- * Submits a guardian's pause signature through `pauseWithSignature` (anyone may send it); a no-op
- * when deposits are already paused. Returns the transaction hash when one was sent.
+ * Submits a guardian's pause of one module through `pauseModuleWithSignature` (anyone may send
+ * it); a no-op when that module is already paused. Returns the transaction hash when one was sent.
  */
 export async function submitPause(
   sender: Signer,
@@ -289,9 +320,12 @@ export async function submitPause(
   decision: Extract<GuardianDecision, { kind: "pause" }>,
 ): Promise<string | undefined> {
   const ds = new Contract(depositSecurity, DEPOSIT_SECURITY_ABI, sender);
-  if (await ds.isPaused()) return undefined;
+  if (await ds.isModulePaused(decision.moduleId)) return undefined;
   const s = Signature.from(decision.signature);
-  const tx = await ds.pauseWithSignature(decision.blockNumber, { r: s.r, vs: s.yParityAndS });
+  const tx = await ds.pauseModuleWithSignature(decision.moduleId, decision.blockNumber, {
+    r: s.r,
+    vs: s.yParityAndS,
+  });
   await tx.wait();
   return tx.hash;
 }

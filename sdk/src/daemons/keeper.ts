@@ -5,8 +5,9 @@
  *   its plan order from the modules' `KeysAdded` events (or any key source), gets a fresh guardian
  *   attestation for that module (the guardians check every depositable key of it first) and calls
  *   `depositToBeacon(moduleId, …)`. One module's activity (or revert) never blocks another's
- *   deposit. When a guardian finds a front-run or invalid key it signs a pause instead: the keeper
- *   submits it (`pauseWithSignature`) and deposits nothing more.
+ *   deposit. When a guardian finds a front-run or invalid key it signs a pause of that module
+ *   instead: the keeper submits it (`pauseModuleWithSignature`) and goes on with the other modules.
+ *   Modules already paused by a guardian are skipped; a global pause stops the whole run.
  * - `executeDueSlashes`: executes every pending service slash whose veto window is over
  *   (`registry.pendingSlashes()`, `requestedAt + vetoWindow ≤ now`); vetoed ones are no longer pending.
  * - `forceOverdueExits`: for every operator whose exit requests are overdue (`exitOverdue`), calls
@@ -16,7 +17,14 @@
  */
 import { Contract, Interface, type Signer } from "ethers";
 import { BeaconApi } from "../beacon/api.js";
-import { MODULE_ABI, QUEUE_ABI, REGISTRY_ABI, ROUTER_ABI, WITHDRAWAL_VAULT_ABI } from "./abi.js";
+import {
+  DEPOSIT_SECURITY_ABI,
+  MODULE_ABI,
+  QUEUE_ABI,
+  REGISTRY_ABI,
+  ROUTER_ABI,
+  WITHDRAWAL_VAULT_ABI,
+} from "./abi.js";
 import { attest, DepositPauseRequired, submitPause, type Guardian, type KeyViolation } from "./guardian.js";
 import { EventKeySource, keysForDeposit, type KeySource } from "./keys.js";
 
@@ -30,8 +38,10 @@ export interface KeeperResult {
   txHash?: string;
   /** every `depositToBeacon` sent, in module order */
   txHashes: string[];
-  /** set when a guardian refused to attest and signed a pause instead */
+  /** set when a guardian refused to attest to a module and signed a pause of it instead */
   paused?: { moduleId: number; guardian: string; violations: KeyViolation[]; txHash?: string | undefined };
+  /** modules skipped because a guardian had paused them earlier (governance unpauses them) */
+  skipped?: number[];
   /** modules whose deposit reverted (e.g. their key nonce moved after the attestation) */
   failed?: { moduleId: number; error: string }[];
 }
@@ -91,7 +101,8 @@ export class Keeper {
   /**
    * Deposits up to `max` validators (default: all the buffer allows), one `depositToBeacon` per
    * module with a share; no-op when nothing fits. A module whose call reverts (its nonce moved
-   * after the guardians looked) is reported in `failed` and retried next run; the others go on.
+   * after the guardians looked) is reported in `failed` and retried next run; a module a guardian
+   * pauses (now, `paused`, or earlier, `skipped`) keeps its share buffered; the others go on.
    */
   async depositBuffered(max?: bigint): Promise<KeeperResult> {
     let n = await this.depositable();
@@ -100,6 +111,9 @@ export class Keeper {
     const moduleCount = Number(await router.moduleCount());
     const out: KeeperResult = { alloc: Array(moduleCount).fill(0n), total: 0n, txHashes: [] };
     if (n === 0n) return out;
+    const security = this.guardians[0]?.addresses.depositSecurity;
+    const ds = security ? new Contract(security, DEPOSIT_SECURITY_ABI, this.signer) : undefined;
+    if (ds && (await ds.isPaused())) return out; // the emergency pause: nothing to do until governance
     const source = this.source instanceof EventKeySource ? this.source.source : this.source;
     if (this.source instanceof EventKeySource) await this.source.refresh();
     for (let id = 0; id < moduleCount && out.total < n; id++) {
@@ -108,6 +122,10 @@ export class Keeper {
       const left = n - out.total;
       const { alloc, keys } = await keysForDeposit(this.signer, this.addresses.router, left, source, id);
       if (alloc[id] === 0n) continue;
+      if (ds && (await ds.isModulePaused(id))) {
+        (out.skipped ??= []).push(id);
+        continue;
+      }
       let att;
       try {
         att = await attest(this.guardians, id);
@@ -116,7 +134,7 @@ export class Keeper {
         const d = e.decision;
         const txHash = await submitPause(this.signer, this.guardians[0].addresses.depositSecurity, d);
         out.paused = { moduleId: id, guardian: d.address, violations: d.violations, txHash };
-        return out;
+        continue; // that module's share stays buffered; the other modules still deposit
       }
       try {
         const tx = await router.depositToBeacon(id, left, keys[id], att);

@@ -5,10 +5,11 @@
  * deposit to M may use has no earlier `DepositEvent` and a valid deposit signature) — and, when
  * clean, returns its EIP-712 attestation (module id, the module's key nonce, deposit root, block),
  * so a keeper collects a quorum without holding any guardian key. On a violation it signs a pause
- * instead, submits it on-chain itself (`pauseWithSignature`) and answers 409 with the pause (any
- * keeper may submit it too). It refuses (409, with the reason) when its node is on the wrong
- * chain, N is not a recent block of its chain, or deposits are paused. Its loop checks, every
- * step, that it is still a guardian and reports the chain's state as gauges.
+ * of module M only instead, submits it on-chain itself (`pauseModuleWithSignature`) and answers
+ * 409 with the pause (any keeper may submit it too); the other modules' deposits go on. It
+ * refuses (409, with the reason) when its node is on the wrong chain, N is not a recent block of
+ * its chain, deposits are paused (globally, or to M). Its loop checks, every step, that it is
+ * still a guardian and reports the chain's state as gauges.
  */
 import { Contract, getAddress } from "ethers";
 import type { FastifyInstance } from "fastify";
@@ -29,15 +30,17 @@ import type { DaemonMetrics } from "./metrics.js";
 const SECURITY_ABI = [
   "function getGuardians() view returns (address[])",
   "function isPaused() view returns (bool)",
+  "function isModulePaused(uint256 moduleId) view returns (bool)",
 ];
 
 export const GUARDIAN_GAUGES = {
   last_block_seen: "latest block the guardian's node reported",
   last_block_signed: "block of the latest attestation this guardian signed",
   signatures_served: "attestations signed since start",
-  pauses_signed: "pauses signed since start (a module had a front-run or invalid key)",
+  pauses_signed: "module pauses signed since start (a module had a front-run or invalid key)",
   is_guardian: "1 while this key is a guardian of DepositSecurity",
-  deposits_paused: "1 while DepositSecurity is paused",
+  deposits_paused: "1 while DepositSecurity is paused for every module (the emergency pause)",
+  modules_paused: "modules whose deposits a guardian paused",
 };
 
 /** The body of `GET /attestation` when the guardian attests (bigints as decimal strings). */
@@ -88,8 +91,12 @@ export class GuardianService {
     this.metrics.set("last_block_seen", block);
     const guardians: string[] = (await this.security.getGuardians()).map((a: string) => getAddress(a));
     const paused: boolean = await this.security.isPaused();
+    const moduleCount = Number(await this.router.moduleCount());
+    let modulesPaused = 0;
+    for (let m = 0; m < moduleCount; m++) if (await this.security.isModulePaused(m)) modulesPaused++;
     this.metrics.set("is_guardian", guardians.includes(me) ? 1 : 0);
     this.metrics.set("deposits_paused", paused ? 1 : 0);
+    this.metrics.set("modules_paused", modulesPaused);
     if (!guardians.includes(me)) return wait(`${me} is not a guardian of DepositSecurity`);
     // The deposit contract answering is part of health: a guardian that cannot read it cannot sign.
     await new Contract(
@@ -119,6 +126,8 @@ export class GuardianService {
     if (!Number.isInteger(moduleId) || moduleId < 0 || moduleId >= Number(await this.router.moduleCount()))
       throw new RefusedError(`module ${moduleId} is not a module of the router`);
     if (await this.security.isPaused()) throw new RefusedError("deposits are paused");
+    if (await this.security.isModulePaused(moduleId))
+      throw new RefusedError(`deposits to module ${moduleId} are paused`);
     const d = await this.guardian.decide(moduleId, blockNumber);
     if (d.kind === "pause") return { kind: "pause", body: await this.pause(d) };
     this.signed++;
@@ -142,7 +151,7 @@ export class GuardianService {
       .map((v) => `${v.reason} (operator ${v.operatorId} key ${v.keyIndex})`)
       .join(", ");
     const body: SignedPause = {
-      error: `module ${d.moduleId} at block ${d.blockNumber}: ${what}; deposits paused`,
+      error: `module ${d.moduleId} at block ${d.blockNumber}: ${what}; deposits to module ${d.moduleId} paused`,
       pause: {
         moduleId: d.moduleId,
         blockNumber: d.blockNumber,

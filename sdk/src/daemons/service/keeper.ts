@@ -4,8 +4,9 @@
  * EIP-7002 addresses are known), and deposits what the buffer allows module by module, each with a
  * fresh quorum of guardian attestations for that module collected from the guardians' daemons
  * (`GET /attestation?module=M&block=N`). A guardian that found a front-run or invalid key answers
- * with a signed pause instead: the keeper submits it (a no-op when the guardian already did) and
- * deposits nothing more.
+ * with a signed pause of that module instead: the keeper submits it (a no-op when the guardian
+ * already did) and goes on with the other modules; the paused module's share stays buffered
+ * until governance unpauses it.
  *
  * It never double-deposits: what is deposited is the router's `previewAllocation` over the
  * module's next keys, and the guardians sign the deposit root and the module's key nonce of one
@@ -18,7 +19,7 @@ import { DEPOSIT_CONTRACT_ABI, MODULE_ABI, ROUTER_ABI } from "../abi.js";
 import {
   ATTESTATION_TYPES,
   Guardian,
-  PAUSE_TYPES,
+  MODULE_PAUSE_TYPES,
   type AttestationValue,
   type GuardianAddresses,
   type GuardianDecision,
@@ -90,7 +91,12 @@ export class RemoteGuardian extends Guardian {
       if (p.moduleId !== moduleId || p.blockNumber !== block || typeof p.signature !== "string")
         throw new GuardianError(`guardian ${this.url} sent a pause for another module or block`);
       const pauseNonce = BigInt(p.pauseNonce);
-      const signer = verifyTypedData(domain, PAUSE_TYPES, { blockNumber: block, pauseNonce }, p.signature);
+      const signer = verifyTypedData(
+        domain,
+        MODULE_PAUSE_TYPES,
+        { moduleId, blockNumber: block, pauseNonce },
+        p.signature,
+      );
       if (getAddress(signer) !== getAddress(p.address))
         throw new GuardianError(`guardian ${this.url} sent a pause signed by ${signer}, not by ${p.address}`);
       return {
@@ -225,10 +231,12 @@ export class KeeperService {
             (v) => `${v.reason} (operator ${v.operatorId} key ${v.keyIndex})`,
           );
           done.push(
-            `guardian ${r.paused.guardian} paused deposits over module ${r.paused.moduleId}: ${why.join(", ")}` +
+            `guardian ${r.paused.guardian} paused deposits to module ${r.paused.moduleId}: ${why.join(", ")}` +
               (r.paused.txHash ? ` (pause submitted in ${r.paused.txHash})` : " (already paused)"),
           );
         }
+        if (r.skipped?.length && !done.length)
+          return idle(`module ${r.skipped.join(", ")} paused by a guardian: its share stays buffered`);
         // A module whose deposit reverted: another keeper's deposit made the attestation stale
         // (the buffer shrank), or a real failure to report.
         if (r.failed?.length) {
