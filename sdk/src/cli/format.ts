@@ -1,6 +1,9 @@
 /** Output helpers of the CLI: tables for people, JSON (bigints as strings) for machines. */
 import Table from "cli-table3";
+import { Decimal } from "decimal.js";
 import { formatEther } from "ethers";
+
+const WEI_PER_ETH = new Decimal(10).pow(18);
 
 /** Writes text somewhere (process.stdout in the bin, a buffer in tests). */
 export type Write = (s: string) => void;
@@ -43,4 +46,24 @@ export function short(hex: string, n = 10): string {
 /** JSON with bigints as decimal strings. */
 export function json(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2);
+}
+
+/**
+ * A figure with a fixed number of decimals, rounded half up: the one rounding the CLI and the
+ * demo (tables, summary, HTML) share, so a value never reads 0.9999 in one place and 1.0000 in
+ * another. A bigint is wei (shown in ETH); a string or number is already in ETH / tokens.
+ */
+export function fixed(v: bigint | string | number, digits: number): string {
+  const d = typeof v === "bigint" ? new Decimal(v.toString()).div(WEI_PER_ETH) : new Decimal(v);
+  return d.toFixed(digits, Decimal.ROUND_HALF_UP);
+}
+
+/** A class price (ETH per token) as the demo and the CLI print it: 6 decimals. */
+export function price(v: bigint | string | number): string {
+  return fixed(v, 6);
+}
+
+/** Basis points as a percentage with `digits` decimals ("12.5%"). */
+export function percent(v: bigint | number, digits = 1): string {
+  return `${new Decimal(v.toString()).div(100).toFixed(digits, Decimal.ROUND_HALF_UP)}%`;
 }
