@@ -1,7 +1,6 @@
 /** Output helpers of the CLI: tables for people, JSON (bigints as strings) for machines. */
 import Table from "cli-table3";
 import { Decimal } from "decimal.js";
-import { formatEther } from "ethers";
 
 const WEI_PER_ETH = new Decimal(10).pow(18);
 
@@ -26,12 +25,13 @@ export function kv(rows: [string, string | number | boolean | bigint | null][]):
   return t.toString();
 }
 
-/** ETH with up to 6 decimals, for tables (JSON keeps the exact wei). */
+/**
+ * ETH with up to 6 decimals, trailing zeros dropped, for tables (JSON keeps the exact wei). Rounded
+ * half up like {@link fixed}, so the CLI and the demo never show the same wei differently.
+ */
 export function eth(wei: bigint): string {
-  const s = formatEther(wei);
-  const [i, f = ""] = s.split(".");
-  const frac = f.slice(0, 6).replace(/0+$/, "");
-  return frac ? `${i}.${frac}` : i!;
+  const s = fixed(wei, 6).replace(/\.?0+$/, "");
+  return s === "-0" ? "0" : s;
 }
 
 export function bps(v: bigint | number | null): string {
