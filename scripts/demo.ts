@@ -23,7 +23,6 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Command } from "commander";
-import Table from "cli-table3";
 import cliProgress from "cli-progress";
 import { Interface, Wallet, formatEther, id as keccakId, type Signer } from "ethers";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
@@ -36,6 +35,9 @@ import { Guardian } from "../sdk/src/daemons/guardian.js";
 import { Keeper } from "../sdk/src/daemons/keeper.js";
 import { EventKeySource, makeKeys, flattenBatches } from "../sdk/src/daemons/keys.js";
 import { OracleMember, type Report } from "../sdk/src/daemons/oracle.js";
+import { fixed, percent } from "../sdk/src/cli/format.js";
+export { renderFrame, renderHtml, renderSummary } from "./demo/report.js";
+import { renderFrame, renderHtml, renderSummary } from "./demo/report.js";
 
 const DAY = 24 * 3600;
 const YEAR = 365 * DAY;
@@ -410,11 +412,11 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
       `Services registered and approved: ${defs
         .map(
           (d) =>
-            `${d.name} (tier ${d.tier}, max slash ${pct(d.maxSlashBps)}, ${fmt(d.allocation, 0)} ETH allocated over ${d.ops.map(([m, o]) => opName(m, o)).join(", ")})`,
+            `${d.name} (tier ${d.tier}, max slash ${percent(d.maxSlashBps)}, ${fixed(d.allocation, 0)} ETH allocated over ${d.ops.map(([m, o]) => opName(m, o)).join(", ")})`,
         )
         .join(
           "; ",
-        )}. Exposure: tier 1 ${fmt(expo[0][0], 1)} of ${fmt(expo[0][1], 1)} ETH cover, tier 2 ${fmt(expo[1][0], 1)} of ${fmt(expo[1][1], 1)} ETH.`,
+        )}. Exposure: tier 1 ${fixed(expo[0][0], 1)} of ${fixed(expo[0][1], 1)} ETH cover, tier 2 ${fixed(expo[1][0], 1)} of ${fixed(expo[1][1], 1)} ETH.`,
     );
     const serviceRows = async (): Promise<ServiceRow[]> => {
       const rows: ServiceRow[] = [];
@@ -506,7 +508,7 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
         await (await reg.connect(service).payRewards(i, { value: d.reward })).wait();
         d.paid += d.reward;
         say(
-          `Service ${d.name} (tier ${d.tier}) pays ${fmt(d.reward, 2)} ETH of rewards for classes ${symbols.slice(d.tier).join(", ")}.`,
+          `Service ${d.name} (tier ${d.tier}) pays ${fixed(d.reward, 2)} ETH of rewards for classes ${symbols.slice(d.tier).join(", ")}.`,
         );
       }
       if (f === 2) {
@@ -541,7 +543,7 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
         slashRequest = { id, frame: f };
         const stake: bigint = await reg.stakeOf(1, 0, 0);
         say(
-          `Service ${svc[1].name} (tier 2) requests a 20% slash of Sleepy (curated, ${fmt(stake, 2)} ETH of its stake allocated), request #${id}; executable after the ${(await reg.getService(1)).params.vetoWindow} s veto window.`,
+          `Service ${svc[1].name} (tier 2) requests a 20% slash of Sleepy (curated, ${fixed(stake, 2)} ETH of its stake allocated), request #${id}; executable after the ${(await reg.getService(1)).params.vetoWindow} s veto window.`,
         );
       }
       if (f === 2 || f === 3) {
@@ -564,7 +566,9 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
             .map((l: { topics: string[]; data: string }) => sys.queue.interface.parseLog(l))
             .find((e: { name: string } | null) => e?.name === "RedeemRequest");
           requests.push({ id: ev.args.requestId, controller: who, cls, claimed: false, paid: 0n });
-          say(`A holder requests redemption of ${part}% of its ${symbols[cls]} (${fmt(shares)} shares).`);
+          say(
+            `A holder requests redemption of ${part}% of its ${symbols[cls]} (${fixed(shares, 4)} shares).`,
+          );
         }
       }
       // Execution-layer rewards (priority fees, MEV) reach the fee recipient vault.
@@ -609,8 +613,8 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
         d.executed++;
         const who = opName(Number(r.moduleId), Number(r.operatorId));
         say(
-          `Keeper executes slash #${x.slashId} of ${d.name} after its veto window: ${fmt(x.amount)} ETH from ${who} — bond ${fmt(charged)} ETH, classes ${fmt(classLoss)} ETH; price of ${symbols
-            .map((sym, i) => `${sym} ${fmt(pricesPre[i], 6)} → ${fmt(pricesPost[i], 6)}`)
+          `Keeper executes slash #${x.slashId} of ${d.name} after its veto window: ${fixed(x.amount, 4)} ETH from ${who} — bond ${fixed(charged, 4)} ETH, classes ${fixed(classLoss, 4)} ETH; price of ${symbols
+            .map((sym, i) => `${sym} ${fixed(pricesPre[i], 6)} → ${fixed(pricesPost[i], 6)}`)
             .join(", ")}. ${who}'s validators are asked to exit.`,
         );
         if (slashRequest && x.slashId === slashRequest.id)
@@ -675,7 +679,7 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
           if (e.name === "BondCoverCharged") {
             bondCharged += e.args.charged as bigint;
             say(
-              `Bond of operator ${e.args.operatorId} in module ${moduleNames[Number(e.args.moduleId)]} charged ${fmt(e.args.charged)} ETH of a ${fmt(e.args.requested)} ETH loss: the pool is made whole.`,
+              `Bond of operator ${e.args.operatorId} in module ${moduleNames[Number(e.args.moduleId)]} charged ${fixed(e.args.charged, 4)} ETH of a ${fixed(e.args.requested, 4)} ETH loss: the pool is made whole.`,
             );
           } else if (e.name === "ReputationChanged") {
             say(
@@ -683,14 +687,14 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
             );
           } else if (e.name === "ServiceRewardsReceived") {
             say(
-              `The report books ${fmt(e.args.amount)} ETH of service rewards: ${symbols
-                .map((sym, k) => `${sym} +${fmt(frameServiceRewards[k])}`)
+              `The report books ${fixed(e.args.amount, 4)} ETH of service rewards: ${symbols
+                .map((sym, k) => `${sym} +${fixed(frameServiceRewards[k], 4)}`)
                 .join(", ")} (service fee to the treasury).`,
             );
           } else if (e.name === "RedeemFinalized") {
             const id = e.args.requestId as bigint;
             say(
-              `Redemption #${id & ((1n << 128n) - 1n)} of ${symbols[Number(id >> 128n)]} finalized: ${fmt(e.args.assets)} ETH locked for its claim.`,
+              `Redemption #${id & ((1n << 128n) - 1n)} of ${symbols[Number(id >> 128n)]} finalized: ${fixed(e.args.assets, 4)} ETH locked for its claim.`,
             );
           }
           break;
@@ -707,7 +711,7 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
         r.claimed = true;
         r.paid = BigInt(req.assets);
         say(
-          `Redemption #${r.id & ((1n << 128n) - 1n)} of ${symbols[r.cls]} claimed: ${fmt(r.paid)} ETH paid to its holder.`,
+          `Redemption #${r.id & ((1n << 128n) - 1n)} of ${symbols[r.cls]} claimed: ${fixed(r.paid, 4)} ETH paid to its holder.`,
         );
       }
       // Exit requests past their deadline that the operator ignored: the keeper forces them out.
@@ -979,306 +983,21 @@ function describeReport(
 ) {
   const parts = r.modules.map(
     (m, i) =>
-      `${names[i]} ${m.clValidators} validators, ${fmt(m.clBalance)} ETH on the beacon chain, ${fmt(m.withdrawn)} ETH withdrawn, perf ${(m.perfBps / 100).toFixed(1)}%`,
+      `${names[i]} ${m.clValidators} validators, ${fixed(m.clBalance, 4)} ETH on the beacon chain, ${fixed(m.withdrawn, 4)} ETH withdrawn, perf ${(m.perfBps / 100).toFixed(1)}%`,
   );
   say(
-    `Oracle report for slot ${r.refSlot} agreed by the quorum: ${parts.join("; ")}; EL rewards ${fmt(r.elRewards)} ETH.`,
+    `Oracle report for slot ${r.refSlot} agreed by the quorum: ${parts.join("; ")}; EL rewards ${fixed(r.elRewards, 4)} ETH.`,
   );
   for (const s of notes.newlySlashed)
     say(
-      `The oracle attributes a ${fmt(s.lossWei)} ETH slashing loss to operator ${s.operatorId} of ${names[s.moduleId]}.`,
+      `The oracle attributes a ${fixed(s.lossWei, 4)} ETH slashing loss to operator ${s.operatorId} of ${names[s.moduleId]}.`,
     );
   if (r.exits.length)
     say(
-      `Redemption demand exceeds buffered ETH by ${fmt(notes.exitShortfall)} ETH: exit requests for ${r.exits
+      `Redemption demand exceeds buffered ETH by ${fixed(notes.exitShortfall, 4)} ETH: exit requests for ${r.exits
         .map((e) => `${names[e.moduleId]} operator ${e.operatorId} (${e.count})`)
         .join(", ")}.`,
     );
-}
-
-// ---------------------------------------------------------------- output
-
-function fmt(wei: bigint, digits = 4): string {
-  const s = formatEther(wei);
-  const [i, d = ""] = s.split(".");
-  return digits === 0 ? i : `${i}.${(d + "0".repeat(digits)).slice(0, digits)}`;
-}
-
-function pct(bps: number): string {
-  return `${(bps / 100).toFixed(1)}%`;
-}
-
-export function renderFrame(f: FrameResult): string {
-  const mt = new Table({
-    head: ["module", "validators", "exited", "share", "target", "perf", "reputation"],
-    style: { head: [], border: [] },
-  });
-  for (const m of f.modules)
-    mt.push([
-      m.name,
-      m.active,
-      m.exited,
-      pct(m.shareBps),
-      pct(m.targetShareBps),
-      pct(m.perfBps),
-      pct(m.reputationBps),
-    ]);
-  const ct = new Table({
-    head: ["class", "NAV (ETH)", "price", "APY (frame)", "service rewards"],
-    style: { head: [], border: [] },
-  });
-  for (const c of f.classes)
-    ct.push([
-      c.symbol,
-      Number(c.nav).toFixed(4),
-      Number(c.price).toFixed(6),
-      `${c.apyPct.toFixed(2)}%`,
-      Number(c.serviceRewards).toFixed(4),
-    ]);
-  const st = new Table({
-    head: ["service", "tier", "allocation (ETH)", "operators", "rewards paid", "slashed", "vetoed"],
-    style: { head: [], border: [] },
-  });
-  for (const s of f.services)
-    st.push([
-      s.name,
-      s.tier,
-      Number(s.allocation).toFixed(2),
-      s.operators,
-      Number(s.rewardsPaid).toFixed(2),
-      `${Number(s.slashed).toFixed(4)} (${s.slashesExecuted})`,
-      s.slashesVetoed,
-    ]);
-  const lines = [
-    `\n── Frame ${f.frame} · day ${f.day} · refSlot ${f.refSlot} · report ${f.hash.slice(0, 10)}…`,
-    mt.toString(),
-    ct.toString(),
-    st.toString(),
-    ...f.events.map((e) => `  • ${e}`),
-  ];
-  return lines.join("\n");
-}
-
-export function renderSummary(r: DemoResult): string {
-  const s = r.summary;
-  const t = new Table({
-    head: ["outcome", "value"],
-    style: { head: [], border: [] },
-    colWidths: [30, 110],
-    wordWrap: true,
-  });
-  const first = r.frames[0];
-  const last = r.frames[r.frames.length - 1];
-  t.push(
-    ["frames reported", String(r.frames.length)],
-    ["members agreed on every hash", s.membersAgreed ? "yes" : "NO"],
-    ["invariant A held every frame", r.frames.every((f) => f.invariantA) ? "yes" : "NO"],
-    ["slashing covered by bond", `${Number(s.bondCharged).toFixed(4)} ETH charged to Bonded One's bond`],
-    [
-      "poor performer (curated)",
-      `reputation ${pct(s.poorPerformer.repStart)} → ${pct(s.poorPerformer.repEnd)}, target share ${pct(s.poorPerformer.shareStartBps)} → ${pct(s.poorPerformer.shareEndBps)}`,
-    ],
-    [
-      "redemptions",
-      `${s.redemptions.claimed}/${s.redemptions.requested} claimed, ${Number(s.redemptions.paid).toFixed(4)} ETH paid`,
-    ],
-    ...(first && last
-      ? last.classes.map((c, i) => [
-          `class ${c.symbol} price`,
-          `${Number(r.initial.classes[i].price).toFixed(6)} → ${Number(c.price).toFixed(6)} (NAV ${Number(c.nav).toFixed(2)} ETH)`,
-        ])
-      : []),
-    ["service slash", serviceSlashText(s)],
-    [
-      "vetoed slash",
-      s.vetoedSlash
-        ? `request #${s.vetoedSlash.slashId} (${s.vetoedSlash.service} on ${s.vetoedSlash.operator}): ${s.vetoedSlash.status}, ${s.vetoedSlash.executed ? "EXECUTED" : "never executed"}`
-        : "not reached",
-    ],
-    [
-      "service rewards",
-      `${s.serviceRewards.paidByService.reduce((a, x) => a + Number(x), 0).toFixed(2)} ETH paid; received by ${r.initial.classes
-        .map((c, i) => `${c.symbol} ${Number(s.serviceRewards.toClasses[i]).toFixed(4)}`)
-        .join(", ")}`,
-    ],
-    ["forced exits (EIP-7002)", forcedText(s)],
-    ["wall time", `${s.wallSeconds.toFixed(1)} s`],
-  );
-  return `\nSummary\n${t.toString()}`;
-}
-
-function forcedText(s: DemoResult["summary"]): string {
-  const f = s.forcedExits;
-  const base = `${f.requested} requested by the keeper, ${f.honoured} exits started on the beacon chain`;
-  return f.error ? `${base}; ${f.failedAttempts} key-attempts failed: ${f.error}` : base;
-}
-
-function serviceSlashText(s: DemoResult["summary"]): string {
-  const x = s.serviceSlash;
-  if (!x) return "not executed (too few frames)";
-  const last = x.pricesBefore.length - 1;
-  const drop = (1 - Number(x.pricesAfter[last]) / Number(x.pricesBefore[last])) * 100;
-  const aSame = x.pricesAfter[0] === x.pricesBefore[0];
-  return `${Number(x.amount).toFixed(4)} ETH (${x.service} on ${x.operator}, by the keeper in frame ${x.executedFrame}), bond ${Number(x.bondCharged).toFixed(4)} ETH, class C ${Number(x.pricesBefore[last]).toFixed(6)} → ${Number(x.pricesAfter[last]).toFixed(6)} (−${drop.toFixed(2)}%), A ${aSame ? "untouched" : "CHANGED"}`;
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-}
-
-const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"];
-
-/** A line chart as inline SVG: x = frame, one polyline per series, labelled axes. */
-function lineChart(
-  title: string,
-  xs: number[],
-  series: { name: string; ys: number[] }[],
-  yFmt: (v: number) => string,
-): string {
-  const W = 640;
-  const H = 280;
-  const L = 70;
-  const R = 120;
-  const T = 30;
-  const B = 40;
-  const all = series.flatMap((s) => s.ys);
-  let lo = Math.min(...all);
-  let hi = Math.max(...all);
-  if (hi === lo) {
-    hi += Math.abs(hi) * 0.001 + 1e-9;
-    lo -= Math.abs(lo) * 0.001 + 1e-9;
-  }
-  const x0 = Math.min(...xs);
-  const x1 = Math.max(...xs, x0 + 1);
-  const px = (x: number) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
-  const py = (y: number) => T + (1 - (y - lo) / (hi - lo)) * (H - T - B);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => lo + t * (hi - lo));
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">
-<text x="${L}" y="18" font-weight="bold">${esc(title)}</text>
-${ticks.map((v) => `<line x1="${L}" x2="${W - R}" y1="${py(v).toFixed(1)}" y2="${py(v).toFixed(1)}" stroke="#eee"/><text x="${L - 6}" y="${(py(v) + 4).toFixed(1)}" text-anchor="end" font-size="11">${esc(yFmt(v))}</text>`).join("\n")}
-${xs.map((x) => `<text x="${px(x).toFixed(1)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${x}</text>`).join("\n")}
-<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" font-size="11">frame</text>
-${series
-  .map(
-    (s, i) =>
-      `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" points="${s.ys.map((y, j) => `${px(xs[j]).toFixed(1)},${py(y).toFixed(1)}`).join(" ")}"/>` +
-      `<text x="${W - R + 8}" y="${T + 16 * i + 10}" fill="${COLORS[i % COLORS.length]}" font-size="12">${esc(s.name)}</text>`,
-  )
-  .join("\n")}
-</svg>`;
-}
-
-/** Stacked bars: validators per module per frame. */
-function stackedBars(title: string, xs: number[], series: { name: string; ys: number[] }[]): string {
-  const W = 640;
-  const H = 280;
-  const L = 50;
-  const R = 120;
-  const T = 30;
-  const B = 40;
-  const totals = xs.map((_, j) => series.reduce((s, x) => s + x.ys[j], 0));
-  const max = Math.max(1, ...totals);
-  const bw = ((W - L - R) / xs.length) * 0.7;
-  const px = (j: number) => L + ((j + 0.15) * (W - L - R)) / xs.length;
-  const h = (v: number) => (v / max) * (H - T - B);
-  let bars = "";
-  xs.forEach((x, j) => {
-    let y = H - B;
-    series.forEach((s, i) => {
-      const hh = h(s.ys[j]);
-      y -= hh;
-      bars += `<rect x="${px(j).toFixed(1)}" y="${y.toFixed(1)}" width="${bw.toFixed(1)}" height="${hh.toFixed(1)}" fill="${COLORS[i % COLORS.length]}"><title>${esc(s.name)}: ${s.ys[j]}</title></rect>`;
-    });
-    bars += `<text x="${(px(j) + bw / 2).toFixed(1)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${x}</text>`;
-  });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">
-<text x="${L}" y="18" font-weight="bold">${esc(title)}</text>
-<text x="${L - 6}" y="${T + 4}" text-anchor="end" font-size="11">${max}</text><text x="${L - 6}" y="${H - B}" text-anchor="end" font-size="11">0</text>
-${bars}
-${series.map((s, i) => `<text x="${W - R + 8}" y="${T + 16 * i + 10}" fill="${COLORS[i % COLORS.length]}" font-size="12">${esc(s.name)}</text>`).join("\n")}
-<text x="${(L + W - R) / 2}" y="${H - 6}" text-anchor="middle" font-size="11">frame</text>
-</svg>`;
-}
-
-export function renderHtml(r: DemoResult, opts: DemoOptions): string {
-  const all = [{ frame: 0, ...r.initial }, ...r.frames];
-  const xs = all.map((f) => f.frame);
-  const classes = r.initial.classes.map((c) => c.symbol);
-  const modules = r.initial.modules.map((m) => m.name);
-  const priceChart = lineChart(
-    "Class price (ETH per token)",
-    xs,
-    classes.map((c, i) => ({ name: c, ys: all.map((f) => Number(f.classes[i].price)) })),
-    (v) => v.toFixed(5),
-  );
-  const navChart = lineChart(
-    "Class NAV (ETH)",
-    xs,
-    classes.map((c, i) => ({ name: c, ys: all.map((f) => Number(f.classes[i].nav)) })),
-    (v) => v.toFixed(1),
-  );
-  const allocChart = stackedBars(
-    "Active validators by module",
-    xs,
-    modules.map((m, i) => ({ name: m, ys: all.map((f) => f.modules[i].active) })),
-  );
-  const shareChart = lineChart(
-    "Target allocation share by module (%)",
-    xs,
-    modules.map((m, i) => ({ name: m, ys: all.map((f) => f.modules[i].targetShareBps / 100) })),
-    (v) => v.toFixed(1),
-  );
-  const s = r.summary;
-  const rows = r.frames
-    .map(
-      (f) =>
-        `<tr><td>${f.frame}</td><td>${f.day}</td>${f.classes.map((c) => `<td>${Number(c.price).toFixed(6)}</td>`).join("")}${f.modules
-          .map((m) => `<td>${m.active} · ${pct(m.reputationBps)}</td>`)
-          .join("")}<td>${f.invariantA ? "✓" : "✗"}</td></tr>`,
-    )
-    .join("\n");
-  const services = r.initial.services.map((x) => `${x.name} (tier ${x.tier})`);
-  const svcRows = all
-    .map(
-      (f) =>
-        `<tr><td>${f.frame}</td>${f.services
-          .map(
-            (x) =>
-              `<td>${Number(x.allocation).toFixed(2)}</td><td>${Number(x.rewardsPaid).toFixed(2)}</td><td>${Number(x.slashed).toFixed(4)} (${x.slashesExecuted} executed, ${x.slashesVetoed} vetoed)</td>`,
-          )
-          .join("")}${f.classes.map((c) => `<td>${Number(c.serviceRewards).toFixed(4)}</td>`).join("")}</tr>`,
-    )
-    .join("\n");
-  const events = r.frames
-    .map(
-      (f) =>
-        `<h3>Frame ${f.frame} (day ${f.day})</h3><ul>${f.events.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>`,
-    )
-    .join("\n");
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Cascade demo report</title>
-<style>body{font-family:system-ui,sans-serif;max-width:1350px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}
-.charts{display:flex;flex-wrap:wrap;gap:16px}.charts svg{border:1px solid #ddd;background:#fff}</style></head>
-<body><h1>Cascade — demo run</h1>
-<p>${r.frames.length} report frames, seed <code>${esc(opts.seed)}</code>, ${((opts.frameSeconds ?? 7 * DAY) / DAY).toFixed(1)} days of chain time per frame, wall time ${s.wallSeconds.toFixed(1)} s.</p>
-<ul><li>Slashing covered by the operator's bond: <b>${esc(s.bondCharged)} ETH</b> charged.</li>
-<li>Poor performer (curated): reputation ${pct(s.poorPerformer.repStart)} → ${pct(s.poorPerformer.repEnd)}, target share ${pct(s.poorPerformer.shareStartBps)} → ${pct(s.poorPerformer.shareEndBps)}.</li>
-<li>Redemptions: ${s.redemptions.claimed}/${s.redemptions.requested} claimed, ${Number(s.redemptions.paid).toFixed(4)} ETH paid.</li>
-<li>Oracle members agreed on every report hash: ${s.membersAgreed ? "yes" : "no"}; Invariant A held every frame: ${r.frames.every((f) => f.invariantA) ? "yes" : "no"}.</li>
-<li>Service slash: ${esc(serviceSlashText(s))}.</li>
-<li>Vetoed slash: ${s.vetoedSlash ? `request #${s.vetoedSlash.slashId} ${esc(s.vetoedSlash.status)}, ${s.vetoedSlash.executed ? "executed" : "never executed"}` : "not reached"}.</li>
-<li>Forced exits (EIP-7002): ${esc(forcedText(s))}.</li></ul>
-<div class="charts">${priceChart}${navChart}${allocChart}${shareChart}</div>
-<h2>Frames</h2><table><tr><th>frame</th><th>day</th>${classes.map((c) => `<th>${esc(c)} price</th>`).join("")}${modules
-    .map((m) => `<th>${esc(m)} validators · rep</th>`)
-    .join("")}<th>Inv. A</th></tr>${rows}</table>
-<h2>Services</h2><table><tr><th>frame</th>${services.map((n) => `<th>${esc(n)} allocation</th><th>rewards paid</th><th>slashed</th>`).join("")}${classes
-    .map((c) => `<th>${esc(c)} service rewards</th>`)
-    .join("")}</tr>${svcRows}</table>
-<h2>Events</h2>${events}
-</body></html>
-`;
 }
 
 // ---------------------------------------------------------------- CLI

@@ -11,6 +11,7 @@ import type { System } from "../../deploy/system.js";
 import { EXPLANATIONS, abiErrorNames, errorParams, explainRevert } from "../../sdk/src/cli/explain.js";
 import { runCli } from "../../sdk/src/cli/main.js";
 import { ContractRevertError } from "../../sdk/src/errors.js";
+import { notReadyReason } from "../../sdk/src/actions/executeProposal.js";
 import { clientFor, setup, tmp } from "../sdk/fixtures.js";
 
 const { ethers } = await network.create();
@@ -100,6 +101,20 @@ describe("cascade CLI error messages", function () {
         expect(names, `${name} is an ABI error`).to.not.equal(undefined);
         expect(explainRevert(new ContractRevertError(name, args), names), name).to.equal(line);
       });
+  });
+
+  describe("gov execute: eta against the clock and the chain", function () {
+    const t = 1_767_225_600n; // 2026-01-01T00:00:00Z
+    it("test_notReadyReason_etaAheadOfTheClock", function () {
+      expect(notReadyReason(t + 90n, t - 10n, t)).to.equal(
+        "not ready until 2026-01-01T00:01:30.000Z (90 s from now by the clock; the timelock then needs a block at or after it)",
+      );
+    });
+    it("test_notReadyReason_idleDevnetBlockBehindTheClock", function () {
+      expect(notReadyReason(t - 30n, t - 600n, t)).to.equal(
+        "not ready on chain: its eta 2025-12-31T23:59:30.000Z has passed by the clock, but the latest block is at 2025-12-31T23:50:00.000Z and the timelock checks block time: send any transaction or mine a block (`cascade devnet time 1s` on a devnet), then execute again",
+      );
+    });
   });
 
   describe("error paths against the embedded network (exact lines)", function () {

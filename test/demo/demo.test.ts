@@ -10,7 +10,12 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
 import { runDemo, type DemoResult } from "../../scripts/demo.js";
+import { niceTicks, renderHtml } from "../../scripts/demo/report.js";
 
 const connection = await network.create();
 
@@ -130,6 +135,66 @@ describe("demo scenario (DESIGN §11)", function () {
       // EIP-7002 fee query (an empty call) reverts and router.forceExit cannot run on the devnet.
       expect(f.error, "why nothing was forced").to.match(/fee query/);
       expect(f.failedAttempts > 0).to.equal(true);
+    }
+  });
+
+  it("test_niceTicks_roundSteps", function () {
+    const { ticks, step } = niceTicks(0.99937, 1.00214);
+    expect(step, "a 1/2/5 × 10^k step").to.equal(0.001);
+    expect(ticks, "round values covering the range").to.deep.equal([0.999, 1, 1.001, 1.002, 1.003]);
+  });
+
+  /**
+   * The HTML report in a real browser (Debian's chromium through playwright-core): the charts
+   * are there (price, NAV, validators, share, one APY chart per class) with axis labels, round
+   * ticks, the 1.0 line on the price chart and value labels on the validators chart. Writes a
+   * screenshot; CASCADE_SCREENSHOT=docs/demo-report.png keeps it.
+   */
+  it("test_htmlReport_chartsRenderInABrowser", async function () {
+    this.timeout(120_000);
+    const exe = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+    expect(exe, "chromium installed (apt-get install chromium)").to.not.equal(undefined);
+    const dir = mkdtempSync(join(tmpdir(), "cascade-report-"));
+    const html = join(dir, "report.html");
+    writeFileSync(html, renderHtml(r, { frames: 5, seed: "demo-test" }));
+    const browser = await chromium.launch({ executablePath: exe!, args: ["--no-sandbox"] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1180 } });
+      await page.goto(`file://${html}`);
+      const charts = await page.$$eval("svg.chart", (svgs) =>
+        svgs.map((s) => ({
+          title: s.getAttribute("aria-label"),
+          axes: [...s.querySelectorAll("text.axis")].map((t) => t.textContent),
+          ticks: [...s.querySelectorAll("text.tick")].map((t) => Number(t.textContent)),
+          refs: s.querySelectorAll("line.ref").length,
+          values: s.querySelectorAll("text.value").length,
+          width: s.getBoundingClientRect().width,
+        })),
+      );
+      const classes = r.initial.classes.length;
+      expect(charts.length, "price, NAV, validators, share + one APY chart per class").to.equal(4 + classes);
+      for (const c of charts) {
+        expect(c.width, `${c.title}: rendered`).to.be.greaterThan(0);
+        expect(c.axes[0], `${c.title}: x axis label`).to.equal("frame");
+        expect(c.axes.length, `${c.title}: a y axis label too`).to.equal(2);
+        const steps = c.ticks.slice(1).map((t, i) => Number((t - c.ticks[i]!).toPrecision(6)));
+        expect(new Set(steps).size, `${c.title}: evenly spaced ticks ${c.ticks.join(", ")}`).to.equal(1);
+        const mant = Number((steps[0]! / 10 ** Math.floor(Math.log10(steps[0]!))).toPrecision(6));
+        expect([1, 2, 5], `${c.title}: tick step ${steps[0]} is 1, 2 or 5 × 10^k`).to.include(mant);
+      }
+      const price = charts.find((c) => c.title === "Class price (ETH per token)")!;
+      expect(price.refs, "the price chart's 1.0 line").to.equal(1);
+      const bars = charts.find((c) => c.title === "Active validators by module")!;
+      expect(bars.values, "a total above every bar at least").to.be.at.least(r.frames.length + 1);
+      expect(
+        charts.filter((c) => /^Class .* APY/.test(c.title ?? "")).length,
+        "one APY chart per class",
+      ).to.equal(classes);
+      const shot = join(dir, "report.png");
+      await page.screenshot({ path: shot, fullPage: false });
+      if (process.env.CASCADE_SCREENSHOT) copyFileSync(shot, process.env.CASCADE_SCREENSHOT);
+    } finally {
+      await browser.close();
     }
   });
 });

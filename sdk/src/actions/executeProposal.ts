@@ -33,7 +33,11 @@ export async function executeProposal(
   if (before.state !== "ready") {
     const why =
       before.state === "pending"
-        ? `not ready until ${new Date(Number(before.readyAt) * 1000).toISOString()}`
+        ? notReadyReason(
+            before.readyAt,
+            BigInt((await client.provider.getBlock("latest"))?.timestamp ?? 0),
+            BigInt(Math.floor(Date.now() / 1000)),
+          )
         : before.state === "done"
           ? "already executed"
           : "not scheduled (propose it first, with the same calls and description)";
@@ -42,4 +46,23 @@ export async function executeProposal(
   const value = values.reduce((a, b) => a + b, 0n);
   const receipt = await send(client, tl, "executeBatch", args, value === 0n ? undefined : value);
   return { ...base, ...(await opState(client, operationId)), txHash: receipt.hash };
+}
+
+const iso = (t: bigint) => new Date(Number(t) * 1000).toISOString();
+
+/**
+ * Why a pending operation cannot execute yet, comparing its eta with both clocks: the timelock
+ * checks the latest block's timestamp, which on an idle devnet (no block mined since) lags the
+ * wall clock. Says which one it waits for.
+ *
+ * @example
+ * ```ts
+ * import { notReadyReason } from "./executeProposal.js";
+ * console.log(notReadyReason(1_000n, 900n, 1_100n)); // "…the latest block is at … mine a block…"
+ * ```
+ */
+export function notReadyReason(readyAt: bigint, latestBlockTime: bigint, now: bigint): string {
+  if (readyAt > now)
+    return `not ready until ${iso(readyAt)} (${readyAt - now} s from now by the clock; the timelock then needs a block at or after it)`;
+  return `not ready on chain: its eta ${iso(readyAt)} has passed by the clock, but the latest block is at ${iso(latestBlockTime)} and the timelock checks block time: send any transaction or mine a block (\`cascade devnet time 1s\` on a devnet), then execute again`;
 }
