@@ -174,6 +174,43 @@ describe("beacon API conformance", function () {
       }
     });
 
+    it("test_block_readsRealCapellaWithdrawals: 16 withdrawals, consecutive indices, gwei", async function () {
+      // A Goerli block message as a beacon node produced it; the response envelope is the test's.
+      const message = real("ssv-goerli-capella-block-message.json") as {
+        body: { execution_payload: { withdrawals: { index: string; amount: string }[] } };
+      };
+      expect(
+        validate(componentSchema("Capella.BeaconBlock"), message),
+        "official Capella block",
+      ).to.deep.equal([]);
+      const body = {
+        version: "capella",
+        execution_optimistic: false,
+        finalized: true,
+        data: { message, signature: "0x" + "00".repeat(96) },
+      };
+      const s = await stub(() => ({ status: 200, body }));
+      try {
+        const b = await new BeaconApi(s.url).block(1861337n);
+        const ws = b!.execution!.withdrawals;
+        expect(ws.length, "a full payload of withdrawals").to.equal(16);
+        expect(
+          ws.every((w, i) => w.index === ws[0].index + BigInt(i)),
+          "the chain-wide withdrawal index runs on without gaps",
+        ).to.equal(true);
+        expect(ws[0].index, "first index").to.equal(645759n);
+        expect(ws[0].validatorIndex, "validator index").to.equal(425n);
+        expect(
+          ws.reduce((t, w) => t + w.amount, 0n),
+          "Σ amounts in gwei",
+        ).to.equal(message.body.execution_payload.withdrawals.reduce((t, w) => t + BigInt(w.amount), 0n));
+        expect(b!.execution!.blockNumber, "execution block").to.equal(3031542n);
+        expect(b!.finalized && !b!.optimistic, "finalized and not optimistic").to.equal(true);
+      } finally {
+        await s.app.close();
+      }
+    });
+
     it("test_block_acceptsFuluBlock: execution payload, parent root, execution requests", async function () {
       const body = real("ethstore-fulu-block.json") as { data: unknown };
       expect(
