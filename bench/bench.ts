@@ -274,7 +274,7 @@ async function depositValidators(ctx: Ctx, n: number, what: string): Promise<num
   const before: bigint = await sys.depositContract.get_deposit_count().then(leCount);
   const ids: number[] = [];
   const mks: { pubkeys: string; signatures: string; depositDataRoots: string[] }[] = [];
-  const atts = [];
+  const atts: Awaited<ReturnType<typeof attest>>[] = [];
   for (let id = 0; id < ctx.modules.length; id++) {
     const count = alloc[id];
     if (count === 0n) continue;

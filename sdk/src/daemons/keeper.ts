@@ -110,7 +110,7 @@ export class Keeper {
     const { alloc, keys } = await keysForDeposit(this.signer, this.addresses.router, n, source);
     const ids = alloc.flatMap((c, id) => (c > 0n ? [id] : []));
     if (ids.length === 0) return out;
-    const atts = [];
+    const atts: Awaited<ReturnType<typeof attest>>[] = [];
     for (const id of ids) {
       const att = await this.attestOrPause(id, out);
       if (!att) return out;
