@@ -264,19 +264,18 @@ async function attest(sys: System, gs: Signer[], moduleId: number, module: { key
 }
 
 /**
- * n validators through `depositToBeacon`, one call per module with a share (each with its own
- * attestation, as the keeper does); asserts all n are deposited. Returns the calls' total gas.
+ * n validators through one `depositToBeaconBatch` over every module with a share (each with its
+ * own attestation, as the keeper does); asserts all n are deposited. Returns the call's gas.
  */
 async function depositValidators(ctx: Ctx, n: number, what: string): Promise<number> {
   const { sys } = ctx;
-  const [alloc0, total]: [bigint[], bigint] = await sys.router.previewAllocation(n);
-  if (Number(total) !== n)
-    fail(what, `previewAllocation(${n}) allocates only ${total} (${alloc0.join(",")})`);
+  const [alloc, total]: [bigint[], bigint] = await sys.router.previewAllocation(n);
+  if (Number(total) !== n) fail(what, `previewAllocation(${n}) allocates only ${total} (${alloc.join(",")})`);
   const before: bigint = await sys.depositContract.get_deposit_count().then(leCount);
-  let gas = 0;
-  let done = 0;
-  for (let id = 0; id < ctx.modules.length && done < n; id++) {
-    const [alloc]: [bigint[], bigint] = await sys.router.previewAllocation(n - done);
+  const ids: number[] = [];
+  const mks: { pubkeys: string; signatures: string; depositDataRoots: string[] }[] = [];
+  const atts: Awaited<ReturnType<typeof attest>>[] = [];
+  for (let id = 0; id < ctx.modules.length; id++) {
     const count = alloc[id];
     if (count === 0n) continue;
     const [ops, firsts, counts]: bigint[][] = await ctx.modules[id].depositPlan(count);
@@ -286,11 +285,11 @@ async function depositValidators(ctx: Ctx, n: number, what: string): Promise<num
       for (let k = Number(firsts[r]); k < Number(firsts[r] + counts[r]); k++) keys.push(ctx.keys[id][k]);
     }
     const b = batch(keys);
-    const mk = { pubkeys: b.pubkeys, signatures: b.signatures, depositDataRoots: keys.map((k) => k.root) };
-    const att = await attest(sys, guardians, id, ctx.modules[id]);
-    gas += await gasOf(what, () => sys.router.depositToBeacon(id, n - done, mk, att));
-    done += Number(count);
+    ids.push(id);
+    mks.push({ pubkeys: b.pubkeys, signatures: b.signatures, depositDataRoots: keys.map((k) => k.root) });
+    atts.push(await attest(sys, guardians, id, ctx.modules[id]));
   }
+  const gas = await gasOf(what, () => sys.router.depositToBeaconBatch(ids, n, mks, atts));
   const after: bigint = await sys.depositContract.get_deposit_count().then(leCount);
   if (after - before !== BigInt(n)) fail(what, `deposited ${after - before}, expected ${n}`);
   return gas;

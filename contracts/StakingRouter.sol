@@ -403,24 +403,69 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         ModuleKeys calldata keys,
         IDepositSecurity.Attestation calldata attestation
     ) external returns (uint256 count) {
-        RouterStorage storage $ = _s();
-        require(maxCount != 0, ZeroCount());
-        require($.withdrawalVault != address(0), VaultsNotSet());
-        Module storage m = _module(moduleId);
-
-        uint256 n = _depositableEth() / DEPOSIT_SIZE;
-        if (n > maxCount) n = maxCount;
-        require(n != 0, NotEnoughBuffered(DEPOSIT_SIZE, _depositableEth()));
         // The module's share of an allocation of n over every module (§7): the other modules'
         // shares stay buffered for their own calls, so one module's activity never blocks another.
-        (uint256[] memory alloc, ) = _allocate(n);
-        count = alloc[moduleId];
-        require(count != 0, NothingToDeposit());
+        _module(moduleId);
+        count = _allocateDeposit(maxCount)[moduleId];
+        _depositModule(moduleId, count, keys, attestation, _s().depositContract.get_deposit_root());
+    }
 
-        IDepositContract dc = $.depositContract;
+    /// @inheritdoc IStakingRouter
+    function depositToBeaconBatch(
+        uint256[] calldata moduleIds,
+        uint256 maxCount,
+        ModuleKeys[] calldata keys,
+        IDepositSecurity.Attestation[] calldata attestations
+    ) external returns (uint256 total) {
+        uint256 len = moduleIds.length;
+        require(
+            len != 0 && keys.length == len && attestations.length == len,
+            BatchLengthMismatch(len, keys.length, attestations.length)
+        );
+        // One allocation for the whole batch: per-module calls recompute it over every module.
+        uint256[] memory alloc = _allocateDeposit(maxCount);
+        // The root the guardians saw is the one before this call's own deposits change it.
+        bytes32 root = _s().depositContract.get_deposit_root();
+        uint256 next; // lowest id the next entry may name
+        for (uint256 i; i < len; ++i) {
+            uint256 id = moduleIds[i];
+            // Strictly ascending: a module listed twice would take its share twice.
+            require(id >= next, ModulesNotAscending(id, next));
+            next = id + 1;
+            _module(id);
+            uint256 count = alloc[id];
+            _depositModule(id, count, keys[i], attestations[i], root);
+            total += count;
+        }
+    }
+
+    /// @dev The allocation (§7) of min(depositable ETH / 32 ETH, maxCount) new validators.
+    function _allocateDeposit(uint256 maxCount) private view returns (uint256[] memory alloc) {
+        require(maxCount != 0, ZeroCount());
+        require(_s().withdrawalVault != address(0), VaultsNotSet());
+        uint256 depositable = _depositableEth();
+        uint256 n = depositable / DEPOSIT_SIZE;
+        if (n > maxCount) n = maxCount;
+        require(n != 0, NotEnoughBuffered(DEPOSIT_SIZE, depositable));
+        (alloc, ) = _allocate(n);
+    }
+
+    /// @dev Deposits `count` validators of module `moduleId` (already checked to exist) after
+    /// its attestation is checked against `root`, the deposit root before the calling tx's
+    /// deposits.
+    function _depositModule(
+        uint256 moduleId,
+        uint256 count,
+        ModuleKeys calldata keys,
+        IDepositSecurity.Attestation calldata attestation,
+        bytes32 root
+    ) private {
+        require(count != 0, NothingToDeposit());
+        RouterStorage storage $ = _s();
+        Module storage m = $.modules[moduleId];
         IStakingModule module = IStakingModule(m.module);
         // Front-running guard: the root and this module's key nonce are what the guardians saw.
-        $.depositSecurity.verify(attestation, moduleId, module.keyNonce(), dc.get_deposit_root());
+        $.depositSecurity.verify(attestation, moduleId, module.keyNonce(), root);
 
         // The keeper may supply more keys than the allocation takes (it can change with other
         // modules' activity); the first `count` in plan order are used.
@@ -440,7 +485,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
             keys.pubkeys[:count * PUBKEY_LENGTH],
             keys.signatures[:count * SIGNATURE_LENGTH]
         );
-        _depositKeys(dc, count, keys);
+        _depositKeys($.depositContract, count, keys);
     }
 
     function _depositKeys(IDepositContract dc, uint256 count, ModuleKeys calldata keys) private {

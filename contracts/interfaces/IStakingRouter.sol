@@ -74,6 +74,8 @@ interface IStakingRouter {
     error KeyMismatch(uint256 moduleId, uint256 operatorId, uint256 keyIndex);
     error TooManyDebtors(uint256 max);
     error ExitAlreadyForced(bytes32 pubkeyHash);
+    error BatchLengthMismatch(uint256 modules, uint256 keys, uint256 attestations);
+    error ModulesNotAscending(uint256 moduleId, uint256 minimum);
 
     // ---------------------------------------------------------------- events
     event ModuleAdded(
@@ -137,6 +139,24 @@ interface IStakingRouter {
         ModuleKeys calldata keys,
         IDepositSecurity.Attestation calldata attestation
     ) external returns (uint256 count);
+
+    /// @notice Deposits several modules' shares of ONE allocation (§7) of up to `maxCount`
+    /// validators in one call: the allocation over all modules is computed once, each listed
+    /// module takes its share, the shares of modules not listed stay buffered. Each module still
+    /// needs its own fresh guardian attestation (checked against the deposit root before this
+    /// call's first deposit), so the guardians' checks are those of `depositToBeacon`.
+    /// @param moduleIds the modules to deposit to, strictly ascending (no module twice)
+    /// @param maxCount upper bound on the validators allocated over all modules
+    /// @param keys per listed module, its keys in `depositPlan` order; at least its share
+    /// @param attestations per listed module, the guardian quorum over its id, key nonce and the
+    /// deposit root
+    /// @return total number of validators deposited over the listed modules
+    function depositToBeaconBatch(
+        uint256[] calldata moduleIds,
+        uint256 maxCount,
+        ModuleKeys[] calldata keys,
+        IDepositSecurity.Attestation[] calldata attestations
+    ) external returns (uint256 total);
 
     // ---------------------------------------------------------------- modules
     /// @notice Claims pubkeys for the calling module; reverts if any exists anywhere in the router.

@@ -121,8 +121,8 @@ contract GasReportApplyTest is ColdGas {
         for (uint256 i; i < modules; ++i) {
             CuratedModule m = _newCurated();
             _addModule(address(m), 1, 10_000, 10_000);
-            // One validator "deposited" per module: the harness books it without keys.
-            router.harnessSetDeposited(i, 1);
+            // One validator "deposited" per module: the fixture books it without keys.
+            _setDeposited(i, 1);
         }
         _addClass(IYieldClasses.ClassParams(1000, 2500, 2500, uint32(FRAME), 0));
         for (uint256 k = 1; k < classes; ++k) {

@@ -73,7 +73,7 @@ contract AllocationFuzzTest is RouterFixture {
         c.active[i] = _rand(seed, i, "active") % 40;
         m.set(depositable, kappa);
         uint256 id = _addModule(address(m), baseWeight, uint16(limit), rep);
-        router.harnessSetDeposited(id, uint64(c.active[i]));
+        _setDeposited(id, uint64(c.active[i]));
         if (_rand(seed, i, "paused") % 5 == 0) {
             vm.prank(pauser);
             router.setModuleStatus(id, IStakingRouter.ModuleStatus.Paused);

@@ -308,7 +308,7 @@ contract DepositToBeaconTest is RouterFixture {
     }
 
     function test_depositToBeacon_revertsWhenNotEnoughBuffered() public {
-        router.harnessAddBuffered{value: 31 ether}();
+        _addBuffered(31 ether);
         (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare(0, 1);
         Snap memory s = _snap();
         vm.expectRevert(

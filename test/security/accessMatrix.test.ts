@@ -109,6 +109,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     claimServicePayout: open("pulls the caller's own payout"),
     forceExit: open("keeper; only when the exit is overdue"),
     depositToBeacon: open("keeper; guardian attestation checked inside"),
+    depositToBeaconBatch: open("keeper; one guardian attestation per module checked inside"),
     registerPubkeys: gated("curatedModule", "bondedModule"),
     releasePubkeys: gated("curatedModule", "bondedModule"),
     receiveBondCover: gated("curatedModule", "bondedModule"),

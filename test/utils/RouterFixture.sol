@@ -216,9 +216,33 @@ abstract contract RouterFixture is Test {
     // ---------------------------------------------------------------- deposits
 
     function _fund(uint256 validators) internal {
-        uint256 amount = validators * 32 ether;
-        vm.deal(address(this), address(this).balance + amount);
-        router.harnessAddBuffered{value: amount}();
+        _addBuffered(validators * 32 ether);
+    }
+
+    // StakingRouter's ERC-7201 namespace (cascade.storage.StakingRouter) and the slots of the
+    // fields the fixtures seed (docs/storage-layout.json).
+    bytes32 private constant ROUTER_SLOT = 0x1d7422f1ab79353861a3f5d808f4944ef0879ec6e6a4c9afa8730aeb6cebc000;
+    uint256 private constant BUFFERED_FIELD = 4;
+    uint256 private constant MODULES_FIELD = 6;
+    uint256 private constant MODULE_SLOTS = 4; // slots per IStakingRouter.Module
+    uint256 private constant DEPOSITED_FIELD = 2; // `deposited` is the low 64 bits of this slot
+
+    /// @dev Adds `amount` to the router's buffered ETH, with the ETH (no class deposit needed).
+    function _addBuffered(uint256 amount) internal {
+        address r = address(router);
+        vm.deal(r, r.balance + amount);
+        bytes32 slot = bytes32(uint256(ROUTER_SLOT) + BUFFERED_FIELD);
+        vm.store(r, slot, bytes32(uint256(vm.load(r, slot)) + amount));
+    }
+
+    /// @dev Sets a module's deposited validators (allocation counts `deposited - exited`).
+    function _setDeposited(uint256 moduleId, uint64 deposited) internal {
+        address r = address(router);
+        uint256 base = uint256(keccak256(abi.encode(uint256(ROUTER_SLOT) + MODULES_FIELD)));
+        bytes32 slot = bytes32(base + moduleId * MODULE_SLOTS + DEPOSITED_FIELD);
+        uint256 word = uint256(vm.load(r, slot));
+        vm.store(r, slot, bytes32(((word >> 64) << 64) | deposited));
+        require(router.getModule(moduleId).deposited == deposited, "fixture: Module layout moved");
     }
 
     /// @dev A quorum attestation for `moduleId` over the current deposit root and its key

@@ -45,6 +45,27 @@ export const StakingRouterAbi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "modules",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "keys",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "attestations",
+        type: "uint256",
+      },
+    ],
+    name: "BatchLengthMismatch",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "value",
         type: "uint256",
       },
@@ -258,6 +279,22 @@ export const StakingRouterAbi = [
       },
     ],
     name: "ModuleStopped",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "minimum",
+        type: "uint256",
+      },
+    ],
+    name: "ModulesNotAscending",
     type: "error",
   },
   {
@@ -1370,6 +1407,101 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
+        internalType: "uint256[]",
+        name: "moduleIds",
+        type: "uint256[]",
+      },
+      {
+        internalType: "uint256",
+        name: "maxCount",
+        type: "uint256",
+      },
+      {
+        components: [
+          {
+            internalType: "bytes",
+            name: "pubkeys",
+            type: "bytes",
+          },
+          {
+            internalType: "bytes",
+            name: "signatures",
+            type: "bytes",
+          },
+          {
+            internalType: "bytes32[]",
+            name: "depositDataRoots",
+            type: "bytes32[]",
+          },
+        ],
+        internalType: "struct IStakingRouter.ModuleKeys[]",
+        name: "keys",
+        type: "tuple[]",
+      },
+      {
+        components: [
+          {
+            internalType: "uint256",
+            name: "moduleId",
+            type: "uint256",
+          },
+          {
+            internalType: "uint256",
+            name: "keyNonce",
+            type: "uint256",
+          },
+          {
+            internalType: "bytes32",
+            name: "depositRoot",
+            type: "bytes32",
+          },
+          {
+            internalType: "uint256",
+            name: "blockNumber",
+            type: "uint256",
+          },
+          {
+            internalType: "bytes32",
+            name: "blockHash",
+            type: "bytes32",
+          },
+          {
+            components: [
+              {
+                internalType: "bytes32",
+                name: "r",
+                type: "bytes32",
+              },
+              {
+                internalType: "bytes32",
+                name: "vs",
+                type: "bytes32",
+              },
+            ],
+            internalType: "struct IDepositSecurity.Signature[]",
+            name: "signatures",
+            type: "tuple[]",
+          },
+        ],
+        internalType: "struct IDepositSecurity.Attestation[]",
+        name: "attestations",
+        type: "tuple[]",
+      },
+    ],
+    name: "depositToBeaconBatch",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "total",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256",
         name: "moduleId",
         type: "uint256",
@@ -2231,6 +2363,23 @@ export interface StakingRouterContract extends BaseContract {
         blockHash: BytesLike;
         signatures: { r: BytesLike; vs: BytesLike }[];
       },
+    ],
+    bigint,
+    ContractTransactionResponse
+  >;
+  depositToBeaconBatch: BaseContractMethod<
+    [
+      moduleIds: BigNumberish[],
+      maxCount: BigNumberish,
+      keys: { pubkeys: BytesLike; signatures: BytesLike; depositDataRoots: BytesLike[] }[],
+      attestations: {
+        moduleId: BigNumberish;
+        keyNonce: BigNumberish;
+        depositRoot: BytesLike;
+        blockNumber: BigNumberish;
+        blockHash: BytesLike;
+        signatures: { r: BytesLike; vs: BytesLike }[];
+      }[],
     ],
     bigint,
     ContractTransactionResponse

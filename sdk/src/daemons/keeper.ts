@@ -1,10 +1,12 @@
 /**
  * Keeper (DESIGN §1): permissionless upkeep, nothing on behalf of others.
  * - `depositBuffered`: asks the router how many validators the buffer allows (redemption demand
- *   is served first), then, module by module, lays out that module's share of the allocation in
- *   its plan order from the modules' `KeysAdded` events (or any key source), gets a fresh guardian
- *   attestation for that module (the guardians check every depositable key of it first) and calls
- *   `depositToBeacon(moduleId, …)`. One module's activity (or revert) never blocks another's
+ *   is served first), lays out every module's share of that allocation in its plan order from the
+ *   modules' `KeysAdded` events (or any key source), gets a fresh guardian attestation per module
+ *   with a share (the guardians check every depositable key of it first) and sends them all in
+ *   ONE `depositToBeaconBatch` (the router computes the allocation once). If that call would
+ *   revert (e.g. one module's key nonce moved after the guardians looked), it falls back to one
+ *   `depositToBeacon(moduleId, …)` per module, so one module's activity never blocks another's
  *   deposit. When a guardian finds a front-run or invalid key it signs a pause of that module
  *   instead: the keeper submits it (`pauseModuleWithSignature`) and goes on with the other modules.
  *   Modules already paused by a guardian are skipped; a global pause stops the whole run.
@@ -34,9 +36,9 @@ export interface KeeperResult {
   /** validators deposited per module id */
   alloc: bigint[];
   total: bigint;
-  /** the last `depositToBeacon` sent */
+  /** the last deposit transaction sent */
   txHash?: string;
-  /** every `depositToBeacon` sent, in module order */
+  /** every deposit transaction sent: one `depositToBeaconBatch`, or per-module calls after a fallback */
   txHashes: string[];
   /** set when a guardian refused to attest to a module and signed a pause of it instead */
   paused?: { moduleId: number; guardian: string; violations: KeyViolation[]; txHash?: string | undefined };
@@ -99,10 +101,11 @@ export class Keeper {
   }
 
   /**
-   * Deposits up to `max` validators (default: all the buffer allows), one `depositToBeacon` per
-   * module with a share; no-op when nothing fits. A module whose call reverts (its nonce moved
-   * after the guardians looked) is reported in `failed` and retried next run; a module a guardian
-   * pauses (now, `paused`, or earlier, `skipped`) keeps its share buffered; the others go on.
+   * Deposits up to `max` validators (default: all the buffer allows) in one `depositToBeaconBatch`
+   * over every module with a share; no-op when nothing fits. A module a guardian pauses (now,
+   * `paused`, or earlier, `skipped`) keeps its share buffered; the others go on. When the batch
+   * would revert, falls back to one `depositToBeacon` per module: a module whose call reverts (its
+   * nonce moved after the attestation) is reported in `failed` and retried next run.
    */
   async depositBuffered(max?: bigint): Promise<KeeperResult> {
     let n = await this.depositable();
@@ -116,26 +119,79 @@ export class Keeper {
     if (ds && (await ds.isPaused())) return out; // the emergency pause: nothing to do until governance
     const source = this.source instanceof EventKeySource ? this.source.source : this.source;
     if (this.source instanceof EventKeySource) await this.source.refresh();
-    for (let id = 0; id < moduleCount && out.total < n; id++) {
-      // maxCount must be the `n` the keys were laid out for: the allocation of n can place fewer
-      // than n validators (targets floor), and allocating that smaller total differs again.
-      const left = n - out.total;
-      const { alloc, keys } = await keysForDeposit(this.signer, this.addresses.router, left, source, id);
-      if (alloc[id] === 0n) continue;
+    // maxCount must be the `n` the keys were laid out for: the allocation of n can place fewer
+    // than n validators (targets floor), and allocating that smaller total differs again.
+    const { alloc, keys } = await keysForDeposit(this.signer, this.addresses.router, n, source);
+    const ids = alloc.flatMap((c, id) => (c > 0n ? [id] : []));
+    if (ids.length === 0) return out;
+    const atts: Awaited<ReturnType<typeof attest>>[] = [];
+    const batch: number[] = [];
+    for (const id of ids) {
       if (ds && (await ds.isModulePaused(id))) {
         (out.skipped ??= []).push(id);
         continue;
       }
-      let att;
-      try {
-        att = await attest(this.guardians, id);
-      } catch (e) {
-        if (!(e instanceof DepositPauseRequired)) throw e;
-        const d = e.decision;
-        const txHash = await submitPause(this.signer, this.guardians[0].addresses.depositSecurity, d);
-        out.paused = { moduleId: id, guardian: d.address, violations: d.violations, txHash };
-        continue; // that module's share stays buffered; the other modules still deposit
+      const att = await this.attestOrPause(id, out);
+      if (!att) continue; // paused now: its share stays buffered, the others still deposit
+      batch.push(id);
+      atts.push(att);
+    }
+    if (batch.length === 0) return out;
+    // A batch that would revert, or reverts on chain (an upload front-ran it and moved one
+    // module's nonce), falls back to per-module calls: a hostile operator can cost the keeper a
+    // reverted batch, but cannot hold back the other modules' deposits.
+    try {
+      const tx = await router.depositToBeaconBatch(
+        batch,
+        n,
+        batch.map((id) => keys[id]),
+        atts,
+      );
+      await tx.wait();
+      for (const id of batch) {
+        out.alloc[id] += alloc[id];
+        out.total += alloc[id];
       }
+      out.txHash = tx.hash;
+      out.txHashes.push(tx.hash);
+      return out;
+    } catch {
+      return this.depositPerModule(router, ds, moduleCount, n, source, out);
+    }
+  }
+
+  /** A fresh attestation for `moduleId`, or undefined after submitting a guardian's pause. */
+  private async attestOrPause(moduleId: number, out: KeeperResult) {
+    try {
+      return await attest(this.guardians, moduleId);
+    } catch (e) {
+      if (!(e instanceof DepositPauseRequired)) throw e;
+      const d = e.decision;
+      const txHash = await submitPause(this.signer, this.guardians[0].addresses.depositSecurity, d);
+      out.paused = { moduleId, guardian: d.address, violations: d.violations, txHash };
+      return undefined;
+    }
+  }
+
+  /** The fallback: one `depositToBeacon` per module with a share of what is left of `n`. */
+  private async depositPerModule(
+    router: Contract,
+    ds: Contract | undefined,
+    moduleCount: number,
+    n: bigint,
+    source: KeySource,
+    out: KeeperResult,
+  ): Promise<KeeperResult> {
+    for (let id = 0; id < moduleCount && out.total < n; id++) {
+      const left = n - out.total;
+      const { alloc, keys } = await keysForDeposit(this.signer, this.addresses.router, left, source, id);
+      if (alloc[id] === 0n || out.skipped?.includes(id) || out.paused?.moduleId === id) continue;
+      if (ds && (await ds.isModulePaused(id))) {
+        (out.skipped ??= []).push(id);
+        continue;
+      }
+      const att = await this.attestOrPause(id, out);
+      if (!att) continue; // that module's share stays buffered; the other modules still deposit
       try {
         const tx = await router.depositToBeacon(id, left, keys[id], att);
         await tx.wait();
