@@ -1177,7 +1177,7 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
           if (gate.unbacked.length || (a && a.network.verdict === "insecure")) exitCode = 1;
           return;
         }
-        if (o.deployed) {
+        if (o.deployed && o.pfc) {
           if (file) throw new InvalidInputError("pass either a graph file or --deployed, not both");
           const alpha = Number(o.alphaBps);
           if (!Number.isInteger(alpha) || alpha < 1 || alpha > 10_000)

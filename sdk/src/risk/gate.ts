@@ -101,7 +101,7 @@ export async function onChainGate(client: CascadeClient): Promise<OnChainGate> {
       slashable.set(v, (slashable.get(v) ?? 0n) + (stake * m) / 10_000n);
       ops.push(v);
     });
-    const [profit, alpha] = (await read(client, () => reg.serviceRisk(id))) as [bigint, bigint];
+    const [profit, alpha] = await read(client, () => reg.serviceRisk(id));
     if (BigInt(profit) > 0n) keysOf.push({ id, ops, profit: BigInt(profit), alpha: Number(alpha) });
   }
   const operators: Operator[] = [];
