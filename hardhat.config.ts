@@ -14,22 +14,12 @@ const require = createRequire(import.meta.url);
 const SOLC_VERSION = "0.8.30";
 const solcPath = require.resolve("solc/soljson.js");
 const optimizer = { enabled: true, runs: 200 };
-/**
- * ServiceRegistry is compiled with optimizer runs = 1: at 200 runs it is 24,989 B deployed (over
- * EIP-170) after this wave's exposure, deallocation and slash-cap fixes; at 1 run it fits. Its
- * hot paths are governance and keeper calls, not depositors'. Layout v2 (docs/design.md §2)
- * splits it so the override can go.
- */
-const small = { enabled: true, runs: 1 };
 const compiler = (o: typeof optimizer) => ({
   version: SOLC_VERSION,
   path: solcPath,
   settings: { optimizer: o, evmVersion: "prague" },
 });
-const profile = {
-  compilers: [compiler(optimizer)],
-  overrides: { "contracts/ServiceRegistry.sol": compiler(small) },
-};
+const profile = { compilers: [compiler(optimizer)] };
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],

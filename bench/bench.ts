@@ -734,6 +734,33 @@ async function mainSuite(ctx: Ctx) {
   record("execute_slash", Math.max(extra.execute_slash_classes, extra.execute_slash_bond));
   await revert(snap);
 
+  // Robustness gate: opt_in into a fresh service (the gate's graph is the allocated operators,
+  // so an opt-in does not move it), then the s8 allocation again with every service declaring
+  // a profit from corruption (π 0.1 ETH, α 50 %): the gate's full two-hop update.
+  snap = await snapshot();
+  const fresh = Number(await reg.serviceCount());
+  await run("registerService (opt_in)", () =>
+    reg.registerService({
+      tier: 1,
+      maxSlashBps: 1000,
+      slashingWindow: 300,
+      vetoWindow: 300,
+      minOperators: 1,
+      maxOperatorShareBps: 10_000,
+      slasher: slasher.address,
+      recipient: recipient.address,
+    }),
+  );
+  await run("setServiceStatus (opt_in)", () => reg.setServiceStatus(fresh, 2));
+  record("opt_in", await gasOf("opt_in", () => reg.connect(op).optIn(fresh, 0, 0)));
+  for (let id = 0; id < 8; id++)
+    await run(`setServiceRisk ${id}`, () => reg.setServiceRisk(id, ETH / 10n, 5000));
+  extra.set_allocation_s8_gated = await gasOf("set_allocation_s8 (every service π > 0)", () =>
+    reg.setAllocation(7, 12n * ETH, [opKey(0), opKey(1)]),
+  );
+  extra.certified_gamma_bps_s8_gated = Number(await reg.certifiedGammaBps());
+  await revert(snap);
+
   // Baselines: plain OZ 5 ERC-4626 vault over WETH, with earlier depositors, WETH pre-approved.
   snap = await snapshot();
   const weth = await ethers.deployContract("WETH__Baseline");
@@ -793,6 +820,7 @@ const ORDER = [
   "pay_rewards",
   "set_allocation_s8",
   "set_allocation_s64",
+  "opt_in",
   "baseline_erc4626_deposit_existing_holder",
   "baseline_erc4626_deposit_new_holder",
   "baseline_deposit_contract_call",

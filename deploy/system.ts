@@ -168,8 +168,13 @@ async function addr(c: BaseContract): Promise<string> {
 }
 
 /** Deploys `name` behind an ERC1967Proxy initialized with `init(args)`; returns the proxy typed as `name`. */
-async function proxy(ethers: HardhatEthers, name: string, args: unknown[]): Promise<any> {
-  const impl = await ethers.deployContract(name);
+async function proxy(
+  ethers: HardhatEthers,
+  name: string,
+  args: unknown[],
+  implArgs: unknown[] = [],
+): Promise<any> {
+  const impl = await ethers.deployContract(name, implArgs);
   const data = impl.interface.encodeFunctionData("initialize", args);
   const p = await ethers.deployContract("CascadeProxy", [await addr(impl), data]);
   return ethers.getContractAt(name, await addr(p));
@@ -252,14 +257,16 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   await (await router.grantRole(await router.MODULE_MANAGER_ROLE(), me)).wait();
 
   // Restaked services: registry wired to the router (bond locks, rewards), the book (exposure,
-  // redemption-delay rule) and accounting (slashes booked at execution).
-  const registry = await proxy(ethers, "ServiceRegistry", [
-    me,
-    await addr(router),
-    await addr(book),
-    accountingAddr,
-    cfg.coverFactorBps,
-  ]);
+  // redemption-delay rule) and accounting (slashes booked at execution). Its implementation
+  // runs two extensions by DELEGATECALL (allocations + exposure, slashing): deployed first.
+  const serviceAllocations = await ethers.deployContract("ServiceAllocations");
+  const serviceSlashing = await ethers.deployContract("ServiceSlashing");
+  const registry = await proxy(
+    ethers,
+    "ServiceRegistry",
+    [me, await addr(router), await addr(book), accountingAddr, cfg.coverFactorBps],
+    [await addr(serviceAllocations), await addr(serviceSlashing)],
+  );
   await (await router.grantRole(await router.SERVICES_ROLE(), await addr(registry))).wait();
   await (await router.grantRole(await router.SERVICES_ROLE(), accountingAddr)).wait();
   await (await accounting.setServiceRegistry(await addr(registry))).wait();

@@ -74,6 +74,8 @@ export interface ServiceRow {
   slashed: string;
   slashesExecuted: number;
   slashesVetoed: number;
+  /** the network's certified robustness γ (bps) when the row was read; "∞" = no load */
+  gammaBps: string;
 }
 
 export interface ModuleRow {
@@ -407,6 +409,10 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
         )
       ).wait();
     }
+    // Each service declares its profit from corruption (π) and attack threshold (α, 2/3): the
+    // registry's robustness gate keeps the certified γ of the network above 10 % (DESIGN §8).
+    for (const [i, pi] of [ETH, 2n * ETH].entries())
+      await (await reg.connect(service).setServiceRisk(i, pi, 6667)).wait();
     const expo = await Promise.all([1, 2].map((t) => reg.exposure(t) as Promise<[bigint, bigint]>));
     log(
       `Services registered and approved: ${defs
@@ -420,6 +426,8 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
     );
     const serviceRows = async (): Promise<ServiceRow[]> => {
       const rows: ServiceRow[] = [];
+      const g = BigInt(await reg.certifiedGammaBps());
+      const gammaBps = g === 2n ** 256n - 1n ? "∞" : g.toString();
       for (const [i, d] of svc.entries()) {
         const s = await reg.getService(i);
         const [keys] = await reg.allocationOf(i);
@@ -433,6 +441,7 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
           slashed: formatEther(d.slashed),
           slashesExecuted: d.executed,
           slashesVetoed: d.vetoed,
+          gammaBps,
         });
       }
       return rows;

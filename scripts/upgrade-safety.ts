@@ -64,9 +64,9 @@ export interface Analysis {
 
 /**
  * The Hardhat 3 build-info inputs that hold the project's contracts, merged into one: a file with
- * its own compiler settings (hardhat.config.ts overrides ServiceRegistry's optimizer runs) gets a
- * compilation job, and so a build-info, of its own. The sources are recompiled below with one
- * setting, so the union of their sources is the whole project.
+ * its own compiler settings (an override in hardhat.config.ts) gets a compilation job, and so a
+ * build-info, of its own. The sources are recompiled below with one setting, so the union of
+ * their sources is the whole project.
  */
 function hardhatInput(): { input: any; solcVersion: string } {
   const dir = join(ROOT, "artifacts/build-info");

@@ -4,7 +4,8 @@ pragma solidity 0.8.30;
 /// @title IServiceRegistry
 /// @notice Restaked services (DESIGN §8): registration, operator opt-in, allocations within the
 /// exposure limit, slashing with a veto window, and service rewards. Operators are identified
-/// by `(moduleId, operatorId)`.
+/// by `(moduleId, operatorId)`. One address and one ABI; the implementation runs the
+/// allocation and slashing code from two extensions by DELEGATECALL (`extensions()`).
 interface IServiceRegistry {
     // ---------------------------------------------------------------- types
     enum ServiceStatus {
@@ -80,6 +81,14 @@ interface IServiceRegistry {
     error WrongRegistrationFee(uint256 paid, uint256 fee);
     error SlashTooSmall(uint256 expected, uint256 minSlashAmount);
     error TooManyAllocatedOperators(uint256 total, uint256 max);
+    /// @dev The change would leave the certified γ below the minimum (and lower than before).
+    error RobustnessTooLow(uint256 gammaBps, uint256 minGammaBps);
+    /// @dev A service with a profit from corruption would have no slashable stake securing it.
+    error UnbackedService(uint256 serviceId);
+    /// @dev The service's slasher may only raise π_s and lower α_s (governance sets any value).
+    error RiskNotTightened(uint256 profit, uint256 newProfit, uint256 alphaBps, uint256 newAlphaBps);
+    error InvalidRiskParams(uint256 alphaBps);
+    error InvalidMinGamma(uint256 minGammaBps);
 
     // ---------------------------------------------------------------- events
     event ServiceRegistered(uint256 indexed serviceId, address indexed registrant, ServiceParams params);
@@ -107,6 +116,10 @@ interface IServiceRegistry {
     event CoverFactorSet(uint256 coverFactorBps);
     event MinSlashAmountSet(uint256 amount);
     event RegistrationFeeSet(uint256 fee);
+    /// @notice The certified γ of the network changed (bps; type(uint256).max = no load at all).
+    event RobustnessChanged(uint256 fromGammaBps, uint256 toGammaBps);
+    event ServiceRiskSet(uint256 indexed serviceId, uint256 profitFromCorruption, uint256 attackThresholdBps);
+    event MinGammaSet(uint256 minGammaBps);
 
     // ---------------------------------------------------------------- services
     /// @notice Registers a service (status Pending until governance approves). Anyone, paying
@@ -128,15 +141,35 @@ interface IServiceRegistry {
 
     /// @notice Opts out. The operator's allocation is removed at once (the service's allocation
     /// falls by it); that stake stays slashable (deallocating) until the opt-out takes effect,
-    /// after the service's slashing window.
+    /// after the service's slashing window. Never refused by the robustness gate (leaving is the
+    /// operator's right); the new γ is published (`RobustnessChanged`).
     function optOut(uint256 serviceId, uint256 moduleId, uint256 operatorId) external;
+
+    // ---------------------------------------------------------------- robustness gate
+    /// @notice Declares the service's profit from corruption π_s (wei) and attack threshold α_s
+    /// (bps of its securing stake a coalition needs), DESIGN §8. The service's slasher may only
+    /// tighten them (raise π, lower α); SERVICE_MANAGER_ROLE (governance) sets any value. π > 0
+    /// needs slashable stake securing the service (else `UnbackedService`): declare it once the
+    /// service is allocated. Reverts `RobustnessTooLow` when the certified γ would fall below
+    /// `minGammaBps()` (and below its value before the call).
+    function setServiceRisk(
+        uint256 serviceId,
+        uint256 profitFromCorruption,
+        uint256 attackThresholdBps
+    ) external;
+
+    /// @notice Sets the minimum certified γ (bps) allocations and risk changes must keep.
+    /// DEFAULT_ADMIN_ROLE. Default 1,000 (10 %).
+    function setMinGamma(uint256 minGammaBps) external;
 
     // ---------------------------------------------------------------- allocator
     /// @notice Sets the stake securing a service, split over the given opted-in operators by
     /// active stake, each capped at `maxOperatorShareBps`. ALLOCATOR_ROLE. Only operators with
     /// active stake count toward `minOperators`. When the call raises the service's slashable
     /// stake (allocation plus stake still deallocating), the exposure limit is checked for every
-    /// tier with every service's deallocating stake counted.
+    /// tier with every service's deallocating stake counted. The robustness gate then refuses a
+    /// call that leaves the certified γ below `minGammaBps()` and lower than before
+    /// (`RobustnessTooLow`), or a service with π > 0 without securing stake (`UnbackedService`).
     /// @param operatorKeys `moduleId << 32 | operatorId` of each operator
     function setAllocation(uint256 serviceId, uint256 amount, uint64[] calldata operatorKeys) external;
 
@@ -169,7 +202,9 @@ interface IServiceRegistry {
 
     /// @notice Scales allocations down where losses or redemptions broke the exposure limit, in
     /// one pass (each service once, by the smallest ratio over the tiers that count it).
-    /// Deallocating stake is not counted here: it cannot be scaled. Accounting only.
+    /// Deallocating stake is not counted here: it cannot be scaled. Then re-reads the active
+    /// stake of every operator carrying robustness load and publishes the new certified γ
+    /// (`RobustnessChanged`). Accounting only.
     function enforceExposure() external;
 
     // ---------------------------------------------------------------- views
@@ -204,6 +239,30 @@ interface IServiceRegistry {
     function registrationFee() external view returns (uint256);
     /// @notice Registered services not retired (bounded by MAX_SERVICES).
     function liveServiceCount() external view returns (uint256);
+    /// @notice The code this implementation runs by DELEGATECALL on the registry's storage:
+    /// ServiceAllocations (`setAllocation`, `enforceExposure`) and ServiceSlashing
+    /// (`requestSlash`, `vetoSlash`, `executeSlash`). Called directly, they revert.
+    function extensions() external view returns (address allocations, address slashing);
+    /// @notice The network's certified robustness γ_cert = min_v 1/T_v − 1 in bps, rounded down
+    /// (never above the exact certified value); 0 when nothing is certified (some T_v ≥ 1 or a
+    /// service with π > 0 is unbacked); type(uint256).max when no operator carries load.
+    function certifiedGammaBps() external view returns (uint256);
+    /// @notice T_v = Σ_{s∈N(v), π_s>0} π_s/(α_s·σ_s) of an operator, in 1e18 units, each term
+    /// rounded up; and its σ_v = min(active stake when last read, Σ_s ⌊a_{s,v}·maxSlashBps_s/10⁴⌋).
+    function operatorLoad(
+        uint256 moduleId,
+        uint256 operatorId
+    ) external view returns (uint256 load, uint256 sigma);
+    /// @notice The service's π_s, α_s, and (while π_s > 0) σ_s = Σ_{v∈N(s)} σ_v and its load
+    /// share q_s = ⌈π_s·10²²/(α_s·σ_s)⌉.
+    function serviceRisk(
+        uint256 serviceId
+    ) external view returns (uint256 profit, uint256 alphaBps, uint256 sigma, uint256 quota);
+    /// @notice Cascade bound (1 + 1/γ)·ψ (Theorem 1) for a shock of ψ (bps of stake), in bps,
+    /// rounded up, from the certified γ; type(uint256).max when γ_cert = 0 (no bound).
+    function cascadeBoundBps(uint256 psiBps) external view returns (uint256);
+    /// @notice The minimum certified γ (bps) the gate keeps.
+    function minGammaBps() external view returns (uint256);
     /// @notice Sets the minimum expected slash of a request. DEFAULT_ADMIN_ROLE.
     function setMinSlashAmount(uint256 amount) external;
     /// @notice Sets the registration fee. DEFAULT_ADMIN_ROLE.

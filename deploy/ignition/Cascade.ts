@@ -27,8 +27,8 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
     const deployer = m.getAccount(0);
     const frameSeconds = cfg.secondsPerSlot * cfg.slotsPerFrame;
 
-    const proxied = (name: string, init: unknown[]) => {
-      const impl = m.contract(name, [], { id: `${name}Impl` });
+    const proxied = (name: string, init: unknown[], implArgs: any[] = []) => {
+      const impl = m.contract(name, implArgs, { id: `${name}Impl` });
       const data = m.encodeFunctionCall(impl, "initialize", init as any);
       const proxy = m.contract("CascadeProxy", [impl, data], { id: `${name}Proxy` });
       return m.contractAt(name, proxy, { id: name });
@@ -88,7 +88,15 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
     m.call(router, "grantRole", [accountingRole, accounting], { id: "grantAccountingRole" });
     m.call(router, "grantRole", [moduleManagerRole, deployer], { id: "grantModuleManagerRole" });
 
-    const registry = proxied("ServiceRegistry", [deployer, router, book, accounting, cfg.coverFactorBps]);
+    // The registry's implementation runs two extensions by DELEGATECALL (allocations +
+    // exposure, slashing), deployed first and fixed in it.
+    const serviceAllocations = m.contract("ServiceAllocations", []);
+    const serviceSlashing = m.contract("ServiceSlashing", []);
+    const registry = proxied(
+      "ServiceRegistry",
+      [deployer, router, book, accounting, cfg.coverFactorBps],
+      [serviceAllocations, serviceSlashing],
+    );
     m.call(router, "grantRole", [servicesRole, registry], { id: "grantServicesRoleRegistry" });
     m.call(router, "grantRole", [servicesRole, accounting], { id: "grantServicesRoleAccounting" });
     m.call(accounting, "setServiceRegistry", [registry], { after: [accountingInit] });

@@ -38,7 +38,7 @@ export function renderFrame(f: FrameResult): string {
       fixed(c.serviceRewards, 4),
     ]);
   const st = new Table({
-    head: ["service", "tier", "allocation (ETH)", "operators", "rewards paid", "slashed", "vetoed"],
+    head: ["service", "tier", "allocation (ETH)", "operators", "rewards paid", "slashed", "vetoed", "γ cert (bps)"],
     style: { head: [], border: [] },
   });
   for (const s of f.services)
@@ -50,6 +50,7 @@ export function renderFrame(f: FrameResult): string {
       fixed(s.rewardsPaid, 2),
       `${fixed(s.slashed, 4)} (${s.slashesExecuted})`,
       s.slashesVetoed,
+      s.gammaBps,
     ]);
   const lines = [
     `\n── Frame ${f.frame} · day ${f.day} · refSlot ${f.refSlot} · report ${f.hash.slice(0, 10)}…`,

@@ -283,7 +283,12 @@ describe("cascade service / keeper / risk --deployed (in-process)", function () 
     const j = json(await ok(["--json", "risk", "--deployed", "--pfc", pfc]));
     expect(j.network.verdict).to.equal("secure");
     expect(j.graph.operators.map((o: { id: string }) => o.id).sort()).to.deep.equal(["0:0", "1:0"]);
-    await fails(["risk", "--deployed"], undefined, /--deployed needs --pfc/);
+    // Without --pfc: the registry's own robustness gate (no service declared π here: no load).
+    const gate = await ok(["risk", "--deployed"]);
+    expect(gate.out, "on-chain γ").to.match(
+      /γ on-chain \(certified\):\s+unbounded \(no load\) \(minimum 1000 bps\)/,
+    );
+    expect(gate.out, "SDK certified γ next to it").to.match(/γ SDK certified:\s+unbounded/);
     await fails(
       ["risk", "--deployed", "--pfc", writeJson("pfc-miss.json", { 0: "1" })],
       undefined,

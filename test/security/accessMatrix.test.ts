@@ -43,6 +43,7 @@ const ACCESS_ERRORS = new Set([
   "NotBook",
   "NotModule",
   "NotController",
+  "NotDelegated",
 ]);
 
 type Gate =
@@ -195,12 +196,27 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     payRewards: open("anyone pays a service's rewards"),
     optIn: gated("curatedOperator"),
     optOut: gated("curatedOperator"),
+    setServiceRisk: gated("deployer", "slasher"),
+    setMinGamma: gated("timelock"),
     setAllocation: gated("deployer"),
     requestSlash: gated("slasher"),
     vetoSlash: gated("deployer"),
     executeSlash: open("keeper; after the veto window"),
     collectRewards: gated("accounting"),
     enforceExposure: gated("accounting"),
+  },
+  // The registry's extensions run only by DELEGATECALL from it: called directly, every
+  // function refuses everyone (NotDelegated), so they hold no power of their own.
+  ServiceAllocations: {
+    setAllocation: gated(),
+    optOut: gated(),
+    setServiceRisk: gated(),
+    enforceExposure: gated(),
+  },
+  ServiceSlashing: {
+    requestSlash: gated(),
+    vetoSlash: gated(),
+    executeSlash: gated(),
   },
   ClassToken: {
     ...erc20,
@@ -340,6 +356,8 @@ describe("security: access-control matrix", function () {
       ["CuratedModule", sys.curated],
       ["BondedModule", sys.bonded],
       ["ServiceRegistry", reg],
+      ["ServiceAllocations", await ethers.getContractAt("ServiceAllocations", (await reg.extensions())[0])],
+      ["ServiceSlashing", await ethers.getContractAt("ServiceSlashing", (await reg.extensions())[1])],
       ["ClassToken", sys.tokens[0]],
       ["CascadeTimelock", sys.timelock],
       ["DepositContract", sys.depositContract],

@@ -81,7 +81,10 @@ describe("security: upgrades only through the timelock", function () {
     const tl = await sys.timelock.getAddress();
     expect(await sys.registry.hasRole(ZeroHash, me), "registry admin not the deployer").to.equal(false);
     expect(await sys.registry.hasRole(ZeroHash, tl), "registry admin is the timelock").to.equal(true);
-    const impl = await ethers.deployContract("ServiceRegistry");
+    const impl = await ethers.deployContract("ServiceRegistry", [
+      await (await ethers.deployContract("ServiceAllocations")).getAddress(),
+      await (await ethers.deployContract("ServiceSlashing")).getAddress(),
+    ]);
     await expect(
       sys.registry.upgradeToAndCall(await impl.getAddress(), "0x"),
       "the deployer cannot upgrade the registry",

@@ -5,6 +5,8 @@ import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.s
 import {Accounting} from "../../contracts/Accounting.sol";
 import {ClassToken} from "../../contracts/ClassToken.sol";
 import {ServiceRegistry} from "../../contracts/ServiceRegistry.sol";
+import {ServiceAllocations} from "../../contracts/services/ServiceAllocations.sol";
+import {ServiceSlashing} from "../../contracts/services/ServiceSlashing.sol";
 import {WithdrawalQueue} from "../../contracts/WithdrawalQueue.sol";
 import {YieldClasses} from "../../contracts/YieldClasses.sol";
 import {WithdrawalRequestPredeploy} from "../../contracts/devnet/WithdrawalRequestPredeploy.sol";
@@ -123,7 +125,9 @@ abstract contract ServicesFixture is RouterFixture {
         registry = ServiceRegistry(
             address(
                 new ERC1967Proxy(
-                    address(new ServiceRegistry()),
+                    address(
+                        new ServiceRegistry(address(new ServiceAllocations()), address(new ServiceSlashing()))
+                    ),
                     abi.encodeCall(
                         ServiceRegistry.initialize,
                         (admin, address(router), address(book), address(accounting), COVER_FACTOR_BPS)

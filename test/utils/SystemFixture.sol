@@ -6,6 +6,8 @@ import {Accounting} from "../../contracts/Accounting.sol";
 import {ClassToken} from "../../contracts/ClassToken.sol";
 import {ReportOracle} from "../../contracts/ReportOracle.sol";
 import {ServiceRegistry} from "../../contracts/ServiceRegistry.sol";
+import {ServiceAllocations} from "../../contracts/services/ServiceAllocations.sol";
+import {ServiceSlashing} from "../../contracts/services/ServiceSlashing.sol";
 import {WithdrawalQueue} from "../../contracts/WithdrawalQueue.sol";
 import {YieldClasses} from "../../contracts/YieldClasses.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
@@ -146,7 +148,9 @@ abstract contract SystemFixture is RouterFixture {
         registry = ServiceRegistry(
             address(
                 new ERC1967Proxy(
-                    address(new ServiceRegistry()),
+                    address(
+                        new ServiceRegistry(address(new ServiceAllocations()), address(new ServiceSlashing()))
+                    ),
                     abi.encodeCall(
                         ServiceRegistry.initialize,
                         (admin, address(router), address(book), address(accounting), coverFactorBps)

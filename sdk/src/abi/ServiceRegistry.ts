@@ -10,6 +10,22 @@ import type {
 
 export const ServiceRegistryAbi = [
   {
+    inputs: [
+      {
+        internalType: "address",
+        name: "allocations",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "slashing",
+        type: "address",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "constructor",
+  },
+  {
     inputs: [],
     name: "AccessControlBadConfirmation",
     type: "error",
@@ -139,6 +155,28 @@ export const ServiceRegistryAbi = [
   {
     inputs: [],
     name: "InvalidInitialization",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "minGammaBps",
+        type: "uint256",
+      },
+    ],
+    name: "InvalidMinGamma",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "alphaBps",
+        type: "uint256",
+      },
+    ],
+    name: "InvalidRiskParams",
     type: "error",
   },
   {
@@ -297,6 +335,48 @@ export const ServiceRegistryAbi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "profit",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "newProfit",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "alphaBps",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "newAlphaBps",
+        type: "uint256",
+      },
+    ],
+    name: "RiskNotTightened",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "gammaBps",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "minGammaBps",
+        type: "uint256",
+      },
+    ],
+    name: "RobustnessTooLow",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint8",
         name: "bits",
         type: "uint8",
@@ -448,6 +528,17 @@ export const ServiceRegistryAbi = [
       },
     ],
     name: "UUPSUnsupportedProxiableUUID",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "serviceId",
+        type: "uint256",
+      },
+    ],
+    name: "UnbackedService",
     type: "error",
   },
   {
@@ -618,6 +709,19 @@ export const ServiceRegistryAbi = [
       {
         indexed: false,
         internalType: "uint256",
+        name: "minGammaBps",
+        type: "uint256",
+      },
+    ],
+    name: "MinGammaSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: false,
+        internalType: "uint256",
         name: "amount",
         type: "uint256",
       },
@@ -717,6 +821,25 @@ export const ServiceRegistryAbi = [
       },
     ],
     name: "RewardsPaid",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "fromGammaBps",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "toGammaBps",
+        type: "uint256",
+      },
+    ],
+    name: "RobustnessChanged",
     type: "event",
   },
   {
@@ -859,6 +982,31 @@ export const ServiceRegistryAbi = [
       },
     ],
     name: "ServiceRegistered",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "serviceId",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "profitFromCorruption",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "attackThresholdBps",
+        type: "uint256",
+      },
+    ],
+    name: "ServiceRiskSet",
     type: "event",
   },
   {
@@ -1119,6 +1267,38 @@ export const ServiceRegistryAbi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "psiBps",
+        type: "uint256",
+      },
+    ],
+    name: "cascadeBoundBps",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "certifiedGammaBps",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "maxTotal",
         type: "uint256",
       },
@@ -1187,7 +1367,7 @@ export const ServiceRegistryAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "slashId",
+        name: "",
         type: "uint256",
       },
     ],
@@ -1195,7 +1375,7 @@ export const ServiceRegistryAbi = [
     outputs: [
       {
         internalType: "uint256",
-        name: "amount",
+        name: "",
         type: "uint256",
       },
     ],
@@ -1221,6 +1401,24 @@ export const ServiceRegistryAbi = [
         internalType: "uint256",
         name: "available",
         type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "extensions",
+    outputs: [
+      {
+        internalType: "address",
+        name: "allocations",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "slashing",
+        type: "address",
       },
     ],
     stateMutability: "view",
@@ -1479,11 +1677,53 @@ export const ServiceRegistryAbi = [
   },
   {
     inputs: [],
+    name: "minGammaBps",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "minSlashAmount",
     outputs: [
       {
         internalType: "uint256",
         name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+    ],
+    name: "operatorLoad",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "load",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "sigma",
         type: "uint256",
       },
     ],
@@ -1546,7 +1786,7 @@ export const ServiceRegistryAbi = [
             type: "uint64",
           },
         ],
-        internalType: "struct ServiceRegistry.OptIn",
+        internalType: "struct ServiceRegistryStorage.OptIn",
         name: "",
         type: "tuple",
       },
@@ -1558,17 +1798,17 @@ export const ServiceRegistryAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "serviceId",
+        name: "",
         type: "uint256",
       },
       {
         internalType: "uint256",
-        name: "moduleId",
+        name: "",
         type: "uint256",
       },
       {
         internalType: "uint256",
-        name: "operatorId",
+        name: "",
         type: "uint256",
       },
     ],
@@ -1712,27 +1952,27 @@ export const ServiceRegistryAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "serviceId",
+        name: "",
         type: "uint256",
       },
       {
         internalType: "uint256",
-        name: "moduleId",
+        name: "",
         type: "uint256",
       },
       {
         internalType: "uint256",
-        name: "operatorId",
+        name: "",
         type: "uint256",
       },
       {
         internalType: "uint256",
-        name: "bps",
+        name: "",
         type: "uint256",
       },
       {
         internalType: "bytes32",
-        name: "evidence",
+        name: "",
         type: "bytes32",
       },
     ],
@@ -1740,7 +1980,7 @@ export const ServiceRegistryAbi = [
     outputs: [
       {
         internalType: "uint256",
-        name: "slashId",
+        name: "",
         type: "uint256",
       },
     ],
@@ -1804,14 +2044,48 @@ export const ServiceRegistryAbi = [
         name: "serviceId",
         type: "uint256",
       },
+    ],
+    name: "serviceRisk",
+    outputs: [
       {
         internalType: "uint256",
-        name: "amount",
+        name: "profit",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "alphaBps",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "sigma",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "quota",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "",
         type: "uint256",
       },
       {
         internalType: "uint64[]",
-        name: "operatorKeys",
+        name: "",
         type: "uint64[]",
       },
     ],
@@ -1829,6 +2103,19 @@ export const ServiceRegistryAbi = [
       },
     ],
     name: "setCoverFactor",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "bps",
+        type: "uint256",
+      },
+    ],
+    name: "setMinGamma",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -1855,6 +2142,29 @@ export const ServiceRegistryAbi = [
       },
     ],
     name: "setRegistrationFee",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    name: "setServiceRisk",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -1947,7 +2257,7 @@ export const ServiceRegistryAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "slashId",
+        name: "",
         type: "uint256",
       },
     ],
@@ -1974,6 +2284,8 @@ export interface ServiceRegistryContract extends BaseContract {
     [keys: bigint[], stakes: bigint[]],
     [keys: bigint[], stakes: bigint[]]
   >;
+  cascadeBoundBps: BaseContractMethod<[psiBps: BigNumberish], bigint, bigint>;
+  certifiedGammaBps: BaseContractMethod<[], bigint, bigint>;
   collectRewards: BaseContractMethod<
     [maxTotal: BigNumberish],
     [paid: bigint[], tiers: bigint[]],
@@ -1986,11 +2298,16 @@ export interface ServiceRegistryContract extends BaseContract {
     [amount: bigint, until: bigint]
   >;
   enforceExposure: BaseContractMethod<[], void, ContractTransactionResponse>;
-  executeSlash: BaseContractMethod<[slashId: BigNumberish], bigint, ContractTransactionResponse>;
+  executeSlash: BaseContractMethod<[arg0: BigNumberish], bigint, ContractTransactionResponse>;
   exposure: BaseContractMethod<
     [tier: BigNumberish],
     [needed: bigint, available: bigint],
     [needed: bigint, available: bigint]
+  >;
+  extensions: BaseContractMethod<
+    [],
+    [allocations: string, slashing: string],
+    [allocations: string, slashing: string]
   >;
   getRoleAdmin: BaseContractMethod<[role: BytesLike], string, string>;
   getService: BaseContractMethod<
@@ -2063,7 +2380,13 @@ export interface ServiceRegistryContract extends BaseContract {
     ContractTransactionResponse
   >;
   liveServiceCount: BaseContractMethod<[], bigint, bigint>;
+  minGammaBps: BaseContractMethod<[], bigint, bigint>;
   minSlashAmount: BaseContractMethod<[], bigint, bigint>;
+  operatorLoad: BaseContractMethod<
+    [moduleId: BigNumberish, operatorId: BigNumberish],
+    [load: bigint, sigma: bigint],
+    [load: bigint, sigma: bigint]
+  >;
   optIn: BaseContractMethod<
     [serviceId: BigNumberish, moduleId: BigNumberish, operatorId: BigNumberish],
     void,
@@ -2075,7 +2398,7 @@ export interface ServiceRegistryContract extends BaseContract {
     { optedIn: boolean; outAt: bigint }
   >;
   optOut: BaseContractMethod<
-    [serviceId: BigNumberish, moduleId: BigNumberish, operatorId: BigNumberish],
+    [arg0: BigNumberish, arg1: BigNumberish, arg2: BigNumberish],
     void,
     ContractTransactionResponse
   >;
@@ -2105,27 +2428,32 @@ export interface ServiceRegistryContract extends BaseContract {
     ContractTransactionResponse
   >;
   requestSlash: BaseContractMethod<
-    [
-      serviceId: BigNumberish,
-      moduleId: BigNumberish,
-      operatorId: BigNumberish,
-      bps: BigNumberish,
-      evidence: BytesLike,
-    ],
+    [arg0: BigNumberish, arg1: BigNumberish, arg2: BigNumberish, arg3: BigNumberish, arg4: BytesLike],
     bigint,
     ContractTransactionResponse
   >;
   requiredRedeemDelay: BaseContractMethod<[classId: BigNumberish], bigint, bigint>;
   revokeRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
   serviceCount: BaseContractMethod<[], bigint, bigint>;
+  serviceRisk: BaseContractMethod<
+    [serviceId: BigNumberish],
+    [profit: bigint, alphaBps: bigint, sigma: bigint, quota: bigint],
+    [profit: bigint, alphaBps: bigint, sigma: bigint, quota: bigint]
+  >;
   setAllocation: BaseContractMethod<
-    [serviceId: BigNumberish, amount: BigNumberish, operatorKeys: BigNumberish[]],
+    [arg0: BigNumberish, arg1: BigNumberish, arg2: BigNumberish[]],
     void,
     ContractTransactionResponse
   >;
   setCoverFactor: BaseContractMethod<[bps: BigNumberish], void, ContractTransactionResponse>;
+  setMinGamma: BaseContractMethod<[bps: BigNumberish], void, ContractTransactionResponse>;
   setMinSlashAmount: BaseContractMethod<[amount: BigNumberish], void, ContractTransactionResponse>;
   setRegistrationFee: BaseContractMethod<[fee: BigNumberish], void, ContractTransactionResponse>;
+  setServiceRisk: BaseContractMethod<
+    [arg0: BigNumberish, arg1: BigNumberish, arg2: BigNumberish],
+    void,
+    ContractTransactionResponse
+  >;
   setServiceStatus: BaseContractMethod<
     [serviceId: BigNumberish, status: BigNumberish],
     void,
@@ -2142,5 +2470,5 @@ export interface ServiceRegistryContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
-  vetoSlash: BaseContractMethod<[slashId: BigNumberish], void, ContractTransactionResponse>;
+  vetoSlash: BaseContractMethod<[arg0: BigNumberish], void, ContractTransactionResponse>;
 }

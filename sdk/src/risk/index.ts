@@ -3,3 +3,4 @@ export { formatAnalysis, formatEth, formatServiceTable, formatVerdict, toJson } 
 export type { Jsonified, SecurityAnalysisJson } from "./format.js";
 export type * from "./types.js";
 export { securityGraph, type SecurityGraphParams, type SecurityGraphResult } from "./deployed.js";
+export { certifiedGate, onChainGate, type GateResult, type OnChainGate } from "./gate.js";

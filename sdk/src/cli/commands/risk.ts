@@ -2,10 +2,10 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { parseEther } from "ethers";
+import { formatUnits, parseEther } from "ethers";
 import { securityGraph } from "../../risk/deployed.js";
 import { CascadeError, InvalidInputError } from "../../errors.js";
-import { analyzeSecurity, formatAnalysis, toJson } from "../../risk/index.js";
+import { analyzeSecurity, certifiedGate, formatAnalysis, onChainGate, toJson } from "../../risk/index.js";
 import { eth, json, table } from "../format.js";
 import type { CliContext } from "../context.js";
 
@@ -19,7 +19,10 @@ export function registerRiskCommands(program: Command, ctx: CliContext): void {
       "graph JSON: { operators: [{id, stake}], services: [{id, profitFromCorruption, attackThresholdBps, operators}] }",
     )
     .option("--psi-bps <bps>", "initial stake shock for the cascade bound", "1000")
-    .option("--deployed", "analyze the deployed registry's graph (needs --pfc)")
+    .option(
+      "--deployed",
+      "analyze the deployed registry's graph: its robustness gate (π, α on-chain), or with --pfc your own π",
+    )
     .option("--pfc <file>", 'with --deployed: JSON { serviceId: profitFromCorruptionWei | "<eth> ETH" }')
     .option("--alpha-bps <bps>", "with --deployed: attack threshold of every service", "5000")
     .option("--stake <how>", "with --deployed: σ_v as maxAllocated (default) or active", "maxAllocated")
@@ -32,10 +35,52 @@ export function registerRiskCommands(program: Command, ctx: CliContext): void {
         const psi = Number(o.psiBps);
         if (!Number.isInteger(psi) || psi < 0 || psi > 10_000)
           throw new InvalidInputError(`--psi-bps must be 0…10000, got ${o.psiBps}`);
-        if (o.deployed) {
+        if (o.deployed && !o.pfc) {
           if (file) throw new InvalidInputError("pass either a graph file or --deployed, not both");
-          if (!o.pfc)
-            throw new InvalidInputError("--deployed needs --pfc <file> (profit from corruption per service)");
+          const gate = await onChainGate(await getClient(cmd));
+          const sdk = certifiedGate(gate.graph);
+          const a = gate.graph.services.length ? analyzeSecurity(gate.graph, { psiBps: psi }) : null;
+          const bps = (g: bigint | null) => (g === null ? "unbounded (no load)" : `${g} bps`);
+          print(
+            cmd,
+            {
+              onChainGammaBps: gate.gammaBps,
+              sdkCertifiedGammaBps: sdk.gammaBps,
+              minGammaBps: gate.minGammaBps,
+              ...(a ? { analysis: toJson(a) } : {}),
+              graph: JSON.parse(json(gate.graph)),
+              unbacked: gate.unbacked,
+              zeroStakeOperators: sdk.zeroStake,
+            },
+            () =>
+              [
+                table(
+                  ["operator (module:id)", "σ_v (ETH)", "T_v", "services"],
+                  gate.graph.operators.map((v) => [
+                    v.id,
+                    eth(v.stake),
+                    v.stake === 0n ? "skipped (no stake)" : formatUnits(sdk.loads[v.id] ?? 0n, 18),
+                    gate.graph.services
+                      .filter((s) => s.operators.includes(v.id))
+                      .map((s) => s.id)
+                      .join(", "),
+                  ]),
+                ),
+                `γ on-chain (certified):   ${bps(gate.gammaBps)} (minimum ${gate.minGammaBps} bps)`,
+                `γ SDK certified:          ${bps(sdk.gammaBps)}`,
+                ...(a
+                  ? [`γ ${a.network.method} (search):      ${a.network.gamma.toString()}`, formatAnalysis(a)]
+                  : []),
+                ...(gate.unbacked.length
+                  ? [`UNBACKED services (π > 0, no slashable stake): ${gate.unbacked.join(", ")}`]
+                  : []),
+              ].join("\n"),
+          );
+          if (gate.unbacked.length || (a && a.network.verdict === "insecure")) ctx.setExitCode(1);
+          return;
+        }
+        if (o.deployed && o.pfc) {
+          if (file) throw new InvalidInputError("pass either a graph file or --deployed, not both");
           const alpha = Number(o.alphaBps);
           if (!Number.isInteger(alpha) || alpha < 1 || alpha > 10_000)
             throw new InvalidInputError(`--alpha-bps must be 1…10000, got ${o.alphaBps}`);

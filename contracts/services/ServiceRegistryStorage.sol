@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IAccounting} from "../interfaces/IAccounting.sol";
+import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
+import {IStakingModule} from "../interfaces/IStakingModule.sol";
+import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
+import {IYieldClasses} from "../interfaces/IYieldClasses.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+/// @title ServiceRegistryStorage
+/// @notice The ServiceRegistry's state (one ERC-7201 namespace) and the helpers every piece of
+/// it reads. The registry proxy runs ServiceRegistry's code and, by DELEGATECALL, the code of
+/// its extensions (ServiceSlashing): all of them inherit this contract, so they see one layout.
+abstract contract ServiceRegistryStorage {
+    bytes32 public constant SERVICE_MANAGER_ROLE = keccak256("SERVICE_MANAGER_ROLE");
+    bytes32 public constant ALLOCATOR_ROLE = keccak256("ALLOCATOR_ROLE");
+    bytes32 public constant VETO_ROLE = keccak256("VETO_ROLE");
+
+    /// @dev Bounds the per-service operator loop of allocations.
+    uint256 public constant MAX_SERVICE_OPERATORS = 32;
+    /// @dev Bounds Σ over services of allocated operators, so the report's exposure scaling
+    /// (one storage update per allocated operator) stays far below a block (bench: enforce_exposure).
+    uint256 public constant MAX_ALLOCATED_OPERATORS = 512;
+    /// @dev Bounds the pending-slash list keepers and `previewDeposit` read.
+    uint256 public constant MAX_PENDING_SLASHES = 64;
+    uint256 internal constant OPERATOR_BITS = 32;
+    /// @dev 10⁴ (bps) · 10¹⁸ (WAD): γ_bps = ⌊WAD_BPS / max_v T_v⌋ − 10⁴.
+    uint256 internal constant WAD_BPS = 1e22;
+    /// @dev q_s of a service with π_s > 0 and σ_s = 0: the empty coalition attacks it (γ = 0).
+    /// 2^200: the loads stay far from overflow with every service unbacked.
+    uint256 internal constant UNBACKED = 1 << 200;
+
+    struct Stake {
+        // One slot per (service, operator): the report's exposure scaling touches one slot per
+        // allocated operator (bench: report_apply_exposure_worst). 2^96 wei is ~79 billion ETH.
+        uint96 stake; // allocated now
+        uint96 pending; // removed by a scale-down or a smaller allocation, slashable until releaseAt
+        uint64 releaseAt;
+    }
+
+    struct OptIn {
+        bool optedIn;
+        uint64 outAt; // 0 while opted in; opt-out effective time otherwise
+    }
+
+    /// @dev Per service: Σ of its operators' deallocating stake, slashable until `until` (the
+    /// latest of their release times, so the sum never undercounts what is still slashable).
+    struct Deallocating {
+        uint128 amount;
+        uint64 until;
+    }
+
+    /// @dev The robustness gate's figures of a service (DESIGN §8): π_s, α_s, and while π_s > 0
+    /// its securing stake σ_s = Σ_{v∈N(s)} σ_v and load share q_s = ⌈π_s·10²²/(α_s·σ_s)⌉.
+    struct ServiceRisk {
+        uint128 profit; // π_s, wei an attacker gains by corrupting the service
+        uint16 alphaBps; // α_s, share of σ_s a coalition needs to attack
+        uint96 sigma; // σ_s (0 while π_s = 0: not kept)
+        uint256 quota; // q_s in 1e18 units (WAD); UNBACKED when π_s > 0 and σ_s = 0
+    }
+
+    /// @dev Per operator v: Σ_s ⌊a_{s,v}·maxSlashBps_s/10⁴⌋, its active stake when last read,
+    /// and T_v = Σ_{s∈N(v), π_s>0} q_s (WAD, each term rounded up). σ_v = min(active, slashable).
+    struct OperatorRisk {
+        uint96 slashable;
+        uint96 active;
+        uint32 links; // riskServices[v].length, in this slot so an unloaded operator costs one read
+        uint256 load;
+    }
+
+    /// @custom:storage-location erc7201:cascade.storage.ServiceRegistry
+    struct RegistryStorage {
+        IStakingRouter router;
+        IYieldClasses book;
+        IAccounting accounting;
+        uint16 coverFactorBps;
+        IServiceRegistry.Service[] services;
+        IServiceRegistry.SlashRequest[] slashes;
+        uint256[] pending;
+        mapping(uint256 serviceId => uint64[]) operators;
+        mapping(uint256 serviceId => mapping(uint64 key => Stake)) stakes;
+        mapping(uint256 serviceId => mapping(uint64 key => OptIn)) optIns;
+        mapping(uint256 serviceId => mapping(uint64 key => uint256 bps)) pendingBps;
+        mapping(uint256 serviceId => Deallocating) deallocating;
+        uint128 minSlashAmount; // smallest expected slash a request may ask for (wei)
+        uint128 registrationFee; // wei a registration pays, booked as the service's rewards
+        uint32 liveServices; // registered and not retired (bounded by MAX_SERVICES)
+        uint32 allocatedOperators; // Σ_s operators[s].length (bounded by MAX_ALLOCATED_OPERATORS)
+        // ---- robustness gate (DESIGN §8); N(s) = operators[s] with a non-zero stake
+        mapping(uint256 serviceId => ServiceRisk) risks;
+        mapping(uint64 key => OperatorRisk) operatorRisks;
+        mapping(uint64 key => uint32[]) riskServices; // s ∈ N(v) with π_s > 0
+        uint64[] loaded; // operators with riskServices non-empty (T_v may be > 0)
+        mapping(uint64 key => uint256 indexPlusOne) loadedIndex;
+        uint256 maxLoad; // max_v T_v
+        uint16 minGammaBps; // certified γ the gate keeps (bps; initialize sets 1,000)
+        uint32 unbacked; // services with π_s > 0 and σ_s = 0 (γ_cert is 0 while any)
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("cascade.storage.ServiceRegistry")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_SLOT =
+        0x28ee7fe59a7b6ead640897f70b83a0d46f0b4db055689561f4eab42784d13000;
+
+    function _s() internal pure returns (RegistryStorage storage $) {
+        assembly {
+            $.slot := STORAGE_SLOT
+        }
+    }
+
+    function _service(uint256 serviceId) internal view returns (IServiceRegistry.Service storage) {
+        IServiceRegistry.Service[] storage ss = _s().services;
+        require(serviceId < ss.length, IServiceRegistry.UnknownService(serviceId));
+        return ss[serviceId];
+    }
+
+    function _slash(uint256 slashId) internal view returns (IServiceRegistry.SlashRequest storage) {
+        IServiceRegistry.SlashRequest[] storage sl = _s().slashes;
+        require(slashId < sl.length, IServiceRegistry.UnknownSlash(slashId));
+        return sl[slashId];
+    }
+
+    /// @dev Slashable stake of an operator in a service now (allocation plus what is still deallocating).
+    function _stakeOf(uint256 serviceId, uint64 key) internal view returns (uint256) {
+        Stake storage st = _s().stakes[serviceId][key];
+        return st.stake + (block.timestamp < st.releaseAt ? st.pending : 0);
+    }
+
+    /// @dev Lowers a stake to `next`, keeping the difference slashable until `releaseAt`.
+    function _deallocate(Stake storage st, uint256 next, uint64 releaseAt) internal returns (uint256 moved) {
+        uint256 cur = st.stake;
+        if (next >= cur) return 0;
+        uint256 stillPending = block.timestamp < st.releaseAt ? st.pending : 0;
+        moved = cur - next;
+        // Both at most the stored stake + pending (each < 2^96, their sum was placed once).
+        st.pending = SafeCast.toUint96(stillPending + moved);
+        st.stake = uint96(next); // next < cur = st.stake, a uint96
+        st.releaseAt = releaseAt;
+    }
+
+    /// @dev Service-level mirror of `_deallocate`: adds `moved`, removes `back` (deallocating
+    /// stake allocated again), and extends the release to `releaseAt` when something moved.
+    function _addDeallocating(uint256 serviceId, uint256 moved, uint256 back, uint64 releaseAt) internal {
+        Deallocating storage d = _s().deallocating[serviceId];
+        uint256 live = _deallocatingOf(serviceId) + moved;
+        d.amount = SafeCast.toUint128(back < live ? live - back : 0);
+        if (moved != 0 && releaseAt > d.until) d.until = releaseAt;
+    }
+
+    /// @dev The service's deallocating stake still slashable now.
+    function _deallocatingOf(uint256 serviceId) internal view returns (uint256) {
+        Deallocating storage d = _s().deallocating[serviceId];
+        return block.timestamp < d.until ? d.amount : 0;
+    }
+
+    function _checkManager(uint256 moduleId, uint256 operatorId) internal view {
+        IStakingRouter.Module memory m = _s().router.getModule(moduleId);
+        address manager = IStakingModule(m.module).operatorManager(operatorId);
+        require(manager == msg.sender, IServiceRegistry.NotOperatorManager(moduleId, operatorId, msg.sender));
+    }
+
+    function _key(uint256 moduleId, uint256 operatorId) internal pure returns (uint64) {
+        return SafeCast.toUint64((moduleId << OPERATOR_BITS) | operatorId);
+    }
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
+import {BPS} from "../libraries/Constants.sol";
+import {ServiceExtension} from "./ServiceExtension.sol";
+import {ServiceGate} from "./ServiceGate.sol";
+
+/// @title ServiceSlashing
+/// @notice The slashing path of the ServiceRegistry (request → veto window → execution), run
+/// only by DELEGATECALL from the registry proxy, on the registry's storage: the registry's
+/// `requestSlash`, `vetoSlash` and `executeSlash` check roles and forward here. Split out so
+/// each piece of the registry fits EIP-170 at the default optimizer setting. Called directly,
+/// every function reverts (`NotDelegated`): this contract has no state of its own.
+contract ServiceSlashing is ServiceExtension, ServiceGate {
+    /// @notice See IServiceRegistry.requestSlash (the registry forwards the call unchanged).
+    function requestSlash(
+        uint256 serviceId,
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 bps,
+        bytes32 evidence
+    ) external onlyDelegated returns (uint256 slashId) {
+        RegistryStorage storage $ = _s();
+        IServiceRegistry.Service storage s = _service(serviceId);
+        require(msg.sender == s.params.slasher, IServiceRegistry.NotSlasher(serviceId, msg.sender));
+        require(
+            bps != 0 && bps <= s.params.maxSlashBps,
+            IServiceRegistry.SlashBpsTooHigh(bps, s.params.maxSlashBps)
+        );
+        uint64 key = _key(moduleId, operatorId);
+        uint256 stake = _stakeOf(serviceId, key);
+        require(stake != 0, IServiceRegistry.NoStake(serviceId, moduleId, operatorId));
+        require(
+            $.pending.length < MAX_PENDING_SLASHES,
+            IServiceRegistry.TooManyPendingSlashes(MAX_PENDING_SLASHES)
+        );
+        // Requests pending against one operator cannot add up past the per-incident maximum.
+        uint256 pendingBps = $.pendingBps[serviceId][key] + bps;
+        require(
+            pendingBps <= s.params.maxSlashBps,
+            IServiceRegistry.SlashBpsTooHigh(pendingBps, s.params.maxSlashBps)
+        );
+        $.pendingBps[serviceId][key] = pendingBps;
+        uint256 expected = (stake * bps) / BPS;
+        // Dust requests cannot be repeated to wear a module down (one executed slash costs the
+        // module reputation in proportion to what it took).
+        require(expected >= $.minSlashAmount, IServiceRegistry.SlashTooSmall(expected, $.minSlashAmount));
+        slashId = $.slashes.length;
+        $.slashes.push(
+            IServiceRegistry.SlashRequest({
+                serviceId: SafeCast.toUint32(serviceId),
+                moduleId: SafeCast.toUint32(moduleId),
+                operatorId: SafeCast.toUint32(operatorId),
+                bps: SafeCast.toUint16(bps),
+                requestedAt: uint64(block.timestamp), // fits until the year 584,942,417,355
+                status: IServiceRegistry.SlashStatus.Requested,
+                lockedBond: 0,
+                evidence: evidence
+            })
+        );
+        $.pending.push(slashId);
+        emit IServiceRegistry.SlashRequested(slashId, serviceId, moduleId, operatorId, bps, evidence);
+        // The operator cannot withdraw the bond that will pay for this while it is pending. The
+        // lock actually taken is recorded, so a veto releases exactly it and never another's.
+        uint256 locked = $.router.lockOperatorBond(moduleId, operatorId, expected);
+        $.slashes[slashId].lockedBond = SafeCast.toUint128(locked);
+    }
+
+    /// @notice See IServiceRegistry.vetoSlash (the registry checks VETO_ROLE, then forwards).
+    function vetoSlash(uint256 slashId) external onlyDelegated {
+        RegistryStorage storage $ = _s();
+        IServiceRegistry.SlashRequest storage r = _slash(slashId);
+        require(
+            r.status == IServiceRegistry.SlashStatus.Requested,
+            IServiceRegistry.SlashNotPending(slashId, r.status)
+        );
+        uint256 endsAt = r.requestedAt + $.services[r.serviceId].params.vetoWindow;
+        require(block.timestamp < endsAt, IServiceRegistry.VetoWindowOver(slashId, endsAt));
+        r.status = IServiceRegistry.SlashStatus.Vetoed;
+        $.pendingBps[r.serviceId][_key(r.moduleId, r.operatorId)] -= r.bps;
+        _removePending(slashId);
+        emit IServiceRegistry.SlashVetoed(slashId, msg.sender);
+        $.router.unlockOperatorBond(r.moduleId, r.operatorId, r.lockedBond);
+    }
+
+    /// @notice See IServiceRegistry.executeSlash (the registry forwards the call unchanged).
+    function executeSlash(uint256 slashId) external onlyDelegated returns (uint256 amount) {
+        RegistryStorage storage $ = _s();
+        IServiceRegistry.SlashRequest storage r = _slash(slashId);
+        require(
+            r.status == IServiceRegistry.SlashStatus.Requested,
+            IServiceRegistry.SlashNotPending(slashId, r.status)
+        );
+        IServiceRegistry.Service storage s = $.services[r.serviceId];
+        uint256 endsAt = r.requestedAt + s.params.vetoWindow;
+        require(block.timestamp >= endsAt, IServiceRegistry.VetoWindowOpen(slashId, endsAt));
+        uint64 key = _key(r.moduleId, r.operatorId);
+        Stake storage st = $.stakes[r.serviceId][key];
+        // Stake still deallocating when the slash was requested stays slashable until it is
+        // executed: the veto window must not let it run out (stakeOf would drop it at releaseAt).
+        uint256 stake = uint256(st.stake) + (r.requestedAt < st.releaseAt ? st.pending : 0);
+        amount = (stake * r.bps) / BPS;
+        r.status = IServiceRegistry.SlashStatus.Executed;
+        $.pendingBps[r.serviceId][key] -= r.bps;
+        _removePending(slashId);
+        // The slashed stake no longer secures the service (nor counts in the robustness gate:
+        // γ is published, never refused here).
+        Sync memory x = _syncStart();
+        _detach(r.serviceId, x);
+        uint256 fromStake = amount < st.stake ? amount : st.stake;
+        _touch(
+            key,
+            _slashableTerm(st.stake, s.params.maxSlashBps),
+            _slashableTerm(st.stake - fromStake, s.params.maxSlashBps),
+            KEEP,
+            x
+        );
+        // Plain narrowing below: each amount is at most the uint96/uint128 field it is taken from.
+        st.stake -= uint96(fromStake);
+        uint256 fromPending = amount - fromStake > st.pending ? st.pending : amount - fromStake;
+        st.pending -= uint96(fromPending);
+        if (fromPending != 0) {
+            Deallocating storage d = $.deallocating[r.serviceId];
+            d.amount -= uint128(fromPending > d.amount ? d.amount : fromPending);
+        }
+        s.allocation -= uint128(fromStake > s.allocation ? s.allocation : fromStake);
+        _attach(r.serviceId, false, x);
+        _syncEnd(x);
+        emit IServiceRegistry.SlashExecuted(slashId, amount);
+        $.accounting.applyServiceSlash(
+            r.moduleId,
+            r.operatorId,
+            amount,
+            r.lockedBond,
+            s.params.tier,
+            s.params.recipient
+        );
+    }
+
+    function _removePending(uint256 slashId) private {
+        uint256[] storage p = _s().pending;
+        for (uint256 i; i < p.length; ++i) {
+            if (p[i] == slashId) {
+                p[i] = p[p.length - 1];
+                p.pop();
+                return;
+            }
+        }
+    }
+}
