@@ -4,7 +4,7 @@
  */
 import type { NetworkConnection } from "hardhat/types/network";
 import { buildCascadeModule } from "./ignition/Cascade.js";
-import { SAFE_ARTIFACTS, SAFE_NAMES, type SafeInfra, type SafeName } from "./safes.js";
+import { checkExistingSafes, SAFE_ARTIFACTS, SAFE_NAMES, type SafeInfra, type SafeName } from "./safes.js";
 import { defaultConfig, handOverToTimelock, safeKey, type System, type SystemConfig } from "./system.js";
 
 export async function deploySystemWithIgnition(
@@ -24,6 +24,7 @@ export async function deploySystemWithIgnition(
   };
   const latest = await ethers.provider.getBlock("latest");
   const genesisTime = config.genesisTime ?? Number(latest.timestamp) - 1;
+  if (cfg.safes) await checkExistingSafes(ethers.provider, cfg.safes);
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const d = await ignition.deploy(buildCascadeModule({ ...cfg, genesisTime, chainId }));
   const tokens = cfg.classes.map((_, i) => d[`token${i}`]);

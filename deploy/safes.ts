@@ -15,7 +15,15 @@ import {
   getProxyFactoryDeployment,
   getSafeL2SingletonDeployment,
 } from "@safe-global/safe-deployments";
-import { Contract, ContractFactory, getAddress, isAddress, ZeroAddress, type Signer } from "ethers";
+import {
+  Contract,
+  ContractFactory,
+  getAddress,
+  isAddress,
+  ZeroAddress,
+  type Provider,
+  type Signer,
+} from "ethers";
 import { z } from "zod";
 
 const require = createRequire(import.meta.url);
@@ -171,6 +179,27 @@ export function safeSetupData(
 /** Salt nonce of a Safe: its position among the Safes unless the parameters set one. */
 export function saltNonceOf(name: SafeName, spec: SafeSpec): number {
   return "saltNonce" in spec && spec.saltNonce !== undefined ? spec.saltNonce : SAFE_NAMES.indexOf(name);
+}
+
+/**
+ * Refuses, before anything is sent, a Safe given by address that is not a Safe on this chain
+ * (no code, or no owners/threshold): roles handed to it would be lost.
+ */
+export async function checkExistingSafes(provider: Provider, safes: SafesConfig): Promise<void> {
+  for (const name of SAFE_NAMES) {
+    const spec = safes[name];
+    if (!("address" in spec)) continue;
+    const safe = new Contract(spec.address, SAFE_ARTIFACTS.singleton.abi, provider);
+    let ok = (await provider.getCode(spec.address)) !== "0x";
+    if (ok)
+      try {
+        ok = (await safe.getFunction("getThreshold")()) > 0n;
+      } catch {
+        ok = false;
+      }
+    if (!ok)
+      throw new Error(`safes.${name}: no Safe at ${spec.address} on this chain (no code or no threshold)`);
+  }
 }
 
 /** Plain-ethers path: deploys the Safe contracts from the npm artifacts (devnet) or takes the canonical ones. */

@@ -7,6 +7,7 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { ZeroAddress, type BaseContract, type Signer } from "ethers";
 import {
+  checkExistingSafes,
   createSafes,
   deploySafeInfra,
   handOverRoles,
@@ -210,6 +211,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     ...config,
   };
 
+  if (cfg.safes) await checkExistingSafes(ethers.provider, cfg.safes);
   const depositContract = cfg.depositContract
     ? await ethers.getContractAt("DepositContract", cfg.depositContract)
     : await ethers.deployContract("DepositContract");

@@ -12,7 +12,8 @@ import { network } from "hardhat";
 import { deploySystemWithIgnition } from "../../deploy/ignitionSystem.js";
 import { parseParams } from "../../deploy/params.js";
 import { holderName, systemRoles } from "../../deploy/roles.js";
-import { ROLE_HOLDERS, SAFE_ARTIFACTS, SAFE_NAMES } from "../../deploy/safes.js";
+import { canonicalSafeInfra, ROLE_HOLDERS, SAFE_ARTIFACTS, SAFE_NAMES } from "../../deploy/safes.js";
+import { txBuilderBatch, txBuilderChecksum } from "../../sdk/src/governance/txBuilder.js";
 import { deploySystem, ETH, type System } from "../../deploy/system.js";
 
 const FILE = "deploy/parameters/default.json";
@@ -127,6 +128,71 @@ describe("deploy: governance Safes and the role hand-over", function () {
       await viaIgnition.router.connect(depositor).deposit(2, depositor.address, 0, { value: ETH })
     ).wait();
     expect(await viaIgnition.book.navOf(2), "deposit booked").to.equal(ETH);
+  });
+
+  it("test_deploy_existingSafe: a Safe given by address is used, not created; no Safe there is refused", async function () {
+    // On the Ignition chain, a Safe created by the first deploy stands in for an existing one.
+    const p = params();
+    const existing = viaIgnition.safes!.veto;
+    const sys = await deploySystem(ignitionEthers, {
+      ...p,
+      safes: { ...p.safes!, veto: { address: existing } },
+    });
+    expect(sys.safes!.veto, "the given address").to.equal(existing);
+    expect(await sys.registry.hasRole(await sys.registry.VETO_ROLE(), existing), "VETO_ROLE to it").to.equal(
+      true,
+    );
+    // On a fresh chain nothing is at that address: refused before anything is sent.
+    const { ethers } = await network.create();
+    const [deployer] = await ethers.getSigners();
+    const nonce = await ethers.provider.getTransactionCount(deployer!.address);
+    let err: unknown;
+    try {
+      await deploySystem(ethers, { ...p, safes: { ...p.safes!, veto: { address: existing } } });
+    } catch (e) {
+      err = e;
+    }
+    expect(String((err as Error)?.message), "refused").to.equal(
+      `safes.veto: no Safe at ${existing} on this chain (no code or no threshold)`,
+    );
+    expect(await ethers.provider.getTransactionCount(deployer!.address), "nothing sent").to.equal(nonce);
+  });
+
+  it("test_canonicalSafeInfra_realNetworks: safe-deployments addresses; a chain without them is refused", function () {
+    expect(canonicalSafeInfra(1n), "mainnet Safe 1.5.0").to.deep.equal({
+      singleton: "0xEdd160fEBBD92E350D4D398fb636302fccd67C7e",
+      factory: "0x14F2982D601c9458F93bd70B218933A6f8165e7b",
+      fallbackHandler: "0x3EfCBb83A4A7AfcB4F68D501E2c2203a38be77f4",
+      multiSendCallOnly: "0xA83c336B20401Af773B6219BA5027174338D1836",
+    });
+    expect(() => canonicalSafeInfra(31337n)).to.throw(
+      "no canonical Safe 1.5.0 SafeL2 on chain 31337 in @safe-global/safe-deployments",
+    );
+  });
+
+  it("test_txBuilderChecksum_coversContentNotName: the Safe app's checksum ignores meta.name only", function () {
+    const batch = txBuilderBatch({
+      chainId: 1n,
+      safe: "0x0000000000000000000000000000000000000011",
+      name: "a",
+      description: "d",
+      createdAt: 1,
+      calls: [
+        {
+          to: "0x0000000000000000000000000000000000000022",
+          value: 0n,
+          data: "0x",
+          contract: "x",
+          args: [],
+          label: "x",
+        },
+      ],
+    });
+    const renamed = { ...batch, meta: { ...batch.meta, name: "b" } };
+    expect(txBuilderChecksum(renamed), "name is not covered").to.equal(batch.meta.checksum);
+    const changed = { ...batch, transactions: [{ ...batch.transactions[0]!, value: "1" }] };
+    expect(txBuilderChecksum(changed), "a transaction field is covered").to.not.equal(batch.meta.checksum);
+    expect(batch.meta.checksum, "keccak256 hex").to.match(/^0x[0-9a-f]{64}$/);
   });
 
   it("test_parseParams_badSafe: one message naming the field", function () {
