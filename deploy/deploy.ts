@@ -1,20 +1,22 @@
 /**
  * `npm run deploy -- --network <name>`: deploys the whole system through the Ignition module
  * on any network named in hardhat.config.ts, with that network's parameters from
- * deploy/parameters/<name>.json (merged over the defaults of deploy/system.ts), hands every
- * admin role to the timelock when the parameters say so, and writes the addresses to
- * deployments/<chainId>.json where the SDK and the CLI find them.
+ * deploy/parameters/<name>.json (validated by deploy/params.ts, merged over the defaults of
+ * deploy/system.ts), creates the governance Safes, hands every role over when the parameters
+ * say so (the deployer keeps none), writes the addresses to deployments/<chainId>.json where
+ * the SDK and the CLI find them, and prints the role table (role → holder).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { network } from "hardhat";
 import { deploySystemWithIgnition } from "./ignitionSystem.js";
-import type { SystemConfig } from "./system.js";
+import { parseParams } from "./params.js";
+import { roleTable } from "./roles.js";
 
 const connection = await network.create();
 const { ethers, networkName } = connection as typeof connection & { networkName: string };
 const paramsFile = `deploy/parameters/${networkName}.json`;
-const params: Partial<SystemConfig> = existsSync(paramsFile)
-  ? JSON.parse(readFileSync(paramsFile, "utf8"))
+const params = existsSync(paramsFile)
+  ? parseParams(JSON.parse(readFileSync(paramsFile, "utf8")), paramsFile)
   : {};
 const accounts = await ethers.getSigners();
 if ((!params.guardians || !params.oracleMembers) && accounts.length < 6) {
@@ -34,3 +36,5 @@ writeFileSync(
 console.log(`deployed ${Object.keys(sys.addresses).length} contracts on "${networkName}" (chain ${chainId})`);
 for (const [name, address] of Object.entries(sys.addresses)) console.log(`  ${name.padEnd(22)} ${address}`);
 console.log(`addresses written to ${file}`);
+console.log("roles (role → holder):");
+for (const line of await roleTable(sys)) console.log(`  ${line}`);

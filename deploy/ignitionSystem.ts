@@ -4,7 +4,8 @@
  */
 import type { NetworkConnection } from "hardhat/types/network";
 import { buildCascadeModule } from "./ignition/Cascade.js";
-import { defaultConfig, handOverToTimelock, type System, type SystemConfig } from "./system.js";
+import { checkExistingSafes, SAFE_ARTIFACTS, SAFE_NAMES, type SafeInfra, type SafeName } from "./safes.js";
+import { defaultConfig, handOverToTimelock, safeKey, type System, type SystemConfig } from "./system.js";
 
 export async function deploySystemWithIgnition(
   connection: NetworkConnection,
@@ -23,7 +24,9 @@ export async function deploySystemWithIgnition(
   };
   const latest = await ethers.provider.getBlock("latest");
   const genesisTime = config.genesisTime ?? Number(latest.timestamp) - 1;
-  const d = await ignition.deploy(buildCascadeModule({ ...cfg, genesisTime }));
+  if (cfg.safes) await checkExistingSafes(ethers.provider, cfg.safes);
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const d = await ignition.deploy(buildCascadeModule({ ...cfg, genesisTime, chainId }));
   const tokens = cfg.classes.map((_, i) => d[`token${i}`]);
   const addresses: Record<string, string> = {};
   const named: Record<string, any> = {
@@ -45,6 +48,17 @@ export async function deploySystemWithIgnition(
   for (const [k, c] of Object.entries(named)) addresses[k] = await c.getAddress();
   for (const [i, t] of tokens.entries())
     addresses[`classToken${cfg.classes[i].symbol}`] = await t.getAddress();
+  let safes: Record<SafeName, string> | undefined;
+  let safeInfra: SafeInfra | undefined;
+  if (cfg.safes) {
+    safeInfra = {} as SafeInfra;
+    for (const k of Object.keys(SAFE_ARTIFACTS) as (keyof SafeInfra)[]) {
+      safeInfra[k] = await d[`safeInfra_${k}`].getAddress();
+      addresses[`safe${k[0]!.toUpperCase()}${k.slice(1)}`] = safeInfra[k];
+    }
+    safes = {} as Record<SafeName, string>;
+    for (const n of SAFE_NAMES) addresses[safeKey(n)] = safes[n] = await d[`safe_${n}`].getAddress();
+  }
   const sys: System = {
     deployer,
     depositContract: d.depositContract,
@@ -64,6 +78,7 @@ export async function deploySystemWithIgnition(
     timelock: d.timelock,
     addresses,
     config: cfg,
+    ...(safes ? { safes, safeInfra } : {}),
   };
   if (cfg.handOverToTimelock) await handOverToTimelock(sys);
   return sys;

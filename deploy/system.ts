@@ -6,6 +6,15 @@
  */
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { ZeroAddress, type BaseContract, type Signer } from "ethers";
+import {
+  checkExistingSafes,
+  createSafes,
+  deploySafeInfra,
+  handOverRoles,
+  type SafeInfra,
+  type SafeName,
+  type SafesConfig,
+} from "./safes.js";
 
 export const ETH = 10n ** 18n;
 
@@ -49,8 +58,16 @@ export interface SystemConfig {
   depositContract?: string;
   /** EIP-7002 withdrawal request contract; omitted = deploy the devnet stand-in. */
   withdrawalRequestContract?: string;
-  /** Hand admin roles to the timelock at the end (deployer keeps nothing). */
+  /**
+   * Hand the roles over at the end. With `safes`: every role of every contract goes to its
+   * holder (deploy/safes.ts ROLE_HOLDERS) and the deployer keeps nothing; without: only
+   * DEFAULT_ADMIN_ROLE moves to the timelock (the test fixtures' shape).
+   */
   handOverToTimelock: boolean;
+  /** Governance Safes (DESIGN §14): the timelock's proposer and every operational role. */
+  safes?: SafesConfig;
+  /** "deploy" the Safe contracts from the npm artifacts (devnet, default) or use the "canonical" ones. */
+  safeContracts?: "deploy" | "canonical";
 }
 
 export function defaultClasses(frameSeconds: number): ClassConfig[] {
@@ -161,7 +178,14 @@ export interface System {
   timelock: any;
   addresses: Record<string, string>;
   config: SystemConfig;
+  /** Safe name → address, when the config names Safes. */
+  safes?: Record<SafeName, string>;
+  /** The Safe contracts used (singleton, factory, fallback handler, MultiSendCallOnly). */
+  safeInfra?: SafeInfra;
 }
+
+/** Key of a Safe in the address book: `governanceSafe`, `moduleManagerSafe`, … */
+export const safeKey = (name: string) => `${name}Safe`;
 
 async function addr(c: BaseContract): Promise<string> {
   return c.getAddress();
@@ -192,6 +216,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     ...config,
   };
 
+  if (cfg.safes) await checkExistingSafes(ethers.provider, cfg.safes);
   const depositContract = cfg.depositContract
     ? await ethers.getContractAt("DepositContract", cfg.depositContract)
     : await ethers.deployContract("DepositContract");
@@ -320,6 +345,15 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   };
   for (const [i, t] of tokens.entries()) addresses[`classToken${cfg.classes[i].symbol}`] = await addr(t);
 
+  let safes: Record<SafeName, string> | undefined;
+  let safeInfra: SafeInfra | undefined;
+  if (cfg.safes) {
+    safeInfra = await deploySafeInfra(deployer, cfg.safeContracts ?? "deploy");
+    safes = await createSafes(deployer, safeInfra, cfg.safes);
+    for (const [k, v] of Object.entries(safeInfra)) addresses[`safe${k[0]!.toUpperCase()}${k.slice(1)}`] = v;
+    for (const [k, v] of Object.entries(safes)) addresses[safeKey(k)] = v;
+  }
+
   const sys: System = {
     deployer,
     depositContract,
@@ -339,13 +373,26 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     timelock,
     addresses,
     config: cfg,
+    ...(safes ? { safes, safeInfra } : {}),
   };
   if (cfg.handOverToTimelock) await handOverToTimelock(sys);
   return sys;
 }
 
-/** Grants DEFAULT_ADMIN_ROLE of every proxy to the timelock and renounces the deployer's. */
+/**
+ * With Safes (DESIGN §14): every role of every AccessControl contract to its holder, the
+ * deployer renounces all. Without: grants DEFAULT_ADMIN_ROLE of every proxy to the timelock
+ * and renounces the deployer's (operational roles stay with the deployer — test fixtures only).
+ */
 export async function handOverToTimelock(sys: System): Promise<void> {
+  if (sys.safes) {
+    await handOverRoles(sys as unknown as Record<string, unknown>, sys.deployer, {
+      timelock: await sys.timelock.getAddress(),
+      guardians: sys.config.guardians,
+      safes: sys.safes,
+    });
+    return;
+  }
   const me = await sys.deployer.getAddress();
   const tl = await sys.timelock.getAddress();
   for (const c of [

@@ -27,7 +27,11 @@ import cliProgress from "cli-progress";
 import { Interface, Wallet, formatEther, id as keccakId, type Signer } from "ethers";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkConnection } from "hardhat/types/network";
-import { ETH, type System } from "../deploy/system.js";
+import { ETH, handOverToTimelock, type System } from "../deploy/system.js";
+import { roleTable } from "../deploy/roles.js";
+import { createCascadeClient } from "../sdk/src/client.js";
+import { governanceCalls } from "../sdk/src/actions/governance.js";
+import { safeGovern } from "../sdk/src/governance/safeGov.js";
 import { deploySystemWithIgnition } from "../deploy/ignitionSystem.js";
 import { serviceRewardDown } from "../sdk/src/model/waterfall.js";
 import { BeaconSimulator } from "../sdk/src/beacon/simulator.js";
@@ -211,11 +215,27 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
   ] = signers;
   const addr = (s: Signer) => s.getAddress();
 
+  // Governance runs through Safe multisigs (DESIGN §14): three owners derived from the seed,
+  // 2-of-3 on every Safe; the first one submits the signed Safe transactions (funded for gas).
+  const owners = [0, 1, 2].map(
+    (i) => new Wallet(keccakId(`cascade-demo/${opts.seed}/safe-owner-${i}`), ethers.provider as never),
+  );
+  await (await admin!.sendTransaction({ to: owners[0]!.address, value: ETH })).wait();
+  const board = { owners: owners.map((o) => o.address), threshold: 2 };
   const sys = await deploySystemWithIgnition(connection, {
     oracleMembers: await Promise.all([m1, m2, m3].map(addr)),
     oracleQuorum: 2,
     guardians: await Promise.all([g1, g2].map(addr)),
     guardianQuorum: 2,
+    safes: {
+      governance: board,
+      moduleManager: board,
+      classManager: board,
+      operatorManager: board,
+      serviceManager: board,
+      allocator: board,
+      veto: board,
+    },
   });
   await opts.onDeployed?.(sys);
   const A = sys.addresses;
@@ -244,6 +264,14 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
   await (await sys.curated.connect(opA).addKeys(1, ka.pubkeys, ka.signatures)).wait();
   await (await sys.curated.setVettedLimit(0, 3)).wait();
   await (await sys.curated.setVettedLimit(1, 12)).wait();
+  // Set-up done: every role goes to its Safe / the timelock / the guardians; the deployer keeps none.
+  await handOverToTimelock(sys);
+  log("Governance handed over to Safe multisigs (2-of-3) and the timelock; the deployer keeps no role:");
+  for (const line of await roleTable(sys)) log(`  ${line}`);
+  const gov = createCascadeClient({ provider: ethers.provider as never, addresses: sys.addresses });
+  /** One governance call signed by two owners and executed by the `safe` Safe. */
+  const viaSafe = async (safe: string, call: ReturnType<typeof governanceCalls.vetoSlash>) =>
+    safeGovern(gov, { safe, calls: [call], name: call.label, owners: owners.slice(0, 2) });
   const bondFor = (keys: bigint) => (24n * ETH) / 10n + (keys - 1n) * ((13n * ETH) / 10n);
   const kb1 = makeKeys(`${seed}/bonded-one`, 0, 8, wc);
   const kb2 = makeKeys(`${seed}/bonded-two`, 0, 6, wc);
@@ -399,15 +427,19 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
           recipient: await addr(service),
         })
       ).wait();
-      await (await reg.setServiceStatus(i, 2)).wait(); // governance approves: Active
+      await viaSafe(
+        "serviceManager",
+        governanceCalls.setServiceStatus(gov, { serviceId: i, status: "active" }),
+      );
       for (const [m, o] of d.ops) await (await reg.connect(opSigner[m][o]).optIn(i, m, o)).wait();
-      await (
-        await reg.setAllocation(
-          i,
-          d.allocation,
-          d.ops.map(([m, o]) => (BigInt(m) << 32n) | BigInt(o)),
-        )
-      ).wait();
+      await viaSafe(
+        "allocator",
+        governanceCalls.setAllocation(gov, {
+          serviceId: i,
+          amount: d.allocation,
+          operators: d.ops.map(([m, o]) => `${m}:${o}`),
+        }),
+      );
     }
     // Each service declares its profit from corruption (π) and attack threshold (α, 2/3): the
     // registry's robustness gate keeps the certified γ of the network above 10 % (DESIGN §8).
@@ -528,7 +560,7 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
         const id = reg.interface.parseLog(
           rc.logs.find((l: { address: string }) => l.address === A.serviceRegistry),
         ).args.slashId as bigint;
-        await (await reg.connect(admin).vetoSlash(id)).wait();
+        await viaSafe("veto", governanceCalls.vetoSlash(gov, { slashId: id.toString() }));
         svc[0].vetoed++;
         vetoedSlash = {
           slashId: id.toString(),

@@ -15,12 +15,17 @@
  * ever left uninitialized (OZ 5 forbids it; it would invite a front-run `initialize`).
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { canonicalSafeInfra, SAFE_ARTIFACTS, SAFE_NAMES, saltNonceOf, type SafeInfra } from "../safes.js";
 import { accountingSettings, BOND_CURVES, type SystemConfig } from "../system.js";
 
 export interface IgnitionConfig extends SystemConfig {
   /** Oracle frame origin (beacon genesis time on real networks). */
   genesisTime: number;
+  /** Chain id, to look up the canonical Safe contracts when `safeContracts` is "canonical". */
+  chainId?: bigint;
 }
+
+const ZERO = "0x0000000000000000000000000000000000000000";
 
 export function buildCascadeModule(cfg: IgnitionConfig) {
   return buildModule("Cascade", (m) => {
@@ -132,7 +137,62 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
     const bonded = proxied("BondedModule", [deployer, router, BOND_CURVES.standard, BOND_CURVES.proven]);
     const timelock = m.contract("CascadeTimelock", [cfg.timelockDelay, [deployer], [deployer], deployer]);
 
+    // Governance Safes (DESIGN §14): the real Safe contracts (the npm package's compiled
+    // artifacts on the devnet, the canonical deployments elsewhere), then one proxy per Safe.
+    const safeFutures: Record<string, any> = {};
+    if (cfg.safes) {
+      const canonical: SafeInfra | undefined =
+        cfg.safeContracts === "canonical" ? canonicalSafeInfra(cfg.chainId ?? 1n) : undefined;
+      const infra = Object.fromEntries(
+        Object.entries(SAFE_ARTIFACTS).map(([k, a]) => {
+          const id = `Safe_${k}`;
+          return [
+            k,
+            canonical
+              ? m.contractAt(a.contractName, a as any, canonical[k as keyof SafeInfra], { id })
+              : m.contract(a.contractName, a as any, [], { id }),
+          ];
+        }),
+      ) as Record<keyof SafeInfra, any>;
+      for (const [k, f] of Object.entries(infra)) safeFutures[`safeInfra_${k}`] = f;
+      for (const name of SAFE_NAMES) {
+        const spec = cfg.safes[name];
+        const id = `Safe_${name}`;
+        if ("address" in spec) {
+          safeFutures[`safe_${name}`] = m.contractAt(
+            "SafeL2",
+            SAFE_ARTIFACTS.singleton as any,
+            spec.address,
+            { id },
+          );
+          continue;
+        }
+        const setup = m.encodeFunctionCall(
+          infra.singleton,
+          "setup",
+          [spec.owners, spec.threshold, ZERO, "0x", infra.fallbackHandler, ZERO, 0, ZERO],
+          { id: `${id}_setup` },
+        );
+        const created = m.call(
+          infra.factory,
+          "createProxyWithNonce",
+          [infra.singleton, setup, saltNonceOf(name, spec)],
+          {
+            id: `${id}_create`,
+          },
+        );
+        const proxyAddress = m.readEventArgument(created, "ProxyCreation", "proxy", {
+          emitter: infra.factory,
+          id: `${id}_address`,
+        });
+        safeFutures[`safe_${name}`] = m.contractAt("SafeL2", SAFE_ARTIFACTS.singleton as any, proxyAddress, {
+          id,
+        });
+      }
+    }
+
     return {
+      ...safeFutures,
       depositContract,
       withdrawalRequests,
       depositSecurity,

@@ -71,6 +71,28 @@ export {
 // governance
 export { governanceCalls, type TimelockCall } from "./actions/governance.js";
 export { proposeCall, type TimelockOpParams, type TimelockOpResult } from "./actions/proposeCall.js";
+export {
+  resolveSafe,
+  safeGovern,
+  timelockCall,
+  type SafeGovParams,
+  type SafeGovResult,
+} from "./governance/safeGov.js";
+export {
+  buildSafeTx,
+  encodeMultiSend,
+  packSignatures,
+  readSafe,
+  safeTxHash,
+  signSafeTx,
+  SAFE_ABI,
+  type SafeCall,
+  type SafeState,
+  type SafeTx,
+} from "./governance/safe.js";
+export { txBuilderBatch, txBuilderChecksum, type TxBuilderBatch } from "./governance/txBuilder.js";
+export { decodeCall, namedContracts, type DecodedCall } from "./governance/decode.js";
+export { roleHoldings, type RoleHolding } from "./governance/roles.js";
 export { executeProposal } from "./actions/executeProposal.js";
 export * as abi from "./abi/index.js";
 // restaked services

@@ -16,6 +16,7 @@ const sources = [
   "sdk/src/cli/main.ts",
   "sdk/src/cli/client.ts",
   ...readdirSync(join(root, "sdk/src/actions")).map((f) => `sdk/src/actions/${f}`),
+  ...readdirSync(join(root, "sdk/src/governance")).map((f) => `sdk/src/governance/${f}`),
 ];
 
 /** Example bodies with imports made relative to the repo root. */

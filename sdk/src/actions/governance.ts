@@ -2,8 +2,11 @@
  * Encoders for the governance calls the timelock makes (targets + calldata), for
  * {@link proposeCall} and {@link executeProposal}. Each validates its params with zod.
  */
+import { id as keccakText, ZeroHash } from "ethers";
 import { z } from "zod";
 import type { CascadeClient } from "../client.js";
+import { InvalidInputError } from "../errors.js";
+import { namedContracts } from "../governance/decode.js";
 import { operatorKey, parse, zAddress, zClassId, zEthOrZero, zId, zUint } from "./internal.js";
 
 /** One call the timelock will make. */
@@ -200,6 +203,54 @@ export const governanceCalls = {
       [p.serviceId, p.amount, keys],
       `registry.setAllocation(${p.serviceId}, ${p.amount}, [${p.operators.map((o) => `${o.moduleId}:${o.operatorId}`).join(", ")}])`,
     );
+  },
+  /** The veto committee cancels a pending slash within its veto window (VETO_ROLE). */
+  vetoSlash(client: CascadeClient, params: { slashId: number | string }) {
+    const p = parse(z.object({ slashId: zId("slash id") }), params, "vetoSlash");
+    return call(client, "registry", "vetoSlash", [p.slashId], `registry.vetoSlash(${p.slashId})`);
+  },
+  /**
+   * Grants or revokes a role: `contract` is a client name (router, book, registry, timelock, …)
+   * or an address of one of them, `role` a role name of its ABI (e.g. MODULE_MANAGER_ROLE).
+   */
+  roleChange(
+    client: CascadeClient,
+    params: { grant: boolean; contract: string; role: string; account: string },
+  ) {
+    const p = parse(
+      z.object({
+        grant: z.boolean(),
+        contract: z.string().min(1),
+        role: z.string().min(1),
+        account: zAddress,
+      }),
+      params,
+      "roleChange",
+    );
+    const contracts = namedContracts(client);
+    const hit = contracts.find(
+      ([k, c]) => k === p.contract || String(c.target).toLowerCase() === p.contract.toLowerCase(),
+    );
+    if (!hit)
+      throw new InvalidInputError(
+        `unknown contract "${p.contract}" (one of: ${contracts.map(([k]) => k).join(", ")}, or one's address)`,
+      );
+    const [name, c] = hit;
+    const roles: string[] = [];
+    c.interface.forEachFunction((f) => {
+      if (/_ROLE$/.test(f.name) && f.inputs.length === 0) roles.push(f.name);
+    });
+    if (!roles.includes(p.role))
+      throw new InvalidInputError(`${name} has no role ${p.role} (its roles: ${roles.join(", ")})`);
+    // Every role id of these contracts is keccak256 of its name; DEFAULT_ADMIN_ROLE is zero.
+    const roleId = p.role === "DEFAULT_ADMIN_ROLE" ? ZeroHash : keccakText(p.role);
+    const fn = p.grant ? "grantRole" : "revokeRole";
+    return {
+      target: String(c.target),
+      value: 0n,
+      data: c.interface.encodeFunctionData(fn, [roleId, p.account]),
+      label: `${name}.${fn}(${p.role}, ${p.account})`,
+    };
   },
   /** Any call, for what has no helper: target + calldata (+ value). */
   raw(client: CascadeClient, params: { target: string; data: string; value?: bigint | string }) {

@@ -25,9 +25,9 @@ import {
   addCuratedOperator,
   addModules,
   devnetKeys,
+  devnetSafes,
   freePort,
   fundKeys,
-  grantTimelockRoles,
   parseDuration,
   portInUse,
   spawnDaemon,
@@ -70,7 +70,13 @@ type DeployedSystem = Record<string, any> & {
   oracle: any;
 };
 interface IgnitionSystemModule {
-  deploySystemWithIgnition(conn: unknown): Promise<DeployedSystem>;
+  deploySystemWithIgnition(conn: unknown, config?: Record<string, unknown>): Promise<DeployedSystem>;
+}
+interface SystemModule {
+  handOverToTimelock(sys: DeployedSystem): Promise<void>;
+}
+interface RolesModule {
+  roleTable(sys: DeployedSystem): Promise<string[]>;
 }
 interface HardhatModule {
   network: {
@@ -327,11 +333,19 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
           const { deploySystemWithIgnition } =
             await repoModule<IgnitionSystemModule>("deploy/ignitionSystem.ts");
           const { withEphemeralIgnition } = await repoModule<DemoModule>("scripts/demo.ts");
-          const sys = await deploySystemWithIgnition(await withEphemeralIgnition(c));
+          // The Safes are created by the deploy; the deployer sets the devnet up (modules, a
+          // curated operator), then hands every role over and keeps none (DESIGN §14).
+          const sys = await deploySystemWithIgnition(await withEphemeralIgnition(c), {
+            safes: devnetSafes(keys),
+            handOverToTimelock: false,
+          });
           const gov = byName.get("gov")!.wallet.address;
           await addModules(sys, gov);
           await addCuratedOperator(sys, byName.get("cop")!.wallet, node.url);
-          const timelockRoles = await grantTimelockRoles(sys);
+          const { handOverToTimelock } = await repoModule<SystemModule>("deploy/system.ts");
+          await handOverToTimelock(sys);
+          const { roleTable } = await repoModule<RolesModule>("deploy/roles.ts");
+          const roles = await roleTable(sys);
           const { ethers } = c as unknown as { ethers: { provider: Provider } };
           const chainId = (await ethers.provider.getNetwork()).chainId;
           const fileBody =
@@ -424,13 +438,11 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
               `Modules added: curated (id 0, operator 0 "Curated One" with 4 vetted keys), bonded (id 1). Funded from ${funded}; role keys (devnet only, public seed) in ${o.dir}/:`,
             );
             for (const k of keys) say(`  ${(k.name + ".key").padEnd(15)} ${k.wallet.address}  ${k.role}`);
+            say(`  slasher.key = recipient.key = svc.key; deposit_data-devnet.json: 4 keys for op`);
             say(
-              `  veto.key = gov.key; slasher.key = recipient.key = svc.key; deposit_data-devnet.json: 4 keys for op`,
+              `Roles (role → holder; the deployer gov.key holds none; timelock delay ${sys.config.timelockDelay} s; Safes 2-of-3 gov1..3, veto 1-of-2):`,
             );
-            say(
-              `The timelock ${sys.addresses.timelock} (delay ${sys.config.timelockDelay} s, proposer/executor gov) holds:`,
-            );
-            for (const l of timelockRoles) say(`  ${l}`);
+            for (const l of roles) say(`  ${l}`);
             if (children.length) {
               say("Daemons (logs in " + `${o.dir}/logs/):`);
               for (const d of children)

@@ -1,8 +1,7 @@
 /**
  * What `cascade devnet` sets up besides the node and the deploy: the role keys (derived from a
  * public devnet seed and funded from the node's one funded account, so any node with one funded
- * key works), the modules added to the router, the timelock holding the roles governance
- * proposals need, the key files the README's CLI examples use, and the role daemons as child
+ * key works), the governance Safes and their owners, the modules added to the router, the key files the README's CLI examples use, and the role daemons as child
  * processes (`cascade oracle|guardian|keeper run`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -36,7 +35,7 @@ export function devnetKeys(seed = "cascade-devnet"): DevnetKey[] {
     role,
   });
   return [
-    k("gov", "1000", "deployer: admin and manager roles on every contract, timelock proposer/executor, veto"),
+    k("gov", "1000", "deployer: deploys and sets the devnet up, then holds no role"),
     k("member1", "20", "oracle member"),
     k("member2", "20", "oracle member"),
     k("member3", "20", "oracle member"),
@@ -49,7 +48,29 @@ export function devnetKeys(seed = "cascade-devnet"): DevnetKey[] {
     k("cop", "20", "manager of curated operator 0 (4 vetted keys)"),
     k("svc", "200", "a restaked service (also its slasher and recipient)"),
     k("any", "50", "anyone (permissionless keeper actions)"),
+    k("gov1", "10", "owner of the governance and operational Safes (2 of 3)"),
+    k("gov2", "10", "owner of the governance and operational Safes (2 of 3)"),
+    k("gov3", "10", "owner of the governance and operational Safes (2 of 3)"),
+    k("veto", "10", "veto committee Safe owner (1 of 2, with gov3)"),
   ];
+}
+
+/**
+ * The devnet's Safes (DESIGN §14): governance (the timelock's proposer, canceller, executor)
+ * and the operational Safes are 2-of-3 of gov1..gov3; the veto committee is 1-of-2 (veto, gov3).
+ */
+export function devnetSafes(keys: DevnetKey[]) {
+  const a = (n: string) => keys.find((k) => k.name === n)!.wallet.address;
+  const board = { owners: [a("gov1"), a("gov2"), a("gov3")], threshold: 2 };
+  return {
+    governance: board,
+    moduleManager: board,
+    classManager: board,
+    operatorManager: board,
+    serviceManager: board,
+    allocator: board,
+    veto: { owners: [a("veto"), a("gov3")], threshold: 1 },
+  };
 }
 
 /** Sends each key its ETH from the node's first unlocked account (the one funded key). */
@@ -117,42 +138,6 @@ export async function addCuratedOperator(
   await (await sys.curated.setVettedLimit(0, 4)).wait();
 }
 
-/**
- * Grants the timelock every role of every proxied contract (the deployer keeps its own), so a
- * `gov propose` → `gov execute` pair runs through the timelock as on a handed-over deployment.
- * Returns `contract: roles` lines for printing.
- */
-export async function grantTimelockRoles(sys: Record<string, any>): Promise<string[]> {
-  const tl: string = sys.addresses.timelock;
-  const out: string[] = [];
-  for (const name of [
-    "depositSecurity",
-    "router",
-    "book",
-    "queue",
-    "accounting",
-    "oracle",
-    "curated",
-    "bonded",
-    "registry",
-  ]) {
-    const c = sys[name];
-    if (!c) continue;
-    const roles = c.interface.fragments
-      .filter((f: any) => f.type === "function" && /_ROLE$/.test(f.name) && f.inputs.length === 0)
-      .map((f: any) => f.name as string)
-      // Contract-to-contract roles (report application, service bookings) stay with the contracts.
-      .filter((r: string) => r !== "ACCOUNTING_ROLE" && r !== "SERVICES_ROLE");
-    for (const r of roles) {
-      const role = await c[r]();
-      if (await c.hasRole(role, tl)) continue;
-      await (await c.grantRole(role, tl)).wait();
-    }
-    out.push(`${name}: ${roles.join(", ")}`);
-  }
-  return out;
-}
-
 /** Writes `<dir>/<name>.key` for every key, plus the aliases the README's examples use. */
 export function writeKeyFiles(dir: string, keys: DevnetKey[]): Record<string, string> {
   mkdirSync(dir, { recursive: true });
@@ -163,8 +148,7 @@ export function writeKeyFiles(dir: string, keys: DevnetKey[]): Record<string, st
   };
   const by = new Map(keys.map((k) => [k.name, k]));
   for (const k of keys) write(`${k.name}.key`, k);
-  // README aliases: VETO_ROLE is governance's; the service is its own slasher and recipient.
-  write("veto.key", by.get("gov")!);
+  // README aliases: the service is its own slasher and recipient.
   write("slasher.key", by.get("svc")!);
   write("recipient.key", by.get("svc")!);
   return files;

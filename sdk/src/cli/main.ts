@@ -79,7 +79,7 @@ export function createProgram(ctx: CliContext): Command {
   registerDepositorCommands(program, ctx);
   registerOperatorCommands(program, ctx);
   registerKeysCommands(program, ctx);
-  registerGovCommands(program, ctx);
+  registerGovCommands(program, { client: ctx.getClient, print: ctx.print, stdout: io.stdout, cwd: io.cwd });
   registerServiceCommands(program, ctx);
   registerKeeperCommands(program, ctx); // before the daemons: `keeper run` joins this group
   registerRiskCommands(program, ctx);
