@@ -27,8 +27,14 @@ export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   "gov propose": [
     "cascade --keystore gov propose set-class-open 2 false --description 'close C'",
     "cascade gov propose set-class-params 2 300 1500 0 7200 0 --dry-run",
+    "cascade gov propose set-class-open 2 false --safe governance --batch close-c.json",
   ],
-  "gov execute": ["cascade --keystore gov execute set-class-open 2 false --description 'close C'"],
+  "gov execute": [
+    "cascade --keystore gov execute set-class-open 2 false --description 'close C'",
+    "cascade gov execute set-class-open 2 false --safe governance --sign gov1.key,gov3.key",
+  ],
+  "gov call": ["cascade gov call set-service-status 0 active --safe serviceManager --sign gov1.key,gov2.key"],
+  "gov roles": ["cascade gov roles"],
   "service register": [
     "cascade --private-key-file avs.key service register --tier 2 --max-slash-bps 1000 --slashing-window 604800 --veto-window 86400",
   ],

@@ -144,6 +144,13 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   DepositRootChanged:
     "the deposit contract's root changed ({expected} → {given}) since the guardians signed: fetch fresh attestations",
   DepositsPaused: "deposits are paused by a guardian",
+  ModuleDepositsPaused:
+    "a guardian paused deposits to module {moduleId} (a key failed its checks): governance removes the key and unpauses it (`unpauseModule`); the other modules still deposit",
+  ModuleNotPaused: "deposits to module {moduleId} are not paused",
+  ModulesNotAscending:
+    "module {moduleId} is out of order in the batch: list module ids strictly ascending, each once (the next must be at least {minimum})",
+  BatchLengthMismatch:
+    "the batch lists {modules} modules but {keys} key sets and {attestations} attestations: pass one of each per module",
   FutureBlock: "block {blockNumber} is in the future",
   GuardianExists: "{guardian} is already a guardian",
   InvalidMaxAge: "max attestation age {maxAge} is out of range",
@@ -162,6 +169,14 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   AllocationNotPlaceable:
     "the allocation {requested|eth} cannot be placed: the chosen operators can take at most {placeable|eth} (their free stake and the per-operator share)",
   AlreadyOptedIn: "operator {moduleId}:{operatorId} is already opted in to service {serviceId}",
+  RobustnessTooLow:
+    "the network's certified robustness γ would fall to {gammaBps|bps}, under the minimum {minGammaBps|bps}: allocate less to these operators, spread the service over more stake, or lower its profit from corruption (`cascade risk --deployed` shows each operator's load)",
+  UnbackedService:
+    "service {serviceId} declares a profit from corruption but has no slashable stake: allocate stake to it first, then declare its risk",
+  RiskNotTightened:
+    "a service may only tighten its risk (profit {profit|eth} → {newProfit|eth} must not fall, threshold {alphaBps|bps} → {newAlphaBps|bps} must not rise); loosening it is a governance call (SERVICE_MANAGER_ROLE)",
+  InvalidRiskParams: "attack threshold {alphaBps|bps} is out of range: it must be above 0% and at most 100%",
+  InvalidMinGamma: `minimum robustness {minGammaBps|bps} is out of range ${GOV}`,
   ExposureLimitExceeded:
     "tier {tier} would need {needed|eth} of cover, classes ≤ {tier} hold {available|eth}: allocate less or wait for more junior deposits",
   InvalidServiceParams:

@@ -291,8 +291,8 @@ export function registerGovCommands(program: Command, deps: GovCommandDeps): voi
     x
       .option("--dry-run", "decode every call with its argument names and simulate it; send nothing")
       .option(
-        "--safe <name|address>",
-        "go through this Safe (a name of the address book: governance, moduleManager, …)",
+        "--safe <safe>",
+        "go through this Safe: a name of the address book (governance, moduleManager, …) or its address",
       )
       .option("--batch <file>", "with --safe: where to write the Safe Transaction Builder batch JSON")
       .option(
