@@ -38,7 +38,16 @@ export function renderFrame(f: FrameResult): string {
       fixed(c.serviceRewards, 4),
     ]);
   const st = new Table({
-    head: ["service", "tier", "allocation (ETH)", "operators", "rewards paid", "slashed", "vetoed", "γ cert (bps)"],
+    head: [
+      "service",
+      "tier",
+      "allocation (ETH)",
+      "operators",
+      "rewards paid",
+      "slashed",
+      "vetoed",
+      "γ cert (bps)",
+    ],
     style: { head: [], border: [] },
   });
   for (const s of f.services)
