@@ -398,7 +398,7 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     }
 
     /// @dev Runs `impl`'s code on this contract's storage with the calldata as received, and
-    /// returns or reverts with its result (the extension repeats the ABI of the stub calling it).
+    /// returns or reverts with its result (the extension has the same ABI as the registry function forwarding to it).
     /// @custom:oz-upgrades-unsafe-allow delegatecall
     function _delegate(address impl) private {
         assembly {

@@ -29,7 +29,7 @@ type Route = (req: {
 }) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>;
 
 /** A Beacon API stand-in answering from `route`; records every request. */
-async function stub(
+async function fakeBeaconNode(
   route: Route,
 ): Promise<{ url: string; seen: { url: string; method: string; body: unknown }[]; app: FastifyInstance }> {
   const seen: { url: string; method: string; body: unknown }[] = [];
@@ -70,7 +70,7 @@ describe("beacon API conformance", function () {
     it("test_spec_acceptsMainnetFuluConfig: SLOT_DURATION_MS only, BLOB_SCHEDULE array", async function () {
       const body = real("consensus-specs-mainnet-fulu-spec.json") as { data: Record<string, unknown> };
       expect(body.data.SECONDS_PER_SLOT, "fixture has no SECONDS_PER_SLOT").to.equal(undefined);
-      const s = await stub(() => ({ status: 200, body }));
+      const s = await fakeBeaconNode(() => ({ status: 200, body }));
       try {
         const spec = await new BeaconApi(s.url).spec();
         expect(spec.secondsPerSlot, "12 s from SLOT_DURATION_MS").to.equal(12n);
@@ -90,7 +90,7 @@ describe("beacon API conformance", function () {
         validate(responseSchema("get", "/eth/v1/beacon/states/{state_id}/validators"), body),
         "official schema",
       ).to.deep.equal([]);
-      const s = await stub(() => ({ status: 200, body }));
+      const s = await fakeBeaconNode(() => ({ status: 200, body }));
       try {
         const r = await new BeaconApi(s.url).validatorsWithTrust("finalized", { ids: [1, 2, 3] });
         expect(
@@ -114,7 +114,7 @@ describe("beacon API conformance", function () {
         validate(responseSchema("get", "/eth/v1/beacon/states/{state_id}/finality_checkpoints"), body).length,
         "this Erigon shape is outside the official schema",
       ).to.be.greaterThan(0);
-      const s = await stub(() => ({ status: 200, body }));
+      const s = await fakeBeaconNode(() => ({ status: 200, body }));
       try {
         const f = await new BeaconApi(s.url).finalityCheckpoints("head");
         expect(f.finalizedEpoch, "finalized epoch").to.equal(1n);
@@ -130,7 +130,7 @@ describe("beacon API conformance", function () {
         validate(responseSchema("get", "/eth/v1/beacon/genesis"), body),
         "official schema",
       ).to.deep.equal([]);
-      const s = await stub(() => ({ status: 200, body }));
+      const s = await fakeBeaconNode(() => ({ status: 200, body }));
       try {
         const g = await new BeaconApi(s.url).genesis();
         expect(g.genesisTime, "mainnet genesis time").to.equal(1606824023n);
@@ -153,7 +153,7 @@ describe("beacon API conformance", function () {
         " must have required property 'execution_optimistic'",
         " must have required property 'finalized'",
       ]);
-      const s = await stub(() => ({ status: 200, body }));
+      const s = await fakeBeaconNode(() => ({ status: 200, body }));
       try {
         const h = await new BeaconApi(s.url).header("finalized");
         expect(h.slot, "mainnet slot").to.equal(4485760n);
@@ -189,7 +189,7 @@ describe("beacon API conformance", function () {
         finalized: true,
         data: { message, signature: "0x" + "00".repeat(96) },
       };
-      const s = await stub(() => ({ status: 200, body }));
+      const s = await fakeBeaconNode(() => ({ status: 200, body }));
       try {
         const b = await new BeaconApi(s.url).block(1861337n);
         const ws = b!.execution!.withdrawals;
@@ -217,7 +217,7 @@ describe("beacon API conformance", function () {
         validate(componentSchema("Electra.SignedBeaconBlock"), body.data),
         "a Fulu block validates as the Electra block type",
       ).to.deep.equal([]);
-      const s = await stub(() => ({ status: 200, body }));
+      const s = await fakeBeaconNode(() => ({ status: 200, body }));
       try {
         const b = await new BeaconApi(s.url).block(49140n);
         expect(b, "block read").to.not.equal(null);
@@ -248,7 +248,7 @@ describe("beacon API conformance", function () {
       expect(validate(responseSchema("get", "/eth/v1/config/spec"), body), "official schema").to.deep.equal(
         [],
       );
-      const s = await stub(() => ({ status: 200, body }));
+      const s = await fakeBeaconNode(() => ({ status: 200, body }));
       try {
         const spec = await new BeaconApi(s.url).spec();
         expect([spec.secondsPerSlot, spec.slotsPerEpoch], "timing").to.deep.equal([6n, 8n]);
@@ -260,7 +260,7 @@ describe("beacon API conformance", function () {
     it("test_validators_normalizesMixedCaseHex", async function () {
       const pk = "0x" + "AbCd".repeat(24);
       const body = { execution_optimistic: false, finalized: true, data: [validatorJson(7, pk)] };
-      const s = await stub(() => ({ status: 200, body }));
+      const s = await fakeBeaconNode(() => ({ status: 200, body }));
       try {
         const [v] = await new BeaconApi(s.url).validators("head", { ids: [pk] });
         expect(v.pubkey, "lowercase").to.equal(pk.toLowerCase());
@@ -276,7 +276,7 @@ describe("beacon API conformance", function () {
         validate(responseSchema("get", "/eth/v1/beacon/states/{state_id}/validators", "404"), body),
         "official",
       ).to.deep.equal([]);
-      const s = await stub(() => ({ status: 404, body }));
+      const s = await fakeBeaconNode(() => ({ status: 404, body }));
       try {
         const e = await new BeaconApi(s.url).validators(5, { ids: [1] }).catch((x: unknown) => x);
         expect(e, "an API error").to.be.instanceOf(BeaconApiError);
@@ -290,7 +290,7 @@ describe("beacon API conformance", function () {
 
     it("test_validators_withoutFinalityFlags_isNotTrusted", async function () {
       // The shape older nodes answer with (no `finalized`, no `execution_optimistic`).
-      const s = await stub(() => ({ status: 200, body: { data: [validatorJson(0)] } }));
+      const s = await fakeBeaconNode(() => ({ status: 200, body: { data: [validatorJson(0)] } }));
       try {
         const r = await new BeaconApi(s.url).validatorsWithTrust(64, { ids: [0] });
         expect(r.validators.length, "data read").to.equal(1);
@@ -304,7 +304,7 @@ describe("beacon API conformance", function () {
     it("test_validators_above64Ids_usesPost_andFallsBackToGetChunks", async function () {
       const ids = Array.from({ length: 150 }, (_, i) => i);
       let postAllowed = true;
-      const s = await stub(({ method, url, body }) => {
+      const s = await fakeBeaconNode(({ method, url, body }) => {
         if (method === "POST") {
           if (!postAllowed) return { status: 405, body: { code: 405, message: "Method not allowed" } };
           const want = (body as { ids: string[] }).ids.map(Number);
@@ -346,7 +346,7 @@ describe("beacon API conformance", function () {
 
     it("test_get_retriesServerErrorsAndTimeouts", async function () {
       let n = 0;
-      const s = await stub(async () => {
+      const s = await fakeBeaconNode(async () => {
         n++;
         if (n === 1) return { status: 503, body: { code: 503, message: "syncing" } };
         if (n === 2) {
