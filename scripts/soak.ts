@@ -22,8 +22,8 @@ import { Command } from "commander";
 import { join } from "node:path";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Contract, JsonRpcProvider, Wallet, getAddress, parseEther } from "ethers";
-import { registerDevnetCommands, type DevnetInfo } from "../sdk/src/cli/devnet.js";
-import { freePort, spawnDaemon, waitListening, type DaemonChild } from "../sdk/src/cli/devnetSystem.js";
+import { registerDevnetCommands, type DevnetInfo } from "./devnet/commands.js";
+import { freePort, spawnDaemon, waitListening, type DaemonChild } from "./devnet/system.js";
 import { makeKeys } from "../sdk/src/daemons/keys.js";
 import { FaultProxy } from "../test/helpers/faultProxy.js";
 

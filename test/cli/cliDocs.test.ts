@@ -1,12 +1,12 @@
 /**
- * docs/cli.md is generated from the command tree (sdk/scripts/gen-cli-docs.ts): a command, an
+ * docs/cli.md is generated from the command tree (scripts/gen-cli-docs.ts): a command, an
  * argument, an option or a default changed without regenerating it fails here, as a stale ABI
  * fails test/sdk/abiFresh.test.ts. Every runnable command carries an example, shown in its
  * `--help` and in the reference.
  */
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
-import { CLI_DOC, cliProgram, renderCliDocs, walk } from "../../sdk/scripts/gen-cli-docs.js";
+import { CLI_DOC, cliProgram, renderCliDocs, walk } from "../../scripts/gen-cli-docs.js";
 import { EXAMPLES } from "../../sdk/src/cli/examples.js";
 import { runCli } from "../../sdk/src/cli/main.js";
 
@@ -15,7 +15,7 @@ describe("cascade CLI reference (docs/cli.md)", function () {
 
   it("test_cliDocs_matchesTheCommands", async function () {
     const committed = readFileSync(CLI_DOC, "utf8");
-    expect(committed, "docs/cli.md is stale: run npx tsx sdk/scripts/gen-cli-docs.ts").to.equal(
+    expect(committed, "docs/cli.md is stale: run npx tsx scripts/gen-cli-docs.ts").to.equal(
       await renderCliDocs(),
     );
   });

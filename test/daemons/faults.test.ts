@@ -17,8 +17,8 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider, Wallet, getAddress } from "ethers";
 import { runCli } from "../../sdk/src/cli/main.js";
-import { registerDevnetCommands, type DevnetInfo } from "../../sdk/src/cli/devnet.js";
-import { freePort, spawnDaemon, waitListening, type DaemonChild } from "../../sdk/src/cli/devnetSystem.js";
+import { registerDevnetCommands, type DevnetInfo } from "../../scripts/devnet/commands.js";
+import { freePort, spawnDaemon, waitListening, type DaemonChild } from "../../scripts/devnet/system.js";
 import { OracleMember } from "../../sdk/src/daemons/oracle.js";
 import { FaultProxy } from "../helpers/faultProxy.js";
 

@@ -17,8 +17,8 @@ import { Command } from "commander";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider, Wallet, getAddress, parseEther, parseUnits } from "ethers";
-import { registerDevnetCommands, type DevnetInfo } from "../../sdk/src/cli/devnet.js";
-import { freePort, spawnDaemon, waitListening, type DaemonChild } from "../../sdk/src/cli/devnetSystem.js";
+import { registerDevnetCommands, type DevnetInfo } from "../../scripts/devnet/commands.js";
+import { freePort, spawnDaemon, waitListening, type DaemonChild } from "../../scripts/devnet/system.js";
 import { makeKeys } from "../../sdk/src/daemons/keys.js";
 
 const MODULE_ABI = [

@@ -12,7 +12,7 @@ import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, JsonRpcProvider } from "ethers";
 import { runCli } from "../../sdk/src/cli/main.js";
-import { registerDevnetCommands, type DevnetInfo } from "../../sdk/src/cli/devnet.js";
+import { registerDevnetCommands, type DevnetInfo } from "../../scripts/devnet/commands.js";
 
 /** The README's CLI examples: `npx cascade` lines of the ```sh blocks under "## CLI". */
 export function readmeCliLines(readme: string): string[] {

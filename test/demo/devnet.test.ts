@@ -1,5 +1,5 @@
 /**
- * `cascade devnet`: starts a real JSON-RPC node (anvil) on 127.0.0.1, deploys through the Ignition
+ * `cascade devnet` (the repository's command, scripts/devnet/; `npm run devnet`): starts a real JSON-RPC node (anvil) on 127.0.0.1, deploys through the Ignition
  * module, serves the beacon simulator, prints how to point the CLI at it, and closes everything
  * when stopped. Short-lived runs: `--exit-after-setup` through `runCli`, and a run stopped by an
  * AbortSignal while the ordinary CLI reads the deployment through `--rpc` and `--addresses`.
@@ -7,8 +7,8 @@
 import { expect } from "chai";
 import { Command } from "commander";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { runCli } from "../../sdk/src/cli/main.js";
-import { registerDevnetCommands, type DevnetInfo } from "../../sdk/src/cli/devnet.js";
+import { runRepoCli } from "../../scripts/devnet/cli.js";
+import { registerDevnetCommands, type DevnetInfo } from "../../scripts/devnet/commands.js";
 
 async function answers(url: string, path = "", body?: unknown): Promise<boolean> {
   try {
@@ -28,7 +28,7 @@ const chainIdCall = { jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }
 async function cli(args: string[]) {
   let out = "";
   let err = "";
-  const code = await runCli(args, {
+  const code = await runRepoCli(args, {
     stdout: (s) => (out += s),
     stderr: (s) => (err += s),
     env: {},

@@ -4,6 +4,7 @@
  * deployments/<chainId>.json, else the book the package ships for the network: see
  * resolveAddresses). Tests inject their own through `runCli`'s deps instead.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { JsonRpcProvider, Wallet, type Signer } from "ethers";
@@ -48,16 +49,18 @@ export async function defaultMakeClient(opts: GlobalOptions, io: CliIO): Promise
   }
   if (opts.keystore) {
     if (signer) throw new InvalidInputError("pass either --private-key-file or --keystore, not both");
-    signer = new Wallet(await keystoreKey(), provider);
+    signer = new Wallet(await keystoreKey(io.env, io.cwd), provider);
   }
   return createCascadeClient({ provider, addresses, ...(signer ? { signer } : {}) });
 }
 
 /**
- * The deployer/governance key of the `rpc` network in hardhat.config.ts, read through Hardhat's
- * configuration variables: the Hardhat keystore (`npx hardhat keystore set CASCADE_DEPLOYER_KEY`,
- * which asks for its password here), else the environment variable of the same name. No key
- * ever sits in a file of the project.
+ * The deployer/governance key CASCADE_DEPLOYER_KEY (the `rpc` network's account of the Cascade
+ * repository's Hardhat config): the environment variable of that name, else the Hardhat keystore
+ * of the project the command runs in (`npx hardhat keystore set CASCADE_DEPLOYER_KEY`), read by
+ * running `hardhat keystore get` there, which asks for the keystore's password on the terminal.
+ * A subprocess, not an import: the package does not depend on Hardhat. No key ever sits in a file
+ * of the project.
  *
  * @example
  * ```ts
@@ -65,19 +68,25 @@ export async function defaultMakeClient(opts: GlobalOptions, io: CliIO): Promise
  * const key = await keystoreKey(); // "0x…" (prompts for the keystore password on a terminal)
  * ```
  */
-export async function keystoreKey(): Promise<string> {
-  const { default: hre } = await import("hardhat");
-  const rpc = (hre.config.networks as Record<string, { accounts?: unknown }>).rpc;
-  const accounts = rpc?.accounts;
-  const first = Array.isArray(accounts) ? (accounts[0] as { get?: () => Promise<string> }) : undefined;
-  if (!first?.get) {
-    throw new InvalidInputError("hardhat.config.ts has no `rpc` network account to read from the keystore");
-  }
-  let key: string;
-  try {
-    key = await first.get();
-  } catch (e) {
-    throw new CascadeError("cannot read CASCADE_DEPLOYER_KEY from the Hardhat keystore", { cause: e });
+export async function keystoreKey(
+  env: Record<string, string | undefined> = process.env,
+  cwd: string = process.cwd(),
+): Promise<string> {
+  const name = "CASCADE_DEPLOYER_KEY";
+  let key = env[name]?.trim();
+  if (!key) {
+    const r = spawnSync("npx", ["--no-install", "hardhat", "keystore", "get", name], {
+      cwd,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["inherit", "pipe", "pipe"],
+      encoding: "utf8",
+    });
+    const last = (r.stdout ?? "").trim().split("\n").pop()?.trim() ?? "";
+    if (r.status !== 0 || !/^(0x)?[0-9a-fA-F]{64}$/.test(last))
+      throw new InvalidInputError(
+        `--keystore: ${name} is neither set in the environment nor readable from this project's Hardhat keystore (\`npx hardhat keystore set ${name}\`)`,
+      );
+    key = last;
   }
   return key.startsWith("0x") ? key : `0x${key}`;
 }

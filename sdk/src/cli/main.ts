@@ -27,15 +27,24 @@ import { registerDevnetCommands } from "./devnet.js";
 export { defaultMakeClient, keystoreKey } from "./client.js";
 export type { CliContext, CliIO, GlobalOptions } from "./context.js";
 
+/** Adds commands to the program (after the package's own, before the examples are attached). */
+export type CliExtension = (program: Command, ctx: CliContext) => void;
+
 export interface CliDeps {
   /** Builds the client from the global options; tests inject one bound to the embedded network. */
   makeClient?: (opts: GlobalOptions, io: CliIO) => Promise<CascadeClient>;
+  /**
+   * Commands of the caller's own (the Cascade repository adds `demo` and the `devnet` start,
+   * which compile and deploy the contracts: scripts/devnet/cli.ts).
+   */
+  extend?: CliExtension;
 }
 
 /**
  * The whole `cascade` command tree over one run's context: global options, every command group
  * (in the order `--help` lists them) and each command's example after its help. runCli parses
- * with it; sdk/scripts/gen-cli-docs.ts walks it to write docs/cli.md.
+ * with it; scripts/gen-cli-docs.ts walks it to write docs/cli.md. `extend` adds the caller's
+ * own commands (the repository's `demo` and `devnet` start: scripts/devnet/commands.ts).
  *
  * @example
  * ```ts
@@ -46,7 +55,7 @@ export interface CliDeps {
  * console.log(program.commands.map((c) => c.name())); // ["status", "deposit", …]
  * ```
  */
-export function createProgram(ctx: CliContext): Command {
+export function createProgram(ctx: CliContext, extend?: CliExtension): Command {
   const { io } = ctx;
   const program = new Command("cascade")
     .description("Cascade liquid staking: deposit into yield classes, run operators, govern")
@@ -85,6 +94,7 @@ export function createProgram(ctx: CliContext): Command {
   registerRiskCommands(program, ctx);
   registerDevnetCommands(program, { env: io.env });
   registerDaemonCommands(program, { client: ctx.getClient, stdout: io.stdout, cwd: io.cwd });
+  extend?.(program, ctx);
   addExamples(program);
   return program;
 }
@@ -119,7 +129,7 @@ export async function runCli(argv: string[], ioIn: Partial<CliIO> = {}, deps: Cl
   };
   const ctx = createCliContext(io, deps.makeClient ?? defaultMakeClient);
 
-  const program = createProgram(ctx);
+  const program = createProgram(ctx, deps.extend);
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {

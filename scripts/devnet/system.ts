@@ -1,16 +1,17 @@
 /**
- * What `cascade devnet` sets up besides the node and the deploy: the role keys (derived from a
- * public devnet seed and funded from the node's one funded account, so any node with one funded
- * key works), the governance Safes and their owners, the modules added to the router, the key files the README's CLI examples use, and the role daemons as child
- * processes (`cascade oracle|guardian|keeper run`).
+ * What `npm run devnet` (`cascade devnet` of the repository's CLI, scripts/devnet/cli.ts) sets up
+ * besides the node and the deploy: the role keys (derived from a public devnet seed and funded
+ * from the node's one funded account, so any node with one funded key works), the governance Safes
+ * and their owners, the modules added to the router, the key files the README's CLI examples use,
+ * and the role daemons as child processes of the SDK's bin (`cascade oracle|guardian|keeper run`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildDepositData, deterministicSecretKey } from "../beacon/depositData.js";
-import { makeKeys } from "../daemons/keys.js";
+import { buildDepositData, deterministicSecretKey } from "../../sdk/src/beacon/depositData.js";
+import { makeKeys } from "../../sdk/src/daemons/keys.js";
 import { Contract, JsonRpcProvider, Wallet, keccak256, parseEther, toUtf8Bytes, type Signer } from "ethers";
 
 /** A role key of the devnet. */
@@ -205,8 +206,8 @@ export async function portInUse(port: number): Promise<boolean> {
   });
 }
 
-/** The `cascade` launcher (sdk/bin/cascade.mjs). */
-export const CASCADE_BIN = fileURLToPath(new URL("../../bin/cascade.mjs", import.meta.url));
+/** The SDK's `cascade` launcher (sdk/bin/cascade.mjs, the built CLI): the daemons run on it. */
+export const CASCADE_BIN = fileURLToPath(new URL("../../sdk/bin/cascade.mjs", import.meta.url));
 
 export interface DaemonChild {
   name: string;
@@ -286,14 +287,6 @@ export async function waitListening(url: string, ms = 180_000): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-}
-
-/** Parses `90`, `90s`, `15m`, `2h`, `1d`, `1w` into seconds. */
-export function parseDuration(s: string): number {
-  const m = /^(\d+)(s|m|h|d|w)?$/.exec(s.trim());
-  if (!m) throw new Error(`a duration is a number with s, m, h, d or w (e.g. 90s, 2h), got ${s}`);
-  const mult = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }[(m[2] ?? "s") as "s"];
-  return Number(m[1]) * mult;
 }
 
 export type { Signer };
