@@ -6,7 +6,7 @@
  */
 import Table from "cli-table3";
 import { fixed, percent } from "../../sdk/src/cli/format.js";
-import type { DemoOptions, DemoResult, FrameResult } from "../demo.js";
+import type { DemoOptions, DemoResult, FrameResult } from "./types.js";
 
 const DAY = 24 * 3600;
 
