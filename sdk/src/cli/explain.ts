@@ -11,7 +11,7 @@
  * `{status|service}` / `{status|slash}` an enum's name, `{expectedStates|ops}` the timelock
  * states. Without a unit the value prints as decimal / hex.
  */
-import { parseEther } from "ethers";
+import { Transaction, parseEther } from "ethers";
 import * as abis from "../abi/index.js";
 import { shortRequestId } from "../actions/claim.js";
 import type { CascadeClient } from "../client.js";
@@ -328,6 +328,27 @@ export function abiErrorNames(): string[] {
   return [...PARAMS.keys()].sort();
 }
 
+/**
+ * The fields of a signed raw transaction: ethers reports a failed `eth_sendRawTransaction` with
+ * the serialized transaction only (anvil's "Insufficient funds for gas * price + value" carries no
+ * figures), so value, gas limit and fee come from the signed bytes.
+ */
+function signedTx(raw: unknown): Record<string, unknown> | undefined {
+  if (typeof raw !== "string" || !/^0x[0-9a-fA-F]+$/.test(raw)) return undefined;
+  try {
+    const t = Transaction.from(raw);
+    return {
+      from: t.from,
+      value: t.value,
+      gasLimit: t.gasLimit,
+      maxFeePerGas: t.maxFeePerGas,
+      gasPrice: t.gasPrice,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** A field anywhere in an ethers / provider error chain. */
 function inChain(error: unknown, pick: (e: Record<string, unknown>) => unknown, depth = 0): unknown {
   if (error === null || typeof error !== "object" || depth > 6) return undefined;
@@ -370,7 +391,9 @@ export async function describeError(e: unknown, client: CascadeClient | undefine
   if (insufficient && client) {
     const tx = (inChain(e, (x) =>
       x.transaction && typeof x.transaction === "object" ? x.transaction : undefined,
-    ) ?? {}) as Record<string, unknown>;
+    ) ??
+      signedTx(inChain(e, (x) => (typeof x.transaction === "string" ? x.transaction : undefined))) ??
+      {}) as Record<string, unknown>;
     // The node's own figures: Hardhat/EDR "max upfront cost is: W and the sender's balance is: B",
     // geth/anvil "have B want W".
     const text = String(inChain(e, (x) => (typeof x.message === "string" ? x.message : undefined)) ?? "");
