@@ -40,7 +40,16 @@ export type * from "./demo/types.js";
 
 // ---------------------------------------------------------------- CLI
 
-async function main() {
+interface DemoFlags {
+  frames: number;
+  seed: string;
+  json: boolean;
+  rpc?: string;
+  beacon?: string;
+}
+
+/** The flags, or undefined (exit code 1 set) when they do not parse. */
+function demoFlags(): DemoFlags | undefined {
   // `hardhat run` takes no script arguments (Hardhat 3 rejects unknown options), so options come
   // from the command line when the script runs directly (`npx tsx scripts/demo.ts --frames 4`) or
   // from CASCADE_DEMO_ARGS (`CASCADE_DEMO_ARGS="--frames 4 --json" npm run demo`).
@@ -65,14 +74,20 @@ async function main() {
     program.parse(args, { from: "user" });
   } catch {
     process.exitCode = 1;
-    return;
+    return undefined;
   }
-  const o = program.opts<{ frames: number; seed: string; json: boolean; rpc?: string; beacon?: string }>();
+  const o = program.opts<DemoFlags>();
   if (!Number.isInteger(o.frames) || o.frames < 1 || o.frames > 64) {
     console.error("cascade demo: --frames must be an integer between 1 and 64");
     process.exitCode = 1;
-    return;
+    return undefined;
   }
+  return o;
+}
+
+async function main() {
+  const o = demoFlags();
+  if (!o) return;
   const { network } = await import("hardhat");
   const conn = o.rpc
     ? await network.create({ network: "localhost", override: { url: o.rpc } })

@@ -24,7 +24,7 @@ import { JsonRpcProvider, type Provider } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 import { deploySystemWithIgnition } from "../../deploy/ignitionSystem.js";
 import { roleTable } from "../../deploy/roles.js";
-import { handOverToTimelock } from "../../deploy/system.js";
+import { handOverToTimelock, type System } from "../../deploy/system.js";
 import { BeaconSimulator } from "../../sdk/src/beacon/simulator.js";
 import { rpc } from "../../sdk/src/cli/devnet.js";
 import { CascadeError, InvalidInputError } from "../../sdk/src/errors.js";
@@ -43,6 +43,7 @@ import {
   writeDepositData,
   writeKeyFiles,
   type DaemonChild,
+  type DevnetKey,
 } from "./system.js";
 
 /** Hardhat's network manager, loaded when a command runs (the other commands skip its start-up). */
@@ -117,7 +118,7 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
       }
     });
 
-  const devnet = (program.commands.find((c) => c.name() === "devnet") ?? program.command("devnet"))
+  (program.commands.find((c) => c.name() === "devnet") ?? program.command("devnet"))
     .description(
       "(repository: `npm run devnet`) run Cascade on a local node: deploy, modules, beacon simulator, oracle members, guardians and a keeper; Ctrl-C stops",
     )
@@ -132,213 +133,270 @@ export function registerDevnetCommands(program: Command, opts: DevnetCommandOpti
     .option("--no-daemons", "do not start the oracle members, guardians and keeper")
     .option("--dir <dir>", "where key files, logs and a deployments/ copy are written", "devnet")
     .option("--exit-after-setup", "stop right after the setup (tests, CI)", false)
-    .action(
-      async (
-        o: {
-          node: string;
-          port: string;
-          beaconPort: string;
-          blockTime: string;
-          daemons: boolean;
-          dir: string;
-          exitAfterSetup: boolean;
-        },
-        cmd: Command,
-      ) => {
-        if (o.node !== "anvil" && o.node !== "hardhat")
-          throw new InvalidInputError(`--node must be anvil or hardhat, got ${o.node}`);
-        const port = Number(o.port);
-        const beaconPort = Number(o.beaconPort);
-        const blockTime = Number(o.blockTime);
-        for (const [n, v] of [
-          ["--port", port],
-          ["--beacon-port", beaconPort],
-        ] as const)
-          if (!Number.isInteger(v) || v < 0 || v > 65535)
-            throw new InvalidInputError(`${n} must be a TCP port (0-65535)`);
-        if (!Number.isFinite(blockTime) || blockTime < 0 || blockTime > 3600)
-          throw new InvalidInputError("--block-time must be between 0 and 3600 seconds");
-        // A second devnet must touch nothing: no node, no deploy, no file written.
-        for (const [what, p] of [
-          ["JSON-RPC", port],
-          ["Beacon API", beaconPort],
-        ] as const)
-          if (p !== 0 && (await portInUse(p)))
-            throw new CascadeError(
-              `127.0.0.1:${p} (${what}) is already in use, by a running devnet or another process; stop it or pass ${what === "JSON-RPC" ? "--port" : "--beacon-port"} 0`,
-            );
-        const cwd = opts.cwd ?? process.cwd();
-        const g = globals(cmd);
-        const say = (s: string) => {
-          if (!g.json) out(s + "\n");
-        };
+    .action(async (o: DevnetFlags, cmd: Command) => {
+      const g = globals(cmd);
+      await runDevnet(await checkFlags(o), opts, { json: Boolean(g.json), out });
+    });
+}
 
-        const node = await startNode(o.node, port === 0 ? await freePort() : port, cwd);
-        let conn: { close(): Promise<void> } | undefined;
-        let sim: BeaconSimulator | undefined;
-        let miner: ReturnType<typeof setInterval> | undefined;
-        const children: DaemonChild[] = [];
-        try {
-          say(`${o.node} node: ${node.url} (chain 31337)`);
-          // Only the node's first account is used as a funded key: every role key is derived and funded.
-          const keys = devnetKeys();
-          const funded = await fundKeys(node.url, keys);
-          const byName = new Map(keys.map((k) => [k.name, k]));
-          const network = await hardhatNetwork();
-          const c = await network.create({
-            network: "localhost",
-            override: {
-              url: node.url,
-              accounts: ["gov", "member1", "member2", "member3", "guardian1", "guardian2"].map(
-                (n) => byName.get(n)!.wallet.privateKey,
-              ),
-            },
-          });
-          conn = c;
-          // The Safes are created by the deploy; the deployer sets the devnet up (modules, a
-          // curated operator), then hands every role over and keeps none (DESIGN §14).
-          const sys = await deploySystemWithIgnition(await withEphemeralIgnition(c), {
-            safes: devnetSafes(keys),
-            handOverToTimelock: false,
-          });
-          const gov = byName.get("gov")!.wallet.address;
-          await addModules(sys, gov);
-          await addCuratedOperator(sys, byName.get("cop")!.wallet, node.url);
-          await handOverToTimelock(sys);
-          const roles = await roleTable(sys);
-          const { ethers } = c as unknown as { ethers: { provider: Provider } };
-          const chainId = (await ethers.provider.getNetwork()).chainId;
-          const fileBody =
-            JSON.stringify({ chainId: chainId.toString(), addresses: sys.addresses }, null, 2) + "\n";
-          mkdirSync(join(cwd, "deployments"), { recursive: true });
-          const addressesFile = join("deployments", `${chainId}.json`);
-          writeFileSync(join(cwd, addressesFile), fileBody);
-          // A self-contained folder: `cd devnet && cascade …` finds the addresses and the key files.
-          const dir = resolve(cwd, o.dir);
-          mkdirSync(join(dir, "deployments"), { recursive: true });
-          mkdirSync(join(dir, "logs"), { recursive: true });
-          writeFileSync(join(dir, "deployments", `${chainId}.json`), fileBody);
-          const keyFiles = writeKeyFiles(dir, keys);
-          writeDepositData(dir, await sys.router.withdrawalCredentials());
-          const [genesisTime] = (await sys.oracle.frameConfig()) as bigint[];
-          const simProvider = new JsonRpcProvider(node.url, undefined, { cacheTimeout: -1 });
-          sim = new BeaconSimulator({
-            provider: simProvider,
-            depositContract: sys.addresses.depositContract,
-            funder: byName.get("simulator")!.wallet.connect(simProvider),
-            genesisTime,
-            modules: [sys.addresses.curatedModule, sys.addresses.bondedModule],
-            withdrawalRequests: sys.addresses.withdrawalRequests,
-          });
-          const beaconUrl = await sim.listen(beaconPort);
-          if (blockTime > 0)
-            miner = setInterval(() => void rpc(node.url, "evm_mine").catch(() => {}), blockTime * 1000);
+interface DevnetFlags {
+  node: string;
+  port: string;
+  beaconPort: string;
+  blockTime: string;
+  daemons: boolean;
+  dir: string;
+  exitAfterSetup: boolean;
+}
+interface Flags {
+  node: "anvil" | "hardhat";
+  port: number;
+  beaconPort: number;
+  blockTime: number;
+  daemons: boolean;
+  dir: string;
+  exitAfterSetup: boolean;
+}
 
-          if (o.daemons) {
-            const absAddresses = join(dir, "deployments", `${chainId}.json`);
-            const spawnRole = async (
-              name: string,
-              role: "oracle" | "guardian" | "keeper",
-              args: string[],
-            ) => {
-              const d = spawnDaemon({
-                name,
-                role,
-                rpcUrl: node.url,
-                addressesFile: absAddresses,
-                keyFile: join(dir, `${name}.key`),
-                address: byName.get(name)!.wallet.address,
-                metricsPort: await freePort(),
-                logFile: join(dir, "logs", `${name}.log`),
-                args: [...args, "--interval", "2000"],
-                cwd,
-              });
-              children.push(d);
-              return d;
-            };
-            const guardians = [
-              await spawnRole("guardian1", "guardian", []),
-              await spawnRole("guardian2", "guardian", []),
-            ];
-            for (const m of ["member1", "member2", "member3"])
-              await spawnRole(m, "oracle", ["--beacon", beaconUrl]);
-            await spawnRole("keeper", "keeper", [
-              "--beacon",
-              beaconUrl,
-              "--guardian",
-              ...guardians.map((x) => x.metricsUrl),
-            ]);
-            await Promise.all(children.map((d) => waitListening(d.metricsUrl)));
-          }
-          const info: DevnetInfo = {
-            rpcUrl: node.url,
-            beaconUrl,
-            chainId,
-            addressesFile,
-            addresses: sys.addresses,
-            node: o.node,
-            dir,
-            keys: Object.fromEntries(keys.map((k) => [k.name, k.wallet.address])),
-            daemons: children.map((d) => ({
-              name: d.name,
-              role: d.role,
-              address: d.address,
-              metricsUrl: d.metricsUrl,
-              logFile: d.logFile,
-            })),
-          };
-          if (g.json) out(JSON.stringify({ ...info, chainId: chainId.toString() }, null, 2) + "\n");
-          else {
-            say(`Beacon API (simulator): ${beaconUrl}`);
-            say(`Deployed through the Ignition module; addresses in ${addressesFile}:`);
-            for (const [k, v] of Object.entries(sys.addresses)) say(`  ${k.padEnd(22)} ${v}`);
-            say(
-              `Modules added: curated (id 0, operator 0 "Curated One" with 4 vetted keys), bonded (id 1). Funded from ${funded}; role keys (devnet only, public seed) in ${o.dir}/:`,
-            );
-            for (const k of keys) say(`  ${(k.name + ".key").padEnd(15)} ${k.wallet.address}  ${k.role}`);
-            say(`  slasher.key = recipient.key = svc.key; deposit_data-devnet.json: 4 keys for op`);
-            say(
-              `Roles (role → holder; the deployer gov.key holds none; timelock delay ${sys.config.timelockDelay} s; Safes 2-of-3 gov1..3, veto 1-of-2):`,
-            );
-            for (const l of roles) say(`  ${l}`);
-            if (children.length) {
-              say("Daemons (logs in " + `${o.dir}/logs/):`);
-              for (const d of children)
-                say(`  ${d.name.padEnd(10)} ${d.role.padEnd(9)} ${d.address}  ${d.metricsUrl}/metrics`);
-            }
-            say("Point the CLI at it:");
-            say(`  cascade --rpc ${node.url} --addresses ${addressesFile} status`);
-            say(
-              `  export RPC_URL=${node.url}; cd ${o.dir}   # then: cascade --private-key-file me.key deposit 2 10`,
-            );
-            say(`  cascade --rpc ${node.url} devnet time 1d   # move chain time forward`);
-            say(`Oracle daemons read the beacon chain from ${beaconUrl}.`);
-            void keyFiles;
-          }
-          await opts.onReady?.(info);
-          if (!o.exitAfterSetup) {
-            say("Running; Ctrl-C stops the daemons, the simulator and the node.");
-            await new Promise<void>((res) => {
-              const done = () => {
-                process.off("SIGINT", done);
-                process.off("SIGTERM", done);
-                opts.signal?.removeEventListener("abort", done);
-                res();
-              };
-              process.once("SIGINT", done);
-              process.once("SIGTERM", done);
-              if (opts.signal?.aborted) done();
-              else opts.signal?.addEventListener("abort", done);
-            });
-          }
-        } finally {
-          if (miner) clearInterval(miner);
-          await Promise.all(children.map((d) => d.stop()));
-          await sim?.close();
-          await conn?.close();
-          await node.stop();
-          say("devnet stopped: daemons, simulator, connection and node closed.");
-        }
+/** The flags as numbers, refused in one line when out of range or when a port is taken. */
+async function checkFlags(o: DevnetFlags): Promise<Flags> {
+  if (o.node !== "anvil" && o.node !== "hardhat")
+    throw new InvalidInputError(`--node must be anvil or hardhat, got ${o.node}`);
+  const port = Number(o.port);
+  const beaconPort = Number(o.beaconPort);
+  const blockTime = Number(o.blockTime);
+  for (const [n, v] of [
+    ["--port", port],
+    ["--beacon-port", beaconPort],
+  ] as const)
+    if (!Number.isInteger(v) || v < 0 || v > 65535)
+      throw new InvalidInputError(`${n} must be a TCP port (0-65535)`);
+  if (!Number.isFinite(blockTime) || blockTime < 0 || blockTime > 3600)
+    throw new InvalidInputError("--block-time must be between 0 and 3600 seconds");
+  // A second devnet must touch nothing: no node, no deploy, no file written.
+  for (const [what, p] of [
+    ["JSON-RPC", port],
+    ["Beacon API", beaconPort],
+  ] as const)
+    if (p !== 0 && (await portInUse(p)))
+      throw new CascadeError(
+        `127.0.0.1:${p} (${what}) is already in use, by a running devnet or another process; stop it or pass ${what === "JSON-RPC" ? "--port" : "--beacon-port"} 0`,
+      );
+  return { ...o, node: o.node, port, beaconPort, blockTime };
+}
+
+/** What the running devnet holds and closes when it stops. */
+interface Running {
+  conn?: { close(): Promise<void> };
+  sim?: BeaconSimulator;
+  miner?: ReturnType<typeof setInterval>;
+  children: DaemonChild[];
+}
+
+/** Node, deploy and set-up, files, simulator, daemons; prints how to use it; runs until stopped. */
+async function runDevnet(
+  f: Flags,
+  opts: DevnetCommandOptions,
+  o: { json: boolean; out: (s: string) => void },
+): Promise<void> {
+  const say = (s: string) => {
+    if (!o.json) o.out(s + "\n");
+  };
+  const cwd = opts.cwd ?? process.cwd();
+  const node = await startNode(f.node, f.port === 0 ? await freePort() : f.port, cwd);
+  const run: Running = { children: [] };
+  try {
+    say(`${f.node} node: ${node.url} (chain 31337)`);
+    // Only the node's first account is used as a funded key: every role key is derived and funded.
+    const keys = devnetKeys();
+    const funded = await fundKeys(node.url, keys);
+    const { sys, chainId } = await deployAndSetUp(node.url, keys, run);
+    const files = writeDevnetFiles(cwd, f.dir, chainId, sys.addresses, keys);
+    writeDepositData(files.dir, await sys.router.withdrawalCredentials());
+    const beaconUrl = await startBeacon(node.url, sys, keys, f.beaconPort, run);
+    if (f.blockTime > 0)
+      run.miner = setInterval(() => void rpc(node.url, "evm_mine").catch(() => {}), f.blockTime * 1000);
+    if (f.daemons) await startDaemons(node.url, beaconUrl, keys, files.dir, cwd, chainId, run);
+    const info: DevnetInfo = {
+      ...{
+        rpcUrl: node.url,
+        beaconUrl,
+        chainId,
+        addressesFile: files.addressesFile,
+        addresses: sys.addresses,
       },
-    );
+      ...{
+        node: f.node,
+        dir: files.dir,
+        keys: Object.fromEntries(keys.map((k) => [k.name, k.wallet.address])),
+      },
+      daemons: run.children.map((d) => ({
+        ...{ name: d.name, role: d.role, address: d.address },
+        ...{ metricsUrl: d.metricsUrl, logFile: d.logFile },
+      })),
+    };
+    if (o.json) o.out(JSON.stringify({ ...info, chainId: chainId.toString() }, null, 2) + "\n");
+    else printDevnet(say, info, { dirFlag: f.dir, funded, keys, roles: await roleTable(sys), sys });
+    await opts.onReady?.(info);
+    if (!f.exitAfterSetup) {
+      say("Running; Ctrl-C stops the daemons, the simulator and the node.");
+      await untilStopped(opts.signal);
+    }
+  } finally {
+    if (run.miner) clearInterval(run.miner);
+    await Promise.all(run.children.map((d) => d.stop()));
+    await run.sim?.close();
+    await run.conn?.close();
+    await node.stop();
+    say("devnet stopped: daemons, simulator, connection and node closed.");
+  }
+}
+
+/**
+ * Deploys through the Ignition module (the Safes included), then the deployer sets the devnet up
+ * (modules, a curated operator), hands every role over and keeps none (DESIGN §14).
+ */
+async function deployAndSetUp(url: string, keys: DevnetKey[], run: Running) {
+  const byName = new Map(keys.map((k) => [k.name, k]));
+  const network = await hardhatNetwork();
+  const c = await network.create({
+    network: "localhost",
+    override: {
+      url,
+      accounts: ["gov", "member1", "member2", "member3", "guardian1", "guardian2"].map(
+        (n) => byName.get(n)!.wallet.privateKey,
+      ),
+    },
+  });
+  run.conn = c;
+  const sys = await deploySystemWithIgnition(await withEphemeralIgnition(c), {
+    safes: devnetSafes(keys),
+    handOverToTimelock: false,
+  });
+  await addModules(sys, byName.get("gov")!.wallet.address);
+  await addCuratedOperator(sys, byName.get("cop")!.wallet, url);
+  await handOverToTimelock(sys);
+  const { ethers } = c as unknown as { ethers: { provider: Provider } };
+  return { sys, chainId: (await ethers.provider.getNetwork()).chainId };
+}
+
+/**
+ * deployments/<chainId>.json in `cwd`, and a self-contained folder `dirFlag` (`cd devnet && cascade
+ * …` finds the addresses and the key files there).
+ */
+function writeDevnetFiles(
+  cwd: string,
+  dirFlag: string,
+  chainId: bigint,
+  addresses: Record<string, string>,
+  keys: DevnetKey[],
+) {
+  const fileBody = JSON.stringify({ chainId: chainId.toString(), addresses }, null, 2) + "\n";
+  mkdirSync(join(cwd, "deployments"), { recursive: true });
+  const addressesFile = join("deployments", `${chainId}.json`);
+  writeFileSync(join(cwd, addressesFile), fileBody);
+  const dir = resolve(cwd, dirFlag);
+  mkdirSync(join(dir, "deployments"), { recursive: true });
+  mkdirSync(join(dir, "logs"), { recursive: true });
+  writeFileSync(join(dir, "deployments", `${chainId}.json`), fileBody);
+  writeKeyFiles(dir, keys);
+  return { addressesFile, dir };
+}
+
+/** The beacon simulator on 127.0.0.1:`port`, paying withdrawals from the `simulator` key. */
+async function startBeacon(url: string, sys: System, keys: DevnetKey[], port: number, run: Running) {
+  const [genesisTime] = (await sys.oracle.frameConfig()) as bigint[];
+  const provider = new JsonRpcProvider(url, undefined, { cacheTimeout: -1 });
+  run.sim = new BeaconSimulator({
+    provider,
+    depositContract: sys.addresses.depositContract,
+    funder: keys.find((k) => k.name === "simulator")!.wallet.connect(provider),
+    genesisTime,
+    modules: [sys.addresses.curatedModule, sys.addresses.bondedModule],
+    withdrawalRequests: sys.addresses.withdrawalRequests,
+  });
+  return run.sim.listen(port);
+}
+
+/** Two guardians, three oracle members and a keeper as `cascade … run` processes; resolves once all answer. */
+async function startDaemons(
+  url: string,
+  beaconUrl: string,
+  keys: DevnetKey[],
+  dir: string,
+  cwd: string,
+  chainId: bigint,
+  run: Running,
+): Promise<void> {
+  const spawnRole = async (name: string, role: "oracle" | "guardian" | "keeper", args: string[]) => {
+    const d = spawnDaemon({
+      ...{ name, role, rpcUrl: url, addressesFile: join(dir, "deployments", `${chainId}.json`) },
+      ...{ keyFile: join(dir, `${name}.key`), address: keys.find((k) => k.name === name)!.wallet.address },
+      ...{ metricsPort: await freePort(), logFile: join(dir, "logs", `${name}.log`) },
+      args: [...args, "--interval", "2000"],
+      cwd,
+    });
+    run.children.push(d);
+    return d;
+  };
+  const guardians = [
+    await spawnRole("guardian1", "guardian", []),
+    await spawnRole("guardian2", "guardian", []),
+  ];
+  for (const m of ["member1", "member2", "member3"]) await spawnRole(m, "oracle", ["--beacon", beaconUrl]);
+  await spawnRole("keeper", "keeper", [
+    "--beacon",
+    beaconUrl,
+    "--guardian",
+    ...guardians.map((x) => x.metricsUrl),
+  ]);
+  await Promise.all(run.children.map((d) => waitListening(d.metricsUrl)));
+}
+
+/** The devnet's addresses, keys, roles, daemons and how to point the CLI at it. */
+function printDevnet(
+  say: (s: string) => void,
+  info: DevnetInfo,
+  x: { dirFlag: string; funded: string; keys: DevnetKey[]; roles: string[]; sys: System },
+): void {
+  say(`Beacon API (simulator): ${info.beaconUrl}`);
+  say(`Deployed through the Ignition module; addresses in ${info.addressesFile}:`);
+  for (const [k, v] of Object.entries(info.addresses)) say(`  ${k.padEnd(22)} ${v}`);
+  say(
+    `Modules added: curated (id 0, operator 0 "Curated One" with 4 vetted keys), bonded (id 1). Funded from ${x.funded}; role keys (devnet only, public seed) in ${x.dirFlag}/:`,
+  );
+  for (const k of x.keys) say(`  ${(k.name + ".key").padEnd(15)} ${k.wallet.address}  ${k.role}`);
+  say(`  slasher.key = recipient.key = svc.key; deposit_data-devnet.json: 4 keys for op`);
+  say(
+    `Roles (role → holder; the deployer gov.key holds none; timelock delay ${x.sys.config.timelockDelay} s; Safes 2-of-3 gov1..3, veto 1-of-2):`,
+  );
+  for (const l of x.roles) say(`  ${l}`);
+  if (info.daemons.length) {
+    say("Daemons (logs in " + `${x.dirFlag}/logs/):`);
+    for (const d of info.daemons)
+      say(`  ${d.name.padEnd(10)} ${d.role.padEnd(9)} ${d.address}  ${d.metricsUrl}/metrics`);
+  }
+  say("Point the CLI at it:");
+  say(`  cascade --rpc ${info.rpcUrl} --addresses ${info.addressesFile} status`);
+  say(
+    `  export RPC_URL=${info.rpcUrl}; cd ${x.dirFlag}   # then: cascade --private-key-file me.key deposit 2 10`,
+  );
+  say(`  cascade --rpc ${info.rpcUrl} devnet time 1d   # move chain time forward`);
+  say(`Oracle daemons read the beacon chain from ${info.beaconUrl}.`);
+}
+
+/** Resolves on Ctrl-C, SIGTERM or `signal`'s abort. */
+function untilStopped(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((res) => {
+    const done = () => {
+      process.off("SIGINT", done);
+      process.off("SIGTERM", done);
+      signal?.removeEventListener("abort", done);
+      res();
+    };
+    process.once("SIGINT", done);
+    process.once("SIGTERM", done);
+    if (signal?.aborted) done();
+    else signal?.addEventListener("abort", done);
+  });
 }
