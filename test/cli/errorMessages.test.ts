@@ -3,6 +3,8 @@
  * sent). Reverts read in the user's terms (class, ETH, %, windows, role names, class:index
  * request ids) with what to change, and every custom error of the shipped ABIs has such an
  * explanation (a new error without one fails test_explanations_coverEveryAbiError).
+ * test/cli/errorTable.subprocess.test.ts runs the table's rows through the built bin as a real
+ * process (exit codes and stderr as a user sees them, on anvil).
  */
 import { expect } from "chai";
 import { network } from "hardhat";

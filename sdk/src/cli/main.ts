@@ -25,6 +25,7 @@ import { describeError } from "./explain.js";
 import { registerDevnetCommands } from "./devnet.js";
 
 export { defaultMakeClient, keystoreKey } from "./client.js";
+export { createCliContext } from "./context.js";
 export type { CliContext, CliIO, GlobalOptions } from "./context.js";
 
 /** Adds commands to the program (after the package's own, before the examples are attached). */
