@@ -4,7 +4,7 @@
  * deployments/<chainId>.json, else the book the package ships for the network: see
  * resolveAddresses). Tests inject their own through `runCli`'s deps instead.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { JsonRpcProvider, Wallet, type Signer } from "ethers";
@@ -75,18 +75,39 @@ export async function keystoreKey(
   const name = "CASCADE_DEPLOYER_KEY";
   let key = env[name]?.trim();
   if (!key) {
-    const r = spawnSync("npx", ["--no-install", "hardhat", "keystore", "get", name], {
-      cwd,
-      env: env as NodeJS.ProcessEnv,
-      stdio: ["inherit", "pipe", "pipe"],
-      encoding: "utf8",
-    });
-    const last = (r.stdout ?? "").trim().split("\n").pop()?.trim() ?? "";
-    if (r.status !== 0 || !/^(0x)?[0-9a-fA-F]{64}$/.test(last))
+    const last = await hardhatKeystoreGet(name, env, cwd);
+    if (!/^(0x)?[0-9a-fA-F]{64}$/.test(last))
       throw new InvalidInputError(
         `--keystore: ${name} is neither set in the environment nor readable from this project's Hardhat keystore (\`npx hardhat keystore set ${name}\`)`,
       );
     key = last;
   }
   return key.startsWith("0x") ? key : `0x${key}`;
+}
+
+/**
+ * `hardhat keystore get <name>` in `cwd`; resolves to the last line it printed ("" on failure).
+ * Hardhat writes its password prompt to stdout, so every chunk but the key itself is passed on to
+ * our stderr as it comes: the user sees the prompt, the key never reaches the terminal.
+ */
+function hardhatKeystoreGet(
+  name: string,
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Promise<string> {
+  return new Promise((res) => {
+    const child = spawn("npx", ["--no-install", "hardhat", "keystore", "get", name], {
+      cwd,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["inherit", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      const text = String(d);
+      out += text;
+      if (!/^\s*(0x)?[0-9a-fA-F]{64}\s*$/.test(text)) process.stderr.write(text);
+    });
+    child.once("error", () => res(""));
+    child.once("close", (code) => res(code === 0 ? (out.trim().split("\n").pop()?.trim() ?? "") : ""));
+  });
 }
