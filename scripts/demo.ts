@@ -299,7 +299,7 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
     [d4, 0, 100n * ETH],
   ];
   for (const [who, cls, amount] of deposits)
-    await (await router.connect(who).deposit(cls, await addr(who), 0, { value: amount })).wait();
+    await (await sys.pool.connect(who).deposit(cls, await addr(who), 0, { value: amount })).wait();
   const symbols = sys.config.classes.map((c) => c.symbol);
 
   // Off-chain actors.
@@ -332,7 +332,7 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
       router: A.router,
       reportOracle: A.reportOracle,
       accounting: A.accounting,
-      withdrawalQueue: A.withdrawalQueue,
+      pool: A.pool,
       withdrawalVault: A.withdrawalVault,
       executionRewardsVault: A.executionRewardsVault,
     };
@@ -354,7 +354,7 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
       keeperS,
       {
         router: A.router,
-        withdrawalQueue: A.withdrawalQueue,
+        pool: A.pool,
         serviceRegistry: A.serviceRegistry,
         withdrawalVault: A.withdrawalVault,
         withdrawalRequests: A.withdrawalRequests,
@@ -589,7 +589,7 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
       }
       if (f === 2 || f === 3) {
         const [who, cls] = f === 2 ? [d5, 2] : [d6, 1];
-        await (await router.connect(who).deposit(cls, await addr(who), 0, { value: 64n * ETH })).wait();
+        await (await sys.pool.connect(who).deposit(cls, await addr(who), 0, { value: 64n * ETH })).wait();
         say(`A new depositor puts 64 ETH into class ${symbols[cls]}.`);
       }
       if (f === redeemFrame) {
@@ -828,8 +828,8 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
     }
 
     if (serviceSlash) {
-      serviceSlash.recipientPayoutWei = (await router.servicePayoutOf(await addr(service))).toString();
-      serviceSlash.debtWei = (await router.debt()).toString();
+      serviceSlash.recipientPayoutWei = (await sys.pool.servicePayoutOf(await addr(service))).toString();
+      serviceSlash.debtWei = (await sys.pool.debt()).toString();
     }
     const share1 = await targetShares(sys);
     const rep1 = await reputations(sys);
