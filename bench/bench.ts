@@ -317,7 +317,7 @@ async function build(M: number, K: number): Promise<Ctx> {
       const w = await wallet();
       ctx.depositors[k].push(w);
       await run(`seed deposit class ${k}`, () =>
-        sys.router.connect(w).deposit(k, w.address, 0, { value: each + BigInt(i) * ETH }),
+        sys.pool.connect(w).deposit(k, w.address, 0, { value: each + BigInt(i) * ETH }),
       );
     }
   }
@@ -553,13 +553,13 @@ async function mainSuite(ctx: Ctx) {
   record(
     "deposit_new_holder",
     await gasOf("deposit_new_holder", () =>
-      router.connect(holder).deposit(0, holder.address, 0, { value: 10n * ETH }),
+      sys.pool.connect(holder).deposit(0, holder.address, 0, { value: 10n * ETH }),
     ),
   );
   record(
     "deposit_existing_holder",
     await gasOf("deposit_existing_holder", () =>
-      router.connect(holder).deposit(0, holder.address, 0, { value: 10n * ETH }),
+      sys.pool.connect(holder).deposit(0, holder.address, 0, { value: 10n * ETH }),
     ),
   );
   for (const [k, label] of [
@@ -568,10 +568,10 @@ async function mainSuite(ctx: Ctx) {
   ] as const) {
     const w = await wallet();
     extra[`deposit_new_holder_class_${label}`] = await gasOf("deposit class", () =>
-      router.connect(w).deposit(k, w.address, 0, { value: 10n * ETH }),
+      sys.pool.connect(w).deposit(k, w.address, 0, { value: 10n * ETH }),
     );
     extra[`deposit_existing_holder_class_${label}`] = await gasOf("deposit class", () =>
-      router.connect(w).deposit(k, w.address, 0, { value: 10n * ETH }),
+      sys.pool.connect(w).deposit(k, w.address, 0, { value: 10n * ETH }),
     );
   }
   const other = ctx.depositors[0][0];
@@ -610,7 +610,7 @@ async function mainSuite(ctx: Ctx) {
   for (let h = 0; h < 10; h++) {
     const w = await wallet();
     await run("deposit for redemptions", () =>
-      router.connect(w).deposit(0, w.address, 0, { value: 20n * ETH }),
+      sys.pool.connect(w).deposit(0, w.address, 0, { value: 20n * ETH }),
     );
     const each = (await A.balanceOf(w.address)) / 10n;
     for (let i = 0; i < 10; i++)
@@ -632,7 +632,7 @@ async function mainSuite(ctx: Ctx) {
   for (let h = 0; h < bound / 10; h++) {
     const w = await wallet();
     await run("deposit for redemptions", () =>
-      router.connect(w).deposit(h % 3 === 0 ? 0 : h % 3, w.address, 0, { value: 20n * ETH }),
+      sys.pool.connect(w).deposit(h % 3 === 0 ? 0 : h % 3, w.address, 0, { value: 20n * ETH }),
     );
     const cls = h % 3 === 0 ? 0 : h % 3;
     const each = (await sys.tokens[cls].balanceOf(w.address)) / 10n;

@@ -4,11 +4,11 @@ pragma solidity 0.8.30;
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
+import {ICascadePool} from "./interfaces/ICascadePool.sol";
 import {IReportOracle} from "./interfaces/IReportOracle.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {IStakingModule} from "./interfaces/IStakingModule.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
-import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
 import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
 import {BPS, DEPOSIT_SIZE, MAX_FEE_BPS} from "./libraries/Constants.sol";
 import {Reputation} from "./libraries/Reputation.sol";
@@ -16,16 +16,15 @@ import {Waterfall} from "./libraries/Waterfall.sol";
 
 /// @title Accounting
 /// @notice Applies an agreed oracle report in DESIGN §6's order after the §9 sanity checks:
-/// it only coordinates; the router keeps module state and ETH, the book keeps class NAVs,
-/// the queue keeps redemptions.
+/// it only coordinates; the router keeps module state, the pool keeps the ETH, the class NAVs
+/// and the redemptions.
 contract Accounting is CascadeUpgradeable, IAccounting {
     uint256 private constant YEAR = 365 days;
 
     /// @custom:storage-location erc7201:cascade.storage.Accounting
     struct AccountingStorage {
         IStakingRouter router;
-        IYieldClasses book;
-        IWithdrawalQueue queue;
+        ICascadePool pool;
         address oracle;
         Limits limits;
         Params params;
@@ -48,21 +47,18 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     function initialize(
         address admin,
         address router,
-        address book,
-        address queue,
+        address pool,
         address oracle,
         Limits calldata limits_,
         Params calldata params_
     ) external initializer {
         __Cascade_init(admin);
-        require(router != address(0) && book != address(0), ZeroAddress());
-        // queue and oracle may be zero here and linked once with setLinks: they are deployed
-        // after this proxy because they point at it (proxies are never left uninitialized).
-        require((queue == address(0)) == (oracle == address(0)), ZeroAddress());
+        require(router != address(0) && pool != address(0), ZeroAddress());
+        // The oracle may be zero here and linked once with setOracle: it is deployed after this
+        // proxy because it points at it (proxies are never left uninitialized).
         AccountingStorage storage $ = _s();
         $.router = IStakingRouter(router);
-        $.book = IYieldClasses(book);
-        $.queue = IWithdrawalQueue(queue);
+        $.pool = ICascadePool(pool);
         $.oracle = oracle;
         $.lastReportTime = SafeCast.toUint64(block.timestamp);
         _setLimits(limits_);
@@ -123,10 +119,11 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             OperatorExited calldata x = report.operatorExits[i];
             router.updateOperatorExited(x.moduleId, x.operatorId, x.exited);
         }
-        // 10. Service debt first, then redemptions, both before any new validator.
-        router.repayDebt();
-        uint256 finalized = $.queue.finalize(router.buffered(), $.limits.maxFinalizePerReport);
-        if (finalized != 0) router.fundQueue(finalized);
+        // 10. Service debt first, then redemptions (buffered → reserved), both before any new
+        // validator.
+        ICascadePool pool = $.pool;
+        pool.repayDebt();
+        uint256 finalized = pool.finalize(pool.buffered(), $.limits.maxFinalizePerReport);
         emit ReportApplied(report.refSlot, rewards, rewardsNet, loss, treasuryFee, finalized);
     }
 
@@ -152,12 +149,12 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         // nor paid (several services slashing one operator at a cover factor above 1× could
         // otherwise pay out more than the pool, and Invariant A would break).
         if (classLoss != 0) {
-            uint256 unabsorbed = $.book.applySlashLoss(classLoss, tier);
+            uint256 unabsorbed = $.pool.applySlashLoss(classLoss, tier);
             classLoss -= unabsorbed;
             amount -= unabsorbed;
         }
         emit ServiceSlashApplied(moduleId, operatorId, amount, charged, classLoss);
-        router.payServiceSlash(recipient, amount);
+        $.pool.payServiceSlash(recipient, amount);
         // The operator's validators must leave (the slash lands on it); its module loses
         // reputation in proportion to what was slashed over the module's stake at risk, so dust
         // slashes cannot wear down the standing of its other operators.
@@ -169,15 +166,13 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         if (penalty != 0) router.penalizeReputation(moduleId, penalty);
     }
 
-    /// @notice Links the withdrawal queue and the oracle once, when `initialize` left them
-    /// unset. DEFAULT_ADMIN_ROLE.
-    function setLinks(address queue, address oracle) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    /// @notice Links the oracle once, when `initialize` left it unset. DEFAULT_ADMIN_ROLE.
+    function setOracle(address oracle) external onlyRole(DEFAULT_ADMIN_ROLE) {
         AccountingStorage storage $ = _s();
-        require(address($.queue) == address(0), ServiceRegistryAlreadySet());
-        require(queue != address(0) && oracle != address(0), ZeroAddress());
-        $.queue = IWithdrawalQueue(queue);
+        require($.oracle == address(0), ServiceRegistryAlreadySet());
+        require(oracle != address(0), ZeroAddress());
         $.oracle = oracle;
-        emit LinksSet(queue, oracle);
+        emit OracleSet(oracle);
     }
 
     /// @inheritdoc IAccounting
@@ -193,8 +188,10 @@ contract Accounting is CascadeUpgradeable, IAccounting {
 
     /// @inheritdoc IAccounting
     function pooled() external view returns (uint256) {
-        IStakingRouter router = _s().router;
-        return router.buffered() + router.clBalanceTotal() + router.transientBalance() - router.debt();
+        AccountingStorage storage $ = _s();
+        IStakingRouter router = $.router;
+        ICascadePool pool = $.pool;
+        return pool.buffered() + router.clBalanceTotal() + router.transientBalance() - pool.debt();
     }
 
     /// @notice Sanity limits.
@@ -260,7 +257,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         (uint256[] memory servicePaid, uint8[] memory serviceTiers) = address($.registry) == address(0)
             ? (new uint256[](0), new uint8[](0))
             : $.registry.collectRewards(serviceBudget);
-        (uint256[] memory feeEth, uint256 treasuryEth) = $.book.applyReport(
+        (uint256[] memory feeEth, uint256 treasuryEth) = $.pool.applyReport(
             IYieldClasses.ReportMoney({
                 fees: fees,
                 feeRecipients: recipients,
@@ -273,7 +270,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             })
         );
         // Every class wiped (§5): no class can take the fees, so their recipients are owed ETH,
-        // claimable from the router's payout ledger (paid from buffered now, the rest as debt
+        // claimable from the pool's payout ledger (paid from buffered now, the rest as debt
         // repaid before any redemption). The pool shrinks by exactly what no class booked.
         for (uint256 i; i < feeEth.length; ++i) _accrueEth(recipients[i], feeEth[i]);
         _accrueEth($.params.treasury, treasuryEth);
@@ -282,7 +279,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     function _accrueEth(address recipient, uint256 amount) private {
         if (amount == 0) return;
         emit FeeAccruedAsEth(recipient, amount);
-        _s().router.payServiceSlash(recipient, amount);
+        _s().pool.payServiceSlash(recipient, amount);
     }
 
     /// @dev `⌊slashPenaltyBps · amount / (validators · 32 ETH)⌋`, at most `slashPenaltyBps` (the

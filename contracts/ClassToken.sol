@@ -1,70 +1,171 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
-import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
-import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {IClassFace} from "./interfaces/IClassFace.sol";
+import {ICascadePool} from "./interfaces/ICascadePool.sol";
 
 /// @title ClassToken
-/// @notice The liquid token of one yield class: ERC-20 + ERC-2612 permit, non-rebasing; its
-/// price is the class NAV over its supply, kept by the YieldClasses book. Only the book
-/// mints and burns; only the withdrawal queue escrows shares for redemption.
-/// @dev Not upgradeable: balances are plain OZ ERC-20 state owned by this contract.
-contract ClassToken is ERC20Permit {
-    error NotBook(address caller);
-    error NotQueue(address caller);
+/// @notice The ERC-20 + ERC-2612 face of one yield class: non-rebasing, price = class NAV over
+/// supply. Balances and supply live in CascadePool's ledger (one contract holds every class, so
+/// a depositor's calls touch one proxy); this face keeps the allowances and permit nonces and
+/// emits every `Transfer`/`Approval` of the class from its own address.
+/// @dev Immutable (not a proxy): wallets and integrators see a plain token at a fixed address.
+contract ClassToken is IERC20Metadata, IERC20Permit, IERC20Errors, IClassFace, EIP712, Nonces {
+    error ERC2612ExpiredSignature(uint256 deadline);
+    error ERC2612InvalidSigner(address signer, address owner);
 
-    IYieldClasses public immutable BOOK;
+    bytes32 private constant PERMIT_TYPEHASH = keccak256(
+        "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
+    );
+
+    /// @inheritdoc IClassFace
+    address public immutable POOL;
+    /// @inheritdoc IClassFace
     uint256 public immutable CLASS_ID;
+
+    string private _name;
+    string private _symbol;
+    mapping(address owner => mapping(address spender => uint256)) private _allowances;
 
     constructor(
         string memory name_,
         string memory symbol_,
-        IYieldClasses book,
+        address pool,
         uint256 classId
-    ) ERC20(name_, symbol_) ERC20Permit(name_) {
-        BOOK = book;
+    ) EIP712(name_, "1") {
+        _name = name_;
+        _symbol = symbol_;
+        POOL = pool;
         CLASS_ID = classId;
     }
 
-    /// @notice Mints class shares. Book only.
-    function mint(address to, uint256 shares) external {
-        require(msg.sender == address(BOOK), NotBook(msg.sender));
-        _mint(to, shares);
+    // ---------------------------------------------------------------- ERC-20
+
+    function name() external view returns (string memory) {
+        return _name;
     }
 
-    /// @notice Burns class shares. Book only.
-    function burn(address from, uint256 shares) external {
-        require(msg.sender == address(BOOK), NotBook(msg.sender));
-        _burn(from, shares);
+    function symbol() external view returns (string memory) {
+        return _symbol;
     }
 
-    /// @notice Moves `shares` of `owner` into the queue's escrow for a redemption request,
-    /// spending `spender`'s allowance when the spender is not the owner. Queue only.
-    function escrowForRedeem(address owner, address spender, uint256 shares) external {
-        address queue = BOOK.withdrawalQueue();
-        require(msg.sender == queue, NotQueue(msg.sender));
-        if (spender != owner) _spendAllowance(owner, spender, shares);
-        _transfer(owner, queue, shares);
+    function decimals() external pure returns (uint8) {
+        return 18;
     }
+
+    function totalSupply() external view returns (uint256) {
+        return ICascadePool(POOL).totalSupply(CLASS_ID);
+    }
+
+    function balanceOf(address account) external view returns (uint256) {
+        return ICascadePool(POOL).balanceOf(account, CLASS_ID);
+    }
+
+    function allowance(address owner, address spender) external view returns (uint256) {
+        return _allowances[owner][spender];
+    }
+
+    function transfer(address to, uint256 value) external returns (bool) {
+        // The pool checks the balance and the receiver (ERC-20 errors) and moves the shares.
+        ICascadePool(POOL).faceTransfer(CLASS_ID, msg.sender, to, value);
+        emit Transfer(msg.sender, to, value);
+        return true;
+    }
+
+    function transferFrom(address from, address to, uint256 value) external returns (bool) {
+        _spendAllowance(from, msg.sender, value);
+        ICascadePool(POOL).faceTransfer(CLASS_ID, from, to, value);
+        emit Transfer(from, to, value);
+        return true;
+    }
+
+    function approve(address spender, uint256 value) external returns (bool) {
+        _approve(msg.sender, spender, value);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- ERC-2612
+
+    function permit(
+        address owner,
+        address spender,
+        uint256 value,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external {
+        require(block.timestamp <= deadline, ERC2612ExpiredSignature(deadline));
+        bytes32 structHash = keccak256(
+            abi.encode(PERMIT_TYPEHASH, owner, spender, value, _useNonce(owner), deadline)
+        );
+        address signer = ECDSA.recover(_hashTypedDataV4(structHash), v, r, s);
+        require(signer == owner, ERC2612InvalidSigner(signer, owner));
+        _approve(owner, spender, value);
+    }
+
+    function nonces(address owner) public view override(IERC20Permit, Nonces) returns (uint256) {
+        return super.nonces(owner);
+    }
+
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    // ---------------------------------------------------------------- pool
+
+    /// @inheritdoc IClassFace
+    function emitTransfer(address spender, address from, address to, uint256 amount) external {
+        require(msg.sender == POOL, NotPool(msg.sender));
+        if (spender != address(0) && spender != from) _spendAllowance(from, spender, amount);
+        emit Transfer(from, to, amount);
+    }
+
+    // ---------------------------------------------------------------- price views
 
     /// @notice The class NAV in wei.
     function nav() external view returns (uint256) {
-        return BOOK.navOf(CLASS_ID);
+        return ICascadePool(POOL).navOf(CLASS_ID);
     }
 
     /// @notice Wei per 1e18 shares, rounded down.
     function price() external view returns (uint256) {
-        return BOOK.convertToAssets(CLASS_ID, 1 ether);
+        return ICascadePool(POOL).convertToAssets(CLASS_ID, 1 ether);
     }
 
     /// @notice Wei that `shares` are worth now, rounded down.
     function convertToAssets(uint256 shares) external view returns (uint256) {
-        return BOOK.convertToAssets(CLASS_ID, shares);
+        return ICascadePool(POOL).convertToAssets(CLASS_ID, shares);
     }
 
     /// @notice Shares that `assets` buy now, rounded down.
     function convertToShares(uint256 assets) external view returns (uint256) {
-        return BOOK.convertToShares(CLASS_ID, assets);
+        return ICascadePool(POOL).convertToShares(CLASS_ID, assets);
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    function _approve(address owner, address spender, uint256 value) private {
+        require(spender != address(0), ERC20InvalidSpender(address(0)));
+        _allowances[owner][spender] = value;
+        emit Approval(owner, spender, value);
+    }
+
+    /// @dev An infinite allowance is never spent (OZ ERC-20 behaviour, no Approval event).
+    function _spendAllowance(address owner, address spender, uint256 value) private {
+        uint256 current = _allowances[owner][spender];
+        if (current == type(uint256).max) return;
+        require(current >= value, ERC20InsufficientAllowance(spender, current, value));
+        unchecked {
+            _allowances[owner][spender] = current - value;
+        }
     }
 }

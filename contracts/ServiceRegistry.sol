@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
+import {ICascadePool} from "./interfaces/ICascadePool.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
 import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
@@ -229,7 +230,8 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
             mstore(paid, j)
             mstore(tiers, j)
         }
-        if (left != maxTotal) $.router.receiveServiceRewards{value: maxTotal - left}();
+        // The book is the CascadePool: the rewards join its buffered ETH.
+        if (left != maxTotal) ICascadePool(address($.book)).receiveServiceRewards{value: maxTotal - left}();
     }
 
     /// @inheritdoc IServiceRegistry

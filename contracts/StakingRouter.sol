@@ -7,8 +7,7 @@ import {IDepositContract} from "./interfaces/IDepositContract.sol";
 import {IDepositSecurity} from "./interfaces/IDepositSecurity.sol";
 import {IStakingModule} from "./interfaces/IStakingModule.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
-import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
-import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
+import {ICascadePool} from "./interfaces/ICascadePool.sol";
 import {RewardsVault, IWithdrawalRequester} from "./vaults/RewardsVault.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
 import {Allocation} from "./libraries/Allocation.sol";
@@ -16,8 +15,10 @@ import {Waterfall} from "./libraries/Waterfall.sol";
 import {BPS, DEPOSIT_SIZE, MAX_FEE_BPS, MAX_MODULES} from "./libraries/Constants.sol";
 
 /// @title StakingRouter
-/// @notice Holds the pool's buffered ETH, the module registry and per-module accounting,
-/// and deposits validators allocated by reputation and collateral (DESIGN §4, §7).
+/// @notice The module registry and per-module accounting; deposits validators allocated by
+/// reputation and collateral (DESIGN §4, §7). Holds no pool ETH: CascadePool does. Inside a
+/// deposit it takes exactly the validators' ETH from the pool; vault ETH and bond charges that
+/// reach it during a report are forwarded to the pool in the same call.
 contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     bytes32 public constant MODULE_MANAGER_ROLE = keccak256("MODULE_MANAGER_ROLE");
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
@@ -25,8 +26,6 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     bytes32 public constant SERVICES_ROLE = keccak256("SERVICES_ROLE");
     /// @dev Reputation a module loses when one of its operators is forced out (bps).
     uint256 public constant FORCED_EXIT_PENALTY_BPS = 1_000;
-    /// @dev Bounds the debt repayment loop (one recipient per service at most).
-    uint256 private constant MAX_DEBTORS = 64;
 
     uint256 private constant PUBKEY_LENGTH = 48;
     uint256 private constant SIGNATURE_LENGTH = 96;
@@ -39,19 +38,12 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         IDepositSecurity depositSecurity;
         address withdrawalVault;
         address executionRewardsVault;
-        uint256 buffered;
         uint16 collateralBoostBps;
         uint16 minReputationBps;
         Module[] modules;
         mapping(address module => uint256 idPlusOne) moduleIds;
         mapping(bytes32 pubkeyHash => uint256 moduleIdPlusOne) pubkeyOwner;
-        IYieldClasses book;
-        IWithdrawalQueue queue;
-        uint256 debt;
-        address[] debtors;
-        mapping(address recipient => uint256) owed;
-        mapping(address recipient => uint256) payouts;
-        uint256 payoutsTotal;
+        ICascadePool pool;
         mapping(bytes32 pubkeyHash => bool) exitForced;
         mapping(uint256 moduleOperator => uint256 deadline) penalizedDeadline;
         mapping(uint256 moduleOperator => uint256 count) forcedCount;
@@ -105,17 +97,16 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     }
 
     /// @inheritdoc IStakingRouter
-    function setLinks(address book, address queue) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function setPool(address pool_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         RouterStorage storage $ = _s();
-        require(address($.book) == address(0), VaultsAlreadySet());
-        require(book != address(0) && queue != address(0), ZeroAddress());
-        $.book = IYieldClasses(book);
-        $.queue = IWithdrawalQueue(queue);
-        emit LinksSet(book, queue);
+        require(address($.pool) == address(0), VaultsAlreadySet());
+        require(pool_ != address(0), ZeroAddress());
+        $.pool = ICascadePool(pool_);
+        emit PoolSet(pool_);
     }
 
-    /// @notice Vault ETH, bond charges and stray transfers. Only reports turn vault ETH into
-    /// pool ETH, so unsolicited ETH changes no price.
+    /// @notice Vault ETH and the pool's ETH for deposits, each forwarded or spent in the call
+    /// that brings it. Stray ETH stays here unbooked: it changes no price.
     receive() external payable {}
 
     // ---------------------------------------------------------------- governance
@@ -176,20 +167,6 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         _setAllocationParams(collateralBoostBps_, minReputationBps_);
     }
 
-    // ---------------------------------------------------------------- depositors
-
-    /// @inheritdoc IStakingRouter
-    function deposit(
-        uint256 classId,
-        address receiver,
-        uint256 minShares
-    ) external payable returns (uint256 shares) {
-        RouterStorage storage $ = _s();
-        $.buffered += msg.value;
-        // The book validates (class open, cover, cap, slippage) and reverts the whole deposit.
-        shares = $.book.onDeposit(classId, receiver, msg.value, minShares);
-    }
-
     // ---------------------------------------------------------------- accounting
 
     /// @inheritdoc IStakingRouter
@@ -205,10 +182,11 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
             deltas[id] = _bookModule($.modules[id], id, reports[id]);
             withdrawnTotal += reports[id].withdrawn;
         }
-        $.buffered += withdrawnTotal + elRewards;
-        emit BufferedChanged($.buffered);
         if (withdrawnTotal != 0) RewardsVault(payable($.withdrawalVault)).withdrawToRouter(withdrawnTotal);
         if (elRewards != 0) RewardsVault(payable($.executionRewardsVault)).withdrawToRouter(elRewards);
+        // The vaults pay this contract (their withdrawal credentials and ROUTER); the ETH joins
+        // the pool's buffered in the same call.
+        if (withdrawnTotal + elRewards != 0) $.pool.bookInflow{value: withdrawnTotal + elRewards}();
     }
 
     /// @inheritdoc IStakingRouter
@@ -222,9 +200,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         charged = IStakingModule(m.module).chargeBond(operatorId, amount);
         // Book only what actually arrived.
         require(address(this).balance - before == charged, EthTransferFailed(address(this), charged));
-        RouterStorage storage $ = _s();
-        $.buffered += charged;
-        emit BufferedChanged($.buffered);
+        if (charged != 0) _s().pool.bookInflow{value: charged}();
     }
 
     /// @inheritdoc IStakingRouter
@@ -263,16 +239,6 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         IStakingModule(_module(moduleId).module).updateExited(ids, counts);
     }
 
-    /// @inheritdoc IStakingRouter
-    function fundQueue(uint256 amount) external onlyRole(ACCOUNTING_ROLE) {
-        RouterStorage storage $ = _s();
-        require(amount <= $.buffered, NotEnoughBuffered(amount, $.buffered));
-        $.buffered -= amount;
-        emit QueueFunded(amount);
-        emit BufferedChanged($.buffered);
-        $.queue.fund{value: amount}();
-    }
-
     // ---------------------------------------------------------------- services
 
     /// @inheritdoc IStakingRouter
@@ -294,71 +260,8 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     }
 
     /// @inheritdoc IStakingRouter
-    function receiveServiceRewards() external payable onlyRole(SERVICES_ROLE) {
-        RouterStorage storage $ = _s();
-        $.buffered += msg.value;
-        emit ServiceRewardsReceived(msg.value);
-        emit BufferedChanged($.buffered);
-    }
-
-    /// @inheritdoc IStakingRouter
-    function payServiceSlash(address recipient, uint256 amount) external onlyRole(ACCOUNTING_ROLE) {
-        RouterStorage storage $ = _s();
-        uint256 paid = amount < $.buffered ? amount : $.buffered;
-        uint256 owed = amount - paid;
-        $.buffered -= paid;
-        if (owed != 0) {
-            if ($.owed[recipient] == 0) {
-                require($.debtors.length < MAX_DEBTORS, TooManyDebtors(MAX_DEBTORS));
-                $.debtors.push(recipient);
-            }
-            $.owed[recipient] += owed;
-            $.debt += owed;
-        }
-        emit ServiceSlashPaid(recipient, paid, owed);
-        emit BufferedChanged($.buffered);
-        _credit(recipient, paid);
-    }
-
-    /// @inheritdoc IStakingRouter
-    function repayDebt() external onlyRole(ACCOUNTING_ROLE) returns (uint256 repaid) {
-        RouterStorage storage $ = _s();
-        address[] storage debtors = $.debtors;
-        // Oldest debtor first; a fully repaid debtor leaves the list.
-        while (debtors.length != 0 && $.buffered != 0) {
-            address r = debtors[0];
-            uint256 o = $.owed[r];
-            uint256 pay = o < $.buffered ? o : $.buffered;
-            $.owed[r] = o - pay;
-            $.buffered -= pay;
-            $.debt -= pay;
-            repaid += pay;
-            _credit(r, pay);
-            if (o != pay) break;
-            debtors[0] = debtors[debtors.length - 1];
-            debtors.pop();
-        }
-        if (repaid != 0) {
-            emit DebtRepaid(repaid, $.debt);
-            emit BufferedChanged($.buffered);
-        }
-    }
-
-    /// @inheritdoc IStakingRouter
     function penalizeReputation(uint256 moduleId, uint256 bps) external onlyRole(ACCOUNTING_ROLE) {
         _penalize(moduleId, bps);
-    }
-
-    /// @inheritdoc IStakingRouter
-    function claimServicePayout() external returns (uint256 amount) {
-        RouterStorage storage $ = _s();
-        amount = $.payouts[msg.sender];
-        require(amount != 0, NothingToDeposit());
-        $.payouts[msg.sender] = 0;
-        $.payoutsTotal -= amount;
-        emit ServicePayoutClaimed(msg.sender, amount);
-        (bool ok, ) = msg.sender.call{value: amount}("");
-        require(ok, EthTransferFailed(msg.sender, amount));
     }
 
     /// @inheritdoc IStakingRouter
@@ -475,8 +378,8 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
                 keys.depositDataRoots.length >= count,
             KeysCountMismatch(moduleId, count, keys.depositDataRoots.length)
         );
-        $.buffered -= count * DEPOSIT_SIZE;
-        emit BufferedChanged($.buffered);
+        // Exactly this module's validators' ETH, spent below in the same call.
+        $.pool.withdrawForDeposit(count * DEPOSIT_SIZE);
         m.deposited += SafeCast.toUint64(count);
         emit DepositedToBeacon(moduleId, count, count * DEPOSIT_SIZE);
         // Checks the bytes against the module's commitments (reverts KeyMismatch).
@@ -580,11 +483,6 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     }
 
     /// @inheritdoc IStakingRouter
-    function buffered() external view returns (uint256) {
-        return _s().buffered;
-    }
-
-    /// @inheritdoc IStakingRouter
     function transientBalance() public view returns (uint256 total) {
         Module[] storage ms = _s().modules;
         for (uint256 id; id < ms.length; ++id) {
@@ -596,21 +494,6 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     function clBalanceTotal() public view returns (uint256 total) {
         Module[] storage ms = _s().modules;
         for (uint256 id; id < ms.length; ++id) total += ms[id].clBalance;
-    }
-
-    /// @inheritdoc IStakingRouter
-    function debt() external view returns (uint256) {
-        return _s().debt;
-    }
-
-    /// @notice Slashed ETH waiting to be claimed by `recipient`.
-    function servicePayoutOf(address recipient) external view returns (uint256) {
-        return _s().payouts[recipient];
-    }
-
-    /// @notice Total slashed ETH waiting to be claimed (held outside buffered).
-    function servicePayoutsTotal() external view returns (uint256) {
-        return _s().payoutsTotal;
     }
 
     /// @inheritdoc IStakingRouter
@@ -629,10 +512,9 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         return ($.collateralBoostBps, $.minReputationBps);
     }
 
-    /// @notice The book and the queue.
-    function links() external view returns (address book, address queue) {
-        RouterStorage storage $ = _s();
-        return (address($.book), address($.queue));
+    /// @inheritdoc IStakingRouter
+    function pool() external view returns (address) {
+        return address(_s().pool);
     }
 
     /// @notice Addresses the router works with.
@@ -652,13 +534,11 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
 
     // ---------------------------------------------------------------- internal
 
-    /// @dev Buffered ETH available for validators: service debt and redemptions waiting in the
-    /// queue are served first (DESIGN §6 step 10), so the debt and the redemptions' value at
-    /// request stay buffered.
-    function _depositableEth() internal view virtual returns (uint256) {
-        RouterStorage storage $ = _s();
-        uint256 demand = $.debt + (address($.queue) == address(0) ? 0 : $.queue.pendingDemand());
-        return $.buffered > demand ? $.buffered - demand : 0;
+    /// @dev The pool's buffered ETH available for validators (debt and waiting redemptions are
+    /// served first, DESIGN §6 step 10); none before the pool is linked.
+    function _depositableEth() internal view returns (uint256) {
+        ICascadePool p = _s().pool;
+        return address(p) == address(0) ? 0 : p.depositable();
     }
 
     function _allocate(uint256 n) internal view returns (uint256[] memory alloc, uint256 total) {
@@ -697,20 +577,6 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         m.exited = r.exited;
         m.clBalance = r.clBalance;
         emit ModuleReported(id, r.clValidators, r.clBalance, r.exited);
-    }
-
-    /// @dev Slashed ETH is pulled by its recipient, so a reverting recipient cannot block
-    /// reports; address(0) burns it at once.
-    function _credit(address recipient, uint256 amount) private {
-        if (amount == 0) return;
-        if (recipient == address(0)) {
-            (bool ok, ) = address(0).call{value: amount}("");
-            require(ok, EthTransferFailed(address(0), amount));
-            return;
-        }
-        RouterStorage storage $ = _s();
-        $.payouts[recipient] += amount;
-        $.payoutsTotal += amount;
     }
 
     /// @dev Never more validators forced than were ever requested to exit; one reputation

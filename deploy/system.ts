@@ -50,7 +50,7 @@ export interface SystemConfig {
   minSlashAmount: bigint;
   /** Wei a service registration pays (booked as its rewards); 0 = free. */
   registrationFee: bigint;
-  /** WithdrawalQueue.minRedeemAssets: smallest redemption request, wei of value (anti-dust). */
+  /** CascadePool.minRedeemAssets: smallest redemption request, wei of value (anti-dust). */
   minRedeemAssets: bigint;
   /** Oracle frame origin (beacon genesis time); omitted = the latest block's time. */
   genesisTime?: number;
@@ -166,7 +166,11 @@ export interface System {
   router: any;
   withdrawalVault: any;
   elVault: any;
+  /** CascadePool: ETH, class books, balances, redemptions, service debt and payouts. */
+  pool: any;
+  /** The pool in its class-book role (the same contract as `pool`). */
   book: any;
+  /** The pool in its redemption-queue role (the same contract as `pool`). */
   queue: any;
   accounting: any;
   oracle: any;
@@ -240,26 +244,30 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   await (await router.setVaults(await addr(withdrawalVault), await addr(elVault))).wait();
 
   const frameSeconds = cfg.secondsPerSlot * cfg.slotsPerFrame;
-  const book = await proxy(ethers, "YieldClasses", [me, me, frameSeconds]);
+  // The ETH and class ledger; its cold paths run in PoolExtension by DELEGATECALL (deployed
+  // first and fixed in the implementation).
+  const poolExtension = await ethers.deployContract("PoolExtension");
+  const pool = await proxy(
+    ethers,
+    "CascadePool",
+    [me, me, frameSeconds, await addr(router)],
+    [await addr(poolExtension)],
+  );
+  const poolAddr = await addr(pool);
+  const book = pool;
+  const queue = pool;
 
-  // Accounting ↔ queue ↔ oracle refer to each other: Accounting is initialized first without
-  // the other two and linked once they exist (no proxy is ever left uninitialized).
+  // Accounting ↔ oracle refer to each other: Accounting is initialized first without the
+  // oracle and linked once it exists (no proxy is ever left uninitialized).
   const accounting = await proxy(ethers, "Accounting", [
     me,
     await addr(router),
-    await addr(book),
-    ZeroAddress,
+    poolAddr,
     ZeroAddress,
     accountingSettings(cfg).limits,
     accountingSettings(cfg).params,
   ]);
   const accountingAddr = await addr(accounting);
-  const queue = await proxy(ethers, "WithdrawalQueue", [
-    me,
-    await addr(book),
-    accountingAddr,
-    await addr(router),
-  ]);
   const latest = await ethers.provider.getBlock("latest");
   const genesisTime = cfg.genesisTime ?? Number(latest!.timestamp) - 1;
   const oracle = await proxy(ethers, "ReportOracle", [
@@ -271,31 +279,30 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     cfg.oracleMembers,
     cfg.oracleQuorum,
   ]);
-  const queueAddr = await addr(queue);
   const oracleAddr = await addr(oracle);
-  await (await queue.setMinRedeemAssets(cfg.minRedeemAssets)).wait();
-  await (await accounting.setLinks(queueAddr, oracleAddr)).wait();
+  await (await pool.setMinRedeemAssets(cfg.minRedeemAssets)).wait();
+  await (await accounting.setOracle(oracleAddr)).wait();
 
-  await (await book.setLinks(await addr(router), accountingAddr, queueAddr)).wait();
-  await (await router.setLinks(await addr(book), queueAddr)).wait();
+  await (await pool.setAccounting(accountingAddr)).wait();
+  await (await router.setPool(poolAddr)).wait();
   await (await router.grantRole(await router.ACCOUNTING_ROLE(), accountingAddr)).wait();
   await (await router.grantRole(await router.MODULE_MANAGER_ROLE(), me)).wait();
 
-  // Restaked services: registry wired to the router (bond locks, rewards), the book (exposure,
-  // redemption-delay rule) and accounting (slashes booked at execution). Its implementation
+  // Restaked services: registry wired to the router (bond locks), the pool (exposure,
+  // redemption-delay rule, rewards) and accounting (slashes booked at execution). Its implementation
   // runs two extensions by DELEGATECALL (allocations + exposure, slashing): deployed first.
   const serviceAllocations = await ethers.deployContract("ServiceAllocations");
   const serviceSlashing = await ethers.deployContract("ServiceSlashing");
   const registry = await proxy(
     ethers,
     "ServiceRegistry",
-    [me, await addr(router), await addr(book), accountingAddr, cfg.coverFactorBps],
+    [me, await addr(router), poolAddr, accountingAddr, cfg.coverFactorBps],
     [await addr(serviceAllocations), await addr(serviceSlashing)],
   );
   await (await router.grantRole(await router.SERVICES_ROLE(), await addr(registry))).wait();
   await (await router.grantRole(await router.SERVICES_ROLE(), accountingAddr)).wait();
   await (await accounting.setServiceRegistry(await addr(registry))).wait();
-  await (await book.setServiceRegistry(await addr(registry))).wait();
+  await (await pool.setServiceRegistry(await addr(registry))).wait();
   for (const role of ["SERVICE_MANAGER_ROLE", "ALLOCATOR_ROLE", "VETO_ROLE"]) {
     await (await registry.grantRole(await registry[role](), me)).wait();
   }
@@ -304,9 +311,9 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
 
   const tokens = [];
   for (const [i, c] of cfg.classes.entries()) {
-    const t = await ethers.deployContract("ClassToken", [c.name, c.symbol, await addr(book), i]);
+    const t = await ethers.deployContract("ClassToken", [c.name, c.symbol, poolAddr, i]);
     await (
-      await book.addClass(await addr(t), {
+      await pool.addClass(await addr(t), {
         basePremiumBps: c.basePremiumBps,
         maxPremiumBps: c.maxPremiumBps,
         minCoverBps: c.minCoverBps,
@@ -333,8 +340,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     router: await addr(router),
     withdrawalVault: await addr(withdrawalVault),
     executionRewardsVault: await addr(elVault),
-    yieldClasses: await addr(book),
-    withdrawalQueue: queueAddr,
+    pool: poolAddr,
     accounting: accountingAddr,
     reportOracle: oracleAddr,
     curatedModule: await addr(curated),
@@ -361,6 +367,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     router,
     withdrawalVault,
     elVault,
+    pool,
     book,
     queue,
     accounting,
@@ -398,8 +405,7 @@ export async function handOverToTimelock(sys: System): Promise<void> {
   for (const c of [
     sys.depositSecurity,
     sys.router,
-    sys.book,
-    sys.queue,
+    sys.pool,
     sys.accounting,
     sys.oracle,
     sys.curated,

@@ -148,13 +148,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     ["function lastReport() view returns (uint256, uint256)", "function pooled() view returns (uint256)"],
     provider,
   );
-  const book = new Contract(A.yieldClasses, ["function navs() view returns (uint256[])"], provider);
+  const book = new Contract(A.pool, ["function navs() view returns (uint256[])"], provider);
+  const pool = new Contract(
+    A.pool,
+    ["function deposit(uint256 classId, address receiver, uint256 minShares) payable returns (uint256)"],
+    provider,
+  );
   const router = new Contract(
     A.router,
-    [
-      "function deposit(uint256 classId, address receiver, uint256 minShares) payable returns (uint256)",
-      "function withdrawalCredentials() view returns (bytes32)",
-    ],
+    ["function withdrawalCredentials() view returns (bytes32)"],
     provider,
   );
   const deposits = new Contract(
@@ -183,7 +185,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   ).wait();
   const me = key("me");
   await (
-    await router.connect(me).getFunction("deposit")(2, me.address, 0, { value: parseEther("200") })
+    await pool.connect(me).getFunction("deposit")(2, me.address, 0, { value: parseEther("200") })
   ).wait();
 
   // Daemons.
@@ -265,7 +267,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       if (rand() < 0.4) {
         const eth = 1 + Math.floor(rand() * 40);
         await (
-          await router.connect(me).getFunction("deposit")(rand() < 0.5 ? 2 : 1, me.address, 0, {
+          await pool.connect(me).getFunction("deposit")(rand() < 0.5 ? 2 : 1, me.address, 0, {
             value: parseEther(String(eth)),
           })
         ).wait();

@@ -114,7 +114,7 @@ interface IAccounting {
     /// rest waits in its vault or in the registry for later reports.
     event RewardsCapped(uint256 elReported, uint256 elBooked, uint256 serviceBudget);
     event ServiceRegistrySet(address registry);
-    event LinksSet(address queue, address oracle);
+    event OracleSet(address oracle);
     event ServiceSlashApplied(
         uint256 indexed moduleId,
         uint256 indexed operatorId,

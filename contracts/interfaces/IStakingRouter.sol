@@ -6,7 +6,8 @@ import {IDepositSecurity} from "./IDepositSecurity.sol";
 
 /// @title IStakingRouter
 /// @notice Module registry, per-module accounting, allocation of new validators by
-/// reputation and collateral (DESIGN §7) and deposits to the beacon deposit contract.
+/// reputation and collateral (DESIGN §7) and deposits to the beacon deposit contract. The ETH
+/// is CascadePool's: a deposit takes exactly `count × 32 ETH` from it.
 interface IStakingRouter {
     // ---------------------------------------------------------------- types
     enum ModuleStatus {
@@ -72,7 +73,6 @@ interface IStakingRouter {
     error ExitNotOverdue(uint256 moduleId, uint256 operatorId);
     error KeyNotDeposited(uint256 moduleId, uint256 operatorId, uint256 keyIndex);
     error KeyMismatch(uint256 moduleId, uint256 operatorId, uint256 keyIndex);
-    error TooManyDebtors(uint256 max);
     error ExitAlreadyForced(bytes32 pubkeyHash);
     error BatchLengthMismatch(uint256 modules, uint256 keys, uint256 attestations);
     error ModulesNotAscending(uint256 moduleId, uint256 minimum);
@@ -88,17 +88,11 @@ interface IStakingRouter {
     event ModuleStatusChanged(uint256 indexed moduleId, ModuleStatus status);
     event AllocationParamsUpdated(uint256 collateralBoostBps, uint256 minReputationBps);
     event DepositedToBeacon(uint256 indexed moduleId, uint256 count, uint256 amount);
-    event BufferedChanged(uint256 buffered);
     event BondCoverReceived(address indexed module, uint256 amount);
     event VaultsSet(address withdrawalVault, address executionRewardsVault);
-    event LinksSet(address book, address queue);
+    event PoolSet(address pool);
     event ModuleReported(uint256 indexed moduleId, uint256 clValidators, uint256 clBalance, uint256 exited);
     event ReputationChanged(uint256 indexed moduleId, uint256 reputationBps);
-    event QueueFunded(uint256 amount);
-    event ServiceRewardsReceived(uint256 amount);
-    event ServiceSlashPaid(address indexed recipient, uint256 paid, uint256 owed);
-    event DebtRepaid(uint256 amount, uint256 remaining);
-    event ServicePayoutClaimed(address indexed recipient, uint256 amount);
     event ForcedExit(uint256 indexed moduleId, uint256 indexed operatorId, uint256 count, uint256 fee);
 
     // ---------------------------------------------------------------- governance
@@ -125,7 +119,7 @@ interface IStakingRouter {
 
     // ---------------------------------------------------------------- keeper
     /// @notice Deposits `moduleId`'s share of an allocation (§7) of up to `maxCount` validators
-    /// of 32 ETH from buffered ETH, after checking a fresh guardian attestation for that module.
+    /// of 32 ETH from the pool's depositable ETH, after checking a fresh guardian attestation for that module.
     /// Other modules' shares stay buffered for their own calls.
     /// @param moduleId the module to deposit to
     /// @param maxCount upper bound on the validators allocated over all modules
@@ -169,27 +163,18 @@ interface IStakingRouter {
     /// @notice Receives bond ETH charged by a module (report cover or slash).
     function receiveBondCover() external payable;
 
-    // ---------------------------------------------------------------- depositors and accounting
-    /// @notice Deposits `msg.value` into yield class `classId`, minting its tokens to `receiver`.
-    /// @param classId class (0 = most senior)
-    /// @param receiver who gets the class tokens
-    /// @param minShares slippage guard
-    /// @return shares minted
-    function deposit(
-        uint256 classId,
-        address receiver,
-        uint256 minShares
-    ) external payable returns (uint256 shares);
-
+    // ---------------------------------------------------------------- accounting
     /// @notice Books the modules' reported CL state and pulls `withdrawnTotal` from the withdrawal
-    /// vault and `elRewards` from the execution-rewards vault into buffered. ACCOUNTING_ROLE.
+    /// vault and `elRewards` from the execution-rewards vault into the pool's buffered ETH.
+    /// ACCOUNTING_ROLE.
     /// @return deltas per module `clBalance' + withdrawn − clBalance − 32 ETH·(clValidators' − clValidators)`
     function applyModuleReport(
         IAccounting.ModuleReport[] calldata reports,
         uint256 elRewards
     ) external returns (int256[] memory deltas);
 
-    /// @notice Charges an operator's bond (bonded modules); the ETH joins buffered. ACCOUNTING_ROLE.
+    /// @notice Charges an operator's bond (bonded modules); the ETH joins the pool's buffered.
+    /// ACCOUNTING_ROLE.
     function chargeOperatorBond(
         uint256 moduleId,
         uint256 operatorId,
@@ -206,9 +191,6 @@ interface IStakingRouter {
     /// bond they backed). ACCOUNTING_ROLE.
     function updateOperatorExited(uint256 moduleId, uint256 operatorId, uint256 exited) external;
 
-    /// @notice Moves `amount` of buffered ETH to the withdrawal queue for finalized requests. ACCOUNTING_ROLE.
-    function fundQueue(uint256 amount) external;
-
     /// @notice Locks an operator's collateral for a pending slash. SERVICES_ROLE.
     /// @return locked what the module actually locked
     function lockOperatorBond(
@@ -220,23 +202,8 @@ interface IStakingRouter {
     /// @notice Releases a slash lock. SERVICES_ROLE.
     function unlockOperatorBond(uint256 moduleId, uint256 operatorId, uint256 amount) external;
 
-    /// @notice Receives service rewards collected for a report; they join buffered. SERVICES_ROLE.
-    function receiveServiceRewards() external payable;
-
-    /// @notice Pays an executed slash to its recipient from buffered; what buffered cannot pay
-    /// becomes debt, repaid first at the next reports. ACCOUNTING_ROLE.
-    /// @param recipient receiver of the slashed ETH (address(0) burns it)
-    function payServiceSlash(address recipient, uint256 amount) external;
-
-    /// @notice Repays service debt from buffered (report step 10, before redemptions). ACCOUNTING_ROLE.
-    /// @return repaid wei repaid
-    function repayDebt() external returns (uint256 repaid);
-
     /// @notice Lowers a module's reputation by `bps` (slash or missed exit). ACCOUNTING_ROLE.
     function penalizeReputation(uint256 moduleId, uint256 bps) external;
-
-    /// @notice Withdraws slashed ETH credited to the caller (a service's recipient).
-    function claimServicePayout() external returns (uint256 amount);
 
     /// @notice Forces out validators of an operator that missed its exit deadline, through EIP-7002
     /// withdrawal requests sent by the WithdrawalVault (their withdrawal-credential address). Anyone;
@@ -252,11 +219,11 @@ interface IStakingRouter {
         bytes calldata signatures
     ) external payable;
 
-    /// @notice Service slash ETH not yet paid.
-    function debt() external view returns (uint256);
+    /// @notice Links the CascadePool once. DEFAULT_ADMIN_ROLE.
+    function setPool(address pool) external;
 
-    /// @notice Links the book and the queue once. DEFAULT_ADMIN_ROLE.
-    function setLinks(address book, address queue) external;
+    /// @notice The CascadePool whose ETH the router deposits.
+    function pool() external view returns (address);
 
     // ---------------------------------------------------------------- views
     /// @notice Validators each module would get for `n` new validators (DESIGN §7).
@@ -270,9 +237,6 @@ interface IStakingRouter {
     function moduleCount() external view returns (uint256);
 
     function moduleIdOf(address module) external view returns (uint256 moduleId);
-
-    /// @notice ETH held that is neither deposited nor reserved.
-    function buffered() external view returns (uint256);
 
     /// @notice `Σ (deposited − clValidators) · 32 ETH`.
     function transientBalance() external view returns (uint256);

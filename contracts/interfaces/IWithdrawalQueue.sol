@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 /// @title IWithdrawalQueue
 /// @notice Asynchronous redemption in the shape of ERC-7540: request → claimable → claim,
-/// paid in ETH. FIFO per class; a request pays `min(value at request, value at finalization)`.
+/// paid in ETH; served by CascadePool (ICascadePool). FIFO per class; a request pays `min(value at request, value at finalization)`.
 /// Request ids are `classId << 128 | index`.
 interface IWithdrawalQueue {
     struct Request {
@@ -15,14 +15,11 @@ interface IWithdrawalQueue {
         uint128 assets; // value at request until finalized, then the amount locked for the claim
     }
 
-    error ZeroShares();
     error UnknownRequest(uint256 requestId);
     error NotController(uint256 requestId, address caller);
     error NotFinalized(uint256 requestId);
     error AlreadyClaimed(uint256 requestId);
-    error NotAuthorized(address caller);
     error EthTransferFailed(address to, uint256 amount);
-    error ReservedMismatch(uint256 expected, uint256 received);
     /// @notice A request worth less than the governance minimum (dust).
     error RedeemBelowMinimum(uint256 classId, uint256 assets, uint256 minimum);
 
@@ -59,7 +56,7 @@ interface IWithdrawalQueue {
     /// `maxRequests` requests. Each class first gets `maxRequests / classCount` of the request
     /// budget (so dust in one class cannot delay another), then the rest goes in class order.
     /// Accounting only.
-    /// @return total ETH the finalized requests lock; Accounting has the router send it here.
+    /// @return total ETH the finalized requests lock: it moves from buffered to reserved.
     function finalize(uint256 budget, uint256 maxRequests) external returns (uint256 total);
 
     /// @notice Sets the smallest request (value at request, wei); smaller ones revert
@@ -68,9 +65,6 @@ interface IWithdrawalQueue {
 
     /// @notice The smallest request accepted, in wei of value at request.
     function minRedeemAssets() external view returns (uint256);
-
-    /// @notice Receives the ETH of finalized requests from the router.
-    function fund() external payable;
 
     /// @notice Shares of a request still pending (0 once finalized). ERC-7540.
     function pendingRedeemRequest(
@@ -86,7 +80,7 @@ interface IWithdrawalQueue {
 
     function getRequest(uint256 requestId) external view returns (Request memory);
 
-    /// @notice Σ value-at-request of pending requests: ETH the router keeps buffered for them.
+    /// @notice Σ value-at-request of pending requests: ETH the pool keeps buffered for them.
     function pendingDemand() external view returns (uint256);
 
     /// @notice ETH held for finalized, unclaimed requests.

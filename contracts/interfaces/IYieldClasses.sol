@@ -2,8 +2,9 @@
 pragma solidity 0.8.30;
 
 /// @title IYieldClasses
-/// @notice The tranche book (DESIGN §5): each class's NAV, supply and parameters; deposits,
-/// the report waterfall and redemption burns. Class 0 is the most senior.
+/// @notice The tranche book (DESIGN §5): each class's NAV, supply and parameters, and the report
+/// waterfall. Class 0 is the most senior. Served by CascadePool (ICascadePool), which also holds
+/// the ETH, the balances and the redemptions.
 interface IYieldClasses {
     // ---------------------------------------------------------------- types
     struct ClassParams {
@@ -46,9 +47,9 @@ interface IYieldClasses {
     error CoverTooLow(uint256 classId, uint256 coverBps, uint256 minCoverBps);
     error DepositCapExceeded(uint256 classId, uint256 navAfter, uint256 cap);
     error InvalidParams(uint256 classId);
-    error RedeemDelayTooShort(uint256 classId, uint256 delay, uint256 minDelay);
+    error RedeemDelayTooShort(uint256 classId, uint256 delay, uint256 needed);
     error NotAuthorized(address caller);
-    /// @notice setLinks / setServiceRegistry were already called (they are one-shot).
+    /// @notice setAccounting / setServiceRegistry were already called (they are one-shot).
     error AlreadyLinked();
     error LengthMismatch();
     error BadToken(address token);
@@ -64,13 +65,13 @@ interface IYieldClasses {
     event ClassNavChanged(uint256 indexed classId, uint256 nav, uint256 supply);
     event RedemptionBurned(uint256 indexed classId, uint256 shares, uint256 assets);
     event MinRedeemDelaySet(uint256 delay);
-    event LinksSet(address router, address accounting, address queue);
+    event AccountingSet(address accounting);
     event ClassLossTaken(uint256 indexed classId, uint256 amount);
     event ServiceRegistrySet(address registry);
 
     // ---------------------------------------------------------------- governance
     /// @notice Adds a class, more junior than every existing one, with its token (a fresh
-    /// ClassToken whose BOOK is this contract and CLASS_ID the new id). CLASS_MANAGER_ROLE.
+    /// ClassToken face whose POOL is this contract and CLASS_ID the new id). CLASS_MANAGER_ROLE.
     function addClass(address token, ClassParams calldata params) external returns (uint256 classId);
 
     /// @notice Changes a class's parameters within bounds. CLASS_MANAGER_ROLE.
@@ -84,15 +85,6 @@ interface IYieldClasses {
     function setMinRedeemDelay(uint256 delay) external;
 
     // ---------------------------------------------------------------- protocol
-    /// @notice Books a deposit of `assets` wei into `classId` and mints shares. Router only.
-    /// @return shares minted to `receiver`
-    function onDeposit(
-        uint256 classId,
-        address receiver,
-        uint256 assets,
-        uint256 minShares
-    ) external returns (uint256 shares);
-
     /// @notice Applies steps 3–7 of a report. Accounting only. Fees are minted as shares of the
     /// most senior class that is not wiped; when every class is wiped nothing is minted and the
     /// amounts are returned, for Accounting to owe them as ETH (DESIGN §5).
@@ -106,9 +98,6 @@ interface IYieldClasses {
     /// only if those are empty. Accounting only.
     /// @return unabsorbed what no class could absorb
     function applySlashLoss(uint256 amount, uint256 fromClass) external returns (uint256 unabsorbed);
-
-    /// @notice Burns escrowed redemption shares and removes `assets` from the class NAV. Queue only.
-    function burnForRedemption(uint256 classId, uint256 shares, uint256 assets) external;
 
     // ---------------------------------------------------------------- views
     function classCount() external view returns (uint256);
@@ -124,8 +113,6 @@ interface IYieldClasses {
     function convertToAssets(uint256 classId, uint256 shares) external view returns (uint256);
 
     function convertToShares(uint256 classId, uint256 assets) external view returns (uint256);
-
-    function withdrawalQueue() external view returns (address);
 
     function minRedeemDelay() external view returns (uint256);
 }

@@ -10,9 +10,9 @@
  * Ignition. `deploy/system.ts` performs the same steps with plain ethers for the tests; the
  * test `test/deploy/ignition.test.ts` checks both produce the same wiring.
  *
- * Accounting, the queue and the oracle refer to each other: Accounting is initialized first
- * without the other two and linked to them by one admin call once they exist, so no proxy is
- * ever left uninitialized (OZ 5 forbids it; it would invite a front-run `initialize`).
+ * Accounting and the oracle refer to each other (and the pool to Accounting): Accounting is
+ * initialized first without the oracle and linked to it by one admin call once it exists, so no
+ * proxy is ever left uninitialized (OZ 5 forbids it; it would invite a front-run `initialize`).
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { canonicalSafeInfra, SAFE_ARTIFACTS, SAFE_NAMES, saltNonceOf, type SafeInfra } from "../safes.js";
@@ -60,18 +60,18 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
     const elVault = m.contract("ExecutionRewardsVault", [router]);
     m.call(router, "setVaults", [withdrawalVault, elVault]);
 
-    const book = proxied("YieldClasses", [deployer, deployer, frameSeconds]);
+    // The ETH and class ledger; its cold paths run in PoolExtension by DELEGATECALL.
+    const poolExtension = m.contract("PoolExtension", []);
+    const pool = proxied("CascadePool", [deployer, deployer, frameSeconds, router], [poolExtension]);
     const accounting = proxied("Accounting", [
       deployer,
       router,
-      book,
-      "0x0000000000000000000000000000000000000000",
-      "0x0000000000000000000000000000000000000000",
+      pool,
+      ZERO,
       accountingSettings(cfg).limits,
       accountingSettings(cfg).params,
     ]);
-    const queue = proxied("WithdrawalQueue", [deployer, book, accounting, router]);
-    m.call(queue, "setMinRedeemAssets", [cfg.minRedeemAssets]);
+    m.call(pool, "setMinRedeemAssets", [cfg.minRedeemAssets]);
     const oracle = proxied("ReportOracle", [
       deployer,
       accounting,
@@ -81,10 +81,10 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       cfg.oracleMembers,
       cfg.oracleQuorum,
     ]);
-    const accountingInit = m.call(accounting, "setLinks", [queue, oracle]);
+    const accountingInit = m.call(accounting, "setOracle", [oracle]);
 
-    m.call(book, "setLinks", [router, accounting, queue]);
-    m.call(router, "setLinks", [book, queue]);
+    m.call(pool, "setAccounting", [accounting]);
+    m.call(router, "setPool", [pool]);
     const accountingRole = m.staticCall(router, "ACCOUNTING_ROLE", [], 0, { id: "ACCOUNTING_ROLE" });
     const moduleManagerRole = m.staticCall(router, "MODULE_MANAGER_ROLE", [], 0, {
       id: "MODULE_MANAGER_ROLE",
@@ -99,13 +99,13 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
     const serviceSlashing = m.contract("ServiceSlashing", []);
     const registry = proxied(
       "ServiceRegistry",
-      [deployer, router, book, accounting, cfg.coverFactorBps],
+      [deployer, router, pool, accounting, cfg.coverFactorBps],
       [serviceAllocations, serviceSlashing],
     );
     m.call(router, "grantRole", [servicesRole, registry], { id: "grantServicesRoleRegistry" });
     m.call(router, "grantRole", [servicesRole, accounting], { id: "grantServicesRoleAccounting" });
     m.call(accounting, "setServiceRegistry", [registry], { after: [accountingInit] });
-    m.call(book, "setServiceRegistry", [registry]);
+    m.call(pool, "setServiceRegistry", [registry]);
     for (const role of ["SERVICE_MANAGER_ROLE", "ALLOCATOR_ROLE", "VETO_ROLE"]) {
       const r = m.staticCall(registry, role, [], 0, { id: role });
       m.call(registry, "grantRole", [r, deployer], { id: `grant_${role}` });
@@ -114,9 +114,9 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
     m.call(registry, "setRegistrationFee", [cfg.registrationFee]);
 
     const tokens = cfg.classes.map((c, i) => {
-      const token = m.contract("ClassToken", [c.name, c.symbol, book, i], { id: `ClassToken_${c.symbol}` });
+      const token = m.contract("ClassToken", [c.name, c.symbol, pool, i], { id: `ClassToken_${c.symbol}` });
       m.call(
-        book,
+        pool,
         "addClass",
         [
           token,
@@ -199,8 +199,7 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       router,
       withdrawalVault,
       elVault,
-      book,
-      queue,
+      pool,
       accounting,
       oracle,
       registry,

@@ -287,7 +287,7 @@ export function offchainActors(
     router: A.router,
     reportOracle: A.reportOracle,
     accounting: A.accounting,
-    withdrawalQueue: A.withdrawalQueue,
+    pool: A.pool,
     withdrawalVault: A.withdrawalVault,
     executionRewardsVault: A.executionRewardsVault,
   };
@@ -299,7 +299,7 @@ export function offchainActors(
     roles.keeper,
     {
       router: A.router,
-      withdrawalQueue: A.withdrawalQueue,
+      pool: A.pool,
       serviceRegistry: A.serviceRegistry,
       withdrawalVault: A.withdrawalVault,
       withdrawalRequests: A.withdrawalRequests,

@@ -279,7 +279,7 @@ async function initialDeposits(sys: System, roles: Roles): Promise<bigint> {
     [d4, 0, 100n * ETH],
   ];
   for (const [who, cls, amount] of deposits)
-    await (await sys.router.connect(who).deposit(cls, await who.getAddress(), 0, { value: amount })).wait();
+    await (await sys.pool.connect(who).deposit(cls, await who.getAddress(), 0, { value: amount })).wait();
   return deposits.reduce((s, [, , a]) => s + a, 0n);
 }
 
@@ -471,7 +471,7 @@ async function tier2SlashRequested(w: World, f: number, say: Say): Promise<void>
 async function newDepositor(w: World, f: number, say: Say): Promise<void> {
   const [who, cls] = f === 2 ? [w.roles.depositors[4], 2] : [w.roles.depositors[5], 1];
   await (
-    await w.sys.router.connect(who).deposit(cls, await who.getAddress(), 0, { value: 64n * ETH })
+    await w.sys.pool.connect(who).deposit(cls, await who.getAddress(), 0, { value: 64n * ETH })
   ).wait();
   say(`A new depositor puts 64 ETH into class ${w.symbols[cls]}.`);
 }
@@ -674,9 +674,9 @@ async function summarize(w: World, started: number): Promise<DemoResult> {
   const { sys } = w;
   if (w.serviceSlash) {
     w.serviceSlash.recipientPayoutWei = (
-      await sys.router.servicePayoutOf(await w.roles.builder.getAddress())
+      await sys.pool.servicePayoutOf(await w.roles.builder.getAddress())
     ).toString();
-    w.serviceSlash.debtWei = (await sys.router.debt()).toString();
+    w.serviceSlash.debtWei = (await sys.pool.debt()).toString();
   }
   const share1 = await targetShares(sys);
   const rep1 = await reputations(sys);

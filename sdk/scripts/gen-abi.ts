@@ -17,9 +17,8 @@ const out = join(root, "sdk", "src", "abi");
  * implementation ABIs also carry inherited views (getOperator, roles) and OZ errors for decoding. */
 export const CONTRACTS: Record<string, string> = {
   StakingRouter: "StakingRouter.sol/StakingRouter.json",
-  YieldClasses: "YieldClasses.sol/YieldClasses.json",
+  CascadePool: "CascadePool.sol/CascadePool.json",
   ClassToken: "ClassToken.sol/ClassToken.json",
-  WithdrawalQueue: "WithdrawalQueue.sol/WithdrawalQueue.json",
   Accounting: "Accounting.sol/Accounting.json",
   ReportOracle: "ReportOracle.sol/ReportOracle.json",
   DepositSecurity: "DepositSecurity.sol/DepositSecurity.json",

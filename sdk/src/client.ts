@@ -15,6 +15,7 @@ import { z } from "zod";
 import {
   type AccountingContract,
   type BondedModuleContract,
+  type CascadePoolContract,
   type CascadeTimelockContract,
   type ClassTokenContract,
   type CuratedModuleContract,
@@ -22,9 +23,8 @@ import {
   type ReportOracleContract,
   type ServiceRegistryContract,
   type StakingRouterContract,
-  type WithdrawalQueueContract,
-  type YieldClassesContract,
   BondedModuleAbi,
+  CascadePoolAbi,
   CascadeTimelockAbi,
   ClassTokenAbi,
   CuratedModuleAbi,
@@ -33,8 +33,6 @@ import {
   ReportOracleAbi,
   ServiceRegistryAbi,
   StakingRouterAbi,
-  WithdrawalQueueAbi,
-  YieldClassesAbi,
 } from "./abi/index.js";
 import { CascadeError, InvalidInputError } from "./errors.js";
 
@@ -47,8 +45,8 @@ const address = z
 export const addressesSchema = z
   .object({
     router: address,
-    yieldClasses: address,
-    withdrawalQueue: address,
+    /** CascadePool: the ETH and class ledger (class books, balances, redemptions). */
+    pool: address,
     accounting: address,
     reportOracle: address,
     curatedModule: address,
@@ -82,8 +80,12 @@ export interface CascadeClient {
   signer?: Signer;
   addresses: CascadeAddresses;
   router: StakingRouterContract;
-  book: YieldClassesContract;
-  queue: WithdrawalQueueContract;
+  /** CascadePool: ETH, class books, balances, redemptions, service debt and payouts. */
+  pool: CascadePoolContract;
+  /** The pool in its class-book role (`getClass`, `navs`, …): the same contract as `pool`. */
+  book: CascadePoolContract;
+  /** The pool in its redemption-queue role (`requestRedeem`, `claim`, …): the same contract as `pool`. */
+  queue: CascadePoolContract;
   accounting: AccountingContract;
   oracle: ReportOracleContract;
   curated: CuratedModuleContract;
@@ -116,7 +118,7 @@ export interface CascadeClient {
  *   rpcUrl: "http://127.0.0.1:8545",
  *   addresses: loadAddresses("deployments/31337.json"),
  * });
- * console.log(await client.router.buffered());
+ * console.log(await client.pool.buffered());
  * ```
  */
 export function createCascadeClient(params: CreateCascadeClientParams): CascadeClient {
@@ -136,12 +138,14 @@ export function createCascadeClient(params: CreateCascadeClientParams): CascadeC
   const c = <T>(addr: string, abi: readonly unknown[]) =>
     new Contract(addr, abi as never, runner) as unknown as T;
   const tokens = new Map<number, ClassTokenContract>();
+  const pool = c<CascadePoolContract>(addresses.pool, CascadePoolAbi);
   const client: CascadeClient = {
     provider,
     addresses,
     router: c<StakingRouterContract>(addresses.router, StakingRouterAbi),
-    book: c<YieldClassesContract>(addresses.yieldClasses, YieldClassesAbi),
-    queue: c<WithdrawalQueueContract>(addresses.withdrawalQueue, WithdrawalQueueAbi),
+    pool,
+    book: pool,
+    queue: pool,
     accounting: c<AccountingContract>(addresses.accounting, AccountingAbi),
     oracle: c<ReportOracleContract>(addresses.reportOracle, ReportOracleAbi),
     curated: c<CuratedModuleContract>(addresses.curatedModule, CuratedModuleAbi),
@@ -152,9 +156,8 @@ export function createCascadeClient(params: CreateCascadeClientParams): CascadeC
       ? c<ServiceRegistryContract>(addresses.serviceRegistry, ServiceRegistryAbi)
       : missingRegistry(),
     interfaces: [
-      YieldClassesAbi,
+      CascadePoolAbi,
       StakingRouterAbi,
-      WithdrawalQueueAbi,
       ClassTokenAbi,
       BondedModuleAbi,
       CuratedModuleAbi,

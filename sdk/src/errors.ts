@@ -131,9 +131,9 @@ function findRevertData(error: unknown, depth = 0, seen = new Set<unknown>()): s
  * @example
  * ```ts
  * import { Interface } from "ethers";
- * import { YieldClassesAbi } from "./abi/index.js";
+ * import { CascadePoolAbi } from "./abi/index.js";
  * import { decodeRevert } from "./errors.js";
- * const iface = new Interface(YieldClassesAbi);
+ * const iface = new Interface(CascadePoolAbi);
  * const data = iface.encodeErrorResult("ClassClosed", [1n]);
  * console.log(decodeRevert({ data }, [iface]).shortMessage); // "reverted: ClassClosed(1)"
  * ```

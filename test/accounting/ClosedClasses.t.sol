@@ -17,7 +17,7 @@ contract ClosedClassesTest is SystemFixture {
         _deposit(makeAddr("bob"), 1, 96 ether);
         _deposit(makeAddr("alice"), 0, 192 ether);
         _stake(12);
-        assertEq(router.buffered(), 0, "everything staked");
+        assertEq(pool.buffered(), 0, "everything staked");
         vm.warp(block.timestamp + FRAME);
     }
 
@@ -74,7 +74,7 @@ contract ClosedClassesTest is SystemFixture {
         // The ETH is claimable.
         uint256 before = treasury.balance;
         vm.prank(treasury);
-        uint256 paid = router.claimServicePayout();
+        uint256 paid = pool.claimServicePayout();
         assertEq(paid, 10 ether, "the treasury claims the whole reward");
         assertEq(treasury.balance - before, 10 ether, "ETH received");
     }

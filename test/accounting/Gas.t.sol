@@ -56,7 +56,7 @@ contract GasUserTest is ColdGas {
     function test_gas_deposit_firstHolder() public {
         _coolAll(_one(alice));
         vm.prank(alice);
-        router.deposit{value: 10 ether}(2, alice, 0);
+        pool.deposit{value: 10 ether}(2, alice, 0);
         vm.snapshotGasLastCall("cascade", "deposit_firstHolder");
     }
 
@@ -64,7 +64,7 @@ contract GasUserTest is ColdGas {
         _deposit(alice, 2, 10 ether);
         _coolAll(_one(bob));
         vm.prank(bob);
-        router.deposit{value: 10 ether}(2, bob, 0);
+        pool.deposit{value: 10 ether}(2, bob, 0);
         vm.snapshotGasLastCall("cascade", "deposit_nextHolder");
     }
 
@@ -72,7 +72,7 @@ contract GasUserTest is ColdGas {
         _seedClasses();
         _coolAll(_one(bob));
         vm.prank(bob);
-        router.deposit{value: 1 ether}(0, bob, 0);
+        pool.deposit{value: 1 ether}(0, bob, 0);
         vm.snapshotGasLastCall("cascade", "deposit_senior_coverChecked");
     }
 

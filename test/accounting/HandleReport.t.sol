@@ -33,7 +33,7 @@ contract HandleReportTest is SystemFixture {
 
     function _snap() private view returns (Snap memory s) {
         s.navs = book.navs();
-        s.buffered = router.buffered();
+        s.buffered = pool.buffered();
         (s.refSlot, s.time) = accounting.lastReport();
         s.pooled = accounting.pooled();
         s.m0 = router.getModule(0);
@@ -288,9 +288,9 @@ contract HandleReportTest is SystemFixture {
         r.modules[1].withdrawn = 2 ether; // skimmed: balance drops by what was withdrawn
         r.modules[1].clBalance -= 2 ether;
         r.elRewards = 1 ether;
-        uint256 buffered = router.buffered();
+        uint256 buffered = pool.buffered();
         _applyDirect(r);
-        assertEq(router.buffered(), buffered + 3 ether, "vault ETH buffered");
+        assertEq(pool.buffered(), buffered + 3 ether, "vault ETH buffered");
         assertEq(address(wv).balance, 0, "withdrawal vault emptied");
         assertEq(address(elv).balance, 0, "EL vault emptied");
         assertEq(book.totalNav(), accounting.pooled(), "only E is a reward");

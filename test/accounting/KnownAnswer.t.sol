@@ -40,7 +40,7 @@ contract KnownAnswerTest is SystemFixture {
         assertEq(_deposit(makeAddr("bob"), 1, 30 ether), 30 ether, "B shares");
         assertEq(_deposit(makeAddr("alice"), 0, 60 ether), 60 ether, "A shares");
         assertEq(_depositAll(3), 3, "three validators");
-        assertEq(router.buffered(), 4 ether, "buffered 100 - 96");
+        assertEq(pool.buffered(), 4 ether, "buffered 100 - 96");
         assertEq(accounting.pooled(), 100 ether, "transient counts");
 
         // Report 1: 3 validators seen with 96.3 ETH → Δ = 0.3; E = 0.1; R = 0.4.
@@ -88,7 +88,7 @@ contract KnownAnswerTest is SystemFixture {
         assertEq(navs[0], 602_309_500 * E7, "A untouched by the loss");
         assertEq(navs[1], 301_060_875 * E7, "B untouched by the loss");
         assertEq(navs[2], 95_629_625 * E7, "C took the net loss");
-        assertEq(router.buffered(), 5.6 ether, "4 + 0.1 EL + 1.5 bond");
+        assertEq(pool.buffered(), 5.6 ether, "4 + 0.1 EL + 1.5 bond");
         assertEq(accounting.pooled(), 99.9 ether, "pooled");
         assertEq(book.totalNav(), accounting.pooled(), "pooled = sum of navs");
         (uint256 bond, ) = bonded.bondOf(0);

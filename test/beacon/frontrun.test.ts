@@ -60,7 +60,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
     const guardians = [g1, g2].map((g) => new Guardian(g, gAddrs));
     const keeper = new Keeper(
       keeperS,
-      { router: A.router, withdrawalQueue: A.withdrawalQueue },
+      { router: A.router, pool: A.pool },
       guardians,
       new EventKeySource(ethers.provider, [A.curatedModule, A.bondedModule]),
     );
@@ -71,7 +71,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       const left = (await sys.curated.depositableKeys()) + (await sys.bonded.depositableKeys());
       if (left === 0n) break;
       await (
-        await sys.router.connect(depositor).deposit(2, depositor.address, 0, { value: left * 32n * ETH })
+        await sys.pool.connect(depositor).deposit(2, depositor.address, 0, { value: left * 32n * ETH })
       ).wait();
       const r = await keeper.depositBuffered();
       expect(r.paused, "honest keys: no pause").to.equal(undefined);
@@ -113,7 +113,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
   /** Buffers 32 ETH in class C and checks the next validator goes to the bonded module. */
   async function fundOneValidator(s: Awaited<ReturnType<typeof setup>>) {
     await (
-      await s.sys.router.connect(s.depositor).deposit(2, s.depositor.address, 0, { value: 32n * ETH })
+      await s.sys.pool.connect(s.depositor).deposit(2, s.depositor.address, 0, { value: 32n * ETH })
     ).wait();
     const [alloc] = await s.sys.router.previewAllocation(1);
     expect(alloc[1], "the hostile key is next").to.equal(1n);
@@ -170,7 +170,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       await registerHostile(s, key);
       await fundOneValidator(s);
       const attackerWc = await frontRun(s, "hostile-a");
-      const buffered0: bigint = await s.sys.router.buffered();
+      const buffered0: bigint = await s.sys.pool.buffered();
 
       // What the guardian daemon did before: sign the root and nonce it sees, no key checks.
       const { value } = await s.guardians[0].check(1);
@@ -188,7 +188,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       const { keys } = await keysForDeposit(s.sys.deployer, s.A.router, 8, source.source, 1);
       await (await s.sys.router.depositToBeacon(1, 8, keys[1], att)).wait();
 
-      expect(buffered0 - (await s.sys.router.buffered()), "buffered −32 ETH").to.equal(32n * ETH);
+      expect(buffered0 - (await s.sys.pool.buffered()), "buffered −32 ETH").to.equal(32n * ETH);
       const evs = await depositEventsFor(s, key.pubkeys);
       expect(evs.length, "two DepositEvents for one pubkey").to.equal(2);
       const v = await validatorOf(s, key.pubkeys);
@@ -216,7 +216,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       const clean = await s.guardians[0].check(1);
       expect(clean.violations, "no violation yet").to.deep.equal([]);
       const attackerWc = await frontRun(s, "hostile-b");
-      const buffered0: bigint = await s.sys.router.buffered();
+      const buffered0: bigint = await s.sys.pool.buffered();
 
       const r = await s.keeper.depositBuffered();
 
@@ -229,7 +229,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       expect(r.paused?.txHash, "the keeper submitted the guardian's pause signature").to.be.a("string");
       expect(await s.sys.depositSecurity.isModulePaused(1), "deposits to module 1 paused").to.equal(true);
       expect(await s.sys.depositSecurity.isPaused(), "no global pause").to.equal(false);
-      expect(await s.sys.router.buffered(), "buffered untouched").to.equal(buffered0);
+      expect(await s.sys.pool.buffered(), "buffered untouched").to.equal(buffered0);
       expect((await depositEventsFor(s, key.pubkeys)).length, "only the attacker's own deposit").to.equal(1);
       let refused = "";
       try {
@@ -254,7 +254,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       const key = { pubkeys: good.pubkeys, signatures: hexlify(randomBytes(96)) };
       await registerHostile(s, key);
       await fundOneValidator(s);
-      const buffered0: bigint = await s.sys.router.buffered();
+      const buffered0: bigint = await s.sys.pool.buffered();
 
       const r = await s.keeper.depositBuffered();
 
@@ -264,7 +264,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
         "bad BLS signature",
       ).to.deep.equal(["InvalidSignature"]);
       expect(await s.sys.depositSecurity.isModulePaused(1), "deposits to module 1 paused").to.equal(true);
-      expect(await s.sys.router.buffered(), "buffered untouched").to.equal(buffered0);
+      expect(await s.sys.pool.buffered(), "buffered untouched").to.equal(buffered0);
       expect((await depositEventsFor(s, key.pubkeys)).length, "no deposit for the key").to.equal(0);
     } finally {
       await s.sim.close();
@@ -291,12 +291,9 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       urls.push(`http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
     }
     const kMetrics = new DaemonMetrics("keeper", KEEPER_GAUGES);
-    const keeper = new KeeperService(
-      ctx(s.signers[12]),
-      { ...gAddrs, withdrawalQueue: s.A.withdrawalQueue },
-      kMetrics,
-      { guardians: urls },
-    );
+    const keeper = new KeeperService(ctx(s.signers[12]), { ...gAddrs, pool: s.A.pool }, kMetrics, {
+      guardians: urls,
+    });
     return { urls, gMetrics, kMetrics, keeper };
   }
   const gauge = async (m: DaemonMetrics, name: string) => (await m.gauges.get(name)!.get()).values[0]?.value;
@@ -333,7 +330,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       await registerHostile(s, key);
       await fundOneValidator(s);
       await frontRun(s, "hostile-e");
-      const buffered0: bigint = await s.sys.router.buffered();
+      const buffered0: bigint = await s.sys.pool.buffered();
       const step = await keeper.step();
       expect(step.kind, "the keeper acted on the pause").to.equal("acted");
       expect((step as { action: string }).action, "the pause and its reason").to.match(
@@ -342,7 +339,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       expect(await s.sys.depositSecurity.isModulePaused(1), "deposits to module 1 paused").to.equal(true);
       expect(await s.sys.depositSecurity.isPaused(), "no global pause").to.equal(false);
       for (const m of gMetrics) expect(await gauge(m, "pauses_signed"), "each guardian paused").to.equal(1);
-      expect(await s.sys.router.buffered(), "buffered untouched").to.equal(buffered0);
+      expect(await s.sys.pool.buffered(), "buffered untouched").to.equal(buffered0);
       expect((await depositEventsFor(s, key.pubkeys)).length, "only the attacker's own deposit").to.equal(1);
 
       // Asked again: refused while paused (409 with the reason), nothing signed.
@@ -381,13 +378,13 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       await (await s.sys.curated.connect(opCurated).addKeys(0, more.pubkeys, more.signatures)).wait();
       await (await s.sys.curated.setVettedLimit(0, 8)).wait();
       await (
-        await s.sys.router.connect(s.depositor).deposit(2, s.depositor.address, 0, { value: 64n * ETH })
+        await s.sys.pool.connect(s.depositor).deposit(2, s.depositor.address, 0, { value: 64n * ETH })
       ).wait();
-      const n = (await s.sys.router.buffered()) / (32n * ETH);
+      const n = (await s.sys.pool.buffered()) / (32n * ETH);
       const [alloc] = await s.sys.router.previewAllocation(n);
       expect(alloc[0] > 0n, `module A has a share of ${n}`).to.equal(true);
       const a0: bigint = (await s.sys.router.getModule(0)).deposited;
-      const buffered0: bigint = await s.sys.router.buffered();
+      const buffered0: bigint = await s.sys.pool.buffered();
 
       const step = await keeper.step();
 
@@ -395,7 +392,7 @@ describe("guardians vs a front-running bonded operator (beacon simulator)", func
       expect((await s.sys.router.getModule(0)).deposited - a0, "module A deposited its share").to.equal(
         alloc[0],
       );
-      expect(buffered0 - (await s.sys.router.buffered()), "only module A's share left the buffer").to.equal(
+      expect(buffered0 - (await s.sys.pool.buffered()), "only module A's share left the buffer").to.equal(
         alloc[0] * 32n * ETH,
       );
       expect((await depositEventsFor(s, key.pubkeys)).length, "the front-run key never deposited").to.equal(

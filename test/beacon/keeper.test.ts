@@ -46,7 +46,7 @@ describe("keeper: due service slashes and overdue exits", function () {
         keeperS,
         {
           router: A.router,
-          withdrawalQueue: A.withdrawalQueue,
+          pool: A.pool,
           serviceRegistry: A.serviceRegistry,
           withdrawalVault: A.withdrawalVault,
           withdrawalRequests: A.withdrawalRequests,
@@ -86,7 +86,7 @@ describe("keeper: due service slashes and overdue exits", function () {
       await (await reg.connect(slasher).requestSlash(0, 0, 0, 1000, ethers.id("evidence"))).wait();
       expect(await keeper.executeDueSlashes(), "veto window still open: nothing").to.deep.equal([]);
       await advance(301);
-      const payoutBefore = await sys.router.servicePayoutOf(recipient.address);
+      const payoutBefore = await sys.pool.servicePayoutOf(recipient.address);
       const done = await keeper.executeDueSlashes();
       expect(
         done.map((d) => d.slashId),
@@ -96,7 +96,7 @@ describe("keeper: due service slashes and overdue exits", function () {
       expect((await reg.getSlash(0)).status, "the vetoed one stays Vetoed").to.equal(2n);
       expect(await reg.pendingSlashes(), "nothing pending").to.deep.equal([]);
       expect(
-        (await sys.router.servicePayoutOf(recipient.address)) - payoutBefore + (await sys.router.debt()),
+        (await sys.pool.servicePayoutOf(recipient.address)) - payoutBefore + (await sys.pool.debt()),
         "the slashed ETH waits for the recipient: the keeper claims nothing",
       ).to.equal(done[0].amount);
 

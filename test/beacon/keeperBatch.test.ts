@@ -64,7 +64,7 @@ describe("keeper: one batched deposit for every module", function () {
       ["1:0", [kb]],
     ]);
     // The junior class needs no cover.
-    await (await sys.router.connect(d1).deposit(2, d1.address, 0, { value: 6n * 32n * ETH })).wait();
+    await (await sys.pool.connect(d1).deposit(2, d1.address, 0, { value: 6n * 32n * ETH })).wait();
     const A = sys.addresses;
     const keeperFor = (stale?: number) => {
       const guardians = [g1, g2].map(
@@ -77,7 +77,7 @@ describe("keeper: one batched deposit for every module", function () {
       );
       return new Keeper(
         signers[0],
-        { router: A.router, withdrawalQueue: A.withdrawalQueue },
+        { router: A.router, pool: A.pool },
         stale === undefined ? guardians : guardians.map((g) => new StaleOnceGuardian(g, stale)),
         uploadedKeySource(uploaded),
       );
@@ -99,7 +99,7 @@ describe("keeper: one batched deposit for every module", function () {
     const m0 = await sys.router.getModule(0);
     const m1 = await sys.router.getModule(1);
     expect([m0.deposited, m1.deposited], "the router booked the shares").to.deep.equal(alloc);
-    expect(await sys.router.buffered(), "buffer spent").to.equal(0n);
+    expect(await sys.pool.buffered(), "buffer spent").to.equal(0n);
   });
 
   it("test_depositBuffered_fallsBackPerModuleWhenTheBatchWouldRevert", async function () {

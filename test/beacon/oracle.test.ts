@@ -116,7 +116,7 @@ describe("oracle member: report from a recorded Beacon API", function () {
       [d2, 1],
       [d3, 0],
     ] as const)
-      await (await sys.router.connect(who).deposit(cls, who.address, 0, { value: 100n * ETH })).wait();
+      await (await sys.pool.connect(who).deposit(cls, who.address, 0, { value: 100n * ETH })).wait();
     const A = sys.addresses;
     const guardians = [g1, g2].map(
       (g) =>
@@ -128,7 +128,7 @@ describe("oracle member: report from a recorded Beacon API", function () {
     );
     const keeper = new Keeper(
       signers[0],
-      { router: A.router, withdrawalQueue: A.withdrawalQueue },
+      { router: A.router, pool: A.pool },
       guardians,
       uploadedKeySource(uploaded),
     );
@@ -235,7 +235,7 @@ describe("oracle member: report from a recorded Beacon API", function () {
       router: A.router,
       reportOracle: A.reportOracle,
       accounting: A.accounting,
-      withdrawalQueue: A.withdrawalQueue,
+      pool: A.pool,
       withdrawalVault: A.withdrawalVault,
       executionRewardsVault: A.executionRewardsVault,
     };
@@ -260,7 +260,7 @@ describe("oracle member: report from a recorded Beacon API", function () {
       router: A.router,
       reportOracle: A.reportOracle,
       accounting: A.accounting,
-      withdrawalQueue: A.withdrawalQueue,
+      pool: A.pool,
       withdrawalVault: A.withdrawalVault,
       executionRewardsVault: A.executionRewardsVault,
     };

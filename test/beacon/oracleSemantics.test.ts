@@ -94,7 +94,7 @@ async function world(sim: Partial<SimulatorOptions>): Promise<World> {
     [d2, 1],
     [d3, 0],
   ] as const)
-    await (await sys.router.connect(who).deposit(cls, who.address, 0, { value: 100n * ETH })).wait();
+    await (await sys.pool.connect(who).deposit(cls, who.address, 0, { value: 100n * ETH })).wait();
   const A = sys.addresses;
   const guardians = [g1, g2].map(
     (g) =>
@@ -106,7 +106,7 @@ async function world(sim: Partial<SimulatorOptions>): Promise<World> {
   );
   const keeper = new Keeper(
     signers[0],
-    { router: A.router, withdrawalQueue: A.withdrawalQueue },
+    { router: A.router, pool: A.pool },
     guardians,
     uploadedKeySource(uploaded),
   );
@@ -129,7 +129,7 @@ async function world(sim: Partial<SimulatorOptions>): Promise<World> {
     router: A.router,
     reportOracle: A.reportOracle,
     accounting: A.accounting,
-    withdrawalQueue: A.withdrawalQueue,
+    pool: A.pool,
     withdrawalVault: A.withdrawalVault,
     executionRewardsVault: A.executionRewardsVault,
   };

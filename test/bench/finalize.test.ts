@@ -20,7 +20,7 @@ describe("bench guard: many redemptions finalized in one report", function () {
     const [, m1, m2, m3, , , , , d1, d2, d3] = signers;
     const members = [m1, m2, m3];
     // 40 ETH of buffer for redemptions (junior deposit keeps A's cover).
-    await (await sys.router.connect(d1).deposit(2, d1.address, 0, { value: 40n * ETH })).wait();
+    await (await sys.pool.connect(d1).deposit(2, d1.address, 0, { value: 40n * ETH })).wait();
     model.deposit(2, 40n * ETH, d1.address);
 
     // holder of class k: C → d1, B → d2, A → d3 (as in stakedSystem); ~110 ETH requested in all.

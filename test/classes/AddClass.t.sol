@@ -17,7 +17,7 @@ contract AddClassTest is SystemFixture {
     }
 
     function test_addClass_appendsMostJuniorOpenClass() public {
-        ClassToken t = new ClassToken("D", "cD", book, 3);
+        ClassToken t = new ClassToken("D", "cD", address(book), 3);
         vm.expectEmit(address(book));
         emit IYieldClasses.ClassAdded(3, address(t), _p(uint32(FRAME)));
         vm.prank(classManager);
@@ -34,7 +34,7 @@ contract AddClassTest is SystemFixture {
     }
 
     function test_addClass_revertsForStranger() public {
-        ClassToken t = new ClassToken("D", "cD", book, 3);
+        ClassToken t = new ClassToken("D", "cD", address(book), 3);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IAccessControl.AccessControlUnauthorizedAccount.selector,
@@ -47,14 +47,14 @@ contract AddClassTest is SystemFixture {
     }
 
     function test_addClass_revertsOnTokenOfOtherBook() public {
-        ClassToken t = new ClassToken("D", "cD", IYieldClasses(stranger), 3);
+        ClassToken t = new ClassToken("D", "cD", stranger, 3);
         vm.expectRevert(abi.encodeWithSelector(IYieldClasses.BadToken.selector, address(t)));
         vm.prank(classManager);
         book.addClass(address(t), _p(uint32(FRAME)));
     }
 
     function test_addClass_revertsOnWrongClassId() public {
-        ClassToken t = new ClassToken("D", "cD", book, 2);
+        ClassToken t = new ClassToken("D", "cD", address(book), 2);
         vm.expectRevert(abi.encodeWithSelector(IYieldClasses.BadToken.selector, address(t)));
         vm.prank(classManager);
         book.addClass(address(t), _p(uint32(FRAME)));
@@ -63,7 +63,7 @@ contract AddClassTest is SystemFixture {
 
     function test_addClass_revertsOnPremiumAboveBps(uint16 bps) public {
         bps = uint16(bound(bps, 10_001, type(uint16).max));
-        ClassToken t = new ClassToken("D", "cD", book, 3);
+        ClassToken t = new ClassToken("D", "cD", address(book), 3);
         IYieldClasses.ClassParams memory p = _p(uint32(FRAME));
         p.maxPremiumBps = bps;
         vm.expectRevert(abi.encodeWithSelector(IYieldClasses.InvalidParams.selector, 3));
@@ -72,7 +72,7 @@ contract AddClassTest is SystemFixture {
     }
 
     function test_addClass_revertsOnShortRedeemDelay() public {
-        ClassToken t = new ClassToken("D", "cD", book, 3);
+        ClassToken t = new ClassToken("D", "cD", address(book), 3);
         vm.expectRevert(
             abi.encodeWithSelector(IYieldClasses.RedeemDelayTooShort.selector, 3, FRAME - 1, FRAME)
         );
@@ -82,7 +82,7 @@ contract AddClassTest is SystemFixture {
 
     function test_addClass_revertsAboveMaxClasses() public {
         for (uint256 k = 3; k < MAX_CLASSES; ++k) _addClass(_p(uint32(FRAME)));
-        ClassToken t = new ClassToken("X", "cX", book, MAX_CLASSES);
+        ClassToken t = new ClassToken("X", "cX", address(book), MAX_CLASSES);
         vm.expectRevert(abi.encodeWithSelector(IYieldClasses.TooManyClasses.selector, MAX_CLASSES));
         vm.prank(classManager);
         book.addClass(address(t), _p(uint32(FRAME)));

@@ -2,7 +2,10 @@
 pragma solidity 0.8.30;
 
 import {ClassToken} from "../../contracts/ClassToken.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
+import {ICascadePool} from "../../contracts/interfaces/ICascadePool.sol";
+import {IClassFace} from "../../contracts/interfaces/IClassFace.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 
 contract ClassTokenTest is SystemFixture {
@@ -25,36 +28,41 @@ contract ClassTokenTest is SystemFixture {
         _applyDirect(r);
     }
 
-    function test_mint_revertsUnlessBook() public {
-        vm.expectRevert(abi.encodeWithSelector(ClassToken.NotBook.selector, stranger));
+    function test_emitTransfer_revertsUnlessPool() public {
+        _deposit(carol, 2, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IClassFace.NotPool.selector, stranger));
         vm.prank(stranger);
-        tokens[2].mint(stranger, 1);
+        tokens[2].emitTransfer(address(0), address(0), stranger, 1);
+        // Not even another class's face: the pool alone reports moves.
+        vm.expectRevert(abi.encodeWithSelector(IClassFace.NotPool.selector, address(tokens[1])));
+        vm.prank(address(tokens[1]));
+        tokens[2].emitTransfer(address(0), address(0), stranger, 1);
     }
 
-    function test_burn_revertsUnlessBook() public {
+    function test_faceTransfer_revertsUnlessThatClassFace() public {
         _deposit(carol, 2, 1 ether);
-        vm.expectRevert(abi.encodeWithSelector(ClassToken.NotBook.selector, address(queue)));
-        vm.prank(address(queue));
-        tokens[2].burn(carol, 1);
+        vm.expectRevert(abi.encodeWithSelector(ICascadePool.NotFace.selector, 2, stranger));
+        vm.prank(stranger);
+        pool.faceTransfer(2, carol, stranger, 1);
+        // Face 1 cannot move class 2's balances.
+        vm.expectRevert(abi.encodeWithSelector(ICascadePool.NotFace.selector, 2, address(tokens[1])));
+        vm.prank(address(tokens[1]));
+        pool.faceTransfer(2, carol, stranger, 1);
+        // An unknown class has no face.
+        vm.expectRevert(abi.encodeWithSelector(ICascadePool.NotFace.selector, 7, address(tokens[2])));
+        vm.prank(address(tokens[2]));
+        pool.faceTransfer(7, carol, stranger, 1);
         assertEq(tokens[2].balanceOf(carol), 1 ether, "balance unchanged");
     }
 
-    function test_escrowForRedeem_revertsUnlessQueue() public {
+    function test_requestRedeem_escrowsSharesInThePool() public {
         _deposit(carol, 2, 1 ether);
-        vm.expectRevert(abi.encodeWithSelector(ClassToken.NotQueue.selector, address(book)));
-        vm.prank(address(book));
-        tokens[2].escrowForRedeem(carol, carol, 1);
-        vm.expectRevert(abi.encodeWithSelector(ClassToken.NotQueue.selector, carol));
-        vm.prank(carol);
-        tokens[2].escrowForRedeem(carol, carol, 1);
-    }
-
-    function test_escrowForRedeem_movesSharesToQueue() public {
-        _deposit(carol, 2, 1 ether);
-        vm.prank(address(queue));
-        tokens[2].escrowForRedeem(carol, carol, 0.4 ether);
-        assertEq(tokens[2].balanceOf(address(queue)), 0.4 ether, "escrowed");
+        vm.expectEmit(address(tokens[2]));
+        emit IERC20.Transfer(carol, address(pool), 0.4 ether);
+        _request(carol, 2, 0.4 ether);
+        assertEq(tokens[2].balanceOf(address(pool)), 0.4 ether, "escrowed");
         assertEq(tokens[2].balanceOf(carol), 0.6 ether, "rest kept");
+        assertEq(tokens[2].totalSupply(), 1 ether, "escrow stays in the supply until finalized");
     }
 
     function test_permit_setsAllowanceFromSignature() public {

@@ -6,7 +6,7 @@ import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 
-/// @notice StakingRouter.deposit → YieldClasses.onDeposit (DESIGN §5, money-math "Deposit").
+/// @notice CascadePool.deposit (DESIGN §5, money-math "Deposit").
 contract DepositTest is SystemFixture {
     address internal alice = makeAddr("alice");
     address internal bob = makeAddr("bob");
@@ -24,14 +24,14 @@ contract DepositTest is SystemFixture {
     }
 
     function _snap(uint256 classId) private view returns (Snap memory s) {
-        s.buffered = router.buffered();
+        s.buffered = pool.buffered();
         s.navs = book.navs();
         s.supply = tokens[classId].totalSupply();
         s.routerBalance = address(router).balance;
     }
 
     function _assertUnchanged(Snap memory s, uint256 classId) private view {
-        assertEq(router.buffered(), s.buffered, "buffered unchanged");
+        assertEq(pool.buffered(), s.buffered, "buffered unchanged");
         assertEq(book.navs(), s.navs, "navs unchanged");
         assertEq(tokens[classId].totalSupply(), s.supply, "supply unchanged");
         assertEq(address(router).balance, s.routerBalance, "router balance unchanged");
@@ -51,12 +51,13 @@ contract DepositTest is SystemFixture {
         amount = bound(amount, 1, 1e30);
         vm.deal(carol, amount);
         vm.prank(carol);
-        uint256 shares = router.deposit{value: amount}(2, carol, amount);
+        uint256 shares = pool.deposit{value: amount}(2, carol, amount);
         assertEq(shares, amount, "empty class: a*(0+1)/(0+1)");
         assertEq(tokens[2].balanceOf(carol), amount, "minted to receiver");
         assertEq(book.navOf(2), amount, "nav += a");
-        assertEq(router.buffered(), amount, "buffered += a");
-        assertEq(address(router).balance, amount, "router holds the ETH");
+        assertEq(pool.buffered(), amount, "buffered += a");
+        assertEq(address(pool).balance, amount, "the pool holds the ETH");
+        assertEq(address(router).balance, 0, "the router holds none");
     }
 
     function test_deposit_nextHolderPaysCurrentPrice() public {
@@ -77,7 +78,7 @@ contract DepositTest is SystemFixture {
     function test_deposit_toOtherReceiver() public {
         vm.deal(alice, 1 ether);
         vm.prank(alice);
-        uint256 shares = router.deposit{value: 1 ether}(2, bob, 0);
+        uint256 shares = pool.deposit{value: 1 ether}(2, bob, 0);
         assertEq(tokens[2].balanceOf(bob), shares, "receiver gets the shares");
         assertEq(tokens[2].balanceOf(alice), 0, "payer gets none");
     }
@@ -101,7 +102,7 @@ contract DepositTest is SystemFixture {
         // cover = 40e18·1e4 / (160e18+1) = 2499 bps
         vm.expectRevert(abi.encodeWithSelector(IYieldClasses.CoverTooLow.selector, 0, 2499, 2500));
         vm.prank(alice);
-        router.deposit{value: amount}(0, alice, 0);
+        pool.deposit{value: amount}(0, alice, 0);
         _assertUnchanged(s, 0);
     }
 
@@ -109,7 +110,7 @@ contract DepositTest is SystemFixture {
         vm.deal(alice, 1 ether);
         vm.expectRevert(abi.encodeWithSelector(IYieldClasses.CoverTooLow.selector, 0, 0, 2500));
         vm.prank(alice);
-        router.deposit{value: 1 ether}(0, alice, 0);
+        pool.deposit{value: 1 ether}(0, alice, 0);
     }
 
     function test_deposit_juniorNotBlockedByThinCover() public {
@@ -129,7 +130,7 @@ contract DepositTest is SystemFixture {
             abi.encodeWithSelector(IYieldClasses.DepositCapExceeded.selector, 2, 6 ether, 5 ether)
         );
         vm.prank(bob);
-        router.deposit{value: 2 ether}(2, bob, 0);
+        pool.deposit{value: 2 ether}(2, bob, 0);
         _assertUnchanged(s, 2);
         _deposit(bob, 2, 1 ether);
         assertEq(book.navOf(2), 5 ether, "up to the cap is fine");
@@ -143,7 +144,7 @@ contract DepositTest is SystemFixture {
         vm.deal(bob, 1 ether);
         vm.expectRevert(abi.encodeWithSelector(IYieldClasses.Slippage.selector, expected, 1 ether));
         vm.prank(bob);
-        router.deposit{value: 1 ether}(2, bob, 1 ether);
+        pool.deposit{value: 1 ether}(2, bob, 1 ether);
         _assertUnchanged(s, 2);
     }
 
@@ -153,8 +154,8 @@ contract DepositTest is SystemFixture {
         vm.deal(carol, 1 ether);
         vm.expectRevert(abi.encodeWithSelector(IYieldClasses.ClassClosed.selector, 2));
         vm.prank(carol);
-        router.deposit{value: 1 ether}(2, carol, 0);
-        assertEq(router.buffered(), 0, "nothing buffered");
+        pool.deposit{value: 1 ether}(2, carol, 0);
+        assertEq(pool.buffered(), 0, "nothing buffered");
     }
 
     function test_deposit_revertsWhenWiped() public {
@@ -173,28 +174,28 @@ contract DepositTest is SystemFixture {
         vm.deal(carol, 1 ether);
         vm.expectRevert(abi.encodeWithSelector(IYieldClasses.ClassIsWiped.selector, 2));
         vm.prank(carol);
-        router.deposit{value: 1 ether}(2, carol, 0);
+        pool.deposit{value: 1 ether}(2, carol, 0);
         _assertUnchanged(s, 2);
     }
 
     function test_deposit_revertsOnZeroAmount() public {
         vm.expectRevert(IYieldClasses.ZeroAmount.selector);
         vm.prank(carol);
-        router.deposit(2, carol, 0);
+        pool.deposit(2, carol, 0);
     }
 
     function test_deposit_revertsOnZeroReceiver() public {
         vm.deal(carol, 1 ether);
         vm.expectRevert(CascadeUpgradeable.ZeroAddress.selector);
         vm.prank(carol);
-        router.deposit{value: 1 ether}(2, address(0), 0);
+        pool.deposit{value: 1 ether}(2, address(0), 0);
     }
 
     function test_deposit_revertsOnUnknownClass() public {
         vm.deal(carol, 1 ether);
         vm.expectRevert(abi.encodeWithSelector(IYieldClasses.UnknownClass.selector, 3));
         vm.prank(carol);
-        router.deposit{value: 1 ether}(3, carol, 0);
+        pool.deposit{value: 1 ether}(3, carol, 0);
     }
 
     function test_deposit_revertsOnZeroShares() public {
@@ -204,12 +205,6 @@ contract DepositTest is SystemFixture {
         vm.deal(bob, 1);
         vm.expectRevert(IYieldClasses.ZeroShares.selector);
         vm.prank(bob);
-        router.deposit{value: 1}(2, bob, 0);
-    }
-
-    function test_deposit_onDepositOnlyFromRouter() public {
-        vm.expectRevert(abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, stranger));
-        vm.prank(stranger);
-        book.onDeposit(2, stranger, 1 ether, 0);
+        pool.deposit{value: 1}(2, bob, 0);
     }
 }

@@ -136,7 +136,7 @@ describe("cascade gov through Safe multisigs", function () {
     ]);
     expect(r.out, "state").to.match(/dry-run: decoded and simulated, nothing sent/);
     expect(r.out, "safe call decoded").to.match(/timelock\.scheduleBatch → 0x/);
-    expect(r.out, "inner call decoded").to.match(/book\.setClassOpen → 0x/);
+    expect(r.out, "inner call decoded").to.match(/pool\.setClassOpen → 0x/);
     expect(r.out, "named argument classId").to.match(/\n\s+classId\s+2\n/);
     expect(r.out, "named argument open").to.match(/\n\s+open\s+false\n/);
     expect(r.out, "named argument delay").to.match(/\n\s+delay\s+60\n/);

@@ -252,7 +252,7 @@ describe("cascade service / keeper / risk --deployed (in-process)", function () 
       elRewards: 2n * ETH,
       modules: [st.moduleReport(0, 0n), st.moduleReport(1, 0n)],
     });
-    const owed: bigint = await sys.router.servicePayoutOf(recipient.address);
+    const owed: bigint = await sys.pool.servicePayoutOf(recipient.address);
     expect(owed > 0n, "credited").to.equal(true);
     const j = json(await ok(["--json", "service", "payout"], recipient));
     expect(BigInt(j.amount), "claimed").to.equal(owed);

@@ -102,12 +102,18 @@ describe("finding 4 through the daemons: an upload into module B does not block 
 
   it("test_keeperRun_uploadIntoOtherModuleSameBlock_depositsToModuleA", async function () {
     const A = info.addresses;
+    const pool = new Contract(
+      A.pool,
+      [
+        "function deposit(uint256 classId, address receiver, uint256 minShares) payable returns (uint256)",
+        "function buffered() view returns (uint256)",
+      ],
+      provider,
+    );
     const router = new Contract(
       A.router,
       [
-        "function deposit(uint256 classId, address receiver, uint256 minShares) payable returns (uint256)",
         "function withdrawalCredentials() view returns (bytes32)",
-        "function buffered() view returns (uint256)",
         "function getModule(uint256) view returns (tuple(address module, uint8 status, uint16 stakeShareLimitBps, uint16 moduleFeeBps, uint16 reputationBps, uint64 baseWeight, address feeRecipient, uint64 deposited, uint64 clValidators, uint64 exited, uint128 clBalance))",
         "event DepositedToBeacon(uint256 indexed moduleId, uint256 count, uint256 amount)",
       ],
@@ -133,17 +139,17 @@ describe("finding 4 through the daemons: an upload into module B does not block 
     // From here blocks are mined only when the test says so.
     await provider.send("evm_setAutomine", [false]);
     const me = key("me");
-    await router.connect(me).getFunction("deposit")(2, me.address, 0, { value: parseEther("64") });
+    await pool.connect(me).getFunction("deposit")(2, me.address, 0, { value: parseEther("64") });
     await provider.send("evm_mine", []);
-    expect(await router.buffered(), "two validators buffered").to.be.at.least(parseEther("64"));
+    expect(await pool.buffered(), "two validators buffered").to.be.at.least(parseEther("64"));
 
     // The keeper collects A's attestation from both guardians and sends its deposit: it waits in the mempool.
     let keeperTx = "";
     await until("the keeper's depositToBeacon in the mempool", async () => {
-      const pool = (await provider.send("txpool_content", [])) as {
+      const txpool = (await provider.send("txpool_content", [])) as {
         pending: Record<string, Record<string, { hash: string; to: string }>>;
       };
-      const mine = Object.entries(pool.pending).find(([from]) => getAddress(from) === keeperAddr);
+      const mine = Object.entries(txpool.pending).find(([from]) => getAddress(from) === keeperAddr);
       const tx = mine && Object.values(mine[1]).find((t) => getAddress(t.to) === getAddress(A.router));
       keeperTx = tx?.hash ?? "";
       return keeperTx !== "";
@@ -190,7 +196,7 @@ describe("finding 4 through the daemons: an upload into module B does not block 
     // B's key goes later, under B's own attestation: 96 ETH more lets the allocation reach it
     // (an allocation of one validator can floor to nothing).
     await (
-      await router.connect(me).getFunction("deposit")(2, me.address, 0, { value: parseEther("96") })
+      await pool.connect(me).getFunction("deposit")(2, me.address, 0, { value: parseEther("96") })
     ).wait();
     await until("B's key deposited by the keeper", async () => (await router.getModule(1)).deposited === 1n);
     expect(await bonded.depositableKeys(), "B's key used").to.equal(0n);

@@ -138,7 +138,7 @@ describe("cascade devnet", function () {
       }
       expect(out, "modules added").to.include("Modules added: curated (id 0, operator 0");
       // Role → holder after the hand-over: Safes and the timelock, never the deployer.
-      expect(out, "role table printed").to.match(/book\.CLASS_MANAGER_ROLE\s+→ classManagerSafe, timelock/);
+      expect(out, "role table printed").to.match(/pool\.CLASS_MANAGER_ROLE\s+→ classManagerSafe, timelock/);
       expect(out, "the governance Safe proposes").to.match(/timelock\.PROPOSER_ROLE\s+→ governanceSafe/);
       expect(out, "guardians pause").to.match(/router\.PAUSER_ROLE\s+→ guardian1, guardian2/);
       expect(out, "the deployer holds nothing").to.not.match(/^\s+\S+\.\w+_ROLE\s+→[^\n]*deployer/m);

@@ -11,11 +11,13 @@ async function wiring(sys: System) {
   const a = sys.addresses;
   const roles = async (c: any, role: string, who: string) => c.hasRole(await c[role](), who);
   return {
-    routerLinks: (await sys.router.links()).map(
-      (x: string) => x === a.yieldClasses || x === a.withdrawalQueue,
-    ),
-    bookLinks: (await sys.book.links()).map(
-      (x: string, i: number) => [a.router, a.accounting, a.withdrawalQueue][i] === x,
+    routerPool: (await sys.router.pool()) === a.pool,
+    poolLinks: (await sys.pool.links()).map((x: string, i: number) => [a.router, a.accounting][i] === x),
+    faces: await Promise.all(
+      [0, 1, 2].map(async (k) => {
+        const t = sys.tokens[k];
+        return [await t.POOL(), await t.CLASS_ID()].map(String).join() === [a.pool, k].join();
+      }),
     ),
     accountingRole: await roles(sys.router, "ACCOUNTING_ROLE", a.accounting),
     servicesRoles: [
@@ -57,9 +59,7 @@ describe("deploy: Ignition module == ordered deploy steps", function () {
     });
 
     const [, , , , , , , , depositor] = await conn.ethers.getSigners();
-    await (
-      await viaIgnition.router.connect(depositor).deposit(2, depositor.address, 0, { value: ETH })
-    ).wait();
+    await (await viaIgnition.pool.connect(depositor).deposit(2, depositor.address, 0, { value: ETH })).wait();
     expect(await viaIgnition.book.navOf(2), "deposit booked").to.equal(ETH);
   });
 });

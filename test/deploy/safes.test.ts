@@ -49,8 +49,7 @@ describe("deploy: governance Safes and the role hand-over", function () {
       // Every AccessControl contract of the system is read, the timelock included.
       for (const c of [
         "router",
-        "book",
-        "queue",
+        "pool",
         "accounting",
         "oracle",
         "curated",
@@ -124,9 +123,7 @@ describe("deploy: governance Safes and the role hand-over", function () {
     expect(await table(viaIgnition), "same roles, same holders").to.deep.equal(await table(viaEthers));
     // And the system still works for depositors.
     const depositor = (await ignitionEthers.getSigners())[8];
-    await (
-      await viaIgnition.router.connect(depositor).deposit(2, depositor.address, 0, { value: ETH })
-    ).wait();
+    await (await viaIgnition.pool.connect(depositor).deposit(2, depositor.address, 0, { value: ETH })).wait();
     expect(await viaIgnition.book.navOf(2), "deposit booked").to.equal(ETH);
   });
 

@@ -32,11 +32,11 @@
  *
  * After every step, to the wei: every class's NAV, supply, token totalSupply, price, wiped and
  * open flags; buffered, pooled, reserved, pending demand; every module's reputation, CL balance,
- * deposited/clValidators/exited; the router's and queue's ETH balances; fee shares per module
+ * deposited/clValidators/exited; the pool's and router's ETH balances; fee shares per module
  * recipient and treasury; the balances of the holders involved; bonds after each report; every
- * finalized request's amount; router.debt() against model.debt, the unclaimed service payouts,
- * the router's ETH (buffered + donations + payouts) and the registry's (uncollected rewards),
- * Σ nav ≤ pooled on chain. On a mismatch the test throws with the run seed, scenario, step,
+ * finalized request's amount; pool.debt() against model.debt, the unclaimed service payouts,
+ * the pool's ETH (buffered + reserved + payouts), the router's (donations only) and the
+ * registry's (uncollected rewards), Σ nav ≤ pooled on chain. On a mismatch the test throws with the run seed, scenario, step,
  * the action log and the command that replays it.
  *
  *   DIFF_SCENARIOS=n   number of scenarios (default 500)
@@ -130,7 +130,7 @@ interface Scenario {
   minTarget: bigint;
   /** ETH sent to the router outside any flow (not pool ETH). */
   donations: bigint;
-  /** Slashed ETH credited to service recipients and not yet claimed (router.servicePayoutsTotal). */
+  /** Slashed ETH credited to service recipients and not yet claimed (pool.servicePayoutsTotal). */
   payouts: bigint;
   /** Per service: rewards paid since the last applied report (registry.pendingRewards). */
   serviceRewards: bigint[];
@@ -312,7 +312,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       Promise.all(Array.from({ length: K }, (_, i) => sys.book.getClass(i))),
       Promise.all(sys.tokens.map((t) => t.totalSupply() as Promise<bigint>)),
       Promise.all(sys.tokens.map((t) => t.price() as Promise<bigint>)),
-      sys.router.buffered() as Promise<bigint>,
+      sys.pool.buffered() as Promise<bigint>,
       sys.accounting.pooled() as Promise<bigint>,
       sys.queue.reserved() as Promise<bigint>,
       sys.queue.pendingDemand() as Promise<bigint>,
@@ -321,12 +321,12 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       Promise.all(feeRecs.map((w) => sys.tokens[0].balanceOf(w.address) as Promise<bigint>)),
       sys.tokens[0].balanceOf(deployer.address) as Promise<bigint>,
     ]);
-    const [routerEth, queueEth, registryEth, debt, payouts] = await Promise.all([
+    const [routerEth, poolEth, registryEth, debt, payouts] = await Promise.all([
       ethers.provider.getBalance(sys.addresses.router),
-      ethers.provider.getBalance(sys.addresses.withdrawalQueue),
+      ethers.provider.getBalance(sys.addresses.pool),
       ethers.provider.getBalance(registryAddr),
-      sys.router.debt() as Promise<bigint>,
-      sys.router.servicePayoutsTotal() as Promise<bigint>,
+      sys.pool.debt() as Promise<bigint>,
+      sys.pool.servicePayoutsTotal() as Promise<bigint>,
     ]);
     const bad: string[] = [];
     const eq = (label: string, got: bigint | boolean, want: bigint | boolean) => {
@@ -347,10 +347,11 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     eq("pendingDemand", demand, pendingDemand(m));
     eq("debt", debt, m.debt);
     eq("service payouts owed", payouts, s.payouts);
-    // ETH conservation: the router holds buffered, donations and unclaimed slash payouts; the
-    // queue exactly reserved; the registry the service rewards not yet collected by a report.
-    eq("router ETH balance", routerEth, m.buffered + s.donations + s.payouts);
-    eq("queue ETH balance", queueEth, m.reserved);
+    // ETH conservation: the pool holds buffered, reserved and unclaimed slash payouts; the
+    // router only donations (no pool ETH between calls); the registry the service rewards not
+    // yet collected by a report.
+    eq("pool ETH balance", poolEth, m.buffered + m.reserved + s.payouts);
+    eq("router ETH balance", routerEth, s.donations);
     eq(
       "registry ETH balance",
       registryEth,
@@ -432,7 +433,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       modelErr = modelCode(e);
     }
     const res = await tryChain(() =>
-      sys.router.connect(who).deposit(k, who.address, minShares, { value: amount }),
+      sys.pool.connect(who).deposit(k, who.address, minShares, { value: amount }),
     );
     sameOutcome(s, "deposit", modelErr, res.ok ? null : res.err);
     if (modelErr) note(s, `  → both revert ${modelErr}`);
@@ -1236,11 +1237,11 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
   }
 
   async function actClaimPayout(s: Scenario) {
-    const owed: bigint = await sys.router.servicePayoutOf(serviceRecipient.address);
+    const owed: bigint = await sys.pool.servicePayoutOf(serviceRecipient.address);
     note(s, `claimServicePayout (owed ${owed})`);
     const before = await ethers.provider.getBalance(serviceRecipient.address);
-    const res = await tryChain(() => sys.router.connect(serviceRecipient).claimServicePayout());
-    sameOutcome(s, "claimServicePayout", owed === 0n ? "NothingToDeposit" : null, res.ok ? null : res.err);
+    const res = await tryChain(() => sys.pool.connect(serviceRecipient).claimServicePayout());
+    sameOutcome(s, "claimServicePayout", owed === 0n ? "NothingToClaim" : null, res.ok ? null : res.err);
     if (res.ok) {
       const gas = BigInt(res.receipt.gasUsed) * BigInt(res.receipt.gasPrice);
       const got = (await ethers.provider.getBalance(serviceRecipient.address)) - before + gas;
@@ -1363,7 +1364,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       [d4, 1, 20n * ETH],
       [d5, 2, 5n * ETH],
     ] as const) {
-      await (await sys.router.connect(who).deposit(cls, who.address, 0, { value: amount })).wait();
+      await (await sys.pool.connect(who).deposit(cls, who.address, 0, { value: amount })).wait();
       setupOps.push((m) => m.deposit(cls, amount, who.address));
     }
     const { alloc } = await depositAll(sys, 8, uploaded, guardians);
@@ -1389,7 +1390,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       }),
     );
     setupBoundary = boundaryOf(r.timestamp);
-    setupDonations = (await ethers.provider.getBalance(sys.addresses.router)) - (await sys.router.buffered());
+    setupDonations = await ethers.provider.getBalance(sys.addresses.router);
 
     // Two restaked services (tier 1 and tier 2), active, both operators 0 opted in, stake
     // allocated within the exposure limit. No money moves, so the model needs no setup op.

@@ -84,7 +84,7 @@ export async function stakedSystem(
   const depositors = [d3, d2, d1];
   for (const [cls, amount] of deposits) {
     const who = depositors[cls];
-    await (await sys.router.connect(who).deposit(cls, who.address, 0, { value: amount })).wait();
+    await (await sys.pool.connect(who).deposit(cls, who.address, 0, { value: amount })).wait();
     model.deposit(cls, amount, who.address);
   }
 
@@ -110,8 +110,8 @@ export async function stakedSystem(
         model.classes[i].supply,
       );
     }
-    expect(await sys.router.buffered(), `${step}: buffered`).to.equal(model.buffered);
-    expect(await sys.router.debt(), `${step}: debt`).to.equal(model.debt);
+    expect(await sys.pool.buffered(), `${step}: buffered`).to.equal(model.buffered);
+    expect(await sys.pool.debt(), `${step}: debt`).to.equal(model.debt);
     expect(await sys.accounting.pooled(), `${step}: pooled`).to.equal(model.pooled());
     expect(await sys.queue.reserved(), `${step}: reserved`).to.equal(model.reserved);
     const navSum = model.navs().reduce((a, b) => a + b, 0n);

@@ -193,7 +193,7 @@ contract SystemHandler is SystemFixture {
 
     function stake(uint256 n) external {
         uint256 demand = queue.pendingDemand();
-        uint256 buffered = router.buffered();
+        uint256 buffered = pool.buffered();
         if (buffered < demand + 32 ether) return;
         uint256 room = (buffered - demand) / 32 ether;
         n = _bound(n, 1, room < 4 ? room : 4);
@@ -440,10 +440,10 @@ contract SystemHandler is SystemFixture {
     }
 
     function claimServicePayout() external {
-        if (router.servicePayoutOf(svcRecipient) == 0) return;
+        if (pool.servicePayoutOf(svcRecipient) == 0) return;
         uint256 before = svcRecipient.balance;
         vm.prank(svcRecipient);
-        uint256 paid = router.claimServicePayout();
+        uint256 paid = pool.claimServicePayout();
         if (svcRecipient.balance - before != paid) ++wrongClaimAmounts;
         ++payoutsClaimed;
     }

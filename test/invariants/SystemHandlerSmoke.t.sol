@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {Test} from "forge-std/Test.sol";
 import {Accounting} from "../../contracts/Accounting.sol";
-import {YieldClasses} from "../../contracts/YieldClasses.sol";
+import {CascadePool} from "../../contracts/CascadePool.sol";
 import {SystemHandler} from "./SystemHandler.t.sol";
 
 /// @notice The handler's actions really reach the system (no silent early returns): a fixed
@@ -17,7 +17,7 @@ contract SystemHandlerSmokeTest is Test {
 
     function test_handler_drivesEveryAction() public {
         (, address b, , address a) = handler.system();
-        YieldClasses book = YieldClasses(b);
+        CascadePool book = CascadePool(payable(b));
         handler.deposit(0, 2, 20 ether);
         handler.deposit(1, 1, 40 ether);
         handler.deposit(2, 0, 50 ether);
@@ -41,7 +41,7 @@ contract SystemHandlerSmokeTest is Test {
 
     function test_handler_drivesServiceActions() public {
         (, address b, , address a) = handler.system();
-        YieldClasses book = YieldClasses(b);
+        CascadePool book = CascadePool(payable(b));
         handler.deposit(0, 2, 20 ether);
         handler.deposit(1, 1, 40 ether);
         handler.deposit(2, 0, 50 ether);

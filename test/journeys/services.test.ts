@@ -110,10 +110,10 @@ describe("journey: services → rewards → slash (bond, then C) → veto → de
     await expectMatchesModel("report after slash");
 
     // The service's recipient pulls exactly what was paid (amount − debt still owed).
-    const owed = await sys.router.servicePayoutOf(recipient.address);
-    expect(owed + (await sys.router.debt()), "paid + owed = slashed").to.equal(amount);
+    const owed = await sys.pool.servicePayoutOf(recipient.address);
+    expect(owed + (await sys.pool.debt()), "paid + owed = slashed").to.equal(amount);
     const before = await ethers.provider.getBalance(recipient.address);
-    const tx = await sys.router.connect(recipient).claimServicePayout();
+    const tx = await sys.pool.connect(recipient).claimServicePayout();
     const rc = await tx.wait();
     const gas = BigInt(rc!.gasUsed) * BigInt(rc!.gasPrice);
     expect((await ethers.provider.getBalance(recipient.address)) - before + gas, "payout").to.equal(owed);

@@ -18,6 +18,7 @@ contract ClaimTest is QueueFixture {
 
     function test_claim_paysLockedAmountToReceiver() public {
         address to = makeAddr("receiver");
+        uint256 poolEth = address(pool).balance;
         vm.expectEmit(address(queue));
         emit IWithdrawalQueue.Claimed(id, bob, to, 10 ether);
         vm.prank(bob);
@@ -25,7 +26,8 @@ contract ClaimTest is QueueFixture {
         assertEq(paid, 10 ether, "returned amount");
         assertEq(to.balance, 10 ether, "receiver paid");
         assertEq(queue.reserved(), 0, "reserved released");
-        assertEq(address(queue).balance, 0, "queue emptied");
+        assertEq(address(pool).balance, poolEth - 10 ether, "the reserved ETH left the pool");
+        assertEq(address(pool).balance, pool.buffered(), "only buffered ETH remains");
         assertTrue(queue.getRequest(id).claimed, "claimed");
         assertEq(queue.claimableRedeemRequest(id, bob), 0, "no longer claimable");
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ICascadePool} from "../../contracts/interfaces/ICascadePool.sol";
+import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
 import {IWithdrawalQueue} from "../../contracts/interfaces/IWithdrawalQueue.sol";
 import {QueueFixture} from "./QueueFixture.sol";
 
@@ -8,14 +10,14 @@ import {QueueFixture} from "./QueueFixture.sol";
 contract FinalizeTest is QueueFixture {
     function test_finalize_afterDelayLocksValueAtRequest() public {
         uint256 id = _request(bob, 1, 10 ether);
-        uint256 buffered = router.buffered();
+        uint256 buffered = pool.buffered();
         _reportAfter(2 * FRAME);
         IWithdrawalQueue.Request memory r = queue.getRequest(id);
         assertTrue(r.finalized, "finalized");
         assertEq(r.assets, 10 ether, "B still at 1 wei/share");
         assertEq(queue.reserved(), 10 ether, "reserved");
-        assertEq(address(queue).balance, 10 ether, "queue funded");
-        assertEq(router.buffered(), buffered - 10 ether, "buffered -> reserved");
+        assertEq(address(pool).balance, pool.buffered() + 10 ether, "the pool keeps the reserved ETH");
+        assertEq(pool.buffered(), buffered - 10 ether, "buffered -> reserved");
         assertEq(book.navOf(1), 20 ether, "nav -= amount");
         assertEq(tokens[1].totalSupply(), 20 ether, "shares burnt");
         assertEq(queue.pendingDemand(), 0, "demand cleared");
@@ -64,9 +66,9 @@ contract FinalizeTest is QueueFixture {
         _applyDirect(_activateAllReport());
         // dave asks for all but a few ETH of the buffer; bob's next request is 1 ETH more than
         // what is then left, and his third would fit but must wait its turn.
-        uint256 first = router.buffered() - 4 ether;
+        uint256 first = pool.buffered() - 4 ether;
         if (first > 62 ether) first = 62 ether;
-        uint256 left = router.buffered() - first;
+        uint256 left = pool.buffered() - first;
         assertLt(left + 2 ether, 30 ether, "bob's class-B position covers both his requests");
         uint256 a = _request(dave, 1, first);
         uint256 b = _request(bob, 1, left + 1 ether);
@@ -78,7 +80,7 @@ contract FinalizeTest is QueueFixture {
         (uint256 total, uint256 head) = queue.requestCount(1);
         assertEq(total, 3, "three requests");
         assertEq(head, 1, "head stops at the first that does not fit");
-        assertEq(router.buffered(), left, "what the first left stays buffered");
+        assertEq(pool.buffered(), left, "what the first left stays buffered");
     }
 
     function test_finalize_classesInIdOrder() public {
@@ -90,16 +92,35 @@ contract FinalizeTest is QueueFixture {
     }
 
     function test_finalize_revertsUnlessAccounting() public {
-        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.NotAuthorized.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, stranger));
         vm.prank(stranger);
         queue.finalize(1 ether, 1);
     }
 
-    function test_fund_revertsUnlessRouter() public {
+    function test_bookInflow_revertsUnlessRouter() public {
         vm.deal(stranger, 1 ether);
-        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.NotAuthorized.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, stranger));
         vm.prank(stranger);
-        queue.fund{value: 1 ether}();
+        pool.bookInflow{value: 1 ether}();
+    }
+
+    function test_withdrawForDeposit_revertsUnlessRouter() public {
+        uint256 buffered = pool.buffered();
+        vm.expectRevert(abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, stranger));
+        vm.prank(stranger);
+        pool.withdrawForDeposit(1 ether);
+        assertEq(pool.buffered(), buffered, "buffered unchanged");
+    }
+
+    function test_withdrawForDeposit_keepsRedemptionDemandBuffered() public {
+        _request(bob, 1, 10 ether);
+        uint256 available = pool.depositable();
+        assertEq(available, pool.buffered() - 10 ether, "the request's value stays buffered");
+        vm.expectRevert(
+            abi.encodeWithSelector(ICascadePool.NotEnoughBuffered.selector, available + 1, available)
+        );
+        vm.prank(address(router));
+        pool.withdrawForDeposit(available + 1);
     }
 
     function test_finalize_wipedClassPaysZeroAtOnce() public {

@@ -67,7 +67,7 @@ contract RequestRedeemTest is QueueFixture {
     }
 
     function test_requestRedeem_revertsOnZeroShares() public {
-        vm.expectRevert(IWithdrawalQueue.ZeroShares.selector);
+        vm.expectRevert(IYieldClasses.ZeroShares.selector);
         _request(bob, 1, 0);
     }
 

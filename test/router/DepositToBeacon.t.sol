@@ -28,7 +28,7 @@ contract DepositToBeaconTest is RouterFixture {
     }
 
     function _snap() private view returns (Snap memory s) {
-        s.buffered = router.buffered();
+        s.buffered = pool.buffered();
         s.depositCount = dc.get_deposit_count();
         s.deposited0 = router.getModule(0).deposited;
         s.deposited1 = router.getModule(1).deposited;
@@ -79,7 +79,7 @@ contract DepositToBeaconTest is RouterFixture {
         assertEq(deposited, 4, "returned counts");
         assertEq(dc.get_deposit_count(), abi.encodePacked(_le64(4)), "deposit contract count");
         assertEq(address(dc).balance, 128 ether, "deposit contract holds 4 x 32 ETH");
-        assertEq(router.buffered(), 0, "buffered decreased by 128 ETH");
+        assertEq(pool.buffered(), 0, "buffered decreased by 128 ETH");
         assertEq(router.getModule(0).deposited, 2, "curated deposited");
         assertEq(router.getModule(1).deposited, 2, "bonded deposited");
         assertEq(router.transientBalance(), 128 ether, "transient");
@@ -125,7 +125,7 @@ contract DepositToBeaconTest is RouterFixture {
     function test_depositToBeacon_respectsMaxCount() public {
         _fund(4);
         assertEq(_depositAll(2), 2, "bounded by maxCount");
-        assertEq(router.buffered(), 64 ether, "rest stays buffered");
+        assertEq(pool.buffered(), 64 ether, "rest stays buffered");
     }
 
     function test_depositToBeacon_anyCallerWithQuorum() public {
@@ -325,7 +325,7 @@ contract DepositToBeaconTest is RouterFixture {
         vm.expectRevert(IStakingRouter.ZeroCount.selector);
         vm.prank(keeper);
         router.depositToBeacon(0, 0, mk, a);
-        assertEq(router.buffered(), 32 ether, "unchanged");
+        assertEq(pool.buffered(), 32 ether, "unchanged");
     }
 
     function test_depositToBeacon_revertsWhenNothingAllocatable() public {
@@ -339,7 +339,7 @@ contract DepositToBeaconTest is RouterFixture {
         vm.expectRevert(IStakingRouter.NothingToDeposit.selector);
         vm.prank(keeper);
         router.depositToBeacon(0, 2, mk, a);
-        assertEq(router.buffered(), 64 ether, "unchanged");
+        assertEq(pool.buffered(), 64 ether, "unchanged");
     }
 
     function test_depositToBeacon_revertsWhenNonceChangedAfterAttestation() public {

@@ -73,7 +73,7 @@ contract DepositToBeaconBatchTest is RouterFixture {
         assertEq(router.getModule(1).deposited, alloc[1], "module 1 deposited its share");
         assertEq(dc.get_deposit_count(), abi.encodePacked(_le64(6)), "deposit contract count");
         assertEq(address(dc).balance, 6 * 32 ether, "deposit contract balance");
-        assertEq(router.buffered(), 0, "buffer spent");
+        assertEq(pool.buffered(), 0, "buffer spent");
     }
 
     function test_depositToBeaconBatch_allocatesOnce() public {
@@ -105,7 +105,7 @@ contract DepositToBeaconBatchTest is RouterFixture {
         assertEq(total, alloc[0] + alloc[1], "total = the allocation of min(n, buffer)");
         assertEq(router.getModule(0).deposited, alloc[0], "module 0 = its share");
         assertEq(router.getModule(1).deposited, alloc[1], "module 1 = its share");
-        assertEq(router.buffered(), (funded - total) * 32 ether, "the rest stays buffered");
+        assertEq(pool.buffered(), (funded - total) * 32 ether, "the rest stays buffered");
     }
 
     function test_depositToBeaconBatch_unlistedModuleKeepsItsShare() public {
@@ -123,7 +123,7 @@ contract DepositToBeaconBatchTest is RouterFixture {
         uint256 total = router.depositToBeaconBatch(_one(1), 6, mk1, a1);
         assertEq(total, alloc[1], "only module 1's share");
         assertEq(router.getModule(0).deposited, 0, "module 0 untouched");
-        assertEq(router.buffered(), alloc[0] * 32 ether, "module 0's share stays buffered");
+        assertEq(pool.buffered(), alloc[0] * 32 ether, "module 0's share stays buffered");
     }
 
     // ---------------------------------------------------------------- hostile input
@@ -139,7 +139,7 @@ contract DepositToBeaconBatchTest is RouterFixture {
         vm.expectRevert(abi.encodeWithSelector(IStakingRouter.ModulesNotAscending.selector, 0, 1));
         vm.prank(keeper);
         router.depositToBeaconBatch(_ids(0, 0), 6, mk, atts);
-        assertEq(router.buffered(), 6 * 32 ether, "nothing deposited");
+        assertEq(pool.buffered(), 6 * 32 ether, "nothing deposited");
     }
 
     function test_depositToBeaconBatch_revertsOnDescendingModules() public {
@@ -183,7 +183,7 @@ contract DepositToBeaconBatchTest is RouterFixture {
         vm.prank(keeper);
         router.depositToBeaconBatch(_ids(0, 1), 6, mk, atts);
         assertEq(router.getModule(0).deposited, 0, "module 0's deposit undone");
-        assertEq(router.buffered(), 6 * 32 ether, "nothing deposited");
+        assertEq(pool.buffered(), 6 * 32 ether, "nothing deposited");
     }
 
     function test_depositToBeaconBatch_revertsWhenOneNonceMoved() public {
@@ -202,7 +202,7 @@ contract DepositToBeaconBatchTest is RouterFixture {
         );
         vm.prank(keeper);
         router.depositToBeaconBatch(_ids(0, 1), 6, mk, atts);
-        assertEq(router.buffered(), 6 * 32 ether, "nothing deposited");
+        assertEq(pool.buffered(), 6 * 32 ether, "nothing deposited");
     }
 
     function test_depositToBeaconBatch_revertsOnRootTheGuardiansDidNotSee() public {

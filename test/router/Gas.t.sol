@@ -108,7 +108,7 @@ contract GasDepositToBeaconTest is RouterFixture {
             gas += vm.lastCallGas().gasTotalUsed;
         }
         vm.snapshotValue("cascade", name, gas);
-        assertEq(router.buffered(), 0, "all deposited");
+        assertEq(pool.buffered(), 0, "all deposited");
     }
 
     function test_gas_depositToBeacon_1v_1m() public {

@@ -67,7 +67,7 @@ contract UpgradeToAndCallTest is RouterFixture {
 
     function test_upgradeToAndCall_routerStateSurvives() public {
         bytes32 wc = router.withdrawalCredentials();
-        uint256 buffered = router.buffered();
+        uint256 buffered = pool.buffered();
         uint256 count = router.moduleCount();
         uint64 deposited = router.getModule(0).deposited + router.getModule(1).deposited;
         bytes memory pk = _pubkey(address(curated), 0, 1);
@@ -76,7 +76,7 @@ contract UpgradeToAndCallTest is RouterFixture {
         router.upgradeToAndCall(newImpl, "");
         assertEq(_impl(address(router)), newImpl, "new implementation");
         assertEq(router.withdrawalCredentials(), wc, "vaults kept");
-        assertEq(router.buffered(), buffered, "buffered kept");
+        assertEq(pool.buffered(), buffered, "buffered kept");
         assertEq(router.moduleCount(), count, "modules kept");
         assertEq(router.getModule(0).deposited + router.getModule(1).deposited, deposited, "accounting kept");
         assertTrue(router.isPubkeyRegistered(pk), "pubkey registry kept");

@@ -19,8 +19,7 @@ import {
 
 const KEYS = [
   "router",
-  "yieldClasses",
-  "withdrawalQueue",
+  "pool",
   "accounting",
   "reportOracle",
   "curatedModule",

@@ -276,7 +276,7 @@ describe("sdk journeys", function () {
     const n = alloc.modules[1]!.validators;
     expect(alloc.modules[0]!.validators, "curated has no keys").to.equal(0);
     expect(n > 0 && alloc.total === n, `bonded gets ${n}`).to.equal(true);
-    await (await sys.router.connect(d1).deposit(2, d1.address, 0, { value: 96n * ETH })).wait();
+    await (await sys.pool.connect(d1).deposit(2, d1.address, 0, { value: 96n * ETH })).wait();
     const uploaded = new Map<string, KeyBatch[]>([["1:0", [toBatch(good)]]]);
     await depositAll(sys, 3, uploaded, [g1, g2]);
     st = await operatorStatus(c, { module: "bonded", operatorId: 0n });

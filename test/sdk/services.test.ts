@@ -266,8 +266,8 @@ describe("sdk: restaked service journey", function () {
       elRewards: 2n * ETH,
       modules: [moduleReport(0, 0n), moduleReport(1, 0n)],
     });
-    const owed: bigint = await sys.router.servicePayoutOf(recipient.address);
-    expect(owed + (await sys.router.debt()), "paid + owed = slashed").to.equal(ex.amount);
+    const owed: bigint = await sys.pool.servicePayoutOf(recipient.address);
+    expect(owed + (await sys.pool.debt()), "paid + owed = slashed").to.equal(ex.amount);
     const before = await ethers.provider.getBalance(recipient.address);
     const po = await claimServicePayout(rec);
     expect(po.amount, "claims what was credited").to.equal(owed);

@@ -331,7 +331,7 @@ contract DepositSecurityModulePauseTest is DepositSecurityFixture {
         assertEq(router.depositToBeacon(0, 4, mk0, a0), alloc[0], "curated still deposits its share");
         assertEq(router.getModule(0).deposited, alloc[0], "curated deposited");
         assertEq(router.getModule(1).deposited, 0, "bonded deposited nothing");
-        assertEq(router.buffered(), (4 - alloc[0]) * 32 ether, "bonded's share stays buffered");
+        assertEq(pool.buffered(), (4 - alloc[0]) * 32 ether, "bonded's share stays buffered");
     }
 
     function test_pauseModuleWithSignature_anyoneSubmitsForThatModule() public {

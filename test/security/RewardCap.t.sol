@@ -55,12 +55,12 @@ contract RewardCapTest is ServicesFixture {
         uint256 booked;
         uint256 reports;
         while (booked < mev) {
-            uint256 buffered = router.buffered();
+            uint256 buffered = pool.buffered();
             uint256 navBefore = book.totalNav();
             _capReport();
             ++reports;
             uint256 want = mev - booked < cap ? mev - booked : cap;
-            assertEq(router.buffered() - buffered, want, "each report pulls min(left, cap) into buffered");
+            assertEq(pool.buffered() - buffered, want, "each report pulls min(left, cap) into buffered");
             assertLe(book.totalNav() - navBefore, cap, "the book gains at most the cap");
             booked += want;
             assertEq(address(elv).balance, mev - booked, "the excess stays in the vault");
@@ -80,10 +80,10 @@ contract RewardCapTest is ServicesFixture {
         _pay(t2, 20 ether);
         uint256 cap = _cap();
         vm.deal(address(elv), 1 ether);
-        uint256 buffered = router.buffered();
+        uint256 buffered = pool.buffered();
         _capReport();
         // EL first (1 ETH), then services in id order with what is left of the cap.
-        assertEq(router.buffered() - buffered, cap, "EL + service rewards booked = cap");
+        assertEq(pool.buffered() - buffered, cap, "EL + service rewards booked = cap");
         assertEq(address(elv).balance, 0, "EL under the cap is pulled whole");
         uint256 t1Booked = cap - 1 ether < 5 ether ? cap - 1 ether : 5 ether;
         assertEq(registry.getService(t1).pendingRewards, 5 ether - t1Booked, "t1 books first");
@@ -96,10 +96,10 @@ contract RewardCapTest is ServicesFixture {
         uint256 left = 25 ether - (cap - 1 ether);
         uint256 reports;
         while (left != 0) {
-            buffered = router.buffered();
+            buffered = pool.buffered();
             _capReport();
             uint256 want = left < cap ? left : cap;
-            assertEq(router.buffered() - buffered, want, "later reports book the carry within the cap");
+            assertEq(pool.buffered() - buffered, want, "later reports book the carry within the cap");
             left -= want;
             assertEq(address(registry).balance, left, "registry holds what is still pending");
             ++reports;
@@ -132,6 +132,6 @@ contract RewardCapTest is ServicesFixture {
     function _depositFor(address who, uint256 amount) private returns (uint256 shares) {
         vm.deal(who, amount);
         vm.prank(who);
-        shares = router.deposit{value: amount}(0, who, 0);
+        shares = pool.deposit{value: amount}(0, who, 0);
     }
 }

@@ -44,6 +44,8 @@ const ACCESS_ERRORS = new Set([
   "NotModule",
   "NotController",
   "NotDelegated",
+  "NotPool",
+  "NotFace",
 ]);
 
 type Gate =
@@ -89,25 +91,19 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
   StakingRouter: {
     ...proxyCommon,
     setVaults: gated("timelock"),
-    setLinks: gated("timelock"),
+    setPool: gated("timelock"),
     addModule: gated("deployer"),
     updateModule: gated("deployer"),
     setModuleStatus: gated("deployer", "pauser"),
     setAllocationParams: gated("deployer"),
-    deposit: open("depositor entry"),
     applyModuleReport: gated("accounting"),
     chargeOperatorBond: gated("accounting"),
     setReputations: gated("accounting"),
     requestExits: gated("accounting"),
-    fundQueue: gated("accounting"),
     updateOperatorExited: gated("accounting"),
-    payServiceSlash: gated("accounting"),
-    repayDebt: gated("accounting"),
     penalizeReputation: gated("accounting"),
     lockOperatorBond: gated("registry", "accounting"),
     unlockOperatorBond: gated("registry", "accounting"),
-    receiveServiceRewards: gated("registry", "accounting"),
-    claimServicePayout: open("pulls the caller's own payout"),
     forceExit: open("keeper; only when the exit is overdue"),
     depositToBeacon: open("keeper; guardian attestation checked inside"),
     depositToBeaconBatch: open("keeper; one guardian attestation per module checked inside"),
@@ -117,33 +113,55 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
   },
   WithdrawalVault: { withdrawToRouter: gated("router"), requestFullExits: gated("router") },
   ExecutionRewardsVault: { withdrawToRouter: gated("router") },
-  YieldClasses: {
+  CascadePool: {
     ...proxyCommon,
-    setLinks: gated("timelock"),
+    deposit: open("depositor entry"),
+    requestRedeem: open("depositor entry (own shares or allowance)"),
+    claim: gated("depositor"), // the request's controller
+    faceTransfer: gated("classToken"), // face k moves class k only
+    setAccounting: gated("timelock"),
     setServiceRegistry: gated("timelock"),
+    setMinRedeemAssets: gated("timelock"),
     addClass: gated("deployer"),
     setClassParams: gated("deployer"),
     setClassOpen: gated("deployer"),
     setMinRedeemDelay: gated("deployer"),
-    onDeposit: gated("router"),
     applyReport: gated("accounting"),
     applySlashLoss: gated("accounting"),
-    burnForRedemption: gated("queue"),
-  },
-  WithdrawalQueue: {
-    ...proxyCommon,
-    requestRedeem: open("depositor entry (own shares or allowance)"),
-    claim: gated("depositor"), // the request's controller
     finalize: gated("accounting"),
-    fund: gated("router"),
-    setMinRedeemAssets: gated("timelock"),
+    payServiceSlash: gated("accounting"),
+    repayDebt: gated("accounting"),
+    bookInflow: gated("router"),
+    withdrawForDeposit: gated("router"),
+    receiveServiceRewards: gated("registry"),
+    claimServicePayout: open("pulls the caller's own payout"),
+  },
+  // The pool's extension runs only by DELEGATECALL from it: called directly, every function
+  // refuses everyone (NotDelegated).
+  PoolExtension: {
+    setAccounting: gated(),
+    setServiceRegistry: gated(),
+    setMinRedeemAssets: gated(),
+    addClass: gated(),
+    setClassParams: gated(),
+    setClassOpen: gated(),
+    setMinRedeemDelay: gated(),
+    applyReport: gated(),
+    applySlashLoss: gated(),
+    finalize: gated(),
+    payServiceSlash: gated(),
+    repayDebt: gated(),
+    bookInflow: gated(),
+    withdrawForDeposit: gated(),
+    receiveServiceRewards: gated(),
+    claimServicePayout: gated(),
   },
   Accounting: {
     ...proxyCommon,
     handleReport: gated("oracle"),
     applyServiceSlash: gated("registry"),
     setServiceRegistry: gated("timelock"),
-    setLinks: gated("timelock"),
+    setOracle: gated("timelock"),
     setLimits: gated("timelock"),
     setParams: gated("timelock"),
   },
@@ -220,9 +238,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
   },
   ClassToken: {
     ...erc20,
-    mint: gated("book"),
-    burn: gated("book"),
-    escrowForRedeem: gated("queue"),
+    emitTransfer: gated("pool"),
   },
   CascadeTimelock: {
     schedule: gated("deployer"),
@@ -335,8 +351,8 @@ describe("security: access-control matrix", function () {
       accounting: await sys.accounting.getAddress(),
       registry: await reg.getAddress(),
       oracle: await sys.oracle.getAddress(),
-      queue: await sys.queue.getAddress(),
-      book: await sys.book.getAddress(),
+      pool: await sys.pool.getAddress(),
+      classToken: await sys.tokens[0].getAddress(),
       curatedModule: await sys.curated.getAddress(),
       bondedModule: await sys.bonded.getAddress(),
       stranger: stranger.address,
@@ -349,8 +365,8 @@ describe("security: access-control matrix", function () {
       ["StakingRouter", sys.router],
       ["WithdrawalVault", sys.withdrawalVault],
       ["ExecutionRewardsVault", sys.elVault],
-      ["YieldClasses", sys.book],
-      ["WithdrawalQueue", sys.queue],
+      ["CascadePool", sys.pool],
+      ["PoolExtension", await ethers.getContractAt("PoolExtension", await sys.pool.extension())],
       ["Accounting", sys.accounting],
       ["ReportOracle", sys.oracle],
       ["CuratedModule", sys.curated],
@@ -505,6 +521,6 @@ function argsFor(
 ): unknown[] | undefined {
   if (fn === "renounceRole") return [ZeroHash, caller];
   if (contract === "StakingRouter" && fn === "setModuleStatus") return [0, 2]; // Paused: pauser or manager
-  if (contract === "WithdrawalQueue" && fn === "claim") return [0, actors.stranger];
+  if (contract === "CascadePool" && fn === "claim") return [0, actors.stranger];
   return undefined;
 }

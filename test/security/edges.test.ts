@@ -38,7 +38,7 @@ describe("security: edges", function () {
     const { sys, signers, moduleReport } = await stakedSystem(ethers);
     const [, m1, m2, m3, , , opCurated, , d1, , , , , slasher, recipient] = signers;
     const reg = sys.registry;
-    const buffered: bigint = await sys.router.buffered();
+    const buffered: bigint = await sys.pool.buffered();
     await (
       await reg.registerService({
         tier: 2,
@@ -60,8 +60,8 @@ describe("security: edges", function () {
     const slashed = (100n * ETH * 5000n) / 10_000n;
     const debt = slashed - buffered;
     expect(debt > 0n, "slash above the buffer").to.equal(true);
-    expect(await sys.router.debt(), "the rest owed").to.equal(debt);
-    expect(await sys.router.servicePayoutOf(recipient.address), "the buffer paid at once").to.equal(buffered);
+    expect(await sys.pool.debt(), "the rest owed").to.equal(debt);
+    expect(await sys.pool.servicePayoutOf(recipient.address), "the buffer paid at once").to.equal(buffered);
 
     // A redemption waits behind the debt: the next report repays the debt first.
     await (await sys.queue.connect(d1).requestRedeem(2, ETH, d1.address, d1.address)).wait();
@@ -72,12 +72,12 @@ describe("security: edges", function () {
       elRewards: debt / 2n,
       modules: [moduleReport(0, 0n), moduleReport(1, 0n)],
     });
-    const after: bigint = await sys.router.debt();
+    const after: bigint = await sys.pool.debt();
     expect(after < debt, "debt repaid first").to.equal(true);
-    expect(await sys.router.servicePayoutOf(recipient.address), "credited to the recipient").to.equal(
+    expect(await sys.pool.servicePayoutOf(recipient.address), "credited to the recipient").to.equal(
       buffered + (debt - after),
     );
-    expect(await sys.router.buffered(), "nothing left for redemptions").to.equal(0n);
+    expect(await sys.pool.buffered(), "nothing left for redemptions").to.equal(0n);
     expect(
       (await sys.queue.getRequest((2n << 128n) | 0n)).finalized,
       "redemption waits for the debt",

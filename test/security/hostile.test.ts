@@ -53,7 +53,7 @@ describe("security: hostile callers", function () {
   it("WithdrawalQueue.claim: a rejecting receiver keeps the request claimable; a re-entrant one is paid once", async function () {
     const { sys, hostile, report }: StakedSystem & { hostile: any; report: any } = await setup();
     const h = await hostile.getAddress();
-    await (await viaHostile(hostile, sys.router, "deposit", [0, h, 0], ETH)).wait();
+    await (await viaHostile(hostile, sys.pool, "deposit", [0, h, 0], ETH)).wait();
     const shares: bigint = await sys.tokens[0].balanceOf(h);
     await (await viaHostile(hostile, sys.queue, "requestRedeem", [0, shares, h, h])).wait();
     const [total] = await sys.queue.requestCount(0);
@@ -118,7 +118,7 @@ describe("security: hostile callers", function () {
     );
   });
 
-  it("StakingRouter.claimServicePayout: a re-entrant slash recipient is paid once", async function () {
+  it("CascadePool.claimServicePayout: a re-entrant slash recipient is paid once", async function () {
     const { sys, hostile, signers } = await setup();
     const h = await hostile.getAddress();
     const [, , , , , , opCurated, , , , , , , slasher] = signers;
@@ -142,23 +142,23 @@ describe("security: hostile callers", function () {
     await (await reg.connect(slasher).requestSlash(0, 0, 0, 1000, ethers.id("evidence"))).wait();
     await provider.send("evm_increaseTime", [301]);
     await (await reg.executeSlash(0)).wait();
-    const owed: bigint = await sys.router.servicePayoutOf(h);
+    const owed: bigint = await sys.pool.servicePayoutOf(h);
     expect(owed, "credited, not pushed").to.equal((stake * 1000n) / 10_000n);
 
-    const routerAddr = await sys.router.getAddress();
-    await (await hostile.setMode(4, routerAddr, 0, 0)).wait();
+    const poolAddr = await sys.pool.getAddress();
+    await (await hostile.setMode(4, poolAddr, 0, 0)).wait();
     const before = await ethers.provider.getBalance(h);
-    await (await viaHostile(hostile, sys.router, "claimServicePayout", [])).wait();
+    await (await viaHostile(hostile, sys.pool, "claimServicePayout", [])).wait();
     expect((await ethers.provider.getBalance(h)) - before, "paid once").to.equal(owed);
     expect(await hostile.reentrySucceeded(), "re-entry refused").to.equal(false);
-    expect(decodeWith(sys.router.interface, await hostile.lastError()), "inner error").to.equal(
-      "NothingToDeposit",
+    expect(decodeWith(sys.pool.interface, await hostile.lastError()), "inner error").to.equal(
+      "NothingToClaim",
     );
-    expect(await sys.router.servicePayoutOf(h), "nothing left").to.equal(0n);
+    expect(await sys.pool.servicePayoutOf(h), "nothing left").to.equal(0n);
     await expect(
-      viaHostile(hostile, sys.router, "claimServicePayout", []),
+      viaHostile(hostile, sys.pool, "claimServicePayout", []),
       "once",
-    ).to.be.revertedWithCustomError(sys.router, "NothingToDeposit");
+    ).to.be.revertedWithCustomError(sys.pool, "NothingToClaim");
   });
 
   it("a fee recipient that rejects ETH cannot block a report: fees are class-0 shares, no callback", async function () {
@@ -191,7 +191,7 @@ describe("security: hostile callers", function () {
     const N = 1200;
     const minimum: bigint = await sys.queue.minRedeemAssets();
     expect(minimum, "deploySystem sets a minimum").to.equal(sys.config.minRedeemAssets);
-    await (await sys.router.connect(griefer).deposit(0, griefer.address, 0, { value: 1n })).wait();
+    await (await sys.pool.connect(griefer).deposit(0, griefer.address, 0, { value: 1n })).wait();
     await expect(
       sys.queue.connect(griefer).requestRedeem(0, 1n, griefer.address, griefer.address),
       "1 wei of class A",
@@ -201,7 +201,7 @@ describe("security: hostile callers", function () {
     // Requests at the minimum: the flood now costs N × minimum of capital, and still must not
     // delay class C.
     await (
-      await sys.router.connect(griefer).deposit(0, griefer.address, 0, { value: BigInt(N) * minimum * 2n })
+      await sys.pool.connect(griefer).deposit(0, griefer.address, 0, { value: BigInt(N) * minimum * 2n })
     ).wait();
     const c0 = await sys.book.getClass(0);
     const shares = (minimum * c0.supply + c0.nav - 1n) / c0.nav + 1n; // worth ≥ minimum
@@ -268,7 +268,7 @@ describe("security: hostile callers", function () {
     const maxGain = (256n * ETH * 1000n * frame * 8n) / (10_000n * 365n * 24n * 3600n * 10n);
     const D = 10n * ETH;
     const gasUsed: bigint[] = [];
-    const depositTx = sys.router.connect(attacker).deposit(0, attacker.address, 0, { value: D });
+    const depositTx = sys.pool.connect(attacker).deposit(0, attacker.address, 0, { value: D });
     gasUsed.push(await gasOf(depositTx));
     const t0 = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
     const shares: bigint = await sys.tokens[0].balanceOf(attacker.address);
@@ -314,7 +314,7 @@ describe("security: hostile callers", function () {
     const MEV = 100n * ETH;
     await (await signers[0].sendTransaction({ to: ev, value: MEV })).wait();
     const D = 10n * ETH;
-    await (await sys.router.connect(attacker).deposit(0, attacker.address, 0, { value: D })).wait();
+    await (await sys.pool.connect(attacker).deposit(0, attacker.address, 0, { value: D })).wait();
     const shares: bigint = await sys.tokens[0].balanceOf(attacker.address);
     const v0: bigint = await sys.tokens[0].convertToAssets(shares);
     const navA: bigint = (await sys.book.navs())[0];

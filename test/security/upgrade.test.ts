@@ -15,18 +15,17 @@ describe("security: upgrades only through the timelock", function () {
     const sys = await deploySystem(ethers, { handOverToTimelock: true });
     const me = await sys.deployer.getAddress();
     const tl = await sys.timelock.getAddress();
-    const proxies: [string, any][] = [
-      ["DepositSecurity", sys.depositSecurity],
-      ["StakingRouter", sys.router],
-      ["YieldClasses", sys.book],
-      ["WithdrawalQueue", sys.queue],
-      ["Accounting", sys.accounting],
-      ["ReportOracle", sys.oracle],
-      ["CuratedModule", sys.curated],
-      ["BondedModule", sys.bonded],
+    const proxies: [string, any, unknown[]][] = [
+      ["DepositSecurity", sys.depositSecurity, []],
+      ["StakingRouter", sys.router, []],
+      ["CascadePool", sys.pool, [await sys.pool.extension()]],
+      ["Accounting", sys.accounting, []],
+      ["ReportOracle", sys.oracle, []],
+      ["CuratedModule", sys.curated, []],
+      ["BondedModule", sys.bonded, []],
     ];
-    for (const [name, p] of proxies) {
-      const impl = await ethers.deployContract(name);
+    for (const [name, p, args] of proxies) {
+      const impl = await ethers.deployContract(name, args);
       expect(await p.hasRole(ZeroHash, me), `${name}: deployer renounced admin`).to.equal(false);
       expect(await p.hasRole(ZeroHash, tl), `${name}: timelock is admin`).to.equal(true);
       await expect(p.upgradeToAndCall(await impl.getAddress(), "0x"), `${name}: deployer refused`)

@@ -32,8 +32,7 @@ describe("security: upgrade safety (@openzeppelin/upgrades-core)", function () {
       "ReportOracle",
       "ServiceRegistry",
       "StakingRouter",
-      "WithdrawalQueue",
-      "YieldClasses",
+      "CascadePool",
     ])
       expect(names, `${n} is checked`).to.include(n);
     for (const c of r.contracts) {
@@ -45,14 +44,14 @@ describe("security: upgrade safety (@openzeppelin/upgrades-core)", function () {
   });
 
   it("test_upgradeSafety_rejectsAReorderedNamespace", function () {
-    // Swap the first two fields of the queue's namespace in the reference: the tool must see
-    // the current layout as an unsafe upgrade of it.
+    // Swap the two fields of the pool's hot slot in the reference: the tool must see the current
+    // layout as an unsafe upgrade of it.
     const ref = structuredClone(readReference());
-    const ns = Object.values(ref.WithdrawalQueue.namespaces ?? {})[0];
-    expect(ns && ns.length >= 2, "the queue has a namespace with fields").to.equal(true);
+    const ns = Object.values(ref.CascadePool.namespaces ?? {})[0];
+    expect(ns && ns.length >= 2, "the pool has a namespace with fields").to.equal(true);
     [ns[0].label, ns[1].label] = [ns[1].label, ns[0].label];
     const r = compare(a, ref);
-    const q = r.contracts.find((c) => c.contract === "WithdrawalQueue")!;
+    const q = r.contracts.find((c) => c.contract === "CascadePool")!;
     expect(q.layout, "reordering reported").to.not.equal("");
     expect(r.ok, "report fails").to.equal(false);
   });

@@ -50,7 +50,7 @@ contract ExecuteSlashTest is ServicesFixture {
     function test_executeSlash_revertsTwice() public {
         uint256 id = _requestAndWait(1, 0, 500);
         registry.executeSlash(id);
-        uint256 payout = router.servicePayoutOf(recipient);
+        uint256 payout = pool.servicePayoutOf(recipient);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IServiceRegistry.SlashNotPending.selector,
@@ -59,7 +59,7 @@ contract ExecuteSlashTest is ServicesFixture {
             )
         );
         registry.executeSlash(id);
-        assertEq(router.servicePayoutOf(recipient), payout, "paid once");
+        assertEq(pool.servicePayoutOf(recipient), payout, "paid once");
     }
 
     function test_executeSlash_revertsOnUnknownSlash() public {
@@ -84,13 +84,13 @@ contract ExecuteSlashTest is ServicesFixture {
         assertEq(locked, 0, "lock consumed");
         assertEq(registry.stakeOf(svc, 1, 0), 91.2 ether, "slashed stake no longer secures");
         assertEq(registry.getService(svc).allocation, 187.2 ether, "allocation reduced");
-        assertEq(router.debt(), 0, "buffered covered it");
-        assertEq(router.servicePayoutOf(recipient), 4.8 ether, "payout owed");
+        assertEq(pool.debt(), 0, "buffered covered it");
+        assertEq(pool.servicePayoutOf(recipient), 4.8 ether, "payout owed");
         uint256 before = recipient.balance;
         vm.prank(recipient);
-        assertEq(router.claimServicePayout(), 4.8 ether, "claimed amount");
+        assertEq(pool.claimServicePayout(), 4.8 ether, "claimed amount");
         assertEq(recipient.balance - before, 4.8 ether, "recipient paid");
-        assertEq(router.servicePayoutOf(recipient), 0, "nothing left to claim");
+        assertEq(pool.servicePayoutOf(recipient), 0, "nothing left to claim");
         _assertNavWithinPooled("bond-only slash");
     }
 
@@ -111,9 +111,9 @@ contract ExecuteSlashTest is ServicesFixture {
         (uint256 bond, ) = bonded.bondOf(0);
         assertEq(bond, 0, "bond charged first");
         // 16 buffered + 5 bond paid now, 75 owed.
-        assertEq(router.servicePayoutOf(recipient), 21 ether, "paid from buffered");
-        assertEq(router.debt(), 75 ether, "rest recorded as debt");
-        assertEq(router.buffered(), 0, "buffered spent");
+        assertEq(pool.servicePayoutOf(recipient), 21 ether, "paid from buffered");
+        assertEq(pool.debt(), 75 ether, "rest recorded as debt");
+        assertEq(pool.buffered(), 0, "buffered spent");
         assertEq(pooledBefore - accounting.pooled(), 91 ether, "pool lost the class share only");
         _assertNavWithinPooled("bond + C + B");
     }
@@ -127,8 +127,8 @@ contract ExecuteSlashTest is ServicesFixture {
         assertEq(c, 2 ether, "C took all 48");
         assertEq(b, 150 ether, "B untouched");
         assertEq(a, 200 ether, "A untouched");
-        assertEq(router.servicePayoutOf(recipient), 16 ether, "buffered paid");
-        assertEq(router.debt(), 32 ether, "debt");
+        assertEq(pool.servicePayoutOf(recipient), 16 ether, "buffered paid");
+        assertEq(pool.debt(), 32 ether, "debt");
         _assertNavWithinPooled("curated slash");
     }
 
@@ -150,16 +150,16 @@ contract ExecuteSlashTest is ServicesFixture {
         uint256 req = queue.requestRedeem(0, 10 ether, depositor, depositor);
         vm.stopPrank();
         registry.executeSlash(_requestAndWait(0, 0, 5_000));
-        assertEq(router.debt(), 32 ether, "debt after slash");
+        assertEq(pool.debt(), 32 ether, "debt after slash");
         // The next report brings 40 ETH of EL rewards: 32 repay the debt first, 8 are left,
         // too little for the ~10 ETH redemption.
         vm.deal(address(elv), 40 ether);
         IAccounting.Report memory r = _neutralReport();
         r.elRewards = 40 ether;
         _submit(r);
-        assertEq(router.debt(), 0, "debt repaid");
-        assertEq(router.servicePayoutOf(recipient), 48 ether, "service paid in full");
-        assertEq(router.buffered(), 8 ether, "what is left after the debt");
+        assertEq(pool.debt(), 0, "debt repaid");
+        assertEq(pool.servicePayoutOf(recipient), 48 ether, "service paid in full");
+        assertEq(pool.buffered(), 8 ether, "what is left after the debt");
         assertFalse(queue.getRequest(req).finalized, "redemption waits behind the debt");
         _assertNavWithinPooled("after repayment");
         // One more report with ETH finalizes it.
@@ -185,10 +185,10 @@ contract ExecuteSlashTest is ServicesFixture {
     /// debt first, then redemptions, both before new validators).
     function test_executeSlash_debtKeepsBufferedFromNewValidators() public {
         registry.executeSlash(_requestAndWait(0, 0, 5_000));
-        assertEq(router.debt(), 32 ether, "debt after slash");
+        assertEq(pool.debt(), 32 ether, "debt after slash");
         _curatedOperator(curated, 2);
         _depositClass(2, 64 ether);
-        assertEq(router.buffered(), 64 ether, "new money buffered");
+        assertEq(pool.buffered(), 64 ether, "new money buffered");
         vm.prank(pauser);
         router.setModuleStatus(1, IStakingRouter.ModuleStatus.Paused); // all new keys are curated
         (uint256[] memory alloc, ) = router.previewAllocation(1);
@@ -197,7 +197,7 @@ contract ExecuteSlashTest is ServicesFixture {
         vm.prank(keeper);
         uint256 n = router.depositToBeacon(0, 2, mk, a);
         assertEq(n, 1, "only what exceeds the debt is deposited");
-        assertGe(router.buffered(), router.debt(), "the debt stays buffered");
+        assertGe(pool.buffered(), pool.debt(), "the debt stays buffered");
         _assertNavWithinPooled("after deposit");
     }
 
@@ -213,7 +213,7 @@ contract ExecuteSlashTest is ServicesFixture {
         assertEq(registry.stakeOf(svc, 1, 0), 0, "released by now");
         uint256 amount = registry.executeSlash(id);
         assertEq(amount, 48 ether, "slashed on the stake it was requested on");
-        assertEq(router.servicePayoutOf(recipient) + router.debt(), 48 ether, "service paid or owed");
+        assertEq(pool.servicePayoutOf(recipient) + pool.debt(), 48 ether, "service paid or owed");
         _assertNavWithinPooled("late execution");
     }
 

@@ -26,7 +26,7 @@ contract PayRewardsTest is ServicesFixture {
         assertEq(registry.getService(t2).pendingRewards, 10 ether, "t2 pending accumulates");
         (uint256 a, uint256 b, uint256 c) = _navs();
         assertEq(a + b + c, 400 ether, "booked only at the report");
-        uint256 buffered = router.buffered();
+        uint256 buffered = pool.buffered();
         _report();
         (a, b, c) = _navs();
         // Each 10 ETH: 1 ETH fee to the treasury; t1's 9 to B and C by NAV (4.5 each), t2's 9 to C.
@@ -34,7 +34,7 @@ contract PayRewardsTest is ServicesFixture {
         assertEq(b, 104.5 ether, "B: tier-1 share");
         assertEq(c, 113.5 ether, "C: tier-1 share + all of tier 2");
         assertEq(tokens[0].balanceOf(treasury), 2 ether, "treasury fee as class-0 shares at price 1");
-        assertEq(router.buffered(), buffered + 20 ether, "ETH moved to the router");
+        assertEq(pool.buffered(), buffered + 20 ether, "ETH moved to the router");
         assertEq(address(registry).balance, 0, "registry keeps nothing");
         assertEq(registry.getService(t1).pendingRewards, 0, "t1 collected");
         assertEq(registry.getService(t2).pendingRewards, 0, "t2 collected");

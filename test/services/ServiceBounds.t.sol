@@ -70,7 +70,7 @@ contract ServiceBoundsTest is ServicesFixture {
         assertEq(slashed, 480 ether, "the registry asked for 5 x 96 ETH");
         assertEq(accounting.pooled(), 0, "the book paid everything it held and no more");
         assertEq(
-            router.servicePayoutOf(recipient) + router.debt(),
+            pool.servicePayoutOf(recipient) + pool.debt(),
             book,
             "the service got the 400 ETH the book held, not 480"
         );

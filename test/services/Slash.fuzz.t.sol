@@ -19,8 +19,8 @@ contract SlashFuzzTest is ServicesFixture {
         (s.bond, ) = bonded.bondOf(0);
         (s.a, s.b, s.c) = _navs();
         s.pooled = accounting.pooled();
-        s.buffered = router.buffered();
-        s.debt = router.debt();
+        s.buffered = pool.buffered();
+        s.debt = pool.debt();
     }
 
     function testFuzz_executeSlash_bondFirstJuniorsBeforeSenior(
@@ -73,8 +73,8 @@ contract SlashFuzzTest is ServicesFixture {
             assertEq(b2, s.b - (classLoss - s.c), "B takes the rest");
         }
         assertEq(s.pooled - accounting.pooled(), classLoss, "pool loses exactly the class loss");
-        uint256 paid = router.servicePayoutOf(recipient);
-        assertEq(paid + (router.debt() - s.debt), amount, "paid now + new debt = amount");
+        uint256 paid = pool.servicePayoutOf(recipient);
+        assertEq(paid + (pool.debt() - s.debt), amount, "paid now + new debt = amount");
         assertEq(paid, amount < s.buffered + charged ? amount : s.buffered + charged, "paid from buffered");
         _assertNavWithinPooled("fuzzed slash");
     }

@@ -45,7 +45,7 @@ contract VetoSlashTest is ServicesFixture {
         registry.executeSlash(id);
         (uint256 a2, uint256 b2, uint256 c2) = _navs();
         assertEq(a2 + b2 + c2, a + b + c, "no class lost anything");
-        assertEq(router.servicePayoutOf(recipient), 0, "nothing paid");
+        assertEq(pool.servicePayoutOf(recipient), 0, "nothing paid");
     }
 
     function test_vetoSlash_revertsAfterWindow() public {

@@ -14,6 +14,8 @@ import {CuratedModule} from "../../contracts/modules/CuratedModule.sol";
 import {BondedModule} from "../../contracts/modules/BondedModule.sol";
 import {WithdrawalVault, ExecutionRewardsVault} from "../../contracts/vaults/RewardsVault.sol";
 import {StakingRouter} from "../../contracts/StakingRouter.sol";
+import {CascadePool} from "../../contracts/CascadePool.sol";
+import {PoolExtension} from "../../contracts/pool/PoolExtension.sol";
 import {StakingRouter__Harness} from "../harness/StakingRouter__Harness.sol";
 
 /// @notice Deploys the router stack behind ERC-1967 proxies in the documented order, with
@@ -31,6 +33,10 @@ abstract contract RouterFixture is Test {
     address internal keeper = makeAddr("keeper");
     address internal stranger = makeAddr("stranger");
     address internal feeRecipient = makeAddr("feeRecipient");
+    address internal classManager = makeAddr("classManager");
+    /// @dev The pool's floor under every class's redemption delay: one oracle frame of
+    /// SystemFixture (12 s × 32 slots).
+    uint256 internal constant POOL_MIN_REDEEM_DELAY = 12 * 32;
 
     /// @dev Guardians sorted by address (attestations need ascending signers).
     address[] internal guardians;
@@ -39,6 +45,8 @@ abstract contract RouterFixture is Test {
     DepositContract internal dc;
     DepositSecurity internal ds;
     StakingRouter__Harness internal router;
+    /// @dev The ETH and class ledger (CascadePool) the router deposits from.
+    CascadePool internal pool;
     WithdrawalVault internal wv;
     ExecutionRewardsVault internal elv;
     CuratedModule internal curated;
@@ -49,7 +57,7 @@ abstract contract RouterFixture is Test {
 
     // ---------------------------------------------------------------- deployment
 
-    /// @dev Deposit contract, deposit security, router (harness), vaults. No modules.
+    /// @dev Deposit contract, deposit security, router (harness), vaults, the pool. No modules.
     function _deployCore() internal {
         _makeGuardians(3);
         dc = new DepositContract();
@@ -76,8 +84,22 @@ abstract contract RouterFixture is Test {
         );
         wv = new WithdrawalVault(address(router), address(new WithdrawalRequestPredeploy()));
         elv = new ExecutionRewardsVault(address(router));
+        pool = CascadePool(
+            payable(
+                address(
+                    new ERC1967Proxy(
+                        address(new CascadePool(address(new PoolExtension()))),
+                        abi.encodeCall(
+                            CascadePool.initialize,
+                            (admin, classManager, POOL_MIN_REDEEM_DELAY, address(router))
+                        )
+                    )
+                )
+            )
+        );
         vm.startPrank(admin);
         router.setVaults(address(wv), address(elv));
+        router.setPool(address(pool));
         router.grantRole(router.MODULE_MANAGER_ROLE(), moduleManager);
         router.grantRole(router.PAUSER_ROLE(), pauser);
         vm.stopPrank();
@@ -219,20 +241,22 @@ abstract contract RouterFixture is Test {
         _addBuffered(validators * 32 ether);
     }
 
-    // StakingRouter's ERC-7201 namespace (cascade.storage.StakingRouter) and the slots of the
-    // fields the fixtures seed (docs/storage-layout.json).
+    // StakingRouter's and CascadePool's ERC-7201 namespaces and the slots of the fields the
+    // fixtures seed (docs/storage-layout.json).
     bytes32 private constant ROUTER_SLOT = 0x1d7422f1ab79353861a3f5d808f4944ef0879ec6e6a4c9afa8730aeb6cebc000;
-    uint256 private constant BUFFERED_FIELD = 4;
-    uint256 private constant MODULES_FIELD = 6;
+    bytes32 private constant POOL_SLOT = 0x8ef819bb0faa576e739ddbab276786652b946d5774fed7338010953f7fef6b00;
+    uint256 private constant MODULES_FIELD = 4;
     uint256 private constant MODULE_SLOTS = 4; // slots per IStakingRouter.Module
     uint256 private constant DEPOSITED_FIELD = 2; // `deposited` is the low 64 bits of this slot
 
-    /// @dev Adds `amount` to the router's buffered ETH, with the ETH (no class deposit needed).
+    /// @dev Adds `amount` to the pool's buffered ETH (the low 128 bits of its first slot), with
+    /// the ETH (no class deposit needed).
     function _addBuffered(uint256 amount) internal {
-        address r = address(router);
-        vm.deal(r, r.balance + amount);
-        bytes32 slot = bytes32(uint256(ROUTER_SLOT) + BUFFERED_FIELD);
-        vm.store(r, slot, bytes32(uint256(vm.load(r, slot)) + amount));
+        address p = address(pool);
+        vm.deal(p, p.balance + amount);
+        uint256 before = pool.buffered();
+        vm.store(p, POOL_SLOT, bytes32(uint256(vm.load(p, POOL_SLOT)) + amount));
+        require(pool.buffered() == before + amount, "fixture: pool layout moved");
     }
 
     /// @dev Sets a module's deposited validators (allocation counts `deposited - exited`).

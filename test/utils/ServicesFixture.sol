@@ -7,8 +7,7 @@ import {ClassToken} from "../../contracts/ClassToken.sol";
 import {ServiceRegistry} from "../../contracts/ServiceRegistry.sol";
 import {ServiceAllocations} from "../../contracts/services/ServiceAllocations.sol";
 import {ServiceSlashing} from "../../contracts/services/ServiceSlashing.sol";
-import {WithdrawalQueue} from "../../contracts/WithdrawalQueue.sol";
-import {YieldClasses} from "../../contracts/YieldClasses.sol";
+import {CascadePool} from "../../contracts/CascadePool.sol";
 import {WithdrawalRequestPredeploy} from "../../contracts/devnet/WithdrawalRequestPredeploy.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {IReportOracle} from "../../contracts/interfaces/IReportOracle.sol";
@@ -18,7 +17,7 @@ import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
 import {RouterFixture} from "./RouterFixture.sol";
 
 /// @notice The whole system of deploy/system.ts in Solidity: the router stack of RouterFixture
-/// plus the book with classes A/B/C, the withdrawal queue, accounting (its oracle is a plain
+/// plus the pool's classes A/B/C (`book` and `queue` name the pool's two roles), accounting (its oracle is a plain
 /// address the tests prank) and the ServiceRegistry, wired and role-granted in the same order.
 /// Module 0 is curated (no bond), module 1 bonded.
 abstract contract ServicesFixture is RouterFixture {
@@ -42,8 +41,8 @@ abstract contract ServicesFixture is RouterFixture {
     address internal recipient = makeAddr("recipient");
     address internal depositor = makeAddr("depositor");
 
-    YieldClasses internal book;
-    WithdrawalQueue internal queue;
+    CascadePool internal book;
+    CascadePool internal queue;
     Accounting internal accounting;
     ServiceRegistry internal registry;
     WithdrawalRequestPredeploy internal predeploy;
@@ -62,43 +61,19 @@ abstract contract ServicesFixture is RouterFixture {
         );
         _deployDefault();
         predeploy = WithdrawalRequestPredeploy(payable(wv.WITHDRAWAL_REQUESTS()));
-        book = YieldClasses(
-            address(
-                new ERC1967Proxy(
-                    address(new YieldClasses()),
-                    abi.encodeCall(YieldClasses.initialize, (admin, admin, FRAME))
-                )
-            )
-        );
-        // Queue and accounting refer to each other: implementations first, then the two
-        // proxies back to back at addresses predicted from this contract's nonce.
-        address queueImpl = address(new WithdrawalQueue());
-        address accountingImpl = address(new Accounting());
-        uint256 nonce = vm.getNonce(address(this));
-        address queueAddr = vm.computeCreateAddress(address(this), nonce);
-        address accountingAddr = vm.computeCreateAddress(address(this), nonce + 1);
-        queue = WithdrawalQueue(
-            address(
-                new ERC1967Proxy(
-                    queueImpl,
-                    abi.encodeCall(
-                        WithdrawalQueue.initialize,
-                        (admin, address(book), accountingAddr, address(router))
-                    )
-                )
-            )
-        );
+        // The pool (RouterFixture) is both the class book and the redemption queue.
+        book = pool;
+        queue = pool;
         accounting = Accounting(
             address(
                 new ERC1967Proxy(
-                    accountingImpl,
+                    address(new Accounting()),
                     abi.encodeCall(
                         Accounting.initialize,
                         (
                             admin,
                             address(router),
-                            address(book),
-                            queueAddr,
+                            address(pool),
                             oracle,
                             IAccounting.Limits({
                                 maxAprBps: 1000,
@@ -121,7 +96,6 @@ abstract contract ServicesFixture is RouterFixture {
                 )
             )
         );
-        require(address(queue) == queueAddr && address(accounting) == accountingAddr, "fixture: addresses");
         registry = ServiceRegistry(
             address(
                 new ERC1967Proxy(
@@ -136,8 +110,8 @@ abstract contract ServicesFixture is RouterFixture {
             )
         );
         vm.startPrank(admin);
-        book.setLinks(address(router), address(accounting), address(queue));
-        router.setLinks(address(book), address(queue));
+        pool.setAccounting(address(accounting));
+        pool.grantRole(pool.CLASS_MANAGER_ROLE(), admin);
         router.grantRole(router.ACCOUNTING_ROLE(), address(accounting));
         router.grantRole(router.SERVICES_ROLE(), address(registry));
         router.grantRole(router.SERVICES_ROLE(), address(accounting));
@@ -160,7 +134,7 @@ abstract contract ServicesFixture is RouterFixture {
         uint16 minCover,
         uint256 delay
     ) private {
-        ClassToken t = new ClassToken(name, symbol, book, tokens.length);
+        ClassToken t = new ClassToken(name, symbol, address(pool), tokens.length);
         book.addClass(address(t), _classParams(base, maxP, minCover, delay));
         tokens.push(t);
     }
@@ -186,7 +160,7 @@ abstract contract ServicesFixture is RouterFixture {
     function _depositClass(uint256 classId, uint256 amount) internal returns (uint256 shares) {
         vm.deal(depositor, depositor.balance + amount);
         vm.prank(depositor);
-        shares = router.deposit{value: amount}(classId, depositor, 0);
+        shares = pool.deposit{value: amount}(classId, depositor, 0);
     }
 
     /// @dev Junior first so the senior cover rule holds.

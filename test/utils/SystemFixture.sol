@@ -8,28 +8,27 @@ import {ReportOracle} from "../../contracts/ReportOracle.sol";
 import {ServiceRegistry} from "../../contracts/ServiceRegistry.sol";
 import {ServiceAllocations} from "../../contracts/services/ServiceAllocations.sol";
 import {ServiceSlashing} from "../../contracts/services/ServiceSlashing.sol";
-import {WithdrawalQueue} from "../../contracts/WithdrawalQueue.sol";
-import {YieldClasses} from "../../contracts/YieldClasses.sol";
+import {CascadePool} from "../../contracts/CascadePool.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
 import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
 import {RouterFixture} from "./RouterFixture.sol";
 
-/// @notice The whole system wired as deploy/system.ts does it: router stack (RouterFixture),
-/// book, then queue ↔ accounting ↔ oracle proxies at addresses predicted from this contract's
+/// @notice The whole system wired as deploy/system.ts does it: router stack and pool
+/// (RouterFixture), then accounting ↔ oracle proxies at addresses predicted from this contract's
 /// nonce, links and roles, default classes A/B/C; plus report, deposit and redemption helpers.
+/// `book` and `queue` name the pool's two roles (class book, redemption queue).
 abstract contract SystemFixture is RouterFixture {
     uint256 internal constant SECONDS_PER_SLOT = 12;
     uint256 internal constant SLOTS_PER_FRAME = 32;
     uint256 internal constant FRAME = SECONDS_PER_SLOT * SLOTS_PER_FRAME;
     uint256 internal constant ORACLE_QUORUM = 2;
 
-    address internal classManager = makeAddr("classManager");
     address internal treasury = makeAddr("treasury");
     address[] internal members;
 
-    YieldClasses internal book;
-    WithdrawalQueue internal queue;
+    CascadePool internal book;
+    CascadePool internal queue;
     Accounting internal accounting;
     ReportOracle internal oracle;
     ClassToken[] internal tokens;
@@ -85,35 +84,17 @@ abstract contract SystemFixture is RouterFixture {
     /// @dev Book, queue, accounting, oracle and their wiring, on an already deployed router.
     function _deployBookAndReports(IAccounting.Limits memory lim, IAccounting.Params memory p) internal {
         for (uint256 i; i < 3; ++i) members.push(makeAddr(string.concat("member", vm.toString(i))));
-        book = YieldClasses(
-            address(
-                new ERC1967Proxy(
-                    address(new YieldClasses()),
-                    abi.encodeCall(YieldClasses.initialize, (admin, classManager, FRAME))
-                )
-            )
-        );
-        // Queue ↔ accounting ↔ oracle refer to each other: predict the three proxy addresses.
-        address queueImpl = address(new WithdrawalQueue());
+        book = pool;
+        queue = pool;
+        // Accounting ↔ oracle refer to each other: predict the two proxy addresses.
         address accountingImpl = address(new Accounting());
         address oracleImpl = address(new ReportOracle());
         uint256 nonce = vm.getNonce(address(this));
-        address queueAddr = vm.computeCreateAddress(address(this), nonce);
-        address accountingAddr = vm.computeCreateAddress(address(this), nonce + 1);
-        address oracleAddr = vm.computeCreateAddress(address(this), nonce + 2);
-        new ERC1967Proxy(
-            queueImpl,
-            abi.encodeCall(
-                WithdrawalQueue.initialize,
-                (admin, address(book), accountingAddr, address(router))
-            )
-        );
+        address accountingAddr = vm.computeCreateAddress(address(this), nonce);
+        address oracleAddr = vm.computeCreateAddress(address(this), nonce + 1);
         new ERC1967Proxy(
             accountingImpl,
-            abi.encodeCall(
-                Accounting.initialize,
-                (admin, address(router), address(book), queueAddr, oracleAddr, lim, p)
-            )
+            abi.encodeCall(Accounting.initialize, (admin, address(router), address(pool), oracleAddr, lim, p))
         );
         new ERC1967Proxy(
             oracleImpl,
@@ -130,14 +111,12 @@ abstract contract SystemFixture is RouterFixture {
                 )
             )
         );
-        queue = WithdrawalQueue(queueAddr);
         accounting = Accounting(accountingAddr);
         oracle = ReportOracle(oracleAddr);
         require(address(oracle).code.length != 0, "oracle at predicted address");
 
         vm.startPrank(admin);
-        book.setLinks(address(router), accountingAddr, queueAddr);
-        router.setLinks(address(book), queueAddr);
+        pool.setAccounting(accountingAddr);
         router.grantRole(router.ACCOUNTING_ROLE(), accountingAddr);
         vm.stopPrank();
     }
@@ -172,7 +151,7 @@ abstract contract SystemFixture is RouterFixture {
     function _addClass(IYieldClasses.ClassParams memory p) internal returns (uint256 classId) {
         classId = tokens.length;
         string memory n = string.concat("Cascade class ", vm.toString(classId));
-        ClassToken t = new ClassToken(n, string.concat("c", vm.toString(classId)), book, classId);
+        ClassToken t = new ClassToken(n, string.concat("c", vm.toString(classId)), address(pool), classId);
         vm.prank(classManager);
         book.addClass(address(t), p);
         tokens.push(t);
@@ -183,7 +162,7 @@ abstract contract SystemFixture is RouterFixture {
     function _deposit(address who, uint256 classId, uint256 amount) internal returns (uint256 shares) {
         vm.deal(who, who.balance + amount);
         vm.prank(who);
-        shares = router.deposit{value: amount}(classId, who, 0);
+        shares = pool.deposit{value: amount}(classId, who, 0);
     }
 
     function _request(address who, uint256 classId, uint256 shares) internal returns (uint256 id) {

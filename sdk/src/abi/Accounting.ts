@@ -526,17 +526,11 @@ export const AccountingAbi = [
       {
         indexed: false,
         internalType: "address",
-        name: "queue",
-        type: "address",
-      },
-      {
-        indexed: false,
-        internalType: "address",
         name: "oracle",
         type: "address",
       },
     ],
-    name: "LinksSet",
+    name: "OracleSet",
     type: "event",
   },
   {
@@ -1057,12 +1051,7 @@ export const AccountingAbi = [
       },
       {
         internalType: "address",
-        name: "book",
-        type: "address",
-      },
-      {
-        internalType: "address",
-        name: "queue",
+        name: "pool",
         type: "address",
       },
       {
@@ -1369,16 +1358,11 @@ export const AccountingAbi = [
     inputs: [
       {
         internalType: "address",
-        name: "queue",
-        type: "address",
-      },
-      {
-        internalType: "address",
         name: "oracle",
         type: "address",
       },
     ],
-    name: "setLinks",
+    name: "setOracle",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -1524,8 +1508,7 @@ export interface AccountingContract extends BaseContract {
     [
       admin: AddressLike,
       router: AddressLike,
-      book: AddressLike,
-      queue: AddressLike,
+      pool: AddressLike,
       oracle: AddressLike,
       limits_: {
         maxAprBps: BigNumberish;
@@ -1608,7 +1591,7 @@ export interface AccountingContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
-  setLinks: BaseContractMethod<[queue: AddressLike, oracle: AddressLike], void, ContractTransactionResponse>;
+  setOracle: BaseContractMethod<[oracle: AddressLike], void, ContractTransactionResponse>;
   setParams: BaseContractMethod<
     [
       p: {

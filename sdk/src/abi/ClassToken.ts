@@ -22,8 +22,8 @@ export const ClassTokenAbi = [
         type: "string",
       },
       {
-        internalType: "contract IYieldClasses",
-        name: "book",
+        internalType: "address",
+        name: "pool",
         type: "address",
       },
       {
@@ -204,18 +204,7 @@ export const ClassTokenAbi = [
         type: "address",
       },
     ],
-    name: "NotBook",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "address",
-        name: "caller",
-        type: "address",
-      },
-    ],
-    name: "NotQueue",
+    name: "NotPool",
     type: "error",
   },
   {
@@ -287,19 +276,6 @@ export const ClassTokenAbi = [
   },
   {
     inputs: [],
-    name: "BOOK",
-    outputs: [
-      {
-        internalType: "contract IYieldClasses",
-        name: "",
-        type: "address",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
     name: "CLASS_ID",
     outputs: [
       {
@@ -319,6 +295,19 @@ export const ClassTokenAbi = [
         internalType: "bytes32",
         name: "",
         type: "bytes32",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "POOL",
+    outputs: [
+      {
+        internalType: "address",
+        name: "",
+        type: "address",
       },
     ],
     stateMutability: "view",
@@ -394,24 +383,6 @@ export const ClassTokenAbi = [
   {
     inputs: [
       {
-        internalType: "address",
-        name: "from",
-        type: "address",
-      },
-      {
-        internalType: "uint256",
-        name: "shares",
-        type: "uint256",
-      },
-    ],
-    name: "burn",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "uint256",
         name: "shares",
         type: "uint256",
@@ -457,7 +428,7 @@ export const ClassTokenAbi = [
         type: "uint8",
       },
     ],
-    stateMutability: "view",
+    stateMutability: "pure",
     type: "function",
   },
   {
@@ -507,27 +478,14 @@ export const ClassTokenAbi = [
     inputs: [
       {
         internalType: "address",
-        name: "owner",
-        type: "address",
-      },
-      {
-        internalType: "address",
         name: "spender",
         type: "address",
       },
       {
-        internalType: "uint256",
-        name: "shares",
-        type: "uint256",
+        internalType: "address",
+        name: "from",
+        type: "address",
       },
-    ],
-    name: "escrowForRedeem",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
       {
         internalType: "address",
         name: "to",
@@ -535,11 +493,11 @@ export const ClassTokenAbi = [
       },
       {
         internalType: "uint256",
-        name: "shares",
+        name: "amount",
         type: "uint256",
       },
     ],
-    name: "mint",
+    name: "emitTransfer",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -728,9 +686,9 @@ export const ClassTokenAbi = [
 
 /** ClassToken with every function typed (generated from its ABI). */
 export interface ClassTokenContract extends BaseContract {
-  BOOK: BaseContractMethod<[], string, string>;
   CLASS_ID: BaseContractMethod<[], bigint, bigint>;
   DOMAIN_SEPARATOR: BaseContractMethod<[], string, string>;
+  POOL: BaseContractMethod<[], string, string>;
   allowance: BaseContractMethod<[owner: AddressLike, spender: AddressLike], bigint, bigint>;
   approve: BaseContractMethod<
     [spender: AddressLike, value: BigNumberish],
@@ -738,7 +696,6 @@ export interface ClassTokenContract extends BaseContract {
     ContractTransactionResponse
   >;
   balanceOf: BaseContractMethod<[account: AddressLike], bigint, bigint>;
-  burn: BaseContractMethod<[from: AddressLike, shares: BigNumberish], void, ContractTransactionResponse>;
   convertToAssets: BaseContractMethod<[shares: BigNumberish], bigint, bigint>;
   convertToShares: BaseContractMethod<[assets: BigNumberish], bigint, bigint>;
   decimals: BaseContractMethod<[], bigint, bigint>;
@@ -763,12 +720,11 @@ export interface ClassTokenContract extends BaseContract {
       extensions: bigint[],
     ]
   >;
-  escrowForRedeem: BaseContractMethod<
-    [owner: AddressLike, spender: AddressLike, shares: BigNumberish],
+  emitTransfer: BaseContractMethod<
+    [spender: AddressLike, from: AddressLike, to: AddressLike, amount: BigNumberish],
     void,
     ContractTransactionResponse
   >;
-  mint: BaseContractMethod<[to: AddressLike, shares: BigNumberish], void, ContractTransactionResponse>;
   name: BaseContractMethod<[], string, string>;
   nav: BaseContractMethod<[], bigint, bigint>;
   nonces: BaseContractMethod<[owner: AddressLike], bigint, bigint>;

@@ -391,17 +391,6 @@ export const StakingRouterAbi = [
         type: "uint256",
       },
     ],
-    name: "TooManyDebtors",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "max",
-        type: "uint256",
-      },
-    ],
     name: "TooManyModules",
     type: "error",
   },
@@ -499,38 +488,6 @@ export const StakingRouterAbi = [
     anonymous: false,
     inputs: [
       {
-        indexed: false,
-        internalType: "uint256",
-        name: "buffered",
-        type: "uint256",
-      },
-    ],
-    name: "BufferedChanged",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "amount",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "remaining",
-        type: "uint256",
-      },
-    ],
-    name: "DebtRepaid",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
         indexed: true,
         internalType: "uint256",
         name: "moduleId",
@@ -594,25 +551,6 @@ export const StakingRouterAbi = [
       },
     ],
     name: "Initialized",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
-        indexed: false,
-        internalType: "address",
-        name: "book",
-        type: "address",
-      },
-      {
-        indexed: false,
-        internalType: "address",
-        name: "queue",
-        type: "address",
-      },
-    ],
-    name: "LinksSet",
     type: "event",
   },
   {
@@ -764,12 +702,12 @@ export const StakingRouterAbi = [
     inputs: [
       {
         indexed: false,
-        internalType: "uint256",
-        name: "amount",
-        type: "uint256",
+        internalType: "address",
+        name: "pool",
+        type: "address",
       },
     ],
-    name: "QueueFunded",
+    name: "PoolSet",
     type: "event",
   },
   {
@@ -864,63 +802,6 @@ export const StakingRouterAbi = [
       },
     ],
     name: "RoleRevoked",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
-        indexed: true,
-        internalType: "address",
-        name: "recipient",
-        type: "address",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "amount",
-        type: "uint256",
-      },
-    ],
-    name: "ServicePayoutClaimed",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "amount",
-        type: "uint256",
-      },
-    ],
-    name: "ServiceRewardsReceived",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
-        indexed: true,
-        internalType: "address",
-        name: "recipient",
-        type: "address",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "paid",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "owed",
-        type: "uint256",
-      },
-    ],
-    name: "ServiceSlashPaid",
     type: "event",
   },
   {
@@ -1200,19 +1081,6 @@ export const StakingRouterAbi = [
     type: "function",
   },
   {
-    inputs: [],
-    name: "buffered",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "",
-        type: "uint256",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
     inputs: [
       {
         internalType: "uint256",
@@ -1252,61 +1120,6 @@ export const StakingRouterAbi = [
       },
     ],
     stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "claimServicePayout",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "amount",
-        type: "uint256",
-      },
-    ],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "debt",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "",
-        type: "uint256",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "classId",
-        type: "uint256",
-      },
-      {
-        internalType: "address",
-        name: "receiver",
-        type: "address",
-      },
-      {
-        internalType: "uint256",
-        name: "minShares",
-        type: "uint256",
-      },
-    ],
-    name: "deposit",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "shares",
-        type: "uint256",
-      },
-    ],
-    stateMutability: "payable",
     type: "function",
   },
   {
@@ -1536,19 +1349,6 @@ export const StakingRouterAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "amount",
-        type: "uint256",
-      },
-    ],
-    name: "fundQueue",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
         name: "moduleId",
         type: "uint256",
       },
@@ -1735,24 +1535,6 @@ export const StakingRouterAbi = [
     type: "function",
   },
   {
-    inputs: [],
-    name: "links",
-    outputs: [
-      {
-        internalType: "address",
-        name: "book",
-        type: "address",
-      },
-      {
-        internalType: "address",
-        name: "queue",
-        type: "address",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
     inputs: [
       {
         internalType: "uint256",
@@ -1829,24 +1611,6 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
-        internalType: "address",
-        name: "recipient",
-        type: "address",
-      },
-      {
-        internalType: "uint256",
-        name: "amount",
-        type: "uint256",
-      },
-    ],
-    name: "payServiceSlash",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "uint256",
         name: "moduleId",
         type: "uint256",
@@ -1860,6 +1624,19 @@ export const StakingRouterAbi = [
     name: "penalizeReputation",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "pool",
+    outputs: [
+      {
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
+    ],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -1907,13 +1684,6 @@ export const StakingRouterAbi = [
     type: "function",
   },
   {
-    inputs: [],
-    name: "receiveServiceRewards",
-    outputs: [],
-    stateMutability: "payable",
-    type: "function",
-  },
-  {
     inputs: [
       {
         internalType: "bytes",
@@ -1954,19 +1724,6 @@ export const StakingRouterAbi = [
     ],
     name: "renounceRole",
     outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "repayDebt",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "repaid",
-        type: "uint256",
-      },
-    ],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -2019,38 +1776,6 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
-        internalType: "address",
-        name: "recipient",
-        type: "address",
-      },
-    ],
-    name: "servicePayoutOf",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "",
-        type: "uint256",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "servicePayoutsTotal",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "",
-        type: "uint256",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "uint256",
         name: "collateralBoostBps_",
         type: "uint256",
@@ -2069,24 +1794,6 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
-        internalType: "address",
-        name: "book",
-        type: "address",
-      },
-      {
-        internalType: "address",
-        name: "queue",
-        type: "address",
-      },
-    ],
-    name: "setLinks",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "uint256",
         name: "moduleId",
         type: "uint256",
@@ -2098,6 +1805,19 @@ export const StakingRouterAbi = [
       },
     ],
     name: "setModuleStatus",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "pool_",
+        type: "address",
+      },
+    ],
+    name: "setPool",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -2336,20 +2056,12 @@ export interface StakingRouterContract extends BaseContract {
     bigint[],
     ContractTransactionResponse
   >;
-  buffered: BaseContractMethod<[], bigint, bigint>;
   chargeOperatorBond: BaseContractMethod<
     [moduleId: BigNumberish, operatorId: BigNumberish, amount: BigNumberish],
     bigint,
     ContractTransactionResponse
   >;
   clBalanceTotal: BaseContractMethod<[], bigint, bigint>;
-  claimServicePayout: BaseContractMethod<[], bigint, ContractTransactionResponse>;
-  debt: BaseContractMethod<[], bigint, bigint>;
-  deposit: BaseContractMethod<
-    [classId: BigNumberish, receiver: AddressLike, minShares: BigNumberish],
-    bigint,
-    ContractTransactionResponse
-  >;
   depositToBeacon: BaseContractMethod<
     [
       moduleId: BigNumberish,
@@ -2395,7 +2107,6 @@ export interface StakingRouterContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
-  fundQueue: BaseContractMethod<[amount: BigNumberish], void, ContractTransactionResponse>;
   getModule: BaseContractMethod<
     [moduleId: BigNumberish],
     {
@@ -2440,7 +2151,6 @@ export interface StakingRouterContract extends BaseContract {
     ContractTransactionResponse
   >;
   isPubkeyRegistered: BaseContractMethod<[pubkey: BytesLike], boolean, boolean>;
-  links: BaseContractMethod<[], [book: string, queue: string], [book: string, queue: string]>;
   lockOperatorBond: BaseContractMethod<
     [moduleId: BigNumberish, operatorId: BigNumberish, amount: BigNumberish],
     bigint,
@@ -2449,16 +2159,12 @@ export interface StakingRouterContract extends BaseContract {
   moduleCount: BaseContractMethod<[], bigint, bigint>;
   moduleIdOf: BaseContractMethod<[module: AddressLike], bigint, bigint>;
   moduleWeights: BaseContractMethod<[], bigint[], bigint[]>;
-  payServiceSlash: BaseContractMethod<
-    [recipient: AddressLike, amount: BigNumberish],
-    void,
-    ContractTransactionResponse
-  >;
   penalizeReputation: BaseContractMethod<
     [moduleId: BigNumberish, bps: BigNumberish],
     void,
     ContractTransactionResponse
   >;
+  pool: BaseContractMethod<[], string, string>;
   previewAllocation: BaseContractMethod<
     [n: BigNumberish],
     [allocation: bigint[], total: bigint],
@@ -2466,7 +2172,6 @@ export interface StakingRouterContract extends BaseContract {
   >;
   proxiableUUID: BaseContractMethod<[], string, string>;
   receiveBondCover: BaseContractMethod<[], void, ContractTransactionResponse>;
-  receiveServiceRewards: BaseContractMethod<[], void, ContractTransactionResponse>;
   registerPubkeys: BaseContractMethod<[pubkeys: BytesLike], void, ContractTransactionResponse>;
   releasePubkeys: BaseContractMethod<[pubkeys: BytesLike], void, ContractTransactionResponse>;
   renounceRole: BaseContractMethod<
@@ -2474,26 +2179,23 @@ export interface StakingRouterContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
-  repayDebt: BaseContractMethod<[], bigint, ContractTransactionResponse>;
   requestExits: BaseContractMethod<
     [moduleId: BigNumberish, operatorId: BigNumberish, count: BigNumberish, deadline: BigNumberish],
     void,
     ContractTransactionResponse
   >;
   revokeRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
-  servicePayoutOf: BaseContractMethod<[recipient: AddressLike], bigint, bigint>;
-  servicePayoutsTotal: BaseContractMethod<[], bigint, bigint>;
   setAllocationParams: BaseContractMethod<
     [collateralBoostBps_: BigNumberish, minReputationBps_: BigNumberish],
     void,
     ContractTransactionResponse
   >;
-  setLinks: BaseContractMethod<[book: AddressLike, queue: AddressLike], void, ContractTransactionResponse>;
   setModuleStatus: BaseContractMethod<
     [moduleId: BigNumberish, status: BigNumberish],
     void,
     ContractTransactionResponse
   >;
+  setPool: BaseContractMethod<[pool_: AddressLike], void, ContractTransactionResponse>;
   setReputations: BaseContractMethod<[reputationBps: BigNumberish[]], void, ContractTransactionResponse>;
   setVaults: BaseContractMethod<
     [withdrawalVault_: AddressLike, executionRewardsVault_: AddressLike],

@@ -5,12 +5,12 @@ import { read, send, type TxResult } from "./internal.js";
 export interface ClaimServicePayoutResult extends TxResult {
   /** Wei paid to the signer (a service's slash recipient). */
   amount: bigint;
-  /** Service slash ETH the router still owes (repaid first at the next reports). */
+  /** Service slash ETH the pool still owes (repaid first at the next reports). */
   debt: bigint;
 }
 
 /**
- * Withdraws the slashed ETH the router credited to the signer as a service's recipient.
+ * Withdraws the slashed ETH the pool credited to the signer as a service's recipient.
  * Refused before sending when nothing is credited (say how much is still owed as debt).
  *
  * @example
@@ -25,12 +25,12 @@ export interface ClaimServicePayoutResult extends TxResult {
  */
 export async function claimServicePayout(client: CascadeClient): Promise<ClaimServicePayoutResult> {
   const me = await client.account();
-  const owed = BigInt(await read(client, () => client.router.servicePayoutOf(me)));
-  const debt = BigInt(await read(client, () => client.router.debt()));
+  const owed = BigInt(await read(client, () => client.pool.servicePayoutOf(me)));
+  const debt = BigInt(await read(client, () => client.pool.debt()));
   if (owed === 0n)
     throw new InvalidInputError(
-      `claimServicePayout: nothing credited to ${me}${debt > 0n ? ` (router debt ${debt} wei is repaid at the next reports)` : ""}`,
+      `claimServicePayout: nothing credited to ${me}${debt > 0n ? ` (pool debt ${debt} wei is repaid at the next reports)` : ""}`,
     );
-  const receipt = await send(client, client.router, "claimServicePayout", []);
+  const receipt = await send(client, client.pool, "claimServicePayout", []);
   return { txHash: receipt.hash, blockNumber: receipt.blockNumber, amount: owed, debt };
 }

@@ -21,7 +21,7 @@ export interface DepositResult extends TxResult {
 }
 
 /**
- * Deposits ETH into a yield class through the router and returns the shares minted. Reverts
+ * Deposits ETH into a yield class (CascadePool) and returns the shares minted. Reverts
  * (ClassClosed, CoverTooLow, DepositCapExceeded, Slippage …) are decoded before anything is sent.
  *
  * @example
@@ -39,12 +39,12 @@ export async function deposit(client: CascadeClient, params: DepositParams): Pro
   const receiver = p.receiver ?? (await client.account());
   const receipt = await send(
     client,
-    client.router,
+    client.pool,
     "deposit",
     [p.classId, receiver, p.minShares ?? 0n],
     p.amount,
   );
-  const ev = eventsIn(receipt, client.book, "Deposited")[0];
+  const ev = eventsIn(receipt, client.pool, "Deposited")[0];
   return {
     txHash: receipt.hash,
     blockNumber: receipt.blockNumber,

@@ -85,7 +85,7 @@ export async function status(client: CascadeClient): Promise<StatusResult> {
     return {
       chainId: net.chainId,
       blockNumber,
-      buffered: (await client.router.buffered()) as bigint,
+      buffered: (await client.pool.buffered()) as bigint,
       pooled: (await client.accounting.pooled()) as bigint,
       reserved: (await client.queue.reserved()) as bigint,
       pendingDemand: (await client.queue.pendingDemand()) as bigint,

@@ -47,7 +47,7 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   NotAuthorized: "{caller} may not call this: only the linked Cascade contracts may",
   AlreadyLinked: "the contracts are already linked (this one-shot setup ran before)",
   LengthMismatch: "the lists passed have different lengths",
-  BadToken: "{token} is not a class token of this book",
+  BadToken: "{token} is not a class token of this pool (its POOL or CLASS_ID differs)",
   // ---------------------------------------------------------------- withdrawal queue
   AlreadyClaimed: "request {requestId|req} was already claimed",
   NotController: "{caller} does not own request {requestId|req}: claim from the address that redeemed",
@@ -56,7 +56,7 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   UnknownRequest: "there is no request {requestId|req}: `cascade position` lists yours as class:index",
   RedeemBelowMinimum:
     "redeeming from class {classId} would pay {assets|eth}, below the minimum {minimum|eth}: redeem more tokens",
-  ReservedMismatch: "the queue expected {expected|eth} reserved for claims but received {received|eth}",
+  NothingToClaim: "nothing is credited to you: a service's slashed ETH is credited when the slash executes",
   // ---------------------------------------------------------------- router and modules
   BpsTooHigh: "{value} bps is above 10000 (100%)",
   ExitAlreadyForced: "an exit of validator {pubkeyHash} was already forced",
@@ -241,8 +241,8 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   InvalidAccountNonce: "{account}'s nonce is {currentNonce}: sign the permit again",
   InvalidShortString: "the string is too long",
   StringTooLong: "the string is too long: {str}",
-  NotBook: "{caller} is not the class book",
-  NotQueue: "{caller} is not the withdrawal queue",
+  NotPool: "{caller} is not the pool: only CascadePool reports a class token's mints, escrows and burns",
+  NotFace: "{caller} is not class {classId}'s token: balances of a class move only through its own token",
 };
 
 function duration(v: bigint): string {
@@ -303,8 +303,8 @@ export function explainRevert(e: ContractRevertError, paramNames: readonly strin
 /**
  * Error name → its ABI parameter names, from every ABI the SDK ships (the same that decode). An
  * error declared in two interfaces keeps the names of the first ABI by name (the arguments are
- * the same, only their names may differ: RedeemDelayTooShort's last is `needed` in
- * ServiceRegistry, `minDelay` in YieldClasses).
+ * the same; the interfaces name them alike, e.g. RedeemDelayTooShort's last is `needed` in both
+ * ServiceRegistry and CascadePool).
  */
 const PARAMS: ReadonlyMap<string, readonly string[]> = (() => {
   const m = new Map<string, readonly string[]>();

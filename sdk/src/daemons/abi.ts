@@ -15,7 +15,6 @@ export const ROUTER_ABI = [
   "function getModule(uint256 moduleId) view returns (tuple(address module, uint8 status, uint16 stakeShareLimitBps, uint16 moduleFeeBps, uint16 reputationBps, uint64 baseWeight, address feeRecipient, uint64 deposited, uint64 clValidators, uint64 exited, uint128 clBalance))",
   "function moduleWeights() view returns (uint256[])",
   "function previewAllocation(uint256 n) view returns (uint256[] allocation, uint256 total)",
-  "function buffered() view returns (uint256)",
   "function withdrawalCredentials() view returns (bytes32)",
   "function addresses() view returns (address depositContract, address depositSecurity, address withdrawalVault, address elVault)",
   "function forceExit(uint256 moduleId, uint256 operatorId, uint256[] keyIndexes, bytes pubkeys, bytes signatures) payable",
@@ -57,7 +56,12 @@ export const ORACLE_ABI = [
 ];
 
 export const ACCOUNTING_ABI = ["function lastReport() view returns (uint256 refSlot, uint256 time)"];
-export const QUEUE_ABI = ["function pendingDemand() view returns (uint256)"];
+/** CascadePool: the ETH and class ledger (buffered ETH, redemption demand). */
+export const POOL_ABI = [
+  "function buffered() view returns (uint256)",
+  "function pendingDemand() view returns (uint256)",
+  "function depositable() view returns (uint256)",
+];
 export const DEPOSIT_CONTRACT_ABI = [
   "function get_deposit_root() view returns (bytes32)",
   "event DepositEvent(bytes pubkey, bytes withdrawal_credentials, bytes amount, bytes signature, bytes index)",

@@ -22,7 +22,7 @@ import { BeaconApi } from "../beacon/api.js";
 import {
   DEPOSIT_SECURITY_ABI,
   MODULE_ABI,
-  QUEUE_ABI,
+  POOL_ABI,
   REGISTRY_ABI,
   ROUTER_ABI,
   WITHDRAWAL_VAULT_ABI,
@@ -71,7 +71,7 @@ export class Keeper {
     readonly signer: Signer,
     readonly addresses: {
       router: string;
-      withdrawalQueue: string;
+      pool: string;
       /** Needed by `executeDueSlashes`. */
       serviceRegistry?: string;
       /** Needed by `forceOverdueExits` (its `ExitRequestSent` events; the EIP-7002 fee source). */
@@ -89,15 +89,12 @@ export class Keeper {
     readonly opts: { beaconUrl?: string } = {},
   ) {}
 
-  /** Validators the router can fund now: ⌊(buffered − pending redemption demand) / 32 ETH⌋. */
+  /** Validators the router can fund now: ⌊pool.depositable() / 32 ETH⌋ (buffered less service
+   * debt and pending redemption demand). */
   async depositable(): Promise<bigint> {
-    const router = new Contract(this.addresses.router, ROUTER_ABI, this.signer);
-    const queue = new Contract(this.addresses.withdrawalQueue, QUEUE_ABI, this.signer);
-    const [buffered, demand]: [bigint, bigint] = await Promise.all([
-      router.buffered(),
-      queue.pendingDemand(),
-    ]);
-    return buffered > demand ? (buffered - demand) / DEPOSIT : 0n;
+    const pool = new Contract(this.addresses.pool, POOL_ABI, this.signer);
+    const available: bigint = await pool.depositable();
+    return available / DEPOSIT;
   }
 
   /**

@@ -51,7 +51,7 @@ import { AbiCoder, Contract, keccak256, type ContractRunner, type Provider, type
 import { BeaconApi, BeaconApiError, type BeaconBlock, type BeaconValidator } from "../beacon/api.js";
 import { FAR_FUTURE_EPOCH as FAR } from "../beacon/schemas.js";
 import { CascadeError } from "../errors.js";
-import { ACCOUNTING_ABI, ORACLE_ABI, QUEUE_ABI, REPORT_TUPLE, ROUTER_ABI } from "./abi.js";
+import { ACCOUNTING_ABI, ORACLE_ABI, POOL_ABI, REPORT_TUPLE, ROUTER_ABI } from "./abi.js";
 import { EventKeySource } from "./keys.js";
 
 const GWEI = 10n ** 9n;
@@ -99,7 +99,7 @@ export interface OracleAddresses {
   router: string;
   reportOracle: string;
   accounting: string;
-  withdrawalQueue: string;
+  pool: string;
   withdrawalVault: string;
   executionRewardsVault: string;
 }
@@ -218,7 +218,7 @@ export class OracleMember {
     const router = this.c(this.addresses.router, ROUTER_ABI);
     const oracle = this.c(this.addresses.reportOracle, ORACLE_ABI);
     const accounting = this.c(this.addresses.accounting, ACCOUNTING_ABI);
-    const queue = this.c(this.addresses.withdrawalQueue, QUEUE_ABI);
+    const pool = this.c(this.addresses.pool, POOL_ABI);
 
     const refSlot: bigint = await oracle.currentRefSlot(at);
     const [lastRefSlot]: [bigint] = await accounting.lastReport(at);
@@ -456,8 +456,8 @@ export class OracleMember {
       .sort((a, b) => a.moduleId - b.moduleId || a.operatorId - b.operatorId);
 
     // Exits when redemption demand outruns what is coming in.
-    const demand: bigint = await queue.pendingDemand(at);
-    const buffered: bigint = await router.buffered(at);
+    const demand: bigint = await pool.pendingDemand(at);
+    const buffered: bigint = await pool.buffered(at);
     const inflow = buffered + vaultBalance + elRewards + acc.reduce((s, a) => s + a.exitingGwei * GWEI, 0n);
     const shortfall = demand > inflow ? demand - inflow : 0n;
     const exits = shortfall > 0n ? this.chooseExits(shortfall, modules, weights, activeByOp) : [];

@@ -72,7 +72,7 @@ export async function startDaemon(o: DaemonOptions): Promise<StepOutcome | undef
         router: a.router,
         reportOracle: a.reportOracle,
         accounting: a.accounting,
-        withdrawalQueue: a.withdrawalQueue,
+        pool: a.pool,
         withdrawalVault: a.withdrawalVault,
         executionRewardsVault: a.executionRewardsVault,
       },
@@ -98,7 +98,7 @@ export async function startDaemon(o: DaemonOptions): Promise<StepOutcome | undef
         router: a.router,
         depositContract: a.depositContract,
         depositSecurity: a.depositSecurity,
-        withdrawalQueue: a.withdrawalQueue,
+        pool: a.pool,
         ...(a.serviceRegistry ? { serviceRegistry: a.serviceRegistry } : {}),
         ...(a.withdrawalVault && a.withdrawalRequests
           ? { withdrawalVault: a.withdrawalVault, withdrawalRequests: a.withdrawalRequests }

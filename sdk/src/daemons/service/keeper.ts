@@ -41,7 +41,7 @@ export const KEEPER_GAUGES = {
 };
 
 export interface KeeperServiceAddresses extends GuardianAddresses {
-  withdrawalQueue: string;
+  pool: string;
   serviceRegistry?: string;
   withdrawalVault?: string;
   withdrawalRequests?: string;

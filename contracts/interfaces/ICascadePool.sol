@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IYieldClasses} from "./IYieldClasses.sol";
+import {IWithdrawalQueue} from "./IWithdrawalQueue.sol";
+
+/// @title ICascadePool
+/// @notice The ETH and class ledger (docs/architecture.md): the pool's buffered and reserved
+/// ETH, the class books (IYieldClasses), every holder's balance of every class (ERC-6909-style,
+/// `balanceOf(holder, classId)`), the redemption requests (IWithdrawalQueue) and the service
+/// debt and payouts. Each class's ERC-20 is an immutable ClassToken face over this ledger.
+interface ICascadePool is IYieldClasses, IWithdrawalQueue {
+    // ---------------------------------------------------------------- errors
+    /// @notice A balance move of class `classId` not sent by that class's face.
+    error NotFace(uint256 classId, address caller);
+    error NotEnoughBuffered(uint256 needed, uint256 available);
+    error TooManyDebtors(uint256 max);
+    error NothingToClaim();
+
+    // ---------------------------------------------------------------- events
+    event BufferedChanged(uint256 buffered);
+    /// @notice Finalized redemptions moved `amount` from buffered to reserved.
+    event RedemptionsFunded(uint256 amount);
+    event ServiceRewardsReceived(uint256 amount);
+    event ServiceSlashPaid(address indexed recipient, uint256 paid, uint256 owed);
+    event DebtRepaid(uint256 amount, uint256 remaining);
+    event ServicePayoutClaimed(address indexed recipient, uint256 amount);
+    /// @notice The router took `amount` of buffered ETH for validator deposits.
+    event WithdrawnForDeposit(uint256 amount);
+
+    // ---------------------------------------------------------------- depositors
+    /// @notice Deposits `msg.value` into yield class `classId`, crediting its shares to
+    /// `receiver` (the face emits the mint's `Transfer`). Reverts on a closed or wiped class, the
+    /// cover rule, the class cap or `minShares` (DESIGN §5).
+    /// @param classId class (0 = most senior)
+    /// @param receiver who gets the class shares
+    /// @param minShares slippage guard
+    /// @return shares credited
+    function deposit(
+        uint256 classId,
+        address receiver,
+        uint256 minShares
+    ) external payable returns (uint256 shares);
+
+    // ---------------------------------------------------------------- faces
+    /// @notice Moves `amount` shares of `classId` from `from` to `to`. Only that class's face,
+    /// which has checked the allowance and emits the `Transfer`. Reverts with the ERC-20 errors
+    /// (`ERC20InsufficientBalance`, `ERC20InvalidReceiver`).
+    function faceTransfer(uint256 classId, address from, address to, uint256 amount) external;
+
+    /// @notice Shares of `classId` held by `holder` (the pool itself holds escrowed redemptions).
+    function balanceOf(address holder, uint256 classId) external view returns (uint256);
+
+    /// @notice Share supply of `classId` (escrowed redemption shares included until finalized).
+    function totalSupply(uint256 classId) external view returns (uint256);
+
+    // ---------------------------------------------------------------- ETH
+    /// @notice ETH that is neither deposited nor reserved (DESIGN §4 `buffered`).
+    function buffered() external view returns (uint256);
+
+    /// @notice Buffered ETH available for validator deposits: service debt and the redemptions
+    /// waiting in the queue (at their value at request) are served first (§6 step 10).
+    function depositable() external view returns (uint256);
+
+    /// @notice Books vault ETH and bond charges the router forwards during a report. Router only.
+    function bookInflow() external payable;
+
+    /// @notice Sends `amount` of depositable ETH to the router for validator deposits made in
+    /// the same call. Router only.
+    function withdrawForDeposit(uint256 amount) external;
+
+    /// @notice Receives service rewards collected for a report; they join buffered. Service
+    /// registry only.
+    function receiveServiceRewards() external payable;
+
+    // ---------------------------------------------------------------- service debt and payouts
+    /// @notice Pays an executed slash (or ETH-owed fees) to `recipient` from buffered; what
+    /// buffered cannot pay becomes debt, repaid first at the next reports. Accounting only.
+    /// @param recipient receiver of the ETH (address(0) burns it)
+    function payServiceSlash(address recipient, uint256 amount) external;
+
+    /// @notice Repays service debt from buffered, oldest debtor first (report step 10, before
+    /// redemptions). Accounting only.
+    /// @return repaid wei repaid
+    function repayDebt() external returns (uint256 repaid);
+
+    /// @notice Withdraws slashed ETH credited to the caller (a service's recipient).
+    function claimServicePayout() external returns (uint256 amount);
+
+    /// @notice Service slash ETH not yet paid.
+    function debt() external view returns (uint256);
+
+    /// @notice Slashed ETH waiting to be claimed by `recipient`.
+    function servicePayoutOf(address recipient) external view returns (uint256);
+
+    /// @notice Total slashed ETH waiting to be claimed (held outside buffered).
+    function servicePayoutsTotal() external view returns (uint256);
+
+    // ---------------------------------------------------------------- links
+    /// @notice Links Accounting once (it is deployed after the pool). DEFAULT_ADMIN_ROLE.
+    function setAccounting(address accounting) external;
+
+    /// @notice Links the ServiceRegistry once (§8 redemption-delay rule, service rewards).
+    /// DEFAULT_ADMIN_ROLE.
+    function setServiceRegistry(address registry) external;
+
+    /// @notice The PoolExtension this implementation runs its cold paths in (by DELEGATECALL).
+    function extension() external view returns (address);
+
+    /// @notice The router and accounting this pool serves.
+    function links() external view returns (address router, address accounting);
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IClassFace} from "../interfaces/IClassFace.sol";
+import {ICascadePool} from "../interfaces/ICascadePool.sol";
+import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
+import {IWithdrawalQueue} from "../interfaces/IWithdrawalQueue.sol";
+import {IYieldClasses} from "../interfaces/IYieldClasses.sol";
+
+/// @title PoolStorage
+/// @notice The storage of CascadePool, shared with PoolExtension (which runs by DELEGATECALL on
+/// it): one ERC-7201 namespace, laid out so the depositor's calls read few slots.
+abstract contract PoolStorage {
+    /// @dev One class. Slot 0 holds all a deposit, transfer or request reads besides NAV and
+    /// supply (the face is checked on every transfer); slot 1 NAV and supply (a deposit writes
+    /// both at once); slot 2 what only reports and capped deposits read.
+    struct Class {
+        address face;
+        bool open;
+        bool wiped;
+        bool capped; // depositCap != 0: a deposit reads slot 2 only then
+        uint16 minCoverBps;
+        uint32 redeemDelay;
+        uint128 nav;
+        uint128 supply;
+        uint16 basePremiumBps;
+        uint16 maxPremiumBps;
+        uint128 depositCap;
+    }
+
+    /// @dev One class's redemption queue in one slot, so a request writes it once: the request
+    /// count, the first unfinalized index, the value at request of its pending requests and the
+    /// shares escrowed for them (the pool's balance of the class, without a balance slot).
+    struct Queue {
+        uint32 length;
+        uint32 head;
+        uint96 pendingAssets;
+        uint96 escrowed;
+    }
+
+    /// @custom:storage-location erc7201:cascade.storage.CascadePool
+    struct PoolStore {
+        // Hot slot: a deposit adds to both. The total NAV lets the cover check read only the
+        // classes senior to the deposit's (none for class 0) instead of every junior one.
+        uint128 buffered;
+        uint128 totalNav;
+        uint128 reserved;
+        uint128 debt;
+        address router;
+        uint32 minRedeemDelay;
+        uint8 classCount;
+        address accounting;
+        IServiceRegistry registry;
+        uint256 minRedeemAssets; // smallest request, in wei of value at request (anti-dust)
+        uint256 payoutsTotal;
+        mapping(uint256 classId => Class) classes;
+        mapping(uint256 classId => mapping(address holder => uint256)) balances;
+        mapping(uint256 classId => Queue) queues;
+        mapping(uint256 classId => mapping(uint256 index => IWithdrawalQueue.Request)) requests;
+        address[] debtors;
+        mapping(address recipient => uint256) owed;
+        mapping(address recipient => uint256) payouts;
+    }
+
+    uint256 internal constant INDEX_BITS = 128;
+
+    // keccak256(abi.encode(uint256(keccak256("cascade.storage.CascadePool")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant STORAGE_SLOT =
+        0x8ef819bb0faa576e739ddbab276786652b946d5774fed7338010953f7fef6b00;
+
+    function _s() internal pure returns (PoolStore storage $) {
+        assembly {
+            $.slot := STORAGE_SLOT
+        }
+    }
+
+    /// @dev A class that exists has a face: the bounds check reads the slot every caller needs.
+    function _class(uint256 classId) internal view returns (Class storage c) {
+        c = _s().classes[classId];
+        require(c.face != address(0), IYieldClasses.UnknownClass(classId));
+    }
+
+    function _params(Class storage c) internal view returns (IYieldClasses.ClassParams memory) {
+        return
+            IYieldClasses.ClassParams(
+                c.basePremiumBps,
+                c.maxPremiumBps,
+                c.minCoverBps,
+                c.redeemDelay,
+                c.depositCap
+            );
+    }
+
+    /// @dev Credits freshly created shares (deposit, fee) to `to`, with the mint's `Transfer`
+    /// from the class's face.
+    function _mint(Class storage c, uint256 classId, address to, uint256 shares) internal {
+        _s().balances[classId][to] += shares;
+        IClassFace(c.face).emitTransfer(address(0), address(0), to, shares);
+    }
+
+    function _setBuffered(PoolStore storage $, uint256 value) internal {
+        $.buffered = SafeCast.toUint128(value);
+        emit ICascadePool.BufferedChanged(value);
+    }
+
+    function _navs() internal view returns (uint256[] memory n) {
+        PoolStore storage $ = _s();
+        n = new uint256[]($.classCount);
+        for (uint256 i; i < n.length; ++i) n[i] = $.classes[i].nav;
+    }
+
+    function _request(uint256 requestId) internal view returns (IWithdrawalQueue.Request storage) {
+        uint256 classId = requestId >> INDEX_BITS;
+        uint256 index = uint128(requestId);
+        require(index < _s().queues[classId].length, IWithdrawalQueue.UnknownRequest(requestId));
+        return _s().requests[classId][index];
+    }
+
+    /// @dev Σ value at request of every pending request (ETH kept buffered for them).
+    function _pendingDemand(PoolStore storage $) internal view returns (uint256 demand) {
+        uint256 k = $.classCount;
+        for (uint256 i; i < k; ++i) demand += $.queues[i].pendingAssets;
+    }
+
+    /// @dev Buffered ETH not owed to services nor kept for the redemptions waiting in the queue
+    /// (at their value at request): both are served before new validators (§6 step 10).
+    function _depositable(PoolStore storage $) internal view returns (uint256) {
+        uint256 b = $.buffered;
+        uint256 demand = uint256($.debt) + _pendingDemand($);
+        return b > demand ? b - demand : 0;
+    }
+}
