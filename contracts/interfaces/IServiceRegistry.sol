@@ -209,7 +209,7 @@ interface IServiceRegistry {
     /// Deallocating stake is not counted here: it cannot be scaled. Then re-reads the active
     /// stake of every operator carrying robustness load and, when the certified γ is below
     /// `minGammaBps()`, restores it: retires the whole allocation of the binding service (the
-    /// largest q_s on the most loaded operator) until γ ≥ the minimum — at most 16
+    /// largest q_s on the most loaded operator) until γ ≥ the minimum — at most 4
     /// such steps, then every remaining gated allocation at once. Each retired
     /// service emits `AllocationScaled(…, 0, releaseAt)` (its stake stays slashable for the
     /// slashing window) and `ServiceUnbacked`. Publishes the new γ (`RobustnessChanged`).

@@ -18,7 +18,7 @@ import {ServiceGate} from "./ServiceGate.sol";
 contract ServiceAllocations is ServiceExtension, ServiceGate {
     /// @dev Greedy steps of the report's robustness restore before it retires every remaining
     /// gated allocation at once (bounds the report's gas: bench report_apply_gamma_restore_worst).
-    uint256 internal constant MAX_RESTORE_STEPS = 16;
+    uint256 internal constant MAX_RESTORE_STEPS = 4;
 
     /// @notice See IServiceRegistry.setAllocation (the registry checks ALLOCATOR_ROLE, then forwards).
     function setAllocation(
@@ -143,10 +143,19 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         }
         _settle(x);
         if (_gammaOf(x.max) >= minGamma) return;
-        // Still below after the bounded steps: retire what carries load, one service at a time
-        // (each retirement unlinks it from all its operators, so the list empties).
+        // Still below after the bounded steps: retire every gated service that carries load, in
+        // one pass — all detached first (their operators lose every link, so the stake changes
+        // below move no other service's σ), then scaled to zero, then attached (unbacked).
         uint64[] storage l = $.loaded;
-        while (l.length != 0) _retire($.riskServices[l[l.length - 1]][0], x);
+        uint256[] memory ids = new uint256[]($.services.length);
+        uint256 n;
+        while (l.length != 0) {
+            uint256 sid = $.riskServices[l[l.length - 1]][0];
+            _detach(sid, x); // unlinks sid from all its operators: the list shrinks
+            ids[n++] = sid;
+        }
+        for (uint256 i; i < n; ++i) _scale(ids[i], $.services[ids[i]], 0, 1, x);
+        for (uint256 i; i < n; ++i) _attach(ids[i], false, x);
     }
 
     /// @dev Retires a gated service's allocation: every stake to deallocating (slashable for
@@ -157,7 +166,6 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         _scale(serviceId, s, 0, 1, x);
         _attach(serviceId, false, x);
     }
-
 
     /// @notice See IServiceRegistry.setServiceRisk (the registry forwards the call unchanged).
     function setServiceRisk(uint256 serviceId, uint256 profit, uint256 alphaBps) external onlyDelegated {

@@ -235,7 +235,9 @@ abstract contract ServiceGate is ServiceRegistryStorage {
     }
 
     /// @dev An operator's first slot in one SLOAD: (slashable, active, links).
-    function _readOp(OperatorRisk storage o) internal view returns (uint256 slashable, uint256 active, uint256 links) {
+    function _readOp(
+        OperatorRisk storage o
+    ) internal view returns (uint256 slashable, uint256 active, uint256 links) {
         uint256 w;
         assembly ("memory-safe") {
             w := sload(o.slot)
@@ -246,7 +248,8 @@ abstract contract ServiceGate is ServiceRegistryStorage {
 
     /// @dev Writes an operator's first slot in one SSTORE (two field writes would cost two).
     function _writeOp(OperatorRisk storage o, uint256 slashable, uint256 active, uint256 links) private {
-        uint256 w = SafeCast.toUint96(slashable) | (uint256(SafeCast.toUint96(active)) << 96) | (links << 192);
+        uint256 w =
+            SafeCast.toUint96(slashable) | (uint256(SafeCast.toUint96(active)) << 96) | (links << 192);
         assembly ("memory-safe") {
             sstore(o.slot, w)
         }

@@ -45,7 +45,11 @@ contract RobustnessGateFuzzTest is ServicesFixture {
                 if (exitedOf[op] < 3) ++exitedOf[op];
                 IAccounting.Report memory rep = _neutralReport();
                 rep.operatorExits = new IAccounting.OperatorExited[](1);
-                rep.operatorExits[0] = IAccounting.OperatorExited({moduleId: 0, operatorId: op, exited: exitedOf[op]});
+                rep.operatorExits[0] = IAccounting.OperatorExited({
+                    moduleId: 0,
+                    operatorId: op,
+                    exited: exitedOf[op]
+                });
                 rep.modules[0].exited = exitedOf[0] + exitedOf[1];
                 _submit(rep);
                 _report();
