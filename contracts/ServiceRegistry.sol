@@ -330,8 +330,7 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
 
     /// @inheritdoc IServiceRegistry
     function certifiedGammaBps() public view returns (uint256) {
-        RegistryStorage storage $ = _s();
-        uint256 maxLoad = $.unbacked != 0 ? UNBACKED : $.maxLoad;
+        uint256 maxLoad = _s().maxLoad;
         if (maxLoad == 0) return type(uint256).max;
         uint256 inv = WAD_BPS / maxLoad;
         return inv > BPS ? inv - BPS : 0;

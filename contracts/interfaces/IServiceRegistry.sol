@@ -120,6 +120,10 @@ interface IServiceRegistry {
     event RobustnessChanged(uint256 fromGammaBps, uint256 toGammaBps);
     event ServiceRiskSet(uint256 indexed serviceId, uint256 profitFromCorruption, uint256 attackThresholdBps);
     event MinGammaSet(uint256 minGammaBps);
+    /// @notice A service with π_s > 0 was left with no slashable stake securing it (an exit, a
+    /// slash, or the report retiring its allocation to restore γ). It is outside the certified
+    /// graph and corruptible for free until governance backs it again, lowers π_s or retires it.
+    event ServiceUnbacked(uint256 indexed serviceId, uint256 profitFromCorruption);
 
     // ---------------------------------------------------------------- services
     /// @notice Registers a service (status Pending until governance approves). Anyone, paying
@@ -203,8 +207,13 @@ interface IServiceRegistry {
     /// @notice Scales allocations down where losses or redemptions broke the exposure limit, in
     /// one pass (each service once, by the smallest ratio over the tiers that count it).
     /// Deallocating stake is not counted here: it cannot be scaled. Then re-reads the active
-    /// stake of every operator carrying robustness load and publishes the new certified γ
-    /// (`RobustnessChanged`). Accounting only.
+    /// stake of every operator carrying robustness load and, when the certified γ is below
+    /// `minGammaBps()`, restores it: retires the whole allocation of the binding service (the
+    /// largest q_s on the most loaded operator) until γ ≥ the minimum — at most 4
+    /// such steps, then every remaining gated allocation at once. Each retired
+    /// service emits `AllocationScaled(…, 0, releaseAt)` (its stake stays slashable for the
+    /// slashing window) and `ServiceUnbacked`. Publishes the new γ (`RobustnessChanged`).
+    /// Accounting only.
     function enforceExposure() external;
 
     // ---------------------------------------------------------------- views
@@ -244,8 +253,10 @@ interface IServiceRegistry {
     /// (`requestSlash`, `vetoSlash`, `executeSlash`). Called directly, they revert.
     function extensions() external view returns (address allocations, address slashing);
     /// @notice The network's certified robustness γ_cert = min_v 1/T_v − 1 in bps, rounded down
-    /// (never above the exact certified value); 0 when nothing is certified (some T_v ≥ 1 or a
-    /// service with π > 0 is unbacked); type(uint256).max when no operator carries load.
+    /// (never above the exact certified value) over the services with securing stake; 0 when
+    /// nothing is certified (some T_v ≥ 1); type(uint256).max when no operator carries load.
+    /// Unbacked services (π > 0, σ_s = 0: they hold no stake) are outside it, flagged by
+    /// `ServiceUnbacked` and by `serviceRisk`'s quota (2^200).
     function certifiedGammaBps() external view returns (uint256);
     /// @notice T_v = Σ_{s∈N(v), π_s>0} π_s/(α_s·σ_s) of an operator, in 1e18 units, each term
     /// rounded up; and its σ_v = min(active stake when last read, Σ_s ⌊a_{s,v}·maxSlashBps_s/10⁴⌋).
@@ -254,7 +265,7 @@ interface IServiceRegistry {
         uint256 operatorId
     ) external view returns (uint256 load, uint256 sigma);
     /// @notice The service's π_s, α_s, and (while π_s > 0) σ_s = Σ_{v∈N(s)} σ_v and its load
-    /// share q_s = ⌈π_s·10²²/(α_s·σ_s)⌉.
+    /// share q_s = ⌈π_s·10²²/(α_s·σ_s)⌉ (2^200 while unbacked: π_s > 0 and σ_s = 0).
     function serviceRisk(
         uint256 serviceId
     ) external view returns (uint256 profit, uint256 alphaBps, uint256 sigma, uint256 quota);

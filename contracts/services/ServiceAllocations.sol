@@ -16,6 +16,10 @@ import {ServiceGate} from "./ServiceGate.sol";
 /// allocations and restored at reports. Run only by DELEGATECALL from the registry proxy, on
 /// its storage (the registry checks ALLOCATOR_ROLE before forwarding `setAllocation`).
 contract ServiceAllocations is ServiceExtension, ServiceGate {
+    /// @dev Greedy steps of the report's robustness restore before it retires every remaining
+    /// gated allocation at once (bounds the report's gas: bench report_apply_gamma_restore_worst).
+    uint256 internal constant MAX_RESTORE_STEPS = 4;
+
     /// @notice See IServiceRegistry.setAllocation (the registry checks ALLOCATOR_ROLE, then forwards).
     function setAllocation(
         uint256 serviceId,
@@ -48,7 +52,6 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         // work even while losses keep the limit broken).
         if (placed + _deallocatingOf(serviceId) > slashableBefore) _checkExposure();
         emit IServiceRegistry.AllocationSet(serviceId, placed, n);
-        _checkBacked(serviceId);
         _syncCheck(x);
     }
 
@@ -113,12 +116,55 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
                 _attach(i, false, x);
             }
         }
-        // Losses and exits lower active stakes: re-read them where they carry load, and publish
-        // γ. Scaling allocations down cannot restore γ (a smaller σ_s raises every T_v of its
-        // operators), so a γ below the minimum is published, not forced (docs/risk.md).
+        // Losses and exits lower active stakes: re-read them where they carry load, restore γ
+        // if it fell below the minimum, and publish it.
         uint64[] storage l = $.loaded;
         for (uint256 i; i < l.length; ++i) _touch(l[i], 0, 0, _activeOf(l[i]), x);
+        _restore(x);
         _syncEnd(x);
+    }
+
+    /// @dev The report's robustness restore (DESIGN §8, docs/risk.md): while γ_cert < minimum,
+    /// retire the whole allocation of the binding service — the largest q_s on an operator
+    /// carrying the max load. A proportional scale-down cannot restore γ (a smaller σ_s raises
+    /// every q_s it enters), but a retired service's q_s leaves every load it was in. Each step
+    /// retires one of the G gated allocated services for good, and with none left no operator
+    /// carries load (γ unbounded), so the loop ends after at most G steps with γ ≥ minimum. Gas:
+    /// each step is linear in the allocations (≤ MAX_ALLOCATED_OPERATORS edges) and at most
+    /// MAX_RESTORE_STEPS steps run; past them every remaining gated allocation is retired in one
+    /// pass (bench: report_apply_gamma_restore_worst).
+    function _restore(Sync memory x) private {
+        RegistryStorage storage $ = _s();
+        uint256 minGamma = $.minGammaBps;
+        for (uint256 step; step < MAX_RESTORE_STEPS; ++step) {
+            _settle(x);
+            if (_gammaOf(x.max) >= minGamma) return;
+            _retire(_bindingService(x), x);
+        }
+        _settle(x);
+        if (_gammaOf(x.max) >= minGamma) return;
+        // Still below after the bounded steps: retire every gated service that carries load, in
+        // one pass — all detached first (their operators lose every link, so the stake changes
+        // below move no other service's σ), then scaled to zero, then attached (unbacked).
+        uint64[] storage l = $.loaded;
+        uint256[] memory ids = new uint256[]($.services.length);
+        uint256 n;
+        while (l.length != 0) {
+            uint256 sid = $.riskServices[l[l.length - 1]][0];
+            _detach(sid, x); // unlinks sid from all its operators: the list shrinks
+            ids[n++] = sid;
+        }
+        for (uint256 i; i < n; ++i) _scale(ids[i], $.services[ids[i]], 0, 1, x);
+        for (uint256 i; i < n; ++i) _attach(ids[i], false, x);
+    }
+
+    /// @dev Retires a gated service's allocation: every stake to deallocating (slashable for
+    /// the slashing window, as the exposure limit's scale-down), the service left unbacked.
+    function _retire(uint256 serviceId, Sync memory x) private {
+        IServiceRegistry.Service storage s = _s().services[serviceId];
+        _detach(serviceId, x);
+        _scale(serviceId, s, 0, 1, x);
+        _attach(serviceId, false, x);
     }
 
     /// @notice See IServiceRegistry.setServiceRisk (the registry forwards the call unchanged).
@@ -141,19 +187,12 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         }
         Sync memory x = _syncStart();
         _detach(serviceId, x);
-        r.profit = SafeCast.toUint128(profit);
+        r.profit = SafeCast.toUint96(profit);
         r.alphaBps = uint16(alphaBps); // ≤ BPS
         emit IServiceRegistry.ServiceRiskSet(serviceId, profit, alphaBps);
         // Active stakes read now: the cached ones may predate the last report.
         _attach(serviceId, true, x);
-        _checkBacked(serviceId);
         _syncCheck(x);
-    }
-
-    /// @dev A service with π > 0 must keep slashable stake securing it (DESIGN §8).
-    function _checkBacked(uint256 serviceId) private view {
-        ServiceRisk storage r = _s().risks[serviceId];
-        require(r.profit == 0 || r.sigma != 0, IServiceRegistry.UnbackedService(serviceId));
     }
 
     /// @dev Split by active stake with each share capped (maxOperatorShareBps and the operator's
@@ -319,8 +358,9 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         uint64 releaseAt = SafeCast.toUint64(block.timestamp + s.params.slashingWindow);
         uint64[] storage keys = _s().operators[serviceId];
         uint256 moved;
+        uint256 m = s.params.maxSlashBps;
         for (uint256 i; i < keys.length; ++i) {
-            (uint256 out, uint256 next) = _scaleOne(serviceId, keys[i], available, needed, releaseAt, x);
+            (uint256 out, uint256 next) = _scaleOne(serviceId, keys[i], available, needed, m, releaseAt, x);
             moved += out;
             to += next;
         }
@@ -335,13 +375,13 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         uint64 key,
         uint256 available,
         uint256 needed,
+        uint256 m,
         uint64 releaseAt,
         Sync memory x
     ) private returns (uint256 moved, uint256 next) {
         Stake storage st = _s().stakes[serviceId][key];
         uint256 cur = st.stake;
         next = (cur * available) / needed;
-        uint256 m = _s().services[serviceId].params.maxSlashBps;
         _touch(key, _slashableTerm(cur, m), _slashableTerm(next, m), KEEP, x);
         moved = _deallocate(st, next, releaseAt);
     }

@@ -25,53 +25,76 @@ import {ServiceRegistryStorage} from "./ServiceRegistryStorage.sol";
 /// Max tracking: `maxLoad` rises with any load above it; when a load equal to it falls, the
 /// loaded operators are rescanned once at the end (≤ MAX_ALLOCATED_OPERATORS reads, only in
 /// that case), so reading γ costs one SLOAD and a change pays for the max only when it lowers it.
+///
+/// Unbacked services (π_s > 0, σ_s = 0) hold no stake: no coalition of Cascade operators loses
+/// anything by corrupting them, so they are outside the certified graph (they add no load) and
+/// are flagged instead (`ServiceUnbacked`, q_s = UNBACKED). A call may not create one
+/// (`UnbackedService`); exits, slashes and the report's robustness restore can.
 abstract contract ServiceGate is ServiceRegistryStorage {
     /// @dev Cap on the service ids a Sync marks dirty (a bounded memory list).
     uint256 private constant MAX_DIRTY = 256;
+    /// @dev `Sync.maxKey` while the operator holding the max is not known.
+    uint256 internal constant NO_KEY = type(uint256).max;
+    uint256 internal constant KEEP = type(uint256).max;
 
     struct Sync {
         uint256 maxBefore;
         uint256 max;
+        uint256 maxKey; // an operator with σ_v > 0 and T_v = max, or NO_KEY
         bool rescan;
-        uint256[] dirty; // services whose σ changed, re-quoted at the end
+        uint256[] dirty; // services whose σ changed, re-quoted by `_settle` (allocated on first use)
         uint256 dirtyCount;
+        uint256 newUnbacked; // 1 + id of a service this Sync left unbacked, 0 if none
     }
 
     function _syncStart() internal view returns (Sync memory x) {
-        RegistryStorage storage $ = _s();
-        x.max = $.maxLoad;
-        x.maxBefore = $.unbacked != 0 ? UNBACKED : x.max;
-        x.dirty = new uint256[](MAX_DIRTY);
+        x.max = _s().maxLoad;
+        x.maxBefore = x.max;
+        x.maxKey = NO_KEY;
     }
 
-    /// @dev Re-quotes the dirty services, fixes the max, stores it and publishes γ if it changed.
+    /// @dev Brings the Sync's max up to date: re-quotes the dirty services, rescans if the max fell.
+    function _settle(Sync memory x) internal {
+        RegistryStorage storage $ = _s();
+        for (uint256 i; i < x.dirtyCount; ++i) _requote(x.dirty[i], x);
+        x.dirtyCount = 0;
+        if (!x.rescan) return;
+        x.rescan = false;
+        (uint256 m, uint256 mk) = (0, NO_KEY);
+        uint64[] storage l = $.loaded;
+        for (uint256 i; i < l.length; ++i) {
+            uint64 key = l[i];
+            OperatorRisk storage o = $.operatorRisks[key];
+            uint256 load = o.load;
+            if (load > m) {
+                (uint256 slashable, uint256 active, ) = _readOp(o);
+                if (slashable != 0 && active != 0) (m, mk) = (load, key);
+            }
+        }
+        (x.max, x.maxKey) = (m, mk);
+    }
+
+    /// @dev Settles, stores the max and publishes γ if it changed.
     /// @return before γ_cert before the change (bps)
     /// @return gamma γ_cert after it (bps)
     function _syncEnd(Sync memory x) internal returns (uint256 before, uint256 gamma) {
-        RegistryStorage storage $ = _s();
-        for (uint256 i; i < x.dirtyCount; ++i) _requote(x.dirty[i], x);
-        if (x.rescan) {
-            uint256 m;
-            uint64[] storage l = $.loaded;
-            for (uint256 i; i < l.length; ++i) {
-                OperatorRisk storage o = $.operatorRisks[l[i]];
-                uint256 load = o.load;
-                if (load > m && _sigma(o) != 0) m = load;
-            }
-            x.max = m;
-        }
-        $.maxLoad = x.max;
+        _settle(x);
+        // Every load of an operator with σ_v > 0 is a sum of ≤ 256 finite q_s < 2^179 (π < 2^96).
+        if (x.max != x.maxBefore) _s().maxLoad = uint208(x.max);
         before = _gammaOf(x.maxBefore);
-        gamma = _gammaOf($.unbacked != 0 ? UNBACKED : x.max);
+        gamma = _gammaOf(x.max);
         if (gamma != before) emit IServiceRegistry.RobustnessChanged(before, gamma);
     }
 
-    /// @dev Refuses a change that leaves γ below the minimum and lowers it (a change that
-    /// raises γ is always allowed: de-risking must work while the network is below it).
+    /// @dev Refuses a change that leaves a service unbacked, or γ below the minimum while
+    /// lowering it (a change that raises γ is always allowed: de-risking must work while the
+    /// network is below it).
     function _syncCheck(Sync memory x) internal {
         (uint256 before, uint256 gamma) = _syncEnd(x);
+        if (x.newUnbacked != 0) revert IServiceRegistry.UnbackedService(x.newUnbacked - 1);
+        if (gamma >= before) return;
         uint256 minGamma = _s().minGammaBps;
-        require(gamma >= minGamma || gamma >= before, IServiceRegistry.RobustnessTooLow(gamma, minGamma));
+        require(gamma >= minGamma, IServiceRegistry.RobustnessTooLow(gamma, minGamma));
     }
 
     /// @dev γ_cert in bps for a max load T (WAD): ⌊10²²/T⌋ − 10⁴, 0 when T ≥ 1 (nothing
@@ -84,25 +107,23 @@ abstract contract ServiceGate is ServiceRegistryStorage {
 
     /// @dev Operator v's σ_v after its slashable stake moved by `-down + up` (each a ⌊a·m/10⁴⌋
     /// term) and, when `active != KEEP`, its active stake was read anew. A changed σ_v moves
-    /// σ of every gated service it secures (those are re-quoted at the end).
+    /// σ of every gated service it secures (those are re-quoted by `_settle`).
     function _touch(uint64 key, uint256 down, uint256 up, uint256 active, Sync memory x) internal {
+        if (down == up && active == KEEP) return;
         RegistryStorage storage $ = _s();
         OperatorRisk storage o = $.operatorRisks[key];
-        uint256 slashable = o.slashable;
-        uint256 act = o.active;
+        (uint256 slashable, uint256 act, uint256 links) = _readOp(o);
         uint256 oldSigma = slashable < act ? slashable : act;
         slashable = slashable + up - down;
         if (active != KEEP) act = active;
-        if (down == up && active == KEEP) return;
-        o.slashable = SafeCast.toUint96(slashable);
-        o.active = SafeCast.toUint96(act);
+        _writeOp(o, slashable, act, links);
         uint256 newSigma = slashable < act ? slashable : act;
-        if (newSigma == oldSigma || o.links == 0) return; // no gated service: no load to move
+        if (newSigma == oldSigma || links == 0) return; // no gated service: no load to move
         // Zero-stake operators are skipped (they add nothing to any coalition): the max
         // counts a load only while its operator has σ_v > 0.
         if (oldSigma == 0 || newSigma == 0) {
             uint256 load = o.load;
-            if (oldSigma == 0 && load > x.max) x.max = load;
+            if (oldSigma == 0 && load > x.max) (x.max, x.maxKey) = (load, key);
             else if (newSigma == 0 && load != 0 && load == x.max) x.rescan = true;
         }
         uint32[] storage list = $.riskServices[key];
@@ -114,8 +135,6 @@ abstract contract ServiceGate is ServiceRegistryStorage {
             _markDirty(sid, x);
         }
     }
-
-    uint256 internal constant KEEP = type(uint256).max;
 
     /// @dev Takes a gated service's q_s out of its operators' loads (before its stakes change).
     function _detach(uint256 serviceId, Sync memory x) internal {
@@ -131,7 +150,7 @@ abstract contract ServiceGate is ServiceRegistryStorage {
             _unlink(key, serviceId);
         }
         r.sigma = 0;
-        _setQuota(r, 0);
+        _setQuota(serviceId, r, 0, x);
     }
 
     /// @dev Puts a gated service back: σ_s from its operators' σ_v now, q_s, their loads.
@@ -146,12 +165,14 @@ abstract contract ServiceGate is ServiceRegistryStorage {
             uint64 key = keys[i];
             if ($.stakes[serviceId][key].stake == 0) continue;
             if (fresh) _touch(key, 0, 0, _activeOf(key), x);
-            OperatorRisk storage o = $.operatorRisks[key];
-            sigma += o.slashable < o.active ? o.slashable : o.active;
+            (uint256 slashable, uint256 active, ) = _readOp($.operatorRisks[key]);
+            sigma += slashable < active ? slashable : active;
         }
         r.sigma = SafeCast.toUint96(sigma);
         uint256 q = _quota(r.profit, r.alphaBps, sigma);
-        _setQuota(r, q);
+        _setQuota(serviceId, r, q, x);
+        // An unbacked service's operators all have σ_v = 0: its UNBACKED quota sits in loads
+        // the max skips, and the links re-quote it as soon as one of them gains stake.
         for (uint256 i; i < keys.length; ++i) {
             uint64 key = keys[i];
             if ($.stakes[serviceId][key].stake == 0) continue;
@@ -179,30 +200,72 @@ abstract contract ServiceGate is ServiceRegistryStorage {
         return IStakingModule(m.module).activeValidatorsOf(uint32(key)) * DEPOSIT_SIZE;
     }
 
+    /// @dev An operator with σ_v > 0 carrying the largest load, and the gated service with the
+    /// largest q_s among those it secures (the binding term of the binding operator). Call
+    /// after `_settle`, with some load > 0.
+    function _bindingService(Sync memory x) internal view returns (uint256 serviceId) {
+        RegistryStorage storage $ = _s();
+        uint256 key = x.maxKey;
+        if (key == NO_KEY) {
+            uint64[] storage l = $.loaded;
+            for (uint256 i; i < l.length && key == NO_KEY; ++i) {
+                OperatorRisk storage o = $.operatorRisks[l[i]];
+                (uint256 slashable, uint256 active, ) = _readOp(o);
+                if (o.load == x.max && slashable != 0 && active != 0) key = l[i];
+            }
+        }
+        uint32[] storage list = $.riskServices[uint64(key)];
+        uint256 best;
+        for (uint256 i; i < list.length; ++i) {
+            uint256 q = $.risks[list[i]].quota;
+            if (q > best) (best, serviceId) = (q, list[i]);
+        }
+    }
+
     function _requote(uint256 serviceId, Sync memory x) private {
         RegistryStorage storage $ = _s();
         ServiceRisk storage r = $.risks[serviceId];
         uint256 old = r.quota;
         uint256 q = _quota(r.profit, r.alphaBps, r.sigma);
         if (q == old) return;
-        _setQuota(r, q);
+        _setQuota(serviceId, r, q, x);
         uint64[] storage keys = $.operators[serviceId];
         for (uint256 i; i < keys.length; ++i)
             if ($.stakes[serviceId][keys[i]].stake != 0) _addLoad(keys[i], old, q, x);
     }
 
-    function _sigma(OperatorRisk storage o) internal view returns (uint256) {
-        uint256 slashable = o.slashable;
-        uint256 active = o.active;
-        return slashable < active ? slashable : active;
+    /// @dev An operator's first slot in one SLOAD: (slashable, active, links).
+    function _readOp(
+        OperatorRisk storage o
+    ) internal view returns (uint256 slashable, uint256 active, uint256 links) {
+        uint256 w;
+        assembly ("memory-safe") {
+            w := sload(o.slot)
+        }
+        // OperatorRisk packs slashable (bits 0..95), active (96..191), links (192..223).
+        return (uint96(w), uint96(w >> 96), uint32(w >> 192));
     }
 
-    /// @dev Stores q_s, counting the services that are unbacked (π_s > 0, σ_s = 0).
-    function _setQuota(ServiceRisk storage r, uint256 q) private {
+    /// @dev Writes an operator's first slot in one SSTORE (two field writes would cost two).
+    function _writeOp(OperatorRisk storage o, uint256 slashable, uint256 active, uint256 links) private {
+        uint256 w =
+            SafeCast.toUint96(slashable) | (uint256(SafeCast.toUint96(active)) << 96) | (links << 192);
+        assembly ("memory-safe") {
+            sstore(o.slot, w)
+        }
+    }
+
+    /// @dev Stores q_s, counting the unbacked services (π_s > 0, σ_s = 0) and flagging each one
+    /// that becomes unbacked.
+    function _setQuota(uint256 serviceId, ServiceRisk storage r, uint256 q, Sync memory x) private {
         uint256 old = r.quota;
         if (old == q) return;
         if (old == UNBACKED) --_s().unbacked;
-        if (q == UNBACKED) ++_s().unbacked;
+        if (q == UNBACKED) {
+            ++_s().unbacked;
+            x.newUnbacked = serviceId + 1;
+            emit IServiceRegistry.ServiceUnbacked(serviceId, r.profit);
+        }
         r.quota = q;
     }
 
@@ -211,12 +274,16 @@ abstract contract ServiceGate is ServiceRegistryStorage {
         uint256 old = o.load;
         uint256 load = old + plus - minus;
         o.load = load;
-        if (_sigma(o) == 0) return; // skipped: not in the max
-        if (load > x.max) x.max = load;
-        else if (load < old && old == x.max) x.rescan = true;
+        bool up = load > x.max;
+        if (!up && !(load < old && old == x.max)) return;
+        (uint256 slashable, uint256 active, ) = _readOp(o);
+        if (slashable == 0 || active == 0) return; // skipped: not in the max
+        if (up) (x.max, x.maxKey) = (load, key);
+        else x.rescan = true;
     }
 
     function _markDirty(uint256 serviceId, Sync memory x) private pure {
+        if (x.dirty.length == 0) x.dirty = new uint256[](MAX_DIRTY);
         for (uint256 i; i < x.dirtyCount; ++i) if (x.dirty[i] == serviceId) return;
         x.dirty[x.dirtyCount++] = serviceId;
     }

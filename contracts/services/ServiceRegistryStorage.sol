@@ -54,7 +54,7 @@ abstract contract ServiceRegistryStorage {
     /// @dev The robustness gate's figures of a service (DESIGN §8): π_s, α_s, and while π_s > 0
     /// its securing stake σ_s = Σ_{v∈N(s)} σ_v and load share q_s = ⌈π_s·10²²/(α_s·σ_s)⌉.
     struct ServiceRisk {
-        uint128 profit; // π_s, wei an attacker gains by corrupting the service
+        uint96 profit; // π_s, wei an attacker gains by corrupting the service (< 2^96: see maxLoad)
         uint16 alphaBps; // α_s, share of σ_s a coalition needs to attack
         uint96 sigma; // σ_s (0 while π_s = 0: not kept)
         uint256 quota; // q_s in 1e18 units (WAD); UNBACKED when π_s > 0 and σ_s = 0
@@ -93,9 +93,11 @@ abstract contract ServiceRegistryStorage {
         mapping(uint64 key => uint32[]) riskServices; // s ∈ N(v) with π_s > 0
         uint64[] loaded; // operators with riskServices non-empty (T_v may be > 0)
         mapping(uint64 key => uint256 indexPlusOne) loadedIndex;
-        uint256 maxLoad; // max_v T_v
+        // One slot, read by every gated change. max_v T_v over operators with σ_v > 0: each T_v
+        // is a sum of ≤ 256 terms q_s ≤ ⌈π_s·10²²/(α_s·σ_s)⌉ < 2^96·2^74, so it fits 208 bits.
+        uint208 maxLoad;
         uint16 minGammaBps; // certified γ the gate keeps (bps; initialize sets 1,000)
-        uint32 unbacked; // services with π_s > 0 and σ_s = 0 (γ_cert is 0 while any)
+        uint32 unbacked; // services with π_s > 0 and σ_s = 0 (flagged, outside the certified graph)
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ServiceRegistry")) - 1)) & ~bytes32(uint256(0xff))

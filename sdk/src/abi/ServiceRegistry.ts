@@ -1034,6 +1034,25 @@ export const ServiceRegistryAbi = [
       {
         indexed: true,
         internalType: "uint256",
+        name: "serviceId",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "profitFromCorruption",
+        type: "uint256",
+      },
+    ],
+    name: "ServiceUnbacked",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
         name: "slashId",
         type: "uint256",
       },

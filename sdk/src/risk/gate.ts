@@ -5,7 +5,8 @@
  * Definitions (per operator v with σ_v > 0; zero-stake operators are skipped):
  * - σ_v = min(active stake, Σ_s ⌊a_{s,v} · maxSlashBps_s / 10⁴⌋), N(s) = operators with a_{s,v} > 0;
  * - σ_s = Σ_{v∈N(s)} σ_v; q_s = ⌈π_s · 10²² / (α_s · σ_s)⌉ (WAD, rounded up);
- * - T_v = Σ_{s∈N(v), π_s>0} q_s; γ_cert = ⌊10²² / max_v T_v⌋ − 10⁴ bps (rounded down, ≥ 0).
+ * - T_v = Σ_{s∈N(v), π_s>0} q_s; γ_cert = ⌊10²² / max_v T_v⌋ − 10⁴ bps (rounded down, ≥ 0);
+ * - services with π_s > 0 and σ_s = 0 (unbacked) are listed apart and add no load.
  * Every rounding goes toward the safe side, so `gammaBps` never exceeds the exact certified γ
  * (and the exact γ of the search is at least the certified one).
  */
@@ -25,7 +26,10 @@ export interface GateResult {
   loads: Record<string, bigint>;
   /** q_s (WAD) per service id with π_s > 0 and σ_s > 0. */
   quotas: Record<string, bigint>;
-  /** Services with π_s > 0 and σ_s = 0: the empty coalition corrupts them (γ_cert = 0). */
+  /**
+   * Services with π_s > 0 and σ_s = 0: the empty coalition corrupts them. They hold no stake, so
+   * they are outside the certified graph (as in the contract): flagged here, not folded into γ.
+   */
   unbacked: string[];
   /** Operators left out of the max because σ_v = 0. */
   zeroStake: string[];
@@ -58,8 +62,7 @@ export function certifiedGate(graph: RestakingGraph): GateResult {
     if (l > max) max = l;
   }
   let gammaBps: bigint | null;
-  if (unbacked.length) gammaBps = 0n;
-  else if (max === 0n) gammaBps = null;
+  if (max === 0n) gammaBps = null;
   else {
     const inv = WAD_BPS / max;
     gammaBps = inv > 10_000n ? inv - 10_000n : 0n;
