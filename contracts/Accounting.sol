@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
+import {IExitManager} from "./interfaces/IExitManager.sol";
 import {IReportOracle} from "./interfaces/IReportOracle.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {IStakingModule} from "./interfaces/IStakingModule.sol";
@@ -32,6 +33,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint64 lastReportTime;
         uint256 lastRefSlot;
         IServiceRegistry registry;
+        IExitManager exits;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.Accounting")) - 1)) & ~bytes32(uint256(0xff))
@@ -48,6 +50,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     function initialize(
         address admin,
         address router,
+        address exits,
         address book,
         address queue,
         address oracle,
@@ -55,12 +58,13 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         Params calldata params_
     ) external initializer {
         __Cascade_init(admin);
-        require(router != address(0) && book != address(0), ZeroAddress());
+        require(router != address(0) && exits != address(0) && book != address(0), ZeroAddress());
         // queue and oracle may be zero here and linked once with setLinks: they are deployed
         // after this proxy because they point at it (proxies are never left uninitialized).
         require((queue == address(0)) == (oracle == address(0)), ZeroAddress());
         AccountingStorage storage $ = _s();
         $.router = IStakingRouter(router);
+        $.exits = IExitManager(exits);
         $.book = IYieldClasses(book);
         $.queue = IWithdrawalQueue(queue);
         $.oracle = oracle;
@@ -114,14 +118,15 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         if (address($.registry) != address(0)) $.registry.enforceExposure();
         // 8. Reputation; 9. exit requests.
         _updateReputation(report, router, count, inputs.reputationBps);
+        IExitManager exits = $.exits;
         uint256 deadline = block.timestamp + $.params.exitDeadline;
         for (uint256 i; i < report.exits.length; ++i) {
             ExitRequest calldata e = report.exits[i];
-            router.requestExits(e.moduleId, e.operatorId, e.count, deadline);
+            exits.requestExits(e.moduleId, e.operatorId, e.count, deadline);
         }
         for (uint256 i; i < report.operatorExits.length; ++i) {
             OperatorExited calldata x = report.operatorExits[i];
-            router.updateOperatorExited(x.moduleId, x.operatorId, x.exited);
+            exits.updateOperatorExited(x.moduleId, x.operatorId, x.exited);
         }
         // 10. Service debt first, then redemptions, both before any new validator.
         router.repayDebt();
@@ -164,7 +169,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         IStakingRouter.Module memory m = router.getModule(moduleId);
         uint256 active = IStakingModule(m.module).activeValidatorsOf(operatorId);
         if (active != 0)
-            router.requestExits(moduleId, operatorId, active, block.timestamp + $.params.exitDeadline);
+            $.exits.requestExits(moduleId, operatorId, active, block.timestamp + $.params.exitDeadline);
         uint256 penalty = _slashPenaltyBps($.params.slashPenaltyBps, amount, uint256(m.deposited) - m.exited);
         if (penalty != 0) router.penalizeReputation(moduleId, penalty);
     }

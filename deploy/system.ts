@@ -164,6 +164,7 @@ export interface System {
   depositContract: any;
   depositSecurity: any;
   router: any;
+  exitManager: any;
   withdrawalVault: any;
   elVault: any;
   book: any;
@@ -238,6 +239,10 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   ]);
   const elVault = await ethers.deployContract("ExecutionRewardsVault", [await addr(router)]);
   await (await router.setVaults(await addr(withdrawalVault), await addr(elVault))).wait();
+  // Exits and forced exits: modules and the withdrawal vault take them from the holder of the
+  // router's EXIT_MANAGER_ROLE.
+  const exitManager = await proxy(ethers, "ExitManager", [me, await addr(router)]);
+  await (await router.grantRole(await router.EXIT_MANAGER_ROLE(), await addr(exitManager))).wait();
 
   const frameSeconds = cfg.secondsPerSlot * cfg.slotsPerFrame;
   const book = await proxy(ethers, "YieldClasses", [me, me, frameSeconds]);
@@ -247,6 +252,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   const accounting = await proxy(ethers, "Accounting", [
     me,
     await addr(router),
+    await addr(exitManager),
     await addr(book),
     ZeroAddress,
     ZeroAddress,
@@ -279,6 +285,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   await (await book.setLinks(await addr(router), accountingAddr, queueAddr)).wait();
   await (await router.setLinks(await addr(book), queueAddr)).wait();
   await (await router.grantRole(await router.ACCOUNTING_ROLE(), accountingAddr)).wait();
+  await (await exitManager.grantRole(await exitManager.ACCOUNTING_ROLE(), accountingAddr)).wait();
   await (await router.grantRole(await router.MODULE_MANAGER_ROLE(), me)).wait();
 
   // Restaked services: registry wired to the router (bond locks, rewards), the book (exposure,
@@ -331,6 +338,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     depositContract: await addr(depositContract),
     depositSecurity: await addr(depositSecurity),
     router: await addr(router),
+    exitManager: await addr(exitManager),
     withdrawalVault: await addr(withdrawalVault),
     executionRewardsVault: await addr(elVault),
     yieldClasses: await addr(book),
@@ -359,6 +367,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     depositContract,
     depositSecurity,
     router,
+    exitManager,
     withdrawalVault,
     elVault,
     book,
@@ -398,6 +407,7 @@ export async function handOverToTimelock(sys: System): Promise<void> {
   for (const c of [
     sys.depositSecurity,
     sys.router,
+    sys.exitManager,
     sys.book,
     sys.queue,
     sys.accounting,

@@ -165,7 +165,7 @@ export interface DemoResult {
     vetoedSlash?: { slashId: string; service: string; operator: string; executed: boolean; status: string };
     /** Service rewards: paid per service, received per class (Σ over the frames). */
     serviceRewards: { paidByService: string[]; toClasses: string[] };
-    /** Validators forced out through EIP-7002 (router.forceExit by the keeper) and those the simulator exited. */
+    /** Validators forced out through EIP-7002 (ExitManager.forceExit by the keeper) and those the simulator exited. */
     forcedExits: { requested: number; honoured: number; failedAttempts: number; error?: string };
     membersAgreed: boolean;
     wallSeconds: number;
@@ -768,7 +768,7 @@ export async function runDemo(connection: NetworkConnection, opts: DemoOptions):
         }
         forcedRequested += x.pubkeys.length;
         say(
-          `Keeper forces ${x.pubkeys.length} validators of ${who} out through EIP-7002 (router.forceExit, fee ${x.fee} wei): its exit requests are overdue.`,
+          `Keeper forces ${x.pubkeys.length} validators of ${who} out through EIP-7002 (ExitManager.forceExit, fee ${x.fee} wei): its exit requests are overdue.`,
         );
       }
       const k = await keeper.depositBuffered();

@@ -69,11 +69,7 @@ interface IStakingRouter {
     error EthTransferFailed(address to, uint256 amount);
     error VaultsAlreadySet();
     error VaultsNotSet();
-    error ExitNotOverdue(uint256 moduleId, uint256 operatorId);
-    error KeyNotDeposited(uint256 moduleId, uint256 operatorId, uint256 keyIndex);
-    error KeyMismatch(uint256 moduleId, uint256 operatorId, uint256 keyIndex);
     error TooManyDebtors(uint256 max);
-    error ExitAlreadyForced(bytes32 pubkeyHash);
     error BatchLengthMismatch(uint256 modules, uint256 keys, uint256 attestations);
     error ModulesNotAscending(uint256 moduleId, uint256 minimum);
 
@@ -99,7 +95,6 @@ interface IStakingRouter {
     event ServiceSlashPaid(address indexed recipient, uint256 paid, uint256 owed);
     event DebtRepaid(uint256 amount, uint256 remaining);
     event ServicePayoutClaimed(address indexed recipient, uint256 amount);
-    event ForcedExit(uint256 indexed moduleId, uint256 indexed operatorId, uint256 count, uint256 fee);
 
     // ---------------------------------------------------------------- governance
     /// @notice Registers a module. MODULE_MANAGER_ROLE.
@@ -199,13 +194,6 @@ interface IStakingRouter {
     /// @notice Sets module reputations. ACCOUNTING_ROLE.
     function setReputations(uint256[] calldata reputationBps) external;
 
-    /// @notice Emits exit requests through a module. ACCOUNTING_ROLE.
-    function requestExits(uint256 moduleId, uint256 operatorId, uint256 count, uint256 deadline) external;
-
-    /// @notice Records an operator's cumulative exited validators in its module (frees the
-    /// bond they backed). ACCOUNTING_ROLE.
-    function updateOperatorExited(uint256 moduleId, uint256 operatorId, uint256 exited) external;
-
     /// @notice Moves `amount` of buffered ETH to the withdrawal queue for finalized requests. ACCOUNTING_ROLE.
     function fundQueue(uint256 amount) external;
 
@@ -232,25 +220,12 @@ interface IStakingRouter {
     /// @return repaid wei repaid
     function repayDebt() external returns (uint256 repaid);
 
-    /// @notice Lowers a module's reputation by `bps` (slash or missed exit). ACCOUNTING_ROLE.
+    /// @notice Lowers a module's reputation by `bps`: ACCOUNTING_ROLE (slash) or EXIT_MANAGER_ROLE
+    /// (missed exit deadline).
     function penalizeReputation(uint256 moduleId, uint256 bps) external;
 
     /// @notice Withdraws slashed ETH credited to the caller (a service's recipient).
     function claimServicePayout() external returns (uint256 amount);
-
-    /// @notice Forces out validators of an operator that missed its exit deadline, through EIP-7002
-    /// withdrawal requests sent by the WithdrawalVault (their withdrawal-credential address). Anyone;
-    /// `msg.value` pays the request fees. The module loses `forcedExitPenaltyBps` of reputation.
-    /// @param keyIndexes indexes of deposited keys of the operator
-    /// @param pubkeys their pubkeys, concatenated
-    /// @param signatures their signatures (to check against the key commitments)
-    function forceExit(
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256[] calldata keyIndexes,
-        bytes calldata pubkeys,
-        bytes calldata signatures
-    ) external payable;
 
     /// @notice Service slash ETH not yet paid.
     function debt() external view returns (uint256);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CascadeUpgradeable} from "../governance/CascadeUpgradeable.sol";
 import {IStakingModule} from "../interfaces/IStakingModule.sol";
 import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
+import {EXIT_MANAGER_ROLE_ID} from "../libraries/Constants.sol";
 
 /// @title ModuleBase
 /// @notice Operators and their keys, shared by the curated and the bonded module. A key is
@@ -84,6 +86,16 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
 
     modifier onlyRouter() {
         require(msg.sender == _base().router, NotRouter(msg.sender));
+        _;
+    }
+
+    /// @dev Exit requests and exited counts come from the exit contract, which the router's
+    /// admin names by granting it the router's EXIT_MANAGER_ROLE.
+    modifier onlyExitManager() {
+        require(
+            IAccessControl(_base().router).hasRole(EXIT_MANAGER_ROLE_ID, msg.sender),
+            NotExitManager(msg.sender)
+        );
         _;
     }
 
@@ -191,7 +203,10 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     /// @inheritdoc IStakingModule
-    function updateExited(uint256[] calldata operatorIds, uint256[] calldata exited) external onlyRouter {
+    function updateExited(
+        uint256[] calldata operatorIds,
+        uint256[] calldata exited
+    ) external onlyExitManager {
         ModuleBaseStorage storage $ = _base();
         require(operatorIds.length == exited.length, InvalidKeysLength(operatorIds.length, exited.length));
         for (uint256 i; i < operatorIds.length; ++i) {
@@ -220,7 +235,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     /// validator: a request only adds a part with its own deadline when it raises the target
     /// (`exitedKeys + count` above `exitRequested`), so no deadline ever moves later and an
     /// operator that ignores a request becomes overdue (DESIGN §6 step 9).
-    function requestExits(uint256 operatorId, uint256 count, uint256 deadline) external onlyRouter {
+    function requestExits(uint256 operatorId, uint256 count, uint256 deadline) external onlyExitManager {
         Operator storage op = _operator(operatorId);
         ExitSchedule storage s = _base().exitSchedules[operatorId];
         _pruneExits(op, s);

@@ -17,6 +17,7 @@ const out = join(root, "sdk", "src", "abi");
  * implementation ABIs also carry inherited views (getOperator, roles) and OZ errors for decoding. */
 export const CONTRACTS: Record<string, string> = {
   StakingRouter: "StakingRouter.sol/StakingRouter.json",
+  ExitManager: "ExitManager.sol/ExitManager.json",
   YieldClasses: "YieldClasses.sol/YieldClasses.json",
   ClassToken: "ClassToken.sol/ClassToken.json",
   WithdrawalQueue: "WithdrawalQueue.sol/WithdrawalQueue.json",

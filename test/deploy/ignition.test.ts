@@ -18,6 +18,11 @@ async function wiring(sys: System) {
       (x: string, i: number) => [a.router, a.accounting, a.withdrawalQueue][i] === x,
     ),
     accountingRole: await roles(sys.router, "ACCOUNTING_ROLE", a.accounting),
+    exitManager: [
+      await roles(sys.router, "EXIT_MANAGER_ROLE", a.exitManager),
+      await roles(sys.exitManager, "ACCOUNTING_ROLE", a.accounting),
+      (await sys.exitManager.router()) === a.router,
+    ],
     servicesRoles: [
       await roles(sys.router, "SERVICES_ROLE", a.serviceRegistry),
       await roles(sys.router, "SERVICES_ROLE", a.accounting),

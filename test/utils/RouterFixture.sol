@@ -14,6 +14,7 @@ import {CuratedModule} from "../../contracts/modules/CuratedModule.sol";
 import {BondedModule} from "../../contracts/modules/BondedModule.sol";
 import {WithdrawalVault, ExecutionRewardsVault} from "../../contracts/vaults/RewardsVault.sol";
 import {StakingRouter} from "../../contracts/StakingRouter.sol";
+import {ExitManager} from "../../contracts/ExitManager.sol";
 import {StakingRouter__Harness} from "../harness/StakingRouter__Harness.sol";
 
 /// @notice Deploys the router stack behind ERC-1967 proxies in the documented order, with
@@ -39,6 +40,7 @@ abstract contract RouterFixture is Test {
     DepositContract internal dc;
     DepositSecurity internal ds;
     StakingRouter__Harness internal router;
+    ExitManager internal exits;
     WithdrawalVault internal wv;
     ExecutionRewardsVault internal elv;
     CuratedModule internal curated;
@@ -49,7 +51,7 @@ abstract contract RouterFixture is Test {
 
     // ---------------------------------------------------------------- deployment
 
-    /// @dev Deposit contract, deposit security, router (harness), vaults. No modules.
+    /// @dev Deposit contract, deposit security, router (harness), exit manager, vaults. No modules.
     function _deployCore() internal {
         _makeGuardians(3);
         dc = new DepositContract();
@@ -74,10 +76,19 @@ abstract contract RouterFixture is Test {
                 )
             )
         );
+        exits = ExitManager(
+            address(
+                new ERC1967Proxy(
+                    address(new ExitManager()),
+                    abi.encodeCall(ExitManager.initialize, (admin, address(router)))
+                )
+            )
+        );
         wv = new WithdrawalVault(address(router), address(new WithdrawalRequestPredeploy()));
         elv = new ExecutionRewardsVault(address(router));
         vm.startPrank(admin);
         router.setVaults(address(wv), address(elv));
+        router.grantRole(router.EXIT_MANAGER_ROLE(), address(exits));
         router.grantRole(router.MODULE_MANAGER_ROLE(), moduleManager);
         router.grantRole(router.PAUSER_ROLE(), pauser);
         vm.stopPrank();

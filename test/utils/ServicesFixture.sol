@@ -97,6 +97,7 @@ abstract contract ServicesFixture is RouterFixture {
                         (
                             admin,
                             address(router),
+                            address(exits),
                             address(book),
                             queueAddr,
                             oracle,
@@ -139,6 +140,7 @@ abstract contract ServicesFixture is RouterFixture {
         book.setLinks(address(router), address(accounting), address(queue));
         router.setLinks(address(book), address(queue));
         router.grantRole(router.ACCOUNTING_ROLE(), address(accounting));
+        exits.grantRole(exits.ACCOUNTING_ROLE(), address(accounting));
         router.grantRole(router.SERVICES_ROLE(), address(registry));
         router.grantRole(router.SERVICES_ROLE(), address(accounting));
         accounting.setServiceRegistry(address(registry));

@@ -112,7 +112,7 @@ abstract contract SystemFixture is RouterFixture {
             accountingImpl,
             abi.encodeCall(
                 Accounting.initialize,
-                (admin, address(router), address(book), queueAddr, oracleAddr, lim, p)
+                (admin, address(router), address(exits), address(book), queueAddr, oracleAddr, lim, p)
             )
         );
         new ERC1967Proxy(
@@ -139,6 +139,7 @@ abstract contract SystemFixture is RouterFixture {
         book.setLinks(address(router), accountingAddr, queueAddr);
         router.setLinks(address(book), queueAddr);
         router.grantRole(router.ACCOUNTING_ROLE(), accountingAddr);
+        exits.grantRole(exits.ACCOUNTING_ROLE(), accountingAddr);
         vm.stopPrank();
     }
 

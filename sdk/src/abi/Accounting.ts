@@ -1057,6 +1057,11 @@ export const AccountingAbi = [
       },
       {
         internalType: "address",
+        name: "exits",
+        type: "address",
+      },
+      {
+        internalType: "address",
         name: "book",
         type: "address",
       },
@@ -1524,6 +1529,7 @@ export interface AccountingContract extends BaseContract {
     [
       admin: AddressLike,
       router: AddressLike,
+      exits: AddressLike,
       book: AddressLike,
       queue: AddressLike,
       oracle: AddressLike,

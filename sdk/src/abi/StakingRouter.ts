@@ -106,33 +106,6 @@ export const StakingRouterAbi = [
     type: "error",
   },
   {
-    inputs: [
-      {
-        internalType: "bytes32",
-        name: "pubkeyHash",
-        type: "bytes32",
-      },
-    ],
-    name: "ExitAlreadyForced",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-    ],
-    name: "ExitNotOverdue",
-    type: "error",
-  },
-  {
     inputs: [],
     name: "FailedCall",
     type: "error",
@@ -162,48 +135,6 @@ export const StakingRouterAbi = [
       },
     ],
     name: "InvalidStatus",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "keyIndex",
-        type: "uint256",
-      },
-    ],
-    name: "KeyMismatch",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "keyIndex",
-        type: "uint256",
-      },
-    ],
-    name: "KeyNotDeposited",
     type: "error",
   },
   {
@@ -550,37 +481,6 @@ export const StakingRouterAbi = [
       },
     ],
     name: "DepositedToBeacon",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
-        indexed: true,
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        indexed: true,
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "count",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "fee",
-        type: "uint256",
-      },
-    ],
-    name: "ForcedExit",
     type: "event",
   },
   {
@@ -983,12 +883,12 @@ export const StakingRouterAbi = [
   },
   {
     inputs: [],
-    name: "FORCED_EXIT_PENALTY_BPS",
+    name: "EXIT_MANAGER_ROLE",
     outputs: [
       {
-        internalType: "uint256",
+        internalType: "bytes32",
         name: "",
-        type: "uint256",
+        type: "bytes32",
       },
     ],
     stateMutability: "view",
@@ -1503,39 +1403,6 @@ export const StakingRouterAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256[]",
-        name: "keyIndexes",
-        type: "uint256[]",
-      },
-      {
-        internalType: "bytes",
-        name: "pubkeys",
-        type: "bytes",
-      },
-      {
-        internalType: "bytes",
-        name: "signatures",
-        type: "bytes",
-      },
-    ],
-    name: "forceExit",
-    outputs: [],
-    stateMutability: "payable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
         name: "amount",
         type: "uint256",
       },
@@ -1973,34 +1840,6 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "count",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "deadline",
-        type: "uint256",
-      },
-    ],
-    name: "requestExits",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "bytes32",
         name: "role",
         type: "bytes32",
@@ -2231,29 +2070,6 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "exited",
-        type: "uint256",
-      },
-    ],
-    name: "updateOperatorExited",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "address",
         name: "newImplementation",
         type: "address",
@@ -2292,7 +2108,7 @@ export const StakingRouterAbi = [
 export interface StakingRouterContract extends BaseContract {
   ACCOUNTING_ROLE: BaseContractMethod<[], string, string>;
   DEFAULT_ADMIN_ROLE: BaseContractMethod<[], string, string>;
-  FORCED_EXIT_PENALTY_BPS: BaseContractMethod<[], bigint, bigint>;
+  EXIT_MANAGER_ROLE: BaseContractMethod<[], string, string>;
   MODULE_MANAGER_ROLE: BaseContractMethod<[], string, string>;
   PAUSER_ROLE: BaseContractMethod<[], string, string>;
   SERVICES_ROLE: BaseContractMethod<[], string, string>;
@@ -2384,17 +2200,6 @@ export interface StakingRouterContract extends BaseContract {
     bigint,
     ContractTransactionResponse
   >;
-  forceExit: BaseContractMethod<
-    [
-      moduleId: BigNumberish,
-      operatorId: BigNumberish,
-      keyIndexes: BigNumberish[],
-      pubkeys: BytesLike,
-      signatures: BytesLike,
-    ],
-    void,
-    ContractTransactionResponse
-  >;
   fundQueue: BaseContractMethod<[amount: BigNumberish], void, ContractTransactionResponse>;
   getModule: BaseContractMethod<
     [moduleId: BigNumberish],
@@ -2475,11 +2280,6 @@ export interface StakingRouterContract extends BaseContract {
     ContractTransactionResponse
   >;
   repayDebt: BaseContractMethod<[], bigint, ContractTransactionResponse>;
-  requestExits: BaseContractMethod<
-    [moduleId: BigNumberish, operatorId: BigNumberish, count: BigNumberish, deadline: BigNumberish],
-    void,
-    ContractTransactionResponse
-  >;
   revokeRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
   servicePayoutOf: BaseContractMethod<[recipient: AddressLike], bigint, bigint>;
   servicePayoutsTotal: BaseContractMethod<[], bigint, bigint>;
@@ -2517,11 +2317,6 @@ export interface StakingRouterContract extends BaseContract {
         feeRecipient: AddressLike;
       },
     ],
-    void,
-    ContractTransactionResponse
-  >;
-  updateOperatorExited: BaseContractMethod<
-    [moduleId: BigNumberish, operatorId: BigNumberish, exited: BigNumberish],
     void,
     ContractTransactionResponse
   >;
