@@ -15,6 +15,11 @@ import {BPS, DEPOSIT_SIZE, MAX_FEE_BPS} from "./libraries/Constants.sol";
 import {Reputation} from "./libraries/Reputation.sol";
 import {Waterfall} from "./libraries/Waterfall.sol";
 
+/// @dev The router's `addresses()` view (not part of IStakingRouter).
+interface IRouterAddresses {
+    function addresses() external view returns (address, address, address, address);
+}
+
 /// @title Accounting
 /// @notice Applies an agreed oracle report in DESIGN §6's order after the §9 sanity checks:
 /// it only coordinates; the router keeps module state and ETH, the book keeps class NAVs,
@@ -118,16 +123,12 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         if (address($.registry) != address(0)) $.registry.enforceExposure();
         // 8. Reputation; 9. exit requests.
         _updateReputation(report, router, count, inputs.reputationBps);
-        IExitManager exits = $.exits;
-        uint256 deadline = block.timestamp + $.params.exitDeadline;
-        for (uint256 i; i < report.exits.length; ++i) {
-            ExitRequest calldata e = report.exits[i];
-            exits.requestExits(e.moduleId, e.operatorId, e.count, deadline);
-        }
-        for (uint256 i; i < report.operatorExits.length; ++i) {
-            OperatorExited calldata x = report.operatorExits[i];
-            exits.updateOperatorExited(x.moduleId, x.operatorId, x.exited);
-        }
+        if (report.exits.length != 0 || report.operatorExits.length != 0)
+            $.exits.applyReportExits(
+                report.exits,
+                report.operatorExits,
+                block.timestamp + $.params.exitDeadline
+            );
         // 10. Service debt first, then redemptions, both before any new validator.
         router.repayDebt();
         uint256 finalized = $.queue.finalize(router.buffered(), $.limits.maxFinalizePerReport);
@@ -449,9 +450,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     function _vaults(
         IStakingRouter router
     ) private view returns (address dc, address ds, address wv, address elv) {
-        (bool ok, bytes memory data) = address(router).staticcall(abi.encodeWithSignature("addresses()"));
-        require(ok, ZeroAddress());
-        (dc, ds, wv, elv) = abi.decode(data, (address, address, address, address));
+        return IRouterAddresses(address(router)).addresses();
     }
 
     function _setLimits(Limits calldata l) private {

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
+import {IAccounting} from "./interfaces/IAccounting.sol";
 import {IExitManager} from "./interfaces/IExitManager.sol";
 import {IStakingModule} from "./interfaces/IStakingModule.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
@@ -25,6 +26,7 @@ contract ExitManager is CascadeUpgradeable, IExitManager {
         mapping(bytes32 pubkeyHash => bool) exitForced;
         mapping(uint256 moduleOperator => uint256 deadline) penalizedDeadline;
         mapping(uint256 moduleOperator => uint256 count) forcedCount;
+        mapping(uint256 moduleId => IStakingModule) modules; // cache: a module's address never changes
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ExitManager")) - 1)) & ~bytes32(uint256(0xff))
@@ -59,16 +61,28 @@ contract ExitManager is CascadeUpgradeable, IExitManager {
     }
 
     /// @inheritdoc IExitManager
+    function applyReportExits(
+        IAccounting.ExitRequest[] calldata requests,
+        IAccounting.OperatorExited[] calldata exited,
+        uint256 deadline
+    ) external onlyRole(ACCOUNTING_ROLE) {
+        for (uint256 i; i < requests.length; ++i) {
+            IAccounting.ExitRequest calldata e = requests[i];
+            _moduleOf(e.moduleId).requestExits(e.operatorId, e.count, deadline);
+        }
+        for (uint256 i; i < exited.length; ++i) {
+            IAccounting.OperatorExited calldata x = exited[i];
+            _updateExited(x.moduleId, x.operatorId, x.exited);
+        }
+    }
+
+    /// @inheritdoc IExitManager
     function updateOperatorExited(
         uint256 moduleId,
         uint256 operatorId,
         uint256 exited
     ) external onlyRole(ACCOUNTING_ROLE) {
-        uint256[] memory ids = new uint256[](1);
-        uint256[] memory counts = new uint256[](1);
-        ids[0] = operatorId;
-        counts[0] = exited;
-        _moduleOf(moduleId).updateExited(ids, counts);
+        _updateExited(moduleId, operatorId, exited);
     }
 
     // ---------------------------------------------------------------- anyone
@@ -128,9 +142,23 @@ contract ExitManager is CascadeUpgradeable, IExitManager {
 
     // ---------------------------------------------------------------- internal
 
-    /// @dev The module contract of `moduleId` (the router reverts UnknownModule).
-    function _moduleOf(uint256 moduleId) private view returns (IStakingModule) {
-        return IStakingModule(_s().router.getModule(moduleId).module);
+    /// @dev The module contract of `moduleId` (the router reverts UnknownModule), read from the
+    /// router once and then from the cache: the router never changes a module's address.
+    function _moduleOf(uint256 moduleId) private returns (IStakingModule module) {
+        ExitStorage storage $ = _s();
+        module = $.modules[moduleId];
+        if (address(module) == address(0)) {
+            module = IStakingModule($.router.getModule(moduleId).module);
+            $.modules[moduleId] = module;
+        }
+    }
+
+    function _updateExited(uint256 moduleId, uint256 operatorId, uint256 exited) private {
+        uint256[] memory ids = new uint256[](1);
+        uint256[] memory counts = new uint256[](1);
+        ids[0] = operatorId;
+        counts[0] = exited;
+        _moduleOf(moduleId).updateExited(ids, counts);
     }
 
     function _opKey(uint256 moduleId, uint256 operatorId) private pure returns (uint256) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAccounting} from "./IAccounting.sol";
+
 /// @title IExitManager
 /// @notice Exits and forced exits (DESIGN §6 step 9): exit requests and exited counts from the
 /// reports and slashes reach the modules through it, and anyone can force out, through EIP-7002
@@ -24,6 +26,14 @@ interface IExitManager {
     /// a slash). A repeated request never moves a deadline later (the module keeps the
     /// schedule). ACCOUNTING_ROLE.
     function requestExits(uint256 moduleId, uint256 operatorId, uint256 count, uint256 deadline) external;
+
+    /// @notice Report step 9 in one call: every exit request (each part due by `deadline`), then
+    /// every operator's cumulative exited count. ACCOUNTING_ROLE.
+    function applyReportExits(
+        IAccounting.ExitRequest[] calldata requests,
+        IAccounting.OperatorExited[] calldata exited,
+        uint256 deadline
+    ) external;
 
     /// @notice Records an operator's cumulative exited validators in its module (frees the bond
     /// they backed). ACCOUNTING_ROLE.

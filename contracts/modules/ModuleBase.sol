@@ -84,25 +84,38 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         }
     }
 
+    // Modifiers call private checks: a modifier's body is copied into every function that
+    // uses it, and the modules must stay under 20 KiB at 1,000 optimizer runs.
     modifier onlyRouter() {
-        require(msg.sender == _base().router, NotRouter(msg.sender));
+        _checkRouter();
         _;
     }
 
     /// @dev Exit requests and exited counts come from the exit contract, which the router's
     /// admin names by granting it the router's EXIT_MANAGER_ROLE.
     modifier onlyExitManager() {
-        require(
-            IAccessControl(_base().router).hasRole(EXIT_MANAGER_ROLE_ID, msg.sender),
-            NotExitManager(msg.sender)
-        );
+        _checkExitManager();
         _;
     }
 
     modifier onlyManager(uint256 operatorId) {
-        Operator storage op = _operator(operatorId);
-        require(msg.sender == op.manager, NotOperatorManager(operatorId, msg.sender));
+        _checkManager(operatorId);
         _;
+    }
+
+    function _checkRouter() private view {
+        require(msg.sender == _base().router, NotRouter(msg.sender));
+    }
+
+    function _checkExitManager() private view {
+        require(
+            IAccessControl(_base().router).hasRole(EXIT_MANAGER_ROLE_ID, msg.sender),
+            NotExitManager(msg.sender)
+        );
+    }
+
+    function _checkManager(uint256 operatorId) private view {
+        require(msg.sender == _operator(operatorId).manager, NotOperatorManager(operatorId, msg.sender));
     }
 
     // solhint-disable-next-line func-name-mixedcase

@@ -52,6 +52,47 @@ contract ExitManagerTest is ServicesFixture {
         exits.requestExits(7, 0, 1, block.timestamp + 1);
     }
 
+    function test_applyReportExits_revertsForNonAccounting() public {
+        bytes32 role = exits.ACCOUNTING_ROLE();
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role)
+        );
+        vm.prank(stranger);
+        exits.applyReportExits(
+            new IAccounting.ExitRequest[](1),
+            new IAccounting.OperatorExited[](0),
+            block.timestamp + 1
+        );
+        assertEq(curated.getOperator(0).exitRequested, 0, "nothing requested");
+    }
+
+    /// Requests first (with the report's deadline), then exited counts, across both modules.
+    function test_applyReportExits_requestsThenRecordsExited() public {
+        IAccounting.ExitRequest[] memory req = new IAccounting.ExitRequest[](2);
+        req[0] = IAccounting.ExitRequest({moduleId: 0, operatorId: 1, count: 2});
+        req[1] = IAccounting.ExitRequest({moduleId: 1, operatorId: 0, count: 1});
+        IAccounting.OperatorExited[] memory ex = new IAccounting.OperatorExited[](1);
+        ex[0] = IAccounting.OperatorExited({moduleId: 0, operatorId: 1, exited: 1});
+        uint256 due = block.timestamp + 500;
+        vm.prank(address(accounting));
+        exits.applyReportExits(req, ex, due);
+        (uint256 r0, uint256 d0) = curated.exitRequestOf(1);
+        (uint256 r1, uint256 d1) = bonded.exitRequestOf(0);
+        assertEq(r0, 2, "curated op 1: two requested");
+        assertEq(d0, due, "with the report's deadline");
+        assertEq(r1, 1, "bonded op 0: one requested");
+        assertEq(d1, due, "same deadline");
+        assertEq(curated.getOperator(1).exitedKeys, 1, "exited recorded after the request");
+    }
+
+    function test_applyReportExits_revertsOnUnknownModule() public {
+        IAccounting.ExitRequest[] memory req = new IAccounting.ExitRequest[](1);
+        req[0] = IAccounting.ExitRequest({moduleId: 9, operatorId: 0, count: 1});
+        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.UnknownModule.selector, 9));
+        vm.prank(address(accounting));
+        exits.applyReportExits(req, new IAccounting.OperatorExited[](0), block.timestamp + 1);
+    }
+
     function test_updateOperatorExited_revertsForNonAccounting() public {
         bytes32 role = exits.ACCOUNTING_ROLE();
         vm.expectRevert(

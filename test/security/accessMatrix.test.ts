@@ -116,6 +116,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
   ExitManager: {
     ...proxyCommon,
     requestExits: gated("accounting"),
+    applyReportExits: gated("accounting"),
     updateOperatorExited: gated("accounting"),
     forceExit: open("keeper; only when the exit is overdue"),
   },

@@ -370,6 +370,63 @@ export const ExitManagerAbi = [
   {
     inputs: [
       {
+        components: [
+          {
+            internalType: "uint32",
+            name: "moduleId",
+            type: "uint32",
+          },
+          {
+            internalType: "uint32",
+            name: "operatorId",
+            type: "uint32",
+          },
+          {
+            internalType: "uint32",
+            name: "count",
+            type: "uint32",
+          },
+        ],
+        internalType: "struct IAccounting.ExitRequest[]",
+        name: "requests",
+        type: "tuple[]",
+      },
+      {
+        components: [
+          {
+            internalType: "uint32",
+            name: "moduleId",
+            type: "uint32",
+          },
+          {
+            internalType: "uint32",
+            name: "operatorId",
+            type: "uint32",
+          },
+          {
+            internalType: "uint32",
+            name: "exited",
+            type: "uint32",
+          },
+        ],
+        internalType: "struct IAccounting.OperatorExited[]",
+        name: "exited",
+        type: "tuple[]",
+      },
+      {
+        internalType: "uint256",
+        name: "deadline",
+        type: "uint256",
+      },
+    ],
+    name: "applyReportExits",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256",
         name: "moduleId",
         type: "uint256",
@@ -680,6 +737,15 @@ export interface ExitManagerContract extends BaseContract {
   DEFAULT_ADMIN_ROLE: BaseContractMethod<[], string, string>;
   FORCED_EXIT_PENALTY_BPS: BaseContractMethod<[], bigint, bigint>;
   UPGRADE_INTERFACE_VERSION: BaseContractMethod<[], string, string>;
+  applyReportExits: BaseContractMethod<
+    [
+      requests: { moduleId: BigNumberish; operatorId: BigNumberish; count: BigNumberish }[],
+      exited: { moduleId: BigNumberish; operatorId: BigNumberish; exited: BigNumberish }[],
+      deadline: BigNumberish,
+    ],
+    void,
+    ContractTransactionResponse
+  >;
   forceExit: BaseContractMethod<
     [
       moduleId: BigNumberish,
