@@ -11,8 +11,8 @@ const require = createRequire(import.meta.url);
  * (EIP-170 = 24,576 B; target ≤ 20,480 B each): StakingRouter 24,870 (22,223 with the depositor
  * path's functions stubbed out — it must shrink further before the flip), BondedModule 20,453,
  * Accounting 20,418, ServiceRegistry 17,842, YieldClasses 17,555, ServiceAllocations 16,608,
- * CuratedModule 15,767, DepositSecurity 12,489, ServiceSlashing 11,044, ReportOracle 10,015,
- * WithdrawalQueue 9,593, ExitManager 8,268. At 200 runs StakingRouter is 22,230 B. viaIR is off:
+ * CuratedModule 15,767, DepositSecurity 12,489, ServiceSlashing 11,044, ReportOracle 10,110,
+ * WithdrawalQueue 9,593, ExitManager 8,925. At 200 runs StakingRouter is 22,230 B. viaIR is off:
  * it multiplies wasm compile time for a few percent of gas.
  */
 const SOLC_VERSION = "0.8.30";
