@@ -5,6 +5,7 @@ import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
 import {ICascadePool} from "./interfaces/ICascadePool.sol";
+import {IExitManager} from "./interfaces/IExitManager.sol";
 import {IReportOracle} from "./interfaces/IReportOracle.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {IStakingModule} from "./interfaces/IStakingModule.sol";
@@ -13,6 +14,11 @@ import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
 import {BPS, DEPOSIT_SIZE, MAX_FEE_BPS} from "./libraries/Constants.sol";
 import {Reputation} from "./libraries/Reputation.sol";
 import {Waterfall} from "./libraries/Waterfall.sol";
+
+/// @dev The router's `addresses()` view (not part of IStakingRouter).
+interface IRouterAddresses {
+    function addresses() external view returns (address, address, address, address);
+}
 
 /// @title Accounting
 /// @notice Applies an agreed oracle report in DESIGN §6's order after the §9 sanity checks:
@@ -31,6 +37,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint64 lastReportTime;
         uint256 lastRefSlot;
         IServiceRegistry registry;
+        IExitManager exits;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.Accounting")) - 1)) & ~bytes32(uint256(0xff))
@@ -47,17 +54,19 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     function initialize(
         address admin,
         address router,
+        address exits,
         address pool,
         address oracle,
         Limits calldata limits_,
         Params calldata params_
     ) external initializer {
         __Cascade_init(admin);
-        require(router != address(0) && pool != address(0), ZeroAddress());
+        require(router != address(0) && exits != address(0) && pool != address(0), ZeroAddress());
         // The oracle may be zero here and linked once with setOracle: it is deployed after this
         // proxy because it points at it (proxies are never left uninitialized).
         AccountingStorage storage $ = _s();
         $.router = IStakingRouter(router);
+        $.exits = IExitManager(exits);
         $.pool = ICascadePool(pool);
         $.oracle = oracle;
         $.lastReportTime = SafeCast.toUint64(block.timestamp);
@@ -110,15 +119,12 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         if (address($.registry) != address(0)) $.registry.enforceExposure();
         // 8. Reputation; 9. exit requests.
         _updateReputation(report, router, count, inputs.reputationBps);
-        uint256 deadline = block.timestamp + $.params.exitDeadline;
-        for (uint256 i; i < report.exits.length; ++i) {
-            ExitRequest calldata e = report.exits[i];
-            router.requestExits(e.moduleId, e.operatorId, e.count, deadline);
-        }
-        for (uint256 i; i < report.operatorExits.length; ++i) {
-            OperatorExited calldata x = report.operatorExits[i];
-            router.updateOperatorExited(x.moduleId, x.operatorId, x.exited);
-        }
+        if (report.exits.length != 0 || report.operatorExits.length != 0)
+            $.exits.applyReportExits(
+                report.exits,
+                report.operatorExits,
+                block.timestamp + $.params.exitDeadline
+            );
         // 10. Service debt first, then redemptions (buffered → reserved), both before any new
         // validator.
         ICascadePool pool = $.pool;
@@ -161,7 +167,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         IStakingRouter.Module memory m = router.getModule(moduleId);
         uint256 active = IStakingModule(m.module).activeValidatorsOf(operatorId);
         if (active != 0)
-            router.requestExits(moduleId, operatorId, active, block.timestamp + $.params.exitDeadline);
+            $.exits.requestExits(moduleId, operatorId, active, block.timestamp + $.params.exitDeadline);
         uint256 penalty = _slashPenaltyBps($.params.slashPenaltyBps, amount, uint256(m.deposited) - m.exited);
         if (penalty != 0) router.penalizeReputation(moduleId, penalty);
     }
@@ -441,9 +447,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     function _vaults(
         IStakingRouter router
     ) private view returns (address dc, address ds, address wv, address elv) {
-        (bool ok, bytes memory data) = address(router).staticcall(abi.encodeWithSignature("addresses()"));
-        require(ok, ZeroAddress());
-        (dc, ds, wv, elv) = abi.decode(data, (address, address, address, address));
+        return IRouterAddresses(address(router)).addresses();
     }
 
     function _setLimits(Limits calldata l) private {

@@ -23,12 +23,16 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         uint32 secondsPerSlot;
         uint32 slotsPerFrame;
         uint32 quorum;
+        uint64 agreedRefSlot; // the frame `agreed` belongs to (packed with the frame config)
         uint256 lastProcessedRefSlot;
         address[] members;
         mapping(address member => bool) isMember;
         mapping(address member => Vote) votes;
         mapping(uint256 refSlot => mapping(bytes32 hash => uint256)) support;
-        mapping(uint256 refSlot => bytes32) agreed;
+        // One slot for the latest voted frame's consensus, rewritten every frame (a nonzero to
+        // nonzero write, not a fresh slot per frame): votes are only taken for the current
+        // frame and data only for a frame not yet past, so older frames' consensus is never read.
+        bytes32 agreed;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ReportOracle")) - 1)) & ~bytes32(uint256(0xff))
@@ -88,14 +92,14 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         v.hash = hash;
         uint256 support = ++$.support[refSlot][hash];
         emit ReportHashSubmitted(refSlot, msg.sender, hash, support);
-        bytes32 agreed = $.agreed[refSlot];
+        bytes32 agreed = _agreed(refSlot);
         if (support >= $.quorum && agreed != hash) {
             // At most one hash holds a quorum (> half the members), so `agreed` had lost it.
-            $.agreed[refSlot] = hash;
+            _setAgreed(refSlot, hash);
             emit ConsensusReached(refSlot, hash, support);
         } else if (agreed != bytes32(0) && $.support[refSlot][agreed] < $.quorum) {
             // The agreed hash lost its quorum through a changed vote.
-            delete $.agreed[refSlot];
+            _setAgreed(refSlot, bytes32(0));
             emit ConsensusLost(refSlot, agreed, $.support[refSlot][agreed]);
         }
     }
@@ -110,7 +114,7 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         // reached its balances are a frame old, and the next report covers the same period.
         uint256 current = currentRefSlot();
         require(current <= refSlot, ReportFrameExpired(refSlot, current));
-        bytes32 agreed = $.agreed[refSlot];
+        bytes32 agreed = _agreed(refSlot);
         // The agreed hash must still hold a quorum: members leave and quorums change.
         require(agreed != bytes32(0) && $.support[refSlot][agreed] >= $.quorum, NoConsensus(refSlot));
         bytes32 given = keccak256(abi.encode(report));
@@ -156,7 +160,7 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
 
     /// @inheritdoc IReportOracle
     function consensusHash(uint256 refSlot) external view returns (bytes32) {
-        return _s().agreed[refSlot];
+        return _agreed(refSlot);
     }
 
     /// @inheritdoc IReportOracle
@@ -215,11 +219,11 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
     function _recheckConsensus(uint256 refSlot) private {
         OracleStorage storage $ = _s();
         uint256 q = $.quorum;
-        bytes32 agreed = $.agreed[refSlot];
+        bytes32 agreed = _agreed(refSlot);
         if (agreed != bytes32(0)) {
             uint256 kept = $.support[refSlot][agreed];
             if (kept >= q) return;
-            delete $.agreed[refSlot];
+            _setAgreed(refSlot, bytes32(0));
             emit ConsensusLost(refSlot, agreed, kept);
         }
         address[] storage ms = $.members;
@@ -228,10 +232,22 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
             if (v.refSlot != refSlot) continue;
             uint256 support = $.support[refSlot][v.hash];
             if (support >= q) {
-                $.agreed[refSlot] = v.hash;
+                _setAgreed(refSlot, v.hash);
                 emit ConsensusReached(refSlot, v.hash, support);
                 return;
             }
         }
+    }
+
+    /// @dev The hash holding a quorum for `refSlot`, if that is the frame the slot holds.
+    function _agreed(uint256 refSlot) private view returns (bytes32) {
+        OracleStorage storage $ = _s();
+        return $.agreedRefSlot == refSlot ? $.agreed : bytes32(0);
+    }
+
+    function _setAgreed(uint256 refSlot, bytes32 hash) private {
+        OracleStorage storage $ = _s();
+        $.agreedRefSlot = SafeCast.toUint64(refSlot);
+        $.agreed = hash;
     }
 }

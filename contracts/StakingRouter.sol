@@ -8,11 +8,11 @@ import {IDepositSecurity} from "./interfaces/IDepositSecurity.sol";
 import {IStakingModule} from "./interfaces/IStakingModule.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
 import {ICascadePool} from "./interfaces/ICascadePool.sol";
-import {RewardsVault, IWithdrawalRequester} from "./vaults/RewardsVault.sol";
+import {RewardsVault} from "./vaults/RewardsVault.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
 import {Allocation} from "./libraries/Allocation.sol";
 import {Waterfall} from "./libraries/Waterfall.sol";
-import {BPS, DEPOSIT_SIZE, MAX_FEE_BPS, MAX_MODULES} from "./libraries/Constants.sol";
+import {BPS, DEPOSIT_SIZE, EXIT_MANAGER_ROLE_ID, MAX_FEE_BPS, MAX_MODULES} from "./libraries/Constants.sol";
 
 /// @title StakingRouter
 /// @notice The module registry and per-module accounting; deposits validators allocated by
@@ -24,8 +24,9 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     bytes32 public constant ACCOUNTING_ROLE = keccak256("ACCOUNTING_ROLE");
     bytes32 public constant SERVICES_ROLE = keccak256("SERVICES_ROLE");
-    /// @dev Reputation a module loses when one of its operators is forced out (bps).
-    uint256 public constant FORCED_EXIT_PENALTY_BPS = 1_000;
+    /// @dev The exit contract: modules take exit calls from it, the withdrawal vault its forced
+    /// exits, and it may lower reputation (forced-exit penalty).
+    bytes32 public constant EXIT_MANAGER_ROLE = EXIT_MANAGER_ROLE_ID;
 
     uint256 private constant PUBKEY_LENGTH = 48;
     uint256 private constant SIGNATURE_LENGTH = 96;
@@ -44,9 +45,6 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         mapping(address module => uint256 idPlusOne) moduleIds;
         mapping(bytes32 pubkeyHash => uint256 moduleIdPlusOne) pubkeyOwner;
         ICascadePool pool;
-        mapping(bytes32 pubkeyHash => bool) exitForced;
-        mapping(uint256 moduleOperator => uint256 deadline) penalizedDeadline;
-        mapping(uint256 moduleOperator => uint256 count) forcedCount;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.StakingRouter")) - 1)) & ~bytes32(uint256(0xff))
@@ -216,29 +214,6 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         }
     }
 
-    /// @inheritdoc IStakingRouter
-    function requestExits(
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256 count,
-        uint256 deadline
-    ) external onlyRole(ACCOUNTING_ROLE) {
-        IStakingModule(_module(moduleId).module).requestExits(operatorId, count, deadline);
-    }
-
-    /// @inheritdoc IStakingRouter
-    function updateOperatorExited(
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256 exited
-    ) external onlyRole(ACCOUNTING_ROLE) {
-        uint256[] memory ids = new uint256[](1);
-        uint256[] memory counts = new uint256[](1);
-        ids[0] = operatorId;
-        counts[0] = exited;
-        IStakingModule(_module(moduleId).module).updateExited(ids, counts);
-    }
-
     // ---------------------------------------------------------------- services
 
     /// @inheritdoc IStakingRouter
@@ -260,41 +235,10 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     }
 
     /// @inheritdoc IStakingRouter
-    function penalizeReputation(uint256 moduleId, uint256 bps) external onlyRole(ACCOUNTING_ROLE) {
+    function penalizeReputation(uint256 moduleId, uint256 bps) external {
+        // Accounting (slashes) and the exit contract (missed exit deadlines).
+        if (!hasRole(EXIT_MANAGER_ROLE, msg.sender)) _checkRole(ACCOUNTING_ROLE);
         _penalize(moduleId, bps);
-    }
-
-    /// @inheritdoc IStakingRouter
-    function forceExit(
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256[] calldata keyIndexes,
-        bytes calldata pubkeys,
-        bytes calldata signatures
-    ) external payable {
-        RouterStorage storage $ = _s();
-        IStakingModule module = IStakingModule(_module(moduleId).module);
-        require(module.exitOverdue(operatorId), ExitNotOverdue(moduleId, operatorId));
-        uint256 n = keyIndexes.length;
-        require(
-            n != 0 && pubkeys.length == n * PUBKEY_LENGTH && signatures.length == n * SIGNATURE_LENGTH,
-            KeysCountMismatch(moduleId, n, pubkeys.length / PUBKEY_LENGTH)
-        );
-        uint256 deposited = module.depositedKeysOf(operatorId);
-        for (uint256 i; i < n; ++i) {
-            require(keyIndexes[i] < deposited, KeyNotDeposited(moduleId, operatorId, keyIndexes[i]));
-            _markForced(
-                module,
-                moduleId,
-                operatorId,
-                keyIndexes[i],
-                pubkeys[i * PUBKEY_LENGTH:(i + 1) * PUBKEY_LENGTH],
-                signatures[i * SIGNATURE_LENGTH:(i + 1) * SIGNATURE_LENGTH]
-            );
-        }
-        _boundForced(module, moduleId, operatorId, n);
-        emit ForcedExit(moduleId, operatorId, n, msg.value);
-        IWithdrawalRequester($.withdrawalVault).requestFullExits{value: msg.value}(pubkeys);
     }
 
     // ---------------------------------------------------------------- keeper
@@ -577,39 +521,6 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         m.exited = r.exited;
         m.clBalance = r.clBalance;
         emit ModuleReported(id, r.clValidators, r.clBalance, r.exited);
-    }
-
-    /// @dev Never more validators forced than were ever requested to exit; one reputation
-    /// penalty per missed deadline, however many calls force it.
-    function _boundForced(IStakingModule module, uint256 moduleId, uint256 operatorId, uint256 n) private {
-        RouterStorage storage $ = _s();
-        (uint256 requested, uint256 deadline) = module.exitRequestOf(operatorId);
-        uint256 opKey = (moduleId << 128) | operatorId;
-        uint256 forced = $.forcedCount[opKey] + n;
-        require(forced <= requested, KeysCountMismatch(moduleId, requested, forced));
-        $.forcedCount[opKey] = forced;
-        if ($.penalizedDeadline[opKey] != deadline) {
-            $.penalizedDeadline[opKey] = deadline;
-            _penalize(moduleId, FORCED_EXIT_PENALTY_BPS);
-        }
-    }
-
-    /// @dev The key is the operator's (commitment check) and is forced out once only, so
-    /// repeated calls cannot grief the module.
-    function _markForced(
-        IStakingModule module,
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256 idx,
-        bytes calldata pubkey,
-        bytes calldata signature
-    ) private {
-        bytes32 c = keccak256(abi.encodePacked(pubkey, signature));
-        require(module.keyCommitment(operatorId, idx) == c, KeyMismatch(moduleId, operatorId, idx));
-        bytes32 h = keccak256(pubkey);
-        RouterStorage storage $ = _s();
-        require(!$.exitForced[h], ExitAlreadyForced(h));
-        $.exitForced[h] = true;
     }
 
     function _penalize(uint256 moduleId, uint256 bps) private {

@@ -110,7 +110,7 @@ export type Holder = "timelock" | "guardians" | SafeName;
  * at once) and to the timelock (so governance can act too, after the delay — e.g.
  * `gov propose set-class-open`); PAUSER_ROLE to every guardian (any guardian pauses; only
  * the module manager or governance unpauses); the veto committee alone vetoes. Contract-to-
- * contract roles (ACCOUNTING_ROLE, SERVICES_ROLE) are granted to contracts during the deploy
+ * contract roles (ACCOUNTING_ROLE, SERVICES_ROLE, EXIT_MANAGER_ROLE) are granted to contracts during the deploy
  * and are never the deployer's.
  */
 export const ROLE_HOLDERS: Record<string, Holder[]> = {

@@ -164,6 +164,7 @@ export interface System {
   depositContract: any;
   depositSecurity: any;
   router: any;
+  exitManager: any;
   withdrawalVault: any;
   elVault: any;
   /** CascadePool: ETH, class books, balances, redemptions, service debt and payouts. */
@@ -242,6 +243,10 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   ]);
   const elVault = await ethers.deployContract("ExecutionRewardsVault", [await addr(router)]);
   await (await router.setVaults(await addr(withdrawalVault), await addr(elVault))).wait();
+  // Exits and forced exits: modules and the withdrawal vault take them from the holder of the
+  // router's EXIT_MANAGER_ROLE.
+  const exitManager = await proxy(ethers, "ExitManager", [me, await addr(router)]);
+  await (await router.grantRole(await router.EXIT_MANAGER_ROLE(), await addr(exitManager))).wait();
 
   const frameSeconds = cfg.secondsPerSlot * cfg.slotsPerFrame;
   // The ETH and class ledger; its cold paths run in PoolExtension by DELEGATECALL (deployed
@@ -262,6 +267,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   const accounting = await proxy(ethers, "Accounting", [
     me,
     await addr(router),
+    await addr(exitManager),
     poolAddr,
     ZeroAddress,
     accountingSettings(cfg).limits,
@@ -286,6 +292,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   await (await pool.setAccounting(accountingAddr)).wait();
   await (await router.setPool(poolAddr)).wait();
   await (await router.grantRole(await router.ACCOUNTING_ROLE(), accountingAddr)).wait();
+  await (await exitManager.grantRole(await exitManager.ACCOUNTING_ROLE(), accountingAddr)).wait();
   await (await router.grantRole(await router.MODULE_MANAGER_ROLE(), me)).wait();
 
   // Restaked services: registry wired to the router (bond locks), the pool (exposure,
@@ -338,6 +345,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     depositContract: await addr(depositContract),
     depositSecurity: await addr(depositSecurity),
     router: await addr(router),
+    exitManager: await addr(exitManager),
     withdrawalVault: await addr(withdrawalVault),
     executionRewardsVault: await addr(elVault),
     pool: poolAddr,
@@ -365,6 +373,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     depositContract,
     depositSecurity,
     router,
+    exitManager,
     withdrawalVault,
     elVault,
     pool,
@@ -405,6 +414,7 @@ export async function handOverToTimelock(sys: System): Promise<void> {
   for (const c of [
     sys.depositSecurity,
     sys.router,
+    sys.exitManager,
     sys.pool,
     sys.accounting,
     sys.oracle,

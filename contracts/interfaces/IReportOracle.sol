@@ -48,7 +48,8 @@ interface IReportOracle {
     /// @notice refSlot members report for now: the first slot of the current frame.
     function currentRefSlot() external view returns (uint256);
 
-    /// @notice Agreed hash for a refSlot (zero if none).
+    /// @notice Agreed hash for a refSlot: zero if none, and zero for a past frame once a later
+    /// frame has a consensus (one slot holds the latest voted frame's agreement).
     function consensusHash(uint256 refSlot) external view returns (bytes32);
 
     /// @notice The hash members must vote for a report.

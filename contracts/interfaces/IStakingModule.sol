@@ -8,6 +8,7 @@ pragma solidity 0.8.30;
 interface IStakingModule {
     // ---------------------------------------------------------------- errors
     error NotRouter(address caller);
+    error NotExitManager(address caller);
     error UnknownOperator(uint256 operatorId);
     error OperatorInactive(uint256 operatorId);
     error NotOperatorManager(uint256 operatorId, address caller);
@@ -113,7 +114,8 @@ interface IStakingModule {
     /// @notice Releases a lock (no-op for modules without collateral).
     function unlockBond(uint256 operatorId, uint256 amount) external;
 
-    /// @notice Records the operators' exited validators as reported by the oracle.
+    /// @notice Records the operators' exited validators as reported by the oracle. Only the exit
+    /// contract (a holder of the router's EXIT_MANAGER_ROLE).
     function updateExited(uint256[] calldata operatorIds, uint256[] calldata exited) external;
 
     /// @notice The module's exited validators as the oracle reported them. The router calls it at
@@ -124,6 +126,6 @@ interface IStakingModule {
     /// reach `exitedKeys + count`, capped at its deposited keys). Only the part above what is
     /// already requested gets `deadline`;
     /// a repeated request moves no deadline. Emits `ExitRequested` with the deadline that
-    /// applies to the whole request.
+    /// applies to the whole request. Only the exit contract (the router's EXIT_MANAGER_ROLE).
     function requestExits(uint256 operatorId, uint256 count, uint256 deadline) external;
 }

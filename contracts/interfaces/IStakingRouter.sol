@@ -70,10 +70,6 @@ interface IStakingRouter {
     error EthTransferFailed(address to, uint256 amount);
     error VaultsAlreadySet();
     error VaultsNotSet();
-    error ExitNotOverdue(uint256 moduleId, uint256 operatorId);
-    error KeyNotDeposited(uint256 moduleId, uint256 operatorId, uint256 keyIndex);
-    error KeyMismatch(uint256 moduleId, uint256 operatorId, uint256 keyIndex);
-    error ExitAlreadyForced(bytes32 pubkeyHash);
     error BatchLengthMismatch(uint256 modules, uint256 keys, uint256 attestations);
     error ModulesNotAscending(uint256 moduleId, uint256 minimum);
 
@@ -93,7 +89,6 @@ interface IStakingRouter {
     event PoolSet(address pool);
     event ModuleReported(uint256 indexed moduleId, uint256 clValidators, uint256 clBalance, uint256 exited);
     event ReputationChanged(uint256 indexed moduleId, uint256 reputationBps);
-    event ForcedExit(uint256 indexed moduleId, uint256 indexed operatorId, uint256 count, uint256 fee);
 
     // ---------------------------------------------------------------- governance
     /// @notice Registers a module. MODULE_MANAGER_ROLE.
@@ -184,12 +179,6 @@ interface IStakingRouter {
     /// @notice Sets module reputations. ACCOUNTING_ROLE.
     function setReputations(uint256[] calldata reputationBps) external;
 
-    /// @notice Emits exit requests through a module. ACCOUNTING_ROLE.
-    function requestExits(uint256 moduleId, uint256 operatorId, uint256 count, uint256 deadline) external;
-
-    /// @notice Records an operator's cumulative exited validators in its module (frees the
-    /// bond they backed). ACCOUNTING_ROLE.
-    function updateOperatorExited(uint256 moduleId, uint256 operatorId, uint256 exited) external;
 
     /// @notice Locks an operator's collateral for a pending slash. SERVICES_ROLE.
     /// @return locked what the module actually locked
@@ -202,22 +191,9 @@ interface IStakingRouter {
     /// @notice Releases a slash lock. SERVICES_ROLE.
     function unlockOperatorBond(uint256 moduleId, uint256 operatorId, uint256 amount) external;
 
-    /// @notice Lowers a module's reputation by `bps` (slash or missed exit). ACCOUNTING_ROLE.
+    /// @notice Lowers a module's reputation by `bps`: ACCOUNTING_ROLE (slash) or EXIT_MANAGER_ROLE
+    /// (missed exit deadline).
     function penalizeReputation(uint256 moduleId, uint256 bps) external;
-
-    /// @notice Forces out validators of an operator that missed its exit deadline, through EIP-7002
-    /// withdrawal requests sent by the WithdrawalVault (their withdrawal-credential address). Anyone;
-    /// `msg.value` pays the request fees. The module loses `forcedExitPenaltyBps` of reputation.
-    /// @param keyIndexes indexes of deposited keys of the operator
-    /// @param pubkeys their pubkeys, concatenated
-    /// @param signatures their signatures (to check against the key commitments)
-    function forceExit(
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256[] calldata keyIndexes,
-        bytes calldata pubkeys,
-        bytes calldata signatures
-    ) external payable;
 
     /// @notice Links the CascadePool once. DEFAULT_ADMIN_ROLE.
     function setPool(address pool) external;

@@ -23,3 +23,7 @@ uint256 constant MAX_FEE_BPS = 5_000;
 /// @dev Floor of a class's cover target in the premium (DESIGN §6 step 5): a class pays its
 /// premium only on the part of its NAV that junior capital covers at max(minCoverBps, this).
 uint256 constant MIN_COVER_TARGET_BPS = 2_500;
+
+/// @dev Role, in the StakingRouter, of the exit contract (ExitManager): modules accept exit
+/// requests and exited counts from its holders, the WithdrawalVault their forced exits.
+bytes32 constant EXIT_MANAGER_ROLE_ID = keccak256("EXIT_MANAGER_ROLE");

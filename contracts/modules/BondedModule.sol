@@ -118,13 +118,8 @@ contract BondedModule is ModuleBase, IBondedModule {
         require(to != address(0), ZeroAddress());
         uint256 free = withdrawableBond(operatorId);
         require(amount <= free, BondLocked(operatorId, amount, free));
-        BondedStorage storage $ = _bonded();
-        Bond storage b = $.bonds[operatorId];
-        b.amount -= SafeCast.toUint128(amount);
-        $.totalBond -= amount;
-        _lowerKappaBond($);
-        _refresh(operatorId);
-        emit BondWithdrawn(operatorId, to, amount, b.amount);
+        uint256 left = _takeBond(operatorId, amount);
+        emit BondWithdrawn(operatorId, to, amount, left);
         // State is final before the call: a reentrant withdraw sees the reduced bond.
         (bool ok, ) = to.call{value: amount}("");
         require(ok, EthTransferFailed(to, amount));
@@ -135,18 +130,14 @@ contract BondedModule is ModuleBase, IBondedModule {
     /// @inheritdoc IStakingModule
     function chargeBond(uint256 operatorId, uint256 amount) external onlyRouter returns (uint256 charged) {
         _operator(operatorId);
-        BondedStorage storage $ = _bonded();
-        Bond storage b = $.bonds[operatorId];
+        Bond storage b = _bonded().bonds[operatorId];
         // Only free bond: locked bond is held for pending service slashes, and each lock is
         // released by its own execution or veto alone (the registry unlocks before it charges),
         // so a report's loss can never turn a lock into withdrawable bond.
         uint256 free = b.amount - b.locked;
         charged = amount < free ? amount : free;
-        b.amount -= SafeCast.toUint128(charged);
-        $.totalBond -= charged;
-        _lowerKappaBond($);
-        _refresh(operatorId);
-        emit BondCharged(operatorId, amount, charged, b.amount);
+        uint256 left = _takeBond(operatorId, charged);
+        emit BondCharged(operatorId, amount, charged, left);
         if (charged != 0) IStakingRouter(_base().router).receiveBondCover{value: charged}();
     }
 
@@ -157,19 +148,14 @@ contract BondedModule is ModuleBase, IBondedModule {
         uint256 locked = b.locked + amount;
         if (locked > b.amount) locked = b.amount;
         added = locked - b.locked;
-        b.locked = SafeCast.toUint128(locked);
-        _refresh(operatorId);
-        emit BondLockChanged(operatorId, locked);
+        _setLock(operatorId, b, locked);
     }
 
     /// @inheritdoc IStakingModule
     function unlockBond(uint256 operatorId, uint256 amount) external onlyRouter {
         _operator(operatorId);
         Bond storage b = _bonded().bonds[operatorId];
-        uint256 locked = amount < b.locked ? b.locked - amount : 0;
-        b.locked = SafeCast.toUint128(locked);
-        _refresh(operatorId);
-        emit BondLockChanged(operatorId, locked);
+        _setLock(operatorId, b, amount < b.locked ? b.locked - amount : 0);
     }
 
     // ---------------------------------------------------------------- governance
@@ -262,6 +248,23 @@ contract BondedModule is ModuleBase, IBondedModule {
         b.amount += SafeCast.toUint128(amount);
         $.totalBond += amount;
         emit BondDeposited(operatorId, msg.sender, amount, b.amount);
+    }
+
+    /// @dev Takes `amount` (≤ the bond) out of the operator's bond; returns what is left.
+    function _takeBond(uint256 operatorId, uint256 amount) private returns (uint256 left) {
+        BondedStorage storage $ = _bonded();
+        Bond storage b = $.bonds[operatorId];
+        left = b.amount - amount;
+        b.amount = uint128(left); // ≤ the old uint128 amount
+        $.totalBond -= amount;
+        _lowerKappaBond($);
+        _refresh(operatorId);
+    }
+
+    function _setLock(uint256 operatorId, Bond storage b, uint256 locked) private {
+        b.locked = uint128(locked); // ≤ b.amount or the old lock, both uint128
+        _refresh(operatorId);
+        emit BondLockChanged(operatorId, locked);
     }
 
     /// @dev κ's bond snapshot: the total bond as the report found it (the report's charges

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CascadeUpgradeable} from "../governance/CascadeUpgradeable.sol";
 import {IStakingModule} from "../interfaces/IStakingModule.sol";
 import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
+import {EXIT_MANAGER_ROLE_ID} from "../libraries/Constants.sol";
 
 /// @title ModuleBase
 /// @notice Operators and their keys, shared by the curated and the bonded module. A key is
@@ -82,15 +84,38 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         }
     }
 
+    // Modifiers call private checks: a modifier's body is copied into every function that
+    // uses it, and the modules must stay under 20 KiB at 1,000 optimizer runs.
     modifier onlyRouter() {
-        require(msg.sender == _base().router, NotRouter(msg.sender));
+        _checkRouter();
+        _;
+    }
+
+    /// @dev Exit requests and exited counts come from the exit contract, which the router's
+    /// admin names by granting it the router's EXIT_MANAGER_ROLE.
+    modifier onlyExitManager() {
+        _checkExitManager();
         _;
     }
 
     modifier onlyManager(uint256 operatorId) {
-        Operator storage op = _operator(operatorId);
-        require(msg.sender == op.manager, NotOperatorManager(operatorId, msg.sender));
+        _checkManager(operatorId);
         _;
+    }
+
+    function _checkRouter() private view {
+        require(msg.sender == _base().router, NotRouter(msg.sender));
+    }
+
+    function _checkExitManager() private view {
+        require(
+            IAccessControl(_base().router).hasRole(EXIT_MANAGER_ROLE_ID, msg.sender),
+            NotExitManager(msg.sender)
+        );
+    }
+
+    function _checkManager(uint256 operatorId) private view {
+        require(msg.sender == _operator(operatorId).manager, NotOperatorManager(operatorId, msg.sender));
     }
 
     // solhint-disable-next-line func-name-mixedcase
@@ -191,7 +216,10 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     /// @inheritdoc IStakingModule
-    function updateExited(uint256[] calldata operatorIds, uint256[] calldata exited) external onlyRouter {
+    function updateExited(
+        uint256[] calldata operatorIds,
+        uint256[] calldata exited
+    ) external onlyExitManager {
         ModuleBaseStorage storage $ = _base();
         require(operatorIds.length == exited.length, InvalidKeysLength(operatorIds.length, exited.length));
         for (uint256 i; i < operatorIds.length; ++i) {
@@ -220,7 +248,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     /// validator: a request only adds a part with its own deadline when it raises the target
     /// (`exitedKeys + count` above `exitRequested`), so no deadline ever moves later and an
     /// operator that ignores a request becomes overdue (DESIGN §6 step 9).
-    function requestExits(uint256 operatorId, uint256 count, uint256 deadline) external onlyRouter {
+    function requestExits(uint256 operatorId, uint256 count, uint256 deadline) external onlyExitManager {
         Operator storage op = _operator(operatorId);
         ExitSchedule storage s = _base().exitSchedules[operatorId];
         _pruneExits(op, s);

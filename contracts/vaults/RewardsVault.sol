@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {EXIT_MANAGER_ROLE_ID} from "../libraries/Constants.sol";
+
 /// @title RewardsVault
 /// @notice Base of the WithdrawalVault (validators' withdrawal credentials) and the
 /// ExecutionRewardsVault (fee recipient / MEV): receives ETH from anyone; only the router
@@ -38,7 +41,7 @@ abstract contract RewardsVault {
 }
 
 /// @title IWithdrawalRequester
-/// @notice What the router asks of the WithdrawalVault to force validators out.
+/// @notice What the exit contract asks of the WithdrawalVault to force validators out.
 interface IWithdrawalRequester {
     /// @notice Sends one EIP-7002 full-exit request per pubkey; msg.value pays the fees.
     function requestFullExits(bytes calldata pubkeys) external payable;
@@ -49,6 +52,7 @@ interface IWithdrawalRequester {
 /// only address EIP-7002 accepts exit requests from for them.
 contract WithdrawalVault is RewardsVault, IWithdrawalRequester {
     error RequestFailed(uint256 index);
+    error NotExitManager(address caller);
     error FeeTooLow(uint256 sent, uint256 needed);
 
     /// @notice An EIP-7002 exit request sent for `pubkey` with `fee`.
@@ -67,7 +71,8 @@ contract WithdrawalVault is RewardsVault, IWithdrawalRequester {
 
     /// @inheritdoc IWithdrawalRequester
     function requestFullExits(bytes calldata pubkeys) external payable {
-        require(msg.sender == ROUTER, NotRouter(msg.sender));
+        // Forced exits come from the router's exit contract (its EXIT_MANAGER_ROLE).
+        require(IAccessControl(ROUTER).hasRole(EXIT_MANAGER_ROLE_ID, msg.sender), NotExitManager(msg.sender));
         uint256 n = pubkeys.length / PUBKEY_LENGTH;
         uint256 budget = msg.value;
         for (uint256 i; i < n; ++i) {

@@ -59,6 +59,11 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
     const withdrawalVault = m.contract("WithdrawalVault", [router, withdrawalRequests]);
     const elVault = m.contract("ExecutionRewardsVault", [router]);
     m.call(router, "setVaults", [withdrawalVault, elVault]);
+    // Exits and forced exits: modules and the withdrawal vault take them from the holder of
+    // the router's EXIT_MANAGER_ROLE.
+    const exitManager = proxied("ExitManager", [deployer, router]);
+    const exitManagerRole = m.staticCall(router, "EXIT_MANAGER_ROLE", [], 0, { id: "EXIT_MANAGER_ROLE" });
+    m.call(router, "grantRole", [exitManagerRole, exitManager], { id: "grantExitManagerRole" });
 
     // The ETH and class ledger; its cold paths run in PoolExtension by DELEGATECALL.
     const poolExtension = m.contract("PoolExtension", []);
@@ -66,6 +71,7 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
     const accounting = proxied("Accounting", [
       deployer,
       router,
+      exitManager,
       pool,
       ZERO,
       accountingSettings(cfg).limits,
@@ -91,6 +97,10 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
     });
     const servicesRole = m.staticCall(router, "SERVICES_ROLE", [], 0, { id: "SERVICES_ROLE" });
     m.call(router, "grantRole", [accountingRole, accounting], { id: "grantAccountingRole" });
+    const exitsAccountingRole = m.staticCall(exitManager, "ACCOUNTING_ROLE", [], 0, {
+      id: "ExitManager_ACCOUNTING_ROLE",
+    });
+    m.call(exitManager, "grantRole", [exitsAccountingRole, accounting], { id: "grantExitsAccountingRole" });
     m.call(router, "grantRole", [moduleManagerRole, deployer], { id: "grantModuleManagerRole" });
 
     // The registry's implementation runs two extensions by DELEGATECALL (allocations +
@@ -197,6 +207,7 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       withdrawalRequests,
       depositSecurity,
       router,
+      exitManager,
       withdrawalVault,
       elVault,
       pool,

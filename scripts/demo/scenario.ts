@@ -601,7 +601,7 @@ async function keeperForcesOverdueExits(w: World, say: Say): Promise<void> {
     }
     w.forced.requested += x.pubkeys.length;
     say(
-      `Keeper forces ${x.pubkeys.length} validators of ${who} out through EIP-7002 (router.forceExit, fee ${x.fee} wei): its exit requests are overdue.`,
+      `Keeper forces ${x.pubkeys.length} validators of ${who} out through EIP-7002 (ExitManager.forceExit, fee ${x.fee} wei): its exit requests are overdue.`,
     );
   }
 }

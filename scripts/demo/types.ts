@@ -121,7 +121,7 @@ export interface DemoResult {
     vetoedSlash?: { slashId: string; service: string; operator: string; executed: boolean; status: string };
     /** Service rewards: paid per service, received per class (Σ over the frames). */
     serviceRewards: { paidByService: string[]; toClasses: string[] };
-    /** Validators forced out through EIP-7002 (router.forceExit by the keeper) and those the simulator exited. */
+    /** Validators forced out through EIP-7002 (ExitManager.forceExit by the keeper) and those the simulator exited. */
     forcedExits: { requested: number; honoured: number; failedAttempts: number; error?: string };
     membersAgreed: boolean;
     wallSeconds: number;

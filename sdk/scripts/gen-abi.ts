@@ -18,6 +18,7 @@ const out = join(root, "sdk", "src", "abi");
 export const CONTRACTS: Record<string, string> = {
   StakingRouter: "StakingRouter.sol/StakingRouter.json",
   CascadePool: "CascadePool.sol/CascadePool.json",
+  ExitManager: "ExitManager.sol/ExitManager.json",
   ClassToken: "ClassToken.sol/ClassToken.json",
   Accounting: "Accounting.sol/Accounting.json",
   ReportOracle: "ReportOracle.sol/ReportOracle.json",

@@ -20,6 +20,7 @@ import {
   type ClassTokenContract,
   type CuratedModuleContract,
   type DepositSecurityContract,
+  type ExitManagerContract,
   type ReportOracleContract,
   type ServiceRegistryContract,
   type StakingRouterContract,
@@ -30,6 +31,7 @@ import {
   CuratedModuleAbi,
   AccountingAbi,
   DepositSecurityAbi,
+  ExitManagerAbi,
   ReportOracleAbi,
   ServiceRegistryAbi,
   StakingRouterAbi,
@@ -55,6 +57,8 @@ export const addressesSchema = z
     depositSecurity: address,
     /** Optional so deployment files written before the registry shipped still load. */
     serviceRegistry: address.optional(),
+    /** Exits and forced exits (optional like the registry: only `forceExit` needs it). */
+    exitManager: address.optional(),
     withdrawalVault: address.optional(),
     executionRewardsVault: address.optional(),
     depositContract: address.optional(),
@@ -97,6 +101,11 @@ export interface CascadeClient {
    * any use throws a {@link CascadeError}; check `addresses.serviceRegistry` to avoid that.
    */
   registry: ServiceRegistryContract;
+  /**
+   * The ExitManager (exit requests, forced exits). On a deployment without an `exitManager`
+   * address any use throws a {@link CascadeError}.
+   */
+  exits: ExitManagerContract;
   /** Interfaces used to decode reverts (every Cascade contract + OZ errors they inherit). */
   interfaces: Interface[];
   /** The class token of `classId` (address read from the book once, then cached). */
@@ -154,7 +163,10 @@ export function createCascadeClient(params: CreateCascadeClientParams): CascadeC
     timelock: c<CascadeTimelockContract>(addresses.timelock, CascadeTimelockAbi),
     registry: addresses.serviceRegistry
       ? c<ServiceRegistryContract>(addresses.serviceRegistry, ServiceRegistryAbi)
-      : missingRegistry(),
+      : missing<ServiceRegistryContract>("serviceRegistry"),
+    exits: addresses.exitManager
+      ? c<ExitManagerContract>(addresses.exitManager, ExitManagerAbi)
+      : missing<ExitManagerContract>("exitManager"),
     interfaces: [
       CascadePoolAbi,
       StakingRouterAbi,
@@ -166,6 +178,7 @@ export function createCascadeClient(params: CreateCascadeClientParams): CascadeC
       DepositSecurityAbi,
       CascadeTimelockAbi,
       ServiceRegistryAbi,
+      ExitManagerAbi,
     ].map((abi) => new Interface(abi as never)),
     async token(classId: number) {
       let t = tokens.get(classId);
@@ -187,13 +200,13 @@ export function createCascadeClient(params: CreateCascadeClientParams): CascadeC
   return client;
 }
 
-/** Stands in for the registry of a deployment without one: every property access throws. */
-function missingRegistry(): ServiceRegistryContract {
-  return new Proxy({} as ServiceRegistryContract, {
+/** Stands in for an optional contract of a deployment without it: every property access throws. */
+function missing<T extends object>(key: string): T {
+  return new Proxy({} as T, {
     get(_t, prop) {
       // Not a thenable, and inspectable (util.inspect, JSON) without throwing.
       if (prop === "then" || typeof prop === "symbol" || prop === "toJSON") return undefined;
-      throw new CascadeError("this deployment has no serviceRegistry address (redeploy or pass --addresses)");
+      throw new CascadeError(`this deployment has no ${key} address (redeploy or pass --addresses)`);
     },
   });
 }

@@ -127,5 +127,6 @@ export {
 export { claimServicePayout, type ClaimServicePayoutResult } from "./actions/claimServicePayout.js";
 // keeper
 export { forceExit, type ForceExitParams, type ForceExitResult } from "./actions/forceExit.js";
+export { EXIT_MANAGER_ROLE, exitManagerOf } from "./exits.js";
 // risk of the deployed system
 export { securityGraph, type SecurityGraphParams, type SecurityGraphResult } from "./risk/deployed.js";

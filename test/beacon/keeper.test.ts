@@ -2,7 +2,7 @@
  * Keeper upkeep against a staked system and the beacon simulator: it executes a service slash
  * only after its veto window (never a vetoed one), finds the slashed operator's exit requests
  * overdue once their deadline passes (the simulated operator ignores them), and forces its
- * validators out through `router.forceExit` → WithdrawalVault → EIP-7002 contract, which the
+ * validators out through `ExitManager.forceExit` → WithdrawalVault → EIP-7002 contract, which the
  * simulator honours. Keys come from `KeysAdded` events; nothing is forced twice.
  */
 import { expect } from "chai";

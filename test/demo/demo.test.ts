@@ -132,7 +132,7 @@ describe("demo scenario (DESIGN §11)", function () {
       expect(f.honoured, "the simulator exited every forced validator").to.equal(f.requested);
     } else {
       // contracts/devnet/WithdrawalRequestPredeploy.sol has a receive() that reverts, so the
-      // EIP-7002 fee query (an empty call) reverts and router.forceExit cannot run on the devnet.
+      // EIP-7002 fee query (an empty call) reverts and ExitManager.forceExit cannot run on the devnet.
       expect(f.error, "why nothing was forced").to.match(/fee query/);
       expect(f.failedAttempts > 0).to.equal(true);
     }

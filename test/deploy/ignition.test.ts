@@ -20,6 +20,11 @@ async function wiring(sys: System) {
       }),
     ),
     accountingRole: await roles(sys.router, "ACCOUNTING_ROLE", a.accounting),
+    exitManager: [
+      await roles(sys.router, "EXIT_MANAGER_ROLE", a.exitManager),
+      await roles(sys.exitManager, "ACCOUNTING_ROLE", a.accounting),
+      (await sys.exitManager.router()) === a.router,
+    ],
     servicesRoles: [
       await roles(sys.router, "SERVICES_ROLE", a.serviceRegistry),
       await roles(sys.router, "SERVICES_ROLE", a.accounting),

@@ -49,6 +49,7 @@ describe("deploy: governance Safes and the role hand-over", function () {
       // Every AccessControl contract of the system is read, the timelock included.
       for (const c of [
         "router",
+        "exitManager",
         "pool",
         "accounting",
         "oracle",
@@ -73,9 +74,9 @@ describe("deploy: governance Safes and the role hand-over", function () {
       const role = key.split(".")[1]!;
       const contract = key.split(".")[0]!;
       const want = ROLE_HOLDERS[role];
-      if (role === "ACCOUNTING_ROLE" || role === "SERVICES_ROLE") {
+      if (role === "ACCOUNTING_ROLE" || role === "SERVICES_ROLE" || role === "EXIT_MANAGER_ROLE") {
         expect(
-          holders.every((h) => ["accounting", "serviceRegistry"].includes(h)),
+          holders.every((h) => ["accounting", "serviceRegistry", "exitManager"].includes(h)),
           `${key}: contracts only`,
         ).to.equal(true);
         continue;

@@ -68,7 +68,7 @@ contract BondedModuleFuzzTest is RouterFixture {
             uint256[] memory ids = new uint256[](1);
             uint256[] memory ex = new uint256[](1);
             ex[0] = exitCount;
-            vm.prank(address(router));
+            vm.prank(address(exits));
             bonded.updateExited(ids, ex);
         }
         _assertCovered(0, "exit");

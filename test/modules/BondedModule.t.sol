@@ -37,7 +37,7 @@ abstract contract BondedFixture is RouterFixture {
         uint256[] memory ex = new uint256[](1);
         ids[0] = op;
         ex[0] = exited;
-        vm.prank(address(router));
+        vm.prank(address(exits));
         bonded.updateExited(ids, ex);
     }
 

@@ -87,4 +87,26 @@ contract SubmitReportHashTest is OracleFixture {
         vm.prank(members[0]);
         oracle.submitReportHash(0, hash);
     }
+
+    /// The consensus slot is reused frame after frame: an unsubmitted frame's agreement never
+    /// counts for the next frame, and the next frame agrees on its own.
+    function test_submitReportHash_nextFrameStartsWithoutConsensus() public {
+        uint256 first = report.refSlot;
+        _vote(0, hash);
+        _vote(1, hash);
+        assertEq(oracle.consensusHash(first), hash, "first frame agreed");
+        vm.warp(block.timestamp + FRAME);
+        _prepare();
+        assertEq(report.refSlot, first + SLOTS_PER_FRAME, "next frame");
+        assertEq(oracle.consensusHash(report.refSlot), bytes32(0), "no consensus carried over");
+        _vote(0, hash);
+        assertEq(oracle.consensusHash(report.refSlot), bytes32(0), "one vote is not a quorum");
+        vm.expectRevert(abi.encodeWithSelector(IReportOracle.NoConsensus.selector, report.refSlot));
+        _submit(0);
+        _vote(1, hash);
+        assertEq(oracle.consensusHash(report.refSlot), hash, "next frame agreed");
+        assertEq(oracle.consensusHash(first), bytes32(0), "a past frame's consensus is no longer kept");
+        _submit(0);
+        assertEq(oracle.lastProcessedRefSlot(), report.refSlot, "next frame applied");
+    }
 }

@@ -1,5 +1,5 @@
 /**
- * StakingRouter.forceExit once an operator is overdue (these were findings of the security
+ * ExitManager.forceExit once an operator is overdue (these were findings of the security
  * review, now fixed): a keeper can force at most as many validators as were requested to
  * exit, each validator only once, and the module pays one reputation penalty per missed
  * deadline however many calls are made.
@@ -35,16 +35,18 @@ describe("security: forceExit by a keeper", function () {
     const rep0 = (await sys.router.getModule(0)).reputationBps;
     const before = await sys.withdrawalRequests.requestCount();
     await expect(
-      sys.router.connect(keeper).forceExit(0, 0, idx, k.pubkeys, k.signatures, { value: BigInt(deposited) }),
+      sys.exitManager
+        .connect(keeper)
+        .forceExit(0, 0, idx, k.pubkeys, k.signatures, { value: BigInt(deposited) }),
       "all validators for one requested exit",
-    ).to.be.revertedWithCustomError(sys.router, "KeysCountMismatch");
+    ).to.be.revertedWithCustomError(sys.exitManager, "KeysCountMismatch");
     const one = [k.pubkeys.slice(0, 2 + 96), k.signatures.slice(0, 2 + 192)] as const;
-    await (await sys.router.connect(keeper).forceExit(0, 0, [0], one[0], one[1], { value: 1n })).wait();
+    await (await sys.exitManager.connect(keeper).forceExit(0, 0, [0], one[0], one[1], { value: 1n })).wait();
     expect((await sys.withdrawalRequests.requestCount()) - before, "one exit request sent").to.equal(1n);
     await expect(
-      sys.router.connect(keeper).forceExit(0, 0, [0], one[0], one[1], { value: 1n }),
+      sys.exitManager.connect(keeper).forceExit(0, 0, [0], one[0], one[1], { value: 1n }),
       "the same validator twice",
-    ).to.be.revertedWithCustomError(sys.router, "ExitAlreadyForced");
+    ).to.be.revertedWithCustomError(sys.exitManager, "ExitAlreadyForced");
     const rep = (await sys.router.getModule(0)).reputationBps;
     expect(rep, "one 10% penalty").to.equal((rep0 * 9000n) / 10000n);
   });
@@ -84,7 +86,7 @@ describe("security: forceExit by a keeper", function () {
     const k = makeKeys("curated-op-0", 0, 1, wc);
     const before = await sys.withdrawalRequests.requestCount();
     await (
-      await sys.router.connect(keeper).forceExit(0, 0, [0], k.pubkeys, k.signatures, { value: 1n })
+      await sys.exitManager.connect(keeper).forceExit(0, 0, [0], k.pubkeys, k.signatures, { value: 1n })
     ).wait();
     expect((await sys.withdrawalRequests.requestCount()) - before, "forceExit sends the request").to.equal(
       1n,

@@ -29,6 +29,7 @@ describe("security: upgrade safety (@openzeppelin/upgrades-core)", function () {
       "BondedModule",
       "CuratedModule",
       "DepositSecurity",
+      "ExitManager",
       "ReportOracle",
       "ServiceRegistry",
       "StakingRouter",

@@ -16,6 +16,7 @@ import {WithdrawalVault, ExecutionRewardsVault} from "../../contracts/vaults/Rew
 import {StakingRouter} from "../../contracts/StakingRouter.sol";
 import {CascadePool} from "../../contracts/CascadePool.sol";
 import {PoolExtension} from "../../contracts/pool/PoolExtension.sol";
+import {ExitManager} from "../../contracts/ExitManager.sol";
 import {StakingRouter__Harness} from "../harness/StakingRouter__Harness.sol";
 
 /// @notice Deploys the router stack behind ERC-1967 proxies in the documented order, with
@@ -47,6 +48,7 @@ abstract contract RouterFixture is Test {
     StakingRouter__Harness internal router;
     /// @dev The ETH and class ledger (CascadePool) the router deposits from.
     CascadePool internal pool;
+    ExitManager internal exits;
     WithdrawalVault internal wv;
     ExecutionRewardsVault internal elv;
     CuratedModule internal curated;
@@ -57,7 +59,7 @@ abstract contract RouterFixture is Test {
 
     // ---------------------------------------------------------------- deployment
 
-    /// @dev Deposit contract, deposit security, router (harness), vaults, the pool. No modules.
+    /// @dev Deposit contract, deposit security, router (harness), exit manager, vaults, the pool. No modules.
     function _deployCore() internal {
         _makeGuardians(3);
         dc = new DepositContract();
@@ -82,6 +84,14 @@ abstract contract RouterFixture is Test {
                 )
             )
         );
+        exits = ExitManager(
+            address(
+                new ERC1967Proxy(
+                    address(new ExitManager()),
+                    abi.encodeCall(ExitManager.initialize, (admin, address(router)))
+                )
+            )
+        );
         wv = new WithdrawalVault(address(router), address(new WithdrawalRequestPredeploy()));
         elv = new ExecutionRewardsVault(address(router));
         pool = CascadePool(
@@ -100,6 +110,7 @@ abstract contract RouterFixture is Test {
         vm.startPrank(admin);
         router.setVaults(address(wv), address(elv));
         router.setPool(address(pool));
+        router.grantRole(router.EXIT_MANAGER_ROLE(), address(exits));
         router.grantRole(router.MODULE_MANAGER_ROLE(), moduleManager);
         router.grantRole(router.PAUSER_ROLE(), pauser);
         vm.stopPrank();

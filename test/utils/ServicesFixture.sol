@@ -73,6 +73,7 @@ abstract contract ServicesFixture is RouterFixture {
                         (
                             admin,
                             address(router),
+                            address(exits),
                             address(pool),
                             oracle,
                             IAccounting.Limits({
@@ -113,6 +114,7 @@ abstract contract ServicesFixture is RouterFixture {
         pool.setAccounting(address(accounting));
         pool.grantRole(pool.CLASS_MANAGER_ROLE(), admin);
         router.grantRole(router.ACCOUNTING_ROLE(), address(accounting));
+        exits.grantRole(exits.ACCOUNTING_ROLE(), address(accounting));
         router.grantRole(router.SERVICES_ROLE(), address(registry));
         router.grantRole(router.SERVICES_ROLE(), address(accounting));
         accounting.setServiceRegistry(address(registry));

@@ -94,7 +94,10 @@ abstract contract SystemFixture is RouterFixture {
         address oracleAddr = vm.computeCreateAddress(address(this), nonce + 1);
         new ERC1967Proxy(
             accountingImpl,
-            abi.encodeCall(Accounting.initialize, (admin, address(router), address(pool), oracleAddr, lim, p))
+            abi.encodeCall(
+                Accounting.initialize,
+                (admin, address(router), address(exits), address(pool), oracleAddr, lim, p)
+            )
         );
         new ERC1967Proxy(
             oracleImpl,
@@ -118,6 +121,7 @@ abstract contract SystemFixture is RouterFixture {
         vm.startPrank(admin);
         pool.setAccounting(accountingAddr);
         router.grantRole(router.ACCOUNTING_ROLE(), accountingAddr);
+        exits.grantRole(exits.ACCOUNTING_ROLE(), accountingAddr);
         vm.stopPrank();
     }
 

@@ -1,8 +1,9 @@
 import { AbiCoder, Contract, concat, dataSlice, getAddress, keccak256 } from "ethers";
 import { z } from "zod";
-import { BondedModuleAbi } from "../abi/index.js";
+import { BondedModuleAbi, ExitManagerAbi } from "../abi/index.js";
 import type { CascadeClient } from "../client.js";
 import { CascadeError, InvalidInputError } from "../errors.js";
+import { exitManagerOf } from "../exits.js";
 import { parse, read, resolveModuleId, send, zId, zModule, type TxResult } from "./internal.js";
 
 const PUBKEY = 48;
@@ -133,9 +134,16 @@ export async function forceExit(client: CascadeClient, params: ForceExitParams):
   }
   const value = feePerRequest * BigInt(keyIndexes.length);
 
+  const exits = client.addresses.exitManager
+    ? client.exits
+    : new Contract(
+        await exitManagerAddress(client),
+        ExitManagerAbi as never,
+        client.signer ?? client.provider,
+      );
   const receipt = await send(
     client,
-    client.router,
+    exits as typeof client.exits,
     "forceExit",
     [moduleId, p.operatorId, keyIndexes, concat(pubkeys), concat(signatures)],
     value,
@@ -151,6 +159,13 @@ export async function forceExit(client: CascadeClient, params: ForceExitParams):
     value,
     withdrawalRequests: requests,
   };
+}
+
+/** The ExitManager: the router's EXIT_MANAGER_ROLE holder when the address book has none. */
+async function exitManagerAddress(client: CascadeClient): Promise<string> {
+  const a = await read(client, () => exitManagerOf(client.provider, client.addresses.router));
+  if (!a) throw new CascadeError("forceExit: the router has no exit manager (EXIT_MANAGER_ROLE holder)");
+  return a;
 }
 
 /** The router's WithdrawalVault: from the deployment addresses, else its `VaultsSet` event. */

@@ -280,7 +280,7 @@ export class BeaconSimulator {
 
   /**
    * The operator ignores its module's exit requests from now on (it stays offline): only a forced
-   * exit through EIP-7002 (the router's `forceExit`) gets its validators out.
+   * exit through EIP-7002 (the ExitManager's `forceExit`) gets its validators out.
    */
   ignoreExitRequests(module: string, operatorId: bigint | number): void {
     this.unresponsive.add(`${getAddress(module)}:${BigInt(operatorId)}`);

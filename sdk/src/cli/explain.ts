@@ -100,6 +100,7 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   NotOperatorManager:
     "{caller} is not the manager of operator {operatorId}: sign with the manager's key (`cascade operator status {operatorId}`)",
   NotRouter: "{caller} is not the staking router",
+  NotExitManager: "{caller} is not the exit manager (the router's EXIT_MANAGER_ROLE holder)",
   OperatorInactive: "operator {operatorId} is deactivated",
   RemoveDepositedKeys:
     "operator {operatorId}: cannot cut keys to {newTotal}, {deposited} are deposited already",

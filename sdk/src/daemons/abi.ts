@@ -17,9 +17,12 @@ export const ROUTER_ABI = [
   "function previewAllocation(uint256 n) view returns (uint256[] allocation, uint256 total)",
   "function withdrawalCredentials() view returns (bytes32)",
   "function addresses() view returns (address depositContract, address depositSecurity, address withdrawalVault, address elVault)",
-  "function forceExit(uint256 moduleId, uint256 operatorId, uint256[] keyIndexes, bytes pubkeys, bytes signatures) payable",
   "function depositToBeacon(uint256 moduleId, uint256 maxCount, tuple(bytes pubkeys, bytes signatures, bytes32[] depositDataRoots) keys, tuple(uint256 moduleId, uint256 keyNonce, bytes32 depositRoot, uint256 blockNumber, bytes32 blockHash, tuple(bytes32 r, bytes32 vs)[] signatures) attestation) returns (uint256)",
   "function depositToBeaconBatch(uint256[] moduleIds, uint256 maxCount, tuple(bytes pubkeys, bytes signatures, bytes32[] depositDataRoots)[] keys, tuple(uint256 moduleId, uint256 keyNonce, bytes32 depositRoot, uint256 blockNumber, bytes32 blockHash, tuple(bytes32 r, bytes32 vs)[] signatures)[] attestations) returns (uint256)",
+];
+
+export const EXIT_MANAGER_ABI = [
+  "function forceExit(uint256 moduleId, uint256 operatorId, uint256[] keyIndexes, bytes pubkeys, bytes signatures) payable",
 ];
 
 export const MODULE_ABI = [

@@ -13,17 +13,19 @@
  * - `executeDueSlashes`: executes every pending service slash whose veto window is over
  *   (`registry.pendingSlashes()`, `requestedAt + vetoWindow ≤ now`); vetoed ones are no longer pending.
  * - `forceOverdueExits`: for every operator whose exit requests are overdue (`exitOverdue`), calls
- *   `router.forceExit` with its deposited keys (from `KeysAdded` events) not yet requested through
+ *   `ExitManager.forceExit` (the router's EXIT_MANAGER_ROLE holder) with its deposited keys (from `KeysAdded` events) not yet requested through
  *   EIP-7002 (the WithdrawalVault's `ExitRequestSent` events), paying the request fee per key.
  * It never claims payouts or redemptions: those belong to their owners.
  */
 import { Contract, Interface, type Signer } from "ethers";
 import { BeaconApi } from "../beacon/api.js";
+import { exitManagerOf } from "../exits.js";
 import {
   DEPOSIT_SECURITY_ABI,
   MODULE_ABI,
   POOL_ABI,
   REGISTRY_ABI,
+  EXIT_MANAGER_ABI,
   ROUTER_ABI,
   WITHDRAWAL_VAULT_ABI,
 } from "./abi.js";
@@ -77,6 +79,8 @@ export class Keeper {
       /** Needed by `forceOverdueExits` (its `ExitRequestSent` events; the EIP-7002 fee source). */
       withdrawalVault?: string;
       withdrawalRequests?: string;
+      /** Sends `forceOverdueExits`' calls; found from the router's EXIT_MANAGER_ROLE when omitted. */
+      exitManager?: string;
     },
     readonly guardians: Guardian[],
     /** Where key bytes come from: the modules' `KeysAdded` events (refreshed before each deposit) or any source. */
@@ -229,7 +233,7 @@ export class Keeper {
   }
 
   /**
-   * Forces exits of operators past their exit deadline through `router.forceExit` (EIP-7002
+   * Forces exits of operators past their exit deadline through `ExitManager.forceExit` (EIP-7002
    * requests sent by the WithdrawalVault). Keys already requested are skipped, so an operator is
    * forced once per key. Returns one entry per operator forced; when the fee query or the call
    * reverts the entry carries `error` (no `txHash`) and the keeper moves on (it retries next run).
@@ -240,6 +244,10 @@ export class Keeper {
       throw new Error("keeper: forced exits need the withdrawalVault and withdrawalRequests addresses");
     const provider = this.signer.provider!;
     const router = new Contract(this.addresses.router, ROUTER_ABI, this.signer);
+    const exitsAddr = this.addresses.exitManager ?? (await exitManagerOf(provider, this.addresses.router));
+    if (!exitsAddr)
+      throw new Error("keeper: forced exits need the exit manager (EXIT_MANAGER_ROLE on the router)");
+    const exits = new Contract(exitsAddr, EXIT_MANAGER_ABI, this.signer);
     const vIface = new Interface(WITHDRAWAL_VAULT_ABI);
     const sent = new Set<string>();
     const vlogs = await provider.getLogs({
@@ -301,7 +309,7 @@ export class Keeper {
         }
         entry.fee = fee * BigInt(idx.length);
         try {
-          const tx = await router.forceExit(
+          const tx = await exits.forceExit(
             m,
             op,
             idx,
@@ -312,7 +320,7 @@ export class Keeper {
           await tx.wait();
           entry.txHash = tx.hash;
         } catch (e) {
-          entry.error = `router.forceExit reverted: ${short(e)}`;
+          entry.error = `ExitManager.forceExit reverted: ${short(e)}`;
         }
       }
     }

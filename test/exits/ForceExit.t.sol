@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {Vm} from "forge-std/Vm.sol";
 import {WithdrawalRequestPredeploy} from "../../contracts/devnet/WithdrawalRequestPredeploy.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
-import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
+import {IExitManager} from "../../contracts/interfaces/IExitManager.sol";
 import {ServicesFixture} from "../utils/ServicesFixture.sol";
 
 contract ForceExitTest is ServicesFixture {
@@ -38,8 +38,8 @@ contract ForceExitTest is ServicesFixture {
     function test_forceExit_revertsBeforeDeadline() public {
         (uint256[] memory idx, bytes memory pks, bytes memory sigs) = _keyArgs(address(curated), 0, 3);
         vm.warp(deadline);
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.ExitNotOverdue.selector, 0, 0));
-        router.forceExit{value: 3}(0, 0, idx, pks, sigs);
+        vm.expectRevert(abi.encodeWithSelector(IExitManager.ExitNotOverdue.selector, 0, 0));
+        exits.forceExit{value: 3}(0, 0, idx, pks, sigs);
         assertEq(predeploy.requestCount(), 0, "no request sent");
         assertEq(router.getModule(0).reputationBps, slashedRep, "only the slash penalty");
     }
@@ -50,7 +50,7 @@ contract ForceExitTest is ServicesFixture {
         vm.deal(stranger, 1 ether);
         vm.recordLogs();
         vm.prank(stranger);
-        router.forceExit{value: 3}(0, 0, idx, pks, sigs);
+        exits.forceExit{value: 3}(0, 0, idx, pks, sigs);
         Vm.Log[] memory logs = vm.getRecordedLogs();
         bytes32 topic = WithdrawalRequestPredeploy.WithdrawalRequested.selector;
         uint256 seen;
@@ -71,7 +71,7 @@ contract ForceExitTest is ServicesFixture {
         assertEq(address(predeploy).balance, 3, "fees arrived");
         assertEq(
             router.getModule(0).reputationBps,
-            (slashedRep * (10_000 - router.FORCED_EXIT_PENALTY_BPS())) / 10_000,
+            (slashedRep * (10_000 - exits.FORCED_EXIT_PENALTY_BPS())) / 10_000,
             "module reputation cut by the forced-exit penalty"
         );
     }
@@ -84,11 +84,11 @@ contract ForceExitTest is ServicesFixture {
         uint256 due = block.timestamp + EXIT_DEADLINE;
         assertEq(bonded.getOperator(1).exitRequested, 2, "two requested");
         (uint256[] memory idx, bytes memory pks, bytes memory sigs) = _keyArgs(address(bonded), 1, 2);
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.ExitNotOverdue.selector, 1, 1));
-        router.forceExit{value: 2}(1, 1, idx, pks, sigs);
+        vm.expectRevert(abi.encodeWithSelector(IExitManager.ExitNotOverdue.selector, 1, 1));
+        exits.forceExit{value: 2}(1, 1, idx, pks, sigs);
         vm.warp(due + 1);
         uint256 rep = router.getModule(1).reputationBps;
-        router.forceExit{value: 2}(1, 1, idx, pks, sigs);
+        exits.forceExit{value: 2}(1, 1, idx, pks, sigs);
         assertEq(predeploy.requestCount(), 2, "two requests");
         assertEq(router.getModule(1).reputationBps, (rep * 9_000) / 10_000, "bonded module penalized");
     }
@@ -97,12 +97,12 @@ contract ForceExitTest is ServicesFixture {
         (uint256[] memory idx, bytes memory pks, bytes memory sigs) = _keyArgs(address(curated), 0, 3);
         sigs[96 + 5] ^= 0x01; // corrupt key 1's signature
         vm.warp(deadline + 1);
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.KeyMismatch.selector, 0, 0, 1));
-        router.forceExit{value: 3}(0, 0, idx, pks, sigs);
+        vm.expectRevert(abi.encodeWithSelector(IExitManager.KeyMismatch.selector, 0, 0, 1));
+        exits.forceExit{value: 3}(0, 0, idx, pks, sigs);
         // Another operator's key under this operator's index.
         (, bytes memory otherPk, bytes memory otherSig) = _keyArgs(address(curated), 1, 1);
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.KeyMismatch.selector, 0, 0, 0));
-        router.forceExit{value: 1}(0, 0, _single(0), otherPk, otherSig);
+        vm.expectRevert(abi.encodeWithSelector(IExitManager.KeyMismatch.selector, 0, 0, 0));
+        exits.forceExit{value: 1}(0, 0, _single(0), otherPk, otherSig);
         assertEq(predeploy.requestCount(), 0, "nothing sent");
         assertEq(router.getModule(0).reputationBps, slashedRep, "no penalty");
     }
@@ -110,15 +110,15 @@ contract ForceExitTest is ServicesFixture {
     function test_forceExit_revertsOnUndepositedKey() public {
         vm.warp(deadline + 1);
         (bytes memory pk, bytes memory sig) = _keys(address(curated), 0, 3, 1);
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.KeyNotDeposited.selector, 0, 0, 3));
-        router.forceExit{value: 1}(0, 0, _single(3), pk, sig);
+        vm.expectRevert(abi.encodeWithSelector(IExitManager.KeyNotDeposited.selector, 0, 0, 3));
+        exits.forceExit{value: 1}(0, 0, _single(3), pk, sig);
     }
 
     function test_forceExit_revertsWhenFeeShort() public {
         (uint256[] memory idx, bytes memory pks, bytes memory sigs) = _keyArgs(address(curated), 0, 3);
         vm.warp(deadline + 1);
         vm.expectRevert(); // WithdrawalVault.FeeTooLow(0, 1) on the third key
-        router.forceExit{value: 2}(0, 0, idx, pks, sigs);
+        exits.forceExit{value: 2}(0, 0, idx, pks, sigs);
         assertEq(predeploy.requestCount(), 0, "all or nothing");
     }
 
@@ -127,7 +127,7 @@ contract ForceExitTest is ServicesFixture {
     function test_forceExit_cannotBeRepeatedToGriefReputation() public {
         vm.warp(deadline + 1);
         uint256 before = router.getModule(0).reputationBps;
-        router.forceExit{value: 1}(
+        exits.forceExit{value: 1}(
             0,
             0,
             _single(0),
@@ -137,8 +137,8 @@ contract ForceExitTest is ServicesFixture {
         uint256 once = router.getModule(0).reputationBps;
         assertEq(once, (before * 9_000) / 10_000, "one 10% penalty");
         bytes32 h = keccak256(_pubkey(address(curated), 0, 0));
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.ExitAlreadyForced.selector, h));
-        router.forceExit{value: 1}(
+        vm.expectRevert(abi.encodeWithSelector(IExitManager.ExitAlreadyForced.selector, h));
+        exits.forceExit{value: 1}(
             0,
             0,
             _single(0),
