@@ -179,7 +179,6 @@ interface IStakingRouter {
     /// @notice Sets module reputations. ACCOUNTING_ROLE.
     function setReputations(uint256[] calldata reputationBps) external;
 
-
     /// @notice Locks an operator's collateral for a pending slash. SERVICES_ROLE.
     /// @return locked what the module actually locked
     function lockOperatorBond(

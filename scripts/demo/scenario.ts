@@ -470,9 +470,7 @@ async function tier2SlashRequested(w: World, f: number, say: Say): Promise<void>
 /** A new depositor puts 64 ETH into C (frame 2) or B (frame 3). */
 async function newDepositor(w: World, f: number, say: Say): Promise<void> {
   const [who, cls] = f === 2 ? [w.roles.depositors[4], 2] : [w.roles.depositors[5], 1];
-  await (
-    await w.sys.pool.connect(who).deposit(cls, await who.getAddress(), 0, { value: 64n * ETH })
-  ).wait();
+  await (await w.sys.pool.connect(who).deposit(cls, await who.getAddress(), 0, { value: 64n * ETH })).wait();
   say(`A new depositor puts 64 ETH into class ${w.symbols[cls]}.`);
 }
 

@@ -1051,6 +1051,11 @@ export const AccountingAbi = [
       },
       {
         internalType: "address",
+        name: "exits",
+        type: "address",
+      },
+      {
+        internalType: "address",
         name: "pool",
         type: "address",
       },
@@ -1508,6 +1513,7 @@ export interface AccountingContract extends BaseContract {
     [
       admin: AddressLike,
       router: AddressLike,
+      exits: AddressLike,
       pool: AddressLike,
       oracle: AddressLike,
       limits_: {

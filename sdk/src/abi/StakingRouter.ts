@@ -106,33 +106,6 @@ export const StakingRouterAbi = [
     type: "error",
   },
   {
-    inputs: [
-      {
-        internalType: "bytes32",
-        name: "pubkeyHash",
-        type: "bytes32",
-      },
-    ],
-    name: "ExitAlreadyForced",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-    ],
-    name: "ExitNotOverdue",
-    type: "error",
-  },
-  {
     inputs: [],
     name: "FailedCall",
     type: "error",
@@ -162,48 +135,6 @@ export const StakingRouterAbi = [
       },
     ],
     name: "InvalidStatus",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "keyIndex",
-        type: "uint256",
-      },
-    ],
-    name: "KeyMismatch",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "keyIndex",
-        type: "uint256",
-      },
-    ],
-    name: "KeyNotDeposited",
     type: "error",
   },
   {
@@ -507,37 +438,6 @@ export const StakingRouterAbi = [
       },
     ],
     name: "DepositedToBeacon",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
-        indexed: true,
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        indexed: true,
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "count",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "fee",
-        type: "uint256",
-      },
-    ],
-    name: "ForcedExit",
     type: "event",
   },
   {
@@ -864,12 +764,12 @@ export const StakingRouterAbi = [
   },
   {
     inputs: [],
-    name: "FORCED_EXIT_PENALTY_BPS",
+    name: "EXIT_MANAGER_ROLE",
     outputs: [
       {
-        internalType: "uint256",
+        internalType: "bytes32",
         name: "",
-        type: "uint256",
+        type: "bytes32",
       },
     ],
     stateMutability: "view",
@@ -1319,39 +1219,6 @@ export const StakingRouterAbi = [
         name: "moduleId",
         type: "uint256",
       },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256[]",
-        name: "keyIndexes",
-        type: "uint256[]",
-      },
-      {
-        internalType: "bytes",
-        name: "pubkeys",
-        type: "bytes",
-      },
-      {
-        internalType: "bytes",
-        name: "signatures",
-        type: "bytes",
-      },
-    ],
-    name: "forceExit",
-    outputs: [],
-    stateMutability: "payable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
     ],
     name: "getModule",
     outputs: [
@@ -1730,34 +1597,6 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "count",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "deadline",
-        type: "uint256",
-      },
-    ],
-    name: "requestExits",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "bytes32",
         name: "role",
         type: "bytes32",
@@ -1951,29 +1790,6 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "exited",
-        type: "uint256",
-      },
-    ],
-    name: "updateOperatorExited",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "address",
         name: "newImplementation",
         type: "address",
@@ -2012,7 +1828,7 @@ export const StakingRouterAbi = [
 export interface StakingRouterContract extends BaseContract {
   ACCOUNTING_ROLE: BaseContractMethod<[], string, string>;
   DEFAULT_ADMIN_ROLE: BaseContractMethod<[], string, string>;
-  FORCED_EXIT_PENALTY_BPS: BaseContractMethod<[], bigint, bigint>;
+  EXIT_MANAGER_ROLE: BaseContractMethod<[], string, string>;
   MODULE_MANAGER_ROLE: BaseContractMethod<[], string, string>;
   PAUSER_ROLE: BaseContractMethod<[], string, string>;
   SERVICES_ROLE: BaseContractMethod<[], string, string>;
@@ -2096,17 +1912,6 @@ export interface StakingRouterContract extends BaseContract {
     bigint,
     ContractTransactionResponse
   >;
-  forceExit: BaseContractMethod<
-    [
-      moduleId: BigNumberish,
-      operatorId: BigNumberish,
-      keyIndexes: BigNumberish[],
-      pubkeys: BytesLike,
-      signatures: BytesLike,
-    ],
-    void,
-    ContractTransactionResponse
-  >;
   getModule: BaseContractMethod<
     [moduleId: BigNumberish],
     {
@@ -2179,11 +1984,6 @@ export interface StakingRouterContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
-  requestExits: BaseContractMethod<
-    [moduleId: BigNumberish, operatorId: BigNumberish, count: BigNumberish, deadline: BigNumberish],
-    void,
-    ContractTransactionResponse
-  >;
   revokeRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
   setAllocationParams: BaseContractMethod<
     [collateralBoostBps_: BigNumberish, minReputationBps_: BigNumberish],
@@ -2219,11 +2019,6 @@ export interface StakingRouterContract extends BaseContract {
         feeRecipient: AddressLike;
       },
     ],
-    void,
-    ContractTransactionResponse
-  >;
-  updateOperatorExited: BaseContractMethod<
-    [moduleId: BigNumberish, operatorId: BigNumberish, exited: BigNumberish],
     void,
     ContractTransactionResponse
   >;
