@@ -12,14 +12,17 @@ import {RewardsVault} from "./vaults/RewardsVault.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
 import {Allocation} from "./libraries/Allocation.sol";
 import {Waterfall} from "./libraries/Waterfall.sol";
-import {BPS, DEPOSIT_SIZE, EXIT_MANAGER_ROLE_ID, MAX_FEE_BPS, MAX_MODULES} from "./libraries/Constants.sol";
+import {RouterStorage} from "./router/RouterStorage.sol";
+import {BPS, DEPOSIT_SIZE, EXIT_MANAGER_ROLE_ID} from "./libraries/Constants.sol";
 
 /// @title StakingRouter
 /// @notice The module registry and per-module accounting; deposits validators allocated by
 /// reputation and collateral (DESIGN §4, §7). Holds no pool ETH: CascadePool does. Inside a
 /// deposit it takes exactly the validators' ETH from the pool; vault ETH and bond charges that
-/// reach it during a report are forwarded to the pool in the same call.
-contract StakingRouter is CascadeUpgradeable, IStakingRouter {
+/// reach it during a report are forwarded to the pool in the same call. Its cold paths
+/// (initialization, links, module registration, parameters and status) run in RouterExtension
+/// by DELEGATECALL on this storage: they keep this contract small.
+contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     bytes32 public constant MODULE_MANAGER_ROLE = keccak256("MODULE_MANAGER_ROLE");
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
     bytes32 public constant ACCOUNTING_ROLE = keccak256("ACCOUNTING_ROLE");
@@ -33,28 +36,16 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     /// @dev 0x01 withdrawal-credential prefix (DESIGN §2), shifted into the top byte.
     uint256 private constant WC_PREFIX = uint256(0x01) << 248;
 
-    /// @custom:storage-location erc7201:cascade.storage.StakingRouter
-    struct RouterStorage {
-        IDepositContract depositContract;
-        IDepositSecurity depositSecurity;
-        address withdrawalVault;
-        address executionRewardsVault;
-        uint16 collateralBoostBps;
-        uint16 minReputationBps;
-        Module[] modules;
-        mapping(address module => uint256 idPlusOne) moduleIds;
-        mapping(bytes32 pubkeyHash => uint256 moduleIdPlusOne) pubkeyOwner;
-        ICascadePool pool;
-    }
+    /// @dev Code run by DELEGATECALL on this contract's storage; fixed per implementation, so an
+    /// upgrade replaces both together.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address private immutable EXTENSION;
 
-    // keccak256(abi.encode(uint256(keccak256("cascade.storage.StakingRouter")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant STORAGE_SLOT =
-        0x1d7422f1ab79353861a3f5d808f4944ef0879ec6e6a4c9afa8730aeb6cebc000;
-
-    function _s() internal pure returns (RouterStorage storage $) {
-        assembly {
-            $.slot := STORAGE_SLOT
-        }
+    /// @param extension_ the RouterExtension deployed with this implementation
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(address extension_) {
+        require(extension_ != address(0), ZeroAddress());
+        EXTENSION = extension_;
     }
 
     /// @notice Initializes the proxy.
@@ -71,11 +62,9 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         uint256 minReputationBps_
     ) external initializer {
         __Cascade_init(admin);
-        require(depositContract_ != address(0) && depositSecurity_ != address(0), ZeroAddress());
-        RouterStorage storage $ = _s();
-        $.depositContract = IDepositContract(depositContract_);
-        $.depositSecurity = IDepositSecurity(depositSecurity_);
-        _setAllocationParams(collateralBoostBps_, minReputationBps_);
+        // The links and allocation parameters are written by RouterExtension.initialize; this
+        // call goes on to finish the initializer (no assembly return here).
+        _delegateCall();
     }
 
     /// @notice Sets the two vaults once (they are deployed with this proxy's address).
@@ -86,28 +75,21 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         address withdrawalVault_,
         address executionRewardsVault_
     ) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        RouterStorage storage $ = _s();
-        require($.withdrawalVault == address(0), VaultsAlreadySet());
-        require(withdrawalVault_ != address(0) && executionRewardsVault_ != address(0), ZeroAddress());
-        $.withdrawalVault = withdrawalVault_;
-        $.executionRewardsVault = executionRewardsVault_;
-        emit VaultsSet(withdrawalVault_, executionRewardsVault_);
+        _delegate();
     }
 
     /// @inheritdoc IStakingRouter
     function setPool(address pool_) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        RouterStorage storage $ = _s();
-        require(address($.pool) == address(0), VaultsAlreadySet());
-        require(pool_ != address(0), ZeroAddress());
-        $.pool = ICascadePool(pool_);
-        emit PoolSet(pool_);
+        _delegate();
     }
 
     /// @notice Vault ETH and the pool's ETH for deposits, each forwarded or spent in the call
     /// that brings it. Stray ETH stays here unbooked: it changes no price.
     receive() external payable {}
 
-    // ---------------------------------------------------------------- governance
+    // ---------------------------------------------------------------- governance (RouterExtension)
+    // Parameters are named (though RouterExtension reads them) so the ABI carries the names that
+    // wallets, the SDK's decoder and `cascade gov --dry-run` show.
 
     /// @inheritdoc IStakingRouter
     function addModule(
@@ -115,22 +97,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         ModuleParams calldata params,
         uint256 reputationBps
     ) external onlyRole(MODULE_MANAGER_ROLE) returns (uint256 moduleId) {
-        RouterStorage storage $ = _s();
-        require(module != address(0), ZeroAddress());
-        require($.moduleIds[module] == 0, ModuleAlreadyAdded(module));
-        address moduleRouter = IStakingModule(module).router();
-        require(moduleRouter == address(this), ModuleRouterMismatch(module, moduleRouter));
-        moduleId = $.modules.length;
-        require(moduleId < MAX_MODULES, TooManyModules(MAX_MODULES));
-        require(reputationBps <= BPS, InvalidReputation(reputationBps));
-        _checkParams(params);
-        Module storage m = $.modules.push();
-        m.module = module;
-        m.status = ModuleStatus.Active;
-        m.reputationBps = SafeCast.toUint16(reputationBps);
-        _writeParams(m, params);
-        $.moduleIds[module] = moduleId + 1;
-        emit ModuleAdded(moduleId, module, params, reputationBps);
+        _delegate();
     }
 
     /// @inheritdoc IStakingRouter
@@ -138,10 +105,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         uint256 moduleId,
         ModuleParams calldata params
     ) external onlyRole(MODULE_MANAGER_ROLE) {
-        Module storage m = _module(moduleId);
-        _checkParams(params);
-        _writeParams(m, params);
-        emit ModuleParamsUpdated(moduleId, params);
+        _delegate();
     }
 
     /// @inheritdoc IStakingRouter
@@ -150,11 +114,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         if (!(status == ModuleStatus.Paused && hasRole(PAUSER_ROLE, msg.sender))) {
             _checkRole(MODULE_MANAGER_ROLE);
         }
-        Module storage m = _module(moduleId);
-        require(status != ModuleStatus.None, InvalidStatus(status));
-        require(m.status != ModuleStatus.Stopped, ModuleStopped(moduleId));
-        m.status = status;
-        emit ModuleStatusChanged(moduleId, status);
+        _delegate();
     }
 
     /// @inheritdoc IStakingRouter
@@ -162,7 +122,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         uint256 collateralBoostBps_,
         uint256 minReputationBps_
     ) external onlyRole(MODULE_MANAGER_ROLE) {
-        _setAllocationParams(collateralBoostBps_, minReputationBps_);
+        _delegate();
     }
 
     // ---------------------------------------------------------------- accounting
@@ -172,7 +132,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         IAccounting.ModuleReport[] calldata reports,
         uint256 elRewards
     ) external onlyRole(ACCOUNTING_ROLE) returns (int256[] memory deltas) {
-        RouterStorage storage $ = _s();
+        RouterStore storage $ = _s();
         uint256 count = $.modules.length;
         deltas = new int256[](count);
         uint256 withdrawnTotal;
@@ -308,7 +268,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         bytes32 root
     ) private {
         require(count != 0, NothingToDeposit());
-        RouterStorage storage $ = _s();
+        RouterStore storage $ = _s();
         Module storage m = $.modules[moduleId];
         IStakingModule module = IStakingModule(m.module);
         // Front-running guard: the root and this module's key nonce are what the guardians saw.
@@ -351,7 +311,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
 
     /// @inheritdoc IStakingRouter
     function registerPubkeys(bytes calldata pubkeys) external {
-        RouterStorage storage $ = _s();
+        RouterStore storage $ = _s();
         uint256 owner = $.moduleIds[msg.sender];
         require(owner != 0, NotModule(msg.sender));
         uint256 count = pubkeys.length / PUBKEY_LENGTH;
@@ -364,7 +324,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
 
     /// @inheritdoc IStakingRouter
     function releasePubkeys(bytes calldata pubkeys) external {
-        RouterStorage storage $ = _s();
+        RouterStore storage $ = _s();
         uint256 owner = $.moduleIds[msg.sender];
         require(owner != 0, NotModule(msg.sender));
         uint256 count = pubkeys.length / PUBKEY_LENGTH;
@@ -390,7 +350,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
 
     /// @inheritdoc IStakingRouter
     function moduleWeights() public view returns (uint256[] memory weights) {
-        RouterStorage storage $ = _s();
+        RouterStore storage $ = _s();
         uint256 count = $.modules.length;
         weights = new uint256[](count);
         for (uint256 id; id < count; ++id) {
@@ -452,7 +412,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
 
     /// @notice The allocation parameters (collateral boost, minimum reputation), bps.
     function allocationParams() external view returns (uint256 collateralBoostBps, uint256 minReputationBps) {
-        RouterStorage storage $ = _s();
+        RouterStore storage $ = _s();
         return ($.collateralBoostBps, $.minReputationBps);
     }
 
@@ -467,7 +427,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         view
         returns (address depositContract, address depositSecurity, address withdrawalVault, address elVault)
     {
-        RouterStorage storage $ = _s();
+        RouterStore storage $ = _s();
         return (
             address($.depositContract),
             address($.depositSecurity),
@@ -486,7 +446,7 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
     }
 
     function _allocate(uint256 n) internal view returns (uint256[] memory alloc, uint256 total) {
-        RouterStorage storage $ = _s();
+        RouterStore storage $ = _s();
         uint256 count = $.modules.length;
         uint256[] memory weights = moduleWeights();
         uint16[] memory limits = new uint16[](count);
@@ -530,32 +490,35 @@ contract StakingRouter is CascadeUpgradeable, IStakingRouter {
         emit ReputationChanged(moduleId, r);
     }
 
-    function _module(uint256 moduleId) internal view returns (Module storage) {
-        Module[] storage ms = _s().modules;
-        require(moduleId < ms.length, UnknownModule(moduleId));
-        return ms[moduleId];
+    /// @dev Runs RouterExtension's code on this contract's storage with the calldata as
+    /// received and returns or reverts with its result (same ABI as the forwarding function).
+    /// @custom:oz-upgrades-unsafe-allow delegatecall
+    function _delegate() private {
+        _delegateCall();
+        assembly {
+            returndatacopy(0, 0, returndatasize())
+            return(0, returndatasize())
+        }
     }
 
-    function _checkParams(ModuleParams calldata p) private pure {
-        require(p.baseWeight != 0, ZeroWeight());
-        require(p.stakeShareLimitBps <= BPS, BpsTooHigh(p.stakeShareLimitBps));
-        require(p.moduleFeeBps <= MAX_FEE_BPS, BpsTooHigh(p.moduleFeeBps));
-        require(p.feeRecipient != address(0), ZeroAddress());
+    /// @dev The DELEGATECALL of `_delegate`, reverting with the extension's error; returns to
+    /// the caller (so a modifier's code after the body still runs).
+    /// @custom:oz-upgrades-unsafe-allow delegatecall
+    function _delegateCall() private {
+        address impl = EXTENSION;
+        assembly ("memory-safe") {
+            // Above the free memory pointer, left unallocated: nothing here needs it afterwards.
+            let ptr := mload(0x40)
+            calldatacopy(ptr, 0, calldatasize())
+            if iszero(delegatecall(gas(), impl, ptr, calldatasize(), 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
     }
 
-    function _writeParams(Module storage m, ModuleParams calldata p) private {
-        m.baseWeight = p.baseWeight;
-        m.stakeShareLimitBps = p.stakeShareLimitBps;
-        m.moduleFeeBps = p.moduleFeeBps;
-        m.feeRecipient = p.feeRecipient;
-    }
-
-    function _setAllocationParams(uint256 boostBps, uint256 minRepBps) private {
-        require(boostBps <= BPS, BpsTooHigh(boostBps));
-        require(minRepBps <= BPS, BpsTooHigh(minRepBps));
-        RouterStorage storage $ = _s();
-        $.collateralBoostBps = SafeCast.toUint16(boostBps);
-        $.minReputationBps = SafeCast.toUint16(minRepBps);
-        emit AllocationParamsUpdated(boostBps, minRepBps);
+    /// @inheritdoc IStakingRouter
+    function extension() external view returns (address) {
+        return EXTENSION;
     }
 }

@@ -226,13 +226,22 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     ? await ethers.getContractAt("DepositContract", cfg.depositContract)
     : await ethers.deployContract("DepositContract");
   const depositSecurity = await proxy(ethers, "DepositSecurity", [me, cfg.guardians, cfg.guardianQuorum, 64]);
-  const router = await proxy(ethers, "StakingRouter", [
-    me,
-    await addr(depositContract),
-    await addr(depositSecurity),
-    cfg.collateralBoostBps,
-    cfg.minReputationBps,
-  ]);
+  // Modules, keys, allocation and beacon deposits; its cold paths (links, module registration
+  // and parameters) run in RouterExtension by DELEGATECALL (deployed first and fixed in the
+  // implementation).
+  const routerExtension = await ethers.deployContract("RouterExtension");
+  const router = await proxy(
+    ethers,
+    "StakingRouter",
+    [
+      me,
+      await addr(depositContract),
+      await addr(depositSecurity),
+      cfg.collateralBoostBps,
+      cfg.minReputationBps,
+    ],
+    [await addr(routerExtension)],
+  );
   // EIP-7002: the real system contract on real networks, the stand-in on the devnet.
   const withdrawalRequests = cfg.withdrawalRequestContract
     ? await ethers.getContractAt("WithdrawalRequestPredeploy", cfg.withdrawalRequestContract)

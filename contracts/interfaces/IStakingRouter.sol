@@ -223,4 +223,8 @@ interface IStakingRouter {
     function withdrawalCredentials() external view returns (bytes32);
 
     function isPubkeyRegistered(bytes calldata pubkey) external view returns (bool);
+
+    /// @notice The RouterExtension this implementation runs its cold paths in by DELEGATECALL
+    /// (initialization, links, module registration, parameters and status).
+    function extension() external view returns (address);
 }

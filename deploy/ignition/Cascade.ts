@@ -49,13 +49,14 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       : m.contract("WithdrawalRequestPredeploy", [], { id: "WithdrawalRequests" });
 
     const depositSecurity = proxied("DepositSecurity", [deployer, cfg.guardians, cfg.guardianQuorum, 64]);
-    const router = proxied("StakingRouter", [
-      deployer,
-      depositContract,
-      depositSecurity,
-      cfg.collateralBoostBps,
-      cfg.minReputationBps,
-    ]);
+    // Modules, keys, allocation and beacon deposits; its cold paths run in RouterExtension by
+    // DELEGATECALL.
+    const routerExtension = m.contract("RouterExtension", []);
+    const router = proxied(
+      "StakingRouter",
+      [deployer, depositContract, depositSecurity, cfg.collateralBoostBps, cfg.minReputationBps],
+      [routerExtension],
+    );
     const withdrawalVault = m.contract("WithdrawalVault", [router, withdrawalRequests]);
     const elVault = m.contract("ExecutionRewardsVault", [router]);
     m.call(router, "setVaults", [withdrawalVault, elVault]);

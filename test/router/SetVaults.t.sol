@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {RouterExtension} from "../../contracts/router/RouterExtension.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
@@ -17,7 +18,7 @@ contract SetVaultsTest is RouterFixture {
             payable(
                 address(
                     new ERC1967Proxy(
-                        address(new StakingRouter()),
+                        address(new StakingRouter(address(new RouterExtension()))),
                         abi.encodeCall(StakingRouter.initialize, (admin, address(dc), address(ds), 0, 0))
                     )
                 )

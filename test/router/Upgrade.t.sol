@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {RouterExtension} from "../../contracts/router/RouterExtension.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {DepositSecurity} from "../../contracts/DepositSecurity.sol";
 import {CuratedModule} from "../../contracts/modules/CuratedModule.sol";
@@ -28,7 +29,7 @@ contract UpgradeToAndCallTest is RouterFixture {
     }
 
     function test_upgradeToAndCall_revertsForStranger() public {
-        address newImpl = address(new StakingRouter__Harness());
+        address newImpl = address(new StakingRouter__Harness(address(new RouterExtension())));
         address before = _impl(address(router));
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -71,7 +72,7 @@ contract UpgradeToAndCallTest is RouterFixture {
         uint256 count = router.moduleCount();
         uint64 deposited = router.getModule(0).deposited + router.getModule(1).deposited;
         bytes memory pk = _pubkey(address(curated), 0, 1);
-        address newImpl = address(new StakingRouter__Harness());
+        address newImpl = address(new StakingRouter__Harness(address(new RouterExtension())));
         vm.prank(admin);
         router.upgradeToAndCall(newImpl, "");
         assertEq(_impl(address(router)), newImpl, "new implementation");
@@ -109,7 +110,7 @@ contract UpgradeToAndCallTest is RouterFixture {
     }
 
     function test_upgradeToAndCall_implementationCannotBeInitialized() public {
-        StakingRouter__Harness impl = new StakingRouter__Harness();
+        StakingRouter__Harness impl = new StakingRouter__Harness(address(new RouterExtension()));
         vm.expectRevert(bytes4(keccak256("InvalidInitialization()")));
         impl.initialize(stranger, address(dc), address(ds), 0, 0);
     }

@@ -109,6 +109,17 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     releasePubkeys: gated("curatedModule", "bondedModule"),
     receiveBondCover: gated("curatedModule", "bondedModule"),
   },
+  // The router's extension runs only by DELEGATECALL from it: called directly, every function
+  // refuses everyone (NotDelegated).
+  RouterExtension: {
+    initialize: gated(),
+    setVaults: gated(),
+    setPool: gated(),
+    addModule: gated(),
+    updateModule: gated(),
+    setModuleStatus: gated(),
+    setAllocationParams: gated(),
+  },
   ExitManager: {
     ...proxyCommon,
     requestExits: gated("accounting"),
@@ -369,6 +380,7 @@ describe("security: access-control matrix", function () {
     const targets: [string, any][] = [
       ["DepositSecurity", sys.depositSecurity],
       ["StakingRouter", sys.router],
+      ["RouterExtension", await ethers.getContractAt("RouterExtension", await sys.router.extension())],
       ["ExitManager", sys.exitManager],
       ["WithdrawalVault", sys.withdrawalVault],
       ["ExecutionRewardsVault", sys.elVault],

@@ -17,7 +17,7 @@ describe("security: upgrades only through the timelock", function () {
     const tl = await sys.timelock.getAddress();
     const proxies: [string, any, unknown[]][] = [
       ["DepositSecurity", sys.depositSecurity, []],
-      ["StakingRouter", sys.router, []],
+      ["StakingRouter", sys.router, [await sys.router.extension()]],
       ["CascadePool", sys.pool, [await sys.pool.extension()]],
       ["Accounting", sys.accounting, []],
       ["ReportOracle", sys.oracle, []],
@@ -39,7 +39,7 @@ describe("security: upgrades only through the timelock", function () {
     const before = await provider.send("eth_getStorageAt", [routerAddr, IMPL_SLOT, "latest"]);
     const moduleCount = await router.moduleCount();
     const links = await router.addresses();
-    const impl = await ethers.deployContract("StakingRouter");
+    const impl = await ethers.deployContract("StakingRouter", [await router.extension()]);
     const data = router.interface.encodeFunctionData("upgradeToAndCall", [await impl.getAddress(), "0x"]);
     const delay = await sys.timelock.getMinDelay();
     const salt = ethers.id("upgrade-router-1");

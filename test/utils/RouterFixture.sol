@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {RouterExtension} from "../../contracts/router/RouterExtension.sol";
 import {Test} from "forge-std/Test.sol";
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 import {DepositContract} from "../../contracts/devnet/DepositContract.sol";
@@ -75,7 +76,7 @@ abstract contract RouterFixture is Test {
             payable(
                 address(
                     new ERC1967Proxy(
-                        address(new StakingRouter__Harness()),
+                        address(new StakingRouter__Harness(address(new RouterExtension()))),
                         abi.encodeCall(
                             StakingRouter.initialize,
                             (admin, address(dc), address(ds), BOOST_BPS, MIN_REP_BPS)

@@ -10,6 +10,17 @@ import type {
 
 export const StakingRouterAbi = [
   {
+    inputs: [
+      {
+        internalType: "address",
+        name: "extension_",
+        type: "address",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "constructor",
+  },
+  {
     inputs: [],
     name: "AccessControlBadConfirmation",
     type: "error",
@@ -1213,6 +1224,19 @@ export const StakingRouterAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "extension",
+    outputs: [
+      {
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "uint256",
@@ -1912,6 +1936,7 @@ export interface StakingRouterContract extends BaseContract {
     bigint,
     ContractTransactionResponse
   >;
+  extension: BaseContractMethod<[], string, string>;
   getModule: BaseContractMethod<
     [moduleId: BigNumberish],
     {
