@@ -314,11 +314,12 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         RouterStore storage $ = _s();
         uint256 owner = $.moduleIds[msg.sender];
         require(owner != 0, NotModule(msg.sender));
+        mapping(bytes32 => uint256) storage registry = $.pubkeyOwner;
         uint256 count = pubkeys.length / PUBKEY_LENGTH;
         for (uint256 i; i < count; ++i) {
-            bytes32 h = keccak256(pubkeys[i * PUBKEY_LENGTH:(i + 1) * PUBKEY_LENGTH]);
-            require($.pubkeyOwner[h] == 0, PubkeyAlreadyRegistered(h));
-            $.pubkeyOwner[h] = owner;
+            bytes32 h = _pubkeyHash(pubkeys, i);
+            require(registry[h] == 0, PubkeyAlreadyRegistered(h));
+            registry[h] = owner;
         }
     }
 
@@ -327,11 +328,12 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         RouterStore storage $ = _s();
         uint256 owner = $.moduleIds[msg.sender];
         require(owner != 0, NotModule(msg.sender));
+        mapping(bytes32 => uint256) storage registry = $.pubkeyOwner;
         uint256 count = pubkeys.length / PUBKEY_LENGTH;
         for (uint256 i; i < count; ++i) {
-            bytes32 h = keccak256(pubkeys[i * PUBKEY_LENGTH:(i + 1) * PUBKEY_LENGTH]);
-            require($.pubkeyOwner[h] == owner, PubkeyNotRegistered(h));
-            delete $.pubkeyOwner[h];
+            bytes32 h = _pubkeyHash(pubkeys, i);
+            require(registry[h] == owner, PubkeyNotRegistered(h));
+            delete registry[h];
         }
     }
 
@@ -481,6 +483,16 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         m.exited = r.exited;
         m.clBalance = r.clBalance;
         emit ModuleReported(id, r.clValidators, r.clBalance, r.exited);
+    }
+
+    /// @dev `keccak256` of the `i`-th 48-byte pubkey, hashed in scratch memory: a calldata slice
+    /// would be copied to newly allocated memory on every key of an upload.
+    function _pubkeyHash(bytes calldata pubkeys, uint256 i) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, add(pubkeys.offset, mul(i, PUBKEY_LENGTH)), PUBKEY_LENGTH)
+            h := keccak256(ptr, PUBKEY_LENGTH)
+        }
     }
 
     function _penalize(uint256 moduleId, uint256 bps) private {

@@ -18,8 +18,10 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     uint256 internal constant SIGNATURE_LENGTH = 96;
     /// @dev Bounds the operator loop of `depositPlan`/`onDeposit`.
     uint256 public constant MAX_OPERATORS = 256;
-    /// @dev Bounds one upload, so a single call stays well under the block gas limit.
-    uint256 public constant MAX_KEYS_PER_CALL = 200;
+    /// @dev Bounds one upload so it stays under 8M gas: a key costs ~49k (two new slots — the
+    /// commitment here and the router's pubkey-uniqueness entry — plus 144 B of calldata and of
+    /// event data), so 150 keys are ~7.4M; 200 were 9.84M.
+    uint256 public constant MAX_KEYS_PER_CALL = 150;
     /// @dev Exit requests outstanding at once per operator, each with its own deadline. With
     /// one report per frame and a deadline of a few frames, an operator that exits in time has
     /// at most a few; past that, a new part shares the newest deadline (earlier, never later).

@@ -119,8 +119,9 @@ contract CuratedAddKeysTest is CuratedFixture {
     }
 
     function test_addKeys_revertsAboveMaxPerCall() public {
-        (bytes memory pks, bytes memory sigs) = _keys(address(curated), op, 0, 201);
-        vm.expectRevert(abi.encodeWithSelector(IStakingModule.TooManyKeys.selector, 201, 200));
+        uint256 max = curated.MAX_KEYS_PER_CALL();
+        (bytes memory pks, bytes memory sigs) = _keys(address(curated), op, 0, max + 1);
+        vm.expectRevert(abi.encodeWithSelector(IStakingModule.TooManyKeys.selector, max + 1, max));
         vm.prank(opManager);
         curated.addKeys(op, pks, sigs);
     }

@@ -5,7 +5,7 @@ import { checkKeys, readDepositDataFile } from "./checkKeys.js";
 import { eventsIn, parse, read, send, zEth, zUint, type TxResult } from "./internal.js";
 
 /** The contracts accept at most this many keys per call (ModuleBase.MAX_KEYS_PER_CALL). */
-export const MAX_KEYS_PER_CALL = 200;
+export const MAX_KEYS_PER_CALL = 150;
 
 export const addKeysParams = z.object({
   module: z.enum(["bonded", "curated"]).default("bonded"),
