@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
+import coverageBuild from "./scripts/coverage-build.js";
 
 const require = createRequire(import.meta.url);
 
@@ -28,7 +29,7 @@ const compiler = (o: typeof optimizer) => ({
 const profile = { compilers: [compiler(optimizer)] };
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthers],
+  plugins: [hardhatToolboxMochaEthers, coverageBuild],
   solidity: {
     profiles: { default: profile, production: profile },
   },

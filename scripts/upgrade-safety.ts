@@ -111,7 +111,11 @@ export function analyze(from?: string): Analysis {
   for (const [k, v] of Object.entries<any>(hh.sources)) {
     if (k.startsWith("npm/@openzeppelin/")) sources[k] = v;
     else if (k.startsWith("project/contracts/")) {
-      if (!from) sources[k] = v;
+      // After `hardhat test --coverage` the build info holds instrumented sources (they import
+      // the coverage library): analyze the working tree's own text instead.
+      if (!from && String(v?.content).includes("__NomicFoundationCoverage"))
+        sources[k] = { content: readFileSync(join(ROOT, k.slice("project/".length)), "utf8") };
+      else if (!from) sources[k] = v;
       else {
         const content = atRevision(from, k.slice("project/".length));
         if (content !== undefined) sources[k] = { content };

@@ -21,6 +21,9 @@ export async function startNode(
     const native = join(cwd, `node_modules/@foundry-rs/anvil-${process.platform}-${arch}/bin/anvil`);
     const flags = ["--host", "127.0.0.1", "--port", String(port), "--accounts", "20"];
     flags.push("--balance", "1000000", "--chain-id", "31337", "--silent");
+    // Under `hardhat test --coverage` the artifacts hold instrumented bytecode, larger than
+    // EIP-170 allows (scripts/coverage-build.ts sets this variable for the processes it starts).
+    if (process.env.CASCADE_UNLIMITED_CODE_SIZE === "1") flags.push("--disable-code-size-limit");
     if (existsSync(native)) [cmd, args] = [native, flags];
     else [cmd, args] = [process.execPath, [join(cwd, "node_modules/@foundry-rs/anvil/bin.mjs"), ...flags]];
   } else {

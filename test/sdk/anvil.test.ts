@@ -103,7 +103,11 @@ describe("sdk on anvil (second node, Ignition deployment)", function () {
     url = `http://127.0.0.1:${port}`;
     anvil = spawn(
       anvilBinary(),
-      ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"],
+      [
+        ...["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"],
+        // `--coverage` runs deploy instrumented bytecode, over EIP-170 (scripts/coverage-build.ts).
+        ...(process.env.CASCADE_UNLIMITED_CODE_SIZE === "1" ? ["--disable-code-size-limit"] : []),
+      ],
       { stdio: "ignore" },
     );
     await waitForRpc(url, anvil);

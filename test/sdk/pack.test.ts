@@ -102,7 +102,9 @@ describe("sdk package (npm pack → install in a scratch project → plain Node)
 
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    anvil = spawn(anvilBinary(), ["--host", "127.0.0.1", "--port", String(port), "--silent"], {
+    // `--coverage` runs deploy instrumented bytecode, over EIP-170 (scripts/coverage-build.ts).
+    const sizeFlag = process.env.CASCADE_UNLIMITED_CODE_SIZE === "1" ? ["--disable-code-size-limit"] : [];
+    anvil = spawn(anvilBinary(), ["--host", "127.0.0.1", "--port", String(port), "--silent", ...sizeFlag], {
       stdio: "ignore",
     });
     const conn = await network.create({ network: "localhost", override: { url } });
