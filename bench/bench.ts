@@ -486,7 +486,7 @@ async function profile(ctx: Ctx, what: string, hash: string) {
       lines.push(
         `${"  ".repeat(depth)}${e.n > 1 ? `${e.n}× ` : ""}${name}: ${e.gas.toLocaleString("en-US")}`,
       );
-      if (depth < 4) walk({ name, gas: e.gas, children: e.kids, start: 0, sel: "" }, depth + 1);
+      if (depth < 7) walk({ name, gas: e.gas, children: e.kids, start: 0, sel: "" }, depth + 1);
     }
     if (merged.size)
       lines.push(`${"  ".repeat(depth)}(own code: ${(f.gas - inner).toLocaleString("en-US")})`);

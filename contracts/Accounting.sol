@@ -392,9 +392,10 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256 withdrawn;
     }
 
-    /// @dev One module's §9 checks, its step-1 delta and its step-8 reputation.
+    /// @dev One module's §9 checks, its step-1 delta and its step-8 reputation. `r` is decoded
+    /// from calldata once (each field is read several times here).
     function _checkModule(
-        ModuleReport calldata r,
+        ModuleReport memory r,
         IStakingRouter.Module memory m,
         uint256 id,
         ModuleInputs memory f,
