@@ -421,7 +421,14 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             r.slashedValidators,
             p.slashPenaltyBps
         );
-        int256 d = Waterfall.netModuleDelta(m.clBalance, r.clBalance, r.withdrawn, m.clValidators, r.clValidators, 0);
+        int256 d = Waterfall.netModuleDelta(
+            m.clBalance,
+            r.clBalance,
+            r.withdrawn,
+            m.clValidators,
+            r.clValidators,
+            0
+        );
         f.deltas[id] = d;
         if (d > 0) t.gain += uint256(d);
         else t.drop += uint256(-d);
