@@ -402,10 +402,97 @@ async function report(ctx: Ctx, what: string, elRewards = ETH / 2n) {
   const votes: number[] = [];
   for (const m of members.slice(0, quorum))
     votes.push(await gasOf(`${what}: vote`, () => sys.oracle.connect(m).submitReportHash(refSlot, hash)));
-  const apply = await gasOf(`${what}: submitReportData`, () =>
-    sys.oracle.connect(members[0]).submitReportData(body),
-  );
+  let hash_ = "";
+  const apply = await gasOf(`${what}: submitReportData`, async () => {
+    const tx = await sys.oracle.connect(members[0]).submitReportData(body);
+    hash_ = tx.hash;
+    return tx;
+  });
+  if (PROFILE && what.startsWith("report_apply")) await profile(ctx, what, hash_);
   return { votes, apply };
+}
+
+/**
+ * BENCH_PROFILE=1: where a report's gas goes. Replays the transaction with the struct logger
+ * and sums, per call frame, the gas it used including its callees (call overheads, cold
+ * account and storage accesses, memory, value transfers), printed as a tree down to depth 4
+ * with the same callee merged per parent (e.g. "8× StakingModule.onExitedReported").
+ */
+async function profile(ctx: Ctx, what: string, hash: string) {
+  const s = ctx.sys;
+  const names = new Map<string, string>();
+  const label = async (name: string, c: any) => {
+    if (c) names.set((await c.getAddress()).toLowerCase(), name);
+  };
+  for (const [n, c] of Object.entries({
+    ReportOracle: s.oracle,
+    Accounting: s.accounting,
+    StakingRouter: s.router,
+    CascadePool: s.pool,
+    ServiceRegistry: s.registry,
+    ExitManager: s.exitManager,
+    WithdrawalVault: s.withdrawalVault,
+    ElVault: s.elVault,
+  }))
+    await label(n, c);
+  for (let m = 0; m < ctx.modules.length; m++)
+    names.set((await s.router.getModule(m)).module.toLowerCase(), "module");
+  for (const t of s.tokens ?? []) names.set((await t.getAddress()).toLowerCase(), "ClassToken");
+  const trace = await provider.send("debug_traceTransaction", [
+    hash,
+    { disableStorage: true, disableMemory: true, enableReturnData: false },
+  ]);
+  type Frame = { name: string; gas: number; children: Frame[]; start: number; sel: string };
+  const root: Frame = { name: "tx", gas: 0, children: [], start: 0, sel: "" };
+  const stack: Frame[] = [root];
+  const logs = trace.structLogs as any[];
+  for (let i = 0; i < logs.length; i++) {
+    const l = logs[i];
+    const op = l.op as string;
+    if (op === "CALL" || op === "STATICCALL" || op === "DELEGATECALL" || op === "CALLCODE") {
+      const st = l.stack as string[];
+      const addr =
+        "0x" +
+        BigInt(st[st.length - 2])
+          .toString(16)
+          .padStart(40, "0");
+      const next = logs[i + 1];
+      if (next && next.depth === l.depth + 1) {
+        const kind = op === "DELEGATECALL" ? "·impl" : (names.get(addr) ?? addr.slice(0, 10));
+        const f: Frame = { name: kind, gas: 0, children: [], start: l.gas, sel: "" };
+        stack[stack.length - 1].children.push(f);
+        stack.push(f);
+      }
+    } else if (stack.length > 1 && i + 1 < logs.length && logs[i + 1].depth < l.depth) {
+      const f = stack.pop()!;
+      f.gas = f.start - logs[i + 1].gas;
+    }
+  }
+  root.gas = Number(trace.gas);
+  const lines: string[] = [];
+  const walk = (f: Frame, depth: number) => {
+    const merged = new Map<string, { n: number; gas: number; kids: Frame[] }>();
+    for (const c of f.children) {
+      const key = c.name;
+      const e = merged.get(key) ?? { n: 0, gas: 0, kids: [] };
+      e.n++;
+      e.gas += c.gas;
+      e.kids.push(...c.children);
+      merged.set(key, e);
+    }
+    let inner = 0;
+    for (const [name, e] of merged) {
+      inner += e.gas;
+      lines.push(
+        `${"  ".repeat(depth)}${e.n > 1 ? `${e.n}× ` : ""}${name}: ${e.gas.toLocaleString("en-US")}`,
+      );
+      if (depth < 7) walk({ name, gas: e.gas, children: e.kids, start: 0, sel: "" }, depth + 1);
+    }
+    if (merged.size)
+      lines.push(`${"  ".repeat(depth)}(own code: ${(f.gas - inner).toLocaleString("en-US")})`);
+  };
+  walk(root, 1);
+  console.log(`  profile ${what}: ${root.gas.toLocaleString("en-US")} gas\n${lines.join("\n")}`);
 }
 
 // ------------------------------------------------------------------ fits
@@ -450,9 +537,13 @@ function ols(X: number[][], y: number[]): number[] {
 
 // ------------------------------------------------------------------ the run
 
-const MS = [1, 8, 32];
-const KS = [3, 8];
-const SS = [0, 8, 64];
+// BENCH_REPORT_GRID="1,8;3;0,8" (modules; classes; services): only those report_apply rows
+// (and report_vote at m8_k3_s8), printed, nothing written: a quick loop while working on reports.
+const GRID = process.env.BENCH_REPORT_GRID?.split(";").map((x) => x.split(",").map(Number));
+const PROFILE = process.env.BENCH_PROFILE === "1";
+const MS = GRID?.[0] ?? [1, 8, 32];
+const KS = GRID?.[1] ?? [3, 8];
+const SS = GRID?.[2] ?? [0, 8, 64];
 const extra: Record<string, number> = {}; // informational figures for docs/gas.md
 
 for (const K of KS) {
@@ -461,7 +552,7 @@ for (const K of KS) {
     const ctx = await build(M, K);
     let base = await snapshot();
 
-    if (K === 3 && M !== 8) {
+    if (K === 3 && M !== 8 && !GRID) {
       record(`deposit_to_beacon_10_m${M}`, await depositValidators(ctx, 10, `deposit_to_beacon_10_m${M}`));
       await revert(base);
       base = await snapshot();
@@ -470,8 +561,8 @@ for (const K of KS) {
     for (const S of SS) {
       await addServices(ctx, S);
       const main = M === 8 && K === 3 && S === 8;
-      if (main) await isolated(() => mainSuite(ctx));
-      if (M === 8 && K === 3 && S === 64) {
+      if (main && !GRID) await isolated(() => mainSuite(ctx));
+      if (M === 8 && K === 3 && S === 64 && !GRID) {
         const gas = await isolated(() =>
           gasOf("set_allocation_s64", () =>
             ctx.sys.registry.setAllocation(S - 1, 12n * ETH, [opKey(0), opKey(1)]),
@@ -491,7 +582,7 @@ for (const K of KS) {
       ctx.services = 0;
       ctx.reports = 0;
     }
-    if (M === 32 && K === 8) {
+    if (M === 32 && K === 8 && !GRID) {
       record("report_apply_exposure_worst", await isolated(() => exposureWorst(ctx)));
       base = await snapshot();
     }
@@ -795,6 +886,11 @@ async function mainSuite(ctx: Ctx) {
 }
 
 // ------------------------------------------------------------------ output
+
+if (GRID) {
+  for (const [name, gas] of Object.entries(results)) console.log(`  ${name}: ${gas.toLocaleString("en-US")}`);
+  process.exit(0);
+}
 
 const ORDER = [
   "deposit_new_holder",

@@ -76,13 +76,14 @@ contract Accounting is CascadeUpgradeable, IAccounting {
 
     // ---------------------------------------------------------------- report
 
-    /// @dev What steps 3 and 8 need of every module, gathered during the sanity pass (one
-    /// `getModule` per module per report). A report cannot change these before they are used:
-    /// fees need the module manager role, reputation changes only at step 8 itself.
+    /// @dev What steps 1, 3 and 8 need of every module, gathered during the sanity pass from one
+    /// `getModules` call per report. A report cannot change these before they are used: fees
+    /// need the module manager role, reputation changes only in the report's own router call.
     struct ModuleInputs {
         uint16[] feeBps;
         address[] recipients; // module fee recipients by id, then the treasury
-        uint16[] reputationBps;
+        uint256[] reputationBps; // the new reputation per module (step 8)
+        int256[] deltas; // step 1's Δ_m, before bond cover
         uint256 elBooked; // EL rewards pulled this report (≤ the reward cap)
         uint256 serviceBudget; // what is left of the reward cap for pending service rewards
     }
@@ -92,16 +93,19 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         AccountingStorage storage $ = _s();
         require(msg.sender == $.oracle, NotOracle(msg.sender));
         IStakingRouter router = $.router;
-        uint256 count = router.moduleCount();
-        ModuleInputs memory inputs = _checkSanity(report, router, count, _reportSpan(report.refSlot));
+        ModuleInputs memory inputs = _checkSanity(report, router, _reportSpan(report.refSlot));
+        uint256 count = inputs.feeBps.length;
         if (inputs.elBooked != report.elRewards || inputs.serviceBudget != type(uint256).max)
             emit RewardsCapped(report.elRewards, inputs.elBooked, inputs.serviceBudget);
         $.lastRefSlot = report.refSlot;
         $.lastReportTime = SafeCast.toUint64(block.timestamp);
 
-        // 1. Module deltas (vault and EL ETH move into buffered).
+        // 1. Module deltas (vault and EL ETH move into buffered), in one router call with each
+        // module's 8. reputation: nothing in steps 2–10 reads a reputation, so booking it here
+        // is the spec's order as anyone can observe it, for one call instead of two.
         // EL rewards above the cap stay in the vault for later reports (§9).
-        int256[] memory deltas = router.applyModuleReport(report.modules, inputs.elBooked);
+        router.applyModuleReport(report.modules, inputs.elBooked, inputs.reputationBps);
+        int256[] memory deltas = inputs.deltas;
         // 2. Bond cover: each operator's loss is charged to its own bond first.
         for (uint256 i; i < report.losses.length; ++i) {
             OperatorLoss calldata l = report.losses[i];
@@ -117,8 +121,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         );
         // Losses or redemptions may have broken the exposure limit: scale allocations down.
         if (address($.registry) != address(0)) $.registry.enforceExposure();
-        // 8. Reputation; 9. exit requests.
-        _updateReputation(report, router, count, inputs.reputationBps);
+        // 9. Exit requests (8. was booked with step 1).
         if (report.exits.length != 0 || report.operatorExits.length != 0)
             $.exits.applyReportExits(
                 report.exits,
@@ -129,7 +132,8 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         // validator.
         ICascadePool pool = $.pool;
         pool.repayDebt();
-        uint256 finalized = pool.finalize(pool.buffered(), $.limits.maxFinalizePerReport);
+        // The pool caps the budget at its buffered ETH (one call less than reading it here).
+        uint256 finalized = pool.finalize(type(uint256).max, $.limits.maxFinalizePerReport);
         emit ReportApplied(report.refSlot, rewards, rewardsNet, loss, treasuryFee, finalized);
     }
 
@@ -235,8 +239,6 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256 count,
         int256[] memory deltas
     ) private returns (uint256 rewards, uint256 rewardsNet, uint256 loss, uint256 treasuryFee) {
-        address[] memory recipients = f.recipients;
-        recipients[count] = _s().params.treasury;
         uint256[] memory moduleFees;
         (rewards, moduleFees, treasuryFee, rewardsNet, loss) = Waterfall.rewardsAndFeesDown(
             deltas,
@@ -244,42 +246,66 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             f.elBooked,
             _s().params.treasuryFeeBps
         );
-        // Fees in the book's order: module fees by id, then the treasury fee.
-        uint256[] memory fees = new uint256[](count + 1);
-        for (uint256 id; id < count; ++id) fees[id] = moduleFees[id];
-        fees[count] = treasuryFee;
-        _bookMoney(fees, recipients, rewardsNet, loss, f.serviceBudget);
+        f.recipients[count] = _s().params.treasury;
+        _bookMoney(f, moduleFees, treasuryFee, rewardsNet, loss);
+    }
+
+    /// @dev Sums the fees per distinct recipient in order of first appearance (module fee
+    /// recipients by id, then the treasury, the last entry of `recipients`), so each recipient's
+    /// shares are minted once (DESIGN §2 (3)). Shrinks `recipients` to the distinct ones.
+    function _perRecipient(
+        address[] memory recipients,
+        uint256[] memory moduleFees,
+        uint256 treasuryFee
+    ) private pure returns (uint256[] memory fees, uint256 treasuryIndex) {
+        uint256 count = moduleFees.length;
+        fees = new uint256[](count + 1);
+        uint256 n;
+        for (uint256 i; i <= count; ++i) {
+            address r = recipients[i];
+            uint256 j;
+            while (j < n && recipients[j] != r) ++j;
+            if (j == n) recipients[n++] = r;
+            fees[j] += i < count ? moduleFees[i] : treasuryFee;
+            treasuryIndex = j; // the last entry is the treasury
+        }
+        assembly ("memory-safe") {
+            mstore(recipients, n)
+            mstore(fees, n)
+        }
     }
 
     /// @dev Steps 3–7 in the book, with the service rewards collected since the last report.
     function _bookMoney(
-        uint256[] memory fees,
-        address[] memory recipients,
+        ModuleInputs memory f,
+        uint256[] memory moduleFees,
+        uint256 treasuryFee,
         uint256 rewardsNet,
-        uint256 loss,
-        uint256 serviceBudget
+        uint256 loss
     ) private {
         AccountingStorage storage $ = _s();
+        address[] memory recipients = f.recipients;
+        (uint256[] memory fees, uint256 treasuryIndex) = _perRecipient(recipients, moduleFees, treasuryFee);
         (uint256[] memory servicePaid, uint8[] memory serviceTiers) = address($.registry) == address(0)
             ? (new uint256[](0), new uint8[](0))
-            : $.registry.collectRewards(serviceBudget);
-        (uint256[] memory feeEth, uint256 treasuryEth) = $.pool.applyReport(
+            : $.registry.collectRewards(f.serviceBudget);
+        uint256[] memory feeEth = $.pool.applyReport(
             IYieldClasses.ReportMoney({
                 fees: fees,
                 feeRecipients: recipients,
+                treasuryIndex: treasuryIndex,
                 rewardsNet: rewardsNet,
                 servicePaid: servicePaid,
                 serviceTiers: serviceTiers,
                 serviceFeeBps: $.params.serviceFeeBps,
-                treasury: $.params.treasury,
                 loss: loss
             })
         );
         // Every class wiped (§5): no class can take the fees, so their recipients are owed ETH,
         // claimable from the pool's payout ledger (paid from buffered now, the rest as debt
-        // repaid before any redemption). The pool shrinks by exactly what no class booked.
+        // repaid before any redemption), one entry per recipient in the same order. The pool
+        // shrinks by exactly what no class booked.
         for (uint256 i; i < feeEth.length; ++i) _accrueEth(recipients[i], feeEth[i]);
-        _accrueEth($.params.treasury, treasuryEth);
     }
 
     function _accrueEth(address recipient, uint256 amount) private {
@@ -301,39 +327,20 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         return (penaltyBps * amount) / atRisk;
     }
 
-    function _updateReputation(
-        Report calldata report,
-        IStakingRouter router,
-        uint256 count,
-        uint16[] memory current
-    ) private {
-        Params storage p = _s().params;
-        uint256[] memory reps = new uint256[](count);
-        for (uint256 id; id < count; ++id) {
-            ModuleReport calldata r = report.modules[id];
-            reps[id] = Reputation.update(
-                current[id],
-                r.perfBps,
-                p.lambdaBps,
-                r.slashedValidators,
-                p.slashPenaltyBps
-            );
-        }
-        router.setReputations(reps);
-    }
-
     /// @dev Every §9 rule, each with its own error.
     function _checkSanity(
         Report calldata report,
         IStakingRouter router,
-        uint256 count,
         uint256 span
     ) private view returns (ModuleInputs memory f) {
         AccountingStorage storage $ = _s();
         Limits storage lim = $.limits;
+        IStakingRouter.Module[] memory ms = router.getModules();
+        uint256 count = ms.length;
         f.feeBps = new uint16[](count);
         f.recipients = new address[](count + 1);
-        f.reputationBps = new uint16[](count);
+        f.reputationBps = new uint256[](count);
+        f.deltas = new int256[](count);
         require(report.refSlot > $.lastRefSlot, RefSlotNotIncreasing(report.refSlot, $.lastRefSlot));
         require(report.modules.length == count, ModuleCountMismatch(report.modules.length, count));
         require(
@@ -341,43 +348,10 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             TooManyExitRequests(report.exits.length, lim.maxExitRequests)
         );
         require(report.losses.length <= lim.maxLosses, TooManyLosses(report.losses.length, lim.maxLosses));
-        uint256 base;
-        uint256 gain;
-        uint256 drop;
-        uint256 slashed;
-        uint256 withdrawnTotal;
-        for (uint256 id; id < count; ++id) {
-            ModuleReport calldata r = report.modules[id];
-            IStakingRouter.Module memory m = router.getModule(id);
-            f.feeBps[id] = m.moduleFeeBps;
-            f.recipients[id] = m.feeRecipient;
-            f.reputationBps[id] = m.reputationBps;
-            require(
-                r.clValidators >= m.clValidators,
-                ValidatorsDecreased(id, r.clValidators, m.clValidators)
-            );
-            require(r.clValidators <= m.deposited, ValidatorsAboveDeposited(id, r.clValidators, m.deposited));
-            require(r.exited >= m.exited, ExitedDecreased(id, r.exited, m.exited));
-            require(r.exited <= r.clValidators, ExitedAboveValidators(id, r.exited, r.clValidators));
-            require(r.perfBps <= BPS, PerfTooHigh(id, r.perfBps));
-            // Each slashing explains up to 32 ETH of drop: never more than the validators seen.
-            require(
-                r.slashedValidators <= r.clValidators,
-                SlashedAboveValidators(id, r.slashedValidators, r.clValidators)
-            );
-            int256 d = Waterfall.netModuleDelta(
-                m.clBalance,
-                r.clBalance,
-                r.withdrawn,
-                m.clValidators,
-                r.clValidators,
-                0
-            );
-            if (d > 0) gain += uint256(d);
-            else drop += uint256(-d);
-            base += m.clBalance + (uint256(r.clValidators) - m.clValidators) * DEPOSIT_SIZE;
-            slashed += r.slashedValidators;
-            withdrawnTotal += r.withdrawn;
+        Totals memory t;
+        {
+            Params storage p = $.params;
+            for (uint256 id; id < count; ++id) _checkModule(report.modules[id], ms[id], id, f, t, p);
         }
         for (uint256 i; i < report.losses.length; ++i) {
             require(report.losses[i].moduleId < count, UnknownModuleId(report.losses[i].moduleId));
@@ -393,20 +367,74 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         }
         {
             (, , address wv, address elv) = _vaults(router);
-            require(withdrawnTotal <= wv.balance, WithdrawnAboveVault(withdrawnTotal, wv.balance));
+            require(t.withdrawn <= wv.balance, WithdrawnAboveVault(t.withdrawn, wv.balance));
             require(report.elRewards <= elv.balance, ElRewardsAboveVault(report.elRewards, elv.balance));
         }
         // Annualized CL gain over the reference-slot span ≤ maxApr; one-report drop ≤ maxDrop plus
         // what slashings explain.
         {
-            uint256 maxGain = (base * lim.maxAprBps * span) / (BPS * YEAR);
-            require(gain <= maxGain, AprTooHigh(gain, maxGain));
+            uint256 maxGain = (t.base * lim.maxAprBps * span) / (BPS * YEAR);
+            require(t.gain <= maxGain, AprTooHigh(t.gain, maxGain));
         }
         {
-            uint256 maxDrop = (base * lim.maxDropBps) / BPS + slashed * DEPOSIT_SIZE;
-            require(drop <= maxDrop, DropTooHigh(drop, maxDrop));
+            uint256 maxDrop = (t.base * lim.maxDropBps) / BPS + t.slashed * DEPOSIT_SIZE;
+            require(t.drop <= maxDrop, DropTooHigh(t.drop, maxDrop));
         }
-        _capRewards(f, report.elRewards, base, span, lim.maxRewardAprBps);
+        _capRewards(f, report.elRewards, t.base, span, lim.maxRewardAprBps);
+    }
+
+    /// @dev The sanity pass's running sums over the modules.
+    struct Totals {
+        uint256 base;
+        uint256 gain;
+        uint256 drop;
+        uint256 slashed;
+        uint256 withdrawn;
+    }
+
+    /// @dev One module's §9 checks, its step-1 delta and its step-8 reputation. `r` is decoded
+    /// from calldata once (each field is read several times here).
+    function _checkModule(
+        ModuleReport memory r,
+        IStakingRouter.Module memory m,
+        uint256 id,
+        ModuleInputs memory f,
+        Totals memory t,
+        Params storage p
+    ) private view {
+        f.feeBps[id] = m.moduleFeeBps;
+        f.recipients[id] = m.feeRecipient;
+        require(r.clValidators >= m.clValidators, ValidatorsDecreased(id, r.clValidators, m.clValidators));
+        require(r.clValidators <= m.deposited, ValidatorsAboveDeposited(id, r.clValidators, m.deposited));
+        require(r.exited >= m.exited, ExitedDecreased(id, r.exited, m.exited));
+        require(r.exited <= r.clValidators, ExitedAboveValidators(id, r.exited, r.clValidators));
+        require(r.perfBps <= BPS, PerfTooHigh(id, r.perfBps));
+        // Each slashing explains up to 32 ETH of drop: never more than the validators seen.
+        require(
+            r.slashedValidators <= r.clValidators,
+            SlashedAboveValidators(id, r.slashedValidators, r.clValidators)
+        );
+        f.reputationBps[id] = Reputation.update(
+            m.reputationBps,
+            r.perfBps,
+            p.lambdaBps,
+            r.slashedValidators,
+            p.slashPenaltyBps
+        );
+        int256 d = Waterfall.netModuleDelta(
+            m.clBalance,
+            r.clBalance,
+            r.withdrawn,
+            m.clValidators,
+            r.clValidators,
+            0
+        );
+        f.deltas[id] = d;
+        if (d > 0) t.gain += uint256(d);
+        else t.drop += uint256(-d);
+        t.base += m.clBalance + (uint256(r.clValidators) - m.clValidators) * DEPOSIT_SIZE;
+        t.slashed += r.slashedValidators;
+        t.withdrawn += r.withdrawn;
     }
 
     /// @dev EL then service rewards, together at most maxRewardApr on the CL cap's base and span:

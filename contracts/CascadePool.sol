@@ -232,9 +232,7 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
     }
 
     /// @inheritdoc IYieldClasses
-    function applyReport(
-        ReportMoney calldata money
-    ) external returns (uint256[] memory feeEth, uint256 treasuryEth) {
+    function applyReport(ReportMoney calldata money) external returns (uint256[] memory feeEth) {
         _delegate();
     }
 

@@ -11,9 +11,21 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 contract ReportOracle is CascadeUpgradeable, IReportOracle {
     uint256 public constant MAX_MEMBERS = 16;
 
-    struct Vote {
+    /// @dev A member and its vote in one slot: `index` is the candidate it backs in `refSlot`.
+    struct Member {
+        bool active;
         uint64 refSlot;
-        bytes32 hash;
+        uint8 index;
+    }
+
+    /// @dev The open frame's count in one slot, rewritten every frame (nonzero to nonzero, never
+    /// a fresh slot per frame or per hash): `support` holds 16 × 8-bit vote counts, one per
+    /// candidate hash in `candidates`; `agreed` is the index + 1 of the hash holding a quorum.
+    struct Tally {
+        uint64 refSlot;
+        uint8 candidates;
+        uint8 agreed;
+        uint128 support;
     }
 
     /// @custom:storage-location erc7201:cascade.storage.ReportOracle
@@ -23,16 +35,14 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         uint32 secondsPerSlot;
         uint32 slotsPerFrame;
         uint32 quorum;
-        uint64 agreedRefSlot; // the frame `agreed` belongs to (packed with the frame config)
-        uint256 lastProcessedRefSlot;
+        uint64 lastProcessedRefSlot; // packed with the frame config: one read per vote
         address[] members;
-        mapping(address member => bool) isMember;
-        mapping(address member => Vote) votes;
-        mapping(uint256 refSlot => mapping(bytes32 hash => uint256)) support;
-        // One slot for the latest voted frame's consensus, rewritten every frame (a nonzero to
-        // nonzero write, not a fresh slot per frame): votes are only taken for the current
-        // frame and data only for a frame not yet past, so older frames' consensus is never read.
-        bytes32 agreed;
+        mapping(address member => Member) member;
+        Tally tally;
+        // Candidate hashes of the open frame (votes are only taken for the current frame and
+        // data only for a frame not yet past, so older frames' counts are never read). A slot
+        // is reused once no vote backs it: ≤ MAX_MEMBERS hashes can be backed at once.
+        bytes32[MAX_MEMBERS] candidates;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ReportOracle")) - 1)) & ~bytes32(uint256(0xff))
@@ -76,50 +86,58 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
     }
 
     /// @inheritdoc IReportOracle
+    /// @dev One member slot, the frame config, the tally slot and one candidate hash per vote.
     function submitReportHash(uint256 refSlot, bytes32 hash) external {
         OracleStorage storage $ = _s();
-        require($.isMember[msg.sender], NotMember(msg.sender));
+        Member storage mb = $.member[msg.sender];
+        require(mb.active, NotMember(msg.sender));
         uint256 current = currentRefSlot();
         require(refSlot == current, RefSlotNotCurrent(refSlot, current));
         require(refSlot > $.lastProcessedRefSlot, RefSlotAlreadyProcessed(refSlot));
-        Vote storage v = $.votes[msg.sender];
-        if (v.refSlot == refSlot) {
-            require(v.hash != hash, AlreadyVoted(msg.sender, hash));
+        Tally memory t = _tally(refSlot);
+        if (mb.refSlot == refSlot) {
+            uint256 old = mb.index;
+            require($.candidates[old] != hash, AlreadyVoted(msg.sender, hash));
             // A changed vote withdraws the old support within the same frame.
-            --$.support[refSlot][v.hash];
+            t.support -= uint128(1 << (8 * old));
         }
-        v.refSlot = SafeCast.toUint64(refSlot);
-        v.hash = hash;
-        uint256 support = ++$.support[refSlot][hash];
+        uint256 index = _candidate(t, hash);
+        mb.refSlot = uint64(refSlot);
+        mb.index = uint8(index);
+        t.support += uint128(1 << (8 * index));
+        uint256 support = _supportOf(t, index);
         emit ReportHashSubmitted(refSlot, msg.sender, hash, support);
-        bytes32 agreed = _agreed(refSlot);
-        if (support >= $.quorum && agreed != hash) {
+        uint256 q = $.quorum;
+        if (support >= q && t.agreed != index + 1) {
             // At most one hash holds a quorum (> half the members), so `agreed` had lost it.
-            _setAgreed(refSlot, hash);
+            t.agreed = uint8(index + 1);
             emit ConsensusReached(refSlot, hash, support);
-        } else if (agreed != bytes32(0) && $.support[refSlot][agreed] < $.quorum) {
+        } else if (t.agreed != 0 && _supportOf(t, t.agreed - 1) < q) {
             // The agreed hash lost its quorum through a changed vote.
-            _setAgreed(refSlot, bytes32(0));
-            emit ConsensusLost(refSlot, agreed, $.support[refSlot][agreed]);
+            uint256 lost = t.agreed - 1;
+            t.agreed = 0;
+            emit ConsensusLost(refSlot, $.candidates[lost], _supportOf(t, lost));
         }
+        $.tally = t;
     }
 
     /// @inheritdoc IReportOracle
     function submitReportData(IAccounting.Report calldata report) external {
         OracleStorage storage $ = _s();
-        require($.isMember[msg.sender], NotMember(msg.sender));
+        require($.member[msg.sender].active, NotMember(msg.sender));
         uint256 refSlot = report.refSlot;
         require(refSlot > $.lastProcessedRefSlot, RefSlotAlreadyProcessed(refSlot));
         // A report is applied within its own frame: once the next frame's reference slot is
         // reached its balances are a frame old, and the next report covers the same period.
         uint256 current = currentRefSlot();
         require(current <= refSlot, ReportFrameExpired(refSlot, current));
+        // The agreed hash still holds a quorum: every change of members, quorum or votes
+        // re-decides it.
         bytes32 agreed = _agreed(refSlot);
-        // The agreed hash must still hold a quorum: members leave and quorums change.
-        require(agreed != bytes32(0) && $.support[refSlot][agreed] >= $.quorum, NoConsensus(refSlot));
+        require(agreed != bytes32(0), NoConsensus(refSlot));
         bytes32 given = keccak256(abi.encode(report));
         require(given == agreed, HashMismatch(agreed, given));
-        $.lastProcessedRefSlot = refSlot;
+        $.lastProcessedRefSlot = SafeCast.toUint64(refSlot);
         emit ReportProcessed(refSlot, agreed, msg.sender);
         $.accounting.handleReport(report);
     }
@@ -133,12 +151,15 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
     /// @inheritdoc IReportOracle
     function removeMember(address member, uint256 quorum_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         OracleStorage storage $ = _s();
-        require($.isMember[member], NotMember(member));
-        $.isMember[member] = false;
+        Member memory mb = $.member[member];
+        require(mb.active, NotMember(member));
         // Withdraw its vote for a frame still open, so a former member never counts.
-        Vote storage v = $.votes[member];
-        if (v.refSlot > $.lastProcessedRefSlot) --$.support[v.refSlot][v.hash];
-        delete $.votes[member];
+        Tally memory t = $.tally;
+        if (mb.refSlot == t.refSlot && mb.refSlot > $.lastProcessedRefSlot) {
+            t.support -= uint128(1 << (8 * uint256(mb.index)));
+            $.tally = t;
+        }
+        delete $.member[member];
         address[] storage ms = $.members;
         for (uint256 i; i < ms.length; ++i) {
             if (ms[i] == member) {
@@ -192,9 +213,9 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
     function _addMember(address member) private {
         OracleStorage storage $ = _s();
         require(member != address(0), ZeroAddress());
-        require(!$.isMember[member], MemberExists(member));
+        require(!$.member[member].active, MemberExists(member));
         require($.members.length < MAX_MEMBERS, TooManyMembers(MAX_MEMBERS));
-        $.isMember[member] = true;
+        $.member[member].active = true;
         $.members.push(member);
         emit MemberAdded(member);
     }
@@ -213,41 +234,59 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         }
     }
 
-    /// @dev Sets `agreed[refSlot]` to the hash that holds a quorum of current members' votes, or
-    /// clears it. Quorum > half the members, so at most one hash can hold it. Bounded by
-    /// MAX_MEMBERS.
+    /// @dev Sets the agreed hash of `refSlot` to the candidate that holds a quorum of current
+    /// members' votes, or clears it. Quorum > half the members, so at most one can hold it.
+    /// Bounded by MAX_MEMBERS.
     function _recheckConsensus(uint256 refSlot) private {
         OracleStorage storage $ = _s();
+        Tally memory t = $.tally;
+        if (t.refSlot != refSlot) return; // no vote in this frame yet
         uint256 q = $.quorum;
-        bytes32 agreed = _agreed(refSlot);
-        if (agreed != bytes32(0)) {
-            uint256 kept = $.support[refSlot][agreed];
+        if (t.agreed != 0) {
+            uint256 kept = _supportOf(t, t.agreed - 1);
             if (kept >= q) return;
-            _setAgreed(refSlot, bytes32(0));
-            emit ConsensusLost(refSlot, agreed, kept);
+            emit ConsensusLost(refSlot, $.candidates[t.agreed - 1], kept);
+            t.agreed = 0;
         }
-        address[] storage ms = $.members;
-        for (uint256 i; i < ms.length; ++i) {
-            Vote storage v = $.votes[ms[i]];
-            if (v.refSlot != refSlot) continue;
-            uint256 support = $.support[refSlot][v.hash];
+        for (uint256 i; i < t.candidates; ++i) {
+            uint256 support = _supportOf(t, i);
             if (support >= q) {
-                _setAgreed(refSlot, v.hash);
-                emit ConsensusReached(refSlot, v.hash, support);
-                return;
+                t.agreed = uint8(i + 1);
+                emit ConsensusReached(refSlot, $.candidates[i], support);
+                break;
             }
         }
+        $.tally = t;
     }
 
-    /// @dev The hash holding a quorum for `refSlot`, if that is the frame the slot holds.
+    /// @dev The open frame's tally, or a fresh one when `refSlot` starts a new frame.
+    function _tally(uint256 refSlot) private view returns (Tally memory t) {
+        t = _s().tally;
+        if (t.refSlot != refSlot) t = Tally(uint64(refSlot), 0, 0, 0);
+    }
+
+    /// @dev The candidate index of `hash` in `t`, adding it (in a slot no vote backs) if new.
+    function _candidate(Tally memory t, bytes32 hash) private returns (uint256 i) {
+        bytes32[MAX_MEMBERS] storage c = _s().candidates;
+        uint256 n = t.candidates;
+        for (; i < n; ++i) if (c[i] == hash) return i;
+        // A new hash: reuse a candidate without support (never the agreed one: that holds a
+        // quorum ≥ 1), else open the next slot. With ≤ 16 members and the voter's old vote
+        // withdrawn, at most 15 candidates are backed, so one of 16 is always free.
+        for (i = 0; i < n; ++i) if (_supportOf(t, i) == 0) break;
+        if (i == n) t.candidates = uint8(n + 1);
+        c[i] = hash;
+    }
+
+    function _supportOf(Tally memory t, uint256 i) private pure returns (uint256) {
+        return uint8(t.support >> (8 * i));
+    }
+
+    /// @dev The hash holding a quorum for `refSlot`, if that is the open frame.
     function _agreed(uint256 refSlot) private view returns (bytes32) {
         OracleStorage storage $ = _s();
-        return $.agreedRefSlot == refSlot ? $.agreed : bytes32(0);
-    }
-
-    function _setAgreed(uint256 refSlot, bytes32 hash) private {
-        OracleStorage storage $ = _s();
-        $.agreedRefSlot = SafeCast.toUint64(refSlot);
-        $.agreed = hash;
+        Tally storage t = $.tally;
+        uint256 a = t.agreed;
+        return t.refSlot == refSlot && a != 0 ? $.candidates[a - 1] : bytes32(0);
     }
 }

@@ -11,7 +11,6 @@ import {ICascadePool} from "./interfaces/ICascadePool.sol";
 import {RewardsVault} from "./vaults/RewardsVault.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
 import {Allocation} from "./libraries/Allocation.sol";
-import {Waterfall} from "./libraries/Waterfall.sol";
 import {RouterStorage} from "./router/RouterStorage.sol";
 import {BPS, DEPOSIT_SIZE, EXIT_MANAGER_ROLE_ID} from "./libraries/Constants.sol";
 
@@ -130,14 +129,14 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     /// @inheritdoc IStakingRouter
     function applyModuleReport(
         IAccounting.ModuleReport[] calldata reports,
-        uint256 elRewards
-    ) external onlyRole(ACCOUNTING_ROLE) returns (int256[] memory deltas) {
+        uint256 elRewards,
+        uint256[] calldata reputationBps
+    ) external onlyRole(ACCOUNTING_ROLE) {
         RouterStore storage $ = _s();
         uint256 count = $.modules.length;
-        deltas = new int256[](count);
         uint256 withdrawnTotal;
         for (uint256 id; id < count; ++id) {
-            deltas[id] = _bookModule($.modules[id], id, reports[id]);
+            _bookModule($.modules[id], id, reports[id], reputationBps[id]);
             withdrawnTotal += reports[id].withdrawn;
         }
         if (withdrawnTotal != 0) RewardsVault(payable($.withdrawalVault)).withdrawToRouter(withdrawnTotal);
@@ -159,19 +158,6 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         // Book only what actually arrived.
         require(address(this).balance - before == charged, EthTransferFailed(address(this), charged));
         if (charged != 0) _s().pool.bookInflow{value: charged}();
-    }
-
-    /// @inheritdoc IStakingRouter
-    function setReputations(uint256[] calldata reputationBps) external onlyRole(ACCOUNTING_ROLE) {
-        Module[] storage ms = _s().modules;
-        for (uint256 id; id < ms.length; ++id) {
-            uint256 r = reputationBps[id];
-            require(r <= BPS, InvalidReputation(r));
-            if (ms[id].reputationBps != r) {
-                ms[id].reputationBps = SafeCast.toUint16(r);
-                emit ReputationChanged(id, r);
-            }
-        }
     }
 
     // ---------------------------------------------------------------- services
@@ -372,6 +358,11 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     }
 
     /// @inheritdoc IStakingRouter
+    function getModules() external view returns (Module[] memory) {
+        return _s().modules;
+    }
+
+    /// @inheritdoc IStakingRouter
     function getModule(uint256 moduleId) external view returns (Module memory) {
         return _module(moduleId);
     }
@@ -466,16 +457,9 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     function _bookModule(
         Module storage m,
         uint256 id,
-        IAccounting.ModuleReport calldata r
-    ) private returns (int256 delta) {
-        delta = Waterfall.netModuleDelta(
-            m.clBalance,
-            r.clBalance,
-            r.withdrawn,
-            m.clValidators,
-            r.clValidators,
-            0
-        );
+        IAccounting.ModuleReport calldata r,
+        uint256 reputation
+    ) private {
         m.clValidators = r.clValidators;
         // Every report, not only on a change: the module also snapshots report-time state (the
         // bonded module's bond that counts for κ).
@@ -483,6 +467,11 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         m.exited = r.exited;
         m.clBalance = r.clBalance;
         emit ModuleReported(id, r.clValidators, r.clBalance, r.exited);
+        require(reputation <= BPS, InvalidReputation(reputation));
+        if (m.reputationBps != reputation) {
+            m.reputationBps = uint16(reputation);
+            emit ReputationChanged(id, reputation);
+        }
     }
 
     /// @dev `keccak256` of the `i`-th 48-byte pubkey, hashed in scratch memory: a calldata slice

@@ -159,14 +159,20 @@ interface IStakingRouter {
     function receiveBondCover() external payable;
 
     // ---------------------------------------------------------------- accounting
-    /// @notice Books the modules' reported CL state and pulls `withdrawnTotal` from the withdrawal
-    /// vault and `elRewards` from the execution-rewards vault into the pool's buffered ETH.
-    /// ACCOUNTING_ROLE.
-    /// @return deltas per module `clBalance' + withdrawn − clBalance − 32 ETH·(clValidators' − clValidators)`
+    /// @notice Applies every module's report inputs in one call: books each module's reported CL
+    /// state (each module's `onExitedReported` once) and its new reputation (DESIGN §6 step 8,
+    /// computed by Accounting; nothing in between reads it), and pulls `Σ withdrawn` from the
+    /// withdrawal vault and `elRewards` from the execution-rewards vault into the pool's
+    /// buffered ETH. ACCOUNTING_ROLE. Emits `ModuleReported` per module and `ReputationChanged`
+    /// per module whose reputation changed.
+    /// @param reports one per module, by id
+    /// @param elRewards EL rewards booked this report
+    /// @param reputationBps the new reputation per module, by id (reverts `InvalidReputation` above 10⁴)
     function applyModuleReport(
         IAccounting.ModuleReport[] calldata reports,
-        uint256 elRewards
-    ) external returns (int256[] memory deltas);
+        uint256 elRewards,
+        uint256[] calldata reputationBps
+    ) external;
 
     /// @notice Charges an operator's bond (bonded modules); the ETH joins the pool's buffered.
     /// ACCOUNTING_ROLE.
@@ -175,9 +181,6 @@ interface IStakingRouter {
         uint256 operatorId,
         uint256 amount
     ) external returns (uint256 charged);
-
-    /// @notice Sets module reputations. ACCOUNTING_ROLE.
-    function setReputations(uint256[] calldata reputationBps) external;
 
     /// @notice Locks an operator's collateral for a pending slash. SERVICES_ROLE.
     /// @return locked what the module actually locked
@@ -208,6 +211,10 @@ interface IStakingRouter {
     function moduleWeights() external view returns (uint256[] memory weights);
 
     function getModule(uint256 moduleId) external view returns (Module memory);
+
+    /// @notice Every module's state, by id, in one call (what a report reads of all modules:
+    /// fee bps and recipient, reputation, validator counts, CL balance).
+    function getModules() external view returns (Module[] memory);
 
     function moduleCount() external view returns (uint256);
 

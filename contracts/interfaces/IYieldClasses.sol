@@ -26,13 +26,15 @@ interface IYieldClasses {
 
     /// @notice The money part of a report (§6 steps 3–7), computed by Accounting.
     struct ReportMoney {
-        uint256[] fees; // every fee in order: module fees (by module id), treasury fee, then others
-        address[] feeRecipients; // recipient of each fee (class-0 shares)
+        // Module and treasury fees summed per distinct recipient, in order of first appearance
+        // (module fee recipients by module id, then the treasury): one mint per recipient.
+        uint256[] fees;
+        address[] feeRecipients; // distinct; each entry's shares are minted once
+        uint256 treasuryIndex; // the treasury's entry: Rnet without NAV and service fees join it
         uint256 rewardsNet; // Rnet, split over classes by start-of-report NAV
         uint256[] servicePaid; // per service with rewards this report
         uint8[] serviceTiers;
         uint256 serviceFeeBps;
-        address treasury;
         uint256 loss; // L, junior first
     }
 
@@ -85,14 +87,13 @@ interface IYieldClasses {
     function setMinRedeemDelay(uint256 delay) external;
 
     // ---------------------------------------------------------------- protocol
-    /// @notice Applies steps 3–7 of a report. Accounting only. Fees are minted as shares of the
-    /// most senior class that is not wiped; when every class is wiped nothing is minted and the
-    /// amounts are returned, for Accounting to owe them as ETH (DESIGN §5).
-    /// @return feeEth per entry of `money.fees`, the wei owed as ETH instead of shares
-    /// @return treasuryEth wei owed to the treasury as ETH (Rnet without NAV, service fees)
-    function applyReport(
-        ReportMoney calldata money
-    ) external returns (uint256[] memory feeEth, uint256 treasuryEth);
+    /// @notice Applies steps 3–7 of a report. Accounting only. Each recipient's fees (the
+    /// treasury's entry also takes Rnet when no class has NAV and every service fee) are minted
+    /// once, as shares of the most senior class that is not wiped at its pre-report price: one
+    /// rounding and one `FeeMinted` per recipient. When every class is wiped nothing is minted
+    /// and the amounts are returned, for Accounting to owe them as ETH (DESIGN §5).
+    /// @return feeEth per entry of `money.feeRecipients`, the wei owed as ETH instead of shares
+    function applyReport(ReportMoney calldata money) external returns (uint256[] memory feeEth);
 
     /// @notice Takes a service slash's loss from classes `K−1 … fromClass`, then further up
     /// only if those are empty. Accounting only.

@@ -112,13 +112,14 @@ contract PoolExtension is PoolStorage {
 
     // ---------------------------------------------------------------- reports (Accounting)
 
-    /// @notice See IYieldClasses.applyReport.
+    /// @notice See IYieldClasses.applyReport. One `FeeMinted` per recipient with a nonzero mint.
     function applyReport(
         IYieldClasses.ReportMoney calldata m
-    ) external onlyDelegated returns (uint256[] memory feeEth, uint256 treasuryEth) {
+    ) external onlyDelegated returns (uint256[] memory feeEth) {
         PoolStore storage $ = _s();
         _onlyAccounting($);
-        require(m.fees.length == m.feeRecipients.length, IYieldClasses.LengthMismatch());
+        uint256 n = m.fees.length;
+        require(n == m.feeRecipients.length && m.treasuryIndex < n, IYieldClasses.LengthMismatch());
         require(m.servicePaid.length == m.serviceTiers.length, IYieldClasses.LengthMismatch());
         uint256 k = $.classCount;
         require(k != 0, IYieldClasses.UnknownClass(0));
@@ -137,27 +138,19 @@ contract PoolExtension is PoolStorage {
             );
             for (uint256 i; i < k; ++i) add[i] = parts[i] - paid[i] + received[i];
         }
-        // 3. Fees (and 6. service fees) as shares of the most senior class that is not wiped, each
-        // at its pre-report price; with every class wiped they are owed as ETH instead (§5).
+        // 3. Fees per recipient; Rnet with no NAV to split over and 6. the service fees join the
+        // treasury's entry, so each recipient's total is converted once (one rounding each).
+        feeEth = m.fees;
+        if (!distributed) feeEth[m.treasuryIndex] += m.rewardsNet;
+        feeEth[m.treasuryIndex] += _serviceRewards(m, navs0, add);
+        // Minted as shares of the most senior class that is not wiped at its pre-report price;
+        // with every class wiped they are owed as ETH instead (§5).
         uint256 t = _feeClass();
-        feeEth = new uint256[](m.fees.length);
         uint256 feeAssets;
         uint256 feeShares;
-        for (uint256 i; i < m.fees.length; ++i) {
-            if (t == k) feeEth[i] = m.fees[i];
-            else feeShares += _mintFeeAt(m.feeRecipients[i], m.fees[i], t, navs0[t]);
-            feeAssets += m.fees[i];
-        }
-        if (!distributed && m.rewardsNet != 0) {
-            if (t == k) treasuryEth = m.rewardsNet;
-            else feeShares += _mintFeeAt(m.treasury, m.rewardsNet, t, navs0[t]);
-            feeAssets += m.rewardsNet;
-        }
-        {
-            (uint256 sAssets, uint256 sShares) = _serviceRewards(m, navs0, add, t);
-            feeAssets += sAssets;
-            feeShares += sShares;
-            if (t == k) treasuryEth += sAssets;
+        if (t != k) {
+            (feeAssets, feeShares) = _mintFees(m.feeRecipients, feeEth, t, navs0[t]);
+            feeEth = new uint256[](0); // nothing owed as ETH
         }
         // Book all additions, then 7. the loss junior first.
         uint256[] memory newNavs = new uint256[](k);
@@ -429,33 +422,34 @@ contract PoolExtension is PoolStorage {
         while (t < k && $.classes[t].wiped) ++t;
     }
 
-    /// @dev Mints the shares of class `t` for one fee at the given pre-report NAV and the class's
-    /// current supply (unchanged until the report's shares are booked).
-    function _mintFeeAt(
-        address to,
-        uint256 assets,
+    /// @dev Mints each recipient's fee total as shares of class `t` at its pre-report NAV and
+    /// supply (unchanged until the report's shares are booked): one rounding per recipient.
+    function _mintFees(
+        address[] calldata recipients,
+        uint256[] memory fees,
         uint256 t,
         uint256 navT
-    ) private returns (uint256 shares) {
+    ) private returns (uint256 feeAssets, uint256 feeShares) {
         Class storage c = _s().classes[t];
-        shares = SharesMath.toSharesDown(assets, navT, c.supply);
-        if (shares != 0) {
-            emit IYieldClasses.FeeMinted(t, to, assets, shares);
-            _mint(c, t, to, shares);
+        uint256 supplyT = c.supply;
+        for (uint256 i; i < fees.length; ++i) {
+            uint256 assets = fees[i];
+            feeAssets += assets;
+            uint256 shares = SharesMath.toSharesDown(assets, navT, supplyT);
+            if (shares == 0) continue;
+            feeShares += shares;
+            emit IYieldClasses.FeeMinted(t, recipients[i], assets, shares);
+            _mint(c, t, recipients[i], shares);
         }
     }
 
-    /// @dev Step 6: each service's net reward to the classes it exposes (into `add`), its fee
-    /// (or all of it when no exposed class has NAV) to the treasury as shares of class `t`
-    /// (none minted when `t` is the class count: the caller owes them as ETH).
+    /// @dev Step 6: each service's net reward to the classes it exposes (into `add`); returns the
+    /// service fees (or all of a reward when no exposed class has NAV), which go to the treasury.
     function _serviceRewards(
         IYieldClasses.ReportMoney calldata m,
         uint256[] memory navs0,
-        uint256[] memory add,
-        uint256 t
-    ) private returns (uint256 feeAssets, uint256 feeShares) {
-        bool mint = t < add.length;
-        uint256 supplyT = mint ? _s().classes[t].supply : 0;
+        uint256[] memory add
+    ) private pure returns (uint256 feeAssets) {
         for (uint256 s; s < m.servicePaid.length; ++s) {
             (uint256[] memory sp, uint256 toTreasury) = Waterfall.serviceRewardDown(
                 m.servicePaid[s],
@@ -465,14 +459,7 @@ contract PoolExtension is PoolStorage {
             );
             for (uint256 i; i < add.length; ++i) add[i] += sp[i];
             feeAssets += toTreasury;
-            if (!mint) continue;
-            // Each service fee is converted on its own (same rounding as one mint per service);
-            // the treasury receives their sum in one mint.
-            uint256 shares = SharesMath.toSharesDown(toTreasury, navs0[t], supplyT);
-            if (shares != 0) emit IYieldClasses.FeeMinted(t, m.treasury, toTreasury, shares);
-            feeShares += shares;
         }
-        if (feeShares != 0) _mint(_s().classes[t], t, m.treasury, feeShares);
     }
 
     function _paramsU16(uint256 which) private view returns (uint16[] memory out) {

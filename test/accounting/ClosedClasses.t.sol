@@ -62,10 +62,9 @@ contract ClosedClassesTest is SystemFixture {
             vm.prank(members[i]);
             oracle.submitReportHash(r.refSlot, h);
         }
+        // One entry per recipient (DESIGN §2 (3)): the treasury's fee and Rnet together.
         vm.expectEmit(address(accounting));
-        emit IAccounting.FeeAccruedAsEth(treasury, 0.5 ether);
-        vm.expectEmit(address(accounting));
-        emit IAccounting.FeeAccruedAsEth(treasury, 9.5 ether);
+        emit IAccounting.FeeAccruedAsEth(treasury, 10 ether);
         vm.prank(members[0]);
         oracle.submitReportData(r);
         assertEq(book.getClass(0).supply, supplyA, "no shares minted into the wiped class");

@@ -51,9 +51,10 @@ export async function stakedSystem(
       redeemDelay: BigInt(c.redeemDelay),
       depositCap: c.depositCap,
     })),
+    // Both modules pay one fee recipient: the contracts mint its fee shares once per report.
     modules: [
-      { feeBps: 500n, reputation: 9000n },
-      { feeBps: 500n, reputation: 8000n },
+      { feeBps: 500n, reputation: 9000n, feeRecipient: feeRec.address },
+      { feeBps: 500n, reputation: 8000n, feeRecipient: feeRec.address },
     ],
     params: {
       treasuryFeeBps: BigInt(cfg.treasuryFeeBps),

@@ -427,6 +427,56 @@ describe("PoolModel", function () {
     expect(p.reserved, "nothing left reserved").to.equal(0n);
   });
 
+  it("mints each recipient's fee shares once: two modules with one recipient, the treasury's fees together", function () {
+    const p = new M.PoolModel({
+      classes: defaultClasses(),
+      modules: [
+        { feeBps: 500n, reputation: 10_000n, feeRecipient: "ops" },
+        { feeBps: 500n, reputation: 10_000n, feeRecipient: "ops" },
+      ],
+      params: defaultParams(),
+    });
+    p.deposit(2, 10n * ETH);
+    p.deposit(1, 30n * ETH);
+    p.deposit(0, 60n * ETH);
+    p.depositValidators(0, 1n);
+    p.depositValidators(1, 1n);
+    const mod = (clBalance: bigint): M.ModuleReport => ({
+      clValidators: 1n,
+      clBalance,
+      withdrawn: 0n,
+      exited: 0n,
+      bondCharged: 0n,
+      perfBps: 10_000n,
+      slashedValidators: 0n,
+    });
+    // Report 1: E = 0.3 ETH, treasury fee 0.03 (1 share per wei), Rnet 0.27: A's part 0.162 less
+    // its premium 0.162 · 15% = 0.0243. A: nav 60.1677 ETH, supply 60.03e18.
+    const milli = (x: bigint): bigint => (x * ETH) / 10_000n;
+    p.applyReport({
+      timestamp: 100n,
+      elRewards: 3_000n * milli(1n),
+      serviceRewards: [],
+      modules: [mod(32n * ETH), mod(32n * ETH)],
+    });
+    expect(p.classes[0].nav, "A nav").to.equal(601_677n * milli(1n));
+    expect(p.classes[0].supply, "A supply").to.equal(600_300n * milli(1n));
+    // Report 2: each module gains 20 wei: module fees 1 wei each (both to "ops"), R = 40 wei,
+    // treasury fee 4 wei. Price (60.03e18 + 1) / (60.1677e18 + 1) ≈ 0.9977: one mint of 2 wei
+    // gives 1 share (two mints of 1 wei gave 0 + 0), the treasury's 4 wei give 3 shares.
+    const r2 = p.applyReport({
+      timestamp: 200n,
+      elRewards: 0n,
+      serviceRewards: [],
+      modules: [mod(32n * ETH + 20n), mod(32n * ETH + 20n)],
+    });
+    expect(r2.feeMints, "one mint per recipient, first appearance order").to.deep.equal([
+      { recipient: "ops", assets: 2n, shares: 1n },
+      { recipient: M.TREASURY, assets: 4n, shares: 3n },
+    ]);
+    expect(p.balanceOf(0, "ops"), "the shared recipient's shares").to.equal(1n);
+  });
+
   it("known answer: 3 classes, a reward report with premium, then a 2 ETH loss with 1.5 ETH bond cover", function () {
     // Classes A/B/C: premium base 10% / max 20% for A and B; A needs 25% cover. Treasury fee 10%,
     // module fee 5%, service fee 10%, λ = 10%, slash penalty 5%.

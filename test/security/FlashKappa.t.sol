@@ -63,8 +63,10 @@ contract FlashKappaTest is RouterFixture {
             uint64 n = router.getModule(id).deposited;
             r[id] = IAccounting.ModuleReport(n, 0, uint128(n) * 32 ether, 0, 10_000, 0);
         }
+        uint256[] memory reps = new uint256[](2);
+        for (uint256 id; id < 2; ++id) reps[id] = router.getModule(id).reputationBps;
         vm.prank(accounting);
-        router.applyModuleReport(r, 0);
+        router.applyModuleReport(r, 0, reps);
     }
 
     /// Before: κ read the current total bond, so 10,000 ETH topped up, used for one deposit and

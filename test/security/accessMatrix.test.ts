@@ -99,7 +99,6 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     setAllocationParams: gated("deployer"),
     applyModuleReport: gated("accounting"),
     chargeOperatorBond: gated("accounting"),
-    setReputations: gated("accounting"),
     penalizeReputation: gated("accounting", "exitManager"),
     lockOperatorBond: gated("registry", "accounting"),
     unlockOperatorBond: gated("registry", "accounting"),

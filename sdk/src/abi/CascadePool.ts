@@ -1250,6 +1250,11 @@ export const CascadePoolAbi = [
           },
           {
             internalType: "uint256",
+            name: "treasuryIndex",
+            type: "uint256",
+          },
+          {
+            internalType: "uint256",
             name: "rewardsNet",
             type: "uint256",
           },
@@ -1269,11 +1274,6 @@ export const CascadePoolAbi = [
             type: "uint256",
           },
           {
-            internalType: "address",
-            name: "treasury",
-            type: "address",
-          },
-          {
             internalType: "uint256",
             name: "loss",
             type: "uint256",
@@ -1290,11 +1290,6 @@ export const CascadePoolAbi = [
         internalType: "uint256[]",
         name: "feeEth",
         type: "uint256[]",
-      },
-      {
-        internalType: "uint256",
-        name: "treasuryEth",
-        type: "uint256",
       },
     ],
     stateMutability: "nonpayable",
@@ -2354,15 +2349,15 @@ export interface CascadePoolContract extends BaseContract {
       money: {
         fees: BigNumberish[];
         feeRecipients: AddressLike[];
+        treasuryIndex: BigNumberish;
         rewardsNet: BigNumberish;
         servicePaid: BigNumberish[];
         serviceTiers: BigNumberish[];
         serviceFeeBps: BigNumberish;
-        treasury: AddressLike;
         loss: BigNumberish;
       },
     ],
-    [feeEth: bigint[], treasuryEth: bigint],
+    bigint[],
     ContractTransactionResponse
   >;
   applySlashLoss: BaseContractMethod<

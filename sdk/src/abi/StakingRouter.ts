@@ -318,17 +318,6 @@ export const StakingRouterAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "value",
-        type: "uint256",
-      },
-    ],
-    name: "SafeCastOverflowedUintToInt",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
         name: "max",
         type: "uint256",
       },
@@ -979,15 +968,14 @@ export const StakingRouterAbi = [
         name: "elRewards",
         type: "uint256",
       },
-    ],
-    name: "applyModuleReport",
-    outputs: [
       {
-        internalType: "int256[]",
-        name: "deltas",
-        type: "int256[]",
+        internalType: "uint256[]",
+        name: "reputationBps",
+        type: "uint256[]",
       },
     ],
+    name: "applyModuleReport",
+    outputs: [],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -1307,6 +1295,76 @@ export const StakingRouterAbi = [
         internalType: "struct IStakingRouter.Module",
         name: "",
         type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "getModules",
+    outputs: [
+      {
+        components: [
+          {
+            internalType: "address",
+            name: "module",
+            type: "address",
+          },
+          {
+            internalType: "enum IStakingRouter.ModuleStatus",
+            name: "status",
+            type: "uint8",
+          },
+          {
+            internalType: "uint16",
+            name: "stakeShareLimitBps",
+            type: "uint16",
+          },
+          {
+            internalType: "uint16",
+            name: "moduleFeeBps",
+            type: "uint16",
+          },
+          {
+            internalType: "uint16",
+            name: "reputationBps",
+            type: "uint16",
+          },
+          {
+            internalType: "uint64",
+            name: "baseWeight",
+            type: "uint64",
+          },
+          {
+            internalType: "address",
+            name: "feeRecipient",
+            type: "address",
+          },
+          {
+            internalType: "uint64",
+            name: "deposited",
+            type: "uint64",
+          },
+          {
+            internalType: "uint64",
+            name: "clValidators",
+            type: "uint64",
+          },
+          {
+            internalType: "uint64",
+            name: "exited",
+            type: "uint64",
+          },
+          {
+            internalType: "uint128",
+            name: "clBalance",
+            type: "uint128",
+          },
+        ],
+        internalType: "struct IStakingRouter.Module[]",
+        name: "",
+        type: "tuple[]",
       },
     ],
     stateMutability: "view",
@@ -1688,19 +1746,6 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
-        internalType: "uint256[]",
-        name: "reputationBps",
-        type: "uint256[]",
-      },
-    ],
-    name: "setReputations",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "address",
         name: "withdrawalVault_",
         type: "address",
@@ -1892,8 +1937,9 @@ export interface StakingRouterContract extends BaseContract {
         slashedValidators: BigNumberish;
       }[],
       elRewards: BigNumberish,
+      reputationBps: BigNumberish[],
     ],
-    bigint[],
+    void,
     ContractTransactionResponse
   >;
   chargeOperatorBond: BaseContractMethod<
@@ -1966,6 +2012,35 @@ export interface StakingRouterContract extends BaseContract {
       clBalance: bigint;
     }
   >;
+  getModules: BaseContractMethod<
+    [],
+    {
+      module: string;
+      status: bigint;
+      stakeShareLimitBps: bigint;
+      moduleFeeBps: bigint;
+      reputationBps: bigint;
+      baseWeight: bigint;
+      feeRecipient: string;
+      deposited: bigint;
+      clValidators: bigint;
+      exited: bigint;
+      clBalance: bigint;
+    }[],
+    {
+      module: string;
+      status: bigint;
+      stakeShareLimitBps: bigint;
+      moduleFeeBps: bigint;
+      reputationBps: bigint;
+      baseWeight: bigint;
+      feeRecipient: string;
+      deposited: bigint;
+      clValidators: bigint;
+      exited: bigint;
+      clBalance: bigint;
+    }[]
+  >;
   getRoleAdmin: BaseContractMethod<[role: BytesLike], string, string>;
   grantRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
   hasRole: BaseContractMethod<[role: BytesLike, account: AddressLike], boolean, boolean>;
@@ -2021,7 +2096,6 @@ export interface StakingRouterContract extends BaseContract {
     ContractTransactionResponse
   >;
   setPool: BaseContractMethod<[pool_: AddressLike], void, ContractTransactionResponse>;
-  setReputations: BaseContractMethod<[reputationBps: BigNumberish[]], void, ContractTransactionResponse>;
   setVaults: BaseContractMethod<
     [withdrawalVault_: AddressLike, executionRewardsVault_: AddressLike],
     void,

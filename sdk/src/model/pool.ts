@@ -58,6 +58,8 @@ export interface ModuleState {
   exited: bigint;
   feeBps: bigint;
   reputation: bigint;
+  /** Who receives the module's fee shares (default `module:<id>`); modules may share one. */
+  feeRecipient: string;
 }
 
 export interface PoolParams {
@@ -127,9 +129,12 @@ export interface ReportResult {
   treasuryFee: bigint;
   /** The class fees were minted into: the most senior not wiped; K when every class is wiped. */
   feeClass: number;
-  /** Every fee minted as shares of `feeClass`, in mint order (empty when every class is wiped). */
+  /**
+   * One mint per distinct recipient, as shares of `feeClass`, in order of first appearance
+   * (module fee recipients by id, then the treasury); empty when every class is wiped.
+   */
   feeMints: { recipient: string; assets: bigint; shares: bigint }[];
-  /** With every class wiped: each fee owed as ETH, `paid` from buffered now, `owed` as debt. */
+  /** With every class wiped: each recipient's fees owed as ETH (same order), `paid` from buffered now, `owed` as debt. */
   ethAccrued: { recipient: string; paid: bigint; owed: bigint }[];
   split: bigint[];
   premiumsPaid: bigint[];
@@ -143,7 +148,7 @@ export interface ReportResult {
 
 export interface PoolModelInit {
   classes: ClassParams[];
-  modules: { feeBps: bigint; reputation: bigint }[];
+  modules: { feeBps: bigint; reputation: bigint; feeRecipient?: string }[];
   params: PoolParams;
 }
 
@@ -168,13 +173,14 @@ export class PoolModel {
       open: true,
       balances: new Map(),
     }));
-    this.modules = init.modules.map((m) => ({
+    this.modules = init.modules.map((m, i) => ({
       deposited: 0n,
       clValidators: 0n,
       clBalance: 0n,
       exited: 0n,
       feeBps: m.feeBps,
       reputation: m.reputation,
+      feeRecipient: m.feeRecipient ?? moduleFeeRecipient(i),
     }));
     this.params = init.params;
   }
@@ -360,13 +366,20 @@ export class PoolModel {
       this.params.treasuryFeeBps,
     );
     this.buffered += elBooked;
+    // Fees summed per distinct recipient, in order of first appearance: module fee recipients by
+    // id, then the treasury (which also takes Rnet without NAV and every service fee).
     const fees: { recipient: string; assets: bigint }[] = [];
-    f.moduleFees.forEach((fee, i) => fees.push({ recipient: moduleFeeRecipient(i), assets: fee }));
-    fees.push({ recipient: TREASURY, assets: f.treasuryFee });
+    const feeTo = (recipient: string, assets: bigint) => {
+      const e = fees.find((x) => x.recipient === recipient);
+      if (e) e.assets += assets;
+      else fees.push({ recipient, assets });
+    };
+    f.moduleFees.forEach((fee, i) => feeTo(this.modules[i].feeRecipient, fee));
+    feeTo(TREASURY, f.treasuryFee);
 
     // 4. Staking split on start-of-report NAVs.
     const split = splitByNavDown(f.rewardsNet, navs0, 0);
-    if (!split.distributed) fees.push({ recipient: TREASURY, assets: f.rewardsNet });
+    if (!split.distributed) feeTo(TREASURY, f.rewardsNet);
 
     // 5. Premiums on the step-4 rewards.
     const prem = premiumsDown(
@@ -386,12 +399,13 @@ export class PoolModel {
       this.buffered += paid;
       const sr = serviceRewardDown(paid, this.params.serviceFeeBps, navs0, s.tier);
       sr.parts.forEach((p, k) => (serviceParts[k] += p));
-      fees.push({ recipient: TREASURY, assets: sr.toTreasury });
+      feeTo(TREASURY, sr.toTreasury);
     }
 
-    // Fee shares: every fee at the pre-report price of the most senior class that is not wiped
-    // (DESIGN §5), added after all are computed. With every class wiped no class can take them:
-    // each recipient is owed the ETH, paid from buffered now and the rest as debt (in fee order).
+    // Fee shares: each recipient's total once (one rounding per recipient, DESIGN §2 (3)) at the
+    // pre-report price of the most senior class that is not wiped (§5), added after all are
+    // computed. With every class wiped no class can take them: each recipient is owed the ETH,
+    // paid from buffered now and the rest as debt (in the same order).
     let feeMints: { recipient: string; assets: bigint; shares: bigint }[] = [];
     const ethAccrued: { recipient: string; paid: bigint; owed: bigint }[] = [];
     if (feeClass === K) {
