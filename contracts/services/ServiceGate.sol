@@ -44,6 +44,7 @@ abstract contract ServiceGate is ServiceRegistryStorage {
         bool rescan;
         uint256[] dirty; // services whose σ changed, re-quoted by `_settle` (allocated on first use)
         uint256 dirtyCount;
+        uint256 dirtyBits; // bit s set while s is in `dirty` (ids < MAX_REGISTRATIONS = 256)
         uint256 newUnbacked; // 1 + id of a service this Sync left unbacked, 0 if none
     }
 
@@ -57,7 +58,7 @@ abstract contract ServiceGate is ServiceRegistryStorage {
     function _settle(Sync memory x) internal {
         RegistryStorage storage $ = _s();
         for (uint256 i; i < x.dirtyCount; ++i) _requote(x.dirty[i], x);
-        x.dirtyCount = 0;
+        (x.dirtyCount, x.dirtyBits) = (0, 0);
         if (!x.rescan) return;
         x.rescan = false;
         (uint256 m, uint256 mk) = (0, NO_KEY);
@@ -282,9 +283,13 @@ abstract contract ServiceGate is ServiceRegistryStorage {
         else x.rescan = true;
     }
 
+    /// @dev O(1) per call: a bitmap over the service ids (< 256) instead of a scan of the list,
+    /// which cost links × dirty steps per stake change on a shared operator.
     function _markDirty(uint256 serviceId, Sync memory x) private pure {
+        uint256 bit = 1 << serviceId;
+        if (x.dirtyBits & bit != 0) return;
+        x.dirtyBits |= bit;
         if (x.dirty.length == 0) x.dirty = new uint256[](MAX_DIRTY);
-        for (uint256 i; i < x.dirtyCount; ++i) if (x.dirty[i] == serviceId) return;
         x.dirty[x.dirtyCount++] = serviceId;
     }
 
