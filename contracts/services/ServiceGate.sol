@@ -88,12 +88,14 @@ abstract contract ServiceGate is ServiceRegistryStorage {
     }
 
     /// @dev Refuses a change that leaves a service unbacked, or γ below the minimum while
-    /// lowering it (a change that raises γ is always allowed: de-risking must work while the
-    /// network is below it).
+    /// raising the max load (a change that does not raise it is always allowed: de-risking
+    /// must work while the network is below the minimum). The load is compared, not γ: γ
+    /// floors at 0 once some T_v ≥ 1 (and to whole bps), so "γ did not fall" let a change
+    /// raise the load further while γ was already 0.
     function _syncCheck(Sync memory x) internal {
-        (uint256 before, uint256 gamma) = _syncEnd(x);
+        (, uint256 gamma) = _syncEnd(x);
         if (x.newUnbacked != 0) revert IServiceRegistry.UnbackedService(x.newUnbacked - 1);
-        if (gamma >= before) return;
+        if (x.max <= x.maxBefore) return;
         uint256 minGamma = _s().minGammaBps;
         require(gamma >= minGamma, IServiceRegistry.RobustnessTooLow(gamma, minGamma));
     }
