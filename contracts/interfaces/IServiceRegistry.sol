@@ -154,8 +154,10 @@ interface IServiceRegistry {
     /// (bps of its securing stake a coalition needs), DESIGN §8. The service's slasher may only
     /// tighten them (raise π, lower α); SERVICE_MANAGER_ROLE (governance) sets any value. π > 0
     /// needs slashable stake securing the service (else `UnbackedService`): declare it once the
-    /// service is allocated. Reverts `RobustnessTooLow` when the certified γ would fall below
-    /// `minGammaBps()` (and below its value before the call).
+    /// service is allocated. Reverts `RobustnessTooLow` when the certified γ after the call is
+    /// below `minGammaBps()` and the call raised the largest operator load max_v T_v (so a raise
+    /// of π is refused while γ is already 0; a change that does not raise the load — de-risking —
+    /// always goes through).
     function setServiceRisk(
         uint256 serviceId,
         uint256 profitFromCorruption,
@@ -172,8 +174,9 @@ interface IServiceRegistry {
     /// active stake count toward `minOperators`. When the call raises the service's slashable
     /// stake (allocation plus stake still deallocating), the exposure limit is checked for every
     /// tier with every service's deallocating stake counted. The robustness gate then refuses a
-    /// call that leaves the certified γ below `minGammaBps()` and lower than before
-    /// (`RobustnessTooLow`), or a service with π > 0 without securing stake (`UnbackedService`).
+    /// call that leaves the certified γ below `minGammaBps()` and raised the largest operator
+    /// load max_v T_v (`RobustnessTooLow`), or a service with π > 0 without securing stake
+    /// (`UnbackedService`).
     /// @param operatorKeys `moduleId << 32 | operatorId` of each operator
     function setAllocation(uint256 serviceId, uint256 amount, uint64[] calldata operatorKeys) external;
 

@@ -44,6 +44,7 @@ abstract contract ServiceGate is ServiceRegistryStorage {
         bool rescan;
         uint256[] dirty; // services whose σ changed, re-quoted by `_settle` (allocated on first use)
         uint256 dirtyCount;
+        uint256 dirtyBits; // bit s set while s is in `dirty` (ids < MAX_REGISTRATIONS = 256)
         uint256 newUnbacked; // 1 + id of a service this Sync left unbacked, 0 if none
     }
 
@@ -57,7 +58,7 @@ abstract contract ServiceGate is ServiceRegistryStorage {
     function _settle(Sync memory x) internal {
         RegistryStorage storage $ = _s();
         for (uint256 i; i < x.dirtyCount; ++i) _requote(x.dirty[i], x);
-        x.dirtyCount = 0;
+        (x.dirtyCount, x.dirtyBits) = (0, 0);
         if (!x.rescan) return;
         x.rescan = false;
         (uint256 m, uint256 mk) = (0, NO_KEY);
@@ -87,12 +88,14 @@ abstract contract ServiceGate is ServiceRegistryStorage {
     }
 
     /// @dev Refuses a change that leaves a service unbacked, or γ below the minimum while
-    /// lowering it (a change that raises γ is always allowed: de-risking must work while the
-    /// network is below it).
+    /// raising the max load (a change that does not raise it is always allowed: de-risking
+    /// must work while the network is below the minimum). The load is compared, not γ: γ
+    /// floors at 0 once some T_v ≥ 1 (and to whole bps), so "γ did not fall" let a change
+    /// raise the load further while γ was already 0.
     function _syncCheck(Sync memory x) internal {
-        (uint256 before, uint256 gamma) = _syncEnd(x);
+        (, uint256 gamma) = _syncEnd(x);
         if (x.newUnbacked != 0) revert IServiceRegistry.UnbackedService(x.newUnbacked - 1);
-        if (gamma >= before) return;
+        if (x.max <= x.maxBefore) return;
         uint256 minGamma = _s().minGammaBps;
         require(gamma >= minGamma, IServiceRegistry.RobustnessTooLow(gamma, minGamma));
     }
@@ -282,9 +285,13 @@ abstract contract ServiceGate is ServiceRegistryStorage {
         else x.rescan = true;
     }
 
+    /// @dev O(1) per call: a bitmap over the service ids (< 256) instead of a scan of the list,
+    /// which cost links × dirty steps per stake change on a shared operator.
     function _markDirty(uint256 serviceId, Sync memory x) private pure {
+        uint256 bit = 1 << serviceId;
+        if (x.dirtyBits & bit != 0) return;
+        x.dirtyBits |= bit;
         if (x.dirty.length == 0) x.dirty = new uint256[](MAX_DIRTY);
-        for (uint256 i; i < x.dirtyCount; ++i) if (x.dirty[i] == serviceId) return;
         x.dirty[x.dirtyCount++] = serviceId;
     }
 

@@ -283,6 +283,37 @@ contract RobustnessGateTest is ServicesFixture {
         assertEq(load, 0, "the leaver carries no load");
     }
 
+    /// @dev γ is already 0 (an opt-out left T_c0 = 30/(0.5·33.3) = 1.8 ≥ 1) and the service's
+    /// slasher, then governance, raise π: γ stays 0 but the load rises, so both are refused
+    /// (DESIGN §8: a parameter change that leaves γ below the minimum). On the old code the gate
+    /// compared γ before/after (0 = 0) and let both through. Lowering π still goes through.
+    function test_setServiceRisk_raiseRefusedWhileGammaZero() public {
+        uint256 svc = _svc();
+        _allocate(svc, 66.6 ether, _two(c0, c1));
+        _risk(svc, 30 ether, 5_000);
+        vm.prank(_managerOf(0, 1));
+        registry.optOut(svc, 0, 1);
+        assertEq(registry.certifiedGammaBps(), 0, "gamma already 0");
+        (uint256 loadBefore, ) = registry.operatorLoad(0, 0);
+        assertGe(loadBefore, 1e18, "T_c0 >= 1");
+
+        vm.prank(slasher);
+        vm.expectRevert(_tooLow(0));
+        registry.setServiceRisk(svc, 31 ether, 5_000);
+        vm.prank(slasher);
+        vm.expectRevert(_tooLow(0));
+        registry.setServiceRisk(svc, 30 ether, 4_000);
+        vm.prank(serviceManager);
+        vm.expectRevert(_tooLow(0));
+        registry.setServiceRisk(svc, 31 ether, 5_000);
+        (uint256 loadAfter, ) = registry.operatorLoad(0, 0);
+        assertEq(loadAfter, loadBefore, "the refused raises left the load");
+
+        _risk(svc, 20 ether, 5_000); // de-risking: T_c0 = 1.2, γ still 0, allowed
+        (loadAfter, ) = registry.operatorLoad(0, 0);
+        assertLt(loadAfter, loadBefore, "lowering pi lowered the load");
+    }
+
     /// @dev A report whose exits lower an operator's active stake lowers σ_v = min(active, ·)
     /// and so γ: the report publishes it. c0 exits 2 of 3 validators: active 32 ETH, σ_c0 =
     /// min(32, 40) = 32; σ_s = 72 → T = 30/36.
