@@ -33,6 +33,8 @@ const coverageBuild: HardhatPlugin = {
           if (hre.globalOptions.coverage !== true) return;
           // Nodes that tests start themselves (anvil) read this to lift their own limit.
           process.env.CASCADE_UNLIMITED_CODE_SIZE = "1";
+          // Solidity tests whose gas bound holds only uninstrumented read this (vm.envOr).
+          process.env.CASCADE_COVERAGE = "true";
           for (const net of Object.values(hre.config.networks)) {
             if (net.type === "edr-simulated") net.allowUnlimitedContractSize = true;
           }

@@ -62,7 +62,10 @@ abstract contract RobustnessRestoreDenseBase is ServicesFixture {
         refSlot = r.refSlot;
         vm.prank(oracle);
         uint256 g = gasleft();
-        (bool ok, ) = address(accounting).call{gas: BLOCK_GAS}(abi.encodeCall(IAccounting.handleReport, (r)));
+        // Under `npm run coverage` every statement also pays for its hit counter (about twice the
+        // gas), so the block bound holds only for the real bytecode; the restore is checked there too.
+        uint256 limit = vm.envOr("CASCADE_COVERAGE", false) ? gasleft() : BLOCK_GAS;
+        (bool ok, ) = address(accounting).call{gas: limit}(abi.encodeCall(IAccounting.handleReport, (r)));
         used = g - gasleft();
         console.log("services", services, "gated", _gated());
         console.log("  report gas", used);
