@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
@@ -14,9 +15,10 @@ import {PoolStorage} from "./pool/PoolStorage.sol";
 
 /// @title CascadePool
 /// @notice The ETH and class ledger (docs/architecture.md): buffered and reserved ETH, every
-/// class's NAV/supply/parameters, every class balance and the redemption requests. Deposits,
-/// transfers (through each class's ClassToken face), redemption requests and claims run here and
-/// touch no other proxy. Class administration, the report's money steps, finalization, the ETH
+/// class's NAV/supply/parameters and the redemption requests with their share escrow; each
+/// class's immutable ClassToken face keeps its holder balances. Deposits, redemption requests
+/// and claims run here and touch no other proxy (the face of the class is the one other call);
+/// a class-token transfer runs in the face alone. Class administration, the report's money steps, finalization, the ETH
 /// the router and the registry move, and service debt and payouts run in PoolExtension by
 /// DELEGATECALL on this storage (cold paths: they keep this contract small).
 contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Errors {
@@ -88,35 +90,22 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
             uint256 junior = total - notJunior;
             require(junior * BPS >= nav * minCover, CoverTooLow(classId, (junior * BPS) / nav, minCover));
         }
-        c.nav = SafeCast.toUint128(nav);
-        c.supply = SafeCast.toUint128(supply + shares);
-        $.buffered = SafeCast.toUint128(uint256($.buffered) + msg.value);
-        $.totalNav = uint128(total); // ≤ Σ of uint128 NAVs checked above: the class NAV fits
-        $.balances[classId][receiver] += shares;
+        _writeBook(c, nav, supply + shares);
+        // total ≤ Σ of the uint128 class NAVs: checked with them in _writeHot.
+        _writeHot($, uint256($.buffered) + msg.value, total);
         emit Deposited(classId, receiver, msg.value, shares);
-        IClassFace(c.face).emitTransfer(address(0), address(0), receiver, shares);
-    }
-
-    /// @inheritdoc ICascadePool
-    function faceTransfer(uint256 classId, address from, address to, uint256 amount) external {
-        PoolStore storage $ = _s();
-        // An unknown class has no face (address zero), so this also bounds classId.
-        require(msg.sender == $.classes[classId].face, NotFace(classId, msg.sender));
-        require(to != address(0), ERC20InvalidReceiver(address(0)));
-        mapping(address => uint256) storage b = $.balances[classId];
-        uint256 balance = b[from];
-        require(balance >= amount, ERC20InsufficientBalance(from, balance, amount));
-        unchecked {
-            b[from] = balance - amount;
-        }
-        b[to] += amount;
+        // The face credits the receiver (it keeps the class's balances) and emits the mint.
+        IClassFace(c.face).mint(receiver, shares);
     }
 
     /// @inheritdoc ICascadePool
     function balanceOf(address holder, uint256 classId) external view returns (uint256) {
-        PoolStore storage $ = _s();
-        uint256 balance = $.balances[classId][holder];
-        return holder == address(this) ? balance + $.queues[classId].escrowed : balance;
+        return IERC20(_class(classId).face).balanceOf(holder);
+    }
+
+    /// @inheritdoc ICascadePool
+    function escrowed(uint256 classId) external view returns (uint256) {
+        return _s().queues[classId].escrowed;
     }
 
     /// @inheritdoc ICascadePool
@@ -142,48 +131,54 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         // class (worth 0) stays redeemable so its holders can burn their shares.
         uint256 minimum = $.minRedeemAssets;
         require(assets >= minimum || c.wiped, RedeemBelowMinimum(classId, assets, minimum));
-        // The shares move into the class queue's escrow (they stay in the supply until finalized).
-        uint256 balance = $.balances[classId][owner];
-        require(balance >= shares, ERC20InsufficientBalance(owner, balance, shares));
-        unchecked {
-            $.balances[classId][owner] = balance - shares;
-        }
+        // The shares move into the class queue's escrow (they stay in the supply until finalized);
+        // the face debits the owner below.
         Queue storage q = $.queues[classId];
         uint256 index = q.length;
         requestId = (classId << INDEX_BITS) | index;
-        $.requests[classId][index] = Request(
-            controller,
-            SafeCast.toUint64(block.timestamp),
-            false,
-            false,
-            SafeCast.toUint128(shares),
-            SafeCast.toUint128(assets)
+        $.requests[classId][index] = StoredRequest(
+            RequestHead(controller, SafeCast.toUint88(assets), false),
+            uint64(block.timestamp), // a uint64 of seconds outlasts the chain
+            SafeCast.toUint128(shares)
         );
         q.length = SafeCast.toUint32(index + 1);
         q.pendingAssets = SafeCast.toUint96(uint256(q.pendingAssets) + assets);
         q.escrowed = SafeCast.toUint96(uint256(q.escrowed) + shares);
         emit RedeemRequest(controller, owner, requestId, msg.sender, shares);
-        // The face spends the caller's allowance when it is not the owner (reverting the whole
-        // request without one) and emits the escrow's Transfer.
-        IClassFace(c.face).emitTransfer(msg.sender, owner, address(this), shares);
+        // The face debits the owner (ERC20InsufficientBalance), spends the caller's allowance
+        // when it is not the owner (reverting the whole request without one) and emits the
+        // escrow's Transfer.
+        IClassFace(c.face).escrow(msg.sender, owner, shares);
     }
 
     /// @inheritdoc IWithdrawalQueue
     function claim(uint256 requestId, address receiver) external returns (uint256 assets) {
         PoolStore storage $ = _s();
         require(receiver != address(0), ZeroAddress());
-        Request storage r = _request(requestId);
-        require(r.controller == msg.sender, NotController(requestId, msg.sender));
-        require(r.finalized, NotFinalized(requestId));
-        require(!r.claimed, AlreadyClaimed(requestId));
-        r.claimed = true;
-        assets = r.assets;
+        // One slot read and cleared: the head (controller, amount, finalized flag). The msg.sender
+        // check also proves the request exists and is unclaimed (a head is zero only before the
+        // request and after its claim; msg.sender is never zero).
+        StoredRequest storage r = _requestAt(requestId);
+        RequestHead memory h = r.head;
+        if (h.controller != msg.sender) _refuseClaim(r, requestId);
+        require(h.finalized, NotFinalized(requestId));
+        assets = h.assets;
+        delete r.head;
         $.reserved -= uint128(assets);
         emit Claimed(requestId, msg.sender, receiver, assets);
-        // Claimed flag set first: a reentrant claim reverts AlreadyClaimed. A receiver that
-        // rejects ETH reverts the whole call, so the request stays claimable.
+        // Head cleared first: a reentrant claim reverts AlreadyClaimed. A receiver that rejects
+        // ETH reverts the whole call, so the request stays claimable.
         (bool ok, ) = receiver.call{value: assets}("");
         require(ok, EthTransferFailed(receiver, assets));
+    }
+
+    /// @dev Why a claim by someone other than the request's controller fails: a request never
+    /// made (`UnknownRequest`), one already claimed (its head is cleared), another controller's.
+    function _refuseClaim(StoredRequest storage r, uint256 requestId) private view {
+        require(r.requestedAt != 0, UnknownRequest(requestId));
+        address controller = r.head.controller;
+        require(controller != address(0), AlreadyClaimed(requestId));
+        revert NotController(requestId, msg.sender);
     }
 
     // ---------------------------------------------------------------- cold paths (PoolExtension)
@@ -330,19 +325,25 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
 
     /// @inheritdoc IWithdrawalQueue
     function pendingRedeemRequest(uint256 requestId, address controller) external view returns (uint256) {
-        Request storage r = _request(requestId);
-        return r.controller == controller && !r.finalized ? r.shares : 0;
+        StoredRequest storage r = _request(requestId);
+        RequestHead memory h = r.head;
+        // A claimed request's head is zero: no controller, not even address(0), has it pending.
+        return h.controller == controller && controller != address(0) && !h.finalized ? r.shares : 0;
     }
 
     /// @inheritdoc IWithdrawalQueue
     function claimableRedeemRequest(uint256 requestId, address controller) external view returns (uint256) {
-        Request storage r = _request(requestId);
-        return r.controller == controller && r.finalized && !r.claimed ? r.shares : 0;
+        StoredRequest storage r = _request(requestId);
+        RequestHead memory h = r.head;
+        return h.controller == controller && h.finalized ? r.shares : 0; // claimed: finalized is cleared
     }
 
     /// @inheritdoc IWithdrawalQueue
     function getRequest(uint256 requestId) external view returns (Request memory) {
-        return _request(requestId);
+        StoredRequest storage r = _request(requestId);
+        RequestHead memory h = r.head;
+        bool claimed = h.controller == address(0);
+        return Request(h.controller, r.requestedAt, h.finalized || claimed, claimed, r.shares, h.assets);
     }
 
     /// @inheritdoc IWithdrawalQueue

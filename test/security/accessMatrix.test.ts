@@ -45,7 +45,6 @@ const ACCESS_ERRORS = new Set([
   "NotController",
   "NotDelegated",
   "NotPool",
-  "NotFace",
   "NotExitManager",
 ]);
 
@@ -123,7 +122,6 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     deposit: open("depositor entry"),
     requestRedeem: open("depositor entry (own shares or allowance)"),
     claim: gated("depositor"), // the request's controller
-    faceTransfer: gated("classToken"), // face k moves class k only
     setAccounting: gated("timelock"),
     setServiceRegistry: gated("timelock"),
     setMinRedeemAssets: gated("timelock"),
@@ -243,7 +241,9 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
   },
   ClassToken: {
     ...erc20,
-    emitTransfer: gated("pool"),
+    mint: gated("pool"),
+    escrow: gated("pool"),
+    burnEscrowed: gated("pool"),
   },
   CascadeTimelock: {
     schedule: gated("deployer"),
