@@ -131,7 +131,8 @@ abstract contract PoolStorage {
     /// @dev Writes `buffered` and the total NAV with one SSTORE (see _writeBook). Layout:
     /// `PoolStore` slot 0 is buffered (low 128 bits) ‖ totalNav (high).
     function _writeHot(PoolStore storage $, uint256 buffered_, uint256 totalNav_) internal {
-        uint256 packed = uint256(SafeCast.toUint128(buffered_)) | (uint256(SafeCast.toUint128(totalNav_)) << 128);
+        uint256 packed =
+            uint256(SafeCast.toUint128(buffered_)) | (uint256(SafeCast.toUint128(totalNav_)) << 128);
         assembly {
             sstore($.slot, packed)
         }

@@ -388,6 +388,19 @@ export const ClassTokenAbi = [
         type: "uint256",
       },
     ],
+    name: "burnEscrowed",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "shares",
+        type: "uint256",
+      },
+    ],
     name: "convertToAssets",
     outputs: [
       {
@@ -483,9 +496,22 @@ export const ClassTokenAbi = [
       },
       {
         internalType: "address",
-        name: "from",
+        name: "owner",
         type: "address",
       },
+      {
+        internalType: "uint256",
+        name: "shares",
+        type: "uint256",
+      },
+    ],
+    name: "escrow",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
       {
         internalType: "address",
         name: "to",
@@ -493,11 +519,11 @@ export const ClassTokenAbi = [
       },
       {
         internalType: "uint256",
-        name: "amount",
+        name: "shares",
         type: "uint256",
       },
     ],
-    name: "emitTransfer",
+    name: "mint",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -696,6 +722,7 @@ export interface ClassTokenContract extends BaseContract {
     ContractTransactionResponse
   >;
   balanceOf: BaseContractMethod<[account: AddressLike], bigint, bigint>;
+  burnEscrowed: BaseContractMethod<[shares: BigNumberish], void, ContractTransactionResponse>;
   convertToAssets: BaseContractMethod<[shares: BigNumberish], bigint, bigint>;
   convertToShares: BaseContractMethod<[assets: BigNumberish], bigint, bigint>;
   decimals: BaseContractMethod<[], bigint, bigint>;
@@ -720,11 +747,12 @@ export interface ClassTokenContract extends BaseContract {
       extensions: bigint[],
     ]
   >;
-  emitTransfer: BaseContractMethod<
-    [spender: AddressLike, from: AddressLike, to: AddressLike, amount: BigNumberish],
+  escrow: BaseContractMethod<
+    [spender: AddressLike, owner: AddressLike, shares: BigNumberish],
     void,
     ContractTransactionResponse
   >;
+  mint: BaseContractMethod<[to: AddressLike, shares: BigNumberish], void, ContractTransactionResponse>;
   name: BaseContractMethod<[], string, string>;
   nav: BaseContractMethod<[], bigint, bigint>;
   nonces: BaseContractMethod<[owner: AddressLike], bigint, bigint>;
