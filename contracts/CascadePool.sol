@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
@@ -15,10 +14,9 @@ import {PoolStorage} from "./pool/PoolStorage.sol";
 
 /// @title CascadePool
 /// @notice The ETH and class ledger (docs/architecture.md): buffered and reserved ETH, every
-/// class's NAV/supply/parameters and the redemption requests with their share escrow; each
-/// class's immutable ClassToken face keeps its holder balances. Deposits, redemption requests
-/// and claims run here and touch no other proxy (the face of the class is the one other call);
-/// a class-token transfer runs in the face alone. Class administration, the report's money steps, finalization, the ETH
+/// class's NAV/supply/parameters, every class balance and the redemption requests. Deposits,
+/// transfers (through each class's ClassToken face), redemption requests and claims run here and
+/// touch no other proxy. Class administration, the report's money steps, finalization, the ETH
 /// the router and the registry move, and service debt and payouts run in PoolExtension by
 /// DELEGATECALL on this storage (cold paths: they keep this contract small).
 contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Errors {
@@ -93,19 +91,31 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         _writeBook(c, nav, supply + shares);
         // total ≤ Σ of the uint128 class NAVs: checked with them in _writeHot.
         _writeHot($, uint256($.buffered) + msg.value, total);
+        $.balances[classId][receiver] += shares;
         emit Deposited(classId, receiver, msg.value, shares);
-        // The face credits the receiver (it keeps the class's balances) and emits the mint.
-        IClassFace(c.face).mint(receiver, shares);
+        IClassFace(c.face).emitTransfer(address(0), address(0), receiver, shares);
+    }
+
+    /// @inheritdoc ICascadePool
+    function faceTransfer(uint256 classId, address from, address to, uint256 amount) external {
+        PoolStore storage $ = _s();
+        // An unknown class has no face (address zero), so this also bounds classId.
+        require(msg.sender == $.classes[classId].face, NotFace(classId, msg.sender));
+        require(to != address(0), ERC20InvalidReceiver(address(0)));
+        mapping(address => uint256) storage b = $.balances[classId];
+        uint256 balance = b[from];
+        require(balance >= amount, ERC20InsufficientBalance(from, balance, amount));
+        unchecked {
+            b[from] = balance - amount;
+        }
+        b[to] += amount;
     }
 
     /// @inheritdoc ICascadePool
     function balanceOf(address holder, uint256 classId) external view returns (uint256) {
-        return IERC20(_class(classId).face).balanceOf(holder);
-    }
-
-    /// @inheritdoc ICascadePool
-    function escrowed(uint256 classId) external view returns (uint256) {
-        return _s().queues[classId].escrowed;
+        PoolStore storage $ = _s();
+        uint256 balance = $.balances[classId][holder];
+        return holder == address(this) ? balance + $.queues[classId].escrowed : balance;
     }
 
     /// @inheritdoc ICascadePool
@@ -131,8 +141,12 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         // class (worth 0) stays redeemable so its holders can burn their shares.
         uint256 minimum = $.minRedeemAssets;
         require(assets >= minimum || c.wiped, RedeemBelowMinimum(classId, assets, minimum));
-        // The shares move into the class queue's escrow (they stay in the supply until finalized);
-        // the face debits the owner below.
+        // The shares move into the class queue's escrow (they stay in the supply until finalized).
+        uint256 balance = $.balances[classId][owner];
+        require(balance >= shares, ERC20InsufficientBalance(owner, balance, shares));
+        unchecked {
+            $.balances[classId][owner] = balance - shares;
+        }
         Queue storage q = $.queues[classId];
         uint256 index = q.length;
         requestId = (classId << INDEX_BITS) | index;
@@ -145,10 +159,9 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         q.pendingAssets = SafeCast.toUint96(uint256(q.pendingAssets) + assets);
         q.escrowed = SafeCast.toUint96(uint256(q.escrowed) + shares);
         emit RedeemRequest(controller, owner, requestId, msg.sender, shares);
-        // The face debits the owner (ERC20InsufficientBalance), spends the caller's allowance
-        // when it is not the owner (reverting the whole request without one) and emits the
-        // escrow's Transfer.
-        IClassFace(c.face).escrow(msg.sender, owner, shares);
+        // The face spends the caller's allowance when it is not the owner (reverting the whole
+        // request without one) and emits the escrow's Transfer.
+        IClassFace(c.face).emitTransfer(msg.sender, owner, address(this), shares);
     }
 
     /// @inheritdoc IWithdrawalQueue

@@ -13,10 +13,9 @@ import {ICascadePool} from "./interfaces/ICascadePool.sol";
 
 /// @title ClassToken
 /// @notice The ERC-20 + ERC-2612 face of one yield class: non-rebasing, price = class NAV over
-/// supply. The face keeps the class's holder balances, allowances and permit nonces, so a
-/// transfer is a plain ERC-20 transfer that calls no other contract; CascadePool keeps the class
-/// book (NAV, supply) and the redemption escrow and asks the face to mint and to escrow
-/// (`IClassFace`, pool only). Every `Transfer`/`Approval` of the class comes from this address.
+/// supply. Balances and supply live in CascadePool's ledger (one contract holds every class, so
+/// a depositor's calls touch one proxy); this face keeps the allowances and permit nonces and
+/// emits every `Transfer`/`Approval` of the class from its own address.
 /// @dev Immutable (not a proxy): wallets and integrators see a plain token at a fixed address.
 contract ClassToken is IERC20Metadata, IERC20Permit, IERC20Errors, IClassFace, EIP712, Nonces {
     error ERC2612ExpiredSignature(uint256 deadline);
@@ -34,12 +33,6 @@ contract ClassToken is IERC20Metadata, IERC20Permit, IERC20Errors, IClassFace, E
     string private _name;
     string private _symbol;
     mapping(address owner => mapping(address spender => uint256)) private _allowances;
-    mapping(address account => uint256) private _balances;
-
-    modifier onlyPool() {
-        require(msg.sender == POOL, NotPool(msg.sender));
-        _;
-    }
 
     constructor(
         string memory name_,
@@ -72,10 +65,7 @@ contract ClassToken is IERC20Metadata, IERC20Permit, IERC20Errors, IClassFace, E
     }
 
     function balanceOf(address account) external view returns (uint256) {
-        uint256 balance = _balances[account];
-        // The redemption escrow is booked in the pool's queue (a request writes no balance of
-        // the pool's), so the pool's balance adds it to what was sent to it directly.
-        return account == POOL ? balance + ICascadePool(POOL).escrowed(CLASS_ID) : balance;
+        return ICascadePool(POOL).balanceOf(account, CLASS_ID);
     }
 
     function allowance(address owner, address spender) external view returns (uint256) {
@@ -83,13 +73,16 @@ contract ClassToken is IERC20Metadata, IERC20Permit, IERC20Errors, IClassFace, E
     }
 
     function transfer(address to, uint256 value) external returns (bool) {
-        _transfer(msg.sender, to, value);
+        // The pool checks the balance and the receiver (ERC-20 errors) and moves the shares.
+        ICascadePool(POOL).faceTransfer(CLASS_ID, msg.sender, to, value);
+        emit Transfer(msg.sender, to, value);
         return true;
     }
 
     function transferFrom(address from, address to, uint256 value) external returns (bool) {
         _spendAllowance(from, msg.sender, value);
-        _transfer(from, to, value);
+        ICascadePool(POOL).faceTransfer(CLASS_ID, from, to, value);
+        emit Transfer(from, to, value);
         return true;
     }
 
@@ -130,28 +123,10 @@ contract ClassToken is IERC20Metadata, IERC20Permit, IERC20Errors, IClassFace, E
     // ---------------------------------------------------------------- pool
 
     /// @inheritdoc IClassFace
-    function mint(address to, uint256 shares) external onlyPool {
-        // Checked: a money line (the pool raised the class supply by `shares` first, so Σ
-        // balances ≤ supply < 2^128 and this cannot overflow, but a check costs ~20 gas).
-        _balances[to] += shares;
-        emit Transfer(address(0), to, shares);
-    }
-
-    /// @inheritdoc IClassFace
-    function escrow(address spender, address owner, uint256 shares) external onlyPool {
-        // Balance first, then allowance: the ERC-20 error a holder sees is the pool ledger's.
-        uint256 balance = _balances[owner];
-        require(balance >= shares, ERC20InsufficientBalance(owner, balance, shares));
-        if (spender != owner) _spendAllowance(owner, spender, shares);
-        unchecked {
-            _balances[owner] = balance - shares;
-        }
-        emit Transfer(owner, POOL, shares);
-    }
-
-    /// @inheritdoc IClassFace
-    function burnEscrowed(uint256 shares) external onlyPool {
-        emit Transfer(POOL, address(0), shares);
+    function emitTransfer(address spender, address from, address to, uint256 amount) external {
+        require(msg.sender == POOL, NotPool(msg.sender));
+        if (spender != address(0) && spender != from) _spendAllowance(from, spender, amount);
+        emit Transfer(from, to, amount);
     }
 
     // ---------------------------------------------------------------- price views
@@ -177,19 +152,6 @@ contract ClassToken is IERC20Metadata, IERC20Permit, IERC20Errors, IClassFace, E
     }
 
     // ---------------------------------------------------------------- internal
-
-    function _transfer(address from, address to, uint256 value) private {
-        require(from != address(0), ERC20InvalidSender(address(0)));
-        require(to != address(0), ERC20InvalidReceiver(address(0)));
-        uint256 balance = _balances[from];
-        require(balance >= value, ERC20InsufficientBalance(from, balance, value));
-        unchecked {
-            _balances[from] = balance - value;
-            // Σ balances ≤ the class supply, a uint128 in the pool: cannot overflow.
-            _balances[to] += value;
-        }
-        emit Transfer(from, to, value);
-    }
 
     function _approve(address owner, address spender, uint256 value) private {
         require(spender != address(0), ERC20InvalidSpender(address(0)));

@@ -6,12 +6,13 @@ import {IWithdrawalQueue} from "./IWithdrawalQueue.sol";
 
 /// @title ICascadePool
 /// @notice The ETH and class ledger (docs/architecture.md): the pool's buffered and reserved
-/// ETH, the class books (IYieldClasses: NAV, supply, parameters), the redemption requests and
-/// their share escrow (IWithdrawalQueue) and the service debt and payouts. Each class's ERC-20
-/// is an immutable ClassToken face that keeps that class's holder balances (a transfer calls no
-/// proxy); the pool mints and escrows through it.
+/// ETH, the class books (IYieldClasses), every holder's balance of every class (ERC-6909-style,
+/// `balanceOf(holder, classId)`), the redemption requests (IWithdrawalQueue) and the service
+/// debt and payouts. Each class's ERC-20 is an immutable ClassToken face over this ledger.
 interface ICascadePool is IYieldClasses, IWithdrawalQueue {
     // ---------------------------------------------------------------- errors
+    /// @notice A balance move of class `classId` not sent by that class's face.
+    error NotFace(uint256 classId, address caller);
     error NotEnoughBuffered(uint256 needed, uint256 available);
     error TooManyDebtors(uint256 max);
     error NothingToClaim();
@@ -41,14 +42,14 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
         uint256 minShares
     ) external payable returns (uint256 shares);
 
-    // ---------------------------------------------------------------- balances
-    /// @notice Shares of `classId` held by `holder`, as the class's face reports them (the pool
-    /// itself holds the escrowed redemptions). Reverts `UnknownClass`.
-    function balanceOf(address holder, uint256 classId) external view returns (uint256);
+    // ---------------------------------------------------------------- faces
+    /// @notice Moves `amount` shares of `classId` from `from` to `to`. Only that class's face,
+    /// which has checked the allowance and emits the `Transfer`. Reverts with the ERC-20 errors
+    /// (`ERC20InsufficientBalance`, `ERC20InvalidReceiver`).
+    function faceTransfer(uint256 classId, address from, address to, uint256 amount) external;
 
-    /// @notice Shares of `classId` escrowed by pending redemption requests (part of the pool's
-    /// balance of the class and of its supply until finalized).
-    function escrowed(uint256 classId) external view returns (uint256);
+    /// @notice Shares of `classId` held by `holder` (the pool itself holds escrowed redemptions).
+    function balanceOf(address holder, uint256 classId) external view returns (uint256);
 
     /// @notice Share supply of `classId` (escrowed redemption shares included until finalized).
     function totalSupply(uint256 classId) external view returns (uint256);

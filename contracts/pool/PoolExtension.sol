@@ -399,7 +399,7 @@ contract PoolExtension is PoolStorage {
         $.totalNav -= uint128(burnedAssets);
         emit IYieldClasses.RedemptionBurned(k, burned, burnedAssets);
         emit IYieldClasses.ClassNavChanged(k, nav, supply);
-        IClassFace(c.face).burnEscrowed(burned);
+        IClassFace(c.face).emitTransfer(address(0), address(this), address(0), burned);
     }
 
     function _setNav(uint256 classId, Class storage c, uint256 nav, uint256 supply) private {

@@ -74,6 +74,7 @@ abstract contract PoolStorage {
         uint256 minRedeemAssets; // smallest request, in wei of value at request (anti-dust)
         uint256 payoutsTotal;
         mapping(uint256 classId => Class) classes;
+        mapping(uint256 classId => mapping(address holder => uint256)) balances;
         mapping(uint256 classId => Queue) queues;
         mapping(uint256 classId => mapping(uint256 index => StoredRequest)) requests;
         address[] debtors;
@@ -110,11 +111,11 @@ abstract contract PoolStorage {
             );
     }
 
-    /// @dev Credits freshly created shares (fee) to `to` through the class's face, which keeps
-    /// the balances and emits the mint's `Transfer` (the class id stays in the signature for the
-    /// callers; the face knows its class).
-    function _mint(Class storage c, uint256 /* classId */, address to, uint256 shares) internal {
-        IClassFace(c.face).mint(to, shares);
+    /// @dev Credits freshly created shares (deposit, fee) to `to`, with the mint's `Transfer`
+    /// from the class's face.
+    function _mint(Class storage c, uint256 classId, address to, uint256 shares) internal {
+        _s().balances[classId][to] += shares;
+        IClassFace(c.face).emitTransfer(address(0), address(0), to, shares);
     }
 
     /// @dev Writes a class's NAV and supply with one SSTORE (two field writes to the same slot

@@ -45,6 +45,7 @@ const ACCESS_ERRORS = new Set([
   "NotController",
   "NotDelegated",
   "NotPool",
+  "NotFace",
   "NotExitManager",
 ]);
 
@@ -122,6 +123,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     deposit: open("depositor entry"),
     requestRedeem: open("depositor entry (own shares or allowance)"),
     claim: gated("depositor"), // the request's controller
+    faceTransfer: gated("classToken"), // face k moves class k only
     setAccounting: gated("timelock"),
     setServiceRegistry: gated("timelock"),
     setMinRedeemAssets: gated("timelock"),
@@ -241,9 +243,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
   },
   ClassToken: {
     ...erc20,
-    mint: gated("pool"),
-    escrow: gated("pool"),
-    burnEscrowed: gated("pool"),
+    emitTransfer: gated("pool"),
   },
   CascadeTimelock: {
     schedule: gated("deployer"),

@@ -334,6 +334,22 @@ export const CascadePoolAbi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "classId",
+        type: "uint256",
+      },
+      {
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
+    ],
+    name: "NotFace",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "requestId",
         type: "uint256",
       },
@@ -1530,25 +1546,6 @@ export const CascadePoolAbi = [
     type: "function",
   },
   {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "classId",
-        type: "uint256",
-      },
-    ],
-    name: "escrowed",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "",
-        type: "uint256",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
     inputs: [],
     name: "extension",
     outputs: [
@@ -1559,6 +1556,34 @@ export const CascadePoolAbi = [
       },
     ],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "classId",
+        type: "uint256",
+      },
+      {
+        internalType: "address",
+        name: "from",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "to",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "faceTransfer",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -2369,8 +2394,12 @@ export interface CascadePoolContract extends BaseContract {
     ContractTransactionResponse
   >;
   depositable: BaseContractMethod<[], bigint, bigint>;
-  escrowed: BaseContractMethod<[classId: BigNumberish], bigint, bigint>;
   extension: BaseContractMethod<[], string, string>;
+  faceTransfer: BaseContractMethod<
+    [classId: BigNumberish, from: AddressLike, to: AddressLike, amount: BigNumberish],
+    void,
+    ContractTransactionResponse
+  >;
   finalize: BaseContractMethod<
     [budget: BigNumberish, maxRequests: BigNumberish],
     bigint,

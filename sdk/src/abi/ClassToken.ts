@@ -388,19 +388,6 @@ export const ClassTokenAbi = [
         type: "uint256",
       },
     ],
-    name: "burnEscrowed",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "shares",
-        type: "uint256",
-      },
-    ],
     name: "convertToAssets",
     outputs: [
       {
@@ -496,22 +483,9 @@ export const ClassTokenAbi = [
       },
       {
         internalType: "address",
-        name: "owner",
+        name: "from",
         type: "address",
       },
-      {
-        internalType: "uint256",
-        name: "shares",
-        type: "uint256",
-      },
-    ],
-    name: "escrow",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
       {
         internalType: "address",
         name: "to",
@@ -519,11 +493,11 @@ export const ClassTokenAbi = [
       },
       {
         internalType: "uint256",
-        name: "shares",
+        name: "amount",
         type: "uint256",
       },
     ],
-    name: "mint",
+    name: "emitTransfer",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -722,7 +696,6 @@ export interface ClassTokenContract extends BaseContract {
     ContractTransactionResponse
   >;
   balanceOf: BaseContractMethod<[account: AddressLike], bigint, bigint>;
-  burnEscrowed: BaseContractMethod<[shares: BigNumberish], void, ContractTransactionResponse>;
   convertToAssets: BaseContractMethod<[shares: BigNumberish], bigint, bigint>;
   convertToShares: BaseContractMethod<[assets: BigNumberish], bigint, bigint>;
   decimals: BaseContractMethod<[], bigint, bigint>;
@@ -747,12 +720,11 @@ export interface ClassTokenContract extends BaseContract {
       extensions: bigint[],
     ]
   >;
-  escrow: BaseContractMethod<
-    [spender: AddressLike, owner: AddressLike, shares: BigNumberish],
+  emitTransfer: BaseContractMethod<
+    [spender: AddressLike, from: AddressLike, to: AddressLike, amount: BigNumberish],
     void,
     ContractTransactionResponse
   >;
-  mint: BaseContractMethod<[to: AddressLike, shares: BigNumberish], void, ContractTransactionResponse>;
   name: BaseContractMethod<[], string, string>;
   nav: BaseContractMethod<[], bigint, bigint>;
   nonces: BaseContractMethod<[owner: AddressLike], bigint, bigint>;
