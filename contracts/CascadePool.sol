@@ -88,10 +88,9 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
             uint256 junior = total - notJunior;
             require(junior * BPS >= nav * minCover, CoverTooLow(classId, (junior * BPS) / nav, minCover));
         }
-        c.nav = SafeCast.toUint128(nav);
-        c.supply = SafeCast.toUint128(supply + shares);
-        $.buffered = SafeCast.toUint128(uint256($.buffered) + msg.value);
-        $.totalNav = uint128(total); // ≤ Σ of uint128 NAVs checked above: the class NAV fits
+        _writeBook(c, nav, supply + shares);
+        // total ≤ Σ of the uint128 class NAVs: checked with them in _writeHot.
+        _writeHot($, uint256($.buffered) + msg.value, total);
         $.balances[classId][receiver] += shares;
         emit Deposited(classId, receiver, msg.value, shares);
         IClassFace(c.face).emitTransfer(address(0), address(0), receiver, shares);
@@ -151,13 +150,10 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         Queue storage q = $.queues[classId];
         uint256 index = q.length;
         requestId = (classId << INDEX_BITS) | index;
-        $.requests[classId][index] = Request(
-            controller,
-            SafeCast.toUint64(block.timestamp),
-            false,
-            false,
-            SafeCast.toUint128(shares),
-            SafeCast.toUint128(assets)
+        $.requests[classId][index] = StoredRequest(
+            RequestHead(controller, SafeCast.toUint88(assets), false),
+            uint64(block.timestamp), // a uint64 of seconds outlasts the chain
+            SafeCast.toUint128(shares)
         );
         q.length = SafeCast.toUint32(index + 1);
         q.pendingAssets = SafeCast.toUint96(uint256(q.pendingAssets) + assets);
@@ -172,18 +168,30 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
     function claim(uint256 requestId, address receiver) external returns (uint256 assets) {
         PoolStore storage $ = _s();
         require(receiver != address(0), ZeroAddress());
-        Request storage r = _request(requestId);
-        require(r.controller == msg.sender, NotController(requestId, msg.sender));
-        require(r.finalized, NotFinalized(requestId));
-        require(!r.claimed, AlreadyClaimed(requestId));
-        r.claimed = true;
-        assets = r.assets;
+        // One slot read and cleared: the head (controller, amount, finalized flag). The msg.sender
+        // check also proves the request exists and is unclaimed (a head is zero only before the
+        // request and after its claim; msg.sender is never zero).
+        StoredRequest storage r = _requestAt(requestId);
+        RequestHead memory h = r.head;
+        if (h.controller != msg.sender) _refuseClaim(r, requestId);
+        require(h.finalized, NotFinalized(requestId));
+        assets = h.assets;
+        delete r.head;
         $.reserved -= uint128(assets);
         emit Claimed(requestId, msg.sender, receiver, assets);
-        // Claimed flag set first: a reentrant claim reverts AlreadyClaimed. A receiver that
-        // rejects ETH reverts the whole call, so the request stays claimable.
+        // Head cleared first: a reentrant claim reverts AlreadyClaimed. A receiver that rejects
+        // ETH reverts the whole call, so the request stays claimable.
         (bool ok, ) = receiver.call{value: assets}("");
         require(ok, EthTransferFailed(receiver, assets));
+    }
+
+    /// @dev Why a claim by someone other than the request's controller fails: a request never
+    /// made (`UnknownRequest`), one already claimed (its head is cleared), another controller's.
+    function _refuseClaim(StoredRequest storage r, uint256 requestId) private view {
+        require(r.requestedAt != 0, UnknownRequest(requestId));
+        address controller = r.head.controller;
+        require(controller != address(0), AlreadyClaimed(requestId));
+        revert NotController(requestId, msg.sender);
     }
 
     // ---------------------------------------------------------------- cold paths (PoolExtension)
@@ -328,19 +336,25 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
 
     /// @inheritdoc IWithdrawalQueue
     function pendingRedeemRequest(uint256 requestId, address controller) external view returns (uint256) {
-        Request storage r = _request(requestId);
-        return r.controller == controller && !r.finalized ? r.shares : 0;
+        StoredRequest storage r = _request(requestId);
+        RequestHead memory h = r.head;
+        // A claimed request's head is zero: no controller, not even address(0), has it pending.
+        return h.controller == controller && controller != address(0) && !h.finalized ? r.shares : 0;
     }
 
     /// @inheritdoc IWithdrawalQueue
     function claimableRedeemRequest(uint256 requestId, address controller) external view returns (uint256) {
-        Request storage r = _request(requestId);
-        return r.controller == controller && r.finalized && !r.claimed ? r.shares : 0;
+        StoredRequest storage r = _request(requestId);
+        RequestHead memory h = r.head;
+        return h.controller == controller && h.finalized ? r.shares : 0; // claimed: finalized is cleared
     }
 
     /// @inheritdoc IWithdrawalQueue
     function getRequest(uint256 requestId) external view returns (Request memory) {
-        return _request(requestId);
+        StoredRequest storage r = _request(requestId);
+        RequestHead memory h = r.head;
+        bool claimed = h.controller == address(0);
+        return Request(h.controller, r.requestedAt, h.finalized || claimed, claimed, r.shares, h.assets);
     }
 
     /// @inheritdoc IWithdrawalQueue

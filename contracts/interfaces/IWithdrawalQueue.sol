@@ -6,6 +6,8 @@ pragma solidity 0.8.30;
 /// paid in ETH; served by CascadePool (ICascadePool). FIFO per class; a request pays `min(value at request, value at finalization)`.
 /// Request ids are `classId << 128 | index`.
 interface IWithdrawalQueue {
+    /// @dev A claimed request keeps its time and shares; its controller and amount read 0 (the
+    /// claim clears them for the storage refund; the `Claimed` event carries both).
     struct Request {
         address controller;
         uint64 requestedAt;
@@ -48,8 +50,9 @@ interface IWithdrawalQueue {
         address owner
     ) external returns (uint256 requestId);
 
-    /// @notice Pays a finalized request's ETH to `receiver`. Controller only. If the transfer
-    /// fails nothing changes and the request stays claimable.
+    /// @notice Pays a finalized request's ETH to `receiver`. Controller only (`NotController`;
+    /// `AlreadyClaimed` once claimed, whoever calls). If the transfer fails nothing changes and
+    /// the request stays claimable.
     function claim(uint256 requestId, address receiver) external returns (uint256 assets);
 
     /// @notice Finalizes due requests, FIFO within each class, within `budget` wei and at most
@@ -78,6 +81,8 @@ interface IWithdrawalQueue {
         address controller
     ) external view returns (uint256 shares);
 
+    /// @notice The request (reverts `UnknownRequest`); once claimed, controller and assets read
+    /// 0 and `finalized`/`claimed` are true (see `Claimed` for who was paid what).
     function getRequest(uint256 requestId) external view returns (Request memory);
 
     /// @notice Σ value-at-request of pending requests: ETH the pool keeps buffered for them.

@@ -352,18 +352,18 @@ contract PoolExtension is PoolStorage {
         uint256 supply = c.supply;
         uint256 demand;
         for (; i < q.length && done < cap; ++i) {
-            IWithdrawalQueue.Request storage r = $.requests[k][i];
+            StoredRequest storage r = $.requests[k][i];
             uint256 amount;
             if (!c.wiped) {
                 if (block.timestamp - r.requestedAt < c.redeemDelay) break;
-                amount = SharesMath.redeemAssetsDown(r.shares, r.assets, nav, supply);
+                amount = SharesMath.redeemAssetsDown(r.shares, r.head.assets, nav, supply);
                 if (amount > budget - total) break;
             }
-            demand += r.assets;
+            demand += r.head.assets;
             nav -= amount;
             supply -= r.shares;
-            r.assets = SafeCast.toUint128(amount);
-            r.finalized = true;
+            // amount ≤ the value at request (a uint88): the price can only lower what is paid.
+            r.head = RequestHead(r.head.controller, uint88(amount), true);
             total += amount;
             ++done;
             emit IWithdrawalQueue.RedeemFinalized((k << INDEX_BITS) | i, r.shares, amount);

@@ -39,6 +39,25 @@ abstract contract PoolStorage {
         uint96 escrowed;
     }
 
+    /// @dev The slot of a redemption request that a claim reads, and clears: controller, amount
+    /// (value at request until finalized, then the ETH locked for the claim) and the finalized
+    /// flag. uint88 holds 309M ETH, more than exists. A claimed request is one whose head is
+    /// zero (a request's controller is never zero): clearing the slot refunds 4,800 gas.
+    struct RequestHead {
+        address controller;
+        uint88 assets;
+        bool finalized;
+    }
+
+    /// @dev A redemption request in storage (`IWithdrawalQueue.Request` is its view): the head,
+    /// then what finalization reads besides (the time, never zero, marks that the request
+    /// exists; the shares, kept after the claim).
+    struct StoredRequest {
+        RequestHead head;
+        uint64 requestedAt;
+        uint128 shares;
+    }
+
     /// @custom:storage-location erc7201:cascade.storage.CascadePool
     struct PoolStore {
         // Hot slot: a deposit adds to both. The total NAV lets the cover check read only the
@@ -57,7 +76,7 @@ abstract contract PoolStorage {
         mapping(uint256 classId => Class) classes;
         mapping(uint256 classId => mapping(address holder => uint256)) balances;
         mapping(uint256 classId => Queue) queues;
-        mapping(uint256 classId => mapping(uint256 index => IWithdrawalQueue.Request)) requests;
+        mapping(uint256 classId => mapping(uint256 index => StoredRequest)) requests;
         address[] debtors;
         mapping(address recipient => uint256) owed;
         mapping(address recipient => uint256) payouts;
@@ -99,6 +118,27 @@ abstract contract PoolStorage {
         IClassFace(c.face).emitTransfer(address(0), address(0), to, shares);
     }
 
+    /// @dev Writes a class's NAV and supply with one SSTORE (two field writes to the same slot
+    /// cost a second SLOAD and SSTORE without viaIR). Reverts `SafeCastOverflowedUintDowncast`
+    /// past uint128. Layout: `Class` slot 1 is nav (low 128 bits) ‖ supply (high); the
+    /// storage-layout check (scripts/storage-layout.ts) fails if that ever moves.
+    function _writeBook(Class storage c, uint256 nav, uint256 supply) internal {
+        uint256 packed = uint256(SafeCast.toUint128(nav)) | (uint256(SafeCast.toUint128(supply)) << 128);
+        assembly {
+            sstore(add(c.slot, 1), packed)
+        }
+    }
+
+    /// @dev Writes `buffered` and the total NAV with one SSTORE (see _writeBook). Layout:
+    /// `PoolStore` slot 0 is buffered (low 128 bits) ‖ totalNav (high).
+    function _writeHot(PoolStore storage $, uint256 buffered_, uint256 totalNav_) internal {
+        uint256 packed =
+            uint256(SafeCast.toUint128(buffered_)) | (uint256(SafeCast.toUint128(totalNav_)) << 128);
+        assembly {
+            sstore($.slot, packed)
+        }
+    }
+
     function _setBuffered(PoolStore storage $, uint256 value) internal {
         $.buffered = SafeCast.toUint128(value);
         emit ICascadePool.BufferedChanged(value);
@@ -110,11 +150,15 @@ abstract contract PoolStorage {
         for (uint256 i; i < n.length; ++i) n[i] = $.classes[i].nav;
     }
 
-    function _request(uint256 requestId) internal view returns (IWithdrawalQueue.Request storage) {
-        uint256 classId = requestId >> INDEX_BITS;
-        uint256 index = uint128(requestId);
-        require(index < _s().queues[classId].length, IWithdrawalQueue.UnknownRequest(requestId));
-        return _s().requests[classId][index];
+    /// @dev The request's storage, unchecked (a request that was never made reads as zero).
+    function _requestAt(uint256 requestId) internal view returns (StoredRequest storage) {
+        return _s().requests[requestId >> INDEX_BITS][uint128(requestId)];
+    }
+
+    /// @dev The request's storage; reverts `UnknownRequest` for one never made (its time is 0).
+    function _request(uint256 requestId) internal view returns (StoredRequest storage r) {
+        r = _requestAt(requestId);
+        require(r.requestedAt != 0, IWithdrawalQueue.UnknownRequest(requestId));
     }
 
     /// @dev Σ value at request of every pending request (ETH kept buffered for them).

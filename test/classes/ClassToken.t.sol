@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {ClassToken} from "../../contracts/ClassToken.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {ICascadePool} from "../../contracts/interfaces/ICascadePool.sol";
 import {IClassFace} from "../../contracts/interfaces/IClassFace.sol";
@@ -53,6 +54,16 @@ contract ClassTokenTest is SystemFixture {
         vm.prank(address(tokens[2]));
         pool.faceTransfer(7, carol, stranger, 1);
         assertEq(tokens[2].balanceOf(carol), 1 ether, "balance unchanged");
+    }
+
+    function test_requestRedeem_revertsOnInsufficientBalanceBeforeAllowance() public {
+        _deposit(carol, 2, 1 ether);
+        // No allowance either: the pool ledger's balance error comes first.
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, carol, 1 ether, 2 ether)
+        );
+        vm.prank(stranger);
+        pool.requestRedeem(2, 2 ether, stranger, carol);
     }
 
     function test_requestRedeem_escrowsSharesInThePool() public {

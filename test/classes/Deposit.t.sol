@@ -60,6 +60,26 @@ contract DepositTest is SystemFixture {
         assertEq(address(router).balance, 0, "the router holds none");
     }
 
+    /// @dev deposit writes nav‖supply and buffered‖totalNav as whole packed slots: every field
+    /// of both slots, and the neighbouring class's, must read back exactly.
+    function test_deposit_writesEveryPackedFieldExactly(uint256 first, uint256 second) public {
+        first = bound(first, 1, 1e30);
+        second = bound(second, 1, 1e30);
+        _deposit(carol, 2, first);
+        uint256 supplyBefore = tokens[2].totalSupply();
+        uint256 navB = book.navOf(1);
+        uint256 supplyB = tokens[1].totalSupply();
+        uint256 shares = _deposit(bob, 2, second);
+        IYieldClasses.ClassInfo memory c = book.getClass(2);
+        assertEq(c.nav, first + second, "nav (low half) = sum of deposits");
+        assertEq(c.supply, supplyBefore + shares, "supply (high half) += shares");
+        assertEq(pool.buffered(), first + second, "buffered (low half) = sum of deposits");
+        assertEq(pool.totalNav(), first + second, "totalNav (high half) = sum of navs");
+        assertEq(book.navOf(1), navB, "class B's nav untouched");
+        assertEq(tokens[1].totalSupply(), supplyB, "class B's supply untouched");
+        assertTrue(c.open && !c.wiped, "class flags in the slot before untouched");
+    }
+
     function test_deposit_nextHolderPaysCurrentPrice() public {
         _deposit(carol, 2, 10 ether);
         _elReward(1 ether);

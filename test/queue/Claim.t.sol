@@ -41,6 +41,32 @@ contract ClaimTest is QueueFixture {
         assertEq(bob.balance, 10 ether, "paid once");
     }
 
+    function test_claim_clearsTheRequestHeadAndKeepsItsRecord() public {
+        IWithdrawalQueue.Request memory before = queue.getRequest(id);
+        vm.prank(bob);
+        queue.claim(id, bob);
+        IWithdrawalQueue.Request memory r = queue.getRequest(id);
+        assertEq(r.controller, address(0), "controller cleared (refund)");
+        assertEq(r.assets, 0, "amount cleared (refund)");
+        assertTrue(r.finalized && r.claimed, "reads finalized and claimed");
+        assertEq(r.shares, before.shares, "shares kept");
+        assertEq(r.requestedAt, before.requestedAt, "time kept");
+        // A cleared head must not read as pending or claimable for anyone, address(0) included.
+        assertEq(queue.pendingRedeemRequest(id, address(0)), 0, "not pending for address(0)");
+        assertEq(queue.claimableRedeemRequest(id, address(0)), 0, "not claimable for address(0)");
+        assertEq(queue.pendingRedeemRequest(id, bob), 0, "not pending for the controller");
+    }
+
+    function test_claim_revertsAlreadyClaimedForAnyCallerOnceClaimed() public {
+        vm.prank(bob);
+        queue.claim(id, bob);
+        uint256 aliceEth = alice.balance;
+        vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.AlreadyClaimed.selector, id));
+        vm.prank(alice);
+        queue.claim(id, alice);
+        assertEq(alice.balance, aliceEth, "nothing paid to a stranger");
+    }
+
     function test_claim_revertsForNonController() public {
         vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.NotController.selector, id, alice));
         vm.prank(alice);

@@ -18,7 +18,8 @@ export interface RedemptionRequest {
   requestId: bigint;
   classId: number;
   shares: bigint;
-  /** Value at request while pending (an upper bound), the locked ETH once finalized. */
+  /** Value at request while pending (an upper bound), the locked ETH once finalized, the ETH
+   * paid once claimed (from the `Claimed` event). */
   assets: bigint;
   status: RequestStatus;
   requestedAt: number;
@@ -64,11 +65,20 @@ export async function position(client: CascadeClient, params: PositionParams = {
   for (const log of logs) {
     const id = (log as unknown as { args: { requestId: bigint } }).args.requestId;
     const r = await read(client, () => client.queue.getRequest(id));
+    // A claim clears the request's amount on chain (the storage refund pays for the claim):
+    // the ETH paid is in its `Claimed` event.
+    let assets = BigInt(r.assets);
+    if (r.claimed) {
+      const paid = await read(client, () =>
+        client.queue.queryFilter(client.queue.filters.Claimed!(id), p.fromBlock ?? 0, "latest"),
+      );
+      if (paid.length) assets = (paid[0] as unknown as { args: { assets: bigint } }).args.assets;
+    }
     requests.push({
       requestId: id,
       classId: Number(id >> 128n),
       shares: BigInt(r.shares),
-      assets: BigInt(r.assets),
+      assets,
       status: r.claimed ? "claimed" : r.finalized ? "claimable" : "pending",
       requestedAt: Number(r.requestedAt),
     });
