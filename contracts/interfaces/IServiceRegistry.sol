@@ -112,6 +112,9 @@ interface IServiceRegistry {
     );
     event SlashVetoed(uint256 indexed slashId, address indexed by);
     event SlashExecuted(uint256 indexed slashId, uint256 amount);
+    /// @notice An execution charged `taken` wei of this pending request's bond lock (its own
+    /// lock and the free bond fell short); `lockedBond` is what the request still holds.
+    event SlashLockTaken(uint256 indexed slashId, uint256 taken, uint256 lockedBond);
     event RewardsPaid(uint256 indexed serviceId, address indexed payer, uint256 amount);
     event CoverFactorSet(uint256 coverFactorBps);
     event MinSlashAmountSet(uint256 amount);

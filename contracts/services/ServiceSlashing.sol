@@ -129,14 +129,53 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         _attach(r.serviceId, false, x);
         _syncEnd(x);
         emit IServiceRegistry.SlashExecuted(slashId, amount);
-        $.accounting.applyServiceSlash(
-            r.moduleId,
-            r.operatorId,
-            amount,
-            r.lockedBond,
-            s.params.tier,
-            s.params.recipient
-        );
+        _chargeSlash(r, s.params, amount);
+    }
+
+    /// @dev Hands an executed slash to Accounting, which releases this request's lock and
+    /// charges the operator's free bond before any class. When this request's lock and the free
+    /// bond together fall short of `amount`, the locks of the operator's other pending requests
+    /// are opened for the charge too (the bond pays before the classes, DESIGN §8), and what the
+    /// charge left of them is locked again. A request whose lock was taken records the smaller
+    /// lock (`SlashLockTaken`), so each veto still releases exactly its own.
+    function _chargeSlash(
+        IServiceRegistry.SlashRequest storage r,
+        IServiceRegistry.ServiceParams storage p,
+        uint256 amount
+    ) private {
+        RegistryStorage storage $ = _s();
+        (uint256 moduleId, uint256 operatorId) = (r.moduleId, r.operatorId);
+        uint256 others = amount > r.lockedBond ? _lockedByOthers(moduleId, operatorId) : 0;
+        if (others != 0) $.router.unlockOperatorBond(moduleId, operatorId, others);
+        $.accounting.applyServiceSlash(moduleId, operatorId, amount, r.lockedBond, p.tier, p.recipient);
+        if (others == 0) return;
+        uint256 kept = $.router.lockOperatorBond(moduleId, operatorId, others);
+        if (kept < others) _takeLocks(moduleId, operatorId, others - kept);
+    }
+
+    /// @dev Bond locked by the operator's pending requests (the executed one is no longer pending).
+    function _lockedByOthers(uint256 moduleId, uint256 operatorId) private view returns (uint256 sum) {
+        RegistryStorage storage $ = _s();
+        uint256[] storage p = $.pending;
+        for (uint256 i; i < p.length; ++i) {
+            IServiceRegistry.SlashRequest storage o = $.slashes[p[i]];
+            if (o.moduleId == moduleId && o.operatorId == operatorId) sum += o.lockedBond;
+        }
+    }
+
+    /// @dev Lowers the recorded locks of the operator's pending requests, in pending-list order,
+    /// by the `taken` wei an execution charged from them.
+    function _takeLocks(uint256 moduleId, uint256 operatorId, uint256 taken) private {
+        RegistryStorage storage $ = _s();
+        uint256[] storage p = $.pending;
+        for (uint256 i; i < p.length && taken != 0; ++i) {
+            IServiceRegistry.SlashRequest storage o = $.slashes[p[i]];
+            if (o.moduleId != moduleId || o.operatorId != operatorId || o.lockedBond == 0) continue;
+            uint256 cut = taken < o.lockedBond ? taken : o.lockedBond;
+            o.lockedBond -= uint128(cut); // cut ≤ lockedBond, a uint128
+            taken -= cut;
+            emit IServiceRegistry.SlashLockTaken(p[i], cut, o.lockedBond);
+        }
     }
 
     function _removePending(uint256 slashId) private {

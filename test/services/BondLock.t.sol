@@ -3,11 +3,12 @@ pragma solidity 0.8.30;
 
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {IBondedModule} from "../../contracts/interfaces/IBondedModule.sol";
+import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
 import {ServicesFixture} from "../utils/ServicesFixture.sol";
 
 /// @dev Bond held for a pending service slash (review finding 7): a report's bond charge takes
-/// free bond only, a lock is released only by its own execution or veto, and an execution never
-/// takes other requests' locks. Bonded operator 0 has 3 active validators (5 ETH of curve bond)
+/// free bond only, a lock is released only by its own execution or veto, and an execution takes
+/// other requests' locks only when its own lock and the free bond fall short. Bonded operator 0 has 3 active validators (5 ETH of curve bond)
 /// and secures 96 ETH of a tier-1 service with a 100% max slash.
 contract BondLockTest is ServicesFixture {
     uint256 private svc;
@@ -101,6 +102,34 @@ contract BondLockTest is ServicesFixture {
         assertEq(bond, 15.4 ether, "9.6 ETH charged: its own 5 ETH lock plus 4.6 ETH of free bond");
         assertEq(lockedAfter, 9.6 ether, "the second request's lock is intact (5 ETH before the fix)");
         assertEq(bonded.withdrawableBond(0), 0.8 ether, "15.4 - 9.6 locked - 5.0 curve");
+    }
+
+    /// An execution whose own lock and the free bond fall short takes the other requests' locks
+    /// before any class loses (CI invariant counterexample, stop 22: the classes lost 4.6 ETH while
+    /// 20 ETH of bond sat locked for a request that could still be vetoed). The other request keeps
+    /// what is left, and its veto then frees exactly that.
+    function test_executeSlash_takesOtherLocksBeforeTheClasses() public {
+        uint256 first = _request(1000); // expects 9.6 ETH, lock capped at the 5 ETH bond
+        _topUpTo(25 ether);
+        uint256 second = _request(2500); // expects 24 ETH, locks the 20 ETH left
+        assertEq(registry.getSlash(second).lockedBond, 20 ether, "second lock");
+        (uint256 a0, uint256 b0, uint256 c0) = _navs();
+
+        vm.warp(block.timestamp + VETO_WINDOW);
+        vm.expectEmit(address(registry));
+        emit IServiceRegistry.SlashLockTaken(second, 4.6 ether, 15.4 ether);
+        registry.executeSlash(first);
+        (uint256 a1, uint256 b1, uint256 c1) = _navs();
+        assertEq(a1 + b1 + c1, a0 + b0 + c0, "the bond covered all 9.6 ETH: no class lost");
+        (uint256 bond, uint256 locked) = bonded.bondOf(0);
+        assertEq(bond, 15.4 ether, "9.6 ETH charged");
+        assertEq(locked, 15.4 ether, "the second request keeps what is left");
+        assertEq(registry.getSlash(second).lockedBond, locked, "its record follows");
+
+        vm.prank(vetoer);
+        registry.vetoSlash(second);
+        (, locked) = bonded.bondOf(0);
+        assertEq(locked, 0, "the veto frees exactly the second request's lock");
     }
 
     /// A veto releases exactly its own lock.
