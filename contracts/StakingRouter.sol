@@ -445,11 +445,17 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint16[] memory limits = new uint16[](count);
         uint256[] memory active = new uint256[](count);
         uint256[] memory depositable = new uint256[](count);
+        IDepositSecurity guard = $.depositSecurity;
         for (uint256 id; id < count; ++id) {
             Module storage m = $.modules[id];
             limits[id] = m.stakeShareLimitBps;
             active[id] = m.deposited - m.exited;
-            if (weights[id] != 0) depositable[id] = IStakingModule(m.module).depositableKeys();
+            if (weights[id] == 0) continue;
+            // A module its guardians paused takes no deposits until governance unpauses it: it
+            // counts as weightless, as a paused status does, so its share goes to the others
+            // instead of idling in the buffer.
+            if (guard.isModulePaused(id)) weights[id] = 0;
+            else depositable[id] = IStakingModule(m.module).depositableKeys();
         }
         return Allocation.allocate(weights, limits, active, depositable, n);
     }

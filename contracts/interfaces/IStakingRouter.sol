@@ -204,10 +204,13 @@ interface IStakingRouter {
     function pool() external view returns (address);
 
     // ---------------------------------------------------------------- views
-    /// @notice Validators each module would get for `n` new validators (DESIGN §7).
+    /// @notice Validators each module would get for `n` new validators (DESIGN §7). A module its
+    /// guardians paused (DepositSecurity.pauseModule) counts as weightless here, so its share
+    /// goes to the other modules until it is unpaused.
     function previewAllocation(uint256 n) external view returns (uint256[] memory allocation, uint256 total);
 
-    /// @notice The allocation weight of every module.
+    /// @notice The allocation weight of every module by status, reputation and collateral (a
+    /// guardian's module pause is applied by the allocation, not here: exits keep their targets).
     function moduleWeights() external view returns (uint256[] memory weights);
 
     function getModule(uint256 moduleId) external view returns (Module memory);

@@ -324,14 +324,28 @@ contract DepositSecurityModulePauseTest is DepositSecurityFixture {
         assertTrue(ds.isModulePaused(1), "bonded paused");
         assertFalse(ds.isModulePaused(0), "curated not paused");
         assertFalse(ds.isPaused(), "no global pause");
-        vm.expectRevert(abi.encodeWithSelector(IDepositSecurity.ModuleDepositsPaused.selector, 1));
+        // The paused module is allocated nothing, so there is nothing to deposit to it (the
+        // guardians' check behind it would refuse too: ModuleDepositsPaused).
+        vm.expectRevert(IStakingRouter.NothingToDeposit.selector);
         vm.prank(keeper);
         router.depositToBeacon(1, 4, mk1, a1);
+        // The paused module's share goes to the others instead of idling in the buffer (it used
+        // to stay buffered until governance unpaused the module).
+        (uint256[] memory paused, ) = router.previewAllocation(4);
+        assertEq(paused[1], 0, "the paused module gets no share");
+        assertEq(paused[0], 4, "curated takes the whole batch");
+        mk0 = _moduleKeysOf(0, 4);
         vm.prank(keeper);
-        assertEq(router.depositToBeacon(0, 4, mk0, a0), alloc[0], "curated still deposits its share");
-        assertEq(router.getModule(0).deposited, alloc[0], "curated deposited");
+        assertEq(router.depositToBeacon(0, 4, mk0, a0), 4, "curated deposits the paused module's share too");
+        assertEq(router.getModule(0).deposited, 4, "curated deposited");
         assertEq(router.getModule(1).deposited, 0, "bonded deposited nothing");
-        assertEq(pool.buffered(), (4 - alloc[0]) * 32 ether, "bonded's share stays buffered");
+        assertEq(pool.buffered(), 0, "nothing idles in the buffer");
+
+        vm.prank(admin);
+        ds.unpauseModule(1);
+        _fund(4);
+        (uint256[] memory after_, ) = router.previewAllocation(4);
+        assertGt(after_[1], 0, "unpaused, the bonded module has a share again");
     }
 
     function test_pauseModuleWithSignature_anyoneSubmitsForThatModule() public {

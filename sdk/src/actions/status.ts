@@ -29,11 +29,13 @@ export interface StatusResult {
     exited: number;
     reputationBps: number;
     depositableKeys: number;
+    /** A guardian paused deposits to this module (DepositSecurity.pauseModule): it gets no share of new deposits until governance unpauses it. */
+    guardianPaused: boolean;
   }[];
 }
 
 /**
- * One read of the whole system: pool totals, classes and modules.
+ * One read of the whole system: pool totals, classes and modules (with each module's guardian pause).
  *
  * @example
  * ```ts
@@ -80,6 +82,7 @@ export async function status(client: CascadeClient): Promise<StatusResult> {
         exited: Number(mod.exited),
         reputationBps: Number(mod.reputationBps),
         depositableKeys: Number(await moduleContract.attach(mod.module).getFunction("depositableKeys")()),
+        guardianPaused: (await client.depositSecurity.isModulePaused(i)) as boolean,
       });
     }
     return {

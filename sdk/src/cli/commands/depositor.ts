@@ -28,7 +28,7 @@ export function registerDepositorCommands(program: Command, ctx: CliContext): vo
             ["buffered (ETH)", eth(s.buffered)],
             ["reserved for claims (ETH)", eth(s.reserved)],
             ["pending redemptions (ETH)", eth(s.pendingDemand)],
-            ["deposits paused", s.depositsPaused],
+            ["deposits paused (all modules)", s.depositsPaused],
           ]),
           table(
             ["class", "token", "NAV (ETH)", "supply", "price", "open"],
@@ -46,7 +46,7 @@ export function registerDepositorCommands(program: Command, ctx: CliContext): vo
             s.modules.map((m) => [
               m.moduleId,
               short(m.module),
-              m.status,
+              m.guardianPaused ? `${m.status}, deposits paused by guardian` : m.status,
               m.deposited,
               m.exited,
               bps(m.reputationBps),
