@@ -342,28 +342,11 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         f.reputationBps = new uint256[](count);
         f.deltas = new int256[](count);
         require(report.refSlot > $.lastRefSlot, RefSlotNotIncreasing(report.refSlot, $.lastRefSlot));
-        require(report.modules.length == count, ModuleCountMismatch(report.modules.length, count));
-        require(
-            report.exits.length <= lim.maxExitRequests,
-            TooManyExitRequests(report.exits.length, lim.maxExitRequests)
-        );
-        require(report.losses.length <= lim.maxLosses, TooManyLosses(report.losses.length, lim.maxLosses));
+        _checkLists(report, count, lim);
         Totals memory t;
         {
             Params storage p = $.params;
             for (uint256 id; id < count; ++id) _checkModule(report.modules[id], ms[id], id, f, t, p);
-        }
-        for (uint256 i; i < report.losses.length; ++i) {
-            require(report.losses[i].moduleId < count, UnknownModuleId(report.losses[i].moduleId));
-        }
-        for (uint256 i; i < report.exits.length; ++i) {
-            require(report.exits[i].moduleId < count, UnknownModuleId(report.exits[i].moduleId));
-        }
-        for (uint256 i; i < report.operatorExits.length; ++i) {
-            require(
-                report.operatorExits[i].moduleId < count,
-                UnknownModuleId(report.operatorExits[i].moduleId)
-            );
         }
         {
             (, , address wv, address elv) = _vaults(router);
@@ -381,6 +364,28 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             require(t.drop <= maxDrop, DropTooHigh(t.drop, maxDrop));
         }
         _capRewards(f, report.elRewards, t.base, span, lim.maxRewardAprBps);
+    }
+
+    /// @dev One entry per module, lists within their limits, every module id known.
+    function _checkLists(Report calldata report, uint256 count, Limits storage lim) private view {
+        require(report.modules.length == count, ModuleCountMismatch(report.modules.length, count));
+        require(
+            report.exits.length <= lim.maxExitRequests,
+            TooManyExitRequests(report.exits.length, lim.maxExitRequests)
+        );
+        require(report.losses.length <= lim.maxLosses, TooManyLosses(report.losses.length, lim.maxLosses));
+        for (uint256 i; i < report.losses.length; ++i) {
+            require(report.losses[i].moduleId < count, UnknownModuleId(report.losses[i].moduleId));
+        }
+        for (uint256 i; i < report.exits.length; ++i) {
+            require(report.exits[i].moduleId < count, UnknownModuleId(report.exits[i].moduleId));
+        }
+        for (uint256 i; i < report.operatorExits.length; ++i) {
+            require(
+                report.operatorExits[i].moduleId < count,
+                UnknownModuleId(report.operatorExits[i].moduleId)
+            );
+        }
     }
 
     /// @dev The sanity pass's running sums over the modules.

@@ -124,20 +124,7 @@ contract PoolExtension is PoolStorage {
         uint256 k = $.classCount;
         require(k != 0, IYieldClasses.UnknownClass(0));
         uint256[] memory navs0 = _navs();
-        uint256[] memory add = new uint256[](k);
-
-        // 4. Staking split on start-of-report NAVs; 5. premiums on that split.
-        (uint256[] memory parts, bool distributed) = Waterfall.splitByNavDown(m.rewardsNet, navs0, 0);
-        {
-            (uint256[] memory paid, uint256[] memory received) = Waterfall.premiumsDown(
-                parts,
-                navs0,
-                _paramsU16(0),
-                _paramsU16(1),
-                _paramsU16(2)
-            );
-            for (uint256 i; i < k; ++i) add[i] = parts[i] - paid[i] + received[i];
-        }
+        (uint256[] memory add, bool distributed) = _stakingShares(m.rewardsNet, navs0, k);
         // 3. Fees per recipient; Rnet with no NAV to split over and 6. the service fees join the
         // treasury's entry, so each recipient's total is converted once (one rounding each).
         feeEth = m.fees;
@@ -153,12 +140,38 @@ contract PoolExtension is PoolStorage {
             feeEth = new uint256[](0); // nothing owed as ETH
         }
         // Book all additions, then 7. the loss junior first.
-        uint256[] memory newNavs = new uint256[](k);
-        for (uint256 i; i < k; ++i) newNavs[i] = navs0[i] + add[i];
-        if (t != k) newNavs[t] += feeAssets;
-        Waterfall.absorbLossJuniorFirst(newNavs, m.loss);
+        for (uint256 i; i < k; ++i) add[i] += navs0[i];
+        if (t != k) add[t] += feeAssets;
+        Waterfall.absorbLossJuniorFirst(add, m.loss);
+        _bookNavs(add, t, feeShares);
+    }
+
+    /// @dev 4. The staking split of `rewardsNet` on start-of-report NAVs and 5. the premiums paid
+    /// on it: each class's addition, and whether any class had NAV to split over.
+    function _stakingShares(
+        uint256 rewardsNet,
+        uint256[] memory navs0,
+        uint256 k
+    ) private view returns (uint256[] memory add, bool distributed) {
+        uint256[] memory parts;
+        (parts, distributed) = Waterfall.splitByNavDown(rewardsNet, navs0, 0);
+        (uint256[] memory paid, uint256[] memory received) = Waterfall.premiumsDown(
+            parts,
+            navs0,
+            _paramsU16(0),
+            _paramsU16(1),
+            _paramsU16(2)
+        );
+        add = new uint256[](k);
+        for (uint256 i; i < k; ++i) add[i] = parts[i] - paid[i] + received[i];
+    }
+
+    /// @dev Writes each class's report-end NAV (the fee class's supply grows by the fee shares)
+    /// and the pool's total.
+    function _bookNavs(uint256[] memory newNavs, uint256 t, uint256 feeShares) private {
+        PoolStore storage $ = _s();
         uint256 total;
-        for (uint256 i; i < k; ++i) {
+        for (uint256 i; i < newNavs.length; ++i) {
             Class storage c = $.classes[i];
             uint256 supply = i == t ? c.supply + feeShares : c.supply;
             _setNav(i, c, newNavs[i], supply);
