@@ -138,6 +138,8 @@ interface Scenario {
   slashes: SlashRef[];
   /** Pending bps per `${serviceId}:${moduleId}` (operator 0 of each module). */
   pendingBps: Map<string, number>;
+  /** Pending slash ids in the registry's list order (pushed; removed by swapping in the last). */
+  pendingOrder: number[];
   /** Per service: until when stake removed by the last exposure scaling stays slashable. */
   releaseAt: bigint[];
 }
@@ -1132,6 +1134,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
         stakeAtRequest: stake,
         lock,
       });
+      s.pendingOrder.push(id);
       s.pendingBps.set(key, pending + bps);
       const pendingIds: bigint[] = await sys.registry.pendingSlashes();
       const want = s.slashes.filter((x) => x.status === "pending").map((x) => x.id);
@@ -1154,6 +1157,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     sameOutcome(s, "vetoSlash", at < endsAt ? null : "VetoWindowOver", res.ok ? null : res.err);
     if (res.ok) {
       x.status = "vetoed";
+      removePending(s, x.id);
       if (x.moduleId === 1) s.locked[0] -= x.lock;
       const key = `${x.serviceId}:${x.moduleId}`;
       s.pendingBps.set(key, s.pendingBps.get(key)! - x.bps);
@@ -1205,14 +1209,11 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     if (amount !== fromView && !(x.scaled && amount > fromView && amount <= atRequest)) {
       fail(s, `slash ${x.id}: contract amount ${amount}, stake ${stake} × ${x.bps} bps = ${fromView}`);
     }
-    // The execution releases its own lock, then charges free bond: never other requests' locks.
-    if (x.moduleId === 1) s.locked[0] -= x.lock;
-    const bond = x.moduleId === 1 ? s.bonds[0] - s.locked[0] : 0n;
-    const bondCharged = amount < bond ? amount : bond;
+    removePending(s, x.id);
+    const bondCharged = x.moduleId === 1 ? chargeSlashBond(s, x, amount) : 0n;
     if (charged !== null && charged !== bondCharged) {
       fail(s, `slash ${x.id}: bond charged ${charged} on chain, expected ${bondCharged}`);
     }
-    if (x.moduleId === 1) s.bonds[0] -= bondCharged;
     const bondTotal = s.bonds.reduce((a, b) => a + b, 0n);
     if (bondTotal < s.kappaBond) s.kappaBond = bondTotal; // a charge lowers κ's bond at once
     x.status = "executed";
@@ -1233,7 +1234,47 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     if (bondNow !== s.bonds[0]) fail(s, `bond of operator 0 after slash: ${bondNow}, expected ${s.bonds[0]}`);
     if (lockedNow !== s.locked[0])
       fail(s, `lock of operator 0 after slash: ${lockedNow}, expected ${s.locked[0]}`);
+    for (const id of s.pendingOrder) {
+      const lockOf = BigInt((await sys.registry.getSlash(id)).lockedBond);
+      if (lockOf !== s.slashes[id]!.lock)
+        fail(s, `slash ${id}'s lock after slash ${x.id}: ${lockOf}, expected ${s.slashes[id]!.lock}`);
+    }
     await check(s, "executeSlash");
+  }
+
+  /** The registry's pending list: the removed id's place takes the last id. */
+  function removePending(s: Scenario, id: number) {
+    const i = s.pendingOrder.indexOf(id);
+    s.pendingOrder[i] = s.pendingOrder[s.pendingOrder.length - 1]!;
+    s.pendingOrder.pop();
+  }
+
+  /**
+   * Bond charged for an executed slash of bonded operator 0 (DESIGN §8: bond before classes): the
+   * request's own lock is released and the free bond charged; when those fall short, the other
+   * pending requests' locks are opened too, what is left of them is locked again, and their
+   * records shrink in the registry's pending-list order.
+   */
+  function chargeSlashBond(s: Scenario, x: SlashRef, amount: bigint): bigint {
+    s.locked[0] -= x.lock;
+    const others = s.locked[0];
+    const open = amount > x.lock && others > 0n;
+    const bond = open ? s.bonds[0] : s.bonds[0] - others;
+    const charged = amount < bond ? amount : bond;
+    s.bonds[0] -= charged;
+    if (!open) return charged;
+    const kept = others < s.bonds[0] ? others : s.bonds[0];
+    let taken = others - kept;
+    for (const id of s.pendingOrder) {
+      const o = s.slashes[id]!;
+      if (taken === 0n) break;
+      if (o.moduleId !== 1 || o.lock === 0n) continue;
+      const cut = taken < o.lock ? taken : o.lock;
+      o.lock -= cut;
+      taken -= cut;
+    }
+    s.locked[0] = kept;
+    return charged;
   }
 
   async function actClaimPayout(s: Scenario) {
@@ -1485,6 +1526,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       serviceRewards: SERVICES.map(() => 0n),
       slashes: [],
       pendingBps: new Map(),
+      pendingOrder: [],
       releaseAt: SERVICES.map(() => 0n),
     };
     await check(s, "snapshot");
@@ -1536,6 +1578,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
         stakeAtRequest: stake,
         lock: 0n,
       });
+      s.pendingOrder.push(0);
       s.pendingBps.set(`${sid}:0`, bps);
       await check(s, "requestSlash (opening)");
       await actExecuteSlash(s, s.slashes[0]);
