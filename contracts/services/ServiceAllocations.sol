@@ -77,7 +77,11 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
 
     /// @dev The exposure limit's scale-down (DESIGN §8): the services it scales (bit s, ids <
     /// MAX_REGISTRATIONS = 256) and the factor num[t]/den[t] of each tier t.
-    function _scaleFactors() private view returns (uint256 scaled, uint256[] memory num, uint256[] memory den) {
+    function _scaleFactors()
+        private
+        view
+        returns (uint256 scaled, uint256[] memory num, uint256[] memory den)
+    {
         RegistryStorage storage $ = _s();
         uint256 maxTier = $.book.classCount();
         // Allocations only: deallocating stake cannot be scaled (it stays slashable until
@@ -203,7 +207,11 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
                 for (uint256 k; k < list.length; ++k) g.gated |= 1 << list[k];
             }
             uint256 count = $.services.length;
-            (g.meta, g.quota, g.start) = (new uint256[](count), new uint256[](count), new uint256[](count + 1));
+            (g.meta, g.quota, g.start) = (
+                new uint256[](count),
+                new uint256[](count),
+                new uint256[](count + 1)
+            );
             g.edge = new uint256[]($.allocatedOperators);
             uint256 e;
             for (uint256 s; s < count; ++s) {
@@ -227,7 +235,13 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
 
     /// @dev Service s's stakes scaled by a/b: moves the slashable stake of its loaded operators
     /// and, for a gated service, records its edges from `e`; returns the next edge.
-    function _edges(Graph memory g, uint256 s, uint256 a, uint256 b, uint256 e) private view returns (uint256) {
+    function _edges(
+        Graph memory g,
+        uint256 s,
+        uint256 a,
+        uint256 b,
+        uint256 e
+    ) private view returns (uint256) {
         RegistryStorage storage $ = _s();
         uint256 m = $.services[s].params.maxSlashBps;
         bool isGated = g.gated & (1 << s) != 0;
@@ -263,7 +277,8 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
                 g.quota[j] = q;
                 for (uint256 e = from; e < to; ++e) g.load[uint16(g.edge[e])] += q;
             }
-            for (uint256 i; i < n; ++i) if (g.load[i] > max && _sigmaOf(g, i) != 0) (max, at) = (g.load[i], i);
+            for (uint256 i; i < n; ++i)
+                if (g.load[i] > max && _sigmaOf(g, i) != 0) (max, at) = (g.load[i], i);
         }
     }
 

@@ -169,7 +169,7 @@ abstract contract ServiceGate is ServiceRegistryStorage {
         }
         if (gated == 0) return;
         uint64[] storage l = $.loaded;
-        for (uint256 i; i < l.length; ) {
+        for (uint256 i; i < l.length;) {
             uint64 key = l[i];
             uint32[] storage list = $.riskServices[key];
             uint256 len = list.length;
