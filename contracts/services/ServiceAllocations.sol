@@ -64,6 +64,8 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         // Losses and exits lower active stakes: re-read them where they carry load.
         uint64[] storage l = $.loaded;
         for (uint256 i; i < l.length; ++i) _touch(l[i], 0, 0, _activeOf(l[i]), x);
+        // Re-quoted now: the plan reads a settled graph, and a service still marked dirty must
+        // not be detached (its re-quote would put an UNBACKED q back into its operators' loads).
         _settle(x);
         // The robustness restore is decided on a memory copy of the graph before any stake moves
         // (`_plan`), so the scale-down and the retirements share one detach/scale/attach cycle.
