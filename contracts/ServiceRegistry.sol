@@ -15,9 +15,9 @@ import {ServiceRegistryStorage} from "./services/ServiceRegistryStorage.sol";
 /// @notice Restaked services: who secures what, with how much stake, and the slashing path
 /// (request → veto window → execution). Losses are booked at execution through Accounting,
 /// so nobody can front-run a due slash by redeeming (DESIGN §8, §12). Services, opt-ins,
-/// rewards and the views run here; allocations with the exposure limit (ServiceAllocations)
-/// and the slashing path (ServiceSlashing) run by DELEGATECALL on this storage, so every
-/// piece fits EIP-170 at the default optimizer setting. Roles are checked here first.
+/// rewards and the views run here; allocations with the exposure limit and the robustness
+/// gate (ServiceAllocations) and the slashing path with opt-outs (ServiceSlashing) run by
+/// DELEGATECALL on this storage, so every piece fits EIP-170 at the default optimizer setting. Roles are checked here first.
 contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IServiceRegistry {
     /// @dev Bounds every loop over the services array: retired services free a live slot
     /// (MAX_SERVICES) but keep their id, so the array itself needs a (larger) bound too.
@@ -162,7 +162,7 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
 
     /// @inheritdoc IServiceRegistry
     function optOut(uint256, uint256, uint256) external {
-        _delegate(ALLOCATIONS);
+        _delegate(SLASHING);
     }
 
     // ---------------------------------------------------------------- robustness gate

@@ -255,8 +255,9 @@ interface IServiceRegistry {
     /// @notice Registered services not retired (bounded by MAX_SERVICES).
     function liveServiceCount() external view returns (uint256);
     /// @notice The code this implementation runs by DELEGATECALL on the registry's storage:
-    /// ServiceAllocations (`setAllocation`, `enforceExposure`) and ServiceSlashing
-    /// (`requestSlash`, `vetoSlash`, `executeSlash`). Called directly, they revert.
+    /// ServiceAllocations (`setAllocation`, `setServiceRisk`, `enforceExposure`) and
+    /// ServiceSlashing (`requestSlash`, `vetoSlash`, `executeSlash`, `optOut`). Called directly,
+    /// they revert.
     function extensions() external view returns (address allocations, address slashing);
     /// @notice The network's certified robustness γ_cert = min_v 1/T_v − 1 in bps, rounded down
     /// (never above the exact certified value) over the services with securing stake; 0 when

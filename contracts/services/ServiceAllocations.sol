@@ -55,39 +55,36 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         _syncCheck(x);
     }
 
-    /// @notice See IServiceRegistry.optOut (the registry forwards the call unchanged).
-    function optOut(uint256 serviceId, uint256 moduleId, uint256 operatorId) external onlyDelegated {
-        IServiceRegistry.Service storage s = _service(serviceId);
-        _checkManager(moduleId, operatorId);
-        OptIn storage o = _s().optIns[serviceId][_key(moduleId, operatorId)];
-        require(o.optedIn && o.outAt == 0, IServiceRegistry.NotOptedIn(serviceId, moduleId, operatorId));
-        uint256 effectiveAt = block.timestamp + s.params.slashingWindow;
-        o.outAt = SafeCast.toUint64(effectiveAt);
-        emit IServiceRegistry.OptOutRequested(serviceId, moduleId, operatorId, effectiveAt);
-        // The allocation leaves with the operator at once; the stake stays slashable (deallocating)
-        // until the opt-out takes effect, so nothing escapes a slash it is due.
-        Stake storage st = _s().stakes[serviceId][_key(moduleId, operatorId)];
-        uint256 removed = st.stake;
-        if (removed != 0) {
-            uint256 from = s.allocation;
-            Sync memory x = _syncStart();
-            _detach(serviceId, x);
-            _deallocate(st, 0, SafeCast.toUint64(effectiveAt));
-            _touch(_key(moduleId, operatorId), _slashableTerm(removed, s.params.maxSlashBps), 0, KEEP, x);
-            _attach(serviceId, false, x);
-            // Leaving is the operator's right: never refused, the new γ is published.
-            _syncEnd(x);
-            // Plain narrowing: at most `from`, itself a uint128 (EIP-170 leaves no room for a check).
-            s.allocation = uint128(from - removed);
-            _addDeallocating(serviceId, removed, 0, SafeCast.toUint64(effectiveAt));
-            emit IServiceRegistry.AllocationScaled(serviceId, from, from - removed, effectiveAt);
-        }
-    }
-
     /// @notice See IServiceRegistry.enforceExposure (the registry forwards the call unchanged).
     function enforceExposure() external onlyDelegated {
         RegistryStorage storage $ = _s();
         require(msg.sender == address($.accounting), IServiceRegistry.NotAccounting(msg.sender));
+        (uint256 scaled, uint256[] memory num, uint256[] memory den) = _scaleFactors();
+        Sync memory x = _syncStart();
+        // Losses and exits lower active stakes: re-read them where they carry load.
+        uint64[] storage l = $.loaded;
+        for (uint256 i; i < l.length; ++i) _touch(l[i], 0, 0, _activeOf(l[i]), x);
+        // Re-quoted now: the plan reads a settled graph, and a service still marked dirty must
+        // not be detached (its re-quote would put an UNBACKED q back into its operators' loads).
+        _settle(x);
+        // The robustness restore is decided on a memory copy of the graph before any stake moves
+        // (`_plan`), so the scale-down and the retirements share one detach/scale/attach cycle.
+        uint256 minGamma = $.minGammaBps;
+        uint256 retire;
+        if (l.length != 0 && (scaled != 0 || _gammaOf(x.max) < minGamma))
+            retire = _plan(scaled, num, den, minGamma);
+        if (scaled | retire != 0) _apply(scaled | retire, retire, num, den, x);
+        _syncEnd(x);
+    }
+
+    /// @dev The exposure limit's scale-down (DESIGN §8): the services it scales (bit s, ids <
+    /// MAX_REGISTRATIONS = 256) and the factor num[t]/den[t] of each tier t.
+    function _scaleFactors()
+        private
+        view
+        returns (uint256 scaled, uint256[] memory num, uint256[] memory den)
+    {
+        RegistryStorage storage $ = _s();
         uint256 maxTier = $.book.classCount();
         // Allocations only: deallocating stake cannot be scaled (it stays slashable until
         // released), so the limit is restored for what remains once it is.
@@ -95,95 +92,202 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         // One pass: a service of tier τ is scaled once, by the smallest available/needed over
         // the tiers t ≤ τ (every such tier counts it). Each tier t then needs at most
         // Σ_{τ≥t} f_τ·n_τ ≤ (available_t/needed_t)·needed_t, with floors only lowering it.
-        uint256[] memory num = new uint256[](maxTier);
-        uint256[] memory den = new uint256[](maxTier);
+        num = new uint256[](maxTier);
+        den = new uint256[](maxTier);
         (uint256 n, uint256 d) = (1, 1);
         for (uint256 t = 1; t < maxTier; ++t) {
             if (needed[t] > available[t] && available[t] * d < n * needed[t])
                 (n, d) = (available[t], needed[t]);
             (num[t], den[t]) = (n, d);
         }
-        Sync memory x = _syncStart();
-        if (n != d) {
-            // In phases, so the gate's cost is linear in the allocations: detach every scaled
-            // service (its q_s leaves its operators' loads and links), scale them all, attach
-            // each once. A stake change then moves σ only of the services that are not scaled;
-            // one at a time, every change on a shared operator re-priced every other gated
-            // service on it (services² × operators updates: 29.4M gas for 16 × 32).
-            uint256 count = $.services.length;
-            uint256[] memory ids = new uint256[](count);
-            uint256 m;
-            for (uint256 i; i < count; ++i) {
-                IServiceRegistry.Service storage s = $.services[i];
-                if (s.allocation == 0) continue;
-                uint256 tier = s.params.tier;
-                if (tier >= maxTier || num[tier] == den[tier]) continue;
-                ids[m++] = i;
-                _detach(i, x);
-            }
-            for (uint256 j; j < m; ++j) {
-                uint256 tier = $.services[ids[j]].params.tier;
-                _scale(ids[j], $.services[ids[j]], num[tier], den[tier], x);
-            }
-            for (uint256 j; j < m; ++j) _attach(ids[j], false, x);
+        if (n == d) return (0, num, den);
+        uint256 count = $.services.length;
+        for (uint256 i; i < count; ++i) {
+            IServiceRegistry.Service storage s = $.services[i];
+            if (s.allocation == 0) continue;
+            uint256 tier = s.params.tier;
+            if (tier < maxTier && num[tier] != den[tier]) scaled |= 1 << i;
         }
-        // Losses and exits lower active stakes: re-read them where they carry load, restore γ
-        // if it fell below the minimum, and publish it.
-        uint64[] storage l = $.loaded;
-        for (uint256 i; i < l.length; ++i) _touch(l[i], 0, 0, _activeOf(l[i]), x);
-        _restore(x);
-        _syncEnd(x);
     }
 
-    /// @dev The report's robustness restore (DESIGN §8, docs/risk.md): while γ_cert < minimum,
-    /// retire the whole allocation of the binding service — the largest q_s on an operator
-    /// carrying the max load. A proportional scale-down cannot restore γ (a smaller σ_s raises
-    /// every q_s it enters), but a retired service's q_s leaves every load it was in. Each step
-    /// retires one of the G gated allocated services for good, and with none left no operator
-    /// carries load (γ unbounded), so the loop ends after at most G steps with γ ≥ minimum. Gas:
-    /// each step is linear in the allocations (≤ MAX_ALLOCATED_OPERATORS edges) and at most
-    /// MAX_RESTORE_STEPS steps run, fewer when one does not help (below); past them every
-    /// remaining gated allocation is retired in one pass (bench: report_apply_gamma_restore_worst).
-    function _restore(Sync memory x) private {
+    /// @dev Applies the report's changes in phases, so the gate's cost is linear in the
+    /// allocations: every changed gated service detached at once (its q_s leaves its operators'
+    /// loads and links), all scaled (the retired ones to 0), each attached once. A stake change
+    /// then moves σ only of the services that are not changed; one service at a time, every
+    /// change on a shared operator re-priced every other gated service on it.
+    function _apply(
+        uint256 changed,
+        uint256 retire,
+        uint256[] memory num,
+        uint256[] memory den,
+        Sync memory x
+    ) private {
         RegistryStorage storage $ = _s();
-        uint256 minGamma = $.minGammaBps;
-        uint256 lastInv;
-        for (uint256 step; step < MAX_RESTORE_STEPS; ++step) {
-            _settle(x);
-            if (_gammaOf(x.max) >= minGamma) return;
-            // A step that did not raise 1/max_v T_v by a whole bps ends the greedy phase: when
-            // the operators' σ_v are slash-limited, retiring one service lowers σ of the others
-            // on its operators and raises their q_s by as much as it removes (the dense gated
-            // graph: every step left the max where it was, at ~2M gas each).
-            uint256 inv = WAD_BPS / x.max; // x.max > 0: γ is below the minimum
-            if (step != 0 && inv <= lastInv) break;
-            lastInv = inv;
-            _retire(_bindingService(x), x);
+        uint256 count = $.services.length;
+        _detachAll(changed, x);
+        for (uint256 i; i < count; ++i) {
+            if (changed & (1 << i) == 0) continue;
+            IServiceRegistry.Service storage s = $.services[i];
+            uint256 tier = s.params.tier;
+            if (retire & (1 << i) != 0) _scale(i, s, 0, 1, x);
+            else _scale(i, s, num[tier], den[tier], x);
         }
-        _settle(x);
-        if (_gammaOf(x.max) >= minGamma) return;
-        // Still below after the bounded steps: retire every gated service that carries load, in
-        // one pass — all detached first (their operators lose every link, so the stake changes
-        // below move no other service's σ), then scaled to zero, then attached (unbacked).
-        uint64[] storage l = $.loaded;
-        uint256[] memory ids = new uint256[]($.services.length);
-        uint256 n;
-        while (l.length != 0) {
-            uint256 sid = $.riskServices[l[l.length - 1]][0];
-            _detach(sid, x); // unlinks sid from all its operators: the list shrinks
-            ids[n++] = sid;
-        }
-        for (uint256 i; i < n; ++i) _scale(ids[i], $.services[ids[i]], 0, 1, x);
-        for (uint256 i; i < n; ++i) _attach(ids[i], false, x);
+        for (uint256 i; i < count; ++i) if (changed & (1 << i) != 0) _attach(i, false, x);
     }
 
-    /// @dev Retires a gated service's allocation: every stake to deallocating (slashable for
-    /// the slashing window, as the exposure limit's scale-down), the service left unbacked.
-    function _retire(uint256 serviceId, Sync memory x) private {
-        IServiceRegistry.Service storage s = _s().services[serviceId];
-        _detach(serviceId, x);
-        _scale(serviceId, s, 0, 1, x);
-        _attach(serviceId, false, x);
+    /// @dev The gated graph as the scale-down will leave it, in memory: the loaded operators
+    /// (in `loaded` order) and every gated service with stake (ascending ids) with its edges.
+    struct Graph {
+        uint256[] slash; // per operator: Σ ⌊a·maxSlashBps/10⁴⌋ after the scale-down and retirements
+        uint256[] active; // per operator: active stake read by this report
+        uint256[] load; // per operator: T_v (scratch of `_evaluate`)
+        uint256[] meta; // per service: id | α << 8 | π << 24
+        uint256[] quota; // per service: q_s (scratch)
+        uint256[] start; // per service: its edges are [start[j], start[j + 1])
+        uint256[] edge; // operator index | slashable term after the scale-down << 16
+        uint256 services;
+        uint256 gated; // bit s: a gated service with stake
+    }
+
+    /// @dev The report's robustness restore (DESIGN §8, docs/risk.md), decided on the memory
+    /// graph: while γ_cert < minimum, retire the whole allocation of the binding service — the
+    /// largest q_s (lowest id on a tie) on the first loaded operator with σ_v > 0 carrying the
+    /// max load. A proportional scale-down cannot restore γ (a smaller σ_s raises every q_s it
+    /// enters), but a retired service's q_s leaves every load it was in. At most
+    /// MAX_RESTORE_STEPS greedy steps, and a step that did not raise 1/max_v T_v by a whole bps
+    /// ends them (when the operators' σ_v are slash-limited, retiring one service lowers σ of
+    /// the others on its operators and raises their q_s by as much as it removes); if γ is
+    /// still short, every gated service with stake is retired (then no operator carries load).
+    /// Unchecked: indices are below 2^16 and every figure a sum of ≤ 512 values below 2^201.
+    /// @return retire bit s: service s is retired (scaled to 0) by this report
+    function _plan(
+        uint256 scaled,
+        uint256[] memory num,
+        uint256[] memory den,
+        uint256 minGamma
+    ) private view returns (uint256 retire) {
+        Graph memory g = _graph(scaled, num, den);
+        uint256 lastInv;
+        unchecked {
+            for (uint256 step; ; ++step) {
+                (uint256 max, uint256 at) = _evaluate(g, retire);
+                if (_gammaOf(max) >= minGamma) return retire;
+                uint256 inv = WAD_BPS / max; // max > 0: γ is below the minimum
+                if (step == MAX_RESTORE_STEPS || (step != 0 && inv <= lastInv)) return g.gated;
+                lastInv = inv;
+                // The binding service: the largest q_s among the services on operator `at`.
+                (uint256 best, uint256 pick) = (0, 0);
+                for (uint256 j; j < g.services; ++j) {
+                    if (retire & (1 << uint8(g.meta[j])) != 0 || g.quota[j] <= best) continue;
+                    for (uint256 e = g.start[j]; e < g.start[j + 1]; ++e) {
+                        if (uint16(g.edge[e]) == at) (best, pick) = (g.quota[j], j);
+                    }
+                }
+                retire |= 1 << uint8(g.meta[pick]);
+                for (uint256 e = g.start[pick]; e < g.start[pick + 1]; ++e)
+                    g.slash[uint16(g.edge[e])] -= g.edge[e] >> 16;
+            }
+        }
+    }
+
+    /// @dev Builds the memory graph from storage (the loaded operators' figures after this
+    /// report's re-read of active stakes) and the scale-down's factors.
+    function _graph(
+        uint256 scaled,
+        uint256[] memory num,
+        uint256[] memory den
+    ) private view returns (Graph memory g) {
+        RegistryStorage storage $ = _s();
+        uint64[] storage l = $.loaded;
+        uint256 n = l.length;
+        (g.slash, g.active, g.load) = (new uint256[](n), new uint256[](n), new uint256[](n));
+        unchecked {
+            for (uint256 i; i < n; ++i) {
+                uint64 key = l[i];
+                (g.slash[i], g.active[i], ) = _readOp($.operatorRisks[key]);
+                uint32[] storage list = $.riskServices[key];
+                for (uint256 k; k < list.length; ++k) g.gated |= 1 << list[k];
+            }
+            uint256 count = $.services.length;
+            (g.meta, g.quota, g.start) = (
+                new uint256[](count),
+                new uint256[](count),
+                new uint256[](count + 1)
+            );
+            g.edge = new uint256[]($.allocatedOperators);
+            uint256 e;
+            for (uint256 s; s < count; ++s) {
+                bool isGated = g.gated & (1 << s) != 0;
+                if (!isGated && scaled & (1 << s) == 0) continue;
+                if (isGated) {
+                    ServiceRisk storage r = $.risks[s];
+                    g.meta[g.services] = s | (uint256(r.alphaBps) << 8) | (uint256(r.profit) << 24);
+                    g.start[g.services++] = e;
+                }
+                (uint256 a, uint256 b) = (1, 1);
+                if (scaled & (1 << s) != 0) {
+                    uint256 tier = $.services[s].params.tier;
+                    (a, b) = (num[tier], den[tier]);
+                }
+                e = _edges(g, s, a, b, e);
+            }
+            g.start[g.services] = e;
+        }
+    }
+
+    /// @dev Service s's stakes scaled by a/b: moves the slashable stake of its loaded operators
+    /// and, for a gated service, records its edges from `e`; returns the next edge.
+    function _edges(
+        Graph memory g,
+        uint256 s,
+        uint256 a,
+        uint256 b,
+        uint256 e
+    ) private view returns (uint256) {
+        RegistryStorage storage $ = _s();
+        uint256 m = $.services[s].params.maxSlashBps;
+        bool isGated = g.gated & (1 << s) != 0;
+        uint64[] storage keys = $.operators[s];
+        unchecked {
+            for (uint256 k; k < keys.length; ++k) {
+                uint256 stake = $.stakes[s][keys[k]].stake;
+                uint256 idx = $.loadedIndex[keys[k]];
+                // No stake, or an operator without gated load (outside the graph).
+                if (stake == 0 || idx == 0) continue;
+                uint256 next = (stake * a) / b; // stake < 2^96, a ≤ b < 2^128
+                uint256 term = _slashableTerm(next, m);
+                g.slash[idx - 1] -= _slashableTerm(stake, m) - term;
+                if (isGated && next != 0) g.edge[e++] = (idx - 1) | (term << 16);
+            }
+        }
+        return e;
+    }
+
+    /// @dev q_s and T_v of the memory graph without the services in `retired`; returns max_v T_v
+    /// over operators with σ_v > 0 and the first such operator carrying it.
+    function _evaluate(Graph memory g, uint256 retired) private pure returns (uint256 max, uint256 at) {
+        uint256 n = g.slash.length;
+        unchecked {
+            for (uint256 i; i < n; ++i) g.load[i] = 0;
+            for (uint256 j; j < g.services; ++j) {
+                uint256 meta = g.meta[j];
+                if (retired & (1 << uint8(meta)) != 0) continue;
+                (uint256 from, uint256 to) = (g.start[j], g.start[j + 1]);
+                uint256 sigma;
+                for (uint256 e = from; e < to; ++e) sigma += _sigmaOf(g, uint16(g.edge[e]));
+                uint256 q = _quota(meta >> 24, uint16(meta >> 8), sigma);
+                g.quota[j] = q;
+                for (uint256 e = from; e < to; ++e) g.load[uint16(g.edge[e])] += q;
+            }
+            for (uint256 i; i < n; ++i)
+                if (g.load[i] > max && _sigmaOf(g, i) != 0) (max, at) = (g.load[i], i);
+        }
+    }
+
+    /// @dev σ_v = min(slashable, active) of operator i of the memory graph.
+    function _sigmaOf(Graph memory g, uint256 i) private pure returns (uint256) {
+        (uint256 sl, uint256 ac) = (g.slash[i], g.active[i]);
+        return sl < ac ? sl : ac;
     }
 
     /// @notice See IServiceRegistry.setServiceRisk (the registry forwards the call unchanged).

@@ -8,9 +8,10 @@ import {ServiceExtension} from "./ServiceExtension.sol";
 import {ServiceGate} from "./ServiceGate.sol";
 
 /// @title ServiceSlashing
-/// @notice The slashing path of the ServiceRegistry (request → veto window → execution), run
-/// only by DELEGATECALL from the registry proxy, on the registry's storage: the registry's
-/// `requestSlash`, `vetoSlash` and `executeSlash` check roles and forward here. Split out so
+/// @notice The slashing path of the ServiceRegistry (request → veto window → execution) and the
+/// operators' opt-out (the stake leaves the allocation but stays slashable for the slashing
+/// window), run only by DELEGATECALL from the registry proxy, on the registry's storage: the
+/// registry's `requestSlash`, `vetoSlash`, `executeSlash` and `optOut` forward here. Split out so
 /// each piece of the registry fits EIP-170 at the default optimizer setting. Called directly,
 /// every function reverts (`NotDelegated`): this contract has no state of its own.
 contract ServiceSlashing is ServiceExtension, ServiceGate {
@@ -160,6 +161,37 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         for (uint256 i; i < p.length; ++i) {
             IServiceRegistry.SlashRequest storage o = $.slashes[p[i]];
             if (o.moduleId == moduleId && o.operatorId == operatorId) sum += o.lockedBond;
+        }
+    }
+
+    /// @notice See IServiceRegistry.optOut (the registry forwards the call unchanged). Here
+    /// rather than with the allocations: leaving is about what stays slashable, and it keeps
+    /// ServiceAllocations under the size bound with the report's restore plan.
+    function optOut(uint256 serviceId, uint256 moduleId, uint256 operatorId) external onlyDelegated {
+        IServiceRegistry.Service storage s = _service(serviceId);
+        _checkManager(moduleId, operatorId);
+        OptIn storage o = _s().optIns[serviceId][_key(moduleId, operatorId)];
+        require(o.optedIn && o.outAt == 0, IServiceRegistry.NotOptedIn(serviceId, moduleId, operatorId));
+        uint256 effectiveAt = block.timestamp + s.params.slashingWindow;
+        o.outAt = SafeCast.toUint64(effectiveAt);
+        emit IServiceRegistry.OptOutRequested(serviceId, moduleId, operatorId, effectiveAt);
+        // The allocation leaves with the operator at once; the stake stays slashable (deallocating)
+        // until the opt-out takes effect, so nothing escapes a slash it is due.
+        Stake storage st = _s().stakes[serviceId][_key(moduleId, operatorId)];
+        uint256 removed = st.stake;
+        if (removed != 0) {
+            uint256 from = s.allocation;
+            Sync memory x = _syncStart();
+            _detach(serviceId, x);
+            _deallocate(st, 0, SafeCast.toUint64(effectiveAt));
+            _touch(_key(moduleId, operatorId), _slashableTerm(removed, s.params.maxSlashBps), 0, KEEP, x);
+            _attach(serviceId, false, x);
+            // Leaving is the operator's right: never refused, the new γ is published.
+            _syncEnd(x);
+            // Plain narrowing: at most `from`, itself a uint128 (EIP-170 leaves no room for a check).
+            s.allocation = uint128(from - removed);
+            _addDeallocating(serviceId, removed, 0, SafeCast.toUint64(effectiveAt));
+            emit IServiceRegistry.AllocationScaled(serviceId, from, from - removed, effectiveAt);
         }
     }
 

@@ -242,7 +242,6 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
   // function refuses everyone (NotDelegated), so they hold no power of their own.
   ServiceAllocations: {
     setAllocation: gated(),
-    optOut: gated(),
     setServiceRisk: gated(),
     enforceExposure: gated(),
   },
@@ -250,6 +249,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     requestSlash: gated(),
     vetoSlash: gated(),
     executeSlash: gated(),
+    optOut: gated(),
   },
   ClassToken: {
     ...erc20,

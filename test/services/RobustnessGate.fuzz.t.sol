@@ -5,12 +5,12 @@ import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
 import {ServicesFixture} from "../utils/ServicesFixture.sol";
 
-/// @notice Random sequences of allocations, opt-ins, risk changes and report frames in which
-/// curated operators exit validators, over 3 services and the 4 standard operators (96 ETH
-/// each): after every successful call and after every report the certified γ is at least the
-/// minimum (reports never revert: they restore γ by retiring allocations), and the registry's
-/// incremental figures (σ_v, T_v, γ) equal a from-scratch recomputation of DESIGN §8's
-/// definitions to the wei.
+/// @notice Random sequences of allocations, opt-ins, risk changes, cover-factor cuts (the next
+/// report scales allocations down) and report frames in which curated operators exit
+/// validators, over 3 services and the 4 standard operators (96 ETH each): after every
+/// successful call and after every report the certified γ is at least the minimum (reports
+/// never revert: they restore γ by retiring allocations), and the registry's incremental
+/// figures (σ_v, T_v, γ) equal a from-scratch recomputation of DESIGN §8's definitions to the wei.
 contract RobustnessGateFuzzTest is ServicesFixture {
     uint256 private constant SERVICES = 3;
     uint256 private constant DEPTH = 16;
@@ -36,9 +36,16 @@ contract RobustnessGateFuzzTest is ServicesFixture {
         for (uint256 step; step < DEPTH; ++step) {
             uint256 r = uint256(keccak256(abi.encode(seed, step)));
             uint256 svc = r % SERVICES;
-            uint256 kind = (r >> 8) % 5;
+            uint256 kind = (r >> 8) % 6;
             bool success;
-            if (kind == 4) {
+            if (kind == 5) {
+                // Governance cuts the cover factor: the next report scales allocations down and
+                // restores γ in the same transaction (the plan sees the scaled stakes).
+                vm.prank(admin);
+                registry.setCoverFactor(bound(r >> 16, 1_000, 10_000));
+                _report();
+                success = true;
+            } else if (kind == 4) {
                 // A frame in which a curated operator exits a validator, then the frame that
                 // reads it (exits are booked after the report's exposure step): never refused.
                 uint32 op = uint32((r >> 16) % 2);

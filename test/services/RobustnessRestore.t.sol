@@ -137,4 +137,89 @@ contract RobustnessRestoreTest is ServicesFixture {
         }
         assertEq(registry.certifiedGammaBps(), 4_999, "final: c0 skipped, q = 2/3 rounded up");
     }
+
+    /// @dev Cuts the cover factor so the tier-1 limit is half of what is allocated: the next
+    /// report's scale-down halves every allocation (needed and available read back, so the
+    /// factor is exactly 1/2).
+    function _halveCover() private {
+        (uint256 needed, uint256 available) = registry.exposure(1);
+        uint256 cover = (registry.coverFactorBps() * needed) / (2 * available);
+        vm.prank(admin);
+        registry.setCoverFactor(cover);
+        (needed, available) = registry.exposure(1);
+        assertEq(2 * available, needed, "limit = half of what is allocated");
+    }
+
+    /// @dev The scale-down and the restore in one report, decided before any stake moves.
+    /// s0 80 ETH over c0/c1, π 30 at α 50 %; s1 40 ETH over c1/b0, π 4 at α 100 % (γ 5,384,
+    /// the graph of `test_enforceExposure_restoresGammaOverFrames`). Frame 2 halves every
+    /// allocation: σ_c0 = 20, σ_c1 = 30, σ_b0 = 10, σ_s0 = 50, σ_s1 = 40, q_s0 = 30/25 = 1.2,
+    /// q_s1 = 0.1, T_c1 = 1.3 → γ 0. The binding term is s0 on c1: retired, so σ_c1 = 10,
+    /// σ_s1 = 20, q_s1 = 0.2 → γ 40,000; s1 keeps its halved 20 ETH. s0 is scaled once, 80 → 0
+    /// (the old code scaled it 80 → 40, attached it, then retired it 40 → 0: two events and a
+    /// second detach/attach cycle).
+    function test_enforceExposure_scaleDownAndRestoreInOneReport() public {
+        uint256 s0 = _svc();
+        uint256 s1 = _svc();
+        _allocate(s0, 80 ether, _two(c0, c1));
+        _allocate(s1, 40 ether, _two(c1, b0));
+        _risk(s0, 30 ether, 5_000);
+        _risk(s1, 4 ether, 10_000);
+        _report();
+        assertEq(registry.certifiedGammaBps(), 5_384, "frame 1: gamma 1/0.65 - 1");
+
+        _halveCover();
+        uint256 releaseAt = block.timestamp + FRAME + SLASHING_WINDOW;
+        vm.expectEmit(address(registry));
+        emit IServiceRegistry.AllocationScaled(s0, 80 ether, 0, releaseAt);
+        vm.expectEmit(address(registry));
+        emit IServiceRegistry.AllocationScaled(s1, 40 ether, 20 ether, releaseAt);
+        vm.expectEmit(address(registry));
+        emit IServiceRegistry.ServiceUnbacked(s0, 30 ether);
+        vm.expectEmit(address(registry));
+        emit IServiceRegistry.RobustnessChanged(5_384, 40_000);
+        _report();
+        _assertGammaAtLeastMin("frame 2: scaled and restored");
+        assertEq(registry.certifiedGammaBps(), 40_000, "frame 2: only s1 left, T = 4/20");
+        assertEq(registry.getService(s0).allocation, 0, "s0 retired");
+        (uint256 dealloc, ) = registry.deallocatingOf(s0);
+        assertEq(dealloc, 80 ether, "all of s0 stays slashable for the slashing window");
+        assertEq(registry.getService(s1).allocation, 20 ether, "s1 halved, kept");
+        (uint256 l1, uint256 sg1) = registry.operatorLoad(0, 1);
+        assertEq(sg1, 10 ether, "sigma_c1 = s1's 10 ETH");
+        assertEq(l1, 0.2e18, "T_c1 = q_s1 = 4/20");
+        (uint256 l0, ) = registry.operatorLoad(0, 0);
+        assertEq(l0, 0, "c0 carries nothing");
+
+        _report();
+        assertEq(registry.certifiedGammaBps(), 40_000, "frame 3: steady");
+        assertEq(registry.getService(s1).allocation, 20 ether, "frame 3: s1 kept");
+    }
+
+    /// @dev The plan counts the scale-down of services without a declared profit too: they move
+    /// σ_v of the operators they share. s0 (gated, π 90 ETH at α 100 %) 40 ETH on c0 and on c1;
+    /// s2 (no π) 90 ETH on c1 alone. σ_c1 = min(96, 130) = 96, σ_c0 = 40, σ_s0 = 136 →
+    /// T = 90/136 → γ 5,111. Frame 2 halves both: c1's slashable stake falls to 20 + 45 = 65, so
+    /// σ_s0 = 20 + 65 = 85 and T = 90/85 > 1 → γ 0: s0, the only gated service, is retired
+    /// (no load left). Had the plan ignored s2's scale-down it would have kept σ_c1 at 96
+    /// (σ_s0 = 116, γ 2,888 ≥ minimum) and left the network at γ 0.
+    function test_enforceExposure_planCountsUngatedScaleDown() public {
+        uint256 s0 = _svc();
+        uint256 s2 = _svc();
+        _allocate(s0, 80 ether, _two(c0, c1));
+        _allocate(s2, 90 ether, _one(c1));
+        _risk(s0, 90 ether, 10_000);
+        _report();
+        assertEq(registry.certifiedGammaBps(), 5_111, "frame 1: gamma 136/90 - 1");
+
+        _halveCover();
+        _report();
+        _assertGammaAtLeastMin("frame 2: restored");
+        assertEq(registry.certifiedGammaBps(), type(uint256).max, "frame 2: no load left");
+        assertEq(registry.getService(s0).allocation, 0, "s0 retired");
+        assertEq(registry.getService(s2).allocation, 45 ether, "s2 halved, no profit: not retired");
+        (uint256 l1, uint256 sg1) = registry.operatorLoad(0, 1);
+        assertEq(l1, 0, "c1 carries nothing");
+        assertEq(sg1, 45 ether, "sigma_c1 = s2's 45 ETH");
+    }
 }
