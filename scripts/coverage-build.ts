@@ -43,6 +43,14 @@ const coverageBuild: HardhatPlugin = {
     }),
     solidity: async () => ({
       default: async () => ({
+        preprocessSolcInputBeforeBuilding: async (context, solcInput, next) => {
+          if (context.globalOptions.coverage !== true) return next(context, solcInput);
+          // The instrumented build is never deployed and its sizes are unlimited, so it skips
+          // the optimizer. Set here (not in invokeSolc) so the build id, and with it the
+          // compile cache, reflects the setting.
+          const settings = { ...solcInput.settings, optimizer: { enabled: false } };
+          return next(context, { ...solcInput, settings });
+        },
         invokeSolc: async (context, compiler, solcInput, solcConfig, next) => {
           if (context.globalOptions.coverage !== true) return next(context, compiler, solcInput, solcConfig);
           const outputSelection: Record<string, Record<string, string[]>> = {};
