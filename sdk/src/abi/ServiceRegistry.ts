@@ -1076,6 +1076,31 @@ export const ServiceRegistryAbi = [
         type: "uint256",
       },
       {
+        indexed: false,
+        internalType: "uint256",
+        name: "taken",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "lockedBond",
+        type: "uint256",
+      },
+    ],
+    name: "SlashLockTaken",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "slashId",
+        type: "uint256",
+      },
+      {
         indexed: true,
         internalType: "uint256",
         name: "serviceId",
