@@ -111,11 +111,12 @@ contract BondLockTest is ServicesFixture {
     function test_executeSlash_takesOtherLocksBeforeTheClasses() public {
         uint256 first = _request(1000); // expects 9.6 ETH, lock capped at the 5 ETH bond
         _topUpTo(25 ether);
+        vm.warp(block.timestamp + 1); // so the second's veto window is still open at the end
         uint256 second = _request(2500); // expects 24 ETH, locks the 20 ETH left
         assertEq(registry.getSlash(second).lockedBond, 20 ether, "second lock");
         (uint256 a0, uint256 b0, uint256 c0) = _navs();
 
-        vm.warp(block.timestamp + VETO_WINDOW);
+        vm.warp(registry.getSlash(first).requestedAt + VETO_WINDOW); // the first's window only
         vm.expectEmit(address(registry));
         emit IServiceRegistry.SlashLockTaken(second, 4.6 ether, 15.4 ether);
         registry.executeSlash(first);

@@ -1076,6 +1076,31 @@ export const ServiceRegistryAbi = [
         type: "uint256",
       },
       {
+        indexed: false,
+        internalType: "uint256",
+        name: "taken",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "lockedBond",
+        type: "uint256",
+      },
+    ],
+    name: "SlashLockTaken",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "slashId",
+        type: "uint256",
+      },
+      {
         indexed: true,
         internalType: "uint256",
         name: "serviceId",
@@ -1578,9 +1603,9 @@ export const ServiceRegistryAbi = [
             type: "uint16",
           },
           {
-            internalType: "uint64",
+            internalType: "uint40",
             name: "requestedAt",
-            type: "uint64",
+            type: "uint40",
           },
           {
             internalType: "enum IServiceRegistry.SlashStatus",
@@ -1588,9 +1613,9 @@ export const ServiceRegistryAbi = [
             type: "uint8",
           },
           {
-            internalType: "uint128",
+            internalType: "uint96",
             name: "lockedBond",
-            type: "uint128",
+            type: "uint96",
           },
           {
             internalType: "bytes32",
