@@ -89,6 +89,7 @@ async function gasOf(what: string, send: () => Promise<any>): Promise<number> {
     fail(what, e);
   }
   if (!rc || rc.status !== 1) fail(what, "status 0");
+  if (profiled && PROFILE_TX.some((p) => what.startsWith(p))) await profile(profiled, what, rc.hash);
   return Number(rc.gasUsed);
 }
 
@@ -442,8 +443,15 @@ async function profile(ctx: Ctx, what: string, hash: string) {
     hash,
     { disableStorage: true, disableMemory: true, enableReturnData: false },
   ]);
-  type Frame = { name: string; gas: number; children: Frame[]; start: number; sel: string };
-  const root: Frame = { name: "tx", gas: 0, children: [], start: 0, sel: "" };
+  type Frame = {
+    name: string;
+    gas: number;
+    children: Frame[];
+    start: number;
+    sel: string;
+    ops?: Map<string, [number, number]>;
+  };
+  const root: Frame = { name: "tx", gas: 0, children: [], start: 0, sel: "", ops: new Map() };
   const stack: Frame[] = [root];
   const logs = trace.structLogs as any[];
   for (let i = 0; i < logs.length; i++) {
@@ -459,11 +467,21 @@ async function profile(ctx: Ctx, what: string, hash: string) {
       const next = logs[i + 1];
       if (next && next.depth === l.depth + 1) {
         const kind = op === "DELEGATECALL" ? "·impl" : (names.get(addr) ?? addr.slice(0, 10));
-        const f: Frame = { name: kind, gas: 0, children: [], start: l.gas, sel: "" };
+        const f: Frame = { name: kind, gas: 0, children: [], start: l.gas, sel: "", ops: new Map() };
         stack[stack.length - 1].children.push(f);
         stack.push(f);
       }
-    } else if (stack.length > 1 && i + 1 < logs.length && logs[i + 1].depth < l.depth) {
+    } else if (PROFILE_OPS && /^(SSTORE|SLOAD|LOG\d|BALANCE|EXTCODE\w+|KECCAK256)$/.test(op)) {
+      const ops = stack[stack.length - 1].ops!;
+      const e = ops.get(op) ?? [0, 0];
+      ops.set(op, [e[0] + 1, e[1] + Number(l.gasCost)]);
+    }
+    if (
+      !/^(CALL|STATICCALL|DELEGATECALL|CALLCODE)$/.test(op) &&
+      stack.length > 1 &&
+      i + 1 < logs.length &&
+      logs[i + 1].depth < l.depth
+    ) {
       const f = stack.pop()!;
       f.gas = f.start - logs[i + 1].gas;
     }
@@ -492,6 +510,16 @@ async function profile(ctx: Ctx, what: string, hash: string) {
       lines.push(`${"  ".repeat(depth)}(own code: ${(f.gas - inner).toLocaleString("en-US")})`);
   };
   walk(root, 1);
+  if (PROFILE_OPS) {
+    // Per frame, in call order: its own storage, log and hashing ops (count × total gas).
+    const each = (f: Frame, depth: number) => {
+      const ops = [...(f.ops ?? new Map()).entries()].map(([o, [n, g]]) => `${o} ${n}×=${g}`);
+      lines.push(`${"  ".repeat(depth)}${f.name} (${f.gas.toLocaleString("en-US")}): ${ops.join(", ")}`);
+      for (const c of f.children) each(c, depth + 1);
+    };
+    lines.push("  own ops per frame:");
+    each(root, 1);
+  }
   console.log(`  profile ${what}: ${root.gas.toLocaleString("en-US")} gas\n${lines.join("\n")}`);
 }
 
@@ -541,10 +569,19 @@ function ols(X: number[][], y: number[]): number[] {
 // (and report_vote at m8_k3_s8), printed, nothing written: a quick loop while working on reports.
 const GRID = process.env.BENCH_REPORT_GRID?.split(";").map((x) => x.split(",").map(Number));
 const PROFILE = process.env.BENCH_PROFILE === "1";
-const MS = GRID?.[0] ?? [1, 8, 32];
-const KS = GRID?.[1] ?? [3, 8];
-const SS = GRID?.[2] ?? [0, 8, 64];
+// BENCH_MAIN=1: only the main state's suite (8 modules, 3 classes, 8 services: depositor,
+// keeper, slashing and service rows, no report grid), printed, nothing written.
+const MAIN_ONLY = process.env.BENCH_MAIN === "1";
+// BENCH_PROFILE_TX="execute_slash,request_slash": profiles (as BENCH_PROFILE does a report)
+// every measured transaction whose name starts with one of these.
+const PROFILE_TX = (process.env.BENCH_PROFILE_TX ?? "").split(",").filter((x) => x !== "");
+// BENCH_PROFILE_OPS=1: the profiles also list each frame's own SSTORE/SLOAD/LOG/hash ops.
+const PROFILE_OPS = process.env.BENCH_PROFILE_OPS === "1";
+const MS = MAIN_ONLY ? [8] : (GRID?.[0] ?? [1, 8, 32]);
+const KS = MAIN_ONLY ? [3] : (GRID?.[1] ?? [3, 8]);
+const SS = MAIN_ONLY ? [8] : (GRID?.[2] ?? [0, 8, 64]);
 const extra: Record<string, number> = {}; // informational figures for docs/gas.md
+let profiled: Ctx | undefined; // the system BENCH_PROFILE_TX names frames in
 
 for (const K of KS) {
   for (const M of MS) {
@@ -561,7 +598,13 @@ for (const K of KS) {
     for (const S of SS) {
       await addServices(ctx, S);
       const main = M === 8 && K === 3 && S === 8;
+      profiled = ctx;
       if (main && !GRID) await isolated(() => mainSuite(ctx));
+      if (MAIN_ONLY) {
+        for (const [name, gas] of Object.entries({ ...results, ...extra }))
+          console.log(`  ${name}: ${gas.toLocaleString("en-US")}`);
+        process.exit(0);
+      }
       if (M === 8 && K === 3 && S === 64 && !GRID) {
         const gas = await isolated(() =>
           gasOf("set_allocation_s64", () =>

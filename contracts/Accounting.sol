@@ -168,11 +168,11 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         // The operator's validators must leave (the slash lands on it); its module loses
         // reputation in proportion to what was slashed over the module's stake at risk, so dust
         // slashes cannot wear down the standing of its other operators.
-        IStakingRouter.Module memory m = router.getModule(moduleId);
-        uint256 active = IStakingModule(m.module).activeValidatorsOf(operatorId);
+        (address module, uint256 moduleActive) = router.moduleAndStake(moduleId);
+        uint256 active = IStakingModule(module).activeValidatorsOf(operatorId);
         if (active != 0)
             $.exits.requestExits(moduleId, operatorId, active, block.timestamp + $.params.exitDeadline);
-        uint256 penalty = _slashPenaltyBps($.params.slashPenaltyBps, amount, uint256(m.deposited) - m.exited);
+        uint256 penalty = _slashPenaltyBps($.params.slashPenaltyBps, amount, moduleActive);
         if (penalty != 0) router.penalizeReputation(moduleId, penalty);
     }
 

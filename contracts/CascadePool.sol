@@ -65,23 +65,27 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         PoolStore storage $ = _s();
         require(receiver != address(0), ZeroAddress());
         require(msg.value != 0, ZeroAmount());
-        Class storage c = _class(classId);
-        require(!c.wiped, ClassIsWiped(classId));
-        require(c.open, ClassClosed(classId));
-        uint256 nav = c.nav;
-        uint256 supply = c.supply;
+        Class storage c = $.classes[classId];
+        // Each of the class's two first slots and the hot slot is read once (one SLOAD each).
+        uint256 head = _readHead(c);
+        address face = address(uint160(head)); // a class that exists has a face
+        require(face != address(0), UnknownClass(classId));
+        require(head & CLASS_WIPED == 0, ClassIsWiped(classId));
+        require(head & CLASS_OPEN != 0, ClassClosed(classId));
+        (uint256 nav, uint256 supply) = _readBook(c);
         shares = SharesMath.toSharesDown(msg.value, nav, supply);
         require(shares != 0, ZeroShares());
         require(shares >= minShares, Slippage(shares, minShares));
         nav += msg.value;
-        if (c.capped) {
+        if (head & CLASS_CAPPED != 0) {
             uint256 cap = c.depositCap;
             require(nav <= cap, DepositCapExceeded(classId, nav, cap));
         }
-        uint256 total = uint256($.totalNav) + msg.value;
+        (uint256 buffered_, uint256 total) = _readHot($);
+        total += msg.value;
         // Only this class's cover can fall: more senior classes gain junior capital. The junior
         // NAV is the total less this class and the ones above it (none above class 0).
-        uint256 minCover = c.minCoverBps;
+        uint256 minCover = uint16(head >> CLASS_COVER_SHIFT);
         if (minCover != 0) {
             uint256 notJunior = nav;
             for (uint256 j; j < classId; ++j) notJunior += $.classes[j].nav;
@@ -90,10 +94,10 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         }
         _writeBook(c, nav, supply + shares);
         // total ≤ Σ of the uint128 class NAVs: checked with them in _writeHot.
-        _writeHot($, uint256($.buffered) + msg.value, total);
+        _writeHot($, buffered_ + msg.value, total);
         $.balances[classId][receiver] += shares;
         emit Deposited(classId, receiver, msg.value, shares);
-        IClassFace(c.face).emitTransfer(address(0), address(0), receiver, shares);
+        IClassFace(face).emitMint(receiver, shares);
     }
 
     /// @inheritdoc ICascadePool

@@ -129,6 +129,12 @@ contract ClassToken is IERC20Metadata, IERC20Permit, IERC20Errors, IClassFace, E
         emit Transfer(from, to, amount);
     }
 
+    /// @inheritdoc IClassFace
+    function emitMint(address to, uint256 amount) external {
+        require(msg.sender == POOL, NotPool(msg.sender));
+        emit Transfer(address(0), to, amount);
+    }
+
     // ---------------------------------------------------------------- price views
 
     /// @notice The class NAV in wei.

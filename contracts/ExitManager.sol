@@ -145,7 +145,8 @@ contract ExitManager is CascadeUpgradeable, IExitManager {
     /// a cache slot costs a 22.1k first write, more than the router read it saves (measured on
     /// execute_slash).
     function _moduleOf(uint256 moduleId) private view returns (IStakingModule) {
-        return IStakingModule(_s().router.getModule(moduleId).module);
+        (address module, ) = _s().router.moduleAndStake(moduleId); // reverts UnknownModule
+        return IStakingModule(module);
     }
 
     function _updateExited(uint256 moduleId, uint256 operatorId, uint256 exited) private {

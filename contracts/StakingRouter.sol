@@ -182,8 +182,9 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
 
     /// @inheritdoc IStakingRouter
     function penalizeReputation(uint256 moduleId, uint256 bps) external {
-        // Accounting (slashes) and the exit contract (missed exit deadlines).
-        if (!hasRole(EXIT_MANAGER_ROLE, msg.sender)) _checkRole(ACCOUNTING_ROLE);
+        // Accounting (slashes) and the exit contract (missed exit deadlines). Accounting first:
+        // a slash has read its role already in this transaction (chargeOperatorBond), warm.
+        if (!hasRole(ACCOUNTING_ROLE, msg.sender)) _checkRole(EXIT_MANAGER_ROLE);
         _penalize(moduleId, bps);
     }
 
@@ -365,6 +366,12 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     /// @inheritdoc IStakingRouter
     function getModule(uint256 moduleId) external view returns (Module memory) {
         return _module(moduleId);
+    }
+
+    /// @inheritdoc IStakingRouter
+    function moduleAndStake(uint256 moduleId) external view returns (address, uint256) {
+        Module storage m = _module(moduleId);
+        return (m.module, uint256(m.deposited) - m.exited);
     }
 
     /// @inheritdoc IStakingRouter

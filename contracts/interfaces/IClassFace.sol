@@ -13,6 +13,11 @@ interface IClassFace {
     /// `from` (a redemption requested by an approved operator), then emits `Transfer`. Pool only.
     function emitTransfer(address spender, address from, address to, uint256 amount) external;
 
+    /// @notice The pool created `amount` shares for `to` (a deposit or a fee): emits the mint's
+    /// `Transfer(0, to, amount)`. Two words of calldata instead of `emitTransfer`'s four: the
+    /// hook every deposit pays. Pool only.
+    function emitMint(address to, uint256 amount) external;
+
     /// @notice The pool whose ledger holds this class's balances.
     function POOL() external view returns (address);
 

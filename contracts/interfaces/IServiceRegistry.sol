@@ -41,14 +41,17 @@ interface IServiceRegistry {
         uint128 pendingRewards;
     }
 
+    /// @dev Two storage slots: everything but the evidence in the first (a request writes two
+    /// fresh slots, an execution or veto reads and rewrites one). uint40 seconds last until the
+    /// year 36,812; uint96 of bond is ~79 billion ETH.
     struct SlashRequest {
         uint32 serviceId;
         uint32 moduleId;
         uint32 operatorId;
         uint16 bps;
-        uint64 requestedAt;
+        uint40 requestedAt;
         SlashStatus status;
-        uint128 lockedBond;
+        uint96 lockedBond;
         bytes32 evidence;
     }
 

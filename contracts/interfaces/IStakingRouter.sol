@@ -215,6 +215,13 @@ interface IStakingRouter {
 
     function getModule(uint256 moduleId) external view returns (Module memory);
 
+    /// @notice A module's contract and its validators deposited and not exited, from two of the
+    /// record's four slots (what a slash's exit request and reputation penalty read, without
+    /// copying the whole record). Reverts `UnknownModule`.
+    function moduleAndStake(
+        uint256 moduleId
+    ) external view returns (address module, uint256 activeValidators);
+
     /// @notice Every module's state, by id, in one call (what a report reads of all modules:
     /// fee bps and recipient, reputation, validator counts, CL balance).
     function getModules() external view returns (Module[] memory);

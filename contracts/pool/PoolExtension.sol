@@ -325,7 +325,7 @@ contract PoolExtension is PoolStorage {
         amount = $.payouts[msg.sender];
         require(amount != 0, ICascadePool.NothingToClaim());
         $.payouts[msg.sender] = 0;
-        $.payoutsTotal -= amount;
+        $.payoutsTotal -= uint96(amount); // ≤ payoutsTotal, the sum of every payout
         emit ICascadePool.ServicePayoutClaimed(msg.sender, amount);
         (bool ok, ) = msg.sender.call{value: amount}("");
         require(ok, IWithdrawalQueue.EthTransferFailed(msg.sender, amount));
@@ -347,7 +347,7 @@ contract PoolExtension is PoolStorage {
             return;
         }
         $.payouts[recipient] += amount;
-        $.payoutsTotal += amount;
+        $.payoutsTotal = SafeCast.toUint96(uint256($.payoutsTotal) + amount);
     }
 
     /// @dev Finalizes up to `cap` due requests of class `k`, FIFO, within `budget` wei, and

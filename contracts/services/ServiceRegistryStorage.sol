@@ -36,7 +36,11 @@ abstract contract ServiceRegistryStorage {
         // allocated operator (bench: report_apply_exposure_worst). 2^96 wei is ~79 billion ETH.
         uint96 stake; // allocated now
         uint96 pending; // removed by a scale-down or a smaller allocation, slashable until releaseAt
-        uint64 releaseAt;
+        uint40 releaseAt; // seconds: fits until the year 36,812
+        // Σ bps of the slash requests pending against this stake (≤ the service's maxSlashBps):
+        // in the slot a request reads anyway, so a request writes it for 2,900 gas instead of
+        // a fresh slot's 22,100.
+        uint16 pendingBps;
     }
 
     struct OptIn {
@@ -81,7 +85,6 @@ abstract contract ServiceRegistryStorage {
         mapping(uint256 serviceId => uint64[]) operators;
         mapping(uint256 serviceId => mapping(uint64 key => Stake)) stakes;
         mapping(uint256 serviceId => mapping(uint64 key => OptIn)) optIns;
-        mapping(uint256 serviceId => mapping(uint64 key => uint256 bps)) pendingBps;
         mapping(uint256 serviceId => Deallocating) deallocating;
         uint128 minSlashAmount; // smallest expected slash a request may ask for (wei)
         uint128 registrationFee; // wei a registration pays, booked as the service's rewards
@@ -137,7 +140,7 @@ abstract contract ServiceRegistryStorage {
         // Both at most the stored stake + pending (each < 2^96, their sum was placed once).
         st.pending = SafeCast.toUint96(stillPending + moved);
         st.stake = uint96(next); // next < cur = st.stake, a uint96
-        st.releaseAt = releaseAt;
+        st.releaseAt = SafeCast.toUint40(releaseAt);
     }
 
     /// @dev Service-level mirror of `_deallocate`: adds `moved`, removes `back` (deallocating

@@ -30,20 +30,20 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             bps != 0 && bps <= s.params.maxSlashBps,
             IServiceRegistry.SlashBpsTooHigh(bps, s.params.maxSlashBps)
         );
-        uint64 key = _key(moduleId, operatorId);
-        uint256 stake = _stakeOf(serviceId, key);
+        Stake storage st = $.stakes[serviceId][_key(moduleId, operatorId)];
+        uint256 stake = st.stake + (block.timestamp < st.releaseAt ? st.pending : 0); // _stakeOf
         require(stake != 0, IServiceRegistry.NoStake(serviceId, moduleId, operatorId));
         require(
             $.pending.length < MAX_PENDING_SLASHES,
             IServiceRegistry.TooManyPendingSlashes(MAX_PENDING_SLASHES)
         );
         // Requests pending against one operator cannot add up past the per-incident maximum.
-        uint256 pendingBps = $.pendingBps[serviceId][key] + bps;
+        uint256 pendingBps = st.pendingBps + bps;
         require(
             pendingBps <= s.params.maxSlashBps,
             IServiceRegistry.SlashBpsTooHigh(pendingBps, s.params.maxSlashBps)
         );
-        $.pendingBps[serviceId][key] = pendingBps;
+        st.pendingBps = uint16(pendingBps); // ≤ maxSlashBps, a uint16
         uint256 expected = (stake * bps) / BPS;
         // Dust requests cannot be repeated to wear a module down (one executed slash costs the
         // module reputation in proportion to what it took).
@@ -55,7 +55,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
                 moduleId: SafeCast.toUint32(moduleId),
                 operatorId: SafeCast.toUint32(operatorId),
                 bps: SafeCast.toUint16(bps),
-                requestedAt: uint64(block.timestamp), // fits until the year 584,942,417,355
+                requestedAt: SafeCast.toUint40(block.timestamp),
                 status: IServiceRegistry.SlashStatus.Requested,
                 lockedBond: 0,
                 evidence: evidence
@@ -66,7 +66,9 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         // The operator cannot withdraw the bond that will pay for this while it is pending. The
         // lock actually taken is recorded, so a veto releases exactly it and never another's.
         uint256 locked = $.router.lockOperatorBond(moduleId, operatorId, expected);
-        $.slashes[slashId].lockedBond = SafeCast.toUint128(locked);
+        // Written into the request's first slot, fresh in this transaction (100 gas); a bond
+        // lock never exceeds the operator's bond, far below uint96.
+        if (locked != 0) $.slashes[slashId].lockedBond = SafeCast.toUint96(locked);
     }
 
     /// @notice See IServiceRegistry.vetoSlash (the registry checks VETO_ROLE, then forwards).
@@ -80,7 +82,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         uint256 endsAt = r.requestedAt + $.services[r.serviceId].params.vetoWindow;
         require(block.timestamp < endsAt, IServiceRegistry.VetoWindowOver(slashId, endsAt));
         r.status = IServiceRegistry.SlashStatus.Vetoed;
-        $.pendingBps[r.serviceId][_key(r.moduleId, r.operatorId)] -= r.bps;
+        $.stakes[r.serviceId][_key(r.moduleId, r.operatorId)].pendingBps -= r.bps;
         _removePending(slashId);
         emit IServiceRegistry.SlashVetoed(slashId, msg.sender);
         $.router.unlockOperatorBond(r.moduleId, r.operatorId, r.lockedBond);
@@ -104,7 +106,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         uint256 stake = uint256(st.stake) + (r.requestedAt < st.releaseAt ? st.pending : 0);
         amount = (stake * r.bps) / BPS;
         r.status = IServiceRegistry.SlashStatus.Executed;
-        $.pendingBps[r.serviceId][key] -= r.bps;
+        st.pendingBps -= r.bps;
         _removePending(slashId);
         // The slashed stake no longer secures the service (nor counts in the robustness gate:
         // γ is published, never refused here).
@@ -204,7 +206,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             IServiceRegistry.SlashRequest storage o = $.slashes[p[i]];
             if (o.moduleId != moduleId || o.operatorId != operatorId || o.lockedBond == 0) continue;
             uint256 cut = taken < o.lockedBond ? taken : o.lockedBond;
-            o.lockedBond -= uint128(cut); // cut ≤ lockedBond, a uint128
+            o.lockedBond -= uint96(cut); // cut ≤ lockedBond, a uint96
             taken -= cut;
             emit IServiceRegistry.SlashLockTaken(p[i], cut, o.lockedBond);
         }

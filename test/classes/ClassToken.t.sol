@@ -40,6 +40,24 @@ contract ClassTokenTest is SystemFixture {
         tokens[2].emitTransfer(address(0), address(0), stranger, 1);
     }
 
+    function test_emitMint_revertsUnlessPool() public {
+        _deposit(carol, 2, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IClassFace.NotPool.selector, stranger));
+        vm.prank(stranger);
+        tokens[2].emitMint(stranger, 1);
+        vm.expectRevert(abi.encodeWithSelector(IClassFace.NotPool.selector, address(tokens[1])));
+        vm.prank(address(tokens[1]));
+        tokens[2].emitMint(stranger, 1);
+    }
+
+    function test_deposit_emitsTheMintTransferFromTheFace() public {
+        uint256 shares = pool.convertToShares(2, 1 ether);
+        vm.expectEmit(address(tokens[2]));
+        emit IERC20.Transfer(address(0), carol, shares);
+        _deposit(carol, 2, 1 ether);
+        assertEq(tokens[2].balanceOf(carol), shares, "minted to the receiver");
+    }
+
     function test_faceTransfer_revertsUnlessThatClassFace() public {
         _deposit(carol, 2, 1 ether);
         vm.expectRevert(abi.encodeWithSelector(ICascadePool.NotFace.selector, 2, stranger));

@@ -254,6 +254,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
   ClassToken: {
     ...erc20,
     emitTransfer: gated("pool"),
+    emitMint: gated("pool"),
   },
   CascadeTimelock: {
     schedule: gated("deployer"),

@@ -132,6 +132,32 @@ contract ExecuteSlashTest is ServicesFixture {
         _assertNavWithinPooled("curated slash");
     }
 
+    /// A first payout (nothing waiting to be claimed) fills one fresh pool slot, the recipient's
+    /// credit: the payouts' total shares the Accounting-link slot every such call reads.
+    function test_executeSlash_firstPayoutFillsOnlyTheRecipientsSlot() public {
+        uint256 id = _requestAndWait(1, 0, 500); // 4.8 ETH, from the 5 ETH bond: paid in full
+        assertEq(pool.servicePayoutsTotal(), 0, "no payout waiting");
+        uint256 snap = vm.snapshotState();
+        vm.record();
+        registry.executeSlash(id);
+        (, bytes32[] memory writes) = vm.accesses(address(pool));
+        bytes32[] memory written = new bytes32[](writes.length);
+        for (uint256 i; i < writes.length; ++i) written[i] = vm.load(address(pool), writes[i]);
+        assertEq(pool.servicePayoutsTotal(), 4.8 ether, "total");
+        assertEq(pool.servicePayoutOf(recipient), 4.8 ether, "credited");
+        (address router_, address accounting_) = pool.links();
+        assertEq(accounting_, address(accounting), "accounting link kept");
+        assertEq(router_, address(router), "router link kept");
+        vm.revertToState(snap);
+        uint256 fresh;
+        for (uint256 i; i < writes.length; ++i) {
+            bool seen;
+            for (uint256 j; j < i; ++j) seen = seen || writes[j] == writes[i];
+            if (!seen && vm.load(address(pool), writes[i]) == 0 && written[i] != 0) ++fresh;
+        }
+        assertEq(fresh, 1, "only the recipient's credit is a fresh slot");
+    }
+
     function test_executeSlash_requestsExitsAndCutsReputation() public {
         uint256 id = _requestAndWait(0, 0, 100);
         registry.executeSlash(id);

@@ -40,6 +40,31 @@ contract RequestSlashTest is ServicesFixture {
         assertEq(bonded.withdrawableBond(0), 0, "locked bond not withdrawable");
     }
 
+    /// The storage a request creates (zero before, non-zero after) once the lists exist: its two
+    /// slots (everything but the evidence packed in one, the bond lock included) and its
+    /// pending-list entry. The pending bps sit in the operator's stake slot, which the request
+    /// reads anyway.
+    function test_requestSlash_createsOnlyTwoRequestSlotsAndThePendingEntry() public {
+        vm.prank(slasher);
+        registry.requestSlash(svc, 1, 0, 400, bytes32("ev")); // locks 3.84 of the 5 ETH bond
+        uint256 snap = vm.snapshotState();
+        vm.record();
+        vm.prank(slasher);
+        uint256 id = registry.requestSlash(svc, 1, 0, 500, bytes32("ev"));
+        (, bytes32[] memory writes) = vm.accesses(address(registry));
+        bytes32[] memory written = new bytes32[](writes.length);
+        for (uint256 i; i < writes.length; ++i) written[i] = vm.load(address(registry), writes[i]);
+        assertEq(registry.getSlash(id).lockedBond, 1.16 ether, "the rest of the bond is locked");
+        vm.revertToState(snap);
+        uint256 fresh;
+        for (uint256 i; i < writes.length; ++i) {
+            bool seen;
+            for (uint256 j; j < i; ++j) seen = seen || writes[j] == writes[i];
+            if (!seen && vm.load(address(registry), writes[i]) == 0 && written[i] != 0) ++fresh;
+        }
+        assertEq(fresh, 3, "two request slots and one pending entry");
+    }
+
     function test_requestSlash_revertsForNonSlasher() public {
         vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.NotSlasher.selector, svc, stranger));
         vm.prank(stranger);

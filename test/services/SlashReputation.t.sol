@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
+import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
 import {ServicesFixture} from "../utils/ServicesFixture.sol";
 
 /// @dev Dust slashes against one operator (review finding 8): a request has a minimum size, and
@@ -33,6 +34,24 @@ contract SlashReputationTest is ServicesFixture {
     }
 
     /// The measured attack: 64 × 1 bps against one curated operator.
+    /// The slimmer module read a slash's penalty and exit request use: the same module and
+    /// stake at risk as the full record.
+    function test_moduleAndStake_matchesTheModuleRecord() public view {
+        for (uint256 id; id < router.moduleCount(); ++id) {
+            IStakingRouter.Module memory m = router.getModule(id);
+            (address module, uint256 active) = router.moduleAndStake(id);
+            assertEq(module, m.module, "module");
+            assertEq(active, uint256(m.deposited) - m.exited, "deposited less exited");
+            assertGt(active, 0, "the fixture's modules have validators");
+        }
+    }
+
+    function test_moduleAndStake_revertsOnUnknownModule() public {
+        uint256 unknown = router.moduleCount();
+        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.UnknownModule.selector, unknown));
+        router.moduleAndStake(unknown);
+    }
+
     function test_executeSlash_dustSlashesLeaveTheModuleReputation() public {
         uint256 before = _reputation();
         uint256[] memory ids = new uint256[](64);

@@ -478,6 +478,24 @@ export const ClassTokenAbi = [
     inputs: [
       {
         internalType: "address",
+        name: "to",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+    ],
+    name: "emitMint",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
         name: "spender",
         type: "address",
       },
@@ -720,6 +738,7 @@ export interface ClassTokenContract extends BaseContract {
       extensions: bigint[],
     ]
   >;
+  emitMint: BaseContractMethod<[to: AddressLike, amount: BigNumberish], void, ContractTransactionResponse>;
   emitTransfer: BaseContractMethod<
     [spender: AddressLike, from: AddressLike, to: AddressLike, amount: BigNumberish],
     void,

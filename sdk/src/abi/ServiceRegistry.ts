@@ -1603,9 +1603,9 @@ export const ServiceRegistryAbi = [
             type: "uint16",
           },
           {
-            internalType: "uint64",
+            internalType: "uint40",
             name: "requestedAt",
-            type: "uint64",
+            type: "uint40",
           },
           {
             internalType: "enum IServiceRegistry.SlashStatus",
@@ -1613,9 +1613,9 @@ export const ServiceRegistryAbi = [
             type: "uint8",
           },
           {
-            internalType: "uint128",
+            internalType: "uint96",
             name: "lockedBond",
-            type: "uint128",
+            type: "uint96",
           },
           {
             internalType: "bytes32",

@@ -1513,6 +1513,30 @@ export const StakingRouterAbi = [
     type: "function",
   },
   {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+    ],
+    name: "moduleAndStake",
+    outputs: [
+      {
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "moduleCount",
     outputs: [
@@ -2060,6 +2084,11 @@ export interface StakingRouterContract extends BaseContract {
     [moduleId: BigNumberish, operatorId: BigNumberish, amount: BigNumberish],
     bigint,
     ContractTransactionResponse
+  >;
+  moduleAndStake: BaseContractMethod<
+    [moduleId: BigNumberish],
+    [out0: string, out1: bigint],
+    [out0: string, out1: bigint]
   >;
   moduleCount: BaseContractMethod<[], bigint, bigint>;
   moduleIdOf: BaseContractMethod<[module: AddressLike], bigint, bigint>;
