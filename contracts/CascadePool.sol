@@ -139,33 +139,21 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         PoolStore storage $ = _s();
         require(shares != 0, ZeroShares());
         require(controller != address(0), ZeroAddress());
-        Class storage c = _class(classId);
-        uint256 assets = SharesMath.toAssetsDown(shares, c.nav, c.supply);
-        // Dust requests would cost the reports gas and everyone behind them time; a wiped
-        // class (worth 0) stays redeemable so its holders can burn their shares.
-        uint256 minimum = $.minRedeemAssets;
-        require(assets >= minimum || c.wiped, RedeemBelowMinimum(classId, assets, minimum));
+        (address face, uint256 assets) = _valueAtRequest($, classId, shares);
         // The shares move into the class queue's escrow (they stay in the supply until finalized).
-        uint256 balance = $.balances[classId][owner];
+        mapping(address => uint256) storage b = $.balances[classId];
+        uint256 balance = b[owner];
         require(balance >= shares, ERC20InsufficientBalance(owner, balance, shares));
         unchecked {
-            $.balances[classId][owner] = balance - shares;
+            b[owner] = balance - shares;
         }
-        Queue storage q = $.queues[classId];
-        uint256 index = q.length;
+        uint256 index = _pushRequest($.queues[classId], assets, shares);
         requestId = (classId << INDEX_BITS) | index;
-        $.requests[classId][index] = StoredRequest(
-            RequestHead(controller, SafeCast.toUint88(assets), false),
-            uint64(block.timestamp), // a uint64 of seconds outlasts the chain
-            SafeCast.toUint128(shares)
-        );
-        q.length = SafeCast.toUint32(index + 1);
-        q.pendingAssets = SafeCast.toUint96(uint256(q.pendingAssets) + assets);
-        q.escrowed = SafeCast.toUint96(uint256(q.escrowed) + shares);
+        _storeRequest($.requests[classId][index], controller, assets, shares);
         emit RedeemRequest(controller, owner, requestId, msg.sender, shares);
         // The face spends the caller's allowance when it is not the owner (reverting the whole
         // request without one) and emits the escrow's Transfer.
-        IClassFace(c.face).emitTransfer(msg.sender, owner, address(this), shares);
+        IClassFace(face).emitTransfer(msg.sender, owner, address(this), shares);
     }
 
     /// @inheritdoc IWithdrawalQueue
@@ -187,6 +175,25 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         // ETH reverts the whole call, so the request stays claimable.
         (bool ok, ) = receiver.call{value: assets}("");
         require(ok, EthTransferFailed(receiver, assets));
+    }
+
+    /// @dev The class's face and what `shares` are worth now, read with one SLOAD of each of the
+    /// class's two first slots; reverts `UnknownClass` (no face) and `RedeemBelowMinimum`.
+    function _valueAtRequest(
+        PoolStore storage $,
+        uint256 classId,
+        uint256 shares
+    ) private view returns (address face, uint256 assets) {
+        Class storage c = $.classes[classId];
+        uint256 head = _readHead(c);
+        face = address(uint160(head)); // a class that exists has a face
+        require(face != address(0), UnknownClass(classId));
+        (uint256 nav, uint256 supply) = _readBook(c);
+        assets = SharesMath.toAssetsDown(shares, nav, supply);
+        // Dust requests would cost the reports gas and everyone behind them time; a wiped
+        // class (worth 0) stays redeemable so its holders can burn their shares.
+        uint256 minimum = $.minRedeemAssets;
+        require(assets >= minimum || head & CLASS_WIPED != 0, RedeemBelowMinimum(classId, assets, minimum));
     }
 
     /// @dev Why a claim by someone other than the request's controller fails: a request never

@@ -187,6 +187,45 @@ abstract contract PoolStorage {
         for (uint256 i; i < n.length; ++i) n[i] = $.classes[i].nav;
     }
 
+    /// @dev Appends a request to a class queue with one SLOAD and one SSTORE of its packed slot
+    /// (four field writes cost three more SLOADs and two more SSTOREs without viaIR): count + 1,
+    /// pending value + `assets`, escrow + `shares`, head kept. Reverts
+    /// `SafeCastOverflowedUintDowncast` past the fields' widths. Layout: `Queue` is length (low
+    /// 32 bits) ‖ head (32) ‖ pendingAssets (96) ‖ escrowed (96); the storage-layout check
+    /// (scripts/storage-layout.ts) fails if that ever moves.
+    /// @return index the new request's index in the class queue
+    function _pushRequest(Queue storage q, uint256 assets, uint256 shares) internal returns (uint256 index) {
+        uint256 packed;
+        assembly {
+            packed := sload(q.slot)
+        }
+        index = uint32(packed);
+        uint256 pending = SafeCast.toUint96(uint96(packed >> 64) + assets);
+        uint256 escrowed = SafeCast.toUint96((packed >> 160) + shares);
+        packed =
+            uint256(SafeCast.toUint32(index + 1)) |
+            (packed & (uint256(type(uint32).max) << 32)) |
+            (pending << 64) |
+            (escrowed << 160);
+        assembly {
+            sstore(q.slot, packed)
+        }
+    }
+
+    /// @dev Writes a new request's two slots whole, one SSTORE each (no read-modify-write): the
+    /// head, controller (low 160 bits) ‖ value at request (88) ‖ finalized (false), and the
+    /// tail, time (low 64 bits) ‖ shares (128). The storage-layout check fails if `RequestHead`
+    /// or `StoredRequest` ever move.
+    function _storeRequest(StoredRequest storage r, address controller, uint256 assets, uint256 shares) internal {
+        uint256 head = uint256(uint160(controller)) | (uint256(SafeCast.toUint88(assets)) << 160);
+        // A uint64 of seconds outlasts the chain.
+        uint256 tail = uint256(uint64(block.timestamp)) | (uint256(SafeCast.toUint128(shares)) << 64);
+        assembly {
+            sstore(r.slot, head)
+            sstore(add(r.slot, 1), tail)
+        }
+    }
+
     /// @dev The request's storage, unchecked (a request that was never made reads as zero).
     function _requestAt(uint256 requestId) internal view returns (StoredRequest storage) {
         return _s().requests[requestId >> INDEX_BITS][uint128(requestId)];

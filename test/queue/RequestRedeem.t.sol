@@ -87,4 +87,53 @@ contract RequestRedeemTest is QueueFixture {
         _request(bob, 1, 7 ether);
         assertEq(tokens[1].price(), price, "request leaves the price");
     }
+
+    /// @dev What one request writes in the pool's storage, and how often: the owner's balance,
+    /// the class's queue slot (count, head, pending value, escrow: one packed slot) and the
+    /// request's two new slots (head: controller ‖ value ‖ flag; tail: time ‖ shares), each
+    /// written once. A packed slot written field by field pays a second SLOAD and SSTORE per field.
+    function test_requestRedeem_writesEachSlotOnceAndTwoNewRequestSlots() public {
+        _request(bob, 1, 1 ether); // not the first request in the queue
+        uint256 snap = vm.snapshotState();
+        vm.record();
+        _request(bob, 1, 2 ether);
+        (, bytes32[] memory writes) = vm.accesses(address(pool));
+        bytes32[] memory written = new bytes32[](writes.length);
+        for (uint256 i; i < writes.length; ++i) written[i] = vm.load(address(pool), writes[i]);
+        vm.revertToState(snap);
+        uint256 fresh;
+        for (uint256 i; i < writes.length; ++i) {
+            for (uint256 j; j < i; ++j) assertTrue(writes[j] != writes[i], "a slot written twice");
+            if (vm.load(address(pool), writes[i]) == 0 && written[i] != 0) ++fresh;
+        }
+        assertEq(writes.length, 4, "balance, queue slot, request head and tail");
+        assertEq(fresh, 2, "the request's head and tail are the only new slots");
+    }
+
+    /// @dev The queue slot is rewritten whole: count, head (set by an earlier finalization),
+    /// pending value and escrow must all read back exactly, and the request's fields too.
+    function test_requestRedeem_keepsEveryQueueFieldExactly(uint256 first, uint256 second) public {
+        first = bound(first, 1, 10 ether);
+        second = bound(second, 1, 10 ether);
+        _request(bob, 1, 5 ether);
+        _reportAfter(2 * FRAME); // finalizes it: the queue head moves to 1
+        (uint256 total, uint256 head) = queue.requestCount(1);
+        assertEq(head, 1, "first request finalized");
+        uint256 a1 = book.convertToAssets(1, first);
+        _request(bob, 1, first);
+        vm.warp(block.timestamp + 1);
+        uint256 a2 = book.convertToAssets(1, second);
+        uint256 id = _request(bob, 1, second);
+        (uint256 total2, uint256 head2) = queue.requestCount(1);
+        assertEq(total2, total + 2, "count (low 32 bits) += 2");
+        assertEq(head2, head, "head untouched by a request");
+        assertEq(queue.pendingDemand(), a1 + a2, "pending value = sum of values at request");
+        assertEq(tokens[1].balanceOf(address(queue)), first + second, "escrow = sum of pending shares");
+        IWithdrawalQueue.Request memory r = queue.getRequest(id);
+        assertEq(r.controller, bob, "controller (low 160 bits of the head)");
+        assertEq(r.assets, a2, "value at request (next 88 bits)");
+        assertFalse(r.finalized || r.claimed, "flags clear");
+        assertEq(r.requestedAt, block.timestamp, "time (low 64 bits of the tail)");
+        assertEq(r.shares, second, "shares (next 128 bits)");
+    }
 }
