@@ -107,18 +107,19 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         require(msg.sender == $.classes[classId].face, NotFace(classId, msg.sender));
         require(to != address(0), ERC20InvalidReceiver(address(0)));
         mapping(address => uint256) storage b = $.balances[classId];
-        uint256 balance = b[from];
+        uint256 word = b[from];
+        uint256 balance = uint128(word); // the high bits are the holder's request key
         require(balance >= amount, ERC20InsufficientBalance(from, balance, amount));
         unchecked {
-            b[from] = balance - amount;
+            b[from] = word - amount;
         }
-        b[to] += amount;
+        b[to] += amount; // ≤ the supply, a uint128: never reaches the key
     }
 
     /// @inheritdoc ICascadePool
     function balanceOf(address holder, uint256 classId) external view returns (uint256) {
         PoolStore storage $ = _s();
-        uint256 balance = $.balances[classId][holder];
+        uint256 balance = uint128($.balances[classId][holder]);
         return holder == address(this) ? balance + $.queues[classId].escrowed : balance;
     }
 
@@ -140,16 +141,11 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         require(shares != 0, ZeroShares());
         require(controller != address(0), ZeroAddress());
         (address face, uint256 assets) = _valueAtRequest($, classId, shares);
-        // The shares move into the class queue's escrow (they stay in the supply until finalized).
-        mapping(address => uint256) storage b = $.balances[classId];
-        uint256 balance = b[owner];
-        require(balance >= shares, ERC20InsufficientBalance(owner, balance, shares));
-        unchecked {
-            b[owner] = balance - shares;
-        }
         uint256 index = _pushRequest($.queues[classId], assets, shares);
-        requestId = (classId << INDEX_BITS) | index;
-        _storeRequest($.requests[classId][index], controller, assets, shares);
+        // The shares move into the class queue's escrow (they stay in the supply until finalized).
+        uint256 key = _escrow($.balances[classId], owner, controller, shares, index);
+        requestId = _requestId(controller, classId, index);
+        _storeRequest($.requests[classId][index], key, assets, shares);
         emit RedeemRequest(controller, owner, requestId, msg.sender, shares);
         // The face spends the caller's allowance when it is not the owner (reverting the whole
         // request without one) and emits the escrow's Transfer.
@@ -160,18 +156,25 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
     function claim(uint256 requestId, address receiver) external returns (uint256 assets) {
         PoolStore storage $ = _s();
         require(receiver != address(0), ZeroAddress());
-        // One slot read and cleared: the head (controller, amount, finalized flag). The msg.sender
-        // check also proves the request exists and is unclaimed (a head is zero only before the
-        // request and after its claim; msg.sender is never zero).
-        StoredRequest storage r = _requestAt(requestId);
-        RequestHead memory h = r.head;
-        if (h.controller != msg.sender) _refuseClaim(r, requestId);
-        require(h.finalized, NotFinalized(requestId));
-        assets = h.assets;
-        delete r.head;
+        // The id names the controller; the request's slot holds the controller's key, which
+        // only the controller's own balance word holds. A slot is zero before the request and
+        // after its claim.
+        (address controller, uint256 classId, uint256 index) = _decodeId(requestId);
+        StoredRequest storage r = $.requests[classId][index];
+        uint256 packed = _loadRequest(r);
+        if (
+            controller != msg.sender ||
+            packed == 0 ||
+            uint32(packed >> REQ_KEY_SHIFT) != _keyOf($, classId, msg.sender)
+        ) _refuseClaim($, requestId, packed);
+        require(packed & REQ_FINALIZED != 0, NotFinalized(requestId));
+        assets = uint88(packed);
+        assembly {
+            sstore(r.slot, 0) // the 4,800 refund
+        }
         $.reserved -= uint128(assets);
         emit Claimed(requestId, msg.sender, receiver, assets);
-        // Head cleared first: a reentrant claim reverts AlreadyClaimed. A receiver that rejects
+        // Slot cleared first: a reentrant claim reverts AlreadyClaimed. A receiver that rejects
         // ETH reverts the whole call, so the request stays claimable.
         (bool ok, ) = receiver.call{value: assets}("");
         require(ok, EthTransferFailed(receiver, assets));
@@ -196,13 +199,68 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         require(assets >= minimum || head & CLASS_WIPED != 0, RedeemBelowMinimum(classId, assets, minimum));
     }
 
-    /// @dev Why a claim by someone other than the request's controller fails: a request never
-    /// made (`UnknownRequest`), one already claimed (its head is cleared), another controller's.
-    function _refuseClaim(StoredRequest storage r, uint256 requestId) private view {
-        require(r.requestedAt != 0, UnknownRequest(requestId));
-        address controller = r.head.controller;
-        require(controller != address(0), AlreadyClaimed(requestId));
+    /// @dev Moves `shares` from `owner`'s balance to the queue's escrow (`_pushRequest` counted
+    /// them) and returns the controller's request key, giving the controller one (this
+    /// request's index + 1) if it has none: written into the owner's balance word, which the
+    /// escrow rewrites anyway, or into another controller's.
+    function _escrow(
+        mapping(address => uint256) storage b,
+        address owner,
+        address controller,
+        uint256 shares,
+        uint256 index
+    ) private returns (uint256 key) {
+        uint256 word = b[owner];
+        uint256 balance = uint128(word);
+        require(balance >= shares, ERC20InsufficientBalance(owner, balance, shares));
+        unchecked {
+            word -= shares;
+        }
+        if (controller == owner) {
+            key = word >> KEY_SHIFT;
+            if (key == 0) {
+                key = index + 1; // ≤ 2^32 − 1: _pushRequest checked index + 1 fits the count
+                word |= key << KEY_SHIFT;
+            }
+            b[owner] = word;
+            return key;
+        }
+        b[owner] = word;
+        uint256 other = b[controller];
+        key = other >> KEY_SHIFT;
+        if (key == 0) {
+            key = index + 1;
+            b[controller] = other | (key << KEY_SHIFT);
+        }
+    }
+
+    /// @dev Why a claim fails when the id's controller is not the caller or its slot does not
+    /// match: no request at that position (`UnknownRequest`), one already claimed (its slot is
+    /// cleared), an id whose controller is not the request's (`UnknownRequest`), or another
+    /// controller's request (`NotController`).
+    function _refuseClaim(PoolStore storage $, uint256 requestId, uint256 packed) private view {
+        (address controller, uint256 classId, uint256 index) = _decodeId(requestId);
+        require(packed != 0 || index >= $.queues[classId].length, AlreadyClaimed(requestId));
+        require(
+            packed != 0 && uint32(packed >> REQ_KEY_SHIFT) == _keyOf($, classId, controller),
+            UnknownRequest(requestId)
+        );
         revert NotController(requestId, msg.sender);
+    }
+
+    /// @dev A request by id: its slot (0 once claimed) and controller. Reverts `UnknownRequest`
+    /// for a position never used, or an id whose controller's key is not the request's.
+    function _request(uint256 requestId) private view returns (uint256 packed, address controller) {
+        PoolStore storage $ = _s();
+        uint256 classId;
+        uint256 index;
+        (controller, classId, index) = _decodeId(requestId);
+        packed = _loadRequest($.requests[classId][index]);
+        if (packed == 0) {
+            require(index < $.queues[classId].length, UnknownRequest(requestId));
+            return (0, address(0)); // claimed
+        }
+        require(uint32(packed >> REQ_KEY_SHIFT) == _keyOf($, classId, controller), UnknownRequest(requestId));
     }
 
     // ---------------------------------------------------------------- cold paths (PoolExtension)
@@ -347,25 +405,33 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
 
     /// @inheritdoc IWithdrawalQueue
     function pendingRedeemRequest(uint256 requestId, address controller) external view returns (uint256) {
-        StoredRequest storage r = _request(requestId);
-        RequestHead memory h = r.head;
-        // A claimed request's head is zero: no controller, not even address(0), has it pending.
-        return h.controller == controller && controller != address(0) && !h.finalized ? r.shares : 0;
+        (uint256 packed, address c) = _request(requestId);
+        // A claimed request reads as zero: no controller, not even address(0), has it pending.
+        return
+            packed != 0 && c == controller && packed & REQ_FINALIZED == 0
+                ? uint88(packed >> REQ_SHARES_SHIFT)
+                : 0;
     }
 
     /// @inheritdoc IWithdrawalQueue
     function claimableRedeemRequest(uint256 requestId, address controller) external view returns (uint256) {
-        StoredRequest storage r = _request(requestId);
-        RequestHead memory h = r.head;
-        return h.controller == controller && h.finalized ? r.shares : 0; // claimed: finalized is cleared
+        (uint256 packed, address c) = _request(requestId);
+        return c == controller && packed & REQ_FINALIZED != 0 ? uint88(packed >> REQ_SHARES_SHIFT) : 0;
     }
 
     /// @inheritdoc IWithdrawalQueue
     function getRequest(uint256 requestId) external view returns (Request memory) {
-        StoredRequest storage r = _request(requestId);
-        RequestHead memory h = r.head;
-        bool claimed = h.controller == address(0);
-        return Request(h.controller, r.requestedAt, h.finalized || claimed, claimed, r.shares, h.assets);
+        (uint256 packed, address c) = _request(requestId);
+        if (packed == 0) return Request(address(0), 0, true, true, 0, 0); // claimed
+        return
+            Request(
+                c,
+                uint40(packed >> REQ_TIME_SHIFT),
+                packed & REQ_FINALIZED != 0,
+                false,
+                uint88(packed >> REQ_SHARES_SHIFT),
+                uint88(packed)
+            );
     }
 
     /// @inheritdoc IWithdrawalQueue

@@ -4,10 +4,12 @@ pragma solidity 0.8.30;
 /// @title IWithdrawalQueue
 /// @notice Asynchronous redemption in the shape of ERC-7540: request → claimable → claim,
 /// paid in ETH; served by CascadePool (ICascadePool). FIFO per class; a request pays `min(value at request, value at finalization)`.
-/// Request ids are `classId << 128 | index`.
+/// Request ids are `controller << 96 | classId << 64 | index` (the controller's address in the
+/// high 160 bits; the low 96 bits, `classId << 64 | index`, are the request's queue position).
 interface IWithdrawalQueue {
-    /// @dev A claimed request keeps its time and shares; its controller and amount read 0 (the
-    /// claim clears them for the storage refund; the `Claimed` event carries both).
+    /// @dev A claimed request reads `finalized` and `claimed` true and every other field 0 (the
+    /// claim clears its one slot for the storage refund; `RedeemRequest` carries its controller
+    /// and shares, `Claimed` what was paid).
     struct Request {
         address controller;
         uint64 requestedAt;
@@ -33,12 +35,14 @@ interface IWithdrawalQueue {
         address sender,
         uint256 shares
     );
-    event RedeemFinalized(uint256 indexed requestId, uint256 shares, uint256 assets);
+    /// @notice A request finalized: `position` is its id's low 96 bits (`classId << 64 | index`;
+    /// finalization walks the queue by position, and the id's controller part is not stored).
+    event RedeemFinalized(uint256 indexed position, uint256 shares, uint256 assets);
     event Claimed(uint256 indexed requestId, address indexed controller, address receiver, uint256 assets);
     event MinRedeemAssetsSet(uint256 minimum);
 
     /// @notice Requests redemption of `shares` of `classId` owned by `owner` (the caller, or
-    /// a spender with allowance). The shares move to the queue's escrow now; their ETH is
+    /// a spender with allowance). At most 2^88 shares (`SafeCastOverflowedUintDowncast`). The shares move to the queue's escrow now; their ETH is
     /// locked at the first report after the class's redemption delay. Reverts
     /// `RedeemBelowMinimum` when the shares are worth less than `minRedeemAssets` (unless the
     /// class is wiped).
@@ -81,8 +85,9 @@ interface IWithdrawalQueue {
         address controller
     ) external view returns (uint256 shares);
 
-    /// @notice The request (reverts `UnknownRequest`); once claimed, controller and assets read
-    /// 0 and `finalized`/`claimed` are true (see `Claimed` for who was paid what).
+    /// @notice The request (reverts `UnknownRequest`, also for an id whose controller part is not
+    /// the request's controller); once claimed, `finalized`/`claimed` are true and every other
+    /// field reads 0 (see `RedeemRequest` and `Claimed`).
     function getRequest(uint256 requestId) external view returns (Request memory);
 
     /// @notice Σ value-at-request of pending requests: ETH the pool keeps buffered for them.

@@ -357,32 +357,37 @@ contract PoolExtension is PoolStorage {
         uint256 budget,
         uint256 cap
     ) private returns (uint256 total, uint256 done) {
-        PoolStore storage $ = _s();
-        Class storage c = $.classes[k];
-        Queue storage q = $.queues[k];
+        Class storage c = _s().classes[k];
+        Queue storage q = _s().queues[k];
         uint256 i = q.head;
         uint256 nav = c.nav;
         uint256 supply = c.supply;
         uint256 demand;
         for (; i < q.length && done < cap; ++i) {
-            StoredRequest storage r = $.requests[k][i];
+            StoredRequest storage r = _s().requests[k][i];
+            uint256 packed = _loadRequest(r); // the request's one slot, read once
             uint256 amount;
             if (!c.wiped) {
-                if (block.timestamp - r.requestedAt < c.redeemDelay) break;
-                amount = SharesMath.redeemAssetsDown(r.shares, r.head.assets, nav, supply);
+                if (block.timestamp - uint40(packed >> REQ_TIME_SHIFT) < c.redeemDelay) break;
+                amount = SharesMath.redeemAssetsDown(uint88(packed >> REQ_SHARES_SHIFT), uint88(packed), nav, supply);
                 if (amount > budget - total) break;
             }
-            demand += r.head.assets;
+            demand += uint88(packed); // the value at request
             nav -= amount;
-            supply -= r.shares;
-            // amount ≤ the value at request (a uint88): the price can only lower what is paid.
-            r.head = RequestHead(r.head.controller, uint88(amount), true);
+            supply -= uint88(packed >> REQ_SHARES_SHIFT);
+            emit IWithdrawalQueue.RedeemFinalized((k << CLASS_SHIFT) | i, uint88(packed >> REQ_SHARES_SHIFT), amount);
+            // The amount (≤ the value at request, a uint88: the price can only lower what is
+            // paid) is written over the value at request, with the finalized flag; shares, time
+            // and key stay.
+            packed = (packed & ~uint256(type(uint88).max)) | amount | REQ_FINALIZED;
+            assembly {
+                sstore(r.slot, packed)
+            }
             total += amount;
             ++done;
-            emit IWithdrawalQueue.RedeemFinalized((k << INDEX_BITS) | i, r.shares, amount);
         }
         q.head = uint32(i);
-        if (done != 0) _burnFinalized($, k, c, nav, supply, demand);
+        if (done != 0) _burnFinalized(_s(), k, c, nav, supply, demand);
     }
 
     /// @dev One burn per class for all its finalized requests: the end state equals one burn per

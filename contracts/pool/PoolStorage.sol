@@ -39,23 +39,19 @@ abstract contract PoolStorage {
         uint96 escrowed;
     }
 
-    /// @dev The slot of a redemption request that a claim reads, and clears: controller, amount
-    /// (value at request until finalized, then the ETH locked for the claim) and the finalized
-    /// flag. uint88 holds 309M ETH, more than exists. A claimed request is one whose head is
-    /// zero (a request's controller is never zero): clearing the slot refunds 4,800 gas.
-    struct RequestHead {
-        address controller;
-        uint88 assets;
-        bool finalized;
-    }
-
-    /// @dev A redemption request in storage (`IWithdrawalQueue.Request` is its view): the head,
-    /// then what finalization reads besides (the time, never zero, marks that the request
-    /// exists; the shares, kept after the claim).
+    /// @dev A redemption request in ONE slot (`IWithdrawalQueue.Request` is its view): the value
+    /// at request until finalized, then the ETH locked for the claim (written over it); the
+    /// shares; the time (never zero); the controller's request key in the class (never zero, see
+    /// `balances`); the finalized flag. The controller's address is not stored: it is in the
+    /// request id (`_requestId`), and the key proves that an id names its request's controller.
+    /// uint88 holds 309M ETH (more than exists) and as many shares; a claim clears the slot (the
+    /// 4,800 refund pays for the key check).
     struct StoredRequest {
-        RequestHead head;
-        uint64 requestedAt;
-        uint128 shares;
+        uint88 assets;
+        uint88 shares;
+        uint40 requestedAt;
+        uint32 key;
+        bool finalized;
     }
 
     /// @custom:storage-location erc7201:cascade.storage.CascadePool
@@ -77,6 +73,10 @@ abstract contract PoolStorage {
         IServiceRegistry registry;
         uint256 minRedeemAssets; // smallest request, in wei of value at request (anti-dust)
         mapping(uint256 classId => Class) classes;
+        // Low 128 bits: the holder's balance (≤ the class supply, a uint128). Bits 128–159: the
+        // holder's request key in the class, set by its first request as controller (that
+        // request's index + 1, so no two holders share one) and never changed; 0 = none yet.
+        // Every balance read masks the key out; adding shares never reaches it.
         mapping(uint256 classId => mapping(address holder => uint256)) balances;
         mapping(uint256 classId => Queue) queues;
         mapping(uint256 classId => mapping(uint256 index => StoredRequest)) requests;
@@ -85,7 +85,18 @@ abstract contract PoolStorage {
         mapping(address recipient => uint256) payouts;
     }
 
-    uint256 internal constant INDEX_BITS = 128;
+    /// @dev Request id: controller (high 160 bits) ‖ class id (32) ‖ index in the class queue
+    /// (low 64). Its low 96 bits (class ‖ index) are the request's queue position.
+    uint256 internal constant CLASS_SHIFT = 64;
+    uint256 internal constant CONTROLLER_SHIFT = 96;
+    /// @dev Where a holder's request key sits in its balance word (see `balances`).
+    uint256 internal constant KEY_SHIFT = 128;
+    /// @dev Bits of a `StoredRequest` (assets, shares, requestedAt, key, finalized); the
+    /// storage-layout check (scripts/storage-layout.ts) fails if these fields ever move.
+    uint256 internal constant REQ_SHARES_SHIFT = 88;
+    uint256 internal constant REQ_TIME_SHIFT = 176;
+    uint256 internal constant REQ_KEY_SHIFT = 216;
+    uint256 internal constant REQ_FINALIZED = 1 << 248;
 
     /// @dev Bits of `Class` slot 0 (face, open, wiped, capped, minCoverBps, redeemDelay), for the
     /// deposit's one read of it (a field read each is one SLOAD each without viaIR). The
@@ -212,29 +223,38 @@ abstract contract PoolStorage {
         }
     }
 
-    /// @dev Writes a new request's two slots whole, one SSTORE each (no read-modify-write): the
-    /// head, controller (low 160 bits) ‖ value at request (88) ‖ finalized (false), and the
-    /// tail, time (low 64 bits) ‖ shares (128). The storage-layout check fails if `RequestHead`
-    /// or `StoredRequest` ever move.
-    function _storeRequest(StoredRequest storage r, address controller, uint256 assets, uint256 shares) internal {
-        uint256 head = uint256(uint160(controller)) | (uint256(SafeCast.toUint88(assets)) << 160);
-        // A uint64 of seconds outlasts the chain.
-        uint256 tail = uint256(uint64(block.timestamp)) | (uint256(SafeCast.toUint128(shares)) << 64);
+    /// @dev Writes a new request's one slot whole with one SSTORE (no read-modify-write).
+    /// Reverts `SafeCastOverflowedUintDowncast(88, …)` for more than 2^88 shares or wei.
+    function _storeRequest(StoredRequest storage r, uint256 key, uint256 assets, uint256 shares) internal {
+        uint256 packed = uint256(SafeCast.toUint88(assets)) |
+            (uint256(SafeCast.toUint88(shares)) << REQ_SHARES_SHIFT) |
+            (uint256(uint40(block.timestamp)) << REQ_TIME_SHIFT) | // uint40 seconds: year 36,812
+            (key << REQ_KEY_SHIFT);
         assembly {
-            sstore(r.slot, head)
-            sstore(add(r.slot, 1), tail)
+            sstore(r.slot, packed)
         }
     }
 
-    /// @dev The request's storage, unchecked (a request that was never made reads as zero).
-    function _requestAt(uint256 requestId) internal view returns (StoredRequest storage) {
-        return _s().requests[requestId >> INDEX_BITS][uint128(requestId)];
+    /// @dev A request's slot in one SLOAD (0: never made, or claimed).
+    function _loadRequest(StoredRequest storage r) internal view returns (uint256 packed) {
+        assembly {
+            packed := sload(r.slot)
+        }
     }
 
-    /// @dev The request's storage; reverts `UnknownRequest` for one never made (its time is 0).
-    function _request(uint256 requestId) internal view returns (StoredRequest storage r) {
-        r = _requestAt(requestId);
-        require(r.requestedAt != 0, IWithdrawalQueue.UnknownRequest(requestId));
+    function _requestId(address controller, uint256 classId, uint256 index) internal pure returns (uint256) {
+        return (uint256(uint160(controller)) << CONTROLLER_SHIFT) | (classId << CLASS_SHIFT) | index;
+    }
+
+    function _decodeId(
+        uint256 requestId
+    ) internal pure returns (address controller, uint256 classId, uint256 index) {
+        return (address(uint160(requestId >> CONTROLLER_SHIFT)), uint32(requestId >> CLASS_SHIFT), uint64(requestId));
+    }
+
+    /// @dev `holder`'s request key in the class (0 if it never was a controller there).
+    function _keyOf(PoolStore storage $, uint256 classId, address holder) internal view returns (uint256) {
+        return uint32($.balances[classId][holder] >> KEY_SHIFT);
     }
 
     /// @dev Σ value at request of every pending request (ETH kept buffered for them).

@@ -54,8 +54,8 @@ export function describeChainEvent(
         .map((sym, k) => `${sym} +${fixed(serviceRewards[k], 4)}`)
         .join(", ")} (service fee to the treasury).`;
     case "RedeemFinalized": {
-      const id = a.requestId as bigint;
-      return `Redemption #${id & ((1n << 128n) - 1n)} of ${names.classes[Number(id >> 128n)]} finalized: ${fixed(a.assets as bigint, 4)} ETH locked for its claim.`;
+      const position = a.position as bigint; // classId << 64 | index
+      return `Redemption #${position & ((1n << 64n) - 1n)} of ${names.classes[Number(position >> 64n)]} finalized: ${fixed(a.assets as bigint, 4)} ETH locked for its claim.`;
     }
     default:
       return undefined;

@@ -580,7 +580,7 @@ async function holdersClaim(w: World, say: Say): Promise<void> {
     r.claimed = true;
     r.paid = BigInt(req.assets);
     say(
-      `Redemption #${r.id & ((1n << 128n) - 1n)} of ${w.symbols[r.cls]} claimed: ${fixed(r.paid, 4)} ETH paid to its holder.`,
+      `Redemption #${r.id & ((1n << 64n) - 1n)} of ${w.symbols[r.cls]} claimed: ${fixed(r.paid, 4)} ETH paid to its holder.`,
     );
   }
 }

@@ -40,7 +40,15 @@ export {
   type RequestRedeemParams,
   type RequestRedeemResult,
 } from "./actions/requestRedeem.js";
-export { claim, shortRequestId, type ClaimParams, type ClaimResult } from "./actions/claim.js";
+export {
+  claim,
+  requestClassOf,
+  requestIdOf,
+  requestIndexOf,
+  shortRequestId,
+  type ClaimParams,
+  type ClaimResult,
+} from "./actions/claim.js";
 export {
   previewAllocation,
   type PreviewAllocationParams,

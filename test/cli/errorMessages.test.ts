@@ -10,6 +10,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { Wallet, parseEther, type Signer } from "ethers";
 import type { System } from "../../deploy/system.js";
+import { requestIdOf } from "../../sdk/src/actions/claim.js";
 import { EXPLANATIONS, abiErrorNames, errorParams, explainRevert } from "../../sdk/src/cli/explain.js";
 import { runCli } from "../../sdk/src/cli/main.js";
 import { ContractRevertError } from "../../sdk/src/errors.js";
@@ -73,8 +74,8 @@ describe("cascade CLI error messages", function () {
       ],
       [
         "NotFinalized",
-        [(2n << 128n) | 7n],
-        `reverted: NotFinalized(${(2n << 128n) | 7n}): request 2:7 is not finalized yet: it pays out after the class's redeem delay and the next oracle report (\`cascade position\` shows its status)`,
+        [requestIdOf("0x00000000000000000000000000000000000000aa", 2, 7)],
+        `reverted: NotFinalized(${requestIdOf("0x00000000000000000000000000000000000000aa", 2, 7)}): request 2:7 is not finalized yet: it pays out after the class's redeem delay and the next oracle report (\`cascade position\` shows its status)`,
       ],
       [
         "AccessControlUnauthorizedAccount",
@@ -177,7 +178,7 @@ describe("cascade CLI error messages", function () {
           "request id as class:index",
           ["claim", "1:3"],
           d1,
-          `reverted: UnknownRequest(${(1n << 128n) | 3n}): there is no request 1:3: \`cascade position\` lists yours as class:index`,
+          `reverted: UnknownRequest(${requestIdOf(d1.address, 1, 3)}): there is no request 1:3: \`cascade position\` lists yours as class:index`,
         ],
         [
           "bad class id (no zod wording)",

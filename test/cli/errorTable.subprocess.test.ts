@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { Command } from "commander";
 import { JsonRpcProvider, Wallet, parseEther } from "ethers";
+import { requestIdOf } from "../../sdk/src/actions/claim.js";
 import { registerDevnetCommands, type DevnetInfo } from "../../scripts/devnet/commands.js";
 import { freePort } from "../../scripts/devnet/system.js";
 
@@ -165,7 +166,7 @@ describe("cascade CLI error table (built CLI, subprocess)", function () {
             "request id as class:index",
             as("me.key", "claim", "1:3"),
             1,
-            `reverted: UnknownRequest(${(1n << 128n) | 3n}): there is no request 1:3: \`cascade position\` lists yours as class:index`,
+            `reverted: UnknownRequest(${requestIdOf(me, 1, 3)}): there is no request 1:3: \`cascade position\` lists yours as class:index`,
           ],
           [
             "bad class id (no zod wording)",

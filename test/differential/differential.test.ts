@@ -55,6 +55,7 @@
  * of 0). Still open: per-operator exits are not in the report, so an operator's exited keys
  * (bond release in `withdrawableBond`) only move through `updateExited`.
  */
+import { requestIdOf } from "../../sdk/src/actions/claim.js";
 import { createHash } from "node:crypto";
 import { network } from "hardhat";
 import type { Signer } from "ethers";
@@ -510,7 +511,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     } catch (e) {
       fail(s, `requestRedeem: model ${modelCode(e)}, contract succeeds`);
     }
-    const chainId = (BigInt(k) << 128n) | BigInt(s.perClass[k]++);
+    const chainId = requestIdOf(w.address, k, s.perClass[k]++);
     s.reqs.push({ modelId, chainId, classId: k, holder: w });
     const r = await sys.queue.getRequest(chainId);
     if (BigInt(r.assets) !== model.requests[modelId].assetsAtRequest || BigInt(r.shares) !== shares) {

@@ -5,6 +5,7 @@
  * that finalizes and is claimed. After every step the contracts are compared, to the wei,
  * with the decimal.js reference model (sdk/src/model).
  */
+import { requestIdOf } from "../../sdk/src/actions/claim.js";
 import { expect } from "chai";
 import { network } from "hardhat";
 import { ETH } from "../../deploy/system.js";
@@ -91,7 +92,7 @@ describe("journey: deposit → stake → report → loss with bond cover → red
       modules: exited.map((x) => modelModule(x)),
     });
     await expectMatchesModel("finalizing report");
-    const requestId = 1n << 128n;
+    const requestId = requestIdOf(d2.address, 1, 0);
     expect(await sys.queue.claimableRedeemRequest(requestId, d2.address), "claimable").to.equal(bShares);
 
     const before = await ethers.provider.getBalance(d3.address);

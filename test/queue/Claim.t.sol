@@ -41,20 +41,20 @@ contract ClaimTest is QueueFixture {
         assertEq(bob.balance, 10 ether, "paid once");
     }
 
-    function test_claim_clearsTheRequestHeadAndKeepsItsRecord() public {
-        IWithdrawalQueue.Request memory before = queue.getRequest(id);
+    function test_claim_clearsTheRequestSlot() public {
         vm.prank(bob);
         queue.claim(id, bob);
         IWithdrawalQueue.Request memory r = queue.getRequest(id);
-        assertEq(r.controller, address(0), "controller cleared (refund)");
+        assertEq(r.controller, address(0), "controller reads 0");
         assertEq(r.assets, 0, "amount cleared (refund)");
+        assertEq(r.shares, 0, "shares cleared (RedeemRequest has them)");
+        assertEq(r.requestedAt, 0, "time cleared");
         assertTrue(r.finalized && r.claimed, "reads finalized and claimed");
-        assertEq(r.shares, before.shares, "shares kept");
-        assertEq(r.requestedAt, before.requestedAt, "time kept");
-        // A cleared head must not read as pending or claimable for anyone, address(0) included.
+        // A cleared slot must not read as pending or claimable for anyone, address(0) included.
         assertEq(queue.pendingRedeemRequest(id, address(0)), 0, "not pending for address(0)");
         assertEq(queue.claimableRedeemRequest(id, address(0)), 0, "not claimable for address(0)");
         assertEq(queue.pendingRedeemRequest(id, bob), 0, "not pending for the controller");
+        assertEq(queue.claimableRedeemRequest(id, bob), 0, "not claimable for the controller");
     }
 
     function test_claim_revertsAlreadyClaimedForAnyCallerOnceClaimed() public {
@@ -82,7 +82,7 @@ contract ClaimTest is QueueFixture {
     }
 
     function test_claim_revertsOnUnknownRequest() public {
-        uint256 unknown = (uint256(1) << 128) | 7;
+        uint256 unknown = (uint256(uint160(bob)) << 96) | (uint256(1) << 64) | 7;
         vm.expectRevert(abi.encodeWithSelector(IWithdrawalQueue.UnknownRequest.selector, unknown));
         vm.prank(bob);
         queue.claim(unknown, bob);

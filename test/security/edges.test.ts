@@ -4,6 +4,7 @@
  * larger than the buffer (recorded as debt, repaid first at the next report, before any
  * redemption is funded).
  */
+import { requestIdOf } from "../../sdk/src/actions/claim.js";
 import { expect } from "chai";
 import { network } from "hardhat";
 import { ETH } from "../../deploy/system.js";
@@ -79,7 +80,7 @@ describe("security: edges", function () {
     );
     expect(await sys.pool.buffered(), "nothing left for redemptions").to.equal(0n);
     expect(
-      (await sys.queue.getRequest((2n << 128n) | 0n)).finalized,
+      (await sys.queue.getRequest(requestIdOf(d1.address, 2, 0))).finalized,
       "redemption waits for the debt",
     ).to.equal(false);
   });

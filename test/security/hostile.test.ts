@@ -4,6 +4,7 @@
  * against the full deployment (deploySystem via the shared staked scenario) with a
  * `Hostile__Mock` contract whose receive() re-enters the call that pays it.
  */
+import { requestIdOf } from "../../sdk/src/actions/claim.js";
 import { expect } from "chai";
 import { network } from "hardhat";
 import { Interface, type ContractTransactionResponse } from "ethers";
@@ -219,7 +220,7 @@ describe("security: hostile callers", function () {
     await provider.send("evm_increaseTime", [Number(sys.config.classes[2].redeemDelay)]);
     const heads: bigint[] = [];
     const reportGas: bigint[] = [];
-    const honestId = (2n << 128n) | 0n;
+    const honestId = requestIdOf(honest.address, 2, 0);
     let honestAfter = 0;
     while ((await sys.queue.requestCount(0))[1] < BigInt(N)) {
       const r = await report();
@@ -247,7 +248,7 @@ describe("security: hostile callers", function () {
     await report(); // warm-up frame
     const shares = (await sys.tokens[2].balanceOf(d1.address)) / 2n;
     await (await sys.queue.connect(d1).requestRedeem(2, shares, d1.address, d1.address)).wait();
-    const id = (2n << 128n) | 0n;
+    const id = requestIdOf(d1.address, 2, 0);
     const atRequest = (await sys.queue.getRequest(id)).assets;
     await report(-3n * ETH); // the loss the redeemer saw coming
     const c = await sys.book.getClass(2);

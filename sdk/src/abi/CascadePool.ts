@@ -879,7 +879,7 @@ export const CascadePoolAbi = [
       {
         indexed: true,
         internalType: "uint256",
-        name: "requestId",
+        name: "position",
         type: "uint256",
       },
       {

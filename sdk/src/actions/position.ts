@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CascadeClient } from "../client.js";
+import { requestClassOf } from "./claim.js";
 import { parse, read, zAddress } from "./internal.js";
 
 export const positionParams = z.object({
@@ -63,12 +64,20 @@ export async function position(client: CascadeClient, params: PositionParams = {
   );
   const requests: RedemptionRequest[] = [];
   for (const log of logs) {
-    const id = (log as unknown as { args: { requestId: bigint } }).args.requestId;
+    const { requestId: id, shares: requested } = (
+      log as unknown as { args: { requestId: bigint; shares: bigint } }
+    ).args;
     const r = await read(client, () => client.queue.getRequest(id));
-    // A claim clears the request's amount on chain (the storage refund pays for the claim):
-    // the ETH paid is in its `Claimed` event.
     let assets = BigInt(r.assets);
+    let shares = BigInt(r.shares);
+    let requestedAt = Number(r.requestedAt);
     if (r.claimed) {
+      // A claim clears the request's slot on chain (the storage refund pays for the claim):
+      // the shares are in its `RedeemRequest` event, the time is that event's block's, and the
+      // ETH paid is in its `Claimed` event.
+      shares = requested;
+      const block = await read(client, () => client.provider.getBlock(log.blockNumber));
+      requestedAt = block?.timestamp ?? 0;
       const paid = await read(client, () =>
         client.queue.queryFilter(client.queue.filters.Claimed!(id), p.fromBlock ?? 0, "latest"),
       );
@@ -76,11 +85,11 @@ export async function position(client: CascadeClient, params: PositionParams = {
     }
     requests.push({
       requestId: id,
-      classId: Number(id >> 128n),
-      shares: BigInt(r.shares),
+      classId: requestClassOf(id),
+      shares,
       assets,
       status: r.claimed ? "claimed" : r.finalized ? "claimable" : "pending",
-      requestedAt: Number(r.requestedAt),
+      requestedAt,
     });
   }
   return { address: who, classes, totalValue, requests };
