@@ -756,6 +756,13 @@ async function mainSuite(ctx: Ctx) {
   const claimable: bigint = await sys.queue.claimableRedeemRequest(requestId, holder.address);
   if (claimable !== shares) fail("claim", `request not finalized (claimable ${claimable})`);
   record("claim", await gasOf("claim", () => sys.queue.connect(holder).claim(requestId, holder.address)));
+  // Informational: a request for a controller other than the owner, one with no shares and no
+  // request key yet in the class (the key goes into a new balance word: the one-slot request's
+  // dearest case; request_redeem above is controller = owner).
+  const stranger = new Wallet(keccak256(toUtf8Bytes(`${SEED}/stranger`))); // no wallet(): later addresses stay
+  extra.request_redeem_new_other_controller = await gasOf("request_redeem_new_other_controller", () =>
+    sys.queue.connect(holder).requestRedeem(0, shares / 2n, stranger.address, holder.address),
+  );
   await revert(main);
 
   // 100 redemptions finalized inside one report (10 holders × 10 requests, class A), and the
