@@ -58,7 +58,7 @@ describe("security: hostile callers", function () {
     const shares: bigint = await sys.tokens[0].balanceOf(h);
     await (await viaHostile(hostile, sys.queue, "requestRedeem", [0, shares, h, h])).wait();
     const [total] = await sys.queue.requestCount(0);
-    const id = total - 1n; // class 0: id = index
+    const id = requestIdOf(h, 0, total - 1n);
     await provider.send("evm_increaseTime", [Number(sys.config.classes[0].redeemDelay)]);
     await report();
     const req = await sys.queue.getRequest(id);
@@ -280,7 +280,7 @@ describe("security: hostile callers", function () {
       await gasOf(sys.queue.connect(attacker).requestRedeem(0, shares, attacker.address, attacker.address)),
     );
     const [total] = await sys.queue.requestCount(0);
-    const id = total - 1n;
+    const id = requestIdOf(attacker.address, 0, total - 1n);
     const atRequest = (await sys.queue.getRequest(id)).assets; // D plus the sandwiched frame's reward
     let tEnd = 0n;
     while (!(await sys.queue.getRequest(id)).finalized) {
