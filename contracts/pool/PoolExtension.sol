@@ -369,13 +369,22 @@ contract PoolExtension is PoolStorage {
             uint256 amount;
             if (!c.wiped) {
                 if (block.timestamp - uint40(packed >> REQ_TIME_SHIFT) < c.redeemDelay) break;
-                amount = SharesMath.redeemAssetsDown(uint88(packed >> REQ_SHARES_SHIFT), uint88(packed), nav, supply);
+                amount = SharesMath.redeemAssetsDown(
+                    uint88(packed >> REQ_SHARES_SHIFT),
+                    uint88(packed),
+                    nav,
+                    supply
+                );
                 if (amount > budget - total) break;
             }
             demand += uint88(packed); // the value at request
             nav -= amount;
             supply -= uint88(packed >> REQ_SHARES_SHIFT);
-            emit IWithdrawalQueue.RedeemFinalized((k << CLASS_SHIFT) | i, uint88(packed >> REQ_SHARES_SHIFT), amount);
+            emit IWithdrawalQueue.RedeemFinalized(
+                (k << CLASS_SHIFT) | i,
+                uint88(packed >> REQ_SHARES_SHIFT),
+                amount
+            );
             // The amount (≤ the value at request, a uint88: the price can only lower what is
             // paid) is written over the value at request, with the finalized flag; shares, time
             // and key stay.

@@ -5,7 +5,6 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IClassFace} from "../interfaces/IClassFace.sol";
 import {ICascadePool} from "../interfaces/ICascadePool.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
-import {IWithdrawalQueue} from "../interfaces/IWithdrawalQueue.sol";
 import {IYieldClasses} from "../interfaces/IYieldClasses.sol";
 
 /// @title PoolStorage
@@ -226,10 +225,11 @@ abstract contract PoolStorage {
     /// @dev Writes a new request's one slot whole with one SSTORE (no read-modify-write).
     /// Reverts `SafeCastOverflowedUintDowncast(88, …)` for more than 2^88 shares or wei.
     function _storeRequest(StoredRequest storage r, uint256 key, uint256 assets, uint256 shares) internal {
-        uint256 packed = uint256(SafeCast.toUint88(assets)) |
-            (uint256(SafeCast.toUint88(shares)) << REQ_SHARES_SHIFT) |
-            (uint256(uint40(block.timestamp)) << REQ_TIME_SHIFT) | // uint40 seconds: year 36,812
-            (key << REQ_KEY_SHIFT);
+        uint256 packed =
+            uint256(SafeCast.toUint88(assets)) |
+                (uint256(SafeCast.toUint88(shares)) << REQ_SHARES_SHIFT) |
+                (uint256(uint40(block.timestamp)) << REQ_TIME_SHIFT) | // uint40 seconds: year 36,812
+                (key << REQ_KEY_SHIFT);
         assembly {
             sstore(r.slot, packed)
         }
@@ -249,7 +249,11 @@ abstract contract PoolStorage {
     function _decodeId(
         uint256 requestId
     ) internal pure returns (address controller, uint256 classId, uint256 index) {
-        return (address(uint160(requestId >> CONTROLLER_SHIFT)), uint32(requestId >> CLASS_SHIFT), uint64(requestId));
+        return (
+            address(uint160(requestId >> CONTROLLER_SHIFT)),
+            uint32(requestId >> CLASS_SHIFT),
+            uint64(requestId)
+        );
     }
 
     /// @dev `holder`'s request key in the class (0 if it never was a controller there).

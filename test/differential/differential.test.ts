@@ -1558,7 +1558,12 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
         ).wait();
         s.model.now = BigInt((await ethers.provider.getBlock(rc.blockNumber))!.timestamp);
         const modelId = s.model.requestRedeem(0, shares, holder.address);
-        s.reqs.push({ modelId, chainId: BigInt(s.perClass[0]++), classId: 0, holder });
+        s.reqs.push({
+          modelId,
+          chainId: requestIdOf(holder.address, 0, s.perClass[0]++),
+          classId: 0,
+          holder,
+        });
         await check(s, "requestRedeem (opening)", [{ k: 0, w: holder }]);
         await actReport(s);
       }

@@ -162,7 +162,12 @@ contract RequestRedeemTest is QueueFixture {
         uint256 id = _request(bob, 1, 5 ether); // bob's key set
         assertEq(tokens[1].balanceOf(bob), 25 ether, "balance without the key");
         vm.expectRevert(
-            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, bob, 25 ether, 25 ether + 1)
+            abi.encodeWithSelector(
+                IERC20Errors.ERC20InsufficientBalance.selector,
+                bob,
+                25 ether,
+                25 ether + 1
+            )
         );
         vm.prank(bob);
         tokens[1].transfer(alice, 25 ether + 1);

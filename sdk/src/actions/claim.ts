@@ -72,7 +72,10 @@ export async function claim(client: CascadeClient, params: ClaimParams): Promise
   const me = await client.account();
   const receiver = p.receiver ?? me;
   // The short form names a queue position; the id adds its controller, who alone can claim.
-  const requestId = p.requestId >> 96n === 0n ? requestIdOf(me, requestClassOf(p.requestId), requestIndexOf(p.requestId)) : p.requestId;
+  const requestId =
+    p.requestId >> 96n === 0n
+      ? requestIdOf(me, requestClassOf(p.requestId), requestIndexOf(p.requestId))
+      : p.requestId;
   const receipt = await send(client, client.queue, "claim", [requestId, receiver]);
   const ev = eventsIn(receipt, client.queue, "Claimed")[0];
   return {
