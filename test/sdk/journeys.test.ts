@@ -161,7 +161,12 @@ describe("sdk journeys", function () {
     expect((await ethers.provider.getBalance(d1.address)) - before, "receiver got the ETH").to.equal(
       paid.assets,
     );
-    expect((await position(c2)).requests[0]!.status).to.equal("claimed");
+    const claimed = (await position(c2)).requests[0]!;
+    expect(claimed.status).to.equal("claimed");
+    // The claim clears the request's slot: position reads these from the request's events.
+    expect(claimed.shares, "shares (RedeemRequest)").to.equal(half);
+    expect(claimed.requestedAt, "time (the request's block)").to.equal(pos.requests[0]!.requestedAt);
+    expect(claimed.assets, "paid (Claimed)").to.equal(paid.assets);
     const again = await refused(
       c2,
       () => claim(c2, { requestId: req.requestId }),
