@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
+import {IBondedModule} from "./interfaces/IBondedModule.sol";
 import {ICascadePool} from "./interfaces/ICascadePool.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
@@ -152,12 +153,34 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     function optIn(uint256 serviceId, uint256 moduleId, uint256 operatorId) external {
         Service storage s = _service(serviceId);
         require(s.status == ServiceStatus.Active, ServiceNotActive(serviceId, s.status));
-        _checkManager(moduleId, operatorId);
+        address module = _checkManager(moduleId, operatorId);
         OptIn storage o = _s().optIns[serviceId][_key(moduleId, operatorId)];
         require(!o.optedIn || o.outAt != 0, AlreadyOptedIn(serviceId, moduleId, operatorId));
+        _probeBond(moduleId, module);
         o.optedIn = true;
         o.outAt = 0;
         emit OptedIn(serviceId, moduleId, operatorId);
+    }
+
+    /// @dev Records once per module that it holds no operator bonds: a module that does not
+    /// answer IBondedModule's `kappaBond` has none (the curated module), and slash requests
+    /// against its operators then skip the bond-lock call through the router and the module
+    /// (ServiceSlashing.requestSlash). Every stake a request can slash was allocated after an
+    /// opt-in, so the bit is known before any request (a bonded module is probed again at each
+    /// opt-in: one warm view, no slot of its own). Run before the opt-in's own writes: a
+    /// caller cannot starve the probe into a false "no bond", as the 1/64 of gas it leaves
+    /// behind (EIP-150) would then have to pay for those writes and events (≥ 6,000 gas: the
+    /// probe would have had ≥ 380,000, where a view of one slot needs under 10,000).
+    function _probeBond(uint256 moduleId, address module) private {
+        RegistryStorage storage $ = _s();
+        uint32 bit = uint32(uint256(1) << moduleId); // moduleId < MAX_MODULES = 32 (the router's bound)
+        if ($.bondlessModules & bit != 0) return;
+        try IBondedModule(module).kappaBond() returns (uint256) {
+            return;
+        } catch {
+            $.bondlessModules |= bit;
+            emit ModuleBondless(moduleId);
+        }
     }
 
     /// @inheritdoc IServiceRegistry
@@ -303,8 +326,10 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     }
 
     /// @inheritdoc IServiceRegistry
-    function pendingSlashes() external view returns (uint256[] memory) {
-        return _s().pending;
+    function pendingSlashes() external view returns (uint256[] memory ids) {
+        RegistryStorage storage $ = _s();
+        ids = new uint256[]($.pendingCount);
+        for (uint256 i; i < ids.length; ++i) ids[i] = $.pendingIds[i];
     }
 
     /// @inheritdoc IServiceRegistry

@@ -33,10 +33,8 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         Stake storage st = $.stakes[serviceId][_key(moduleId, operatorId)];
         uint256 stake = st.stake + (block.timestamp < st.releaseAt ? st.pending : 0); // _stakeOf
         require(stake != 0, IServiceRegistry.NoStake(serviceId, moduleId, operatorId));
-        require(
-            $.pending.length < MAX_PENDING_SLASHES,
-            IServiceRegistry.TooManyPendingSlashes(MAX_PENDING_SLASHES)
-        );
+        uint256 count = $.pendingCount;
+        require(count < MAX_PENDING_SLASHES, IServiceRegistry.TooManyPendingSlashes(MAX_PENDING_SLASHES));
         // Requests pending against one operator cannot add up past the per-incident maximum.
         uint256 pendingBps = st.pendingBps + bps;
         require(
@@ -48,23 +46,26 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         // Dust requests cannot be repeated to wear a module down (one executed slash costs the
         // module reputation in proportion to what it took).
         require(expected >= $.minSlashAmount, IServiceRegistry.SlashTooSmall(expected, $.minSlashAmount));
-        slashId = $.slashes.length;
-        $.slashes.push(
-            IServiceRegistry.SlashRequest({
-                serviceId: SafeCast.toUint32(serviceId),
-                moduleId: SafeCast.toUint32(moduleId),
-                operatorId: SafeCast.toUint32(operatorId),
-                bps: SafeCast.toUint16(bps),
-                requestedAt: SafeCast.toUint40(block.timestamp),
-                status: IServiceRegistry.SlashStatus.Requested,
-                lockedBond: 0,
-                evidence: evidence
-            })
-        );
-        $.pending.push(slashId);
+        slashId = $.slashCount;
+        $.slashCount = SafeCast.toUint32(slashId + 1);
+        $.slashes[slashId] = IServiceRegistry.SlashRequest({
+            serviceId: SafeCast.toUint32(serviceId),
+            moduleId: SafeCast.toUint32(moduleId),
+            operatorId: SafeCast.toUint32(operatorId),
+            bps: SafeCast.toUint16(bps),
+            requestedAt: SafeCast.toUint40(block.timestamp),
+            status: IServiceRegistry.SlashStatus.Requested,
+            lockedBond: 0,
+            evidence: evidence
+        });
+        $.pendingIds[count] = uint32(slashId); // < slashCount, a uint32
+        $.pendingCount = uint8(count + 1); // ≤ MAX_PENDING_SLASHES
         emit IServiceRegistry.SlashRequested(slashId, serviceId, moduleId, operatorId, bps, evidence);
         // The operator cannot withdraw the bond that will pay for this while it is pending. The
         // lock actually taken is recorded, so a veto releases exactly it and never another's.
+        // A module without bonds (probed at opt-in) has nothing to lock: no call through the
+        // router and the module (two proxies entered cold, ≈ 25,000 gas).
+        if ($.bondlessModules & (uint256(1) << moduleId) != 0) return slashId;
         uint256 locked = $.router.lockOperatorBond(moduleId, operatorId, expected);
         // Written into the request's first slot, fresh in this transaction (100 gas); a bond
         // lock never exceeds the operator's bond, far below uint96.
@@ -159,9 +160,9 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
     /// @dev Bond locked by the operator's pending requests (the executed one is no longer pending).
     function _lockedByOthers(uint256 moduleId, uint256 operatorId) private view returns (uint256 sum) {
         RegistryStorage storage $ = _s();
-        uint256[] storage p = $.pending;
-        for (uint256 i; i < p.length; ++i) {
-            IServiceRegistry.SlashRequest storage o = $.slashes[p[i]];
+        uint256 count = $.pendingCount;
+        for (uint256 i; i < count; ++i) {
+            IServiceRegistry.SlashRequest storage o = $.slashes[$.pendingIds[i]];
             if (o.moduleId == moduleId && o.operatorId == operatorId) sum += o.lockedBond;
         }
     }
@@ -201,23 +202,27 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
     /// by the `taken` wei an execution charged from them.
     function _takeLocks(uint256 moduleId, uint256 operatorId, uint256 taken) private {
         RegistryStorage storage $ = _s();
-        uint256[] storage p = $.pending;
-        for (uint256 i; i < p.length && taken != 0; ++i) {
-            IServiceRegistry.SlashRequest storage o = $.slashes[p[i]];
+        uint256 count = $.pendingCount;
+        for (uint256 i; i < count && taken != 0; ++i) {
+            uint256 id = $.pendingIds[i];
+            IServiceRegistry.SlashRequest storage o = $.slashes[id];
             if (o.moduleId != moduleId || o.operatorId != operatorId || o.lockedBond == 0) continue;
             uint256 cut = taken < o.lockedBond ? taken : o.lockedBond;
             o.lockedBond -= uint96(cut); // cut ≤ lockedBond, a uint96
             taken -= cut;
-            emit IServiceRegistry.SlashLockTaken(p[i], cut, o.lockedBond);
+            emit IServiceRegistry.SlashLockTaken(id, cut, o.lockedBond);
         }
     }
 
+    /// @dev Swaps the last pending entry into the removed one's place. The last position is
+    /// left stale (not cleared): see RegistryStorage.pendingIds.
     function _removePending(uint256 slashId) private {
-        uint256[] storage p = _s().pending;
-        for (uint256 i; i < p.length; ++i) {
-            if (p[i] == slashId) {
-                p[i] = p[p.length - 1];
-                p.pop();
+        RegistryStorage storage $ = _s();
+        uint256 last = $.pendingCount - 1;
+        for (uint256 i; i <= last; ++i) {
+            if ($.pendingIds[i] == slashId) {
+                if (i != last) $.pendingIds[i] = $.pendingIds[last];
+                $.pendingCount = uint8(last);
                 return;
             }
         }
