@@ -735,6 +735,19 @@ export const ServiceRegistryAbi = [
       {
         indexed: true,
         internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+    ],
+    name: "ModuleBondless",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
         name: "serviceId",
         type: "uint256",
       },
@@ -1880,7 +1893,7 @@ export const ServiceRegistryAbi = [
     outputs: [
       {
         internalType: "uint256[]",
-        name: "",
+        name: "ids",
         type: "uint256[]",
       },
     ],
