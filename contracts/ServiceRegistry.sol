@@ -329,7 +329,7 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     function pendingSlashes() external view returns (uint256[] memory ids) {
         RegistryStorage storage $ = _s();
         ids = new uint256[]($.pendingCount);
-        for (uint256 i; i < ids.length; ++i) ids[i] = $.pendingIds[i];
+        for (uint256 i; i < ids.length; ++i) ids[i] = $.pendingIds[i] - 1;
     }
 
     /// @inheritdoc IServiceRegistry

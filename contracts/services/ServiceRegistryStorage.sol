@@ -89,10 +89,11 @@ abstract contract ServiceRegistryStorage {
         uint16 coverFactorBps;
         IServiceRegistry.Service[] services;
         mapping(uint256 slashId => IServiceRegistry.SlashRequest) slashes; // ids < slashCount
-        // The pending slash ids (the list keepers, `previewDeposit` and the bond-lock rules
-        // read), 8 per slot. Entries at and past pendingCount are stale and never cleared, so
-        // a request's entry rewrites a non-zero slot (5,000 gas) instead of filling a fresh one
-        // (22,100) once the system has seen a request at that position.
+        // The pending slash ids plus one (the list keepers, `previewDeposit` and the bond-lock
+        // rules read), 8 per slot. Entries at and past pendingCount are stale and never
+        // cleared (and never 0 once written: id + 1), so a request's entry rewrites a non-zero
+        // slot (5,000 gas) instead of filling a fresh one (22,100) once the system has seen a
+        // request at that position or a neighbour of it.
         uint32[MAX_PENDING_SLASHES] pendingIds;
         mapping(uint256 serviceId => uint64[]) operators;
         mapping(uint256 serviceId => mapping(uint64 key => Stake)) stakes;

@@ -58,7 +58,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             lockedBond: 0,
             evidence: evidence
         });
-        $.pendingIds[count] = uint32(slashId); // < slashCount, a uint32
+        $.pendingIds[count] = uint32(slashId + 1); // ≤ slashCount, a uint32
         $.pendingCount = uint8(count + 1); // ≤ MAX_PENDING_SLASHES
         emit IServiceRegistry.SlashRequested(slashId, serviceId, moduleId, operatorId, bps, evidence);
         // The operator cannot withdraw the bond that will pay for this while it is pending. The
@@ -162,7 +162,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         RegistryStorage storage $ = _s();
         uint256 count = $.pendingCount;
         for (uint256 i; i < count; ++i) {
-            IServiceRegistry.SlashRequest storage o = $.slashes[$.pendingIds[i]];
+            IServiceRegistry.SlashRequest storage o = $.slashes[$.pendingIds[i] - 1];
             if (o.moduleId == moduleId && o.operatorId == operatorId) sum += o.lockedBond;
         }
     }
@@ -204,7 +204,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         RegistryStorage storage $ = _s();
         uint256 count = $.pendingCount;
         for (uint256 i; i < count && taken != 0; ++i) {
-            uint256 id = $.pendingIds[i];
+            uint256 id = $.pendingIds[i] - 1;
             IServiceRegistry.SlashRequest storage o = $.slashes[id];
             if (o.moduleId != moduleId || o.operatorId != operatorId || o.lockedBond == 0) continue;
             uint256 cut = taken < o.lockedBond ? taken : o.lockedBond;
@@ -220,7 +220,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         RegistryStorage storage $ = _s();
         uint256 last = $.pendingCount - 1;
         for (uint256 i; i <= last; ++i) {
-            if ($.pendingIds[i] == slashId) {
+            if ($.pendingIds[i] == slashId + 1) {
                 if (i != last) $.pendingIds[i] = $.pendingIds[last];
                 $.pendingCount = uint8(last);
                 return;
