@@ -8,70 +8,14 @@ import {ServiceExtension} from "./ServiceExtension.sol";
 import {ServiceGate} from "./ServiceGate.sol";
 
 /// @title ServiceSlashing
-/// @notice The slashing path of the ServiceRegistry (request → veto window → execution) and the
-/// operators' opt-out (the stake leaves the allocation but stays slashable for the slashing
-/// window), run only by DELEGATECALL from the registry proxy, on the registry's storage: the
-/// registry's `requestSlash`, `vetoSlash`, `executeSlash` and `optOut` forward here. Split out so
+/// @notice The slashing path of the ServiceRegistry after the request (veto window → execution)
+/// and the operators' opt-out (the stake leaves the allocation but stays slashable for the
+/// slashing window), run only by DELEGATECALL from the registry proxy, on the registry's
+/// storage: the registry's `vetoSlash`, `executeSlash` and `optOut` forward here (the request
+/// runs in the registry itself: one cold account less on it). Split out so
 /// each piece of the registry fits EIP-170 at the default optimizer setting. Called directly,
 /// every function reverts (`NotDelegated`): this contract has no state of its own.
 contract ServiceSlashing is ServiceExtension, ServiceGate {
-    /// @notice See IServiceRegistry.requestSlash (the registry forwards the call unchanged).
-    function requestSlash(
-        uint256 serviceId,
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256 bps,
-        bytes32 evidence
-    ) external onlyDelegated returns (uint256 slashId) {
-        RegistryStorage storage $ = _s();
-        IServiceRegistry.Service storage s = _service(serviceId);
-        require(msg.sender == s.params.slasher, IServiceRegistry.NotSlasher(serviceId, msg.sender));
-        require(
-            bps != 0 && bps <= s.params.maxSlashBps,
-            IServiceRegistry.SlashBpsTooHigh(bps, s.params.maxSlashBps)
-        );
-        Stake storage st = $.stakes[serviceId][_key(moduleId, operatorId)];
-        uint256 stake = st.stake + (block.timestamp < st.releaseAt ? st.pending : 0); // _stakeOf
-        require(stake != 0, IServiceRegistry.NoStake(serviceId, moduleId, operatorId));
-        uint256 count = $.pendingCount;
-        require(count < MAX_PENDING_SLASHES, IServiceRegistry.TooManyPendingSlashes(MAX_PENDING_SLASHES));
-        // Requests pending against one operator cannot add up past the per-incident maximum.
-        uint256 pendingBps = st.pendingBps + bps;
-        require(
-            pendingBps <= s.params.maxSlashBps,
-            IServiceRegistry.SlashBpsTooHigh(pendingBps, s.params.maxSlashBps)
-        );
-        st.pendingBps = uint16(pendingBps); // ≤ maxSlashBps, a uint16
-        uint256 expected = (stake * bps) / BPS;
-        // Dust requests cannot be repeated to wear a module down (one executed slash costs the
-        // module reputation in proportion to what it took).
-        require(expected >= $.minSlashAmount, IServiceRegistry.SlashTooSmall(expected, $.minSlashAmount));
-        slashId = $.slashCount;
-        $.slashCount = SafeCast.toUint32(slashId + 1);
-        $.slashes[slashId] = IServiceRegistry.SlashRequest({
-            serviceId: SafeCast.toUint32(serviceId),
-            moduleId: SafeCast.toUint32(moduleId),
-            operatorId: SafeCast.toUint32(operatorId),
-            bps: SafeCast.toUint16(bps),
-            requestedAt: SafeCast.toUint40(block.timestamp),
-            status: IServiceRegistry.SlashStatus.Requested,
-            lockedBond: 0,
-            evidence: evidence
-        });
-        $.pendingIds[count] = uint32(slashId + 1); // ≤ slashCount, a uint32
-        $.pendingCount = uint8(count + 1); // ≤ MAX_PENDING_SLASHES
-        emit IServiceRegistry.SlashRequested(slashId, serviceId, moduleId, operatorId, bps, evidence);
-        // The operator cannot withdraw the bond that will pay for this while it is pending. The
-        // lock actually taken is recorded, so a veto releases exactly it and never another's.
-        // A module without bonds (probed at opt-in) has nothing to lock: no call through the
-        // router and the module (two proxies entered cold, ≈ 25,000 gas).
-        if ($.bondlessModules & (uint256(1) << moduleId) != 0) return slashId;
-        uint256 locked = $.router.lockOperatorBond(moduleId, operatorId, expected);
-        // Written into the request's first slot, fresh in this transaction (100 gas); a bond
-        // lock never exceeds the operator's bond, far below uint96.
-        if (locked != 0) $.slashes[slashId].lockedBond = SafeCast.toUint96(locked);
-    }
-
     /// @notice See IServiceRegistry.vetoSlash (the registry checks VETO_ROLE, then forwards).
     function vetoSlash(uint256 slashId) external onlyDelegated {
         RegistryStorage storage $ = _s();
