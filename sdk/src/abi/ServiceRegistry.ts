@@ -2009,27 +2009,27 @@ export const ServiceRegistryAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "",
+        name: "serviceId",
         type: "uint256",
       },
       {
         internalType: "uint256",
-        name: "",
+        name: "moduleId",
         type: "uint256",
       },
       {
         internalType: "uint256",
-        name: "",
+        name: "operatorId",
         type: "uint256",
       },
       {
         internalType: "uint256",
-        name: "",
+        name: "bps",
         type: "uint256",
       },
       {
         internalType: "bytes32",
-        name: "",
+        name: "evidence",
         type: "bytes32",
       },
     ],
@@ -2037,7 +2037,7 @@ export const ServiceRegistryAbi = [
     outputs: [
       {
         internalType: "uint256",
-        name: "",
+        name: "slashId",
         type: "uint256",
       },
     ],
@@ -2485,7 +2485,13 @@ export interface ServiceRegistryContract extends BaseContract {
     ContractTransactionResponse
   >;
   requestSlash: BaseContractMethod<
-    [arg0: BigNumberish, arg1: BigNumberish, arg2: BigNumberish, arg3: BigNumberish, arg4: BytesLike],
+    [
+      serviceId: BigNumberish,
+      moduleId: BigNumberish,
+      operatorId: BigNumberish,
+      bps: BigNumberish,
+      evidence: BytesLike,
+    ],
     bigint,
     ContractTransactionResponse
   >;
