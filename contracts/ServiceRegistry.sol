@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {IAccounting} from "./interfaces/IAccounting.sol";
+import {IBondedModule} from "./interfaces/IBondedModule.sol";
 import {ICascadePool} from "./interfaces/ICascadePool.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
@@ -152,12 +153,34 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     function optIn(uint256 serviceId, uint256 moduleId, uint256 operatorId) external {
         Service storage s = _service(serviceId);
         require(s.status == ServiceStatus.Active, ServiceNotActive(serviceId, s.status));
-        _checkManager(moduleId, operatorId);
+        address module = _checkManager(moduleId, operatorId);
         OptIn storage o = _s().optIns[serviceId][_key(moduleId, operatorId)];
         require(!o.optedIn || o.outAt != 0, AlreadyOptedIn(serviceId, moduleId, operatorId));
+        _probeBond(moduleId, module);
         o.optedIn = true;
         o.outAt = 0;
         emit OptedIn(serviceId, moduleId, operatorId);
+    }
+
+    /// @dev Records once per module that it holds no operator bonds: a module that does not
+    /// answer IBondedModule's `kappaBond` has none (the curated module), and slash requests
+    /// against its operators then skip the bond-lock call through the router and the module
+    /// (ServiceSlashing.requestSlash). Every stake a request can slash was allocated after an
+    /// opt-in, so the bit is known before any request (a bonded module is probed again at each
+    /// opt-in: one warm view, no slot of its own). Run before the opt-in's own writes: a
+    /// caller cannot starve the probe into a false "no bond", as the 1/64 of gas it leaves
+    /// behind (EIP-150) would then have to pay for those writes and events (≥ 6,000 gas: the
+    /// probe would have had ≥ 380,000, where a view of one slot needs under 10,000).
+    function _probeBond(uint256 moduleId, address module) private {
+        RegistryStorage storage $ = _s();
+        uint32 bit = uint32(uint256(1) << moduleId); // moduleId < MAX_MODULES = 32 (the router's bound)
+        if ($.bondlessModules & bit != 0) return;
+        try IBondedModule(module).kappaBond() returns (uint256) {
+            return;
+        } catch {
+            $.bondlessModules |= bit;
+            emit ModuleBondless(moduleId);
+        }
     }
 
     /// @inheritdoc IServiceRegistry
@@ -187,8 +210,56 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     // ---------------------------------------------------------------- slashing
 
     /// @inheritdoc IServiceRegistry
-    function requestSlash(uint256, uint256, uint256, uint256, bytes32) external returns (uint256) {
-        _delegate(SLASHING);
+    /// @dev Here, not in ServiceSlashing: the extension would be one more account entered
+    /// cold (2,600 gas) on a request.
+    function requestSlash(
+        uint256 serviceId,
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 bps,
+        bytes32 evidence
+    ) external returns (uint256 slashId) {
+        RegistryStorage storage $ = _s();
+        Service storage s = _service(serviceId);
+        require(msg.sender == s.params.slasher, NotSlasher(serviceId, msg.sender));
+        require(bps != 0 && bps <= s.params.maxSlashBps, SlashBpsTooHigh(bps, s.params.maxSlashBps));
+        Stake storage st = $.stakes[serviceId][_key(moduleId, operatorId)];
+        uint256 stake = st.stake + (block.timestamp < st.releaseAt ? st.pending : 0); // _stakeOf
+        require(stake != 0, NoStake(serviceId, moduleId, operatorId));
+        uint256 count = $.pendingCount;
+        require(count < MAX_PENDING_SLASHES, TooManyPendingSlashes(MAX_PENDING_SLASHES));
+        // Requests pending against one operator cannot add up past the per-incident maximum.
+        uint256 pendingBps = st.pendingBps + bps;
+        require(pendingBps <= s.params.maxSlashBps, SlashBpsTooHigh(pendingBps, s.params.maxSlashBps));
+        st.pendingBps = uint16(pendingBps); // ≤ maxSlashBps, a uint16
+        uint256 expected = (stake * bps) / BPS;
+        // Dust requests cannot be repeated to wear a module down (one executed slash costs the
+        // module reputation in proportion to what it took).
+        require(expected >= $.minSlashAmount, SlashTooSmall(expected, $.minSlashAmount));
+        slashId = $.slashCount;
+        $.slashCount = SafeCast.toUint32(slashId + 1);
+        $.slashes[slashId] = SlashRequest({
+            serviceId: SafeCast.toUint32(serviceId),
+            moduleId: SafeCast.toUint32(moduleId),
+            operatorId: SafeCast.toUint32(operatorId),
+            bps: SafeCast.toUint16(bps),
+            requestedAt: SafeCast.toUint40(block.timestamp),
+            status: SlashStatus.Requested,
+            lockedBond: 0,
+            evidence: evidence
+        });
+        $.pendingIds[count] = uint32(slashId + 1); // ≤ slashCount, a uint32
+        $.pendingCount = uint8(count + 1); // ≤ MAX_PENDING_SLASHES
+        emit SlashRequested(slashId, serviceId, moduleId, operatorId, bps, evidence);
+        // The operator cannot withdraw the bond that will pay for this while it is pending. The
+        // lock actually taken is recorded, so a veto releases exactly it and never another's.
+        // A module without bonds (probed at opt-in) has nothing to lock: no call through the
+        // router and the module (two proxies entered cold, ≈ 25,000 gas).
+        if ($.bondlessModules & (uint256(1) << moduleId) != 0) return slashId;
+        uint256 locked = $.router.lockOperatorBond(moduleId, operatorId, expected);
+        // Written into the request's first slot, fresh in this transaction (100 gas); a bond
+        // lock never exceeds the operator's bond, far below uint96.
+        if (locked != 0) $.slashes[slashId].lockedBond = SafeCast.toUint96(locked);
     }
 
     /// @inheritdoc IServiceRegistry
@@ -303,8 +374,10 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     }
 
     /// @inheritdoc IServiceRegistry
-    function pendingSlashes() external view returns (uint256[] memory) {
-        return _s().pending;
+    function pendingSlashes() external view returns (uint256[] memory ids) {
+        RegistryStorage storage $ = _s();
+        ids = new uint256[]($.pendingCount);
+        for (uint256 i; i < ids.length; ++i) ids[i] = $.pendingIds[i] - 1;
     }
 
     /// @inheritdoc IServiceRegistry

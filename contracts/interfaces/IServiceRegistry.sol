@@ -97,6 +97,9 @@ interface IServiceRegistry {
     event ServiceRegistered(uint256 indexed serviceId, address indexed registrant, ServiceParams params);
     event ServiceStatusChanged(uint256 indexed serviceId, ServiceStatus status);
     event OptedIn(uint256 indexed serviceId, uint256 indexed moduleId, uint256 indexed operatorId);
+    /// @notice The module holds no operator bonds (probed at its operators' first opt-in):
+    /// slash requests against its operators make no bond-lock call.
+    event ModuleBondless(uint256 indexed moduleId);
     event OptOutRequested(
         uint256 indexed serviceId,
         uint256 indexed moduleId,

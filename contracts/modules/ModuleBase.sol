@@ -25,7 +25,12 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     /// @dev Exit requests outstanding at once per operator, each with its own deadline. With
     /// one report per frame and a deadline of a few frames, an operator that exits in time has
     /// at most a few; past that, a new part shares the newest deadline (earlier, never later).
-    uint256 public constant MAX_EXIT_TRANCHES = 4;
+    /// Three: the parts live in the operator's third slot beside `exitDeadline` (64 bits each).
+    uint256 public constant MAX_EXIT_TRANCHES = 3;
+    /// @dev One outstanding part in `Operator.exitParts`: `upTo` in the low 24 bits (validators:
+    /// 2^24 of them would hold more than every ether in existence), its deadline in the next 40.
+    uint256 private constant PART_BITS = 64;
+    uint256 private constant UP_TO_BITS = 24;
 
     struct Operator {
         address manager; // adds and removes keys, manages the bond
@@ -37,19 +42,11 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         address rewardAddress;
         uint32 exitRequested; // validators asked to exit, cumulative (never lowered)
         uint64 exitDeadline; // when the oldest part not yet exited falls due (0: none outstanding)
-    }
-
-    /// @dev One part of an operator's exit requests: exited keys must reach `upTo` by `deadline`.
-    struct ExitTranche {
-        uint32 upTo;
-        uint64 deadline;
-    }
-
-    /// @dev Outstanding parts, oldest first, in a ring of MAX_EXIT_TRANCHES (bounded storage).
-    struct ExitSchedule {
-        uint8 head;
-        uint8 len;
-        ExitTranche[MAX_EXIT_TRANCHES] tranches;
+        // The outstanding parts of the exit requests, oldest in the low bits, 64 bits each
+        // (exited keys must reach `upTo` by `deadline`; an empty part is 0, a part's upTo ≥ 1).
+        // In the slot of `exitDeadline`: an operator's first exit request fills one fresh slot,
+        // not three (a separate schedule's head ‖ len and its first part).
+        uint192 exitParts;
     }
 
     /// @custom:storage-location erc7201:cascade.storage.ModuleBase
@@ -64,7 +61,6 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         mapping(uint256 operatorId => Operator) operators;
         mapping(uint256 operatorId => mapping(uint256 keyIndex => bytes32 commitment)) keys;
         uint64 reportedExited; // module-level exited validators as the oracle reported them
-        mapping(uint256 operatorId => ExitSchedule) exitSchedules;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ModuleBase")) - 1)) & ~bytes32(uint256(0xff))
@@ -231,7 +227,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
             if (e > op.exitedKeys) {
                 $.totalExited += SafeCast.toUint64(e - op.exitedKeys);
                 op.exitedKeys = SafeCast.toUint32(e);
-                _pruneExits(op, $.exitSchedules[operatorIds[i]]);
+                _pruneExits(op);
                 _refresh(operatorIds[i]);
                 emit OperatorExitedUpdated(operatorIds[i], e);
             }
@@ -252,60 +248,65 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     /// operator that ignores a request becomes overdue (DESIGN §6 step 9).
     function requestExits(uint256 operatorId, uint256 count, uint256 deadline) external onlyExitManager {
         Operator storage op = _operator(operatorId);
-        ExitSchedule storage s = _base().exitSchedules[operatorId];
-        _pruneExits(op, s);
+        _pruneExits(op);
         uint256 active = op.depositedKeys - op.exitedKeys;
         if (count > active) count = active;
         uint256 target = op.exitedKeys + count;
-        uint256 len = s.len;
+        uint256 parts = op.exitParts;
         if (target > op.exitRequested) {
             op.exitRequested = SafeCast.toUint32(target);
+            uint256 len = _partCount(parts);
             if (len != 0) {
-                ExitTranche storage last = s.tranches[(s.head + len - 1) % MAX_EXIT_TRANCHES];
+                uint256 shift = (len - 1) * PART_BITS;
+                uint256 last = uint40(parts >> (shift + UP_TO_BITS));
                 // Deadlines stay in request order (a shorter exitDeadline cannot overtake).
-                if (deadline < last.deadline) deadline = last.deadline;
-                if (deadline == last.deadline || len == MAX_EXIT_TRANCHES) {
-                    last.upTo = SafeCast.toUint32(target);
-                    emit ExitRequested(operatorId, count, last.deadline);
+                if (deadline < last) deadline = last;
+                if (deadline == last || len == MAX_EXIT_TRANCHES) {
+                    // The newest part's upTo becomes the target (its deadline stays).
+                    op.exitParts = uint192(
+                        (parts & ~(uint256(type(uint24).max) << shift)) |
+                            (uint256(SafeCast.toUint24(target)) << shift)
+                    );
+                    emit ExitRequested(operatorId, count, last);
                     return;
                 }
             }
-            s.tranches[(s.head + len) % MAX_EXIT_TRANCHES] = ExitTranche(
-                SafeCast.toUint32(target),
-                SafeCast.toUint64(deadline)
+            op.exitParts = uint192(
+                parts |
+                    ((uint256(SafeCast.toUint24(target)) |
+                        (uint256(SafeCast.toUint40(deadline)) << UP_TO_BITS)) << (len * PART_BITS))
             );
-            s.len = SafeCast.toUint8(len + 1);
-            if (len == 0) op.exitDeadline = SafeCast.toUint64(deadline);
+            if (len == 0) op.exitDeadline = uint64(deadline); // < 2^40 (checked just above)
             emit ExitRequested(operatorId, count, deadline);
             return;
         }
         // A repeat (or a smaller request): nothing new is due; report when the target falls due.
-        emit ExitRequested(operatorId, count, _dueBy(s, target));
+        emit ExitRequested(operatorId, count, _dueBy(parts, target));
     }
 
     /// @dev Drops the parts the operator has exited; the oldest remaining part's deadline is
     /// the one `exitOverdue` checks.
-    function _pruneExits(Operator storage op, ExitSchedule storage s) private {
-        uint256 head = s.head;
-        uint256 len = s.len;
+    function _pruneExits(Operator storage op) private {
+        uint256 parts = op.exitParts;
+        uint256 left = parts;
         uint256 exited = op.exitedKeys;
-        while (len != 0 && s.tranches[head].upTo <= exited) {
-            head = (head + 1) % MAX_EXIT_TRANCHES;
-            --len;
-        }
-        if (len == s.len) return;
-        s.head = SafeCast.toUint8(head);
-        s.len = SafeCast.toUint8(len);
-        op.exitDeadline = len == 0 ? 0 : s.tranches[head].deadline;
+        while (left != 0 && uint24(left) <= exited) left >>= PART_BITS;
+        if (left == parts) return;
+        op.exitParts = uint192(left);
+        op.exitDeadline = uint40(left >> UP_TO_BITS); // 0 when nothing is left
     }
 
     /// @dev Deadline of the first outstanding part that covers `target` (0: nothing outstanding).
-    function _dueBy(ExitSchedule storage s, uint256 target) private view returns (uint256) {
-        for (uint256 i; i < s.len; ++i) {
-            ExitTranche storage t = s.tranches[(s.head + i) % MAX_EXIT_TRANCHES];
-            if (t.upTo >= target) return t.deadline;
+    function _dueBy(uint256 parts, uint256 target) private pure returns (uint256) {
+        for (; parts != 0; parts >>= PART_BITS) {
+            if (uint24(parts) >= target) return uint40(parts >> UP_TO_BITS);
         }
         return 0;
+    }
+
+    /// @dev Outstanding parts in `parts` (they fill the low bits, none empty in between).
+    function _partCount(uint256 parts) private pure returns (uint256 len) {
+        for (; parts != 0; parts >>= PART_BITS) ++len;
     }
 
     // ---------------------------------------------------------------- views
@@ -392,15 +393,14 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     function exitTranchesOf(
         uint256 operatorId
     ) external view returns (uint256[] memory upTo, uint256[] memory deadlines) {
-        _operator(operatorId);
-        ExitSchedule storage s = _base().exitSchedules[operatorId];
-        uint256 len = s.len;
+        uint256 parts = _operator(operatorId).exitParts;
+        uint256 len = _partCount(parts);
         upTo = new uint256[](len);
         deadlines = new uint256[](len);
         for (uint256 i; i < len; ++i) {
-            ExitTranche storage t = s.tranches[(s.head + i) % MAX_EXIT_TRANCHES];
-            upTo[i] = t.upTo;
-            deadlines[i] = t.deadline;
+            upTo[i] = uint24(parts);
+            deadlines[i] = uint40(parts >> UP_TO_BITS);
+            parts >>= PART_BITS;
         }
     }
 

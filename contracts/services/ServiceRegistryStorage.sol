@@ -76,12 +76,25 @@ abstract contract ServiceRegistryStorage {
     /// @custom:storage-location erc7201:cascade.storage.ServiceRegistry
     struct RegistryStorage {
         IStakingRouter router;
+        // Beside the router, in the slot a slash request and an execution read anyway (so each
+        // writes it warm, once): the modules found to hold no operator bonds (bit = module id;
+        // MAX_MODULES is 32; probed at opt-in, ServiceRegistry.optIn), so a request against
+        // one of their operators makes no bond-lock call through the router and the module;
+        // the pending count; and the number of slash requests ever made (ids 0, 1, ...).
+        uint32 bondlessModules;
+        uint8 pendingCount; // pendingIds[0, pendingCount) are the pending slash requests
+        uint32 slashCount;
         IYieldClasses book;
         IAccounting accounting;
         uint16 coverFactorBps;
         IServiceRegistry.Service[] services;
-        IServiceRegistry.SlashRequest[] slashes;
-        uint256[] pending;
+        mapping(uint256 slashId => IServiceRegistry.SlashRequest) slashes; // ids < slashCount
+        // The pending slash ids plus one (the list keepers, `previewDeposit` and the bond-lock
+        // rules read), 8 per slot. Entries at and past pendingCount are stale and never
+        // cleared (and never 0 once written: id + 1), so a request's entry rewrites a non-zero
+        // slot (5,000 gas) instead of filling a fresh one (22,100) once the system has seen a
+        // request at that position or a neighbour of it.
+        uint32[MAX_PENDING_SLASHES] pendingIds;
         mapping(uint256 serviceId => uint64[]) operators;
         mapping(uint256 serviceId => mapping(uint64 key => Stake)) stakes;
         mapping(uint256 serviceId => mapping(uint64 key => OptIn)) optIns;
@@ -120,9 +133,9 @@ abstract contract ServiceRegistryStorage {
     }
 
     function _slash(uint256 slashId) internal view returns (IServiceRegistry.SlashRequest storage) {
-        IServiceRegistry.SlashRequest[] storage sl = _s().slashes;
-        require(slashId < sl.length, IServiceRegistry.UnknownSlash(slashId));
-        return sl[slashId];
+        RegistryStorage storage $ = _s();
+        require(slashId < $.slashCount, IServiceRegistry.UnknownSlash(slashId));
+        return $.slashes[slashId];
     }
 
     /// @dev Slashable stake of an operator in a service now (allocation plus what is still deallocating).
@@ -158,9 +171,9 @@ abstract contract ServiceRegistryStorage {
         return block.timestamp < d.until ? d.amount : 0;
     }
 
-    function _checkManager(uint256 moduleId, uint256 operatorId) internal view {
-        IStakingRouter.Module memory m = _s().router.getModule(moduleId);
-        address manager = IStakingModule(m.module).operatorManager(operatorId);
+    function _checkManager(uint256 moduleId, uint256 operatorId) internal view returns (address module) {
+        module = _s().router.getModule(moduleId).module;
+        address manager = IStakingModule(module).operatorManager(operatorId);
         require(manager == msg.sender, IServiceRegistry.NotOperatorManager(moduleId, operatorId, msg.sender));
     }
 

@@ -8,69 +8,14 @@ import {ServiceExtension} from "./ServiceExtension.sol";
 import {ServiceGate} from "./ServiceGate.sol";
 
 /// @title ServiceSlashing
-/// @notice The slashing path of the ServiceRegistry (request → veto window → execution) and the
-/// operators' opt-out (the stake leaves the allocation but stays slashable for the slashing
-/// window), run only by DELEGATECALL from the registry proxy, on the registry's storage: the
-/// registry's `requestSlash`, `vetoSlash`, `executeSlash` and `optOut` forward here. Split out so
+/// @notice The slashing path of the ServiceRegistry after the request (veto window → execution)
+/// and the operators' opt-out (the stake leaves the allocation but stays slashable for the
+/// slashing window), run only by DELEGATECALL from the registry proxy, on the registry's
+/// storage: the registry's `vetoSlash`, `executeSlash` and `optOut` forward here (the request
+/// runs in the registry itself: one cold account less on it). Split out so
 /// each piece of the registry fits EIP-170 at the default optimizer setting. Called directly,
 /// every function reverts (`NotDelegated`): this contract has no state of its own.
 contract ServiceSlashing is ServiceExtension, ServiceGate {
-    /// @notice See IServiceRegistry.requestSlash (the registry forwards the call unchanged).
-    function requestSlash(
-        uint256 serviceId,
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256 bps,
-        bytes32 evidence
-    ) external onlyDelegated returns (uint256 slashId) {
-        RegistryStorage storage $ = _s();
-        IServiceRegistry.Service storage s = _service(serviceId);
-        require(msg.sender == s.params.slasher, IServiceRegistry.NotSlasher(serviceId, msg.sender));
-        require(
-            bps != 0 && bps <= s.params.maxSlashBps,
-            IServiceRegistry.SlashBpsTooHigh(bps, s.params.maxSlashBps)
-        );
-        Stake storage st = $.stakes[serviceId][_key(moduleId, operatorId)];
-        uint256 stake = st.stake + (block.timestamp < st.releaseAt ? st.pending : 0); // _stakeOf
-        require(stake != 0, IServiceRegistry.NoStake(serviceId, moduleId, operatorId));
-        require(
-            $.pending.length < MAX_PENDING_SLASHES,
-            IServiceRegistry.TooManyPendingSlashes(MAX_PENDING_SLASHES)
-        );
-        // Requests pending against one operator cannot add up past the per-incident maximum.
-        uint256 pendingBps = st.pendingBps + bps;
-        require(
-            pendingBps <= s.params.maxSlashBps,
-            IServiceRegistry.SlashBpsTooHigh(pendingBps, s.params.maxSlashBps)
-        );
-        st.pendingBps = uint16(pendingBps); // ≤ maxSlashBps, a uint16
-        uint256 expected = (stake * bps) / BPS;
-        // Dust requests cannot be repeated to wear a module down (one executed slash costs the
-        // module reputation in proportion to what it took).
-        require(expected >= $.minSlashAmount, IServiceRegistry.SlashTooSmall(expected, $.minSlashAmount));
-        slashId = $.slashes.length;
-        $.slashes.push(
-            IServiceRegistry.SlashRequest({
-                serviceId: SafeCast.toUint32(serviceId),
-                moduleId: SafeCast.toUint32(moduleId),
-                operatorId: SafeCast.toUint32(operatorId),
-                bps: SafeCast.toUint16(bps),
-                requestedAt: SafeCast.toUint40(block.timestamp),
-                status: IServiceRegistry.SlashStatus.Requested,
-                lockedBond: 0,
-                evidence: evidence
-            })
-        );
-        $.pending.push(slashId);
-        emit IServiceRegistry.SlashRequested(slashId, serviceId, moduleId, operatorId, bps, evidence);
-        // The operator cannot withdraw the bond that will pay for this while it is pending. The
-        // lock actually taken is recorded, so a veto releases exactly it and never another's.
-        uint256 locked = $.router.lockOperatorBond(moduleId, operatorId, expected);
-        // Written into the request's first slot, fresh in this transaction (100 gas); a bond
-        // lock never exceeds the operator's bond, far below uint96.
-        if (locked != 0) $.slashes[slashId].lockedBond = SafeCast.toUint96(locked);
-    }
-
     /// @notice See IServiceRegistry.vetoSlash (the registry checks VETO_ROLE, then forwards).
     function vetoSlash(uint256 slashId) external onlyDelegated {
         RegistryStorage storage $ = _s();
@@ -159,9 +104,9 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
     /// @dev Bond locked by the operator's pending requests (the executed one is no longer pending).
     function _lockedByOthers(uint256 moduleId, uint256 operatorId) private view returns (uint256 sum) {
         RegistryStorage storage $ = _s();
-        uint256[] storage p = $.pending;
-        for (uint256 i; i < p.length; ++i) {
-            IServiceRegistry.SlashRequest storage o = $.slashes[p[i]];
+        uint256 count = $.pendingCount;
+        for (uint256 i; i < count; ++i) {
+            IServiceRegistry.SlashRequest storage o = $.slashes[$.pendingIds[i] - 1];
             if (o.moduleId == moduleId && o.operatorId == operatorId) sum += o.lockedBond;
         }
     }
@@ -201,23 +146,27 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
     /// by the `taken` wei an execution charged from them.
     function _takeLocks(uint256 moduleId, uint256 operatorId, uint256 taken) private {
         RegistryStorage storage $ = _s();
-        uint256[] storage p = $.pending;
-        for (uint256 i; i < p.length && taken != 0; ++i) {
-            IServiceRegistry.SlashRequest storage o = $.slashes[p[i]];
+        uint256 count = $.pendingCount;
+        for (uint256 i; i < count && taken != 0; ++i) {
+            uint256 id = $.pendingIds[i] - 1;
+            IServiceRegistry.SlashRequest storage o = $.slashes[id];
             if (o.moduleId != moduleId || o.operatorId != operatorId || o.lockedBond == 0) continue;
             uint256 cut = taken < o.lockedBond ? taken : o.lockedBond;
             o.lockedBond -= uint96(cut); // cut ≤ lockedBond, a uint96
             taken -= cut;
-            emit IServiceRegistry.SlashLockTaken(p[i], cut, o.lockedBond);
+            emit IServiceRegistry.SlashLockTaken(id, cut, o.lockedBond);
         }
     }
 
+    /// @dev Swaps the last pending entry into the removed one's place. The last position is
+    /// left stale (not cleared): see RegistryStorage.pendingIds.
     function _removePending(uint256 slashId) private {
-        uint256[] storage p = _s().pending;
-        for (uint256 i; i < p.length; ++i) {
-            if (p[i] == slashId) {
-                p[i] = p[p.length - 1];
-                p.pop();
+        RegistryStorage storage $ = _s();
+        uint256 last = $.pendingCount - 1;
+        for (uint256 i; i <= last; ++i) {
+            if ($.pendingIds[i] == slashId + 1) {
+                if (i != last) $.pendingIds[i] = $.pendingIds[last];
+                $.pendingCount = uint8(last);
                 return;
             }
         }

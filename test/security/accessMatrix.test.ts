@@ -246,7 +246,6 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     enforceExposure: gated(),
   },
   ServiceSlashing: {
-    requestSlash: gated(),
     vetoSlash: gated(),
     executeSlash: gated(),
     optOut: gated(),

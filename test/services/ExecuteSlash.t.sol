@@ -158,6 +158,33 @@ contract ExecuteSlashTest is ServicesFixture {
         assertEq(fresh, 1, "only the recipient's credit is a fresh slot");
     }
 
+    /// An operator never asked to exit before: the slash's exit request fills one fresh module
+    /// slot (the operator's third, `exitDeadline` ‖ the parts), not three (a separate schedule's
+    /// head ‖ len, its first part and the deadline's own slot).
+    function test_executeSlash_firstExitRequestFillsOneModuleSlot() public {
+        uint256 id = _requestAndWait(0, 0, 100);
+        (uint256 requested, uint256 deadline) = curated.exitRequestOf(0);
+        assertEq(requested + deadline, 0, "never asked to exit");
+        uint256 snap = vm.snapshotState();
+        vm.record();
+        registry.executeSlash(id);
+        (, bytes32[] memory writes) = vm.accesses(address(curated));
+        bytes32[] memory written = new bytes32[](writes.length);
+        for (uint256 i; i < writes.length; ++i) written[i] = vm.load(address(curated), writes[i]);
+        (uint256[] memory upTo, uint256[] memory deadlines) = curated.exitTranchesOf(0);
+        assertEq(upTo.length, 1, "one part");
+        assertEq(upTo[0], 3, "every active validator");
+        assertEq(deadlines[0], block.timestamp + EXIT_DEADLINE, "its deadline");
+        vm.revertToState(snap);
+        uint256 fresh;
+        for (uint256 i; i < writes.length; ++i) {
+            bool seen;
+            for (uint256 j; j < i; ++j) seen = seen || writes[j] == writes[i];
+            if (!seen && vm.load(address(curated), writes[i]) == 0 && written[i] != 0) ++fresh;
+        }
+        assertEq(fresh, 1, "one fresh module slot");
+    }
+
     function test_executeSlash_requestsExitsAndCutsReputation() public {
         uint256 id = _requestAndWait(0, 0, 100);
         registry.executeSlash(id);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
+import {Vm} from "forge-std/Vm.sol";
 import {ServicesFixture} from "../utils/ServicesFixture.sol";
 
 contract RequestSlashTest is ServicesFixture {
@@ -40,29 +41,94 @@ contract RequestSlashTest is ServicesFixture {
         assertEq(bonded.withdrawableBond(0), 0, "locked bond not withdrawable");
     }
 
-    /// The storage a request creates (zero before, non-zero after) once the lists exist: its two
-    /// slots (everything but the evidence packed in one, the bond lock included) and its
-    /// pending-list entry. The pending bps sit in the operator's stake slot, which the request
-    /// reads anyway.
-    function test_requestSlash_createsOnlyTwoRequestSlotsAndThePendingEntry() public {
-        vm.prank(slasher);
-        registry.requestSlash(svc, 1, 0, 400, bytes32("ev")); // locks 3.84 of the 5 ETH bond
+    /// Fresh slots (zero before, non-zero after) the next request creates.
+    function _freshSlotsOfARequest(uint256 bps) private returns (uint256 fresh, uint256 id) {
         uint256 snap = vm.snapshotState();
         vm.record();
         vm.prank(slasher);
-        uint256 id = registry.requestSlash(svc, 1, 0, 500, bytes32("ev"));
+        id = registry.requestSlash(svc, 1, 0, bps, bytes32("ev"));
         (, bytes32[] memory writes) = vm.accesses(address(registry));
         bytes32[] memory written = new bytes32[](writes.length);
         for (uint256 i; i < writes.length; ++i) written[i] = vm.load(address(registry), writes[i]);
-        assertEq(registry.getSlash(id).lockedBond, 1.16 ether, "the rest of the bond is locked");
         vm.revertToState(snap);
-        uint256 fresh;
         for (uint256 i; i < writes.length; ++i) {
             bool seen;
             for (uint256 j; j < i; ++j) seen = seen || writes[j] == writes[i];
             if (!seen && vm.load(address(registry), writes[i]) == 0 && written[i] != 0) ++fresh;
         }
-        assertEq(fresh, 3, "two request slots and one pending entry");
+    }
+
+    /// The storage a request creates: its two slots (everything but the evidence packed in
+    /// one, the bond lock included), nothing else. The pending bps sit in the operator's stake
+    /// slot and the pending count beside the router, which the request reads anyway; the
+    /// pending entry shares a slot with seven others (one pending before it here).
+    function test_requestSlash_createsOnlyItsTwoRequestSlots() public {
+        vm.prank(slasher);
+        registry.requestSlash(svc, 1, 0, 400, bytes32("ev")); // locks 3.84 of the 5 ETH bond
+        (uint256 fresh, uint256 id) = _freshSlotsOfARequest(500);
+        assertEq(fresh, 2, "two request slots");
+        vm.prank(slasher);
+        registry.requestSlash(svc, 1, 0, 500, bytes32("ev"));
+        assertEq(registry.getSlash(id).lockedBond, 1.16 ether, "the rest of the bond is locked");
+        uint256[] memory p = registry.pendingSlashes();
+        assertEq(p.length, 2, "two pending");
+        assertEq(p[1], id, "in request order");
+    }
+
+    /// A pending entry is never cleared when it leaves the list: once the list is empty again,
+    /// the next request rewrites the first entry's slot instead of filling a fresh one.
+    function test_requestSlash_reusesTheLeftPendingEntrySlot() public {
+        vm.prank(slasher);
+        uint256 first = registry.requestSlash(svc, 1, 0, 400, bytes32("ev"));
+        vm.prank(vetoer);
+        registry.vetoSlash(first);
+        assertEq(registry.pendingSlashes().length, 0, "list empty");
+        (uint256 fresh, ) = _freshSlotsOfARequest(500);
+        assertEq(fresh, 2, "two request slots, the pending entry rewritten");
+        vm.prank(slasher);
+        uint256 id = registry.requestSlash(svc, 1, 0, 500, bytes32("ev"));
+        uint256[] memory p = registry.pendingSlashes();
+        assertEq(p.length, 1, "one pending");
+        assertEq(p[0], id, "the new request");
+    }
+
+    /// A curated operator has no bond: the request makes no call to the router at all (the
+    /// module was found bondless at its operator's opt-in), and its lock stays 0.
+    function test_requestSlash_makesNoBondLockCallForABondlessModule() public {
+        _optIn(svc, 0, 0);
+        _allocate(svc, 192 ether, _two(_opKey(1, 0), _opKey(0, 0)));
+        vm.expectCall(address(router), abi.encodeWithSelector(router.lockOperatorBond.selector), 0);
+        vm.prank(slasher);
+        uint256 id = registry.requestSlash(svc, 0, 0, 500, bytes32("ev"));
+        IServiceRegistry.SlashRequest memory r = registry.getSlash(id);
+        assertEq(r.lockedBond, 0, "nothing locked");
+        assertEq(uint8(r.status), uint8(IServiceRegistry.SlashStatus.Requested), "requested");
+        assertEq(registry.pendingSlashes().length, 1, "pending");
+    }
+
+    /// The bond probe at opt-in: the curated module is marked once (one event at its first
+    /// opt-in, none at the next), the bonded module never, so requests against bonded
+    /// operators still lock.
+    function test_optIn_marksOnlyTheBondlessModuleOnce() public {
+        uint256 other = _service(1, 1_000);
+        vm.recordLogs();
+        _optIn(svc, 0, 0);
+        _optIn(other, 0, 0);
+        _optIn(other, 1, 0);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 marked;
+        for (uint256 i; i < logs.length; ++i) {
+            if (
+                logs[i].emitter != address(registry) ||
+                logs[i].topics[0] != IServiceRegistry.ModuleBondless.selector
+            ) continue;
+            assertEq(uint256(logs[i].topics[1]), 0, "the curated module");
+            ++marked;
+        }
+        assertEq(marked, 1, "marked once");
+        vm.expectCall(address(router), abi.encodeWithSelector(router.lockOperatorBond.selector), 1);
+        vm.prank(slasher);
+        registry.requestSlash(svc, 1, 0, 500, bytes32("ev"));
     }
 
     function test_requestSlash_revertsForNonSlasher() public {

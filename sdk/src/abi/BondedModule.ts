@@ -1341,6 +1341,11 @@ export const BondedModuleAbi = [
             name: "exitDeadline",
             type: "uint64",
           },
+          {
+            internalType: "uint192",
+            name: "exitParts",
+            type: "uint192",
+          },
         ],
         internalType: "struct ModuleBase.Operator",
         name: "",
@@ -2068,6 +2073,7 @@ export interface BondedModuleContract extends BaseContract {
       rewardAddress: string;
       exitRequested: bigint;
       exitDeadline: bigint;
+      exitParts: bigint;
     },
     {
       manager: string;
@@ -2079,6 +2085,7 @@ export interface BondedModuleContract extends BaseContract {
       rewardAddress: string;
       exitRequested: bigint;
       exitDeadline: bigint;
+      exitParts: bigint;
     }
   >;
   getRoleAdmin: BaseContractMethod<[role: BytesLike], string, string>;

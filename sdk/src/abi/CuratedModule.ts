@@ -1002,6 +1002,11 @@ export const CuratedModuleAbi = [
             name: "exitDeadline",
             type: "uint64",
           },
+          {
+            internalType: "uint192",
+            name: "exitParts",
+            type: "uint192",
+          },
         ],
         internalType: "struct ModuleBase.Operator",
         name: "",
@@ -1514,6 +1519,7 @@ export interface CuratedModuleContract extends BaseContract {
       rewardAddress: string;
       exitRequested: bigint;
       exitDeadline: bigint;
+      exitParts: bigint;
     },
     {
       manager: string;
@@ -1525,6 +1531,7 @@ export interface CuratedModuleContract extends BaseContract {
       rewardAddress: string;
       exitRequested: bigint;
       exitDeadline: bigint;
+      exitParts: bigint;
     }
   >;
   getRoleAdmin: BaseContractMethod<[role: BytesLike], string, string>;

@@ -735,6 +735,19 @@ export const ServiceRegistryAbi = [
       {
         indexed: true,
         internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+    ],
+    name: "ModuleBondless",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
         name: "serviceId",
         type: "uint256",
       },
@@ -1880,7 +1893,7 @@ export const ServiceRegistryAbi = [
     outputs: [
       {
         internalType: "uint256[]",
-        name: "",
+        name: "ids",
         type: "uint256[]",
       },
     ],
@@ -1996,27 +2009,27 @@ export const ServiceRegistryAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "",
+        name: "serviceId",
         type: "uint256",
       },
       {
         internalType: "uint256",
-        name: "",
+        name: "moduleId",
         type: "uint256",
       },
       {
         internalType: "uint256",
-        name: "",
+        name: "operatorId",
         type: "uint256",
       },
       {
         internalType: "uint256",
-        name: "",
+        name: "bps",
         type: "uint256",
       },
       {
         internalType: "bytes32",
-        name: "",
+        name: "evidence",
         type: "bytes32",
       },
     ],
@@ -2024,7 +2037,7 @@ export const ServiceRegistryAbi = [
     outputs: [
       {
         internalType: "uint256",
-        name: "",
+        name: "slashId",
         type: "uint256",
       },
     ],
@@ -2472,7 +2485,13 @@ export interface ServiceRegistryContract extends BaseContract {
     ContractTransactionResponse
   >;
   requestSlash: BaseContractMethod<
-    [arg0: BigNumberish, arg1: BigNumberish, arg2: BigNumberish, arg3: BigNumberish, arg4: BytesLike],
+    [
+      serviceId: BigNumberish,
+      moduleId: BigNumberish,
+      operatorId: BigNumberish,
+      bps: BigNumberish,
+      evidence: BytesLike,
+    ],
     bigint,
     ContractTransactionResponse
   >;
