@@ -43,6 +43,9 @@ abstract contract ServiceGate is ServiceRegistryStorage {
         uint256 dirtyCount;
         uint256 dirtyBits; // bit s set while s is in `dirty` (ids < MAX_REGISTRATIONS = 256)
         uint256 newUnbacked; // 1 + id of a service this Sync left unbacked, 0 if none
+        // The report's scale-down with the gated graph in memory: loaded operators' slashable
+        // stake is written once at the end (ServiceAllocations._writeGate), not per edge.
+        bool deferLoaded;
     }
 
     function _syncStart() internal view returns (Sync memory x) {
@@ -151,58 +154,6 @@ abstract contract ServiceGate is ServiceRegistryStorage {
         _setQuota(serviceId, r, 0, x);
     }
 
-    /// @dev `_detach` of every gated service in `ids` (bit s) at once, for the report: one pass
-    /// over the loaded operators, each list filtered and each load written once, instead of a
-    /// list search and a load update per edge (5.6M gas for the 512 edges of the dense graph).
-    /// Linked ⟺ stake ≠ 0 for a gated service, so the loads lose exactly what `_detach` takes.
-    function _detachAll(uint256 ids, Sync memory x) internal {
-        RegistryStorage storage $ = _s();
-        uint256[] memory q = new uint256[](256); // q_s by id (< MAX_REGISTRATIONS)
-        uint256 gated;
-        for (uint256 s; s < 256 && ids >> s != 0; ++s) {
-            if (ids & (1 << s) == 0) continue;
-            ServiceRisk storage r = $.risks[s];
-            if (r.profit == 0) continue;
-            (q[s], gated) = (r.quota, gated | (1 << s));
-            r.sigma = 0;
-            _setQuota(s, r, 0, x);
-        }
-        if (gated == 0) return;
-        uint64[] storage l = $.loaded;
-        for (uint256 i; i < l.length;) {
-            uint64 key = l[i];
-            uint32[] storage list = $.riskServices[key];
-            uint256 len = list.length;
-            (uint256 kept, uint256 minus) = (0, 0);
-            for (uint256 k; k < len; ++k) {
-                uint256 sid = list[k];
-                if (gated & (1 << sid) != 0) minus += q[sid];
-                else {
-                    if (kept != k) list[kept] = uint32(sid);
-                    ++kept;
-                }
-            }
-            if (kept == len) {
-                ++i;
-                continue;
-            }
-            _addLoad(key, minus, 0, x);
-            $.operatorRisks[key].links = uint32(kept);
-            if (kept != 0) {
-                for (uint256 k = kept; k < len; ++k) list.pop();
-                ++i;
-                continue;
-            }
-            delete $.riskServices[key];
-            // Swap-and-pop out of the loaded list; the operator moved in from the end is next.
-            uint64 last = l[l.length - 1];
-            l[i] = last;
-            $.loadedIndex[last] = i + 1;
-            l.pop();
-            delete $.loadedIndex[key];
-        }
-    }
-
     /// @dev Puts a gated service back: σ_s from its operators' σ_v now, q_s, their loads.
     /// `fresh` re-reads each operator's active stake first (callers without it in hand).
     function _attach(uint256 serviceId, bool fresh, Sync memory x) internal {
@@ -275,7 +226,7 @@ abstract contract ServiceGate is ServiceRegistryStorage {
     }
 
     /// @dev Writes an operator's first slot in one SSTORE (two field writes would cost two).
-    function _writeOp(OperatorRisk storage o, uint256 slashable, uint256 active, uint256 links) private {
+    function _writeOp(OperatorRisk storage o, uint256 slashable, uint256 active, uint256 links) internal {
         uint256 w =
             SafeCast.toUint96(slashable) | (uint256(SafeCast.toUint96(active)) << 96) | (links << 192);
         assembly ("memory-safe") {
@@ -285,7 +236,7 @@ abstract contract ServiceGate is ServiceRegistryStorage {
 
     /// @dev Stores q_s, counting the unbacked services (π_s > 0, σ_s = 0) and flagging each one
     /// that becomes unbacked.
-    function _setQuota(uint256 serviceId, ServiceRisk storage r, uint256 q, Sync memory x) private {
+    function _setQuota(uint256 serviceId, ServiceRisk storage r, uint256 q, Sync memory x) internal {
         uint256 old = r.quota;
         if (old == q) return;
         if (old == UNBACKED) --_s().unbacked;
