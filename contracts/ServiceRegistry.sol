@@ -169,7 +169,7 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
 
     /// @inheritdoc IServiceRegistry
     function setServiceRisk(uint256, uint256, uint256) external {
-        _delegate(ALLOCATIONS);
+        _delegate(SLASHING);
     }
 
     /// @inheritdoc IServiceRegistry

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
 import {IStakingModule} from "../interfaces/IStakingModule.sol";
@@ -146,7 +145,9 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
     function _writeGate(Graph memory g, uint256 retire, Sync memory x) private {
         RegistryStorage storage $ = _s();
         uint256 n = g.keys.length;
-        uint256[] memory keep = new uint256[](n); // per operator: bit s, s keeps its edge
+        // Per operator: bit s, s keeps its edge (every such edge is linked: stake ≠ 0, π > 0),
+        // and how many.
+        (uint256[] memory keep, uint256[] memory kept) = (new uint256[](n), new uint256[](n));
         for (uint256 j; j < g.services; ++j) {
             uint256 sid = uint8(g.meta[j]);
             ServiceRisk storage r = $.risks[sid];
@@ -157,27 +158,20 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
             }
             r.sigma = SafeCast.toUint96(g.sigma[j]);
             _setQuota(sid, r, g.quota[j], x);
-            for (uint256 e = g.start[j]; e < g.start[j + 1]; ++e) keep[uint16(g.edge[e])] |= 1 << sid;
+            for (uint256 e = g.start[j]; e < g.start[j + 1]; ++e) {
+                uint256 i = uint16(g.edge[e]);
+                (keep[i], kept[i]) = (keep[i] | (1 << sid), kept[i] + 1);
+            }
         }
         uint256 left;
         for (uint256 i; i < n; ++i) {
             uint64 key = uint64(g.keys[i]);
             OperatorRisk storage o = $.operatorRisks[key];
-            uint32[] storage list = $.riskServices[key];
-            uint256 len = list.length;
-            uint256 kept;
-            for (uint256 k; k < len; ++k) {
-                uint256 sid = list[k];
-                if (keep[i] & (1 << sid) == 0) continue;
-                if (kept != k) list[kept] = uint32(sid);
-                ++kept;
-            }
-            if (kept == 0) delete $.riskServices[key];
-            else for (uint256 k = kept; k < len; ++k) list.pop();
+            if ($.riskServices[key] != keep[i]) $.riskServices[key] = keep[i];
             if (o.load != g.load[i]) o.load = g.load[i];
-            _writeOp(o, g.slash[i], g.active[i], kept);
+            _writeOp(o, g.slash[i], g.active[i], kept[i]);
             // Stable compaction of the loaded list: operators left without load leave it.
-            if (kept == 0) {
+            if (kept[i] == 0) {
                 delete $.loadedIndex[key];
                 continue;
             }
@@ -272,8 +266,7 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
                 uint64 key = l[i];
                 g.keys[i] = key;
                 (g.slash[i], g.active[i], ) = _readOp($.operatorRisks[key]);
-                uint32[] storage list = $.riskServices[key];
-                for (uint256 k; k < list.length; ++k) g.gated |= 1 << list[k];
+                g.gated |= $.riskServices[key];
             }
             uint256 count = $.services.length;
             (g.meta, g.quota, g.sigma, g.start) = (
@@ -415,34 +408,6 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
                 mstore(ptr, sub(mload(ptr), shr(16, w))) // the term is part of the sum
             }
         }
-    }
-
-    /// @notice See IServiceRegistry.setServiceRisk (the registry forwards the call unchanged).
-    function setServiceRisk(uint256 serviceId, uint256 profit, uint256 alphaBps) external onlyDelegated {
-        RegistryStorage storage $ = _s();
-        IServiceRegistry.Service storage s = _service(serviceId);
-        ServiceRisk storage r = $.risks[serviceId];
-        bool governance = IAccessControl(address(this)).hasRole(SERVICE_MANAGER_ROLE, msg.sender);
-        require(
-            governance || msg.sender == s.params.slasher,
-            IServiceRegistry.NotSlasher(serviceId, msg.sender)
-        );
-        require(alphaBps != 0 && alphaBps <= BPS, IServiceRegistry.InvalidRiskParams(alphaBps));
-        if (!governance) {
-            // The service may only declare more risk: raise π, lower α (or set α the first time).
-            require(
-                profit >= r.profit && (r.alphaBps == 0 || alphaBps <= r.alphaBps),
-                IServiceRegistry.RiskNotTightened(r.profit, profit, r.alphaBps, alphaBps)
-            );
-        }
-        Sync memory x = _syncStart();
-        _detach(serviceId, x);
-        r.profit = SafeCast.toUint96(profit);
-        r.alphaBps = uint16(alphaBps); // ≤ BPS
-        emit IServiceRegistry.ServiceRiskSet(serviceId, profit, alphaBps);
-        // Active stakes read now: the cached ones may predate the last report.
-        _attach(serviceId, true, x);
-        _syncCheck(x);
     }
 
     /// @dev Split by active stake with each share capped (maxOperatorShareBps and the operator's

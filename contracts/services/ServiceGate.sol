@@ -127,13 +127,19 @@ abstract contract ServiceGate is ServiceRegistryStorage {
             if (oldSigma == 0 && load > x.max) x.max = load;
             else if (newSigma == 0 && load != 0 && load == x.max) x.rescan = true;
         }
-        uint32[] storage list = $.riskServices[key];
-        for (uint256 i; i < list.length; ++i) {
-            uint256 sid = list[i];
-            ServiceRisk storage r = $.risks[sid];
-            // σ_s ≥ σ_v for every v ∈ N(s), so the subtraction cannot underflow.
-            r.sigma = SafeCast.toUint96(uint256(r.sigma) + newSigma - oldSigma);
-            _markDirty(sid, x);
+        uint256 bits = $.riskServices[key];
+        for (uint256 sid; bits != 0; ) {
+            if (bits & 0xff == 0) {
+                (bits, sid) = (bits >> 8, sid + 8);
+                continue;
+            }
+            if (bits & 1 != 0) {
+                ServiceRisk storage r = $.risks[sid];
+                // σ_s ≥ σ_v for every v ∈ N(s), so the subtraction cannot underflow.
+                r.sigma = SafeCast.toUint96(uint256(r.sigma) + newSigma - oldSigma);
+                _markDirty(sid, x);
+            }
+            (bits, sid) = (bits >> 1, sid + 1);
         }
     }
 
@@ -273,10 +279,13 @@ abstract contract ServiceGate is ServiceRegistryStorage {
 
     function _link(uint64 key, uint256 serviceId) private {
         RegistryStorage storage $ = _s();
-        uint32[] storage list = $.riskServices[key];
-        list.push(uint32(serviceId)); // < MAX_REGISTRATIONS
-        $.operatorRisks[key].links = uint32(list.length);
-        if (list.length == 1) {
+        uint256 bits = $.riskServices[key];
+        uint256 bit = 1 << serviceId; // < MAX_REGISTRATIONS
+        if (bits & bit != 0) return;
+        $.riskServices[key] = bits | bit;
+        OperatorRisk storage o = $.operatorRisks[key];
+        o.links += 1;
+        if (bits == 0) {
             $.loaded.push(key);
             $.loadedIndex[key] = $.loaded.length;
         }
@@ -284,17 +293,12 @@ abstract contract ServiceGate is ServiceRegistryStorage {
 
     function _unlink(uint64 key, uint256 serviceId) private {
         RegistryStorage storage $ = _s();
-        uint32[] storage list = $.riskServices[key];
-        uint256 n = list.length;
-        for (uint256 i; i < n; ++i) {
-            if (list[i] == serviceId) {
-                list[i] = list[n - 1];
-                list.pop();
-                break;
-            }
-        }
-        $.operatorRisks[key].links = uint32(list.length);
-        if (list.length != 0) return;
+        uint256 bits = $.riskServices[key];
+        uint256 bit = 1 << serviceId;
+        if (bits & bit == 0) return;
+        $.riskServices[key] = bits ^ bit;
+        $.operatorRisks[key].links -= 1;
+        if (bits != bit) return;
         // Swap-and-pop out of the loaded list.
         uint64[] storage l = $.loaded;
         uint256 idx = $.loadedIndex[key] - 1;

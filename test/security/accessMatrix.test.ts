@@ -242,7 +242,6 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
   // function refuses everyone (NotDelegated), so they hold no power of their own.
   ServiceAllocations: {
     setAllocation: gated(),
-    setServiceRisk: gated(),
     enforceExposure: gated(),
   },
   ServiceSlashing: {
@@ -250,6 +249,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     vetoSlash: gated(),
     executeSlash: gated(),
     optOut: gated(),
+    setServiceRisk: gated(),
   },
   ClassToken: {
     ...erc20,
