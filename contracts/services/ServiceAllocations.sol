@@ -308,7 +308,7 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         RegistryStorage storage $ = _s();
         uint256 m = $.services[s].params.maxSlashBps;
         bool isGated = g.gated & (1 << s) != 0;
-        uint64[] storage keys = $.operators[s];
+        uint64[] memory keys = $.operators[s]; // one SLOAD per 4 keys
         unchecked {
             for (uint256 k; k < keys.length; ++k) {
                 uint256 stake;
@@ -434,8 +434,7 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
                 o.optedIn && o.outAt == 0,
                 IServiceRegistry.NotOptedIn(serviceId, key >> OPERATOR_BITS, uint32(key))
             );
-            IStakingRouter.Module memory m = $.router.getModule(key >> OPERATOR_BITS);
-            uint256 own = IStakingModule(m.module).activeValidatorsOf(uint32(key)) * DEPOSIT_SIZE;
+            uint256 own = _activeOf(key);
             owns[i] = own;
             caps[i] = own < shareCap ? own : shareCap;
         }
@@ -571,7 +570,8 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
     ) private {
         uint256 to;
         uint64 releaseAt = SafeCast.toUint64(block.timestamp + s.params.slashingWindow);
-        uint64[] storage keys = _s().operators[serviceId];
+        // In memory: one SLOAD per 4 keys (a storage index re-reads the length for its bound).
+        uint64[] memory keys = _s().operators[serviceId];
         uint256 moved;
         uint256 m = s.params.maxSlashBps;
         for (uint256 i; i < keys.length; ++i) {

@@ -203,8 +203,9 @@ abstract contract ServiceGate is ServiceRegistryStorage {
 
     /// @dev Active stake of an operator now: 32 ETH per active validator.
     function _activeOf(uint64 key) internal view returns (uint256) {
-        IStakingRouter.Module memory m = _s().router.getModule(key >> OPERATOR_BITS);
-        return IStakingModule(m.module).activeValidatorsOf(uint32(key)) * DEPOSIT_SIZE;
+        // Two words back instead of the whole Module struct (read at every report per loaded operator).
+        (address module, ) = _s().router.moduleAndStake(key >> OPERATOR_BITS);
+        return IStakingModule(module).activeValidatorsOf(uint32(key)) * DEPOSIT_SIZE;
     }
 
     function _requote(uint256 serviceId, Sync memory x) private {
