@@ -958,7 +958,8 @@ async function mainSuite(ctx: Ctx) {
 // ------------------------------------------------------------------ output
 
 if (GRID || WORST) {
-  for (const [name, gas] of Object.entries({ ...results, ...extra })) console.log(`  ${name}: ${gas.toLocaleString("en-US")}`);
+  for (const [name, gas] of Object.entries({ ...results, ...extra }))
+    console.log(`  ${name}: ${gas.toLocaleString("en-US")}`);
   process.exit(0);
 }
 

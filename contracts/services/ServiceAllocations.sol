@@ -3,9 +3,7 @@ pragma solidity 0.8.30;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
-import {IStakingModule} from "../interfaces/IStakingModule.sol";
-import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
-import {BPS, DEPOSIT_SIZE} from "../libraries/Constants.sol";
+import {BPS} from "../libraries/Constants.sol";
 import {ServiceExtension} from "./ServiceExtension.sol";
 import {ServiceGate} from "./ServiceGate.sol";
 
@@ -341,19 +339,24 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         );
         uint256 n = slash.length;
         assembly ("memory-safe") {
-            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+            for {
+                let i := 0
+            } lt(i, n) {
+                i := add(i, 1)
+            } {
                 let o := mul(add(i, 1), 0x20)
                 let sl := mload(add(slash, o))
                 let ac := mload(add(active, o))
-                if lt(ac, sl) { sl := ac }
+                if lt(ac, sl) {
+                    sl := ac
+                }
                 mstore(add(sig, o), sl) // σ_v = min(slashable, active)
                 mstore(add(load, o), 0)
             }
         }
         unchecked {
             for (uint256 j; j < g.services; ++j) if (retired & (1 << uint8(g.meta[j])) == 0) _quoteOne(g, j);
-            for (uint256 i; i < n; ++i)
-                if (load[i] > max && sig[i] != 0) (max, at) = (load[i], i);
+            for (uint256 i; i < n; ++i) if (load[i] > max && sig[i] != 0) (max, at) = (load[i], i);
         }
     }
 
@@ -364,7 +367,11 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         (uint256[] memory edge, uint256[] memory sig, uint256[] memory load) = (g.edge, g.opSigma, g.load);
         uint256 sigma;
         assembly ("memory-safe") {
-            for { let e := from } lt(e, to) { e := add(e, 1) } {
+            for {
+                let e := from
+            } lt(e, to) {
+                e := add(e, 1)
+            } {
                 let v := and(mload(add(edge, mul(add(e, 1), 0x20))), 0xffff)
                 sigma := add(sigma, mload(add(sig, mul(add(v, 1), 0x20))))
             }
@@ -372,7 +379,11 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         uint256 q = _quota(meta >> 24, uint16(meta >> 8), sigma);
         (g.quota[j], g.sigma[j]) = (q, sigma);
         assembly ("memory-safe") {
-            for { let e := from } lt(e, to) { e := add(e, 1) } {
+            for {
+                let e := from
+            } lt(e, to) {
+                e := add(e, 1)
+            } {
                 let v := and(mload(add(edge, mul(add(e, 1), 0x20))), 0xffff)
                 let ptr := add(load, mul(add(v, 1), 0x20))
                 mstore(ptr, add(mload(ptr), q))
@@ -384,7 +395,11 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
     function _hasEdge(Graph memory g, uint256 j, uint256 at) private pure returns (bool found) {
         (uint256 from, uint256 to, uint256[] memory edge) = (g.start[j], g.start[j + 1], g.edge);
         assembly ("memory-safe") {
-            for { let e := from } lt(e, to) { e := add(e, 1) } {
+            for {
+                let e := from
+            } lt(e, to) {
+                e := add(e, 1)
+            } {
                 if eq(and(mload(add(edge, mul(add(e, 1), 0x20))), 0xffff), at) {
                     found := 1
                     break
@@ -402,7 +417,11 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
             g.slash
         );
         assembly ("memory-safe") {
-            for { let e := from } lt(e, to) { e := add(e, 1) } {
+            for {
+                let e := from
+            } lt(e, to) {
+                e := add(e, 1)
+            } {
                 let w := mload(add(edge, mul(add(e, 1), 0x20)))
                 let ptr := add(slash, mul(add(and(w, 0xffff), 1), 0x20))
                 mstore(ptr, sub(mload(ptr), shr(16, w))) // the term is part of the sum

@@ -4,7 +4,6 @@ pragma solidity 0.8.30;
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
 import {IStakingModule} from "../interfaces/IStakingModule.sol";
-import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
 import {BPS, DEPOSIT_SIZE} from "../libraries/Constants.sol";
 import {ServiceRegistryStorage} from "./ServiceRegistryStorage.sol";
 
@@ -128,7 +127,7 @@ abstract contract ServiceGate is ServiceRegistryStorage {
             else if (newSigma == 0 && load != 0 && load == x.max) x.rescan = true;
         }
         uint256 bits = $.riskServices[key];
-        for (uint256 sid; bits != 0; ) {
+        for (uint256 sid; bits != 0;) {
             if (bits & 0xff == 0) {
                 (bits, sid) = (bits >> 8, sid + 8);
                 continue;
