@@ -577,9 +577,13 @@ const MAIN_ONLY = process.env.BENCH_MAIN === "1";
 const PROFILE_TX = (process.env.BENCH_PROFILE_TX ?? "").split(",").filter((x) => x !== "");
 // BENCH_PROFILE_OPS=1: the profiles also list each frame's own SSTORE/SLOAD/LOG/hash ops.
 const PROFILE_OPS = process.env.BENCH_PROFILE_OPS === "1";
-const MS = MAIN_ONLY ? [8] : (GRID?.[0] ?? [1, 8, 32]);
-const KS = MAIN_ONLY ? [3] : (GRID?.[1] ?? [3, 8]);
-const SS = MAIN_ONLY ? [8] : (GRID?.[2] ?? [0, 8, 64]);
+// BENCH_WORST=1: only the 32-module, 8-class world's report rows with no services and the two
+// worst cases (report_apply_exposure_worst, report_apply_gamma_restore_worst), printed, nothing
+// written: a quick loop while working on the dense report.
+const WORST = process.env.BENCH_WORST === "1";
+const MS = MAIN_ONLY ? [8] : WORST ? [32] : (GRID?.[0] ?? [1, 8, 32]);
+const KS = MAIN_ONLY ? [3] : WORST ? [8] : (GRID?.[1] ?? [3, 8]);
+const SS = MAIN_ONLY ? [8] : WORST ? [0] : (GRID?.[2] ?? [0, 8, 64]);
 const extra: Record<string, number> = {}; // informational figures for docs/gas.md
 let profiled: Ctx | undefined; // the system BENCH_PROFILE_TX names frames in
 
@@ -960,8 +964,9 @@ async function mainSuite(ctx: Ctx) {
 
 // ------------------------------------------------------------------ output
 
-if (GRID) {
-  for (const [name, gas] of Object.entries(results)) console.log(`  ${name}: ${gas.toLocaleString("en-US")}`);
+if (GRID || WORST) {
+  for (const [name, gas] of Object.entries({ ...results, ...extra }))
+    console.log(`  ${name}: ${gas.toLocaleString("en-US")}`);
   process.exit(0);
 }
 

@@ -192,7 +192,7 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
 
     /// @inheritdoc IServiceRegistry
     function setServiceRisk(uint256, uint256, uint256) external {
-        _delegate(ALLOCATIONS);
+        _delegate(SLASHING);
     }
 
     /// @inheritdoc IServiceRegistry

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
-import {IStakingModule} from "../interfaces/IStakingModule.sol";
-import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
-import {BPS, DEPOSIT_SIZE} from "../libraries/Constants.sol";
+import {BPS} from "../libraries/Constants.sol";
 import {ServiceExtension} from "./ServiceExtension.sol";
 import {ServiceGate} from "./ServiceGate.sol";
 
@@ -64,16 +61,20 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         // Losses and exits lower active stakes: re-read them where they carry load.
         uint64[] storage l = $.loaded;
         for (uint256 i; i < l.length; ++i) _touch(l[i], 0, 0, _activeOf(l[i]), x);
-        // Re-quoted now: the plan reads a settled graph, and a service still marked dirty must
-        // not be detached (its re-quote would put an UNBACKED q back into its operators' loads).
+        // Re-quoted now: the plan reads a settled graph.
         _settle(x);
         // The robustness restore is decided on a memory copy of the graph before any stake moves
-        // (`_plan`), so the scale-down and the retirements share one detach/scale/attach cycle.
+        // (`_plan`); the stakes are then scaled once (the retired services straight to 0) and
+        // the gate's figures the plan computed are written once (`_writeGate`).
         uint256 minGamma = $.minGammaBps;
-        uint256 retire;
-        if (l.length != 0 && (scaled != 0 || _gammaOf(x.max) < minGamma))
-            retire = _plan(scaled, num, den, minGamma);
-        if (scaled | retire != 0) _apply(scaled | retire, retire, num, den, x);
+        if (l.length != 0 && (scaled != 0 || _gammaOf(x.max) < minGamma)) {
+            Graph memory g = _graph(scaled, num, den);
+            uint256 retire = _plan(g, minGamma);
+            if (scaled | retire != 0) {
+                _scaleAll(scaled | retire, retire, num, den, true, x);
+                _writeGate(g, retire, x);
+            }
+        } else if (scaled != 0) _scaleAll(scaled, 0, num, den, false, x);
         _syncEnd(x);
     }
 
@@ -110,21 +111,20 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         }
     }
 
-    /// @dev Applies the report's changes in phases, so the gate's cost is linear in the
-    /// allocations: every changed gated service detached at once (its q_s leaves its operators'
-    /// loads and links), all scaled (the retired ones to 0), each attached once. A stake change
-    /// then moves σ only of the services that are not changed; one service at a time, every
-    /// change on a shared operator re-priced every other gated service on it.
-    function _apply(
+    /// @dev Scales every changed service once (the retired ones to 0). With the gated graph in
+    /// memory (`graph`), the loaded operators' slashable stake is not touched per edge: the
+    /// plan already holds each one's final figure, written once by `_writeGate`.
+    function _scaleAll(
         uint256 changed,
         uint256 retire,
         uint256[] memory num,
         uint256[] memory den,
+        bool graph,
         Sync memory x
     ) private {
         RegistryStorage storage $ = _s();
+        x.deferLoaded = graph;
         uint256 count = $.services.length;
-        _detachAll(changed, x);
         for (uint256 i; i < count; ++i) {
             if (changed & (1 << i) == 0) continue;
             IServiceRegistry.Service storage s = $.services[i];
@@ -132,21 +132,75 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
             if (retire & (1 << i) != 0) _scale(i, s, 0, 1, x);
             else _scale(i, s, num[tier], den[tier], x);
         }
-        for (uint256 i; i < count; ++i) if (changed & (1 << i) != 0) _attach(i, false, x);
+    }
+
+    /// @dev Writes the gate's figures as the plan left them, once each, instead of detaching every
+    /// changed service and attaching it again: per gated service σ_s and q_s (a retired one is
+    /// unbacked), per loaded operator σ_v's slashable stake, T_v and its list of gated services
+    /// (the retired ones and the edges scaled to 0 leave it), then the loaded list and the max.
+    /// The plan evaluated exactly this graph (the same sums the incremental path keeps), so the
+    /// stored figures equal a from-scratch recomputation.
+    function _writeGate(Graph memory g, uint256 retire, Sync memory x) private {
+        RegistryStorage storage $ = _s();
+        uint256 n = g.keys.length;
+        // Per operator: bit s, s keeps its edge (every such edge is linked: stake ≠ 0, π > 0),
+        // and how many.
+        (uint256[] memory keep, uint256[] memory kept) = (new uint256[](n), new uint256[](n));
+        for (uint256 j; j < g.services; ++j) {
+            uint256 sid = uint8(g.meta[j]);
+            ServiceRisk storage r = $.risks[sid];
+            if (retire & (1 << sid) != 0) {
+                r.sigma = 0;
+                _setQuota(sid, r, UNBACKED, x); // π > 0: every service in the graph is gated
+                continue;
+            }
+            r.sigma = SafeCast.toUint96(g.sigma[j]);
+            _setQuota(sid, r, g.quota[j], x);
+            for (uint256 e = g.start[j]; e < g.start[j + 1]; ++e) {
+                uint256 i = uint16(g.edge[e]);
+                (keep[i], kept[i]) = (keep[i] | (1 << sid), kept[i] + 1);
+            }
+        }
+        uint256 left;
+        for (uint256 i; i < n; ++i) {
+            uint64 key = uint64(g.keys[i]);
+            OperatorRisk storage o = $.operatorRisks[key];
+            if ($.riskServices[key] != keep[i]) $.riskServices[key] = keep[i];
+            if (o.load != g.load[i]) o.load = g.load[i];
+            _writeOp(o, g.slash[i], g.active[i], kept[i]);
+            // Stable compaction of the loaded list: operators left without load leave it.
+            if (kept[i] == 0) {
+                delete $.loadedIndex[key];
+                continue;
+            }
+            if (left != i) {
+                $.loaded[left] = key;
+                $.loadedIndex[key] = left + 1;
+            }
+            ++left;
+        }
+        uint64[] storage l = $.loaded;
+        if (left == 0) delete $.loaded;
+        else for (uint256 i = left; i < n; ++i) l.pop();
+        (x.max, x.rescan) = (g.max, false);
     }
 
     /// @dev The gated graph as the scale-down will leave it, in memory: the loaded operators
     /// (in `loaded` order) and every gated service with stake (ascending ids) with its edges.
     struct Graph {
+        uint256[] keys; // per operator: its key
         uint256[] slash; // per operator: Σ ⌊a·maxSlashBps/10⁴⌋ after the scale-down and retirements
         uint256[] active; // per operator: active stake read by this report
         uint256[] load; // per operator: T_v (scratch of `_evaluate`)
+        uint256[] opSigma; // per operator: σ_v (scratch of `_evaluate`)
         uint256[] meta; // per service: id | α << 8 | π << 24
         uint256[] quota; // per service: q_s (scratch)
+        uint256[] sigma; // per service: σ_s (scratch)
         uint256[] start; // per service: its edges are [start[j], start[j + 1])
         uint256[] edge; // operator index | slashable term after the scale-down << 16
         uint256 services;
         uint256 gated; // bit s: a gated service with stake
+        uint256 max; // max_v T_v over operators with σ_v > 0 of the last evaluation
     }
 
     /// @dev The report's robustness restore (DESIGN §8, docs/risk.md), decided on the memory
@@ -158,34 +212,37 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
     /// ends them (when the operators' σ_v are slash-limited, retiring one service lowers σ of
     /// the others on its operators and raises their q_s by as much as it removes); if γ is
     /// still short, every gated service with stake is retired (then no operator carries load).
+    /// Leaves `g` evaluated for the returned set (slashable stakes, σ_s, q_s, T_v, max).
     /// Unchecked: indices are below 2^16 and every figure a sum of ≤ 512 values below 2^201.
     /// @return retire bit s: service s is retired (scaled to 0) by this report
-    function _plan(
-        uint256 scaled,
-        uint256[] memory num,
-        uint256[] memory den,
-        uint256 minGamma
-    ) private view returns (uint256 retire) {
-        Graph memory g = _graph(scaled, num, den);
+    function _plan(Graph memory g, uint256 minGamma) private pure returns (uint256 retire) {
         uint256 lastInv;
         unchecked {
             for (uint256 step; ; ++step) {
                 (uint256 max, uint256 at) = _evaluate(g, retire);
+                g.max = max;
                 if (_gammaOf(max) >= minGamma) return retire;
                 uint256 inv = WAD_BPS / max; // max > 0: γ is below the minimum
-                if (step == MAX_RESTORE_STEPS || (step != 0 && inv <= lastInv)) return g.gated;
-                lastInv = inv;
-                // The binding service: the largest q_s among the services on operator `at`.
-                (uint256 best, uint256 pick) = (0, 0);
-                for (uint256 j; j < g.services; ++j) {
-                    if (retire & (1 << uint8(g.meta[j])) != 0 || g.quota[j] <= best) continue;
-                    for (uint256 e = g.start[j]; e < g.start[j + 1]; ++e) {
-                        if (uint16(g.edge[e]) == at) (best, pick) = (g.quota[j], j);
+                uint256 pick = type(uint256).max; // every service left
+                if (step != MAX_RESTORE_STEPS && (step == 0 || inv > lastInv)) {
+                    // The binding service: the largest q_s among the services on operator `at`.
+                    uint256 best;
+                    for (uint256 j; j < g.services; ++j) {
+                        if (retire & (1 << uint8(g.meta[j])) != 0 || g.quota[j] <= best) continue;
+                        if (_hasEdge(g, j, at)) (best, pick) = (g.quota[j], j);
                     }
                 }
-                retire |= 1 << uint8(g.meta[pick]);
-                for (uint256 e = g.start[pick]; e < g.start[pick + 1]; ++e)
-                    g.slash[uint16(g.edge[e])] -= g.edge[e] >> 16;
+                for (uint256 j; j < g.services; ++j) {
+                    uint256 bit = 1 << uint8(g.meta[j]);
+                    if (retire & bit != 0 || (pick != j && pick != type(uint256).max)) continue;
+                    retire |= bit;
+                    _dropEdges(g, j);
+                }
+                if (pick == type(uint256).max) {
+                    (g.max, ) = _evaluate(g, retire); // no load left
+                    return retire;
+                }
+                lastInv = inv;
             }
         }
     }
@@ -201,15 +258,17 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         uint64[] storage l = $.loaded;
         uint256 n = l.length;
         (g.slash, g.active, g.load) = (new uint256[](n), new uint256[](n), new uint256[](n));
+        (g.keys, g.opSigma) = (new uint256[](n), new uint256[](n));
         unchecked {
             for (uint256 i; i < n; ++i) {
                 uint64 key = l[i];
+                g.keys[i] = key;
                 (g.slash[i], g.active[i], ) = _readOp($.operatorRisks[key]);
-                uint32[] storage list = $.riskServices[key];
-                for (uint256 k; k < list.length; ++k) g.gated |= 1 << list[k];
+                g.gated |= $.riskServices[key];
             }
             uint256 count = $.services.length;
-            (g.meta, g.quota, g.start) = (
+            (g.meta, g.quota, g.sigma, g.start) = (
+                new uint256[](count),
                 new uint256[](count),
                 new uint256[](count),
                 new uint256[](count + 1)
@@ -247,11 +306,15 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         RegistryStorage storage $ = _s();
         uint256 m = $.services[s].params.maxSlashBps;
         bool isGated = g.gated & (1 << s) != 0;
-        uint64[] storage keys = $.operators[s];
+        uint64[] memory keys = $.operators[s]; // one SLOAD per 4 keys
         unchecked {
             for (uint256 k; k < keys.length; ++k) {
-                uint256 stake = $.stakes[s][keys[k]].stake;
-                uint256 idx = $.loadedIndex[keys[k]];
+                uint256 stake;
+                uint256 idx;
+                {
+                    uint64 key = keys[k];
+                    (stake, idx) = ($.stakes[s][key].stake, $.loadedIndex[key]);
+                }
                 // No stake, or an operator without gated load (outside the graph).
                 if (stake == 0 || idx == 0) continue;
                 uint256 next = (stake * a) / b; // stake < 2^96, a ≤ b < 2^128
@@ -264,58 +327,106 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
     }
 
     /// @dev q_s and T_v of the memory graph without the services in `retired`; returns max_v T_v
-    /// over operators with σ_v > 0 and the first such operator carrying it.
+    /// over operators with σ_v > 0 and the first such operator carrying it. The edge loops read
+    /// memory directly (indices come from `_graph`, within the arrays; sums as in `_plan`'s note):
+    /// the plan runs up to MAX_RESTORE_STEPS + 1 evaluations over up to 512 edges.
     function _evaluate(Graph memory g, uint256 retired) private pure returns (uint256 max, uint256 at) {
-        uint256 n = g.slash.length;
-        unchecked {
-            for (uint256 i; i < n; ++i) g.load[i] = 0;
-            for (uint256 j; j < g.services; ++j) {
-                uint256 meta = g.meta[j];
-                if (retired & (1 << uint8(meta)) != 0) continue;
-                (uint256 from, uint256 to) = (g.start[j], g.start[j + 1]);
-                uint256 sigma;
-                for (uint256 e = from; e < to; ++e) sigma += _sigmaOf(g, uint16(g.edge[e]));
-                uint256 q = _quota(meta >> 24, uint16(meta >> 8), sigma);
-                g.quota[j] = q;
-                for (uint256 e = from; e < to; ++e) g.load[uint16(g.edge[e])] += q;
-            }
-            for (uint256 i; i < n; ++i)
-                if (g.load[i] > max && _sigmaOf(g, i) != 0) (max, at) = (g.load[i], i);
-        }
-    }
-
-    /// @dev σ_v = min(slashable, active) of operator i of the memory graph.
-    function _sigmaOf(Graph memory g, uint256 i) private pure returns (uint256) {
-        (uint256 sl, uint256 ac) = (g.slash[i], g.active[i]);
-        return sl < ac ? sl : ac;
-    }
-
-    /// @notice See IServiceRegistry.setServiceRisk (the registry forwards the call unchanged).
-    function setServiceRisk(uint256 serviceId, uint256 profit, uint256 alphaBps) external onlyDelegated {
-        RegistryStorage storage $ = _s();
-        IServiceRegistry.Service storage s = _service(serviceId);
-        ServiceRisk storage r = $.risks[serviceId];
-        bool governance = IAccessControl(address(this)).hasRole(SERVICE_MANAGER_ROLE, msg.sender);
-        require(
-            governance || msg.sender == s.params.slasher,
-            IServiceRegistry.NotSlasher(serviceId, msg.sender)
+        (uint256[] memory slash, uint256[] memory active, uint256[] memory load, uint256[] memory sig) = (
+            g.slash,
+            g.active,
+            g.load,
+            g.opSigma
         );
-        require(alphaBps != 0 && alphaBps <= BPS, IServiceRegistry.InvalidRiskParams(alphaBps));
-        if (!governance) {
-            // The service may only declare more risk: raise π, lower α (or set α the first time).
-            require(
-                profit >= r.profit && (r.alphaBps == 0 || alphaBps <= r.alphaBps),
-                IServiceRegistry.RiskNotTightened(r.profit, profit, r.alphaBps, alphaBps)
-            );
+        uint256 n = slash.length;
+        assembly ("memory-safe") {
+            for {
+                let i := 0
+            } lt(i, n) {
+                i := add(i, 1)
+            } {
+                let o := mul(add(i, 1), 0x20)
+                let sl := mload(add(slash, o))
+                let ac := mload(add(active, o))
+                if lt(ac, sl) {
+                    sl := ac
+                }
+                mstore(add(sig, o), sl) // σ_v = min(slashable, active)
+                mstore(add(load, o), 0)
+            }
         }
-        Sync memory x = _syncStart();
-        _detach(serviceId, x);
-        r.profit = SafeCast.toUint96(profit);
-        r.alphaBps = uint16(alphaBps); // ≤ BPS
-        emit IServiceRegistry.ServiceRiskSet(serviceId, profit, alphaBps);
-        // Active stakes read now: the cached ones may predate the last report.
-        _attach(serviceId, true, x);
-        _syncCheck(x);
+        unchecked {
+            for (uint256 j; j < g.services; ++j) if (retired & (1 << uint8(g.meta[j])) == 0) _quoteOne(g, j);
+            for (uint256 i; i < n; ++i) if (load[i] > max && sig[i] != 0) (max, at) = (load[i], i);
+        }
+    }
+
+    /// @dev σ_s and q_s of service j of the memory graph from its operators' σ_v; adds q_s to
+    /// their loads.
+    function _quoteOne(Graph memory g, uint256 j) private pure {
+        (uint256 from, uint256 to, uint256 meta) = (g.start[j], g.start[j + 1], g.meta[j]);
+        (uint256[] memory edge, uint256[] memory sig, uint256[] memory load) = (g.edge, g.opSigma, g.load);
+        uint256 sigma;
+        assembly ("memory-safe") {
+            for {
+                let e := from
+            } lt(e, to) {
+                e := add(e, 1)
+            } {
+                let v := and(mload(add(edge, mul(add(e, 1), 0x20))), 0xffff)
+                sigma := add(sigma, mload(add(sig, mul(add(v, 1), 0x20))))
+            }
+        }
+        uint256 q = _quota(meta >> 24, uint16(meta >> 8), sigma);
+        (g.quota[j], g.sigma[j]) = (q, sigma);
+        assembly ("memory-safe") {
+            for {
+                let e := from
+            } lt(e, to) {
+                e := add(e, 1)
+            } {
+                let v := and(mload(add(edge, mul(add(e, 1), 0x20))), 0xffff)
+                let ptr := add(load, mul(add(v, 1), 0x20))
+                mstore(ptr, add(mload(ptr), q))
+            }
+        }
+    }
+
+    /// @dev Whether service j of the memory graph has an edge to operator `at`.
+    function _hasEdge(Graph memory g, uint256 j, uint256 at) private pure returns (bool found) {
+        (uint256 from, uint256 to, uint256[] memory edge) = (g.start[j], g.start[j + 1], g.edge);
+        assembly ("memory-safe") {
+            for {
+                let e := from
+            } lt(e, to) {
+                e := add(e, 1)
+            } {
+                if eq(and(mload(add(edge, mul(add(e, 1), 0x20))), 0xffff), at) {
+                    found := 1
+                    break
+                }
+            }
+        }
+    }
+
+    /// @dev Takes retired service j's slashable terms out of its operators' slashable stake.
+    function _dropEdges(Graph memory g, uint256 j) private pure {
+        (uint256 from, uint256 to, uint256[] memory edge, uint256[] memory slash) = (
+            g.start[j],
+            g.start[j + 1],
+            g.edge,
+            g.slash
+        );
+        assembly ("memory-safe") {
+            for {
+                let e := from
+            } lt(e, to) {
+                e := add(e, 1)
+            } {
+                let w := mload(add(edge, mul(add(e, 1), 0x20)))
+                let ptr := add(slash, mul(add(and(w, 0xffff), 1), 0x20))
+                mstore(ptr, sub(mload(ptr), shr(16, w))) // the term is part of the sum
+            }
+        }
     }
 
     /// @dev Split by active stake with each share capped (maxOperatorShareBps and the operator's
@@ -342,8 +453,7 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
                 o.optedIn && o.outAt == 0,
                 IServiceRegistry.NotOptedIn(serviceId, key >> OPERATOR_BITS, uint32(key))
             );
-            IStakingRouter.Module memory m = $.router.getModule(key >> OPERATOR_BITS);
-            uint256 own = IStakingModule(m.module).activeValidatorsOf(uint32(key)) * DEPOSIT_SIZE;
+            uint256 own = _activeOf(key);
             owns[i] = own;
             caps[i] = own < shareCap ? own : shareCap;
         }
@@ -479,7 +589,8 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
     ) private {
         uint256 to;
         uint64 releaseAt = SafeCast.toUint64(block.timestamp + s.params.slashingWindow);
-        uint64[] storage keys = _s().operators[serviceId];
+        // In memory: one SLOAD per 4 keys (a storage index re-reads the length for its bound).
+        uint64[] memory keys = _s().operators[serviceId];
         uint256 moved;
         uint256 m = s.params.maxSlashBps;
         for (uint256 i; i < keys.length; ++i) {
@@ -493,6 +604,9 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         emit IServiceRegistry.AllocationScaled(serviceId, from, to, releaseAt);
     }
 
+    /// @dev One stake scaled to ⌊stake·available/needed⌋, the rest moved to deallocating as
+    /// `_deallocate` does, read and written in one SLOAD and one SSTORE (per field, the compiler
+    /// writes the packed slot three times: 512 edges in the dense report).
     function _scaleOne(
         uint256 serviceId,
         uint64 key,
@@ -503,10 +617,27 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         Sync memory x
     ) private returns (uint256 moved, uint256 next) {
         Stake storage st = _s().stakes[serviceId][key];
-        uint256 cur = st.stake;
-        next = (cur * available) / needed;
-        _touch(key, _slashableTerm(cur, m), _slashableTerm(next, m), KEEP, x);
-        moved = _deallocate(st, next, releaseAt);
+        uint256 w;
+        assembly ("memory-safe") {
+            w := sload(st.slot)
+        }
+        // Stake packs stake (bits 0..95), pending (96..191), releaseAt (192..231), pendingBps (232..247).
+        uint256 cur = uint96(w);
+        next = (cur * available) / needed; // available ≤ needed
+        // A loaded operator's slashable stake is written once by `_writeGate`.
+        if (!x.deferLoaded || _s().loadedIndex[key] == 0)
+            _touch(key, _slashableTerm(cur, m), _slashableTerm(next, m), KEEP, x);
+        if (next >= cur) return (0, next);
+        uint256 stillPending = block.timestamp < uint40(w >> 192) ? uint96(w >> 96) : 0;
+        moved = cur - next;
+        w =
+            next |
+            (uint256(SafeCast.toUint96(stillPending + moved)) << 96) |
+            (uint256(SafeCast.toUint40(releaseAt)) << 192) |
+            ((w >> 232) << 232);
+        assembly ("memory-safe") {
+            sstore(st.slot, w)
+        }
     }
 
     function _checkExposure() private view {

@@ -4,7 +4,6 @@ pragma solidity 0.8.30;
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
 import {IStakingModule} from "../interfaces/IStakingModule.sol";
-import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
 import {BPS, DEPOSIT_SIZE} from "../libraries/Constants.sol";
 import {ServiceRegistryStorage} from "./ServiceRegistryStorage.sol";
 
@@ -43,6 +42,9 @@ abstract contract ServiceGate is ServiceRegistryStorage {
         uint256 dirtyCount;
         uint256 dirtyBits; // bit s set while s is in `dirty` (ids < MAX_REGISTRATIONS = 256)
         uint256 newUnbacked; // 1 + id of a service this Sync left unbacked, 0 if none
+        // The report's scale-down with the gated graph in memory: loaded operators' slashable
+        // stake is written once at the end (ServiceAllocations._writeGate), not per edge.
+        bool deferLoaded;
     }
 
     function _syncStart() internal view returns (Sync memory x) {
@@ -124,13 +126,19 @@ abstract contract ServiceGate is ServiceRegistryStorage {
             if (oldSigma == 0 && load > x.max) x.max = load;
             else if (newSigma == 0 && load != 0 && load == x.max) x.rescan = true;
         }
-        uint32[] storage list = $.riskServices[key];
-        for (uint256 i; i < list.length; ++i) {
-            uint256 sid = list[i];
-            ServiceRisk storage r = $.risks[sid];
-            // σ_s ≥ σ_v for every v ∈ N(s), so the subtraction cannot underflow.
-            r.sigma = SafeCast.toUint96(uint256(r.sigma) + newSigma - oldSigma);
-            _markDirty(sid, x);
+        uint256 bits = $.riskServices[key];
+        for (uint256 sid; bits != 0;) {
+            if (bits & 0xff == 0) {
+                (bits, sid) = (bits >> 8, sid + 8);
+                continue;
+            }
+            if (bits & 1 != 0) {
+                ServiceRisk storage r = $.risks[sid];
+                // σ_s ≥ σ_v for every v ∈ N(s), so the subtraction cannot underflow.
+                r.sigma = SafeCast.toUint96(uint256(r.sigma) + newSigma - oldSigma);
+                _markDirty(sid, x);
+            }
+            (bits, sid) = (bits >> 1, sid + 1);
         }
     }
 
@@ -149,58 +157,6 @@ abstract contract ServiceGate is ServiceRegistryStorage {
         }
         r.sigma = 0;
         _setQuota(serviceId, r, 0, x);
-    }
-
-    /// @dev `_detach` of every gated service in `ids` (bit s) at once, for the report: one pass
-    /// over the loaded operators, each list filtered and each load written once, instead of a
-    /// list search and a load update per edge (5.6M gas for the 512 edges of the dense graph).
-    /// Linked ⟺ stake ≠ 0 for a gated service, so the loads lose exactly what `_detach` takes.
-    function _detachAll(uint256 ids, Sync memory x) internal {
-        RegistryStorage storage $ = _s();
-        uint256[] memory q = new uint256[](256); // q_s by id (< MAX_REGISTRATIONS)
-        uint256 gated;
-        for (uint256 s; s < 256 && ids >> s != 0; ++s) {
-            if (ids & (1 << s) == 0) continue;
-            ServiceRisk storage r = $.risks[s];
-            if (r.profit == 0) continue;
-            (q[s], gated) = (r.quota, gated | (1 << s));
-            r.sigma = 0;
-            _setQuota(s, r, 0, x);
-        }
-        if (gated == 0) return;
-        uint64[] storage l = $.loaded;
-        for (uint256 i; i < l.length;) {
-            uint64 key = l[i];
-            uint32[] storage list = $.riskServices[key];
-            uint256 len = list.length;
-            (uint256 kept, uint256 minus) = (0, 0);
-            for (uint256 k; k < len; ++k) {
-                uint256 sid = list[k];
-                if (gated & (1 << sid) != 0) minus += q[sid];
-                else {
-                    if (kept != k) list[kept] = uint32(sid);
-                    ++kept;
-                }
-            }
-            if (kept == len) {
-                ++i;
-                continue;
-            }
-            _addLoad(key, minus, 0, x);
-            $.operatorRisks[key].links = uint32(kept);
-            if (kept != 0) {
-                for (uint256 k = kept; k < len; ++k) list.pop();
-                ++i;
-                continue;
-            }
-            delete $.riskServices[key];
-            // Swap-and-pop out of the loaded list; the operator moved in from the end is next.
-            uint64 last = l[l.length - 1];
-            l[i] = last;
-            $.loadedIndex[last] = i + 1;
-            l.pop();
-            delete $.loadedIndex[key];
-        }
     }
 
     /// @dev Puts a gated service back: σ_s from its operators' σ_v now, q_s, their loads.
@@ -246,8 +202,9 @@ abstract contract ServiceGate is ServiceRegistryStorage {
 
     /// @dev Active stake of an operator now: 32 ETH per active validator.
     function _activeOf(uint64 key) internal view returns (uint256) {
-        IStakingRouter.Module memory m = _s().router.getModule(key >> OPERATOR_BITS);
-        return IStakingModule(m.module).activeValidatorsOf(uint32(key)) * DEPOSIT_SIZE;
+        // Two words back instead of the whole Module struct (read at every report per loaded operator).
+        (address module, ) = _s().router.moduleAndStake(key >> OPERATOR_BITS);
+        return IStakingModule(module).activeValidatorsOf(uint32(key)) * DEPOSIT_SIZE;
     }
 
     function _requote(uint256 serviceId, Sync memory x) private {
@@ -275,7 +232,7 @@ abstract contract ServiceGate is ServiceRegistryStorage {
     }
 
     /// @dev Writes an operator's first slot in one SSTORE (two field writes would cost two).
-    function _writeOp(OperatorRisk storage o, uint256 slashable, uint256 active, uint256 links) private {
+    function _writeOp(OperatorRisk storage o, uint256 slashable, uint256 active, uint256 links) internal {
         uint256 w =
             SafeCast.toUint96(slashable) | (uint256(SafeCast.toUint96(active)) << 96) | (links << 192);
         assembly ("memory-safe") {
@@ -285,7 +242,7 @@ abstract contract ServiceGate is ServiceRegistryStorage {
 
     /// @dev Stores q_s, counting the unbacked services (π_s > 0, σ_s = 0) and flagging each one
     /// that becomes unbacked.
-    function _setQuota(uint256 serviceId, ServiceRisk storage r, uint256 q, Sync memory x) private {
+    function _setQuota(uint256 serviceId, ServiceRisk storage r, uint256 q, Sync memory x) internal {
         uint256 old = r.quota;
         if (old == q) return;
         if (old == UNBACKED) --_s().unbacked;
@@ -322,10 +279,13 @@ abstract contract ServiceGate is ServiceRegistryStorage {
 
     function _link(uint64 key, uint256 serviceId) private {
         RegistryStorage storage $ = _s();
-        uint32[] storage list = $.riskServices[key];
-        list.push(uint32(serviceId)); // < MAX_REGISTRATIONS
-        $.operatorRisks[key].links = uint32(list.length);
-        if (list.length == 1) {
+        uint256 bits = $.riskServices[key];
+        uint256 bit = 1 << serviceId; // < MAX_REGISTRATIONS
+        if (bits & bit != 0) return;
+        $.riskServices[key] = bits | bit;
+        OperatorRisk storage o = $.operatorRisks[key];
+        o.links += 1;
+        if (bits == 0) {
             $.loaded.push(key);
             $.loadedIndex[key] = $.loaded.length;
         }
@@ -333,17 +293,12 @@ abstract contract ServiceGate is ServiceRegistryStorage {
 
     function _unlink(uint64 key, uint256 serviceId) private {
         RegistryStorage storage $ = _s();
-        uint32[] storage list = $.riskServices[key];
-        uint256 n = list.length;
-        for (uint256 i; i < n; ++i) {
-            if (list[i] == serviceId) {
-                list[i] = list[n - 1];
-                list.pop();
-                break;
-            }
-        }
-        $.operatorRisks[key].links = uint32(list.length);
-        if (list.length != 0) return;
+        uint256 bits = $.riskServices[key];
+        uint256 bit = 1 << serviceId;
+        if (bits & bit == 0) return;
+        $.riskServices[key] = bits ^ bit;
+        $.operatorRisks[key].links -= 1;
+        if (bits != bit) return;
         // Swap-and-pop out of the loaded list.
         uint64[] storage l = $.loaded;
         uint256 idx = $.loadedIndex[key] - 1;

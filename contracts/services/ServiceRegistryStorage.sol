@@ -69,7 +69,7 @@ abstract contract ServiceRegistryStorage {
     struct OperatorRisk {
         uint96 slashable;
         uint96 active;
-        uint32 links; // riskServices[v].length, in this slot so an unloaded operator costs one read
+        uint32 links; // bits set in riskServices[v], in this slot so an unloaded operator costs one read
         uint256 load;
     }
 
@@ -106,7 +106,9 @@ abstract contract ServiceRegistryStorage {
         // ---- robustness gate (DESIGN §8); N(s) = operators[s] with a non-zero stake
         mapping(uint256 serviceId => ServiceRisk) risks;
         mapping(uint64 key => OperatorRisk) operatorRisks;
-        mapping(uint64 key => uint32[]) riskServices; // s ∈ N(v) with π_s > 0
+        // Bit s: s ∈ N(v) with π_s > 0 (service ids < MAX_REGISTRATIONS = 256). One slot per
+        // operator: the report reads and rewrites each operator's set once (a list was 1 + n/8 slots).
+        mapping(uint64 key => uint256) riskServices;
         uint64[] loaded; // operators with riskServices non-empty (T_v may be > 0)
         mapping(uint64 key => uint256 indexPlusOne) loadedIndex;
         // One slot, read by every gated change. max_v T_v over operators with σ_v > 0: each T_v

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
 import {BPS} from "../libraries/Constants.sol";
@@ -8,11 +9,12 @@ import {ServiceExtension} from "./ServiceExtension.sol";
 import {ServiceGate} from "./ServiceGate.sol";
 
 /// @title ServiceSlashing
-/// @notice The slashing path of the ServiceRegistry after the request (veto window → execution)
-/// and the operators' opt-out (the stake leaves the allocation but stays slashable for the
-/// slashing window), run only by DELEGATECALL from the registry proxy, on the registry's
-/// storage: the registry's `vetoSlash`, `executeSlash` and `optOut` forward here (the request
-/// runs in the registry itself: one cold account less on it). Split out so
+/// @notice The slashing path of the ServiceRegistry after the request (veto window → execution),
+/// the operators' opt-out (the stake leaves the allocation but stays slashable for the slashing
+/// window) and the services' risk declarations (π, α: what corrupting a service is worth), run
+/// only by DELEGATECALL from the registry proxy, on the registry's storage: the registry's
+/// `vetoSlash`, `executeSlash`, `optOut` and `setServiceRisk` forward here (the request runs in
+/// the registry itself: one cold account less on it). Split out so
 /// each piece of the registry fits EIP-170 at the default optimizer setting. Called directly,
 /// every function reverts (`NotDelegated`): this contract has no state of its own.
 contract ServiceSlashing is ServiceExtension, ServiceGate {
@@ -170,5 +172,35 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
                 return;
             }
         }
+    }
+
+    /// @notice See IServiceRegistry.setServiceRisk (the registry forwards the call unchanged). Here
+    /// rather than with the allocations: it keeps ServiceAllocations under the size bound with
+    /// the report's restore (the plan and the one write of the gate's figures).
+    function setServiceRisk(uint256 serviceId, uint256 profit, uint256 alphaBps) external onlyDelegated {
+        RegistryStorage storage $ = _s();
+        IServiceRegistry.Service storage s = _service(serviceId);
+        ServiceRisk storage r = $.risks[serviceId];
+        bool governance = IAccessControl(address(this)).hasRole(SERVICE_MANAGER_ROLE, msg.sender);
+        require(
+            governance || msg.sender == s.params.slasher,
+            IServiceRegistry.NotSlasher(serviceId, msg.sender)
+        );
+        require(alphaBps != 0 && alphaBps <= BPS, IServiceRegistry.InvalidRiskParams(alphaBps));
+        if (!governance) {
+            // The service may only declare more risk: raise π, lower α (or set α the first time).
+            require(
+                profit >= r.profit && (r.alphaBps == 0 || alphaBps <= r.alphaBps),
+                IServiceRegistry.RiskNotTightened(r.profit, profit, r.alphaBps, alphaBps)
+            );
+        }
+        Sync memory x = _syncStart();
+        _detach(serviceId, x);
+        r.profit = SafeCast.toUint96(profit);
+        r.alphaBps = uint16(alphaBps); // ≤ BPS
+        emit IServiceRegistry.ServiceRiskSet(serviceId, profit, alphaBps);
+        // Active stakes read now: the cached ones may predate the last report.
+        _attach(serviceId, true, x);
+        _syncCheck(x);
     }
 }

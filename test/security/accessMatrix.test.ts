@@ -242,13 +242,13 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
   // function refuses everyone (NotDelegated), so they hold no power of their own.
   ServiceAllocations: {
     setAllocation: gated(),
-    setServiceRisk: gated(),
     enforceExposure: gated(),
   },
   ServiceSlashing: {
     vetoSlash: gated(),
     executeSlash: gated(),
     optOut: gated(),
+    setServiceRisk: gated(),
   },
   ClassToken: {
     ...erc20,
