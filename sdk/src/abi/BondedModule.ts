@@ -1858,6 +1858,19 @@ export const BondedModuleAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "snapshotsAtReport",
+    outputs: [
+      {
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
+    ],
+    stateMutability: "pure",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "bytes4",
@@ -2153,6 +2166,7 @@ export interface BondedModuleContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  snapshotsAtReport: BaseContractMethod<[], boolean, boolean>;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
   topUpBond: BaseContractMethod<[operatorId: BigNumberish], void, ContractTransactionResponse>;
   totalBond: BaseContractMethod<[], bigint, bigint>;

@@ -1369,6 +1369,19 @@ export const CuratedModuleAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "snapshotsAtReport",
+    outputs: [
+      {
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
+    ],
+    stateMutability: "pure",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "bytes4",
@@ -1574,6 +1587,7 @@ export interface CuratedModuleContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  snapshotsAtReport: BaseContractMethod<[], boolean, boolean>;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
   unlockBond: BaseContractMethod<[operatorId: BigNumberish, arg1: BigNumberish], void, void>;
   updateExited: BaseContractMethod<
