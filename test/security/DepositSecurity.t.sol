@@ -566,4 +566,17 @@ contract DepositSecurityModulePauseTest is DepositSecurityFixture {
         );
         assertEq(router.getModule(1).deposited, alloc[1], "deposited booked");
     }
+
+    /// The allocation asks DepositSecurity once for every module's pause, not once per module.
+    function test_previewAllocation_readsEveryPauseInOneCall() public {
+        vm.prank(guardians[0]);
+        ds.pauseModule(1);
+        _fund(4);
+        vm.expectCall(address(ds), abi.encodeWithSignature("isModulePaused(uint256)", 0), 0);
+        vm.expectCall(address(ds), abi.encodeWithSignature("isModulePaused(uint256)", 1), 0);
+        vm.expectCall(address(ds), abi.encodeWithSignature("pausedModules()"), 1);
+        (uint256[] memory alloc, ) = router.previewAllocation(4);
+        assertEq(alloc[1], 0, "the paused module gets no share");
+        assertEq(alloc[0], 4, "the other module takes the batch");
+    }
 }
