@@ -506,7 +506,8 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         m.clBalance = SafeCast.toUint96(r.clBalance);
         m.reputationBps = uint16(reputation);
         emit ModuleReported(id, r.clValidators, r.clBalance, r.exited, reputation);
-        if (m.snapshotsAtReport || r.exited != exitedBefore) IStakingModule(m.module).onExitedReported(r.exited);
+        if (m.snapshotsAtReport || r.exited != exitedBefore)
+            IStakingModule(m.module).onExitedReported(r.exited);
     }
 
     /// @dev The public view of a stored module.

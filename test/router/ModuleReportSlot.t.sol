@@ -90,7 +90,11 @@ contract ModuleReportSlotTest is SystemFixture {
         vm.expectCall(address(curated), abi.encodeWithSelector(IStakingModule.onExitedReported.selector), 0);
         vm.expectCall(address(bonded), abi.encodeCall(IStakingModule.onExitedReported, (0)), 1);
         _applyDirect(r);
-        assertEq(router.getModule(0).clBalance, r.modules[0].clBalance, "curated's report booked without the call");
+        assertEq(
+            router.getModule(0).clBalance,
+            r.modules[0].clBalance,
+            "curated's report booked without the call"
+        );
     }
 
     function test_handleReport_callsOnExitedReportedWhenExitedChanges() public {
@@ -106,7 +110,10 @@ contract ModuleReportSlotTest is SystemFixture {
     function test_addModule_readsSnapshotsAtReport() public view {
         // What each registered module answered decides the callback above; the router asked it.
         assertTrue(IStakingModule(address(bonded)).snapshotsAtReport(), "bonded snapshots kappa each report");
-        assertFalse(IStakingModule(address(curated)).snapshotsAtReport(), "curated needs exited changes only");
+        assertFalse(
+            IStakingModule(address(curated)).snapshotsAtReport(),
+            "curated needs exited changes only"
+        );
     }
 
     function test_applyModuleReport_revertsOnBalanceAbove96Bits() public {

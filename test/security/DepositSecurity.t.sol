@@ -527,14 +527,22 @@ contract DepositSecurityModulePauseTest is DepositSecurityFixture {
         uint256 left = mask & ~unpauseMask;
         assertEq(ds.pausedModules(), left, "unpaused bits cleared, the others kept");
         for (uint256 id; id < 48; ++id) {
-            assertEq(ds.isModulePaused(id), (left >> id) & 1 != 0, "bitmap bit == per-module view after unpauses");
+            assertEq(
+                ds.isModulePaused(id),
+                (left >> id) & 1 != 0,
+                "bitmap bit == per-module view after unpauses"
+            );
         }
     }
 
     function test_pauseModule_revertsBeyondBitmap(uint256 moduleId) public {
         moduleId = bound(moduleId, ds.MAX_PAUSABLE_MODULES(), type(uint256).max);
         vm.expectRevert(
-            abi.encodeWithSelector(IDepositSecurity.ModuleIdOutOfRange.selector, moduleId, ds.MAX_PAUSABLE_MODULES())
+            abi.encodeWithSelector(
+                IDepositSecurity.ModuleIdOutOfRange.selector,
+                moduleId,
+                ds.MAX_PAUSABLE_MODULES()
+            )
         );
         vm.prank(guardians[0]);
         ds.pauseModule(moduleId);
