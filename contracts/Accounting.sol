@@ -77,7 +77,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     // ---------------------------------------------------------------- report
 
     /// @dev What steps 1, 3 and 8 need of every module, gathered during the sanity pass from one
-    /// `getModules` call per report. A report cannot change these before they are used: fees
+    /// `reportStates` call per report (two router slots per module). A report cannot change these before they are used: fees
     /// need the module manager role, reputation changes only in the report's own router call.
     struct ModuleInputs {
         uint16[] feeBps;
@@ -335,7 +335,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     ) private view returns (ModuleInputs memory f) {
         AccountingStorage storage $ = _s();
         Limits storage lim = $.limits;
-        IStakingRouter.Module[] memory ms = router.getModules();
+        IStakingRouter.ModuleReportState[] memory ms = router.reportStates();
         uint256 count = ms.length;
         f.feeBps = new uint16[](count);
         f.recipients = new address[](count + 1);
@@ -401,7 +401,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     /// from calldata once (each field is read several times here).
     function _checkModule(
         ModuleReport memory r,
-        IStakingRouter.Module memory m,
+        IStakingRouter.ModuleReportState memory m,
         uint256 id,
         ModuleInputs memory f,
         Totals memory t,

@@ -27,11 +27,15 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
         "ModulePause(uint256 moduleId,uint256 blockNumber,uint256 pauseNonce)"
     );
 
-    /// @dev One module's pause: its own nonce, incremented by each of its unpauses.
+    /// @dev One module's pause nonce, incremented by each of its unpauses (whether it is paused
+    /// is bit `moduleId` of `pausedModules`).
     struct ModulePause {
-        bool paused;
         uint64 nonce;
     }
+
+    /// @notice Module ids a guardian can pause: the bitmap's width (the router registers at most
+    /// MAX_MODULES = 32).
+    uint256 public constant MAX_PAUSABLE_MODULES = 256;
 
     /// @custom:storage-location erc7201:cascade.storage.DepositSecurity
     struct DepositSecurityStorage {
@@ -42,6 +46,9 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
         bool paused;
         uint64 pauseNonce;
         mapping(uint256 moduleId => ModulePause) modulePauses;
+        // Bit `moduleId` set: a guardian paused that module. One word, so the router's
+        // allocation reads every module's pause with one call.
+        uint256 pausedModules;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.DepositSecurity")) - 1)) & ~bytes32(uint256(0xff))
@@ -86,7 +93,7 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
         DepositSecurityStorage storage $ = _s();
         require(!$.paused, DepositsPaused());
         // A guardian's per-module pause stops this module only: the router asks per module.
-        require(!$.modulePauses[moduleId].paused, ModuleDepositsPaused(moduleId));
+        require(!_isModulePaused($, moduleId), ModuleDepositsPaused(moduleId));
         require(a.blockNumber < block.number, FutureBlock(a.blockNumber));
         require(
             block.number - a.blockNumber <= $.maxAttestationAge,
@@ -157,7 +164,12 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
 
     /// @inheritdoc IDepositSecurity
     function isModulePaused(uint256 moduleId) external view returns (bool) {
-        return _s().modulePauses[moduleId].paused;
+        return _isModulePaused(_s(), moduleId);
+    }
+
+    /// @inheritdoc IDepositSecurity
+    function pausedModules() external view returns (uint256) {
+        return _s().pausedModules;
     }
 
     /// @inheritdoc IDepositSecurity
@@ -246,9 +258,10 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
 
     /// @inheritdoc IDepositSecurity
     function unpauseModule(uint256 moduleId) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        ModulePause storage p = _s().modulePauses[moduleId];
-        require(p.paused, ModuleNotPaused(moduleId));
-        p.paused = false;
+        DepositSecurityStorage storage $ = _s();
+        require(_isModulePaused($, moduleId), ModuleNotPaused(moduleId));
+        $.pausedModules &= ~(uint256(1) << moduleId);
+        ModulePause storage p = $.modulePauses[moduleId];
         uint256 nonce = p.nonce + 1;
         p.nonce = SafeCast.toUint64(nonce);
         emit ModuleUnpaused(moduleId, nonce);
@@ -305,11 +318,17 @@ contract DepositSecurity is CascadeUpgradeable, EIP712Upgradeable, IDepositSecur
     }
 
     function _pauseModule(uint256 moduleId, address guardian, uint256 blockNumber) private {
-        ModulePause storage p = _s().modulePauses[moduleId];
+        require(moduleId < MAX_PAUSABLE_MODULES, ModuleIdOutOfRange(moduleId, MAX_PAUSABLE_MODULES));
+        DepositSecurityStorage storage $ = _s();
         // Several guardians find the same violation and all submit: the later ones change nothing.
-        if (p.paused) return;
-        p.paused = true;
+        if (_isModulePaused($, moduleId)) return;
+        $.pausedModules |= uint256(1) << moduleId;
         emit ModulePausedBy(moduleId, guardian, blockNumber);
+    }
+
+    /// @dev Ids past the bitmap are never paused (pausing them reverts).
+    function _isModulePaused(DepositSecurityStorage storage $, uint256 moduleId) private view returns (bool) {
+        return moduleId < MAX_PAUSABLE_MODULES && ($.pausedModules >> moduleId) & 1 != 0;
     }
 
     function _addGuardian(address guardian) private {

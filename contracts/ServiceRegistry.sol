@@ -165,7 +165,7 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     /// @dev Records once per module that it holds no operator bonds: a module that does not
     /// answer IBondedModule's `kappaBond` has none (the curated module), and slash requests
     /// against its operators then skip the bond-lock call through the router and the module
-    /// (ServiceSlashing.requestSlash). Every stake a request can slash was allocated after an
+    /// (requestSlash, below). Every stake a request can slash was allocated after an
     /// opt-in, so the bit is known before any request (a bonded module is probed again at each
     /// opt-in: one warm view, no slot of its own). Run before the opt-in's own writes: a
     /// caller cannot starve the probe into a false "no bond", as the 1/64 of gas it leaves

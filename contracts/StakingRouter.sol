@@ -152,7 +152,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint256 operatorId,
         uint256 amount
     ) external onlyRole(ACCOUNTING_ROLE) returns (uint256 charged) {
-        Module storage m = _module(moduleId);
+        ModuleRecord storage m = _module(moduleId);
         uint256 before = address(this).balance;
         charged = IStakingModule(m.module).chargeBond(operatorId, amount);
         // Book only what actually arrived.
@@ -256,7 +256,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     ) private {
         require(count != 0, NothingToDeposit());
         RouterStore storage $ = _s();
-        Module storage m = $.modules[moduleId];
+        ModuleRecord storage m = $.modules[moduleId];
         IStakingModule module = IStakingModule(m.module);
         // Front-running guard: the root and this module's key nonce are what the guardians saw.
         $.depositSecurity.verify(attestation, moduleId, module.keyNonce(), root);
@@ -271,7 +271,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         );
         // Exactly this module's validators' ETH, spent below in the same call.
         $.pool.withdrawForDeposit(count * DEPOSIT_SIZE);
-        m.deposited += SafeCast.toUint64(count);
+        m.deposited = SafeCast.toUint32(m.deposited + count);
         emit DepositedToBeacon(moduleId, count, count * DEPOSIT_SIZE);
         // Checks the bytes against the module's commitments (reverts KeyMismatch).
         module.onDeposit(
@@ -343,7 +343,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint256 count = $.modules.length;
         weights = new uint256[](count);
         for (uint256 id; id < count; ++id) {
-            Module storage m = $.modules[id];
+            ModuleRecord storage m = $.modules[id];
             // Only active modules are asked anything: a stopped or paused module (even a
             // broken one) can never block deposits into the others.
             if (m.status != ModuleStatus.Active) continue;
@@ -359,18 +359,39 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     }
 
     /// @inheritdoc IStakingRouter
-    function getModules() external view returns (Module[] memory) {
-        return _s().modules;
+    function getModules() external view returns (Module[] memory ms) {
+        ModuleRecord[] storage records = _s().modules;
+        ms = new Module[](records.length);
+        for (uint256 id; id < ms.length; ++id) ms[id] = _view(records[id]);
     }
 
     /// @inheritdoc IStakingRouter
     function getModule(uint256 moduleId) external view returns (Module memory) {
-        return _module(moduleId);
+        return _view(_module(moduleId));
+    }
+
+    /// @inheritdoc IStakingRouter
+    function reportStates() external view returns (ModuleReportState[] memory states) {
+        ModuleRecord[] storage records = _s().modules;
+        states = new ModuleReportState[](records.length);
+        for (uint256 id; id < states.length; ++id) {
+            // Two slots: the report's packed word and the fee recipient's.
+            ModuleRecord storage m = records[id];
+            states[id] = ModuleReportState({
+                deposited: m.deposited,
+                clValidators: m.clValidators,
+                exited: m.exited,
+                clBalance: m.clBalance,
+                reputationBps: m.reputationBps,
+                moduleFeeBps: m.moduleFeeBps,
+                feeRecipient: m.feeRecipient
+            });
+        }
     }
 
     /// @inheritdoc IStakingRouter
     function moduleAndStake(uint256 moduleId) external view returns (address, uint256) {
-        Module storage m = _module(moduleId);
+        ModuleRecord storage m = _module(moduleId);
         return (m.module, uint256(m.deposited) - m.exited);
     }
 
@@ -388,7 +409,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
 
     /// @inheritdoc IStakingRouter
     function transientBalance() public view returns (uint256 total) {
-        Module[] storage ms = _s().modules;
+        ModuleRecord[] storage ms = _s().modules;
         for (uint256 id; id < ms.length; ++id) {
             total += (uint256(ms[id].deposited) - ms[id].clValidators) * DEPOSIT_SIZE;
         }
@@ -396,7 +417,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
 
     /// @inheritdoc IStakingRouter
     function clBalanceTotal() public view returns (uint256 total) {
-        Module[] storage ms = _s().modules;
+        ModuleRecord[] storage ms = _s().modules;
         for (uint256 id; id < ms.length; ++id) total += ms[id].clBalance;
     }
 
@@ -452,39 +473,59 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint16[] memory limits = new uint16[](count);
         uint256[] memory active = new uint256[](count);
         uint256[] memory depositable = new uint256[](count);
-        IDepositSecurity guard = $.depositSecurity;
+        // Every guardian-paused module in one call (bit `id`), not one call per module.
+        uint256 paused = $.depositSecurity.pausedModules();
         for (uint256 id; id < count; ++id) {
-            Module storage m = $.modules[id];
+            ModuleRecord storage m = $.modules[id];
             limits[id] = m.stakeShareLimitBps;
             active[id] = m.deposited - m.exited;
             if (weights[id] == 0) continue;
             // A module its guardians paused takes no deposits until governance unpauses it: it
             // counts as weightless, as a paused status does, so its share goes to the others
             // instead of idling in the buffer.
-            if (guard.isModulePaused(id)) weights[id] = 0;
+            if ((paused >> id) & 1 != 0) weights[id] = 0;
             else depositable[id] = IStakingModule(m.module).depositableKeys();
         }
         return Allocation.allocate(weights, limits, active, depositable, n);
     }
 
+    /// @dev One module's report: its packed first slot (already warm from Accounting's
+    /// `reportStates`) rewritten once, one event, and the module's callback only when it asked
+    /// for one at every report or its exited count changed. Accounting has checked the counts
+    /// against the record (§9); the narrowing casts still revert rather than truncate.
     function _bookModule(
-        Module storage m,
+        ModuleRecord storage m,
         uint256 id,
         IAccounting.ModuleReport calldata r,
         uint256 reputation
     ) private {
-        m.clValidators = r.clValidators;
-        // Every report, not only on a change: the module also snapshots report-time state (the
-        // bonded module's bond that counts for κ).
-        IStakingModule(m.module).onExitedReported(r.exited);
-        m.exited = r.exited;
-        m.clBalance = r.clBalance;
-        emit ModuleReported(id, r.clValidators, r.clBalance, r.exited);
         require(reputation <= BPS, InvalidReputation(reputation));
-        if (m.reputationBps != reputation) {
-            m.reputationBps = uint16(reputation);
-            emit ReputationChanged(id, reputation);
-        }
+        uint256 exitedBefore = m.exited;
+        m.clValidators = SafeCast.toUint32(r.clValidators);
+        m.exited = SafeCast.toUint32(r.exited);
+        m.clBalance = SafeCast.toUint96(r.clBalance);
+        m.reputationBps = uint16(reputation);
+        emit ModuleReported(id, r.clValidators, r.clBalance, r.exited, reputation);
+        if (m.snapshotsAtReport || r.exited != exitedBefore)
+            IStakingModule(m.module).onExitedReported(r.exited);
+    }
+
+    /// @dev The public view of a stored module.
+    function _view(ModuleRecord storage m) private view returns (Module memory) {
+        return
+            Module({
+                module: m.module,
+                status: m.status,
+                stakeShareLimitBps: m.stakeShareLimitBps,
+                moduleFeeBps: m.moduleFeeBps,
+                reputationBps: m.reputationBps,
+                baseWeight: m.baseWeight,
+                feeRecipient: m.feeRecipient,
+                deposited: m.deposited,
+                clValidators: m.clValidators,
+                exited: m.exited,
+                clBalance: m.clBalance
+            });
     }
 
     /// @dev `keccak256` of the `i`-th 48-byte pubkey, hashed in scratch memory: a calldata slice
@@ -498,7 +539,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     }
 
     function _penalize(uint256 moduleId, uint256 bps) private {
-        Module storage m = _module(moduleId);
+        ModuleRecord storage m = _module(moduleId);
         uint256 r = (uint256(m.reputationBps) * (BPS - bps)) / BPS;
         m.reputationBps = SafeCast.toUint16(r);
         emit ReputationChanged(moduleId, r);

@@ -45,6 +45,7 @@ interface IDepositSecurity {
     error NotPaused();
     error ModuleDepositsPaused(uint256 moduleId);
     error ModuleNotPaused(uint256 moduleId);
+    error ModuleIdOutOfRange(uint256 moduleId, uint256 max);
 
     // ---------------------------------------------------------------- events
     event GuardianAdded(address indexed guardian);
@@ -82,13 +83,14 @@ interface IDepositSecurity {
     function unpause() external;
 
     /// @notice Pause deposits to module `moduleId` only: a guardian calls directly. A no-op when
-    /// the module is already paused.
+    /// the module is already paused; reverts `ModuleIdOutOfRange` for an id ≥ 256.
     /// @param moduleId the module whose deposits stop
     function pauseModule(uint256 moduleId) external;
 
     /// @notice Pause deposits to module `moduleId` only, with a guardian's signature over the
     /// module, `blockNumber` and the module's current pause nonce (submitted by anyone; fresh for
-    /// `maxAttestationAge` blocks). A no-op when the module is already paused.
+    /// `maxAttestationAge` blocks). A no-op when the module is already paused; reverts
+    /// `ModuleIdOutOfRange` for an id ≥ 256.
     /// @param moduleId the module whose deposits stop
     /// @param blockNumber the block the guardian looked at
     /// @param signature the guardian's EIP-712 signature of `modulePauseDigest`
@@ -139,6 +141,10 @@ interface IDepositSecurity {
 
     /// @notice Whether a guardian paused deposits to module `moduleId`.
     function isModulePaused(uint256 moduleId) external view returns (bool);
+
+    /// @notice Every guardian-paused module at once: bit `moduleId` is set while that module is
+    /// paused (what the router's allocation reads, one call for all modules).
+    function pausedModules() external view returns (uint256);
 
     function getGuardians() external view returns (address[] memory);
 

@@ -118,9 +118,14 @@ interface IStakingModule {
     /// contract (a holder of the router's EXIT_MANAGER_ROLE).
     function updateExited(uint256[] calldata operatorIds, uint256[] calldata exited) external;
 
-    /// @notice The module's exited validators as the oracle reported them. The router calls it at
-    /// every report (also when the count did not change): the module snapshots report-time state.
+    /// @notice The module's exited validators as the oracle reported them. The router calls it
+    /// when the reported count changed, and at every report for a module whose
+    /// `snapshotsAtReport` is true (it snapshots report-time state). Only the router.
     function onExitedReported(uint256 exited) external;
+
+    /// @notice Whether the router must call `onExitedReported` at every report, not only when
+    /// the exited count changes; read once, when the module is registered.
+    function snapshotsAtReport() external view returns (bool);
 
     /// @notice Asks the operator to exit `count` of its active validators (exited keys must
     /// reach `exitedKeys + count`, capped at its deposited keys). Only the part above what is

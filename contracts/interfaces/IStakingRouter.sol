@@ -25,6 +25,17 @@ interface IStakingRouter {
         address feeRecipient;
     }
 
+    /// @notice What a report reads of one module (`reportStates`): two storage slots.
+    struct ModuleReportState {
+        uint64 deposited;
+        uint64 clValidators;
+        uint64 exited;
+        uint128 clBalance;
+        uint16 reputationBps;
+        uint16 moduleFeeBps;
+        address feeRecipient;
+    }
+
     /// @notice Full state of a module as the router keeps it.
     struct Module {
         address module;
@@ -87,7 +98,16 @@ interface IStakingRouter {
     event BondCoverReceived(address indexed module, uint256 amount);
     event VaultsSet(address withdrawalVault, address executionRewardsVault);
     event PoolSet(address pool);
-    event ModuleReported(uint256 indexed moduleId, uint256 clValidators, uint256 clBalance, uint256 exited);
+    /// @notice A module's report was booked: its CL state and its reputation after the report
+    /// (DESIGN §6 step 8; one event per module per report).
+    event ModuleReported(
+        uint256 indexed moduleId,
+        uint256 clValidators,
+        uint256 clBalance,
+        uint256 exited,
+        uint256 reputationBps
+    );
+    /// @notice A module's reputation was lowered outside a report (slash or missed exit deadline).
     event ReputationChanged(uint256 indexed moduleId, uint256 reputationBps);
 
     // ---------------------------------------------------------------- governance
@@ -160,11 +180,12 @@ interface IStakingRouter {
 
     // ---------------------------------------------------------------- accounting
     /// @notice Applies every module's report inputs in one call: books each module's reported CL
-    /// state (each module's `onExitedReported` once) and its new reputation (DESIGN §6 step 8,
+    /// state and its new reputation (DESIGN §6 step 8,
     /// computed by Accounting; nothing in between reads it), and pulls `Σ withdrawn` from the
     /// withdrawal vault and `elRewards` from the execution-rewards vault into the pool's
-    /// buffered ETH. ACCOUNTING_ROLE. Emits `ModuleReported` per module and `ReputationChanged`
-    /// per module whose reputation changed.
+    /// buffered ETH. ACCOUNTING_ROLE. Emits `ModuleReported` (with the new reputation) per
+    /// module. A module's `onExitedReported` runs only when its exited count changed or it
+    /// asked for every report (`snapshotsAtReport`, read at registration).
     /// @param reports one per module, by id
     /// @param elRewards EL rewards booked this report
     /// @param reputationBps the new reputation per module, by id (reverts `InvalidReputation` above 10⁴)
@@ -222,9 +243,12 @@ interface IStakingRouter {
         uint256 moduleId
     ) external view returns (address module, uint256 activeValidators);
 
-    /// @notice Every module's state, by id, in one call (what a report reads of all modules:
-    /// fee bps and recipient, reputation, validator counts, CL balance).
+    /// @notice Every module's state, by id, in one call.
     function getModules() external view returns (Module[] memory);
+
+    /// @notice What a report reads of every module, by id, in one call: validator counts, CL
+    /// balance, reputation, fee bps and recipient (two storage slots per module, not the record).
+    function reportStates() external view returns (ModuleReportState[] memory);
 
     function moduleCount() external view returns (uint256);
 

@@ -198,10 +198,11 @@ contract BondedModule is ModuleBase, IBondedModule {
     function withdrawableBond(uint256 operatorId) public view returns (uint256) {
         Operator storage op = _operator(operatorId);
         Bond storage b = _bonded().bonds[operatorId];
-        uint256 needed = _required(operatorId, op.depositedKeys - op.exitedKeys) + b.locked;
+        uint256 needed = _required(operatorId, op.depositedKeys - op.exitedKeys);
         // An active operator keeps one first-key bond: its slot stays paid for (see registerOperator).
         uint256 floor = op.active ? _curve(operatorId).first : 0;
-        if (needed < floor + b.locked) needed = floor + b.locked;
+        if (needed < floor) needed = floor;
+        needed += b.locked; // max(required, floor) + locked
         return b.amount > needed ? b.amount - needed : 0;
     }
 
@@ -265,6 +266,13 @@ contract BondedModule is ModuleBase, IBondedModule {
         b.locked = uint128(locked); // ≤ b.amount or the old lock, both uint128
         _refresh(operatorId);
         emit BondLockChanged(operatorId, locked);
+    }
+
+    /// @inheritdoc IStakingModule
+    /// @dev κ's bond snapshot is taken at every report (`_onReport`), or a top-up between
+    /// reports would count only at the next exit.
+    function snapshotsAtReport() external pure override(IStakingModule, ModuleBase) returns (bool) {
+        return true;
     }
 
     /// @dev κ's bond snapshot: the total bond as the report found it (the report's charges

@@ -235,6 +235,12 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     /// @inheritdoc IStakingModule
+    /// @dev None by default: the module-level exited count is all the callback records here.
+    function snapshotsAtReport() external pure virtual returns (bool) {
+        return false;
+    }
+
+    /// @inheritdoc IStakingModule
     function onExitedReported(uint256 exited) external onlyRouter {
         _onReport();
         ModuleBaseStorage storage $ = _base();
@@ -536,7 +542,8 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     /// @dev Hook after an operator's keys were cut to `newTotal` (state only, no calls).
     function _onKeysRemoved(uint256 operatorId, uint256 newTotal) internal virtual {}
 
-    /// @dev Called at every report (before the report's bond charges).
+    /// @dev Called by `onExitedReported` (before the report's bond charges): at every report when
+    /// `snapshotsAtReport` is true, else only when the module's exited count changed.
     function _onReport() internal virtual {}
 
     /// @dev Keys `[0, limit)` of the operator may be deposited (exited ones included).

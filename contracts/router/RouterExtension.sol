@@ -88,10 +88,14 @@ contract RouterExtension is RouterStorage {
         require(moduleId < MAX_MODULES, IStakingRouter.TooManyModules(MAX_MODULES));
         require(reputationBps <= BPS, IStakingRouter.InvalidReputation(reputationBps));
         _checkParams(params);
-        IStakingRouter.Module storage m = $.modules.push();
+        ModuleRecord storage m = $.modules.push();
         m.module = module;
         m.status = IStakingRouter.ModuleStatus.Active;
         m.reputationBps = SafeCast.toUint16(reputationBps);
+        // Asked once: a module whose state must be snapshotted at every report (the bonded
+        // module's κ bond) gets `onExitedReported` each report, the others only when their
+        // exited count changes (what the callback records for them).
+        m.snapshotsAtReport = IStakingModule(module).snapshotsAtReport();
         _writeParams(m, params);
         $.moduleIds[module] = moduleId + 1;
         emit IStakingRouter.ModuleAdded(moduleId, module, params, reputationBps);
@@ -102,7 +106,7 @@ contract RouterExtension is RouterStorage {
         uint256 moduleId,
         IStakingRouter.ModuleParams calldata params
     ) external onlyDelegated {
-        IStakingRouter.Module storage m = _module(moduleId);
+        ModuleRecord storage m = _module(moduleId);
         _checkParams(params);
         _writeParams(m, params);
         emit IStakingRouter.ModuleParamsUpdated(moduleId, params);
@@ -110,7 +114,7 @@ contract RouterExtension is RouterStorage {
 
     /// @notice See IStakingRouter.setModuleStatus (the router checks who may set which status).
     function setModuleStatus(uint256 moduleId, IStakingRouter.ModuleStatus status) external onlyDelegated {
-        IStakingRouter.Module storage m = _module(moduleId);
+        ModuleRecord storage m = _module(moduleId);
         require(status != IStakingRouter.ModuleStatus.None, IStakingRouter.InvalidStatus(status));
         require(m.status != IStakingRouter.ModuleStatus.Stopped, IStakingRouter.ModuleStopped(moduleId));
         m.status = status;
@@ -134,7 +138,7 @@ contract RouterExtension is RouterStorage {
         require(p.feeRecipient != address(0), CascadeUpgradeable.ZeroAddress());
     }
 
-    function _writeParams(IStakingRouter.Module storage m, IStakingRouter.ModuleParams calldata p) private {
+    function _writeParams(ModuleRecord storage m, IStakingRouter.ModuleParams calldata p) private {
         m.baseWeight = p.baseWeight;
         m.stakeShareLimitBps = p.stakeShareLimitBps;
         m.moduleFeeBps = p.moduleFeeBps;

@@ -10,6 +10,30 @@ import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
 /// @notice The storage of StakingRouter, shared with RouterExtension (which runs by DELEGATECALL
 /// on it): one ERC-7201 namespace.
 abstract contract RouterStorage {
+    /// @dev A module as stored: the public `IStakingRouter.Module` view, packed so that a report
+    /// reads one slot per module for its checks and writes back that same slot (DESIGN §2
+    /// "Layout v2", docs/gas.md "Reports"), plus the fee recipient's slot; the module's address
+    /// is read only for its callback. Validator counts fit 32 bits (4·10⁹ validators, ~1,000×
+    /// the network) and CL balances 96 bits of wei (7.9·10¹⁰ ETH, ~650× the supply); every
+    /// narrowing write is checked.
+    struct ModuleRecord {
+        // slot 0: what a report checks and writes, and the allocation's per-module inputs
+        uint32 deposited;
+        uint32 clValidators;
+        uint32 exited;
+        uint96 clBalance;
+        uint16 reputationBps;
+        IStakingRouter.ModuleStatus status;
+        bool snapshotsAtReport; // the module asked for `onExitedReported` at every report
+        uint16 moduleFeeBps;
+        uint16 stakeShareLimitBps;
+        // slot 1: the report's fee recipient, the allocation's base weight
+        address feeRecipient;
+        uint64 baseWeight;
+        // slot 2
+        address module;
+    }
+
     /// @custom:storage-location erc7201:cascade.storage.StakingRouter
     struct RouterStore {
         IDepositContract depositContract;
@@ -18,7 +42,7 @@ abstract contract RouterStorage {
         address executionRewardsVault;
         uint16 collateralBoostBps;
         uint16 minReputationBps;
-        IStakingRouter.Module[] modules;
+        ModuleRecord[] modules;
         mapping(address module => uint256 idPlusOne) moduleIds;
         mapping(bytes32 pubkeyHash => uint256 moduleIdPlusOne) pubkeyOwner;
         ICascadePool pool;
@@ -34,8 +58,8 @@ abstract contract RouterStorage {
         }
     }
 
-    function _module(uint256 moduleId) internal view returns (IStakingRouter.Module storage) {
-        IStakingRouter.Module[] storage ms = _s().modules;
+    function _module(uint256 moduleId) internal view returns (ModuleRecord storage) {
+        ModuleRecord[] storage ms = _s().modules;
         require(moduleId < ms.length, IStakingRouter.UnknownModule(moduleId));
         return ms[moduleId];
     }

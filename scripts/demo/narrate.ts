@@ -47,8 +47,10 @@ export function describeChainEvent(
   switch (e.name) {
     case "BondCoverCharged":
       return `Bond of operator ${a.operatorId} in module ${names.modules[Number(a.moduleId)]} charged ${fixed(a.charged as bigint, 4)} ETH of a ${fixed(a.requested as bigint, 4)} ETH loss: the pool is made whole.`;
-    case "ReputationChanged":
+    case "ReputationChanged": // outside a report: a slash or a missed exit deadline
       return `Reputation of ${names.modules[Number(a.moduleId)]} is now ${Number(a.reputationBps) / 100}%.`;
+    case "ModuleReported": // one per module per report, with the reputation the report set
+      return `Reputation of ${names.modules[Number(a.moduleId)]} after the report: ${Number(a.reputationBps) / 100}%.`;
     case "ServiceRewardsReceived":
       return `The report books ${fixed(a.amount as bigint, 4)} ETH of service rewards: ${names.classes
         .map((sym, k) => `${sym} +${fixed(serviceRewards[k], 4)}`)

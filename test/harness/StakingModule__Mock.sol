@@ -34,6 +34,11 @@ contract StakingModule__Mock {
         return msg.sender;
     }
 
+    /// @dev Registration asks it: the router calls `onExitedReported` on exited changes only.
+    function snapshotsAtReport() external pure returns (bool) {
+        return false;
+    }
+
     function keyNonce() external view returns (uint256) {
         require(!broken, Broken());
         return 0;

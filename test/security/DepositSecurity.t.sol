@@ -504,4 +504,87 @@ contract DepositSecurityModulePauseTest is DepositSecurityFixture {
                 bytes32(uint256(sig.vs) & ((1 << 255) - 1))
             );
     }
+
+    /// The allocation reads every module's pause from one bitmap: it must say what the
+    /// per-module view says, for any set of paused ids, before and after unpauses.
+    function test_pausedModules_matchesPerModuleView(uint256 mask, uint256 unpauseMask) public {
+        mask = bound(mask, 0, type(uint40).max);
+        unpauseMask &= mask;
+        for (uint256 id; id < 40; ++id) {
+            if ((mask >> id) & 1 == 0) continue;
+            vm.prank(guardians[id % guardians.length]);
+            ds.pauseModule(id);
+        }
+        assertEq(ds.pausedModules(), mask, "bit set for each paused module");
+        for (uint256 id; id < 48; ++id) {
+            assertEq(ds.isModulePaused(id), (mask >> id) & 1 != 0, "bitmap bit == per-module view");
+        }
+        for (uint256 id; id < 40; ++id) {
+            if ((unpauseMask >> id) & 1 == 0) continue;
+            vm.prank(admin);
+            ds.unpauseModule(id);
+        }
+        uint256 left = mask & ~unpauseMask;
+        assertEq(ds.pausedModules(), left, "unpaused bits cleared, the others kept");
+        for (uint256 id; id < 48; ++id) {
+            assertEq(
+                ds.isModulePaused(id),
+                (left >> id) & 1 != 0,
+                "bitmap bit == per-module view after unpauses"
+            );
+        }
+    }
+
+    function test_pauseModule_revertsBeyondBitmap(uint256 moduleId) public {
+        moduleId = bound(moduleId, ds.MAX_PAUSABLE_MODULES(), type(uint256).max);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IDepositSecurity.ModuleIdOutOfRange.selector,
+                moduleId,
+                ds.MAX_PAUSABLE_MODULES()
+            )
+        );
+        vm.prank(guardians[0]);
+        ds.pauseModule(moduleId);
+        assertEq(ds.pausedModules(), 0, "nothing paused");
+        assertFalse(ds.isModulePaused(moduleId), "an id past the bitmap is never paused");
+    }
+
+    /// Paused, the module's share goes to the others; unpaused, it deposits its own share again.
+    function test_unpauseModule_moduleDepositsItsShareAgain() public {
+        vm.prank(guardians[0]);
+        ds.pauseModule(1);
+        _fund(4);
+        IDepositSecurity.Attestation memory a0 = _attest(0);
+        vm.prank(keeper);
+        assertEq(router.depositToBeacon(0, 4, _moduleKeysOf(0, 4), a0), 4, "curated takes the whole batch");
+        assertEq(router.getModule(1).deposited, 0, "the paused module got nothing");
+
+        vm.prank(admin);
+        ds.unpauseModule(1);
+        _fund(4);
+        (uint256[] memory alloc, ) = router.previewAllocation(4);
+        assertGt(alloc[1], 0, "unpaused: a share again");
+        IDepositSecurity.Attestation memory a1 = _attest(1);
+        vm.prank(keeper);
+        assertEq(
+            router.depositToBeacon(1, 4, _moduleKeysOf(1, alloc[1]), a1),
+            alloc[1],
+            "the unpaused module deposits its share"
+        );
+        assertEq(router.getModule(1).deposited, alloc[1], "deposited booked");
+    }
+
+    /// The allocation asks DepositSecurity once for every module's pause, not once per module.
+    function test_previewAllocation_readsEveryPauseInOneCall() public {
+        vm.prank(guardians[0]);
+        ds.pauseModule(1);
+        _fund(4);
+        vm.expectCall(address(ds), abi.encodeWithSignature("isModulePaused(uint256)", 0), 0);
+        vm.expectCall(address(ds), abi.encodeWithSignature("isModulePaused(uint256)", 1), 0);
+        vm.expectCall(address(ds), abi.encodeWithSignature("pausedModules()"), 1);
+        (uint256[] memory alloc, ) = router.previewAllocation(4);
+        assertEq(alloc[1], 0, "the paused module gets no share");
+        assertEq(alloc[0], 4, "the other module takes the batch");
+    }
 }

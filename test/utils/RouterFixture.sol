@@ -258,8 +258,8 @@ abstract contract RouterFixture is Test {
     bytes32 private constant ROUTER_SLOT = 0x1d7422f1ab79353861a3f5d808f4944ef0879ec6e6a4c9afa8730aeb6cebc000;
     bytes32 private constant POOL_SLOT = 0x8ef819bb0faa576e739ddbab276786652b946d5774fed7338010953f7fef6b00;
     uint256 private constant MODULES_FIELD = 4;
-    uint256 private constant MODULE_SLOTS = 4; // slots per IStakingRouter.Module
-    uint256 private constant DEPOSITED_FIELD = 2; // `deposited` is the low 64 bits of this slot
+    uint256 private constant MODULE_SLOTS = 3; // slots per RouterStorage.ModuleRecord
+    uint256 private constant DEPOSITED_FIELD = 0; // `deposited` is the low 32 bits of this slot
 
     /// @dev Adds `amount` to the pool's buffered ETH (the low 128 bits of its first slot), with
     /// the ETH (no class deposit needed).
@@ -277,7 +277,7 @@ abstract contract RouterFixture is Test {
         uint256 base = uint256(keccak256(abi.encode(uint256(ROUTER_SLOT) + MODULES_FIELD)));
         bytes32 slot = bytes32(base + moduleId * MODULE_SLOTS + DEPOSITED_FIELD);
         uint256 word = uint256(vm.load(r, slot));
-        vm.store(r, slot, bytes32(((word >> 64) << 64) | deposited));
+        vm.store(r, slot, bytes32(((word >> 32) << 32) | deposited));
         require(router.getModule(moduleId).deposited == deposited, "fixture: Module layout moved");
     }
 

@@ -1863,6 +1863,19 @@ export const BondedModuleAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "snapshotsAtReport",
+    outputs: [
+      {
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
+    ],
+    stateMutability: "pure",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "bytes4",
@@ -2160,6 +2173,7 @@ export interface BondedModuleContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  snapshotsAtReport: BaseContractMethod<[], boolean, boolean>;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
   topUpBond: BaseContractMethod<[operatorId: BigNumberish], void, ContractTransactionResponse>;
   totalBond: BaseContractMethod<[], bigint, bigint>;

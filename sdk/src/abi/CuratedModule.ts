@@ -1374,6 +1374,19 @@ export const CuratedModuleAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "snapshotsAtReport",
+    outputs: [
+      {
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
+    ],
+    stateMutability: "pure",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "bytes4",
@@ -1581,6 +1594,7 @@ export interface CuratedModuleContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  snapshotsAtReport: BaseContractMethod<[], boolean, boolean>;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
   unlockBond: BaseContractMethod<[operatorId: BigNumberish, arg1: BigNumberish], void, void>;
   updateExited: BaseContractMethod<

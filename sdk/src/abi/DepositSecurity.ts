@@ -224,6 +224,22 @@ export const DepositSecurityAbi = [
         name: "moduleId",
         type: "uint256",
       },
+      {
+        internalType: "uint256",
+        name: "max",
+        type: "uint256",
+      },
+    ],
+    name: "ModuleIdOutOfRange",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
     ],
     name: "ModuleNotPaused",
     type: "error",
@@ -612,6 +628,19 @@ export const DepositSecurityAbi = [
   {
     inputs: [],
     name: "MAX_GUARDIANS",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_PAUSABLE_MODULES",
     outputs: [
       {
         internalType: "uint256",
@@ -1054,6 +1083,19 @@ export const DepositSecurityAbi = [
   },
   {
     inputs: [],
+    name: "pausedModules",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "proxiableUUID",
     outputs: [
       {
@@ -1280,6 +1322,7 @@ export const DepositSecurityAbi = [
 export interface DepositSecurityContract extends BaseContract {
   DEFAULT_ADMIN_ROLE: BaseContractMethod<[], string, string>;
   MAX_GUARDIANS: BaseContractMethod<[], bigint, bigint>;
+  MAX_PAUSABLE_MODULES: BaseContractMethod<[], bigint, bigint>;
   UPGRADE_INTERFACE_VERSION: BaseContractMethod<[], string, string>;
   addGuardian: BaseContractMethod<
     [guardian: AddressLike, newQuorum: BigNumberish],
@@ -1350,6 +1393,7 @@ export interface DepositSecurityContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  pausedModules: BaseContractMethod<[], bigint, bigint>;
   proxiableUUID: BaseContractMethod<[], string, string>;
   quorum: BaseContractMethod<[], bigint, bigint>;
   removeGuardian: BaseContractMethod<

@@ -574,6 +574,12 @@ export const StakingRouterAbi = [
         name: "exited",
         type: "uint256",
       },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "reputationBps",
+        type: "uint256",
+      },
     ],
     name: "ModuleReported",
     type: "event",
@@ -1363,7 +1369,7 @@ export const StakingRouterAbi = [
           },
         ],
         internalType: "struct IStakingRouter.Module[]",
-        name: "",
+        name: "ms",
         type: "tuple[]",
       },
     ],
@@ -1698,6 +1704,56 @@ export const StakingRouterAbi = [
     name: "renounceRole",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "reportStates",
+    outputs: [
+      {
+        components: [
+          {
+            internalType: "uint64",
+            name: "deposited",
+            type: "uint64",
+          },
+          {
+            internalType: "uint64",
+            name: "clValidators",
+            type: "uint64",
+          },
+          {
+            internalType: "uint64",
+            name: "exited",
+            type: "uint64",
+          },
+          {
+            internalType: "uint128",
+            name: "clBalance",
+            type: "uint128",
+          },
+          {
+            internalType: "uint16",
+            name: "reputationBps",
+            type: "uint16",
+          },
+          {
+            internalType: "uint16",
+            name: "moduleFeeBps",
+            type: "uint16",
+          },
+          {
+            internalType: "address",
+            name: "feeRecipient",
+            type: "address",
+          },
+        ],
+        internalType: "struct IStakingRouter.ModuleReportState[]",
+        name: "states",
+        type: "tuple[]",
+      },
+    ],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -2112,6 +2168,27 @@ export interface StakingRouterContract extends BaseContract {
     [role: BytesLike, callerConfirmation: AddressLike],
     void,
     ContractTransactionResponse
+  >;
+  reportStates: BaseContractMethod<
+    [],
+    {
+      deposited: bigint;
+      clValidators: bigint;
+      exited: bigint;
+      clBalance: bigint;
+      reputationBps: bigint;
+      moduleFeeBps: bigint;
+      feeRecipient: string;
+    }[],
+    {
+      deposited: bigint;
+      clValidators: bigint;
+      exited: bigint;
+      clBalance: bigint;
+      reputationBps: bigint;
+      moduleFeeBps: bigint;
+      feeRecipient: string;
+    }[]
   >;
   revokeRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
   setAllocationParams: BaseContractMethod<

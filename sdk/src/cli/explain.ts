@@ -148,6 +148,7 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   ModuleDepositsPaused:
     "a guardian paused deposits to module {moduleId} (a key failed its checks): governance removes the key and unpauses it (`unpauseModule`); the other modules still deposit",
   ModuleNotPaused: "deposits to module {moduleId} are not paused",
+  ModuleIdOutOfRange: "module id {moduleId} cannot be paused: guardians pause ids below {max} only",
   ModulesNotAscending:
     "module {moduleId} is out of order in the batch: list module ids strictly ascending, each once (the next must be at least {minimum})",
   BatchLengthMismatch:

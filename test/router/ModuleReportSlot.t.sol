@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Vm} from "forge-std/Vm.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
+import {IStakingModule} from "../../contracts/interfaces/IStakingModule.sol";
+import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
+import {Reputation} from "../../contracts/libraries/Reputation.sol";
+import {SystemFixture} from "../utils/SystemFixture.sol";
+
+/// @notice A report's module step (issue 16): each module's report-written fields share one
+/// router slot (one write per module), one `ModuleReported` event carries the new reputation,
+/// and a module's `onExitedReported` runs only when its exited count changed or it asked for
+/// every report (the bonded module's κ snapshot). Module 0 is curated, module 1 bonded.
+contract ModuleReportSlotTest is SystemFixture {
+    function setUp() public {
+        _deploySystem();
+        _curatedOperator(curated, 2);
+        _bondedOperator(2);
+        _seedClasses();
+        _stake(2); // one validator per module
+        vm.warp(block.timestamp + 30 days);
+        _applyDirect(_activateAllReport());
+        vm.warp(block.timestamp + 30 days);
+    }
+
+    /// @dev A report that moves every report-written field: CL balance up, reputation down
+    /// (performance below par).
+    function _movingReport() private view returns (IAccounting.Report memory r) {
+        r = _emptyReport();
+        for (uint256 id; id < r.modules.length; ++id) {
+            r.modules[id].clBalance += 0.01 ether;
+            r.modules[id].perfBps = 9_000;
+        }
+    }
+
+    function test_handleReport_writesOneRouterSlotPerModule() public {
+        IAccounting.Report memory r = _movingReport();
+        IStakingRouter.Module memory before0 = router.getModule(0);
+        vm.record();
+        _applyDirect(r);
+        (, bytes32[] memory writes) = vm.accesses(address(router));
+        uint256 distinct;
+        for (uint256 i; i < writes.length; ++i) {
+            bool seen;
+            for (uint256 j; j < i; ++j) if (writes[j] == writes[i]) seen = true;
+            if (!seen) ++distinct;
+        }
+        assertEq(distinct, router.moduleCount(), "one router slot written per module");
+        IStakingRouter.Module memory after0 = router.getModule(0);
+        assertEq(after0.clBalance, before0.clBalance + 0.01 ether, "balance booked");
+        assertLt(after0.reputationBps, before0.reputationBps, "reputation booked in the same slot");
+    }
+
+    function test_handleReport_emitsModuleReportedWithReputation() public {
+        IAccounting.Report memory r = _movingReport();
+        IStakingRouter.Module memory m = router.getModule(1);
+        IAccounting.Params memory p = accounting.params();
+        uint256 rep = Reputation.update(m.reputationBps, 9_000, p.lambdaBps, 0, p.slashPenaltyBps);
+        vm.recordLogs();
+        _applyDirect(r);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 reported;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(router)) continue;
+            assertTrue(
+                logs[i].topics[0] != IStakingRouter.ReputationChanged.selector,
+                "no separate reputation event in a report"
+            );
+            if (logs[i].topics[0] != IStakingRouter.ModuleReported.selector) continue;
+            ++reported;
+            if (uint256(logs[i].topics[1]) != 1) continue;
+            (uint256 v, uint256 b, uint256 e, uint256 repBps) = abi.decode(
+                logs[i].data,
+                (uint256, uint256, uint256, uint256)
+            );
+            assertEq(v, r.modules[1].clValidators, "validators in the event");
+            assertEq(b, r.modules[1].clBalance, "balance in the event");
+            assertEq(e, r.modules[1].exited, "exited in the event");
+            assertEq(repBps, router.getModule(1).reputationBps, "the booked reputation in the event");
+            assertEq(repBps, rep, "the report's reputation step (DESIGN step 8)");
+        }
+        assertEq(reported, router.moduleCount(), "one ModuleReported per module");
+    }
+
+    function test_handleReport_callsOnExitedReportedOnlyWhenAsked() public {
+        IAccounting.Report memory r = _movingReport();
+        // Curated: exited unchanged, no snapshot asked: no call. Bonded: every report.
+        vm.expectCall(address(curated), abi.encodeWithSelector(IStakingModule.onExitedReported.selector), 0);
+        vm.expectCall(address(bonded), abi.encodeCall(IStakingModule.onExitedReported, (0)), 1);
+        _applyDirect(r);
+        assertEq(
+            router.getModule(0).clBalance,
+            r.modules[0].clBalance,
+            "curated's report booked without the call"
+        );
+    }
+
+    function test_handleReport_callsOnExitedReportedWhenExitedChanges() public {
+        // Curated's exited count rises: it is told (it records the module-level count).
+        IAccounting.Report memory r = _emptyReport();
+        r.modules[0].exited = 1;
+        vm.expectCall(address(curated), abi.encodeCall(IStakingModule.onExitedReported, (1)), 1);
+        vm.expectCall(address(bonded), abi.encodeCall(IStakingModule.onExitedReported, (0)), 1);
+        _applyDirect(r);
+        assertEq(router.getModule(0).exited, 1, "exited booked");
+    }
+
+    function test_addModule_readsSnapshotsAtReport() public view {
+        // What each registered module answered decides the callback above; the router asked it.
+        assertTrue(IStakingModule(address(bonded)).snapshotsAtReport(), "bonded snapshots kappa each report");
+        assertFalse(
+            IStakingModule(address(curated)).snapshotsAtReport(),
+            "curated needs exited changes only"
+        );
+    }
+
+    function test_applyModuleReport_revertsOnBalanceAbove96Bits() public {
+        IAccounting.Report memory r = _emptyReport();
+        uint256 big = uint256(type(uint96).max) + 1;
+        r.modules[0].clBalance = uint128(big);
+        uint256[] memory reps = new uint256[](r.modules.length);
+        vm.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedUintDowncast.selector, 96, big));
+        vm.prank(address(accounting));
+        router.applyModuleReport(r.modules, 0, reps);
+    }
+
+    function test_applyModuleReport_revertsOnValidatorsAbove32Bits() public {
+        IAccounting.Report memory r = _emptyReport();
+        uint256 big = uint256(type(uint32).max) + 1;
+        r.modules[1].clValidators = uint64(big);
+        uint256[] memory reps = new uint256[](r.modules.length);
+        vm.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedUintDowncast.selector, 32, big));
+        vm.prank(address(accounting));
+        router.applyModuleReport(r.modules, 0, reps);
+    }
+}
