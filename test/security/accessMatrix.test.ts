@@ -24,6 +24,9 @@ import { ErrorFragment, Interface, ZeroHash, type FunctionFragment, type ParamTy
 import { handOverToTimelock, ETH } from "../../deploy/system.js";
 import { stakedSystem } from "../helpers/scenario.js";
 
+/** The depositor's redemption request whose `claim` the matrix calls (set in the fixture). */
+let claimRequestId = 0n;
+
 const { ethers, provider } = await network.create();
 
 /** Errors that mean "this caller may not call this". */
@@ -348,6 +351,8 @@ describe("security: access-control matrix", function () {
     ).wait();
     await (await reg.setServiceStatus(0, 2)).wait();
     await (await reg.connect(opCurated).optIn(0, 0, 0)).wait();
+    // The request id names its controller (CascadePool: controller << 96 | class << 64 | index).
+    claimRequestId = await sys.queue.connect(d3).requestRedeem.staticCall(0, ETH, d3.address, d3.address);
     await (await sys.queue.connect(d3).requestRedeem(0, ETH, d3.address, d3.address)).wait();
 
     const actors: Record<string, string> = {
@@ -539,6 +544,6 @@ function argsFor(
 ): unknown[] | undefined {
   if (fn === "renounceRole") return [ZeroHash, caller];
   if (contract === "StakingRouter" && fn === "setModuleStatus") return [0, 2]; // Paused: pauser or manager
-  if (contract === "CascadePool" && fn === "claim") return [0, actors.stranger];
+  if (contract === "CascadePool" && fn === "claim") return [claimRequestId, actors.stranger];
   return undefined;
 }
