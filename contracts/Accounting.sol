@@ -13,12 +13,8 @@ import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
 import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
 import {BPS, DEPOSIT_SIZE, MAX_FEE_BPS} from "./libraries/Constants.sol";
 import {Reputation} from "./libraries/Reputation.sol";
+import {ModuleWord} from "./router/ModuleWord.sol";
 import {Waterfall} from "./libraries/Waterfall.sol";
-
-/// @dev The router's `addresses()` view (not part of IStakingRouter).
-interface IRouterAddresses {
-    function addresses() external view returns (address, address, address, address);
-}
 
 /// @title Accounting
 /// @notice Applies an agreed oracle report in DESIGN §6's order after the §9 sanity checks:
@@ -31,11 +27,12 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     struct AccountingStorage {
         IStakingRouter router;
         ICascadePool pool;
+        // One slot a report reads cold once (the caller check) and writes once.
         address oracle;
+        uint48 lastReportTime;
+        uint48 lastRefSlot;
         Limits limits;
         Params params;
-        uint64 lastReportTime;
-        uint256 lastRefSlot;
         IServiceRegistry registry;
         IExitManager exits;
     }
@@ -69,7 +66,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         $.exits = IExitManager(exits);
         $.pool = ICascadePool(pool);
         $.oracle = oracle;
-        $.lastReportTime = SafeCast.toUint64(block.timestamp);
+        $.lastReportTime = SafeCast.toUint48(block.timestamp);
         _setLimits(limits_);
         _setParams(params_);
     }
@@ -77,13 +74,15 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     // ---------------------------------------------------------------- report
 
     /// @dev What steps 1, 3 and 8 need of every module, gathered during the sanity pass from one
-    /// `reportStates` call per report (two router slots per module). A report cannot change these before they are used: fees
-    /// need the module manager role, reputation changes only in the report's own router call.
+    /// `reportStates` call per report (two router slots per module, as raw ModuleWord words). A
+    /// report cannot change these before they are used: fees need the module manager role,
+    /// reputation changes only in the report's own router call.
     struct ModuleInputs {
         uint16[] feeBps;
         address[] recipients; // module fee recipients by id, then the treasury
-        uint256[] reputationBps; // the new reputation per module (step 8)
+        uint256[] words; // per module, the report's fields for the router (step 1 state, step 8 reputation)
         int256[] deltas; // step 1's Δ_m, before bond cover
+        uint256 withdrawn; // Σ withdrawn: pulled from the withdrawal vault
         uint256 elBooked; // EL rewards pulled this report (≤ the reward cap)
         uint256 serviceBudget; // what is left of the reward cap for pending service rewards
     }
@@ -97,14 +96,14 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256 count = inputs.feeBps.length;
         if (inputs.elBooked != report.elRewards || inputs.serviceBudget != type(uint256).max)
             emit RewardsCapped(report.elRewards, inputs.elBooked, inputs.serviceBudget);
-        $.lastRefSlot = report.refSlot;
-        $.lastReportTime = SafeCast.toUint64(block.timestamp);
+        $.lastRefSlot = SafeCast.toUint48(report.refSlot);
+        $.lastReportTime = SafeCast.toUint48(block.timestamp);
 
         // 1. Module deltas (vault and EL ETH move into buffered), in one router call with each
         // module's 8. reputation: nothing in steps 2–10 reads a reputation, so booking it here
         // is the spec's order as anyone can observe it, for one call instead of two.
         // EL rewards above the cap stay in the vault for later reports (§9).
-        router.applyModuleReport(report.modules, inputs.elBooked, inputs.reputationBps);
+        router.applyModuleReports(inputs.words, inputs.withdrawn, inputs.elBooked);
         int256[] memory deltas = inputs.deltas;
         // 2. Bond cover: each operator's loss is charged to its own bond first.
         for (uint256 i; i < report.losses.length; ++i) {
@@ -335,23 +334,29 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     ) private view returns (ModuleInputs memory f) {
         AccountingStorage storage $ = _s();
         Limits storage lim = $.limits;
-        IStakingRouter.ModuleReportState[] memory ms = router.reportStates();
-        uint256 count = ms.length;
+        (uint256[] memory ws, address[] memory rs, address wv, address elv) = router.reportStates();
+        uint256 count = ws.length;
         f.feeBps = new uint16[](count);
         f.recipients = new address[](count + 1);
-        f.reputationBps = new uint256[](count);
+        f.words = new uint256[](count);
         f.deltas = new int256[](count);
         require(report.refSlot > $.lastRefSlot, RefSlotNotIncreasing(report.refSlot, $.lastRefSlot));
         _checkLists(report, count, lim);
         Totals memory t;
         {
-            Params storage p = $.params;
-            for (uint256 id; id < count; ++id) _checkModule(report.modules[id], ms[id], id, f, t, p);
+            Params memory p = $.params; // one read, not two per module
+            for (uint256 id; id < count; ++id) {
+                f.recipients[id] = rs[id];
+                _checkModule(report.modules[id], ws[id], id, f, t, p);
+            }
         }
+        f.withdrawn = t.withdrawn;
         {
-            (, , address wv, address elv) = _vaults(router);
-            require(t.withdrawn <= wv.balance, WithdrawnAboveVault(t.withdrawn, wv.balance));
-            require(report.elRewards <= elv.balance, ElRewardsAboveVault(report.elRewards, elv.balance));
+            // Read once each: a custom error's arguments are evaluated even when the check passes.
+            uint256 wb = wv.balance;
+            require(t.withdrawn <= wb, WithdrawnAboveVault(t.withdrawn, wb));
+            uint256 eb = elv.balance;
+            require(report.elRewards <= eb, ElRewardsAboveVault(report.elRewards, eb));
         }
         // Annualized CL gain over the reference-slot span ≤ maxApr; one-report drop ≤ maxDrop plus
         // what slashings explain.
@@ -397,21 +402,27 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256 withdrawn;
     }
 
-    /// @dev One module's §9 checks, its step-1 delta and its step-8 reputation. `r` is decoded
-    /// from calldata once (each field is read several times here).
+    /// @dev One module's §9 checks, its step-1 delta and its step-8 reputation, and the report's
+    /// fields of its router word (ModuleWord). `r` is decoded from calldata once (each field is
+    /// read several times here); `w` is the module's word as stored.
     function _checkModule(
         ModuleReport memory r,
-        IStakingRouter.ModuleReportState memory m,
+        uint256 w,
         uint256 id,
         ModuleInputs memory f,
         Totals memory t,
-        Params storage p
-    ) private view {
-        f.feeBps[id] = m.moduleFeeBps;
-        f.recipients[id] = m.feeRecipient;
-        require(r.clValidators >= m.clValidators, ValidatorsDecreased(id, r.clValidators, m.clValidators));
-        require(r.clValidators <= m.deposited, ValidatorsAboveDeposited(id, r.clValidators, m.deposited));
-        require(r.exited >= m.exited, ExitedDecreased(id, r.exited, m.exited));
+        Params memory p
+    ) private pure {
+        uint256 validators0 = ModuleWord.clValidators(w);
+        uint256 balance0 = ModuleWord.clBalance(w);
+        f.feeBps[id] = uint16(ModuleWord.moduleFeeBps(w));
+        require(r.clValidators >= validators0, ValidatorsDecreased(id, r.clValidators, validators0));
+        {
+            uint256 deposited = ModuleWord.deposited(w);
+            require(r.clValidators <= deposited, ValidatorsAboveDeposited(id, r.clValidators, deposited));
+            uint256 exited0 = ModuleWord.exited(w);
+            require(r.exited >= exited0, ExitedDecreased(id, r.exited, exited0));
+        }
         require(r.exited <= r.clValidators, ExitedAboveValidators(id, r.exited, r.clValidators));
         require(r.perfBps <= BPS, PerfTooHigh(id, r.perfBps));
         // Each slashing explains up to 32 ETH of drop: never more than the validators seen.
@@ -419,25 +430,32 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             r.slashedValidators <= r.clValidators,
             SlashedAboveValidators(id, r.slashedValidators, r.clValidators)
         );
-        f.reputationBps[id] = Reputation.update(
-            m.reputationBps,
-            r.perfBps,
-            p.lambdaBps,
-            r.slashedValidators,
-            p.slashPenaltyBps
+        // The counts fit the word's 32 bits (≤ deposited); the balance is checked here, the
+        // reputation is ≤ 10⁴ (every input of the update is).
+        f.words[id] = ModuleWord.reportFields(
+            r.clValidators,
+            r.exited,
+            SafeCast.toUint96(r.clBalance),
+            Reputation.update(
+                ModuleWord.reputationBps(w),
+                r.perfBps,
+                p.lambdaBps,
+                r.slashedValidators,
+                p.slashPenaltyBps
+            )
         );
         int256 d = Waterfall.netModuleDelta(
-            m.clBalance,
+            balance0,
             r.clBalance,
             r.withdrawn,
-            m.clValidators,
+            validators0,
             r.clValidators,
             0
         );
         f.deltas[id] = d;
         if (d > 0) t.gain += uint256(d);
         else t.drop += uint256(-d);
-        t.base += m.clBalance + (uint256(r.clValidators) - m.clValidators) * DEPOSIT_SIZE;
+        t.base += balance0 + (uint256(r.clValidators) - validators0) * DEPOSIT_SIZE;
         t.slashed += r.slashedValidators;
         t.withdrawn += r.withdrawn;
     }
@@ -475,12 +493,6 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256 last = $.lastRefSlot;
         uint256 from = last == 0 ? $.lastReportTime : genesis + last * secondsPerSlot;
         return to > from ? to - from : 0;
-    }
-
-    function _vaults(
-        IStakingRouter router
-    ) private view returns (address dc, address ds, address wv, address elv) {
-        return IRouterAddresses(address(router)).addresses();
     }
 
     function _setLimits(Limits calldata l) private {

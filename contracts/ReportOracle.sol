@@ -135,11 +135,41 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         // re-decides it.
         bytes32 agreed = _agreed(refSlot);
         require(agreed != bytes32(0), NoConsensus(refSlot));
-        bytes32 given = keccak256(abi.encode(report));
+        // The report's calldata after the selector is `abi.encode(report)` as every ABI encoder
+        // writes it (canonical), so it is hashed as received, not re-encoded: a hash equal to the
+        // agreed one means these very bytes were voted; any other encoding of the same report
+        // hashes differently and is refused.
+        bytes32 given = _calldataHash();
         require(given == agreed, HashMismatch(agreed, given));
         $.lastProcessedRefSlot = SafeCast.toUint64(refSlot);
         emit ReportProcessed(refSlot, agreed, msg.sender);
-        $.accounting.handleReport(report);
+        _forward(address($.accounting));
+    }
+
+    /// @dev keccak256 of the calldata after the selector.
+    function _calldataHash() private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            let len := sub(calldatasize(), 4)
+            calldatacopy(ptr, 4, len)
+            h := keccak256(ptr, len)
+        }
+    }
+
+    /// @dev Calls `IAccounting.handleReport` with the report's calldata as received (the same
+    /// single `Report` argument, so no re-encoding), bubbling up its revert.
+    function _forward(address accounting) private {
+        bytes4 selector = IAccounting.handleReport.selector;
+        assembly ("memory-safe") {
+            // Above the free memory pointer, left unallocated: nothing here needs it afterwards.
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            calldatacopy(add(ptr, 4), 4, sub(calldatasize(), 4))
+            if iszero(call(gas(), accounting, 0, ptr, calldatasize(), 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
     }
 
     /// @inheritdoc IReportOracle

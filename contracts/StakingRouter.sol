@@ -9,9 +9,9 @@ import {IStakingModule} from "./interfaces/IStakingModule.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
 import {ICascadePool} from "./interfaces/ICascadePool.sol";
 import {RewardsVault} from "./vaults/RewardsVault.sol";
-import {IAccounting} from "./interfaces/IAccounting.sol";
 import {Allocation} from "./libraries/Allocation.sol";
 import {RouterStorage} from "./router/RouterStorage.sol";
+import {ModuleWord} from "./router/ModuleWord.sol";
 import {BPS, DEPOSIT_SIZE, EXIT_MANAGER_ROLE_ID} from "./libraries/Constants.sol";
 
 /// @title StakingRouter
@@ -127,23 +127,21 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     // ---------------------------------------------------------------- accounting
 
     /// @inheritdoc IStakingRouter
-    function applyModuleReport(
-        IAccounting.ModuleReport[] calldata reports,
-        uint256 elRewards,
-        uint256[] calldata reputationBps
+    function applyModuleReports(
+        uint256[] calldata reports,
+        uint256 withdrawn,
+        uint256 elRewards
     ) external onlyRole(ACCOUNTING_ROLE) {
         RouterStore storage $ = _s();
         uint256 count = $.modules.length;
-        uint256 withdrawnTotal;
-        for (uint256 id; id < count; ++id) {
-            _bookModule($.modules[id], id, reports[id], reputationBps[id]);
-            withdrawnTotal += reports[id].withdrawn;
-        }
-        if (withdrawnTotal != 0) RewardsVault(payable($.withdrawalVault)).withdrawToRouter(withdrawnTotal);
+        // Accounting (the only caller) built each word from this call's `reportStates` after
+        // the §9 checks: the fields fit, the counts only grew, the reputation is ≤ 10⁴.
+        for (uint256 id; id < count; ++id) _bookModule($.modules[id], id, reports[id]);
+        if (withdrawn != 0) RewardsVault(payable($.withdrawalVault)).withdrawToRouter(withdrawn);
         if (elRewards != 0) RewardsVault(payable($.executionRewardsVault)).withdrawToRouter(elRewards);
         // The vaults pay this contract (their withdrawal credentials and ROUTER); the ETH joins
         // the pool's buffered in the same call.
-        if (withdrawnTotal + elRewards != 0) $.pool.bookInflow{value: withdrawnTotal + elRewards}();
+        if (withdrawn + elRewards != 0) $.pool.bookInflow{value: withdrawn + elRewards}();
     }
 
     /// @inheritdoc IStakingRouter
@@ -371,22 +369,33 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     }
 
     /// @inheritdoc IStakingRouter
-    function reportStates() external view returns (ModuleReportState[] memory states) {
-        ModuleRecord[] storage records = _s().modules;
-        states = new ModuleReportState[](records.length);
-        for (uint256 id; id < states.length; ++id) {
-            // Two slots: the report's packed word and the fee recipient's.
+    function reportStates()
+        external
+        view
+        returns (
+            uint256[] memory words,
+            address[] memory feeRecipients,
+            address withdrawalVault,
+            address elVault
+        )
+    {
+        RouterStore storage $ = _s();
+        ModuleRecord[] storage records = $.modules;
+        uint256 count = records.length;
+        words = new uint256[](count);
+        feeRecipients = new address[](count);
+        for (uint256 id; id < count; ++id) {
+            // Two slots: the report's packed word, raw (ModuleWord's layout), and the fee
+            // recipient's.
             ModuleRecord storage m = records[id];
-            states[id] = ModuleReportState({
-                deposited: m.deposited,
-                clValidators: m.clValidators,
-                exited: m.exited,
-                clBalance: m.clBalance,
-                reputationBps: m.reputationBps,
-                moduleFeeBps: m.moduleFeeBps,
-                feeRecipient: m.feeRecipient
-            });
+            uint256 w;
+            assembly {
+                w := sload(m.slot)
+            }
+            words[id] = w;
+            feeRecipients[id] = m.feeRecipient;
         }
+        (withdrawalVault, elVault) = ($.withdrawalVault, $.executionRewardsVault);
     }
 
     /// @inheritdoc IStakingRouter
@@ -490,24 +499,28 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     }
 
     /// @dev One module's report: its packed first slot (already warm from Accounting's
-    /// `reportStates`) rewritten once, one event, and the module's callback only when it asked
-    /// for one at every report or its exited count changed. Accounting has checked the counts
-    /// against the record (§9); the narrowing casts still revert rather than truncate.
-    function _bookModule(
-        ModuleRecord storage m,
-        uint256 id,
-        IAccounting.ModuleReport calldata r,
-        uint256 reputation
-    ) private {
-        require(reputation <= BPS, InvalidReputation(reputation));
-        uint256 exitedBefore = m.exited;
-        m.clValidators = SafeCast.toUint32(r.clValidators);
-        m.exited = SafeCast.toUint32(r.exited);
-        m.clBalance = SafeCast.toUint96(r.clBalance);
-        m.reputationBps = uint16(reputation);
-        emit ModuleReported(id, r.clValidators, r.clBalance, r.exited, reputation);
-        if (m.snapshotsAtReport || r.exited != exitedBefore)
-            IStakingModule(m.module).onExitedReported(r.exited);
+    /// `reportStates`) rewritten once with the report's fields of `report` (ModuleWord: nothing
+    /// else of the word can change), one event, and the module's callback only when it asked
+    /// for one at every report or its exited count changed.
+    function _bookModule(ModuleRecord storage m, uint256 id, uint256 report) private {
+        uint256 old;
+        assembly {
+            old := sload(m.slot)
+        }
+        uint256 w = ModuleWord.withReport(old, report);
+        assembly {
+            sstore(m.slot, w)
+        }
+        uint256 exited = ModuleWord.exited(w);
+        emit ModuleReported(
+            id,
+            ModuleWord.clValidators(w),
+            ModuleWord.clBalance(w),
+            exited,
+            ModuleWord.reputationBps(w)
+        );
+        if (ModuleWord.snapshotsAtReport(w) || exited != ModuleWord.exited(old))
+            IStakingModule(m.module).onExitedReported(exited);
     }
 
     /// @dev The public view of a stored module.

@@ -36,7 +36,10 @@ interface IReportOracle {
     /// its vote within the frame.
     function submitReportHash(uint256 refSlot, bytes32 hash) external;
 
-    /// @notice Submits the agreed report's data; applies it. Members only.
+    /// @notice Submits the agreed report's data; applies it. Members only. The calldata after the
+    /// selector must be the canonical ABI encoding that `hashReport` hashes (what every encoder
+    /// writes): it is hashed and forwarded to Accounting as received; any other encoding reverts
+    /// `HashMismatch`.
     function submitReportData(IAccounting.Report calldata report) external;
 
     /// @notice Adds a member and sets the quorum. DEFAULT_ADMIN_ROLE.

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {IAccounting} from "./IAccounting.sol";
 import {IDepositSecurity} from "./IDepositSecurity.sol";
 
 /// @title IStakingRouter
@@ -21,17 +20,6 @@ interface IStakingRouter {
     struct ModuleParams {
         uint64 baseWeight;
         uint16 stakeShareLimitBps;
-        uint16 moduleFeeBps;
-        address feeRecipient;
-    }
-
-    /// @notice What a report reads of one module (`reportStates`): two storage slots.
-    struct ModuleReportState {
-        uint64 deposited;
-        uint64 clValidators;
-        uint64 exited;
-        uint128 clBalance;
-        uint16 reputationBps;
         uint16 moduleFeeBps;
         address feeRecipient;
     }
@@ -180,20 +168,19 @@ interface IStakingRouter {
 
     // ---------------------------------------------------------------- accounting
     /// @notice Applies every module's report inputs in one call: books each module's reported CL
-    /// state and its new reputation (DESIGN §6 step 8,
-    /// computed by Accounting; nothing in between reads it), and pulls `Σ withdrawn` from the
-    /// withdrawal vault and `elRewards` from the execution-rewards vault into the pool's
-    /// buffered ETH. ACCOUNTING_ROLE. Emits `ModuleReported` (with the new reputation) per
-    /// module. A module's `onExitedReported` runs only when its exited count changed or it
-    /// asked for every report (`snapshotsAtReport`, read at registration).
-    /// @param reports one per module, by id
+    /// state and its new reputation (DESIGN §6 step 8, computed by Accounting; nothing in between
+    /// reads it), and pulls `withdrawn` from the withdrawal vault and `elRewards` from the
+    /// execution-rewards vault into the pool's buffered ETH. ACCOUNTING_ROLE, which alone may
+    /// call it: the words are not re-checked here (Accounting built them from this
+    /// transaction's `reportStates` after the §9 checks). Emits `ModuleReported` (with the new
+    /// reputation) per module. A module's `onExitedReported` runs only when its exited count
+    /// changed or it asked for every report (`snapshotsAtReport`, read at registration).
+    /// @param reports one word per module, by id, in `reportStates`' layout (ModuleWord): only its
+    /// report fields (CL validators, exited, CL balance, reputation) are booked; the module's
+    /// other fields (deposits, status, fees) stay as stored
+    /// @param withdrawn the modules' `withdrawn` summed: ETH pulled from the withdrawal vault
     /// @param elRewards EL rewards booked this report
-    /// @param reputationBps the new reputation per module, by id (reverts `InvalidReputation` above 10⁴)
-    function applyModuleReport(
-        IAccounting.ModuleReport[] calldata reports,
-        uint256 elRewards,
-        uint256[] calldata reputationBps
-    ) external;
+    function applyModuleReports(uint256[] calldata reports, uint256 withdrawn, uint256 elRewards) external;
 
     /// @notice Charges an operator's bond (bonded modules); the ETH joins the pool's buffered.
     /// ACCOUNTING_ROLE.
@@ -246,9 +233,20 @@ interface IStakingRouter {
     /// @notice Every module's state, by id, in one call.
     function getModules() external view returns (Module[] memory);
 
-    /// @notice What a report reads of every module, by id, in one call: validator counts, CL
-    /// balance, reputation, fee bps and recipient (two storage slots per module, not the record).
-    function reportStates() external view returns (ModuleReportState[] memory);
+    /// @notice What a report reads of every module, by id, in one call (two storage slots per
+    /// module, not the record): each module's first record slot as stored, in ModuleWord's layout
+    /// (deposited, CL validators, exited, CL balance, reputation, status, callback flag, fee bps,
+    /// stake-share limit), and its fee recipient; and the two vaults a report pulls ETH from
+    /// (their balances bound the report's `withdrawn` and EL rewards, §9).
+    function reportStates()
+        external
+        view
+        returns (
+            uint256[] memory words,
+            address[] memory feeRecipients,
+            address withdrawalVault,
+            address elVault
+        );
 
     function moduleCount() external view returns (uint256);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {IReportOracle} from "../../contracts/interfaces/IReportOracle.sol";
 import {OracleFixture} from "./OracleFixture.sol";
 
@@ -109,5 +110,41 @@ contract SubmitReportDataTest is OracleFixture {
         vm.warp(nextRefTime - 1);
         _submit(0);
         assertEq(oracle.lastProcessedRefSlot(), report.refSlot, "applied within its frame");
+    }
+
+    /// @dev The report is hashed as received and forwarded as received: the very bytes voted
+    /// (canonical ABI encoding) reach Accounting, in one call.
+    function test_submitReportData_forwardsTheVotedBytes() public {
+        _vote(0, hash);
+        _vote(1, hash);
+        vm.expectCall(address(accounting), abi.encodeCall(IAccounting.handleReport, (report)), 1);
+        _submit(2);
+        assertEq(oracle.lastProcessedRefSlot(), report.refSlot, "applied");
+    }
+
+    /// @dev Another encoding of the agreed report (here the canonical one with a trailing word) is
+    /// not the voted bytes: refused with the hash of what was sent, nothing applied.
+    function test_submitReportData_revertsOnNonCanonicalEncoding() public {
+        _vote(0, hash);
+        _vote(1, hash);
+        bytes memory data = bytes.concat(
+            abi.encodeCall(IReportOracle.submitReportData, (report)),
+            bytes32(0)
+        );
+        bytes32 given = keccak256(_afterSelector(data));
+        vm.prank(members[0]);
+        (bool ok, bytes memory ret) = address(oracle).call(data);
+        assertFalse(ok, "refused");
+        assertEq(
+            ret,
+            abi.encodeWithSelector(IReportOracle.HashMismatch.selector, hash, given),
+            "as a hash mismatch"
+        );
+        assertEq(oracle.lastProcessedRefSlot(), 0, "nothing processed");
+    }
+
+    function _afterSelector(bytes memory data) private pure returns (bytes memory out) {
+        out = new bytes(data.length - 4);
+        for (uint256 i; i < out.length; ++i) out[i] = data[i + 4];
     }
 }

@@ -116,23 +116,25 @@ contract ModuleReportSlotTest is SystemFixture {
         );
     }
 
-    function test_applyModuleReport_revertsOnBalanceAbove96Bits() public {
+    function test_handleReport_revertsOnBalanceAbove96Bits() public {
+        // The router's word holds 96 bits of balance: Accounting, which builds the word, refuses
+        // a wider one rather than truncate it.
         IAccounting.Report memory r = _emptyReport();
         uint256 big = uint256(type(uint96).max) + 1;
         r.modules[0].clBalance = uint128(big);
-        uint256[] memory reps = new uint256[](r.modules.length);
         vm.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedUintDowncast.selector, 96, big));
-        vm.prank(address(accounting));
-        router.applyModuleReport(r.modules, 0, reps);
+        _applyDirect(r);
     }
 
-    function test_applyModuleReport_revertsOnValidatorsAbove32Bits() public {
+    function test_handleReport_revertsOnValidatorsAboveDeposited() public {
+        // A count wider than the word's 32 bits is above `deposited` (itself 32 bits) first.
         IAccounting.Report memory r = _emptyReport();
         uint256 big = uint256(type(uint32).max) + 1;
         r.modules[1].clValidators = uint64(big);
-        uint256[] memory reps = new uint256[](r.modules.length);
-        vm.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedUintDowncast.selector, 32, big));
-        vm.prank(address(accounting));
-        router.applyModuleReport(r.modules, 0, reps);
+        uint256 deposited = router.getModule(1).deposited;
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccounting.ValidatorsAboveDeposited.selector, 1, big, deposited)
+        );
+        _applyDirect(r);
     }
 }

@@ -5,6 +5,7 @@ import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {IDepositSecurity} from "../../contracts/interfaces/IDepositSecurity.sol";
 import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
 import {BondedModule} from "../../contracts/modules/BondedModule.sol";
+import {ModuleWord} from "../../contracts/router/ModuleWord.sol";
 import {RouterFixture} from "../utils/RouterFixture.sol";
 
 /// @dev Issue 12 finding 9: tops up a bond, deposits, withdraws the bond — all in one transaction
@@ -58,15 +59,18 @@ contract FlashKappaTest is RouterFixture {
     }
 
     function _report() private {
-        IAccounting.ModuleReport[] memory r = new IAccounting.ModuleReport[](2);
+        uint256[] memory words = new uint256[](2);
         for (uint256 id; id < 2; ++id) {
-            uint64 n = router.getModule(id).deposited;
-            r[id] = IAccounting.ModuleReport(n, 0, uint128(n) * 32 ether, 0, 10_000, 0);
+            IStakingRouter.Module memory m = router.getModule(id);
+            words[id] = ModuleWord.reportFields(
+                m.deposited,
+                0,
+                uint256(m.deposited) * 32 ether,
+                m.reputationBps
+            );
         }
-        uint256[] memory reps = new uint256[](2);
-        for (uint256 id; id < 2; ++id) reps[id] = router.getModule(id).reputationBps;
         vm.prank(accounting);
-        router.applyModuleReport(r, 0, reps);
+        router.applyModuleReports(words, 0, 0);
     }
 
     /// Before: κ read the current total bond, so 10,000 ETH topped up, used for one deposit and

@@ -100,7 +100,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     updateModule: gated("deployer"),
     setModuleStatus: gated("deployer", "pauser"),
     setAllocationParams: gated("deployer"),
-    applyModuleReport: gated("accounting"),
+    applyModuleReports: gated("accounting"),
     chargeOperatorBond: gated("accounting"),
     penalizeReputation: gated("accounting", "exitManager"),
     lockOperatorBond: gated("registry", "accounting"),

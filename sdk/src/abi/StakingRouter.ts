@@ -933,54 +933,22 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
-        components: [
-          {
-            internalType: "uint64",
-            name: "clValidators",
-            type: "uint64",
-          },
-          {
-            internalType: "uint64",
-            name: "exited",
-            type: "uint64",
-          },
-          {
-            internalType: "uint128",
-            name: "clBalance",
-            type: "uint128",
-          },
-          {
-            internalType: "uint128",
-            name: "withdrawn",
-            type: "uint128",
-          },
-          {
-            internalType: "uint16",
-            name: "perfBps",
-            type: "uint16",
-          },
-          {
-            internalType: "uint16",
-            name: "slashedValidators",
-            type: "uint16",
-          },
-        ],
-        internalType: "struct IAccounting.ModuleReport[]",
+        internalType: "uint256[]",
         name: "reports",
-        type: "tuple[]",
+        type: "uint256[]",
+      },
+      {
+        internalType: "uint256",
+        name: "withdrawn",
+        type: "uint256",
       },
       {
         internalType: "uint256",
         name: "elRewards",
         type: "uint256",
       },
-      {
-        internalType: "uint256[]",
-        name: "reputationBps",
-        type: "uint256[]",
-      },
     ],
-    name: "applyModuleReport",
+    name: "applyModuleReports",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -1711,46 +1679,24 @@ export const StakingRouterAbi = [
     name: "reportStates",
     outputs: [
       {
-        components: [
-          {
-            internalType: "uint64",
-            name: "deposited",
-            type: "uint64",
-          },
-          {
-            internalType: "uint64",
-            name: "clValidators",
-            type: "uint64",
-          },
-          {
-            internalType: "uint64",
-            name: "exited",
-            type: "uint64",
-          },
-          {
-            internalType: "uint128",
-            name: "clBalance",
-            type: "uint128",
-          },
-          {
-            internalType: "uint16",
-            name: "reputationBps",
-            type: "uint16",
-          },
-          {
-            internalType: "uint16",
-            name: "moduleFeeBps",
-            type: "uint16",
-          },
-          {
-            internalType: "address",
-            name: "feeRecipient",
-            type: "address",
-          },
-        ],
-        internalType: "struct IStakingRouter.ModuleReportState[]",
-        name: "states",
-        type: "tuple[]",
+        internalType: "uint256[]",
+        name: "words",
+        type: "uint256[]",
+      },
+      {
+        internalType: "address[]",
+        name: "feeRecipients",
+        type: "address[]",
+      },
+      {
+        internalType: "address",
+        name: "withdrawalVault",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "elVault",
+        type: "address",
       },
     ],
     stateMutability: "view",
@@ -2006,19 +1952,8 @@ export interface StakingRouterContract extends BaseContract {
     [collateralBoostBps: bigint, minReputationBps: bigint],
     [collateralBoostBps: bigint, minReputationBps: bigint]
   >;
-  applyModuleReport: BaseContractMethod<
-    [
-      reports: {
-        clValidators: BigNumberish;
-        exited: BigNumberish;
-        clBalance: BigNumberish;
-        withdrawn: BigNumberish;
-        perfBps: BigNumberish;
-        slashedValidators: BigNumberish;
-      }[],
-      elRewards: BigNumberish,
-      reputationBps: BigNumberish[],
-    ],
+  applyModuleReports: BaseContractMethod<
+    [reports: BigNumberish[], withdrawn: BigNumberish, elRewards: BigNumberish],
     void,
     ContractTransactionResponse
   >;
@@ -2171,24 +2106,8 @@ export interface StakingRouterContract extends BaseContract {
   >;
   reportStates: BaseContractMethod<
     [],
-    {
-      deposited: bigint;
-      clValidators: bigint;
-      exited: bigint;
-      clBalance: bigint;
-      reputationBps: bigint;
-      moduleFeeBps: bigint;
-      feeRecipient: string;
-    }[],
-    {
-      deposited: bigint;
-      clValidators: bigint;
-      exited: bigint;
-      clBalance: bigint;
-      reputationBps: bigint;
-      moduleFeeBps: bigint;
-      feeRecipient: string;
-    }[]
+    [words: bigint[], feeRecipients: string[], withdrawalVault: string, elVault: string],
+    [words: bigint[], feeRecipients: string[], withdrawalVault: string, elVault: string]
   >;
   revokeRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
   setAllocationParams: BaseContractMethod<
