@@ -192,8 +192,12 @@ contract ExitManager is CascadeUpgradeable, IExitManager {
         bytes calldata pubkey,
         bytes calldata signature
     ) private {
-        bytes32 c = keccak256(abi.encodePacked(pubkey, signature));
-        require(module.keyCommitment(operatorId, idx) == c, KeyMismatch(moduleId, operatorId, idx));
+        // The router's registry entry of the pubkey must name this module, operator and index
+        // and commit to this signature (a key of another operator cannot be forced out here).
+        require(
+            _s().router.isKeyAt(moduleId, operatorId, idx, pubkey, signature),
+            KeyMismatch(moduleId, operatorId, idx)
+        );
         bytes32 h = keccak256(pubkey);
         ExitStorage storage $ = _s();
         require(!$.exitForced[h], ExitAlreadyForced(h));
