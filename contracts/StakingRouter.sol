@@ -275,7 +275,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         emit DepositedToBeacon(moduleId, count, count * DEPOSIT_SIZE);
         // The module marks its next `count` keys deposited and names them; each supplied key
         // must be the one registered at that position (reverts KeyMismatch).
-        _checkWalk(moduleId, module.onDeposit(count), keys);
+        _checkWalk(moduleId, module.onDeposit(count), keys.pubkeys, keys.signatures);
         _depositKeys($.depositContract, count, keys);
     }
 
@@ -283,7 +283,12 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     /// (`operatorId | first << 32 | take << 64` per run): key `i` must be registered under its
     /// pubkey for exactly this module, operator and index, with this signature. One cold read per
     /// key, as the module's own commitment was before.
-    function _checkWalk(uint256 moduleId, uint256[] memory walk, ModuleKeys calldata keys) private view {
+    function _checkWalk(
+        uint256 moduleId,
+        uint256[] memory walk,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) private view {
         mapping(bytes32 => uint256) storage registry = _s().keyEntries;
         uint256 done;
         for (uint256 r; r < walk.length; ++r) {
@@ -291,7 +296,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
             uint256 take = uint32(run >> 64);
             uint256 position = _position(moduleId + 1, uint32(run), uint32(run >> 32));
             for (uint256 k; k < take; ++k) {
-                (bytes32 h, uint256 entry) = _entry(keys.pubkeys, keys.signatures, done + k, position);
+                (bytes32 h, uint256 entry) = _entry(pubkeys, signatures, done + k, position);
                 require(
                     registry[h] == entry,
                     KeyMismatch(moduleId, uint32(run), uint32(position >> ENTRY_INDEX_SHIFT))

@@ -22,7 +22,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     uint256 public constant MAX_OPERATORS = 256;
     /// @dev Bounds one upload so it stays under 8M gas: a key costs ~28k (one new slot, the
     /// router's registry entry, plus 144 B of calldata and of event data).
-    uint256 public constant MAX_KEYS_PER_CALL = 150;
+    uint256 public constant MAX_KEYS_PER_CALL = 250;
     /// @dev Exit requests outstanding at once per operator, each with its own deadline. With
     /// one report per frame and a deadline of a few frames, an operator that exits in time has
     /// at most a few; past that, a new part shares the newest deadline (earlier, never later).
