@@ -105,7 +105,6 @@ contract ExitManager is CascadeUpgradeable, IExitManager {
         for (uint256 i; i < n; ++i) {
             require(keyIndexes[i] < deposited, KeyNotDeposited(moduleId, operatorId, keyIndexes[i]));
             _markForced(
-                module,
                 moduleId,
                 operatorId,
                 keyIndexes[i],
@@ -182,10 +181,9 @@ contract ExitManager is CascadeUpgradeable, IExitManager {
         }
     }
 
-    /// @dev The key is the operator's (commitment check) and is forced out once only, so
+    /// @dev The key is the operator's (the router's registry entry) and is forced out once only, so
     /// repeated calls cannot grief the module.
     function _markForced(
-        IStakingModule module,
         uint256 moduleId,
         uint256 operatorId,
         uint256 idx,

@@ -457,7 +457,12 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     ) external view returns (bool registered, uint256 moduleId, uint256 operatorId, uint256 keyIndex) {
         uint256 entry = _s().keyEntries[keccak256(pubkey)];
         if (entry == 0) return (false, 0, 0, 0);
-        return (true, uint8(entry) - 1, uint32(entry >> ENTRY_OPERATOR_SHIFT), uint32(entry >> ENTRY_INDEX_SHIFT));
+        return (
+            true,
+            uint8(entry) - 1,
+            uint32(entry >> ENTRY_OPERATOR_SHIFT),
+            uint32(entry >> ENTRY_INDEX_SHIFT)
+        );
     }
 
     /// @inheritdoc IStakingRouter
@@ -469,11 +474,15 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         bytes calldata signature
     ) external view returns (bool) {
         if (pubkey.length != PUBKEY_LENGTH || signature.length != SIGNATURE_LENGTH) return false;
-        if ((moduleId >> 8 | operatorId >> 32 | keyIndex >> 32) != 0) return false;
+        if (((moduleId >> 8) | (operatorId >> 32) | (keyIndex >> 32)) != 0) return false;
         return _isEntry(pubkey, signature, _position(moduleId + 1, operatorId, keyIndex));
     }
 
-    function _isEntry(bytes calldata pubkey, bytes calldata signature, uint256 position) private view returns (bool) {
+    function _isEntry(
+        bytes calldata pubkey,
+        bytes calldata signature,
+        uint256 position
+    ) private view returns (bool) {
         (bytes32 h, uint256 entry) = _entry(pubkey, signature, 0, position);
         return _s().keyEntries[h] == entry;
     }
@@ -574,8 +583,6 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
                 clBalance: m.clBalance
             });
     }
-
-
 
     function _penalize(uint256 moduleId, uint256 bps) private {
         ModuleRecord storage m = _module(moduleId);

@@ -127,7 +127,11 @@ contract RouterExtension is RouterStorage {
         uint256 owner = _s().moduleIds[msg.sender];
         require(owner != 0, IStakingRouter.NotModule(msg.sender));
         count = pubkeys.length / 48;
-        position = _position(owner, SafeCast.toUint32(operatorId), SafeCast.toUint32(firstIndex + count) - count);
+        position = _position(
+            owner,
+            SafeCast.toUint32(operatorId),
+            SafeCast.toUint32(firstIndex + count) - count
+        );
     }
 
     // ---------------------------------------------------------------- modules (MODULE_MANAGER_ROLE)

@@ -95,7 +95,11 @@ abstract contract RouterStorage {
 
     /// @dev The low 72 bits of an entry: where the key sits. Fields < 2^8, 2^32, 2^32 (checked by
     /// the callers): a wider value would spill into the neighbouring field.
-    function _position(uint256 idPlusOne, uint256 operatorId, uint256 keyIndex) internal pure returns (uint256) {
+    function _position(
+        uint256 idPlusOne,
+        uint256 operatorId,
+        uint256 keyIndex
+    ) internal pure returns (uint256) {
         return idPlusOne | (operatorId << ENTRY_OPERATOR_SHIFT) | (keyIndex << ENTRY_INDEX_SHIFT);
     }
 

@@ -148,7 +148,12 @@ contract ForceExitTest is ServicesFixture {
         assertEq(router.getModule(0).reputationBps, once, "no second penalty");
     }
 
-    function test_forceExit_revertsOnMisplacedKey(uint256 idx, uint256 moduleSel, uint256 op, uint256 keyIdx) public {
+    function test_forceExit_revertsOnMisplacedKey(
+        uint256 idx,
+        uint256 moduleSel,
+        uint256 op,
+        uint256 keyIdx
+    ) public {
         // Operator 0 of module 0 is overdue on keys 0..2; any other (module, operator, index)'s
         // key named as one of them reverts before anything is sent or penalized.
         idx = bound(idx, 0, 2);

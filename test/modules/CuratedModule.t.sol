@@ -91,7 +91,13 @@ contract CuratedAddKeysTest is CuratedFixture {
         assertEq(operatorId, op, "entry names the operator");
         assertEq(keyIndex, 1, "entry names the index");
         assertTrue(
-            router.isKeyAt(moduleId, op, 1, _pubkey(address(curated), op, 1), _signature(address(curated), op, 1)),
+            router.isKeyAt(
+                moduleId,
+                op,
+                1,
+                _pubkey(address(curated), op, 1),
+                _signature(address(curated), op, 1)
+            ),
             "entry commits to the signature"
         );
         assertEq(curated.depositableKeys(), 0, "unvetted keys are not depositable");
@@ -176,7 +182,12 @@ contract CuratedRemoveKeysTest is CuratedFixture {
         _upload(0, 2);
         (bytes memory pks, bytes memory sigs) = _keys(address(curated), op, 0, 1); // not the tail
         vm.expectRevert(
-            abi.encodeWithSelector(IStakingRouter.KeyMismatch.selector, router.moduleIdOf(address(curated)), op, 1)
+            abi.encodeWithSelector(
+                IStakingRouter.KeyMismatch.selector,
+                router.moduleIdOf(address(curated)),
+                op,
+                1
+            )
         );
         vm.prank(opManager);
         curated.removeKeys(op, pks, sigs);

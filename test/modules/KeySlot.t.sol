@@ -83,7 +83,10 @@ contract KeySlotTest is RouterFixture {
 
     // ---------------------------------------------------------------- hostile deposits
 
-    function _prepare() private returns (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) {
+    function _prepare()
+        private
+        returns (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a)
+    {
         _fund(4);
         (uint256[] memory alloc, ) = router.previewAllocation(4);
         assertEq(alloc[0], 2, "curated takes operator 0's keys 0 and 1");
@@ -129,7 +132,12 @@ contract KeySlotTest is RouterFixture {
         _depositExpectMismatch(_pubkey(address(curated), 0, 1), sig, 1);
     }
 
-    function test_depositToBeacon_revertsOnAnyMisplacedKey(uint256 j, uint256 moduleId, uint256 op, uint256 idx) public {
+    function test_depositToBeacon_revertsOnAnyMisplacedKey(
+        uint256 j,
+        uint256 moduleId,
+        uint256 op,
+        uint256 idx
+    ) public {
         j = bound(j, 0, 1);
         moduleId = bound(moduleId, 0, 1);
         op = moduleId == 0 ? bound(op, 0, 1) : 0;
