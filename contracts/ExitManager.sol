@@ -105,7 +105,6 @@ contract ExitManager is CascadeUpgradeable, IExitManager {
         for (uint256 i; i < n; ++i) {
             require(keyIndexes[i] < deposited, KeyNotDeposited(moduleId, operatorId, keyIndexes[i]));
             _markForced(
-                module,
                 moduleId,
                 operatorId,
                 keyIndexes[i],
@@ -182,18 +181,21 @@ contract ExitManager is CascadeUpgradeable, IExitManager {
         }
     }
 
-    /// @dev The key is the operator's (commitment check) and is forced out once only, so
+    /// @dev The key is the operator's (the router's registry entry) and is forced out once only, so
     /// repeated calls cannot grief the module.
     function _markForced(
-        IStakingModule module,
         uint256 moduleId,
         uint256 operatorId,
         uint256 idx,
         bytes calldata pubkey,
         bytes calldata signature
     ) private {
-        bytes32 c = keccak256(abi.encodePacked(pubkey, signature));
-        require(module.keyCommitment(operatorId, idx) == c, KeyMismatch(moduleId, operatorId, idx));
+        // The router's registry entry of the pubkey must name this module, operator and index
+        // and commit to this signature (a key of another operator cannot be forced out here).
+        require(
+            _s().router.isKeyAt(moduleId, operatorId, idx, pubkey, signature),
+            KeyMismatch(moduleId, operatorId, idx)
+        );
         bytes32 h = keccak256(pubkey);
         ExitStorage storage $ = _s();
         require(!$.exitForced[h], ExitAlreadyForced(h));

@@ -271,13 +271,38 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         $.pool.withdrawForDeposit(count * DEPOSIT_SIZE);
         m.deposited = SafeCast.toUint32(m.deposited + count);
         emit DepositedToBeacon(moduleId, count, count * DEPOSIT_SIZE);
-        // Checks the bytes against the module's commitments (reverts KeyMismatch).
-        module.onDeposit(
-            count,
-            keys.pubkeys[:count * PUBKEY_LENGTH],
-            keys.signatures[:count * SIGNATURE_LENGTH]
-        );
+        // The module marks its next `count` keys deposited and names them; each supplied key
+        // must be the one registered at that position (reverts KeyMismatch).
+        _checkWalk(moduleId, module.onDeposit(count), keys.pubkeys, keys.signatures);
         _depositKeys($.depositContract, count, keys);
+    }
+
+    /// @dev Checks the supplied keys, in order, against the registry entries of the module's walk
+    /// (`operatorId | first << 32 | take << 64` per run): key `i` must be registered under its
+    /// pubkey for exactly this module, operator and index, with this signature. One cold read per
+    /// key, as the module's own commitment was before.
+    function _checkWalk(
+        uint256 moduleId,
+        uint256[] memory walk,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) private view {
+        mapping(bytes32 => uint256) storage registry = _s().keyEntries;
+        uint256 done;
+        for (uint256 r; r < walk.length; ++r) {
+            uint256 run = walk[r];
+            uint256 take = uint32(run >> 64);
+            uint256 position = _position(moduleId + 1, uint32(run), uint32(run >> 32));
+            for (uint256 k; k < take; ++k) {
+                (bytes32 h, uint256 entry) = _entry(pubkeys, signatures, done + k, position);
+                require(
+                    registry[h] == entry,
+                    KeyMismatch(moduleId, uint32(run), uint32(position >> ENTRY_INDEX_SHIFT))
+                );
+                position += 1 << ENTRY_INDEX_SHIFT;
+            }
+            done += take;
+        }
     }
 
     function _depositKeys(IDepositContract dc, uint256 count, ModuleKeys calldata keys) private {
@@ -294,32 +319,27 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
 
     // ---------------------------------------------------------------- modules
 
+    // Key registration runs in RouterExtension (which checks that the caller is a module): an
+    // upload pays one DELEGATECALL, not a per-key cost, and the router keeps its size margin.
+
     /// @inheritdoc IStakingRouter
-    function registerPubkeys(bytes calldata pubkeys) external {
-        RouterStore storage $ = _s();
-        uint256 owner = $.moduleIds[msg.sender];
-        require(owner != 0, NotModule(msg.sender));
-        mapping(bytes32 => uint256) storage registry = $.pubkeyOwner;
-        uint256 count = pubkeys.length / PUBKEY_LENGTH;
-        for (uint256 i; i < count; ++i) {
-            bytes32 h = _pubkeyHash(pubkeys, i);
-            require(registry[h] == 0, PubkeyAlreadyRegistered(h));
-            registry[h] = owner;
-        }
+    function registerPubkeys(
+        uint256 operatorId,
+        uint256 firstIndex,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) external {
+        _delegate();
     }
 
     /// @inheritdoc IStakingRouter
-    function releasePubkeys(bytes calldata pubkeys) external {
-        RouterStore storage $ = _s();
-        uint256 owner = $.moduleIds[msg.sender];
-        require(owner != 0, NotModule(msg.sender));
-        mapping(bytes32 => uint256) storage registry = $.pubkeyOwner;
-        uint256 count = pubkeys.length / PUBKEY_LENGTH;
-        for (uint256 i; i < count; ++i) {
-            bytes32 h = _pubkeyHash(pubkeys, i);
-            require(registry[h] == owner, PubkeyNotRegistered(h));
-            delete registry[h];
-        }
+    function releasePubkeys(
+        uint256 operatorId,
+        uint256 firstIndex,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) external {
+        _delegate();
     }
 
     /// @inheritdoc IStakingRouter
@@ -437,7 +457,43 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
 
     /// @inheritdoc IStakingRouter
     function isPubkeyRegistered(bytes calldata pubkey) external view returns (bool) {
-        return _s().pubkeyOwner[keccak256(pubkey)] != 0;
+        return _s().keyEntries[keccak256(pubkey)] != 0;
+    }
+
+    /// @inheritdoc IStakingRouter
+    function keyOf(
+        bytes calldata pubkey
+    ) external view returns (bool registered, uint256 moduleId, uint256 operatorId, uint256 keyIndex) {
+        uint256 entry = _s().keyEntries[keccak256(pubkey)];
+        if (entry == 0) return (false, 0, 0, 0);
+        return (
+            true,
+            uint8(entry) - 1,
+            uint32(entry >> ENTRY_OPERATOR_SHIFT),
+            uint32(entry >> ENTRY_INDEX_SHIFT)
+        );
+    }
+
+    /// @inheritdoc IStakingRouter
+    function isKeyAt(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 keyIndex,
+        bytes calldata pubkey,
+        bytes calldata signature
+    ) external view returns (bool) {
+        if (pubkey.length != PUBKEY_LENGTH || signature.length != SIGNATURE_LENGTH) return false;
+        if (((moduleId >> 8) | (operatorId >> 32) | (keyIndex >> 32)) != 0) return false;
+        return _isEntry(pubkey, signature, _position(moduleId + 1, operatorId, keyIndex));
+    }
+
+    function _isEntry(
+        bytes calldata pubkey,
+        bytes calldata signature,
+        uint256 position
+    ) private view returns (bool) {
+        (bytes32 h, uint256 entry) = _entry(pubkey, signature, 0, position);
+        return _s().keyEntries[h] == entry;
     }
 
     /// @notice The allocation parameters (collateral boost, minimum reputation), bps.
@@ -539,16 +595,6 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
                 exited: m.exited,
                 clBalance: m.clBalance
             });
-    }
-
-    /// @dev `keccak256` of the `i`-th 48-byte pubkey, hashed in scratch memory: a calldata slice
-    /// would be copied to newly allocated memory on every key of an upload.
-    function _pubkeyHash(bytes calldata pubkeys, uint256 i) private pure returns (bytes32 h) {
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            calldatacopy(ptr, add(pubkeys.offset, mul(i, PUBKEY_LENGTH)), PUBKEY_LENGTH)
-            h := keccak256(ptr, PUBKEY_LENGTH)
-        }
     }
 
     function _penalize(uint256 moduleId, uint256 bps) private {

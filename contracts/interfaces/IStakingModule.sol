@@ -2,9 +2,10 @@
 pragma solidity 0.8.30;
 
 /// @title IStakingModule
-/// @notice What the StakingRouter needs from a node-operator module. Modules keep each
-/// validator key as a commitment `keccak256(pubkey ‖ signature)`; the key bytes live in
-/// `KeysAdded` events and come back in calldata when the router deposits.
+/// @notice What the StakingRouter needs from a node-operator module. Modules keep per-operator
+/// key counts only: each key is one slot in the router's registry (`IStakingRouter.keyOf`, under
+/// `keccak256(pubkey)`, naming module, operator and index and committing to the signature); the
+/// key bytes live in `KeysAdded` events and come back in calldata when the router deposits.
 interface IStakingModule {
     // ---------------------------------------------------------------- errors
     error NotRouter(address caller);
@@ -16,7 +17,6 @@ interface IStakingModule {
     error ZeroKeys();
     error TooManyKeys(uint256 count, uint256 max);
     error RemoveDepositedKeys(uint256 operatorId, uint256 newTotal, uint256 deposited);
-    error KeyMismatch(uint256 operatorId, uint256 keyIndex);
     error NotEnoughDepositableKeys(uint256 requested, uint256 available);
     error TooManyOperators(uint256 max);
     error ExitedAboveDeposited(uint256 operatorId, uint256 exited, uint256 deposited);
@@ -72,9 +72,6 @@ interface IStakingModule {
     /// @notice An operator's deposited and not exited validators.
     function activeValidatorsOf(uint256 operatorId) external view returns (uint256);
 
-    /// @notice The commitment `keccak256(pubkey ‖ signature)` of an operator's key.
-    function keyCommitment(uint256 operatorId, uint256 keyIndex) external view returns (bytes32);
-
     /// @notice Keys `[0, depositedKeys)` of the operator were deposited.
     function depositedKeysOf(uint256 operatorId) external view returns (uint256);
 
@@ -93,12 +90,11 @@ interface IStakingModule {
     function exitOverdue(uint256 operatorId) external view returns (bool);
 
     // ---------------------------------------------------------------- router only
-    /// @notice Marks the next `count` keys of the plan deposited after checking the supplied
-    /// bytes against their commitments. Reverts `KeyMismatch` on any difference.
+    /// @notice Marks the next `count` keys of the plan deposited and returns which they are, in
+    /// plan order; the router checks the supplied bytes of each against its registry entry.
     /// @param count number of keys
-    /// @param pubkeys concatenated 48-byte pubkeys in plan order
-    /// @param signatures concatenated 96-byte signatures in plan order
-    function onDeposit(uint256 count, bytes calldata pubkeys, bytes calldata signatures) external;
+    /// @return walk one word per run of keys: `operatorId | firstIndex << 32 | take << 64`
+    function onDeposit(uint256 count) external returns (uint256[] memory walk);
 
     /// @notice Charges up to `amount` from the operator's free (unlocked) collateral and sends
     /// it to the router. Locked collateral is never charged: a lock is released only by the

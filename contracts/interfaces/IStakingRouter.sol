@@ -64,7 +64,9 @@ interface IStakingRouter {
     error NotEnoughBuffered(uint256 needed, uint256 available);
     error KeysCountMismatch(uint256 moduleId, uint256 expected, uint256 supplied);
     error PubkeyAlreadyRegistered(bytes32 pubkeyHash);
-    error PubkeyNotRegistered(bytes32 pubkeyHash);
+    /// @notice The key's registry entry does not name this module, operator and index, or the
+    /// signature is not the one registered with the pubkey.
+    error KeyMismatch(uint256 moduleId, uint256 operatorId, uint256 keyIndex);
     error NotModule(address caller);
     error EthTransferFailed(address to, uint256 amount);
     error VaultsAlreadySet();
@@ -156,12 +158,34 @@ interface IStakingRouter {
     ) external returns (uint256 total);
 
     // ---------------------------------------------------------------- modules
-    /// @notice Claims pubkeys for the calling module; reverts if any exists anywhere in the router.
+    /// @notice Registers keys `[firstIndex, firstIndex + n)` of an operator of the calling
+    /// module: one slot per key, under `keccak256(pubkey)`, naming the module, operator and index
+    /// and committing to the signature (`keyOf`). Reverts `PubkeyAlreadyRegistered` if any pubkey
+    /// is registered anywhere in the router. Only a registered module.
+    /// @param operatorId the module's operator (< 2^32)
+    /// @param firstIndex index of the first key (the operator's key count before the upload)
     /// @param pubkeys concatenated 48-byte pubkeys
-    function registerPubkeys(bytes calldata pubkeys) external;
+    /// @param signatures concatenated 96-byte signatures, one per pubkey
+    function registerPubkeys(
+        uint256 operatorId,
+        uint256 firstIndex,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) external;
 
-    /// @notice Releases undeposited pubkeys of the calling module so they can be added again.
-    function releasePubkeys(bytes calldata pubkeys) external;
+    /// @notice Releases undeposited keys `[firstIndex, firstIndex + n)` of an operator of the
+    /// calling module so they can be added again. Reverts `KeyMismatch` unless each entry names
+    /// this module, the operator and exactly that index, with that signature.
+    /// @param operatorId the module's operator
+    /// @param firstIndex index of the first key released (the operator's new key count)
+    /// @param pubkeys concatenated 48-byte pubkeys
+    /// @param signatures their signatures
+    function releasePubkeys(
+        uint256 operatorId,
+        uint256 firstIndex,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) external;
 
     /// @notice Receives bond ETH charged by a module (report cover or slash).
     function receiveBondCover() external payable;
@@ -261,7 +285,28 @@ interface IStakingRouter {
     /// @notice Withdrawal credentials of every Cascade validator: 0x01 ‖ 11 zero bytes ‖ vault.
     function withdrawalCredentials() external view returns (bytes32);
 
+    /// @notice Whether a pubkey is registered in any module.
     function isPubkeyRegistered(bytes calldata pubkey) external view returns (bool);
+
+    /// @notice Where a pubkey is registered: the only per-key record in Cascade. A deposit, a
+    /// removal and a forced exit each check the key against it.
+    /// @return registered whether the pubkey is registered
+    /// @return moduleId its module
+    /// @return operatorId its operator in that module
+    /// @return keyIndex its index in the operator's key list
+    function keyOf(
+        bytes calldata pubkey
+    ) external view returns (bool registered, uint256 moduleId, uint256 operatorId, uint256 keyIndex);
+
+    /// @notice Whether `pubkey` is registered at exactly this position with this signature: the
+    /// check a deposit makes of each key.
+    function isKeyAt(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 keyIndex,
+        bytes calldata pubkey,
+        bytes calldata signature
+    ) external view returns (bool);
 
     /// @notice The RouterExtension this implementation runs its cold paths in by DELEGATECALL
     /// (initialization, links, module registration, parameters and status).

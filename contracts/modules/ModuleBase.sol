@@ -9,19 +9,20 @@ import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
 import {EXIT_MANAGER_ROLE_ID} from "../libraries/Constants.sol";
 
 /// @title ModuleBase
-/// @notice Operators and their keys, shared by the curated and the bonded module. A key is
-/// one storage slot, `keccak256(pubkey ‖ signature)`; its bytes are in `KeysAdded` and come
-/// back in calldata at deposit time. What limits an operator's depositable keys (vetting,
-/// bond) is the subclass's `_keyLimit`.
+/// @notice Operators and their keys, shared by the curated and the bonded module. The module
+/// keeps per-operator key counts only: a key is one slot in the router's registry (under
+/// `keccak256(pubkey)`, naming module, operator, index and committing to the signature); its
+/// bytes are in `KeysAdded` and come back in calldata at deposit time, checked by the router
+/// against that slot. What limits an operator's depositable keys (vetting, bond) is the
+/// subclass's `_keyLimit`.
 abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     uint256 internal constant PUBKEY_LENGTH = 48;
     uint256 internal constant SIGNATURE_LENGTH = 96;
     /// @dev Bounds the operator loop of `depositPlan`/`onDeposit`.
     uint256 public constant MAX_OPERATORS = 256;
-    /// @dev Bounds one upload so it stays under 8M gas: a key costs ~49k (two new slots — the
-    /// commitment here and the router's pubkey-uniqueness entry — plus 144 B of calldata and of
-    /// event data), so 150 keys are ~7.4M; 200 were 9.84M.
-    uint256 public constant MAX_KEYS_PER_CALL = 150;
+    /// @dev Bounds one upload so it stays under 8M gas: a key costs ~28k (one new slot, the
+    /// router's registry entry, plus 144 B of calldata and of event data).
+    uint256 public constant MAX_KEYS_PER_CALL = 250;
     /// @dev Exit requests outstanding at once per operator, each with its own deadline. With
     /// one report per frame and a deadline of a few frames, an operator that exits in time has
     /// at most a few; past that, a new part shares the newest deadline (earlier, never later).
@@ -59,7 +60,6 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint64 totalDeposited;
         uint64 totalExited;
         mapping(uint256 operatorId => Operator) operators;
-        mapping(uint256 operatorId => mapping(uint256 keyIndex => bytes32 commitment)) keys;
         uint64 reportedExited; // module-level exited validators as the oracle reported them
     }
 
@@ -139,8 +139,8 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     /// @notice Removes the operator's last undeposited keys. The caller supplies their bytes
-    /// (from `KeysAdded`), which are checked against the commitments so the pubkeys can be
-    /// released router-wide.
+    /// (from `KeysAdded`); the router checks each against its entry (this module, operator and
+    /// index, that signature) and releases the pubkeys router-wide.
     /// @param operatorId operator
     /// @param pubkeys concatenated pubkeys of keys `[newTotal, totalKeys)`
     /// @param signatures their signatures
@@ -156,55 +156,44 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         require(count <= total, RemoveDepositedKeys(operatorId, 0, op.depositedKeys));
         uint256 newTotal = total - count;
         require(newTotal >= op.depositedKeys, RemoveDepositedKeys(operatorId, newTotal, op.depositedKeys));
-        for (uint256 i; i < count; ++i) {
-            require(
-                $.keys[operatorId][newTotal + i] == _commitment(pubkeys, signatures, i),
-                KeyMismatch(operatorId, newTotal + i)
-            );
-            delete $.keys[operatorId][newTotal + i];
-        }
         op.totalKeys = SafeCast.toUint32(newTotal);
         _onKeysRemoved(operatorId, newTotal);
         // Keys leave only from the end: the depositable set changes only if the count does.
         _refresh(operatorId);
         emit KeysRemoved(operatorId, newTotal, count);
-        IStakingRouter($.router).releasePubkeys(pubkeys);
+        IStakingRouter($.router).releasePubkeys(operatorId, newTotal, pubkeys, signatures);
     }
 
     // ---------------------------------------------------------------- router
 
     /// @inheritdoc IStakingModule
-    function onDeposit(uint256 count, bytes calldata pubkeys, bytes calldata signatures) external onlyRouter {
+    function onDeposit(uint256 count) external onlyRouter returns (uint256[] memory walk) {
         ModuleBaseStorage storage $ = _base();
-        require(
-            _checkKeyLengths(pubkeys, signatures) == count,
-            InvalidKeysLength(pubkeys.length, signatures.length)
-        );
         require(count <= $.totalDepositable, NotEnoughDepositableKeys(count, $.totalDepositable));
         uint256 n = $.operatorCount;
         uint256 id = $.cursor;
         uint256 done;
+        uint256 runs;
+        walk = new uint256[](n < count ? n : count);
         // Walk operators from the cursor, taking each one's depositable keys in index order:
-        // the same walk as `depositPlan`, so the keeper knows which bytes to send.
+        // the same walk as `depositPlan`, so the keeper knows which bytes to send. The router
+        // checks the bytes of each key against its registry entry for (module, id, index).
         for (uint256 step; step < n && done < count; ++step) {
             Operator storage op = $.operators[id];
             uint256 take = op.depositable;
             if (take != 0) {
                 if (take > count - done) take = count - done;
                 uint256 first = op.depositedKeys;
-                mapping(uint256 => bytes32) storage opKeys = $.keys[id];
-                for (uint256 k; k < take; ++k) {
-                    require(
-                        opKeys[first + k] == _commitment(pubkeys, signatures, done + k),
-                        KeyMismatch(id, first + k)
-                    );
-                }
+                walk[runs++] = id | (first << 32) | (take << 64);
                 op.depositedKeys = SafeCast.toUint32(first + take);
                 op.depositable -= SafeCast.toUint32(take);
                 done += take;
                 emit KeysDeposited(id, first, take);
             }
             id = id + 1 == n ? 0 : id + 1;
+        }
+        assembly ("memory-safe") {
+            mstore(walk, runs)
         }
         $.cursor = SafeCast.toUint32(id);
         $.totalDepositable -= SafeCast.toUint64(count);
@@ -417,11 +406,6 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     /// @inheritdoc IStakingModule
-    function keyCommitment(uint256 operatorId, uint256 keyIndex) external view returns (bytes32) {
-        return _base().keys[operatorId][keyIndex];
-    }
-
-    /// @inheritdoc IStakingModule
     function router() external view returns (address) {
         return _base().router;
     }
@@ -463,17 +447,13 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         require(count != 0, ZeroKeys());
         require(count <= MAX_KEYS_PER_CALL, TooManyKeys(count, MAX_KEYS_PER_CALL));
         uint256 first = op.totalKeys;
-        mapping(uint256 => bytes32) storage opKeys = $.keys[operatorId];
-        for (uint256 i; i < count; ++i) {
-            opKeys[first + i] = _commitment(pubkeys, signatures, i);
-        }
         op.totalKeys = SafeCast.toUint32(first + count);
         // Only an upload that is depositable at once changes the depositable set (and the
         // nonce): keys beyond the vetted limit or the bond do not invalidate attestations.
         _refresh(operatorId);
         emit KeysAdded(operatorId, first, pubkeys, signatures);
-        // Router-wide uniqueness: reverts PubkeyAlreadyRegistered on any duplicate.
-        IStakingRouter($.router).registerPubkeys(pubkeys);
+        // The keys' only storage, one slot each: reverts PubkeyAlreadyRegistered on a duplicate.
+        IStakingRouter($.router).registerPubkeys(operatorId, first, pubkeys, signatures);
     }
 
     /// @dev Recomputes an operator's depositable keys and the module total; bumps the key
@@ -511,21 +491,6 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         ModuleBaseStorage storage $ = _base();
         require(operatorId < $.operatorCount, UnknownOperator(operatorId));
         op = $.operators[operatorId];
-    }
-
-    /// @dev `keccak256(pubkey_i ‖ signature_i)`, hashed in scratch memory without copying
-    /// through abi.encodePacked.
-    function _commitment(
-        bytes calldata pubkeys,
-        bytes calldata signatures,
-        uint256 i
-    ) internal pure returns (bytes32 c) {
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            calldatacopy(ptr, add(pubkeys.offset, mul(i, 48)), 48)
-            calldatacopy(add(ptr, 48), add(signatures.offset, mul(i, 96)), 96)
-            c := keccak256(ptr, 144)
-        }
     }
 
     function _checkKeyLengths(

@@ -15,8 +15,9 @@ import {RouterStorage} from "./RouterStorage.sol";
 /// @notice StakingRouter's cold paths, run only by DELEGATECALL from the router proxy on its
 /// storage (the router checks the caller's role before forwarding): initialization, the vault
 /// and pool links, module registration, parameters and status, and the allocation parameters.
-/// The hot paths (allocation, beacon deposits, the report's module step, bonds, pubkeys) stay
-/// in the router.
+/// Key registration and removal run here too (once per upload, not per key). The hot paths
+/// (allocation, beacon deposits and their key checks, the report's module step, bonds) stay in
+/// the router.
 /// @dev Called directly (on its own, empty storage) every function reverts `NotDelegated`.
 contract RouterExtension is RouterStorage {
     error NotDelegated();
@@ -69,6 +70,68 @@ contract RouterExtension is RouterStorage {
         require(pool_ != address(0), CascadeUpgradeable.ZeroAddress());
         $.pool = ICascadePool(pool_);
         emit IStakingRouter.PoolSet(pool_);
+    }
+
+    // ---------------------------------------------------------------- keys (registered modules)
+
+    /// @notice See IStakingRouter.registerPubkeys: one fresh slot per key.
+    function registerPubkeys(
+        uint256 operatorId,
+        uint256 firstIndex,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) external onlyDelegated {
+        (uint256 position, uint256 count) = _keyRun(operatorId, firstIndex, pubkeys);
+        mapping(bytes32 => uint256) storage registry = _s().keyEntries;
+        for (uint256 i; i < count; ++i) {
+            (bytes32 h, uint256 entry) = _entry(pubkeys, signatures, i, position);
+            require(registry[h] == 0, IStakingRouter.PubkeyAlreadyRegistered(h));
+            registry[h] = entry;
+            position += 1 << ENTRY_INDEX_SHIFT;
+        }
+    }
+
+    /// @notice See IStakingRouter.releasePubkeys: each entry must name exactly the calling
+    /// module, the operator and the key's index, with this signature.
+    function releasePubkeys(
+        uint256 operatorId,
+        uint256 firstIndex,
+        bytes calldata pubkeys,
+        bytes calldata signatures
+    ) external onlyDelegated {
+        (uint256 position, uint256 count) = _keyRun(operatorId, firstIndex, pubkeys);
+        mapping(bytes32 => uint256) storage registry = _s().keyEntries;
+        for (uint256 i; i < count; ++i) {
+            (bytes32 h, uint256 entry) = _entry(pubkeys, signatures, i, position);
+            require(
+                registry[h] == entry,
+                IStakingRouter.KeyMismatch(
+                    uint8(position) - 1,
+                    operatorId,
+                    uint32(position >> ENTRY_INDEX_SHIFT)
+                )
+            );
+            delete registry[h];
+            position += 1 << ENTRY_INDEX_SHIFT;
+        }
+    }
+
+    /// @dev The calling module's first key position and the number of keys (the module checked
+    /// the byte lengths). The 32-bit fields are checked: a wider value would spill into the
+    /// neighbouring field of the entry.
+    function _keyRun(
+        uint256 operatorId,
+        uint256 firstIndex,
+        bytes calldata pubkeys
+    ) private view returns (uint256 position, uint256 count) {
+        uint256 owner = _s().moduleIds[msg.sender];
+        require(owner != 0, IStakingRouter.NotModule(msg.sender));
+        count = pubkeys.length / 48;
+        position = _position(
+            owner,
+            SafeCast.toUint32(operatorId),
+            SafeCast.toUint32(firstIndex + count) - count
+        );
     }
 
     // ---------------------------------------------------------------- modules (MODULE_MANAGER_ROLE)

@@ -44,7 +44,9 @@ abstract contract RouterStorage {
         uint16 minReputationBps;
         ModuleRecord[] modules;
         mapping(address module => uint256 idPlusOne) moduleIds;
-        mapping(bytes32 pubkeyHash => uint256 moduleIdPlusOne) pubkeyOwner;
+        // Every key's only storage (StakingRouter's ENTRY_* layout): module, operator, index and
+        // a signature commitment under the full pubkey hash.
+        mapping(bytes32 pubkeyHash => uint256 entry) keyEntries;
         ICascadePool pool;
     }
 
@@ -56,6 +58,49 @@ abstract contract RouterStorage {
         assembly {
             $.slot := STORAGE_SLOT
         }
+    }
+
+    /// @dev A key's registry entry (`keyEntries[keccak256(pubkey)]`, its only storage): moduleId+1
+    /// in bits 0–7 (MAX_MODULES = 32), operatorId in 8–39, keyIndex in 40–71 and, in 72–255, the
+    /// top 184 bits of `keccak256(pubkey ‖ signature)` (docs/security.md "Key registry").
+    uint256 internal constant ENTRY_OPERATOR_SHIFT = 8;
+    uint256 internal constant ENTRY_INDEX_SHIFT = 40;
+    uint256 private constant ENTRY_POSITION_MASK = (uint256(1) << 72) - 1;
+    uint256 private constant KEY_PUBKEY_LENGTH = 48;
+    uint256 private constant KEY_SIGNATURE_LENGTH = 96;
+
+    /// @dev The `i`-th key's registry slot `h = keccak256(pubkey)` and the entry it must hold at
+    /// `position` (`_position`), both hashed from one copy in scratch memory (a calldata slice
+    /// would be copied to newly allocated memory on every key).
+    function _entry(
+        bytes calldata pubkeys,
+        bytes calldata signatures,
+        uint256 i,
+        uint256 position
+    ) internal pure returns (bytes32 h, uint256 entry) {
+        uint256 c;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, add(pubkeys.offset, mul(i, KEY_PUBKEY_LENGTH)), KEY_PUBKEY_LENGTH)
+            calldatacopy(
+                add(ptr, KEY_PUBKEY_LENGTH),
+                add(signatures.offset, mul(i, KEY_SIGNATURE_LENGTH)),
+                KEY_SIGNATURE_LENGTH
+            )
+            h := keccak256(ptr, KEY_PUBKEY_LENGTH)
+            c := keccak256(ptr, add(KEY_PUBKEY_LENGTH, KEY_SIGNATURE_LENGTH))
+        }
+        entry = (c & ~ENTRY_POSITION_MASK) | position;
+    }
+
+    /// @dev The low 72 bits of an entry: where the key sits. Fields < 2^8, 2^32, 2^32 (checked by
+    /// the callers): a wider value would spill into the neighbouring field.
+    function _position(
+        uint256 idPlusOne,
+        uint256 operatorId,
+        uint256 keyIndex
+    ) internal pure returns (uint256) {
+        return idPlusOne | (operatorId << ENTRY_OPERATOR_SHIFT) | (keyIndex << ENTRY_INDEX_SHIFT);
     }
 
     function _module(uint256 moduleId) internal view returns (ModuleRecord storage) {

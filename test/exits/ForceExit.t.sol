@@ -148,6 +148,26 @@ contract ForceExitTest is ServicesFixture {
         assertEq(router.getModule(0).reputationBps, once, "no second penalty");
     }
 
+    function test_forceExit_revertsOnMisplacedKey(
+        uint256 idx,
+        uint256 moduleSel,
+        uint256 op,
+        uint256 keyIdx
+    ) public {
+        // Operator 0 of module 0 is overdue on keys 0..2; any other (module, operator, index)'s
+        // key named as one of them reverts before anything is sent or penalized.
+        idx = bound(idx, 0, 2);
+        address m = bound(moduleSel, 0, 1) == 0 ? address(curated) : address(bonded);
+        op = bound(op, 0, 1);
+        keyIdx = bound(keyIdx, 0, 3);
+        vm.assume(!(m == address(curated) && op == 0 && keyIdx == idx));
+        vm.warp(deadline + 1);
+        vm.expectRevert(abi.encodeWithSelector(IExitManager.KeyMismatch.selector, 0, 0, idx));
+        exits.forceExit{value: 1}(0, 0, _single(idx), _pubkey(m, op, keyIdx), _signature(m, op, keyIdx));
+        assertEq(predeploy.requestCount(), 0, "nothing sent");
+        assertEq(router.getModule(0).reputationBps, slashedRep, "no penalty");
+    }
+
     function _single(uint256 i) private pure returns (uint256[] memory a) {
         a = new uint256[](1);
         a[0] = i;

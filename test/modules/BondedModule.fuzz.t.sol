@@ -55,11 +55,7 @@ contract BondedModuleFuzzTest is RouterFixture {
         depositCount = bound(depositCount, 0, bonded.depositableKeys());
         if (depositCount != 0) {
             vm.prank(address(router));
-            bonded.onDeposit(
-                depositCount,
-                _slice(pks, 0, depositCount * 48),
-                _slice(sigs, 0, depositCount * 96)
-            );
+            bonded.onDeposit(depositCount);
         }
         _assertCovered(0, "deposit");
 

@@ -22,14 +22,11 @@ abstract contract BondedFixture is RouterFixture {
     }
 
     function _deposit(uint256 op, uint256 count) internal {
-        (bytes memory pks, bytes memory sigs) = _keys(
-            address(bonded),
-            op,
-            bonded.getOperator(op).depositedKeys,
-            count
-        );
+        // The router checks the keys' bytes (DepositToBeacon.t.sol); the module walks its
+        // operators and names the keys: here they must all be `op`'s.
         vm.prank(address(router));
-        bonded.onDeposit(count, pks, sigs);
+        uint256[] memory walk = bonded.onDeposit(count);
+        for (uint256 r; r < walk.length; ++r) assertEq(uint32(walk[r]), op, "walk takes op's keys");
     }
 
     function _exit(uint256 op, uint256 exited) internal {

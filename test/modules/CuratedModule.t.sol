@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IStakingModule} from "../../contracts/interfaces/IStakingModule.sol";
+import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
 import {ICuratedModule} from "../../contracts/interfaces/ICuratedModule.sol";
 import {CascadeUpgradeable} from "../../contracts/governance/CascadeUpgradeable.sol";
 import {ModuleBase} from "../../contracts/modules/ModuleBase.sol";
@@ -30,14 +31,9 @@ abstract contract CuratedFixture is RouterFixture {
     }
 
     function _depositViaRouter(uint256 count) internal {
-        (bytes memory pks, bytes memory sigs) = _keys(
-            address(curated),
-            op,
-            curated.getOperator(op).depositedKeys,
-            count
-        );
+        // The router checks the keys' bytes (DepositToBeacon.t.sol); the module only walks.
         vm.prank(address(router));
-        curated.onDeposit(count, pks, sigs);
+        curated.onDeposit(count);
     }
 }
 
@@ -87,10 +83,22 @@ contract CuratedAddKeysTest is CuratedFixture {
         vm.prank(opManager);
         curated.addKeys(op, pks, sigs);
         assertEq(curated.getOperator(op).totalKeys, 3, "total keys");
-        assertEq(
-            curated.keyCommitment(op, 1),
-            keccak256(bytes.concat(_pubkey(address(curated), op, 1), _signature(address(curated), op, 1))),
-            "commitment = keccak(pubkey ++ signature)"
+        (bool registered, uint256 moduleId, uint256 operatorId, uint256 keyIndex) = router.keyOf(
+            _pubkey(address(curated), op, 1)
+        );
+        assertTrue(registered, "registered in the router");
+        assertEq(moduleId, router.moduleIdOf(address(curated)), "entry names the module");
+        assertEq(operatorId, op, "entry names the operator");
+        assertEq(keyIndex, 1, "entry names the index");
+        assertTrue(
+            router.isKeyAt(
+                moduleId,
+                op,
+                1,
+                _pubkey(address(curated), op, 1),
+                _signature(address(curated), op, 1)
+            ),
+            "entry commits to the signature"
         );
         assertEq(curated.depositableKeys(), 0, "unvetted keys are not depositable");
         // The depositable set did not change: attestations over the old nonce stay valid.
@@ -149,7 +157,8 @@ contract CuratedRemoveKeysTest is CuratedFixture {
         vm.prank(opManager);
         curated.removeKeys(op, pks, sigs);
         assertEq(curated.getOperator(op).totalKeys, 1, "one left");
-        assertEq(curated.keyCommitment(op, 2), bytes32(0), "commitment deleted");
+        (bool registered, , , ) = router.keyOf(_pubkey(address(curated), op, 2));
+        assertFalse(registered, "entry deleted");
         assertEq(curated.depositableKeys(), 1, "depositable shrinks to the keys left");
         assertFalse(router.isPubkeyRegistered(_pubkey(address(curated), op, 2)), "released");
         assertTrue(router.isPubkeyRegistered(_pubkey(address(curated), op, 0)), "kept");
@@ -172,7 +181,14 @@ contract CuratedRemoveKeysTest is CuratedFixture {
     function test_removeKeys_revertsOnWrongBytes() public {
         _upload(0, 2);
         (bytes memory pks, bytes memory sigs) = _keys(address(curated), op, 0, 1); // not the tail
-        vm.expectRevert(abi.encodeWithSelector(IStakingModule.KeyMismatch.selector, op, 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IStakingRouter.KeyMismatch.selector,
+                router.moduleIdOf(address(curated)),
+                op,
+                1
+            )
+        );
         vm.prank(opManager);
         curated.removeKeys(op, pks, sigs);
         assertEq(curated.getOperator(op).totalKeys, 2, "unchanged");

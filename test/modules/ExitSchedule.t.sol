@@ -19,7 +19,7 @@ contract ExitScheduleTest is RouterFixture {
         vm.prank(alice);
         op = bonded.registerOperator{value: 6.3 ether}("alice", alice, pks, sigs);
         vm.prank(address(router));
-        bonded.onDeposit(4, pks, sigs);
+        bonded.onDeposit(4);
         assertEq(bonded.getOperator(op).depositedKeys, 4, "four deposited");
     }
 
@@ -101,7 +101,7 @@ contract ExitScheduleTest is RouterFixture {
         bonded.addKeysWithBond{value: 1.3 ether * max}(op, pks, sigs);
         vm.stopPrank();
         vm.prank(address(router));
-        bonded.onDeposit(max, pks, sigs);
+        bonded.onDeposit(max);
         // Requests are cumulative: part i covers up to i + 1 validators.
         for (uint256 i; i < max; ++i) _request(i + 1, block.timestamp + (i + 1) * 1 days);
         uint256 lastDeadline = block.timestamp + max * 1 days;

@@ -267,7 +267,7 @@ contract DepositToBeaconTest is RouterFixture {
         mk.pubkeys = bytes.concat(pk1, pk0);
         mk.signatures = bytes.concat(sig1, sig0);
         Snap memory s = _snap();
-        vm.expectRevert(abi.encodeWithSelector(IStakingModule.KeyMismatch.selector, 0, 0));
+        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.KeyMismatch.selector, 0, 0, 0));
         vm.prank(keeper);
         router.depositToBeacon(0, 4, mk, a);
         _assertUnchanged(s);
@@ -297,14 +297,6 @@ contract DepositToBeaconTest is RouterFixture {
         vm.prank(keeper);
         router.depositToBeacon(1, 4, mk, a);
         _assertUnchanged(s);
-    }
-
-    function test_onDeposit_revertsOnWrongKeyLengths() public {
-        (bytes memory pks, bytes memory sigs) = _keys(address(curated), 0, 0, 2);
-        vm.expectRevert(abi.encodeWithSelector(IStakingModule.InvalidKeysLength.selector, 96, 191));
-        vm.prank(address(router));
-        curated.onDeposit(2, pks, _trim(sigs));
-        assertEq(curated.getOperator(0).depositedKeys, 0, "nothing deposited");
     }
 
     function test_depositToBeacon_revertsWhenNotEnoughBuffered() public {

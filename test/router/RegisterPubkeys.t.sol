@@ -64,7 +64,7 @@ contract RegisterPubkeysTest is RouterFixture {
         bytes memory pk = _pubkey(address(curated), 0, 0);
         vm.expectRevert(abi.encodeWithSelector(IStakingRouter.NotModule.selector, stranger));
         vm.prank(stranger);
-        router.registerPubkeys(pk);
+        router.registerPubkeys(0, 0, pk, _signature(address(curated), 0, 0));
         assertFalse(router.isPubkeyRegistered(pk), "nothing registered");
     }
 
@@ -84,10 +84,11 @@ contract RegisterPubkeysTest is RouterFixture {
 
     function test_releasePubkeys_revertsForOtherModule() public {
         _curatedOperator(curated, 1);
-        bytes memory pk = _pubkey(address(curated), 0, 0);
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.PubkeyNotRegistered.selector, keccak256(pk)));
+        (bytes memory pk, bytes memory sig) = _keys(address(curated), 0, 0, 1);
+        // The bonded module (id 1) cannot release the curated module's key at the same position.
+        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.KeyMismatch.selector, 1, 0, 0));
         vm.prank(address(bonded));
-        router.releasePubkeys(pk);
+        router.releasePubkeys(0, 0, pk, sig);
         assertTrue(router.isPubkeyRegistered(pk), "still registered");
     }
 }

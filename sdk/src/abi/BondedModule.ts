@@ -177,22 +177,6 @@ export const BondedModuleAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "keyIndex",
-        type: "uint256",
-      },
-    ],
-    name: "KeyMismatch",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
         name: "requested",
         type: "uint256",
       },
@@ -1501,30 +1485,6 @@ export const BondedModuleAbi = [
     type: "function",
   },
   {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "keyIndex",
-        type: "uint256",
-      },
-    ],
-    name: "keyCommitment",
-    outputs: [
-      {
-        internalType: "bytes32",
-        name: "",
-        type: "bytes32",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
     inputs: [],
     name: "keyNonce",
     outputs: [
@@ -1581,19 +1541,15 @@ export const BondedModuleAbi = [
         name: "count",
         type: "uint256",
       },
-      {
-        internalType: "bytes",
-        name: "pubkeys",
-        type: "bytes",
-      },
-      {
-        internalType: "bytes",
-        name: "signatures",
-        type: "bytes",
-      },
     ],
     name: "onDeposit",
-    outputs: [],
+    outputs: [
+      {
+        internalType: "uint256[]",
+        name: "walk",
+        type: "uint256[]",
+      },
+    ],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -2116,7 +2072,6 @@ export interface BondedModuleContract extends BaseContract {
   >;
   isProven: BaseContractMethod<[operatorId: BigNumberish], boolean, boolean>;
   kappaBond: BaseContractMethod<[], bigint, bigint>;
-  keyCommitment: BaseContractMethod<[operatorId: BigNumberish, keyIndex: BigNumberish], string, string>;
   keyNonce: BaseContractMethod<[], bigint, bigint>;
   leave: BaseContractMethod<[operatorId: BigNumberish], void, ContractTransactionResponse>;
   lockBond: BaseContractMethod<
@@ -2124,11 +2079,7 @@ export interface BondedModuleContract extends BaseContract {
     bigint,
     ContractTransactionResponse
   >;
-  onDeposit: BaseContractMethod<
-    [count: BigNumberish, pubkeys: BytesLike, signatures: BytesLike],
-    void,
-    ContractTransactionResponse
-  >;
+  onDeposit: BaseContractMethod<[count: BigNumberish], bigint[], ContractTransactionResponse>;
   onExitedReported: BaseContractMethod<[exited: BigNumberish], void, ContractTransactionResponse>;
   operatorCount: BaseContractMethod<[], bigint, bigint>;
   operatorManager: BaseContractMethod<[operatorId: BigNumberish], string, string>;

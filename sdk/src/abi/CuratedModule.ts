@@ -108,22 +108,6 @@ export const CuratedModuleAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "keyIndex",
-        type: "uint256",
-      },
-    ],
-    name: "KeyMismatch",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
         name: "requested",
         type: "uint256",
       },
@@ -1101,30 +1085,6 @@ export const CuratedModuleAbi = [
     type: "function",
   },
   {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "keyIndex",
-        type: "uint256",
-      },
-    ],
-    name: "keyCommitment",
-    outputs: [
-      {
-        internalType: "bytes32",
-        name: "",
-        type: "bytes32",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
     inputs: [],
     name: "keyNonce",
     outputs: [
@@ -1168,19 +1128,15 @@ export const CuratedModuleAbi = [
         name: "count",
         type: "uint256",
       },
-      {
-        internalType: "bytes",
-        name: "pubkeys",
-        type: "bytes",
-      },
-      {
-        internalType: "bytes",
-        name: "signatures",
-        type: "bytes",
-      },
     ],
     name: "onDeposit",
-    outputs: [],
+    outputs: [
+      {
+        internalType: "uint256[]",
+        name: "walk",
+        type: "uint256[]",
+      },
+    ],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -1555,14 +1511,9 @@ export interface CuratedModuleContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
-  keyCommitment: BaseContractMethod<[operatorId: BigNumberish, keyIndex: BigNumberish], string, string>;
   keyNonce: BaseContractMethod<[], bigint, bigint>;
   lockBond: BaseContractMethod<[operatorId: BigNumberish, arg1: BigNumberish], bigint, bigint>;
-  onDeposit: BaseContractMethod<
-    [count: BigNumberish, pubkeys: BytesLike, signatures: BytesLike],
-    void,
-    ContractTransactionResponse
-  >;
+  onDeposit: BaseContractMethod<[count: BigNumberish], bigint[], ContractTransactionResponse>;
   onExitedReported: BaseContractMethod<[exited: BigNumberish], void, ContractTransactionResponse>;
   operatorCount: BaseContractMethod<[], bigint, bigint>;
   operatorManager: BaseContractMethod<[operatorId: BigNumberish], string, string>;

@@ -157,6 +157,27 @@ export const StakingRouterAbi = [
       },
       {
         internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "keyIndex",
+        type: "uint256",
+      },
+    ],
+    name: "KeyMismatch",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
         name: "expected",
         type: "uint256",
       },
@@ -285,17 +306,6 @@ export const StakingRouterAbi = [
       },
     ],
     name: "PubkeyAlreadyRegistered",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "bytes32",
-        name: "pubkeyHash",
-        type: "bytes32",
-      },
-    ],
-    name: "PubkeyNotRegistered",
     type: "error",
   },
   {
@@ -1441,6 +1451,45 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "keyIndex",
+        type: "uint256",
+      },
+      {
+        internalType: "bytes",
+        name: "pubkey",
+        type: "bytes",
+      },
+      {
+        internalType: "bytes",
+        name: "signature",
+        type: "bytes",
+      },
+    ],
+    name: "isKeyAt",
+    outputs: [
+      {
+        internalType: "bool",
+        name: "",
+        type: "bool",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "bytes",
         name: "pubkey",
         type: "bytes",
@@ -1452,6 +1501,40 @@ export const StakingRouterAbi = [
         internalType: "bool",
         name: "",
         type: "bool",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes",
+        name: "pubkey",
+        type: "bytes",
+      },
+    ],
+    name: "keyOf",
+    outputs: [
+      {
+        internalType: "bool",
+        name: "registered",
+        type: "bool",
+      },
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "keyIndex",
+        type: "uint256",
       },
     ],
     stateMutability: "view",
@@ -1633,8 +1716,23 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "firstIndex",
+        type: "uint256",
+      },
+      {
         internalType: "bytes",
         name: "pubkeys",
+        type: "bytes",
+      },
+      {
+        internalType: "bytes",
+        name: "signatures",
         type: "bytes",
       },
     ],
@@ -1646,8 +1744,23 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "firstIndex",
+        type: "uint256",
+      },
+      {
         internalType: "bytes",
         name: "pubkeys",
+        type: "bytes",
+      },
+      {
+        internalType: "bytes",
+        name: "signatures",
         type: "bytes",
       },
     ],
@@ -2070,7 +2183,23 @@ export interface StakingRouterContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  isKeyAt: BaseContractMethod<
+    [
+      moduleId: BigNumberish,
+      operatorId: BigNumberish,
+      keyIndex: BigNumberish,
+      pubkey: BytesLike,
+      signature: BytesLike,
+    ],
+    boolean,
+    boolean
+  >;
   isPubkeyRegistered: BaseContractMethod<[pubkey: BytesLike], boolean, boolean>;
+  keyOf: BaseContractMethod<
+    [pubkey: BytesLike],
+    [registered: boolean, moduleId: bigint, operatorId: bigint, keyIndex: bigint],
+    [registered: boolean, moduleId: bigint, operatorId: bigint, keyIndex: bigint]
+  >;
   lockOperatorBond: BaseContractMethod<
     [moduleId: BigNumberish, operatorId: BigNumberish, amount: BigNumberish],
     bigint,
@@ -2097,8 +2226,16 @@ export interface StakingRouterContract extends BaseContract {
   >;
   proxiableUUID: BaseContractMethod<[], string, string>;
   receiveBondCover: BaseContractMethod<[], void, ContractTransactionResponse>;
-  registerPubkeys: BaseContractMethod<[pubkeys: BytesLike], void, ContractTransactionResponse>;
-  releasePubkeys: BaseContractMethod<[pubkeys: BytesLike], void, ContractTransactionResponse>;
+  registerPubkeys: BaseContractMethod<
+    [operatorId: BigNumberish, firstIndex: BigNumberish, pubkeys: BytesLike, signatures: BytesLike],
+    void,
+    ContractTransactionResponse
+  >;
+  releasePubkeys: BaseContractMethod<
+    [operatorId: BigNumberish, firstIndex: BigNumberish, pubkeys: BytesLike, signatures: BytesLike],
+    void,
+    ContractTransactionResponse
+  >;
   renounceRole: BaseContractMethod<
     [role: BytesLike, callerConfirmation: AddressLike],
     void,

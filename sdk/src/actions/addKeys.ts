@@ -5,7 +5,7 @@ import { checkKeys, readDepositDataFile } from "./checkKeys.js";
 import { eventsIn, parse, read, send, zEth, zUint, type TxResult } from "./internal.js";
 
 /** The contracts accept at most this many keys per call (ModuleBase.MAX_KEYS_PER_CALL). */
-export const MAX_KEYS_PER_CALL = 150;
+export const MAX_KEYS_PER_CALL = 250;
 
 export const addKeysParams = z.object({
   module: z.enum(["bonded", "curated"]).default("bonded"),
@@ -106,11 +106,20 @@ export async function addKeys(client: CascadeClient, params: AddKeysParams): Pro
   const registered = [];
   for (const [i, e] of entries.entries()) {
     if (uploaded.has(strip(e.pubkey))) continue;
-    if ((await read(client, () => client.router.isPubkeyRegistered("0x" + strip(e.pubkey)))) as boolean) {
+    // The router's registry entry says where the key already is (module, operator, index).
+    const at = (await read(client, () => client.router.keyOf("0x" + strip(e.pubkey)))) as [
+      boolean,
+      bigint,
+      bigint,
+      bigint,
+    ];
+    if (at[0]) {
       registered.push({
         index: i,
         pubkey: e.pubkey,
-        errors: ["PubkeyAlreadyRegistered: key is already in Cascade"],
+        errors: [
+          `PubkeyAlreadyRegistered: key is already in Cascade (module ${at[1]}, operator ${at[2]}, key ${at[3]})`,
+        ],
       });
     }
   }

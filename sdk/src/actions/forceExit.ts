@@ -1,4 +1,4 @@
-import { AbiCoder, Contract, concat, dataSlice, getAddress, keccak256 } from "ethers";
+import { AbiCoder, Contract, concat, dataSlice, getAddress } from "ethers";
 import { z } from "zod";
 import { BondedModuleAbi, ExitManagerAbi } from "../abi/index.js";
 import type { CascadeClient } from "../client.js";
@@ -78,7 +78,9 @@ export async function forceExit(client: CascadeClient, params: ForceExitParams):
   const end = Number(op.exitRequested);
   const keyIndexes = Array.from({ length: end - first }, (_, i) => first + i);
 
-  // Key bytes from KeysAdded, latest upload per index.
+  // Key bytes from KeysAdded, latest upload per index; each is checked against the router's
+  // registry entry (the pubkey registered at exactly this module, operator and index, with this
+  // signature), as ExitManager checks it.
   const logs = await read(client, () =>
     module.queryFilter(module.filters.KeysAdded!(p.operatorId), p.fromBlock ?? 0, "latest"),
   );
@@ -97,10 +99,12 @@ export async function forceExit(client: CascadeClient, params: ForceExitParams):
   const signatures: string[] = [];
   for (const idx of keyIndexes) {
     const k = bytes.get(idx);
-    const commitment = String(
-      await read(client, () => module.getFunction("keyCommitment")(p.operatorId, idx)),
-    );
-    if (!k || keccak256(concat([k.pubkey, k.signature])) !== commitment)
+    const registered =
+      k !== undefined &&
+      ((await read(client, () =>
+        client.router.isKeyAt(moduleId, p.operatorId, idx, k.pubkey, k.signature),
+      )) as boolean);
+    if (!k || !registered)
       throw new CascadeError(
         `forceExit: no KeysAdded bytes match key ${idx} of operator ${p.operatorId} (scan from an earlier --from-block)`,
       );

@@ -76,7 +76,6 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   NotModule: "{caller} is not a module of the router",
   NothingToDeposit: "nothing to deposit: no buffered ETH or no depositable keys",
   PubkeyAlreadyRegistered: "validator key {pubkeyHash} is already registered (each key may be used once)",
-  PubkeyNotRegistered: "validator key {pubkeyHash} is not registered",
   TooManyDebtors: "the router already tracks the maximum of {max} debtors",
   TooManyModules: "the router already holds the maximum of {max} modules",
   UnknownModule: "there is no module {moduleId}: `cascade status` lists the modules",
@@ -95,7 +94,7 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   InvalidCurve: "the bond curve is not non-increasing ({first|eth} then {next|eth})",
   InvalidKeysLength:
     "{pubkeysLength} bytes of public keys do not match {signaturesLength} bytes of signatures (48 and 96 per key)",
-  KeyMismatch: "key {keyIndex} of operator {operatorId} is not the key given",
+  KeyMismatch: "key {keyIndex} of operator {operatorId} (module {moduleId}) is not the key given",
   NotEnoughDepositableKeys: "{requested} keys were asked for, only {available} are depositable",
   NotOperatorManager:
     "{caller} is not the manager of operator {operatorId}: sign with the manager's key (`cascade operator status {operatorId}`)",
