@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IAccounting} from "../interfaces/IAccounting.sol";
+import {IExitManager} from "../interfaces/IExitManager.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
 import {IStakingModule} from "../interfaces/IStakingModule.sol";
 import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
@@ -87,6 +88,12 @@ abstract contract ServiceRegistryStorage {
         IYieldClasses book;
         IAccounting accounting;
         uint16 coverFactorBps;
+        // An execution books the slash itself (StakingRouter.slashOperator, the pool's payout,
+        // the exits): Accounting's slash parameters, copied here in one slot by
+        // Accounting.setServiceRegistry and every setParams (setSlashParams).
+        IExitManager exits;
+        uint16 slashPenaltyBps; // ≤ 10⁴
+        uint32 exitDeadline; // seconds
         IServiceRegistry.Service[] services;
         mapping(uint256 slashId => IServiceRegistry.SlashRequest) slashes; // ids < slashCount
         // The pending slash ids plus one (the list keepers, `previewDeposit` and the bond-lock
