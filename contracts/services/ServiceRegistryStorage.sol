@@ -88,12 +88,6 @@ abstract contract ServiceRegistryStorage {
         IYieldClasses book;
         IAccounting accounting;
         uint16 coverFactorBps;
-        // An execution books the slash itself (StakingRouter.slashOperator, the pool's payout,
-        // the exits): Accounting's slash parameters, copied here in one slot by
-        // Accounting.setServiceRegistry and every setParams (setSlashParams).
-        IExitManager exits;
-        uint16 slashPenaltyBps; // ≤ 10⁴
-        uint32 exitDeadline; // seconds
         IServiceRegistry.Service[] services;
         mapping(uint256 slashId => IServiceRegistry.SlashRequest) slashes; // ids < slashCount
         // The pending slash ids plus one (the list keepers, `previewDeposit` and the bond-lock
@@ -123,6 +117,12 @@ abstract contract ServiceRegistryStorage {
         uint208 maxLoad;
         uint16 minGammaBps; // certified γ the gate keeps (bps; initialize sets 1,000)
         uint32 unbacked; // services with π_s > 0 and σ_s = 0 (flagged, outside the certified graph)
+        // ---- executed slashes (appended: the fields above keep their slots). An execution books the slash itself (StakingRouter.slashOperator, the pool's payout,
+        // the exits): Accounting's slash parameters, copied here in one slot by
+        // Accounting.setServiceRegistry and every setParams (setSlashParams).
+        IExitManager exits;
+        uint16 slashPenaltyBps; // ≤ 10⁴
+        uint32 exitDeadline; // seconds
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ServiceRegistry")) - 1)) & ~bytes32(uint256(0xff))
