@@ -199,7 +199,12 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
 
     /// @dev `⌊penaltyBps · slashed / (validators · 32 ETH)⌋`, at most `penaltyBps` (the whole
     /// penalty when the module has no stake at risk; none when nothing was slashed).
-    function _slashPenalty(uint256 moduleId, ModuleRecord storage m, uint256 slashed, uint256 penaltyBps) private {
+    function _slashPenalty(
+        uint256 moduleId,
+        ModuleRecord storage m,
+        uint256 slashed,
+        uint256 penaltyBps
+    ) private {
         if (slashed == 0) return;
         uint256 atRisk = (uint256(m.deposited) - m.exited) * DEPOSIT_SIZE;
         uint256 bps = atRisk <= slashed ? penaltyBps : (penaltyBps * slashed) / atRisk;

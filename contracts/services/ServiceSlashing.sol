@@ -108,7 +108,13 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             p.tier,
             $.slashPenaltyBps
         );
-        emit IServiceRegistry.ServiceSlashApplied(moduleId, operatorId, charged + classLoss, charged, classLoss);
+        emit IServiceRegistry.ServiceSlashApplied(
+            moduleId,
+            operatorId,
+            charged + classLoss,
+            charged,
+            classLoss
+        );
         ICascadePool(address($.book)).payServiceSlash(p.recipient, charged + classLoss);
         // The operator's validators must leave (the slash lands on it).
         if (active != 0) $.exits.requestExits(moduleId, operatorId, active, block.timestamp + $.exitDeadline);
@@ -118,7 +124,11 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
     }
 
     /// @notice See IServiceRegistry.setSlashParams (the registry forwards the call unchanged).
-    function setSlashParams(address exits, uint256 slashPenaltyBps, uint256 exitDeadline) external onlyDelegated {
+    function setSlashParams(
+        address exits,
+        uint256 slashPenaltyBps,
+        uint256 exitDeadline
+    ) external onlyDelegated {
         RegistryStorage storage $ = _s();
         require(msg.sender == address($.accounting), IServiceRegistry.NotAccounting(msg.sender));
         // Accounting checked both bounds (slashPenaltyBps ≤ 10⁴, exitDeadline a uint32 there).

@@ -32,10 +32,19 @@ contract ExitManagerTest is ServicesFixture {
     /// the registry booked slashes itself), the operator's manager and anyone else are refused.
     function test_requestExits_revertsForAnyoneButTheRegistry() public {
         bytes32 role = exits.SERVICES_ROLE();
-        address[4] memory callers = [stranger, address(accounting), address(router), curated.getOperator(0).manager];
+        address[4] memory callers = [
+            stranger,
+            address(accounting),
+            address(router),
+            curated.getOperator(0).manager
+        ];
         for (uint256 i; i < callers.length; ++i) {
             vm.expectRevert(
-                abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, callers[i], role)
+                abi.encodeWithSelector(
+                    IAccessControl.AccessControlUnauthorizedAccount.selector,
+                    callers[i],
+                    role
+                )
             );
             vm.prank(callers[i]);
             exits.requestExits(0, 0, 1, block.timestamp + 1);
@@ -159,7 +168,11 @@ contract ExitManagerTest is ServicesFixture {
         address[3] memory callers = [stranger, address(accounting), address(registry)];
         for (uint256 i; i < callers.length; ++i) {
             vm.expectRevert(
-                abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, callers[i], role)
+                abi.encodeWithSelector(
+                    IAccessControl.AccessControlUnauthorizedAccount.selector,
+                    callers[i],
+                    role
+                )
             );
             vm.prank(callers[i]);
             router.penalizeReputation(0, 1_000);

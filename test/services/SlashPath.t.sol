@@ -65,8 +65,16 @@ contract SlashPathTest is ServicesFixture {
     function test_executeSlash_booksThroughOneRouterCall() public {
         uint256 id = _requestAndWait(1, 0, 10_000);
         vm.expectCall(address(router), abi.encodeWithSignature(SLASH_OPERATOR), 1);
-        vm.expectCall(address(router), abi.encodeWithSignature("chargeOperatorBond(uint256,uint256,uint256)"), 0);
-        vm.expectCall(address(router), abi.encodeWithSignature("unlockOperatorBond(uint256,uint256,uint256)"), 0);
+        vm.expectCall(
+            address(router),
+            abi.encodeWithSignature("chargeOperatorBond(uint256,uint256,uint256)"),
+            0
+        );
+        vm.expectCall(
+            address(router),
+            abi.encodeWithSignature("unlockOperatorBond(uint256,uint256,uint256)"),
+            0
+        );
         vm.expectCall(address(router), abi.encodeWithSignature("penalizeReputation(uint256,uint256)"), 0);
         vm.expectCall(address(router), abi.encodeWithSignature("moduleAndStake(uint256)", 1), 1); // ExitManager's lookup
         registry.executeSlash(id);
@@ -78,9 +86,11 @@ contract SlashPathTest is ServicesFixture {
         bytes32 role = router.SERVICES_ROLE();
         bytes memory data = abi.encodeWithSignature(SLASH_OPERATOR, 1, 0, 1 ether, 0, 0, 0);
         address[6] memory h = _hostiles();
-        for (uint256 i; i < h.length; ++i) _expectRefused(address(router), data, h[i], _unauthorized(h[i], role));
+        for (uint256 i; i < h.length; ++i)
+            _expectRefused(address(router), data, h[i], _unauthorized(h[i], role));
         address[3] memory c = [address(accounting), address(exits), address(book)];
-        for (uint256 i; i < c.length; ++i) _expectRefused(address(router), data, c[i], _unauthorized(c[i], role));
+        for (uint256 i; i < c.length; ++i)
+            _expectRefused(address(router), data, c[i], _unauthorized(c[i], role));
         (uint256 bond, ) = bonded.bondOf(0);
         assertEq(bond, 5 ether, "bond untouched");
     }
@@ -91,10 +101,20 @@ contract SlashPathTest is ServicesFixture {
         bytes memory data = abi.encodeWithSignature("applySlashLoss(uint256,uint256)", 1 ether, 0);
         address[6] memory h = _hostiles();
         for (uint256 i; i < h.length; ++i)
-            _expectRefused(address(book), data, h[i], abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, h[i]));
+            _expectRefused(
+                address(book),
+                data,
+                h[i],
+                abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, h[i])
+            );
         address[3] memory c = [address(accounting), address(registry), address(exits)];
         for (uint256 i; i < c.length; ++i)
-            _expectRefused(address(book), data, c[i], abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, c[i]));
+            _expectRefused(
+                address(book),
+                data,
+                c[i],
+                abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, c[i])
+            );
         (, , uint256 navC) = _navs();
         assertEq(navC, 50 ether, "class C untouched");
     }
@@ -104,10 +124,20 @@ contract SlashPathTest is ServicesFixture {
         bytes memory data = abi.encodeWithSignature("payServiceSlash(address,uint256)", stranger, 1 ether);
         address[6] memory h = _hostiles();
         for (uint256 i; i < h.length; ++i)
-            _expectRefused(address(book), data, h[i], abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, h[i]));
+            _expectRefused(
+                address(book),
+                data,
+                h[i],
+                abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, h[i])
+            );
         address[2] memory c = [address(router), address(exits)];
         for (uint256 i; i < c.length; ++i)
-            _expectRefused(address(book), data, c[i], abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, c[i]));
+            _expectRefused(
+                address(book),
+                data,
+                c[i],
+                abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, c[i])
+            );
         for (uint256 i; i < 2; ++i) {
             vm.prank(i == 0 ? address(registry) : address(accounting));
             (bool ok, ) = address(book).call(data);
@@ -136,7 +166,11 @@ contract SlashPathTest is ServicesFixture {
         // Still Accounting's figures: the exits keep its deadline.
         uint256 id = _requestAndWait(0, 0, 100);
         registry.executeSlash(id);
-        assertEq(curated.getOperator(0).exitDeadline, block.timestamp + EXIT_DEADLINE, "Accounting's deadline");
+        assertEq(
+            curated.getOperator(0).exitDeadline,
+            block.timestamp + EXIT_DEADLINE,
+            "Accounting's deadline"
+        );
     }
 
     /// Accounting stays the source of the slash parameters: a new `setParams` reaches the next
@@ -169,7 +203,11 @@ contract SlashPathTest is ServicesFixture {
         registry.vetoSlash(id);
         vm.warp(endsAt);
         vm.expectRevert(
-            abi.encodeWithSelector(IServiceRegistry.SlashNotPending.selector, id, IServiceRegistry.SlashStatus.Vetoed)
+            abi.encodeWithSelector(
+                IServiceRegistry.SlashNotPending.selector,
+                id,
+                IServiceRegistry.SlashStatus.Vetoed
+            )
         );
         registry.executeSlash(id);
         (uint256 bond, uint256 locked) = bonded.bondOf(0);
