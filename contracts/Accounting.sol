@@ -8,7 +8,6 @@ import {ICascadePool} from "./interfaces/ICascadePool.sol";
 import {IExitManager} from "./interfaces/IExitManager.sol";
 import {IReportOracle} from "./interfaces/IReportOracle.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
-import {IStakingModule} from "./interfaces/IStakingModule.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
 import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
 import {BPS, DEPOSIT_SIZE, MAX_FEE_BPS} from "./libraries/Constants.sol";
@@ -136,45 +135,6 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         emit ReportApplied(report.refSlot, rewards, rewardsNet, loss, treasuryFee, finalized);
     }
 
-    /// @inheritdoc IAccounting
-    function applyServiceSlash(
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256 amount,
-        uint256 locked,
-        uint256 tier,
-        address recipient
-    ) external {
-        AccountingStorage storage $ = _s();
-        require(msg.sender == address($.registry), NotServiceRegistry(msg.sender));
-        IStakingRouter router = $.router;
-        // Bond first. This request's own lock is released, then the charge takes free bond
-        // only: the execution pays from its lock and the operator's free bond, never from the
-        // locks of other pending requests.
-        if (locked != 0) router.unlockOperatorBond(moduleId, operatorId, locked);
-        uint256 charged = router.chargeOperatorBond(moduleId, operatorId, amount);
-        uint256 classLoss = amount - charged;
-        // No slash takes more than the book holds: what no class can absorb is neither taken
-        // nor paid (several services slashing one operator at a cover factor above 1× could
-        // otherwise pay out more than the pool, and Invariant A would break).
-        if (classLoss != 0) {
-            uint256 unabsorbed = $.pool.applySlashLoss(classLoss, tier);
-            classLoss -= unabsorbed;
-            amount -= unabsorbed;
-        }
-        emit ServiceSlashApplied(moduleId, operatorId, amount, charged, classLoss);
-        $.pool.payServiceSlash(recipient, amount);
-        // The operator's validators must leave (the slash lands on it); its module loses
-        // reputation in proportion to what was slashed over the module's stake at risk, so dust
-        // slashes cannot wear down the standing of its other operators.
-        (address module, uint256 moduleActive) = router.moduleAndStake(moduleId);
-        uint256 active = IStakingModule(module).activeValidatorsOf(operatorId);
-        if (active != 0)
-            $.exits.requestExits(moduleId, operatorId, active, block.timestamp + $.params.exitDeadline);
-        uint256 penalty = _slashPenaltyBps($.params.slashPenaltyBps, amount, moduleActive);
-        if (penalty != 0) router.penalizeReputation(moduleId, penalty);
-    }
-
     /// @notice Links the oracle once, when `initialize` left it unset. DEFAULT_ADMIN_ROLE.
     function setOracle(address oracle) external onlyRole(DEFAULT_ADMIN_ROLE) {
         AccountingStorage storage $ = _s();
@@ -191,6 +151,15 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         require(registry != address(0), ZeroAddress());
         $.registry = IServiceRegistry(registry);
         emit ServiceRegistrySet(registry);
+        _pushSlashParams($);
+    }
+
+    /// @dev The registry books executed slashes itself (no hop through this contract): it
+    /// keeps a copy of what it needs from these parameters, beside the slot it reads anyway.
+    function _pushSlashParams(AccountingStorage storage $) private {
+        IServiceRegistry registry = $.registry;
+        if (address(registry) != address(0))
+            registry.setSlashParams(address($.exits), $.params.slashPenaltyBps, $.params.exitDeadline);
     }
 
     // ---------------------------------------------------------------- views
@@ -311,19 +280,6 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         if (amount == 0) return;
         emit FeeAccruedAsEth(recipient, amount);
         _s().pool.payServiceSlash(recipient, amount);
-    }
-
-    /// @dev `⌊slashPenaltyBps · amount / (validators · 32 ETH)⌋`, at most `slashPenaltyBps` (the
-    /// whole penalty when the module has no stake at risk; none when nothing was slashed).
-    function _slashPenaltyBps(
-        uint256 penaltyBps,
-        uint256 amount,
-        uint256 validators
-    ) private pure returns (uint256) {
-        if (amount == 0) return 0;
-        uint256 atRisk = validators * DEPOSIT_SIZE;
-        if (atRisk <= amount) return penaltyBps;
-        return (penaltyBps * amount) / atRisk;
     }
 
     /// @dev Every §9 rule, each with its own error.
@@ -512,5 +468,6 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         );
         _s().params = p;
         emit ParamsSet(p);
+        _pushSlashParams(_s());
     }
 }

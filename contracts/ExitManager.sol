@@ -14,6 +14,8 @@ import {IWithdrawalRequester} from "./vaults/RewardsVault.sol";
 /// EXIT_MANAGER_ROLE) and sends forced exits through the WithdrawalVault. It holds no ETH.
 contract ExitManager is CascadeUpgradeable, IExitManager {
     bytes32 public constant ACCOUNTING_ROLE = keccak256("ACCOUNTING_ROLE");
+    /// @dev The ServiceRegistry: an executed slash asks the operator's validators to leave.
+    bytes32 public constant SERVICES_ROLE = keccak256("SERVICES_ROLE");
     /// @dev Reputation a module loses when one of its operators is forced out (bps).
     uint256 public constant FORCED_EXIT_PENALTY_BPS = 1_000;
 
@@ -55,7 +57,7 @@ contract ExitManager is CascadeUpgradeable, IExitManager {
         uint256 operatorId,
         uint256 count,
         uint256 deadline
-    ) external onlyRole(ACCOUNTING_ROLE) {
+    ) external onlyRole(SERVICES_ROLE) {
         _moduleOf(moduleId).requestExits(operatorId, count, deadline);
     }
 

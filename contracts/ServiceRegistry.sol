@@ -272,6 +272,11 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
         _delegate(SLASHING);
     }
 
+    /// @inheritdoc IServiceRegistry
+    function setSlashParams(address, uint256, uint256) external {
+        _delegate(SLASHING);
+    }
+
     // ---------------------------------------------------------------- accounting
 
     /// @inheritdoc IServiceRegistry

@@ -150,15 +150,64 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint256 operatorId,
         uint256 amount
     ) external onlyRole(ACCOUNTING_ROLE) returns (uint256 charged) {
-        ModuleRecord storage m = _module(moduleId);
+        charged = _chargeBond(IStakingModule(_module(moduleId).module), operatorId, amount, _s().pool);
+    }
+
+    /// @dev Charges the operator's free bond; the ETH joins the pool's buffered.
+    function _chargeBond(
+        IStakingModule module,
+        uint256 operatorId,
+        uint256 amount,
+        ICascadePool pool
+    ) private returns (uint256 charged) {
         uint256 before = address(this).balance;
-        charged = IStakingModule(m.module).chargeBond(operatorId, amount);
+        charged = module.chargeBond(operatorId, amount);
         // Book only what actually arrived.
         require(address(this).balance - before == charged, EthTransferFailed(address(this), charged));
-        if (charged != 0) _s().pool.bookInflow{value: charged}();
+        if (charged != 0) pool.bookInflow{value: charged}();
     }
 
     // ---------------------------------------------------------------- services
+
+    /// @inheritdoc IStakingRouter
+    function slashOperator(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 amount,
+        uint256 unlock,
+        uint256 fromClass,
+        uint256 penaltyBps
+    ) external onlyRole(SERVICES_ROLE) returns (uint256 charged, uint256 classLoss, uint256 active) {
+        ModuleRecord storage m = _module(moduleId);
+        IStakingModule module = IStakingModule(m.module);
+        // Bond first: the released locks, then free bond only (BondedModule.chargeBond).
+        if (unlock != 0) module.unlockBond(operatorId, unlock);
+        ICascadePool pool = _s().pool;
+        charged = _chargeBond(module, operatorId, amount, pool);
+        // No slash takes more than the book holds: what no class can absorb is neither taken
+        // nor paid (several services slashing one operator at a cover factor above 1x could
+        // otherwise pay out more than the pool, and Invariant A would break).
+        classLoss = amount - charged;
+        if (classLoss != 0) classLoss -= pool.applySlashLoss(classLoss, fromClass);
+        // The module loses reputation in proportion to what was slashed over its stake at
+        // risk, so dust slashes cannot wear down the standing of its other operators.
+        _slashPenalty(moduleId, m, charged + classLoss, penaltyBps);
+        active = module.activeValidatorsOf(operatorId);
+    }
+
+    /// @dev `⌊penaltyBps · slashed / (validators · 32 ETH)⌋`, at most `penaltyBps` (the whole
+    /// penalty when the module has no stake at risk; none when nothing was slashed).
+    function _slashPenalty(
+        uint256 moduleId,
+        ModuleRecord storage m,
+        uint256 slashed,
+        uint256 penaltyBps
+    ) private {
+        if (slashed == 0) return;
+        uint256 atRisk = (uint256(m.deposited) - m.exited) * DEPOSIT_SIZE;
+        uint256 bps = atRisk <= slashed ? penaltyBps : (penaltyBps * slashed) / atRisk;
+        if (bps != 0) _penalize(moduleId, bps);
+    }
 
     /// @inheritdoc IStakingRouter
     function lockOperatorBond(
@@ -180,9 +229,9 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
 
     /// @inheritdoc IStakingRouter
     function penalizeReputation(uint256 moduleId, uint256 bps) external {
-        // Accounting (slashes) and the exit contract (missed exit deadlines). Accounting first:
-        // a slash has read its role already in this transaction (chargeOperatorBond), warm.
-        if (!hasRole(ACCOUNTING_ROLE, msg.sender)) _checkRole(EXIT_MANAGER_ROLE);
+        // The exit contract only (missed exit deadlines): a service slash's penalty is applied
+        // in slashOperator.
+        _checkRole(EXIT_MANAGER_ROLE);
         _penalize(moduleId, bps);
     }
 

@@ -304,8 +304,8 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   await (await exitManager.grantRole(await exitManager.ACCOUNTING_ROLE(), accountingAddr)).wait();
   await (await router.grantRole(await router.MODULE_MANAGER_ROLE(), me)).wait();
 
-  // Restaked services: registry wired to the router (bond locks), the pool (exposure,
-  // redemption-delay rule, rewards) and accounting (slashes booked at execution). Its implementation
+  // Restaked services: registry wired to the router (bond locks, executed slashes), the pool (exposure,
+  // redemption-delay rule, rewards, payouts), the exit manager and accounting (rewards, slash parameters). Its implementation
   // runs two extensions by DELEGATECALL (allocations + exposure, slashing): deployed first.
   const serviceAllocations = await ethers.deployContract("ServiceAllocations");
   const serviceSlashing = await ethers.deployContract("ServiceSlashing");
@@ -316,7 +316,9 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     [await addr(serviceAllocations), await addr(serviceSlashing)],
   );
   await (await router.grantRole(await router.SERVICES_ROLE(), await addr(registry))).wait();
-  await (await router.grantRole(await router.SERVICES_ROLE(), accountingAddr)).wait();
+  // The registry books executed slashes itself: the router (slashOperator) and the exit
+  // manager (the operator's exits) take them from it; Accounting needs neither role.
+  await (await exitManager.grantRole(await exitManager.SERVICES_ROLE(), await addr(registry))).wait();
   await (await accounting.setServiceRegistry(await addr(registry))).wait();
   await (await pool.setServiceRegistry(await addr(registry))).wait();
   for (const role of ["SERVICE_MANAGER_ROLE", "ALLOCATOR_ROLE", "VETO_ROLE"]) {

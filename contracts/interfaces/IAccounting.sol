@@ -87,7 +87,6 @@ interface IAccounting {
     error UnknownModuleId(uint256 moduleId);
     error NotOracle(address caller);
     error InvalidParam();
-    error NotServiceRegistry(address caller);
     error ServiceRegistryAlreadySet();
 
     // ---------------------------------------------------------------- events
@@ -115,35 +114,14 @@ interface IAccounting {
     event RewardsCapped(uint256 elReported, uint256 elBooked, uint256 serviceBudget);
     event ServiceRegistrySet(address registry);
     event OracleSet(address oracle);
-    event ServiceSlashApplied(
-        uint256 indexed moduleId,
-        uint256 indexed operatorId,
-        uint256 amount,
-        uint256 bondCharged,
-        uint256 classLoss
-    );
     event ParamsSet(Params params);
 
     /// @notice Applies an agreed report. ReportOracle only.
     function handleReport(Report calldata report) external;
 
-    /// @notice Books an executed service slash at once (DESIGN §8): the operator's bond first,
-    /// then classes `K−1 … tier` (further up only if those are empty; never more than the book
-    /// holds: what no class can absorb is not paid); the ETH is paid to the recipient from
-    /// buffered or recorded as debt; the operator is asked to exit all its validators and its
-    /// module loses `⌊slashPenaltyBps · slashed / (active validators · 32 ETH)⌋` of reputation
-    /// (at most `slashPenaltyBps`). ServiceRegistry only.
-    /// @param locked bond locked for it at request time (released before charging)
-    function applyServiceSlash(
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256 amount,
-        uint256 locked,
-        uint256 tier,
-        address recipient
-    ) external;
-
-    /// @notice Links the ServiceRegistry once. DEFAULT_ADMIN_ROLE.
+    /// @notice Links the ServiceRegistry once and hands it the slash parameters it applies
+    /// (the exit manager, `slashPenaltyBps`, `exitDeadline`; pushed again by every `setParams`).
+    /// DEFAULT_ADMIN_ROLE.
     function setServiceRegistry(address registry) external;
 
     /// @notice `buffered + Σ clBalance + transient − debt` (DESIGN §4).

@@ -75,7 +75,8 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
 
     // ---------------------------------------------------------------- service debt and payouts
     /// @notice Pays an executed slash (or ETH-owed fees) to `recipient` from buffered; what
-    /// buffered cannot pay becomes debt, repaid first at the next reports. Accounting only.
+    /// buffered cannot pay becomes debt, repaid first at the next reports. The service registry
+    /// (an executed slash) or Accounting (fees owed as ETH) only.
     /// @param recipient receiver of the ETH (address(0) burns it)
     function payServiceSlash(address recipient, uint256 amount) external;
 

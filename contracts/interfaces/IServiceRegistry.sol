@@ -118,6 +118,17 @@ interface IServiceRegistry {
     );
     event SlashVetoed(uint256 indexed slashId, address indexed by);
     event SlashExecuted(uint256 indexed slashId, uint256 amount);
+    /// @notice What an executed slash took (after `SlashExecuted`): `amount` = `bondCharged` +
+    /// `classLoss` (less than the slash when no class could absorb the rest).
+    event ServiceSlashApplied(
+        uint256 indexed moduleId,
+        uint256 indexed operatorId,
+        uint256 amount,
+        uint256 bondCharged,
+        uint256 classLoss
+    );
+    /// @notice The slash parameters Accounting handed over (its `Params` stay the source).
+    event SlashParamsSet(address exits, uint256 slashPenaltyBps, uint256 exitDeadline);
     /// @notice An execution charged `taken` wei of this pending request's bond lock (its own
     /// lock and the free bond fell short); `lockedBond` is what the request still holds.
     event SlashLockTaken(uint256 indexed slashId, uint256 taken, uint256 lockedBond);
@@ -204,11 +215,18 @@ interface IServiceRegistry {
     /// @notice Cancels a pending slash within the veto window. VETO_ROLE.
     function vetoSlash(uint256 slashId) external;
 
-    /// @notice Executes a slash after its veto window. Anyone.
+    /// @notice Executes a slash after its veto window. Anyone. The registry books it itself:
+    /// one `StakingRouter.slashOperator` call (bond first, then the classes, the reputation
+    /// penalty), the payout from the pool and the operator's exits through the ExitManager.
     /// @return amount wei slashed (bond first, then the exposed classes junior first)
     function executeSlash(uint256 slashId) external returns (uint256 amount);
 
     // ---------------------------------------------------------------- accounting
+    /// @notice Takes Accounting's slash parameters: the ExitManager an executed slash asks for
+    /// exits, the reputation penalty (bps) and the exit deadline (seconds). Accounting only
+    /// (`setServiceRegistry` and every `setParams`).
+    function setSlashParams(address exits, uint256 slashPenaltyBps, uint256 exitDeadline) external;
+
     /// @notice Hands the rewards paid since the last report to the router, at most `maxTotal`
     /// in service id order (the rest stays pending for later reports). Accounting only.
     /// @param maxTotal what the report's reward cap leaves for service rewards (§9)

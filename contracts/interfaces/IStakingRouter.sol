@@ -214,6 +214,24 @@ interface IStakingRouter {
         uint256 amount
     ) external returns (uint256 charged);
 
+    /// @notice Books an executed service slash of `amount` wei against an operator in one call
+    /// (SERVICES_ROLE: the ServiceRegistry): releases `unlock` of its bond locks, charges its free
+    /// bond first (the ETH joins the pool's buffered), hands the rest to the pool's classes from
+    /// `fromClass` (junior first, DESIGN §8; what no class can absorb is dropped), and lowers the
+    /// module's reputation by `⌊penaltyBps · slashed / (active validators · 32 ETH)⌋` (at most
+    /// `penaltyBps`; none when nothing was slashed).
+    /// @return charged wei taken from the operator's bond
+    /// @return classLoss wei the classes absorbed
+    /// @return active the operator's active validators (the exits the slash requests)
+    function slashOperator(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 amount,
+        uint256 unlock,
+        uint256 fromClass,
+        uint256 penaltyBps
+    ) external returns (uint256 charged, uint256 classLoss, uint256 active);
+
     /// @notice Locks an operator's collateral for a pending slash. SERVICES_ROLE.
     /// @return locked what the module actually locked
     function lockOperatorBond(
@@ -225,8 +243,8 @@ interface IStakingRouter {
     /// @notice Releases a slash lock. SERVICES_ROLE.
     function unlockOperatorBond(uint256 moduleId, uint256 operatorId, uint256 amount) external;
 
-    /// @notice Lowers a module's reputation by `bps`: ACCOUNTING_ROLE (slash) or EXIT_MANAGER_ROLE
-    /// (missed exit deadline).
+    /// @notice Lowers a module's reputation by `bps`: EXIT_MANAGER_ROLE (missed exit deadline; a
+    /// service slash's penalty is applied by `slashOperator`).
     function penalizeReputation(uint256 moduleId, uint256 bps) external;
 
     /// @notice Links the CascadePool once. DEFAULT_ADMIN_ROLE.

@@ -96,7 +96,7 @@ interface IYieldClasses {
     function applyReport(ReportMoney calldata money) external returns (uint256[] memory feeEth);
 
     /// @notice Takes a service slash's loss from classes `K−1 … fromClass`, then further up
-    /// only if those are empty. Accounting only.
+    /// only if those are empty. The router only (StakingRouter.slashOperator).
     /// @return unabsorbed what no class could absorb
     function applySlashLoss(uint256 amount, uint256 fromClass) external returns (uint256 unabsorbed);
 

@@ -186,7 +186,8 @@ contract PoolExtension is PoolStorage {
         uint256 fromClass
     ) external onlyDelegated returns (uint256 unabsorbed) {
         PoolStore storage $ = _s();
-        _onlyAccounting($);
+        // The router, in StakingRouter.slashOperator (the slot classCount is read from).
+        require(msg.sender == $.router, IYieldClasses.NotAuthorized(msg.sender));
         uint256 k = $.classCount;
         uint256[] memory n = _navs();
         unabsorbed = amount;
@@ -274,7 +275,11 @@ contract PoolExtension is PoolStorage {
     /// @notice See ICascadePool.payServiceSlash.
     function payServiceSlash(address recipient, uint256 amount) external onlyDelegated {
         PoolStore storage $ = _s();
-        _onlyAccounting($);
+        // The registry (an executed slash) or Accounting (fees no class could take).
+        require(
+            msg.sender == address($.registry) || msg.sender == $.accounting,
+            IYieldClasses.NotAuthorized(msg.sender)
+        );
         uint256 b = $.buffered;
         uint256 paid = amount < b ? amount : b;
         uint256 owed = amount - paid;

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IAccounting} from "../interfaces/IAccounting.sol";
+import {IExitManager} from "../interfaces/IExitManager.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
 import {IStakingModule} from "../interfaces/IStakingModule.sol";
 import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
@@ -116,6 +117,12 @@ abstract contract ServiceRegistryStorage {
         uint208 maxLoad;
         uint16 minGammaBps; // certified γ the gate keeps (bps; initialize sets 1,000)
         uint32 unbacked; // services with π_s > 0 and σ_s = 0 (flagged, outside the certified graph)
+        // ---- executed slashes (appended: the fields above keep their slots). An execution books the slash itself (StakingRouter.slashOperator, the pool's payout,
+        // the exits): Accounting's slash parameters, copied here in one slot by
+        // Accounting.setServiceRegistry and every setParams (setSlashParams).
+        IExitManager exits;
+        uint16 slashPenaltyBps; // ≤ 10⁴
+        uint32 exitDeadline; // seconds
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ServiceRegistry")) - 1)) & ~bytes32(uint256(0xff))

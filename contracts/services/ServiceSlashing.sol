@@ -3,6 +3,8 @@ pragma solidity 0.8.30;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ICascadePool} from "../interfaces/ICascadePool.sol";
+import {IExitManager} from "../interfaces/IExitManager.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
 import {BPS} from "../libraries/Constants.sol";
 import {ServiceExtension} from "./ServiceExtension.sol";
@@ -13,7 +15,7 @@ import {ServiceGate} from "./ServiceGate.sol";
 /// the operators' opt-out (the stake leaves the allocation but stays slashable for the slashing
 /// window) and the services' risk declarations (π, α: what corrupting a service is worth), run
 /// only by DELEGATECALL from the registry proxy, on the registry's storage: the registry's
-/// `vetoSlash`, `executeSlash`, `optOut` and `setServiceRisk` forward here (the request runs in
+/// `vetoSlash`, `executeSlash`, `setSlashParams`, `optOut` and `setServiceRisk` forward here (the request runs in
 /// the registry itself: one cold account less on it). Split out so
 /// each piece of the registry fits EIP-170 at the default optimizer setting. Called directly,
 /// every function reverts (`NotDelegated`): this contract has no state of its own.
@@ -82,12 +84,14 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         _chargeSlash(r, s.params, amount);
     }
 
-    /// @dev Hands an executed slash to Accounting, which releases this request's lock and
-    /// charges the operator's free bond before any class. When this request's lock and the free
-    /// bond together fall short of `amount`, the locks of the operator's other pending requests
-    /// are opened for the charge too (the bond pays before the classes, DESIGN §8), and what the
-    /// charge left of them is locked again. A request whose lock was taken records the smaller
-    /// lock (`SlashLockTaken`), so each veto still releases exactly its own.
+    /// @dev Books an executed slash: one router call releases this request's lock, charges the
+    /// operator's free bond before any class, takes the rest from the classes and applies the
+    /// module's reputation penalty; then the pool pays the recipient and the ExitManager asks
+    /// the operator's validators to leave. When this request's lock and the free bond together
+    /// fall short of `amount`, the locks of the operator's other pending requests are opened
+    /// for the charge too (the bond pays before the classes, DESIGN §8), and what the charge
+    /// left of them is locked again. A request whose lock was taken records the smaller lock
+    /// (`SlashLockTaken`), so each veto still releases exactly its own.
     function _chargeSlash(
         IServiceRegistry.SlashRequest storage r,
         IServiceRegistry.ServiceParams storage p,
@@ -96,11 +100,42 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         RegistryStorage storage $ = _s();
         (uint256 moduleId, uint256 operatorId) = (r.moduleId, r.operatorId);
         uint256 others = amount > r.lockedBond ? _lockedByOthers(moduleId, operatorId) : 0;
-        if (others != 0) $.router.unlockOperatorBond(moduleId, operatorId, others);
-        $.accounting.applyServiceSlash(moduleId, operatorId, amount, r.lockedBond, p.tier, p.recipient);
+        (uint256 charged, uint256 classLoss, uint256 active) = $.router.slashOperator(
+            moduleId,
+            operatorId,
+            amount,
+            r.lockedBond + others,
+            p.tier,
+            $.slashPenaltyBps
+        );
+        emit IServiceRegistry.ServiceSlashApplied(
+            moduleId,
+            operatorId,
+            charged + classLoss,
+            charged,
+            classLoss
+        );
+        ICascadePool(address($.book)).payServiceSlash(p.recipient, charged + classLoss);
+        // The operator's validators must leave (the slash lands on it).
+        if (active != 0) $.exits.requestExits(moduleId, operatorId, active, block.timestamp + $.exitDeadline);
         if (others == 0) return;
         uint256 kept = $.router.lockOperatorBond(moduleId, operatorId, others);
         if (kept < others) _takeLocks(moduleId, operatorId, others - kept);
+    }
+
+    /// @notice See IServiceRegistry.setSlashParams (the registry forwards the call unchanged).
+    function setSlashParams(
+        address exits,
+        uint256 slashPenaltyBps,
+        uint256 exitDeadline
+    ) external onlyDelegated {
+        RegistryStorage storage $ = _s();
+        require(msg.sender == address($.accounting), IServiceRegistry.NotAccounting(msg.sender));
+        // Accounting checked both bounds (slashPenaltyBps ≤ 10⁴, exitDeadline a uint32 there).
+        $.exits = IExitManager(exits);
+        $.slashPenaltyBps = uint16(slashPenaltyBps);
+        $.exitDeadline = uint32(exitDeadline);
+        emit IServiceRegistry.SlashParamsSet(exits, slashPenaltyBps, exitDeadline);
     }
 
     /// @dev Bond locked by the operator's pending requests (the executed one is no longer pending).

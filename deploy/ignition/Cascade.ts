@@ -114,7 +114,12 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       [serviceAllocations, serviceSlashing],
     );
     m.call(router, "grantRole", [servicesRole, registry], { id: "grantServicesRoleRegistry" });
-    m.call(router, "grantRole", [servicesRole, accounting], { id: "grantServicesRoleAccounting" });
+    // The registry books executed slashes itself (router.slashOperator, the exit manager's
+    // exits): Accounting needs neither SERVICES_ROLE.
+    const exitsServicesRole = m.staticCall(exitManager, "SERVICES_ROLE", [], 0, {
+      id: "ExitManager_SERVICES_ROLE",
+    });
+    m.call(exitManager, "grantRole", [exitsServicesRole, registry], { id: "grantExitsServicesRoleRegistry" });
     m.call(accounting, "setServiceRegistry", [registry], { after: [accountingInit] });
     m.call(pool, "setServiceRegistry", [registry]);
     for (const role of ["SERVICE_MANAGER_ROLE", "ALLOCATOR_ROLE", "VETO_ROLE"]) {

@@ -450,7 +450,7 @@ export async function slashCharges(chain: Chain, sys: System, txHash: string) {
   let bondCharged = 0n;
   let classLoss = 0n;
   for (const l of rc!.logs) {
-    const e = tryParse(sys.accounting.interface as Interface, l);
+    const e = tryParse(sys.registry.interface as Interface, l);
     if (e?.name === "ServiceSlashApplied") {
       bondCharged = e.args.bondCharged as bigint;
       classLoss = e.args.classLoss as bigint;

@@ -27,7 +27,10 @@ async function wiring(sys: System) {
     ],
     servicesRoles: [
       await roles(sys.router, "SERVICES_ROLE", a.serviceRegistry),
+      await roles(sys.exitManager, "SERVICES_ROLE", a.serviceRegistry),
+      // The registry books executed slashes itself: Accounting holds neither SERVICES_ROLE.
       await roles(sys.router, "SERVICES_ROLE", a.accounting),
+      await roles(sys.exitManager, "SERVICES_ROLE", a.accounting),
     ],
     credentials: (await sys.router.withdrawalCredentials()).toLowerCase(),
     vault: a.withdrawalVault.toLowerCase(),

@@ -28,18 +28,33 @@ contract ExitManagerTest is ServicesFixture {
         assertEq(exits.router(), address(router), "router link");
     }
 
-    function test_requestExits_revertsForNonAccounting() public {
-        bytes32 role = exits.ACCOUNTING_ROLE();
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role)
-        );
-        vm.prank(stranger);
-        exits.requestExits(0, 0, 1, block.timestamp + 1);
+    /// Only the registry (an executed slash) asks for exits here: Accounting (which did before
+    /// the registry booked slashes itself), the operator's manager and anyone else are refused.
+    function test_requestExits_revertsForAnyoneButTheRegistry() public {
+        bytes32 role = exits.SERVICES_ROLE();
+        address[4] memory callers = [
+            stranger,
+            address(accounting),
+            address(router),
+            curated.getOperator(0).manager
+        ];
+        for (uint256 i; i < callers.length; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IAccessControl.AccessControlUnauthorizedAccount.selector,
+                    callers[i],
+                    role
+                )
+            );
+            vm.prank(callers[i]);
+            exits.requestExits(0, 0, 1, block.timestamp + 1);
+        }
         assertEq(curated.getOperator(0).exitRequested, 0, "nothing requested");
+        assertTrue(exits.hasRole(role, address(registry)), "the registry holds the role");
     }
 
     function test_requestExits_reachesTheModule() public {
-        vm.prank(address(accounting));
+        vm.prank(address(registry));
         exits.requestExits(1, 1, 2, block.timestamp + 100);
         (uint256 requested, uint256 deadline) = bonded.exitRequestOf(1);
         assertEq(requested, 2, "two requested");
@@ -48,7 +63,7 @@ contract ExitManagerTest is ServicesFixture {
 
     function test_requestExits_revertsOnUnknownModule() public {
         vm.expectRevert(abi.encodeWithSelector(IStakingRouter.UnknownModule.selector, 7));
-        vm.prank(address(accounting));
+        vm.prank(address(registry));
         exits.requestExits(7, 0, 1, block.timestamp + 1);
     }
 
@@ -129,7 +144,7 @@ contract ExitManagerTest is ServicesFixture {
         router.revokeRole(router.EXIT_MANAGER_ROLE(), address(exits));
         vm.stopPrank();
         vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotExitManager.selector, address(exits)));
-        vm.prank(address(accounting));
+        vm.prank(address(registry));
         exits.requestExits(0, 0, 1, block.timestamp + 1);
     }
 
@@ -147,13 +162,21 @@ contract ExitManagerTest is ServicesFixture {
         vm.prank(address(exits));
         router.penalizeReputation(0, 1_000);
         assertEq(router.getModule(0).reputationBps, (before * 9_000) / 10_000, "exit contract penalizes");
-        // Accounting's role is checked first (warm on a slash); the refusal names the exit role.
+        // A service slash's penalty is applied in slashOperator: Accounting and the registry
+        // are refused here like anyone else.
         bytes32 role = router.EXIT_MANAGER_ROLE();
-        vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role)
-        );
-        vm.prank(stranger);
-        router.penalizeReputation(0, 1_000);
+        address[3] memory callers = [stranger, address(accounting), address(registry)];
+        for (uint256 i; i < callers.length; ++i) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IAccessControl.AccessControlUnauthorizedAccount.selector,
+                    callers[i],
+                    role
+                )
+            );
+            vm.prank(callers[i]);
+            router.penalizeReputation(0, 1_000);
+        }
     }
 
     function test_views_trackForcedKeys() public {

@@ -46,7 +46,7 @@ contract ExitDeadlineTest is ServicesFixture {
 
     /// A service slash asks for every active validator: the part already requested by a report
     /// keeps its (earlier) deadline; only the new part gets the slash's.
-    function test_applyServiceSlash_keepsEarlierReportDeadline() public {
+    function test_executeSlash_keepsEarlierReportDeadline() public {
         _reportExits(1);
         uint256 d1 = block.timestamp + EXIT_DEADLINE;
         vm.warp(block.timestamp + FRAME);

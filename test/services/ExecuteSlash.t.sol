@@ -70,8 +70,8 @@ contract ExecuteSlashTest is ServicesFixture {
     function test_executeSlash_smallSlashLandsOnBondOnly() public {
         uint256 id = _requestAndWait(1, 0, 500);
         (uint256 a, uint256 b, uint256 c) = _navs();
-        vm.expectEmit(address(accounting));
-        emit IAccounting.ServiceSlashApplied(1, 0, 4.8 ether, 4.8 ether, 0);
+        vm.expectEmit(address(registry));
+        emit IServiceRegistry.ServiceSlashApplied(1, 0, 4.8 ether, 4.8 ether, 0);
         vm.prank(stranger);
         uint256 amount = registry.executeSlash(id);
         assertEq(amount, 4.8 ether, "5% of 96 ETH");
@@ -120,8 +120,8 @@ contract ExecuteSlashTest is ServicesFixture {
 
     function test_executeSlash_curatedOperatorGoesStraightToJunior() public {
         uint256 id = _requestAndWait(0, 0, 5_000);
-        vm.expectEmit(address(accounting));
-        emit IAccounting.ServiceSlashApplied(0, 0, 48 ether, 0, 48 ether);
+        vm.expectEmit(address(registry));
+        emit IServiceRegistry.ServiceSlashApplied(0, 0, 48 ether, 0, 48 ether);
         registry.executeSlash(id);
         (uint256 a, uint256 b, uint256 c) = _navs();
         assertEq(c, 2 ether, "C took all 48");

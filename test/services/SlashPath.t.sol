@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
+import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
+import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
+import {ServicesFixture} from "../utils/ServicesFixture.sol";
+
+/// The path of an executed slash (issue 16): the registry books it itself, with one router
+/// call (bond, classes, reputation penalty), the pool's payout and the ExitManager's exits; no
+/// hop through Accounting. Each callee it reaches takes the call from the registry (or the one
+/// other caller it still needs) and from no one else. Calls are named by their signatures so
+/// this file also builds against the contracts before the change (where it fails).
+contract SlashPathTest is ServicesFixture {
+    string private constant SLASH_OPERATOR = "slashOperator(uint256,uint256,uint256,uint256,uint256,uint256)";
+    string private constant SET_SLASH_PARAMS = "setSlashParams(address,uint256,uint256)";
+
+    uint256 private svc;
+    address private hostileService = makeAddr("hostileService");
+
+    function setUp() public {
+        _standardSetup(200 ether, 150 ether, 50 ether);
+        svc = _service(1, 10_000);
+        _optIn(svc, 1, 0);
+        _optIn(svc, 0, 0);
+        _allocate(svc, 192 ether, _two(_opKey(1, 0), _opKey(0, 0)));
+    }
+
+    function _requestAndWait(uint256 moduleId, uint256 op, uint256 bps) private returns (uint256 id) {
+        vm.prank(slasher);
+        id = registry.requestSlash(svc, moduleId, op, bps, bytes32("ev"));
+        vm.warp(block.timestamp + VETO_WINDOW);
+    }
+
+    /// Everyone a hostile party could be: anyone, the service's slasher and recipient, both
+    /// operators' managers, and the contracts that are not the one allowed caller.
+    function _hostiles() private view returns (address[6] memory) {
+        return [stranger, slasher, recipient, hostileService, _managerOf(1, 0), _managerOf(0, 0)];
+    }
+
+    function _expectRefused(address callee, bytes memory data, address caller, bytes memory err) private {
+        vm.prank(caller);
+        (bool ok, bytes memory ret) = callee.call(data);
+        assertFalse(ok, "refused");
+        assertEq(ret, err, "with the access error");
+    }
+
+    function _unauthorized(address caller, bytes32 role) private pure returns (bytes memory) {
+        return abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, role);
+    }
+
+    function test_executeSlash_makesNoCallToAccounting() public {
+        uint256 id = _requestAndWait(1, 0, 10_000); // bond, then classes C and B
+        vm.expectCall(address(accounting), bytes(""), 0);
+        registry.executeSlash(id);
+        (uint256 bond, ) = bonded.bondOf(0);
+        assertEq(bond, 0, "bond charged first");
+        (, , uint256 c) = _navs();
+        assertEq(c, 0, "class C took its share");
+    }
+
+    /// Bonded operator (lock released, bond charged, classes, penalty): one router call, and
+    /// none of the separate calls the Accounting hop made.
+    function test_executeSlash_booksThroughOneRouterCall() public {
+        uint256 id = _requestAndWait(1, 0, 10_000);
+        vm.expectCall(address(router), abi.encodeWithSignature(SLASH_OPERATOR), 1);
+        vm.expectCall(
+            address(router),
+            abi.encodeWithSignature("chargeOperatorBond(uint256,uint256,uint256)"),
+            0
+        );
+        vm.expectCall(
+            address(router),
+            abi.encodeWithSignature("unlockOperatorBond(uint256,uint256,uint256)"),
+            0
+        );
+        vm.expectCall(address(router), abi.encodeWithSignature("penalizeReputation(uint256,uint256)"), 0);
+        vm.expectCall(address(router), abi.encodeWithSignature("moduleAndStake(uint256)", 1), 1); // ExitManager's lookup
+        registry.executeSlash(id);
+        assertLt(router.getModule(1).reputationBps, 10_000, "penalty applied");
+        assertEq(bonded.getOperator(0).exitRequested, bonded.activeValidatorsOf(0), "exits requested");
+    }
+
+    function test_slashOperator_revertsForAnyoneButTheRegistry() public {
+        bytes32 role = router.SERVICES_ROLE();
+        bytes memory data = abi.encodeWithSignature(SLASH_OPERATOR, 1, 0, 1 ether, 0, 0, 0);
+        address[6] memory h = _hostiles();
+        for (uint256 i; i < h.length; ++i)
+            _expectRefused(address(router), data, h[i], _unauthorized(h[i], role));
+        address[3] memory c = [address(accounting), address(exits), address(book)];
+        for (uint256 i; i < c.length; ++i)
+            _expectRefused(address(router), data, c[i], _unauthorized(c[i], role));
+        (uint256 bond, ) = bonded.bondOf(0);
+        assertEq(bond, 5 ether, "bond untouched");
+    }
+
+    /// The class loss comes from the router inside slashOperator only: not from Accounting
+    /// (which took it before), the registry, or anyone.
+    function test_applySlashLoss_revertsForAnyoneButTheRouter() public {
+        bytes memory data = abi.encodeWithSignature("applySlashLoss(uint256,uint256)", 1 ether, 0);
+        address[6] memory h = _hostiles();
+        for (uint256 i; i < h.length; ++i)
+            _expectRefused(
+                address(book),
+                data,
+                h[i],
+                abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, h[i])
+            );
+        address[3] memory c = [address(accounting), address(registry), address(exits)];
+        for (uint256 i; i < c.length; ++i)
+            _expectRefused(
+                address(book),
+                data,
+                c[i],
+                abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, c[i])
+            );
+        (, , uint256 navC) = _navs();
+        assertEq(navC, 50 ether, "class C untouched");
+    }
+
+    /// Payouts come from the registry (an executed slash) or Accounting (fees owed as ETH).
+    function test_payServiceSlash_revertsForAnyoneButTheRegistryAndAccounting() public {
+        bytes memory data = abi.encodeWithSignature("payServiceSlash(address,uint256)", stranger, 1 ether);
+        address[6] memory h = _hostiles();
+        for (uint256 i; i < h.length; ++i)
+            _expectRefused(
+                address(book),
+                data,
+                h[i],
+                abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, h[i])
+            );
+        address[2] memory c = [address(router), address(exits)];
+        for (uint256 i; i < c.length; ++i)
+            _expectRefused(
+                address(book),
+                data,
+                c[i],
+                abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, c[i])
+            );
+        for (uint256 i; i < 2; ++i) {
+            vm.prank(i == 0 ? address(registry) : address(accounting));
+            (bool ok, ) = address(book).call(data);
+            assertTrue(ok, "registry and accounting pay");
+        }
+        assertEq(book.servicePayoutOf(stranger), 2 ether, "both payouts credited");
+    }
+
+    /// The slash parameters the registry applies come from Accounting only.
+    function test_setSlashParams_revertsForAnyoneButAccounting() public {
+        bytes memory data = abi.encodeWithSignature(SET_SLASH_PARAMS, stranger, 10_000, 1);
+        address[6] memory h = _hostiles();
+        for (uint256 i; i < h.length; ++i)
+            _expectRefused(
+                address(registry),
+                data,
+                h[i],
+                abi.encodeWithSelector(IServiceRegistry.NotAccounting.selector, h[i])
+            );
+        _expectRefused(
+            address(registry),
+            data,
+            admin,
+            abi.encodeWithSelector(IServiceRegistry.NotAccounting.selector, admin)
+        );
+        // Still Accounting's figures: the exits keep its deadline.
+        uint256 id = _requestAndWait(0, 0, 100);
+        registry.executeSlash(id);
+        assertEq(
+            curated.getOperator(0).exitDeadline,
+            block.timestamp + EXIT_DEADLINE,
+            "Accounting's deadline"
+        );
+    }
+
+    /// Accounting stays the source of the slash parameters: a new `setParams` reaches the next
+    /// execution (exit deadline and reputation penalty).
+    function test_setParams_reachesTheNextExecutedSlash() public {
+        IAccounting.Params memory p = accounting.params();
+        p.exitDeadline = uint32(9 * FRAME);
+        p.slashPenaltyBps = 10_000;
+        vm.prank(admin);
+        accounting.setParams(p);
+        uint256 id = _requestAndWait(0, 0, 100);
+        registry.executeSlash(id);
+        assertEq(curated.getOperator(0).exitDeadline, block.timestamp + 9 * FRAME, "new deadline");
+        // 1% of 96 ETH over the module's 192 ETH at risk, at the new 100% penalty.
+        uint256 penalty = (10_000 * 0.96 ether) / 192 ether;
+        assertEq(router.getModule(0).reputationBps, 10_000 - penalty, "new penalty");
+    }
+
+    /// The direct path keeps the veto rules: inside the window nothing reaches the router, the
+    /// pool or the exits; a vetoed request never executes.
+    function test_executeSlash_cannotBypassTheVetoRules() public {
+        vm.prank(slasher);
+        uint256 id = registry.requestSlash(svc, 1, 0, 10_000, bytes32("ev"));
+        uint256 endsAt = block.timestamp + VETO_WINDOW;
+        vm.warp(endsAt - 1);
+        vm.prank(hostileService);
+        vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.VetoWindowOpen.selector, id, endsAt));
+        registry.executeSlash(id);
+        vm.prank(vetoer);
+        registry.vetoSlash(id);
+        vm.warp(endsAt);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IServiceRegistry.SlashNotPending.selector,
+                id,
+                IServiceRegistry.SlashStatus.Vetoed
+            )
+        );
+        registry.executeSlash(id);
+        (uint256 bond, uint256 locked) = bonded.bondOf(0);
+        assertEq(bond, 5 ether, "bond untouched");
+        assertEq(locked, 0, "lock released by the veto");
+        assertEq(book.servicePayoutOf(recipient), 0, "nothing paid");
+        assertEq(bonded.getOperator(0).exitRequested, 0, "no exits");
+    }
+}
