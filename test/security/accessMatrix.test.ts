@@ -122,6 +122,8 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     updateModule: gated(),
     setModuleStatus: gated(),
     setAllocationParams: gated(),
+    registerPubkeys: gated(),
+    releasePubkeys: gated(),
   },
   ExitManager: {
     ...proxyCommon,
