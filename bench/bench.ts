@@ -758,7 +758,9 @@ async function mainSuite(ctx: Ctx) {
   await run("approve spender", () => A.connect(holder).approve(spender.address, bal));
   record(
     "transfer_from",
-    await gasOf("transfer_from", () => A.connect(spender).transferFrom(holder.address, other.address, bal / 8n)),
+    await gasOf("transfer_from", () =>
+      A.connect(spender).transferFrom(holder.address, other.address, bal / 8n),
+    ),
   );
   const domain = {
     name: await A.name(),
