@@ -513,7 +513,7 @@ async function profile(ctx: Ctx, what: string, hash: string) {
   if (PROFILE_OPS) {
     // The transaction's calldata (EIP-2028: 4 gas per zero byte, 16 per other byte; EIP-7623's
     // floor of 10/40 applies only to transactions that execute less than that).
-    const data = (await provider.getTransaction(hash))!.data as string;
+    const data = (await ethers.provider.getTransaction(hash))!.data;
     const bytes = (data.length - 2) / 2;
     let zero = 0;
     for (let b = 2; b < data.length; b += 2) if (data.slice(b, b + 2) === "00") zero++;
