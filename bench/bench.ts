@@ -511,6 +511,15 @@ async function profile(ctx: Ctx, what: string, hash: string) {
   };
   walk(root, 1);
   if (PROFILE_OPS) {
+    // The transaction's calldata (EIP-2028: 4 gas per zero byte, 16 per other byte; EIP-7623's
+    // floor of 10/40 applies only to transactions that execute less than that).
+    const data = (await ethers.provider.getTransaction(hash))!.data;
+    const bytes = (data.length - 2) / 2;
+    let zero = 0;
+    for (let b = 2; b < data.length; b += 2) if (data.slice(b, b + 2) === "00") zero++;
+    lines.push(
+      `  calldata: ${bytes} B (${zero} zero, ${bytes - zero} non-zero) = ${4 * zero + 16 * (bytes - zero)} gas`,
+    );
     // Per frame, in call order: its own storage, log and hashing ops (count × total gas).
     const each = (f: Frame, depth: number) => {
       const ops = [...(f.ops ?? new Map()).entries()].map(([o, [n, g]]) => `${o} ${n}×=${g}`);
@@ -738,6 +747,55 @@ async function mainSuite(ctx: Ctx) {
   const other = ctx.depositors[0][0];
   const bal: bigint = await A.balanceOf(holder.address);
   record("transfer", await gasOf("transfer", () => A.connect(holder).transfer(other.address, bal / 4n)));
+  // The face's other two paths, measured from here and undone (the rows below see the state the
+  // transfer left). A spender outside wallet() so later addresses stay. transfer_from: a finite
+  // allowance (rewritten, not cleared) between two existing holders, the face's allowance slot
+  // cold like the balances. permit: the holder's first signature (nonce and allowance slots
+  // filled from zero), submitted by the spender.
+  const faceSnap = await snapshot();
+  const spender = new Wallet(keccak256(toUtf8Bytes(`${SEED}/spender`)), ethers.provider);
+  await provider.send("hardhat_setBalance", [spender.address, "0x" + (1000n * ETH).toString(16)]);
+  await run("approve spender", () => A.connect(holder).approve(spender.address, bal));
+  record(
+    "transfer_from",
+    await gasOf("transfer_from", () =>
+      A.connect(spender).transferFrom(holder.address, other.address, bal / 8n),
+    ),
+  );
+  const domain = {
+    name: await A.name(),
+    version: "1",
+    chainId: (await ethers.provider.getNetwork()).chainId,
+    verifyingContract: await A.getAddress(),
+  };
+  const permitTypes = {
+    Permit: [
+      { name: "owner", type: "address" },
+      { name: "spender", type: "address" },
+      { name: "value", type: "uint256" },
+      { name: "nonce", type: "uint256" },
+      { name: "deadline", type: "uint256" },
+    ],
+  };
+  const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp + DAY);
+  const permitSigner = new Wallet(keccak256(toUtf8Bytes(`${SEED}/permit-owner`)));
+  const value = bal / 8n;
+  const sig = Signature.from(
+    await permitSigner.signTypedData(domain, permitTypes, {
+      owner: permitSigner.address,
+      spender: spender.address,
+      value,
+      nonce: await A.nonces(permitSigner.address),
+      deadline,
+    }),
+  );
+  record(
+    "permit",
+    await gasOf("permit", () =>
+      A.connect(spender).permit(permitSigner.address, spender.address, value, deadline, sig.v, sig.r, sig.s),
+    ),
+  );
+  await revert(faceSnap);
 
   // A request already in the queue (not the first ever), then ours.
   const early = ctx.depositors[0][1];
@@ -974,6 +1032,8 @@ const ORDER = [
   "deposit_new_holder",
   "deposit_existing_holder",
   "transfer",
+  "transfer_from",
+  "permit",
   "request_redeem",
   "claim",
   "register_bonded_operator",

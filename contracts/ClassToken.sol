@@ -73,15 +73,14 @@ contract ClassToken is IERC20Metadata, IERC20Permit, IERC20Errors, IClassFace, E
     }
 
     function transfer(address to, uint256 value) external returns (bool) {
-        // The pool checks the balance and the receiver (ERC-20 errors) and moves the shares.
-        ICascadePool(POOL).faceTransfer(CLASS_ID, msg.sender, to, value);
+        _move(msg.sender, to, value);
         emit Transfer(msg.sender, to, value);
         return true;
     }
 
     function transferFrom(address from, address to, uint256 value) external returns (bool) {
         _spendAllowance(from, msg.sender, value);
-        ICascadePool(POOL).faceTransfer(CLASS_ID, from, to, value);
+        _move(from, to, value);
         emit Transfer(from, to, value);
         return true;
     }
@@ -158,6 +157,29 @@ contract ClassToken is IERC20Metadata, IERC20Permit, IERC20Errors, IClassFace, E
     }
 
     // ---------------------------------------------------------------- internal
+
+    /// @dev `ICascadePool(POOL).faceTransfer(CLASS_ID, from, to, value)`: the pool checks the
+    /// balance and the receiver (ERC-20 errors, bubbled up as they are) and moves the shares.
+    /// Called directly, not through Solidity's high-level call: that one first asks EXTCODESIZE
+    /// of the pool (its cold access, 2,600) and then CALLs it warm (100); the CALL alone pays the
+    /// cold access once. POOL is the immutable pool proxy, so it always has code.
+    function _move(address from, address to, uint256 value) private {
+        address pool = POOL;
+        uint256 classId = CLASS_ID;
+        bytes4 selector = ICascadePool.faceTransfer.selector;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, selector)
+            mstore(add(m, 0x04), classId)
+            mstore(add(m, 0x24), from)
+            mstore(add(m, 0x44), to)
+            mstore(add(m, 0x64), value)
+            if iszero(call(gas(), pool, 0, m, 0x84, 0, 0)) {
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+        }
+    }
 
     function _approve(address owner, address spender, uint256 value) private {
         require(spender != address(0), ERC20InvalidSpender(address(0)));

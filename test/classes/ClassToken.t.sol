@@ -74,6 +74,31 @@ contract ClassTokenTest is SystemFixture {
         assertEq(tokens[2].balanceOf(carol), 1 ether, "balance unchanged");
     }
 
+    /// A hostile contract calling the pool's face entry directly, for any class id, holder,
+    /// receiver and amount, moves nothing: every class balance and supply stays as it was.
+    function test_faceTransfer_hostileCallerMovesNoBalance(
+        address caller,
+        uint256 classId,
+        address to,
+        uint256 amount
+    ) public {
+        // address(0) is no one's msg.sender (it would "be" the zero face of an unknown class,
+        // whose balances are all empty).
+        vm.assume(caller != address(0));
+        for (uint256 k; k < tokens.length; ++k) vm.assume(caller != address(tokens[k]));
+        // Junior first, so each senior deposit has its cover.
+        for (uint256 k = tokens.length; k != 0; --k) _deposit(carol, k - 1, 1 ether);
+        classId = bound(classId, 0, 300);
+        amount = bound(amount, 0, 2 ether);
+        vm.expectRevert(abi.encodeWithSelector(ICascadePool.NotFace.selector, classId, caller));
+        vm.prank(caller);
+        pool.faceTransfer(classId, carol, to, amount);
+        for (uint256 k; k < tokens.length; ++k) {
+            assertEq(tokens[k].balanceOf(carol), 1 ether, "holder's balance unchanged");
+            assertEq(tokens[k].totalSupply(), 1 ether, "supply unchanged");
+        }
+    }
+
     function test_requestRedeem_revertsOnInsufficientBalanceBeforeAllowance() public {
         _deposit(carol, 2, 1 ether);
         // No allowance either: the pool ledger's balance error comes first.
