@@ -1903,6 +1903,60 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "unlock",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "fromClass",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "penaltyBps",
+        type: "uint256",
+      },
+    ],
+    name: "slashOperator",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "charged",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "classLoss",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "active",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "bytes4",
         name: "interfaceId",
         type: "bytes4",
@@ -2261,6 +2315,18 @@ export interface StakingRouterContract extends BaseContract {
   setVaults: BaseContractMethod<
     [withdrawalVault_: AddressLike, executionRewardsVault_: AddressLike],
     void,
+    ContractTransactionResponse
+  >;
+  slashOperator: BaseContractMethod<
+    [
+      moduleId: BigNumberish,
+      operatorId: BigNumberish,
+      amount: BigNumberish,
+      unlock: BigNumberish,
+      fromClass: BigNumberish,
+      penaltyBps: BigNumberish,
+    ],
+    [charged: bigint, classLoss: bigint, active: bigint],
     ContractTransactionResponse
   >;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;

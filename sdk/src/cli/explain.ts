@@ -118,7 +118,6 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   InvalidParam: "a parameter is out of range",
   ModuleCountMismatch: "the report has {given} module rows, the router has {expected} modules",
   NotOracle: "{caller} is not the report oracle",
-  NotServiceRegistry: "{caller} is not the service registry",
   PerfTooHigh: "module {moduleId}: performance {perfBps} bps is above 10000",
   RefSlotNotIncreasing: "report slot {refSlot} is not after the last one {lastRefSlot}",
   ServiceRegistryAlreadySet: "the service registry is already set (one-shot setup)",
