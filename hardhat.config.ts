@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
  * (24,576 B), so a fix still deploys (coverage instrumentation roughly doubles a contract and
  * needs its own size exemption: scripts/coverage-build.ts); test/security/contractSizes.test.ts
  * fails below 1,000 runs or above 20,480 B and prints every size (docs/architecture.md lists
- * them). The closest to the limit at 1,000 runs: StakingRouter 20,472, ServiceRegistry 20,126,
+ * them). The closest to the limit at 1,000 runs: StakingRouter 20,436, ServiceRegistry 20,126,
  * BondedModule 19,712, ServiceAllocations 19,694, Accounting 18,112. viaIR is off:
  * it multiplies wasm compile time for a few percent of gas.
  */

@@ -322,35 +322,44 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         emit DepositedToBeacon(moduleId, count, count * DEPOSIT_SIZE);
         // The module marks its next `count` keys deposited and names them; each supplied key
         // must be the one registered at that position (reverts KeyMismatch).
-        _checkWalk(moduleId, module.onDeposit(count), keys.pubkeys, keys.signatures);
+        _checkWalk(moduleId, count, module.onDeposit(count), keys.pubkeys, keys.signatures);
         _depositKeys($.depositContract, count, keys);
     }
 
     /// @dev Checks the supplied keys, in order, against the registry entries of the module's walk
     /// (`operatorId | first << 32 | take << 64` per run): key `i` must be registered under its
     /// pubkey for exactly this module, operator and index, with this signature. One cold read per
-    /// key, as the module's own commitment was before.
+    /// key, as the module's own commitment was before. The loop runs over the `count` keys that
+    /// will be deposited, not over the walk: a module whose walk names fewer keys runs off its
+    /// array (Panic 0x32), so no deposited key is ever left unchecked.
     function _checkWalk(
         uint256 moduleId,
+        uint256 count,
         uint256[] memory walk,
         bytes calldata pubkeys,
         bytes calldata signatures
     ) private view {
         mapping(bytes32 => uint256) storage registry = _s().keyEntries;
-        uint256 done;
-        for (uint256 r; r < walk.length; ++r) {
-            uint256 run = walk[r];
-            uint256 take = uint32(run >> 64);
-            uint256 position = _position(moduleId + 1, uint32(run), uint32(run >> 32));
-            for (uint256 k; k < take; ++k) {
-                (bytes32 h, uint256 entry) = _entry(pubkeys, signatures, done + k, position);
-                require(
-                    registry[h] == entry,
-                    KeyMismatch(moduleId, uint32(run), uint32(position >> ENTRY_INDEX_SHIFT))
-                );
-                position += 1 << ENTRY_INDEX_SHIFT;
+        uint256 r;
+        uint256 left;
+        uint256 position;
+        for (uint256 i; i < count; ++i) {
+            while (left == 0) {
+                uint256 run = walk[r++];
+                left = uint32(run >> 64);
+                position = _position(moduleId + 1, uint32(run), uint32(run >> 32));
             }
-            done += take;
+            (bytes32 h, uint256 entry) = _entry(pubkeys, signatures, i, position);
+            require(
+                registry[h] == entry,
+                KeyMismatch(
+                    moduleId,
+                    uint32(position >> ENTRY_OPERATOR_SHIFT),
+                    uint32(position >> ENTRY_INDEX_SHIFT)
+                )
+            );
+            position += 1 << ENTRY_INDEX_SHIFT;
+            --left;
         }
     }
 

@@ -3,6 +3,8 @@ pragma solidity 0.8.30;
 
 import {IDepositSecurity} from "../../contracts/interfaces/IDepositSecurity.sol";
 import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
+import {IStakingModule} from "../../contracts/interfaces/IStakingModule.sol";
+import {stdError} from "forge-std/StdError.sol";
 import {RouterFixture} from "../utils/RouterFixture.sol";
 
 /// @notice One storage slot per key (issue 16): the router's registry entry under
@@ -153,6 +155,33 @@ contract KeySlotTest is RouterFixture {
         vm.prank(keeper);
         assertEq(router.depositToBeacon(0, 4, mk, a), 2, "two deposited");
         assertEq(curated.getOperator(0).depositedKeys, 2, "operator 0's keys deposited");
+    }
+
+    /// A module (buggy, or a hostile implementation) whose walk names fewer keys than the
+    /// router deposits must not get the rest deposited unchecked: here the walk names operator
+    /// 0's key 0 only, and the second supplied key is one nobody registered (the front-run key
+    /// of DESIGN §7, with the attacker's own withdrawal credentials already on the beacon chain).
+    function test_depositToBeacon_revertsWhenTheWalkNamesFewerKeys(bytes32 salt) public {
+        (IStakingRouter.ModuleKeys memory mk, IDepositSecurity.Attestation memory a) = _prepare();
+        bytes memory rogue = abi.encodePacked(keccak256(abi.encode(salt)), bytes16(salt));
+        for (uint256 b; b < 48; ++b) mk.pubkeys[48 + b] = rogue[b];
+        // A well-formed deposit for the rogue key: the deposit contract would accept it.
+        bytes memory sig1 = _signature(address(curated), 0, 1);
+        mk.depositDataRoots[1] = _depositDataRoot(
+            rogue,
+            abi.encodePacked(router.withdrawalCredentials()),
+            sig1,
+            32 ether
+        );
+        uint256[] memory walk = new uint256[](1);
+        walk[0] = 0 | (0 << 32) | (1 << 64); // operator 0, first key 0, one key
+        vm.mockCall(address(curated), abi.encodeCall(IStakingModule.onDeposit, (2)), abi.encode(walk));
+        uint256 buffered = pool.buffered();
+        vm.expectRevert(stdError.indexOOBError);
+        vm.prank(keeper);
+        router.depositToBeacon(0, 4, mk, a);
+        assertEq(pool.buffered(), buffered, "buffer unchanged");
+        assertFalse(router.isPubkeyRegistered(rogue), "the rogue key was never registered");
     }
 
     // ---------------------------------------------------------------- removal and re-registration
