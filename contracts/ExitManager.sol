@@ -14,8 +14,6 @@ import {IWithdrawalRequester} from "./vaults/RewardsVault.sol";
 /// EXIT_MANAGER_ROLE) and sends forced exits through the WithdrawalVault. It holds no ETH.
 contract ExitManager is CascadeUpgradeable, IExitManager {
     bytes32 public constant ACCOUNTING_ROLE = keccak256("ACCOUNTING_ROLE");
-    /// @dev The ServiceRegistry: an executed slash asks the operator's validators to leave.
-    bytes32 public constant SERVICES_ROLE = keccak256("SERVICES_ROLE");
     /// @dev Reputation a module loses when one of its operators is forced out (bps).
     uint256 public constant FORCED_EXIT_PENALTY_BPS = 1_000;
 
@@ -50,16 +48,6 @@ contract ExitManager is CascadeUpgradeable, IExitManager {
     }
 
     // ---------------------------------------------------------------- accounting
-
-    /// @inheritdoc IExitManager
-    function requestExits(
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256 count,
-        uint256 deadline
-    ) external onlyRole(SERVICES_ROLE) {
-        _moduleOf(moduleId).requestExits(operatorId, count, deadline);
-    }
 
     /// @inheritdoc IExitManager
     function applyReportExits(

@@ -159,12 +159,16 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint256 operatorId,
         uint256 amount,
         ICascadePool pool
-    ) private returns (uint256 charged) {
-        uint256 before = address(this).balance;
-        charged = module.chargeBond(operatorId, amount);
+    ) private returns (uint256) {
+        return _book(address(this).balance, module.chargeBond(operatorId, amount), pool);
+    }
+
+    /// @dev Books a bond charge the module sent (the router held `before` until then).
+    function _book(uint256 before, uint256 charged, ICascadePool pool) private returns (uint256) {
         // Book only what actually arrived.
         require(address(this).balance - before == charged, EthTransferFailed(address(this), charged));
         if (charged != 0) pool.bookInflow{value: charged}();
+        return charged;
     }
 
     // ---------------------------------------------------------------- services
@@ -176,14 +180,18 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint256 amount,
         uint256 unlock,
         uint256 fromClass,
-        uint256 penaltyBps
-    ) external onlyRole(SERVICES_ROLE) returns (uint256 charged, uint256 classLoss, uint256 active) {
+        uint256 penaltyBps,
+        uint256 deadline
+    ) external onlyRole(SERVICES_ROLE) returns (uint256 charged, uint256 classLoss) {
         ModuleRecord storage m = _module(moduleId);
-        IStakingModule module = IStakingModule(m.module);
-        // Bond first: the released locks, then free bond only (BondedModule.chargeBond).
-        if (unlock != 0) module.unlockBond(operatorId, unlock);
         ICascadePool pool = _s().pool;
-        charged = _chargeBond(module, operatorId, amount, pool);
+        // One module call: bond first (the released locks, then free bond only), and the
+        // operator's active validators asked to exit by `deadline` (ModuleBase.onSlash).
+        charged = _book(
+            address(this).balance,
+            IStakingModule(m.module).onSlash(operatorId, amount, unlock, deadline),
+            pool
+        );
         // No slash takes more than the book holds: what no class can absorb is neither taken
         // nor paid (several services slashing one operator at a cover factor above 1x could
         // otherwise pay out more than the pool, and Invariant A would break).
@@ -192,7 +200,6 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         // The module loses reputation in proportion to what was slashed over its stake at
         // risk, so dust slashes cannot wear down the standing of its other operators.
         _slashPenalty(moduleId, m, charged + classLoss, penaltyBps);
-        active = module.activeValidatorsOf(operatorId);
     }
 
     /// @dev `⌊penaltyBps · slashed / (validators · 32 ETH)⌋`, at most `penaltyBps` (the whole

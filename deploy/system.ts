@@ -316,9 +316,8 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     [await addr(serviceAllocations), await addr(serviceSlashing)],
   );
   await (await router.grantRole(await router.SERVICES_ROLE(), await addr(registry))).wait();
-  // The registry books executed slashes itself: the router (slashOperator) and the exit
-  // manager (the operator's exits) take them from it; Accounting needs neither role.
-  await (await exitManager.grantRole(await exitManager.SERVICES_ROLE(), await addr(registry))).wait();
+  // The registry books executed slashes itself through the router (slashOperator: the bond,
+  // the classes and the operator's exits in one call); Accounting needs no SERVICES_ROLE.
   await (await accounting.setServiceRegistry(await addr(registry))).wait();
   await (await pool.setServiceRegistry(await addr(registry))).wait();
   for (const role of ["SERVICE_MANAGER_ROLE", "ALLOCATOR_ROLE", "VETO_ROLE"]) {

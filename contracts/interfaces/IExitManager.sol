@@ -22,11 +22,6 @@ interface IExitManager {
     event ForcedExit(uint256 indexed moduleId, uint256 indexed operatorId, uint256 count, uint256 fee);
 
     // ---------------------------------------------------------------- accounting
-    /// @notice Asks an operator to exit `count` more validators by `deadline` (an executed
-    /// service slash). A repeated request never moves a deadline later (the module keeps the
-    /// schedule). SERVICES_ROLE (the ServiceRegistry).
-    function requestExits(uint256 moduleId, uint256 operatorId, uint256 count, uint256 deadline) external;
-
     /// @notice Report step 9 in one call: every exit request (each part due by `deadline`), then
     /// every operator's cumulative exited count. ACCOUNTING_ROLE.
     function applyReportExits(

@@ -102,6 +102,19 @@ interface IStakingModule {
     /// @return charged what was actually charged (0 for modules without collateral)
     function chargeBond(uint256 operatorId, uint256 amount) external returns (uint256 charged);
 
+    /// @notice Books an executed service slash on the operator in one call (only the router, in
+    /// `StakingRouter.slashOperator`): releases `unlock` of its bond locks, charges up to
+    /// `amount` of its free collateral (sent to the router, as `chargeBond`) and asks all its
+    /// active validators to exit by `deadline` (as `requestExits`: a repeated request moves no
+    /// deadline; no request when none is active).
+    /// @return charged what was actually charged (0 for modules without collateral)
+    function onSlash(
+        uint256 operatorId,
+        uint256 amount,
+        uint256 unlock,
+        uint256 deadline
+    ) external returns (uint256 charged);
+
     /// @notice Locks collateral while a loss or slash against the operator is pending (no-op
     /// for modules without collateral).
     /// @return locked what was actually added to the lock (capped by the bond; 0 without one)

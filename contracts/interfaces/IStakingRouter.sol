@@ -215,22 +215,24 @@ interface IStakingRouter {
     ) external returns (uint256 charged);
 
     /// @notice Books an executed service slash of `amount` wei against an operator in one call
-    /// (SERVICES_ROLE: the ServiceRegistry): releases `unlock` of its bond locks, charges its free
-    /// bond first (the ETH joins the pool's buffered), hands the rest to the pool's classes from
-    /// `fromClass` (junior first, DESIGN §8; what no class can absorb is dropped), and lowers the
-    /// module's reputation by `⌊penaltyBps · slashed / (active validators · 32 ETH)⌋` (at most
-    /// `penaltyBps`; none when nothing was slashed).
+    /// (SERVICES_ROLE: the ServiceRegistry): in one module call (`IStakingModule.onSlash`)
+    /// releases `unlock` of its bond locks, charges its free bond first (the ETH joins the
+    /// pool's buffered) and asks all the operator's active validators to exit by `deadline`;
+    /// then hands the rest to the pool's classes from `fromClass` (junior first, DESIGN §8; what
+    /// no class can absorb is dropped), and lowers the module's reputation by
+    /// `⌊penaltyBps · slashed / (active validators · 32 ETH)⌋` (at most `penaltyBps`; none when
+    /// nothing was slashed).
     /// @return charged wei taken from the operator's bond
     /// @return classLoss wei the classes absorbed
-    /// @return active the operator's active validators (the exits the slash requests)
     function slashOperator(
         uint256 moduleId,
         uint256 operatorId,
         uint256 amount,
         uint256 unlock,
         uint256 fromClass,
-        uint256 penaltyBps
-    ) external returns (uint256 charged, uint256 classLoss, uint256 active);
+        uint256 penaltyBps,
+        uint256 deadline
+    ) external returns (uint256 charged, uint256 classLoss);
 
     /// @notice Locks an operator's collateral for a pending slash. SERVICES_ROLE.
     /// @return locked what the module actually locked

@@ -128,8 +128,23 @@ contract BondedModule is ModuleBase, IBondedModule {
     // ---------------------------------------------------------------- router
 
     /// @inheritdoc IStakingModule
-    function chargeBond(uint256 operatorId, uint256 amount) external onlyRouter returns (uint256 charged) {
+    function chargeBond(uint256 operatorId, uint256 amount) external onlyRouter returns (uint256) {
         _operator(operatorId);
+        return _charge(operatorId, amount);
+    }
+
+    /// @dev A slash's bond step (ModuleBase.onSlash): its released locks, then the free bond.
+    function _slashBond(
+        uint256 operatorId,
+        uint256 amount,
+        uint256 unlock
+    ) internal override returns (uint256) {
+        if (unlock != 0) _unlock(operatorId, unlock);
+        return _charge(operatorId, amount);
+    }
+
+    /// @dev Charges up to `amount` of the operator's free bond and sends it to the router.
+    function _charge(uint256 operatorId, uint256 amount) private returns (uint256 charged) {
         Bond storage b = _bonded().bonds[operatorId];
         // Only free bond: locked bond is held for pending service slashes, and each lock is
         // released by its own execution or veto alone (the registry unlocks before it charges),
@@ -154,6 +169,10 @@ contract BondedModule is ModuleBase, IBondedModule {
     /// @inheritdoc IStakingModule
     function unlockBond(uint256 operatorId, uint256 amount) external onlyRouter {
         _operator(operatorId);
+        _unlock(operatorId, amount);
+    }
+
+    function _unlock(uint256 operatorId, uint256 amount) private {
         Bond storage b = _bonded().bonds[operatorId];
         _setLock(operatorId, b, amount < b.locked ? b.locked - amount : 0);
     }

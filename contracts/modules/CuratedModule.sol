@@ -79,6 +79,11 @@ contract CuratedModule is ModuleBase, ICuratedModule {
         _operator(operatorId);
     }
 
+    /// @dev Curated operators post no collateral: a slash takes nothing from them.
+    function _slashBond(uint256, uint256, uint256) internal pure override returns (uint256) {
+        return 0;
+    }
+
     /// @inheritdoc IStakingModule
     function collateralBps() external pure returns (uint256) {
         return 0;

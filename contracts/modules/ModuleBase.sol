@@ -242,7 +242,25 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     /// (`exitedKeys + count` above `exitRequested`), so no deadline ever moves later and an
     /// operator that ignores a request becomes overdue (DESIGN §6 step 9).
     function requestExits(uint256 operatorId, uint256 count, uint256 deadline) external onlyExitManager {
+        _requestExits(operatorId, _operator(operatorId), count, deadline);
+    }
+
+    /// @inheritdoc IStakingModule
+    /// @dev One router call per executed slash: the bond (`_slashBond`, none without one), then
+    /// every active validator asked to leave (the slash lands on the operator, DESIGN §8).
+    function onSlash(
+        uint256 operatorId,
+        uint256 amount,
+        uint256 unlock,
+        uint256 deadline
+    ) external onlyRouter returns (uint256 charged) {
         Operator storage op = _operator(operatorId);
+        charged = _slashBond(operatorId, amount, unlock);
+        uint256 active = op.depositedKeys - op.exitedKeys;
+        if (active != 0) _requestExits(operatorId, op, active, deadline);
+    }
+
+    function _requestExits(uint256 operatorId, Operator storage op, uint256 count, uint256 deadline) private {
         _pruneExits(op);
         uint256 active = op.depositedKeys - op.exitedKeys;
         if (count > active) count = active;
@@ -506,6 +524,14 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
 
     /// @dev Hook after an operator's keys were cut to `newTotal` (state only, no calls).
     function _onKeysRemoved(uint256 operatorId, uint256 newTotal) internal virtual {}
+
+    /// @dev A slash's bond step (`onSlash`, the operator checked): release `unlock` of the
+    /// operator's locks, charge up to `amount` of its free bond to the router; returns the charge.
+    function _slashBond(
+        uint256 operatorId,
+        uint256 amount,
+        uint256 unlock
+    ) internal virtual returns (uint256);
 
     /// @dev Called by `onExitedReported` (before the report's bond charges): at every report when
     /// `snapshotsAtReport` is true, else only when the module's exited count changed.

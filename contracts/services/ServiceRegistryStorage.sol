@@ -117,9 +117,10 @@ abstract contract ServiceRegistryStorage {
         uint208 maxLoad;
         uint16 minGammaBps; // certified γ the gate keeps (bps; initialize sets 1,000)
         uint32 unbacked; // services with π_s > 0 and σ_s = 0 (flagged, outside the certified graph)
-        // ---- executed slashes (appended: the fields above keep their slots). An execution books the slash itself (StakingRouter.slashOperator, the pool's payout,
-        // the exits): Accounting's slash parameters, copied here in one slot by
-        // Accounting.setServiceRegistry and every setParams (setSlashParams).
+        // ---- executed slashes (appended: the fields above keep their slots). An execution books the slash itself (StakingRouter.slashOperator, with the operator's
+        // exits, and the pool's payout): Accounting's slash parameters, copied here in one slot by
+        // Accounting.setServiceRegistry and every setParams (setSlashParams; `exits` is kept as
+        // Accounting names it, the slash no longer calls it).
         IExitManager exits;
         uint16 slashPenaltyBps; // ≤ 10⁴
         uint32 exitDeadline; // seconds

@@ -85,9 +85,9 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
     }
 
     /// @dev Books an executed slash: one router call releases this request's lock, charges the
-    /// operator's free bond before any class, takes the rest from the classes and applies the
-    /// module's reputation penalty; then the pool pays the recipient and the ExitManager asks
-    /// the operator's validators to leave. When this request's lock and the free bond together
+    /// operator's free bond before any class and asks the operator's validators to leave (one
+    /// module call), takes the rest from the classes and applies the module's reputation
+    /// penalty; then the pool pays the recipient. When this request's lock and the free bond together
     /// fall short of `amount`, the locks of the operator's other pending requests are opened
     /// for the charge too (the bond pays before the classes, DESIGN §8), and what the charge
     /// left of them is locked again. A request whose lock was taken records the smaller lock
@@ -100,13 +100,16 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         RegistryStorage storage $ = _s();
         (uint256 moduleId, uint256 operatorId) = (r.moduleId, r.operatorId);
         uint256 others = amount > r.lockedBond ? _lockedByOthers(moduleId, operatorId) : 0;
-        (uint256 charged, uint256 classLoss, uint256 active) = $.router.slashOperator(
+        // The operator's validators must leave (the slash lands on it): the module asks them in
+        // the same router call, by the exit deadline.
+        (uint256 charged, uint256 classLoss) = $.router.slashOperator(
             moduleId,
             operatorId,
             amount,
             r.lockedBond + others,
             p.tier,
-            $.slashPenaltyBps
+            $.slashPenaltyBps,
+            block.timestamp + $.exitDeadline
         );
         emit IServiceRegistry.ServiceSlashApplied(
             moduleId,
@@ -116,8 +119,6 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             classLoss
         );
         ICascadePool(address($.book)).payServiceSlash(p.recipient, charged + classLoss);
-        // The operator's validators must leave (the slash lands on it).
-        if (active != 0) $.exits.requestExits(moduleId, operatorId, active, block.timestamp + $.exitDeadline);
         if (others == 0) return;
         uint256 kept = $.router.lockOperatorBond(moduleId, operatorId, others);
         if (kept < others) _takeLocks(moduleId, operatorId, others - kept);

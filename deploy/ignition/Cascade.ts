@@ -114,12 +114,8 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       [serviceAllocations, serviceSlashing],
     );
     m.call(router, "grantRole", [servicesRole, registry], { id: "grantServicesRoleRegistry" });
-    // The registry books executed slashes itself (router.slashOperator, the exit manager's
-    // exits): Accounting needs neither SERVICES_ROLE.
-    const exitsServicesRole = m.staticCall(exitManager, "SERVICES_ROLE", [], 0, {
-      id: "ExitManager_SERVICES_ROLE",
-    });
-    m.call(exitManager, "grantRole", [exitsServicesRole, registry], { id: "grantExitsServicesRoleRegistry" });
+    // The registry books executed slashes itself (router.slashOperator: the bond, the classes
+    // and the operator's exits in one call): Accounting needs no SERVICES_ROLE.
     m.call(accounting, "setServiceRegistry", [registry], { after: [accountingInit] });
     m.call(pool, "setServiceRegistry", [registry]);
     for (const role of ["SERVICE_MANAGER_ROLE", "ALLOCATOR_ROLE", "VETO_ROLE"]) {

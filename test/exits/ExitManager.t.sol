@@ -28,45 +28,6 @@ contract ExitManagerTest is ServicesFixture {
         assertEq(exits.router(), address(router), "router link");
     }
 
-    /// Only the registry (an executed slash) asks for exits here: Accounting (which did before
-    /// the registry booked slashes itself), the operator's manager and anyone else are refused.
-    function test_requestExits_revertsForAnyoneButTheRegistry() public {
-        bytes32 role = exits.SERVICES_ROLE();
-        address[4] memory callers = [
-            stranger,
-            address(accounting),
-            address(router),
-            curated.getOperator(0).manager
-        ];
-        for (uint256 i; i < callers.length; ++i) {
-            vm.expectRevert(
-                abi.encodeWithSelector(
-                    IAccessControl.AccessControlUnauthorizedAccount.selector,
-                    callers[i],
-                    role
-                )
-            );
-            vm.prank(callers[i]);
-            exits.requestExits(0, 0, 1, block.timestamp + 1);
-        }
-        assertEq(curated.getOperator(0).exitRequested, 0, "nothing requested");
-        assertTrue(exits.hasRole(role, address(registry)), "the registry holds the role");
-    }
-
-    function test_requestExits_reachesTheModule() public {
-        vm.prank(address(registry));
-        exits.requestExits(1, 1, 2, block.timestamp + 100);
-        (uint256 requested, uint256 deadline) = bonded.exitRequestOf(1);
-        assertEq(requested, 2, "two requested");
-        assertEq(deadline, block.timestamp + 100, "with its deadline");
-    }
-
-    function test_requestExits_revertsOnUnknownModule() public {
-        vm.expectRevert(abi.encodeWithSelector(IStakingRouter.UnknownModule.selector, 7));
-        vm.prank(address(registry));
-        exits.requestExits(7, 0, 1, block.timestamp + 1);
-    }
-
     function test_applyReportExits_revertsForNonAccounting() public {
         bytes32 role = exits.ACCOUNTING_ROLE();
         vm.expectRevert(
@@ -143,9 +104,11 @@ contract ExitManagerTest is ServicesFixture {
         vm.startPrank(admin);
         router.revokeRole(router.EXIT_MANAGER_ROLE(), address(exits));
         vm.stopPrank();
+        IAccounting.ExitRequest[] memory req = new IAccounting.ExitRequest[](1);
+        req[0] = IAccounting.ExitRequest({moduleId: 0, operatorId: 0, count: 1});
         vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotExitManager.selector, address(exits)));
-        vm.prank(address(registry));
-        exits.requestExits(0, 0, 1, block.timestamp + 1);
+        vm.prank(address(accounting));
+        exits.applyReportExits(req, new IAccounting.OperatorExited[](0), block.timestamp + 1);
     }
 
     function test_requestFullExits_revertsForNonExitManager() public {

@@ -127,7 +127,6 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
   },
   ExitManager: {
     ...proxyCommon,
-    requestExits: gated("registry"),
     applyReportExits: gated("accounting"),
     updateOperatorExited: gated("accounting"),
     forceExit: open("keeper; only when the exit is overdue"),
@@ -203,6 +202,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     updateExited: gated("exitManager"),
     onExitedReported: gated("router"),
     requestExits: gated("exitManager"),
+    onSlash: gated("router"),
   },
   BondedModule: {
     ...proxyCommon,
@@ -217,6 +217,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     updateExited: gated("exitManager"),
     onExitedReported: gated("router"),
     requestExits: gated("exitManager"),
+    onSlash: gated("router"),
     chargeBond: gated("router"),
     lockBond: gated("router"),
     unlockBond: gated("router"),

@@ -4,16 +4,19 @@ pragma solidity 0.8.30;
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
+import {IStakingModule} from "../../contracts/interfaces/IStakingModule.sol";
 import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
 import {ServicesFixture} from "../utils/ServicesFixture.sol";
 
 /// The path of an executed slash (issue 16): the registry books it itself, with one router
-/// call (bond, classes, reputation penalty), the pool's payout and the ExitManager's exits; no
-/// hop through Accounting. Each callee it reaches takes the call from the registry (or the one
+/// call (bond, classes, reputation penalty, and the operator's exits in the router's one module
+/// call) and the pool's payout; no hop through Accounting or the ExitManager. Each callee it reaches takes the call from the registry (or the one
 /// other caller it still needs) and from no one else. Calls are named by their signatures so
 /// this file also builds against the contracts before the change (where it fails).
 contract SlashPathTest is ServicesFixture {
-    string private constant SLASH_OPERATOR = "slashOperator(uint256,uint256,uint256,uint256,uint256,uint256)";
+    string private constant SLASH_OPERATOR =
+        "slashOperator(uint256,uint256,uint256,uint256,uint256,uint256,uint256)";
+    string private constant ON_SLASH = "onSlash(uint256,uint256,uint256,uint256)";
     string private constant SET_SLASH_PARAMS = "setSlashParams(address,uint256,uint256)";
 
     uint256 private svc;
@@ -76,15 +79,98 @@ contract SlashPathTest is ServicesFixture {
             0
         );
         vm.expectCall(address(router), abi.encodeWithSignature("penalizeReputation(uint256,uint256)"), 0);
-        vm.expectCall(address(router), abi.encodeWithSignature("moduleAndStake(uint256)", 1), 1); // ExitManager's lookup
+        vm.expectCall(address(router), abi.encodeWithSignature("moduleAndStake(uint256)", 1), 0); // no ExitManager lookup
         registry.executeSlash(id);
         assertLt(router.getModule(1).reputationBps, 10_000, "penalty applied");
         assertEq(bonded.getOperator(0).exitRequested, bonded.activeValidatorsOf(0), "exits requested");
     }
 
+    /// One module call per slash: the router's `onSlash` unlocks, charges and asks the exits;
+    /// nothing reaches the ExitManager, and the module gets none of the separate calls.
+    function test_executeSlash_booksTheModuleInOneCall() public {
+        uint256 id = _requestAndWait(1, 0, 10_000);
+        vm.expectCall(address(exits), bytes(""), 0);
+        vm.expectCall(address(bonded), abi.encodeWithSignature(ON_SLASH), 1);
+        vm.expectCall(address(bonded), abi.encodeWithSignature("unlockBond(uint256,uint256)"), 0);
+        vm.expectCall(address(bonded), abi.encodeWithSignature("chargeBond(uint256,uint256)"), 0);
+        registry.executeSlash(id);
+        (uint256 bond, uint256 locked) = bonded.bondOf(0);
+        assertEq(bond, 0, "bond charged first");
+        assertEq(locked, 0, "lock released");
+        assertEq(bonded.getOperator(0).exitRequested, bonded.activeValidatorsOf(0), "exits requested");
+        assertEq(bonded.getOperator(0).exitDeadline, block.timestamp + EXIT_DEADLINE, "by the exit deadline");
+    }
+
+    /// The registry no longer asks the ExitManager for exits (it never held the router's
+    /// EXIT_MANAGER_ROLE): the ExitManager has no such entry for it, or anyone, to call.
+    function test_exitManager_takesNoExitRequestFromTheRegistry() public {
+        bytes memory data = abi.encodeWithSignature(
+            "requestExits(uint256,uint256,uint256,uint256)",
+            1,
+            0,
+            1,
+            block.timestamp + 1
+        );
+        vm.prank(address(registry));
+        (bool ok, ) = address(exits).call(data);
+        assertFalse(ok, "no exit request entry");
+        assertEq(bonded.getOperator(0).exitRequested, 0, "nothing requested");
+    }
+
+    /// `onSlash` moves bond and sets exit deadlines: the router only, for both modules.
+    function test_onSlash_revertsForAnyoneButTheRouter() public {
+        bytes memory data = abi.encodeWithSignature(ON_SLASH, 0, 1 ether, 1 ether, block.timestamp + 1);
+        address[6] memory h = _hostiles();
+        address[9] memory callers = [
+            h[0],
+            h[1],
+            h[2],
+            h[3],
+            h[4],
+            h[5],
+            address(registry),
+            address(exits),
+            address(accounting)
+        ];
+        for (uint256 i; i < callers.length; ++i) {
+            bytes memory err = abi.encodeWithSelector(IStakingModule.NotRouter.selector, callers[i]);
+            _expectRefused(address(bonded), data, callers[i], err);
+            _expectRefused(address(curated), data, callers[i], err);
+        }
+        (uint256 bond, ) = bonded.bondOf(0);
+        assertEq(bond, 5 ether, "bond untouched");
+        assertEq(bonded.getOperator(0).exitRequested, 0, "no bonded exits");
+        assertEq(curated.getOperator(0).exitRequested, 0, "no curated exits");
+    }
+
+    /// A slash's exit request never moves an earlier deadline later (DESIGN §6 step 9): the
+    /// report's request keeps its deadline, the slash adds the rest of the active validators.
+    function test_executeSlash_keepsAnEarlierExitDeadline() public {
+        IAccounting.ExitRequest[] memory req = new IAccounting.ExitRequest[](1);
+        req[0] = IAccounting.ExitRequest({moduleId: 0, operatorId: 0, count: 1});
+        uint256 early = block.timestamp + 10;
+        vm.prank(address(accounting));
+        exits.applyReportExits(req, new IAccounting.OperatorExited[](0), early);
+        uint256 id = _requestAndWait(0, 0, 100);
+        registry.executeSlash(id);
+        (uint256 requested, uint256 deadline) = curated.exitRequestOf(0);
+        assertEq(requested, curated.activeValidatorsOf(0), "every active validator");
+        assertEq(deadline, early, "the earlier deadline stays");
+        assertTrue(curated.exitOverdue(0) == (block.timestamp > early), "overdue by the earlier one");
+    }
+
     function test_slashOperator_revertsForAnyoneButTheRegistry() public {
         bytes32 role = router.SERVICES_ROLE();
-        bytes memory data = abi.encodeWithSignature(SLASH_OPERATOR, 1, 0, 1 ether, 0, 0, 0);
+        bytes memory data = abi.encodeWithSignature(
+            SLASH_OPERATOR,
+            1,
+            0,
+            1 ether,
+            0,
+            0,
+            0,
+            block.timestamp + 1
+        );
         address[6] memory h = _hostiles();
         for (uint256 i; i < h.length; ++i)
             _expectRefused(address(router), data, h[i], _unauthorized(h[i], role));

@@ -116,7 +116,6 @@ abstract contract ServicesFixture is RouterFixture {
         router.grantRole(router.ACCOUNTING_ROLE(), address(accounting));
         exits.grantRole(exits.ACCOUNTING_ROLE(), address(accounting));
         router.grantRole(router.SERVICES_ROLE(), address(registry));
-        exits.grantRole(exits.SERVICES_ROLE(), address(registry));
         accounting.setServiceRegistry(address(registry));
         book.setServiceRegistry(address(registry));
         registry.grantRole(registry.SERVICE_MANAGER_ROLE(), serviceManager);

@@ -126,7 +126,7 @@ abstract contract SystemFixture is RouterFixture {
     }
 
     /// @dev The ServiceRegistry wired as deploy/system.ts does it (after the book and reports):
-    /// router and ExitManager SERVICES_ROLE to the registry, both links, the three service roles.
+    /// the router's SERVICES_ROLE to the registry, both links, the three service roles.
     function _deployServiceRegistry(uint256 coverFactorBps) internal {
         registry = ServiceRegistry(
             address(
@@ -143,7 +143,6 @@ abstract contract SystemFixture is RouterFixture {
         );
         vm.startPrank(admin);
         router.grantRole(router.SERVICES_ROLE(), address(registry));
-        exits.grantRole(exits.SERVICES_ROLE(), address(registry));
         accounting.setServiceRegistry(address(registry));
         book.setServiceRegistry(address(registry));
         registry.grantRole(registry.SERVICE_MANAGER_ROLE(), serviceManager);
