@@ -329,6 +329,11 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
     }
 
     /// @inheritdoc ICascadePool
+    function bookBondCover() external payable {
+        _delegate();
+    }
+
+    /// @inheritdoc ICascadePool
     function withdrawForDeposit(uint256 amount) external {
         _delegate();
     }

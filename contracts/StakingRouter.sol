@@ -159,16 +159,12 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint256 operatorId,
         uint256 amount,
         ICascadePool pool
-    ) private returns (uint256) {
-        return _book(address(this).balance, module.chargeBond(operatorId, amount), pool);
-    }
-
-    /// @dev Books a bond charge the module sent (the router held `before` until then).
-    function _book(uint256 before, uint256 charged, ICascadePool pool) private returns (uint256) {
+    ) private returns (uint256 charged) {
+        uint256 before = address(this).balance;
+        charged = module.chargeBond(operatorId, amount);
         // Book only what actually arrived.
         require(address(this).balance - before == charged, EthTransferFailed(address(this), charged));
         if (charged != 0) pool.bookInflow{value: charged}();
-        return charged;
     }
 
     // ---------------------------------------------------------------- services
@@ -185,13 +181,12 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     ) external onlyRole(SERVICES_ROLE) returns (uint256 charged, uint256 classLoss) {
         ModuleRecord storage m = _module(moduleId);
         ICascadePool pool = _s().pool;
-        // One module call: bond first (the released locks, then free bond only), and the
-        // operator's active validators asked to exit by `deadline` (ModuleBase.onSlash).
-        charged = _book(
-            address(this).balance,
-            IStakingModule(m.module).onSlash(operatorId, amount, unlock, deadline),
-            pool
-        );
+        // One module call: bond first (the released locks, then free bond only, paid straight
+        // into the pool), and the operator's active validators asked to exit by `deadline`
+        // (ModuleBase.onSlash). The pool must have received exactly what the module charged.
+        uint256 before = address(pool).balance;
+        charged = IStakingModule(m.module).onSlash(operatorId, amount, unlock, deadline, address(pool));
+        require(address(pool).balance - before == charged, EthTransferFailed(address(pool), charged));
         // No slash takes more than the book holds: what no class can absorb is neither taken
         // nor paid (several services slashing one operator at a cover factor above 1x could
         // otherwise pay out more than the pool, and Invariant A would break).

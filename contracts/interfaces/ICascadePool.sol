@@ -65,6 +65,11 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
     /// @notice Books vault ETH and bond charges the router forwards during a report. Router only.
     function bookInflow() external payable;
 
+    /// @notice Books a slashed operator's bond charge, paid by its module inside
+    /// `StakingRouter.slashOperator` (one value transfer instead of module → router → pool).
+    /// Modules the router registered only (the router's `NotModule` for anyone else).
+    function bookBondCover() external payable;
+
     /// @notice Sends `amount` of depositable ETH to the router for validator deposits made in
     /// the same call. Router only.
     function withdrawForDeposit(uint256 amount) external;

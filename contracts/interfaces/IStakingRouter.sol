@@ -216,8 +216,8 @@ interface IStakingRouter {
 
     /// @notice Books an executed service slash of `amount` wei against an operator in one call
     /// (SERVICES_ROLE: the ServiceRegistry): in one module call (`IStakingModule.onSlash`)
-    /// releases `unlock` of its bond locks, charges its free bond first (the ETH joins the
-    /// pool's buffered) and asks all the operator's active validators to exit by `deadline`;
+    /// releases `unlock` of its bond locks, charges its free bond first (the module pays it
+    /// into the pool's buffered: `ICascadePool.bookBondCover`) and asks all the operator's active validators to exit by `deadline`;
     /// then hands the rest to the pool's classes from `fromClass` (junior first, DESIGN §8; what
     /// no class can absorb is dropped), and lowers the module's reputation by
     /// `⌊penaltyBps · slashed / (active validators · 32 ETH)⌋` (at most `penaltyBps`; none when

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IBondedModule} from "../interfaces/IBondedModule.sol";
+import {ICascadePool} from "../interfaces/ICascadePool.sol";
 import {IStakingModule} from "../interfaces/IStakingModule.sol";
 import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
 import {BPS, DEPOSIT_SIZE} from "../libraries/Constants.sol";
@@ -128,22 +129,26 @@ contract BondedModule is ModuleBase, IBondedModule {
     // ---------------------------------------------------------------- router
 
     /// @inheritdoc IStakingModule
-    function chargeBond(uint256 operatorId, uint256 amount) external onlyRouter returns (uint256) {
+    function chargeBond(uint256 operatorId, uint256 amount) external onlyRouter returns (uint256 charged) {
         _operator(operatorId);
-        return _charge(operatorId, amount);
+        charged = _charge(operatorId, amount);
+        if (charged != 0) IStakingRouter(_base().router).receiveBondCover{value: charged}();
     }
 
-    /// @dev A slash's bond step (ModuleBase.onSlash): its released locks, then the free bond.
+    /// @dev A slash's bond step (ModuleBase.onSlash): its released locks, then the free bond,
+    /// paid straight into the pool (one value transfer, not two through the router).
     function _slashBond(
         uint256 operatorId,
         uint256 amount,
-        uint256 unlock
-    ) internal override returns (uint256) {
+        uint256 unlock,
+        address pool
+    ) internal override returns (uint256 charged) {
         if (unlock != 0) _unlock(operatorId, unlock);
-        return _charge(operatorId, amount);
+        charged = _charge(operatorId, amount);
+        if (charged != 0) ICascadePool(pool).bookBondCover{value: charged}();
     }
 
-    /// @dev Charges up to `amount` of the operator's free bond and sends it to the router.
+    /// @dev Takes up to `amount` of the operator's free bond (the caller sends it on).
     function _charge(uint256 operatorId, uint256 amount) private returns (uint256 charged) {
         Bond storage b = _bonded().bonds[operatorId];
         // Only free bond: locked bond is held for pending service slashes, and each lock is
@@ -153,7 +158,6 @@ contract BondedModule is ModuleBase, IBondedModule {
         charged = amount < free ? amount : free;
         uint256 left = _takeBond(operatorId, charged);
         emit BondCharged(operatorId, amount, charged, left);
-        if (charged != 0) IStakingRouter(_base().router).receiveBondCover{value: charged}();
     }
 
     /// @inheritdoc IStakingModule

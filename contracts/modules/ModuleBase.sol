@@ -252,10 +252,11 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint256 operatorId,
         uint256 amount,
         uint256 unlock,
-        uint256 deadline
+        uint256 deadline,
+        address pool
     ) external onlyRouter returns (uint256 charged) {
         Operator storage op = _operator(operatorId);
-        charged = _slashBond(operatorId, amount, unlock);
+        charged = _slashBond(operatorId, amount, unlock, pool);
         uint256 active = op.depositedKeys - op.exitedKeys;
         if (active != 0) _requestExits(operatorId, op, active, deadline);
     }
@@ -526,11 +527,12 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     function _onKeysRemoved(uint256 operatorId, uint256 newTotal) internal virtual {}
 
     /// @dev A slash's bond step (`onSlash`, the operator checked): release `unlock` of the
-    /// operator's locks, charge up to `amount` of its free bond to the router; returns the charge.
+    /// operator's locks, pay up to `amount` of its free bond into `pool`; returns the charge.
     function _slashBond(
         uint256 operatorId,
         uint256 amount,
-        uint256 unlock
+        uint256 unlock,
+        address pool
     ) internal virtual returns (uint256);
 
     /// @dev Called by `onExitedReported` (before the report's bond charges): at every report when

@@ -6,6 +6,7 @@ import {CascadeUpgradeable} from "../governance/CascadeUpgradeable.sol";
 import {IClassFace} from "../interfaces/IClassFace.sol";
 import {ICascadePool} from "../interfaces/ICascadePool.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
+import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
 import {IWithdrawalQueue} from "../interfaces/IWithdrawalQueue.sol";
 import {IYieldClasses} from "../interfaces/IYieldClasses.sol";
 import {BPS, MAX_CLASSES} from "../libraries/Constants.sol";
@@ -246,6 +247,13 @@ contract PoolExtension is PoolStorage {
     function bookInflow() external payable onlyDelegated {
         PoolStore storage $ = _s();
         require(msg.sender == $.router, IYieldClasses.NotAuthorized(msg.sender));
+        _setBuffered($, uint256($.buffered) + msg.value);
+    }
+
+    /// @notice See ICascadePool.bookBondCover.
+    function bookBondCover() external payable onlyDelegated {
+        PoolStore storage $ = _s();
+        IStakingRouter($.router).moduleIdOf(msg.sender); // reverts NotModule: a registered module only
         _setBuffered($, uint256($.buffered) + msg.value);
     }
 
