@@ -117,16 +117,10 @@ interface IServiceRegistry {
         bytes32 evidence
     );
     event SlashVetoed(uint256 indexed slashId, address indexed by);
-    event SlashExecuted(uint256 indexed slashId, uint256 amount);
-    /// @notice What an executed slash took (after `SlashExecuted`): `amount` = `bondCharged` +
-    /// `classLoss` (less than the slash when no class could absorb the rest).
-    event ServiceSlashApplied(
-        uint256 indexed moduleId,
-        uint256 indexed operatorId,
-        uint256 amount,
-        uint256 bondCharged,
-        uint256 classLoss
-    );
+    /// @notice An executed slash: `amount` is the slash X (stake · bps); the operator's bond
+    /// paid `bondCharged` and the classes `classLoss` (together less than X when no class could
+    /// absorb the rest). The operator is the request's (`getSlash`).
+    event SlashExecuted(uint256 indexed slashId, uint256 amount, uint256 bondCharged, uint256 classLoss);
     /// @notice The slash parameters Accounting handed over (its `Params` stay the source).
     event SlashParamsSet(address exits, uint256 slashPenaltyBps, uint256 exitDeadline);
     /// @notice An execution charged `taken` wei of this pending request's bond lock (its own

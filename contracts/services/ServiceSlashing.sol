@@ -80,8 +80,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         s.allocation -= uint128(fromStake > s.allocation ? s.allocation : fromStake);
         _attach(r.serviceId, false, x);
         _syncEnd(x);
-        emit IServiceRegistry.SlashExecuted(slashId, amount);
-        _chargeSlash(r, s.params, amount);
+        _chargeSlash(slashId, r, s.params, amount);
     }
 
     /// @dev Books an executed slash: one router call releases this request's lock, charges the
@@ -93,6 +92,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
     /// left of them is locked again. A request whose lock was taken records the smaller lock
     /// (`SlashLockTaken`), so each veto still releases exactly its own.
     function _chargeSlash(
+        uint256 slashId,
         IServiceRegistry.SlashRequest storage r,
         IServiceRegistry.ServiceParams storage p,
         uint256 amount
@@ -111,13 +111,8 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             $.slashPenaltyBps,
             block.timestamp + $.exitDeadline
         );
-        emit IServiceRegistry.ServiceSlashApplied(
-            moduleId,
-            operatorId,
-            charged + classLoss,
-            charged,
-            classLoss
-        );
+        // One event for the execution: the slash X and what the bond and the classes took.
+        emit IServiceRegistry.SlashExecuted(slashId, amount, charged, classLoss);
         ICascadePool(address($.book)).payServiceSlash(p.recipient, charged + classLoss);
         if (others == 0) return;
         uint256 kept = $.router.lockOperatorBond(moduleId, operatorId, others);

@@ -451,7 +451,7 @@ export async function slashCharges(chain: Chain, sys: System, txHash: string) {
   let classLoss = 0n;
   for (const l of rc!.logs) {
     const e = tryParse(sys.registry.interface as Interface, l);
-    if (e?.name === "ServiceSlashApplied") {
+    if (e?.name === "SlashExecuted") {
       bondCharged = e.args.bondCharged as bigint;
       classLoss = e.args.classLoss as bigint;
     }

@@ -1198,8 +1198,10 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
         } catch {
           p = null;
         }
-        if (p?.name === "SlashExecuted") amount = BigInt(p.args.amount);
-        if (p?.name === "ServiceSlashApplied") charged = BigInt(p.args[3]);
+        if (p?.name === "SlashExecuted") {
+          amount = BigInt(p.args.amount);
+          charged = BigInt(p.args.bondCharged);
+        }
       }
     }
     if (amount === null) fail(s, "executeSlash: no SlashExecuted event");

@@ -71,7 +71,7 @@ contract ExecuteSlashTest is ServicesFixture {
         uint256 id = _requestAndWait(1, 0, 500);
         (uint256 a, uint256 b, uint256 c) = _navs();
         vm.expectEmit(address(registry));
-        emit IServiceRegistry.ServiceSlashApplied(1, 0, 4.8 ether, 4.8 ether, 0);
+        emit IServiceRegistry.SlashExecuted(id, 4.8 ether, 4.8 ether, 0);
         vm.prank(stranger);
         uint256 amount = registry.executeSlash(id);
         assertEq(amount, 4.8 ether, "5% of 96 ETH");
@@ -121,7 +121,7 @@ contract ExecuteSlashTest is ServicesFixture {
     function test_executeSlash_curatedOperatorGoesStraightToJunior() public {
         uint256 id = _requestAndWait(0, 0, 5_000);
         vm.expectEmit(address(registry));
-        emit IServiceRegistry.ServiceSlashApplied(0, 0, 48 ether, 0, 48 ether);
+        emit IServiceRegistry.SlashExecuted(id, 48 ether, 0, 48 ether);
         registry.executeSlash(id);
         (uint256 a, uint256 b, uint256 c) = _navs();
         assertEq(c, 2 ether, "C took all 48");

@@ -2,9 +2,11 @@
 pragma solidity 0.8.30;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {Vm} from "forge-std/Vm.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
 import {IStakingModule} from "../../contracts/interfaces/IStakingModule.sol";
+import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
 import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
 import {ServicesFixture} from "../utils/ServicesFixture.sol";
 
@@ -16,7 +18,7 @@ import {ServicesFixture} from "../utils/ServicesFixture.sol";
 contract SlashPathTest is ServicesFixture {
     string private constant SLASH_OPERATOR =
         "slashOperator(uint256,uint256,uint256,uint256,uint256,uint256,uint256)";
-    string private constant ON_SLASH = "onSlash(uint256,uint256,uint256,uint256)";
+    string private constant ON_SLASH = "onSlash(uint256,uint256,uint256,uint256,address)";
     string private constant SET_SLASH_PARAMS = "setSlashParams(address,uint256,uint256)";
 
     uint256 private svc;
@@ -101,6 +103,78 @@ contract SlashPathTest is ServicesFixture {
         assertEq(bonded.getOperator(0).exitDeadline, block.timestamp + EXIT_DEADLINE, "by the exit deadline");
     }
 
+    /// The bond charge goes from the module straight into the pool (one value transfer): not
+    /// through the router's `receiveBondCover` and `bookInflow`.
+    function test_executeSlash_paysTheBondStraightIntoThePool() public {
+        uint256 id = _requestAndWait(1, 0, 10_000);
+        uint256 held = address(book).balance;
+        (uint256 bond, ) = bonded.bondOf(0);
+        vm.expectCall(address(router), abi.encodeWithSignature("receiveBondCover()"), 0);
+        vm.expectCall(address(book), abi.encodeWithSignature("bookInflow()"), 0);
+        vm.expectCall(address(book), bond, abi.encodeWithSignature("bookBondCover()"), 1);
+        registry.executeSlash(id);
+        assertEq(address(book).balance, held + bond, "the charge is in the pool (the payout is a credit)");
+        assertEq(address(router).balance, 0, "nothing left in the router");
+    }
+
+    /// Only a module the router registered may book bond cover (any ETH it sends joins
+    /// buffered, as the router's bookInflow would): anyone else, the router included, is
+    /// refused with the router's NotModule.
+    function test_bookBondCover_revertsForAnyoneButAModule() public {
+        bytes memory data = abi.encodeWithSignature("bookBondCover()");
+        address[6] memory h = _hostiles();
+        address[10] memory callers = [
+            h[0],
+            h[1],
+            h[2],
+            h[3],
+            h[4],
+            h[5],
+            address(registry),
+            address(exits),
+            address(accounting),
+            address(router)
+        ];
+        uint256 buffered = book.buffered();
+        for (uint256 i; i < callers.length; ++i) {
+            vm.deal(callers[i], 1 ether);
+            vm.prank(callers[i]);
+            (bool ok, bytes memory ret) = address(book).call{value: 1 ether}(data);
+            assertFalse(ok, "refused");
+            assertEq(ret, abi.encodeWithSelector(IStakingRouter.NotModule.selector, callers[i]), "NotModule");
+        }
+        assertEq(book.buffered(), buffered, "nothing booked");
+        vm.deal(address(bonded), 1 ether);
+        vm.prank(address(bonded));
+        (bool paid, ) = address(book).call{value: 1 ether}(data);
+        assertTrue(paid, "a registered module books");
+        assertEq(book.buffered(), buffered + 1 ether, "booked in buffered");
+    }
+
+    /// One registry event per execution, carrying the split (`SlashExecuted` with the bond's and
+    /// the classes' shares), not `SlashExecuted` + `ServiceSlashApplied`.
+    function test_executeSlash_emitsOneRegistryEventWithTheSplit() public {
+        uint256 id = _requestAndWait(1, 0, 10_000);
+        (uint256 bond, ) = bonded.bondOf(0);
+        vm.recordLogs();
+        uint256 amount = registry.executeSlash(id);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 n;
+        Vm.Log memory ev;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(registry)) continue;
+            ++n;
+            ev = logs[i];
+        }
+        assertEq(n, 1, "one registry event");
+        assertEq(ev.topics[0], IServiceRegistry.SlashExecuted.selector, "SlashExecuted");
+        assertEq(ev.topics[1], bytes32(id), "its slash id");
+        (uint256 x, uint256 charged, uint256 classLoss) = abi.decode(ev.data, (uint256, uint256, uint256));
+        assertEq(x, amount, "the slash X");
+        assertEq(charged, bond, "the bond's share");
+        assertEq(classLoss, amount - bond, "the classes' share");
+    }
+
     /// The registry no longer asks the ExitManager for exits (it never held the router's
     /// EXIT_MANAGER_ROLE): the ExitManager has no such entry for it, or anyone, to call.
     function test_exitManager_takesNoExitRequestFromTheRegistry() public {
@@ -119,7 +193,14 @@ contract SlashPathTest is ServicesFixture {
 
     /// `onSlash` moves bond and sets exit deadlines: the router only, for both modules.
     function test_onSlash_revertsForAnyoneButTheRouter() public {
-        bytes memory data = abi.encodeWithSignature(ON_SLASH, 0, 1 ether, 1 ether, block.timestamp + 1);
+        bytes memory data = abi.encodeWithSignature(
+            ON_SLASH,
+            0,
+            1 ether,
+            1 ether,
+            block.timestamp + 1,
+            stranger
+        );
         address[6] memory h = _hostiles();
         address[9] memory callers = [
             h[0],
