@@ -1567,6 +1567,45 @@ export const BondedModuleAbi = [
     type: "function",
   },
   {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "unlock",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "deadline",
+        type: "uint256",
+      },
+      {
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
+    ],
+    name: "onSlash",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "charged",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "operatorCount",
     outputs: [
@@ -2081,6 +2120,17 @@ export interface BondedModuleContract extends BaseContract {
   >;
   onDeposit: BaseContractMethod<[count: BigNumberish], bigint[], ContractTransactionResponse>;
   onExitedReported: BaseContractMethod<[exited: BigNumberish], void, ContractTransactionResponse>;
+  onSlash: BaseContractMethod<
+    [
+      operatorId: BigNumberish,
+      amount: BigNumberish,
+      unlock: BigNumberish,
+      deadline: BigNumberish,
+      pool: AddressLike,
+    ],
+    bigint,
+    ContractTransactionResponse
+  >;
   operatorCount: BaseContractMethod<[], bigint, bigint>;
   operatorManager: BaseContractMethod<[operatorId: BigNumberish], string, string>;
   proxiableUUID: BaseContractMethod<[], string, string>;

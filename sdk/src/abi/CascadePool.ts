@@ -1345,6 +1345,13 @@ export const CascadePoolAbi = [
   },
   {
     inputs: [],
+    name: "bookBondCover",
+    outputs: [],
+    stateMutability: "payable",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "bookInflow",
     outputs: [],
     stateMutability: "payable",
@@ -2366,6 +2373,7 @@ export interface CascadePoolContract extends BaseContract {
     ContractTransactionResponse
   >;
   balanceOf: BaseContractMethod<[holder: AddressLike, classId: BigNumberish], bigint, bigint>;
+  bookBondCover: BaseContractMethod<[], void, ContractTransactionResponse>;
   bookInflow: BaseContractMethod<[], void, ContractTransactionResponse>;
   buffered: BaseContractMethod<[], bigint, bigint>;
   claim: BaseContractMethod<

@@ -1154,6 +1154,45 @@ export const CuratedModuleAbi = [
     type: "function",
   },
   {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "unlock",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "deadline",
+        type: "uint256",
+      },
+      {
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
+    ],
+    name: "onSlash",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "charged",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "operatorCount",
     outputs: [
@@ -1515,6 +1554,17 @@ export interface CuratedModuleContract extends BaseContract {
   lockBond: BaseContractMethod<[operatorId: BigNumberish, arg1: BigNumberish], bigint, bigint>;
   onDeposit: BaseContractMethod<[count: BigNumberish], bigint[], ContractTransactionResponse>;
   onExitedReported: BaseContractMethod<[exited: BigNumberish], void, ContractTransactionResponse>;
+  onSlash: BaseContractMethod<
+    [
+      operatorId: BigNumberish,
+      amount: BigNumberish,
+      unlock: BigNumberish,
+      deadline: BigNumberish,
+      pool: AddressLike,
+    ],
+    bigint,
+    ContractTransactionResponse
+  >;
   operatorCount: BaseContractMethod<[], bigint, bigint>;
   operatorManager: BaseContractMethod<[operatorId: BigNumberish], string, string>;
   proxiableUUID: BaseContractMethod<[], string, string>;

@@ -356,19 +356,6 @@ export const ExitManagerAbi = [
   },
   {
     inputs: [],
-    name: "SERVICES_ROLE",
-    outputs: [
-      {
-        internalType: "bytes32",
-        name: "",
-        type: "bytes32",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
     name: "UPGRADE_INTERFACE_VERSION",
     outputs: [
       {
@@ -626,34 +613,6 @@ export const ExitManagerAbi = [
   {
     inputs: [
       {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "count",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "deadline",
-        type: "uint256",
-      },
-    ],
-    name: "requestExits",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "bytes32",
         name: "role",
         type: "bytes32",
@@ -749,7 +708,6 @@ export interface ExitManagerContract extends BaseContract {
   ACCOUNTING_ROLE: BaseContractMethod<[], string, string>;
   DEFAULT_ADMIN_ROLE: BaseContractMethod<[], string, string>;
   FORCED_EXIT_PENALTY_BPS: BaseContractMethod<[], bigint, bigint>;
-  SERVICES_ROLE: BaseContractMethod<[], string, string>;
   UPGRADE_INTERFACE_VERSION: BaseContractMethod<[], string, string>;
   applyReportExits: BaseContractMethod<
     [
@@ -784,11 +742,6 @@ export interface ExitManagerContract extends BaseContract {
   proxiableUUID: BaseContractMethod<[], string, string>;
   renounceRole: BaseContractMethod<
     [role: BytesLike, callerConfirmation: AddressLike],
-    void,
-    ContractTransactionResponse
-  >;
-  requestExits: BaseContractMethod<
-    [moduleId: BigNumberish, operatorId: BigNumberish, count: BigNumberish, deadline: BigNumberish],
     void,
     ContractTransactionResponse
   >;

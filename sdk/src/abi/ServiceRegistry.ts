@@ -1028,43 +1028,6 @@ export const ServiceRegistryAbi = [
       {
         indexed: true,
         internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        indexed: true,
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "amount",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "bondCharged",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "classLoss",
-        type: "uint256",
-      },
-    ],
-    name: "ServiceSlashApplied",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
-        indexed: true,
-        internalType: "uint256",
         name: "serviceId",
         type: "uint256",
       },
@@ -1110,6 +1073,18 @@ export const ServiceRegistryAbi = [
         indexed: false,
         internalType: "uint256",
         name: "amount",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "bondCharged",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "classLoss",
         type: "uint256",
       },
     ],

@@ -1932,6 +1932,11 @@ export const StakingRouterAbi = [
         name: "penaltyBps",
         type: "uint256",
       },
+      {
+        internalType: "uint256",
+        name: "deadline",
+        type: "uint256",
+      },
     ],
     name: "slashOperator",
     outputs: [
@@ -1943,11 +1948,6 @@ export const StakingRouterAbi = [
       {
         internalType: "uint256",
         name: "classLoss",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "active",
         type: "uint256",
       },
     ],
@@ -2325,8 +2325,9 @@ export interface StakingRouterContract extends BaseContract {
       unlock: BigNumberish,
       fromClass: BigNumberish,
       penaltyBps: BigNumberish,
+      deadline: BigNumberish,
     ],
-    [charged: bigint, classLoss: bigint, active: bigint],
+    [charged: bigint, classLoss: bigint],
     ContractTransactionResponse
   >;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
