@@ -22,18 +22,32 @@ import {Waterfall} from "./libraries/Waterfall.sol";
 contract Accounting is CascadeUpgradeable, IAccounting {
     uint256 private constant YEAR = 365 days;
 
+    /// @notice The StakingRouter (module state, vault pulls, bond charges).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IStakingRouter public immutable ROUTER;
+    /// @notice The CascadePool (buffered ETH, the class book, redemptions, payouts).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    ICascadePool public immutable POOL;
+    /// @notice The ExitManager (§6 step 9).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IExitManager public immutable EXITS;
+
     /// @custom:storage-location erc7201:cascade.storage.Accounting
     struct AccountingStorage {
-        IStakingRouter router;
-        ICascadePool pool;
         // One slot a report reads cold once (the caller check) and writes once.
         address oracle;
         uint48 lastReportTime;
         uint48 lastRefSlot;
-        Limits limits;
         Params params;
         IServiceRegistry registry;
-        IExitManager exits;
+        // The §9 limits (a `Limits`, field by field) share the registry link's slot: a report
+        // reads both, one cold slot.
+        uint16 maxAprBps;
+        uint16 maxDropBps;
+        uint16 maxExitRequests;
+        uint16 maxLosses;
+        uint16 maxFinalizePerReport;
+        uint16 maxRewardAprBps;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.Accounting")) - 1)) & ~bytes32(uint256(0xff))
@@ -46,24 +60,34 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         }
     }
 
+    /// @notice The three proxies Accounting calls on every report are fixed per implementation
+    /// (a report reads no storage slot for them); an upgrade names them again.
+    /// @param router the StakingRouter proxy
+    /// @param exits the ExitManager proxy
+    /// @param pool the CascadePool proxy
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(address router, address exits, address pool) {
+        require(router != address(0) && exits != address(0) && pool != address(0), ZeroAddress());
+        ROUTER = IStakingRouter(router);
+        EXITS = IExitManager(exits);
+        POOL = ICascadePool(pool);
+    }
+
     /// @notice Initializes the proxy.
+    /// @param admin DEFAULT_ADMIN_ROLE (timelock)
+    /// @param oracle the ReportOracle, or zero to link it later with `setOracle`
+    /// @param limits_ the §9 sanity limits
+    /// @param params_ fee and reputation parameters
     function initialize(
         address admin,
-        address router,
-        address exits,
-        address pool,
         address oracle,
         Limits calldata limits_,
         Params calldata params_
     ) external initializer {
         __Cascade_init(admin);
-        require(router != address(0) && exits != address(0) && pool != address(0), ZeroAddress());
         // The oracle may be zero here and linked once with setOracle: it is deployed after this
         // proxy because it points at it (proxies are never left uninitialized).
         AccountingStorage storage $ = _s();
-        $.router = IStakingRouter(router);
-        $.exits = IExitManager(exits);
-        $.pool = ICascadePool(pool);
         $.oracle = oracle;
         $.lastReportTime = SafeCast.toUint48(block.timestamp);
         _setLimits(limits_);
@@ -90,13 +114,15 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     function handleReport(Report calldata report) external {
         AccountingStorage storage $ = _s();
         require(msg.sender == $.oracle, NotOracle(msg.sender));
-        IStakingRouter router = $.router;
+        IStakingRouter router = ROUTER;
         ModuleInputs memory inputs = _checkSanity(report, router, _reportSpan(report.refSlot));
         uint256 count = inputs.feeBps.length;
         if (inputs.elBooked != report.elRewards || inputs.serviceBudget != type(uint256).max)
             emit RewardsCapped(report.elRewards, inputs.elBooked, inputs.serviceBudget);
-        $.lastRefSlot = SafeCast.toUint48(report.refSlot);
-        $.lastReportTime = SafeCast.toUint48(block.timestamp);
+        ($.lastRefSlot, $.lastReportTime) = (
+            SafeCast.toUint48(report.refSlot),
+            SafeCast.toUint48(block.timestamp)
+        );
 
         // 1. Module deltas (vault and EL ETH move into buffered), in one router call with each
         // module's 8. reputation: nothing in steps 2–10 reads a reputation, so booking it here
@@ -121,17 +147,17 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         if (address($.registry) != address(0)) $.registry.enforceExposure();
         // 9. Exit requests (8. was booked with step 1).
         if (report.exits.length != 0 || report.operatorExits.length != 0)
-            $.exits.applyReportExits(
+            EXITS.applyReportExits(
                 report.exits,
                 report.operatorExits,
                 block.timestamp + $.params.exitDeadline
             );
         // 10. Service debt first, then redemptions (buffered → reserved), both before any new
         // validator.
-        ICascadePool pool = $.pool;
+        ICascadePool pool = POOL;
         pool.repayDebt();
         // The pool caps the budget at its buffered ETH (one call less than reading it here).
-        uint256 finalized = pool.finalize(type(uint256).max, $.limits.maxFinalizePerReport);
+        uint256 finalized = pool.finalize(type(uint256).max, $.maxFinalizePerReport);
         emit ReportApplied(report.refSlot, rewards, rewardsNet, loss, treasuryFee, finalized);
     }
 
@@ -159,22 +185,19 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     function _pushSlashParams(AccountingStorage storage $) private {
         IServiceRegistry registry = $.registry;
         if (address(registry) != address(0))
-            registry.setSlashParams(address($.exits), $.params.slashPenaltyBps, $.params.exitDeadline);
+            registry.setSlashParams(address(EXITS), $.params.slashPenaltyBps, $.params.exitDeadline);
     }
 
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IAccounting
     function pooled() external view returns (uint256) {
-        AccountingStorage storage $ = _s();
-        IStakingRouter router = $.router;
-        ICascadePool pool = $.pool;
-        return pool.buffered() + router.clBalanceTotal() + router.transientBalance() - pool.debt();
+        return POOL.buffered() + ROUTER.clBalanceTotal() + ROUTER.transientBalance() - POOL.debt();
     }
 
     /// @notice Sanity limits.
     function limits() external view returns (Limits memory) {
-        return _s().limits;
+        return _limits();
     }
 
     /// @notice Fee and reputation parameters.
@@ -257,7 +280,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         (uint256[] memory servicePaid, uint8[] memory serviceTiers) = address($.registry) == address(0)
             ? (new uint256[](0), new uint8[](0))
             : $.registry.collectRewards(f.serviceBudget);
-        uint256[] memory feeEth = $.pool.applyReport(
+        uint256[] memory feeEth = POOL.applyReport(
             IYieldClasses.ReportMoney({
                 fees: fees,
                 feeRecipients: recipients,
@@ -279,7 +302,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     function _accrueEth(address recipient, uint256 amount) private {
         if (amount == 0) return;
         emit FeeAccruedAsEth(recipient, amount);
-        _s().pool.payServiceSlash(recipient, amount);
+        POOL.payServiceSlash(recipient, amount);
     }
 
     /// @dev Every §9 rule, each with its own error.
@@ -289,7 +312,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256 span
     ) private view returns (ModuleInputs memory f) {
         AccountingStorage storage $ = _s();
-        Limits storage lim = $.limits;
+        Limits memory lim = _limits();
         (uint256[] memory ws, address[] memory rs, address wv, address elv) = router.reportStates();
         uint256 count = ws.length;
         f.feeBps = new uint16[](count);
@@ -308,11 +331,17 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         }
         f.withdrawn = t.withdrawn;
         {
-            // Read once each: a custom error's arguments are evaluated even when the check passes.
-            uint256 wb = wv.balance;
-            require(t.withdrawn <= wb, WithdrawnAboveVault(t.withdrawn, wb));
-            uint256 eb = elv.balance;
-            require(report.elRewards <= eb, ElRewardsAboveVault(report.elRewards, eb));
+            // Read once each (a custom error's arguments are evaluated even when the check
+            // passes), and only for a vault the report claims ETH from: 0 ≤ any balance.
+            if (t.withdrawn != 0) {
+                uint256 wb = wv.balance;
+                require(t.withdrawn <= wb, WithdrawnAboveVault(t.withdrawn, wb));
+            }
+            uint256 el = report.elRewards;
+            if (el != 0) {
+                uint256 eb = elv.balance;
+                require(el <= eb, ElRewardsAboveVault(el, eb));
+            }
         }
         // Annualized CL gain over the reference-slot span ≤ maxApr; one-report drop ≤ maxDrop plus
         // what slashings explain.
@@ -328,7 +357,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     }
 
     /// @dev One entry per module, lists within their limits, every module id known.
-    function _checkLists(Report calldata report, uint256 count, Limits storage lim) private view {
+    function _checkLists(Report calldata report, uint256 count, Limits memory lim) private pure {
         require(report.modules.length == count, ModuleCountMismatch(report.modules.length, count));
         require(
             report.exits.length <= lim.maxExitRequests,
@@ -453,8 +482,28 @@ contract Accounting is CascadeUpgradeable, IAccounting {
 
     function _setLimits(Limits calldata l) private {
         require(l.maxAprBps != 0 && l.maxDropBps <= BPS && l.maxFinalizePerReport != 0, InvalidParam());
-        _s().limits = l;
+        AccountingStorage storage $ = _s();
+        ($.maxAprBps, $.maxDropBps, $.maxExitRequests) = (l.maxAprBps, l.maxDropBps, l.maxExitRequests);
+        ($.maxLosses, $.maxFinalizePerReport, $.maxRewardAprBps) = (
+            l.maxLosses,
+            l.maxFinalizePerReport,
+            l.maxRewardAprBps
+        );
         emit LimitsSet(l);
+    }
+
+    /// @dev The limits as a `Limits` (one slot, shared with the registry link).
+    function _limits() private view returns (Limits memory) {
+        AccountingStorage storage $ = _s();
+        return
+            Limits({
+                maxAprBps: $.maxAprBps,
+                maxDropBps: $.maxDropBps,
+                maxExitRequests: $.maxExitRequests,
+                maxLosses: $.maxLosses,
+                maxFinalizePerReport: $.maxFinalizePerReport,
+                maxRewardAprBps: $.maxRewardAprBps
+            });
     }
 
     function _setParams(Params calldata p) private {

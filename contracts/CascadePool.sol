@@ -11,6 +11,7 @@ import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
 import {BPS} from "./libraries/Constants.sol";
 import {SharesMath} from "./libraries/SharesMath.sol";
 import {PoolStorage} from "./pool/PoolStorage.sol";
+import {RewardsVault} from "./vaults/RewardsVault.sol";
 
 /// @title CascadePool
 /// @notice The ETH and class ledger (docs/architecture.md): buffered and reserved ETH, every
@@ -326,6 +327,54 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
     /// @inheritdoc ICascadePool
     function bookInflow() external payable {
         _delegate();
+    }
+
+    /// @dev Transient slot: the vault `pullFromVaults` is pulling from, the only sender whose
+    /// ETH `receive` takes (keccak256("cascade.transient.CascadePool.pullingVault") - 1).
+    bytes32 private constant PULLING_VAULT_SLOT =
+        0xc0fdc809e198c53f19d4f1ca427ccbb24d80af7b5a3cdd4e469eec3ebaec4334;
+
+    /// @inheritdoc ICascadePool
+    function pullFromVaults(
+        address withdrawalVault,
+        uint256 withdrawn,
+        address elVault,
+        uint256 elRewards
+    ) external {
+        PoolStore storage $ = _s();
+        require(msg.sender == $.router, NotAuthorized(msg.sender));
+        uint256 before = address(this).balance;
+        _pull(withdrawalVault, withdrawn);
+        _pull(elVault, elRewards);
+        // Book exactly what the router asked for, and only if exactly that arrived.
+        uint256 total = withdrawn + elRewards;
+        require(address(this).balance - before == total, EthTransferFailed(address(this), total));
+        if (total != 0) _setBuffered($, uint256($.buffered) + total);
+    }
+
+    /// @dev One vault pays `amount` into this contract, which accepts it in `receive` because
+    /// the vault is named in the transient slot for the call's duration only.
+    function _pull(address vault, uint256 amount) private {
+        if (amount == 0) return;
+        assembly ("memory-safe") {
+            tstore(PULLING_VAULT_SLOT, vault)
+        }
+        RewardsVault(payable(vault)).payPool(amount);
+        assembly ("memory-safe") {
+            tstore(PULLING_VAULT_SLOT, 0)
+        }
+    }
+
+    /// @notice Takes ETH only from the vault `pullFromVaults` is pulling from, while it pulls;
+    /// everything else (strangers, donations, a vault paying on its own) reverts, so no ETH
+    /// joins the pool unbooked or booked by anyone but the router.
+    // solhint-disable-next-line no-complex-fallback
+    receive() external payable {
+        address vault;
+        assembly ("memory-safe") {
+            vault := tload(PULLING_VAULT_SLOT)
+        }
+        require(vault != address(0) && msg.sender == vault, NotAuthorized(msg.sender));
     }
 
     /// @inheritdoc ICascadePool

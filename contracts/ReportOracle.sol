@@ -21,21 +21,25 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
     /// @dev The open frame's count in one slot, rewritten every frame (nonzero to nonzero, never
     /// a fresh slot per frame or per hash): `support` holds 16 × 8-bit vote counts, one per
     /// candidate hash in `candidates`; `agreed` is the index + 1 of the hash holding a quorum.
+    /// `lastProcessedRefSlot` (the last refSlot applied) shares the slot: every vote and every
+    /// report data read both, and the report writes only this slot.
     struct Tally {
         uint64 refSlot;
         uint8 candidates;
         uint8 agreed;
         uint128 support;
+        uint48 lastProcessedRefSlot;
     }
 
     /// @custom:storage-location erc7201:cascade.storage.ReportOracle
     struct OracleStorage {
+        // One slot: the link and everything `currentRefSlot` reads (one cold read per vote and
+        // per report). uint40 seconds reach the year 36,000; 2²⁴ slots per frame, 6 years.
         IAccounting accounting;
-        uint64 genesisTime;
+        uint40 genesisTime;
         uint32 secondsPerSlot;
-        uint32 slotsPerFrame;
+        uint24 slotsPerFrame;
         uint32 quorum;
-        uint64 lastProcessedRefSlot; // packed with the frame config: one read per vote
         address[] members;
         mapping(address member => Member) member;
         Tally tally;
@@ -78,9 +82,9 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         );
         OracleStorage storage $ = _s();
         $.accounting = IAccounting(accounting);
-        $.genesisTime = SafeCast.toUint64(genesisTime);
+        $.genesisTime = SafeCast.toUint40(genesisTime);
         $.secondsPerSlot = SafeCast.toUint32(secondsPerSlot);
-        $.slotsPerFrame = SafeCast.toUint32(slotsPerFrame);
+        $.slotsPerFrame = SafeCast.toUint24(slotsPerFrame);
         for (uint256 i; i < members.length; ++i) _addMember(members[i]);
         _setQuorum(quorum_);
     }
@@ -93,8 +97,8 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         require(mb.active, NotMember(msg.sender));
         uint256 current = currentRefSlot();
         require(refSlot == current, RefSlotNotCurrent(refSlot, current));
-        require(refSlot > $.lastProcessedRefSlot, RefSlotAlreadyProcessed(refSlot));
         Tally memory t = _tally(refSlot);
+        require(refSlot > t.lastProcessedRefSlot, RefSlotAlreadyProcessed(refSlot));
         if (mb.refSlot == refSlot) {
             uint256 old = mb.index;
             require($.candidates[old] != hash, AlreadyVoted(msg.sender, hash));
@@ -126,7 +130,8 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         OracleStorage storage $ = _s();
         require($.member[msg.sender].active, NotMember(msg.sender));
         uint256 refSlot = report.refSlot;
-        require(refSlot > $.lastProcessedRefSlot, RefSlotAlreadyProcessed(refSlot));
+        Tally storage t = $.tally;
+        require(refSlot > t.lastProcessedRefSlot, RefSlotAlreadyProcessed(refSlot));
         // A report is applied within its own frame: once the next frame's reference slot is
         // reached its balances are a frame old, and the next report covers the same period.
         uint256 current = currentRefSlot();
@@ -141,7 +146,7 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         // hashes differently and is refused.
         bytes32 given = _calldataHash();
         require(given == agreed, HashMismatch(agreed, given));
-        $.lastProcessedRefSlot = SafeCast.toUint64(refSlot);
+        t.lastProcessedRefSlot = SafeCast.toUint48(refSlot);
         emit ReportProcessed(refSlot, agreed, msg.sender);
         _forward(address($.accounting));
     }
@@ -185,7 +190,7 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         require(mb.active, NotMember(member));
         // Withdraw its vote for a frame still open, so a former member never counts.
         Tally memory t = $.tally;
-        if (mb.refSlot == t.refSlot && mb.refSlot > $.lastProcessedRefSlot) {
+        if (mb.refSlot == t.refSlot && mb.refSlot > t.lastProcessedRefSlot) {
             t.support -= uint128(1 << (8 * uint256(mb.index)));
             $.tally = t;
         }
@@ -232,7 +237,7 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
 
     /// @notice The last refSlot applied.
     function lastProcessedRefSlot() external view returns (uint256) {
-        return _s().lastProcessedRefSlot;
+        return _s().tally.lastProcessedRefSlot;
     }
 
     /// @notice Votes needed.
@@ -260,7 +265,7 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         // no longer agree), so consensus is decided again rather than at the next vote only.
         if ($.members.length != 0) {
             uint256 refSlot = currentRefSlot();
-            if (refSlot > $.lastProcessedRefSlot) _recheckConsensus(refSlot);
+            if (refSlot > $.tally.lastProcessedRefSlot) _recheckConsensus(refSlot);
         }
     }
 
@@ -289,10 +294,11 @@ contract ReportOracle is CascadeUpgradeable, IReportOracle {
         $.tally = t;
     }
 
-    /// @dev The open frame's tally, or a fresh one when `refSlot` starts a new frame.
+    /// @dev The open frame's tally, or a fresh one when `refSlot` starts a new frame (which
+    /// keeps the last processed refSlot).
     function _tally(uint256 refSlot) private view returns (Tally memory t) {
         t = _s().tally;
-        if (t.refSlot != refSlot) t = Tally(uint64(refSlot), 0, 0, 0);
+        if (t.refSlot != refSlot) t = Tally(uint64(refSlot), 0, 0, 0, t.lastProcessedRefSlot);
     }
 
     /// @dev The candidate index of `hash` in `t`, adding it (in a slot no vote backs) if new.

@@ -8,7 +8,6 @@ import {IDepositSecurity} from "./interfaces/IDepositSecurity.sol";
 import {IStakingModule} from "./interfaces/IStakingModule.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
 import {ICascadePool} from "./interfaces/ICascadePool.sol";
-import {RewardsVault} from "./vaults/RewardsVault.sol";
 import {Allocation} from "./libraries/Allocation.sol";
 import {RouterStorage} from "./router/RouterStorage.sol";
 import {ModuleWord} from "./router/ModuleWord.sol";
@@ -82,7 +81,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         _delegate();
     }
 
-    /// @notice Vault ETH and the pool's ETH for deposits, each forwarded or spent in the call
+    /// @notice Bond charges and the pool's ETH for deposits, each forwarded or spent in the call
     /// that brings it. Stray ETH stays here unbooked: it changes no price.
     receive() external payable {}
 
@@ -137,11 +136,10 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         // Accounting (the only caller) built each word from this call's `reportStates` after
         // the §9 checks: the fields fit, the counts only grew, the reputation is ≤ 10⁴.
         for (uint256 id; id < count; ++id) _bookModule($.modules[id], id, reports[id]);
-        if (withdrawn != 0) RewardsVault(payable($.withdrawalVault)).withdrawToRouter(withdrawn);
-        if (elRewards != 0) RewardsVault(payable($.executionRewardsVault)).withdrawToRouter(elRewards);
-        // The vaults pay this contract (their withdrawal credentials and ROUTER); the ETH joins
-        // the pool's buffered in the same call.
-        if (withdrawn + elRewards != 0) $.pool.bookInflow{value: withdrawn + elRewards}();
+        // The pool pulls the vaults' ETH straight into its buffered (each vault pays only the
+        // pool, fixed in the vault): one value transfer per vault, none through this contract.
+        if (withdrawn + elRewards != 0)
+            $.pool.pullFromVaults($.withdrawalVault, withdrawn, $.executionRewardsVault, elRewards);
     }
 
     /// @inheritdoc IStakingRouter

@@ -246,12 +246,6 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   const withdrawalRequests = cfg.withdrawalRequestContract
     ? await ethers.getContractAt("WithdrawalRequestPredeploy", cfg.withdrawalRequestContract)
     : await ethers.deployContract("WithdrawalRequestPredeploy");
-  const withdrawalVault = await ethers.deployContract("WithdrawalVault", [
-    await addr(router),
-    await addr(withdrawalRequests),
-  ]);
-  const elVault = await ethers.deployContract("ExecutionRewardsVault", [await addr(router)]);
-  await (await router.setVaults(await addr(withdrawalVault), await addr(elVault))).wait();
   // Exits and forced exits: modules and the withdrawal vault take them from the holder of the
   // router's EXIT_MANAGER_ROLE.
   const exitManager = await proxy(ethers, "ExitManager", [me, await addr(router)]);
@@ -268,20 +262,25 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     [await addr(poolExtension)],
   );
   const poolAddr = await addr(pool);
+  // The vaults pay only the pool (fixed in each vault), when the pool pulls for a report.
+  const withdrawalVault = await ethers.deployContract("WithdrawalVault", [
+    await addr(router),
+    poolAddr,
+    await addr(withdrawalRequests),
+  ]);
+  const elVault = await ethers.deployContract("ExecutionRewardsVault", [await addr(router), poolAddr]);
+  await (await router.setVaults(await addr(withdrawalVault), await addr(elVault))).wait();
   const book = pool;
   const queue = pool;
 
   // Accounting ↔ oracle refer to each other: Accounting is initialized first without the
   // oracle and linked once it exists (no proxy is ever left uninitialized).
-  const accounting = await proxy(ethers, "Accounting", [
-    me,
-    await addr(router),
-    await addr(exitManager),
-    poolAddr,
-    ZeroAddress,
-    accountingSettings(cfg).limits,
-    accountingSettings(cfg).params,
-  ]);
+  const accounting = await proxy(
+    ethers,
+    "Accounting",
+    [me, ZeroAddress, accountingSettings(cfg).limits, accountingSettings(cfg).params],
+    [await addr(router), await addr(exitManager), poolAddr],
+  );
   const accountingAddr = await addr(accounting);
   const latest = await ethers.provider.getBlock("latest");
   const genesisTime = cfg.genesisTime ?? Number(latest!.timestamp) - 1;

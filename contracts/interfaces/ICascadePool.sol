@@ -62,13 +62,26 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
     /// waiting in the queue (at their value at request) are served first (§6 step 10).
     function depositable() external view returns (uint256);
 
-    /// @notice Books vault ETH and bond charges the router forwards during a report. Router only.
+    /// @notice Books bond charges the router forwards during a report. Router only.
     function bookInflow() external payable;
 
     /// @notice Books a slashed operator's bond charge, paid by its module inside
     /// `StakingRouter.slashOperator` (one value transfer instead of module → router → pool).
     /// Modules the router registered only (the router's `NotModule` for anyone else).
     function bookBondCover() external payable;
+    /// @notice Pulls a report's vault ETH straight into buffered: asks the withdrawal vault
+    /// for `withdrawn` and the EL vault for `elRewards` (each `RewardsVault.payPool`, which pays
+    /// only this pool) and books what arrived. Router only (it names its own vaults).
+    /// @param withdrawalVault the router's withdrawal vault
+    /// @param withdrawn wei to pull from it (0 = none)
+    /// @param elVault the router's execution-rewards vault
+    /// @param elRewards wei to pull from it (0 = none)
+    function pullFromVaults(
+        address withdrawalVault,
+        uint256 withdrawn,
+        address elVault,
+        uint256 elRewards
+    ) external;
 
     /// @notice Sends `amount` of depositable ETH to the router for validator deposits made in
     /// the same call. Router only.

@@ -6,36 +6,46 @@ import {EXIT_MANAGER_ROLE_ID} from "../libraries/Constants.sol";
 
 /// @title RewardsVault
 /// @notice Base of the WithdrawalVault (validators' withdrawal credentials) and the
-/// ExecutionRewardsVault (fee recipient / MEV): receives ETH from anyone; only the router
-/// pulls it, during a report. Not upgradeable: it holds no state but its balance.
+/// ExecutionRewardsVault (fee recipient / MEV): receives ETH from anyone; it pays out only to the
+/// pool, only when the pool asks, and the pool asks only during a report, for the router
+/// (`ICascadePool.pullFromVaults`). Not upgradeable: it holds no state but its balance.
 abstract contract RewardsVault {
-    error NotRouter(address caller);
+    error NotPool(address caller);
     error ZeroRouter();
+    error ZeroPool();
     error EthTransferFailed(uint256 amount);
 
-    /// @notice ETH the router pulled from this vault.
+    /// @notice ETH this vault paid into the pool.
     event Withdrawn(uint256 amount);
     /// @notice ETH received (skims, exited balances, priority fees, MEV).
     event Received(address indexed from, uint256 amount);
 
+    /// @notice The StakingRouter: its roles gate the withdrawal vault's exit requests.
     address public immutable ROUTER;
+    /// @notice The CascadePool: the only caller of `payPool` and the only payee, fixed at
+    /// deployment so that no role anywhere can redirect the vault's ETH.
+    address public immutable POOL;
 
-    constructor(address router) {
+    constructor(address router, address pool) {
         require(router != address(0), ZeroRouter());
+        require(pool != address(0), ZeroPool());
         ROUTER = router;
+        POOL = pool;
     }
 
     receive() external payable {
         emit Received(msg.sender, msg.value);
     }
 
-    /// @notice Sends `amount` to the router. Only the router, while applying a report.
+    /// @notice Sends `amount` to the pool, which books it in the same call. Only the pool,
+    /// while the router applies a report.
     /// @param amount wei to send (≤ balance)
-    function withdrawToRouter(uint256 amount) external {
-        require(msg.sender == ROUTER, NotRouter(msg.sender));
+    function payPool(uint256 amount) external {
+        address pool = POOL;
+        require(msg.sender == pool, NotPool(msg.sender));
         emit Withdrawn(amount);
-        // The router's receive() accepts vault ETH without bookkeeping; the report books it.
-        (bool ok, ) = ROUTER.call{value: amount}("");
+        // The pool's receive() accepts ETH only from the vault it is pulling from, during the pull.
+        (bool ok, ) = pool.call{value: amount}("");
         require(ok, EthTransferFailed(amount));
     }
 }
@@ -64,7 +74,7 @@ contract WithdrawalVault is RewardsVault, IWithdrawalRequester {
     /// on mainnet; the devnet stand-in locally).
     address public immutable WITHDRAWAL_REQUESTS;
 
-    constructor(address router, address withdrawalRequests) RewardsVault(router) {
+    constructor(address router, address pool, address withdrawalRequests) RewardsVault(router, pool) {
         require(withdrawalRequests != address(0), ZeroRouter());
         WITHDRAWAL_REQUESTS = withdrawalRequests;
     }
@@ -95,5 +105,5 @@ contract WithdrawalVault is RewardsVault, IWithdrawalRequester {
 /// @title ExecutionRewardsVault
 /// @notice Fee recipient of Cascade validators: priority fees and MEV.
 contract ExecutionRewardsVault is RewardsVault {
-    constructor(address router) RewardsVault(router) {}
+    constructor(address router, address pool) RewardsVault(router, pool) {}
 }

@@ -57,9 +57,6 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       [deployer, depositContract, depositSecurity, cfg.collateralBoostBps, cfg.minReputationBps],
       [routerExtension],
     );
-    const withdrawalVault = m.contract("WithdrawalVault", [router, withdrawalRequests]);
-    const elVault = m.contract("ExecutionRewardsVault", [router]);
-    m.call(router, "setVaults", [withdrawalVault, elVault]);
     // Exits and forced exits: modules and the withdrawal vault take them from the holder of
     // the router's EXIT_MANAGER_ROLE.
     const exitManager = proxied("ExitManager", [deployer, router]);
@@ -69,15 +66,15 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
     // The ETH and class ledger; its cold paths run in PoolExtension by DELEGATECALL.
     const poolExtension = m.contract("PoolExtension", []);
     const pool = proxied("CascadePool", [deployer, deployer, frameSeconds, router], [poolExtension]);
-    const accounting = proxied("Accounting", [
-      deployer,
-      router,
-      exitManager,
-      pool,
-      ZERO,
-      accountingSettings(cfg).limits,
-      accountingSettings(cfg).params,
-    ]);
+    // The vaults pay only the pool (fixed in each vault), when the pool pulls for a report.
+    const withdrawalVault = m.contract("WithdrawalVault", [router, pool, withdrawalRequests]);
+    const elVault = m.contract("ExecutionRewardsVault", [router, pool]);
+    m.call(router, "setVaults", [withdrawalVault, elVault]);
+    const accounting = proxied(
+      "Accounting",
+      [deployer, ZERO, accountingSettings(cfg).limits, accountingSettings(cfg).params],
+      [router, exitManager, pool],
+    );
     m.call(pool, "setMinRedeemAssets", [cfg.minRedeemAssets]);
     const oracle = proxied("ReportOracle", [
       deployer,

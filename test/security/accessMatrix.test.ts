@@ -131,8 +131,9 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     updateOperatorExited: gated("accounting"),
     forceExit: open("keeper; only when the exit is overdue"),
   },
-  WithdrawalVault: { withdrawToRouter: gated("router"), requestFullExits: gated("exitManager") },
-  ExecutionRewardsVault: { withdrawToRouter: gated("router") },
+  // A vault pays only the pool, only when the pool pulls it (itself only for the router).
+  WithdrawalVault: { payPool: gated("pool"), requestFullExits: gated("exitManager") },
+  ExecutionRewardsVault: { payPool: gated("pool") },
   CascadePool: {
     ...proxyCommon,
     deposit: open("depositor entry"),
@@ -153,6 +154,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     repayDebt: gated("accounting"),
     bookInflow: gated("router"),
     bookBondCover: gated("curatedModule", "bondedModule"),
+    pullFromVaults: gated("router"),
     withdrawForDeposit: gated("router"),
     receiveServiceRewards: gated("registry"),
     claimServicePayout: open("pulls the caller's own payout"),

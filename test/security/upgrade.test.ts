@@ -19,7 +19,11 @@ describe("security: upgrades only through the timelock", function () {
       ["DepositSecurity", sys.depositSecurity, []],
       ["StakingRouter", sys.router, [await sys.router.extension()]],
       ["CascadePool", sys.pool, [await sys.pool.extension()]],
-      ["Accounting", sys.accounting, []],
+      [
+        "Accounting",
+        sys.accounting,
+        [await sys.accounting.ROUTER(), await sys.accounting.EXITS(), await sys.accounting.POOL()],
+      ],
       ["ReportOracle", sys.oracle, []],
       ["CuratedModule", sys.curated, []],
       ["BondedModule", sys.bonded, []],

@@ -93,8 +93,6 @@ abstract contract RouterFixture is Test {
                 )
             )
         );
-        wv = new WithdrawalVault(address(router), address(new WithdrawalRequestPredeploy()));
-        elv = new ExecutionRewardsVault(address(router));
         pool = CascadePool(
             payable(
                 address(
@@ -108,6 +106,9 @@ abstract contract RouterFixture is Test {
                 )
             )
         );
+        // The vaults pay only the pool (fixed in each vault), when the pool pulls for a report.
+        wv = new WithdrawalVault(address(router), address(pool), address(new WithdrawalRequestPredeploy()));
+        elv = new ExecutionRewardsVault(address(router), address(pool));
         vm.startPrank(admin);
         router.setVaults(address(wv), address(elv));
         router.setPool(address(pool));

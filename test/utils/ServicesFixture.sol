@@ -67,14 +67,11 @@ abstract contract ServicesFixture is RouterFixture {
         accounting = Accounting(
             address(
                 new ERC1967Proxy(
-                    address(new Accounting()),
+                    address(new Accounting(address(router), address(exits), address(pool))),
                     abi.encodeCall(
                         Accounting.initialize,
                         (
                             admin,
-                            address(router),
-                            address(exits),
-                            address(pool),
                             oracle,
                             IAccounting.Limits({
                                 maxAprBps: 1000,

@@ -87,18 +87,12 @@ abstract contract SystemFixture is RouterFixture {
         book = pool;
         queue = pool;
         // Accounting ↔ oracle refer to each other: predict the two proxy addresses.
-        address accountingImpl = address(new Accounting());
+        address accountingImpl = address(new Accounting(address(router), address(exits), address(pool)));
         address oracleImpl = address(new ReportOracle());
         uint256 nonce = vm.getNonce(address(this));
         address accountingAddr = vm.computeCreateAddress(address(this), nonce);
         address oracleAddr = vm.computeCreateAddress(address(this), nonce + 1);
-        new ERC1967Proxy(
-            accountingImpl,
-            abi.encodeCall(
-                Accounting.initialize,
-                (admin, address(router), address(exits), address(pool), oracleAddr, lim, p)
-            )
-        );
+        new ERC1967Proxy(accountingImpl, abi.encodeCall(Accounting.initialize, (admin, oracleAddr, lim, p)));
         new ERC1967Proxy(
             oracleImpl,
             abi.encodeCall(

@@ -10,6 +10,27 @@ import type {
 
 export const AccountingAbi = [
   {
+    inputs: [
+      {
+        internalType: "address",
+        name: "router",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "exits",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "pool",
+        type: "address",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "constructor",
+  },
+  {
     inputs: [],
     name: "AccessControlBadConfirmation",
     type: "error",
@@ -751,6 +772,45 @@ export const AccountingAbi = [
   },
   {
     inputs: [],
+    name: "EXITS",
+    outputs: [
+      {
+        internalType: "contract IExitManager",
+        name: "",
+        type: "address",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "POOL",
+    outputs: [
+      {
+        internalType: "contract ICascadePool",
+        name: "",
+        type: "address",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "ROUTER",
+    outputs: [
+      {
+        internalType: "contract IStakingRouter",
+        name: "",
+        type: "address",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "UPGRADE_INTERFACE_VERSION",
     outputs: [
       {
@@ -956,21 +1016,6 @@ export const AccountingAbi = [
       {
         internalType: "address",
         name: "admin",
-        type: "address",
-      },
-      {
-        internalType: "address",
-        name: "router",
-        type: "address",
-      },
-      {
-        internalType: "address",
-        name: "exits",
-        type: "address",
-      },
-      {
-        internalType: "address",
-        name: "pool",
         type: "address",
       },
       {
@@ -1386,6 +1431,9 @@ export const AccountingAbi = [
 /** Accounting with every function typed (generated from its ABI). */
 export interface AccountingContract extends BaseContract {
   DEFAULT_ADMIN_ROLE: BaseContractMethod<[], string, string>;
+  EXITS: BaseContractMethod<[], string, string>;
+  POOL: BaseContractMethod<[], string, string>;
+  ROUTER: BaseContractMethod<[], string, string>;
   UPGRADE_INTERFACE_VERSION: BaseContractMethod<[], string, string>;
   getRoleAdmin: BaseContractMethod<[role: BytesLike], string, string>;
   grantRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
@@ -1414,9 +1462,6 @@ export interface AccountingContract extends BaseContract {
   initialize: BaseContractMethod<
     [
       admin: AddressLike,
-      router: AddressLike,
-      exits: AddressLike,
-      pool: AddressLike,
       oracle: AddressLike,
       limits_: {
         maxAprBps: BigNumberish;

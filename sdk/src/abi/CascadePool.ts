@@ -1975,6 +1975,34 @@ export const CascadePoolAbi = [
     type: "function",
   },
   {
+    inputs: [
+      {
+        internalType: "address",
+        name: "withdrawalVault",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "withdrawn",
+        type: "uint256",
+      },
+      {
+        internalType: "address",
+        name: "elVault",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "elRewards",
+        type: "uint256",
+      },
+    ],
+    name: "pullFromVaults",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "receiveServiceRewards",
     outputs: [],
@@ -2330,6 +2358,10 @@ export const CascadePoolAbi = [
     stateMutability: "nonpayable",
     type: "function",
   },
+  {
+    stateMutability: "payable",
+    type: "receive",
+  },
 ] as const;
 
 /** CascadePool with every function typed (generated from its ABI). */
@@ -2483,6 +2515,11 @@ export interface CascadePoolContract extends BaseContract {
     bigint
   >;
   proxiableUUID: BaseContractMethod<[], string, string>;
+  pullFromVaults: BaseContractMethod<
+    [withdrawalVault: AddressLike, withdrawn: BigNumberish, elVault: AddressLike, elRewards: BigNumberish],
+    void,
+    ContractTransactionResponse
+  >;
   receiveServiceRewards: BaseContractMethod<[], void, ContractTransactionResponse>;
   renounceRole: BaseContractMethod<
     [role: BytesLike, callerConfirmation: AddressLike],
