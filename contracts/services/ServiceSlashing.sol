@@ -77,7 +77,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             Deallocating storage d = $.deallocating[r.serviceId];
             d.amount -= uint128(fromPending > d.amount ? d.amount : fromPending);
         }
-        s.allocation -= uint128(fromStake > s.allocation ? s.allocation : fromStake);
+        _setAllocated(s, fromStake > s.allocation ? 0 : s.allocation - fromStake);
         _attach(r.serviceId, false, x);
         _syncEnd(x);
         emit IServiceRegistry.SlashExecuted(slashId, amount);
@@ -173,7 +173,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             // Leaving is the operator's right: never refused, the new γ is published.
             _syncEnd(x);
             // Plain narrowing: at most `from`, itself a uint128 (EIP-170 leaves no room for a check).
-            s.allocation = uint128(from - removed);
+            _setAllocated(s, from - removed);
             _addDeallocating(serviceId, removed, 0, SafeCast.toUint64(effectiveAt));
             emit IServiceRegistry.AllocationScaled(serviceId, from, from - removed, effectiveAt);
         }
