@@ -1633,7 +1633,7 @@ export const ServiceRegistryAbi = [
           },
           {
             internalType: "uint128",
-            name: "pendingRewards",
+            name: "rewardsPaid",
             type: "uint128",
           },
         ],
@@ -2380,6 +2380,30 @@ export const ServiceRegistryAbi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "tier",
+        type: "uint256",
+      },
+    ],
+    name: "tierTotals",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "pendingRewards",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "allocated",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "newImplementation",
         type: "address",
@@ -2467,7 +2491,7 @@ export interface ServiceRegistryContract extends BaseContract {
       };
       status: bigint;
       allocation: bigint;
-      pendingRewards: bigint;
+      rewardsPaid: bigint;
     },
     {
       params: {
@@ -2482,7 +2506,7 @@ export interface ServiceRegistryContract extends BaseContract {
       };
       status: bigint;
       allocation: bigint;
-      pendingRewards: bigint;
+      rewardsPaid: bigint;
     }
   >;
   getSlash: BaseContractMethod<
@@ -2618,6 +2642,11 @@ export interface ServiceRegistryContract extends BaseContract {
     bigint
   >;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
+  tierTotals: BaseContractMethod<
+    [tier: BigNumberish],
+    [pendingRewards: bigint, allocated: bigint],
+    [pendingRewards: bigint, allocated: bigint]
+  >;
   upgradeToAndCall: BaseContractMethod<
     [newImplementation: AddressLike, data: BytesLike],
     void,
