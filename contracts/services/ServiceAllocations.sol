@@ -92,7 +92,7 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         // are kept where allocations change (`_setAllocated`): ≤ 4 slots, not every service.
         uint256[] memory available = _available(maxTier);
         uint256[] memory needed = new uint256[](maxTier + 1);
-        for (uint256 t = maxTier; t > 1; ) {
+        for (uint256 t = maxTier; t > 1;) {
             --t;
             needed[t] = needed[t + 1] + $.tierAllocated[t - 1];
         }

@@ -409,7 +409,15 @@ describe("PoolModel", function () {
       serviceRewards,
       maxReward,
       modules: [
-        { clValidators: 0n, clBalance: 0n, withdrawn: 0n, exited: 0n, bondCharged: 0n, perfBps: 0n, slashedValidators: 0n },
+        {
+          clValidators: 0n,
+          clBalance: 0n,
+          withdrawn: 0n,
+          exited: 0n,
+          bondCharged: 0n,
+          perfBps: 0n,
+          slashedValidators: 0n,
+        },
       ],
     });
     // Two tier-1 services paying 5 wei each are one 10 wei entry: fee ⌊10 · bps / 10⁴⌋ once.

@@ -91,7 +91,11 @@ contract RewardCapTest is ServicesFixture {
         assertEq(address(elv).balance, 0, "EL under the cap is pulled whole");
         uint256 t1Booked = cap - 1 ether < 5 ether ? cap - 1 ether : 5 ether;
         assertEq(_tierPending(1), 5 ether - t1Booked, "tier 1 books first");
-        assertEq(_tierPending(2), 20 ether - (cap - 1 ether - t1Booked), "tier 2 gets what is left of the cap");
+        assertEq(
+            _tierPending(2),
+            20 ether - (cap - 1 ether - t1Booked),
+            "tier 2 gets what is left of the cap"
+        );
         assertEq(address(registry).balance, 25 ether - (cap - 1 ether), "the rest waits in the registry");
         uint256 left = 25 ether - (cap - 1 ether);
         uint256 reports;

@@ -139,7 +139,11 @@ contract TierTotalsTest is ServicesFixture {
         assertEq(_pending(2), 1 ether, "tier 2 pending");
         uint256 c0 = book.navs()[2];
         _report();
-        assertEq(book.navs()[2] - c0, 1 ether - (1 ether * SERVICE_FEE_BPS) / 10_000, "C earned the fee's net");
+        assertEq(
+            book.navs()[2] - c0,
+            1 ether - (1 ether * SERVICE_FEE_BPS) / 10_000,
+            "C earned the fee's net"
+        );
         assertEq(_pending(2), 0, "booked");
     }
 
