@@ -106,22 +106,9 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     }
 
     /// @inheritdoc IServiceRegistry
-    function setServiceStatus(
-        uint256 serviceId,
-        ServiceStatus status
-    ) external onlyRole(SERVICE_MANAGER_ROLE) {
-        Service storage s = _service(serviceId);
-        ServiceStatus from = s.status;
-        bool ok =
-            (status == ServiceStatus.Active &&
-                (from == ServiceStatus.Pending || from == ServiceStatus.Paused)) ||
-                (status == ServiceStatus.Paused && from == ServiceStatus.Active) ||
-                (status == ServiceStatus.Retired && from != ServiceStatus.Retired);
-        require(ok, InvalidStatusChange(from, status));
-        if (status == ServiceStatus.Active) _checkRedeemDelays(s.params);
-        if (status == ServiceStatus.Retired) --_s().liveServices;
-        s.status = status;
-        emit ServiceStatusChanged(serviceId, status);
+    /// @dev Run by ServiceSlashing (EIP-170 leaves no room here); the role is checked here first.
+    function setServiceStatus(uint256, ServiceStatus) external onlyRole(SERVICE_MANAGER_ROLE) {
+        _delegate(SLASHING);
     }
 
     /// @notice Sets the exposure limit's cover factor. DEFAULT_ADMIN_ROLE.
@@ -493,16 +480,6 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     }
 
     // ---------------------------------------------------------------- internal
-
-    function _checkRedeemDelays(ServiceParams storage p) private view {
-        IYieldClasses book = _s().book;
-        uint256 needed = uint256(p.slashingWindow) + p.vetoWindow;
-        uint256 k = book.classCount();
-        for (uint256 c = p.tier; c < k; ++c) {
-            uint256 d = book.getClass(c).params.redeemDelay;
-            require(d >= needed, RedeemDelayTooShort(c, d, needed));
-        }
-    }
 
     /// @dev Runs `impl`'s code on this contract's storage with the calldata as received, and
     /// returns or reverts with its result (the extension has the same ABI as the registry function forwarding to it).

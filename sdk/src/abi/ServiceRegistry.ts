@@ -2292,12 +2292,12 @@ export const ServiceRegistryAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "serviceId",
+        name: "",
         type: "uint256",
       },
       {
         internalType: "enum IServiceRegistry.ServiceStatus",
-        name: "status",
+        name: "",
         type: "uint8",
       },
     ],
@@ -2627,7 +2627,7 @@ export interface ServiceRegistryContract extends BaseContract {
     ContractTransactionResponse
   >;
   setServiceStatus: BaseContractMethod<
-    [serviceId: BigNumberish, status: BigNumberish],
+    [arg0: BigNumberish, arg1: BigNumberish],
     void,
     ContractTransactionResponse
   >;
