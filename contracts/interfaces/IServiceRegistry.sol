@@ -38,7 +38,9 @@ interface IServiceRegistry {
         ServiceParams params;
         ServiceStatus status;
         uint128 allocation; // ETH of stake securing the service
-        uint128 pendingRewards;
+        // Every reward the service ever paid (its registration fee included). What awaits a
+        // report is kept per tier (`tierTotals`), so a report reads ≤ 7 tiers, not every service.
+        uint128 rewardsPaid;
     }
 
     /// @dev Two storage slots: everything but the evidence in the first (a request writes two
@@ -221,10 +223,10 @@ interface IServiceRegistry {
     /// (`setServiceRegistry` and every `setParams`).
     function setSlashParams(address exits, uint256 slashPenaltyBps, uint256 exitDeadline) external;
 
-    /// @notice Hands the rewards paid since the last report to the router, at most `maxTotal`
-    /// in service id order (the rest stays pending for later reports). Accounting only.
+    /// @notice Hands the rewards paid since the last report to the pool, at most `maxTotal`, in
+    /// tier order (the rest stays pending for later reports). Accounting only.
     /// @param maxTotal what the report's reward cap leaves for service rewards (§9)
-    /// @return paid per service booked now (only services with rewards pending)
+    /// @return paid per tier booked now (only tiers with rewards pending), tiers ascending
     /// @return tiers their tiers
     function collectRewards(uint256 maxTotal) external returns (uint256[] memory paid, uint8[] memory tiers);
 
@@ -244,6 +246,11 @@ interface IServiceRegistry {
     function serviceCount() external view returns (uint256);
 
     function getService(uint256 serviceId) external view returns (Service memory);
+
+    /// @notice The running totals of tier `tier` (1 ≤ tier < 8): service rewards paid and not
+    /// yet booked by a report, and `Σ ⌊a_s · maxSlashBps_s / 10⁴⌋` over its services (the
+    /// allocations' part of `exposure`, kept where allocations change).
+    function tierTotals(uint256 tier) external view returns (uint256 pendingRewards, uint256 allocated);
 
     function getSlash(uint256 slashId) external view returns (SlashRequest memory);
 

@@ -88,8 +88,14 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         RegistryStorage storage $ = _s();
         uint256 maxTier = $.book.classCount();
         // Allocations only: deallocating stake cannot be scaled (it stays slashable until
-        // released), so the limit is restored for what remains once it is.
-        (uint256[] memory needed, uint256[] memory available) = _exposures(maxTier, false);
+        // released), so the limit is restored for what remains once it is. The per-tier sums
+        // are kept where allocations change (`_setAllocated`): ≤ 4 slots, not every service.
+        uint256[] memory available = _available(maxTier);
+        uint256[] memory needed = new uint256[](maxTier + 1);
+        for (uint256 t = maxTier; t > 1;) {
+            --t;
+            needed[t] = needed[t + 1] + $.tierAllocated[t - 1];
+        }
         // One pass: a service of tier τ is scaled once, by the smallest available/needed over
         // the tiers t ≤ τ (every such tier counts it). Each tier t then needs at most
         // Σ_{τ≥t} f_τ·n_τ ≤ (available_t/needed_t)·needed_t, with floors only lowering it.
@@ -509,7 +515,7 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         uint256 back;
         (placed, back) = _placeAll(serviceId, s.params.maxSlashBps, stakes, owns, keys, x);
         _setOperators(serviceId, keys);
-        s.allocation = SafeCast.toUint128(placed);
+        _setAllocated(s, placed);
         _addDeallocating(serviceId, moved, back, releaseAt);
     }
 
@@ -599,7 +605,7 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
             to += next;
         }
         uint256 from = s.allocation;
-        s.allocation = SafeCast.toUint128(to);
+        _setAllocated(s, to);
         _addDeallocating(serviceId, moved, 0, releaseAt);
         emit IServiceRegistry.AllocationScaled(serviceId, from, to, releaseAt);
     }
@@ -642,7 +648,7 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
 
     function _checkExposure() private view {
         uint256 maxTier = _s().book.classCount();
-        (uint256[] memory needed, uint256[] memory available) = _exposures(maxTier, true);
+        (uint256[] memory needed, uint256[] memory available) = _exposures(maxTier);
         for (uint256 t = 1; t < maxTier; ++t) {
             require(
                 needed[t] <= available[t],
@@ -651,20 +657,18 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         }
     }
 
-    /// @dev `exposure(t)` for every tier `t < maxTier` (index t) in one pass over the services
+    /// @dev `exposure(t)` (allocations and deallocating stake) for every tier `t < maxTier` (index t) in one pass over the services
     /// and one read of the NAVs, instead of one pass and one external call per tier. Same
     /// per-service floors summed, so the figures equal `exposure(t)` exactly.
     function _exposures(
-        uint256 maxTier,
-        bool withDeallocating
+        uint256 maxTier
     ) private view returns (uint256[] memory needed, uint256[] memory available) {
         RegistryStorage storage $ = _s();
         needed = new uint256[](maxTier + 1);
         uint256 count = $.services.length;
         for (uint256 i; i < count; ++i) {
             IServiceRegistry.Service storage s = $.services[i];
-            uint256 stake = s.allocation;
-            if (withDeallocating) stake += _deallocatingOf(i);
+            uint256 stake = s.allocation + _deallocatingOf(i);
             if (stake == 0) continue;
             uint256 tier = s.params.tier;
             if (tier > maxTier) tier = maxTier;
@@ -672,6 +676,12 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         }
         // Suffix sums: needed[t] = Σ over services of tier ≥ t.
         for (uint256 t = maxTier; t > 0; --t) needed[t - 1] += needed[t];
+        available = _available(maxTier);
+    }
+
+    /// @dev `coverFactor · Σ_{k ≥ t} nav_k` for every tier `t < maxTier` (index t), one read of the NAVs.
+    function _available(uint256 maxTier) private view returns (uint256[] memory available) {
+        RegistryStorage storage $ = _s();
         uint256[] memory navs = $.book.navs();
         uint256 cover = $.coverFactorBps;
         available = new uint256[](maxTier);

@@ -8,6 +8,7 @@ import {IStakingModule} from "../interfaces/IStakingModule.sol";
 import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
 import {IYieldClasses} from "../interfaces/IYieldClasses.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {BPS, MAX_CLASSES} from "../libraries/Constants.sol";
 
 /// @title ServiceRegistryStorage
 /// @notice The ServiceRegistry's state (one ERC-7201 namespace) and the helpers every piece of
@@ -31,6 +32,8 @@ abstract contract ServiceRegistryStorage {
     /// @dev q_s of a service with π_s > 0 and σ_s = 0: the empty coalition attacks it (γ = 0).
     /// 2^200: the loads stay far from overflow with every service unbacked.
     uint256 internal constant UNBACKED = 1 << 200;
+    /// @dev Service tiers: 1 ≤ tier < classCount ≤ MAX_CLASSES (the per-tier totals, index tier − 1).
+    uint256 internal constant TIERS = MAX_CLASSES - 1;
 
     struct Stake {
         // One slot per (service, operator): the report's exposure scaling touches one slot per
@@ -124,6 +127,15 @@ abstract contract ServiceRegistryStorage {
         IExitManager exits;
         uint16 slashPenaltyBps; // ≤ 10⁴
         uint32 exitDeadline; // seconds
+        // ---- per-tier running totals (appended), so a report reads ≤ TIERS slots, not every service.
+        // Bit t: tier t has rewards pending, tierRewards[t − 1] (in the slot above: one cold read
+        // finds the tiers to book). Without its bit a tier's total is stale and means 0.
+        uint8 rewardTiers;
+        // Per tier t (index t − 1, two per slot): service rewards paid and not yet booked.
+        uint128[TIERS] tierRewards;
+        // Per tier t (index t − 1): Σ ⌊allocation·maxSlashBps/10⁴⌋ over its services, the same
+        // per-service floors `exposure` sums; updated wherever an allocation changes (`_setAllocated`).
+        uint128[TIERS] tierAllocated;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ServiceRegistry")) - 1)) & ~bytes32(uint256(0xff))
@@ -146,6 +158,19 @@ abstract contract ServiceRegistryStorage {
         RegistryStorage storage $ = _s();
         require(slashId < $.slashCount, IServiceRegistry.UnknownSlash(slashId));
         return $.slashes[slashId];
+    }
+
+    /// @dev Writes a service's allocation and keeps its tier's `tierAllocated` equal to the sum
+    /// `exposure` would compute (the service's own floored term replaced).
+    function _setAllocated(IServiceRegistry.Service storage s, uint256 next) internal {
+        uint256 cur = s.allocation;
+        s.allocation = SafeCast.toUint128(next);
+        if (next == cur) return;
+        uint256 m = s.params.maxSlashBps;
+        uint128[TIERS] storage a = _s().tierAllocated;
+        uint256 i = s.params.tier - 1; // ≥ 1 at registration, < classCount ≤ MAX_CLASSES
+        // The tier's sum holds this service's term ⌊cur·m/10⁴⌋, so the subtraction cannot underflow.
+        a[i] = SafeCast.toUint128(a[i] - (cur * m) / BPS + (next * m) / BPS);
     }
 
     /// @dev Slashable stake of an operator in a service now (allocation plus what is still deallocating).

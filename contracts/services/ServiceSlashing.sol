@@ -6,6 +6,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ICascadePool} from "../interfaces/ICascadePool.sol";
 import {IExitManager} from "../interfaces/IExitManager.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
+import {IYieldClasses} from "../interfaces/IYieldClasses.sol";
 import {BPS} from "../libraries/Constants.sol";
 import {ServiceExtension} from "./ServiceExtension.sol";
 import {ServiceGate} from "./ServiceGate.sol";
@@ -77,7 +78,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             Deallocating storage d = $.deallocating[r.serviceId];
             d.amount -= uint128(fromPending > d.amount ? d.amount : fromPending);
         }
-        s.allocation -= uint128(fromStake > s.allocation ? s.allocation : fromStake);
+        _setAllocated(s, fromStake > s.allocation ? 0 : s.allocation - fromStake);
         _attach(r.serviceId, false, x);
         _syncEnd(x);
         _chargeSlash(slashId, r, s.params, amount);
@@ -117,6 +118,41 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         if (others == 0) return;
         uint256 kept = $.router.lockOperatorBond(moduleId, operatorId, others);
         if (kept < others) _takeLocks(moduleId, operatorId, others - kept);
+    }
+
+    /// @notice See IServiceRegistry.setServiceStatus (the registry checks SERVICE_MANAGER_ROLE,
+    /// then forwards). Here since the per-tier totals left the registry no room (EIP-170): the
+    /// rule that a service may only go active while every class it exposes keeps its redeem
+    /// delay ≥ slashing + veto window is a slashing rule (no class can flee a due slash, §8).
+    function setServiceStatus(
+        uint256 serviceId,
+        IServiceRegistry.ServiceStatus status
+    ) external onlyDelegated {
+        IServiceRegistry.Service storage s = _service(serviceId);
+        IServiceRegistry.ServiceStatus from = s.status;
+        bool ok =
+            (status == IServiceRegistry.ServiceStatus.Active &&
+                (from == IServiceRegistry.ServiceStatus.Pending ||
+                    from == IServiceRegistry.ServiceStatus.Paused)) ||
+                (status == IServiceRegistry.ServiceStatus.Paused &&
+                    from == IServiceRegistry.ServiceStatus.Active) ||
+                (status == IServiceRegistry.ServiceStatus.Retired &&
+                    from != IServiceRegistry.ServiceStatus.Retired);
+        require(ok, IServiceRegistry.InvalidStatusChange(from, status));
+        if (status == IServiceRegistry.ServiceStatus.Active) _checkRedeemDelays(s.params);
+        if (status == IServiceRegistry.ServiceStatus.Retired) --_s().liveServices;
+        s.status = status;
+        emit IServiceRegistry.ServiceStatusChanged(serviceId, status);
+    }
+
+    function _checkRedeemDelays(IServiceRegistry.ServiceParams storage p) private view {
+        IYieldClasses book = _s().book;
+        uint256 needed = uint256(p.slashingWindow) + p.vetoWindow;
+        uint256 k = book.classCount();
+        for (uint256 c = p.tier; c < k; ++c) {
+            uint256 d = book.getClass(c).params.redeemDelay;
+            require(d >= needed, IServiceRegistry.RedeemDelayTooShort(c, d, needed));
+        }
     }
 
     /// @notice See IServiceRegistry.setSlashParams (the registry forwards the call unchanged).
@@ -169,7 +205,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             // Leaving is the operator's right: never refused, the new γ is published.
             _syncEnd(x);
             // Plain narrowing: at most `from`, itself a uint128 (EIP-170 leaves no room for a check).
-            s.allocation = uint128(from - removed);
+            _setAllocated(s, from - removed);
             _addDeallocating(serviceId, removed, 0, SafeCast.toUint64(effectiveAt));
             emit IServiceRegistry.AllocationScaled(serviceId, from, from - removed, effectiveAt);
         }

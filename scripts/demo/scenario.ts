@@ -548,10 +548,11 @@ async function oracleReports(w: World, say: Say) {
   const navs0: bigint[] = [...(await w.sys.book.navs())];
   const feeBps = BigInt(w.sys.config.serviceFeeBps);
   const serviceRewards = w.symbols.map(() => 0n);
-  for (const [i, d] of w.services.entries()) {
-    const pending = BigInt((await w.sys.registry.getService(i)).pendingRewards);
-    if (pending === 0n) continue;
-    serviceRewardDown(pending, feeBps, navs0, d.tier).parts.forEach((p, k) => {
+  // The registry keeps unbooked rewards per tier; a report books each tier's total (tier order).
+  for (const tier of [...new Set(w.services.map((d) => d.tier))].sort((a, b) => a - b)) {
+    const [pending] = await w.sys.registry.tierTotals(tier);
+    if (BigInt(pending) === 0n) continue;
+    serviceRewardDown(BigInt(pending), feeBps, navs0, tier).parts.forEach((p, k) => {
       serviceRewards[k] += p;
       w.toClasses[k] += p;
     });

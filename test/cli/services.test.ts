@@ -195,7 +195,8 @@ describe("cascade service / keeper / risk --deployed (in-process)", function () 
     expect(r.out, "no slashes").to.match(/no pending slashes/);
     const j = json(await ok(["--json", "service", "info", "0"]));
     expect(j.exposedClasses, "tier 2 → C").to.deep.equal([2]);
-    expect(j.pendingRewards, "paid, not yet booked").to.equal(ETH.toString());
+    expect(j.tierPendingRewards, "paid, not yet booked").to.equal(ETH.toString());
+    expect(j.rewardsPaid, "paid by the service").to.equal(ETH.toString());
   });
 
   it("service slash / execute / veto", async function () {

@@ -20,7 +20,8 @@
  * vault, EL rewards, random perf, bond-covered operator losses), reports that break one §9 rule
  * (must revert with that error and change nothing), depositToBeacon, class open/close, module
  * pause/resume, bond top-ups and parameter changes mirrored in the model. Service actions:
- * payRewards (booked by the next report as `serviceRewards`, in service id order), requestSlash
+ * payRewards (by the two services or a third, reward-only tier-1 one; booked by the next report
+ * as `serviceRewards`, one entry per tier in tier order: the registry's per-tier totals), requestSlash
  * (also past maxSlashBps or past the per-operator pending cap: must revert SlashBpsTooHigh),
  * vetoSlash (inside or after the window: VetoWindowOver), executeSlash (too early:
  * VetoWindowOpen; else `model.serviceSlash(amount, bondCharged, tier, module)` with amount =
@@ -133,7 +134,7 @@ interface Scenario {
   donations: bigint;
   /** Slashed ETH credited to service recipients and not yet claimed (pool.servicePayoutsTotal). */
   payouts: bigint;
-  /** Per service: rewards paid since the last applied report (registry.pendingRewards). */
+  /** Per tier (index = tier): rewards paid and not yet booked (registry.tierTotals). */
   serviceRewards: bigint[];
   /** Slash requests of this scenario, by chain slash id. */
   slashes: SlashRef[];
@@ -165,6 +166,12 @@ const SERVICES = [
   { tier: 1, maxSlashBps: 1000, slashingWindow: 120, vetoWindow: 240 },
   { tier: 2, maxSlashBps: 2000, slashingWindow: 200, vetoWindow: 180 },
 ] as const;
+/**
+ * Services that pay rewards: the two above and a third of tier 1 with no stake (registered and
+ * active only), so one tier's total sums two services' payments (the fee floored per tier).
+ */
+const PAYERS = [...SERVICES, { tier: 1, maxSlashBps: 1000, slashingWindow: 120, vetoWindow: 240 }] as const;
+const TIER_SLOTS = 8; // MAX_CLASSES: tiers 1..7
 
 class DifferentialFailure extends Error {
   override name = "DifferentialFailure";
@@ -360,6 +367,10 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       registryEth,
       s.serviceRewards.reduce((a, b) => a + b, 0n),
     );
+    for (const t of [1, 2]) {
+      const [pendingT] = await sys.registry.tierTotals(t);
+      eq(`tier ${t} pending rewards`, pendingT, s.serviceRewards[t]);
+    }
     const chainNavSum = classes.reduce((a: bigint, c: { nav: bigint }) => a + BigInt(c.nav), 0n);
     if (chainNavSum > pooled) bad.push(`Σnav ${chainNavSum} > pooled ${pooled} on chain`);
     for (let i = 0; i < m.modules.length; i++) {
@@ -955,9 +966,10 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     if (expectError !== null) fail(s, `report accepted on chain; expected ${expectError}`);
     // κ's bond: the total as the report found it, lowered by the report's charges.
     s.kappaBond = s.bonds.reduce((a, b) => a + b, 0n);
-    // Service rewards paid since the last report, in service id order (services that paid).
-    const paying = s.serviceRewards.flatMap((paid, i) => (paid === 0n ? [] : [i]));
-    const serviceRewards = paying.map((i) => ({ paid: s.serviceRewards[i], tier: SERVICES[i].tier }));
+    // Service rewards paid since the last report: one entry per tier with something pending,
+    // in tier order (the registry's per-tier totals).
+    const paying = s.serviceRewards.flatMap((paid, t) => (paid === 0n ? [] : [t]));
+    const serviceRewards = paying.map((t) => ({ paid: s.serviceRewards[t], tier: t }));
     // §9 reward cap: EL then service rewards together at most maxRewardApr on the CL base over
     // the reference-slot span (from the last applied refSlot; the first from initialization).
     let to = genesis + r.refSlot * secondsPerSlot;
@@ -975,7 +987,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       maxReward,
     });
     // What the cap left stays pending in the registry (and the EL rest in its vault).
-    paying.forEach((i, j) => (s.serviceRewards[i] -= result.serviceBooked[j]));
+    paying.forEach((t, j) => (s.serviceRewards[t] -= result.serviceBooked[j]));
     if (result.elBooked !== elRewards) note(s, `  → EL capped: booked ${result.elBooked} of ${elRewards}`);
     s.payouts += result.debtRepaid;
     // Every class wiped: fees are owed as ETH through the router's payout ledger (DESIGN §5).
@@ -1068,11 +1080,11 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
 
   async function actPayRewards(s: Scenario) {
     const { rng } = s;
-    const sid = rng.int(0, SERVICES.length - 1);
+    const sid = rng.int(0, PAYERS.length - 1);
     const amount = rng.chance(0.15) ? rng.big(1n, 10n ** 6n) : rng.big(ETH / 1000n, 3n * ETH);
-    note(s, `payRewards service ${sid} (tier ${SERVICES[sid].tier}) ${amount}`);
+    note(s, `payRewards service ${sid} (tier ${PAYERS[sid].tier}) ${amount}`);
     await (await sys.registry.connect(funder).payRewards(sid, { value: amount })).wait();
-    s.serviceRewards[sid] += amount;
+    s.serviceRewards[PAYERS[sid].tier] += amount;
     await check(s, "payRewards");
   }
 
@@ -1474,6 +1486,20 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
     for (const sid of SERVICES.keys()) {
       await (await reg.setAllocation(sid, amount, [stakeKey(0), stakeKey(1)])).wait();
     }
+    // The reward-only payer (no opt-in, no stake): its tier's pending total is shared.
+    for (const svc of PAYERS.slice(SERVICES.length)) {
+      const sid = Number(await reg.serviceCount());
+      await (
+        await reg.registerService({
+          ...svc,
+          minOperators: 2,
+          maxOperatorShareBps: 8000,
+          slasher: deployer.address,
+          recipient: serviceRecipient.address,
+        })
+      ).wait();
+      await (await reg.setServiceStatus(sid, 2)).wait(); // Active
+    }
     for (const t of [1, 2]) {
       const [needed, available] = await reg.exposure(t);
       if (needed > available) throw new Error(`exposure tier ${t}: ${needed} > ${available}`);
@@ -1526,7 +1552,7 @@ describe("differential: contracts vs the decimal.js model on random scenarios", 
       minTarget: 0n,
       donations: setupDonations,
       payouts: 0n,
-      serviceRewards: SERVICES.map(() => 0n),
+      serviceRewards: Array.from({ length: TIER_SLOTS }, () => 0n),
       slashes: [],
       pendingBps: new Map(),
       pendingOrder: [],

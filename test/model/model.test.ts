@@ -254,10 +254,11 @@ function randomReport(p: M.PoolModel, rng: Rng, timestamp: bigint): M.Report {
   return {
     timestamp,
     elRewards: rng.int(2) === 0 ? 0n : rng.below(ETH / 5n),
-    serviceRewards: Array.from({ length: rng.int(3) }, () => ({
-      paid: rng.below(ETH / 10n),
-      tier: 1 + rng.int(p.classes.length - 1),
-    })),
+    // One entry per tier with rewards pending, in tier order (the registry's per-tier totals).
+    serviceRewards: Array.from({ length: p.classes.length - 1 }, (_, i) => ({
+      paid: rng.int(2) === 0 ? 0n : rng.below(ETH / 10n),
+      tier: i + 1,
+    })).filter((x) => x.paid !== 0n),
     modules: p.modules.map((m) => {
       const clValidators = m.clValidators + rng.below(m.deposited - m.clValidators + 1n);
       let clBalance = m.clBalance + (clValidators - m.clValidators) * 32n * ETH;
@@ -389,6 +390,66 @@ describe("PoolModel", function () {
       M.ModelError,
       "ClassIsWiped",
     );
+  });
+
+  it("service rewards: one entry per tier in tier order, the fee floored per tier, the cap in tier order", function () {
+    const mk = () => {
+      const p = new M.PoolModel({
+        classes: defaultClasses(),
+        modules: [{ feeBps: 0n, reputation: 10_000n }],
+        params: defaultParams(),
+      });
+      p.deposit(1, 32n * ETH);
+      p.deposit(2, 32n * ETH);
+      return p;
+    };
+    const report = (serviceRewards: M.ServiceReward[], maxReward?: bigint): M.Report => ({
+      timestamp: 1n,
+      elRewards: 0n,
+      serviceRewards,
+      maxReward,
+      modules: [
+        {
+          clValidators: 0n,
+          clBalance: 0n,
+          withdrawn: 0n,
+          exited: 0n,
+          bondCharged: 0n,
+          perfBps: 0n,
+          slashedValidators: 0n,
+        },
+      ],
+    });
+    // Two tier-1 services paying 5 wei each are one 10 wei entry: fee ⌊10 · bps / 10⁴⌋ once.
+    const p = mk();
+    const fee = (10n * defaultParams().serviceFeeBps) / 10_000n;
+    const a0 = p.classes[0].nav;
+    p.applyReport(report([{ paid: 10n, tier: 1 }]));
+    expect(p.classes[0].nav - a0, "the treasury's fee of the tier total").to.equal(fee);
+    // Out of order or repeated tiers are not what the registry hands over.
+    for (const bad of [
+      [
+        { paid: 1n, tier: 2 },
+        { paid: 1n, tier: 1 },
+      ],
+      [
+        { paid: 1n, tier: 1 },
+        { paid: 1n, tier: 1 },
+      ],
+    ])
+      expect(() => mk().applyReport(report(bad)), "tier order").to.throw(M.ModelError, "ServiceTierOrder");
+    // The cap books tier 1 first.
+    const q = mk();
+    const r = q.applyReport(
+      report(
+        [
+          { paid: 3n * ETH, tier: 1 },
+          { paid: 7n * ETH, tier: 2 },
+        ],
+        4n * ETH,
+      ),
+    );
+    expect(r.serviceBooked, "tier 1 whole, tier 2 what is left").to.deep.equal([3n * ETH, ETH]);
   });
 
   it("a redemption pays min(value at request, value now) and waits for the class delay", function () {

@@ -155,7 +155,8 @@ describe("sdk: restaked service journey", function () {
 
     // Rewards: paid now, booked to C at the next report.
     const pay = await payRewards(payer, { serviceId: 0, amount: "1" });
-    expect(pay.pendingRewards, "awaiting report").to.equal(ETH);
+    expect(pay.tierPendingRewards, "awaiting report").to.equal(ETH);
+    expect(pay.rewardsPaid, "paid by the service").to.equal(ETH);
     await refused(
       payer,
       () => payRewards(payer, { serviceId: 0, amount: "0" }),
@@ -169,7 +170,9 @@ describe("sdk: restaked service journey", function () {
       modules: [moduleReport(0, 0n), moduleReport(1, 0n)],
     });
     expect((await sys.book.getClass(2)).nav > navC, "C earned the service rewards").to.equal(true);
-    expect((await serviceInfo(gov, { serviceId: 0 })).pendingRewards, "booked").to.equal(0n);
+    info = await serviceInfo(gov, { serviceId: 0 });
+    expect(info.tierPendingRewards, "booked").to.equal(0n);
+    expect(info.rewardsPaid, "the service's lifetime payments stay").to.equal(ETH);
 
     // Slash requests: wrong signer, bps above max, no stake — all refused before sending.
     const slash = {

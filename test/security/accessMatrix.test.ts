@@ -261,6 +261,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     setSlashParams: gated(),
     optOut: gated(),
     setServiceRisk: gated(),
+    setServiceStatus: gated(),
   },
   ClassToken: {
     ...erc20,

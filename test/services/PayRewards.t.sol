@@ -13,6 +13,10 @@ contract PayRewardsTest is ServicesFixture {
         registry.payRewards{value: amount}(svc);
     }
 
+    function _tierPending(uint256 tier) private view returns (uint256 p) {
+        (p, ) = registry.tierTotals(tier);
+    }
+
     function test_payRewards_splitByEligibilityLessServiceFee() public {
         _standardSetup(); // A/B/C = 200/100/100
         uint256 t1 = _service(1, 1_000);
@@ -22,8 +26,9 @@ contract PayRewardsTest is ServicesFixture {
         _pay(t1, 10 ether);
         _pay(t2, 6 ether);
         _pay(t2, 4 ether);
-        assertEq(registry.getService(t1).pendingRewards, 10 ether, "t1 pending");
-        assertEq(registry.getService(t2).pendingRewards, 10 ether, "t2 pending accumulates");
+        assertEq(_tierPending(1), 10 ether, "tier 1 pending");
+        assertEq(_tierPending(2), 10 ether, "tier 2 pending accumulates");
+        assertEq(registry.getService(t2).rewardsPaid, 10 ether, "t2's payments");
         (uint256 a, uint256 b, uint256 c) = _navs();
         assertEq(a + b + c, 400 ether, "booked only at the report");
         uint256 buffered = pool.buffered();
@@ -36,8 +41,9 @@ contract PayRewardsTest is ServicesFixture {
         assertEq(tokens[0].balanceOf(treasury), 2 ether, "treasury fee as class-0 shares at price 1");
         assertEq(pool.buffered(), buffered + 20 ether, "ETH moved to the router");
         assertEq(address(registry).balance, 0, "registry keeps nothing");
-        assertEq(registry.getService(t1).pendingRewards, 0, "t1 collected");
-        assertEq(registry.getService(t2).pendingRewards, 0, "t2 collected");
+        assertEq(_tierPending(1), 0, "tier 1 collected");
+        assertEq(_tierPending(2), 0, "tier 2 collected");
+        assertEq(registry.getService(t1).rewardsPaid, 10 ether, "t1's payments stay counted");
         _assertNavWithinPooled("after service rewards");
     }
 
@@ -59,7 +65,8 @@ contract PayRewardsTest is ServicesFixture {
         uint256 svc = _service(1, 1_000);
         vm.expectRevert(IServiceRegistry.ZeroAmount.selector);
         registry.payRewards(svc);
-        assertEq(registry.getService(svc).pendingRewards, 0, "nothing pending");
+        assertEq(_tierPending(1), 0, "nothing pending");
+        assertEq(registry.getService(svc).rewardsPaid, 0, "nothing paid");
     }
 
     function test_payRewards_revertsWhenNotActive() public {

@@ -117,7 +117,9 @@ contract RegisterServiceTest is ServicesFixture {
         registry.registerService(p);
         vm.prank(stranger);
         uint256 id = registry.registerService{value: 1 ether}(p);
-        assertEq(registry.getService(id).pendingRewards, 1 ether, "the fee is the service's reward");
+        assertEq(registry.getService(id).rewardsPaid, 1 ether, "the fee is the service's reward");
+        (uint256 pending, ) = registry.tierTotals(1);
+        assertEq(pending, 1 ether, "booked to its tier, collected by the next report");
         assertEq(address(registry).balance, 1 ether, "held until the next report collects it");
     }
 

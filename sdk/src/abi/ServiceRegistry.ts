@@ -1608,7 +1608,7 @@ export const ServiceRegistryAbi = [
           },
           {
             internalType: "uint128",
-            name: "pendingRewards",
+            name: "rewardsPaid",
             type: "uint128",
           },
         ],
@@ -2267,12 +2267,12 @@ export const ServiceRegistryAbi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "serviceId",
+        name: "",
         type: "uint256",
       },
       {
         internalType: "enum IServiceRegistry.ServiceStatus",
-        name: "status",
+        name: "",
         type: "uint8",
       },
     ],
@@ -2347,6 +2347,30 @@ export const ServiceRegistryAbi = [
         internalType: "bool",
         name: "",
         type: "bool",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "tier",
+        type: "uint256",
+      },
+    ],
+    name: "tierTotals",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "pendingRewards",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "allocated",
+        type: "uint256",
       },
     ],
     stateMutability: "view",
@@ -2442,7 +2466,7 @@ export interface ServiceRegistryContract extends BaseContract {
       };
       status: bigint;
       allocation: bigint;
-      pendingRewards: bigint;
+      rewardsPaid: bigint;
     },
     {
       params: {
@@ -2457,7 +2481,7 @@ export interface ServiceRegistryContract extends BaseContract {
       };
       status: bigint;
       allocation: bigint;
-      pendingRewards: bigint;
+      rewardsPaid: bigint;
     }
   >;
   getSlash: BaseContractMethod<
@@ -2578,7 +2602,7 @@ export interface ServiceRegistryContract extends BaseContract {
     ContractTransactionResponse
   >;
   setServiceStatus: BaseContractMethod<
-    [serviceId: BigNumberish, status: BigNumberish],
+    [arg0: BigNumberish, arg1: BigNumberish],
     void,
     ContractTransactionResponse
   >;
@@ -2593,6 +2617,11 @@ export interface ServiceRegistryContract extends BaseContract {
     bigint
   >;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
+  tierTotals: BaseContractMethod<
+    [tier: BigNumberish],
+    [pendingRewards: bigint, allocated: bigint],
+    [pendingRewards: bigint, allocated: bigint]
+  >;
   upgradeToAndCall: BaseContractMethod<
     [newImplementation: AddressLike, data: BytesLike],
     void,

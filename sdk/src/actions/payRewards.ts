@@ -12,8 +12,13 @@ export type PayRewardsParams = z.input<typeof payRewardsParams>;
 export interface PayRewardsResult extends TxResult {
   serviceId: number;
   amount: bigint;
-  /** Rewards of the service waiting for the next report (including this payment). */
-  pendingRewards: bigint;
+  /**
+   * Rewards of the service's tier waiting for the next report (this payment and every other
+   * service of that tier's unbooked payments: the registry keeps them per tier).
+   */
+  tierPendingRewards: bigint;
+  /** Every reward the service ever paid, its registration fee included. */
+  rewardsPaid: bigint;
 }
 
 /**
@@ -37,12 +42,15 @@ export async function payRewards(client: CascadeClient, params: PayRewardsParams
   if (status !== "active")
     throw new InvalidInputError(`payRewards: service ${p.serviceId} is ${status}, not active`);
   const receipt = await send(client, client.registry, "payRewards", [p.serviceId], p.amount);
-  const after = await client.registry.getService(p.serviceId, { blockTag: receipt.blockNumber });
+  const at = { blockTag: receipt.blockNumber };
+  const after = await client.registry.getService(p.serviceId, at);
+  const [tierPending] = await client.registry.tierTotals(s.params.tier, at);
   return {
     txHash: receipt.hash,
     blockNumber: receipt.blockNumber,
     serviceId: p.serviceId,
     amount: p.amount,
-    pendingRewards: BigInt(after.pendingRewards),
+    tierPendingRewards: BigInt(tierPending),
+    rewardsPaid: BigInt(after.rewardsPaid),
   };
 }

@@ -67,8 +67,13 @@ export interface ServiceInfoResult {
   /** Classes whose NAV secures this service: tier … K−1 (junior ones first to absorb a slash). */
   exposedClasses: number[];
   allocation: bigint;
-  /** Rewards paid and not yet booked by a report. */
-  pendingRewards: bigint;
+  /** Every reward the service ever paid, its registration fee included. */
+  rewardsPaid: bigint;
+  /**
+   * Rewards of the service's tier paid and not yet booked by a report (the registry keeps
+   * unbooked rewards per tier; the next report books them in tier order, DESIGN §9 cap).
+   */
+  tierPendingRewards: bigint;
   operators: ServiceOperator[];
   /** For every tier t ≥ 1: Σ a_s · maxSlashBps_s over services of tier ≥ t, and the cover for it. */
   exposure: { tier: number; needed: bigint; available: bigint }[];
@@ -130,6 +135,8 @@ export async function serviceInfo(
     exposure.push({ tier: t, needed: BigInt(needed), available: BigInt(available) });
   }
 
+  const [tierPending] = (await read(client, () => reg.tierTotals(tier))) as [bigint, bigint];
+
   const pendingIds = (await read(client, () => reg.pendingSlashes())) as bigint[];
   const pendingSlashes: PendingSlash[] = [];
   for (const id of [...pendingIds].map(Number).sort((a, b) => a - b)) {
@@ -163,7 +170,8 @@ export async function serviceInfo(
     },
     exposedClasses: Array.from({ length: Math.max(0, classCount - tier) }, (_, i) => tier + i),
     allocation: BigInt(s.allocation),
-    pendingRewards: BigInt(s.pendingRewards),
+    rewardsPaid: BigInt(s.rewardsPaid),
+    tierPendingRewards: BigInt(tierPending),
     operators,
     exposure,
     pendingSlashes,

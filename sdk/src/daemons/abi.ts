@@ -40,7 +40,7 @@ export const MODULE_ABI = [
 export const REGISTRY_ABI = [
   "function pendingSlashes() view returns (uint256[])",
   "function getSlash(uint256 slashId) view returns (tuple(uint32 serviceId, uint32 moduleId, uint32 operatorId, uint16 bps, uint40 requestedAt, uint8 status, uint96 lockedBond, bytes32 evidence))",
-  "function getService(uint256 serviceId) view returns (tuple(tuple(uint8 tier, uint16 maxSlashBps, uint32 slashingWindow, uint32 vetoWindow, uint16 minOperators, uint16 maxOperatorShareBps, address slasher, address recipient) params, uint8 status, uint128 allocation, uint128 pendingRewards))",
+  "function getService(uint256 serviceId) view returns (tuple(tuple(uint8 tier, uint16 maxSlashBps, uint32 slashingWindow, uint32 vetoWindow, uint16 minOperators, uint16 maxOperatorShareBps, address slasher, address recipient) params, uint8 status, uint128 allocation, uint128 rewardsPaid))",
   "function executeSlash(uint256 slashId) returns (uint256 amount)",
   "event SlashExecuted(uint256 indexed slashId, uint256 amount, uint256 bondCharged, uint256 classLoss)",
 ];

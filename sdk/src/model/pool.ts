@@ -108,7 +108,10 @@ export interface Report {
   modules: ModuleReport[];
   /** The EL vault balance the oracle reports; at most `maxReward` of it is booked. */
   elRewards: bigint;
-  /** Pending service rewards in service id order; what the cap leaves is booked, in order. */
+  /**
+   * Pending service rewards, one entry per tier in ascending tier order (the registry keeps
+   * every tier's unbooked total, not each service's); what the cap leaves is booked, in order.
+   */
   serviceRewards: ServiceReward[];
   /**
    * Accounting's reward cap for this report (DESIGN §9): EL then service rewards together at
@@ -347,7 +350,12 @@ export class PoolModel {
       return d;
     });
 
-    // Reward cap (§9): EL first, then services in id order, together at most maxReward.
+    // Reward cap (§9): EL first, then the tiers' pending totals in tier order, together at most
+    // maxReward. One entry per tier: the service fee is floored once per tier (step 6).
+    report.serviceRewards.forEach((s, i) => {
+      if (i > 0 && s.tier <= report.serviceRewards[i - 1].tier)
+        throw new ModelError("ServiceTierOrder", `${s.tier} after ${report.serviceRewards[i - 1].tier}`);
+    });
     let budget = report.maxReward;
     const take = (x: bigint): bigint => {
       if (budget === undefined) return x;

@@ -122,7 +122,8 @@ export function registerServiceCommands(program: Command, ctx: CliContext): void
             ["slasher", r.params.slasher],
             ["recipient", r.params.recipient],
             ["allocation (ETH)", eth(r.allocation)],
-            ["rewards awaiting report (ETH)", eth(r.pendingRewards)],
+            ["rewards paid (ETH)", eth(r.rewardsPaid)],
+            ["tier's rewards awaiting report (ETH)", eth(r.tierPendingRewards)],
           ]),
           table(
             ["module", "operator", "opted in", "allocated (ETH)", "slashable (ETH)"],
@@ -198,7 +199,7 @@ export function registerServiceCommands(program: Command, ctx: CliContext): void
         kv([
           ["service", r.serviceId],
           ["paid (ETH)", eth(r.amount)],
-          ["awaiting report (ETH)", eth(r.pendingRewards)],
+          ["tier's rewards awaiting report (ETH)", eth(r.tierPendingRewards)],
           ["tx", r.txHash],
         ]),
       );
