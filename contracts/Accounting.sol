@@ -84,6 +84,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256 withdrawn; // Σ withdrawn: pulled from the withdrawal vault
         uint256 elBooked; // EL rewards pulled this report (≤ the reward cap)
         uint256 serviceBudget; // what is left of the reward cap for pending service rewards
+        bool servicesCapped; // the service rewards booked used up serviceBudget: some may wait
     }
 
     /// @inheritdoc IAccounting
@@ -93,8 +94,6 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         IStakingRouter router = $.router;
         ModuleInputs memory inputs = _checkSanity(report, router, _reportSpan(report.refSlot));
         uint256 count = inputs.feeBps.length;
-        if (inputs.elBooked != report.elRewards || inputs.serviceBudget != type(uint256).max)
-            emit RewardsCapped(report.elRewards, inputs.elBooked, inputs.serviceBudget);
         $.lastRefSlot = SafeCast.toUint48(report.refSlot);
         $.lastReportTime = SafeCast.toUint48(block.timestamp);
 
@@ -117,6 +116,9 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             count,
             deltas
         );
+        // Only when the cap held something back (or may have: services booked the whole budget).
+        if (inputs.elBooked != report.elRewards || inputs.servicesCapped)
+            emit RewardsCapped(report.elRewards, inputs.elBooked, inputs.serviceBudget);
         // Losses or redemptions may have broken the exposure limit: scale allocations down.
         if (address($.registry) != address(0)) $.registry.enforceExposure();
         // 9. Exit requests (8. was booked with step 1).
@@ -127,11 +129,9 @@ contract Accounting is CascadeUpgradeable, IAccounting {
                 block.timestamp + $.params.exitDeadline
             );
         // 10. Service debt first, then redemptions (buffered → reserved), both before any new
-        // validator.
-        ICascadePool pool = $.pool;
-        pool.repayDebt();
-        // The pool caps the budget at its buffered ETH (one call less than reading it here).
-        uint256 finalized = pool.finalize(type(uint256).max, $.limits.maxFinalizePerReport);
+        // validator: the pool's finalize repays the debt first (one call for both). The pool
+        // caps the budget at its buffered ETH (one call less than reading it here).
+        uint256 finalized = $.pool.finalize(type(uint256).max, $.limits.maxFinalizePerReport);
         emit ReportApplied(report.refSlot, rewards, rewardsNet, loss, treasuryFee, finalized);
     }
 
@@ -257,6 +257,11 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         (uint256[] memory servicePaid, uint8[] memory serviceTiers) = address($.registry) == address(0)
             ? (new uint256[](0), new uint8[](0))
             : $.registry.collectRewards(f.serviceBudget);
+        if (f.serviceBudget != type(uint256).max) {
+            uint256 booked;
+            for (uint256 i; i < servicePaid.length; ++i) booked += servicePaid[i];
+            f.servicesCapped = booked >= f.serviceBudget;
+        }
         uint256[] memory feeEth = $.pool.applyReport(
             IYieldClasses.ReportMoney({
                 fees: fees,
