@@ -108,6 +108,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256 withdrawn; // Σ withdrawn: pulled from the withdrawal vault
         uint256 elBooked; // EL rewards pulled this report (≤ the reward cap)
         uint256 serviceBudget; // what is left of the reward cap for pending service rewards
+        bool servicesCapped; // the service rewards booked used up serviceBudget: some may wait
     }
 
     /// @inheritdoc IAccounting
@@ -117,8 +118,6 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         IStakingRouter router = ROUTER;
         ModuleInputs memory inputs = _checkSanity(report, router, _reportSpan(report.refSlot));
         uint256 count = inputs.feeBps.length;
-        if (inputs.elBooked != report.elRewards || inputs.serviceBudget != type(uint256).max)
-            emit RewardsCapped(report.elRewards, inputs.elBooked, inputs.serviceBudget);
         ($.lastRefSlot, $.lastReportTime) = (
             SafeCast.toUint48(report.refSlot),
             SafeCast.toUint48(block.timestamp)
@@ -143,6 +142,9 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             count,
             deltas
         );
+        // Only when the cap held something back (or may have: services booked the whole budget).
+        if (inputs.elBooked != report.elRewards || inputs.servicesCapped)
+            emit RewardsCapped(report.elRewards, inputs.elBooked, inputs.serviceBudget);
         // Losses or redemptions may have broken the exposure limit: scale allocations down.
         if (address($.registry) != address(0)) $.registry.enforceExposure();
         // 9. Exit requests (8. was booked with step 1).
@@ -153,11 +155,9 @@ contract Accounting is CascadeUpgradeable, IAccounting {
                 block.timestamp + $.params.exitDeadline
             );
         // 10. Service debt first, then redemptions (buffered → reserved), both before any new
-        // validator.
-        ICascadePool pool = POOL;
-        pool.repayDebt();
-        // The pool caps the budget at its buffered ETH (one call less than reading it here).
-        uint256 finalized = pool.finalize(type(uint256).max, $.maxFinalizePerReport);
+        // validator: the pool's finalize repays the debt first (one call for both). The pool
+        // caps the budget at its buffered ETH (one call less than reading it here).
+        uint256 finalized = POOL.finalize(type(uint256).max, $.maxFinalizePerReport);
         emit ReportApplied(report.refSlot, rewards, rewardsNet, loss, treasuryFee, finalized);
     }
 
@@ -280,6 +280,11 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         (uint256[] memory servicePaid, uint8[] memory serviceTiers) = address($.registry) == address(0)
             ? (new uint256[](0), new uint8[](0))
             : $.registry.collectRewards(f.serviceBudget);
+        if (f.serviceBudget != type(uint256).max) {
+            uint256 booked;
+            for (uint256 i; i < servicePaid.length; ++i) booked += servicePaid[i];
+            f.servicesCapped = booked >= f.serviceBudget;
+        }
         uint256[] memory feeEth = POOL.applyReport(
             IYieldClasses.ReportMoney({
                 fees: fees,

@@ -183,11 +183,12 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
 
     /// @dev The class's face and what `shares` are worth now, read with one SLOAD of each of the
     /// class's two first slots; reverts `UnknownClass` (no face) and `RedeemBelowMinimum`.
+    /// Marks the class's queue as holding requests (CLASS_QUEUED) when it was empty.
     function _valueAtRequest(
         PoolStore storage $,
         uint256 classId,
         uint256 shares
-    ) private view returns (address face, uint256 assets) {
+    ) private returns (address face, uint256 assets) {
         Class storage c = $.classes[classId];
         uint256 head = _readHead(c);
         face = address(uint160(head)); // a class that exists has a face
@@ -198,6 +199,11 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         // class (worth 0) stays redeemable so its holders can burn their shares.
         uint256 minimum = $.minRedeemAssets;
         require(assets >= minimum || head & CLASS_WIPED != 0, RedeemBelowMinimum(classId, assets, minimum));
+        if (head & CLASS_QUEUED == 0) {
+            assembly {
+                sstore(c.slot, or(head, CLASS_QUEUED))
+            }
+        }
     }
 
     /// @dev Moves `shares` from `owner`'s balance to the queue's escrow (`_pushRequest` counted
@@ -417,7 +423,7 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
     /// @inheritdoc IYieldClasses
     function getClass(uint256 classId) external view returns (ClassInfo memory info) {
         Class storage c = _class(classId);
-        info = ClassInfo(c.face, c.nav, c.supply, _params(c), c.open, c.wiped);
+        info = ClassInfo(c.face, c.nav, c.supply, _params(c), _isOpen(c), _isWiped(c));
     }
 
     /// @inheritdoc IYieldClasses

@@ -110,7 +110,9 @@ interface IAccounting {
     event LimitsSet(Limits limits);
     /// @notice Under the per-report reward cap (§9) the report books `elBooked` of the
     /// `elReported` EL rewards and at most `serviceBudget` of the pending service rewards; the
-    /// rest waits in its vault or in the registry for later reports.
+    /// rest waits in its vault or in the registry for later reports. Emitted only when the cap
+    /// held something back: EL rewards (`elBooked < elReported`), or service rewards booked up
+    /// to the whole `serviceBudget` (more may be pending).
     event RewardsCapped(uint256 elReported, uint256 elBooked, uint256 serviceBudget);
     event ServiceRegistrySet(address registry);
     event OracleSet(address oracle);

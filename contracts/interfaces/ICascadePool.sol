@@ -99,7 +99,7 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
     function payServiceSlash(address recipient, uint256 amount) external;
 
     /// @notice Repays service debt from buffered, oldest debtor first (report step 10, before
-    /// redemptions). Accounting only.
+    /// redemptions; `finalize` does it first on every report). Accounting only.
     /// @return repaid wei repaid
     function repayDebt() external returns (uint256 repaid);
 

@@ -62,6 +62,8 @@ interface IWithdrawalQueue {
     /// @notice Finalizes due requests, FIFO within each class, within `budget` wei and at most
     /// `maxRequests` requests. Each class first gets `maxRequests / classCount` of the request
     /// budget (so dust in one class cannot delay another), then the rest goes in class order.
+    /// Report step 10 in one call: service debt is repaid from buffered first (as
+    /// `ICascadePool.repayDebt`), then the budget is capped at what is left buffered.
     /// Accounting only.
     /// @return total ETH the finalized requests lock: it moves from buffered to reserved.
     function finalize(uint256 budget, uint256 maxRequests) external returns (uint256 total);

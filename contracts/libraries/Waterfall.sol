@@ -146,6 +146,70 @@ library Waterfall {
         distributed = true;
     }
 
+    /// @notice `splitByNavDown` with its sums precomputed, added into `into` in place (no array
+    /// allocated): the same parts, part_k = ⌊amount·navs0_k/E⌋ for k ≥ fromClass, the dust to
+    /// the most junior class with NAV.
+    /// @dev The caller passes E = Σ_{j≥fromClass} navs0_j (> 0) and `junior`, the most junior
+    /// class with NAV (≥ fromClass whenever E > 0). NAVs are below 2^128, so an amount below
+    /// 2^128 needs no 512-bit product (the same quotient as `mulDiv`).
+    /// @param amount Wei to split.
+    /// @param navs0 Start-of-report NAV per class.
+    /// @param fromClass Most senior eligible class.
+    /// @param eligible E, the eligible classes' NAV (> 0).
+    /// @param junior The most junior class with NAV.
+    /// @param into Per-class accumulator the parts are added to.
+    function splitByNavInto(
+        uint256 amount,
+        uint256[] memory navs0,
+        uint256 fromClass,
+        uint256 eligible,
+        uint256 junior,
+        uint256[] memory into
+    ) internal pure {
+        uint256 k = navs0.length;
+        uint256 given;
+        bool small = amount <= type(uint128).max;
+        for (uint256 i = fromClass; i < k;) {
+            uint256 nav = navs0[i];
+            if (nav != 0) {
+                uint256 part;
+                unchecked {
+                    // amount, nav < 2^128: the product fits
+                    part = small ? (amount * nav) / eligible : Math.mulDiv(amount, nav, eligible);
+                }
+                into[i] += part;
+                given += part;
+            }
+            unchecked {
+                ++i; // < k
+            }
+        }
+        into[junior] += amount - given;
+    }
+
+    /// @notice Step 5: one class's premium, P_k = ⌊r_k·p_k·covered_k/(BPS·nav_k)⌋ (the amount
+    /// `premiumsDown` charges class k).
+    /// @param r Step-4 reward of the class.
+    /// @param nav Start-of-report NAV of the class (> 0).
+    /// @param juniorNav Σ start-of-report NAVs of the more junior classes (> 0).
+    /// @param baseBps basePremiumBps of the class.
+    /// @param maxBps maxPremiumBps of the class.
+    /// @param minCoverBps minCoverBps of the class.
+    /// @return premium P_k.
+    function premiumDown(
+        uint256 r,
+        uint256 nav,
+        uint256 juniorNav,
+        uint256 baseBps,
+        uint256 maxBps,
+        uint256 minCoverBps
+    ) internal pure returns (uint256 premium) {
+        uint256 rate = premiumRateBps(nav, juniorNav, baseBps, maxBps);
+        uint256 covered = coveredNav(nav, juniorNav, minCoverBps);
+        // r < 2^128 and rate ≤ BPS: the product fits; one floor over the exact quotient.
+        premium = Math.mulDiv(r * rate, covered, BPS * nav);
+    }
+
     /// @notice Step 5: the premium rate of a class, p = min(max, ⌊base·u/BPS⌋) with the leverage
     /// u = ⌊nav·BPS/juniorNav⌋ on the junior capital protecting it.
     /// @dev Also capped at BPS so that a class never pays more than the reward it earned.
@@ -207,10 +271,7 @@ library Waterfall {
         for (uint256 k; k < n; ++k) {
             juniorNav -= navs0[k];
             if (juniorNav == 0 || navs0[k] == 0) continue;
-            uint256 rate = premiumRateBps(navs0[k], juniorNav, baseBps[k], maxBps[k]);
-            uint256 covered = coveredNav(navs0[k], juniorNav, minCoverBps[k]);
-            // r_k < 2^128 and rate ≤ BPS: the product fits; one floor over the exact quotient.
-            uint256 premium = Math.mulDiv(r[k] * rate, covered, BPS * navs0[k]);
+            uint256 premium = premiumDown(r[k], navs0[k], juniorNav, baseBps[k], maxBps[k], minCoverBps[k]);
             if (premium == 0) continue;
             paid[k] = premium;
             (uint256[] memory parts, ) = splitByNavDown(premium, navs0, k + 1);

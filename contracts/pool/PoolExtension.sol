@@ -70,7 +70,7 @@ contract PoolExtension is PoolStorage {
         Class storage c = $.classes[classId];
         c.face = token;
         _writeParams(c, params);
-        c.open = true;
+        _setFlag(c, CLASS_OPEN, true);
         $.classCount = uint8(classId + 1);
         emit IYieldClasses.ClassAdded(classId, token, params);
     }
@@ -89,8 +89,8 @@ contract PoolExtension is PoolStorage {
     /// @notice See IYieldClasses.setClassOpen.
     function setClassOpen(uint256 classId, bool open) external onlyDelegated {
         Class storage c = _class(classId);
-        require(!c.wiped, IYieldClasses.ClassIsWiped(classId));
-        c.open = open;
+        require(!_isWiped(c), IYieldClasses.ClassIsWiped(classId));
+        _setFlag(c, CLASS_OPEN, open);
         emit IYieldClasses.ClassOpenSet(classId, open);
     }
 
@@ -113,7 +113,20 @@ contract PoolExtension is PoolStorage {
 
     // ---------------------------------------------------------------- reports (Accounting)
 
-    /// @notice See IYieldClasses.applyReport. One `FeeMinted` per recipient with a nonzero mint.
+    /// @dev A report's view of every class, read with one SLOAD of each class's two first
+    /// slots: slot 0 (face, flags, cover, premium parameters), the start-of-report NAV and
+    /// supply, and each class's running addition (steps 4–6), then its report-end NAV.
+    struct Books {
+        uint256[] heads;
+        uint256[] navs;
+        uint256[] supplies;
+        uint256[] add;
+        uint256[] tail; // tail[i] = Σ_{j≥i} navs[j] (tail[k] = 0): each split's eligible NAV
+        uint256 junior; // the most junior class with NAV (dust of every split)
+    }
+
+    /// @notice See IYieldClasses.applyReport. One `FeeMinted` per recipient with a nonzero mint;
+    /// one `ClassNavChanged` per class whose NAV or supply the report changed.
     function applyReport(
         IYieldClasses.ReportMoney calldata m
     ) external onlyDelegated returns (uint256[] memory feeEth) {
@@ -122,61 +135,115 @@ contract PoolExtension is PoolStorage {
         uint256 n = m.fees.length;
         require(n == m.feeRecipients.length && m.treasuryIndex < n, IYieldClasses.LengthMismatch());
         require(m.servicePaid.length == m.serviceTiers.length, IYieldClasses.LengthMismatch());
-        uint256 k = $.classCount;
-        require(k != 0, IYieldClasses.UnknownClass(0));
-        uint256[] memory navs0 = _navs();
-        (uint256[] memory add, bool distributed) = _stakingShares(m.rewardsNet, navs0, k);
+        Books memory b = _readBooks($);
+        // 4–5. The staking split and its premiums, into each class's addition.
+        bool distributed = _stakingShares(m.rewardsNet, b);
         // 3. Fees per recipient; Rnet with no NAV to split over and 6. the service fees join the
         // treasury's entry, so each recipient's total is converted once (one rounding each).
         feeEth = m.fees;
         if (!distributed) feeEth[m.treasuryIndex] += m.rewardsNet;
-        feeEth[m.treasuryIndex] += _serviceRewards(m, navs0, add);
+        feeEth[m.treasuryIndex] += _serviceRewards(m, b);
         // Minted as shares of the most senior class that is not wiped at its pre-report price;
         // with every class wiped they are owed as ETH instead (§5).
-        uint256 t = _feeClass();
-        uint256 feeAssets;
+        uint256 k = b.navs.length;
+        uint256 t;
+        while (t < k && b.heads[t] & CLASS_WIPED != 0) ++t;
         uint256 feeShares;
+        uint256[] memory add = b.add;
         if (t != k) {
-            (feeAssets, feeShares) = _mintFees(m.feeRecipients, feeEth, t, navs0[t]);
+            uint256 feeAssets;
+            (feeAssets, feeShares) = _mintFees(m.feeRecipients, feeEth, t, b);
             feeEth = new uint256[](0); // nothing owed as ETH
+            add[t] += feeAssets;
         }
         // Book all additions, then 7. the loss junior first.
-        for (uint256 i; i < k; ++i) add[i] += navs0[i];
-        if (t != k) add[t] += feeAssets;
-        Waterfall.absorbLossJuniorFirst(add, m.loss);
-        _bookNavs(add, t, feeShares);
+        for (uint256 i; i < k; ++i) add[i] += b.navs[i];
+        if (m.loss != 0) Waterfall.absorbLossJuniorFirst(add, m.loss);
+        _bookNavs($, b, t, feeShares);
+    }
+
+    /// @dev Every class's slot 0, NAV and supply, one SLOAD per slot; reverts with no class.
+    function _readBooks(PoolStore storage $) private view returns (Books memory b) {
+        uint256 k = $.classCount;
+        require(k != 0, IYieldClasses.UnknownClass(0));
+        b.heads = new uint256[](k);
+        b.navs = new uint256[](k);
+        b.supplies = new uint256[](k);
+        b.add = new uint256[](k);
+        b.tail = new uint256[](k + 1);
+        for (uint256 i; i < k; ++i) {
+            Class storage c = $.classes[i];
+            b.heads[i] = _readHead(c);
+            (b.navs[i], b.supplies[i]) = _readBook(c);
+        }
+        for (uint256 i = k; i > 0;) {
+            --i;
+            uint256 nav = b.navs[i];
+            b.tail[i] = b.tail[i + 1] + nav;
+            if (nav != 0 && b.tail[i + 1] == 0) b.junior = i; // none junior to it has NAV
+        }
+    }
+
+    /// @dev Splits `amount` over classes `fromClass…` pro rata to their start-of-report NAVs,
+    /// into `b.add` (Waterfall.splitByNavDown's parts); false, adding nothing, when none of
+    /// them has NAV.
+    function _split(uint256 amount, uint256 fromClass, Books memory b) private pure returns (bool) {
+        uint256 eligible = fromClass < b.navs.length ? b.tail[fromClass] : 0;
+        if (eligible == 0) return false;
+        if (amount != 0) Waterfall.splitByNavInto(amount, b.navs, fromClass, eligible, b.junior, b.add);
+        return true;
     }
 
     /// @dev 4. The staking split of `rewardsNet` on start-of-report NAVs and 5. the premiums paid
-    /// on it: each class's addition, and whether any class had NAV to split over.
-    function _stakingShares(
-        uint256 rewardsNet,
-        uint256[] memory navs0,
-        uint256 k
-    ) private view returns (uint256[] memory add, bool distributed) {
-        uint256[] memory parts;
-        (parts, distributed) = Waterfall.splitByNavDown(rewardsNet, navs0, 0);
-        (uint256[] memory paid, uint256[] memory received) = Waterfall.premiumsDown(
-            parts,
-            navs0,
-            _paramsU16(0),
-            _paramsU16(1),
-            _paramsU16(2)
-        );
-        add = new uint256[](k);
-        for (uint256 i; i < k; ++i) add[i] = parts[i] - paid[i] + received[i];
+    /// on it, into `b.add`; returns whether any class had NAV to split over. The premiums run
+    /// junior first: a class's premium goes only to classes junior to it, so when a class pays,
+    /// its addition is still its step-4 part (the same amounts as Waterfall.premiumsDown).
+    function _stakingShares(uint256 rewardsNet, Books memory b) private pure returns (bool distributed) {
+        uint256[] memory navs0 = b.navs;
+        uint256[] memory add = b.add;
+        distributed = _split(rewardsNet, 0, b);
+        if (rewardsNet == 0) return distributed;
+        uint256 juniorNav;
+        for (uint256 k = navs0.length; k > 0;) {
+            --k;
+            uint256 nav = navs0[k];
+            uint256 head = b.heads[k];
+            uint256 base = uint16(head >> CLASS_BASE_SHIFT);
+            if (juniorNav != 0 && nav != 0 && base != 0) {
+                uint256 premium = Waterfall.premiumDown(
+                    add[k],
+                    nav,
+                    juniorNav,
+                    base,
+                    uint16(head >> CLASS_MAX_SHIFT),
+                    uint16(head >> CLASS_COVER_SHIFT)
+                );
+                if (premium != 0) {
+                    add[k] -= premium;
+                    _split(premium, k + 1, b); // juniorNav > 0: distributed
+                }
+            }
+            juniorNav += nav;
+        }
     }
 
-    /// @dev Writes each class's report-end NAV (the fee class's supply grows by the fee shares)
-    /// and the pool's total.
-    function _bookNavs(uint256[] memory newNavs, uint256 t, uint256 feeShares) private {
-        PoolStore storage $ = _s();
+    /// @dev Writes each class's report-end NAV and supply (the fee class's supply grows by the
+    /// fee shares) where they changed, wipes a class left with holders and no NAV, and writes
+    /// the pool's total.
+    function _bookNavs(PoolStore storage $, Books memory b, uint256 t, uint256 feeShares) private {
+        uint256[] memory newNavs = b.add;
         uint256 total;
         for (uint256 i; i < newNavs.length; ++i) {
             Class storage c = $.classes[i];
-            uint256 supply = i == t ? c.supply + feeShares : c.supply;
-            _setNav(i, c, newNavs[i], supply);
-            total += newNavs[i];
+            uint256 nav = newNavs[i];
+            uint256 supply = b.supplies[i];
+            if (i == t) supply += feeShares;
+            if (nav != b.navs[i] || supply != b.supplies[i]) {
+                _writeBook(c, nav, supply);
+                emit IYieldClasses.ClassNavChanged(i, nav, supply);
+            }
+            if (nav == 0 && supply != 0 && b.heads[i] & CLASS_WIPED == 0) _wipeWithEvent(i, c, supply);
+            total += nav;
         }
         $.totalNav = SafeCast.toUint128(total);
     }
@@ -210,6 +277,8 @@ contract PoolExtension is PoolStorage {
     function finalize(uint256 budget, uint256 maxRequests) external onlyDelegated returns (uint256 total) {
         PoolStore storage $ = _s();
         _onlyAccounting($);
+        // §6 step 10: service debt first, then redemptions (one call for the report's step).
+        _repayDebt($);
         uint256 classes = $.classCount;
         if (classes == 0) return 0;
         uint256 buffered = $.buffered;
@@ -308,9 +377,16 @@ contract PoolExtension is PoolStorage {
     function repayDebt() external onlyDelegated returns (uint256 repaid) {
         PoolStore storage $ = _s();
         _onlyAccounting($);
+        return _repayDebt($);
+    }
+
+    /// @dev Repays service debt from buffered ETH, oldest debtor first. No debt (no debtor: a
+    /// debtor is listed while it is owed) costs one SLOAD.
+    function _repayDebt(PoolStore storage $) private returns (uint256 repaid) {
+        uint256 d = $.debt;
+        if (d == 0) return 0;
         address[] storage debtors = $.debtors;
         uint256 b = $.buffered;
-        uint256 d = $.debt;
         // Oldest debtor first; a fully repaid debtor leaves the list.
         while (debtors.length != 0 && b != 0) {
             address r = debtors[0];
@@ -363,41 +439,66 @@ contract PoolExtension is PoolStorage {
         $.payoutsTotal = SafeCast.toUint96(uint256($.payoutsTotal) + amount);
     }
 
+    /// @dev A class's finalization walk: its start-of-walk book, running as requests finalize.
+    struct Walk {
+        uint256 nav;
+        uint256 supply;
+        uint256 demand; // Σ value at request of the finalized requests
+        uint256 total; // Σ paid
+        uint256 done;
+    }
+
     /// @dev Finalizes up to `cap` due requests of class `k`, FIFO, within `budget` wei, and
-    /// burns their escrowed shares once for the class.
+    /// burns their escrowed shares once for the class. A class whose queue holds no request
+    /// (CLASS_QUEUED clear in its slot 0, which the report has read) costs one warm SLOAD.
     function _finalizeClass(
         uint256 k,
         uint256 budget,
         uint256 cap
     ) private returns (uint256 total, uint256 done) {
-        Class storage c = _s().classes[k];
-        Queue storage q = _s().queues[k];
-        uint256 i = q.head;
-        uint256 nav = c.nav;
-        uint256 supply = c.supply;
-        uint256 demand;
-        for (; i < q.length && done < cap; ++i) {
-            StoredRequest storage r = _s().requests[k][i];
+        PoolStore storage $ = _s();
+        Class storage c = $.classes[k];
+        uint256 head = _readHead(c); // the queued and wiped flags and the delay, read once
+        if (head & CLASS_QUEUED == 0) return (0, 0); // nothing waiting
+        Queue storage q = $.queues[k];
+        uint256 queue;
+        assembly {
+            queue := sload(q.slot)
+        }
+        // Layout: see _pushRequest (length ‖ head ‖ pendingAssets ‖ escrowed).
+        Walk memory w;
+        (w.nav, w.supply) = _readBook(c);
+        uint256 i = _walk(k, head, queue, budget, cap, w);
+        if (w.done != 0) _burnFinalized($, k, c, q, queue, i, w);
+        return (w.total, w.done);
+    }
+
+    /// @dev The requests of class `k` from the queue's head while they are due, fit the budget
+    /// and `cap`; returns the new head.
+    function _walk(
+        uint256 k,
+        uint256 head,
+        uint256 queue,
+        uint256 budget,
+        uint256 cap,
+        Walk memory w
+    ) private returns (uint256 i) {
+        mapping(uint256 => StoredRequest) storage requests = _s().requests[k];
+        uint256 delay = uint32(head >> CLASS_DELAY_SHIFT);
+        for (i = uint32(queue >> 32); i < uint32(queue) && w.done < cap; ++i) {
+            StoredRequest storage r = requests[i];
             uint256 packed = _loadRequest(r); // the request's one slot, read once
+            uint256 shares = uint88(packed >> REQ_SHARES_SHIFT);
             uint256 amount;
-            if (!c.wiped) {
-                if (block.timestamp - uint40(packed >> REQ_TIME_SHIFT) < c.redeemDelay) break;
-                amount = SharesMath.redeemAssetsDown(
-                    uint88(packed >> REQ_SHARES_SHIFT),
-                    uint88(packed),
-                    nav,
-                    supply
-                );
-                if (amount > budget - total) break;
+            if (head & CLASS_WIPED == 0) {
+                if (block.timestamp - uint40(packed >> REQ_TIME_SHIFT) < delay) break;
+                amount = SharesMath.redeemAssetsDown(shares, uint88(packed), w.nav, w.supply);
+                if (amount > budget - w.total) break;
             }
-            demand += uint88(packed); // the value at request
-            nav -= amount;
-            supply -= uint88(packed >> REQ_SHARES_SHIFT);
-            emit IWithdrawalQueue.RedeemFinalized(
-                (k << CLASS_SHIFT) | i,
-                uint88(packed >> REQ_SHARES_SHIFT),
-                amount
-            );
+            w.demand += uint88(packed); // the value at request
+            w.nav -= amount;
+            w.supply -= shares;
+            emit IWithdrawalQueue.RedeemFinalized((k << CLASS_SHIFT) | i, shares, amount);
             // The amount (≤ the value at request, a uint88: the price can only lower what is
             // paid) is written over the value at request, with the finalized flag; shares, time
             // and key stay.
@@ -405,46 +506,66 @@ contract PoolExtension is PoolStorage {
             assembly {
                 sstore(r.slot, packed)
             }
-            total += amount;
-            ++done;
+            w.total += amount;
+            ++w.done;
         }
-        q.head = uint32(i);
-        if (done != 0) _burnFinalized(_s(), k, c, nav, supply, demand);
     }
 
     /// @dev One burn per class for all its finalized requests: the end state equals one burn per
-    /// request, for one face call and one set of events.
+    /// request, for one face call and one set of events. The queue's slot (new head, pending
+    /// value and escrow less the finalized requests') and the class's book are written once.
     function _burnFinalized(
         PoolStore storage $,
         uint256 k,
         Class storage c,
-        uint256 nav,
-        uint256 supply,
-        uint256 demand
+        Queue storage q,
+        uint256 queue,
+        uint256 newHead,
+        Walk memory w
     ) private {
-        Queue storage q = $.queues[k];
-        uint256 burned = c.supply - supply;
-        uint256 burnedAssets = c.nav - nav;
-        q.pendingAssets -= uint96(demand);
-        q.escrowed -= uint96(burned);
-        c.nav = uint128(nav);
-        c.supply = uint128(supply);
+        (uint256 nav0, uint256 supply0) = _readBook(c);
+        uint256 burned = supply0 - w.supply;
+        uint256 burnedAssets = nav0 - w.nav;
+        // The finalized requests' value and shares are part of the queue's sums: no underflow.
+        queue =
+            uint32(queue) |
+            (newHead << 32) |
+            ((uint96(queue >> 64) - w.demand) << 64) |
+            (((queue >> 160) - burned) << 160);
+        assembly {
+            sstore(q.slot, queue)
+        }
+        // The queue is empty once its head reaches its length: the report skips it until the
+        // next request.
+        if (newHead == uint32(queue)) _setFlag(c, CLASS_QUEUED, false);
+        _writeBook(c, w.nav, w.supply);
         $.totalNav -= uint128(burnedAssets);
         emit IYieldClasses.RedemptionBurned(k, burned, burnedAssets);
-        emit IYieldClasses.ClassNavChanged(k, nav, supply);
-        IClassFace(c.face).emitTransfer(address(0), address(this), address(0), burned);
+        emit IYieldClasses.ClassNavChanged(k, w.nav, w.supply);
+        IClassFace(address(uint160(_readHead(c)))).emitTransfer(
+            address(0),
+            address(this),
+            address(0),
+            burned
+        );
     }
 
     function _setNav(uint256 classId, Class storage c, uint256 nav, uint256 supply) private {
         c.nav = SafeCast.toUint128(nav);
         c.supply = SafeCast.toUint128(supply);
         emit IYieldClasses.ClassNavChanged(classId, nav, supply);
-        if (nav == 0 && supply != 0 && !c.wiped) {
-            // A zero-NAV class with holders closes for good (DESIGN §5 "wiped class").
-            c.wiped = true;
-            c.open = false;
-            emit IYieldClasses.ClassWiped(classId, supply);
+        if (nav == 0 && supply != 0 && !_isWiped(c)) {
+            _wipeWithEvent(classId, c, supply);
         }
+    }
+
+    /// @dev A zero-NAV class with holders closes for good (DESIGN §5 "wiped class").
+    function _wipeWithEvent(uint256 classId, Class storage c, uint256 supply) private {
+        uint256 head = (_readHead(c) | CLASS_WIPED) & ~CLASS_OPEN;
+        assembly {
+            sstore(c.slot, head)
+        }
+        emit IYieldClasses.ClassWiped(classId, supply);
     }
 
     function _take(uint256[] memory n, uint256 i, uint256 remaining) private pure returns (uint256) {
@@ -453,73 +574,73 @@ contract PoolExtension is PoolStorage {
         return remaining - t;
     }
 
-    /// @dev The class fees are minted into (§5: the most senior class that is not wiped; a class
-    /// closed to deposits by governance still has holders and a price), or the class count when
-    /// every class is wiped.
-    function _feeClass() private view returns (uint256 t) {
-        PoolStore storage $ = _s();
-        uint256 k = $.classCount;
-        while (t < k && $.classes[t].wiped) ++t;
-    }
-
     /// @dev Mints each recipient's fee total as shares of class `t` at its pre-report NAV and
     /// supply (unchanged until the report's shares are booked): one rounding per recipient.
     function _mintFees(
         address[] calldata recipients,
         uint256[] memory fees,
         uint256 t,
-        uint256 navT
+        Books memory b
     ) private returns (uint256 feeAssets, uint256 feeShares) {
-        Class storage c = _s().classes[t];
-        uint256 supplyT = c.supply;
+        uint256 navT = b.navs[t];
+        uint256 supplyT = b.supplies[t];
+        IClassFace face = IClassFace(address(uint160(b.heads[t])));
+        mapping(address => uint256) storage balances = _s().balances[t];
         for (uint256 i; i < fees.length; ++i) {
             uint256 assets = fees[i];
+            if (assets == 0) continue; // no shares
             feeAssets += assets;
             uint256 shares = SharesMath.toSharesDown(assets, navT, supplyT);
             if (shares == 0) continue;
             feeShares += shares;
-            emit IYieldClasses.FeeMinted(t, recipients[i], assets, shares);
-            _mint(c, t, recipients[i], shares);
+            address to = recipients[i];
+            emit IYieldClasses.FeeMinted(t, to, assets, shares);
+            balances[to] += shares;
+            face.emitMint(to, shares);
         }
     }
 
-    /// @dev Step 6: each service's net reward to the classes it exposes (into `add`); returns the
-    /// service fees (or all of a reward when no exposed class has NAV), which go to the treasury.
+    /// @dev Step 6: each service's net reward to the classes it exposes (into `b.add`); returns
+    /// the service fees (or all of a reward when no exposed class has NAV), which go to the
+    /// treasury (the same amounts as Waterfall.serviceRewardDown).
     function _serviceRewards(
         IYieldClasses.ReportMoney calldata m,
-        uint256[] memory navs0,
-        uint256[] memory add
+        Books memory b
     ) private pure returns (uint256 feeAssets) {
-        for (uint256 s; s < m.servicePaid.length; ++s) {
-            (uint256[] memory sp, uint256 toTreasury) = Waterfall.serviceRewardDown(
-                m.servicePaid[s],
-                m.serviceFeeBps,
-                navs0,
-                m.serviceTiers[s]
-            );
-            for (uint256 i; i < add.length; ++i) add[i] += sp[i];
-            feeAssets += toTreasury;
+        uint256[] calldata paid = m.servicePaid;
+        uint8[] calldata tiers = m.serviceTiers;
+        uint256 feeBps = m.serviceFeeBps;
+        for (uint256 s; s < paid.length;) {
+            uint256 amount = paid[s];
+            uint256 tier = tiers[s];
+            unchecked {
+                ++s;
+            }
+            if (amount != 0) feeAssets += _serviceReward(amount, tier, feeBps, b);
         }
     }
 
-    function _paramsU16(uint256 which) private view returns (uint16[] memory out) {
-        PoolStore storage $ = _s();
-        out = new uint16[]($.classCount);
-        for (uint256 i; i < out.length; ++i) {
-            Class storage c = $.classes[i];
-            out[i] =
-                which == 0
-                    ? c.basePremiumBps
-                    : which == 1
-                        ? c.maxPremiumBps
-                        : c.minCoverBps;
-        }
+    /// @dev One service's reward `amount` (Waterfall.serviceRewardDown): its fee ⌊amount·fee/BPS⌋
+    /// to the treasury and the rest split over the classes from `tier` into `b.add`, or all of it
+    /// to the treasury when none of them has NAV; returns the treasury's part.
+    function _serviceReward(
+        uint256 amount,
+        uint256 tier,
+        uint256 feeBps,
+        Books memory b
+    ) private pure returns (uint256 toTreasury) {
+        toTreasury = (amount * feeBps) / BPS;
+        uint256[] memory tail = b.tail; // k + 1 entries, the last 0: a tier past the classes
+        uint256 eligible = tail[tier < tail.length ? tier : tail.length - 1];
+        if (eligible == 0) return amount; // no exposed class has NAV
+        uint256 net = amount - toTreasury;
+        if (net != 0) Waterfall.splitByNavInto(net, b.navs, tier, eligible, b.junior, b.add);
     }
 
     function _writeParams(Class storage c, IYieldClasses.ClassParams calldata p) private {
         c.minCoverBps = p.minCoverBps;
         c.redeemDelay = p.redeemDelay;
-        c.capped = p.depositCap != 0;
+        _setFlag(c, CLASS_CAPPED, p.depositCap != 0);
         c.basePremiumBps = p.basePremiumBps;
         c.maxPremiumBps = p.maxPremiumBps;
         c.depositCap = p.depositCap;

@@ -2,7 +2,6 @@
 pragma solidity 0.8.30;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {IClassFace} from "../interfaces/IClassFace.sol";
 import {ICascadePool} from "../interfaces/ICascadePool.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
 import {IYieldClasses} from "../interfaces/IYieldClasses.sol";
@@ -11,20 +10,23 @@ import {IYieldClasses} from "../interfaces/IYieldClasses.sol";
 /// @notice The storage of CascadePool, shared with PoolExtension (which runs by DELEGATECALL on
 /// it): one ERC-7201 namespace, laid out so the depositor's calls read few slots.
 abstract contract PoolStorage {
-    /// @dev One class. Slot 0 holds all a deposit, transfer or request reads besides NAV and
-    /// supply (the face is checked on every transfer); slot 1 NAV and supply (a deposit writes
-    /// both at once); slot 2 what only reports and capped deposits read.
+    /// @dev One class. Slot 0 holds all a deposit, transfer, request or report reads besides NAV
+    /// and supply (the face is checked on every transfer; the report reads the flags, the cover
+    /// and both premium parameters here, so it reads two slots per class); slot 1 NAV and supply
+    /// (a deposit writes both at once); slot 2 the deposit cap, read only by capped deposits.
+    /// `flags`: CLASS_OPEN, CLASS_WIPED, CLASS_CAPPED (depositCap != 0), CLASS_QUEUED (the
+    /// class's redemption queue has requests not yet finalized: set by the request that finds it
+    /// empty, cleared by the finalization that empties it, so a report skips an empty queue
+    /// without reading its slot) shifted down by 160.
     struct Class {
         address face;
-        bool open;
-        bool wiped;
-        bool capped; // depositCap != 0: a deposit reads slot 2 only then
+        uint8 flags;
         uint16 minCoverBps;
         uint32 redeemDelay;
-        uint128 nav;
-        uint128 supply;
         uint16 basePremiumBps;
         uint16 maxPremiumBps;
+        uint128 nav;
+        uint128 supply;
         uint128 depositCap;
     }
 
@@ -97,13 +99,17 @@ abstract contract PoolStorage {
     uint256 internal constant REQ_KEY_SHIFT = 216;
     uint256 internal constant REQ_FINALIZED = 1 << 248;
 
-    /// @dev Bits of `Class` slot 0 (face, open, wiped, capped, minCoverBps, redeemDelay), for the
-    /// deposit's one read of it (a field read each is one SLOAD each without viaIR). The
-    /// storage-layout check (scripts/storage-layout.ts) fails if these fields ever move.
+    /// @dev Bits of `Class` slot 0 (face, flags, minCoverBps, redeemDelay, basePremiumBps,
+    /// maxPremiumBps), for one read of it (a field read each is one SLOAD each without viaIR).
+    /// The storage-layout check (scripts/storage-layout.ts) fails if these fields ever move.
     uint256 internal constant CLASS_OPEN = 1 << 160;
-    uint256 internal constant CLASS_WIPED = 1 << 168;
-    uint256 internal constant CLASS_CAPPED = 1 << 176;
-    uint256 internal constant CLASS_COVER_SHIFT = 184;
+    uint256 internal constant CLASS_WIPED = 1 << 161;
+    uint256 internal constant CLASS_CAPPED = 1 << 162;
+    uint256 internal constant CLASS_QUEUED = 1 << 163;
+    uint256 internal constant CLASS_COVER_SHIFT = 168;
+    uint256 internal constant CLASS_DELAY_SHIFT = 184;
+    uint256 internal constant CLASS_BASE_SHIFT = 216;
+    uint256 internal constant CLASS_MAX_SHIFT = 232;
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.CascadePool")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant STORAGE_SLOT =
@@ -132,11 +138,23 @@ abstract contract PoolStorage {
             );
     }
 
-    /// @dev Credits freshly created shares (deposit, fee) to `to`, with the mint's `Transfer`
-    /// from the class's face.
-    function _mint(Class storage c, uint256 classId, address to, uint256 shares) internal {
-        _s().balances[classId][to] += shares;
-        IClassFace(c.face).emitMint(to, shares);
+    /// @dev Whether a class is open to deposits (CLASS_OPEN of its slot 0).
+    function _isOpen(Class storage c) internal view returns (bool) {
+        return _readHead(c) & CLASS_OPEN != 0;
+    }
+
+    /// @dev Whether a class is wiped (CLASS_WIPED of its slot 0).
+    function _isWiped(Class storage c) internal view returns (bool) {
+        return _readHead(c) & CLASS_WIPED != 0;
+    }
+
+    /// @dev Sets or clears one flag (CLASS_OPEN, CLASS_WIPED, CLASS_CAPPED) of a class's slot 0.
+    function _setFlag(Class storage c, uint256 flag, bool on) internal {
+        uint256 head = _readHead(c);
+        head = on ? head | flag : head & ~flag;
+        assembly {
+            sstore(c.slot, head)
+        }
     }
 
     /// @dev Writes a class's NAV and supply with one SSTORE (two field writes to the same slot

@@ -502,20 +502,21 @@ contract SystemHandler is SystemFixture {
         if ((uint256(c.nav) + 1) * (supply0 + 1) < (nav0 + 1) * (uint256(c.supply) + 1)) ++priceDrops;
     }
 
-    /// @dev The first K ClassNavChanged of a report are the waterfall's result (before any
-    /// redemption burn). Additions are never negative, so a class that ends below its start took
-    /// a loss: every more junior class must then be at zero.
+    /// @dev The ClassNavChanged of a report before its first RedeemFinalized are the waterfall's
+    /// result (a redemption burn follows its requests' RedeemFinalized); a class the waterfall
+    /// left unchanged emits none and keeps its start NAV. Additions are never negative, so a
+    /// class that ends below its start took a loss: every more junior class must then be at zero.
     function _checkJuniorFirst(uint256[] memory before, Vm.Log[] memory logs) private {
         uint256 k = before.length;
         uint256[] memory afterNav = new uint256[](k);
-        uint256 seen;
-        for (uint256 i; i < logs.length && seen < k; ++i) {
-            if (logs[i].emitter != address(book) || logs[i].topics[0] != NAV_CHANGED) continue;
+        for (uint256 i; i < k; ++i) afterNav[i] = before[i];
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(book)) continue;
+            if (logs[i].topics[0] == IWithdrawalQueue.RedeemFinalized.selector) break;
+            if (logs[i].topics[0] != NAV_CHANGED) continue;
             (uint256 nav, ) = abi.decode(logs[i].data, (uint256, uint256));
             afterNav[uint256(logs[i].topics[1])] = nav;
-            ++seen;
         }
-        if (seen < k) return;
         for (uint256 i; i < k; ++i) {
             if (afterNav[i] >= before[i]) continue;
             for (uint256 j = i + 1; j < k; ++j) if (afterNav[j] != 0) ++juniorFirstViolations;

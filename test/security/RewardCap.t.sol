@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Vm} from "forge-std/Test.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
 import {ServicesFixture} from "../utils/ServicesFixture.sol";
 
@@ -138,5 +139,47 @@ contract RewardCapTest is ServicesFixture {
         vm.deal(who, amount);
         vm.prank(who);
         shares = pool.deposit{value: amount}(0, who, 0);
+    }
+
+    /// @dev How many `RewardsCapped` the last recorded logs hold.
+    function _cappedEvents() private returns (uint256 n) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i)
+            if (
+                logs[i].emitter == address(accounting) &&
+                logs[i].topics[0] == IAccounting.RewardsCapped.selector
+            ) ++n;
+    }
+
+    /// A capped configuration whose report books everything (EL and service rewards under the
+    /// cap) emits no `RewardsCapped`; before, every report under a configured cap emitted it.
+    function test_handleReport_noRewardsCappedWhenNothingHeldBack() public {
+        uint256 t1 = _service(1, 1_000);
+        _pay(t1, _cap() / 4);
+        vm.deal(address(elv), _cap() / 4);
+        vm.recordLogs();
+        _capReport();
+        assertEq(_cappedEvents(), 0, "nothing held back: no event");
+        assertEq(address(elv).balance, 0, "EL booked whole");
+    }
+
+    /// EL rewards above the cap, or service rewards that use the whole budget left, emit it.
+    function test_handleReport_rewardsCappedWhenHeldBack() public {
+        vm.deal(address(elv), 2 * _cap());
+        vm.recordLogs();
+        vm.expectEmit(address(accounting));
+        emit IAccounting.RewardsCapped(2 * _cap(), _cap(), 0);
+        _capReport();
+        assertEq(_cappedEvents(), 1, "EL held back");
+        // Service rewards above what the cap leaves: the budget is used up.
+        uint256 t1 = _service(1, 1_000);
+        _pay(t1, 2 * _cap());
+        vm.recordLogs();
+        _capReport(); // the vault's last cap of EL takes the whole cap: no budget for services
+        assertEq(_cappedEvents(), 1, "service rewards held back (no budget)");
+        assertEq(address(elv).balance, 0, "EL all booked");
+        vm.recordLogs();
+        _capReport(); // no EL: the services' pending rewards fill the whole budget
+        assertEq(_cappedEvents(), 1, "service rewards held back (budget used up)");
     }
 }
