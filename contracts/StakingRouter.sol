@@ -135,7 +135,9 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint256 count = $.modules.length;
         // Accounting (the only caller) built each word from this call's `reportStates` after
         // the §9 checks: the fields fit, the counts only grew, the reputation is ≤ 10⁴.
-        for (uint256 id; id < count; ++id) _bookModule($.modules[id], id, reports[id]);
+        uint256[] memory states = new uint256[](count);
+        for (uint256 id; id < count; ++id) states[id] = _bookModule($.modules[id], reports[id]);
+        emit ModulesReported(states);
         // The pool pulls the vaults' ETH straight into its buffered (each vault pays only the
         // pool, fixed in the vault): one value transfer per vault, none through this contract.
         if (withdrawn + elRewards != 0)
@@ -614,9 +616,10 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
 
     /// @dev One module's report: its packed first slot (already warm from Accounting's
     /// `reportStates`) rewritten once with the report's fields of `report` (ModuleWord: nothing
-    /// else of the word can change), one event, and the module's callback only when it asked
-    /// for one at every report or its exited count changed.
-    function _bookModule(ModuleRecord storage m, uint256 id, uint256 report) private {
+    /// else of the word can change), and the module's callback only when it asked for one at
+    /// every report or its exited count changed. Returns the booked report fields for the
+    /// report's one `ModulesReported` event.
+    function _bookModule(ModuleRecord storage m, uint256 report) private returns (uint256 state) {
         uint256 old;
         assembly {
             old := sload(m.slot)
@@ -625,14 +628,8 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         assembly {
             sstore(m.slot, w)
         }
+        state = w & ModuleWord.REPORT_MASK;
         uint256 exited = ModuleWord.exited(w);
-        emit ModuleReported(
-            id,
-            ModuleWord.clValidators(w),
-            ModuleWord.clBalance(w),
-            exited,
-            ModuleWord.reputationBps(w)
-        );
         if (ModuleWord.snapshotsAtReport(w) || exited != ModuleWord.exited(old))
             IStakingModule(m.module).onExitedReported(exited);
     }

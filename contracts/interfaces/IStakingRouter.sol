@@ -88,15 +88,12 @@ interface IStakingRouter {
     event BondCoverReceived(address indexed module, uint256 amount);
     event VaultsSet(address withdrawalVault, address executionRewardsVault);
     event PoolSet(address pool);
-    /// @notice A module's report was booked: its CL state and its reputation after the report
-    /// (DESIGN §6 step 8; one event per module per report).
-    event ModuleReported(
-        uint256 indexed moduleId,
-        uint256 clValidators,
-        uint256 clBalance,
-        uint256 exited,
-        uint256 reputationBps
-    );
+    /// @notice A report was booked for every module (DESIGN §6 steps 1 and 8; one event per
+    /// report, not one per module). `states[moduleId]` is the module's new report fields in the
+    /// ModuleWord layout, every other bit zero: CL validators = bits 32–63, exited = 64–95,
+    /// CL balance (wei) = 96–191, reputation (bps) = 192–207. The SDK decodes it with
+    /// `decodeModuleState`.
+    event ModulesReported(uint256[] states);
     /// @notice A module's reputation was lowered outside a report (slash or missed exit deadline).
     event ReputationChanged(uint256 indexed moduleId, uint256 reputationBps);
 
@@ -196,8 +193,8 @@ interface IStakingRouter {
     /// reads it), and pulls `withdrawn` from the withdrawal vault and `elRewards` from the
     /// execution-rewards vault into the pool's buffered ETH. ACCOUNTING_ROLE, which alone may
     /// call it: the words are not re-checked here (Accounting built them from this
-    /// transaction's `reportStates` after the §9 checks). Emits `ModuleReported` (with the new
-    /// reputation) per module. A module's `onExitedReported` runs only when its exited count
+    /// transaction's `reportStates` after the §9 checks). Emits one `ModulesReported` with every
+    /// module's new report fields (its reputation included). A module's `onExitedReported` runs only when its exited count
     /// changed or it asked for every report (`snapshotsAtReport`, read at registration).
     /// @param reports one word per module, by id, in `reportStates`' layout (ModuleWord): only its
     /// report fields (CL validators, exited, CL balance, reputation) are booked; the module's

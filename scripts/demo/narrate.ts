@@ -3,6 +3,7 @@
  * the sentences each frame lists under its tables (./report.ts renders them).
  */
 import { fixed } from "../../sdk/src/cli/format.js";
+import { decodeModuleState } from "../../sdk/src/moduleState.js";
 import type { OracleMember, Report } from "../../sdk/src/daemons/oracle.js";
 import type { ChainEvent } from "./runtime.js";
 
@@ -49,8 +50,10 @@ export function describeChainEvent(
       return `Bond of operator ${a.operatorId} in module ${names.modules[Number(a.moduleId)]} charged ${fixed(a.charged as bigint, 4)} ETH of a ${fixed(a.requested as bigint, 4)} ETH loss: the pool is made whole.`;
     case "ReputationChanged": // outside a report: a slash or a missed exit deadline
       return `Reputation of ${names.modules[Number(a.moduleId)]} is now ${Number(a.reputationBps) / 100}%.`;
-    case "ModuleReported": // one per module per report, with the reputation the report set
-      return `Reputation of ${names.modules[Number(a.moduleId)]} after the report: ${Number(a.reputationBps) / 100}%.`;
+    case "ModulesReported": // one per report, every module's booked state and reputation
+      return `Reputation after the report: ${[...(a.states as bigint[])]
+        .map((w, id) => `${names.modules[id]} ${decodeModuleState(w).reputationBps / 100}%`)
+        .join(", ")}.`;
     case "ServiceRewardsReceived":
       return `The report books ${fixed(a.amount as bigint, 4)} ETH of service rewards: ${names.classes
         .map((sym, k) => `${sym} +${fixed(serviceRewards[k], 4)}`)

@@ -103,6 +103,7 @@ export { decodeCall, namedContracts, type DecodedCall } from "./governance/decod
 export { roleHoldings, type RoleHolding } from "./governance/roles.js";
 export { executeProposal } from "./actions/executeProposal.js";
 export * as abi from "./abi/index.js";
+export { decodeModuleState, type ModuleState } from "./moduleState.js";
 // restaked services
 export {
   registerService,

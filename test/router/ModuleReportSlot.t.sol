@@ -10,7 +10,7 @@ import {Reputation} from "../../contracts/libraries/Reputation.sol";
 import {SystemFixture} from "../utils/SystemFixture.sol";
 
 /// @notice A report's module step (issue 16): each module's report-written fields share one
-/// router slot (one write per module), one `ModuleReported` event carries the new reputation,
+/// router slot (one write per module), one `ModulesReported` event per report carries every module's new state and reputation,
 /// and a module's `onExitedReported` runs only when its exited count changed or it asked for
 /// every report (the bonded module's κ snapshot). Module 0 is curated, module 1 bonded.
 contract ModuleReportSlotTest is SystemFixture {
@@ -53,7 +53,9 @@ contract ModuleReportSlotTest is SystemFixture {
         assertLt(after0.reputationBps, before0.reputationBps, "reputation booked in the same slot");
     }
 
-    function test_handleReport_emitsModuleReportedWithReputation() public {
+    /// @dev One `ModulesReported` per report (not one event per module): entry `id` carries that
+    /// module's booked report fields in the ModuleWord layout and nothing else.
+    function test_handleReport_emitsOneModulesReportedWithEveryModule() public {
         IAccounting.Report memory r = _movingReport();
         IStakingRouter.Module memory m = router.getModule(1);
         IAccounting.Params memory p = accounting.params();
@@ -61,27 +63,30 @@ contract ModuleReportSlotTest is SystemFixture {
         vm.recordLogs();
         _applyDirect(r);
         Vm.Log[] memory logs = vm.getRecordedLogs();
-        uint256 reported;
+        uint256 events;
+        uint256[] memory states;
         for (uint256 i; i < logs.length; ++i) {
             if (logs[i].emitter != address(router)) continue;
             assertTrue(
                 logs[i].topics[0] != IStakingRouter.ReputationChanged.selector,
                 "no separate reputation event in a report"
             );
-            if (logs[i].topics[0] != IStakingRouter.ModuleReported.selector) continue;
-            ++reported;
-            if (uint256(logs[i].topics[1]) != 1) continue;
-            (uint256 v, uint256 b, uint256 e, uint256 repBps) = abi.decode(
-                logs[i].data,
-                (uint256, uint256, uint256, uint256)
-            );
-            assertEq(v, r.modules[1].clValidators, "validators in the event");
-            assertEq(b, r.modules[1].clBalance, "balance in the event");
-            assertEq(e, r.modules[1].exited, "exited in the event");
-            assertEq(repBps, router.getModule(1).reputationBps, "the booked reputation in the event");
-            assertEq(repBps, rep, "the report's reputation step (DESIGN step 8)");
+            if (logs[i].topics[0] != IStakingRouter.ModulesReported.selector) continue;
+            ++events;
+            states = abi.decode(logs[i].data, (uint256[]));
         }
-        assertEq(reported, router.moduleCount(), "one ModuleReported per module");
+        assertEq(events, 1, "one ModulesReported per report");
+        assertEq(states.length, router.moduleCount(), "one entry per module");
+        for (uint256 id; id < states.length; ++id) {
+            IStakingRouter.Module memory booked = router.getModule(id);
+            assertEq(uint32(states[id]), 0, "no deposited count in the event");
+            assertEq(uint32(states[id] >> 32), r.modules[id].clValidators, "validators in the event");
+            assertEq(uint32(states[id] >> 64), r.modules[id].exited, "exited in the event");
+            assertEq(uint96(states[id] >> 96), r.modules[id].clBalance, "balance in the event");
+            assertEq(uint16(states[id] >> 192), booked.reputationBps, "the booked reputation in the event");
+            assertEq(states[id] >> 208, 0, "no status, fee or limit in the event");
+        }
+        assertEq(uint16(states[1] >> 192), rep, "the report's reputation step (DESIGN step 8)");
     }
 
     function test_handleReport_callsOnExitedReportedOnlyWhenAsked() public {

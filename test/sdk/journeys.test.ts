@@ -16,6 +16,7 @@ import {
   addKeys,
   claim,
   classInfo,
+  decodeModuleState,
   decodeRevert,
   deposit,
   executeProposal,
@@ -120,6 +121,20 @@ describe("sdk journeys", function () {
     ).wait();
     await (await funder.sendTransaction({ to: await sys.elVault.getAddress(), value: ETH / 20n })).wait();
     await reportRound(sys, members, provider, { elRewards: ETH / 20n });
+    // The report's one ModulesReported event decodes (SDK decodeModuleState) to what the router booked.
+    const booked = await sys.router.queryFilter(sys.router.filters.ModulesReported(), -1);
+    expect(booked.length, "one ModulesReported in the report's block").to.equal(1);
+    const states = [...(booked[0] as any).args.states] as bigint[];
+    expect(states.length).to.equal(Number(await sys.router.moduleCount()));
+    for (const [id, w] of states.entries()) {
+      const m = await sys.router.getModule(id);
+      expect(decodeModuleState(w), `module ${id}'s booked state`).to.deep.equal({
+        clValidators: BigInt(m.clValidators),
+        exited: BigInt(m.exited),
+        clBalance: BigInt(m.clBalance),
+        reputationBps: Number(m.reputationBps),
+      });
+    }
     const a = await classInfo(c3, { classId: 0 });
     expect(a.price > ETH, "class A price rose").to.equal(true);
     expect(a.apyBps !== null && a.apyBps > 0, `APY from price points: ${a.apyBps}`).to.equal(true);

@@ -568,49 +568,25 @@ export const StakingRouterAbi = [
       },
       {
         indexed: false,
-        internalType: "uint256",
-        name: "clValidators",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "clBalance",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "exited",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "reputationBps",
-        type: "uint256",
-      },
-    ],
-    name: "ModuleReported",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
-        indexed: true,
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        indexed: false,
         internalType: "enum IStakingRouter.ModuleStatus",
         name: "status",
         type: "uint8",
       },
     ],
     name: "ModuleStatusChanged",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: false,
+        internalType: "uint256[]",
+        name: "states",
+        type: "uint256[]",
+      },
+    ],
+    name: "ModulesReported",
     type: "event",
   },
   {
