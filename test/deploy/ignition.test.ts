@@ -27,10 +27,11 @@ async function wiring(sys: System) {
     ],
     servicesRoles: [
       await roles(sys.router, "SERVICES_ROLE", a.serviceRegistry),
-      await roles(sys.exitManager, "SERVICES_ROLE", a.serviceRegistry),
-      // The registry books executed slashes itself: Accounting holds neither SERVICES_ROLE.
+      // The registry books executed slashes itself (the slash's exits through the router's
+      // `slashOperator`): Accounting does not hold the router's SERVICES_ROLE, and neither holds
+      // the ExitManager's EXIT role paths (the ExitManager has no SERVICES_ROLE any more).
       await roles(sys.router, "SERVICES_ROLE", a.accounting),
-      await roles(sys.exitManager, "SERVICES_ROLE", a.accounting),
+      await roles(sys.router, "EXIT_MANAGER_ROLE", a.serviceRegistry),
     ],
     credentials: (await sys.router.withdrawalCredentials()).toLowerCase(),
     vault: a.withdrawalVault.toLowerCase(),
