@@ -44,6 +44,16 @@ contract SlashPathTest is ServicesFixture {
         return [stranger, slasher, recipient, hostileService, _managerOf(1, 0), _managerOf(0, 0)];
     }
 
+    /// @dev The hostile callers plus the system's own registry, ExitManager and Accounting (and
+    /// the router when `withRouter`): every caller a module-only or router-only entry refuses.
+    function _hostilesAndContracts(bool withRouter) private view returns (address[] memory callers) {
+        address[6] memory h = _hostiles();
+        callers = new address[](withRouter ? 10 : 9);
+        for (uint256 i; i < 6; ++i) callers[i] = h[i];
+        (callers[6], callers[7], callers[8]) = (address(registry), address(exits), address(accounting));
+        if (withRouter) callers[9] = address(router);
+    }
+
     function _expectRefused(address callee, bytes memory data, address caller, bytes memory err) private {
         vm.prank(caller);
         (bool ok, bytes memory ret) = callee.call(data);
@@ -122,19 +132,7 @@ contract SlashPathTest is ServicesFixture {
     /// refused with the router's NotModule.
     function test_bookBondCover_revertsForAnyoneButAModule() public {
         bytes memory data = abi.encodeWithSignature("bookBondCover()");
-        address[6] memory h = _hostiles();
-        address[10] memory callers = [
-            h[0],
-            h[1],
-            h[2],
-            h[3],
-            h[4],
-            h[5],
-            address(registry),
-            address(exits),
-            address(accounting),
-            address(router)
-        ];
+        address[] memory callers = _hostilesAndContracts(true);
         uint256 buffered = book.buffered();
         for (uint256 i; i < callers.length; ++i) {
             vm.deal(callers[i], 1 ether);
@@ -201,18 +199,7 @@ contract SlashPathTest is ServicesFixture {
             block.timestamp + 1,
             stranger
         );
-        address[6] memory h = _hostiles();
-        address[9] memory callers = [
-            h[0],
-            h[1],
-            h[2],
-            h[3],
-            h[4],
-            h[5],
-            address(registry),
-            address(exits),
-            address(accounting)
-        ];
+        address[] memory callers = _hostilesAndContracts(false);
         for (uint256 i; i < callers.length; ++i) {
             bytes memory err = abi.encodeWithSelector(IStakingModule.NotRouter.selector, callers[i]);
             _expectRefused(address(bonded), data, callers[i], err);
