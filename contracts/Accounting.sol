@@ -252,13 +252,21 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256 count = moduleFees.length;
         fees = new uint256[](count + 1);
         uint256 n;
-        for (uint256 i; i <= count; ++i) {
+        // One bit per low address byte seen: a clear bit proves a recipient new without a scan
+        // (linear for distinct recipients); a set bit scans the distinct ones found so far.
+        uint256 seen;
+        for (uint256 i; i <= count;) {
             address r = recipients[i];
-            uint256 j;
-            while (j < n && recipients[j] != r) ++j;
+            uint256 bit = 1 << (uint160(r) & 0xff);
+            uint256 j = n;
+            if (seen & bit == 0) seen |= bit;
+            else for (j = 0; j < n && recipients[j] != r;) ++j;
             if (j == n) recipients[n++] = r;
             fees[j] += i < count ? moduleFees[i] : treasuryFee;
             treasuryIndex = j; // the last entry is the treasury
+            unchecked {
+                ++i; // ≤ count
+            }
         }
         assembly ("memory-safe") {
             mstore(recipients, n)
@@ -329,9 +337,12 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         Totals memory t;
         {
             Params memory p = $.params; // one read, not two per module
-            for (uint256 id; id < count; ++id) {
+            for (uint256 id; id < count;) {
                 f.recipients[id] = rs[id];
-                _checkModule(report.modules[id], ws[id], id, f, t, p);
+                _checkModule(report.modules[id], ws[id], id, f, t, p); // read in place: no copy
+                unchecked {
+                    ++id; // < count
+                }
             }
         }
         f.withdrawn = t.withdrawn;
@@ -392,62 +403,85 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256 withdrawn;
     }
 
-    /// @dev One module's §9 checks, its step-1 delta and its step-8 reputation, and the report's
-    /// fields of its router word (ModuleWord). `r` is decoded from calldata once (each field is
-    /// read several times here); `w` is the module's word as stored.
+    /// @dev One module's §9 checks, its step-8 reputation and the report's fields of its router
+    /// word (ModuleWord), its step-1 delta and its share of the running sums. `r` is read in
+    /// place from calldata (each field checked to fit its type as it is read; no memory copy);
+    /// `w` is the module's word as stored.
     function _checkModule(
-        ModuleReport memory r,
+        ModuleReport calldata r,
         uint256 w,
         uint256 id,
         ModuleInputs memory f,
         Totals memory t,
         Params memory p
     ) private pure {
-        uint256 validators0 = ModuleWord.clValidators(w);
-        uint256 balance0 = ModuleWord.clBalance(w);
+        _checkCounts(r, w, id);
+        uint256 validators = r.clValidators;
+        uint256 balance = r.clBalance;
+        uint256 slashed = r.slashedValidators;
         f.feeBps[id] = uint16(ModuleWord.moduleFeeBps(w));
-        require(r.clValidators >= validators0, ValidatorsDecreased(id, r.clValidators, validators0));
-        {
-            uint256 deposited = ModuleWord.deposited(w);
-            require(r.clValidators <= deposited, ValidatorsAboveDeposited(id, r.clValidators, deposited));
-            uint256 exited0 = ModuleWord.exited(w);
-            require(r.exited >= exited0, ExitedDecreased(id, r.exited, exited0));
-        }
-        require(r.exited <= r.clValidators, ExitedAboveValidators(id, r.exited, r.clValidators));
-        require(r.perfBps <= BPS, PerfTooHigh(id, r.perfBps));
-        // Each slashing explains up to 32 ETH of drop: never more than the validators seen.
-        require(
-            r.slashedValidators <= r.clValidators,
-            SlashedAboveValidators(id, r.slashedValidators, r.clValidators)
-        );
         // The counts fit the word's 32 bits (≤ deposited); the balance is checked here, the
         // reputation is ≤ 10⁴ (every input of the update is).
-        f.words[id] = ModuleWord.reportFields(
-            r.clValidators,
-            r.exited,
-            SafeCast.toUint96(r.clBalance),
-            Reputation.update(
+        {
+            uint256 rep = Reputation.update(
                 ModuleWord.reputationBps(w),
                 r.perfBps,
                 p.lambdaBps,
-                r.slashedValidators,
+                slashed,
                 p.slashPenaltyBps
-            )
-        );
-        int256 d = Waterfall.netModuleDelta(
-            balance0,
-            r.clBalance,
-            r.withdrawn,
-            validators0,
-            r.clValidators,
-            0
-        );
-        f.deltas[id] = d;
-        if (d > 0) t.gain += uint256(d);
-        else t.drop += uint256(-d);
-        t.base += balance0 + (uint256(r.clValidators) - validators0) * DEPOSIT_SIZE;
-        t.slashed += r.slashedValidators;
-        t.withdrawn += r.withdrawn;
+            );
+            f.words[id] = ModuleWord.reportFields(validators, r.exited, SafeCast.toUint96(balance), rep);
+        }
+        unchecked {
+            // Bounded by the types and §9: each module adds a slashed count < 2¹⁶ and a withdrawn
+            // amount < 2¹²⁸, far from overflow over any number of modules.
+            t.slashed += slashed;
+            t.withdrawn += r.withdrawn;
+        }
+        f.deltas[id] = _addDelta(t, w, validators, balance, r.withdrawn);
+    }
+
+    /// @dev One module's count checks (§9), each with its own error.
+    function _checkCounts(ModuleReport calldata r, uint256 w, uint256 id) private pure {
+        uint256 validators = r.clValidators;
+        uint256 exited = r.exited;
+        uint256 validators0 = ModuleWord.clValidators(w);
+        require(validators >= validators0, ValidatorsDecreased(id, validators, validators0));
+        {
+            uint256 deposited = ModuleWord.deposited(w);
+            require(validators <= deposited, ValidatorsAboveDeposited(id, validators, deposited));
+            uint256 exited0 = ModuleWord.exited(w);
+            require(exited >= exited0, ExitedDecreased(id, exited, exited0));
+        }
+        require(exited <= validators, ExitedAboveValidators(id, exited, validators));
+        uint256 perf = r.perfBps;
+        require(perf <= BPS, PerfTooHigh(id, perf));
+        // Each slashing explains up to 32 ETH of drop: never more than the validators seen.
+        uint256 slashed = r.slashedValidators;
+        require(slashed <= validators, SlashedAboveValidators(id, slashed, validators));
+    }
+
+    /// @dev Step 1's Δ_m (before bond cover), `Waterfall.netModuleDelta` with no cover, and its
+    /// share of the CL base, gain and drop sums.
+    function _addDelta(
+        Totals memory t,
+        uint256 w,
+        uint256 validators,
+        uint256 balance,
+        uint256 withdrawn
+    ) private pure returns (int256 d) {
+        uint256 balance0 = ModuleWord.clBalance(w);
+        unchecked {
+            // No term overflows: validators ≥ validators0 (ValidatorsDecreased) and ≤ deposited
+            // < 2³² (ValidatorsAboveDeposited), so the new deposits are < 2⁹⁸ wei; the balances
+            // and withdrawn are < 2¹²⁸ (their types), so every sum and difference is far inside
+            // int256 and each running sum gains < 2¹³⁰ per module.
+            uint256 added = (validators - ModuleWord.clValidators(w)) * DEPOSIT_SIZE;
+            d = int256(balance + withdrawn) - int256(balance0) - int256(added);
+            if (d > 0) t.gain += uint256(d);
+            else t.drop += uint256(-d);
+            t.base += balance0 + added;
+        }
     }
 
     /// @dev EL then service rewards, together at most maxRewardApr on the CL cap's base and span:

@@ -68,18 +68,23 @@ library Waterfall {
             uint256 loss
         )
     {
-        moduleFees = new uint256[](netDeltas.length);
+        uint256 n = netDeltas.length;
+        moduleFees = new uint256[](n);
         uint256 feesTotal;
         rewards = elRewards;
-        for (uint256 m; m < netDeltas.length; ++m) {
+        for (uint256 m; m < n;) {
             int256 d = netDeltas[m];
             if (d > 0) {
                 uint256 gain = uint256(d);
+                uint256 fee = (gain * moduleFeeBps[m]) / BPS;
                 rewards += gain;
-                moduleFees[m] = (gain * moduleFeeBps[m]) / BPS;
-                feesTotal += moduleFees[m];
+                moduleFees[m] = fee;
+                feesTotal += fee;
             } else {
                 loss += uint256(-d);
+            }
+            unchecked {
+                ++m; // < n
             }
         }
         treasuryFee = (rewards * treasuryFeeBps) / BPS;

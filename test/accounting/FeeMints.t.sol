@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Vm} from "forge-std/Test.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
+import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
 import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
 import {ServicesFixture} from "../utils/ServicesFixture.sol";
 
@@ -148,5 +149,40 @@ contract FeeMintsTest is ServicesFixture {
             (tFees * (a.supply + 1)) / (a.nav + 1),
             "treasury: one rounding"
         );
+    }
+
+    /// @dev Accounting sums fees per recipient with a filter on each address's low byte: two
+    /// distinct recipients that share it (module 1's recipient set to a twin of module 0's)
+    /// must still get one mint each, not one merged mint.
+    function test_handleReport_distinctRecipientsSharingALowByteMintApart() public {
+        address twin = address(uint160(feeRecipient) ^ (uint160(1) << 100));
+        assertEq(uint160(twin) & 0xff, uint160(feeRecipient) & 0xff, "same low byte");
+        IStakingRouter.Module memory m1 = router.getModule(1);
+        vm.prank(moduleManager);
+        router.updateModule(
+            1,
+            IStakingRouter.ModuleParams(m1.baseWeight, m1.stakeShareLimitBps, m1.moduleFeeBps, twin)
+        );
+        IAccounting.Report memory r = _neutralReport();
+        r.modules[0].clBalance += 7_123_456_789_013;
+        r.modules[1].clBalance += 5_298_765_432_109;
+        Expected memory e = _expected([uint256(7_123_456_789_013), 5_298_765_432_109], 0, [uint256(0), 0]);
+        assertEq(tokens[0].balanceOf(twin), 0, "a fresh recipient");
+
+        vm.recordLogs();
+        _submit(r);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+
+        (uint256 n, uint256 shares) = _feeMints(logs, feeRecipient);
+        assertEq(n, 1, "one FeeMinted for module 0's recipient");
+        assertEq(shares, _shares(e.moduleFee0, e), "module 0's fee alone");
+        assertEq(tokens[0].balanceOf(feeRecipient) - e.moduleBefore, shares, "module 0's recipient balance");
+        (n, shares) = _feeMints(logs, twin);
+        assertEq(n, 1, "one FeeMinted for module 1's recipient");
+        assertEq(shares, _shares(e.moduleFee1, e), "module 1's fee alone");
+        assertEq(tokens[0].balanceOf(twin), shares, "module 1's recipient balance");
+        (n, shares) = _feeMints(logs, treasury);
+        assertEq(n, 1, "one FeeMinted for the treasury");
+        assertEq(shares, _shares(e.treasuryFees, e), "treasury fee");
     }
 }
