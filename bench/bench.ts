@@ -18,6 +18,7 @@ import { Signature, Wallet, keccak256, toUtf8Bytes, type Signer } from "ethers";
 import { ETH, defaultClasses, deploySystem, type ClassConfig, type System } from "../deploy/system.js";
 import { depositDataRootHex } from "../sdk/src/beacon/depositData.js";
 import { ATTESTATION_TYPES } from "../sdk/src/daemons/guardian.js";
+import { profileLines } from "./profileLines.js";
 
 const started = Date.now();
 const SEED = process.env.BENCH_SEED ?? "cascade-bench";
@@ -529,6 +530,11 @@ async function profile(ctx: Ctx, what: string, hash: string) {
     lines.push("  own ops per frame:");
     each(root, 1);
   }
+  if (PROFILE_LINES.length !== 0) {
+    const to = (await ethers.provider.getTransaction(hash))!.to!;
+    const codeAt = (a: string) => ethers.provider.getCode(a);
+    lines.push(...(await profileLines(logs, to, codeAt, PROFILE_LINES, process.cwd())));
+  }
   console.log(`  profile ${what}: ${root.gas.toLocaleString("en-US")} gas\n${lines.join("\n")}`);
 }
 
@@ -586,6 +592,9 @@ const MAIN_ONLY = process.env.BENCH_MAIN === "1";
 const PROFILE_TX = (process.env.BENCH_PROFILE_TX ?? "").split(",").filter((x) => x !== "");
 // BENCH_PROFILE_OPS=1: the profiles also list each frame's own SSTORE/SLOAD/LOG/hash ops.
 const PROFILE_OPS = process.env.BENCH_PROFILE_OPS === "1";
+// BENCH_PROFILE_LINES="Accounting,StakingRouter": the profiles also list, per named contract, its
+// own code's gas by Solidity source line (bench/profileLines.ts).
+const PROFILE_LINES = (process.env.BENCH_PROFILE_LINES ?? "").split(",").filter((x) => x !== "");
 // BENCH_WORST=1: only the 32-module, 8-class world's report rows with no services and the two
 // worst cases (report_apply_exposure_worst, report_apply_gamma_restore_worst), printed, nothing
 // written: a quick loop while working on the dense report.
