@@ -536,6 +536,11 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
     }
 
     /// @inheritdoc ICascadePool
+    function unbookedServiceRewards() external view returns (uint256) {
+        return _s().serviceRewards;
+    }
+
+    /// @inheritdoc ICascadePool
     function extension() external view returns (address) {
         return EXTENSION;
     }

@@ -141,7 +141,9 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     /// @dev Adds a reward to its tier's pending total (what the next report books for the
     /// classes that tier exposes) and marks the tier. An unmarked tier's total is stale (a report
     /// booked all of it and left the slot as it was, so this rewrites a non-zero slot: 2,900 gas
-    /// instead of 20,000): the first payment after a booking replaces it.
+    /// instead of 20,000): the first payment after a booking replaces it. The ETH goes to the
+    /// pool now, held there unbooked until a report books it (the payer pays for the transfer,
+    /// not the report).
     function _bookReward(uint256 tier, uint256 amount) private {
         RegistryStorage storage $ = _s();
         uint256 mask = $.rewardTiers;
@@ -149,6 +151,7 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
         uint256 p = mask & bit == 0 ? 0 : $.tierRewards[tier - 1];
         $.tierRewards[tier - 1] = SafeCast.toUint128(p + amount);
         if (mask & bit == 0) $.rewardTiers = uint8(mask | bit);
+        ICascadePool(address($.book)).receiveServiceRewards{value: amount}();
     }
 
     // ---------------------------------------------------------------- operators
@@ -313,8 +316,8 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
             mstore(paid, j)
             mstore(tiers, j)
         }
-        // The book is the CascadePool: the rewards join its buffered ETH.
-        if (left != maxTotal) ICascadePool(address($.book)).receiveServiceRewards{value: maxTotal - left}();
+        // The ETH is already in the CascadePool (the book), forwarded at payment
+        // (`_bookReward`); its report step moves what `paid` books into buffered.
     }
 
     /// @inheritdoc IServiceRegistry

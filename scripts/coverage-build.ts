@@ -9,15 +9,18 @@
  * `--coverage` every statement becomes a call to the coverage library, and the wasm solc (2 GB
  * memory cap) fails with "Error writing output JSON." while serialising the output.
  *
- * During a coverage build only, this hook asks solc for everything but the opcodes and puts an
- * empty `opcodes` string back into each contract's output, so build info keeps its usual shape.
+ * This hook asks solc for everything but the opcodes and puts an empty `opcodes` string back
+ * into each contract's output, so build info keeps its usual shape. It did so for coverage
+ * builds only until the plain build's output reached ≈ 300 MB and the wasm solc failed the same
+ * way there (the tierpay pass's tree: larger pool contracts, one more system test); now it does
+ * so for every build.
  *
  * Instrumented contracts cannot fit EIP-170: each statement gains a call carrying a 32-byte tag
  * (measured at 200 runs: ServiceAllocations 16,684 → 36,336 B, StakingRouter 19,507 → 31,044 B).
  * So during a `--coverage` run only, the simulated networks accept contracts of any size (and
  * CASCADE_UNLIMITED_CODE_SIZE=1 tells the anvil nodes tests start to do the same); every
  * run without `--coverage` keeps the limit, and `npm test` checks the uninstrumented sizes
- * (test/security/contractSizes.test.ts). Plain builds and runs are untouched by this plugin.
+ * (test/security/contractSizes.test.ts). Plain builds differ only by the missing opcodes text.
  *
  * The coverage build also runs without the optimizer: its bytecode is never deployed and its
  * sizes are unlimited, and the optimizer doubled the instrumented compile (measured on the same
@@ -56,8 +59,10 @@ const coverageBuild: HardhatPlugin = {
           const settings = { ...solcInput.settings, optimizer: { enabled: false } };
           return next(context, { ...solcInput, settings });
         },
+        // Every build (not only coverage) leaves the opcodes text out: the plain build's output
+        // grew to ≈ 300 MB and the wasm solc (2 GB cap) failed with "Error writing output JSON."
+        // on the tierpay pass's tree (131 MB without the opcodes).
         invokeSolc: async (context, compiler, solcInput, solcConfig, next) => {
-          if (context.globalOptions.coverage !== true) return next(context, compiler, solcInput, solcConfig);
           const outputSelection: Record<string, Record<string, string[]>> = {};
           for (const [source, contracts] of Object.entries(solcInput.settings.outputSelection)) {
             outputSelection[source] = {};

@@ -16,12 +16,19 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
     error NotEnoughBuffered(uint256 needed, uint256 available);
     error TooManyDebtors(uint256 max);
     error NothingToClaim();
+    /// @notice A report booked more service rewards than the registry forwarded.
+    error ServiceRewardsExceeded(uint256 booked, uint256 unbooked);
 
     // ---------------------------------------------------------------- events
     event BufferedChanged(uint256 buffered);
     /// @notice Finalized redemptions moved `amount` from buffered to reserved.
     event RedemptionsFunded(uint256 amount);
+    /// @notice The registry forwarded `amount` of service rewards as they were paid; held
+    /// unbooked (not buffered, no NAV) until a report books them.
     event ServiceRewardsReceived(uint256 amount);
+    /// @notice A report booked `amount` of the unbooked service rewards into buffered;
+    /// `unbooked` is left for later reports (the per-report reward cap).
+    event ServiceRewardsBooked(uint256 amount, uint256 unbooked);
     event ServiceSlashPaid(address indexed recipient, uint256 paid, uint256 owed);
     event DebtRepaid(uint256 amount, uint256 remaining);
     event ServicePayoutClaimed(address indexed recipient, uint256 amount);
@@ -87,9 +94,12 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
     /// the same call. Router only.
     function withdrawForDeposit(uint256 amount) external;
 
-    /// @notice Receives service rewards collected for a report; they join buffered. Service
-    /// registry only.
+    /// @notice Receives service rewards as they are paid; they are held unbooked (not
+    /// buffered, no NAV) until a report books them into buffered. Service registry only.
     function receiveServiceRewards() external payable;
+
+    /// @notice Service rewards received and not yet booked by a report (wei).
+    function unbookedServiceRewards() external view returns (uint256);
 
     // ---------------------------------------------------------------- service debt and payouts
     /// @notice Pays an executed slash (or ETH-owed fees) to `recipient` from buffered; what

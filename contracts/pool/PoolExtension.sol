@@ -123,6 +123,7 @@ contract PoolExtension is PoolStorage {
         uint256[] add;
         uint256[] tail; // tail[i] = Σ_{j≥i} navs[j] (tail[k] = 0): each split's eligible NAV
         uint256 junior; // the most junior class with NAV (dust of every split)
+        uint256 booked; // Σ service rewards the report books (step 6), from `serviceRewards`
     }
 
     /// @notice See IYieldClasses.applyReport. One `FeeMinted` per recipient with a nonzero mint;
@@ -245,7 +246,20 @@ contract PoolExtension is PoolStorage {
             if (nav == 0 && supply != 0 && b.heads[i] & CLASS_WIPED == 0) _wipeWithEvent(i, c, supply);
             total += nav;
         }
-        $.totalNav = SafeCast.toUint128(total);
+        uint256 booked = b.booked;
+        if (booked == 0) {
+            $.totalNav = SafeCast.toUint128(total);
+            return;
+        }
+        // The booked service rewards move from the unbooked counter into buffered, written
+        // with the total NAV (one slot).
+        uint256 unbooked = $.serviceRewards;
+        require(booked <= unbooked, ICascadePool.ServiceRewardsExceeded(booked, unbooked));
+        $.serviceRewards = uint96(unbooked - booked);
+        uint256 buffered_ = uint256($.buffered) + booked;
+        _writeHot($, buffered_, total);
+        emit ICascadePool.ServiceRewardsBooked(booked, unbooked - booked);
+        emit ICascadePool.BufferedChanged(buffered_);
     }
 
     /// @notice See IYieldClasses.applySlashLoss.
@@ -344,7 +358,7 @@ contract PoolExtension is PoolStorage {
         PoolStore storage $ = _s();
         require(msg.sender == address($.registry), IYieldClasses.NotAuthorized(msg.sender));
         emit ICascadePool.ServiceRewardsReceived(msg.value);
-        _setBuffered($, uint256($.buffered) + msg.value);
+        $.serviceRewards = SafeCast.toUint96(uint256($.serviceRewards) + msg.value);
     }
 
     // ---------------------------------------------------------------- service debt and payouts
@@ -617,6 +631,7 @@ contract PoolExtension is PoolStorage {
                 ++s;
             }
             if (amount != 0) feeAssets += _serviceReward(amount, tier, feeBps, b);
+            b.booked += amount;
         }
     }
 

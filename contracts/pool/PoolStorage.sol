@@ -67,11 +67,16 @@ abstract contract PoolStorage {
         uint32 minRedeemDelay;
         uint8 classCount;
         address accounting;
-        // Beside `accounting`, which every Accounting-only call reads: a slash's payout rewrites
-        // a slot that is never zero (2,900 gas) instead of filling a fresh one (22,100) when no
-        // payout is waiting. 2^96 wei is ~79 billion ETH.
-        uint96 payoutsTotal;
+        // Beside `accounting`, which the report's caller check reads: service rewards the
+        // registry forwarded as they were paid and no report has booked yet (held apart: not in
+        // buffered nor any NAV until a report books them, `applyReport`), so the report moves
+        // what it books with no value call and no slot of its own. 2^96 wei is ~79 billion ETH.
+        uint96 serviceRewards;
         IServiceRegistry registry;
+        // Beside `registry`, which a slash's payout reads for its caller check: the payout
+        // rewrites a warm slot that is never zero (2,900 gas) instead of filling a fresh one
+        // (22,100) when no payout is waiting.
+        uint96 payoutsTotal;
         uint256 minRedeemAssets; // smallest request, in wei of value at request (anti-dust)
         mapping(uint256 classId => Class) classes;
         // Low 128 bits: the holder's balance (≤ the class supply, a uint128). Bits 128–159: the

@@ -91,6 +91,10 @@ abstract contract ServiceRegistryStorage {
         IYieldClasses book;
         IAccounting accounting;
         uint16 coverFactorBps;
+        // Bit t: tier t has rewards pending, tierRewards[t − 1]; beside `accounting`, which
+        // `collectRewards` reads for its caller check (one cold read finds the caller and the
+        // tiers to book). Without its bit a tier's total is stale and means 0.
+        uint8 rewardTiers;
         IServiceRegistry.Service[] services;
         mapping(uint256 slashId => IServiceRegistry.SlashRequest) slashes; // ids < slashCount
         // The pending slash ids plus one (the list keepers, `previewDeposit` and the bond-lock
@@ -127,10 +131,8 @@ abstract contract ServiceRegistryStorage {
         IExitManager exits;
         uint16 slashPenaltyBps; // ≤ 10⁴
         uint32 exitDeadline; // seconds
-        // ---- per-tier running totals (appended), so a report reads ≤ TIERS slots, not every service.
-        // Bit t: tier t has rewards pending, tierRewards[t − 1] (in the slot above: one cold read
-        // finds the tiers to book). Without its bit a tier's total is stale and means 0.
-        uint8 rewardTiers;
+        // ---- per-tier running totals (appended), so a report reads ≤ TIERS slots, not every
+        // service (`rewardTiers`, beside `accounting`, marks the tiers with rewards pending).
         // Per tier t (index t − 1, two per slot): service rewards paid and not yet booked.
         uint128[TIERS] tierRewards;
         // Per tier t (index t − 1): Σ ⌊allocation·maxSlashBps/10⁴⌋ over its services, the same

@@ -54,7 +54,7 @@ export function describeChainEvent(
       return `Reputation after the report: ${[...(a.states as bigint[])]
         .map((w, id) => `${names.modules[id]} ${decodeModuleState(w).reputationBps / 100}%`)
         .join(", ")}.`;
-    case "ServiceRewardsReceived":
+    case "ServiceRewardsBooked": // the report moves the rewards paid since into buffered
       return `The report books ${fixed(a.amount as bigint, 4)} ETH of service rewards: ${names.classes
         .map((sym, k) => `${sym} +${fixed(serviceRewards[k], 4)}`)
         .join(", ")} (service fee to the treasury).`;

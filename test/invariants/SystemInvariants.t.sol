@@ -9,6 +9,7 @@ import {ServiceRegistry} from "../../contracts/ServiceRegistry.sol";
 import {CascadePool} from "../../contracts/CascadePool.sol";
 import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
 import {IWithdrawalQueue} from "../../contracts/interfaces/IWithdrawalQueue.sol";
+import {MAX_CLASSES} from "../../contracts/libraries/Constants.sol";
 import {SystemHandler} from "./SystemHandler.t.sol";
 
 /// @notice System-wide properties (DESIGN §4 Invariant A, §5, §6 steps 7 and 10) under random
@@ -75,14 +76,30 @@ contract SystemInvariantsTest is Test {
     /// hardhat-config: invariant.depth = 128
     /// hardhat-config: invariant.failOnRevert = true
     function invariant_poolBalanceCoversBuffered() public view {
-        // The pool also holds the ETH of finalized redemptions and the slashed ETH owed to service
-        // recipients until they claim it; the router holds none between calls.
+        // The pool also holds the ETH of finalized redemptions, the slashed ETH owed to service
+        // recipients until they claim it and the service rewards no report has booked yet; the
+        // router holds none between calls.
         assertGe(
             address(pool).balance,
-            pool.buffered() + pool.reserved() + pool.servicePayoutsTotal(),
-            "pool ETH >= buffered + reserved + service payouts"
+            pool.buffered() + pool.reserved() + pool.servicePayoutsTotal() + pool.unbookedServiceRewards(),
+            "pool ETH >= buffered + reserved + service payouts + unbooked service rewards"
         );
         assertEq(address(router).balance, 0, "the router keeps no ETH between calls");
+    }
+
+    /// hardhat-config: invariant.runs = 64
+    /// hardhat-config: invariant.depth = 128
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_serviceRewardsHeldByPool() public view {
+        // Service rewards go to the pool as they are paid: the registry keeps no ETH, and the
+        // pool's unbooked counter is exactly the registry's pending per-tier totals.
+        assertEq(address(registry).balance, 0, "the registry keeps no ETH");
+        uint256 pending;
+        for (uint256 t = 1; t < MAX_CLASSES; ++t) {
+            (uint256 p, ) = registry.tierTotals(t);
+            pending += p;
+        }
+        assertEq(pool.unbookedServiceRewards(), pending, "unbooked service rewards == registry pending");
     }
 
     /// hardhat-config: invariant.runs = 64

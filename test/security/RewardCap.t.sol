@@ -97,7 +97,13 @@ contract RewardCapTest is ServicesFixture {
             20 ether - (cap - 1 ether - t1Booked),
             "tier 2 gets what is left of the cap"
         );
-        assertEq(address(registry).balance, 25 ether - (cap - 1 ether), "the rest waits in the registry");
+        // The ETH went to the pool at payment: the rest waits there, unbooked (not buffered).
+        assertEq(address(registry).balance, 0, "the registry keeps no ETH");
+        assertEq(
+            pool.unbookedServiceRewards(),
+            25 ether - (cap - 1 ether),
+            "the rest waits unbooked in the pool"
+        );
         uint256 left = 25 ether - (cap - 1 ether);
         uint256 reports;
         while (left != 0) {
@@ -106,7 +112,7 @@ contract RewardCapTest is ServicesFixture {
             uint256 want = left < cap ? left : cap;
             assertEq(pool.buffered() - buffered, want, "later reports book the carry within the cap");
             left -= want;
-            assertEq(address(registry).balance, left, "registry holds what is still pending");
+            assertEq(pool.unbookedServiceRewards(), left, "the pool holds unbooked what is still pending");
             ++reports;
             assertLe(reports, 100, "finitely many reports");
         }

@@ -120,7 +120,8 @@ contract RegisterServiceTest is ServicesFixture {
         assertEq(registry.getService(id).rewardsPaid, 1 ether, "the fee is the service's reward");
         (uint256 pending, ) = registry.tierTotals(1);
         assertEq(pending, 1 ether, "booked to its tier, collected by the next report");
-        assertEq(address(registry).balance, 1 ether, "held until the next report collects it");
+        assertEq(address(registry).balance, 0, "forwarded to the pool at registration");
+        assertEq(pool.unbookedServiceRewards(), 1 ether, "held unbooked in the pool until a report books it");
     }
 
     function test_registerService_boundedAtMaxRegistrations() public {

@@ -429,6 +429,22 @@ export const CascadePoolAbi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "booked",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "unbooked",
+        type: "uint256",
+      },
+    ],
+    name: "ServiceRewardsExceeded",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "shares",
         type: "uint256",
       },
@@ -1078,6 +1094,25 @@ export const CascadePoolAbi = [
       },
     ],
     name: "ServiceRegistrySet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "unbooked",
+        type: "uint256",
+      },
+    ],
+    name: "ServiceRewardsBooked",
     type: "event",
   },
   {
@@ -2328,6 +2363,19 @@ export const CascadePoolAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "unbookedServiceRewards",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "address",
@@ -2563,6 +2611,7 @@ export interface CascadePoolContract extends BaseContract {
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
   totalNav: BaseContractMethod<[], bigint, bigint>;
   totalSupply: BaseContractMethod<[classId: BigNumberish], bigint, bigint>;
+  unbookedServiceRewards: BaseContractMethod<[], bigint, bigint>;
   upgradeToAndCall: BaseContractMethod<
     [newImplementation: AddressLike, data: BytesLike],
     void,
