@@ -1291,6 +1291,11 @@ export const CascadePoolAbi = [
         name: "feeEth",
         type: "uint256[]",
       },
+      {
+        internalType: "uint256[]",
+        name: "navs",
+        type: "uint256[]",
+      },
     ],
     stateMutability: "nonpayable",
     type: "function",
@@ -2396,7 +2401,7 @@ export interface CascadePoolContract extends BaseContract {
         loss: BigNumberish;
       },
     ],
-    bigint[],
+    [feeEth: bigint[], navs: bigint[]],
     ContractTransactionResponse
   >;
   applySlashLoss: BaseContractMethod<
