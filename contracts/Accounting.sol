@@ -109,6 +109,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256 elBooked; // EL rewards pulled this report (≤ the reward cap)
         uint256 serviceBudget; // what is left of the reward cap for pending service rewards
         bool servicesCapped; // the service rewards booked used up serviceBudget: some may wait
+        uint256[] navs; // the class NAVs the pool booked (steps 3–7), for the exposure check
     }
 
     /// @inheritdoc IAccounting
@@ -145,8 +146,10 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         // Only when the cap held something back (or may have: services booked the whole budget).
         if (inputs.elBooked != report.elRewards || inputs.servicesCapped)
             emit RewardsCapped(report.elRewards, inputs.elBooked, inputs.serviceBudget);
-        // Losses or redemptions may have broken the exposure limit: scale allocations down.
-        if (address($.registry) != address(0)) $.registry.enforceExposure();
+        // Losses or redemptions may have broken the exposure limit: scale allocations down, on
+        // the NAVs the pool just booked (nothing since moved one: `_accrueEth` pays from
+        // buffered ETH only), so the registry does not read them back from the pool.
+        if (address($.registry) != address(0)) $.registry.enforceExposure(inputs.navs);
         // 9. Exit requests (8. was booked with step 1).
         if (report.exits.length != 0 || report.operatorExits.length != 0)
             EXITS.applyReportExits(
@@ -293,7 +296,8 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             for (uint256 i; i < servicePaid.length; ++i) booked += servicePaid[i];
             f.servicesCapped = booked >= f.serviceBudget;
         }
-        uint256[] memory feeEth = POOL.applyReport(
+        uint256[] memory feeEth;
+        (feeEth, f.navs) = POOL.applyReport(
             IYieldClasses.ReportMoney({
                 fees: fees,
                 feeRecipients: recipients,

@@ -316,7 +316,9 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
     }
 
     /// @inheritdoc IYieldClasses
-    function applyReport(ReportMoney calldata money) external returns (uint256[] memory feeEth) {
+    function applyReport(
+        ReportMoney calldata money
+    ) external returns (uint256[] memory feeEth, uint256[] memory navs) {
         _delegate();
     }
 

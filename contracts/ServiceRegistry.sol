@@ -321,7 +321,7 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     }
 
     /// @inheritdoc IServiceRegistry
-    function enforceExposure() external {
+    function enforceExposure(uint256[] calldata navs) external {
         _delegate(ALLOCATIONS);
     }
 

@@ -239,8 +239,10 @@ interface IServiceRegistry {
     /// such steps, then every remaining gated allocation at once. Each retired
     /// service emits `AllocationScaled(…, 0, releaseAt)` (its stake stays slashable for the
     /// slashing window) and `ServiceUnbacked`. Publishes the new γ (`RobustnessChanged`).
-    /// Accounting only.
-    function enforceExposure() external;
+    /// Accounting only, with every class's NAV as the pool's `applyReport` just booked it (the
+    /// pool is not read again: nothing moves a NAV between the two calls).
+    /// @param navs the pool's class NAVs after the report (`navs()`), one per class
+    function enforceExposure(uint256[] calldata navs) external;
 
     // ---------------------------------------------------------------- views
     function serviceCount() external view returns (uint256);

@@ -93,7 +93,11 @@ interface IYieldClasses {
     /// rounding and one `FeeMinted` per recipient. When every class is wiped nothing is minted
     /// and the amounts are returned, for Accounting to owe them as ETH (DESIGN §5).
     /// @return feeEth per entry of `money.feeRecipients`, the wei owed as ETH instead of shares
-    function applyReport(ReportMoney calldata money) external returns (uint256[] memory feeEth);
+    /// @return navs every class's NAV after the report (what `navs()` returns next), for
+    /// Accounting's exposure check (IServiceRegistry.enforceExposure)
+    function applyReport(
+        ReportMoney calldata money
+    ) external returns (uint256[] memory feeEth, uint256[] memory navs);
 
     /// @notice Takes a service slash's loss from classes `K−1 … fromClass`, then further up
     /// only if those are empty. The router only (StakingRouter.slashOperator).

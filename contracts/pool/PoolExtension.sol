@@ -130,7 +130,7 @@ contract PoolExtension is PoolStorage {
     /// one `ClassNavChanged` per class whose NAV or supply the report changed.
     function applyReport(
         IYieldClasses.ReportMoney calldata m
-    ) external onlyDelegated returns (uint256[] memory feeEth) {
+    ) external onlyDelegated returns (uint256[] memory feeEth, uint256[] memory navs) {
         PoolStore storage $ = _s();
         _onlyAccounting($);
         uint256 n = m.fees.length;
@@ -161,6 +161,7 @@ contract PoolExtension is PoolStorage {
         for (uint256 i; i < k; ++i) add[i] += b.navs[i];
         if (m.loss != 0) Waterfall.absorbLossJuniorFirst(add, m.loss);
         _bookNavs($, b, t, feeShares);
+        navs = add; // the report-end NAVs, as booked
     }
 
     /// @dev Every class's slot 0, NAV and supply, one SLOAD per slot; reverts with no class.

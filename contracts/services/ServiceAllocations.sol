@@ -53,44 +53,53 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
     }
 
     /// @notice See IServiceRegistry.enforceExposure (the registry forwards the call unchanged).
-    function enforceExposure() external onlyDelegated {
+    /// The NAVs come from Accounting (checked as the caller), as the pool booked them.
+    function enforceExposure(uint256[] memory navs) external onlyDelegated {
         RegistryStorage storage $ = _s();
         require(msg.sender == address($.accounting), IServiceRegistry.NotAccounting(msg.sender));
-        (uint256 scaled, uint256[] memory num, uint256[] memory den) = _scaleFactors();
+        (uint256 scaled, uint256[] memory num, uint256[] memory den) = _scaleFactors(navs);
+        uint64[] storage l = $.loaded;
+        uint256 loaded = l.length;
+        if (loaded == 0) {
+            // No loaded operator: none links a gated service (`loaded` holds exactly the operators
+            // with a link), so no stake change here moves a load, the max or γ: the gate's slot is
+            // not read (`_touch` returns before the Sync for an operator without links).
+            Sync memory none;
+            if (scaled != 0) _scaleAll(scaled, 0, num, den, false, none);
+            return;
+        }
         Sync memory x = _syncStart();
         // Losses and exits lower active stakes: re-read them where they carry load.
-        uint64[] storage l = $.loaded;
-        for (uint256 i; i < l.length; ++i) _touch(l[i], 0, 0, _activeOf(l[i]), x);
+        for (uint256 i; i < loaded; ++i) _touch(l[i], 0, 0, _activeOf(l[i]), x);
         // Re-quoted now: the plan reads a settled graph.
         _settle(x);
         // The robustness restore is decided on a memory copy of the graph before any stake moves
         // (`_plan`); the stakes are then scaled once (the retired services straight to 0) and
         // the gate's figures the plan computed are written once (`_writeGate`).
         uint256 minGamma = $.minGammaBps;
-        if (l.length != 0 && (scaled != 0 || _gammaOf(x.max) < minGamma)) {
+        if (scaled != 0 || _gammaOf(x.max) < minGamma) {
             Graph memory g = _graph(scaled, num, den);
             uint256 retire = _plan(g, minGamma);
             if (scaled | retire != 0) {
                 _scaleAll(scaled | retire, retire, num, den, true, x);
                 _writeGate(g, retire, x);
             }
-        } else if (scaled != 0) _scaleAll(scaled, 0, num, den, false, x);
+        }
         _syncEnd(x);
     }
 
     /// @dev The exposure limit's scale-down (DESIGN §8): the services it scales (bit s, ids <
-    /// MAX_REGISTRATIONS = 256) and the factor num[t]/den[t] of each tier t.
-    function _scaleFactors()
-        private
-        view
-        returns (uint256 scaled, uint256[] memory num, uint256[] memory den)
-    {
+    /// MAX_REGISTRATIONS = 256) and the factor num[t]/den[t] of each tier t, on the class
+    /// NAVs `navs` (one per class: the pool's `navs()`).
+    function _scaleFactors(
+        uint256[] memory navs
+    ) private view returns (uint256 scaled, uint256[] memory num, uint256[] memory den) {
         RegistryStorage storage $ = _s();
-        uint256 maxTier = $.book.classCount();
+        uint256 maxTier = navs.length; // the pool's classCount
         // Allocations only: deallocating stake cannot be scaled (it stays slashable until
         // released), so the limit is restored for what remains once it is. The per-tier sums
         // are kept where allocations change (`_setAllocated`): ≤ 4 slots, not every service.
-        uint256[] memory available = _available(maxTier);
+        uint256[] memory available = _available(navs, maxTier);
         uint256[] memory needed = new uint256[](maxTier + 1);
         for (uint256 t = maxTier; t > 1;) {
             --t;
@@ -676,14 +685,16 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         }
         // Suffix sums: needed[t] = Σ over services of tier ≥ t.
         for (uint256 t = maxTier; t > 0; --t) needed[t - 1] += needed[t];
-        available = _available(maxTier);
+        available = _available(_s().book.navs(), maxTier);
     }
 
-    /// @dev `coverFactor · Σ_{k ≥ t} nav_k` for every tier `t < maxTier` (index t), one read of the NAVs.
-    function _available(uint256 maxTier) private view returns (uint256[] memory available) {
-        RegistryStorage storage $ = _s();
-        uint256[] memory navs = $.book.navs();
-        uint256 cover = $.coverFactorBps;
+    /// @dev `coverFactor · Σ_{k ≥ t} nav_k` for every tier `t < maxTier` (index t), from the
+    /// class NAVs `navs` (the pool's `navs()`).
+    function _available(
+        uint256[] memory navs,
+        uint256 maxTier
+    ) private view returns (uint256[] memory available) {
+        uint256 cover = _s().coverFactorBps;
         available = new uint256[](maxTier);
         uint256 junior;
         for (uint256 k = navs.length; k > 0; --k) {

@@ -51,6 +51,40 @@ contract EnforceExposureTest is ServicesFixture {
         assertEq(registry.executeSlash(id), 50 ether, "slash sees the pending stake");
     }
 
+    /// @dev Accounting hands the registry the NAVs the pool booked in the same report (after the
+    /// loss): the registry's check reads no pool.
+    function test_enforceExposure_accountingPassesBookedNavs() public {
+        (uint256 a, uint256 b, uint256 c) = _navs();
+        uint256[] memory booked = new uint256[](3);
+        (booked[0], booked[1], booked[2]) = (a, b, c - 10 ether); // a neutral report: only C moves
+        vm.expectCall(address(registry), abi.encodeCall(IServiceRegistry.enforceExposure, (booked)));
+        _submit(_lossReport(10 ether));
+        (a, b, c) = _navs();
+        assertEq(c, booked[2], "C as passed");
+        assertEq(a + b, booked[0] + booked[1], "A and B as passed");
+    }
+
+    /// @dev The scale-down follows the NAVs Accounting passes, not the pool's: C's 100 ETH
+    /// passed as 90 scales the tier-2 allocation to 90 while the pool still books 100.
+    function test_enforceExposure_scalesByPassedNavs() public {
+        (uint256 a, uint256 b, uint256 c) = _navs();
+        assertEq(c, 100 ether, "C books 100");
+        uint256[] memory navs = new uint256[](3);
+        (navs[0], navs[1], navs[2]) = (a, b, 90 ether);
+        vm.expectEmit(address(registry));
+        emit IServiceRegistry.AllocationScaled(svc, 100 ether, 90 ether, block.timestamp + SLASHING_WINDOW);
+        vm.prank(address(accounting));
+        registry.enforceExposure(navs);
+        assertEq(registry.getService(svc).allocation, 90 ether, "scaled to the passed 90/100");
+        (, , c) = _navs();
+        assertEq(c, 100 ether, "the pool was not touched");
+        // Passed as booked, nothing more to scale.
+        navs[2] = 100 ether;
+        vm.prank(address(accounting));
+        registry.enforceExposure(navs);
+        assertEq(registry.getService(svc).allocation, 90 ether, "no scale-up");
+    }
+
     function test_enforceExposure_noScaleWhenWithinLimit() public {
         // Tier 1 (B + C) is far from its limit; a loss that C absorbs within the limit: none.
         vm.prank(allocator);
@@ -66,7 +100,7 @@ contract EnforceExposureTest is ServicesFixture {
     function test_enforceExposure_revertsForNonAccounting() public {
         vm.expectRevert(abi.encodeWithSelector(IServiceRegistry.NotAccounting.selector, stranger));
         vm.prank(stranger);
-        registry.enforceExposure();
+        registry.enforceExposure(new uint256[](3));
         assertEq(registry.getService(svc).allocation, 100 ether, "unchanged");
     }
 

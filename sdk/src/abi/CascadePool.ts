@@ -1326,6 +1326,11 @@ export const CascadePoolAbi = [
         name: "feeEth",
         type: "uint256[]",
       },
+      {
+        internalType: "uint256[]",
+        name: "navs",
+        type: "uint256[]",
+      },
     ],
     stateMutability: "nonpayable",
     type: "function",
@@ -2444,7 +2449,7 @@ export interface CascadePoolContract extends BaseContract {
         loss: BigNumberish;
       },
     ],
-    bigint[],
+    [feeEth: bigint[], navs: bigint[]],
     ContractTransactionResponse
   >;
   applySlashLoss: BaseContractMethod<

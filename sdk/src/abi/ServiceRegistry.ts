@@ -1451,7 +1451,13 @@ export const ServiceRegistryAbi = [
     type: "function",
   },
   {
-    inputs: [],
+    inputs: [
+      {
+        internalType: "uint256[]",
+        name: "navs",
+        type: "uint256[]",
+      },
+    ],
     name: "enforceExposure",
     outputs: [],
     stateMutability: "nonpayable",
@@ -2438,7 +2444,7 @@ export interface ServiceRegistryContract extends BaseContract {
     [amount: bigint, until: bigint],
     [amount: bigint, until: bigint]
   >;
-  enforceExposure: BaseContractMethod<[], void, ContractTransactionResponse>;
+  enforceExposure: BaseContractMethod<[navs: BigNumberish[]], void, ContractTransactionResponse>;
   executeSlash: BaseContractMethod<[arg0: BigNumberish], bigint, ContractTransactionResponse>;
   exposure: BaseContractMethod<
     [tier: BigNumberish],
