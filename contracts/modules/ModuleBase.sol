@@ -118,10 +118,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     function _checkExitManager() private view {
-        require(
-            IAccessControl(ROUTER).hasRole(EXIT_MANAGER_ROLE_ID, msg.sender),
-            NotExitManager(msg.sender)
-        );
+        require(IAccessControl(ROUTER).hasRole(EXIT_MANAGER_ROLE_ID, msg.sender), NotExitManager(msg.sender));
     }
 
     function _checkManager(uint256 operatorId) private view {

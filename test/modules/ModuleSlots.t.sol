@@ -68,7 +68,8 @@ contract ModuleSlotsTest is RouterFixture {
         for (uint256 i; i < callers.length; ++i) {
             bytes memory err = abi.encodeWithSelector(IStakingModule.NotRouter.selector, callers[i]);
             for (uint256 m; m < 2; ++m) {
-                IStakingModule mod = m == 0 ? IStakingModule(address(curated)) : IStakingModule(address(bonded));
+                IStakingModule mod =
+                    m == 0 ? IStakingModule(address(curated)) : IStakingModule(address(bonded));
                 vm.expectRevert(err);
                 vm.prank(callers[i]);
                 mod.onExitedReported(EXITED);
