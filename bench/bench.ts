@@ -198,12 +198,18 @@ function classesFor(K: number): ClassConfig[] {
   return out;
 }
 
-let curatedImpl: string | undefined;
+// One implementation per router (the modules' router is an implementation immutable).
+const curatedImpls = new Map<string, string>();
 async function extraCurated(sys: System): Promise<any> {
-  if (!curatedImpl) curatedImpl = await (await ethers.deployContract("CuratedModule")).getAddress();
+  const routerAddr = await sys.router.getAddress();
+  let curatedImpl = curatedImpls.get(routerAddr);
+  if (!curatedImpl) {
+    curatedImpl = await (await ethers.deployContract("CuratedModule", [routerAddr])).getAddress();
+    curatedImpls.set(routerAddr, curatedImpl);
+  }
   const impl = await ethers.getContractAt("CuratedModule", curatedImpl);
   const me = await deployer.getAddress();
-  const data = impl.interface.encodeFunctionData("initialize", [me, await sys.router.getAddress(), me]);
+  const data = impl.interface.encodeFunctionData("initialize", [me, me]);
   const p = await ethers.deployContract("CascadeProxy", [curatedImpl, data]);
   return ethers.getContractAt("CuratedModule", await p.getAddress());
 }

@@ -340,13 +340,14 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     tokens.push(t);
   }
 
-  const curated = await proxy(ethers, "CuratedModule", [me, await addr(router), me]);
-  const bonded = await proxy(ethers, "BondedModule", [
-    me,
-    await addr(router),
-    BOND_CURVES.standard,
-    BOND_CURVES.proven,
-  ]);
+  // The modules' router is an implementation immutable (an upgrade builds the new one with it).
+  const curated = await proxy(ethers, "CuratedModule", [me, me], [await addr(router)]);
+  const bonded = await proxy(
+    ethers,
+    "BondedModule",
+    [me, BOND_CURVES.standard, BOND_CURVES.proven],
+    [await addr(router)],
+  );
 
   const timelock = await ethers.deployContract("CascadeTimelock", [cfg.timelockDelay, [me], [me], me]);
 

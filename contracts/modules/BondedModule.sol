@@ -26,12 +26,14 @@ contract BondedModule is ModuleBase, IBondedModule {
     struct BondedStorage {
         BondCurve standard;
         BondCurve proven;
-        uint256 totalBond;
-        mapping(uint256 operatorId => Bond) bonds;
-        mapping(uint256 operatorId => bool) isProven;
+        // One slot, read together at every report (κ's snapshot) and bond change. Each ≤ the
+        // ETH the module holds (every deposit is checked into a uint128 operator bond).
+        uint128 totalBond;
         // Total bond that counts for κ: the total at the last report, lowered at once by any
         // withdrawal or charge, never raised between reports (a flash top-up cannot inflate κ).
-        uint256 kappaBond;
+        uint128 kappaBond;
+        mapping(uint256 operatorId => Bond) bonds;
+        mapping(uint256 operatorId => bool) isProven;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.BondedModule")) - 1)) & ~bytes32(uint256(0xff))
@@ -44,18 +46,20 @@ contract BondedModule is ModuleBase, IBondedModule {
         }
     }
 
+    /// @param router_ the StakingRouter proxy (fixed in the implementation)
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(address router_) ModuleBase(router_) {}
+
     /// @notice Initializes the proxy.
     /// @param admin DEFAULT_ADMIN_ROLE (timelock)
-    /// @param router_ the StakingRouter
     /// @param standard default bond curve (e.g. 2.4 ETH, then 1.3 ETH per key)
     /// @param proven curve for operators with proven reputation
     function initialize(
         address admin,
-        address router_,
         BondCurve calldata standard,
         BondCurve calldata proven
     ) external initializer {
-        __ModuleBase_init(admin, router_);
+        __ModuleBase_init(admin);
         _setCurves(standard, proven);
     }
 
@@ -132,7 +136,7 @@ contract BondedModule is ModuleBase, IBondedModule {
     function chargeBond(uint256 operatorId, uint256 amount) external onlyRouter returns (uint256 charged) {
         _operator(operatorId);
         charged = _charge(operatorId, amount);
-        if (charged != 0) IStakingRouter(_base().router).receiveBondCover{value: charged}();
+        if (charged != 0) IStakingRouter(ROUTER).receiveBondCover{value: charged}();
     }
 
     /// @dev A slash's bond step (ModuleBase.onSlash): its released locks, then the free bond,
@@ -270,7 +274,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         BondedStorage storage $ = _bonded();
         Bond storage b = $.bonds[operatorId];
         b.amount += SafeCast.toUint128(amount);
-        $.totalBond += amount;
+        $.totalBond += uint128(amount); // checked into the uint128 bond just above
         emit BondDeposited(operatorId, msg.sender, amount, b.amount);
     }
 
@@ -280,7 +284,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         Bond storage b = $.bonds[operatorId];
         left = b.amount - amount;
         b.amount = uint128(left); // ≤ the old uint128 amount
-        $.totalBond -= amount;
+        $.totalBond -= uint128(amount); // ≤ this bond ≤ the total
         _lowerKappaBond($);
         _refresh(operatorId);
     }
@@ -304,7 +308,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         BondedStorage storage $ = _bonded();
         uint256 total = $.totalBond;
         if ($.kappaBond != total) {
-            $.kappaBond = total;
+            $.kappaBond = uint128(total); // a uint128
             emit KappaBondChanged(total);
         }
     }
@@ -312,7 +316,7 @@ contract BondedModule is ModuleBase, IBondedModule {
     function _lowerKappaBond(BondedStorage storage $) private {
         uint256 total = $.totalBond;
         if ($.kappaBond > total) {
-            $.kappaBond = total;
+            $.kappaBond = uint128(total); // a uint128
             emit KappaBondChanged(total);
         }
     }

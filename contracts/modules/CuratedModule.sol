@@ -27,12 +27,15 @@ contract CuratedModule is ModuleBase, ICuratedModule {
         }
     }
 
+    /// @param router_ the StakingRouter proxy (fixed in the implementation)
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(address router_) ModuleBase(router_) {}
+
     /// @notice Initializes the proxy.
     /// @param admin DEFAULT_ADMIN_ROLE (timelock)
-    /// @param router_ the StakingRouter
     /// @param operatorManager OPERATOR_MANAGER_ROLE holder
-    function initialize(address admin, address router_, address operatorManager) external initializer {
-        __ModuleBase_init(admin, router_);
+    function initialize(address admin, address operatorManager) external initializer {
+        __ModuleBase_init(admin);
         _grantRole(OPERATOR_MANAGER_ROLE, operatorManager);
     }
 

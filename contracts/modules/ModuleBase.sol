@@ -52,20 +52,25 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
 
     /// @custom:storage-location erc7201:cascade.storage.ModuleBase
     struct ModuleBaseStorage {
-        address router;
         uint64 keyNonce;
         uint32 operatorCount;
         uint32 cursor; // operator the next deposit plan starts from (rotation)
         uint64 totalDepositable;
+        // Second slot: what `activeValidators` reads, and all `onExitedReported` reads.
         uint64 totalDeposited;
         uint64 totalExited;
-        mapping(uint256 operatorId => Operator) operators;
         uint64 reportedExited; // module-level exited validators as the oracle reported them
+        mapping(uint256 operatorId => Operator) operators;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ModuleBase")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant STORAGE_SLOT =
         0x26e13468e3f5ab206c492c6efa3f2d4400de346ad6be0b2f4bfcb78b92f83500;
+
+    /// @dev The StakingRouter, fixed in the implementation (an upgrade builds the new one with
+    /// the same router): `onlyRouter` and the router calls read no storage.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address internal immutable ROUTER;
 
     event OperatorAdded(
         uint256 indexed operatorId,
@@ -75,6 +80,13 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     );
     event OperatorActiveChanged(uint256 indexed operatorId, bool active);
     event OperatorRewardAddressChanged(uint256 indexed operatorId, address rewardAddress);
+
+    /// @param router_ the StakingRouter proxy
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(address router_) {
+        require(router_ != address(0), ZeroAddress());
+        ROUTER = router_;
+    }
 
     function _base() internal pure returns (ModuleBaseStorage storage $) {
         assembly {
@@ -102,14 +114,11 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     function _checkRouter() private view {
-        require(msg.sender == _base().router, NotRouter(msg.sender));
+        require(msg.sender == ROUTER, NotRouter(msg.sender));
     }
 
     function _checkExitManager() private view {
-        require(
-            IAccessControl(_base().router).hasRole(EXIT_MANAGER_ROLE_ID, msg.sender),
-            NotExitManager(msg.sender)
-        );
+        require(IAccessControl(ROUTER).hasRole(EXIT_MANAGER_ROLE_ID, msg.sender), NotExitManager(msg.sender));
     }
 
     function _checkManager(uint256 operatorId) private view {
@@ -117,10 +126,8 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     // solhint-disable-next-line func-name-mixedcase
-    function __ModuleBase_init(address admin, address router_) internal onlyInitializing {
+    function __ModuleBase_init(address admin) internal onlyInitializing {
         __Cascade_init(admin);
-        require(router_ != address(0), ZeroAddress());
-        _base().router = router_;
     }
 
     // ---------------------------------------------------------------- keys (operator)
@@ -161,7 +168,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         // Keys leave only from the end: the depositable set changes only if the count does.
         _refresh(operatorId);
         emit KeysRemoved(operatorId, newTotal, count);
-        IStakingRouter($.router).releasePubkeys(operatorId, newTotal, pubkeys, signatures);
+        IStakingRouter(ROUTER).releasePubkeys(operatorId, newTotal, pubkeys, signatures);
     }
 
     // ---------------------------------------------------------------- router
@@ -426,7 +433,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
 
     /// @inheritdoc IStakingModule
     function router() external view returns (address) {
-        return _base().router;
+        return ROUTER;
     }
 
     /// @notice Validators deposited and not exited.
@@ -472,7 +479,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         _refresh(operatorId);
         emit KeysAdded(operatorId, first, pubkeys, signatures);
         // The keys' only storage, one slot each: reverts PubkeyAlreadyRegistered on a duplicate.
-        IStakingRouter($.router).registerPubkeys(operatorId, first, pubkeys, signatures);
+        IStakingRouter(ROUTER).registerPubkeys(operatorId, first, pubkeys, signatures);
     }
 
     /// @dev Recomputes an operator's depositable keys and the module total; bumps the key

@@ -142,8 +142,9 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       return token;
     });
 
-    const curated = proxied("CuratedModule", [deployer, router, deployer]);
-    const bonded = proxied("BondedModule", [deployer, router, BOND_CURVES.standard, BOND_CURVES.proven]);
+    // The modules' router is an implementation immutable (an upgrade builds the new one with it).
+    const curated = proxied("CuratedModule", [deployer, deployer], [router]);
+    const bonded = proxied("BondedModule", [deployer, BOND_CURVES.standard, BOND_CURVES.proven], [router]);
     const timelock = m.contract("CascadeTimelock", [cfg.timelockDelay, [deployer], [deployer], deployer]);
 
     // Governance Safes (DESIGN §14): the real Safe contracts (the npm package's compiled

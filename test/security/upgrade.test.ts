@@ -25,8 +25,8 @@ describe("security: upgrades only through the timelock", function () {
         [await sys.accounting.ROUTER(), await sys.accounting.EXITS(), await sys.accounting.POOL()],
       ],
       ["ReportOracle", sys.oracle, []],
-      ["CuratedModule", sys.curated, []],
-      ["BondedModule", sys.bonded, []],
+      ["CuratedModule", sys.curated, [await sys.curated.router()]],
+      ["BondedModule", sys.bonded, [await sys.bonded.router()]],
     ];
     for (const [name, p, args] of proxies) {
       const impl = await ethers.deployContract(name, args);

@@ -116,8 +116,8 @@ abstract contract RouterFixture is Test {
         router.grantRole(router.MODULE_MANAGER_ROLE(), moduleManager);
         router.grantRole(router.PAUSER_ROLE(), pauser);
         vm.stopPrank();
-        curatedImpl = address(new CuratedModule());
-        bondedImpl = address(new BondedModule());
+        curatedImpl = address(new CuratedModule(address(router)));
+        bondedImpl = address(new BondedModule(address(router)));
     }
 
     /// @dev Core plus a curated module (id 0) and a bonded module (id 1), both at full reputation.
@@ -134,7 +134,7 @@ abstract contract RouterFixture is Test {
             address(
                 new ERC1967Proxy(
                     curatedImpl,
-                    abi.encodeCall(CuratedModule.initialize, (admin, address(router), operatorManager))
+                    abi.encodeCall(CuratedModule.initialize, (admin, operatorManager))
                 )
             )
         );
@@ -149,7 +149,6 @@ abstract contract RouterFixture is Test {
                         BondedModule.initialize,
                         (
                             admin,
-                            address(router),
                             IBondedModule.BondCurve({first: 2.4 ether, next: 1.3 ether}),
                             IBondedModule.BondCurve({first: 1.5 ether, next: 1 ether})
                         )

@@ -10,6 +10,17 @@ import type {
 
 export const BondedModuleAbi = [
   {
+    inputs: [
+      {
+        internalType: "address",
+        name: "router_",
+        type: "address",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "constructor",
+  },
+  {
     inputs: [],
     name: "AccessControlBadConfirmation",
     type: "error",
@@ -1408,11 +1419,6 @@ export const BondedModuleAbi = [
         type: "address",
       },
       {
-        internalType: "address",
-        name: "router_",
-        type: "address",
-      },
-      {
         components: [
           {
             internalType: "uint128",
@@ -2102,7 +2108,6 @@ export interface BondedModuleContract extends BaseContract {
   initialize: BaseContractMethod<
     [
       admin: AddressLike,
-      router_: AddressLike,
       standard: { first: BigNumberish; next: BigNumberish },
       proven: { first: BigNumberish; next: BigNumberish },
     ],

@@ -10,6 +10,17 @@ import type {
 
 export const CuratedModuleAbi = [
   {
+    inputs: [
+      {
+        internalType: "address",
+        name: "router_",
+        type: "address",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "constructor",
+  },
+  {
     inputs: [],
     name: "AccessControlBadConfirmation",
     type: "error",
@@ -1070,11 +1081,6 @@ export const CuratedModuleAbi = [
       },
       {
         internalType: "address",
-        name: "router_",
-        type: "address",
-      },
-      {
-        internalType: "address",
         name: "operatorManager",
         type: "address",
       },
@@ -1546,7 +1552,7 @@ export interface CuratedModuleContract extends BaseContract {
   grantRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
   hasRole: BaseContractMethod<[role: BytesLike, account: AddressLike], boolean, boolean>;
   initialize: BaseContractMethod<
-    [admin: AddressLike, router_: AddressLike, operatorManager: AddressLike],
+    [admin: AddressLike, operatorManager: AddressLike],
     void,
     ContractTransactionResponse
   >;
