@@ -31,6 +31,12 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     /// @notice The ExitManager (§6 step 9).
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     IExitManager public immutable EXITS;
+    /// @notice The withdrawal vault (§9: a report's withdrawn ETH is in it; pulled into the pool).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address public immutable WITHDRAWAL_VAULT;
+    /// @notice The execution-rewards vault (§9: a report's EL rewards are in it; pulled into the pool).
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address public immutable EL_VAULT;
 
     /// @custom:storage-location erc7201:cascade.storage.Accounting
     struct AccountingStorage {
@@ -60,17 +66,22 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         }
     }
 
-    /// @notice The three proxies Accounting calls on every report are fixed per implementation
+    /// @notice The three proxies and the two vaults a report uses are fixed per implementation
     /// (a report reads no storage slot for them); an upgrade names them again.
     /// @param router the StakingRouter proxy
     /// @param exits the ExitManager proxy
     /// @param pool the CascadePool proxy
+    /// @param withdrawalVault the router's withdrawal vault (its withdrawal credentials)
+    /// @param elVault the router's execution-rewards vault (its validators' fee recipient)
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(address router, address exits, address pool) {
+    constructor(address router, address exits, address pool, address withdrawalVault, address elVault) {
         require(router != address(0) && exits != address(0) && pool != address(0), ZeroAddress());
+        require(withdrawalVault != address(0) && elVault != address(0), ZeroAddress());
         ROUTER = IStakingRouter(router);
         EXITS = IExitManager(exits);
         POOL = ICascadePool(pool);
+        WITHDRAWAL_VAULT = withdrawalVault;
+        EL_VAULT = elVault;
     }
 
     /// @notice Initializes the proxy.
@@ -124,11 +135,14 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             SafeCast.toUint48(block.timestamp)
         );
 
-        // 1. Module deltas (vault and EL ETH move into buffered), in one router call with each
-        // module's 8. reputation: nothing in steps 2–10 reads a reputation, so booking it here
-        // is the spec's order as anyone can observe it, for one call instead of two.
-        // EL rewards above the cap stay in the vault for later reports (§9).
-        router.applyModuleReports(inputs.words, inputs.withdrawn, inputs.elBooked);
+        // 1. Module deltas, in one router call with each module's 8. reputation: nothing in
+        // steps 2–10 reads a reputation, so booking it here is the spec's order as anyone can
+        // observe it, for one call instead of two. Then the vault and EL ETH move into buffered:
+        // the pool pulls them from the two vaults (each pays only the pool). EL rewards above
+        // the cap stay in the vault for later reports (§9).
+        router.applyModuleReports(inputs.words);
+        if (inputs.withdrawn + inputs.elBooked != 0)
+            POOL.pullFromVaults(WITHDRAWAL_VAULT, inputs.withdrawn, EL_VAULT, inputs.elBooked);
         int256[] memory deltas = inputs.deltas;
         // 2. Bond cover: each operator's loss is charged to its own bond first.
         for (uint256 i; i < report.losses.length; ++i) {
@@ -330,7 +344,7 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     ) private view returns (ModuleInputs memory f) {
         AccountingStorage storage $ = _s();
         Limits memory lim = _limits();
-        (uint256[] memory ws, address[] memory rs, address wv, address elv) = router.reportStates();
+        (uint256[] memory ws, address[] memory rs) = router.reportStates();
         uint256 count = ws.length;
         f.feeBps = new uint16[](count);
         f.recipients = new address[](count + 1);
@@ -354,12 +368,12 @@ contract Accounting is CascadeUpgradeable, IAccounting {
             // Read once each (a custom error's arguments are evaluated even when the check
             // passes), and only for a vault the report claims ETH from: 0 ≤ any balance.
             if (t.withdrawn != 0) {
-                uint256 wb = wv.balance;
+                uint256 wb = WITHDRAWAL_VAULT.balance;
                 require(t.withdrawn <= wb, WithdrawnAboveVault(t.withdrawn, wb));
             }
             uint256 el = report.elRewards;
             if (el != 0) {
-                uint256 eb = elv.balance;
+                uint256 eb = EL_VAULT.balance;
                 require(el <= eb, ElRewardsAboveVault(el, eb));
             }
         }

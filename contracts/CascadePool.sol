@@ -350,11 +350,11 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         uint256 elRewards
     ) external {
         PoolStore storage $ = _s();
-        require(msg.sender == $.router, NotAuthorized(msg.sender));
+        require(msg.sender == $.accounting, NotAuthorized(msg.sender));
         uint256 before = address(this).balance;
         _pull(withdrawalVault, withdrawn);
         _pull(elVault, elRewards);
-        // Book exactly what the router asked for, and only if exactly that arrived.
+        // Book exactly what Accounting asked for, and only if exactly that arrived.
         uint256 total = withdrawn + elRewards;
         require(address(this).balance - before == total, EthTransferFailed(address(this), total));
         if (total != 0) _setBuffered($, uint256($.buffered) + total);
@@ -375,7 +375,7 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
 
     /// @notice Takes ETH only from the vault `pullFromVaults` is pulling from, while it pulls;
     /// everything else (strangers, donations, a vault paying on its own) reverts, so no ETH
-    /// joins the pool unbooked or booked by anyone but the router.
+    /// joins the pool unbooked or booked by anyone but Accounting's report.
     // solhint-disable-next-line no-complex-fallback
     receive() external payable {
         address vault;

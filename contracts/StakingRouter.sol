@@ -126,11 +126,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     // ---------------------------------------------------------------- accounting
 
     /// @inheritdoc IStakingRouter
-    function applyModuleReports(
-        uint256[] calldata reports,
-        uint256 withdrawn,
-        uint256 elRewards
-    ) external onlyRole(ACCOUNTING_ROLE) {
+    function applyModuleReports(uint256[] calldata reports) external onlyRole(ACCOUNTING_ROLE) {
         RouterStore storage $ = _s();
         uint256 count = $.modules.length;
         // Accounting (the only caller) built each word from this call's `reportStates` after
@@ -138,10 +134,6 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint256[] memory states = new uint256[](count);
         for (uint256 id; id < count; ++id) states[id] = _bookModule($.modules[id], reports[id]);
         emit ModulesReported(states);
-        // The pool pulls the vaults' ETH straight into its buffered (each vault pays only the
-        // pool, fixed in the vault): one value transfer per vault, none through this contract.
-        if (withdrawn + elRewards != 0)
-            $.pool.pullFromVaults($.withdrawalVault, withdrawn, $.executionRewardsVault, elRewards);
     }
 
     /// @inheritdoc IStakingRouter
@@ -449,18 +441,8 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     }
 
     /// @inheritdoc IStakingRouter
-    function reportStates()
-        external
-        view
-        returns (
-            uint256[] memory words,
-            address[] memory feeRecipients,
-            address withdrawalVault,
-            address elVault
-        )
-    {
-        RouterStore storage $ = _s();
-        ModuleRecord[] storage records = $.modules;
+    function reportStates() external view returns (uint256[] memory words, address[] memory feeRecipients) {
+        ModuleRecord[] storage records = _s().modules;
         uint256 count = records.length;
         words = new uint256[](count);
         feeRecipients = new address[](count);
@@ -475,7 +457,6 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
             words[id] = w;
             feeRecipients[id] = m.feeRecipient;
         }
-        (withdrawalVault, elVault) = ($.withdrawalVault, $.executionRewardsVault);
     }
 
     /// @inheritdoc IStakingRouter

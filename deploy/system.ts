@@ -279,7 +279,7 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     ethers,
     "Accounting",
     [me, ZeroAddress, accountingSettings(cfg).limits, accountingSettings(cfg).params],
-    [await addr(router), await addr(exitManager), poolAddr],
+    [await addr(router), await addr(exitManager), poolAddr, await addr(withdrawalVault), await addr(elVault)],
   );
   const accountingAddr = await addr(accounting);
   const latest = await ethers.provider.getBlock("latest");

@@ -78,7 +78,8 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
     function bookBondCover() external payable;
     /// @notice Pulls a report's vault ETH straight into buffered: asks the withdrawal vault
     /// for `withdrawn` and the EL vault for `elRewards` (each `RewardsVault.payPool`, which pays
-    /// only this pool) and books what arrived. Router only (it names its own vaults).
+    /// only this pool) and books what arrived. Accounting only (it names its two vaults,
+    /// immutables of its implementation).
     /// @param withdrawalVault the router's withdrawal vault
     /// @param withdrawn wei to pull from it (0 = none)
     /// @param elVault the router's execution-rewards vault

@@ -190,18 +190,15 @@ interface IStakingRouter {
     // ---------------------------------------------------------------- accounting
     /// @notice Applies every module's report inputs in one call: books each module's reported CL
     /// state and its new reputation (DESIGN §6 step 8, computed by Accounting; nothing in between
-    /// reads it), and pulls `withdrawn` from the withdrawal vault and `elRewards` from the
-    /// execution-rewards vault into the pool's buffered ETH. ACCOUNTING_ROLE, which alone may
-    /// call it: the words are not re-checked here (Accounting built them from this
+    /// reads it); Accounting then has the pool pull the report's vault ETH itself.
+    /// ACCOUNTING_ROLE, which alone may call it: the words are not re-checked here (Accounting built them from this
     /// transaction's `reportStates` after the §9 checks). Emits one `ModulesReported` with every
     /// module's new report fields (its reputation included). A module's `onExitedReported` runs only when its exited count
     /// changed or it asked for every report (`snapshotsAtReport`, read at registration).
     /// @param reports one word per module, by id, in `reportStates`' layout (ModuleWord): only its
     /// report fields (CL validators, exited, CL balance, reputation) are booked; the module's
     /// other fields (deposits, status, fees) stay as stored
-    /// @param withdrawn the modules' `withdrawn` summed: ETH pulled from the withdrawal vault
-    /// @param elRewards EL rewards booked this report
-    function applyModuleReports(uint256[] calldata reports, uint256 withdrawn, uint256 elRewards) external;
+    function applyModuleReports(uint256[] calldata reports) external;
 
     /// @notice Charges an operator's bond (bonded modules); the ETH joins the pool's buffered.
     /// ACCOUNTING_ROLE.
@@ -277,17 +274,8 @@ interface IStakingRouter {
     /// @notice What a report reads of every module, by id, in one call (two storage slots per
     /// module, not the record): each module's first record slot as stored, in ModuleWord's layout
     /// (deposited, CL validators, exited, CL balance, reputation, status, callback flag, fee bps,
-    /// stake-share limit), and its fee recipient; and the two vaults a report pulls ETH from
-    /// (their balances bound the report's `withdrawn` and EL rewards, §9).
-    function reportStates()
-        external
-        view
-        returns (
-            uint256[] memory words,
-            address[] memory feeRecipients,
-            address withdrawalVault,
-            address elVault
-        );
+    /// stake-share limit), and its fee recipient. The vaults are Accounting's own immutables.
+    function reportStates() external view returns (uint256[] memory words, address[] memory feeRecipients);
 
     function moduleCount() external view returns (uint256);
 

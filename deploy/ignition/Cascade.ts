@@ -73,7 +73,7 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
     const accounting = proxied(
       "Accounting",
       [deployer, ZERO, accountingSettings(cfg).limits, accountingSettings(cfg).params],
-      [router, exitManager, pool],
+      [router, exitManager, pool, withdrawalVault, elVault],
     );
     m.call(pool, "setMinRedeemAssets", [cfg.minRedeemAssets]);
     const oracle = proxied("ReportOracle", [

@@ -22,15 +22,21 @@ contract AccountingSlotsTest is SystemFixture {
         assertEq(address(accounting.ROUTER()), address(router), "router");
         assertEq(address(accounting.POOL()), address(pool), "pool");
         assertEq(address(accounting.EXITS()), address(exits), "exit manager");
+        assertEq(accounting.WITHDRAWAL_VAULT(), address(wv), "withdrawal vault");
+        assertEq(accounting.EL_VAULT(), address(elv), "EL vault");
     }
 
     function test_constructor_revertsOnZeroLink() public {
         vm.expectRevert(CascadeUpgradeable.ZeroAddress.selector);
-        new Accounting(address(0), address(exits), address(pool));
+        new Accounting(address(0), address(exits), address(pool), address(wv), address(elv));
         vm.expectRevert(CascadeUpgradeable.ZeroAddress.selector);
-        new Accounting(address(router), address(0), address(pool));
+        new Accounting(address(router), address(0), address(pool), address(wv), address(elv));
         vm.expectRevert(CascadeUpgradeable.ZeroAddress.selector);
-        new Accounting(address(router), address(exits), address(0));
+        new Accounting(address(router), address(exits), address(0), address(wv), address(elv));
+        vm.expectRevert(CascadeUpgradeable.ZeroAddress.selector);
+        new Accounting(address(router), address(exits), address(pool), address(0), address(elv));
+        vm.expectRevert(CascadeUpgradeable.ZeroAddress.selector);
+        new Accounting(address(router), address(exits), address(pool), address(wv), address(0));
     }
 
     /// @dev Any limits round-trip through `limits()`, and writing them leaves the registry link

@@ -35,14 +35,11 @@ contract ModuleWordTest is SystemFixture {
     }
 
     function _words() private view returns (uint256[] memory ws) {
-        (ws, , , ) = router.reportStates();
+        (ws, ) = router.reportStates();
     }
 
-    function test_reportStates_returnsTheStoredWordsRecipientsAndVaults() public view {
-        (uint256[] memory ws, address[] memory rs, address wv, address elv) = router.reportStates();
-        (, , address wantWv, address wantElv) = router.addresses();
-        assertEq(wv, wantWv, "the withdrawal vault");
-        assertEq(elv, wantElv, "the EL rewards vault");
+    function test_reportStates_returnsTheStoredWordsAndRecipients() public view {
+        (uint256[] memory ws, address[] memory rs) = router.reportStates();
         assertEq(ws.length, router.moduleCount(), "one word per module");
         assertEq(rs.length, ws.length, "one recipient per module");
         for (uint256 id; id < ws.length; ++id) {
@@ -87,7 +84,7 @@ contract ModuleWordTest is SystemFixture {
         words[0] = before[0];
         words[1] = report;
         vm.prank(address(accounting));
-        router.applyModuleReports(words, 0, 0);
+        router.applyModuleReports(words);
         uint256[] memory after_ = _words();
         assertEq(after_[0], before[0], "an unchanged word stays");
         assertEq(
@@ -113,7 +110,7 @@ contract ModuleWordTest is SystemFixture {
             )
         );
         vm.prank(caller);
-        router.applyModuleReports(words, 0, 0);
+        router.applyModuleReports(words);
     }
 
     /// @dev A report reads the words once and books them in one router call; what it books is
@@ -141,11 +138,7 @@ contract ModuleWordTest is SystemFixture {
             );
         }
         vm.expectCall(address(router), abi.encodeCall(IStakingRouter.reportStates, ()), 1);
-        vm.expectCall(
-            address(router),
-            abi.encodeCall(IStakingRouter.applyModuleReports, (expected, 0, 0)),
-            1
-        );
+        vm.expectCall(address(router), abi.encodeCall(IStakingRouter.applyModuleReports, (expected)), 1);
         _applyDirect(r);
         for (uint256 id; id < 2; ++id)
             assertEq(

@@ -70,7 +70,7 @@ contract FlashKappaTest is RouterFixture {
             );
         }
         vm.prank(accounting);
-        router.applyModuleReports(words, 0, 0);
+        router.applyModuleReports(words);
     }
 
     /// Before: κ read the current total bond, so 10,000 ETH topped up, used for one deposit and

@@ -154,7 +154,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     repayDebt: gated("accounting"),
     bookInflow: gated("router"),
     bookBondCover: gated("curatedModule", "bondedModule"),
-    pullFromVaults: gated("router"),
+    pullFromVaults: gated("accounting"),
     withdrawForDeposit: gated("router"),
     receiveServiceRewards: gated("registry"),
     claimServicePayout: open("pulls the caller's own payout"),

@@ -22,7 +22,13 @@ describe("security: upgrades only through the timelock", function () {
       [
         "Accounting",
         sys.accounting,
-        [await sys.accounting.ROUTER(), await sys.accounting.EXITS(), await sys.accounting.POOL()],
+        [
+          await sys.accounting.ROUTER(),
+          await sys.accounting.EXITS(),
+          await sys.accounting.POOL(),
+          await sys.accounting.WITHDRAWAL_VAULT(),
+          await sys.accounting.EL_VAULT(),
+        ],
       ],
       ["ReportOracle", sys.oracle, []],
       ["CuratedModule", sys.curated, [await sys.curated.router()]],

@@ -67,7 +67,15 @@ abstract contract ServicesFixture is RouterFixture {
         accounting = Accounting(
             address(
                 new ERC1967Proxy(
-                    address(new Accounting(address(router), address(exits), address(pool))),
+                    address(
+                        new Accounting(
+                            address(router),
+                            address(exits),
+                            address(pool),
+                            address(wv),
+                            address(elv)
+                        )
+                    ),
                     abi.encodeCall(
                         Accounting.initialize,
                         (

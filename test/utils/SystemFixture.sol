@@ -87,7 +87,9 @@ abstract contract SystemFixture is RouterFixture {
         book = pool;
         queue = pool;
         // Accounting ↔ oracle refer to each other: predict the two proxy addresses.
-        address accountingImpl = address(new Accounting(address(router), address(exits), address(pool)));
+        address accountingImpl = address(
+            new Accounting(address(router), address(exits), address(pool), address(wv), address(elv))
+        );
         address oracleImpl = address(new ReportOracle());
         uint256 nonce = vm.getNonce(address(this));
         address accountingAddr = vm.computeCreateAddress(address(this), nonce);

@@ -121,15 +121,89 @@ contract VaultPullTest is SystemFixture {
 
     // ---------------------------------------------------------------- the pool
 
-    function test_pullFromVaults_refusesEveryoneButTheRouter() public {
+    /// @dev Exactly one caller: Accounting. The router (which used to pull), the registry, the
+    /// oracle, the vaults themselves and a stranger are all refused.
+    function test_pullFromVaults_refusesEveryoneButAccounting() public {
+        _deployServiceRegistry(15_000);
         vm.deal(address(elv), 1 ether);
-        address[3] memory callers = [stranger, address(accounting), address(elv)];
+        vm.deal(address(wv), 1 ether);
+        address[6] memory callers = [
+            address(router),
+            address(registry),
+            address(oracle),
+            stranger,
+            address(elv),
+            address(wv)
+        ];
         for (uint256 i; i < callers.length; ++i) {
             vm.prank(callers[i]);
             vm.expectRevert(abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, callers[i]));
-            pool.pullFromVaults(address(wv), 0, address(elv), 1 ether);
+            pool.pullFromVaults(address(wv), 1 ether, address(elv), 1 ether);
         }
+        assertEq(address(elv).balance, 1 ether, "nothing pulled from the EL vault");
+        assertEq(address(wv).balance, 1 ether, "nothing pulled from the withdrawal vault");
+    }
+
+    /// @dev Whoever calls, the refusal is the same: only Accounting's address passes.
+    function testFuzz_pullFromVaults_refusesAnyoneButAccounting(address caller) public {
+        vm.assume(caller != address(accounting));
+        vm.deal(address(elv), 1 ether);
+        vm.prank(caller);
+        vm.expectRevert(abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, caller));
+        pool.pullFromVaults(address(wv), 0, address(elv), 1 ether);
         assertEq(address(elv).balance, 1 ether, "nothing pulled");
+    }
+
+    /// @dev Accounting itself may pull (the report's path), and the report names the vaults it
+    /// was built with: its immutables, the router's vaults.
+    function test_accounting_namesTheRoutersVaults() public {
+        (, , address routerWv, address routerElv) = router.addresses();
+        assertEq(accounting.WITHDRAWAL_VAULT(), routerWv, "withdrawal vault");
+        assertEq(accounting.EL_VAULT(), routerElv, "EL vault");
+        vm.deal(address(elv), 1 ether);
+        uint256 buffered = pool.buffered();
+        vm.prank(address(accounting));
+        pool.pullFromVaults(address(wv), 0, address(elv), 1 ether);
+        assertEq(pool.buffered(), buffered + 1 ether, "booked");
+    }
+
+    /// @dev The report pulls through one Accounting → pool call with the report's sums; the router
+    /// makes none (it only books the words).
+    function test_report_accountingPullsTheReportsSums() public {
+        vm.deal(address(elv), 0.3 ether);
+        vm.deal(address(wv), 2 ether);
+        IAccounting.Report memory r = _emptyReport();
+        r.elRewards = 0.2 ether;
+        r.modules[0].withdrawn = 0.5 ether;
+        r.modules[0].clBalance -= 0.5 ether;
+        r.modules[1].withdrawn = 0.25 ether;
+        r.modules[1].clBalance -= 0.25 ether;
+        vm.expectCall(
+            address(pool),
+            abi.encodeCall(ICascadePool.pullFromVaults, (address(wv), 0.75 ether, address(elv), 0.2 ether)),
+            1
+        );
+        _applyDirect(r);
+        assertEq(address(wv).balance, 1.25 ether, "withdrawal vault paid exactly the sum withdrawn");
+        assertEq(address(elv).balance, 0.1 ether, "EL vault paid exactly elRewards");
+    }
+
+    /// @dev §9's vault checks read Accounting's own vaults: a report claiming more than either
+    /// vault holds is refused, with the vault's balance.
+    function test_report_refusesMoreThanTheVaultsHold() public {
+        vm.deal(address(elv), 0.3 ether);
+        vm.deal(address(wv), 0.5 ether);
+        IAccounting.Report memory r = _emptyReport();
+        r.modules[0].withdrawn = 1 ether;
+        r.modules[0].clBalance -= 1 ether;
+        vm.expectRevert(abi.encodeWithSelector(IAccounting.WithdrawnAboveVault.selector, 1 ether, 0.5 ether));
+        _applyDirect(r);
+        r = _emptyReport();
+        r.elRewards = 0.4 ether;
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccounting.ElRewardsAboveVault.selector, 0.4 ether, 0.3 ether)
+        );
+        _applyDirect(r);
     }
 
     function test_receive_refusesDonations() public {
@@ -154,11 +228,11 @@ contract VaultPullTest is SystemFixture {
     }
 
     function test_receive_refusesAnotherSenderDuringAPull() public {
-        // While the router pulls from `fake`, only `fake` may pay: a second contract paying in
+        // While Accounting pulls from `fake`, only `fake` may pay: a second contract paying in
         // the same window (here the fake re-entering through another fake) is refused.
         FakeVault__Mock other = new FakeVault__Mock{value: 1 ether}(address(pool), 0);
         Reenter__Mock fake = new Reenter__Mock{value: 1 ether}(address(pool), address(other));
-        vm.prank(address(router));
+        vm.prank(address(accounting));
         vm.expectRevert(abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, address(other)));
         pool.pullFromVaults(address(fake), 1 ether, address(0), 0);
     }
@@ -167,7 +241,7 @@ contract VaultPullTest is SystemFixture {
         // A vault that pays less than asked cannot get the full amount booked.
         FakeVault__Mock fake = new FakeVault__Mock{value: 1 ether}(address(pool), 1);
         uint256 buffered = pool.buffered();
-        vm.prank(address(router));
+        vm.prank(address(accounting));
         vm.expectRevert(
             abi.encodeWithSelector(IWithdrawalQueue.EthTransferFailed.selector, address(pool), 1 ether)
         );
@@ -179,7 +253,7 @@ contract VaultPullTest is SystemFixture {
         FakeVault__Mock fake = new FakeVault__Mock{value: 1 ether}(address(pool), 0);
         vm.deal(address(elv), 0.5 ether);
         uint256 buffered = pool.buffered();
-        vm.prank(address(router));
+        vm.prank(address(accounting));
         pool.pullFromVaults(address(fake), 0.7 ether, address(elv), 0.5 ether);
         assertEq(pool.buffered(), buffered + 1.2 ether, "both pulls booked");
         assertEq(address(elv).balance, 0, "EL vault emptied");

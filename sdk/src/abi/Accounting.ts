@@ -26,6 +26,16 @@ export const AccountingAbi = [
         name: "pool",
         type: "address",
       },
+      {
+        internalType: "address",
+        name: "withdrawalVault",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "elVault",
+        type: "address",
+      },
     ],
     stateMutability: "nonpayable",
     type: "constructor",
@@ -772,6 +782,19 @@ export const AccountingAbi = [
   },
   {
     inputs: [],
+    name: "EL_VAULT",
+    outputs: [
+      {
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "EXITS",
     outputs: [
       {
@@ -817,6 +840,19 @@ export const AccountingAbi = [
         internalType: "string",
         name: "",
         type: "string",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "WITHDRAWAL_VAULT",
+    outputs: [
+      {
+        internalType: "address",
+        name: "",
+        type: "address",
       },
     ],
     stateMutability: "view",
@@ -1431,10 +1467,12 @@ export const AccountingAbi = [
 /** Accounting with every function typed (generated from its ABI). */
 export interface AccountingContract extends BaseContract {
   DEFAULT_ADMIN_ROLE: BaseContractMethod<[], string, string>;
+  EL_VAULT: BaseContractMethod<[], string, string>;
   EXITS: BaseContractMethod<[], string, string>;
   POOL: BaseContractMethod<[], string, string>;
   ROUTER: BaseContractMethod<[], string, string>;
   UPGRADE_INTERFACE_VERSION: BaseContractMethod<[], string, string>;
+  WITHDRAWAL_VAULT: BaseContractMethod<[], string, string>;
   getRoleAdmin: BaseContractMethod<[role: BytesLike], string, string>;
   grantRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
   handleReport: BaseContractMethod<

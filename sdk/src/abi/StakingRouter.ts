@@ -923,16 +923,6 @@ export const StakingRouterAbi = [
         name: "reports",
         type: "uint256[]",
       },
-      {
-        internalType: "uint256",
-        name: "withdrawn",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "elRewards",
-        type: "uint256",
-      },
     ],
     name: "applyModuleReports",
     outputs: [],
@@ -1777,16 +1767,6 @@ export const StakingRouterAbi = [
         name: "feeRecipients",
         type: "address[]",
       },
-      {
-        internalType: "address",
-        name: "withdrawalVault",
-        type: "address",
-      },
-      {
-        internalType: "address",
-        name: "elVault",
-        type: "address",
-      },
     ],
     stateMutability: "view",
     type: "function",
@@ -2095,11 +2075,7 @@ export interface StakingRouterContract extends BaseContract {
     [collateralBoostBps: bigint, minReputationBps: bigint],
     [collateralBoostBps: bigint, minReputationBps: bigint]
   >;
-  applyModuleReports: BaseContractMethod<
-    [reports: BigNumberish[], withdrawn: BigNumberish, elRewards: BigNumberish],
-    void,
-    ContractTransactionResponse
-  >;
+  applyModuleReports: BaseContractMethod<[reports: BigNumberish[]], void, ContractTransactionResponse>;
   chargeOperatorBond: BaseContractMethod<
     [moduleId: BigNumberish, operatorId: BigNumberish, amount: BigNumberish],
     bigint,
@@ -2273,8 +2249,8 @@ export interface StakingRouterContract extends BaseContract {
   >;
   reportStates: BaseContractMethod<
     [],
-    [words: bigint[], feeRecipients: string[], withdrawalVault: string, elVault: string],
-    [words: bigint[], feeRecipients: string[], withdrawalVault: string, elVault: string]
+    [words: bigint[], feeRecipients: string[]],
+    [words: bigint[], feeRecipients: string[]]
   >;
   revokeRole: BaseContractMethod<[role: BytesLike, account: AddressLike], void, ContractTransactionResponse>;
   setAllocationParams: BaseContractMethod<
