@@ -43,7 +43,7 @@ contract ModuleSlotsTest is RouterFixture {
             );
         }
         vm.prank(accounting);
-        router.applyModuleReports(words, 0, 0);
+        router.applyModuleReports(words);
     }
 
     /// The bonded module's report callback reads the proxy's implementation slot, the bond
