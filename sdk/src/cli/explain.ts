@@ -76,6 +76,8 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   NotModule: "{caller} is not a module of the router",
   NothingToDeposit: "nothing to deposit: no buffered ETH or no depositable keys",
   PubkeyAlreadyRegistered: "validator key {pubkeyHash} is already registered (each key may be used once)",
+  ServiceRewardsExceeded:
+    "the report would book {booked|eth} of service rewards, more than the {unbooked|eth} the pool holds unbooked: the registry and the pool disagree (an invariant broke; nothing was booked)",
   TooManyDebtors: "the router already tracks the maximum of {max} debtors",
   TooManyModules: "the router already holds the maximum of {max} modules",
   UnknownModule: "there is no module {moduleId}: `cascade status` lists the modules",
