@@ -479,8 +479,10 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         require(slashed <= validators, SlashedAboveValidators(id, slashed, validators));
     }
 
-    /// @dev Step 1's Δ_m (before bond cover), `Waterfall.netModuleDelta` with no cover, and its
-    /// share of the CL base, gain and drop sums.
+    /// @dev Step 1's Δ_m (before bond cover, `Waterfall.moduleDelta`: its bounds hold here,
+    /// validators ≥ validators0 by `ValidatorsDecreased` and ≤ deposited < 2³² by
+    /// `ValidatorsAboveDeposited`, balances and withdrawn < 2¹²⁸ by their types) and its share of
+    /// the CL base, gain and drop sums (each gains < 2¹³⁰ per module: unchecked).
     function _addDelta(
         Totals memory t,
         uint256 w,
@@ -489,13 +491,9 @@ contract Accounting is CascadeUpgradeable, IAccounting {
         uint256 withdrawn
     ) private pure returns (int256 d) {
         uint256 balance0 = ModuleWord.clBalance(w);
+        uint256 added;
+        (d, added) = Waterfall.moduleDelta(balance0, balance, withdrawn, ModuleWord.clValidators(w), validators);
         unchecked {
-            // No term overflows: validators ≥ validators0 (ValidatorsDecreased) and ≤ deposited
-            // < 2³² (ValidatorsAboveDeposited), so the new deposits are < 2⁹⁸ wei; the balances
-            // and withdrawn are < 2¹²⁸ (their types), so every sum and difference is far inside
-            // int256 and each running sum gains < 2¹³⁰ per module.
-            uint256 added = (validators - ModuleWord.clValidators(w)) * DEPOSIT_SIZE;
-            d = int256(balance + withdrawn) - int256(balance0) - int256(added);
             if (d > 0) t.gain += uint256(d);
             else t.drop += uint256(-d);
             t.base += balance0 + added;

@@ -15,9 +15,35 @@ import {SharesMath} from "./SharesMath.sol";
 /// keeps every sum and `navs·BPS` product far from overflow; products of two amounts go
 /// through `mulDiv`.
 library Waterfall {
+    /// @notice Step 1: a module's signed CL balance change over the frame, before bond cover.
+    /// @dev Δ = clBalance' + withdrawn − clBalance − 32 ETH·(clValidators' − clValidators).
+    /// Unchecked (Accounting runs it once per module per report): the caller must ensure
+    /// validatorsBefore ≤ validatorsAfter < 2³² and balances and withdrawn < 2¹²⁸ (Accounting's
+    /// §9 checks `ValidatorsDecreased`/`ValidatorsAboveDeposited` and the report's field types
+    /// do). Then the new deposits are < 2⁹⁸ wei and every sum and difference is far inside int256.
+    /// @param clBalanceBefore Module CL balance at the previous report.
+    /// @param clBalanceAfter Module CL balance in this report.
+    /// @param withdrawn Wei the module's validators sent to the withdrawal vault in the frame.
+    /// @param validatorsBefore Module validators seen on the CL at the previous report.
+    /// @param validatorsAfter Module validators seen on the CL in this report.
+    /// @return delta Δ_m; positive is a reward, negative a base loss.
+    /// @return added 32 ETH per validator new in the frame (their deposits, not reward).
+    function moduleDelta(
+        uint256 clBalanceBefore,
+        uint256 clBalanceAfter,
+        uint256 withdrawn,
+        uint256 validatorsBefore,
+        uint256 validatorsAfter
+    ) internal pure returns (int256 delta, uint256 added) {
+        unchecked {
+            added = (validatorsAfter - validatorsBefore) * DEPOSIT_SIZE;
+            delta = int256(clBalanceAfter + withdrawn) - int256(clBalanceBefore) - int256(added);
+        }
+    }
+
     /// @notice Steps 1–2: a module's signed balance change over the frame, plus its bond cover.
-    /// @dev Δ = clBalance' + withdrawn − clBalance − 32 ETH·(clValidators' − clValidators), and
-    /// Δ' = Δ + C: the bond restores what the operator lost even when the module is net positive.
+    /// @dev Δ' = Δ + C (`moduleDelta`, with its bounds): the bond restores what the operator
+    /// lost even when the module is net positive.
     /// @param clBalanceBefore Module CL balance at the previous report.
     /// @param clBalanceAfter Module CL balance in this report.
     /// @param withdrawn Wei the module's validators sent to the withdrawal vault in the frame.
@@ -33,11 +59,8 @@ library Waterfall {
         uint256 validatorsAfter,
         uint256 bondCover
     ) internal pure returns (int256 netDelta) {
-        netDelta =
-            SafeCast.toInt256(clBalanceAfter + withdrawn + bondCover) -
-            SafeCast.toInt256(clBalanceBefore) -
-            (SafeCast.toInt256(validatorsAfter) - SafeCast.toInt256(validatorsBefore)) *
-                SafeCast.toInt256(DEPOSIT_SIZE);
+        (netDelta, ) = moduleDelta(clBalanceBefore, clBalanceAfter, withdrawn, validatorsBefore, validatorsAfter);
+        netDelta += SafeCast.toInt256(bondCover);
     }
 
     /// @notice Step 3: rewards, fees and base loss from the net module deltas.

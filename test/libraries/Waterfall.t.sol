@@ -42,6 +42,34 @@ contract WaterfallTest is Test {
         assertEq(d, -0.5 ether, "2 ETH loss, 1.5 ETH charged to the bond");
     }
 
+    function test_moduleDelta_returnsTheNewDepositsApart() public pure {
+        // 3 new validators (96 ETH of deposits) and a 0.25 ETH drop on the 10 already there.
+        (int256 d, uint256 added) = Waterfall.moduleDelta(320 ether, 415.75 ether, 0, 10, 13);
+        assertEq(added, 96 ether, "the new validators' deposits");
+        assertEq(d, -0.25 ether, "the drop, not hidden by the deposits");
+    }
+
+    /// @dev The unchecked step-1 formula against the same formula in checked int256 arithmetic,
+    /// over the bounds Accounting guarantees (validators grow, < 2³²; amounts < 2¹²⁸).
+    function testFuzz_moduleDelta_equalsCheckedFormulaInItsBounds(
+        uint128 before,
+        uint128 after_,
+        uint128 withdrawn,
+        uint32 v0,
+        uint32 v1
+    ) public pure {
+        (uint256 lo, uint256 hi) = v0 <= v1 ? (uint256(v0), uint256(v1)) : (uint256(v1), uint256(v0));
+        (int256 d, uint256 added) = Waterfall.moduleDelta(before, after_, withdrawn, lo, hi);
+        int256 checked = int256(uint256(after_)) +
+            int256(uint256(withdrawn)) -
+            int256(uint256(before)) -
+            (int256(hi) - int256(lo)) *
+            32 ether;
+        assertEq(d, checked, "delta");
+        assertEq(added, (hi - lo) * 32 ether, "added");
+        assertEq(Waterfall.netModuleDelta(before, after_, withdrawn, lo, hi, 1 ether), checked + 1 ether, "cover");
+    }
+
     // ---------------------------------------------------------------- rewardsAndFeesDown
 
     function test_rewardsAndFeesDown_feesOnPositiveDeltasOnly() public pure {
