@@ -142,6 +142,19 @@ abstract contract ServiceGate is ServiceRegistryStorage {
         }
     }
 
+    /// @dev `_touch(key, down, up, KEEP, ·)` without a Sync, for a change of an ungated service
+    /// (π_s = 0: `_detach`/`_attach` do nothing) on an operator that secures no gated service
+    /// (links = 0): only its slashable sum moves, no σ_s, q_s, load or max can, so the Sync's
+    /// read of `maxLoad` is saved. Writes nothing and returns false when the operator is linked.
+    function _touchUnlinked(uint64 key, uint256 down, uint256 up) internal returns (bool done) {
+        if (down == up) return true; // `_touch` returns at once, `_detach`/`_attach` do nothing
+        OperatorRisk storage o = _s().operatorRisks[key];
+        (uint256 slashable, uint256 act, uint256 links) = _readOp(o);
+        if (links != 0) return false;
+        if (down != up) _writeOp(o, slashable + up - down, act, 0);
+        return true;
+    }
+
     /// @dev Takes a gated service's q_s out of its operators' loads (before its stakes change).
     function _detach(uint256 serviceId, Sync memory x) internal {
         RegistryStorage storage $ = _s();

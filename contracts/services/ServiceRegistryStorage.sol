@@ -88,7 +88,15 @@ abstract contract ServiceRegistryStorage {
         uint32 bondlessModules;
         uint8 pendingCount; // pendingIds[0, pendingCount) are the pending slash requests
         uint32 slashCount;
+        // Services with π > 0 (setServiceRisk). While 0 no service is gated and no operator has
+        // a link, so an execution moves only the operator's slashable sum: it reads no gate slot
+        // but that one (ServiceSlashing._slashStake).
+        uint16 gatedServices;
         IYieldClasses book;
+        // Accounting's slash parameters (setSlashParams), beside `book`: an execution reads both
+        // (the pool's payout, the router's charge), one cold slot instead of two.
+        uint16 slashPenaltyBps; // ≤ 10⁴
+        uint32 exitDeadline; // seconds
         IAccounting accounting;
         uint16 coverFactorBps;
         // Bit t: tier t has rewards pending, tierRewards[t − 1]; beside `accounting`, which
@@ -128,9 +136,8 @@ abstract contract ServiceRegistryStorage {
         // exits, and the pool's payout): Accounting's slash parameters, copied here in one slot by
         // Accounting.setServiceRegistry and every setParams (setSlashParams; `exits` is kept as
         // Accounting names it, the slash no longer calls it).
+        // (slashPenaltyBps and exitDeadline sit beside `book`, above.)
         IExitManager exits;
-        uint16 slashPenaltyBps; // ≤ 10⁴
-        uint32 exitDeadline; // seconds
         // ---- per-tier running totals (appended), so a report reads ≤ TIERS slots, not every
         // service (`rewardTiers`, beside `accounting`, marks the tiers with rewards pending).
         // Per tier t (index t − 1, two per slot): service rewards paid and not yet booked.
@@ -154,6 +161,21 @@ abstract contract ServiceRegistryStorage {
         IServiceRegistry.Service[] storage ss = _s().services;
         require(serviceId < ss.length, IServiceRegistry.UnknownService(serviceId));
         return ss[serviceId];
+    }
+
+    /// @dev Storage slots of one `IServiceRegistry.Service`: ServiceParams 3, status with the
+    /// allocation 1, rewardsPaid 1 (a struct that changes must change this too: the slash tests
+    /// execute against services past index 0, e.g. test/services/RobustnessGate.t.sol).
+    uint256 private constant SERVICE_SLOTS = 5;
+
+    /// @dev A service known to exist (a slash request's): no bounds check, which reads
+    /// `services.length`, a cold slot the execution has no other use for (2,100 gas).
+    function _serviceAt(uint256 serviceId) internal view returns (IServiceRegistry.Service storage s) {
+        IServiceRegistry.Service[] storage ss = _s().services;
+        assembly ("memory-safe") {
+            mstore(0, ss.slot)
+            s.slot := add(keccak256(0, 32), mul(serviceId, SERVICE_SLOTS))
+        }
     }
 
     function _slash(uint256 slashId) internal view returns (IServiceRegistry.SlashRequest storage) {

@@ -29,7 +29,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             r.status == IServiceRegistry.SlashStatus.Requested,
             IServiceRegistry.SlashNotPending(slashId, r.status)
         );
-        uint256 endsAt = r.requestedAt + $.services[r.serviceId].params.vetoWindow;
+        uint256 endsAt = r.requestedAt + _serviceAt(r.serviceId).params.vetoWindow;
         require(block.timestamp < endsAt, IServiceRegistry.VetoWindowOver(slashId, endsAt));
         r.status = IServiceRegistry.SlashStatus.Vetoed;
         $.stakes[r.serviceId][_key(r.moduleId, r.operatorId)].pendingBps -= r.bps;
@@ -40,48 +40,115 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
 
     /// @notice See IServiceRegistry.executeSlash (the registry forwards the call unchanged).
     function executeSlash(uint256 slashId) external onlyDelegated returns (uint256 amount) {
-        RegistryStorage storage $ = _s();
         IServiceRegistry.SlashRequest storage r = _slash(slashId);
+        // The request's first slot, read once: serviceId (bits 0..31), moduleId (32..63),
+        // operatorId (64..95), bps (96..111), requestedAt (112..151), status (152..159),
+        // lockedBond (160..255).
+        uint256 w;
+        assembly ("memory-safe") {
+            w := sload(r.slot)
+        }
+        uint8 status = uint8(w >> 152);
         require(
-            r.status == IServiceRegistry.SlashStatus.Requested,
-            IServiceRegistry.SlashNotPending(slashId, r.status)
+            status == uint8(IServiceRegistry.SlashStatus.Requested),
+            IServiceRegistry.SlashNotPending(slashId, IServiceRegistry.SlashStatus(status))
         );
-        IServiceRegistry.Service storage s = $.services[r.serviceId];
-        uint256 endsAt = r.requestedAt + s.params.vetoWindow;
+        uint256 serviceId = uint32(w);
+        IServiceRegistry.Service storage s = _serviceAt(serviceId); // the request's: it exists
+        uint256 endsAt = uint40(w >> 112) + uint256(s.params.vetoWindow);
         require(block.timestamp >= endsAt, IServiceRegistry.VetoWindowOpen(slashId, endsAt));
-        uint64 key = _key(r.moduleId, r.operatorId);
-        Stake storage st = $.stakes[r.serviceId][key];
-        // Stake still deallocating when the slash was requested stays slashable until it is
-        // executed: the veto window must not let it run out (stakeOf would drop it at releaseAt).
-        uint256 stake = uint256(st.stake) + (r.requestedAt < st.releaseAt ? st.pending : 0);
-        amount = (stake * r.bps) / BPS;
-        r.status = IServiceRegistry.SlashStatus.Executed;
-        st.pendingBps -= r.bps;
-        _removePending(slashId);
-        // The slashed stake no longer secures the service (nor counts in the robustness gate:
-        // γ is published, never refused here).
-        Sync memory x = _syncStart();
-        _detach(r.serviceId, x);
-        uint256 fromStake = amount < st.stake ? amount : st.stake;
-        _touch(
-            key,
-            _slashableTerm(st.stake, s.params.maxSlashBps),
-            _slashableTerm(st.stake - fromStake, s.params.maxSlashBps),
-            KEEP,
-            x
+        // Status Requested → Executed (1 → 3), the rest of the slot unchanged.
+        w ^= uint256(2) << 152;
+        assembly ("memory-safe") {
+            sstore(r.slot, w)
+        }
+        amount = _slashStake(
+            s,
+            serviceId,
+            uint64((uint256(uint32(w >> 32)) << OPERATOR_BITS) | uint32(w >> 64)),
+            w
         );
-        // Plain narrowing below: each amount is at most the uint96/uint128 field it is taken from.
-        st.stake -= uint96(fromStake);
-        uint256 fromPending = amount - fromStake > st.pending ? st.pending : amount - fromStake;
-        st.pending -= uint96(fromPending);
+        _removePending(slashId);
+        _chargeSlash(slashId, r, s.params, amount);
+    }
+
+    /// @dev Takes the executed slash's X = ⌊stake·bps/10⁴⌋ from the operator's stake (`key`),
+    /// then from what it still has deallocating; `req` is the request's first slot.
+    function _slashStake(
+        IServiceRegistry.Service storage s,
+        uint256 serviceId,
+        uint64 key,
+        uint256 req
+    ) private returns (uint256 amount) {
+        Stake storage st = _s().stakes[serviceId][key];
+        uint256 w;
+        assembly ("memory-safe") {
+            w := sload(st.slot)
+        }
+        uint256 fromStake;
+        uint256 fromPending;
+        (amount, w, fromStake, fromPending) = _slashWord(w, req);
+        uint256 m = s.params.maxSlashBps;
+        uint256 left = uint96(w);
+        // The slashed stake no longer secures the service (nor counts in the robustness gate:
+        // γ is published, never refused here). An ungated service's slash on an operator that
+        // secures no gated one moves only the operator's slashable sum: no Sync (and with no
+        // gated service at all, no read of the service's π either).
+        if (
+            (_s().gatedServices == 0 || _s().risks[serviceId].profit == 0) &&
+            _touchUnlinked(key, _slashableTerm(left + fromStake, m), _slashableTerm(left, m))
+        ) {
+            _writeSlashed(s, st, w, serviceId, fromStake, fromPending);
+            return amount;
+        }
+        Sync memory x = _syncStart();
+        _detach(serviceId, x);
+        _touch(key, _slashableTerm(left + fromStake, m), _slashableTerm(left, m), KEEP, x);
+        _writeSlashed(s, st, w, serviceId, fromStake, fromPending);
+        _attach(serviceId, false, x);
+        _syncEnd(x);
+    }
+
+    /// @dev The stake slot `w` (stake bits 0..95, pending 96..191, releaseAt 192..231,
+    /// pendingBps 232..247) after the slash of request slot `req`: X from the stake first, then
+    /// from the pending part, and the request's bps out of pendingBps. Stake still deallocating
+    /// when the slash was requested stays slashable until it is executed: the veto window must
+    /// not let it run out (stakeOf would drop it at releaseAt).
+    function _slashWord(
+        uint256 w,
+        uint256 req
+    ) private pure returns (uint256 amount, uint256 next, uint256 fromStake, uint256 fromPending) {
+        uint256 staked = uint96(w);
+        uint256 pending = uint96(w >> 96);
+        uint256 bps = uint16(req >> 96);
+        amount = ((staked + (uint40(req >> 112) < uint40(w >> 192) ? pending : 0)) * bps) / BPS;
+        fromStake = amount < staked ? amount : staked;
+        fromPending = amount - fromStake > pending ? pending : amount - fromStake;
+        // Checked: pendingBps holds this request's bps (a veto or an execution takes it out once).
+        uint256 pendingBps = uint16(w >> 232) - bps;
+        // Each part at most its field: no borrow crosses into the next one.
+        next = (uint256(uint232(w)) - fromStake - (fromPending << 96)) | (pendingBps << 232);
+    }
+
+    /// @dev Writes the slashed stake's slot, the service's deallocating sum and its allocation.
+    function _writeSlashed(
+        IServiceRegistry.Service storage s,
+        Stake storage st,
+        uint256 w,
+        uint256 serviceId,
+        uint256 fromStake,
+        uint256 fromPending
+    ) private {
+        assembly ("memory-safe") {
+            sstore(st.slot, w)
+        }
         if (fromPending != 0) {
-            Deallocating storage d = $.deallocating[r.serviceId];
+            Deallocating storage d = _s().deallocating[serviceId];
+            // Plain narrowing: at most d.amount, a uint128.
             d.amount -= uint128(fromPending > d.amount ? d.amount : fromPending);
         }
-        _setAllocated(s, fromStake > s.allocation ? 0 : s.allocation - fromStake);
-        _attach(r.serviceId, false, x);
-        _syncEnd(x);
-        _chargeSlash(slashId, r, s.params, amount);
+        uint256 allocation = s.allocation;
+        _setAllocated(s, fromStake > allocation ? 0 : allocation - fromStake);
     }
 
     /// @dev Books an executed slash: one router call releases this request's lock, charges the
@@ -100,7 +167,11 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
     ) private {
         RegistryStorage storage $ = _s();
         (uint256 moduleId, uint256 operatorId) = (r.moduleId, r.operatorId);
-        uint256 others = amount > r.lockedBond ? _lockedByOthers(moduleId, operatorId) : 0;
+        // A bondless module's operators lock no bond (requestSlash): no other lock to open.
+        uint256 others =
+            amount > r.lockedBond && $.bondlessModules & (uint256(1) << moduleId) == 0
+                ? _lockedByOthers(moduleId, operatorId)
+                : 0;
         // The operator's validators must leave (the slash lands on it): the module asks them in
         // the same router call, by the exit deadline.
         (uint256 charged, uint256 classLoss) = $.router.slashOperator(
@@ -263,6 +334,11 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         }
         Sync memory x = _syncStart();
         _detach(serviceId, x);
+        if ((r.profit == 0) != (profit == 0)) {
+            // At most MAX_REGISTRATIONS services: the count fits its uint16.
+            if (profit == 0) --$.gatedServices;
+            else ++$.gatedServices;
+        }
         r.profit = SafeCast.toUint96(profit);
         r.alphaBps = uint16(alphaBps); // ≤ BPS
         emit IServiceRegistry.ServiceRiskSet(serviceId, profit, alphaBps);

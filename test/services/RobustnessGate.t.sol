@@ -354,6 +354,56 @@ contract RobustnessGateTest is ServicesFixture {
         assertEq(registry.certifiedGammaBps(), 0, "gamma published after the slash");
     }
 
+    /// @dev An ungated service's slash on an operator that secures a gated one still moves the
+    /// gate (no shortcut there). s0 (gated): 60 ETH over c0/c1 at 100 %, π 10 ETH, α 50 %; s1
+    /// (ungated): 40 ETH over c0/c1 at 100 %. σ_c0 = σ_c1 = 30 + 20 = 50, σ_s0 = 100,
+    /// q = 10/(0.5·100) = 0.2, γ = 4. Slashing all of c0's 20 ETH in s1: σ_c0 = 30, σ_s0 = 80,
+    /// q = 0.25, γ = 3. s1 was gated once and cleared: the count of gated services is back to 1.
+    function test_executeSlash_ungatedServiceMovesALinkedOperatorsGate() public {
+        uint256 s0 = _svc();
+        uint256 s1 = _svc();
+        _allocate(s0, 60 ether, _two(c0, c1));
+        _allocate(s1, 40 ether, _two(c0, c1));
+        _risk(s0, 10 ether, 5_000);
+        // s1 gated, then not again (governance may clear π): s0 still counts as gated.
+        _risk(s1, 1 ether, 5_000);
+        _risk(s1, 0, 5_000);
+        assertEq(registry.certifiedGammaBps(), 40_000, "gamma 4 before");
+        vm.prank(slasher);
+        uint256 id = registry.requestSlash(s1, 0, 0, 10_000, bytes32("e"));
+        vm.warp(block.timestamp + VETO_WINDOW);
+        vm.expectEmit(address(registry));
+        emit IServiceRegistry.RobustnessChanged(40_000, 30_000);
+        registry.executeSlash(id);
+        (, , uint256 sigma, uint256 quota) = registry.serviceRisk(s0);
+        assertEq(sigma, 80 ether, "sigma_s0 = 30 + 50");
+        assertEq(quota, 0.25e18, "q_s0 = 10/(0.5 * 80)");
+        (uint256 load, uint256 sc0) = registry.operatorLoad(0, 0);
+        assertEq(sc0, 30 ether, "sigma_c0 lost the 20 ETH slashed in s1");
+        assertEq(load, 0.25e18, "T_c0 = q_s0");
+        (load, ) = registry.operatorLoad(0, 1);
+        assertEq(load, 0.25e18, "T_c1 = q_s0");
+        assertEq(registry.certifiedGammaBps(), 30_000, "gamma 3 after (the max load fell)");
+    }
+
+    /// @dev An ungated service's slash on an operator without a gated one skips the Sync but
+    /// still lowers the operator's slashable sum: gating the service afterwards (active stakes
+    /// read anew) finds it. s1: 60 ETH over c0/c1 at 100 %; half of c0's 30 ETH slashed →
+    /// σ_c0 = min(96, 15) = 15, σ_s1 = 15 + 30 = 45.
+    function test_executeSlash_ungatedUnlinkedLowersSlashable() public {
+        uint256 s1 = _svc();
+        _allocate(s1, 60 ether, _two(c0, c1));
+        vm.prank(slasher);
+        uint256 id = registry.requestSlash(s1, 0, 0, 5_000, bytes32("e"));
+        vm.warp(block.timestamp + VETO_WINDOW);
+        registry.executeSlash(id);
+        _risk(s1, 1 ether, 5_000);
+        (, , uint256 sigma, ) = registry.serviceRisk(s1);
+        assertEq(sigma, 45 ether, "sigma_s1 = 15 + 30");
+        (, uint256 sc0) = registry.operatorLoad(0, 0);
+        assertEq(sc0, 15 ether, "sigma_c0: the slashed half left the slashable sum");
+    }
+
     function _ceilDiv(uint256 a, uint256 b) private pure returns (uint256) {
         return (a + b - 1) / b;
     }
