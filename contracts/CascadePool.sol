@@ -322,11 +322,6 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         _delegate();
     }
 
-    /// @inheritdoc IYieldClasses
-    function applySlashLoss(uint256 amount, uint256 fromClass) external returns (uint256 unabsorbed) {
-        _delegate();
-    }
-
     /// @inheritdoc IWithdrawalQueue
     function finalize(uint256 budget, uint256 maxRequests) external returns (uint256 total) {
         _delegate();
@@ -386,11 +381,6 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
     }
 
     /// @inheritdoc ICascadePool
-    function bookBondCover() external payable {
-        _delegate();
-    }
-
-    /// @inheritdoc ICascadePool
     function withdrawForDeposit(uint256 amount) external {
         _delegate();
     }
@@ -402,6 +392,15 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
 
     /// @inheritdoc ICascadePool
     function payServiceSlash(address recipient, uint256 amount) external {
+        _delegate();
+    }
+
+    /// @inheritdoc ICascadePool
+    function settleSlash(
+        address recipient,
+        uint256 loss,
+        uint256 fromClass
+    ) external payable returns (uint256 classLoss) {
         _delegate();
     }
 

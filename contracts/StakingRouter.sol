@@ -169,21 +169,24 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint256 unlock,
         uint256 fromClass,
         uint256 penaltyBps,
-        uint256 deadline
+        uint256 deadline,
+        address recipient
     ) external onlyRole(SERVICES_ROLE) returns (uint256 charged, uint256 classLoss) {
         ModuleRecord storage m = _module(moduleId);
-        ICascadePool pool = _s().pool;
-        // One module call: bond first (the released locks, then free bond only, paid straight
-        // into the pool), and the operator's active validators asked to exit by `deadline`
-        // (ModuleBase.onSlash). The pool must have received exactly what the module charged.
-        uint256 before = address(pool).balance;
-        charged = IStakingModule(m.module).onSlash(operatorId, amount, unlock, deadline, address(pool));
-        require(address(pool).balance - before == charged, EthTransferFailed(address(pool), charged));
-        // No slash takes more than the book holds: what no class can absorb is neither taken
-        // nor paid (several services slashing one operator at a cover factor above 1x could
-        // otherwise pay out more than the pool, and Invariant A would break).
-        classLoss = amount - charged;
-        if (classLoss != 0) classLoss -= pool.applySlashLoss(classLoss, fromClass);
+        // One module call: bond first (the released locks, then free bond only, sent here), and
+        // the operator's active validators asked to exit by `deadline` (ModuleBase.onSlash).
+        // This contract must have received exactly what the module charged (stray ETH held
+        // here is neither counted nor spent).
+        {
+            uint256 before = address(this).balance;
+            charged = IStakingModule(m.module).onSlash(operatorId, amount, unlock, deadline);
+            require(address(this).balance - before == charged, EthTransferFailed(address(this), charged));
+        }
+        // One pool call: the charge into buffered, the rest from the classes, the recipient
+        // paid. No slash takes more than the book holds: what no class can absorb is neither
+        // taken nor paid (several services slashing one operator at a cover factor above 1x
+        // could otherwise pay out more than the pool, and Invariant A would break).
+        classLoss = _s().pool.settleSlash{value: charged}(recipient, amount - charged, fromClass);
         // The module loses reputation in proportion to what was slashed over its stake at
         // risk, so dust slashes cannot wear down the standing of its other operators.
         _slashPenalty(moduleId, m, charged + classLoss, penaltyBps);

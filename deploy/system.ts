@@ -316,7 +316,8 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
   );
   await (await router.grantRole(await router.SERVICES_ROLE(), await addr(registry))).wait();
   // The registry books executed slashes itself through the router (slashOperator: the bond,
-  // the classes and the operator's exits in one call); Accounting needs no SERVICES_ROLE.
+  // the operator's exits, and one pool call for the classes and the payout); Accounting needs
+  // no SERVICES_ROLE.
   await (await accounting.setServiceRegistry(await addr(registry))).wait();
   await (await pool.setServiceRegistry(await addr(registry))).wait();
   for (const role of ["SERVICE_MANAGER_ROLE", "ALLOCATOR_ROLE", "VETO_ROLE"]) {

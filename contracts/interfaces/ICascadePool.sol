@@ -72,10 +72,6 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
     /// @notice Books bond charges the router forwards during a report. Router only.
     function bookInflow() external payable;
 
-    /// @notice Books a slashed operator's bond charge, paid by its module inside
-    /// `StakingRouter.slashOperator` (one value transfer instead of module → router → pool).
-    /// Modules the router registered only (the router's `NotModule` for anyone else).
-    function bookBondCover() external payable;
     /// @notice Pulls a report's vault ETH straight into buffered: asks the withdrawal vault
     /// for `withdrawn` and the EL vault for `elRewards` (each `RewardsVault.payPool`, which pays
     /// only this pool) and books what arrived. Accounting only (it names its two vaults,
@@ -103,11 +99,27 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
     function unbookedServiceRewards() external view returns (uint256);
 
     // ---------------------------------------------------------------- service debt and payouts
-    /// @notice Pays an executed slash (or ETH-owed fees) to `recipient` from buffered; what
-    /// buffered cannot pay becomes debt, repaid first at the next reports. The service registry
-    /// (an executed slash) or Accounting (fees owed as ETH) only.
+    /// @notice Pays ETH-owed fees to `recipient` from buffered; what buffered cannot pay becomes
+    /// debt, repaid first at the next reports. Accounting only (an executed slash is paid by
+    /// `settleSlash`).
     /// @param recipient receiver of the ETH (address(0) burns it)
     function payServiceSlash(address recipient, uint256 amount) external;
+
+    /// @notice Settles an executed service slash in the pool's one entry per slash (the router
+    /// only, in `StakingRouter.slashOperator`): the operator's bond charge, sent with the call,
+    /// joins buffered; `loss` is taken from classes `K−1 … fromClass` (junior first), then
+    /// further up only if those are empty (what no class can absorb is dropped, DESIGN §8);
+    /// then `msg.value` + the classes' share is paid to `recipient` from buffered, and what
+    /// buffered cannot pay becomes debt (as `payServiceSlash`). Buffered is written once.
+    /// @param recipient receiver of the ETH (address(0) burns it)
+    /// @param loss the slash's part the bond did not cover
+    /// @param fromClass the service's tier: the most senior exposed class
+    /// @return classLoss wei the classes absorbed (≤ `loss`)
+    function settleSlash(
+        address recipient,
+        uint256 loss,
+        uint256 fromClass
+    ) external payable returns (uint256 classLoss);
 
     /// @notice Repays service debt from buffered, oldest debtor first (report step 10, before
     /// redemptions; `finalize` does it first on every report). Accounting only.

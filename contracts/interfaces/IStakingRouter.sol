@@ -210,10 +210,12 @@ interface IStakingRouter {
 
     /// @notice Books an executed service slash of `amount` wei against an operator in one call
     /// (SERVICES_ROLE: the ServiceRegistry): in one module call (`IStakingModule.onSlash`)
-    /// releases `unlock` of its bond locks, charges its free bond first (the module pays it
-    /// into the pool's buffered: `ICascadePool.bookBondCover`) and asks all the operator's active validators to exit by `deadline`;
-    /// then hands the rest to the pool's classes from `fromClass` (junior first, DESIGN §8; what
-    /// no class can absorb is dropped), and lowers the module's reputation by
+    /// releases `unlock` of its bond locks, charges its free bond first (the module sends it
+    /// here; exactly `charged` must arrive) and asks all the operator's active validators to
+    /// exit by `deadline`; then, in one pool call (`ICascadePool.settleSlash`), the charge joins
+    /// buffered, the rest goes to the pool's classes from `fromClass` (junior first, DESIGN §8;
+    /// what no class can absorb is dropped) and `recipient` is paid the bond's and the classes'
+    /// shares (what buffered cannot pay is owed as debt); and lowers the module's reputation by
     /// `⌊penaltyBps · slashed / (active validators · 32 ETH)⌋` (at most `penaltyBps`; none when
     /// nothing was slashed).
     /// @return charged wei taken from the operator's bond
@@ -225,7 +227,8 @@ interface IStakingRouter {
         uint256 unlock,
         uint256 fromClass,
         uint256 penaltyBps,
-        uint256 deadline
+        uint256 deadline,
+        address recipient
     ) external returns (uint256 charged, uint256 classLoss);
 
     /// @notice Locks an operator's collateral for a pending slash. SERVICES_ROLE.

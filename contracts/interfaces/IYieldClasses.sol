@@ -99,11 +99,6 @@ interface IYieldClasses {
         ReportMoney calldata money
     ) external returns (uint256[] memory feeEth, uint256[] memory navs);
 
-    /// @notice Takes a service slash's loss from classes `K−1 … fromClass`, then further up
-    /// only if those are empty. The router only (StakingRouter.slashOperator).
-    /// @return unabsorbed what no class could absorb
-    function applySlashLoss(uint256 amount, uint256 fromClass) external returns (uint256 unabsorbed);
-
     // ---------------------------------------------------------------- views
     function classCount() external view returns (uint256);
 

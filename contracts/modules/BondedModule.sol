@@ -3,7 +3,6 @@ pragma solidity 0.8.30;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IBondedModule} from "../interfaces/IBondedModule.sol";
-import {ICascadePool} from "../interfaces/ICascadePool.sol";
 import {IStakingModule} from "../interfaces/IStakingModule.sol";
 import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
 import {BPS, DEPOSIT_SIZE} from "../libraries/Constants.sol";
@@ -140,16 +139,19 @@ contract BondedModule is ModuleBase, IBondedModule {
     }
 
     /// @dev A slash's bond step (ModuleBase.onSlash): its released locks, then the free bond,
-    /// paid straight into the pool (one value transfer, not two through the router).
+    /// sent to the router (its caller, a plain value call), which checks what arrived and
+    /// forwards it with its one pool call (`ICascadePool.settleSlash`).
     function _slashBond(
         uint256 operatorId,
         uint256 amount,
-        uint256 unlock,
-        address pool
+        uint256 unlock
     ) internal override returns (uint256 charged) {
         if (unlock != 0) _unlock(operatorId, unlock);
         charged = _charge(operatorId, amount);
-        if (charged != 0) ICascadePool(pool).bookBondCover{value: charged}();
+        if (charged == 0) return 0;
+        // State is final before the call (the router's `receive`).
+        (bool ok, ) = ROUTER.call{value: charged}("");
+        require(ok, EthTransferFailed(ROUTER, charged));
     }
 
     /// @dev Takes up to `amount` of the operator's free bond (the caller sends it on).

@@ -259,11 +259,10 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint256 operatorId,
         uint256 amount,
         uint256 unlock,
-        uint256 deadline,
-        address pool
+        uint256 deadline
     ) external onlyRouter returns (uint256 charged) {
         Operator storage op = _operator(operatorId);
-        charged = _slashBond(operatorId, amount, unlock, pool);
+        charged = _slashBond(operatorId, amount, unlock);
         uint256 active = op.depositedKeys - op.exitedKeys;
         if (active != 0) _requestExits(operatorId, op, active, deadline);
     }
@@ -534,12 +533,11 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     function _onKeysRemoved(uint256 operatorId, uint256 newTotal) internal virtual {}
 
     /// @dev A slash's bond step (`onSlash`, the operator checked): release `unlock` of the
-    /// operator's locks, pay up to `amount` of its free bond into `pool`; returns the charge.
+    /// operator's locks, send up to `amount` of its free bond to the router; returns the charge.
     function _slashBond(
         uint256 operatorId,
         uint256 amount,
-        uint256 unlock,
-        address pool
+        uint256 unlock
     ) internal virtual returns (uint256);
 
     /// @dev Called by `onExitedReported` (before the report's bond charges): at every report when

@@ -6,7 +6,6 @@ import {CascadeUpgradeable} from "../governance/CascadeUpgradeable.sol";
 import {IClassFace} from "../interfaces/IClassFace.sol";
 import {ICascadePool} from "../interfaces/ICascadePool.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
-import {IStakingRouter} from "../interfaces/IStakingRouter.sol";
 import {IWithdrawalQueue} from "../interfaces/IWithdrawalQueue.sol";
 import {IYieldClasses} from "../interfaces/IYieldClasses.sol";
 import {BPS, MAX_CLASSES} from "../libraries/Constants.sol";
@@ -263,20 +262,20 @@ contract PoolExtension is PoolStorage {
         emit ICascadePool.BufferedChanged(buffered_);
     }
 
-    /// @notice See IYieldClasses.applySlashLoss.
-    function applySlashLoss(
-        uint256 amount,
+    /// @dev A service slash's class loss (`settleSlash`): up to `loss` from the exposed classes
+    /// (junior up to `fromClass`), then the ones above, junior first; each class that lost is
+    /// written once. The total NAV is left to the caller (one write with buffered).
+    /// @return taken what the classes absorbed
+    function _takeSlashLoss(
+        PoolStore storage $,
+        uint256 loss,
         uint256 fromClass
-    ) external onlyDelegated returns (uint256 unabsorbed) {
-        PoolStore storage $ = _s();
-        // The router, in StakingRouter.slashOperator (the slot classCount is read from).
-        require(msg.sender == $.router, IYieldClasses.NotAuthorized(msg.sender));
+    ) private returns (uint256 taken) {
         uint256 k = $.classCount;
         uint256[] memory n = _navs();
-        unabsorbed = amount;
-        // Exposed classes first (junior up to `fromClass`), then the ones above, junior first.
-        for (uint256 i = k; i > fromClass && unabsorbed != 0; --i) unabsorbed = _take(n, i - 1, unabsorbed);
-        for (uint256 i = fromClass; i > 0 && unabsorbed != 0; --i) unabsorbed = _take(n, i - 1, unabsorbed);
+        uint256 left = loss;
+        for (uint256 i = k; i > fromClass && left != 0; --i) left = _take(n, i - 1, left);
+        for (uint256 i = fromClass; i > 0 && left != 0; --i) left = _take(n, i - 1, left);
         for (uint256 i; i < k; ++i) {
             Class storage c = $.classes[i];
             if (n[i] != c.nav) {
@@ -284,7 +283,7 @@ contract PoolExtension is PoolStorage {
                 _setNav(i, c, n[i], c.supply);
             }
         }
-        $.totalNav -= uint128(amount - unabsorbed);
+        return loss - left;
     }
 
     /// @notice See IWithdrawalQueue.finalize. The finalized amounts move from buffered to
@@ -334,13 +333,6 @@ contract PoolExtension is PoolStorage {
         _setBuffered($, uint256($.buffered) + msg.value);
     }
 
-    /// @notice See ICascadePool.bookBondCover.
-    function bookBondCover() external payable onlyDelegated {
-        PoolStore storage $ = _s();
-        IStakingRouter($.router).moduleIdOf(msg.sender); // reverts NotModule: a registered module only
-        _setBuffered($, uint256($.buffered) + msg.value);
-    }
-
     /// @notice See ICascadePool.withdrawForDeposit.
     function withdrawForDeposit(uint256 amount) external onlyDelegated {
         PoolStore storage $ = _s();
@@ -367,13 +359,43 @@ contract PoolExtension is PoolStorage {
     /// @notice See ICascadePool.payServiceSlash.
     function payServiceSlash(address recipient, uint256 amount) external onlyDelegated {
         PoolStore storage $ = _s();
-        // The registry (an executed slash) or Accounting (fees no class could take).
-        require(
-            msg.sender == address($.registry) || msg.sender == $.accounting,
-            IYieldClasses.NotAuthorized(msg.sender)
-        );
+        // Accounting only (fees no class could take): an executed slash pays in settleSlash.
+        _onlyAccounting($);
         uint256 b = $.buffered;
-        uint256 paid = amount < b ? amount : b;
+        uint256 paid = _owe($, recipient, amount, b);
+        _setBuffered($, b - paid);
+        _credit($, recipient, paid);
+    }
+
+    /// @notice See ICascadePool.settleSlash.
+    function settleSlash(
+        address recipient,
+        uint256 loss,
+        uint256 fromClass
+    ) external payable onlyDelegated returns (uint256 classLoss) {
+        PoolStore storage $ = _s();
+        // The router, in StakingRouter.slashOperator (the slot classCount is read from).
+        require(msg.sender == $.router, IYieldClasses.NotAuthorized(msg.sender));
+        if (loss != 0) classLoss = _takeSlashLoss($, loss, fromClass);
+        (uint256 b, uint256 total) = _readHot($);
+        // The bond charge joins buffered, then the slash is paid from it (as bookBondCover then
+        // payServiceSlash did): one write of the hot slot, none when neither moved.
+        uint256 held = b + msg.value;
+        uint256 left = held - _owe($, recipient, msg.value + classLoss, held);
+        if (left != b || classLoss != 0) _writeHot($, left, total - classLoss);
+        if (left != b) emit ICascadePool.BufferedChanged(left);
+        _credit($, recipient, held - left);
+    }
+
+    /// @dev A slash payout's split: `paid` = min(amount, buffered `b`), the rest owed to
+    /// `recipient` as debt (listed as a debtor on its first debt). The caller credits `paid`.
+    function _owe(
+        PoolStore storage $,
+        address recipient,
+        uint256 amount,
+        uint256 b
+    ) private returns (uint256 paid) {
+        paid = amount < b ? amount : b;
         uint256 owed = amount - paid;
         if (owed != 0) {
             if ($.owed[recipient] == 0) {
@@ -384,8 +406,6 @@ contract PoolExtension is PoolStorage {
             $.debt = SafeCast.toUint128(uint256($.debt) + owed);
         }
         emit ICascadePool.ServiceSlashPaid(recipient, paid, owed);
-        _setBuffered($, b - paid);
-        _credit($, recipient, paid);
     }
 
     /// @notice See ICascadePool.repayDebt.

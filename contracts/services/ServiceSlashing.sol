@@ -3,7 +3,6 @@ pragma solidity 0.8.30;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {ICascadePool} from "../interfaces/ICascadePool.sol";
 import {IExitManager} from "../interfaces/IExitManager.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
 import {IYieldClasses} from "../interfaces/IYieldClasses.sol";
@@ -153,8 +152,8 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
 
     /// @dev Books an executed slash: one router call releases this request's lock, charges the
     /// operator's free bond before any class and asks the operator's validators to leave (one
-    /// module call), takes the rest from the classes and applies the module's reputation
-    /// penalty; then the pool pays the recipient. When this request's lock and the free bond together
+    /// module call), takes the rest from the classes and pays the recipient (one pool call) and
+    /// applies the module's reputation penalty. When this request's lock and the free bond together
     /// fall short of `amount`, the locks of the operator's other pending requests are opened
     /// for the charge too (the bond pays before the classes, DESIGN §8), and what the charge
     /// left of them is locked again. A request whose lock was taken records the smaller lock
@@ -174,21 +173,41 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
                 : 0;
         // The operator's validators must leave (the slash lands on it): the module asks them in
         // the same router call, by the exit deadline.
-        (uint256 charged, uint256 classLoss) = $.router.slashOperator(
+        (uint256 charged, uint256 classLoss) = _slashOperator(
             moduleId,
             operatorId,
             amount,
             r.lockedBond + others,
-            p.tier,
-            $.slashPenaltyBps,
-            block.timestamp + $.exitDeadline
+            p
         );
         // One event for the execution: the slash X and what the bond and the classes took.
         emit IServiceRegistry.SlashExecuted(slashId, amount, charged, classLoss);
-        ICascadePool(address($.book)).payServiceSlash(p.recipient, charged + classLoss);
         if (others == 0) return;
         uint256 kept = $.router.lockOperatorBond(moduleId, operatorId, others);
         if (kept < others) _takeLocks(moduleId, operatorId, others - kept);
+    }
+
+    /// @dev `_chargeSlash`'s router call (its own frame: eight arguments), with Accounting's
+    /// penalty and exit deadline and the service's tier and recipient.
+    function _slashOperator(
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 amount,
+        uint256 unlock,
+        IServiceRegistry.ServiceParams storage p
+    ) private returns (uint256 charged, uint256 classLoss) {
+        RegistryStorage storage $ = _s();
+        return
+            $.router.slashOperator(
+                moduleId,
+                operatorId,
+                amount,
+                unlock,
+                p.tier,
+                $.slashPenaltyBps,
+                block.timestamp + $.exitDeadline,
+                p.recipient
+            );
     }
 
     /// @notice See IServiceRegistry.setServiceStatus (the registry checks SERVICE_MANAGER_ROLE,

@@ -111,8 +111,8 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       [serviceAllocations, serviceSlashing],
     );
     m.call(router, "grantRole", [servicesRole, registry], { id: "grantServicesRoleRegistry" });
-    // The registry books executed slashes itself (router.slashOperator: the bond, the classes
-    // and the operator's exits in one call): Accounting needs no SERVICES_ROLE.
+    // The registry books executed slashes itself (router.slashOperator: the bond, the operator's
+    // exits, and one pool call for the classes and the payout): Accounting needs no SERVICES_ROLE.
     m.call(accounting, "setServiceRegistry", [registry], { after: [accountingInit] });
     m.call(pool, "setServiceRegistry", [registry]);
     for (const role of ["SERVICE_MANAGER_ROLE", "ALLOCATOR_ROLE", "VETO_ROLE"]) {

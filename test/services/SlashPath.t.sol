@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Vm} from "forge-std/Vm.sol";
 import {IAccounting} from "../../contracts/interfaces/IAccounting.sol";
+import {ICascadePool} from "../../contracts/interfaces/ICascadePool.sol";
 import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
 import {IStakingModule} from "../../contracts/interfaces/IStakingModule.sol";
 import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
@@ -17,8 +18,9 @@ import {ServicesFixture} from "../utils/ServicesFixture.sol";
 /// this file also builds against the contracts before the change (where it fails).
 contract SlashPathTest is ServicesFixture {
     string private constant SLASH_OPERATOR =
-        "slashOperator(uint256,uint256,uint256,uint256,uint256,uint256,uint256)";
-    string private constant ON_SLASH = "onSlash(uint256,uint256,uint256,uint256,address)";
+        "slashOperator(uint256,uint256,uint256,uint256,uint256,uint256,uint256,address)";
+    string private constant ON_SLASH = "onSlash(uint256,uint256,uint256,uint256)";
+    string private constant SETTLE_SLASH = "settleSlash(address,uint256,uint256)";
     string private constant SET_SLASH_PARAMS = "setSlashParams(address,uint256,uint256)";
 
     uint256 private svc;
@@ -113,40 +115,163 @@ contract SlashPathTest is ServicesFixture {
         assertEq(bonded.getOperator(0).exitDeadline, block.timestamp + EXIT_DEADLINE, "by the exit deadline");
     }
 
-    /// The bond charge goes from the module straight into the pool (one value transfer): not
-    /// through the router's `receiveBondCover` and `bookInflow`.
-    function test_executeSlash_paysTheBondStraightIntoThePool() public {
+    /// The bond charge goes module → router (a plain value call to its `receive`) → pool, and
+    /// the pool is entered once per slash (`settleSlash`: the charge, the classes, the payout),
+    /// not through `bookBondCover`, `applySlashLoss`, `payServiceSlash`, `receiveBondCover` or
+    /// `bookInflow`.
+    function test_executeSlash_entersThePoolOnceWithTheBond() public {
         uint256 id = _requestAndWait(1, 0, 10_000);
         uint256 held = address(book).balance;
         (uint256 bond, ) = bonded.bondOf(0);
+        vm.expectCall(address(router), bond, bytes(""), 1); // the module's send
         vm.expectCall(address(router), abi.encodeWithSignature("receiveBondCover()"), 0);
+        vm.expectCall(address(book), bond, abi.encodeWithSignature(SETTLE_SLASH), 1);
         vm.expectCall(address(book), abi.encodeWithSignature("bookInflow()"), 0);
-        vm.expectCall(address(book), bond, abi.encodeWithSignature("bookBondCover()"), 1);
+        vm.expectCall(address(book), abi.encodeWithSignature("bookBondCover()"), 0);
+        vm.expectCall(address(book), abi.encodeWithSignature("applySlashLoss(uint256,uint256)"), 0);
+        vm.expectCall(address(book), abi.encodeWithSignature("payServiceSlash(address,uint256)"), 0);
         registry.executeSlash(id);
         assertEq(address(book).balance, held + bond, "the charge is in the pool (the payout is a credit)");
         assertEq(address(router).balance, 0, "nothing left in the router");
     }
 
-    /// Only a module the router registered may book bond cover (any ETH it sends joins
-    /// buffered, as the router's bookInflow would): anyone else, the router included, is
-    /// refused with the router's NotModule.
-    function test_bookBondCover_revertsForAnyoneButAModule() public {
-        bytes memory data = abi.encodeWithSignature("bookBondCover()");
-        address[] memory callers = _hostilesAndContracts(true);
+    /// A slash the bond covers moves buffered in and out by the same amount: the pool writes
+    /// it not at all (no BufferedChanged) and credits the recipient the whole slash.
+    function test_executeSlash_bondOnlyLeavesBufferedUnwritten() public {
+        uint256 id = _requestAndWait(1, 0, 100); // 1 %: within the 5 ETH bond
         uint256 buffered = book.buffered();
-        for (uint256 i; i < callers.length; ++i) {
-            vm.deal(callers[i], 1 ether);
-            vm.prank(callers[i]);
+        uint256 payout = book.servicePayoutOf(recipient);
+        vm.recordLogs();
+        uint256 amount = registry.executeSlash(id);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i)
+            if (logs[i].emitter == address(book))
+                assertTrue(logs[i].topics[0] != keccak256("BufferedChanged(uint256)"), "no BufferedChanged");
+        (uint256 bond, ) = bonded.bondOf(0);
+        assertEq(bond, 5 ether - amount, "the bond paid it all");
+        assertEq(book.buffered(), buffered, "buffered unchanged");
+        assertEq(book.servicePayoutOf(recipient), payout + amount, "the recipient credited");
+    }
+
+    /// ETH a stranger leaves in the router (its open `receive`) is neither counted as a bond
+    /// charge nor forwarded by a slash: the router checks its own balance moved by exactly
+    /// what the module charged.
+    function test_executeSlash_leavesStrayRouterEthAlone() public {
+        vm.deal(stranger, 3 ether);
+        vm.prank(stranger);
+        (bool sent, ) = address(router).call{value: 3 ether}("");
+        assertTrue(sent, "stray ETH accepted");
+        uint256 id = _requestAndWait(1, 0, 10_000);
+        uint256 held = address(book).balance;
+        (uint256 bond, ) = bonded.bondOf(0);
+        registry.executeSlash(id);
+        assertEq(address(router).balance, 3 ether, "stray ETH stays in the router");
+        assertEq(address(book).balance, held + bond, "only the charge reached the pool");
+    }
+
+    /// The pool's slash entry takes the router only: anyone else, the registry, Accounting and
+    /// the modules included, is refused (with ETH attached or not), and nothing moves.
+    function test_settleSlash_revertsForAnyoneButTheRouter() public {
+        bytes memory data = abi.encodeWithSignature(SETTLE_SLASH, stranger, 1 ether, 0);
+        address[] memory callers = _hostilesAndContracts(false);
+        uint256 buffered = book.buffered();
+        (uint256 navA, uint256 navB, uint256 navC) = _navs();
+        for (uint256 i; i < callers.length + 2; ++i) {
+            address caller =
+                i < callers.length
+                    ? callers[i]
+                    : i == callers.length
+                        ? address(bonded)
+                        : address(curated);
+            bytes memory err = abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, caller);
+            vm.deal(caller, 1 ether);
+            vm.prank(caller);
             (bool ok, bytes memory ret) = address(book).call{value: 1 ether}(data);
-            assertFalse(ok, "refused");
-            assertEq(ret, abi.encodeWithSelector(IStakingRouter.NotModule.selector, callers[i]), "NotModule");
+            assertFalse(ok, "refused with ETH");
+            assertEq(ret, err, "NotAuthorized");
+            _expectRefused(address(book), data, caller, err);
         }
+        assertEq(book.buffered(), buffered, "buffered untouched");
+        (uint256 a, uint256 b, uint256 c) = _navs();
+        assertEq(a + b + c, navA + navB + navC, "no class lost");
+        assertEq(book.servicePayoutOf(stranger), 0, "nothing paid");
+    }
+
+    /// A module the router registered but that lies about its charge cannot make the router
+    /// book ETH that did not arrive (here: stray ETH held by the router), nor keep unbooked
+    /// ETH it did send, nor re-enter the router or the pool from `onSlash`.
+    function test_slashOperator_refusesAHostileModule() public {
+        vm.deal(address(router), 5 ether); // stray ETH a lying module might try to book
+        // Returns a charge it never sent.
+        HostileSlashModule h = _hostile(HostileSlashModule.Mode.Pay, 0, 1 ether);
+        _expectRefused(
+            h,
+            abi.encodeWithSelector(IStakingRouter.EthTransferFailed.selector, address(router), 1 ether)
+        );
+        // Returns more than it sent.
+        h = _hostile(HostileSlashModule.Mode.Pay, 1 ether, 2 ether);
+        _expectRefused(
+            h,
+            abi.encodeWithSelector(IStakingRouter.EthTransferFailed.selector, address(router), 2 ether)
+        );
+        // Sends without returning it.
+        h = _hostile(HostileSlashModule.Mode.Pay, 1 ether, 0);
+        _expectRefused(
+            h,
+            abi.encodeWithSelector(IStakingRouter.EthTransferFailed.selector, address(router), 0)
+        );
+        // Re-enters the router, or the pool with the ETH it would send.
+        h = _hostile(HostileSlashModule.Mode.ReenterRouter, 0, 0);
+        _expectRefused(h, _unauthorized(address(h), router.SERVICES_ROLE()));
+        h = _hostile(HostileSlashModule.Mode.ReenterPool, 1 ether, 1 ether);
+        _expectRefused(h, abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, address(h)));
+        assertEq(address(router).balance, 5 ether, "the router's ETH untouched");
+        assertEq(book.servicePayoutOf(recipient), 0, "nothing paid");
+        // The same module, honest (sends what it returns), is booked: the pool gets the ETH.
+        uint256 held = address(book).balance;
+        (bool ok, ) = _slashThrough(_hostile(HostileSlashModule.Mode.Pay, 1 ether, 1 ether));
+        assertTrue(ok, "an honest charge passes");
+        assertEq(address(book).balance, held + 1 ether, "the charge reached the pool");
+        assertEq(book.servicePayoutOf(recipient), 1 ether, "and paid the recipient");
+        assertEq(address(router).balance, 5 ether, "the router's own ETH still untouched");
+    }
+
+    /// A fresh hostile module with 10 ETH to send, registered with the router.
+    function _hostile(
+        HostileSlashModule.Mode mode,
+        uint256 send,
+        uint256 ret
+    ) private returns (HostileSlashModule h) {
+        h = new HostileSlashModule(address(router), address(book), mode, send, ret);
+        vm.deal(address(h), 10 ether);
+        _addModule(address(h), 1, 10_000, 10_000);
+    }
+
+    function _expectRefused(HostileSlashModule h, bytes memory err) private {
+        uint256 buffered = book.buffered();
+        (bool ok, bytes memory data) = _slashThrough(h);
+        assertFalse(ok, "refused");
+        assertEq(data, err, "with the expected error");
         assertEq(book.buffered(), buffered, "nothing booked");
-        vm.deal(address(bonded), 1 ether);
-        vm.prank(address(bonded));
-        (bool paid, ) = address(book).call{value: 1 ether}(data);
-        assertTrue(paid, "a registered module books");
-        assertEq(book.buffered(), buffered + 1 ether, "booked in buffered");
+    }
+
+    /// Slashes 1 ETH of the module's operator 0 through the router, as the registry would.
+    function _slashThrough(HostileSlashModule h) private returns (bool ok, bytes memory data) {
+        uint256 moduleId = router.moduleIdOf(address(h));
+        vm.prank(address(registry));
+        (ok, data) = address(router).call(
+            abi.encodeWithSignature(
+                SLASH_OPERATOR,
+                moduleId,
+                0,
+                1 ether,
+                0,
+                0,
+                0,
+                block.timestamp + 1,
+                recipient
+            )
+        );
     }
 
     /// One registry event per execution, carrying the split (`SlashExecuted` with the bond's and
@@ -191,14 +316,7 @@ contract SlashPathTest is ServicesFixture {
 
     /// `onSlash` moves bond and sets exit deadlines: the router only, for both modules.
     function test_onSlash_revertsForAnyoneButTheRouter() public {
-        bytes memory data = abi.encodeWithSignature(
-            ON_SLASH,
-            0,
-            1 ether,
-            1 ether,
-            block.timestamp + 1,
-            stranger
-        );
+        bytes memory data = abi.encodeWithSignature(ON_SLASH, 0, 1 ether, 1 ether, block.timestamp + 1);
         address[] memory callers = _hostilesAndContracts(false);
         for (uint256 i; i < callers.length; ++i) {
             bytes memory err = abi.encodeWithSelector(IStakingModule.NotRouter.selector, callers[i]);
@@ -237,7 +355,8 @@ contract SlashPathTest is ServicesFixture {
             0,
             0,
             0,
-            block.timestamp + 1
+            block.timestamp + 1,
+            recipient
         );
         address[6] memory h = _hostiles();
         for (uint256 i; i < h.length; ++i)
@@ -249,32 +368,9 @@ contract SlashPathTest is ServicesFixture {
         assertEq(bond, 5 ether, "bond untouched");
     }
 
-    /// The class loss comes from the router inside slashOperator only: not from Accounting
-    /// (which took it before), the registry, or anyone.
-    function test_applySlashLoss_revertsForAnyoneButTheRouter() public {
-        bytes memory data = abi.encodeWithSignature("applySlashLoss(uint256,uint256)", 1 ether, 0);
-        address[6] memory h = _hostiles();
-        for (uint256 i; i < h.length; ++i)
-            _expectRefused(
-                address(book),
-                data,
-                h[i],
-                abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, h[i])
-            );
-        address[3] memory c = [address(accounting), address(registry), address(exits)];
-        for (uint256 i; i < c.length; ++i)
-            _expectRefused(
-                address(book),
-                data,
-                c[i],
-                abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, c[i])
-            );
-        (, , uint256 navC) = _navs();
-        assertEq(navC, 50 ether, "class C untouched");
-    }
-
-    /// Payouts come from the registry (an executed slash) or Accounting (fees owed as ETH).
-    function test_payServiceSlash_revertsForAnyoneButTheRegistryAndAccounting() public {
+    /// Payouts outside a slash (fees owed as ETH) come from Accounting only: the registry's
+    /// executed slash is paid inside the router's `settleSlash`, so it lost this entry.
+    function test_payServiceSlash_revertsForAnyoneButAccounting() public {
         bytes memory data = abi.encodeWithSignature("payServiceSlash(address,uint256)", stranger, 1 ether);
         address[6] memory h = _hostiles();
         for (uint256 i; i < h.length; ++i)
@@ -284,7 +380,7 @@ contract SlashPathTest is ServicesFixture {
                 h[i],
                 abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, h[i])
             );
-        address[2] memory c = [address(router), address(exits)];
+        address[3] memory c = [address(router), address(exits), address(registry)];
         for (uint256 i; i < c.length; ++i)
             _expectRefused(
                 address(book),
@@ -292,12 +388,10 @@ contract SlashPathTest is ServicesFixture {
                 c[i],
                 abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, c[i])
             );
-        for (uint256 i; i < 2; ++i) {
-            vm.prank(i == 0 ? address(registry) : address(accounting));
-            (bool ok, ) = address(book).call(data);
-            assertTrue(ok, "registry and accounting pay");
-        }
-        assertEq(book.servicePayoutOf(stranger), 2 ether, "both payouts credited");
+        vm.prank(address(accounting));
+        (bool ok, ) = address(book).call(data);
+        assertTrue(ok, "accounting pays");
+        assertEq(book.servicePayoutOf(stranger), 1 ether, "the payout credited");
     }
 
     /// The slash parameters the registry applies come from Accounting only.
@@ -369,5 +463,45 @@ contract SlashPathTest is ServicesFixture {
         assertEq(locked, 0, "lock released by the veto");
         assertEq(book.servicePayoutOf(recipient), 0, "nothing paid");
         assertEq(bonded.getOperator(0).exitRequested, 0, "no exits");
+    }
+}
+
+/// A module that misbehaves inside `onSlash` (registered with the router like any module): it
+/// sends `send` wei to the router and returns `ret` as its charge, or re-enters the router's
+/// `slashOperator` or the pool's `settleSlash` (with the ETH it would send).
+contract HostileSlashModule {
+    enum Mode {
+        Pay,
+        ReenterRouter,
+        ReenterPool
+    }
+
+    address private immutable ROUTER;
+    address private immutable POOL;
+    Mode private immutable MODE;
+    uint256 private immutable SEND;
+    uint256 private immutable RET;
+
+    constructor(address router_, address pool, Mode mode, uint256 send, uint256 ret) {
+        (ROUTER, POOL, MODE, SEND, RET) = (router_, pool, mode, send, ret);
+    }
+
+    function router() external view returns (address) {
+        return ROUTER;
+    }
+
+    function snapshotsAtReport() external pure returns (bool) {
+        return false;
+    }
+
+    function onSlash(uint256, uint256, uint256, uint256) external returns (uint256) {
+        if (MODE == Mode.ReenterRouter)
+            IStakingRouter(ROUTER).slashOperator(0, 0, 1 ether, 0, 0, 0, block.timestamp + 1, address(this));
+        if (MODE == Mode.ReenterPool) ICascadePool(POOL).settleSlash{value: SEND}(address(this), 1 ether, 0);
+        if (SEND != 0) {
+            (bool ok, ) = ROUTER.call{value: SEND}("");
+            require(ok, "send");
+        }
+        return RET;
     }
 }

@@ -1594,11 +1594,6 @@ export const BondedModuleAbi = [
         name: "deadline",
         type: "uint256",
       },
-      {
-        internalType: "address",
-        name: "pool",
-        type: "address",
-      },
     ],
     name: "onSlash",
     outputs: [
@@ -2126,13 +2121,7 @@ export interface BondedModuleContract extends BaseContract {
   onDeposit: BaseContractMethod<[count: BigNumberish], bigint[], ContractTransactionResponse>;
   onExitedReported: BaseContractMethod<[exited: BigNumberish], void, ContractTransactionResponse>;
   onSlash: BaseContractMethod<
-    [
-      operatorId: BigNumberish,
-      amount: BigNumberish,
-      unlock: BigNumberish,
-      deadline: BigNumberish,
-      pool: AddressLike,
-    ],
+    [operatorId: BigNumberish, amount: BigNumberish, unlock: BigNumberish, deadline: BigNumberish],
     bigint,
     ContractTransactionResponse
   >;

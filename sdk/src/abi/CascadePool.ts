@@ -1338,30 +1338,6 @@ export const CascadePoolAbi = [
   {
     inputs: [
       {
-        internalType: "uint256",
-        name: "amount",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "fromClass",
-        type: "uint256",
-      },
-    ],
-    name: "applySlashLoss",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "unabsorbed",
-        type: "uint256",
-      },
-    ],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "address",
         name: "holder",
         type: "address",
@@ -1381,13 +1357,6 @@ export const CascadePoolAbi = [
       },
     ],
     stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "bookBondCover",
-    outputs: [],
-    stateMutability: "payable",
     type: "function",
   },
   {
@@ -2319,6 +2288,35 @@ export const CascadePoolAbi = [
   {
     inputs: [
       {
+        internalType: "address",
+        name: "recipient",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "loss",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "fromClass",
+        type: "uint256",
+      },
+    ],
+    name: "settleSlash",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "classLoss",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "payable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "bytes4",
         name: "interfaceId",
         type: "bytes4",
@@ -2452,13 +2450,7 @@ export interface CascadePoolContract extends BaseContract {
     [feeEth: bigint[], navs: bigint[]],
     ContractTransactionResponse
   >;
-  applySlashLoss: BaseContractMethod<
-    [amount: BigNumberish, fromClass: BigNumberish],
-    bigint,
-    ContractTransactionResponse
-  >;
   balanceOf: BaseContractMethod<[holder: AddressLike, classId: BigNumberish], bigint, bigint>;
-  bookBondCover: BaseContractMethod<[], void, ContractTransactionResponse>;
   bookInflow: BaseContractMethod<[], void, ContractTransactionResponse>;
   buffered: BaseContractMethod<[], bigint, bigint>;
   claim: BaseContractMethod<
@@ -2613,6 +2605,11 @@ export interface CascadePoolContract extends BaseContract {
   setMinRedeemAssets: BaseContractMethod<[minimum: BigNumberish], void, ContractTransactionResponse>;
   setMinRedeemDelay: BaseContractMethod<[delay: BigNumberish], void, ContractTransactionResponse>;
   setServiceRegistry: BaseContractMethod<[registry: AddressLike], void, ContractTransactionResponse>;
+  settleSlash: BaseContractMethod<
+    [recipient: AddressLike, loss: BigNumberish, fromClass: BigNumberish],
+    bigint,
+    ContractTransactionResponse
+  >;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
   totalNav: BaseContractMethod<[], bigint, bigint>;
   totalSupply: BaseContractMethod<[classId: BigNumberish], bigint, bigint>;

@@ -1181,11 +1181,6 @@ export const CuratedModuleAbi = [
         name: "deadline",
         type: "uint256",
       },
-      {
-        internalType: "address",
-        name: "pool",
-        type: "address",
-      },
     ],
     name: "onSlash",
     outputs: [
@@ -1561,13 +1556,7 @@ export interface CuratedModuleContract extends BaseContract {
   onDeposit: BaseContractMethod<[count: BigNumberish], bigint[], ContractTransactionResponse>;
   onExitedReported: BaseContractMethod<[exited: BigNumberish], void, ContractTransactionResponse>;
   onSlash: BaseContractMethod<
-    [
-      operatorId: BigNumberish,
-      amount: BigNumberish,
-      unlock: BigNumberish,
-      deadline: BigNumberish,
-      pool: AddressLike,
-    ],
+    [operatorId: BigNumberish, amount: BigNumberish, unlock: BigNumberish, deadline: BigNumberish],
     bigint,
     ContractTransactionResponse
   >;

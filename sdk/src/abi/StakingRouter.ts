@@ -1893,6 +1893,11 @@ export const StakingRouterAbi = [
         name: "deadline",
         type: "uint256",
       },
+      {
+        internalType: "address",
+        name: "recipient",
+        type: "address",
+      },
     ],
     name: "slashOperator",
     outputs: [
@@ -2278,6 +2283,7 @@ export interface StakingRouterContract extends BaseContract {
       fromClass: BigNumberish,
       penaltyBps: BigNumberish,
       deadline: BigNumberish,
+      recipient: AddressLike,
     ],
     [charged: bigint, classLoss: bigint],
     ContractTransactionResponse
