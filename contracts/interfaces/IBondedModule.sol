@@ -23,6 +23,15 @@ interface IBondedModule is IStakingModule {
     event BondWithdrawn(uint256 indexed operatorId, address indexed to, uint256 amount, uint256 bond);
     event BondLockChanged(uint256 indexed operatorId, uint256 locked);
     event BondCharged(uint256 indexed operatorId, uint256 requested, uint256 charged, uint256 bond);
+    /// @notice A slash's bond step: its lock released (`locked` is what stays locked), then
+    /// `charged` of the `requested` taken from the free bond; `bond` is what is left.
+    event BondSlashed(
+        uint256 indexed operatorId,
+        uint256 requested,
+        uint256 charged,
+        uint256 bond,
+        uint256 locked
+    );
     event BondCurvesSet(BondCurve standard, BondCurve proven);
     event OperatorProvenSet(uint256 indexed operatorId, bool proven);
     /// @notice The bond that counts for κ changed (snapshot at a report, or lowered by a

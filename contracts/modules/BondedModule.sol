@@ -146,8 +146,10 @@ contract BondedModule is ModuleBase, IBondedModule {
         uint256 amount,
         uint256 unlock
     ) internal override returns (uint256 charged) {
-        if (unlock != 0) _unlock(operatorId, unlock);
-        charged = _charge(operatorId, amount);
+        uint256 left;
+        uint256 locked;
+        (charged, left, locked) = _take(operatorId, amount, unlock);
+        emit BondSlashed(operatorId, amount, charged, left, locked);
         if (charged == 0) return 0;
         // State is final before the call (the router's `receive`).
         (bool ok, ) = ROUTER.call{value: charged}("");
@@ -156,14 +158,39 @@ contract BondedModule is ModuleBase, IBondedModule {
 
     /// @dev Takes up to `amount` of the operator's free bond (the caller sends it on).
     function _charge(uint256 operatorId, uint256 amount) private returns (uint256 charged) {
-        Bond storage b = _bonded().bonds[operatorId];
         // Only free bond: locked bond is held for pending service slashes, and each lock is
         // released by its own execution or veto alone (the registry unlocks before it charges),
         // so a report's loss can never turn a lock into withdrawable bond.
-        uint256 free = b.amount - b.locked;
-        charged = amount < free ? amount : free;
-        uint256 left = _takeBond(operatorId, charged);
+        uint256 left;
+        (charged, left, ) = _take(operatorId, amount, 0);
         emit BondCharged(operatorId, amount, charged, left);
+    }
+
+    /// @dev Releases `unlock` of the operator's locks, then takes up to `amount` of its free
+    /// bond: the bond and lock in one write, the totals in one, and the depositable keys
+    /// refreshed only if the free bond moved (a slash whose lock covers its charge leaves it,
+    /// the key nonce and the depositable counts as they were). Returns the charge, the bond
+    /// left and the lock left.
+    function _take(
+        uint256 operatorId,
+        uint256 amount,
+        uint256 unlock
+    ) private returns (uint256 charged, uint256 left, uint256 kept) {
+        BondedStorage storage $ = _bonded();
+        Bond storage b = $.bonds[operatorId];
+        uint256 bond = b.amount;
+        uint256 locked = b.locked;
+        kept = unlock < locked ? locked - unlock : 0;
+        uint256 free = bond - kept;
+        charged = amount < free ? amount : free;
+        left = bond - charged;
+        // Bond.amount ‖ Bond.locked in one write (each ≤ its old uint128 value).
+        assembly ("memory-safe") {
+            sstore(b.slot, or(left, shl(128, kept)))
+        }
+        _lowerTotals($, charged);
+        // The free bond moves by the charge less the lock released.
+        if (charged != locked - kept) _refresh(operatorId);
     }
 
     /// @inheritdoc IStakingModule
@@ -286,8 +313,7 @@ contract BondedModule is ModuleBase, IBondedModule {
         Bond storage b = $.bonds[operatorId];
         left = b.amount - amount;
         b.amount = uint128(left); // ≤ the old uint128 amount
-        $.totalBond -= uint128(amount); // ≤ this bond ≤ the total
-        _lowerKappaBond($);
+        _lowerTotals($, amount);
         _refresh(operatorId);
     }
 
@@ -315,11 +341,18 @@ contract BondedModule is ModuleBase, IBondedModule {
         }
     }
 
-    function _lowerKappaBond(BondedStorage storage $) private {
-        uint256 total = $.totalBond;
-        if ($.kappaBond > total) {
-            $.kappaBond = uint128(total); // a uint128
+    /// @dev Takes `amount` (≤ an operator's bond ≤ the total) out of the total bond and lowers
+    /// κ's bond to the new total if it was above: both in one write.
+    function _lowerTotals(BondedStorage storage $, uint256 amount) private {
+        uint256 total = $.totalBond - amount;
+        uint256 kappa = $.kappaBond;
+        if (kappa > total) {
+            kappa = total;
             emit KappaBondChanged(total);
+        }
+        // Slot 2 of BondedStorage: totalBond (low 128 bits) ‖ kappaBond, each a uint128.
+        assembly ("memory-safe") {
+            sstore(add($.slot, 2), or(total, shl(128, kappa)))
         }
     }
 

@@ -261,21 +261,28 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint256 unlock,
         uint256 deadline
     ) external onlyRouter returns (uint256 charged) {
-        Operator storage op = _operator(operatorId);
+        Operator storage op = _base().operators[operatorId];
+        // Every operator has a manager (`_newOperator`; never zeroed): an unknown id has none.
+        // Its slot is read below anyway, so this check reads no other (`_operator` would read
+        // the module's totals for `operatorCount`).
+        require(op.manager != address(0), UnknownOperator(operatorId));
         charged = _slashBond(operatorId, amount, unlock);
         uint256 active = op.depositedKeys - op.exitedKeys;
         if (active != 0) _requestExits(operatorId, op, active, deadline);
     }
 
     function _requestExits(uint256 operatorId, Operator storage op, uint256 count, uint256 deadline) private {
-        _pruneExits(op);
-        uint256 active = op.depositedKeys - op.exitedKeys;
+        uint256 exited = op.exitedKeys;
+        uint256 stored = op.exitParts;
+        // Parts the operator has exited are dropped (written below with whatever else changes).
+        uint256 parts = _pruned(stored, exited);
+        uint256 active = op.depositedKeys - exited;
         if (count > active) count = active;
-        uint256 target = op.exitedKeys + count;
-        uint256 parts = op.exitParts;
+        uint256 target = exited + count;
         if (target > op.exitRequested) {
-            op.exitRequested = SafeCast.toUint32(target);
+            op.exitRequested = uint32(target); // ≤ depositedKeys, a uint32
             uint256 len = _partCount(parts);
+            uint256 upTo = SafeCast.toUint24(target);
             if (len != 0) {
                 uint256 shift = (len - 1) * PART_BITS;
                 uint256 last = uint40(parts >> (shift + UP_TO_BITS));
@@ -283,23 +290,19 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
                 if (deadline < last) deadline = last;
                 if (deadline == last || len == MAX_EXIT_TRANCHES) {
                     // The newest part's upTo becomes the target (its deadline stays).
-                    op.exitParts = uint192(
-                        (parts & ~(uint256(type(uint24).max) << shift)) |
-                            (uint256(SafeCast.toUint24(target)) << shift)
-                    );
+                    _setParts(op, (parts & ~(uint256(type(uint24).max) << shift)) | (upTo << shift));
                     emit ExitRequested(operatorId, count, last);
                     return;
                 }
             }
-            op.exitParts = uint192(
-                parts |
-                    ((uint256(SafeCast.toUint24(target)) |
-                        (uint256(SafeCast.toUint40(deadline)) << UP_TO_BITS)) << (len * PART_BITS))
+            _setParts(
+                op,
+                parts | ((upTo | (uint256(SafeCast.toUint40(deadline)) << UP_TO_BITS)) << (len * PART_BITS))
             );
-            if (len == 0) op.exitDeadline = uint64(deadline); // < 2^40 (checked just above)
             emit ExitRequested(operatorId, count, deadline);
             return;
         }
+        if (parts != stored) _setParts(op, parts);
         // A repeat (or a smaller request): nothing new is due; report when the target falls due.
         emit ExitRequested(operatorId, count, _dueBy(parts, target));
     }
@@ -307,13 +310,24 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     /// @dev Drops the parts the operator has exited; the oldest remaining part's deadline is
     /// the one `exitOverdue` checks.
     function _pruneExits(Operator storage op) private {
-        uint256 parts = op.exitParts;
-        uint256 left = parts;
-        uint256 exited = op.exitedKeys;
-        while (left != 0 && uint24(left) <= exited) left >>= PART_BITS;
-        if (left == parts) return;
-        op.exitParts = uint192(left);
-        op.exitDeadline = uint40(left >> UP_TO_BITS); // 0 when nothing is left
+        uint256 stored = op.exitParts;
+        uint256 parts = _pruned(stored, op.exitedKeys);
+        if (parts != stored) _setParts(op, parts);
+    }
+
+    /// @dev `parts` without those `exited` validators have reached (they are the oldest).
+    function _pruned(uint256 parts, uint256 exited) private pure returns (uint256) {
+        while (parts != 0 && uint24(parts) <= exited) parts >>= PART_BITS;
+        return parts;
+    }
+
+    /// @dev Writes the outstanding parts (< 2^192: at most MAX_EXIT_TRANCHES of 64 bits) and
+    /// `exitDeadline`, the oldest part's deadline (0 when none), in one write: the operator's
+    /// third slot is `exitDeadline` (low 64 bits) ‖ `exitParts`.
+    function _setParts(Operator storage op, uint256 parts) private {
+        assembly ("memory-safe") {
+            sstore(add(op.slot, 2), or(and(shr(UP_TO_BITS, parts), 0xffffffffff), shl(64, parts)))
+        }
     }
 
     /// @dev Deadline of the first outstanding part that covers `target` (0: nothing outstanding).

@@ -494,6 +494,43 @@ export const BondedModuleAbi = [
         type: "uint256",
       },
       {
+        indexed: false,
+        internalType: "uint256",
+        name: "requested",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "charged",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "bond",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "locked",
+        type: "uint256",
+      },
+    ],
+    name: "BondSlashed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "operatorId",
+        type: "uint256",
+      },
+      {
         indexed: true,
         internalType: "address",
         name: "to",
