@@ -203,7 +203,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         if (slashed == 0) return;
         uint256 atRisk = (uint256(m.deposited) - m.exited) * DEPOSIT_SIZE;
         uint256 bps = atRisk <= slashed ? penaltyBps : (penaltyBps * slashed) / atRisk;
-        if (bps != 0) _penalize(moduleId, bps);
+        if (bps != 0) _penalize(moduleId, m, bps);
     }
 
     /// @inheritdoc IStakingRouter
@@ -229,7 +229,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         // The exit contract only (missed exit deadlines): a service slash's penalty is applied
         // in slashOperator.
         _checkRole(EXIT_MANAGER_ROLE);
-        _penalize(moduleId, bps);
+        _penalize(moduleId, _module(moduleId), bps);
     }
 
     // ---------------------------------------------------------------- keeper
@@ -636,8 +636,7 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
             });
     }
 
-    function _penalize(uint256 moduleId, uint256 bps) private {
-        ModuleRecord storage m = _module(moduleId);
+    function _penalize(uint256 moduleId, ModuleRecord storage m, uint256 bps) private {
         uint256 r = (uint256(m.reputationBps) * (BPS - bps)) / BPS;
         m.reputationBps = SafeCast.toUint16(r);
         emit ReputationChanged(moduleId, r);

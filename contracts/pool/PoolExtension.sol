@@ -263,8 +263,10 @@ contract PoolExtension is PoolStorage {
     }
 
     /// @dev A service slash's class loss (`settleSlash`): up to `loss` from the exposed classes
-    /// (junior up to `fromClass`), then the ones above, junior first; each class that lost is
-    /// written once. The total NAV is left to the caller (one write with buffered).
+    /// (junior up to `fromClass`), then the ones above, junior first. A class is read only when
+    /// the walk reaches it (a loss the junior class absorbs reads one class, not all K), and
+    /// each class that lost is written once, in class order (the events as before). The total
+    /// NAV is left to the caller (one write with buffered).
     /// @return taken what the classes absorbed
     function _takeSlashLoss(
         PoolStore storage $,
@@ -272,18 +274,36 @@ contract PoolExtension is PoolStorage {
         uint256 fromClass
     ) private returns (uint256 taken) {
         uint256 k = $.classCount;
-        uint256[] memory n = _navs();
+        uint256[] memory took = new uint256[](k);
         uint256 left = loss;
-        for (uint256 i = k; i > fromClass && left != 0; --i) left = _take(n, i - 1, left);
-        for (uint256 i = fromClass; i > 0 && left != 0; --i) left = _take(n, i - 1, left);
-        for (uint256 i; i < k; ++i) {
+        uint256 lo = k; // the most senior class the walk reached
+        for (uint256 i = k; i > fromClass && left != 0; --i) left = _tookFrom($, took, lo = i - 1, left);
+        for (uint256 i = fromClass; i > 0 && left != 0; --i) left = _tookFrom($, took, lo = i - 1, left);
+        for (uint256 i = lo; i < k; ++i) {
+            uint256 t = took[i];
+            if (t == 0) continue;
             Class storage c = $.classes[i];
-            if (n[i] != c.nav) {
-                emit IYieldClasses.ClassLossTaken(i, c.nav - n[i]);
-                _setNav(i, c, n[i], c.supply);
-            }
+            (uint256 nav, uint256 supply) = _readBook(c);
+            nav -= t;
+            emit IYieldClasses.ClassLossTaken(i, t);
+            _writeBook(c, nav, supply);
+            emit IYieldClasses.ClassNavChanged(i, nav, supply);
+            if (nav == 0 && supply != 0 && !_isWiped(c)) _wipeWithEvent(i, c, supply);
         }
         return loss - left;
+    }
+
+    /// @dev Class `i`'s part of the walk: up to `left` of its NAV, recorded in `took`.
+    function _tookFrom(
+        PoolStore storage $,
+        uint256[] memory took,
+        uint256 i,
+        uint256 left
+    ) private view returns (uint256) {
+        (uint256 nav, ) = _readBook($.classes[i]);
+        uint256 t = left < nav ? left : nav;
+        took[i] = t;
+        return left - t;
     }
 
     /// @notice See IWithdrawalQueue.finalize. The finalized amounts move from buffered to
@@ -585,15 +605,6 @@ contract PoolExtension is PoolStorage {
         );
     }
 
-    function _setNav(uint256 classId, Class storage c, uint256 nav, uint256 supply) private {
-        c.nav = SafeCast.toUint128(nav);
-        c.supply = SafeCast.toUint128(supply);
-        emit IYieldClasses.ClassNavChanged(classId, nav, supply);
-        if (nav == 0 && supply != 0 && !_isWiped(c)) {
-            _wipeWithEvent(classId, c, supply);
-        }
-    }
-
     /// @dev A zero-NAV class with holders closes for good (DESIGN §5 "wiped class").
     function _wipeWithEvent(uint256 classId, Class storage c, uint256 supply) private {
         uint256 head = (_readHead(c) | CLASS_WIPED) & ~CLASS_OPEN;
@@ -601,12 +612,6 @@ contract PoolExtension is PoolStorage {
             sstore(c.slot, head)
         }
         emit IYieldClasses.ClassWiped(classId, supply);
-    }
-
-    function _take(uint256[] memory n, uint256 i, uint256 remaining) private pure returns (uint256) {
-        uint256 t = remaining < n[i] ? remaining : n[i];
-        n[i] -= t;
-        return remaining - t;
     }
 
     /// @dev Mints each recipient's fee total as shares of class `t` at its pre-report NAV and
