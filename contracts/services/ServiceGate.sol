@@ -151,7 +151,7 @@ abstract contract ServiceGate is ServiceRegistryStorage {
         OperatorRisk storage o = _s().operatorRisks[key];
         (uint256 slashable, uint256 act, uint256 links) = _readOp(o);
         if (links != 0) return false;
-        if (down != up) _writeOp(o, slashable + up - down, act, 0);
+        _writeOp(o, slashable + up - down, act, 0);
         return true;
     }
 

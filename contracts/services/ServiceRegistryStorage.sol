@@ -133,10 +133,10 @@ abstract contract ServiceRegistryStorage {
         uint16 minGammaBps; // certified γ the gate keeps (bps; initialize sets 1,000)
         uint32 unbacked; // services with π_s > 0 and σ_s = 0 (flagged, outside the certified graph)
         // ---- executed slashes (appended: the fields above keep their slots). An execution books the slash itself (StakingRouter.slashOperator, with the operator's
-        // exits, and the pool's payout): Accounting's slash parameters, copied here in one slot by
+        // exits, and the pool's payout): Accounting's slash parameters, copied here by
         // Accounting.setServiceRegistry and every setParams (setSlashParams; `exits` is kept as
-        // Accounting names it, the slash no longer calls it).
-        // (slashPenaltyBps and exitDeadline sit beside `book`, above.)
+        // Accounting names it, the slash no longer calls it; slashPenaltyBps and exitDeadline
+        // sit beside `book`, above).
         IExitManager exits;
         // ---- per-tier running totals (appended), so a report reads ≤ TIERS slots, not every
         // service (`rewardTiers`, beside `accounting`, marks the tiers with rewards pending).
