@@ -492,7 +492,13 @@ contract Accounting is CascadeUpgradeable, IAccounting {
     ) private pure returns (int256 d) {
         uint256 balance0 = ModuleWord.clBalance(w);
         uint256 added;
-        (d, added) = Waterfall.moduleDelta(balance0, balance, withdrawn, ModuleWord.clValidators(w), validators);
+        (d, added) = Waterfall.moduleDelta(
+            balance0,
+            balance,
+            withdrawn,
+            ModuleWord.clValidators(w),
+            validators
+        );
         unchecked {
             if (d > 0) t.gain += uint256(d);
             else t.drop += uint256(-d);

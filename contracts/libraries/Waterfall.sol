@@ -59,7 +59,13 @@ library Waterfall {
         uint256 validatorsAfter,
         uint256 bondCover
     ) internal pure returns (int256 netDelta) {
-        (netDelta, ) = moduleDelta(clBalanceBefore, clBalanceAfter, withdrawn, validatorsBefore, validatorsAfter);
+        (netDelta, ) = moduleDelta(
+            clBalanceBefore,
+            clBalanceAfter,
+            withdrawn,
+            validatorsBefore,
+            validatorsAfter
+        );
         netDelta += SafeCast.toInt256(bondCover);
     }
 

@@ -60,14 +60,18 @@ contract WaterfallTest is Test {
     ) public pure {
         (uint256 lo, uint256 hi) = v0 <= v1 ? (uint256(v0), uint256(v1)) : (uint256(v1), uint256(v0));
         (int256 d, uint256 added) = Waterfall.moduleDelta(before, after_, withdrawn, lo, hi);
-        int256 checked = int256(uint256(after_)) +
-            int256(uint256(withdrawn)) -
-            int256(uint256(before)) -
-            (int256(hi) - int256(lo)) *
-            32 ether;
+        int256 checked =
+            int256(uint256(after_)) +
+                int256(uint256(withdrawn)) -
+                int256(uint256(before)) -
+                (int256(hi) - int256(lo)) * 32 ether;
         assertEq(d, checked, "delta");
         assertEq(added, (hi - lo) * 32 ether, "added");
-        assertEq(Waterfall.netModuleDelta(before, after_, withdrawn, lo, hi, 1 ether), checked + 1 ether, "cover");
+        assertEq(
+            Waterfall.netModuleDelta(before, after_, withdrawn, lo, hi, 1 ether),
+            checked + 1 ether,
+            "cover"
+        );
     }
 
     // ---------------------------------------------------------------- rewardsAndFeesDown
