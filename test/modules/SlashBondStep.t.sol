@@ -41,15 +41,11 @@ contract SlashBondStepTest is ServicesFixture {
     }
 
     function _topUpTo(uint256 target) private {
-        (uint256 bond, ) = bonded.bondOf(0);
-        vm.deal(manager, target - bond);
-        vm.prank(manager);
-        bonded.topUpBond{value: target - bond}(0);
+        _topUpBondTo(0, target);
     }
 
-    function _request(uint256 bps) private returns (uint256 id) {
-        vm.prank(slasher);
-        id = registry.requestSlash(svc, 1, 0, bps, bytes32("ev"));
+    function _request(uint256 bps) private returns (uint256) {
+        return _slashRequest(svc, 1, 0, bps);
     }
 
     function _count(Vm.Log[] memory logs, bytes32 topic) private view returns (uint256 n) {

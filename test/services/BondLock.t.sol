@@ -24,15 +24,11 @@ contract BondLockTest is ServicesFixture {
     }
 
     function _topUpTo(uint256 target) private {
-        (uint256 bond, ) = bonded.bondOf(0);
-        vm.deal(manager, target - bond);
-        vm.prank(manager);
-        bonded.topUpBond{value: target - bond}(0);
+        _topUpBondTo(0, target);
     }
 
-    function _request(uint256 bps) private returns (uint256 id) {
-        vm.prank(slasher);
-        id = registry.requestSlash(svc, 1, 0, bps, bytes32("ev"));
+    function _request(uint256 bps) private returns (uint256) {
+        return _slashRequest(svc, 1, 0, bps);
     }
 
     /// @dev An honest report: bonded operator 0's validators lost `loss`, reported as its loss.

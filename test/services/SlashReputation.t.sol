@@ -20,9 +20,8 @@ contract SlashReputationTest is ServicesFixture {
         _allocate(svc, 192 ether, _two(_opKey(0, 0), _opKey(1, 0)));
     }
 
-    function _request(uint256 bps) private returns (uint256 id) {
-        vm.prank(slasher);
-        id = registry.requestSlash(svc, 0, 0, bps, bytes32("ev"));
+    function _request(uint256 bps) private returns (uint256) {
+        return _slashRequest(svc, 0, 0, bps);
     }
 
     function _reputation() private view returns (uint256) {

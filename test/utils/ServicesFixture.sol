@@ -254,6 +254,26 @@ abstract contract ServicesFixture is RouterFixture {
                 : bonded.operatorManager(operatorId);
     }
 
+    /// @dev Tops bonded operator `operatorId`'s bond up to `target` wei, paid by its manager.
+    function _topUpBondTo(uint256 operatorId, uint256 target) internal {
+        (uint256 bond, ) = bonded.bondOf(operatorId);
+        address m = bonded.operatorManager(operatorId);
+        vm.deal(m, target - bond);
+        vm.prank(m);
+        bonded.topUpBond{value: target - bond}(operatorId);
+    }
+
+    /// @dev The slasher's request of `bps` against (moduleId, operatorId) in `serviceId`.
+    function _slashRequest(
+        uint256 serviceId,
+        uint256 moduleId,
+        uint256 operatorId,
+        uint256 bps
+    ) internal returns (uint256) {
+        vm.prank(slasher);
+        return registry.requestSlash(serviceId, moduleId, operatorId, bps, bytes32("ev"));
+    }
+
     function _optIn(uint256 serviceId, uint256 moduleId, uint256 operatorId) internal {
         vm.prank(_managerOf(moduleId, operatorId));
         registry.optIn(serviceId, moduleId, operatorId);
