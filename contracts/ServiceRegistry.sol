@@ -91,10 +91,17 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
         );
         ++$.liveServices;
         $.services.push(
-            Service({
-                params: p,
-                status: ServiceStatus.Pending,
+            ServiceRecord({
+                tier: p.tier,
+                maxSlashBps: p.maxSlashBps,
+                slashingWindow: p.slashingWindow,
+                vetoWindow: p.vetoWindow,
+                minOperators: p.minOperators,
+                maxOperatorShareBps: p.maxOperatorShareBps,
                 allocation: 0,
+                slasher: p.slasher,
+                status: ServiceStatus.Pending,
+                recipient: p.recipient,
                 rewardsPaid: SafeCast.toUint128(msg.value)
             })
         );
@@ -131,10 +138,10 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     /// @inheritdoc IServiceRegistry
     function payRewards(uint256 serviceId) external payable {
         require(msg.value != 0, ZeroAmount());
-        Service storage s = _service(serviceId);
+        ServiceRecord storage s = _service(serviceId);
         require(s.status == ServiceStatus.Active, ServiceNotActive(serviceId, s.status));
         s.rewardsPaid += SafeCast.toUint128(msg.value);
-        _bookReward(s.params.tier, msg.value);
+        _bookReward(s.tier, msg.value);
         emit RewardsPaid(serviceId, msg.sender, msg.value);
     }
 
@@ -158,7 +165,7 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
 
     /// @inheritdoc IServiceRegistry
     function optIn(uint256 serviceId, uint256 moduleId, uint256 operatorId) external {
-        Service storage s = _service(serviceId);
+        ServiceRecord storage s = _service(serviceId);
         require(s.status == ServiceStatus.Active, ServiceNotActive(serviceId, s.status));
         address module = _checkManager(moduleId, operatorId);
         OptIn storage o = _s().optIns[serviceId][_key(moduleId, operatorId)];
@@ -227,9 +234,9 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
         bytes32 evidence
     ) external returns (uint256 slashId) {
         RegistryStorage storage $ = _s();
-        Service storage s = _service(serviceId);
-        require(msg.sender == s.params.slasher, NotSlasher(serviceId, msg.sender));
-        require(bps != 0 && bps <= s.params.maxSlashBps, SlashBpsTooHigh(bps, s.params.maxSlashBps));
+        ServiceRecord storage s = _service(serviceId);
+        require(msg.sender == s.slasher, NotSlasher(serviceId, msg.sender));
+        require(bps != 0 && bps <= s.maxSlashBps, SlashBpsTooHigh(bps, s.maxSlashBps));
         Stake storage st = $.stakes[serviceId][_key(moduleId, operatorId)];
         uint256 stake = st.stake + (block.timestamp < st.releaseAt ? st.pending : 0); // _stakeOf
         require(stake != 0, NoStake(serviceId, moduleId, operatorId));
@@ -237,7 +244,7 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
         require(count < MAX_PENDING_SLASHES, TooManyPendingSlashes(MAX_PENDING_SLASHES));
         // Requests pending against one operator cannot add up past the per-incident maximum.
         uint256 pendingBps = st.pendingBps + bps;
-        require(pendingBps <= s.params.maxSlashBps, SlashBpsTooHigh(pendingBps, s.params.maxSlashBps));
+        require(pendingBps <= s.maxSlashBps, SlashBpsTooHigh(pendingBps, s.maxSlashBps));
         st.pendingBps = uint16(pendingBps); // ≤ maxSlashBps, a uint16
         uint256 expected = (stake * bps) / BPS;
         // Dust requests cannot be repeated to wear a module down (one executed slash costs the
@@ -334,7 +341,23 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
 
     /// @inheritdoc IServiceRegistry
     function getService(uint256 serviceId) external view returns (Service memory) {
-        return _service(serviceId);
+        ServiceRecord storage s = _service(serviceId);
+        return
+            Service(
+                ServiceParams(
+                    s.tier,
+                    s.maxSlashBps,
+                    s.slashingWindow,
+                    s.vetoWindow,
+                    s.minOperators,
+                    s.maxOperatorShareBps,
+                    s.slasher,
+                    s.recipient
+                ),
+                s.status,
+                s.allocation,
+                s.rewardsPaid
+            );
     }
 
     /// @inheritdoc IServiceRegistry
@@ -373,9 +396,9 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     function exposure(uint256 tier) public view returns (uint256 needed, uint256 available) {
         RegistryStorage storage $ = _s();
         for (uint256 i; i < $.services.length; ++i) {
-            Service storage s = $.services[i];
-            if (s.params.tier >= tier)
-                needed += ((uint256(s.allocation) + _deallocatingOf(i)) * s.params.maxSlashBps) / BPS;
+            ServiceRecord storage s = $.services[i];
+            if (s.tier >= tier)
+                needed += ((uint256(s.allocation) + _deallocatingOf(i)) * s.maxSlashBps) / BPS;
         }
         uint256[] memory navs = $.book.navs();
         uint256 junior;
@@ -387,11 +410,11 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     function requiredRedeemDelay(uint256 classId) external view returns (uint256 delay) {
         RegistryStorage storage $ = _s();
         for (uint256 i; i < $.services.length; ++i) {
-            Service storage s = $.services[i];
-            if (s.params.tier > classId || s.status == ServiceStatus.Pending) continue;
+            ServiceRecord storage s = $.services[i];
+            if (s.tier > classId || s.status == ServiceStatus.Pending) continue;
             // A retired service's deallocating stake is still slashable: it still binds.
             if (s.status == ServiceStatus.Retired && s.allocation == 0 && _deallocatingOf(i) == 0) continue;
-            uint256 w = uint256(s.params.slashingWindow) + s.params.vetoWindow;
+            uint256 w = uint256(s.slashingWindow) + s.vetoWindow;
             if (w > delay) delay = w;
         }
     }

@@ -23,17 +23,14 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         uint256 amount,
         uint64[] calldata operatorKeys
     ) external onlyDelegated {
-        IServiceRegistry.Service storage s = _service(serviceId);
+        ServiceRecord storage s = _service(serviceId);
         require(
             s.status == IServiceRegistry.ServiceStatus.Active || amount == 0,
             IServiceRegistry.ServiceNotActive(serviceId, s.status)
         );
         uint256 n = operatorKeys.length;
         require(n <= MAX_SERVICE_OPERATORS, IServiceRegistry.TooManyOperators(MAX_SERVICE_OPERATORS));
-        require(
-            amount == 0 || n >= s.params.minOperators,
-            IServiceRegistry.NotEnoughOperators(n, s.params.minOperators)
-        );
+        require(amount == 0 || n >= s.minOperators, IServiceRegistry.NotEnoughOperators(n, s.minOperators));
         (uint256[] memory stakes, uint256[] memory owns) = amount == 0
             ? (new uint256[](n), new uint256[](0))
             : _split(serviceId, s, amount, operatorKeys);
@@ -119,9 +116,9 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         if (n == d) return (0, num, den);
         uint256 count = $.services.length;
         for (uint256 i; i < count; ++i) {
-            IServiceRegistry.Service storage s = $.services[i];
+            ServiceRecord storage s = $.services[i];
             if (s.allocation == 0) continue;
-            uint256 tier = s.params.tier;
+            uint256 tier = s.tier;
             if (tier < maxTier && num[tier] != den[tier]) scaled |= 1 << i;
         }
     }
@@ -142,8 +139,8 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         uint256 count = $.services.length;
         for (uint256 i; i < count; ++i) {
             if (changed & (1 << i) == 0) continue;
-            IServiceRegistry.Service storage s = $.services[i];
-            uint256 tier = s.params.tier;
+            ServiceRecord storage s = $.services[i];
+            uint256 tier = s.tier;
             if (retire & (1 << i) != 0) _scale(i, s, 0, 1, x);
             else _scale(i, s, num[tier], den[tier], x);
         }
@@ -300,7 +297,7 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
                 }
                 (uint256 a, uint256 b) = (1, 1);
                 if (scaled & (1 << s) != 0) {
-                    uint256 tier = $.services[s].params.tier;
+                    uint256 tier = $.services[s].tier;
                     (a, b) = (num[tier], den[tier]);
                 }
                 e = _edges(g, s, a, b, e);
@@ -319,7 +316,7 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         uint256 e
     ) private view returns (uint256) {
         RegistryStorage storage $ = _s();
-        uint256 m = $.services[s].params.maxSlashBps;
+        uint256 m = $.services[s].maxSlashBps;
         bool isGated = g.gated & (1 << s) != 0;
         uint64[] memory keys = $.operators[s]; // one SLOAD per 4 keys
         unchecked {
@@ -448,7 +445,7 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
     /// own stake); capped excess is refilled over the uncapped operators until placed.
     function _split(
         uint256 serviceId,
-        IServiceRegistry.Service storage s,
+        ServiceRecord storage s,
         uint256 amount,
         uint64[] calldata keys
     ) private view returns (uint256[] memory stakes, uint256[] memory owns) {
@@ -457,7 +454,7 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         stakes = new uint256[](n);
         uint256[] memory caps = new uint256[](n);
         owns = new uint256[](n);
-        uint256 shareCap = (amount * s.params.maxOperatorShareBps) / BPS;
+        uint256 shareCap = (amount * s.maxOperatorShareBps) / BPS;
         for (uint256 i; i < n; ++i) {
             uint64 key = keys[i];
             for (uint256 j; j < i; ++j)
@@ -477,8 +474,8 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
             uint256 withStake;
             for (uint256 i; i < n; ++i) if (owns[i] != 0) ++withStake;
             require(
-                withStake >= s.params.minOperators,
-                IServiceRegistry.NotEnoughOperators(withStake, s.params.minOperators)
+                withStake >= s.minOperators,
+                IServiceRegistry.NotEnoughOperators(withStake, s.minOperators)
             );
         }
         uint256 remaining = amount;
@@ -513,16 +510,16 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
     /// for one slashing window (deallocation delay); deallocating stake allocated again moves back.
     function _place(
         uint256 serviceId,
-        IServiceRegistry.Service storage s,
+        ServiceRecord storage s,
         uint256[] memory stakes,
         uint256[] memory owns,
         uint64[] calldata keys,
         Sync memory x
     ) private returns (uint256 placed) {
-        uint64 releaseAt = SafeCast.toUint64(block.timestamp + s.params.slashingWindow);
-        uint256 moved = _releaseAll(serviceId, s.params.maxSlashBps, releaseAt, x);
+        uint64 releaseAt = SafeCast.toUint64(block.timestamp + s.slashingWindow);
+        uint256 moved = _releaseAll(serviceId, s.maxSlashBps, releaseAt, x);
         uint256 back;
-        (placed, back) = _placeAll(serviceId, s.params.maxSlashBps, stakes, owns, keys, x);
+        (placed, back) = _placeAll(serviceId, s.maxSlashBps, stakes, owns, keys, x);
         _setOperators(serviceId, keys);
         _setAllocated(s, placed);
         _addDeallocating(serviceId, moved, back, releaseAt);
@@ -597,17 +594,17 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
 
     function _scale(
         uint256 serviceId,
-        IServiceRegistry.Service storage s,
+        ServiceRecord storage s,
         uint256 available,
         uint256 needed,
         Sync memory x
     ) private {
         uint256 to;
-        uint64 releaseAt = SafeCast.toUint64(block.timestamp + s.params.slashingWindow);
+        uint64 releaseAt = SafeCast.toUint64(block.timestamp + s.slashingWindow);
         // In memory: one SLOAD per 4 keys (a storage index re-reads the length for its bound).
         uint64[] memory keys = _s().operators[serviceId];
         uint256 moved;
-        uint256 m = s.params.maxSlashBps;
+        uint256 m = s.maxSlashBps;
         for (uint256 i; i < keys.length; ++i) {
             (uint256 out, uint256 next) = _scaleOne(serviceId, keys[i], available, needed, m, releaseAt, x);
             moved += out;
@@ -676,12 +673,12 @@ contract ServiceAllocations is ServiceExtension, ServiceGate {
         needed = new uint256[](maxTier + 1);
         uint256 count = $.services.length;
         for (uint256 i; i < count; ++i) {
-            IServiceRegistry.Service storage s = $.services[i];
+            ServiceRecord storage s = $.services[i];
             uint256 stake = s.allocation + _deallocatingOf(i);
             if (stake == 0) continue;
-            uint256 tier = s.params.tier;
+            uint256 tier = s.tier;
             if (tier > maxTier) tier = maxTier;
-            needed[tier] += (stake * s.params.maxSlashBps) / BPS;
+            needed[tier] += (stake * s.maxSlashBps) / BPS;
         }
         // Suffix sums: needed[t] = Σ over services of tier ≥ t.
         for (uint256 t = maxTier; t > 0; --t) needed[t - 1] += needed[t];

@@ -77,6 +77,28 @@ abstract contract ServiceRegistryStorage {
         uint256 load;
     }
 
+    /// @dev A service as stored: `IServiceRegistry.Service` with its fields regrouped (getService
+    /// returns the ABI struct). Slot 0 holds every parameter an execution, a veto, an allocation
+    /// and a report's exposure scaling read, with the allocation they write: an execution reads
+    /// the record in two cold slots (this and the recipient's), not three.
+    struct ServiceRecord {
+        // slot 0
+        uint8 tier; // ≥ 1; class k is exposed iff tier ≤ k
+        uint16 maxSlashBps;
+        uint32 slashingWindow;
+        uint32 vetoWindow;
+        uint16 minOperators;
+        uint16 maxOperatorShareBps;
+        uint128 allocation; // ETH of stake securing the service
+        // slot 1: what a slash request checks besides slot 0
+        address slasher;
+        IServiceRegistry.ServiceStatus status;
+        // slot 2
+        address recipient; // of slashed ETH; address(0) burns it
+        // slot 3
+        uint128 rewardsPaid;
+    }
+
     /// @custom:storage-location erc7201:cascade.storage.ServiceRegistry
     struct RegistryStorage {
         IStakingRouter router;
@@ -103,7 +125,7 @@ abstract contract ServiceRegistryStorage {
         // `collectRewards` reads for its caller check (one cold read finds the caller and the
         // tiers to book). Without its bit a tier's total is stale and means 0.
         uint8 rewardTiers;
-        IServiceRegistry.Service[] services;
+        ServiceRecord[] services;
         mapping(uint256 slashId => IServiceRegistry.SlashRequest) slashes; // ids < slashCount
         // The pending slash ids plus one (the list keepers, `previewDeposit` and the bond-lock
         // rules read), 8 per slot. Entries at and past pendingCount are stale and never
@@ -157,21 +179,20 @@ abstract contract ServiceRegistryStorage {
         }
     }
 
-    function _service(uint256 serviceId) internal view returns (IServiceRegistry.Service storage) {
-        IServiceRegistry.Service[] storage ss = _s().services;
+    function _service(uint256 serviceId) internal view returns (ServiceRecord storage) {
+        ServiceRecord[] storage ss = _s().services;
         require(serviceId < ss.length, IServiceRegistry.UnknownService(serviceId));
         return ss[serviceId];
     }
 
-    /// @dev Storage slots of one `IServiceRegistry.Service`: ServiceParams 3, status with the
-    /// allocation 1, rewardsPaid 1 (a struct that changes must change this too: the slash tests
-    /// execute against services past index 0, e.g. test/services/RobustnessGate.t.sol).
-    uint256 private constant SERVICE_SLOTS = 5;
+    /// @dev Storage slots of one `ServiceRecord` (a struct that changes must change this too:
+    /// test/services/ServiceRecord.t.sol checks it against the array's own indexing).
+    uint256 internal constant SERVICE_SLOTS = 4;
 
     /// @dev A service known to exist (a slash request's): no bounds check, which reads
     /// `services.length`, a cold slot the execution has no other use for (2,100 gas).
-    function _serviceAt(uint256 serviceId) internal view returns (IServiceRegistry.Service storage s) {
-        IServiceRegistry.Service[] storage ss = _s().services;
+    function _serviceAt(uint256 serviceId) internal view returns (ServiceRecord storage s) {
+        ServiceRecord[] storage ss = _s().services;
         assembly ("memory-safe") {
             mstore(0, ss.slot)
             s.slot := add(keccak256(0, 32), mul(serviceId, SERVICE_SLOTS))
@@ -186,13 +207,13 @@ abstract contract ServiceRegistryStorage {
 
     /// @dev Writes a service's allocation and keeps its tier's `tierAllocated` equal to the sum
     /// `exposure` would compute (the service's own floored term replaced).
-    function _setAllocated(IServiceRegistry.Service storage s, uint256 next) internal {
+    function _setAllocated(ServiceRecord storage s, uint256 next) internal {
         uint256 cur = s.allocation;
         s.allocation = SafeCast.toUint128(next);
         if (next == cur) return;
-        uint256 m = s.params.maxSlashBps;
+        uint256 m = s.maxSlashBps;
         uint128[TIERS] storage a = _s().tierAllocated;
-        uint256 i = s.params.tier - 1; // ≥ 1 at registration, < classCount ≤ MAX_CLASSES
+        uint256 i = s.tier - 1; // ≥ 1 at registration, < classCount ≤ MAX_CLASSES
         // The tier's sum holds this service's term ⌊cur·m/10⁴⌋, so the subtraction cannot underflow.
         a[i] = SafeCast.toUint128(a[i] - (cur * m) / BPS + (next * m) / BPS);
     }

@@ -28,7 +28,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             r.status == IServiceRegistry.SlashStatus.Requested,
             IServiceRegistry.SlashNotPending(slashId, r.status)
         );
-        uint256 endsAt = r.requestedAt + _serviceAt(r.serviceId).params.vetoWindow;
+        uint256 endsAt = r.requestedAt + _serviceAt(r.serviceId).vetoWindow;
         require(block.timestamp < endsAt, IServiceRegistry.VetoWindowOver(slashId, endsAt));
         r.status = IServiceRegistry.SlashStatus.Vetoed;
         $.stakes[r.serviceId][_key(r.moduleId, r.operatorId)].pendingBps -= r.bps;
@@ -53,8 +53,8 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             IServiceRegistry.SlashNotPending(slashId, IServiceRegistry.SlashStatus(status))
         );
         uint256 serviceId = uint32(w);
-        IServiceRegistry.Service storage s = _serviceAt(serviceId); // the request's: it exists
-        uint256 endsAt = uint40(w >> 112) + uint256(s.params.vetoWindow);
+        ServiceRecord storage s = _serviceAt(serviceId); // the request's: it exists
+        uint256 endsAt = uint40(w >> 112) + uint256(s.vetoWindow);
         require(block.timestamp >= endsAt, IServiceRegistry.VetoWindowOpen(slashId, endsAt));
         // Status Requested → Executed (1 → 3), the rest of the slot unchanged.
         w ^= uint256(2) << 152;
@@ -68,13 +68,13 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             w
         );
         _removePending(slashId);
-        _chargeSlash(slashId, r, s.params, amount);
+        _chargeSlash(slashId, r, s, amount);
     }
 
     /// @dev Takes the executed slash's X = ⌊stake·bps/10⁴⌋ from the operator's stake (`key`),
     /// then from what it still has deallocating; `req` is the request's first slot.
     function _slashStake(
-        IServiceRegistry.Service storage s,
+        ServiceRecord storage s,
         uint256 serviceId,
         uint64 key,
         uint256 req
@@ -87,7 +87,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         uint256 fromStake;
         uint256 fromPending;
         (amount, w, fromStake, fromPending) = _slashWord(w, req);
-        uint256 m = s.params.maxSlashBps;
+        uint256 m = s.maxSlashBps;
         uint256 left = uint96(w);
         // The slashed stake no longer secures the service (nor counts in the robustness gate:
         // γ is published, never refused here). An ungated service's slash on an operator that
@@ -131,7 +131,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
 
     /// @dev Writes the slashed stake's slot, the service's deallocating sum and its allocation.
     function _writeSlashed(
-        IServiceRegistry.Service storage s,
+        ServiceRecord storage s,
         Stake storage st,
         uint256 w,
         uint256 serviceId,
@@ -161,7 +161,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
     function _chargeSlash(
         uint256 slashId,
         IServiceRegistry.SlashRequest storage r,
-        IServiceRegistry.ServiceParams storage p,
+        ServiceRecord storage p,
         uint256 amount
     ) private {
         RegistryStorage storage $ = _s();
@@ -194,7 +194,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         uint256 operatorId,
         uint256 amount,
         uint256 unlock,
-        IServiceRegistry.ServiceParams storage p
+        ServiceRecord storage p
     ) private returns (uint256 charged, uint256 classLoss) {
         RegistryStorage storage $ = _s();
         return
@@ -218,7 +218,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         uint256 serviceId,
         IServiceRegistry.ServiceStatus status
     ) external onlyDelegated {
-        IServiceRegistry.Service storage s = _service(serviceId);
+        ServiceRecord storage s = _service(serviceId);
         IServiceRegistry.ServiceStatus from = s.status;
         bool ok =
             (status == IServiceRegistry.ServiceStatus.Active &&
@@ -229,13 +229,13 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
                 (status == IServiceRegistry.ServiceStatus.Retired &&
                     from != IServiceRegistry.ServiceStatus.Retired);
         require(ok, IServiceRegistry.InvalidStatusChange(from, status));
-        if (status == IServiceRegistry.ServiceStatus.Active) _checkRedeemDelays(s.params);
+        if (status == IServiceRegistry.ServiceStatus.Active) _checkRedeemDelays(s);
         if (status == IServiceRegistry.ServiceStatus.Retired) --_s().liveServices;
         s.status = status;
         emit IServiceRegistry.ServiceStatusChanged(serviceId, status);
     }
 
-    function _checkRedeemDelays(IServiceRegistry.ServiceParams storage p) private view {
+    function _checkRedeemDelays(ServiceRecord storage p) private view {
         IYieldClasses book = _s().book;
         uint256 needed = uint256(p.slashingWindow) + p.vetoWindow;
         uint256 k = book.classCount();
@@ -274,11 +274,11 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
     /// rather than with the allocations: leaving is about what stays slashable, and it keeps
     /// ServiceAllocations under the size bound with the report's restore plan.
     function optOut(uint256 serviceId, uint256 moduleId, uint256 operatorId) external onlyDelegated {
-        IServiceRegistry.Service storage s = _service(serviceId);
+        ServiceRecord storage s = _service(serviceId);
         _checkManager(moduleId, operatorId);
         OptIn storage o = _s().optIns[serviceId][_key(moduleId, operatorId)];
         require(o.optedIn && o.outAt == 0, IServiceRegistry.NotOptedIn(serviceId, moduleId, operatorId));
-        uint256 effectiveAt = block.timestamp + s.params.slashingWindow;
+        uint256 effectiveAt = block.timestamp + s.slashingWindow;
         o.outAt = SafeCast.toUint64(effectiveAt);
         emit IServiceRegistry.OptOutRequested(serviceId, moduleId, operatorId, effectiveAt);
         // The allocation leaves with the operator at once; the stake stays slashable (deallocating)
@@ -290,7 +290,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
             Sync memory x = _syncStart();
             _detach(serviceId, x);
             _deallocate(st, 0, SafeCast.toUint64(effectiveAt));
-            _touch(_key(moduleId, operatorId), _slashableTerm(removed, s.params.maxSlashBps), 0, KEEP, x);
+            _touch(_key(moduleId, operatorId), _slashableTerm(removed, s.maxSlashBps), 0, KEEP, x);
             _attach(serviceId, false, x);
             // Leaving is the operator's right: never refused, the new γ is published.
             _syncEnd(x);
@@ -336,13 +336,10 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
     /// the report's restore (the plan and the one write of the gate's figures).
     function setServiceRisk(uint256 serviceId, uint256 profit, uint256 alphaBps) external onlyDelegated {
         RegistryStorage storage $ = _s();
-        IServiceRegistry.Service storage s = _service(serviceId);
+        ServiceRecord storage s = _service(serviceId);
         ServiceRisk storage r = $.risks[serviceId];
         bool governance = IAccessControl(address(this)).hasRole(SERVICE_MANAGER_ROLE, msg.sender);
-        require(
-            governance || msg.sender == s.params.slasher,
-            IServiceRegistry.NotSlasher(serviceId, msg.sender)
-        );
+        require(governance || msg.sender == s.slasher, IServiceRegistry.NotSlasher(serviceId, msg.sender));
         require(alphaBps != 0 && alphaBps <= BPS, IServiceRegistry.InvalidRiskParams(alphaBps));
         if (!governance) {
             // The service may only declare more risk: raise π, lower α (or set α the first time).
