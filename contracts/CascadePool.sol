@@ -10,7 +10,7 @@ import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
 import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
 import {BPS} from "./libraries/Constants.sol";
 import {SharesMath} from "./libraries/SharesMath.sol";
-import {PoolStorage} from "./pool/PoolStorage.sol";
+import {PoolSettlement} from "./pool/PoolSettlement.sol";
 import {RewardsVault} from "./vaults/RewardsVault.sol";
 
 /// @title CascadePool
@@ -19,8 +19,9 @@ import {RewardsVault} from "./vaults/RewardsVault.sol";
 /// transfers (through each class's ClassToken face), redemption requests and claims run here and
 /// touch no other proxy. Class administration, the report's money steps, finalization, the ETH
 /// the router and the registry move, and service debt and payouts run in PoolExtension by
-/// DELEGATECALL on this storage (cold paths: they keep this contract small).
-contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Errors {
+/// DELEGATECALL on this storage (cold paths: they keep this contract small); an executed slash's
+/// settlement runs here (PoolSettlement's helpers, shared with PoolExtension).
+contract CascadePool is CascadeUpgradeable, PoolSettlement, ICascadePool, IERC20Errors {
     bytes32 public constant CLASS_MANAGER_ROLE = keccak256("CLASS_MANAGER_ROLE");
 
     /// @dev Code run by DELEGATECALL on this contract's storage; fixed per implementation, so an
@@ -401,7 +402,18 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
         uint256 loss,
         uint256 fromClass
     ) external payable returns (uint256 classLoss) {
-        _delegate();
+        PoolStore storage $ = _s();
+        // The router, in StakingRouter.slashOperator (the slot classCount is read from).
+        require(msg.sender == $.router, NotAuthorized(msg.sender));
+        if (loss != 0) classLoss = _takeSlashLoss($, loss, fromClass);
+        (uint256 b, uint256 total) = _readHot($);
+        // The bond charge joins buffered, then the slash is paid from it (as bookBondCover then
+        // payServiceSlash did): one write of the hot slot, none when neither moved.
+        uint256 held = b + msg.value;
+        uint256 left = held - _owe($, recipient, msg.value + classLoss, held);
+        if (left != b || classLoss != 0) _writeHot($, left, total - classLoss);
+        if (left != b) emit BufferedChanged(left);
+        _credit($, recipient, held - left);
     }
 
     /// @inheritdoc ICascadePool
@@ -411,6 +423,11 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
 
     /// @inheritdoc ICascadePool
     function claimServicePayout() external returns (uint256 amount) {
+        _delegate();
+    }
+
+    /// @inheritdoc ICascadePool
+    function openPayout(address recipient) external {
         _delegate();
     }
 
@@ -528,7 +545,7 @@ contract CascadePool is CascadeUpgradeable, PoolStorage, ICascadePool, IERC20Err
 
     /// @inheritdoc ICascadePool
     function servicePayoutOf(address recipient) external view returns (uint256) {
-        return _s().payouts[recipient];
+        return _s().payouts[recipient] & ~PAYOUT_OPEN;
     }
 
     /// @inheritdoc ICascadePool

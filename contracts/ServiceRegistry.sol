@@ -106,6 +106,9 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
             })
         );
         emit ServiceRegistered(serviceId, msg.sender, p);
+        // The recipient's payout slot is made non-zero now (once per service), so the slash
+        // that credits it rewrites a slot instead of filling a fresh one. address(0) burns.
+        if (p.recipient != address(0)) ICascadePool(address($.book)).openPayout(p.recipient);
         if (msg.value != 0) {
             _bookReward(p.tier, msg.value);
             emit RewardsPaid(serviceId, msg.sender, msg.value);

@@ -32,6 +32,9 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
     event ServiceSlashPaid(address indexed recipient, uint256 paid, uint256 owed);
     event DebtRepaid(uint256 amount, uint256 remaining);
     event ServicePayoutClaimed(address indexed recipient, uint256 amount);
+    /// @notice `recipient`'s payout account was opened (its first service registered), so its
+    /// slash credits and claims rewrite a slot that is never zero again.
+    event PayoutOpened(address indexed recipient);
     /// @notice The router took `amount` of buffered ETH for validator deposits.
     event WithdrawnForDeposit(uint256 amount);
 
@@ -126,8 +129,14 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
     /// @return repaid wei repaid
     function repayDebt() external returns (uint256 repaid);
 
-    /// @notice Withdraws slashed ETH credited to the caller (a service's recipient).
+    /// @notice Withdraws slashed ETH credited to the caller (a service's recipient); its payout
+    /// account stays open.
     function claimServicePayout() external returns (uint256 amount);
+
+    /// @notice Opens `recipient`'s payout account (its slot made non-zero before its first
+    /// slash credit; a no-op if already open). The service registry only, at registration.
+    /// @param recipient a registering service's recipient of slashed ETH
+    function openPayout(address recipient) external;
 
     /// @notice Service slash ETH not yet paid.
     function debt() external view returns (uint256);

@@ -11,7 +11,7 @@ import {IYieldClasses} from "../interfaces/IYieldClasses.sol";
 import {BPS, MAX_CLASSES} from "../libraries/Constants.sol";
 import {SharesMath} from "../libraries/SharesMath.sol";
 import {Waterfall} from "../libraries/Waterfall.sol";
-import {PoolStorage} from "./PoolStorage.sol";
+import {PoolSettlement} from "./PoolSettlement.sol";
 
 /// @title PoolExtension
 /// @notice CascadePool's cold paths, run only by DELEGATECALL from the pool proxy on its storage
@@ -20,11 +20,8 @@ import {PoolStorage} from "./PoolStorage.sol";
 /// 3–7), service-slash losses, finalization of redemptions, the ETH the router and the registry
 /// move in and out of buffered, and service debt and payouts.
 /// @dev Called directly (on its own, empty storage) every function reverts `NotDelegated`.
-contract PoolExtension is PoolStorage {
+contract PoolExtension is PoolSettlement {
     error NotDelegated();
-
-    /// @dev Bounds the debt repayment loop (one recipient per service at most).
-    uint256 private constant MAX_DEBTORS = 64;
 
     address private immutable SELF = address(this);
 
@@ -262,50 +259,6 @@ contract PoolExtension is PoolStorage {
         emit ICascadePool.BufferedChanged(buffered_);
     }
 
-    /// @dev A service slash's class loss (`settleSlash`): up to `loss` from the exposed classes
-    /// (junior up to `fromClass`), then the ones above, junior first. A class is read only when
-    /// the walk reaches it (a loss the junior class absorbs reads one class, not all K), and
-    /// each class that lost is written once, in class order (the events as before). The total
-    /// NAV is left to the caller (one write with buffered).
-    /// @return taken what the classes absorbed
-    function _takeSlashLoss(
-        PoolStore storage $,
-        uint256 loss,
-        uint256 fromClass
-    ) private returns (uint256 taken) {
-        uint256 k = $.classCount;
-        uint256[] memory took = new uint256[](k);
-        uint256 left = loss;
-        uint256 lo = k; // the most senior class the walk reached
-        for (uint256 i = k; i > fromClass && left != 0; --i) left = _tookFrom($, took, lo = i - 1, left);
-        for (uint256 i = fromClass; i > 0 && left != 0; --i) left = _tookFrom($, took, lo = i - 1, left);
-        for (uint256 i = lo; i < k; ++i) {
-            uint256 t = took[i];
-            if (t == 0) continue;
-            Class storage c = $.classes[i];
-            (uint256 nav, uint256 supply) = _readBook(c);
-            nav -= t;
-            emit IYieldClasses.ClassLossTaken(i, t);
-            _writeBook(c, nav, supply);
-            emit IYieldClasses.ClassNavChanged(i, nav, supply);
-            if (nav == 0 && supply != 0 && !_isWiped(c)) _wipeWithEvent(i, c, supply);
-        }
-        return loss - left;
-    }
-
-    /// @dev Class `i`'s part of the walk: up to `left` of its NAV, recorded in `took`.
-    function _tookFrom(
-        PoolStore storage $,
-        uint256[] memory took,
-        uint256 i,
-        uint256 left
-    ) private view returns (uint256) {
-        (uint256 nav, ) = _readBook($.classes[i]);
-        uint256 t = left < nav ? left : nav;
-        took[i] = t;
-        return left - t;
-    }
-
     /// @notice See IWithdrawalQueue.finalize. The finalized amounts move from buffered to
     /// reserved here (no ETH leaves the pool).
     function finalize(uint256 budget, uint256 maxRequests) external onlyDelegated returns (uint256 total) {
@@ -387,47 +340,6 @@ contract PoolExtension is PoolStorage {
         _credit($, recipient, paid);
     }
 
-    /// @notice See ICascadePool.settleSlash.
-    function settleSlash(
-        address recipient,
-        uint256 loss,
-        uint256 fromClass
-    ) external payable onlyDelegated returns (uint256 classLoss) {
-        PoolStore storage $ = _s();
-        // The router, in StakingRouter.slashOperator (the slot classCount is read from).
-        require(msg.sender == $.router, IYieldClasses.NotAuthorized(msg.sender));
-        if (loss != 0) classLoss = _takeSlashLoss($, loss, fromClass);
-        (uint256 b, uint256 total) = _readHot($);
-        // The bond charge joins buffered, then the slash is paid from it (as bookBondCover then
-        // payServiceSlash did): one write of the hot slot, none when neither moved.
-        uint256 held = b + msg.value;
-        uint256 left = held - _owe($, recipient, msg.value + classLoss, held);
-        if (left != b || classLoss != 0) _writeHot($, left, total - classLoss);
-        if (left != b) emit ICascadePool.BufferedChanged(left);
-        _credit($, recipient, held - left);
-    }
-
-    /// @dev A slash payout's split: `paid` = min(amount, buffered `b`), the rest owed to
-    /// `recipient` as debt (listed as a debtor on its first debt). The caller credits `paid`.
-    function _owe(
-        PoolStore storage $,
-        address recipient,
-        uint256 amount,
-        uint256 b
-    ) private returns (uint256 paid) {
-        paid = amount < b ? amount : b;
-        uint256 owed = amount - paid;
-        if (owed != 0) {
-            if ($.owed[recipient] == 0) {
-                require($.debtors.length < MAX_DEBTORS, ICascadePool.TooManyDebtors(MAX_DEBTORS));
-                $.debtors.push(recipient);
-            }
-            $.owed[recipient] += owed;
-            $.debt = SafeCast.toUint128(uint256($.debt) + owed);
-        }
-        emit ICascadePool.ServiceSlashPaid(recipient, paid, owed);
-    }
-
     /// @notice See ICascadePool.repayDebt.
     function repayDebt() external onlyDelegated returns (uint256 repaid) {
         PoolStore storage $ = _s();
@@ -463,12 +375,24 @@ contract PoolExtension is PoolStorage {
         }
     }
 
+    /// @notice See ICascadePool.openPayout.
+    function openPayout(address recipient) external onlyDelegated {
+        PoolStore storage $ = _s();
+        require(msg.sender == address($.registry), IYieldClasses.NotAuthorized(msg.sender));
+        uint256 word = $.payouts[recipient];
+        if (word & PAYOUT_OPEN != 0) return; // already open (a recipient of several services)
+        $.payouts[recipient] = word | PAYOUT_OPEN;
+        emit ICascadePool.PayoutOpened(recipient);
+    }
+
     /// @notice See ICascadePool.claimServicePayout.
     function claimServicePayout() external onlyDelegated returns (uint256 amount) {
         PoolStore storage $ = _s();
-        amount = $.payouts[msg.sender];
+        uint256 word = $.payouts[msg.sender];
+        amount = word & ~PAYOUT_OPEN;
         require(amount != 0, ICascadePool.NothingToClaim());
-        $.payouts[msg.sender] = 0;
+        // An open account stays open (its flag kept: the next credit rewrites a non-zero slot).
+        $.payouts[msg.sender] = word ^ amount;
         $.payoutsTotal -= uint96(amount); // ≤ payoutsTotal, the sum of every payout
         emit ICascadePool.ServicePayoutClaimed(msg.sender, amount);
         (bool ok, ) = msg.sender.call{value: amount}("");
@@ -479,19 +403,6 @@ contract PoolExtension is PoolStorage {
 
     function _onlyAccounting(PoolStore storage $) private view {
         require(msg.sender == $.accounting, IYieldClasses.NotAuthorized(msg.sender));
-    }
-
-    /// @dev Slashed ETH is pulled by its recipient, so a reverting recipient cannot block
-    /// reports; address(0) burns it at once.
-    function _credit(PoolStore storage $, address recipient, uint256 amount) private {
-        if (amount == 0) return;
-        if (recipient == address(0)) {
-            (bool ok, ) = address(0).call{value: amount}("");
-            require(ok, IWithdrawalQueue.EthTransferFailed(address(0), amount));
-            return;
-        }
-        $.payouts[recipient] += amount;
-        $.payoutsTotal = SafeCast.toUint96(uint256($.payoutsTotal) + amount);
     }
 
     /// @dev A class's finalization walk: its start-of-walk book, running as requests finalize.
@@ -603,15 +514,6 @@ contract PoolExtension is PoolStorage {
             address(0),
             burned
         );
-    }
-
-    /// @dev A zero-NAV class with holders closes for good (DESIGN §5 "wiped class").
-    function _wipeWithEvent(uint256 classId, Class storage c, uint256 supply) private {
-        uint256 head = (_readHead(c) | CLASS_WIPED) & ~CLASS_OPEN;
-        assembly {
-            sstore(c.slot, head)
-        }
-        emit IYieldClasses.ClassWiped(classId, supply);
     }
 
     /// @dev Mints each recipient's fee total as shares of class `t` at its pre-report NAV and

@@ -156,6 +156,7 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     pullFromVaults: gated("accounting"),
     withdrawForDeposit: gated("router"),
     receiveServiceRewards: gated("registry"),
+    openPayout: gated("registry"),
     claimServicePayout: open("pulls the caller's own payout"),
   },
   // The pool's extension runs only by DELEGATECALL from it: called directly, every function
@@ -169,13 +170,13 @@ const EXPECTED: Record<string, Record<string, Gate>> = {
     setClassOpen: gated(),
     setMinRedeemDelay: gated(),
     applyReport: gated(),
-    settleSlash: gated(),
     finalize: gated(),
     payServiceSlash: gated(),
     repayDebt: gated(),
     bookInflow: gated(),
     withdrawForDeposit: gated(),
     receiveServiceRewards: gated(),
+    openPayout: gated(),
     claimServicePayout: gated(),
   },
   Accounting: {

@@ -132,9 +132,10 @@ contract ExecuteSlashTest is ServicesFixture {
         _assertNavWithinPooled("curated slash");
     }
 
-    /// A first payout (nothing waiting to be claimed) fills one fresh pool slot, the recipient's
-    /// credit: the payouts' total shares the Accounting-link slot every such call reads.
-    function test_executeSlash_firstPayoutFillsOnlyTheRecipientsSlot() public {
+    /// A first payout (nothing waiting to be claimed) fills no fresh pool slot: the recipient's
+    /// account was opened at registration (PAYOUT_OPEN) and the payouts' total shares the
+    /// registry-link slot every such call reads.
+    function test_executeSlash_firstPayoutFillsNoFreshPoolSlot() public {
         uint256 id = _requestAndWait(1, 0, 500); // 4.8 ETH, from the 5 ETH bond: paid in full
         assertEq(pool.servicePayoutsTotal(), 0, "no payout waiting");
         uint256 snap = vm.snapshotState();
@@ -155,7 +156,7 @@ contract ExecuteSlashTest is ServicesFixture {
             for (uint256 j; j < i; ++j) seen = seen || writes[j] == writes[i];
             if (!seen && vm.load(address(pool), writes[i]) == 0 && written[i] != 0) ++fresh;
         }
-        assertEq(fresh, 1, "only the recipient's credit is a fresh slot");
+        assertEq(fresh, 0, "the recipient's credit rewrites its open slot");
     }
 
     /// An operator never asked to exit before: the slash's exit request fills one fresh module

@@ -894,6 +894,19 @@ export const CascadePoolAbi = [
     inputs: [
       {
         indexed: true,
+        internalType: "address",
+        name: "recipient",
+        type: "address",
+      },
+    ],
+    name: "PayoutOpened",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
         internalType: "uint256",
         name: "position",
         type: "uint256",
@@ -1922,6 +1935,19 @@ export const CascadePoolAbi = [
         name: "recipient",
         type: "address",
       },
+    ],
+    name: "openPayout",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "recipient",
+        type: "address",
+      },
       {
         internalType: "uint256",
         name: "amount",
@@ -2548,6 +2574,7 @@ export interface CascadePoolContract extends BaseContract {
   minRedeemDelay: BaseContractMethod<[], bigint, bigint>;
   navOf: BaseContractMethod<[classId: BigNumberish], bigint, bigint>;
   navs: BaseContractMethod<[], bigint[], bigint[]>;
+  openPayout: BaseContractMethod<[recipient: AddressLike], void, ContractTransactionResponse>;
   payServiceSlash: BaseContractMethod<
     [recipient: AddressLike, amount: BigNumberish],
     void,
