@@ -11,7 +11,7 @@ import {ICascadePool} from "./interfaces/ICascadePool.sol";
 import {Allocation} from "./libraries/Allocation.sol";
 import {RouterStorage} from "./router/RouterStorage.sol";
 import {ModuleWord} from "./router/ModuleWord.sol";
-import {BPS, DEPOSIT_SIZE, EXIT_MANAGER_ROLE_ID} from "./libraries/Constants.sol";
+import {BPS, DEPOSIT_SIZE, EXIT_MANAGER_ROLE_ID, MAX_MODULES} from "./libraries/Constants.sol";
 
 /// @title StakingRouter
 /// @notice The module registry and per-module accounting; deposits validators allocated by
@@ -172,14 +172,14 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint256 deadline,
         address recipient
     ) external onlyRole(SERVICES_ROLE) returns (uint256 charged, uint256 classLoss) {
-        ModuleRecord storage m = _module(moduleId);
+        (ModuleRecord storage m, IStakingModule module) = _slashedModule(moduleId);
         // One module call: bond first (the released locks, then free bond only, sent here), and
         // the operator's active validators asked to exit by `deadline` (ModuleBase.onSlash).
         // This contract must have received exactly what the module charged (stray ETH held
         // here is neither counted nor spent).
         {
             uint256 before = address(this).balance;
-            charged = IStakingModule(m.module).onSlash(operatorId, amount, unlock, deadline);
+            charged = module.onSlash(operatorId, amount, unlock, deadline);
             require(address(this).balance - before == charged, EthTransferFailed(address(this), charged));
         }
         // One pool call: the charge into buffered, the rest from the classes, the recipient
@@ -212,7 +212,8 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint256 operatorId,
         uint256 amount
     ) external onlyRole(SERVICES_ROLE) returns (uint256 locked) {
-        locked = IStakingModule(_module(moduleId).module).lockBond(operatorId, amount);
+        (, IStakingModule module) = _slashedModule(moduleId);
+        locked = module.lockBond(operatorId, amount);
     }
 
     /// @inheritdoc IStakingRouter
@@ -221,7 +222,25 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         uint256 operatorId,
         uint256 amount
     ) external onlyRole(SERVICES_ROLE) {
-        IStakingModule(_module(moduleId).module).unlockBond(operatorId, amount);
+        (, IStakingModule module) = _slashedModule(moduleId);
+        module.unlockBond(operatorId, amount);
+    }
+
+    /// @dev The record and module a service slashes, locks or unlocks, found without reading the
+    /// array's length (a cold slot): the record's `module` is read anyway for the call. Modules
+    /// are only ever pushed (RouterExtension.addModule, a non-zero address, at most MAX_MODULES),
+    /// so an id below MAX_MODULES past the end names a record never written: `module` is zero.
+    function _slashedModule(
+        uint256 moduleId
+    ) private view returns (ModuleRecord storage m, IStakingModule module) {
+        ModuleRecord[] storage ms = _s().modules;
+        assembly ("memory-safe") {
+            mstore(0, ms.slot)
+            // A ModuleRecord is three slots (docs/storage-layout.json).
+            m.slot := add(keccak256(0, 0x20), mul(moduleId, 3))
+        }
+        module = IStakingModule(m.module);
+        require(moduleId < MAX_MODULES && address(module) != address(0), UnknownModule(moduleId));
     }
 
     /// @inheritdoc IStakingRouter

@@ -42,11 +42,15 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint32 depositable; // cached `_depositable(op)`, summed in `totalDepositable`
         address rewardAddress;
         uint32 exitRequested; // validators asked to exit, cumulative (never lowered)
-        uint64 exitDeadline; // when the oldest part not yet exited falls due (0: none outstanding)
+        uint56 exitDeadline; // when the oldest part not yet exited falls due (0: none outstanding)
+        // Set when the operator is added and kept by every write of this slot (`_setParts`):
+        // the slot is never zero, so an exit request (a slash's, an ExitManager's) rewrites it
+        // (5,000 gas) where it would fill a fresh slot (20,000) on the first request.
+        bool registered;
         // The outstanding parts of the exit requests, oldest in the low bits, 64 bits each
         // (exited keys must reach `upTo` by `deadline`; an empty part is 0, a part's upTo ≥ 1).
-        // In the slot of `exitDeadline`: an operator's first exit request fills one fresh slot,
-        // not three (a separate schedule's head ‖ len and its first part).
+        // In the slot of `exitDeadline`: one slot, not three (a separate schedule's head ‖ len
+        // and its first part).
         uint192 exitParts;
     }
 
@@ -283,28 +287,26 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
             op.exitRequested = uint32(target); // ≤ depositedKeys, a uint32
             uint256 len = _partCount(parts);
             uint256 upTo = SafeCast.toUint24(target);
-            if (len != 0) {
-                uint256 shift = (len - 1) * PART_BITS;
-                uint256 last = uint40(parts >> (shift + UP_TO_BITS));
-                // Deadlines stay in request order (a shorter exitDeadline cannot overtake).
-                if (deadline < last) deadline = last;
-                if (deadline == last || len == MAX_EXIT_TRANCHES) {
-                    // The newest part's upTo becomes the target (its deadline stays).
-                    _setParts(op, (parts & ~(uint256(type(uint24).max) << shift)) | (upTo << shift));
-                    emit ExitRequested(operatorId, count, last);
-                    return;
-                }
+            uint256 shift = len * PART_BITS;
+            // The newest part's deadline (0 when none): deadlines stay in request order (a
+            // shorter exitDeadline cannot overtake).
+            uint256 last = len == 0 ? 0 : uint40(parts >> (shift - PART_BITS + UP_TO_BITS));
+            if (deadline < last) deadline = last;
+            if (len != 0 && (deadline == last || len == MAX_EXIT_TRANCHES)) {
+                // The newest part's upTo becomes the target (its deadline stays).
+                shift -= PART_BITS;
+                parts = (parts & ~(uint256(type(uint24).max) << shift)) | (upTo << shift);
+                deadline = last;
+            } else {
+                parts |= (upTo | (uint256(SafeCast.toUint40(deadline)) << UP_TO_BITS)) << shift;
             }
-            _setParts(
-                op,
-                parts | ((upTo | (uint256(SafeCast.toUint40(deadline)) << UP_TO_BITS)) << (len * PART_BITS))
-            );
-            emit ExitRequested(operatorId, count, deadline);
-            return;
+        } else {
+            // A repeat (or a smaller request): nothing new is due; report when the target falls due.
+            deadline = _dueBy(parts, target);
         }
+        // Parts exited are dropped and a new target recorded in one write of the exit word.
         if (parts != stored) _setParts(op, parts);
-        // A repeat (or a smaller request): nothing new is due; report when the target falls due.
-        emit ExitRequested(operatorId, count, _dueBy(parts, target));
+        emit ExitRequested(operatorId, count, deadline);
     }
 
     /// @dev Drops the parts the operator has exited; the oldest remaining part's deadline is
@@ -323,10 +325,14 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
 
     /// @dev Writes the outstanding parts (< 2^192: at most MAX_EXIT_TRANCHES of 64 bits) and
     /// `exitDeadline`, the oldest part's deadline (0 when none), in one write: the operator's
-    /// third slot is `exitDeadline` (low 64 bits) ‖ `exitParts`.
+    /// third slot is `exitDeadline` (low 56 bits) ‖ `registered` (bit 56, kept set: 2^56) ‖
+    /// `exitParts` (from bit 64).
     function _setParts(Operator storage op, uint256 parts) private {
         assembly ("memory-safe") {
-            sstore(add(op.slot, 2), or(and(shr(UP_TO_BITS, parts), 0xffffffffff), shl(64, parts)))
+            sstore(
+                add(op.slot, 2),
+                or(or(and(shr(UP_TO_BITS, parts), 0xffffffffff), shl(64, parts)), 0x100000000000000)
+            )
         }
     }
 
@@ -475,6 +481,11 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         op.manager = manager;
         op.rewardAddress = rewardAddress;
         op.active = true;
+        // The exit word's marker: one fresh slot here, once per operator, so no exit request
+        // (the first, or the first after a full prune) ever fills one.
+        assembly ("memory-safe") {
+            sstore(add(op.slot, 2), 0x100000000000000) // `registered`: the slot is new (id unused)
+        }
         emit OperatorAdded(id, manager, rewardAddress, name);
     }
 

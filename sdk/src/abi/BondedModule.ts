@@ -1369,9 +1369,14 @@ export const BondedModuleAbi = [
             type: "uint32",
           },
           {
-            internalType: "uint64",
+            internalType: "uint56",
             name: "exitDeadline",
-            type: "uint64",
+            type: "uint56",
+          },
+          {
+            internalType: "bool",
+            name: "registered",
+            type: "bool",
           },
           {
             internalType: "uint192",
@@ -2119,6 +2124,7 @@ export interface BondedModuleContract extends BaseContract {
       rewardAddress: string;
       exitRequested: bigint;
       exitDeadline: bigint;
+      registered: boolean;
       exitParts: bigint;
     },
     {
@@ -2131,6 +2137,7 @@ export interface BondedModuleContract extends BaseContract {
       rewardAddress: string;
       exitRequested: bigint;
       exitDeadline: bigint;
+      registered: boolean;
       exitParts: bigint;
     }
   >;

@@ -993,9 +993,14 @@ export const CuratedModuleAbi = [
             type: "uint32",
           },
           {
-            internalType: "uint64",
+            internalType: "uint56",
             name: "exitDeadline",
-            type: "uint64",
+            type: "uint56",
+          },
+          {
+            internalType: "bool",
+            name: "registered",
+            type: "bool",
           },
           {
             internalType: "uint192",
@@ -1528,6 +1533,7 @@ export interface CuratedModuleContract extends BaseContract {
       rewardAddress: string;
       exitRequested: bigint;
       exitDeadline: bigint;
+      registered: boolean;
       exitParts: bigint;
     },
     {
@@ -1540,6 +1546,7 @@ export interface CuratedModuleContract extends BaseContract {
       rewardAddress: string;
       exitRequested: bigint;
       exitDeadline: bigint;
+      registered: boolean;
       exitParts: bigint;
     }
   >;
