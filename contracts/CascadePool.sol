@@ -7,6 +7,7 @@ import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {IClassFace} from "./interfaces/IClassFace.sol";
 import {ICascadePool} from "./interfaces/ICascadePool.sol";
 import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
+import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
 import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
 import {BPS} from "./libraries/Constants.sol";
 import {SharesMath} from "./libraries/SharesMath.sol";
@@ -369,16 +370,32 @@ contract CascadePool is CascadeUpgradeable, PoolSettlement, ICascadePool, IERC20
         }
     }
 
-    /// @notice Takes ETH only from the vault `pullFromVaults` is pulling from, while it pulls;
-    /// everything else (strangers, donations, a vault paying on its own) reverts, so no ETH
-    /// joins the pool unbooked or booked by anyone but Accounting's report.
+    /// @dev Transient slot: the bond charge received from the module the router is slashing,
+    /// booked (and cleared) by `settleSlash` in the same call of the router's
+    /// (keccak256("cascade.transient.CascadePool.slashBond") - 1).
+    bytes32 private constant SLASH_BOND_SLOT =
+        0x6c8700900fe8d569e6fc01c2364fba22ff04260e349e3182bb32d01671eb306d;
+
+    /// @notice Takes ETH only from the vault `pullFromVaults` is pulling from, while it pulls,
+    /// or from the module the router is slashing, while its `onSlash` runs (its bond charge,
+    /// counted for `settleSlash`); everything else (strangers, donations, a vault or a module
+    /// paying on its own) reverts, so no ETH joins the pool unbooked.
     // solhint-disable-next-line no-complex-fallback
     receive() external payable {
         address vault;
         assembly ("memory-safe") {
             vault := tload(PULLING_VAULT_SLOT)
         }
-        require(vault != address(0) && msg.sender == vault, NotAuthorized(msg.sender));
+        if (vault == address(0)) {
+            // The router's slot: `settleSlash` reads it next, warm.
+            address module = IStakingRouter(_s().router).slashingModule();
+            require(module != address(0) && msg.sender == module, NotAuthorized(msg.sender));
+            assembly ("memory-safe") {
+                tstore(SLASH_BOND_SLOT, add(tload(SLASH_BOND_SLOT), callvalue()))
+            }
+            return;
+        }
+        require(msg.sender == vault, NotAuthorized(msg.sender));
     }
 
     /// @inheritdoc ICascadePool
@@ -399,18 +416,27 @@ contract CascadePool is CascadeUpgradeable, PoolSettlement, ICascadePool, IERC20
     /// @inheritdoc ICascadePool
     function settleSlash(
         address recipient,
-        uint256 loss,
-        uint256 fromClass
-    ) external payable returns (uint256 classLoss) {
+        uint256 amount,
+        uint256 fromClass,
+        uint256 bond
+    ) external returns (uint256 classLoss) {
         PoolStore storage $ = _s();
         // The router, in StakingRouter.slashOperator (the slot classCount is read from).
         require(msg.sender == $.router, NotAuthorized(msg.sender));
-        if (loss != 0) classLoss = _takeSlashLoss($, loss, fromClass);
+        // Exactly the charge the module returned must have reached `receive` from it.
+        uint256 received;
+        assembly ("memory-safe") {
+            received := tload(SLASH_BOND_SLOT)
+            tstore(SLASH_BOND_SLOT, 0)
+        }
+        require(received == bond, EthTransferFailed(address(this), bond));
+        // Checked: a module that charged (and sent) more than the slash X reverts here.
+        if (amount != bond) classLoss = _takeSlashLoss($, amount - bond, fromClass);
         (uint256 b, uint256 total) = _readHot($);
         // The bond charge joins buffered, then the slash is paid from it (as bookBondCover then
         // payServiceSlash did): one write of the hot slot, none when neither moved.
-        uint256 held = b + msg.value;
-        uint256 left = held - _owe($, recipient, msg.value + classLoss, held);
+        uint256 held = b + bond;
+        uint256 left = held - _owe($, recipient, bond + classLoss, held);
         if (left != b || classLoss != 0) _writeHot($, left, total - classLoss);
         if (left != b) emit BufferedChanged(left);
         _credit($, recipient, held - left);

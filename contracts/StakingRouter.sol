@@ -81,9 +81,21 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         _delegate();
     }
 
-    /// @notice Bond charges and the pool's ETH for deposits, each forwarded or spent in the call
-    /// that brings it. Stray ETH stays here unbooked: it changes no price.
+    /// @notice Report bond charges and the pool's ETH for deposits, each forwarded or spent in
+    /// the call that brings it. Stray ETH stays here unbooked: it changes no price.
     receive() external payable {}
+
+    /// @dev Transient slot: the module `slashOperator` is slashing, for the length of its
+    /// `onSlash` call (keccak256("cascade.transient.StakingRouter.slashingModule") - 1).
+    bytes32 private constant SLASHING_MODULE_SLOT =
+        0x4f88b4999d1587c7ee0b1595a197de03292a3560782c69e74e0278708ec267f7;
+
+    /// @inheritdoc IStakingRouter
+    function slashingModule() external view returns (address module) {
+        assembly ("memory-safe") {
+            module := tload(SLASHING_MODULE_SLOT)
+        }
+    }
 
     // ---------------------------------------------------------------- governance (RouterExtension)
     // Parameters are named (though RouterExtension reads them) so the ABI carries the names that
@@ -173,20 +185,23 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
         address recipient
     ) external onlyRole(SERVICES_ROLE) returns (uint256 charged, uint256 classLoss) {
         (ModuleRecord storage m, IStakingModule module) = _slashedModule(moduleId);
-        // One module call: bond first (the released locks, then free bond only, sent here), and
-        // the operator's active validators asked to exit by `deadline` (ModuleBase.onSlash).
-        // This contract must have received exactly what the module charged (stray ETH held
-        // here is neither counted nor spent).
-        {
-            uint256 before = address(this).balance;
-            charged = module.onSlash(operatorId, amount, unlock, deadline);
-            require(address(this).balance - before == charged, EthTransferFailed(address(this), charged));
+        ICascadePool pool = _s().pool;
+        // One module call: bond first (the released locks, then free bond only, sent straight
+        // to the pool, which takes ETH from this module only while it is named here), and the
+        // operator's active validators asked to exit by `deadline` (ModuleBase.onSlash).
+        assembly ("memory-safe") {
+            tstore(SLASHING_MODULE_SLOT, module)
         }
-        // One pool call: the charge into buffered, the rest from the classes, the recipient
-        // paid. No slash takes more than the book holds: what no class can absorb is neither
-        // taken nor paid (several services slashing one operator at a cover factor above 1x
-        // could otherwise pay out more than the pool, and Invariant A would break).
-        classLoss = _s().pool.settleSlash{value: charged}(recipient, amount - charged, fromClass);
+        charged = module.onSlash(operatorId, amount, unlock, deadline, address(pool));
+        assembly ("memory-safe") {
+            tstore(SLASHING_MODULE_SLOT, 0)
+        }
+        // One pool call: the charge (booked only if exactly that arrived from the module) into
+        // buffered, the rest from the classes, the recipient paid. No slash takes more than
+        // the book holds: what no class can absorb is neither taken nor paid (several services
+        // slashing one operator at a cover factor above 1x could otherwise pay out more than
+        // the pool, and Invariant A would break).
+        classLoss = pool.settleSlash(recipient, amount, fromClass, charged);
         // The module loses reputation in proportion to what was slashed over its stake at
         // risk, so dust slashes cannot wear down the standing of its other operators.
         _slashPenalty(moduleId, m, charged + classLoss, penaltyBps);

@@ -109,20 +109,24 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
     function payServiceSlash(address recipient, uint256 amount) external;
 
     /// @notice Settles an executed service slash in the pool's one entry per slash (the router
-    /// only, in `StakingRouter.slashOperator`): the operator's bond charge, sent with the call,
-    /// joins buffered; `loss` is taken from classes `K−1 … fromClass` (junior first), then
-    /// further up only if those are empty (what no class can absorb is dropped, DESIGN §8);
-    /// then `msg.value` + the classes' share is paid to `recipient` from buffered, and what
+    /// only, in `StakingRouter.slashOperator`): the operator's bond charge `bond`, which the
+    /// slashed module sent to this contract's `receive` just before (reverts
+    /// `EthTransferFailed(pool, bond)` unless exactly `bond` arrived that way), joins
+    /// buffered; the rest of the slash, `amount − bond`, is taken from classes `K−1 …
+    /// fromClass` (junior first), then further up only if those are empty (what no class can
+    /// absorb is dropped, DESIGN §8); then `bond` + the classes' share is paid to `recipient` from buffered, and what
     /// buffered cannot pay becomes debt (as `payServiceSlash`). Buffered is written once.
     /// @param recipient receiver of the ETH (address(0) burns it)
-    /// @param loss the slash's part the bond did not cover
+    /// @param amount the slash X (the bond's part and the classes' part)
     /// @param fromClass the service's tier: the most senior exposed class
-    /// @return classLoss wei the classes absorbed (≤ `loss`)
+    /// @param bond the module's charge (`IStakingModule.onSlash`'s return), at most `amount`
+    /// @return classLoss wei the classes absorbed (≤ `amount − bond`)
     function settleSlash(
         address recipient,
-        uint256 loss,
-        uint256 fromClass
-    ) external payable returns (uint256 classLoss);
+        uint256 amount,
+        uint256 fromClass,
+        uint256 bond
+    ) external returns (uint256 classLoss);
 
     /// @notice Repays service debt from buffered, oldest debtor first (report step 10, before
     /// redemptions; `finalize` does it first on every report). Accounting only.

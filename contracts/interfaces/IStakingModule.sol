@@ -104,16 +104,19 @@ interface IStakingModule {
 
     /// @notice Books an executed service slash on the operator in one call (only the router, in
     /// `StakingRouter.slashOperator`): releases `unlock` of its bond locks, charges up to
-    /// `amount` of its free collateral (sent to the router, its caller, with a plain value call:
-    /// the router checks it received exactly `charged` and forwards it to the pool) and asks
-    /// all its active validators to exit by `deadline` (as `requestExits`: a repeated request
-    /// moves no deadline; no request when none is active).
+    /// `amount` of its free collateral (sent to `payTo`, the pool, with a plain value call: the
+    /// pool takes it only from the module the router is slashing, and its `settleSlash` books
+    /// it only if exactly `charged` arrived) and asks all its active validators to exit by
+    /// `deadline` (as `requestExits`: a repeated request moves no deadline; no request when
+    /// none is active).
+    /// @param payTo where the charge goes: the router's pool
     /// @return charged what was actually charged and sent (0 for modules without collateral)
     function onSlash(
         uint256 operatorId,
         uint256 amount,
         uint256 unlock,
-        uint256 deadline
+        uint256 deadline,
+        address payTo
     ) external returns (uint256 charged);
 
     /// @notice Locks collateral while a loss or slash against the operator is pending (no-op

@@ -208,11 +208,16 @@ interface IStakingRouter {
         uint256 amount
     ) external returns (uint256 charged);
 
+    /// @notice The module `slashOperator` is slashing, while its `onSlash` runs (address(0) at
+    /// any other time): the only sender whose ETH the pool takes as a slash's bond charge.
+    function slashingModule() external view returns (address module);
+
     /// @notice Books an executed service slash of `amount` wei against an operator in one call
     /// (SERVICES_ROLE: the ServiceRegistry): in one module call (`IStakingModule.onSlash`)
     /// releases `unlock` of its bond locks, charges its free bond first (the module sends it
-    /// here; exactly `charged` must arrive) and asks all the operator's active validators to
-    /// exit by `deadline`; then, in one pool call (`ICascadePool.settleSlash`), the charge joins
+    /// straight to the pool, which takes it only from the module named by `slashingModule`;
+    /// exactly `charged` must arrive) and asks all the operator's active validators to exit by
+    /// `deadline`; then, in one pool call (`ICascadePool.settleSlash`), the charge joins
     /// buffered, the rest goes to the pool's classes from `fromClass` (junior first, DESIGN §8;
     /// what no class can absorb is dropped) and `recipient` is paid the bond's and the classes'
     /// shares (what buffered cannot pay is owed as debt); and lowers the module's reputation by

@@ -139,21 +139,22 @@ contract BondedModule is ModuleBase, IBondedModule {
     }
 
     /// @dev A slash's bond step (ModuleBase.onSlash): its released locks, then the free bond,
-    /// sent to the router (its caller, a plain value call), which checks what arrived and
-    /// forwards it with its one pool call (`ICascadePool.settleSlash`).
+    /// sent straight to the pool (`payTo`, a plain value call: one transfer per slash), whose
+    /// `settleSlash` books it only if exactly `charged` arrived from this module.
     function _slashBond(
         uint256 operatorId,
         uint256 amount,
-        uint256 unlock
+        uint256 unlock,
+        address payTo
     ) internal override returns (uint256 charged) {
         uint256 left;
         uint256 locked;
         (charged, left, locked) = _take(operatorId, amount, unlock);
         emit BondSlashed(operatorId, amount, charged, left, locked);
         if (charged == 0) return 0;
-        // State is final before the call (the router's `receive`).
-        (bool ok, ) = ROUTER.call{value: charged}("");
-        require(ok, EthTransferFailed(ROUTER, charged));
+        // State is final before the call (the pool's `receive`).
+        (bool ok, ) = payTo.call{value: charged}("");
+        require(ok, EthTransferFailed(payTo, charged));
     }
 
     /// @dev Takes up to `amount` of the operator's free bond (the caller sends it on).

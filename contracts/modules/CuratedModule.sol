@@ -83,7 +83,7 @@ contract CuratedModule is ModuleBase, ICuratedModule {
     }
 
     /// @dev Curated operators post no collateral: a slash takes nothing from them.
-    function _slashBond(uint256, uint256, uint256) internal pure override returns (uint256) {
+    function _slashBond(uint256, uint256, uint256, address) internal pure override returns (uint256) {
         return 0;
     }
 

@@ -263,14 +263,15 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint256 operatorId,
         uint256 amount,
         uint256 unlock,
-        uint256 deadline
+        uint256 deadline,
+        address payTo
     ) external onlyRouter returns (uint256 charged) {
         Operator storage op = _base().operators[operatorId];
         // Every operator has a manager (`_newOperator`; never zeroed): an unknown id has none.
         // Its slot is read below anyway, so this check reads no other (`_operator` would read
         // the module's totals for `operatorCount`).
         require(op.manager != address(0), UnknownOperator(operatorId));
-        charged = _slashBond(operatorId, amount, unlock);
+        charged = _slashBond(operatorId, amount, unlock, payTo);
         uint256 active = op.depositedKeys - op.exitedKeys;
         if (active != 0) _requestExits(operatorId, op, active, deadline);
     }
@@ -558,11 +559,13 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     function _onKeysRemoved(uint256 operatorId, uint256 newTotal) internal virtual {}
 
     /// @dev A slash's bond step (`onSlash`, the operator checked): release `unlock` of the
-    /// operator's locks, send up to `amount` of its free bond to the router; returns the charge.
+    /// operator's locks, send up to `amount` of its free bond to `payTo` (the pool); returns the
+    /// charge.
     function _slashBond(
         uint256 operatorId,
         uint256 amount,
-        uint256 unlock
+        uint256 unlock,
+        address payTo
     ) internal virtual returns (uint256);
 
     /// @dev Called by `onExitedReported` (before the report's bond charges): at every report when

@@ -75,7 +75,7 @@ contract ModuleSlotsTest is RouterFixture {
                 mod.onExitedReported(EXITED);
                 vm.expectRevert(err);
                 vm.prank(callers[i]);
-                mod.onSlash(0, 1 ether, 0, block.timestamp + 1);
+                mod.onSlash(0, 1 ether, 0, block.timestamp + 1, callers[i]);
             }
         }
         assertEq(bonded.kappaBond(), kb, "no snapshot taken");

@@ -237,12 +237,12 @@ contract SlashBondStepTest is ServicesFixture {
             uint256 nonce = mod.keyNonce();
             vm.expectRevert(abi.encodeWithSelector(IStakingModule.UnknownOperator.selector, unknown));
             vm.prank(address(router));
-            mod.onSlash(unknown, 1 ether, 1 ether, block.timestamp + 1);
+            mod.onSlash(unknown, 1 ether, 1 ether, block.timestamp + 1, address(this));
             vm.expectRevert(
                 abi.encodeWithSelector(IStakingModule.UnknownOperator.selector, type(uint256).max)
             );
             vm.prank(address(router));
-            mod.onSlash(type(uint256).max, 0, 0, block.timestamp + 1);
+            mod.onSlash(type(uint256).max, 0, 0, block.timestamp + 1, address(this));
             assertEq(mod.keyNonce(), nonce, "nothing moved");
         }
         assertEq(bonded.totalBond(), 10 ether, "both bonds whole");

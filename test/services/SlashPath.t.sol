@@ -8,6 +8,7 @@ import {ICascadePool} from "../../contracts/interfaces/ICascadePool.sol";
 import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
 import {IStakingModule} from "../../contracts/interfaces/IStakingModule.sol";
 import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
+import {IWithdrawalQueue} from "../../contracts/interfaces/IWithdrawalQueue.sol";
 import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
 import {ServicesFixture} from "../utils/ServicesFixture.sol";
 
@@ -19,8 +20,8 @@ import {ServicesFixture} from "../utils/ServicesFixture.sol";
 contract SlashPathTest is ServicesFixture {
     string private constant SLASH_OPERATOR =
         "slashOperator(uint256,uint256,uint256,uint256,uint256,uint256,uint256,address)";
-    string private constant ON_SLASH = "onSlash(uint256,uint256,uint256,uint256)";
-    string private constant SETTLE_SLASH = "settleSlash(address,uint256,uint256)";
+    string private constant ON_SLASH = "onSlash(uint256,uint256,uint256,uint256,address)";
+    string private constant SETTLE_SLASH = "settleSlash(address,uint256,uint256,uint256)";
     string private constant SET_SLASH_PARAMS = "setSlashParams(address,uint256,uint256)";
 
     uint256 private svc;
@@ -115,17 +116,19 @@ contract SlashPathTest is ServicesFixture {
         assertEq(bonded.getOperator(0).exitDeadline, block.timestamp + EXIT_DEADLINE, "by the exit deadline");
     }
 
-    /// The bond charge goes module → router (a plain value call to its `receive`) → pool, and
-    /// the pool is entered once per slash (`settleSlash`: the charge, the classes, the payout),
-    /// not through `bookBondCover`, `applySlashLoss`, `payServiceSlash`, `receiveBondCover` or
-    /// `bookInflow`.
+    /// The bond charge goes module → pool in one plain value call (the pool's `receive`, from
+    /// the module the router names while it slashes), never through the router, and the pool
+    /// is entered once more per slash (`settleSlash`: the charge booked, the classes, the
+    /// payout), not through `bookBondCover`, `applySlashLoss`, `payServiceSlash`,
+    /// `receiveBondCover` or `bookInflow`.
     function test_executeSlash_entersThePoolOnceWithTheBond() public {
         uint256 id = _requestAndWait(1, 0, 10_000);
         uint256 held = address(book).balance;
         (uint256 bond, ) = bonded.bondOf(0);
-        vm.expectCall(address(router), bond, bytes(""), 1); // the module's send
+        vm.expectCall(address(book), bond, bytes(""), 1); // the module's send, and only it
+        vm.expectCall(address(router), bond, bytes(""), 0); // the router moves no ETH
         vm.expectCall(address(router), abi.encodeWithSignature("receiveBondCover()"), 0);
-        vm.expectCall(address(book), bond, abi.encodeWithSignature(SETTLE_SLASH), 1);
+        vm.expectCall(address(book), 0, abi.encodeWithSignature(SETTLE_SLASH), 1);
         vm.expectCall(address(book), abi.encodeWithSignature("bookInflow()"), 0);
         vm.expectCall(address(book), abi.encodeWithSignature("bookBondCover()"), 0);
         vm.expectCall(address(book), abi.encodeWithSignature("applySlashLoss(uint256,uint256)"), 0);
@@ -154,8 +157,8 @@ contract SlashPathTest is ServicesFixture {
     }
 
     /// ETH a stranger leaves in the router (its open `receive`) is neither counted as a bond
-    /// charge nor forwarded by a slash: the router checks its own balance moved by exactly
-    /// what the module charged.
+    /// charge nor forwarded by a slash: the charge goes from the module to the pool, which
+    /// counts only what it received from that module.
     function test_executeSlash_leavesStrayRouterEthAlone() public {
         vm.deal(stranger, 3 ether);
         vm.prank(stranger);
@@ -172,7 +175,7 @@ contract SlashPathTest is ServicesFixture {
     /// The pool's slash entry takes the router only: anyone else, the registry, Accounting and
     /// the modules included, is refused (with ETH attached or not), and nothing moves.
     function test_settleSlash_revertsForAnyoneButTheRouter() public {
-        bytes memory data = abi.encodeWithSignature(SETTLE_SLASH, stranger, 1 ether, 0);
+        bytes memory data = abi.encodeWithSignature(SETTLE_SLASH, stranger, 1 ether, 0, 0);
         address[] memory callers = _hostilesAndContracts(false);
         uint256 buffered = book.buffered();
         (uint256 navA, uint256 navB, uint256 navC) = _navs();
@@ -186,9 +189,8 @@ contract SlashPathTest is ServicesFixture {
             bytes memory err = abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, caller);
             vm.deal(caller, 1 ether);
             vm.prank(caller);
-            (bool ok, bytes memory ret) = address(book).call{value: 1 ether}(data);
-            assertFalse(ok, "refused with ETH");
-            assertEq(ret, err, "NotAuthorized");
+            (bool ok, ) = address(book).call{value: 1 ether}(data);
+            assertFalse(ok, "refused with ETH (not payable)");
             _expectRefused(address(book), data, caller, err);
         }
         assertEq(book.buffered(), buffered, "buffered untouched");
@@ -197,35 +199,31 @@ contract SlashPathTest is ServicesFixture {
         assertEq(book.servicePayoutOf(stranger), 0, "nothing paid");
     }
 
-    /// A module the router registered but that lies about its charge cannot make the router
-    /// book ETH that did not arrive (here: stray ETH held by the router), nor keep unbooked
-    /// ETH it did send, nor re-enter the router or the pool from `onSlash`.
+    /// A module the router registered but that lies about its charge cannot make the pool
+    /// book ETH that did not arrive from it (here: stray ETH held by the router, or sent to the
+    /// router instead of the pool), nor keep unbooked ETH it did send, nor re-enter the router
+    /// or the pool from `onSlash`.
     function test_slashOperator_refusesAHostileModule() public {
         vm.deal(address(router), 5 ether); // stray ETH a lying module might try to book
         // Returns a charge it never sent.
         HostileSlashModule h = _hostile(HostileSlashModule.Mode.Pay, 0, 1 ether);
-        _expectRefused(
-            h,
-            abi.encodeWithSelector(IStakingRouter.EthTransferFailed.selector, address(router), 1 ether)
-        );
+        _expectRefused(h, _transferFailed(1 ether));
         // Returns more than it sent.
         h = _hostile(HostileSlashModule.Mode.Pay, 1 ether, 2 ether);
-        _expectRefused(
-            h,
-            abi.encodeWithSelector(IStakingRouter.EthTransferFailed.selector, address(router), 2 ether)
-        );
+        _expectRefused(h, _transferFailed(2 ether));
         // Sends without returning it.
         h = _hostile(HostileSlashModule.Mode.Pay, 1 ether, 0);
-        _expectRefused(
-            h,
-            abi.encodeWithSelector(IStakingRouter.EthTransferFailed.selector, address(router), 0)
-        );
+        _expectRefused(h, _transferFailed(0));
+        // Sends the charge to the router (the old path), not to the pool.
+        h = _hostile(HostileSlashModule.Mode.PayRouter, 1 ether, 1 ether);
+        _expectRefused(h, _transferFailed(1 ether));
         // Re-enters the router, or the pool with the ETH it would send.
         h = _hostile(HostileSlashModule.Mode.ReenterRouter, 0, 0);
         _expectRefused(h, _unauthorized(address(h), router.SERVICES_ROLE()));
         h = _hostile(HostileSlashModule.Mode.ReenterPool, 1 ether, 1 ether);
         _expectRefused(h, abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, address(h)));
         assertEq(address(router).balance, 5 ether, "the router's ETH untouched");
+        assertEq(router.slashingModule(), address(0), "no module named after the slashes");
         assertEq(book.servicePayoutOf(recipient), 0, "nothing paid");
         // The same module, honest (sends what it returns), is booked: the pool gets the ETH.
         uint256 held = address(book).balance;
@@ -234,6 +232,44 @@ contract SlashPathTest is ServicesFixture {
         assertEq(address(book).balance, held + 1 ether, "the charge reached the pool");
         assertEq(book.servicePayoutOf(recipient), 1 ether, "and paid the recipient");
         assertEq(address(router).balance, 5 ether, "the router's own ETH still untouched");
+    }
+
+    /// The pool's `EthTransferFailed(pool, bond)`: the module's charge did not arrive as returned.
+    function _transferFailed(uint256 bond) private view returns (bytes memory) {
+        return abi.encodeWithSelector(IWithdrawalQueue.EthTransferFailed.selector, address(book), bond);
+    }
+
+    /// The pool's `receive` takes a bond charge only from the module the router is slashing,
+    /// while it slashes: outside a slash, a registered module (bonded, curated), the router, the
+    /// registry and a stranger are all refused, and the router names no module.
+    function test_poolReceive_takesABondOnlyFromTheModuleBeingSlashed() public {
+        address[5] memory senders = [
+            address(bonded),
+            address(curated),
+            address(router),
+            address(registry),
+            stranger
+        ];
+        uint256 held = address(book).balance;
+        for (uint256 i; i < senders.length; ++i) {
+            vm.deal(senders[i], senders[i].balance + 1 ether); // the modules keep their bonds
+            vm.prank(senders[i]);
+            (bool ok, bytes memory ret) = address(book).call{value: 1 ether}("");
+            assertFalse(ok, "refused");
+            assertEq(
+                ret,
+                abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, senders[i]),
+                "NotAuthorized"
+            );
+        }
+        assertEq(address(book).balance, held, "no ETH joined the pool");
+        assertEq(router.slashingModule(), address(0), "no module named outside a slash");
+        // During a slash the bonded module's charge is taken (the execution above succeeds).
+        uint256 id = _requestAndWait(1, 0, 10_000);
+        (uint256 bond, ) = bonded.bondOf(0);
+        registry.executeSlash(id);
+        assertEq(address(book).balance, held + bond, "the slashed module's charge arrived");
+        assertEq(router.slashingModule(), address(0), "and the name cleared after it");
     }
 
     /// A fresh hostile module with 10 ETH to send, registered with the router.
@@ -316,7 +352,14 @@ contract SlashPathTest is ServicesFixture {
 
     /// `onSlash` moves bond and sets exit deadlines: the router only, for both modules.
     function test_onSlash_revertsForAnyoneButTheRouter() public {
-        bytes memory data = abi.encodeWithSignature(ON_SLASH, 0, 1 ether, 1 ether, block.timestamp + 1);
+        bytes memory data = abi.encodeWithSignature(
+            ON_SLASH,
+            0,
+            1 ether,
+            1 ether,
+            block.timestamp + 1,
+            stranger
+        );
         address[] memory callers = _hostilesAndContracts(false);
         for (uint256 i; i < callers.length; ++i) {
             bytes memory err = abi.encodeWithSelector(IStakingModule.NotRouter.selector, callers[i]);
@@ -467,11 +510,12 @@ contract SlashPathTest is ServicesFixture {
 }
 
 /// A module that misbehaves inside `onSlash` (registered with the router like any module): it
-/// sends `send` wei to the router and returns `ret` as its charge, or re-enters the router's
-/// `slashOperator` or the pool's `settleSlash` (with the ETH it would send).
+/// sends `send` wei to the pool (or the router) and returns `ret` as its charge, or re-enters
+/// the router's `slashOperator` or the pool's `settleSlash`.
 contract HostileSlashModule {
     enum Mode {
         Pay,
+        PayRouter,
         ReenterRouter,
         ReenterPool
     }
@@ -494,12 +538,12 @@ contract HostileSlashModule {
         return false;
     }
 
-    function onSlash(uint256, uint256, uint256, uint256) external returns (uint256) {
+    function onSlash(uint256, uint256, uint256, uint256, address payTo) external returns (uint256) {
         if (MODE == Mode.ReenterRouter)
             IStakingRouter(ROUTER).slashOperator(0, 0, 1 ether, 0, 0, 0, block.timestamp + 1, address(this));
-        if (MODE == Mode.ReenterPool) ICascadePool(POOL).settleSlash{value: SEND}(address(this), 1 ether, 0);
+        if (MODE == Mode.ReenterPool) ICascadePool(POOL).settleSlash(address(this), 1 ether, 0, SEND);
         if (SEND != 0) {
-            (bool ok, ) = ROUTER.call{value: SEND}("");
+            (bool ok, ) = (MODE == Mode.PayRouter ? ROUTER : payTo).call{value: SEND}("");
             require(ok, "send");
         }
         return RET;
