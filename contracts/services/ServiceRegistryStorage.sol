@@ -186,7 +186,7 @@ abstract contract ServiceRegistryStorage {
     }
 
     /// @dev Storage slots of one `ServiceRecord` (a struct that changes must change this too:
-    /// test/services/ServiceRecord.t.sol checks it against the array's own indexing).
+    /// test/services/RegisterService.t.sol checks it against the array's own indexing).
     uint256 internal constant SERVICE_SLOTS = 4;
 
     /// @dev A service known to exist (a slash request's): no bounds check, which reads
