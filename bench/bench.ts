@@ -198,13 +198,14 @@ function classesFor(K: number): ClassConfig[] {
   return out;
 }
 
-// One implementation per router (the modules' router is an implementation immutable).
+// One implementation per router (the modules' router and registry are implementation immutables).
 const curatedImpls = new Map<string, string>();
 async function extraCurated(sys: System): Promise<any> {
   const routerAddr = await sys.router.getAddress();
   let curatedImpl = curatedImpls.get(routerAddr);
   if (!curatedImpl) {
-    curatedImpl = await (await ethers.deployContract("CuratedModule", [routerAddr])).getAddress();
+    const args = [routerAddr, await sys.registry.getAddress()];
+    curatedImpl = await (await ethers.deployContract("CuratedModule", args)).getAddress();
     curatedImpls.set(routerAddr, curatedImpl);
   }
   const impl = await ethers.getContractAt("CuratedModule", curatedImpl);

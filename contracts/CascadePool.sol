@@ -6,8 +6,8 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {CascadeUpgradeable} from "./governance/CascadeUpgradeable.sol";
 import {IClassFace} from "./interfaces/IClassFace.sol";
 import {ICascadePool} from "./interfaces/ICascadePool.sol";
+import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
 import {IWithdrawalQueue} from "./interfaces/IWithdrawalQueue.sol";
-import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
 import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
 import {BPS} from "./libraries/Constants.sol";
 import {SharesMath} from "./libraries/SharesMath.sol";
@@ -370,14 +370,14 @@ contract CascadePool is CascadeUpgradeable, PoolSettlement, ICascadePool, IERC20
         }
     }
 
-    /// @dev Transient slot: the bond charge received from the module the router is slashing,
-    /// booked (and cleared) by `settleSlash` in the same call of the router's
+    /// @dev Transient slot: the bond charge received from the module the registry is slashing,
+    /// booked (and cleared) by `settleSlash` in the same execution of the registry's
     /// (keccak256("cascade.transient.CascadePool.slashBond") - 1).
     bytes32 private constant SLASH_BOND_SLOT =
         0x6c8700900fe8d569e6fc01c2364fba22ff04260e349e3182bb32d01671eb306d;
 
     /// @notice Takes ETH only from the vault `pullFromVaults` is pulling from, while it pulls,
-    /// or from the module the router is slashing, while its `onSlash` runs (its bond charge,
+    /// or from the module the registry is slashing, while its `onSlash` runs (its bond charge,
     /// counted for `settleSlash`); everything else (strangers, donations, a vault or a module
     /// paying on its own) reverts, so no ETH joins the pool unbooked.
     // solhint-disable-next-line no-complex-fallback
@@ -387,8 +387,10 @@ contract CascadePool is CascadeUpgradeable, PoolSettlement, ICascadePool, IERC20
             vault := tload(PULLING_VAULT_SLOT)
         }
         if (vault == address(0)) {
-            // The router's slot: `settleSlash` reads it next, warm.
-            address module = IStakingRouter(_s().router).slashingModule();
+            // The registry's slot: `settleSlash` reads it next, warm (and the payout total in it).
+            // Before a registry is linked no module can be slashing.
+            IServiceRegistry registry = _s().registry;
+            address module = address(registry) == address(0) ? address(0) : registry.slashingModule();
             require(module != address(0) && msg.sender == module, NotAuthorized(msg.sender));
             assembly ("memory-safe") {
                 tstore(SLASH_BOND_SLOT, add(tload(SLASH_BOND_SLOT), callvalue()))
@@ -421,8 +423,8 @@ contract CascadePool is CascadeUpgradeable, PoolSettlement, ICascadePool, IERC20
         uint256 bond
     ) external returns (uint256 classLoss) {
         PoolStore storage $ = _s();
-        // The router, in StakingRouter.slashOperator (the slot classCount is read from).
-        require(msg.sender == $.router, NotAuthorized(msg.sender));
+        // The registry, in its executeSlash (the slot the payout total is in).
+        require(msg.sender == address($.registry), NotAuthorized(msg.sender));
         // Exactly the charge the module returned must have reached `receive` from it.
         uint256 received;
         assembly ("memory-safe") {

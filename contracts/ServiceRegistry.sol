@@ -7,6 +7,7 @@ import {IAccounting} from "./interfaces/IAccounting.sol";
 import {IBondedModule} from "./interfaces/IBondedModule.sol";
 import {ICascadePool} from "./interfaces/ICascadePool.sol";
 import {IServiceRegistry} from "./interfaces/IServiceRegistry.sol";
+import {IStakingModule} from "./interfaces/IStakingModule.sol";
 import {IStakingRouter} from "./interfaces/IStakingRouter.sol";
 import {IYieldClasses} from "./interfaces/IYieldClasses.sol";
 import {BPS, MAX_SERVICES} from "./libraries/Constants.sol";
@@ -173,10 +174,23 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
         address module = _checkManager(moduleId, operatorId);
         OptIn storage o = _s().optIns[serviceId][_key(moduleId, operatorId)];
         require(!o.optedIn || o.outAt != 0, AlreadyOptedIn(serviceId, moduleId, operatorId));
+        _recordModule(moduleId, module);
         _probeBond(moduleId, module);
         o.optedIn = true;
         o.outAt = 0;
         emit OptedIn(serviceId, moduleId, operatorId);
+    }
+
+    /// @dev Records the module behind `moduleId` at its first opt-in, once it has shown it takes
+    /// this registry's slash and lock calls (`registry()`): an operator of a module built for
+    /// another registry could never be slashed, so it cannot opt in.
+    function _recordModule(uint256 moduleId, address module) private {
+        RegistryStorage storage $ = _s();
+        if (address($.modules[moduleId]) == module) return;
+        address moduleRegistry = IStakingModule(module).registry();
+        require(moduleRegistry == address(this), ModuleRegistryMismatch(module, moduleRegistry));
+        $.modules[moduleId] = IStakingModule(module);
+        emit ModuleRecorded(moduleId, module);
     }
 
     /// @dev Records once per module that it holds no operator bonds: a module that does not
@@ -270,10 +284,10 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
         emit SlashRequested(slashId, serviceId, moduleId, operatorId, bps, evidence);
         // The operator cannot withdraw the bond that will pay for this while it is pending. The
         // lock actually taken is recorded, so a veto releases exactly it and never another's.
-        // A module without bonds (probed at opt-in) has nothing to lock: no call through the
-        // router and the module (two proxies entered cold, ≈ 25,000 gas).
+        // A module without bonds (probed at opt-in) has nothing to lock: no module call (a proxy
+        // entered cold). The module was recorded at the operator's opt-in.
         if ($.bondlessModules & (uint256(1) << moduleId) != 0) return slashId;
-        uint256 locked = $.router.lockOperatorBond(moduleId, operatorId, expected);
+        uint256 locked = $.modules[moduleId].lockBond(operatorId, expected);
         // Written into the request's first slot, fresh in this transaction (100 gas); a bond
         // lock never exceeds the operator's bond, far below uint96.
         if (locked != 0) $.slashes[slashId].lockedBond = SafeCast.toUint96(locked);
@@ -287,6 +301,13 @@ contract ServiceRegistry is CascadeUpgradeable, ServiceRegistryStorage, IService
     /// @inheritdoc IServiceRegistry
     function executeSlash(uint256) external returns (uint256) {
         _delegate(SLASHING);
+    }
+
+    /// @inheritdoc IServiceRegistry
+    function slashingModule() external view returns (address module) {
+        assembly ("memory-safe") {
+            module := tload(SLASHING_MODULE_SLOT)
+        }
     }
 
     /// @inheritdoc IServiceRegistry

@@ -11,7 +11,7 @@ import {ICascadePool} from "./interfaces/ICascadePool.sol";
 import {Allocation} from "./libraries/Allocation.sol";
 import {RouterStorage} from "./router/RouterStorage.sol";
 import {ModuleWord} from "./router/ModuleWord.sol";
-import {BPS, DEPOSIT_SIZE, EXIT_MANAGER_ROLE_ID, MAX_MODULES} from "./libraries/Constants.sol";
+import {BPS, DEPOSIT_SIZE, EXIT_MANAGER_ROLE_ID} from "./libraries/Constants.sol";
 
 /// @title StakingRouter
 /// @notice The module registry and per-module accounting; deposits validators allocated by
@@ -84,18 +84,6 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     /// @notice Report bond charges and the pool's ETH for deposits, each forwarded or spent in
     /// the call that brings it. Stray ETH stays here unbooked: it changes no price.
     receive() external payable {}
-
-    /// @dev Transient slot: the module `slashOperator` is slashing, for the length of its
-    /// `onSlash` call (keccak256("cascade.transient.StakingRouter.slashingModule") - 1).
-    bytes32 private constant SLASHING_MODULE_SLOT =
-        0x4f88b4999d1587c7ee0b1595a197de03292a3560782c69e74e0278708ec267f7;
-
-    /// @inheritdoc IStakingRouter
-    function slashingModule() external view returns (address module) {
-        assembly ("memory-safe") {
-            module := tload(SLASHING_MODULE_SLOT)
-        }
-    }
 
     // ---------------------------------------------------------------- governance (RouterExtension)
     // Parameters are named (though RouterExtension reads them) so the ABI carries the names that
@@ -174,94 +162,24 @@ contract StakingRouter is CascadeUpgradeable, RouterStorage, IStakingRouter {
     // ---------------------------------------------------------------- services
 
     /// @inheritdoc IStakingRouter
-    function slashOperator(
+    function penalizeSlash(
         uint256 moduleId,
-        uint256 operatorId,
-        uint256 amount,
-        uint256 unlock,
-        uint256 fromClass,
-        uint256 penaltyBps,
-        uint256 deadline,
-        address recipient
-    ) external onlyRole(SERVICES_ROLE) returns (uint256 charged, uint256 classLoss) {
-        (ModuleRecord storage m, IStakingModule module) = _slashedModule(moduleId);
-        ICascadePool pool = _s().pool;
-        // One module call: bond first (the released locks, then free bond only, sent straight
-        // to the pool, which takes ETH from this module only while it is named here), and the
-        // operator's active validators asked to exit by `deadline` (ModuleBase.onSlash).
-        assembly ("memory-safe") {
-            tstore(SLASHING_MODULE_SLOT, module)
-        }
-        charged = module.onSlash(operatorId, amount, unlock, deadline, address(pool));
-        assembly ("memory-safe") {
-            tstore(SLASHING_MODULE_SLOT, 0)
-        }
-        // One pool call: the charge (booked only if exactly that arrived from the module) into
-        // buffered, the rest from the classes, the recipient paid. No slash takes more than
-        // the book holds: what no class can absorb is neither taken nor paid (several services
-        // slashing one operator at a cover factor above 1x could otherwise pay out more than
-        // the pool, and Invariant A would break).
-        classLoss = pool.settleSlash(recipient, amount, fromClass, charged);
-        // The module loses reputation in proportion to what was slashed over its stake at
-        // risk, so dust slashes cannot wear down the standing of its other operators.
-        _slashPenalty(moduleId, m, charged + classLoss, penaltyBps);
-    }
-
-    /// @dev `⌊penaltyBps · slashed / (validators · 32 ETH)⌋`, at most `penaltyBps` (the whole
-    /// penalty when the module has no stake at risk; none when nothing was slashed).
-    function _slashPenalty(
-        uint256 moduleId,
-        ModuleRecord storage m,
         uint256 slashed,
         uint256 penaltyBps
-    ) private {
-        if (slashed == 0) return;
+    ) external onlyRole(SERVICES_ROLE) returns (uint256 bps) {
+        ModuleRecord storage m = _module(moduleId);
+        if (slashed == 0) return 0;
+        // The module loses reputation in proportion to what was slashed over its stake at
+        // risk, so dust slashes cannot wear down the standing of its other operators.
         uint256 atRisk = (uint256(m.deposited) - m.exited) * DEPOSIT_SIZE;
-        uint256 bps = atRisk <= slashed ? penaltyBps : (penaltyBps * slashed) / atRisk;
+        bps = atRisk <= slashed ? penaltyBps : (penaltyBps * slashed) / atRisk;
         if (bps != 0) _penalize(moduleId, m, bps);
-    }
-
-    /// @inheritdoc IStakingRouter
-    function lockOperatorBond(
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256 amount
-    ) external onlyRole(SERVICES_ROLE) returns (uint256 locked) {
-        (, IStakingModule module) = _slashedModule(moduleId);
-        locked = module.lockBond(operatorId, amount);
-    }
-
-    /// @inheritdoc IStakingRouter
-    function unlockOperatorBond(
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256 amount
-    ) external onlyRole(SERVICES_ROLE) {
-        (, IStakingModule module) = _slashedModule(moduleId);
-        module.unlockBond(operatorId, amount);
-    }
-
-    /// @dev The record and module a service slashes, locks or unlocks, found without reading the
-    /// array's length (a cold slot): the record's `module` is read anyway for the call. Modules
-    /// are only ever pushed (RouterExtension.addModule, a non-zero address, at most MAX_MODULES),
-    /// so an id below MAX_MODULES past the end names a record never written: `module` is zero.
-    function _slashedModule(
-        uint256 moduleId
-    ) private view returns (ModuleRecord storage m, IStakingModule module) {
-        ModuleRecord[] storage ms = _s().modules;
-        assembly ("memory-safe") {
-            mstore(0, ms.slot)
-            // A ModuleRecord is three slots (docs/storage-layout.json).
-            m.slot := add(keccak256(0, 0x20), mul(moduleId, 3))
-        }
-        module = IStakingModule(m.module);
-        require(moduleId < MAX_MODULES && address(module) != address(0), UnknownModule(moduleId));
     }
 
     /// @inheritdoc IStakingRouter
     function penalizeReputation(uint256 moduleId, uint256 bps) external {
         // The exit contract only (missed exit deadlines): a service slash's penalty is applied
-        // in slashOperator.
+        // by penalizeSlash.
         _checkRole(EXIT_MANAGER_ROLE);
         _penalize(moduleId, _module(moduleId), bps);
     }

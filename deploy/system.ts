@@ -315,9 +315,9 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     [await addr(serviceAllocations), await addr(serviceSlashing)],
   );
   await (await router.grantRole(await router.SERVICES_ROLE(), await addr(registry))).wait();
-  // The registry books executed slashes itself through the router (slashOperator: the bond,
-  // the operator's exits, and one pool call for the classes and the payout); Accounting needs
-  // no SERVICES_ROLE.
+  // The registry books executed slashes itself (one module call for the bond and the operator's
+  // exits, one pool call for the classes and the payout; the router's SERVICES_ROLE only for a
+  // module's reputation penalty); Accounting needs no SERVICES_ROLE.
   await (await accounting.setServiceRegistry(await addr(registry))).wait();
   await (await pool.setServiceRegistry(await addr(registry))).wait();
   for (const role of ["SERVICE_MANAGER_ROLE", "ALLOCATOR_ROLE", "VETO_ROLE"]) {
@@ -341,13 +341,14 @@ export async function deploySystem(ethers: HardhatEthers, config?: Partial<Syste
     tokens.push(t);
   }
 
-  // The modules' router is an implementation immutable (an upgrade builds the new one with it).
-  const curated = await proxy(ethers, "CuratedModule", [me, me], [await addr(router)]);
+  // The modules' router and registry are implementation immutables (an upgrade builds the new
+  // one with them).
+  const curated = await proxy(ethers, "CuratedModule", [me, me], [await addr(router), await addr(registry)]);
   const bonded = await proxy(
     ethers,
     "BondedModule",
     [me, BOND_CURVES.standard, BOND_CURVES.proven],
-    [await addr(router)],
+    [await addr(router), await addr(registry)],
   );
 
   const timelock = await ethers.deployContract("CascadeTimelock", [cfg.timelockDelay, [me], [me], me]);

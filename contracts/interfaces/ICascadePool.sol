@@ -108,8 +108,8 @@ interface ICascadePool is IYieldClasses, IWithdrawalQueue {
     /// @param recipient receiver of the ETH (address(0) burns it)
     function payServiceSlash(address recipient, uint256 amount) external;
 
-    /// @notice Settles an executed service slash in the pool's one entry per slash (the router
-    /// only, in `StakingRouter.slashOperator`): the operator's bond charge `bond`, which the
+    /// @notice Settles an executed service slash in the pool's one entry per slash (the
+    /// ServiceRegistry only, in its `executeSlash`): the operator's bond charge `bond`, which the
     /// slashed module sent to this contract's `receive` just before (reverts
     /// `EthTransferFailed(pool, bond)` unless exactly `bond` arrived that way), joins
     /// buffered; the rest of the slash, `amount − bond`, is taken from classes `K−1 …

@@ -64,6 +64,7 @@ interface IServiceRegistry {
     error ServiceNotActive(uint256 serviceId, ServiceStatus status);
     error InvalidStatusChange(ServiceStatus from, ServiceStatus to);
     error NotOperatorManager(uint256 moduleId, uint256 operatorId, address caller);
+    error ModuleRegistryMismatch(address module, address moduleRegistry);
     error AlreadyOptedIn(uint256 serviceId, uint256 moduleId, uint256 operatorId);
     error NotOptedIn(uint256 serviceId, uint256 moduleId, uint256 operatorId);
     error TooManyOperators(uint256 max);
@@ -102,6 +103,9 @@ interface IServiceRegistry {
     /// @notice The module holds no operator bonds (probed at its operators' first opt-in):
     /// slash requests against its operators make no bond-lock call.
     event ModuleBondless(uint256 indexed moduleId);
+    /// @notice The module behind `moduleId`, recorded at its operators' first opt-in: the
+    /// registry books slashes and bond locks with it directly.
+    event ModuleRecorded(uint256 indexed moduleId, address module);
     event OptOutRequested(
         uint256 indexed serviceId,
         uint256 indexed moduleId,
@@ -212,10 +216,17 @@ interface IServiceRegistry {
     function vetoSlash(uint256 slashId) external;
 
     /// @notice Executes a slash after its veto window. Anyone. The registry books it itself:
-    /// one `StakingRouter.slashOperator` call (bond first, then the classes, the reputation
-    /// penalty), the payout from the pool and the operator's exits through the ExitManager.
+    /// one module call (`IStakingModule.onSlash`: the request's bond lock released, the free
+    /// bond charged first and sent to the pool, the operator's validators asked to exit), one
+    /// pool call (`ICascadePool.settleSlash`: the rest from the classes junior first, the
+    /// recipient paid) and, only when the module's reputation penalty is non-zero, one router
+    /// call (`IStakingRouter.penalizeSlash`).
     /// @return amount wei slashed (bond first, then the exposed classes junior first)
     function executeSlash(uint256 slashId) external returns (uint256 amount);
+
+    /// @notice The module an execution is slashing, while its `onSlash` runs (address(0) at any
+    /// other time): the only sender whose ETH the pool takes as a slash's bond charge.
+    function slashingModule() external view returns (address module);
 
     // ---------------------------------------------------------------- accounting
     /// @notice Takes Accounting's slash parameters: the ExitManager an executed slash asks for

@@ -9,6 +9,7 @@ pragma solidity 0.8.30;
 interface IStakingModule {
     // ---------------------------------------------------------------- errors
     error NotRouter(address caller);
+    error NotRegistry(address caller);
     error NotExitManager(address caller);
     error UnknownOperator(uint256 operatorId);
     error OperatorInactive(uint256 operatorId);
@@ -66,6 +67,10 @@ interface IStakingModule {
     /// @notice The router this module serves.
     function router() external view returns (address);
 
+    /// @notice The ServiceRegistry whose executed slashes and bond locks this module takes
+    /// (`onSlash`, `lockBond`, `unlockBond`).
+    function registry() external view returns (address);
+
     /// @notice The address that manages an operator (uploads keys, opts in to services).
     function operatorManager(uint256 operatorId) external view returns (address);
 
@@ -102,29 +107,30 @@ interface IStakingModule {
     /// @return charged what was actually charged (0 for modules without collateral)
     function chargeBond(uint256 operatorId, uint256 amount) external returns (uint256 charged);
 
-    /// @notice Books an executed service slash on the operator in one call (only the router, in
-    /// `StakingRouter.slashOperator`): releases `unlock` of its bond locks, charges up to
-    /// `amount` of its free collateral (sent to `payTo`, the pool, with a plain value call: the
-    /// pool takes it only from the module the router is slashing, and its `settleSlash` books
-    /// it only if exactly `charged` arrived) and asks all its active validators to exit by
-    /// `deadline` (as `requestExits`: a repeated request moves no deadline; no request when
-    /// none is active).
-    /// @param payTo where the charge goes: the router's pool
+    /// @notice Books an executed service slash on the operator in one call (only the registry,
+    /// in its `executeSlash`): releases `unlock` of its bond locks, charges up to `amount` of its
+    /// free collateral (sent to `payTo`, the pool, with a plain value call: the pool takes it
+    /// only from the module the registry is slashing, and its `settleSlash` books it only if
+    /// exactly `charged` arrived) and asks all its active validators to exit by `deadline` (as
+    /// `requestExits`: a repeated request moves no deadline; no request when none is active).
+    /// @param payTo where the charge goes: the pool
     /// @return charged what was actually charged and sent (0 for modules without collateral)
+    /// @return active the module's validators deposited and not reported exited (the router's
+    /// count: the registry asks the router for a reputation penalty only when one can follow)
     function onSlash(
         uint256 operatorId,
         uint256 amount,
         uint256 unlock,
         uint256 deadline,
         address payTo
-    ) external returns (uint256 charged);
+    ) external returns (uint256 charged, uint256 active);
 
-    /// @notice Locks collateral while a loss or slash against the operator is pending (no-op
-    /// for modules without collateral).
+    /// @notice Locks collateral while a slash against the operator is pending (only the
+    /// registry; no-op for modules without collateral).
     /// @return locked what was actually added to the lock (capped by the bond; 0 without one)
     function lockBond(uint256 operatorId, uint256 amount) external returns (uint256 locked);
 
-    /// @notice Releases a lock (no-op for modules without collateral).
+    /// @notice Releases a lock (only the registry; no-op for modules without collateral).
     function unlockBond(uint256 operatorId, uint256 amount) external;
 
     /// @notice Records the operators' exited validators as reported by the oracle. Only the exit

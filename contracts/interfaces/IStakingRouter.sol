@@ -208,47 +208,21 @@ interface IStakingRouter {
         uint256 amount
     ) external returns (uint256 charged);
 
-    /// @notice The module `slashOperator` is slashing, while its `onSlash` runs (address(0) at
-    /// any other time): the only sender whose ETH the pool takes as a slash's bond charge.
-    function slashingModule() external view returns (address module);
-
-    /// @notice Books an executed service slash of `amount` wei against an operator in one call
-    /// (SERVICES_ROLE: the ServiceRegistry): in one module call (`IStakingModule.onSlash`)
-    /// releases `unlock` of its bond locks, charges its free bond first (the module sends it
-    /// straight to the pool, which takes it only from the module named by `slashingModule`;
-    /// exactly `charged` must arrive) and asks all the operator's active validators to exit by
-    /// `deadline`; then, in one pool call (`ICascadePool.settleSlash`), the charge joins
-    /// buffered, the rest goes to the pool's classes from `fromClass` (junior first, DESIGN §8;
-    /// what no class can absorb is dropped) and `recipient` is paid the bond's and the classes'
-    /// shares (what buffered cannot pay is owed as debt); and lowers the module's reputation by
-    /// `⌊penaltyBps · slashed / (active validators · 32 ETH)⌋` (at most `penaltyBps`; none when
-    /// nothing was slashed).
-    /// @return charged wei taken from the operator's bond
-    /// @return classLoss wei the classes absorbed
-    function slashOperator(
+    /// @notice Lowers a module's reputation for an executed service slash of `slashed` wei
+    /// (SERVICES_ROLE: the ServiceRegistry, which books the slash itself with the module and the
+    /// pool, and calls here only when the penalty can be non-zero) by
+    /// `⌊penaltyBps · slashed / (active validators · 32 ETH)⌋`, at most `penaltyBps` (the whole
+    /// penalty when the module has no stake at risk; none when nothing was slashed). Active
+    /// validators are the router's count, deposited less reported exited.
+    /// @return bps the reputation penalty applied (0: none)
+    function penalizeSlash(
         uint256 moduleId,
-        uint256 operatorId,
-        uint256 amount,
-        uint256 unlock,
-        uint256 fromClass,
-        uint256 penaltyBps,
-        uint256 deadline,
-        address recipient
-    ) external returns (uint256 charged, uint256 classLoss);
-
-    /// @notice Locks an operator's collateral for a pending slash. SERVICES_ROLE.
-    /// @return locked what the module actually locked
-    function lockOperatorBond(
-        uint256 moduleId,
-        uint256 operatorId,
-        uint256 amount
-    ) external returns (uint256 locked);
-
-    /// @notice Releases a slash lock. SERVICES_ROLE.
-    function unlockOperatorBond(uint256 moduleId, uint256 operatorId, uint256 amount) external;
+        uint256 slashed,
+        uint256 penaltyBps
+    ) external returns (uint256 bps);
 
     /// @notice Lowers a module's reputation by `bps`: EXIT_MANAGER_ROLE (missed exit deadline; a
-    /// service slash's penalty is applied by `slashOperator`).
+    /// service slash's penalty is applied by `penalizeSlash`).
     function penalizeReputation(uint256 moduleId, uint256 bps) external;
 
     /// @notice Links the CascadePool once. DEFAULT_ADMIN_ROLE.

@@ -46,8 +46,9 @@ contract BondedModule is ModuleBase, IBondedModule {
     }
 
     /// @param router_ the StakingRouter proxy (fixed in the implementation)
+    /// @param registry_ the ServiceRegistry proxy (fixed in the implementation)
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(address router_) ModuleBase(router_) {}
+    constructor(address router_, address registry_) ModuleBase(router_, registry_) {}
 
     /// @notice Initializes the proxy.
     /// @param admin DEFAULT_ADMIN_ROLE (timelock)
@@ -195,7 +196,7 @@ contract BondedModule is ModuleBase, IBondedModule {
     }
 
     /// @inheritdoc IStakingModule
-    function lockBond(uint256 operatorId, uint256 amount) external onlyRouter returns (uint256 added) {
+    function lockBond(uint256 operatorId, uint256 amount) external onlyRegistry returns (uint256 added) {
         _operator(operatorId);
         Bond storage b = _bonded().bonds[operatorId];
         uint256 locked = b.locked + amount;
@@ -205,7 +206,7 @@ contract BondedModule is ModuleBase, IBondedModule {
     }
 
     /// @inheritdoc IStakingModule
-    function unlockBond(uint256 operatorId, uint256 amount) external onlyRouter {
+    function unlockBond(uint256 operatorId, uint256 amount) external onlyRegistry {
         _operator(operatorId);
         _unlock(operatorId, amount);
     }

@@ -28,8 +28,9 @@ contract CuratedModule is ModuleBase, ICuratedModule {
     }
 
     /// @param router_ the StakingRouter proxy (fixed in the implementation)
+    /// @param registry_ the ServiceRegistry proxy (fixed in the implementation)
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(address router_) ModuleBase(router_) {}
+    constructor(address router_, address registry_) ModuleBase(router_, registry_) {}
 
     /// @notice Initializes the proxy.
     /// @param admin DEFAULT_ADMIN_ROLE (timelock)
@@ -72,13 +73,13 @@ contract CuratedModule is ModuleBase, ICuratedModule {
     }
 
     /// @inheritdoc IStakingModule
-    function lockBond(uint256 operatorId, uint256) external view onlyRouter returns (uint256) {
+    function lockBond(uint256 operatorId, uint256) external view onlyRegistry returns (uint256) {
         _operator(operatorId); // no collateral to lock
         return 0;
     }
 
     /// @inheritdoc IStakingModule
-    function unlockBond(uint256 operatorId, uint256) external view onlyRouter {
+    function unlockBond(uint256 operatorId, uint256) external view onlyRegistry {
         _operator(operatorId);
     }
 

@@ -76,6 +76,12 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
     address internal immutable ROUTER;
 
+    /// @dev The ServiceRegistry, fixed the same way: it books executed slashes and bond locks
+    /// with the module itself (no hop through the router), and `onlyRegistry` reads no storage.
+    /// The registry refuses an opt-in through a module built for another registry.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    address internal immutable REGISTRY;
+
     event OperatorAdded(
         uint256 indexed operatorId,
         address indexed manager,
@@ -86,10 +92,12 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     event OperatorRewardAddressChanged(uint256 indexed operatorId, address rewardAddress);
 
     /// @param router_ the StakingRouter proxy
+    /// @param registry_ the ServiceRegistry proxy
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor(address router_) {
-        require(router_ != address(0), ZeroAddress());
+    constructor(address router_, address registry_) {
+        require(router_ != address(0) && registry_ != address(0), ZeroAddress());
         ROUTER = router_;
+        REGISTRY = registry_;
     }
 
     function _base() internal pure returns (ModuleBaseStorage storage $) {
@@ -102,6 +110,12 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     // uses it, and the modules must stay under 20 KiB at 1,000 optimizer runs.
     modifier onlyRouter() {
         _checkRouter();
+        _;
+    }
+
+    /// @dev Executed slashes and bond locks come from the ServiceRegistry alone.
+    modifier onlyRegistry() {
+        _checkRegistry();
         _;
     }
 
@@ -119,6 +133,10 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
 
     function _checkRouter() private view {
         require(msg.sender == ROUTER, NotRouter(msg.sender));
+    }
+
+    function _checkRegistry() private view {
+        require(msg.sender == REGISTRY, NotRegistry(msg.sender));
     }
 
     function _checkExitManager() private view {
@@ -257,7 +275,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     /// @inheritdoc IStakingModule
-    /// @dev One router call per executed slash: the bond (`_slashBond`, none without one), then
+    /// @dev One registry call per executed slash: the bond (`_slashBond`, none without one), then
     /// every active validator asked to leave (the slash lands on the operator, DESIGN §8).
     function onSlash(
         uint256 operatorId,
@@ -265,15 +283,20 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint256 unlock,
         uint256 deadline,
         address payTo
-    ) external onlyRouter returns (uint256 charged) {
-        Operator storage op = _base().operators[operatorId];
+    ) external onlyRegistry returns (uint256 charged, uint256 active) {
+        ModuleBaseStorage storage $ = _base();
+        Operator storage op = $.operators[operatorId];
         // Every operator has a manager (`_newOperator`; never zeroed): an unknown id has none.
         // Its slot is read below anyway, so this check reads no other (`_operator` would read
         // the module's totals for `operatorCount`).
         require(op.manager != address(0), UnknownOperator(operatorId));
         charged = _slashBond(operatorId, amount, unlock, payTo);
-        uint256 active = op.depositedKeys - op.exitedKeys;
-        if (active != 0) _requestExits(operatorId, op, active, deadline);
+        uint256 operatorActive = op.depositedKeys - op.exitedKeys;
+        if (operatorActive != 0) _requestExits(operatorId, op, operatorActive, deadline);
+        // The router's count (deposited less what reports said exited: `onExitedReported`
+        // follows every change of it), for the registry's reputation-penalty check.
+        (uint256 deposited, uint256 exited) = ($.totalDeposited, $.reportedExited);
+        active = deposited > exited ? deposited - exited : 0;
     }
 
     function _requestExits(uint256 operatorId, Operator storage op, uint256 count, uint256 deadline) private {
@@ -454,6 +477,11 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     /// @inheritdoc IStakingModule
     function router() external view returns (address) {
         return ROUTER;
+    }
+
+    /// @inheritdoc IStakingModule
+    function registry() external view returns (address) {
+        return REGISTRY;
     }
 
     /// @notice Validators deposited and not exited.

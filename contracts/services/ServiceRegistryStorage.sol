@@ -99,6 +99,11 @@ abstract contract ServiceRegistryStorage {
         uint128 rewardsPaid;
     }
 
+    /// @dev Transient slot: the module an execution is slashing, for the length of its `onSlash`
+    /// call (keccak256("cascade.transient.ServiceRegistry.slashingModule") - 1).
+    bytes32 internal constant SLASHING_MODULE_SLOT =
+        0x2a4763b325d75de2cee3d7d69afd4c1ba2207f52d2198ccf034a5b012fab5fba;
+
     /// @custom:storage-location erc7201:cascade.storage.ServiceRegistry
     struct RegistryStorage {
         IStakingRouter router;
@@ -154,8 +159,9 @@ abstract contract ServiceRegistryStorage {
         uint208 maxLoad;
         uint16 minGammaBps; // certified γ the gate keeps (bps; initialize sets 1,000)
         uint32 unbacked; // services with π_s > 0 and σ_s = 0 (flagged, outside the certified graph)
-        // ---- executed slashes (appended: the fields above keep their slots). An execution books the slash itself (StakingRouter.slashOperator, with the operator's
-        // exits, and the pool's payout): Accounting's slash parameters, copied here by
+        // ---- executed slashes (appended: the fields above keep their slots). An execution books
+        // the slash itself, with the module (the bond and the operator's exits, onSlash) and the
+        // pool (the classes and the payout, settleSlash): Accounting's slash parameters, copied here by
         // Accounting.setServiceRegistry and every setParams (setSlashParams; `exits` is kept as
         // Accounting names it, the slash no longer calls it; slashPenaltyBps and exitDeadline
         // sit beside `book`, above).
@@ -167,6 +173,12 @@ abstract contract ServiceRegistryStorage {
         // Per tier t (index t − 1): Σ ⌊allocation·maxSlashBps/10⁴⌋ over its services, the same
         // per-service floors `exposure` sums; updated wherever an allocation changes (`_setAllocated`).
         uint128[TIERS] tierAllocated;
+        // The module behind each module id, recorded at its first opt-in (ServiceRegistry._probeModule,
+        // which checks the module takes this registry's calls): every stake a request can slash
+        // was allocated after an opt-in, so a request's module is always here, and its locks
+        // and its execution call the module directly (the router only for a reputation penalty).
+        // The router only ever appends modules, so an id keeps its module.
+        mapping(uint256 moduleId => IStakingModule) modules;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ServiceRegistry")) - 1)) & ~bytes32(uint256(0xff))

@@ -3,10 +3,12 @@ pragma solidity 0.8.30;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ICascadePool} from "../interfaces/ICascadePool.sol";
 import {IExitManager} from "../interfaces/IExitManager.sol";
 import {IServiceRegistry} from "../interfaces/IServiceRegistry.sol";
+import {IStakingModule} from "../interfaces/IStakingModule.sol";
 import {IYieldClasses} from "../interfaces/IYieldClasses.sol";
-import {BPS} from "../libraries/Constants.sol";
+import {BPS, DEPOSIT_SIZE} from "../libraries/Constants.sol";
 import {ServiceExtension} from "./ServiceExtension.sol";
 import {ServiceGate} from "./ServiceGate.sol";
 
@@ -34,7 +36,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         $.stakes[r.serviceId][_key(r.moduleId, r.operatorId)].pendingBps -= r.bps;
         _removePending(slashId);
         emit IServiceRegistry.SlashVetoed(slashId, msg.sender);
-        $.router.unlockOperatorBond(r.moduleId, r.operatorId, r.lockedBond);
+        $.modules[r.moduleId].unlockBond(r.operatorId, r.lockedBond);
     }
 
     /// @notice See IServiceRegistry.executeSlash (the registry forwards the call unchanged).
@@ -150,10 +152,10 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         _setAllocated(s, fromStake > allocation ? 0 : allocation - fromStake);
     }
 
-    /// @dev Books an executed slash: one router call releases this request's lock, charges the
-    /// operator's free bond before any class and asks the operator's validators to leave (one
-    /// module call), takes the rest from the classes and pays the recipient (one pool call) and
-    /// applies the module's reputation penalty. When this request's lock and the free bond together
+    /// @dev Books an executed slash: one module call releases this request's lock, charges the
+    /// operator's free bond before any class and asks the operator's validators to leave, one
+    /// pool call takes the rest from the classes and pays the recipient, and a router call
+    /// applies the module's reputation penalty when there is one. When this request's lock and the free bond together
     /// fall short of `amount`, the locks of the operator's other pending requests are opened
     /// for the charge too (the bond pays before the classes, DESIGN §8), and what the charge
     /// left of them is locked again. A request whose lock was taken records the smaller lock
@@ -172,7 +174,7 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
                 ? _lockedByOthers(moduleId, operatorId)
                 : 0;
         // The operator's validators must leave (the slash lands on it): the module asks them in
-        // the same router call, by the exit deadline.
+        // the same call, by the exit deadline.
         (uint256 charged, uint256 classLoss) = _slashOperator(
             moduleId,
             operatorId,
@@ -183,12 +185,14 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         // One event for the execution: the slash X and what the bond and the classes took.
         emit IServiceRegistry.SlashExecuted(slashId, amount, charged, classLoss);
         if (others == 0) return;
-        uint256 kept = $.router.lockOperatorBond(moduleId, operatorId, others);
+        uint256 kept = $.modules[moduleId].lockBond(operatorId, others);
         if (kept < others) _takeLocks(moduleId, operatorId, others - kept);
     }
 
-    /// @dev `_chargeSlash`'s router call (its own frame: eight arguments), with Accounting's
-    /// penalty and exit deadline and the service's tier and recipient.
+    /// @dev `_chargeSlash`'s calls (their own frame: the stack): the module's bond step and exit
+    /// requests (`onSlash`, the module named in `SLASHING_MODULE_SLOT` while it runs: the pool
+    /// takes its bond charge only then), the pool's settlement, then the router's reputation
+    /// penalty only when it cannot be zero.
     function _slashOperator(
         uint256 moduleId,
         uint256 operatorId,
@@ -197,17 +201,36 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
         ServiceRecord storage p
     ) private returns (uint256 charged, uint256 classLoss) {
         RegistryStorage storage $ = _s();
-        return
-            $.router.slashOperator(
-                moduleId,
-                operatorId,
-                amount,
-                unlock,
-                p.tier,
-                $.slashPenaltyBps,
-                block.timestamp + $.exitDeadline,
-                p.recipient
-            );
+        IStakingModule module = $.modules[moduleId]; // recorded at the operator's opt-in
+        address pool = address($.book); // the pool, in the slot of the penalty and the deadline
+        uint256 penaltyBps = $.slashPenaltyBps;
+        uint256 active;
+        assembly ("memory-safe") {
+            tstore(SLASHING_MODULE_SLOT, module)
+        }
+        (charged, active) = module.onSlash(
+            operatorId,
+            amount,
+            unlock,
+            block.timestamp + $.exitDeadline,
+            pool
+        );
+        assembly ("memory-safe") {
+            tstore(SLASHING_MODULE_SLOT, 0)
+        }
+        // The charge (booked only if exactly that arrived from the module) into buffered, the
+        // rest from the classes, the recipient paid. No slash takes more than the book holds:
+        // what no class can absorb is neither taken nor paid (several services slashing one
+        // operator at a cover factor above 1x could otherwise pay out more than the pool, and
+        // Invariant A would break).
+        classLoss = ICascadePool(pool).settleSlash(p.recipient, amount, p.tier, charged);
+        // The router's penalty ⌊penaltyBps·slashed/(active·32 ETH)⌋ is non-zero only when
+        // penaltyBps·slashed ≥ active·32 ETH (or nothing is at risk). The module's count is the
+        // router's (never above it), so this skips only penalties that round to zero.
+        uint256 slashed = charged + classLoss;
+        if (slashed != 0 && penaltyBps * slashed >= active * DEPOSIT_SIZE) {
+            $.router.penalizeSlash(moduleId, slashed, penaltyBps);
+        }
     }
 
     /// @notice See IServiceRegistry.setServiceStatus (the registry checks SERVICE_MANAGER_ROLE,
@@ -322,6 +345,12 @@ contract ServiceSlashing is ServiceExtension, ServiceGate {
     function _removePending(uint256 slashId) private {
         RegistryStorage storage $ = _s();
         uint256 last = $.pendingCount - 1;
+        // A pending request is on the list: when it is the only one, it is the first entry,
+        // and the list's slot need not be read (2,100 gas).
+        if (last == 0) {
+            $.pendingCount = 0;
+            return;
+        }
         for (uint256 i; i <= last; ++i) {
             if ($.pendingIds[i] == slashId + 1) {
                 if (i != last) $.pendingIds[i] = $.pendingIds[last];

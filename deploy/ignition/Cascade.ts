@@ -111,8 +111,9 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       [serviceAllocations, serviceSlashing],
     );
     m.call(router, "grantRole", [servicesRole, registry], { id: "grantServicesRoleRegistry" });
-    // The registry books executed slashes itself (router.slashOperator: the bond, the operator's
-    // exits, and one pool call for the classes and the payout): Accounting needs no SERVICES_ROLE.
+    // The registry books executed slashes itself (one module call for the bond and the
+    // operator's exits, one pool call for the classes and the payout; the router's SERVICES_ROLE
+    // only for a module's reputation penalty): Accounting needs no SERVICES_ROLE.
     m.call(accounting, "setServiceRegistry", [registry], { after: [accountingInit] });
     m.call(pool, "setServiceRegistry", [registry]);
     for (const role of ["SERVICE_MANAGER_ROLE", "ALLOCATOR_ROLE", "VETO_ROLE"]) {
@@ -142,9 +143,14 @@ export function buildCascadeModule(cfg: IgnitionConfig) {
       return token;
     });
 
-    // The modules' router is an implementation immutable (an upgrade builds the new one with it).
-    const curated = proxied("CuratedModule", [deployer, deployer], [router]);
-    const bonded = proxied("BondedModule", [deployer, BOND_CURVES.standard, BOND_CURVES.proven], [router]);
+    // The modules' router and registry are implementation immutables (an upgrade builds the new
+    // one with them).
+    const curated = proxied("CuratedModule", [deployer, deployer], [router, registry]);
+    const bonded = proxied(
+      "BondedModule",
+      [deployer, BOND_CURVES.standard, BOND_CURVES.proven],
+      [router, registry],
+    );
     const timelock = m.contract("CascadeTimelock", [cfg.timelockDelay, [deployer], [deployer], deployer]);
 
     // Governance Safes (DESIGN §14): the real Safe contracts (the npm package's compiled

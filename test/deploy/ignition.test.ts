@@ -27,11 +27,15 @@ async function wiring(sys: System) {
     ],
     servicesRoles: [
       await roles(sys.router, "SERVICES_ROLE", a.serviceRegistry),
-      // The registry books executed slashes itself (the slash's exits through the router's
-      // `slashOperator`): Accounting does not hold the router's SERVICES_ROLE, and neither holds
-      // the ExitManager's EXIT role paths (the ExitManager has no SERVICES_ROLE any more).
+      // The registry books executed slashes itself (the module's `onSlash` for the bond and the
+      // exits, the router's `penalizeSlash` for a reputation penalty): Accounting does not hold
+      // the router's SERVICES_ROLE, and neither holds the ExitManager's EXIT role paths (the
+      // ExitManager has no SERVICES_ROLE any more).
       await roles(sys.router, "SERVICES_ROLE", a.accounting),
       await roles(sys.router, "EXIT_MANAGER_ROLE", a.serviceRegistry),
+      // Both modules take the registry's slash calls (an implementation immutable).
+      (await sys.curated.registry()) === a.serviceRegistry,
+      (await sys.bonded.registry()) === a.serviceRegistry,
     ],
     credentials: (await sys.router.withdrawalCredentials()).toLowerCase(),
     vault: a.withdrawalVault.toLowerCase(),
@@ -66,6 +70,9 @@ describe("deploy: Ignition module == ordered deploy steps", function () {
       credentials: 0,
       vault: 0,
     });
+    // The registry holds SERVICES_ROLE, Accounting and the registry nothing more, and both
+    // modules name the registry (their slash entries take it alone).
+    expect(w1.servicesRoles, "services wiring").to.deep.equal([true, false, false, true, true]);
 
     const [, , , , , , , , depositor] = await conn.ethers.getSigners();
     await (await viaIgnition.pool.connect(depositor).deposit(2, depositor.address, 0, { value: ETH })).wait();

@@ -125,7 +125,7 @@ contract ExitManagerTest is ServicesFixture {
         vm.prank(address(exits));
         router.penalizeReputation(0, 1_000);
         assertEq(router.getModule(0).reputationBps, (before * 9_000) / 10_000, "exit contract penalizes");
-        // A service slash's penalty is applied in slashOperator: Accounting and the registry
+        // A service slash's penalty is applied by penalizeSlash: Accounting and the registry
         // are refused here like anyone else.
         bytes32 role = router.EXIT_MANAGER_ROLE();
         address[3] memory callers = [stranger, address(accounting), address(registry)];

@@ -69,7 +69,7 @@ contract BondedModuleFuzzTest is RouterFixture {
         }
         _assertCovered(0, "exit");
 
-        vm.prank(address(router));
+        vm.prank(moduleRegistry);
         bonded.lockBond(0, bound(lockAmount, 0, 80 ether));
         _assertCovered(0, "lock");
 
@@ -84,7 +84,7 @@ contract BondedModuleFuzzTest is RouterFixture {
         bonded.chargeBond(0, bound(chargeAmount, 0, 80 ether));
         _assertCovered(0, "charge");
 
-        vm.prank(address(router));
+        vm.prank(moduleRegistry);
         bonded.unlockBond(0, type(uint128).max);
         _assertCovered(0, "unlock");
     }
@@ -94,7 +94,7 @@ contract BondedModuleFuzzTest is RouterFixture {
         amount = bound(amount, 0, 2_000 ether);
         vm.prank(alice);
         bonded.registerOperator{value: bond}("alice", alice, "", "");
-        vm.prank(address(router));
+        vm.prank(moduleRegistry);
         bonded.lockBond(0, bound(lockAmount, 0, 2_000 ether));
         (, uint256 lockedBefore) = bonded.bondOf(0);
         uint256 free = bond - lockedBefore;

@@ -196,7 +196,7 @@ contract BondedWithdrawBondTest is BondedFixture {
 
     function test_withdrawBond_respectsLock() public {
         uint256 op = _register(0, 5 ether);
-        vm.prank(address(router));
+        vm.prank(moduleRegistry);
         bonded.lockBond(op, 1 ether);
         assertEq(bonded.withdrawableBond(op), 1.6 ether, "lock (and slot bond) held back");
         vm.expectRevert(abi.encodeWithSelector(IBondedModule.BondLocked.selector, op, 3 ether, 1.6 ether));
@@ -219,20 +219,24 @@ contract BondedWithdrawBondTest is BondedFixture {
 contract BondedLockBondTest is BondedFixture {
     function test_lockBond_reducesDepositableAndClamps() public {
         uint256 op = _register(2, 3.7 ether);
-        vm.prank(address(router));
+        vm.prank(moduleRegistry);
         bonded.lockBond(op, 1.3 ether);
         assertEq(_locked(op), 1.3 ether, "locked");
         assertEq(bonded.depositableKeys(), 1, "locked bond covers no key");
-        vm.prank(address(router));
+        vm.prank(moduleRegistry);
         bonded.lockBond(op, 100 ether);
         assertEq(_locked(op), 3.7 ether, "clamped at the bond");
         assertEq(bonded.depositableKeys(), 0, "nothing free");
     }
 
-    function test_lockBond_revertsForNonRouter() public {
+    function test_lockBond_revertsForAnyoneButTheRegistry() public {
         uint256 op = _register(0, 2.4 ether);
-        vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotRouter.selector, stranger));
+        vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotRegistry.selector, stranger));
         vm.prank(stranger);
+        bonded.lockBond(op, 1 ether);
+        // Not the router either: the registry books its locks with the module directly.
+        vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotRegistry.selector, address(router)));
+        vm.prank(address(router));
         bonded.lockBond(op, 1 ether);
         assertEq(_locked(op), 0, "unchanged");
     }
@@ -241,7 +245,7 @@ contract BondedLockBondTest is BondedFixture {
 contract BondedUnlockBondTest is BondedFixture {
     function test_unlockBond_releases() public {
         uint256 op = _register(2, 3.7 ether);
-        vm.startPrank(address(router));
+        vm.startPrank(moduleRegistry);
         bonded.lockBond(op, 2 ether);
         bonded.unlockBond(op, 1.5 ether);
         assertEq(_locked(op), 0.5 ether, "partially unlocked");
@@ -251,12 +255,15 @@ contract BondedUnlockBondTest is BondedFixture {
         assertEq(bonded.depositableKeys(), 2, "all covered again");
     }
 
-    function test_unlockBond_revertsForNonRouter() public {
+    function test_unlockBond_revertsForAnyoneButTheRegistry() public {
         uint256 op = _register(0, 2.4 ether);
-        vm.prank(address(router));
+        vm.prank(moduleRegistry);
         bonded.lockBond(op, 1 ether);
-        vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotRouter.selector, alice));
+        vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotRegistry.selector, alice));
         vm.prank(alice);
+        bonded.unlockBond(op, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotRegistry.selector, address(router)));
+        vm.prank(address(router));
         bonded.unlockBond(op, 1 ether);
         assertEq(_locked(op), 1 ether, "unchanged");
     }
@@ -278,7 +285,7 @@ contract BondedChargeBondTest is BondedFixture {
 
     function test_chargeBond_cappedAtFreeBond() public {
         uint256 op = _register(0, 3 ether);
-        vm.prank(address(router));
+        vm.prank(moduleRegistry);
         bonded.lockBond(op, 1 ether);
         uint256 before = address(router).balance;
         vm.prank(address(router));

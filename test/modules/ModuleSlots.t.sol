@@ -58,24 +58,28 @@ contract ModuleSlotsTest is RouterFixture {
         assertEq(bonded.activeValidators(), 10 - EXITED, "exits counted");
     }
 
-    /// Only the router's calls may book a report or a slash on either module: every hostile
-    /// caller (and the module itself) is refused with NotRouter, and nothing moves.
-    function test_routerCallbacks_revertForAnyoneButTheRouter() public {
-        address[4] memory callers = [stranger, accounting, admin, address(bonded)];
+    /// Only the router's calls may book a report, and only the registry's a slash, on either
+    /// module: every hostile caller (and the module itself; the router for a slash, the
+    /// registry for a report) is refused with NotRouter / NotRegistry, and nothing moves.
+    function test_callbacks_revertForAnyoneButTheRouterOrTheRegistry() public {
+        address[5] memory callers = [stranger, accounting, admin, address(bonded), address(0)];
         uint256 kb = bonded.kappaBond();
         vm.deal(address(this), 5 ether);
         bonded.topUpBond{value: 5 ether}(0); // a report now would raise κ's bond
         for (uint256 i; i < callers.length; ++i) {
-            bytes memory err = abi.encodeWithSelector(IStakingModule.NotRouter.selector, callers[i]);
+            // The fifth round: the router slashing, the registry reporting.
+            (address reporter, address slasher) = i == 4
+                ? (moduleRegistry, address(router))
+                : (callers[i], callers[i]);
             for (uint256 m; m < 2; ++m) {
                 IStakingModule mod =
                     m == 0 ? IStakingModule(address(curated)) : IStakingModule(address(bonded));
-                vm.expectRevert(err);
-                vm.prank(callers[i]);
+                vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotRouter.selector, reporter));
+                vm.prank(reporter);
                 mod.onExitedReported(EXITED);
-                vm.expectRevert(err);
-                vm.prank(callers[i]);
-                mod.onSlash(0, 1 ether, 0, block.timestamp + 1, callers[i]);
+                vm.expectRevert(abi.encodeWithSelector(IStakingModule.NotRegistry.selector, slasher));
+                vm.prank(slasher);
+                mod.onSlash(0, 1 ether, 0, block.timestamp + 1, slasher);
             }
         }
         assertEq(bonded.kappaBond(), kb, "no snapshot taken");
@@ -86,13 +90,13 @@ contract ModuleSlotsTest is RouterFixture {
     }
 
     /// The router is the implementation's: a module built for another router refuses this one,
-    /// obeys that one, and a zero router cannot be built.
+    /// obeys that one, and a zero router (or registry) cannot be built.
     function test_router_isTheImplementations() public {
         address other = makeAddr("otherRouter");
         CuratedModule m = CuratedModule(
             address(
                 new ERC1967Proxy(
-                    address(new CuratedModule(other)),
+                    address(new CuratedModule(other, moduleRegistry)),
                     abi.encodeCall(CuratedModule.initialize, (admin, operatorManager))
                 )
             )
@@ -105,7 +109,9 @@ contract ModuleSlotsTest is RouterFixture {
         vm.prank(other);
         m.onExitedReported(1);
         vm.expectRevert(CascadeUpgradeable.ZeroAddress.selector);
-        new BondedModule(address(0));
+        new BondedModule(address(0), moduleRegistry);
+        vm.expectRevert(CascadeUpgradeable.ZeroAddress.selector);
+        new BondedModule(address(router), address(0));
     }
 
     /// κ's bond over several reports: a top-up counts only from the next report, a charge that

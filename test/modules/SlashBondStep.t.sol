@@ -231,7 +231,7 @@ contract SlashBondStepTest is ServicesFixture {
         _assertDepositableFresh("after b");
     }
 
-    /// The router's `onSlash` for an operator the module never added reverts UnknownOperator on
+    /// The registry's `onSlash` for an operator the module never added reverts UnknownOperator on
     /// both modules (the check reads the operator's own slot, not the module totals), and
     /// nothing moves.
     function test_onSlash_unknownOperatorReverts() public {
@@ -240,12 +240,12 @@ contract SlashBondStepTest is ServicesFixture {
             uint256 unknown = m == 0 ? curated.operatorCount() : bonded.operatorCount();
             uint256 nonce = mod.keyNonce();
             vm.expectRevert(abi.encodeWithSelector(IStakingModule.UnknownOperator.selector, unknown));
-            vm.prank(address(router));
+            vm.prank(address(registry));
             mod.onSlash(unknown, 1 ether, 1 ether, block.timestamp + 1, address(this));
             vm.expectRevert(
                 abi.encodeWithSelector(IStakingModule.UnknownOperator.selector, type(uint256).max)
             );
-            vm.prank(address(router));
+            vm.prank(address(registry));
             mod.onSlash(type(uint256).max, 0, 0, block.timestamp + 1, address(this));
             assertEq(mod.keyNonce(), nonce, "nothing moved");
         }
@@ -379,23 +379,17 @@ contract SlashBondStepTest is ServicesFixture {
         }
     }
 
-    /// The router's slash, lock and unlock refuse a module id past the array's end (below
-    /// MAX_MODULES: a record never written) and one whose record would alias a non-zero router
-    /// slot (the deposit contract's address), even from the registry (SERVICES_ROLE).
-    function test_slashOperator_revertsOnUnknownModule() public {
+    /// The router's slash penalty refuses a module id past the array's end (below MAX_MODULES:
+    /// a record never written) and one whose record would alias a non-zero router slot (the
+    /// deposit contract's address), even from the registry (SERVICES_ROLE).
+    function test_penalizeSlash_revertsOnUnknownModule() public {
         uint256 aliased = _aliasing(ROUTER_SLOT);
         assertNotEq(uint256(vm.load(address(router), bytes32(ROUTER_SLOT))), 0, "a non-zero slot");
         uint256[3] memory ids = [router.moduleCount(), 31, aliased];
         for (uint256 i; i < ids.length; ++i) {
-            bytes memory err = abi.encodeWithSelector(IStakingRouter.UnknownModule.selector, ids[i]);
-            vm.startPrank(address(registry));
-            vm.expectRevert(err);
-            router.slashOperator(ids[i], 0, 1 ether, 0, 0, 100, block.timestamp + 1 days, recipient);
-            vm.expectRevert(err);
-            router.lockOperatorBond(ids[i], 0, 1 ether);
-            vm.expectRevert(err);
-            router.unlockOperatorBond(ids[i], 0, 1 ether);
-            vm.stopPrank();
+            vm.expectRevert(abi.encodeWithSelector(IStakingRouter.UnknownModule.selector, ids[i]));
+            vm.prank(address(registry));
+            router.penalizeSlash(ids[i], 1 ether, 100);
         }
     }
 

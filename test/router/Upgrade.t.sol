@@ -44,7 +44,7 @@ contract UpgradeToAndCallTest is RouterFixture {
     }
 
     function test_upgradeToAndCall_revertsForModuleManager() public {
-        address newImpl = address(new CuratedModule(address(router)));
+        address newImpl = address(new CuratedModule(address(router), moduleRegistry));
         vm.expectRevert(
             abi.encodeWithSelector(
                 IAccessControl.AccessControlUnauthorizedAccount.selector,
@@ -88,8 +88,8 @@ contract UpgradeToAndCallTest is RouterFixture {
         uint256 nonce = curated.keyNonce();
         (uint256 bond, ) = bonded.bondOf(0);
         uint256 quorum = ds.quorum();
-        address cImpl = address(new CuratedModule(address(router)));
-        address bImpl = address(new BondedModule(address(router)));
+        address cImpl = address(new CuratedModule(address(router), moduleRegistry));
+        address bImpl = address(new BondedModule(address(router), moduleRegistry));
         address dsImpl = address(new DepositSecurity());
         vm.startPrank(admin);
         curated.upgradeToAndCall(cImpl, "");

@@ -31,8 +31,8 @@ describe("security: upgrades only through the timelock", function () {
         ],
       ],
       ["ReportOracle", sys.oracle, []],
-      ["CuratedModule", sys.curated, [await sys.curated.router()]],
-      ["BondedModule", sys.bonded, [await sys.bonded.router()]],
+      ["CuratedModule", sys.curated, [await sys.curated.router(), await sys.curated.registry()]],
+      ["BondedModule", sys.bonded, [await sys.bonded.router(), await sys.bonded.registry()]],
     ];
     for (const [name, p, args] of proxies) {
       const impl = await ethers.deployContract(name, args);

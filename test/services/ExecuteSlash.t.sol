@@ -295,24 +295,26 @@ contract ExecuteSlashTest is ServicesFixture {
     /// @dev The registry's frame of an execution (ungated service, operator without a gated
     /// one) reads 10 slots: the proxy's implementation slot; the registry's first (router,
     /// counts, the number of gated services); the request; the service's parameters with its
-    /// allocation (one slot of the record), its recipient; the stake; the pending list; the
-    /// operator's gate slot; the tier's sum; `book` with the slash parameters. Not
-    /// `services.length` (the request's service exists), not `maxLoad` nor the service's π (no
-    /// service is gated: no Sync), not a slot of the slash parameters' own (15 before the
-    /// regslash pass, 11 before the allocation joined the parameters' slot).
-    /// A bonded operator whose bond covers X.
+    /// allocation (one slot of the record), its recipient; the stake; the operator's gate slot;
+    /// the tier's sum; `book` with the slash parameters; the module's record (the bypass pass:
+    /// the registry calls the module itself). Not the pending list when the request is the only
+    /// one pending (it is the list's first entry), not `services.length` (the request's service
+    /// exists), not `maxLoad` nor the service's π (no service is gated: no Sync), not a slot of
+    /// the slash parameters' own (15 before the regslash pass, 11 before the allocation joined
+    /// the parameters' slot). A bonded operator whose bond covers X.
     function test_executeSlash_bondedReadsOnlyTheSlotsItNeeds() public {
         uint256 id = _requestAndWait(1, 0, 500);
+        assertEq(registry.pendingSlashes().length, 1, "the only pending request");
         assertEq(_registrySlotsRead(id), 10, "registry slots read");
     }
 
-    /// @dev The same 10 for a curated operator (no bond) with a bonded operator's request still
-    /// pending: a bondless module locks no bond, so the other requests' locks are not read
-    /// (16 before: that request's slot too).
+    /// @dev 11 for a curated operator (no bond) with a bonded operator's request still pending:
+    /// the pending list's slot too (another request is on it), but a bondless module locks no
+    /// bond, so the other requests' locks are not read (16 before: that request's slot too).
     function test_executeSlash_curatedReadsNoOtherRequest() public {
         _request(1, 0, 500);
         uint256 id = _requestAndWait(0, 0, 500);
-        assertEq(_registrySlotsRead(id), 10, "registry slots read");
+        assertEq(_registrySlotsRead(id), 11, "registry slots read");
     }
 
     // ----------------------------------------------------------------

@@ -3,6 +3,8 @@ pragma solidity 0.8.30;
 
 import {IServiceRegistry} from "../../contracts/interfaces/IServiceRegistry.sol";
 import {Vm} from "forge-std/Vm.sol";
+import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
+import {CuratedModule} from "../../contracts/modules/CuratedModule.sol";
 import {ServicesFixture} from "../utils/ServicesFixture.sol";
 
 contract RequestSlashTest is ServicesFixture {
@@ -92,12 +94,13 @@ contract RequestSlashTest is ServicesFixture {
         assertEq(p[0], id, "the new request");
     }
 
-    /// A curated operator has no bond: the request makes no call to the router at all (the
-    /// module was found bondless at its operator's opt-in), and its lock stays 0.
+    /// A curated operator has no bond: the request makes no call to the module nor the router
+    /// (the module was found bondless at its operator's opt-in), and its lock stays 0.
     function test_requestSlash_makesNoBondLockCallForABondlessModule() public {
         _optIn(svc, 0, 0);
         _allocate(svc, 192 ether, _two(_opKey(1, 0), _opKey(0, 0)));
-        vm.expectCall(address(router), abi.encodeWithSelector(router.lockOperatorBond.selector), 0);
+        vm.expectCall(address(curated), abi.encodeWithSelector(curated.lockBond.selector), 0);
+        vm.expectCall(address(router), "", 0);
         vm.prank(slasher);
         uint256 id = registry.requestSlash(svc, 0, 0, 500, bytes32("ev"));
         IServiceRegistry.SlashRequest memory r = registry.getSlash(id);
@@ -126,9 +129,61 @@ contract RequestSlashTest is ServicesFixture {
             ++marked;
         }
         assertEq(marked, 1, "marked once");
-        vm.expectCall(address(router), abi.encodeWithSelector(router.lockOperatorBond.selector), 1);
+        // The bonded operator's lock goes to its module directly, not through the router.
+        vm.expectCall(address(bonded), abi.encodeWithSelector(bonded.lockBond.selector), 1);
+        vm.expectCall(address(router), "", 0);
         vm.prank(slasher);
         registry.requestSlash(svc, 1, 0, 500, bytes32("ev"));
+    }
+
+    /// The registry records each module at its operators' first opt-in (one ModuleRecorded per
+    /// module, none at later opt-ins), after the module answered that it takes this registry's
+    /// slash calls. setUp's opt-in recorded the bonded module; the curated one is recorded here.
+    function test_optIn_recordsEachModuleOnce() public {
+        uint256 other = _service(1, 1_000);
+        vm.recordLogs();
+        _optIn(svc, 0, 0);
+        _optIn(other, 0, 0);
+        _optIn(other, 1, 0);
+        _optIn(svc, 0, 1);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 recorded;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].topics[0] != IServiceRegistry.ModuleRecorded.selector) continue;
+            assertEq(logs[i].emitter, address(registry), "the registry's event");
+            assertEq(uint256(logs[i].topics[1]), 0, "the curated module's id");
+            assertEq(abi.decode(logs[i].data, (address)), address(curated), "the router's module 0");
+            ++recorded;
+        }
+        assertEq(recorded, 1, "once, at its first opt-in");
+    }
+
+    /// A module built for another registry would refuse this registry's slash calls, so its
+    /// operators could never be slashed: none of them can opt in, and nothing is recorded.
+    function test_optIn_refusesAModuleBuiltForAnotherRegistry() public {
+        address elsewhere = makeAddr("otherRegistry");
+        CuratedModule foreign = CuratedModule(
+            address(
+                new ERC1967Proxy(
+                    address(new CuratedModule(address(router), elsewhere)),
+                    abi.encodeCall(CuratedModule.initialize, (admin, operatorManager))
+                )
+            )
+        );
+        uint256 moduleId = _addModule(address(foreign), 1, 10_000, 10_000);
+        uint256 op = _curatedOperator(foreign, 1);
+        address manager = foreign.operatorManager(op);
+        vm.recordLogs();
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IServiceRegistry.ModuleRegistryMismatch.selector,
+                address(foreign),
+                elsewhere
+            )
+        );
+        vm.prank(manager);
+        registry.optIn(svc, moduleId, op);
+        assertEq(vm.getRecordedLogs().length, 0, "nothing recorded");
     }
 
     function test_requestSlash_revertsForNonSlasher() public {

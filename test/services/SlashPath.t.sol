@@ -12,14 +12,17 @@ import {IWithdrawalQueue} from "../../contracts/interfaces/IWithdrawalQueue.sol"
 import {IYieldClasses} from "../../contracts/interfaces/IYieldClasses.sol";
 import {ServicesFixture} from "../utils/ServicesFixture.sol";
 
-/// The path of an executed slash (issue 16): the registry books it itself, with one router
-/// call (bond, classes, reputation penalty, and the operator's exits in the router's one module
-/// call) and the pool's payout; no hop through Accounting or the ExitManager. Each callee it reaches takes the call from the registry (or the one
+/// The path of an executed slash (issue 16): the registry books it itself, with one module call
+/// (the bond and the operator's exits), one pool call (the classes and the payout) and a router
+/// call only for a non-zero reputation penalty; no hop through Accounting, the ExitManager or
+/// (for the bond) the router. Each callee it reaches takes the call from the registry (or the one
 /// other caller it still needs) and from no one else. Calls are named by their signatures so
 /// this file also builds against the contracts before the change (where it fails).
 contract SlashPathTest is ServicesFixture {
-    string private constant SLASH_OPERATOR =
-        "slashOperator(uint256,uint256,uint256,uint256,uint256,uint256,uint256,address)";
+    string private constant PENALIZE_SLASH = "penalizeSlash(uint256,uint256,uint256)";
+    // keccak256(abi.encode(uint256(keccak256("cascade.storage.ServiceRegistry")) - 1)) & ~bytes32(uint256(0xff))
+    uint256 private constant REGISTRY_SLOT =
+        0x28ee7fe59a7b6ead640897f70b83a0d46f0b4db055689561f4eab42784d13000;
     string private constant ON_SLASH = "onSlash(uint256,uint256,uint256,uint256,address)";
     string private constant SETTLE_SLASH = "settleSlash(address,uint256,uint256,uint256)";
     string private constant SET_SLASH_PARAMS = "setSlashParams(address,uint256,uint256)";
@@ -47,14 +50,14 @@ contract SlashPathTest is ServicesFixture {
         return [stranger, slasher, recipient, hostileService, _managerOf(1, 0), _managerOf(0, 0)];
     }
 
-    /// @dev The hostile callers plus the system's own registry, ExitManager and Accounting (and
-    /// the router when `withRouter`): every caller a module-only or router-only entry refuses.
-    function _hostilesAndContracts(bool withRouter) private view returns (address[] memory callers) {
+    /// @dev Every caller a registry-only entry refuses: the hostile callers, the ExitManager,
+    /// Accounting, the router and both modules.
+    function _notTheRegistry() private view returns (address[] memory callers) {
         address[6] memory h = _hostiles();
-        callers = new address[](withRouter ? 10 : 9);
+        callers = new address[](11);
         for (uint256 i; i < 6; ++i) callers[i] = h[i];
-        (callers[6], callers[7], callers[8]) = (address(registry), address(exits), address(accounting));
-        if (withRouter) callers[9] = address(router);
+        (callers[6], callers[7], callers[8]) = (address(exits), address(accounting), address(router));
+        (callers[9], callers[10]) = (address(bonded), address(curated));
     }
 
     function _expectRefused(address callee, bytes memory data, address caller, bytes memory err) private {
@@ -78,11 +81,14 @@ contract SlashPathTest is ServicesFixture {
         assertEq(c, 0, "class C took its share");
     }
 
-    /// Bonded operator (lock released, bond charged, classes, penalty): one router call, and
-    /// none of the separate calls the Accounting hop made.
-    function test_executeSlash_booksThroughOneRouterCall() public {
+    /// Bonded operator (lock released, bond charged, classes, penalty): one module call, one
+    /// pool call and the router only for the penalty, and none of the separate calls the
+    /// Accounting hop made.
+    function test_executeSlash_callsTheModuleThePoolAndTheRouterForThePenalty() public {
         uint256 id = _requestAndWait(1, 0, 10_000);
-        vm.expectCall(address(router), abi.encodeWithSignature(SLASH_OPERATOR), 1);
+        vm.expectCall(address(bonded), abi.encodeWithSignature(ON_SLASH), 1);
+        vm.expectCall(address(book), abi.encodeWithSignature(SETTLE_SLASH), 1);
+        vm.expectCall(address(router), abi.encodeWithSignature(PENALIZE_SLASH), 1);
         vm.expectCall(
             address(router),
             abi.encodeWithSignature("chargeOperatorBond(uint256,uint256,uint256)"),
@@ -97,10 +103,34 @@ contract SlashPathTest is ServicesFixture {
         vm.expectCall(address(router), abi.encodeWithSignature("moduleAndStake(uint256)", 1), 0); // no ExitManager lookup
         registry.executeSlash(id);
         assertLt(router.getModule(1).reputationBps, 10_000, "penalty applied");
+        assertEq(registry.slashingModule(), address(0), "no module named after the slash");
         assertEq(bonded.getOperator(0).exitRequested, bonded.activeValidatorsOf(0), "exits requested");
     }
 
-    /// One module call per slash: the router's `onSlash` unlocks, charges and asks the exits;
+    /// The registry asks the router for a penalty only when ⌊penaltyBps·slashed/(active·32 ETH)⌋
+    /// is non-zero, by the module's count (the router's): curated operator 0, 6 validators
+    /// (192 ETH) at risk and a 10 % penalty. 0.2 % of its 96 ETH (0.192 ETH) is exactly 1 bps
+    /// and is applied; then 0.19 % of the 95.808 ETH left (0.182035… ETH) rounds to no penalty
+    /// and makes no router call at all.
+    function test_executeSlash_callsTheRouterOnlyForANonZeroPenalty() public {
+        assertEq(curated.activeValidators() * 32 ether, 192 ether, "192 ETH at risk");
+        uint256 exact = _requestAndWait(0, 0, 20);
+        vm.expectCall(
+            address(router),
+            abi.encodeWithSignature(PENALIZE_SLASH, 0, 0.192 ether, SLASH_PENALTY_BPS),
+            1
+        );
+        assertEq(registry.executeSlash(exact), 0.192 ether, "the first slash");
+        assertEq(router.getModule(0).reputationBps, 10_000 - 1, "1 bps, as the router computes it");
+        uint256 small = _requestAndWait(0, 0, 19);
+        vm.expectCall(address(router), abi.encodeWithSignature(PENALIZE_SLASH), 0);
+        uint256 x = registry.executeSlash(small);
+        assertEq(x, (95.808 ether * 19) / 10_000, "the second slash");
+        assertEq((SLASH_PENALTY_BPS * x) / 192 ether, 0, "a penalty that rounds to zero");
+        assertEq(router.getModule(0).reputationBps, 10_000 - 1, "no further penalty");
+    }
+
+    /// One module call per slash: the registry's `onSlash` unlocks, charges and asks the exits;
     /// nothing reaches the ExitManager, and the module gets none of the separate calls.
     function test_executeSlash_booksTheModuleInOneCall() public {
         uint256 id = _requestAndWait(1, 0, 10_000);
@@ -117,7 +147,7 @@ contract SlashPathTest is ServicesFixture {
     }
 
     /// The bond charge goes module → pool in one plain value call (the pool's `receive`, from
-    /// the module the router names while it slashes), never through the router, and the pool
+    /// the module the registry names while it slashes), never through the router, and the pool
     /// is entered once more per slash (`settleSlash`: the charge booked, the classes, the
     /// payout), not through `bookBondCover`, `applySlashLoss`, `payServiceSlash`,
     /// `receiveBondCover` or `bookInflow`.
@@ -172,11 +202,11 @@ contract SlashPathTest is ServicesFixture {
         assertEq(address(book).balance, held + bond, "only the charge reached the pool");
     }
 
-    /// The pool's slash entry takes the router only: anyone else, the registry, Accounting and
+    /// The pool's slash entry takes the registry only: anyone else, the router, Accounting and
     /// the modules included, is refused (with ETH attached or not), and nothing moves.
-    function test_settleSlash_revertsForAnyoneButTheRouter() public {
+    function test_settleSlash_revertsForAnyoneButTheRegistry() public {
         bytes memory data = abi.encodeWithSignature(SETTLE_SLASH, stranger, 1 ether, 0, 0);
-        address[] memory callers = _hostilesAndContracts(false);
+        address[] memory callers = _notTheRegistry();
         uint256 buffered = book.buffered();
         (uint256 navA, uint256 navB, uint256 navC) = _navs();
         for (uint256 i; i < callers.length + 2; ++i) {
@@ -199,11 +229,11 @@ contract SlashPathTest is ServicesFixture {
         assertEq(book.servicePayoutOf(stranger), 0, "nothing paid");
     }
 
-    /// A module the router registered but that lies about its charge cannot make the pool
-    /// book ETH that did not arrive from it (here: stray ETH held by the router, or sent to the
-    /// router instead of the pool), nor keep unbooked ETH it did send, nor re-enter the router
-    /// or the pool from `onSlash`.
-    function test_slashOperator_refusesAHostileModule() public {
+    /// A module the registry recorded that turns hostile (a bad upgrade, say) and lies about
+    /// its charge cannot make the pool book ETH that did not arrive from it (here: stray ETH
+    /// held by the router, or sent to the router instead of the pool), nor keep unbooked ETH it
+    /// did send, nor re-enter the router or the pool from `onSlash`; the request stays pending.
+    function test_executeSlash_refusesAHostileModule() public {
         vm.deal(address(router), 5 ether); // stray ETH a lying module might try to book
         // Returns a charge it never sent.
         HostileSlashModule h = _hostile(HostileSlashModule.Mode.Pay, 0, 1 ether);
@@ -223,14 +253,23 @@ contract SlashPathTest is ServicesFixture {
         h = _hostile(HostileSlashModule.Mode.ReenterPool, 1 ether, 1 ether);
         _expectRefused(h, abi.encodeWithSelector(IYieldClasses.NotAuthorized.selector, address(h)));
         assertEq(address(router).balance, 5 ether, "the router's ETH untouched");
-        assertEq(router.slashingModule(), address(0), "no module named after the slashes");
+        assertEq(registry.slashingModule(), address(0), "no module named after the slashes");
         assertEq(book.servicePayoutOf(recipient), 0, "nothing paid");
+        assertEq(
+            uint8(registry.getSlash(hostileSlash).status),
+            uint8(IServiceRegistry.SlashStatus.Requested),
+            "still pending"
+        );
         // The same module, honest (sends what it returns), is booked: the pool gets the ETH.
         uint256 held = address(book).balance;
-        (bool ok, ) = _slashThrough(_hostile(HostileSlashModule.Mode.Pay, 1 ether, 1 ether));
+        (bool ok, bytes memory ret) = _slashThrough(_hostile(HostileSlashModule.Mode.Pay, 1 ether, 1 ether));
         assertTrue(ok, "an honest charge passes");
         assertEq(address(book).balance, held + 1 ether, "the charge reached the pool");
-        assertEq(book.servicePayoutOf(recipient), 1 ether, "and paid the recipient");
+        assertEq(
+            book.servicePayoutOf(recipient),
+            abi.decode(ret, (uint256)),
+            "and paid the recipient the slash"
+        );
         assertEq(address(router).balance, 5 ether, "the router's own ETH still untouched");
     }
 
@@ -239,9 +278,9 @@ contract SlashPathTest is ServicesFixture {
         return abi.encodeWithSelector(IWithdrawalQueue.EthTransferFailed.selector, address(book), bond);
     }
 
-    /// The pool's `receive` takes a bond charge only from the module the router is slashing,
+    /// The pool's `receive` takes a bond charge only from the module the registry is slashing,
     /// while it slashes: outside a slash, a registered module (bonded, curated), the router, the
-    /// registry and a stranger are all refused, and the router names no module.
+    /// registry and a stranger are all refused, and the registry names no module.
     function test_poolReceive_takesABondOnlyFromTheModuleBeingSlashed() public {
         address[5] memory senders = [
             address(bonded),
@@ -263,16 +302,20 @@ contract SlashPathTest is ServicesFixture {
             );
         }
         assertEq(address(book).balance, held, "no ETH joined the pool");
-        assertEq(router.slashingModule(), address(0), "no module named outside a slash");
+        assertEq(registry.slashingModule(), address(0), "no module named outside a slash");
         // During a slash the bonded module's charge is taken (the execution above succeeds).
         uint256 id = _requestAndWait(1, 0, 10_000);
         (uint256 bond, ) = bonded.bondOf(0);
         registry.executeSlash(id);
         assertEq(address(book).balance, held + bond, "the slashed module's charge arrived");
-        assertEq(router.slashingModule(), address(0), "and the name cleared after it");
+        assertEq(registry.slashingModule(), address(0), "and the name cleared after it");
     }
 
-    /// A fresh hostile module with 10 ETH to send, registered with the router.
+    uint256 private hostileSlash = type(uint256).max;
+    bytes32 private curatedRecord; // the registry's slot of modules[0], found once
+
+    /// A fresh hostile module with 10 ETH to send, put in the registry's record of module 0
+    /// (the curated module) as if the module behind that id had been replaced.
     function _hostile(
         HostileSlashModule.Mode mode,
         uint256 send,
@@ -280,7 +323,20 @@ contract SlashPathTest is ServicesFixture {
     ) private returns (HostileSlashModule h) {
         h = new HostileSlashModule(address(router), address(book), mode, send, ret);
         vm.deal(address(h), 10 ether);
-        _addModule(address(h), 1, 10_000, 10_000);
+        if (curatedRecord == 0) curatedRecord = _moduleRecordSlot(0);
+        vm.store(address(registry), curatedRecord, bytes32(uint256(uint160(address(h)))));
+    }
+
+    /// The registry's slot recording module `moduleId`'s address (`modules[moduleId]`), found
+    /// by the curated module's record (module 0 is recorded at setUp's opt-in).
+    function _moduleRecordSlot(uint256 moduleId) private view returns (bytes32) {
+        bytes32 curatedWord = bytes32(uint256(uint160(address(curated))));
+        for (uint256 field; field < 1024; ++field) {
+            bytes32 slot = keccak256(abi.encode(uint256(0), REGISTRY_SLOT + field));
+            if (vm.load(address(registry), slot) == curatedWord)
+                return keccak256(abi.encode(moduleId, REGISTRY_SLOT + field));
+        }
+        revert("modules mapping not found");
     }
 
     function _expectRefused(HostileSlashModule h, bytes memory err) private {
@@ -291,23 +347,12 @@ contract SlashPathTest is ServicesFixture {
         assertEq(book.buffered(), buffered, "nothing booked");
     }
 
-    /// Slashes 1 ETH of the module's operator 0 through the router, as the registry would.
+    /// Executes one pending slash of curated operator 0 (1.05 % of its 96 ETH: 1.008 ETH) with
+    /// `h` recorded as its module, as anyone may.
     function _slashThrough(HostileSlashModule h) private returns (bool ok, bytes memory data) {
-        uint256 moduleId = router.moduleIdOf(address(h));
-        vm.prank(address(registry));
-        (ok, data) = address(router).call(
-            abi.encodeWithSignature(
-                SLASH_OPERATOR,
-                moduleId,
-                0,
-                1 ether,
-                0,
-                0,
-                0,
-                block.timestamp + 1,
-                recipient
-            )
-        );
+        if (hostileSlash == type(uint256).max) hostileSlash = _requestAndWait(0, 0, 105);
+        vm.prank(stranger);
+        (ok, data) = address(registry).call(abi.encodeWithSignature("executeSlash(uint256)", hostileSlash));
     }
 
     /// One registry event per execution, carrying the split (`SlashExecuted` with the bond's and
@@ -350,8 +395,9 @@ contract SlashPathTest is ServicesFixture {
         assertEq(bonded.getOperator(0).exitRequested, 0, "nothing requested");
     }
 
-    /// `onSlash` moves bond and sets exit deadlines: the router only, for both modules.
-    function test_onSlash_revertsForAnyoneButTheRouter() public {
+    /// `onSlash` moves bond and sets exit deadlines: the registry only, for both modules (the
+    /// router included: it no longer slashes).
+    function test_onSlash_revertsForAnyoneButTheRegistry() public {
         bytes memory data = abi.encodeWithSignature(
             ON_SLASH,
             0,
@@ -360,9 +406,9 @@ contract SlashPathTest is ServicesFixture {
             block.timestamp + 1,
             stranger
         );
-        address[] memory callers = _hostilesAndContracts(false);
+        address[] memory callers = _notTheRegistry();
         for (uint256 i; i < callers.length; ++i) {
-            bytes memory err = abi.encodeWithSelector(IStakingModule.NotRouter.selector, callers[i]);
+            bytes memory err = abi.encodeWithSelector(IStakingModule.NotRegistry.selector, callers[i]);
             _expectRefused(address(bonded), data, callers[i], err);
             _expectRefused(address(curated), data, callers[i], err);
         }
@@ -388,27 +434,16 @@ contract SlashPathTest is ServicesFixture {
         assertTrue(curated.exitOverdue(0) == (block.timestamp > early), "overdue by the earlier one");
     }
 
-    function test_slashOperator_revertsForAnyoneButTheRegistry() public {
+    /// The router's slash penalty takes the registry only (SERVICES_ROLE): no hostile party,
+    /// module or other system contract can wear a module's reputation down.
+    function test_penalizeSlash_revertsForAnyoneButTheRegistry() public {
         bytes32 role = router.SERVICES_ROLE();
-        bytes memory data = abi.encodeWithSignature(
-            SLASH_OPERATOR,
-            1,
-            0,
-            1 ether,
-            0,
-            0,
-            0,
-            block.timestamp + 1,
-            recipient
-        );
-        address[6] memory h = _hostiles();
-        for (uint256 i; i < h.length; ++i)
-            _expectRefused(address(router), data, h[i], _unauthorized(h[i], role));
-        address[3] memory c = [address(accounting), address(exits), address(book)];
-        for (uint256 i; i < c.length; ++i)
-            _expectRefused(address(router), data, c[i], _unauthorized(c[i], role));
-        (uint256 bond, ) = bonded.bondOf(0);
-        assertEq(bond, 5 ether, "bond untouched");
+        bytes memory data = abi.encodeWithSignature(PENALIZE_SLASH, 1, 100 ether, 10_000);
+        address[] memory callers = _notTheRegistry();
+        for (uint256 i; i < callers.length; ++i)
+            if (callers[i] != address(router))
+                _expectRefused(address(router), data, callers[i], _unauthorized(callers[i], role));
+        assertEq(router.getModule(1).reputationBps, 10_000, "reputation untouched");
     }
 
     /// Payouts outside a slash (fees owed as ETH) come from Accounting only: the registry's
@@ -509,9 +544,9 @@ contract SlashPathTest is ServicesFixture {
     }
 }
 
-/// A module that misbehaves inside `onSlash` (registered with the router like any module): it
+/// A module that misbehaves inside `onSlash` (recorded by the registry like any module): it
 /// sends `send` wei to the pool (or the router) and returns `ret` as its charge, or re-enters
-/// the router's `slashOperator` or the pool's `settleSlash`.
+/// the router's `penalizeSlash` or the pool's `settleSlash`.
 contract HostileSlashModule {
     enum Mode {
         Pay,
@@ -538,14 +573,21 @@ contract HostileSlashModule {
         return false;
     }
 
-    function onSlash(uint256, uint256, uint256, uint256, address payTo) external returns (uint256) {
-        if (MODE == Mode.ReenterRouter)
-            IStakingRouter(ROUTER).slashOperator(0, 0, 1 ether, 0, 0, 0, block.timestamp + 1, address(this));
+    /// @return charge what it claims it sent
+    /// @return active a count large enough that no penalty follows
+    function onSlash(
+        uint256,
+        uint256,
+        uint256,
+        uint256,
+        address payTo
+    ) external returns (uint256 charge, uint256 active) {
+        if (MODE == Mode.ReenterRouter) IStakingRouter(ROUTER).penalizeSlash(0, 1 ether, 10_000);
         if (MODE == Mode.ReenterPool) ICascadePool(POOL).settleSlash(address(this), 1 ether, 0, SEND);
         if (SEND != 0) {
             (bool ok, ) = (MODE == Mode.PayRouter ? ROUTER : payTo).call{value: SEND}("");
             require(ok, "send");
         }
-        return RET;
+        return (RET, type(uint64).max);
     }
 }

@@ -36,6 +36,9 @@ abstract contract RouterFixture is Test {
     address internal stranger = makeAddr("stranger");
     address internal feeRecipient = makeAddr("feeRecipient");
     address internal classManager = makeAddr("classManager");
+    // The modules' ServiceRegistry (an implementation immutable): a plain address here, the
+    // real registry once ServicesFixture or SystemFixture deploys it (`_rebuildModules`).
+    address internal moduleRegistry = makeAddr("moduleRegistry");
     /// @dev The pool's floor under every class's redemption delay: one oracle frame of
     /// SystemFixture (12 s × 32 slots).
     uint256 internal constant POOL_MIN_REDEEM_DELAY = 12 * 32;
@@ -116,8 +119,8 @@ abstract contract RouterFixture is Test {
         router.grantRole(router.MODULE_MANAGER_ROLE(), moduleManager);
         router.grantRole(router.PAUSER_ROLE(), pauser);
         vm.stopPrank();
-        curatedImpl = address(new CuratedModule(address(router)));
-        bondedImpl = address(new BondedModule(address(router)));
+        curatedImpl = address(new CuratedModule(address(router), moduleRegistry));
+        bondedImpl = address(new BondedModule(address(router), moduleRegistry));
     }
 
     /// @dev Core plus a curated module (id 0) and a bonded module (id 1), both at full reputation.
@@ -156,6 +159,20 @@ abstract contract RouterFixture is Test {
                 )
             )
         );
+    }
+
+    /// @dev The modules' implementations rebuilt for `registry_` (their registry is an
+    /// implementation immutable: deploy/system.ts builds them after the registry), the two
+    /// default modules upgraded to them, and later `_newCurated`/`_newBonded` use them too.
+    /// ServicesFixture and SystemFixture call it once they have a registry.
+    function _rebuildModules(address registry_) internal {
+        moduleRegistry = registry_;
+        curatedImpl = address(new CuratedModule(address(router), registry_));
+        bondedImpl = address(new BondedModule(address(router), registry_));
+        vm.startPrank(admin);
+        curated.upgradeToAndCall(curatedImpl, "");
+        bonded.upgradeToAndCall(bondedImpl, "");
+        vm.stopPrank();
     }
 
     function _params(

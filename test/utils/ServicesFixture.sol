@@ -115,6 +115,7 @@ abstract contract ServicesFixture is RouterFixture {
                 )
             )
         );
+        _rebuildModules(address(registry));
         vm.startPrank(admin);
         pool.setAccounting(address(accounting));
         pool.grantRole(pool.CLASS_MANAGER_ROLE(), admin);

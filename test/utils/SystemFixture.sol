@@ -137,6 +137,7 @@ abstract contract SystemFixture is RouterFixture {
                 )
             )
         );
+        _rebuildModules(address(registry));
         vm.startPrank(admin);
         router.grantRole(router.SERVICES_ROLE(), address(registry));
         accounting.setServiceRegistry(address(registry));

@@ -16,6 +16,11 @@ export const BondedModuleAbi = [
         name: "router_",
         type: "address",
       },
+      {
+        internalType: "address",
+        name: "registry_",
+        type: "address",
+      },
     ],
     stateMutability: "nonpayable",
     type: "constructor",
@@ -230,6 +235,17 @@ export const BondedModuleAbi = [
       },
     ],
     name: "NotOperatorManager",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
+    ],
+    name: "NotRegistry",
     type: "error",
   },
   {
@@ -1649,6 +1665,11 @@ export const BondedModuleAbi = [
         name: "charged",
         type: "uint256",
       },
+      {
+        internalType: "uint256",
+        name: "active",
+        type: "uint256",
+      },
     ],
     stateMutability: "nonpayable",
     type: "function",
@@ -1730,6 +1751,19 @@ export const BondedModuleAbi = [
       },
     ],
     stateMutability: "payable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "registry",
+    outputs: [
+      {
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
+    ],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -2177,7 +2211,7 @@ export interface BondedModuleContract extends BaseContract {
       deadline: BigNumberish,
       payTo: AddressLike,
     ],
-    bigint,
+    [charged: bigint, active: bigint],
     ContractTransactionResponse
   >;
   operatorCount: BaseContractMethod<[], bigint, bigint>;
@@ -2188,6 +2222,7 @@ export interface BondedModuleContract extends BaseContract {
     bigint,
     ContractTransactionResponse
   >;
+  registry: BaseContractMethod<[], string, string>;
   removeKeys: BaseContractMethod<
     [operatorId: BigNumberish, pubkeys: BytesLike, signatures: BytesLike],
     void,

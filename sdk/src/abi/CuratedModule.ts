@@ -16,6 +16,11 @@ export const CuratedModuleAbi = [
         name: "router_",
         type: "address",
       },
+      {
+        internalType: "address",
+        name: "registry_",
+        type: "address",
+      },
     ],
     stateMutability: "nonpayable",
     type: "constructor",
@@ -161,6 +166,17 @@ export const CuratedModuleAbi = [
       },
     ],
     name: "NotOperatorManager",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "caller",
+        type: "address",
+      },
+    ],
+    name: "NotRegistry",
     type: "error",
   },
   {
@@ -1199,6 +1215,11 @@ export const CuratedModuleAbi = [
         name: "charged",
         type: "uint256",
       },
+      {
+        internalType: "uint256",
+        name: "active",
+        type: "uint256",
+      },
     ],
     stateMutability: "nonpayable",
     type: "function",
@@ -1243,6 +1264,19 @@ export const CuratedModuleAbi = [
         internalType: "bytes32",
         name: "",
         type: "bytes32",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "registry",
+    outputs: [
+      {
+        internalType: "address",
+        name: "",
+        type: "address",
       },
     ],
     stateMutability: "view",
@@ -1575,12 +1609,13 @@ export interface CuratedModuleContract extends BaseContract {
       deadline: BigNumberish,
       payTo: AddressLike,
     ],
-    bigint,
+    [charged: bigint, active: bigint],
     ContractTransactionResponse
   >;
   operatorCount: BaseContractMethod<[], bigint, bigint>;
   operatorManager: BaseContractMethod<[operatorId: BigNumberish], string, string>;
   proxiableUUID: BaseContractMethod<[], string, string>;
+  registry: BaseContractMethod<[], string, string>;
   removeKeys: BaseContractMethod<
     [operatorId: BigNumberish, pubkeys: BytesLike, signatures: BytesLike],
     void,

@@ -203,6 +203,22 @@ export const ServiceRegistryAbi = [
   {
     inputs: [
       {
+        internalType: "address",
+        name: "module",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "moduleRegistry",
+        type: "address",
+      },
+    ],
+    name: "ModuleRegistryMismatch",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256",
         name: "serviceId",
         type: "uint256",
@@ -740,6 +756,25 @@ export const ServiceRegistryAbi = [
       },
     ],
     name: "ModuleBondless",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "address",
+        name: "module",
+        type: "address",
+      },
+    ],
+    name: "ModuleRecorded",
     type: "event",
   },
   {
@@ -2311,6 +2346,19 @@ export const ServiceRegistryAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "slashingModule",
+    outputs: [
+      {
+        internalType: "address",
+        name: "module",
+        type: "address",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "uint256",
@@ -2617,6 +2665,7 @@ export interface ServiceRegistryContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
+  slashingModule: BaseContractMethod<[], string, string>;
   stakeOf: BaseContractMethod<
     [serviceId: BigNumberish, moduleId: BigNumberish, operatorId: BigNumberish],
     bigint,

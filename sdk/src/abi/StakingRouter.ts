@@ -1513,35 +1513,6 @@ export const StakingRouterAbi = [
         name: "moduleId",
         type: "uint256",
       },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "amount",
-        type: "uint256",
-      },
-    ],
-    name: "lockOperatorBond",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "locked",
-        type: "uint256",
-      },
-    ],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
     ],
     name: "moduleAndStake",
     outputs: [
@@ -1619,6 +1590,35 @@ export const StakingRouterAbi = [
     ],
     name: "penalizeReputation",
     outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "moduleId",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "slashed",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "penaltyBps",
+        type: "uint256",
+      },
+    ],
+    name: "penalizeSlash",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "bps",
+        type: "uint256",
+      },
+    ],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -1859,78 +1859,6 @@ export const StakingRouterAbi = [
   {
     inputs: [
       {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "amount",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "unlock",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "fromClass",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "penaltyBps",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "deadline",
-        type: "uint256",
-      },
-      {
-        internalType: "address",
-        name: "recipient",
-        type: "address",
-      },
-    ],
-    name: "slashOperator",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "charged",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "classLoss",
-        type: "uint256",
-      },
-    ],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "slashingModule",
-    outputs: [
-      {
-        internalType: "address",
-        name: "module",
-        type: "address",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "bytes4",
         name: "interfaceId",
         type: "bytes4",
@@ -1958,29 +1886,6 @@ export const StakingRouterAbi = [
       },
     ],
     stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
-        name: "moduleId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "operatorId",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "amount",
-        type: "uint256",
-      },
-    ],
-    name: "unlockOperatorBond",
-    outputs: [],
-    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -2224,11 +2129,6 @@ export interface StakingRouterContract extends BaseContract {
     [registered: boolean, moduleId: bigint, operatorId: bigint, keyIndex: bigint],
     [registered: boolean, moduleId: bigint, operatorId: bigint, keyIndex: bigint]
   >;
-  lockOperatorBond: BaseContractMethod<
-    [moduleId: BigNumberish, operatorId: BigNumberish, amount: BigNumberish],
-    bigint,
-    ContractTransactionResponse
-  >;
   moduleAndStake: BaseContractMethod<
     [moduleId: BigNumberish],
     [out0: string, out1: bigint],
@@ -2240,6 +2140,11 @@ export interface StakingRouterContract extends BaseContract {
   penalizeReputation: BaseContractMethod<
     [moduleId: BigNumberish, bps: BigNumberish],
     void,
+    ContractTransactionResponse
+  >;
+  penalizeSlash: BaseContractMethod<
+    [moduleId: BigNumberish, slashed: BigNumberish, penaltyBps: BigNumberish],
+    bigint,
     ContractTransactionResponse
   >;
   pool: BaseContractMethod<[], string, string>;
@@ -2287,28 +2192,8 @@ export interface StakingRouterContract extends BaseContract {
     void,
     ContractTransactionResponse
   >;
-  slashOperator: BaseContractMethod<
-    [
-      moduleId: BigNumberish,
-      operatorId: BigNumberish,
-      amount: BigNumberish,
-      unlock: BigNumberish,
-      fromClass: BigNumberish,
-      penaltyBps: BigNumberish,
-      deadline: BigNumberish,
-      recipient: AddressLike,
-    ],
-    [charged: bigint, classLoss: bigint],
-    ContractTransactionResponse
-  >;
-  slashingModule: BaseContractMethod<[], string, string>;
   supportsInterface: BaseContractMethod<[interfaceId: BytesLike], boolean, boolean>;
   transientBalance: BaseContractMethod<[], bigint, bigint>;
-  unlockOperatorBond: BaseContractMethod<
-    [moduleId: BigNumberish, operatorId: BigNumberish, amount: BigNumberish],
-    void,
-    ContractTransactionResponse
-  >;
   updateModule: BaseContractMethod<
     [
       moduleId: BigNumberish,
