@@ -254,7 +254,7 @@ contract BondedModule is ModuleBase, IBondedModule {
 
     /// @inheritdoc IBondedModule
     function withdrawableBond(uint256 operatorId) public view returns (uint256) {
-        Operator storage op = _operator(operatorId);
+        OperatorRecord storage op = _operator(operatorId);
         Bond storage b = _bonded().bonds[operatorId];
         uint256 needed = _required(operatorId, op.depositedKeys - op.exitedKeys);
         // An active operator keeps one first-key bond: its slot stays paid for (see registerOperator).
@@ -370,7 +370,10 @@ contract BondedModule is ModuleBase, IBondedModule {
     }
 
     /// @dev Keys the free bond covers: exited keys need no bond any more.
-    function _keyLimit(uint256 operatorId, Operator storage op) internal view override returns (uint256) {
+    function _keyLimit(
+        uint256 operatorId,
+        OperatorRecord storage op
+    ) internal view override returns (uint256) {
         Bond storage b = _bonded().bonds[operatorId];
         uint256 free = b.amount - b.locked;
         BondCurve storage c = _curve(operatorId);

@@ -51,7 +51,7 @@ contract CuratedModule is ModuleBase, ICuratedModule {
 
     /// @inheritdoc ICuratedModule
     function setVettedLimit(uint256 operatorId, uint256 limit) external onlyRole(OPERATOR_MANAGER_ROLE) {
-        Operator storage op = _operator(operatorId);
+        OperatorRecord storage op = _operator(operatorId);
         // Vetting below what was deposited would make deposited keys "unvetted": clamp instead.
         if (limit < op.depositedKeys) limit = op.depositedKeys;
         // Vetting approves keys governance has seen: keys uploaded later need a new vote.
@@ -107,7 +107,7 @@ contract CuratedModule is ModuleBase, ICuratedModule {
         }
     }
 
-    function _keyLimit(uint256 operatorId, Operator storage) internal view override returns (uint256) {
+    function _keyLimit(uint256 operatorId, OperatorRecord storage) internal view override returns (uint256) {
         return _curated().vettedLimit[operatorId];
     }
 }

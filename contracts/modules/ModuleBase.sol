@@ -26,14 +26,22 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     /// @dev Exit requests outstanding at once per operator, each with its own deadline. With
     /// one report per frame and a deadline of a few frames, an operator that exits in time has
     /// at most a few; past that, a new part shares the newest deadline (earlier, never later).
-    /// Three: the parts live in the operator's third slot beside `exitDeadline` (64 bits each).
+    /// Three: the parts live in the operator's third slot beside `exitRequested` (64 bits each).
     uint256 public constant MAX_EXIT_TRANCHES = 3;
-    /// @dev One outstanding part in `Operator.exitParts`: `upTo` in the low 24 bits (validators:
+    /// @dev One outstanding part in `OperatorRecord.exitParts`: `upTo` in the low 24 bits (validators:
     /// 2^24 of them would hold more than every ether in existence), its deadline in the next 40.
     uint256 private constant PART_BITS = 64;
     uint256 private constant UP_TO_BITS = 24;
 
-    struct Operator {
+    /// @dev An operator in storage, three slots. Slot 0: manager ‖ active ‖ totalKeys ‖
+    /// depositedKeys; slot 1: exitedKeys ‖ depositable ‖ rewardAddress (its top 32 bits unused:
+    /// `exitRequested` was there before gas pass "exitpack"); slot 2, the exit word:
+    /// exitRequested (bits 0–55) ‖ registered (bit 56) ‖ exitParts (bits 64–255). An exit request
+    /// (a slash's, an ExitManager's) changes the requested count and the parts together, so it
+    /// writes the exit word only (`_setParts`): one SSTORE where slot 1 was rewritten beside it.
+    /// The oldest part's deadline, which this slot cached before, is read from the low part
+    /// (`_oldestDeadline`). `getOperator` returns the `Operator` view, unchanged.
+    struct OperatorRecord {
         address manager; // adds and removes keys, manages the bond
         bool active;
         uint32 totalKeys;
@@ -41,16 +49,34 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint32 exitedKeys;
         uint32 depositable; // cached `_depositable(op)`, summed in `totalDepositable`
         address rewardAddress;
-        uint32 exitRequested; // validators asked to exit, cumulative (never lowered)
-        uint56 exitDeadline; // when the oldest part not yet exited falls due (0: none outstanding)
+        // Validators asked to exit, cumulative (never lowered; ≤ depositedKeys, a uint32). 56
+        // bits wide: it does not fit slot 1's last 32 bits, so it opens slot 2 and fills the
+        // bits below `registered`, which keeps `registered` and `exitParts` where they were.
+        uint56 exitRequested;
         // Set when the operator is added and kept by every write of this slot (`_setParts`):
         // the slot is never zero, so an exit request (a slash's, an ExitManager's) rewrites it
         // (5,000 gas) where it would fill a fresh slot (20,000) on the first request.
         bool registered;
         // The outstanding parts of the exit requests, oldest in the low bits, 64 bits each
         // (exited keys must reach `upTo` by `deadline`; an empty part is 0, a part's upTo ≥ 1).
-        // In the slot of `exitDeadline`: one slot, not three (a separate schedule's head ‖ len
+        // In the slot of `exitRequested`: one slot, not three (a separate schedule's head ‖ len
         // and its first part).
+        uint192 exitParts;
+    }
+
+    /// @notice An operator's record as `getOperator` returns it (the ABI before gas pass
+    /// "exitpack"): `exitDeadline` is the oldest outstanding part's deadline (0: none).
+    struct Operator {
+        address manager;
+        bool active;
+        uint32 totalKeys;
+        uint32 depositedKeys;
+        uint32 exitedKeys;
+        uint32 depositable;
+        address rewardAddress;
+        uint32 exitRequested;
+        uint56 exitDeadline;
+        bool registered;
         uint192 exitParts;
     }
 
@@ -64,7 +90,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint64 totalDeposited;
         uint64 totalExited;
         uint64 reportedExited; // module-level exited validators as the oracle reported them
-        mapping(uint256 operatorId => Operator) operators;
+        mapping(uint256 operatorId => OperatorRecord) operators;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cascade.storage.ModuleBase")) - 1)) & ~bytes32(uint256(0xff))
@@ -179,7 +205,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         bytes calldata signatures
     ) external onlyManager(operatorId) {
         ModuleBaseStorage storage $ = _base();
-        Operator storage op = $.operators[operatorId];
+        OperatorRecord storage op = $.operators[operatorId];
         uint256 count = _checkKeyLengths(pubkeys, signatures);
         uint256 total = op.totalKeys;
         require(count <= total, RemoveDepositedKeys(operatorId, 0, op.depositedKeys));
@@ -208,7 +234,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         // the same walk as `depositPlan`, so the keeper knows which bytes to send. The router
         // checks the bytes of each key against its registry entry for (module, id, index).
         for (uint256 step; step < n && done < count; ++step) {
-            Operator storage op = $.operators[id];
+            OperatorRecord storage op = $.operators[id];
             uint256 take = op.depositable;
             if (take != 0) {
                 if (take > count - done) take = count - done;
@@ -239,7 +265,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         ModuleBaseStorage storage $ = _base();
         require(operatorIds.length == exited.length, InvalidKeysLength(operatorIds.length, exited.length));
         for (uint256 i; i < operatorIds.length; ++i) {
-            Operator storage op = _operator(operatorIds[i]);
+            OperatorRecord storage op = _operator(operatorIds[i]);
             uint256 e = exited[i];
             require(e <= op.depositedKeys, ExitedAboveDeposited(operatorIds[i], e, op.depositedKeys));
             if (e > op.exitedKeys) {
@@ -285,7 +311,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         address payTo
     ) external onlyRegistry returns (uint256 charged, uint256 active) {
         ModuleBaseStorage storage $ = _base();
-        Operator storage op = $.operators[operatorId];
+        OperatorRecord storage op = $.operators[operatorId];
         // Every operator has a manager (`_newOperator`; never zeroed): an unknown id has none.
         // Its slot is read below anyway, so this check reads no other (`_operator` would read
         // the module's totals for `operatorCount`).
@@ -299,16 +325,21 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         active = deposited > exited ? deposited - exited : 0;
     }
 
-    function _requestExits(uint256 operatorId, Operator storage op, uint256 count, uint256 deadline) private {
+    function _requestExits(
+        uint256 operatorId,
+        OperatorRecord storage op,
+        uint256 count,
+        uint256 deadline
+    ) private {
         uint256 exited = op.exitedKeys;
-        uint256 stored = op.exitParts;
+        (uint256 requested, uint256 stored) = _exitWord(op);
         // Parts the operator has exited are dropped (written below with whatever else changes).
         uint256 parts = _pruned(stored, exited);
         uint256 active = op.depositedKeys - exited;
         if (count > active) count = active;
         uint256 target = exited + count;
-        if (target > op.exitRequested) {
-            op.exitRequested = uint32(target); // ≤ depositedKeys, a uint32
+        if (target > requested) {
+            requested = target; // ≤ depositedKeys, a uint32
             uint256 len = _partCount(parts);
             uint256 upTo = SafeCast.toUint24(target);
             uint256 shift = len * PART_BITS;
@@ -328,17 +359,19 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
             // A repeat (or a smaller request): nothing new is due; report when the target falls due.
             deadline = _dueBy(parts, target);
         }
-        // Parts exited are dropped and a new target recorded in one write of the exit word.
-        if (parts != stored) _setParts(op, parts);
+        // Parts exited are dropped and a new target recorded in one write of the exit word. A
+        // raised target always changes the parts (the newest part's upTo becomes it), so
+        // `parts != stored` covers a changed `requested` too.
+        if (parts != stored) _setParts(op, requested, parts);
         emit ExitRequested(operatorId, count, deadline);
     }
 
     /// @dev Drops the parts the operator has exited; the oldest remaining part's deadline is
     /// the one `exitOverdue` checks.
-    function _pruneExits(Operator storage op) private {
-        uint256 stored = op.exitParts;
+    function _pruneExits(OperatorRecord storage op) private {
+        (uint256 requested, uint256 stored) = _exitWord(op);
         uint256 parts = _pruned(stored, op.exitedKeys);
-        if (parts != stored) _setParts(op, parts);
+        if (parts != stored) _setParts(op, requested, parts);
     }
 
     /// @dev `parts` without those `exited` validators have reached (they are the oldest).
@@ -347,17 +380,29 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         return parts;
     }
 
-    /// @dev Writes the outstanding parts (< 2^192: at most MAX_EXIT_TRANCHES of 64 bits) and
-    /// `exitDeadline`, the oldest part's deadline (0 when none), in one write: the operator's
-    /// third slot is `exitDeadline` (low 56 bits) ‖ `registered` (bit 56, kept set: 2^56) ‖
-    /// `exitParts` (from bit 64).
-    function _setParts(Operator storage op, uint256 parts) private {
+    /// @dev The exit word read once: `exitRequested` (low 56 bits) and `exitParts` (from bit 64).
+    function _exitWord(OperatorRecord storage op) private view returns (uint256 requested, uint256 parts) {
         assembly ("memory-safe") {
-            sstore(
-                add(op.slot, 2),
-                or(or(and(shr(UP_TO_BITS, parts), 0xffffffffff), shl(64, parts)), 0x100000000000000)
-            )
+            let word := sload(add(op.slot, 2))
+            requested := and(word, 0xffffffffffffff)
+            parts := shr(64, word)
         }
+    }
+
+    /// @dev Writes `requested` (≤ depositedKeys, a uint32) and the outstanding parts (< 2^192: at
+    /// most MAX_EXIT_TRANCHES of 64 bits) in one write: the operator's third slot is
+    /// `exitRequested` (low 56 bits) ‖ `registered` (bit 56, kept set: 2^56) ‖ `exitParts` (from
+    /// bit 64). The exit word's only writer after `_newOperator`.
+    function _setParts(OperatorRecord storage op, uint256 requested, uint256 parts) private {
+        assembly ("memory-safe") {
+            sstore(add(op.slot, 2), or(or(requested, shl(64, parts)), 0x100000000000000))
+        }
+    }
+
+    /// @dev The deadline of the oldest outstanding part, the low one (0: none outstanding): what
+    /// `exitDeadline` cached before gas pass "exitpack".
+    function _oldestDeadline(uint256 parts) private pure returns (uint256) {
+        return uint40(parts >> UP_TO_BITS);
     }
 
     /// @dev Deadline of the first outstanding part that covers `target` (0: nothing outstanding).
@@ -402,7 +447,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint256 id = $.cursor;
         uint256 done;
         for (uint256 step; step < n && done < count; ++step) {
-            Operator storage op = $.operators[id];
+            OperatorRecord storage op = $.operators[id];
             uint256 take = op.depositable;
             if (take != 0) {
                 if (take > count - done) take = count - done;
@@ -422,8 +467,23 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     /// @notice An operator's record.
+    /// @dev Built from the stored record: `exitDeadline` is the oldest outstanding part's.
     function getOperator(uint256 operatorId) external view returns (Operator memory) {
-        return _operator(operatorId);
+        OperatorRecord storage op = _operator(operatorId);
+        Operator memory o;
+        uint256 parts = op.exitParts;
+        o.manager = op.manager;
+        o.active = op.active;
+        o.totalKeys = op.totalKeys;
+        o.depositedKeys = op.depositedKeys;
+        o.exitedKeys = op.exitedKeys;
+        o.depositable = op.depositable;
+        o.rewardAddress = op.rewardAddress;
+        o.exitRequested = uint32(op.exitRequested);
+        o.exitDeadline = uint56(_oldestDeadline(parts));
+        o.registered = op.registered;
+        o.exitParts = uint192(parts);
+        return o;
     }
 
     /// @notice Number of operators ever added.
@@ -438,7 +498,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
 
     /// @inheritdoc IStakingModule
     function activeValidatorsOf(uint256 operatorId) external view returns (uint256) {
-        Operator storage op = _operator(operatorId);
+        OperatorRecord storage op = _operator(operatorId);
         return op.depositedKeys - op.exitedKeys;
     }
 
@@ -449,8 +509,8 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
 
     /// @inheritdoc IStakingModule
     function exitRequestOf(uint256 operatorId) external view returns (uint256 requested, uint256 deadline) {
-        Operator storage op = _operator(operatorId);
-        return (op.exitRequested, op.exitDeadline);
+        OperatorRecord storage op = _operator(operatorId);
+        return (op.exitRequested, _oldestDeadline(op.exitParts));
     }
 
     /// @inheritdoc IStakingModule
@@ -470,8 +530,9 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
 
     /// @inheritdoc IStakingModule
     function exitOverdue(uint256 operatorId) external view returns (bool) {
-        Operator storage op = _operator(operatorId);
-        return op.exitDeadline != 0 && block.timestamp > op.exitDeadline && op.exitedKeys < op.exitRequested;
+        OperatorRecord storage op = _operator(operatorId);
+        uint256 deadline = _oldestDeadline(op.exitParts);
+        return deadline != 0 && block.timestamp > deadline && op.exitedKeys < op.exitRequested;
     }
 
     /// @inheritdoc IStakingModule
@@ -506,7 +567,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         id = $.operatorCount;
         require(id < MAX_OPERATORS, TooManyOperators(MAX_OPERATORS));
         $.operatorCount = SafeCast.toUint32(id + 1);
-        Operator storage op = $.operators[id];
+        OperatorRecord storage op = $.operators[id];
         op.manager = manager;
         op.rewardAddress = rewardAddress;
         op.active = true;
@@ -520,7 +581,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
 
     function _addKeys(uint256 operatorId, bytes calldata pubkeys, bytes calldata signatures) internal {
         ModuleBaseStorage storage $ = _base();
-        Operator storage op = $.operators[operatorId];
+        OperatorRecord storage op = $.operators[operatorId];
         require(op.active, OperatorInactive(operatorId));
         uint256 count = _checkKeyLengths(pubkeys, signatures);
         require(count != 0, ZeroKeys());
@@ -539,7 +600,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     /// nonce when they changed.
     function _refresh(uint256 operatorId) internal returns (bool changed) {
         ModuleBaseStorage storage $ = _base();
-        Operator storage op = $.operators[operatorId];
+        OperatorRecord storage op = $.operators[operatorId];
         uint256 limit = op.active ? _keyLimit(operatorId, op) : 0;
         if (limit > op.totalKeys) limit = op.totalKeys;
         uint256 fresh = limit > op.depositedKeys ? limit - op.depositedKeys : 0;
@@ -553,7 +614,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     }
 
     function _setOperatorActive(uint256 operatorId, bool active) internal {
-        Operator storage op = _operator(operatorId);
+        OperatorRecord storage op = _operator(operatorId);
         op.active = active;
         _refresh(operatorId);
         emit OperatorActiveChanged(operatorId, active);
@@ -566,7 +627,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         emit KeyNonceChanged(nonce);
     }
 
-    function _operator(uint256 operatorId) internal view returns (Operator storage op) {
+    function _operator(uint256 operatorId) internal view returns (OperatorRecord storage op) {
         ModuleBaseStorage storage $ = _base();
         require(operatorId < $.operatorCount, UnknownOperator(operatorId));
         op = $.operators[operatorId];
@@ -601,5 +662,5 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
     function _onReport() internal virtual {}
 
     /// @dev Keys `[0, limit)` of the operator may be deposited (exited ones included).
-    function _keyLimit(uint256 operatorId, Operator storage op) internal view virtual returns (uint256);
+    function _keyLimit(uint256 operatorId, OperatorRecord storage op) internal view virtual returns (uint256);
 }

@@ -7,15 +7,20 @@ import {IStakingModule} from "../../contracts/interfaces/IStakingModule.sol";
 import {IStakingRouter} from "../../contracts/interfaces/IStakingRouter.sol";
 import {CuratedModule} from "../../contracts/modules/CuratedModule.sol";
 import {BondedModule} from "../../contracts/modules/BondedModule.sol";
+import {ModuleBase} from "../../contracts/modules/ModuleBase.sol";
 import {ModuleWord} from "../../contracts/router/ModuleWord.sol";
 import {RouterFixture} from "../utils/RouterFixture.sol";
 
 /// @dev The modules' report callback and router checks (gas pass "modslots"): the router is an
 /// implementation immutable, κ's two bond totals share a slot, and the reported exited count
-/// sits beside the totals: the bonded module's `onExitedReported` reads two storage slots.
+/// sits beside the totals: the bonded module's `onExitedReported` reads two storage slots. And
+/// the operator's exit word (gas pass "exitpack"): an exit request writes one slot.
 contract ModuleSlotsTest is RouterFixture {
     address private accounting = makeAddr("accounting");
     uint256 private constant EXITED = 3;
+    // keccak256(abi.encode(uint256(keccak256("cascade.storage.ModuleBase")) - 1)) & ~bytes32(uint256(0xff))
+    uint256 private constant BASE_SLOT = 0x26e13468e3f5ab206c492c6efa3f2d4400de346ad6be0b2f4bfcb78b92f83500;
+    uint256 private constant MARKER = 1 << 56; // `registered`
 
     function setUp() public {
         _deployDefault();
@@ -145,6 +150,109 @@ contract ModuleSlotsTest is RouterFixture {
         _report(EXITED);
         assertEq(bonded.kappaBond(), bonded.totalBond(), "report 4: unchanged snapshot");
         assertEq(bonded.kappaBond(), total + 23 ether, "report 4: unchanged snapshot (value)");
+    }
+
+    function _getOperator(uint256 moduleId) private view returns (ModuleBase.Operator memory) {
+        return moduleId == 0 ? curated.getOperator(0) : bonded.getOperator(0);
+    }
+
+    /// Operator 0's exit word (the record's third slot) in module `mod`, and its slot 1.
+    function _opSlots(address mod) private view returns (uint256 slot1, uint256 word) {
+        uint256 op = uint256(keccak256(abi.encode(uint256(0), BASE_SLOT + 2)));
+        slot1 = uint256(vm.load(mod, bytes32(op + 1)));
+        word = uint256(vm.load(mod, bytes32(op + 2)));
+    }
+
+    /// An exit request (the ExitManager's path; a slash's `onSlash` shares `_requestExits`)
+    /// writes one slot of the operator in both modules, the exit word: exitRequested (low 56
+    /// bits) ‖ marker (bit 56) ‖ parts (from bit 64). Slot 1 (exitedKeys ‖ depositable ‖
+    /// rewardAddress), where exitRequested lived before, is not written. Every view answers as
+    /// before: the deadline is the oldest outstanding part's.
+    function test_requestExits_writesTheExitWordOnly() public {
+        for (uint256 moduleId; moduleId < 2; ++moduleId) {
+            uint256 snap = vm.snapshotState();
+            uint256 d1 = block.timestamp + 1 days;
+            uint256 d2 = d1 + 1 days;
+            _requestTwoParts(moduleId, d1, d2);
+            _pruneTheFirst(moduleId, d1, d2);
+            vm.revertToState(snap);
+        }
+    }
+
+    function _module(uint256 moduleId) private view returns (IStakingModule) {
+        return moduleId == 0 ? IStakingModule(address(curated)) : IStakingModule(address(bonded));
+    }
+
+    /// Requests 4 exits due by `d1`, then 6 due by `d2`: one write each, of the exit word.
+    function _requestTwoParts(uint256 moduleId, uint256 d1, uint256 d2) private {
+        IStakingModule mod = _module(moduleId);
+        uint256 op = uint256(keccak256(abi.encode(uint256(0), BASE_SLOT + 2)));
+        (uint256 slot1, uint256 word) = _opSlots(address(mod));
+        assertEq(word, MARKER, "a new operator's word: the marker alone");
+
+        vm.record();
+        vm.prank(address(exits));
+        mod.requestExits(0, 4, d1);
+        (, bytes32[] memory writes) = vm.accesses(address(mod));
+        assertEq(writes.length, 1, "one write");
+        assertEq(uint256(writes[0]), op + 2, "of the exit word");
+        uint256 p1 = 4 | (d1 << 24);
+        (uint256 slot1After, uint256 wordAfter) = _opSlots(address(mod));
+        assertEq(slot1After, slot1, "slot 1 unchanged");
+        assertEq(wordAfter, 4 | MARKER | (p1 << 64), "requested 4 | marker | one part");
+
+        // A second part with a later deadline: requested 6, still due by the first's.
+        vm.record();
+        vm.prank(address(exits));
+        mod.requestExits(0, 6, d2);
+        (, writes) = vm.accesses(address(mod));
+        assertEq(writes.length, 1, "one write (second request)");
+        uint256 parts = p1 | ((6 | (d2 << 24)) << 64);
+        (slot1After, wordAfter) = _opSlots(address(mod));
+        assertEq(slot1After, slot1, "slot 1 still unchanged");
+        assertEq(wordAfter, 6 | MARKER | (parts << 64), "requested 6 | marker | two parts");
+        _assertTwoParts(moduleId, d1, d2, parts);
+    }
+
+    /// Every view of the two parts: as before the pass, the deadline is the oldest part's.
+    function _assertTwoParts(uint256 moduleId, uint256 d1, uint256 d2, uint256 parts) private view {
+        IStakingModule mod = _module(moduleId);
+        (uint256 requested, uint256 deadline) = mod.exitRequestOf(0);
+        assertEq(requested, 6, "exitRequestOf: requested");
+        assertEq(deadline, d1, "exitRequestOf: the oldest part's deadline");
+        ModuleBase.Operator memory o = _getOperator(moduleId);
+        assertEq(o.exitRequested, 6, "getOperator.exitRequested");
+        assertEq(o.exitDeadline, d1, "getOperator.exitDeadline");
+        assertEq(o.exitParts, parts, "getOperator.exitParts");
+        assertTrue(o.registered, "getOperator.registered");
+        assertEq(o.exitedKeys, 0, "getOperator.exitedKeys");
+        assertEq(o.depositedKeys, 10, "getOperator.depositedKeys");
+        (uint256[] memory upTo, uint256[] memory deadlines) = mod.exitTranchesOf(0);
+        assertEq(upTo.length, 2, "two parts");
+        assertEq(upTo[0] * 1e12 + deadlines[0], 4 * 1e12 + d1, "part 0");
+        assertEq(upTo[1] * 1e12 + deadlines[1], 6 * 1e12 + d2, "part 1");
+        assertFalse(mod.exitOverdue(0), "not yet due");
+    }
+
+    /// Past `d1` the operator is overdue; its first 4 exits prune the first part: the deadline
+    /// becomes `d2`, the requested count stays 6.
+    function _pruneTheFirst(uint256 moduleId, uint256 d1, uint256 d2) private {
+        IStakingModule mod = _module(moduleId);
+        vm.warp(d1 + 1);
+        assertTrue(mod.exitOverdue(0), "the first part overdue");
+        uint256[] memory ids = new uint256[](1);
+        uint256[] memory exited = new uint256[](1);
+        exited[0] = 4;
+        vm.prank(address(exits));
+        mod.updateExited(ids, exited);
+        (, uint256 word) = _opSlots(address(mod));
+        assertEq(word, 6 | MARKER | ((6 | (d2 << 24)) << 64), "requested 6 | marker | the second part");
+        (uint256 requested, uint256 deadline) = mod.exitRequestOf(0);
+        assertEq(requested * 1e12 + deadline, 6 * 1e12 + d2, "exitRequestOf after the prune");
+        assertEq(_getOperator(moduleId).exitDeadline, d2, "getOperator.exitDeadline after the prune");
+        assertFalse(mod.exitOverdue(0), "the second part not yet due");
+        vm.warp(d2 + 1);
+        assertTrue(mod.exitOverdue(0), "the second part overdue");
     }
 
     function _distinct(bytes32[] memory slots) private pure returns (uint256 n) {

@@ -103,27 +103,38 @@ contract SlashBondStepTest is ServicesFixture {
     }
 
     /// The module's writes for that slash: the bond (amount ‖ lock) once, the bond totals
-    /// (total ‖ κ's bond) once, the operator's exit request in two slots (exitRequested; parts
-    /// ‖ deadline) once each, and nothing of the module totals (depositable ‖ key nonce).
+    /// (total ‖ κ's bond) once, the operator's exit request in one slot (the exit word:
+    /// exitRequested ‖ marker ‖ parts, gas pass "exitpack"; slot 1 was written beside it
+    /// before), and nothing of the module totals (depositable ‖ key nonce).
     function test_executeSlash_writesEachModuleSlotOnce() public {
         _topUpTo(10 ether);
         uint256 id = _request(1000);
         _report(); // κ's bond snapshot: the charge lowers it
         vm.warp(block.timestamp + VETO_WINDOW);
         uint256 kappaBefore = bonded.kappaBond();
+        uint256 opSlot = uint256(keccak256(abi.encode(uint256(0), BASE_SLOT + 2)));
+        bytes32 slot1Before = vm.load(address(bonded), bytes32(opSlot + 1));
 
         vm.record();
         registry.executeSlash(id);
         (, bytes32[] memory writes) = vm.accesses(address(bonded));
 
         uint256 bondSlot = uint256(keccak256(abi.encode(uint256(0), BONDED_SLOT + 3)));
-        uint256 opSlot = uint256(keccak256(abi.encode(uint256(0), BASE_SLOT + 2)));
         assertEq(_writes(writes, bondSlot), 1, "bond and lock: one write");
         assertEq(_writes(writes, BONDED_SLOT + 2), 1, "total and kappa bond: one write");
-        assertEq(_writes(writes, opSlot + 1), 1, "exitRequested: one write");
-        assertEq(_writes(writes, opSlot + 2), 1, "exit parts and deadline: one write");
+        assertEq(_writes(writes, opSlot + 1), 0, "slot 1 (exited, depositable, reward): not written");
+        assertEq(_writes(writes, opSlot + 2), 1, "exitRequested and parts: one write");
         assertEq(_writes(writes, BASE_SLOT), 0, "module totals and nonce untouched");
-        assertEq(writes.length, 4, "nothing else");
+        assertEq(writes.length, 3, "nothing else");
+        assertEq(vm.load(address(bonded), bytes32(opSlot + 1)), slot1Before, "slot 1 unchanged");
+        // The exit word: exitRequested 3 (low 56 bits) ‖ the marker (bit 56) ‖ one part
+        // (upTo 3 ‖ deadline) from bit 64.
+        uint256 part = 3 | ((block.timestamp + EXIT_DEADLINE) << 24);
+        assertEq(
+            uint256(vm.load(address(bonded), bytes32(opSlot + 2))),
+            3 | (1 << 56) | (part << 64),
+            "the word"
+        );
 
         assertEq(bonded.kappaBond(), kappaBefore - 9.6 ether, "kappa lowered by the charge");
         assertEq(bonded.kappaBond(), bonded.totalBond(), "to the new total");
@@ -255,10 +266,11 @@ contract SlashBondStepTest is ServicesFixture {
     // ----------------------------------------------------------------
     // Moved from its own file (one system-embedding test contract less: the coverage build's
     // output is bounded by the wasm solc's memory, scripts/coverage-build.ts).
-    // The operator's exit word (gas pass "exitword"): the slot of `exitDeadline` ‖ the exit
-    // parts is never zero from the operator's creation on (a marker set by `_newOperator` and kept
-    // by every write), so no exit request fills a fresh slot; `exitDeadline` still reads 0 when
-    // nothing is outstanding. And the router's slash/lock/unlock find their module without the
+    // The operator's exit word (gas pass "exitword"): the slot of the exit parts (and, since gas
+    // pass "exitpack", of `exitRequested`, in place of a cached `exitDeadline`) is never zero from
+    // the operator's creation on (a marker set by `_newOperator` and kept by every write), so no
+    // exit request fills a fresh slot; the deadline views still read 0 when nothing is
+    // outstanding. And the router's slash/lock/unlock find their module without the
     // array's length, still refusing an unknown module. Curated operator 0 and bonded operator 0
     // each have 3 active validators and secure 96 ETH of a tier-1 service.
 
@@ -271,7 +283,7 @@ contract SlashBondStepTest is ServicesFixture {
         return IStakingModule(router.getModule(moduleId).module);
     }
 
-    /// @dev The raw third slot of the operator's record (`exitDeadline` ‖ marker ‖ parts).
+    /// @dev The raw third slot of the operator's record (`exitRequested` ‖ marker ‖ parts).
     function _exitWord(uint256 moduleId, uint256 operatorId) private view returns (uint256) {
         uint256 op = uint256(keccak256(abi.encode(operatorId, BASE_SLOT + 2)));
         return uint256(vm.load(address(_module(moduleId)), bytes32(op + 2)));
@@ -308,8 +320,9 @@ contract SlashBondStepTest is ServicesFixture {
         _assertNothingOutstanding(1, b, "new bonded operator");
     }
 
-    /// Every exited validator pruned from the schedule leaves the word non-zero (the marker),
-    /// with `exitDeadline` and the parts back to 0; the next request rewrites it.
+    /// Every exited validator pruned from the schedule leaves the word non-zero (the marker and
+    /// `exitRequested`, which the prune keeps), with the deadline and the parts back to 0; the
+    /// next request rewrites it.
     function test_fullExitAndPrune_keepsTheWordNonZero() public {
         uint256 deadline = block.timestamp + 1 days;
         for (uint256 moduleId; moduleId < 2; ++moduleId) {
@@ -325,6 +338,9 @@ contract SlashBondStepTest is ServicesFixture {
             vm.prank(address(exits));
             m.updateExited(ids, exited);
             assertNotEq(_exitWord(moduleId, 0), 0, "the pruned word keeps its marker");
+            assertEq(_exitWord(moduleId, 0), 3 | (1 << 56), "requested 3 and the marker, no parts");
+            (requested, ) = m.exitRequestOf(0);
+            assertEq(requested, 3, "the prune keeps the requested count");
             _assertNothingOutstanding(moduleId, 0, "after the full prune");
         }
     }

@@ -162,8 +162,8 @@ contract ExecuteSlashTest is ServicesFixture {
     }
 
     /// An operator never asked to exit before: the slash's exit request fills no fresh module
-    /// slot (the operator's third, `exitDeadline` ‖ the parts, is written at its creation: gas
-    /// pass "exitword"; one fresh slot before it, three before the fourth slash pass).
+    /// slot (the operator's third, now `exitRequested` ‖ the parts, is written at its creation:
+    /// gas pass "exitword"; one fresh slot before it, three before the fourth slash pass).
     function test_executeSlash_firstExitRequestFillsNoModuleSlot() public {
         uint256 id = _requestAndWait(0, 0, 100);
         (uint256 requested, uint256 deadline) = curated.exitRequestOf(0);
