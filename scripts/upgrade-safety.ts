@@ -25,7 +25,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -66,12 +66,16 @@ export interface Analysis {
  * The Hardhat 3 build-info inputs that hold the project's contracts, merged into one: a file with
  * its own compiler settings (an override in hardhat.config.ts) gets a compilation job, and so a
  * build-info, of its own. The sources are recompiled below with one setting, so the union of
- * their sources is the whole project.
+ * their sources is the whole project. Oldest first, so that where an incremental compile left an
+ * earlier build-info beside a newer one, the newer sources win.
  */
 function hardhatInput(): { input: any; solcVersion: string } {
   const dir = join(ROOT, "artifacts/build-info");
   let merged: { input: any; solcVersion: string } | undefined;
-  for (const f of readdirSync(dir).sort()) {
+  const files = readdirSync(dir).sort(
+    (a, b) => statSync(join(dir, a)).mtimeMs - statSync(join(dir, b)).mtimeMs || a.localeCompare(b),
+  );
+  for (const f of files) {
     if (!f.endsWith(".json") || f.endsWith(".output.json")) continue;
     const b = JSON.parse(readFileSync(join(dir, f), "utf8"));
     if (!Object.keys(b.input?.sources ?? {}).some((s) => s.startsWith("project/contracts/"))) continue;

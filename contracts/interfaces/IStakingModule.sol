@@ -115,8 +115,9 @@ interface IStakingModule {
     /// `requestExits`: a repeated request moves no deadline; no request when none is active).
     /// @param payTo where the charge goes: the pool
     /// @return charged what was actually charged and sent (0 for modules without collateral)
-    /// @return active the module's validators deposited and not reported exited (the router's
-    /// count: the registry asks the router for a reputation penalty only when one can follow)
+    /// @return active the module's `activeValidators()` (deposited less the larger of the
+    /// reported and the per-operator exited counts), never above the router's count: the
+    /// registry asks the router for a reputation penalty only when one can follow
     function onSlash(
         uint256 operatorId,
         uint256 amount,

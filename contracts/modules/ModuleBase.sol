@@ -310,8 +310,7 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         uint256 deadline,
         address payTo
     ) external onlyRegistry returns (uint256 charged, uint256 active) {
-        ModuleBaseStorage storage $ = _base();
-        OperatorRecord storage op = $.operators[operatorId];
+        OperatorRecord storage op = _base().operators[operatorId];
         // Every operator has a manager (`_newOperator`; never zeroed): an unknown id has none.
         // Its slot is read below anyway, so this check reads no other (`_operator` would read
         // the module's totals for `operatorCount`).
@@ -319,10 +318,9 @@ abstract contract ModuleBase is CascadeUpgradeable, IStakingModule {
         charged = _slashBond(operatorId, amount, unlock, payTo);
         uint256 operatorActive = op.depositedKeys - op.exitedKeys;
         if (operatorActive != 0) _requestExits(operatorId, op, operatorActive, deadline);
-        // The router's count (deposited less what reports said exited: `onExitedReported`
-        // follows every change of it), for the registry's reputation-penalty check.
-        (uint256 deposited, uint256 exited) = ($.totalDeposited, $.reportedExited);
-        active = deposited > exited ? deposited - exited : 0;
+        // For the registry's reputation-penalty check: never above the router's count (deposited
+        // less what reports said exited, which reaches `reportedExited` with every change).
+        active = activeValidators();
     }
 
     function _requestExits(

@@ -96,7 +96,7 @@ describe("README journeys on a real devnet", function () {
     const bonded = new Contract(
       A.bondedModule,
       [
-        "function getOperator(uint256) view returns (tuple(address manager, bool active, uint32 totalKeys, uint32 depositedKeys, uint32 exitedKeys, uint32 depositable, address rewardAddress, uint32 exitRequested, uint64 exitDeadline))",
+        "function getOperator(uint256) view returns (tuple(address manager, bool active, uint32 totalKeys, uint32 depositedKeys, uint32 exitedKeys, uint32 depositable, address rewardAddress, uint32 exitRequested, uint56 exitDeadline, bool registered, uint192 exitParts))",
       ],
       provider,
     );

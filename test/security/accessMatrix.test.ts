@@ -34,6 +34,7 @@ const ACCESS_ERRORS = new Set([
   "AccessControlUnauthorizedAccount",
   "TimelockUnauthorizedCaller",
   "NotRouter",
+  "NotRegistry",
   "NotAuthorized",
   "NotOracle",
   "NotServiceRegistry",

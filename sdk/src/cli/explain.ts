@@ -69,6 +69,8 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   ModuleAlreadyAdded: "module {module} is already in the router",
   ModuleNotActive:
     "module {moduleId} is {status|module}, not Active: `cascade gov propose set-module-status {moduleId} active` first",
+  ModuleRegistryMismatch:
+    "module {module} takes slashes from registry {moduleRegistry}, not this one: its operators cannot opt in (they could never be slashed)",
   ModuleRouterMismatch:
     "module {module} points at router {moduleRouter}, not this one: redeploy it for this router",
   ModuleStopped: "module {moduleId} is stopped for good",
@@ -101,6 +103,7 @@ export const EXPLANATIONS: Readonly<Record<string, string>> = {
   NotOperatorManager:
     "{caller} is not the manager of operator {operatorId}: sign with the manager's key (`cascade operator status {operatorId}`)",
   NotRouter: "{caller} is not the staking router",
+  NotRegistry: "{caller} is not the service registry (only it books slashes and bond locks on a module)",
   NotExitManager: "{caller} is not the exit manager (the router's EXIT_MANAGER_ROLE holder)",
   OperatorInactive: "operator {operatorId} is deactivated",
   RemoveDepositedKeys:

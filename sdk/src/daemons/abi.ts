@@ -33,7 +33,7 @@ export const MODULE_ABI = [
   "function depositableKeys() view returns (uint256)",
   "function keyNonce() view returns (uint256)",
   "function operatorCount() view returns (uint256)",
-  "function getOperator(uint256 operatorId) view returns (tuple(address manager, bool active, uint32 totalKeys, uint32 depositedKeys, uint32 exitedKeys, uint32 depositable, address rewardAddress, uint32 exitRequested, uint64 exitDeadline))",
+  "function getOperator(uint256 operatorId) view returns (tuple(address manager, bool active, uint32 totalKeys, uint32 depositedKeys, uint32 exitedKeys, uint32 depositable, address rewardAddress, uint32 exitRequested, uint56 exitDeadline, bool registered, uint192 exitParts))",
   "function exitOverdue(uint256 operatorId) view returns (bool)",
 ];
 
