@@ -130,6 +130,31 @@ contract SlashPathTest is ServicesFixture {
         assertEq(router.getModule(0).reputationBps, 10_000 - 1, "no further penalty");
     }
 
+    /// Any slash size and any penalty setting: the module's reputation after the execution is
+    /// exactly the router's ⌊penaltyBps·slashed/(active·32 ETH)⌋ (capped at penaltyBps), and the
+    /// router is called if and only if that figure is non-zero: the registry's check never skips
+    /// a penalty, nor calls the router for nothing. Curated operator 0: 6 validators (192 ETH)
+    /// at risk, 96 ETH of stake, classes large enough to absorb the whole slash.
+    function testFuzz_executeSlash_penaltyIsTheRoutersFormula(uint256 bps, uint256 penaltyBps) public {
+        bps = bound(bps, 1, 10_000);
+        penaltyBps = bound(penaltyBps, 0, 10_000);
+        IAccounting.Params memory p = accounting.params();
+        p.slashPenaltyBps = uint16(penaltyBps);
+        vm.prank(admin);
+        accounting.setParams(p);
+        uint256 id = _requestAndWait(0, 0, bps);
+        uint256 x = (96 ether * bps) / 10_000;
+        uint256 atRisk = 192 ether;
+        uint256 expected = atRisk <= x ? penaltyBps : (penaltyBps * x) / atRisk;
+        vm.expectCall(address(router), abi.encodeWithSignature(PENALIZE_SLASH), expected == 0 ? 0 : 1);
+        assertEq(registry.executeSlash(id), x, "the slash");
+        assertEq(
+            router.getModule(0).reputationBps,
+            (10_000 * (10_000 - expected)) / 10_000,
+            "the router's penalty, applied once"
+        );
+    }
+
     /// One module call per slash: the registry's `onSlash` unlocks, charges and asks the exits;
     /// nothing reaches the ExitManager, and the module gets none of the separate calls.
     function test_executeSlash_booksTheModuleInOneCall() public {
